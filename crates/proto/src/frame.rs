@@ -1,0 +1,165 @@
+//! The frame layer: every WebSocket text frame is one JSON object.
+//!
+//! - Client → server: [`RequestFrame`] `{"id": 7, "op": "sendMessage", "data": {…}}`.
+//!   `id` is chosen by the client and unique among its requests in flight.
+//! - Server → client, for each request exactly one of
+//!   `{"t":"ok","id":7,"data":{…}}` or
+//!   `{"t":"err","id":7,"error":{"code":80002,"message":"…"}}`;
+//!   `id` is `null` only when the request's own `id` could not be read.
+//! - Server → client, unprompted: `{"t":"push","push":{"kind":…}}`.
+
+use crate::error::ErrorBody;
+use crate::inbox::InboxEntry;
+use crate::message::WireMessage;
+use crate::ops::Operation;
+use serde::{Deserialize, Serialize};
+
+/// A request from a client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestFrame {
+    /// Client-chosen request ID, echoed in the response.
+    pub id: u64,
+    /// The operation's name ([`Operation::NAME`]).
+    pub op: String,
+    /// The operation's request object.
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+impl RequestFrame {
+    /// Builds the frame for an operation.
+    pub fn new<O: Operation>(id: u64, request: &O) -> Result<Self, serde_json::Error> {
+        Ok(Self { id, op: O::NAME.to_owned(), data: serde_json::to_value(request)? })
+    }
+}
+
+/// A frame from the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "camelCase")]
+pub enum ServerFrame {
+    /// A successful response.
+    Ok {
+        /// The request's ID.
+        id: u64,
+        /// The operation's response object.
+        data: serde_json::Value,
+    },
+    /// A failed request.
+    Err {
+        /// The request's ID, when it could be read.
+        id: Option<u64>,
+        /// What went wrong.
+        error: ErrorBody,
+    },
+    /// An unprompted message.
+    Push {
+        /// The push.
+        push: Push,
+    },
+}
+
+impl ServerFrame {
+    /// A successful response carrying `data`.
+    pub fn ok<T: Serialize>(id: u64, data: &T) -> Result<Self, serde_json::Error> {
+        Ok(Self::Ok { id, data: serde_json::to_value(data)? })
+    }
+}
+
+/// Pushes from the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Push {
+    /// A new inbox entry of the logged-in user, in sequence order.
+    Inbox(InboxEntry),
+    /// An `onlineUserOnly` message: not stored, not in the inbox, delivered
+    /// only to instances online when it was sent.
+    #[serde(rename_all = "camelCase")]
+    Transient {
+        /// The message (its `sequence` is 0).
+        message: WireMessage,
+    },
+    /// This session is being closed by the server; the client must not
+    /// reconnect with the same UserSig on its own.
+    #[serde(rename_all = "camelCase")]
+    KickedOut {
+        /// `TIM.TYPES.KICKED_OUT_*` value: `multipleAccount`,
+        /// `multipleDevice`, `userSigExpired` or `REST_API_Kick`.
+        #[serde(rename = "type")]
+        kick_type: String,
+        /// Human-readable reason.
+        message: String,
+    },
+}
+
+/// WebSocket close codes the server uses (private range 4000–4999), with a
+/// reason text.
+pub mod close {
+    /// The session was kicked out (see the preceding `kickedOut` push).
+    pub const KICKED_OUT: u16 = 4001;
+    /// The client did not log in first, or login failed.
+    pub const LOGIN_FAILED: u16 = 4002;
+    /// The server is shutting down; reconnect later.
+    pub const SHUTTING_DOWN: u16 = 4003;
+    /// The client logged out.
+    pub const LOGGED_OUT: u16 = 4004;
+    /// No heartbeat or request within the idle timeout.
+    pub const IDLE: u16 = 4005;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbox::InboxEvent;
+
+    #[test]
+    fn request_frame_snapshot() {
+        let frame = RequestFrame::new(7, &crate::ops::Heartbeat {}).expect("frame");
+        let json = serde_json::to_string(&frame).expect("serialize");
+        assert_eq!(json, r#"{"id":7,"op":"heartbeat","data":{}}"#);
+        assert_eq!(serde_json::from_str::<RequestFrame>(&json).expect("parse"), frame);
+        let no_data: RequestFrame = serde_json::from_str(r#"{"id":1,"op":"logout"}"#).expect("parse");
+        assert_eq!(no_data.data, serde_json::Value::Null);
+    }
+
+    #[test]
+    fn server_frames_snapshot() {
+        let cases = [
+            (
+                ServerFrame::ok(3, &crate::ops::HeartbeatResponse { server_time: 5 }).expect("ok"),
+                r#"{"t":"ok","id":3,"data":{"serverTime":5}}"#,
+            ),
+            (
+                ServerFrame::Err { id: None, error: ErrorBody::new(20001, "bad frame") },
+                r#"{"t":"err","id":null,"error":{"code":20001,"message":"bad frame"}}"#,
+            ),
+            (
+                ServerFrame::Push {
+                    push: Push::KickedOut { kick_type: "multipleAccount".into(), message: "m".into() },
+                },
+                r#"{"t":"push","push":{"kind":"kickedOut","type":"multipleAccount","message":"m"}}"#,
+            ),
+            (
+                ServerFrame::Push {
+                    push: Push::Inbox(InboxEntry {
+                        seq: 2,
+                        event: InboxEvent::ConversationRead {
+                            conversation_id: "C2Cbob".into(),
+                            read_sequence: 1,
+                        },
+                    }),
+                },
+                r#"{"t":"push","push":{"kind":"inbox","seq":2,"event":{"kind":"conversationRead","conversationID":"C2Cbob","readSequence":1}}}"#,
+            ),
+        ];
+        for (frame, expected) in cases {
+            let json = serde_json::to_string(&frame).expect("serialize");
+            assert_eq!(json, expected);
+            assert_eq!(serde_json::from_str::<ServerFrame>(&json).expect("parse"), frame);
+        }
+        let transient = ServerFrame::Push {
+            push: Push::Transient { message: crate::message::tests::sample() },
+        };
+        let json = serde_json::to_string(&transient).expect("serialize");
+        assert_eq!(serde_json::from_str::<ServerFrame>(&json).expect("parse"), transient);
+    }
+}

@@ -1,0 +1,99 @@
+//! The per-user ordered inbox.
+//!
+//! Every change that concerns a user is appended to that user's inbox with
+//! the next sequence number (1, 2, 3, … without gaps). A client instance
+//! keeps the last sequence it applied; after every (re)connect it asks for
+//! the entries after it (`sync`), applies them idempotently, and then
+//! receives live `inbox` pushes carrying their sequence. An entry whose
+//! sequence is more than one past the client's cursor reveals a gap and
+//! triggers a `sync`; an entry at or below the cursor is ignored.
+
+use crate::ids::ConversationId;
+use crate::message::WireMessage;
+use crate::profile::Profile;
+use serde::{Deserialize, Serialize};
+
+/// One inbox entry: its sequence in the owner's inbox and the event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxEntry {
+    /// Sequence in the owner's inbox, strictly increasing from 1.
+    pub seq: u64,
+    /// What happened.
+    pub event: InboxEvent,
+}
+
+/// The events an inbox carries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum InboxEvent {
+    /// A new stored message in one of the owner's conversations: received
+    /// from a peer, or sent by the owner (from any of their instances).
+    #[serde(rename_all = "camelCase")]
+    Message {
+        /// The message.
+        message: WireMessage,
+    },
+    /// The owner read a conversation up to a sequence (from any instance):
+    /// its unread count drops to what lies after `readSequence`.
+    #[serde(rename_all = "camelCase")]
+    ConversationRead {
+        /// The conversation, from the owner's side.
+        #[serde(rename = "conversationID")]
+        conversation_id: ConversationId,
+        /// Highest sequence read.
+        read_sequence: u64,
+    },
+    /// The peer of a one-to-one conversation read the owner's messages up to
+    /// a sequence.
+    #[serde(rename_all = "camelCase")]
+    PeerRead {
+        /// The conversation, from the owner's side (`C2C<peer>`).
+        #[serde(rename = "conversationID")]
+        conversation_id: ConversationId,
+        /// Highest sequence the peer has read.
+        read_sequence: u64,
+    },
+    /// The owner's profile changed (from any instance).
+    #[serde(rename_all = "camelCase")]
+    ProfileUpdated {
+        /// The new profile.
+        profile: Profile,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inbox_entries_snapshot() {
+        let read = InboxEntry {
+            seq: 9,
+            event: InboxEvent::PeerRead { conversation_id: "C2Cbob".into(), read_sequence: 4 },
+        };
+        let json = serde_json::to_string(&read).expect("serialize");
+        assert_eq!(
+            json,
+            r#"{"seq":9,"event":{"kind":"peerRead","conversationID":"C2Cbob","readSequence":4}}"#
+        );
+        assert_eq!(serde_json::from_str::<InboxEntry>(&json).expect("parse"), read);
+
+        for event in [
+            InboxEvent::ConversationRead { conversation_id: "C2Cbob".into(), read_sequence: 2 },
+            InboxEvent::ProfileUpdated {
+                profile: Profile::empty(crate::UserId::new("alice")),
+            },
+            InboxEvent::Message { message: crate::message::tests::sample() },
+        ] {
+            let entry = InboxEntry { seq: 1, event };
+            let json = serde_json::to_string(&entry).expect("serialize");
+            assert_eq!(serde_json::from_str::<InboxEntry>(&json).expect("parse"), entry);
+        }
+        let msg = serde_json::to_value(InboxEvent::Message {
+            message: crate::message::tests::sample(),
+        })
+        .expect("serialize");
+        assert_eq!(msg["kind"], "message");
+        assert_eq!(msg["message"]["ID"], "17-1764115200-42");
+    }
+}

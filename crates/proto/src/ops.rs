@@ -1,0 +1,392 @@
+//! Operations: each request type names its `op` and its response type.
+//!
+//! The server serves nothing but `login` until a login succeeds. Requests of
+//! one session that change state are applied in the order they were sent.
+
+use crate::conversation::ConversationState;
+use crate::ids::{ConversationId, UserId};
+use crate::inbox::InboxEntry;
+use crate::message::{MessageControlInfo, OutgoingMessage, WireMessage};
+use crate::profile::{Profile, ProfilePatch};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// A request type of the protocol.
+pub trait Operation: Serialize + DeserializeOwned + Send + 'static {
+    /// The `op` string of the frame.
+    const NAME: &'static str;
+    /// The type of the response's `data`.
+    type Response: Serialize + DeserializeOwned + Send + 'static;
+}
+
+macro_rules! operation {
+    ($req:ty, $name:literal, $resp:ty) => {
+        impl Operation for $req {
+            const NAME: &'static str = $name;
+            type Response = $resp;
+        }
+    };
+}
+
+/// Names of every operation, for documentation and dispatch tables.
+pub const ALL_OPERATIONS: &[&str] = &[
+    Login::NAME,
+    Heartbeat::NAME,
+    Logout::NAME,
+    Sync::NAME,
+    SendMessage::NAME,
+    GetMessageList::NAME,
+    GetConversationList::NAME,
+    SetMessageRead::NAME,
+    DeleteConversation::NAME,
+    GetUserProfile::NAME,
+    UpdateMyProfile::NAME,
+];
+
+/// `login`: must be the first frame of a connection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Login {
+    /// The application ID the UserSig was issued for.
+    #[serde(rename = "sdkAppID")]
+    pub sdk_app_id: u64,
+    /// The user logging in.
+    #[serde(rename = "userID")]
+    pub user_id: UserId,
+    /// TLS-sig-api-v2 UserSig.
+    #[serde(rename = "userSig")]
+    pub user_sig: String,
+    /// Stable ID of this client instance (its local store); a reconnect of
+    /// the same instance replaces its old session instead of counting as
+    /// another instance.
+    #[serde(rename = "instanceID")]
+    pub instance_id: String,
+    /// The client's [`crate::PROTOCOL_VERSION`].
+    #[serde(rename = "protocolVersion")]
+    pub protocol_version: u32,
+}
+
+/// Response to [`Login`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginResponse {
+    /// The logged-in user.
+    #[serde(rename = "userID")]
+    pub user_id: UserId,
+    /// Sequence of the newest entry of the user's inbox (0 when empty).
+    pub inbox_seq: u64,
+    /// Server clock, milliseconds since the Unix epoch.
+    pub server_time: i64,
+    /// When the UserSig expires (seconds since the Unix epoch); the server
+    /// kicks the session with `userSigExpired` then.
+    pub user_sig_expire_at: i64,
+    /// How often the client should send `heartbeat`, in milliseconds.
+    pub heartbeat_interval_ms: u64,
+}
+operation!(Login, "login", LoginResponse);
+
+/// `heartbeat`: keeps the session alive and measures latency.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Heartbeat {}
+
+/// Response to [`Heartbeat`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeartbeatResponse {
+    /// Server clock, milliseconds since the Unix epoch.
+    pub server_time: i64,
+}
+operation!(Heartbeat, "heartbeat", HeartbeatResponse);
+
+/// `logout`: ends this session; the server closes the connection after
+/// answering.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Logout {}
+
+/// Response to [`Logout`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogoutResponse {}
+operation!(Logout, "logout", LogoutResponse);
+
+/// `sync`: inbox entries after a sequence, oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sync {
+    /// Return entries with `seq > after`.
+    pub after: u64,
+    /// At most this many (the server caps it at 1000).
+    pub limit: u32,
+}
+
+/// Response to [`Sync`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncResponse {
+    /// Entries in sequence order, without gaps, starting at `after + 1`.
+    pub entries: Vec<InboxEntry>,
+    /// Newest sequence of the inbox when read.
+    pub head: u64,
+}
+operation!(Sync, "sync", SyncResponse);
+
+/// `sendMessage`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendMessage {
+    /// The message.
+    pub message: OutgoingMessage,
+    /// Deliver only to instances online now; do not store, count or push.
+    /// Cannot be combined with `messageControlInfo`.
+    #[serde(default)]
+    pub online_user_only: bool,
+    /// Unread and last-message control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_control_info: Option<MessageControlInfo>,
+}
+
+/// Response to [`SendMessage`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendMessageResponse {
+    /// The stored message (for a duplicate `random`, the original).
+    pub message: WireMessage,
+    /// True when this `random` had been sent before and nothing new was
+    /// stored.
+    pub duplicate: bool,
+}
+operation!(SendMessage, "sendMessage", SendMessageResponse);
+
+/// `getMessageList`: a page of a conversation's history from the server,
+/// newest last.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMessageList {
+    /// The conversation, from the requester's side.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+    /// Only messages with a smaller sequence; `None` for the newest.
+    #[serde(default)]
+    pub before_sequence: Option<u64>,
+    /// Page size (the server caps it at 100).
+    pub count: u32,
+}
+
+/// Response to [`GetMessageList`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMessageListResponse {
+    /// Messages in ascending sequence order.
+    pub messages: Vec<WireMessage>,
+    /// True when no older message exists for this user.
+    pub is_completed: bool,
+}
+operation!(GetMessageList, "getMessageList", GetMessageListResponse);
+
+/// `getConversationList`: the user's conversations (used to fill a new
+/// local store; afterwards the inbox keeps it current).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetConversationList {}
+
+/// Response to [`GetConversationList`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetConversationListResponse {
+    /// Every conversation of the user that was not deleted.
+    pub conversations: Vec<ConversationState>,
+    /// Inbox head when read: the state reflects every entry up to it.
+    pub inbox_seq: u64,
+}
+operation!(GetConversationList, "getConversationList", GetConversationListResponse);
+
+/// `setMessageRead`: marks the whole conversation read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetMessageRead {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+}
+
+/// Response to [`SetMessageRead`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetMessageReadResponse {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+    /// The sequence read up to.
+    pub read_sequence: u64,
+}
+operation!(SetMessageRead, "setMessageRead", SetMessageReadResponse);
+
+/// `deleteConversation`: removes conversations from the user's list, and
+/// by default their history for this user. Not synced to other instances.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteConversation {
+    /// At most 100 conversations.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<ConversationId>,
+    /// Also clear the history (TIM's default: true).
+    pub clear_history_message: bool,
+}
+
+/// Response to [`DeleteConversation`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeleteConversationResponse {
+    /// The deleted conversations.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<ConversationId>,
+}
+operation!(DeleteConversation, "deleteConversation", DeleteConversationResponse);
+
+/// `getUserProfile`: profiles of registered users (unknown IDs are left out).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GetUserProfile {
+    /// At most 100 users; more are dropped.
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<UserId>,
+}
+
+/// Response to [`GetUserProfile`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GetUserProfileResponse {
+    /// The profiles found.
+    pub profiles: Vec<Profile>,
+}
+operation!(GetUserProfile, "getUserProfile", GetUserProfileResponse);
+
+/// `updateMyProfile`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateMyProfile {
+    /// Fields to change.
+    pub patch: ProfilePatch,
+}
+
+/// Response to [`UpdateMyProfile`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UpdateMyProfileResponse {
+    /// The updated profile.
+    pub profile: Profile,
+}
+operation!(UpdateMyProfile, "updateMyProfile", UpdateMyProfileResponse);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
+        value: &T,
+        expected: serde_json::Value,
+    ) {
+        let json = serde_json::to_value(value).expect("serialize");
+        assert_eq!(json, expected);
+        assert_eq!(&serde_json::from_value::<T>(json).expect("parse"), value);
+    }
+
+    #[test]
+    fn operation_names_are_unique() {
+        let mut names = ALL_OPERATIONS.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL_OPERATIONS.len());
+    }
+
+    #[test]
+    fn request_snapshots() {
+        round_trip(
+            &Login {
+                sdk_app_id: 1_400_000_000,
+                user_id: UserId::new("alice"),
+                user_sig: "sig".into(),
+                instance_id: "i1".into(),
+                protocol_version: 1,
+            },
+            json!({"sdkAppID":1400000000u64,"userID":"alice","userSig":"sig","instanceID":"i1","protocolVersion":1}),
+        );
+        round_trip(&Sync { after: 3, limit: 500 }, json!({"after":3,"limit":500}));
+        round_trip(
+            &GetMessageList { conversation_id: "C2Cbob".into(), before_sequence: Some(9), count: 15 },
+            json!({"conversationID":"C2Cbob","beforeSequence":9,"count":15}),
+        );
+        round_trip(&GetConversationList {}, json!({}));
+        round_trip(&Heartbeat {}, json!({}));
+        round_trip(&Logout {}, json!({}));
+        round_trip(
+            &SetMessageRead { conversation_id: "C2Cbob".into() },
+            json!({"conversationID":"C2Cbob"}),
+        );
+        round_trip(
+            &DeleteConversation {
+                conversation_id_list: vec!["C2Cbob".into()],
+                clear_history_message: true,
+            },
+            json!({"conversationIDList":["C2Cbob"],"clearHistoryMessage":true}),
+        );
+        round_trip(
+            &GetUserProfile { user_id_list: vec![UserId::new("bob")] },
+            json!({"userIDList":["bob"]}),
+        );
+        round_trip(
+            &UpdateMyProfile {
+                patch: ProfilePatch { nick: Some("A".into()), ..Default::default() },
+            },
+            json!({"patch":{"nick":"A"}}),
+        );
+        let send: SendMessage = serde_json::from_value(json!({
+            "message": {"conversationType":"C2C","to":"bob","random":1,"type":"TIMTextElem","payload":{"text":"hi"}},
+            "messageControlInfo": {"excludedFromUnreadCount": true}
+        }))
+        .expect("parse");
+        assert!(!send.online_user_only);
+        assert_eq!(
+            send.message_control_info,
+            Some(MessageControlInfo { excluded_from_unread_count: true, ..Default::default() })
+        );
+        let back = serde_json::to_value(&send).expect("serialize");
+        assert_eq!(serde_json::from_value::<SendMessage>(back).expect("parse"), send);
+    }
+
+    #[test]
+    fn response_snapshots() {
+        round_trip(
+            &LoginResponse {
+                user_id: UserId::new("alice"),
+                inbox_seq: 4,
+                server_time: 1,
+                user_sig_expire_at: 2,
+                heartbeat_interval_ms: 30_000,
+            },
+            json!({"userID":"alice","inboxSeq":4,"serverTime":1,"userSigExpireAt":2,"heartbeatIntervalMs":30000}),
+        );
+        round_trip(&HeartbeatResponse { server_time: 1 }, json!({"serverTime":1}));
+        round_trip(&LogoutResponse {}, json!({}));
+        round_trip(&SyncResponse { entries: vec![], head: 0 }, json!({"entries":[],"head":0}));
+        let message = crate::message::tests::sample();
+        round_trip(
+            &SendMessageResponse { message: message.clone(), duplicate: false },
+            json!({"message": serde_json::to_value(&message).expect("json"), "duplicate": false}),
+        );
+        round_trip(
+            &GetMessageListResponse { messages: vec![], is_completed: true },
+            json!({"messages":[],"isCompleted":true}),
+        );
+        round_trip(
+            &GetConversationListResponse { conversations: vec![], inbox_seq: 0 },
+            json!({"conversations":[],"inboxSeq":0}),
+        );
+        round_trip(
+            &SetMessageReadResponse { conversation_id: "C2Cbob".into(), read_sequence: 3 },
+            json!({"conversationID":"C2Cbob","readSequence":3}),
+        );
+        round_trip(
+            &DeleteConversationResponse { conversation_id_list: vec!["C2Cbob".into()] },
+            json!({"conversationIDList":["C2Cbob"]}),
+        );
+        round_trip(&GetUserProfileResponse { profiles: vec![] }, json!({"profiles":[]}));
+        let profile = Profile::empty(UserId::new("a"));
+        round_trip(
+            &UpdateMyProfileResponse { profile: profile.clone() },
+            json!({"profile": serde_json::to_value(&profile).expect("json")}),
+        );
+    }
+}
