@@ -13,6 +13,7 @@
 //! appended to that user's ordered inbox ([`inbox`]) and pushed with their
 //! sequence number. `docs/protocol.md` describes the rules in prose.
 
+pub mod account;
 pub mod constants;
 pub mod conversation;
 pub mod error;
