@@ -1,1 +1,26 @@
-//! placeholder
+//! `confabd` as a library: the Confab IM server.
+//!
+//! [`start`] serves the protocol of `confab_proto` on a TCP listener:
+//! WebSocket sessions at `/ws` (login with a UserSig, then requests,
+//! responses and pushes) and HTTP accounts at `/api/register` and
+//! `/api/login`. State lives in an embedded SQLite database under
+//! [`config::Config::data_dir`], written by one group-committing writer.
+//!
+//! Modules: [`clock`] (time seam), [`usersig`] (TLS-sig-api-v2),
+//! [`config`], [`store`] (persistence trait and SQLite), [`sessions`] (live
+//! sessions and push delivery), [`fanout`] (the push seam); the gateway,
+//! HTTP routes and domain services are internal.
+
+pub mod clock;
+pub mod config;
+pub mod fanout;
+mod gateway;
+mod handlers;
+mod http;
+mod server;
+pub mod sessions;
+pub mod store;
+pub mod usersig;
+
+pub use http::HEALTH_PATH;
+pub use server::{start, ServerHandle};

@@ -1,0 +1,561 @@
+//! The per-connection session: login first, then decode each frame, route
+//! it to a service, encode the answer; deliver pushes; enforce the heartbeat
+//! idle timeout, kicks, the UserSig's expiry and server shutdown.
+//!
+//! The gateway holds no domain rules. Every request gets exactly one
+//! response. Requests are handed to the services as they arrive (so writes
+//! are queued in arrival order) and their replies are awaited concurrently
+//! ([`FuturesUnordered`]), up to [`MAX_IN_FLIGHT`] per session; beyond that
+//! the session stops reading until replies drain.
+//!
+//! Close codes: 4001 kicked (after a `kickedOut` push), 4002 login failed or
+//! missing, 4003 server shutdown, 4004 logout, 4005 idle, 1009 frame too
+//! big, 1013 push queue overflow (reconnect and sync), 1000 replaced by a
+//! newer session of the same instance.
+
+use crate::handlers::{self, Caller, Reply};
+use crate::server::ServerContext;
+use crate::sessions::{CloseReason, SessionLink};
+use crate::usersig;
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use confab_proto::account::validate_user_id;
+use confab_proto::constants::types;
+use confab_proto::frame::{close, Push, RequestFrame, ServerFrame};
+use confab_proto::ops::{
+    DeleteConversation, GetConversationList, GetMessageList, GetUserProfile, Heartbeat,
+    HeartbeatResponse, Login, LoginResponse, Logout, LogoutResponse, Operation, SendMessage,
+    SetMessageRead, Sync, UpdateMyProfile,
+};
+use confab_proto::{code, ErrorBody, UserId, PROTOCOL_VERSION};
+use futures_util::future::BoxFuture;
+use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt as _, StreamExt as _};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+/// Most requests of one session awaiting their replies at once.
+pub(crate) const MAX_IN_FLIGHT: usize = 128;
+
+/// How long sending one frame may take before the peer counts as gone.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Longest accepted `instanceID`, in bytes.
+const MAX_INSTANCE_ID_BYTES: usize = 128;
+
+/// WebSocket close code for a frame over the size limit.
+const CLOSE_TOO_BIG: u16 = 1009;
+/// WebSocket close code for a normal close.
+const CLOSE_NORMAL: u16 = 1000;
+/// WebSocket close code asking the client to come back later.
+const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
+
+/// The peer is gone (send failed or timed out).
+struct Gone;
+
+/// A WebSocket with frame-level helpers.
+struct Socket {
+    ws: WebSocket,
+}
+
+impl Socket {
+    async fn send_frame(&mut self, frame: &ServerFrame) -> Result<(), Gone> {
+        let text = match serde_json::to_string(frame) {
+            Ok(text) => text,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot encode a frame");
+                return Err(Gone);
+            }
+        };
+        match tokio::time::timeout(SEND_TIMEOUT, self.ws.send(Message::Text(text.into()))).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, "send failed");
+                Err(Gone)
+            }
+            Err(_) => {
+                tracing::debug!("send timed out");
+                Err(Gone)
+            }
+        }
+    }
+
+    async fn send_push(&mut self, push: Push) -> Result<(), Gone> {
+        self.send_frame(&ServerFrame::Push { push }).await
+    }
+
+    /// Sends a close frame; the connection ends when the socket is dropped.
+    async fn close(&mut self, code: u16, reason: &str) {
+        let frame = CloseFrame { code, reason: reason.into() };
+        match tokio::time::timeout(SEND_TIMEOUT, self.ws.send(Message::Close(Some(frame)))).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::debug!(error = %e, code, "close frame not sent"),
+            Err(_) => tracing::debug!(code, "close frame timed out"),
+        }
+    }
+}
+
+/// What one received WebSocket message amounts to.
+enum Incoming {
+    Request(RequestFrame),
+    /// Not a request frame; answer with this error and go on.
+    Malformed(Option<u64>, ErrorBody),
+    /// Control frames.
+    Ignore,
+    /// Over [`confab_proto::MAX_FRAME_BYTES`].
+    TooBig,
+    /// The peer closed or the connection failed.
+    Closed,
+}
+
+fn classify(message: Option<Result<Message, axum::Error>>) -> Incoming {
+    match message {
+        None => Incoming::Closed,
+        Some(Err(e)) => {
+            let too_big = e
+                .into_inner()
+                .downcast_ref::<tungstenite::Error>()
+                .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)));
+            if too_big {
+                Incoming::TooBig
+            } else {
+                Incoming::Closed
+            }
+        }
+        Some(Ok(Message::Text(text))) => parse_request(text.as_str()),
+        Some(Ok(Message::Binary(_))) => Incoming::Malformed(
+            None,
+            ErrorBody::new(code::MALFORMED_FRAME, "binary frames are not part of the protocol"),
+        ),
+        Some(Ok(Message::Ping(_) | Message::Pong(_))) => Incoming::Ignore,
+        Some(Ok(Message::Close(_))) => Incoming::Closed,
+    }
+}
+
+fn parse_request(text: &str) -> Incoming {
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return Incoming::Malformed(
+                None,
+                ErrorBody::new(code::MALFORMED_FRAME, format!("frame is not JSON: {e}")),
+            )
+        }
+    };
+    let id = value.get("id").and_then(serde_json::Value::as_u64);
+    match serde_json::from_value::<RequestFrame>(value) {
+        Ok(frame) => Incoming::Request(frame),
+        Err(e) => Incoming::Malformed(
+            id,
+            ErrorBody::new(
+                code::MALFORMED_FRAME,
+                format!("frame is not a request {{id, op, data}}: {e}"),
+            ),
+        ),
+    }
+}
+
+fn decode<O: Operation>(data: serde_json::Value) -> Result<O, ErrorBody> {
+    let data = if data.is_null() { serde_json::json!({}) } else { data };
+    serde_json::from_value(data).map_err(|e| {
+        ErrorBody::new(code::MALFORMED_FRAME, format!("invalid {} request: {e}", O::NAME))
+    })
+}
+
+fn respond<T: Serialize>(id: u64, result: Result<T, ErrorBody>) -> ServerFrame {
+    let encoded = result.and_then(|value| {
+        ServerFrame::ok(id, &value)
+            .map_err(|e| ErrorBody::new(code::INTERNAL, format!("cannot encode the response: {e}")))
+    });
+    match encoded {
+        Ok(frame) => frame,
+        Err(error) => ServerFrame::Err { id: Some(id), error },
+    }
+}
+
+async fn shutting_down(shutdown: &mut watch::Receiver<bool>) {
+    if shutdown.wait_for(|stop| *stop).await.is_err() {
+        // The server handle is gone, which also means stop.
+    }
+}
+
+/// Serves one WebSocket connection until it ends. `_alive` is dropped when
+/// the connection is finished, which is how shutdown knows it may close the
+/// store.
+pub(crate) async fn serve(
+    ws: WebSocket,
+    ctx: Arc<ServerContext>,
+    mut shutdown: watch::Receiver<bool>,
+    _alive: mpsc::Sender<()>,
+) {
+    let mut socket = Socket { ws };
+    if *shutdown.borrow() {
+        socket.close(close::SHUTTING_DOWN, "the server is shutting down").await;
+        return;
+    }
+    let Some(login) = login(&mut socket, &ctx, &mut shutdown).await else { return };
+    let LoggedIn { caller, link, expire_at } = login;
+    let user = caller.user.clone();
+    let id = link.id;
+    let session = Session { ctx: Arc::clone(&ctx), caller, pending: FuturesUnordered::new() };
+    session.run(socket, link, expire_at, &mut shutdown).await;
+    ctx.sessions.unregister(&user, id);
+    tracing::debug!(%user, session = %id, "session ended");
+}
+
+struct LoggedIn {
+    caller: Caller,
+    link: SessionLink,
+    /// UserSig expiry, seconds since the epoch.
+    expire_at: i64,
+}
+
+/// Waits for the `login` frame and performs it; `None` when the connection
+/// was closed instead.
+async fn login(
+    socket: &mut Socket,
+    ctx: &Arc<ServerContext>,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Option<LoggedIn> {
+    let deadline = Instant::now() + ctx.idle_timeout();
+    let frame = loop {
+        let message = tokio::select! {
+            () = shutting_down(shutdown) => {
+                socket.close(close::SHUTTING_DOWN, "the server is shutting down").await;
+                return None;
+            }
+            () = tokio::time::sleep_until(deadline) => {
+                socket.close(close::IDLE, "no login within the idle timeout").await;
+                return None;
+            }
+            message = socket.ws.recv() => message,
+        };
+        match classify(message) {
+            Incoming::Ignore => continue,
+            Incoming::Closed => return None,
+            Incoming::TooBig => {
+                socket.close(CLOSE_TOO_BIG, "frame exceeds 64 KiB").await;
+                return None;
+            }
+            Incoming::Malformed(id, error) => {
+                fail_login(socket, id, error).await;
+                return None;
+            }
+            Incoming::Request(frame) => break frame,
+        }
+    };
+    if frame.op != Login::NAME {
+        let error = ErrorBody::new(code::NOT_LOGGED_IN, "the first request must be login");
+        fail_login(socket, Some(frame.id), error).await;
+        return None;
+    }
+    let id = frame.id;
+    let attempt = async {
+        let request: Login = decode(frame.data)?;
+        let verified = authenticate(ctx, &request).await?;
+        Ok::<_, ErrorBody>((request, verified))
+    };
+    let (request, expire_at) = match attempt.await {
+        Ok(done) => done,
+        Err(error) => {
+            tracing::debug!(code = error.code, reason = %error.message, "login refused");
+            fail_login(socket, Some(id), error).await;
+            return None;
+        }
+    };
+    let user = request.user_id;
+    let link = ctx.sessions.register(&user, &request.instance_id);
+    let caller = Caller { user: user.clone(), session: link.id };
+    let head = match ctx.store.inbox_head(user.clone()).await {
+        Ok(head) => head,
+        Err(e) => {
+            ctx.sessions.unregister(&user, link.id);
+            fail_login(socket, Some(id), handlers::store_error(e)).await;
+            return None;
+        }
+    };
+    let response = LoginResponse {
+        user_id: user.clone(),
+        inbox_seq: head,
+        server_time: ctx.clock.now_ms(),
+        user_sig_expire_at: expire_at,
+        heartbeat_interval_ms: ctx.config.heartbeat_interval_ms,
+    };
+    if socket.send_frame(&respond(id, Ok(response))).await.is_err() {
+        ctx.sessions.unregister(&user, link.id);
+        return None;
+    }
+    tracing::info!(%user, instance = %request.instance_id, session = %link.id, "logged in");
+    Some(LoggedIn { caller, link, expire_at })
+}
+
+async fn fail_login(socket: &mut Socket, id: Option<u64>, error: ErrorBody) {
+    if socket.send_frame(&ServerFrame::Err { id, error }).await.is_ok() {
+        socket.close(close::LOGIN_FAILED, "login failed").await;
+    }
+}
+
+/// Checks a login request; returns the UserSig's expiry (seconds) and makes
+/// sure the user exists.
+async fn authenticate(ctx: &ServerContext, request: &Login) -> Result<i64, ErrorBody> {
+    if request.protocol_version != PROTOCOL_VERSION {
+        return Err(ErrorBody::new(
+            code::PROTOCOL_VERSION_UNSUPPORTED,
+            format!(
+                "protocol version {} is not supported; this server speaks {PROTOCOL_VERSION}",
+                request.protocol_version
+            ),
+        ));
+    }
+    if request.sdk_app_id != ctx.config.sdk_app_id {
+        return Err(ErrorBody::new(
+            code::USERSIG_SDKAPPID_MISMATCH,
+            format!("this server's SDKAppID is {}", ctx.config.sdk_app_id),
+        ));
+    }
+    let verified = usersig::verify_user_sig(
+        ctx.config.sdk_app_id,
+        &ctx.secret_key,
+        request.user_id.as_str(),
+        &request.user_sig,
+        ctx.clock.now_secs(),
+    )
+    .map_err(|e| ErrorBody::new(e.code(), e.to_string()))?;
+    if let Err(why) = validate_user_id(request.user_id.as_str()) {
+        return Err(ErrorBody::new(code::INVALID_USER_ID, why));
+    }
+    if request.instance_id.is_empty() || request.instance_id.len() > MAX_INSTANCE_ID_BYTES {
+        return Err(ErrorBody::new(
+            code::MALFORMED_FRAME,
+            format!("instanceID must be 1 to {MAX_INSTANCE_ID_BYTES} bytes"),
+        ));
+    }
+    ensure_user(ctx, &request.user_id).await?;
+    Ok(verified.expire_at)
+}
+
+async fn ensure_user(ctx: &ServerContext, user: &UserId) -> Result<(), ErrorBody> {
+    let exists = ctx.store.user_exists(user.clone()).await.map_err(handlers::store_error)?;
+    if !exists {
+        ctx.store
+            .ensure_user(user.clone(), ctx.clock.now_secs())
+            .await
+            .map_err(handlers::store_error)?;
+    }
+    Ok(())
+}
+
+/// What the session does with one request.
+enum Dispatch {
+    /// Answer now.
+    Now(ServerFrame),
+    /// Answer when the service replies.
+    Later(BoxFuture<'static, ServerFrame>),
+    /// Answer, then close (logout).
+    Logout(ServerFrame),
+}
+
+/// A logged-in session.
+struct Session {
+    ctx: Arc<ServerContext>,
+    caller: Caller,
+    pending: FuturesUnordered<BoxFuture<'static, ServerFrame>>,
+}
+
+/// How a session loop ended.
+enum End {
+    Close(u16, &'static str),
+    Gone,
+}
+
+impl Session {
+    async fn run(
+        mut self,
+        mut socket: Socket,
+        mut link: SessionLink,
+        expire_at: i64,
+        shutdown: &mut watch::Receiver<bool>,
+    ) {
+        let idle = self.ctx.idle_timeout();
+        let mut idle_deadline = Instant::now() + idle;
+        let mut sig_expiry = self.ctx.clock.sleep_until_ms(expire_at.saturating_mul(1000));
+        let end = loop {
+            tokio::select! {
+                biased;
+                () = shutting_down(shutdown) => {
+                    break match self.flush(&mut socket).await {
+                        Ok(()) => End::Close(close::SHUTTING_DOWN, "the server is shutting down"),
+                        Err(Gone) => End::Gone,
+                    };
+                }
+                changed = link.close.changed() => {
+                    let reason = link.close.borrow_and_update().clone();
+                    if changed.is_err() && reason.is_none() {
+                        break End::Close(CLOSE_TRY_AGAIN_LATER, "session dropped; reconnect");
+                    }
+                    if let Some(reason) = reason {
+                        break self.closed_by_registry(&mut socket, reason).await;
+                    }
+                }
+                () = &mut sig_expiry => {
+                    let kick = Push::KickedOut {
+                        kick_type: types::KICKED_OUT_USERSIG_EXPIRED.into(),
+                        message: "the UserSig expired".into(),
+                    };
+                    break match socket.send_push(kick).await {
+                        Ok(()) => End::Close(close::KICKED_OUT, "UserSig expired"),
+                        Err(Gone) => End::Gone,
+                    };
+                }
+                () = tokio::time::sleep_until(idle_deadline) => {
+                    break End::Close(close::IDLE, "no heartbeat within three intervals");
+                }
+                Some(frame) = self.pending.next(), if !self.pending.is_empty() => {
+                    if socket.send_frame(&frame).await.is_err() {
+                        break End::Gone;
+                    }
+                }
+                push = link.outbound.recv() => match push {
+                    Some(push) => {
+                        if socket.send_push(push).await.is_err() {
+                            break End::Gone;
+                        }
+                    }
+                    // The registry dropped this session; the close reason
+                    // arrives on `link.close`.
+                    None => {
+                        let reason = link.close.borrow_and_update().clone();
+                        break match reason {
+                            Some(reason) => self.closed_by_registry(&mut socket, reason).await,
+                            None => End::Close(CLOSE_TRY_AGAIN_LATER, "session dropped; reconnect"),
+                        };
+                    }
+                },
+                message = socket.ws.recv(), if self.pending.len() < MAX_IN_FLIGHT => {
+                    idle_deadline = Instant::now() + idle;
+                    match classify(message) {
+                        Incoming::Ignore => {}
+                        Incoming::Closed => break End::Gone,
+                        Incoming::TooBig => break End::Close(CLOSE_TOO_BIG, "frame exceeds 64 KiB"),
+                        Incoming::Malformed(id, error) => {
+                            if socket.send_frame(&ServerFrame::Err { id, error }).await.is_err() {
+                                break End::Gone;
+                            }
+                        }
+                        Incoming::Request(frame) => match self.dispatch(frame) {
+                            Dispatch::Now(answer) => {
+                                if socket.send_frame(&answer).await.is_err() {
+                                    break End::Gone;
+                                }
+                            }
+                            Dispatch::Later(reply) => self.pending.push(reply),
+                            Dispatch::Logout(answer) => {
+                                if self.flush(&mut socket).await.is_err()
+                                    || socket.send_frame(&answer).await.is_err()
+                                {
+                                    break End::Gone;
+                                }
+                                break End::Close(close::LOGGED_OUT, "logged out");
+                            }
+                        },
+                    }
+                }
+            }
+        };
+        if let End::Close(code, reason) = end {
+            tracing::debug!(user = %self.caller.user, code, reason, "closing session");
+            socket.close(code, reason).await;
+        }
+    }
+
+    /// Sends every outstanding reply.
+    async fn flush(&mut self, socket: &mut Socket) -> Result<(), Gone> {
+        while let Some(frame) = self.pending.next().await {
+            socket.send_frame(&frame).await?;
+        }
+        Ok(())
+    }
+
+    async fn closed_by_registry(&mut self, socket: &mut Socket, reason: CloseReason) -> End {
+        match reason {
+            CloseReason::Replaced => {
+                End::Close(CLOSE_NORMAL, "replaced by a newer session of this instance")
+            }
+            CloseReason::Overflow => {
+                End::Close(CLOSE_TRY_AGAIN_LATER, "too many pushes queued; reconnect and sync")
+            }
+            CloseReason::Kicked(kick_type) => {
+                let kick = Push::KickedOut {
+                    kick_type: kick_type.into(),
+                    message: "logged in on another instance beyond the instance limit".into(),
+                };
+                match socket.send_push(kick).await {
+                    Ok(()) => End::Close(close::KICKED_OUT, "kicked out"),
+                    Err(Gone) => End::Gone,
+                }
+            }
+        }
+    }
+
+    fn dispatch(&self, frame: RequestFrame) -> Dispatch {
+        let ctx = &*self.ctx;
+        let caller = &self.caller;
+        let id = frame.id;
+        match frame.op.as_str() {
+            Login::NAME => Dispatch::Now(ServerFrame::Err {
+                id: Some(id),
+                error: ErrorBody::new(code::REPEAT_LOGIN, "this session is already logged in"),
+            }),
+            Heartbeat::NAME => Dispatch::Now(respond(
+                id,
+                decode::<Heartbeat>(frame.data)
+                    .map(|_| HeartbeatResponse { server_time: ctx.clock.now_ms() }),
+            )),
+            Logout::NAME => match decode::<Logout>(frame.data) {
+                Ok(_) => Dispatch::Logout(respond(id, Ok(LogoutResponse {}))),
+                Err(e) => Dispatch::Now(respond::<LogoutResponse>(id, Err(e))),
+            },
+            Sync::NAME => call(frame, |r| handlers::sync::sync(ctx, caller, r)),
+            SendMessage::NAME => call(frame, |r| handlers::message::send_message(ctx, caller, r)),
+            GetMessageList::NAME => {
+                call(frame, |r| handlers::message::get_message_list(ctx, caller, r))
+            }
+            GetConversationList::NAME => {
+                call(frame, |r| handlers::conversation::get_conversation_list(ctx, caller, r))
+            }
+            SetMessageRead::NAME => {
+                call(frame, |r| handlers::conversation::set_message_read(ctx, caller, r))
+            }
+            DeleteConversation::NAME => {
+                call(frame, |r| handlers::conversation::delete_conversation(ctx, caller, r))
+            }
+            GetUserProfile::NAME => {
+                call(frame, |r| handlers::profile::get_user_profile(ctx, caller, r))
+            }
+            UpdateMyProfile::NAME => {
+                call(frame, |r| handlers::profile::update_my_profile(ctx, caller, r))
+            }
+            other => Dispatch::Now(ServerFrame::Err {
+                id: Some(id),
+                error: ErrorBody::new(code::UNKNOWN_OPERATION, format!("unknown op {other:?}")),
+            }),
+        }
+    }
+}
+
+/// Decodes a request and hands it to its service.
+fn call<O: Operation>(
+    frame: RequestFrame,
+    service: impl FnOnce(O) -> Reply<O::Response>,
+) -> Dispatch {
+    let id = frame.id;
+    match decode::<O>(frame.data) {
+        Ok(request) => {
+            let reply = service(request);
+            Dispatch::Later(async move { respond(id, reply.await) }.boxed())
+        }
+        Err(error) => Dispatch::Now(ServerFrame::Err { id: Some(id), error }),
+    }
+}

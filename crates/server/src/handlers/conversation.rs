@@ -1,0 +1,88 @@
+//! Conversations: `getConversationList`, `setMessageRead` and
+//! `deleteConversation`.
+//!
+//! `setMessageRead` on a conversation the caller does not have gives 2500
+//! (`CONVERSATION_NOT_FOUND`); a malformed ID gives 2503
+//! (`INVALID_CONVERSATION_ID`). `deleteConversation` takes 1 to 100 valid IDs
+//! (else 2503), is not synced to the caller's other instances, and skips IDs
+//! the caller has no conversation for.
+
+use super::{from_store, reject, Caller, Reply};
+use crate::server::ServerContext;
+use confab_proto::ops::{
+    DeleteConversation, DeleteConversationResponse, GetConversationList,
+    GetConversationListResponse, SetMessageRead, SetMessageReadResponse,
+};
+use confab_proto::{code, ConversationId, ConversationKind, ErrorBody};
+
+/// Most conversations one `deleteConversation` takes.
+pub(crate) const MAX_DELETE: usize = 100;
+
+fn invalid_id(id: &ConversationId) -> ErrorBody {
+    ErrorBody::new(
+        code::INVALID_CONVERSATION_ID,
+        format!("invalid conversation ID {:?}", id.as_str()),
+    )
+}
+
+fn is_valid(id: &ConversationId) -> bool {
+    match id.kind() {
+        Some(ConversationKind::C2c(peer)) => {
+            confab_proto::account::validate_user_id(peer.as_str()).is_ok()
+        }
+        Some(_) => true,
+        None => false,
+    }
+}
+
+/// `getConversationList`.
+pub(crate) fn get_conversation_list(
+    ctx: &ServerContext,
+    caller: &Caller,
+    _request: GetConversationList,
+) -> Reply<GetConversationListResponse> {
+    from_store(ctx.store.conversation_list(caller.user.clone()), |(conversations, inbox_seq)| {
+        GetConversationListResponse { conversations, inbox_seq }
+    })
+}
+
+/// `setMessageRead`.
+pub(crate) fn set_message_read(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: SetMessageRead,
+) -> Reply<SetMessageReadResponse> {
+    if !is_valid(&request.conversation_id) {
+        return reject(invalid_id(&request.conversation_id));
+    }
+    from_store(ctx.store.set_message_read(caller.user.clone(), request.conversation_id), |r| r)
+}
+
+/// `deleteConversation`.
+pub(crate) fn delete_conversation(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: DeleteConversation,
+) -> Reply<DeleteConversationResponse> {
+    let ids = request.conversation_id_list;
+    if ids.is_empty() || ids.len() > MAX_DELETE {
+        return reject(ErrorBody::new(
+            code::INVALID_CONVERSATION_ID,
+            format!("conversationIDList must hold 1 to {MAX_DELETE} IDs, not {}", ids.len()),
+        ));
+    }
+    if let Some(bad) = ids.iter().find(|id| !is_valid(id)) {
+        return reject(invalid_id(bad));
+    }
+    let mut unique = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !unique.contains(&id) {
+            unique.push(id);
+        }
+    }
+    let listed = unique.clone();
+    from_store(
+        ctx.store.delete_conversations(caller.user.clone(), unique, request.clear_history_message),
+        move |()| DeleteConversationResponse { conversation_id_list: listed },
+    )
+}

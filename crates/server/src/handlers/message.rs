@@ -1,0 +1,182 @@
+//! Messages: `sendMessage` and `getMessageList`.
+//!
+//! `sendMessage` checks, in this order (protocol version 1 serves C2C only):
+//!
+//! | condition | code |
+//! |---|---|
+//! | `conversationType` is not `C2C` | 2106 `MESSAGE_SEND_INVALID_CONVERSATION_TYPE` |
+//! | `onlineUserOnly` together with `messageControlInfo` | 2100 `MESSAGE_SEND_FAIL` |
+//! | body (payload + `cloudCustomData`) over 12 KB | 80002 `ERR_SVR_COMM_BODY_SIZE_LIMIT` |
+//! | `random` is 0 or above 2^53 − 1 | 20001 `ERR_SVR_MSG_PKG_PARSE_FAILED` |
+//! | `to` is the sender | 90008 `CANNOT_MESSAGE_SELF` |
+//! | `to` is not a registered user | 2501 `USER_OR_GROUP_NOT_FOUND` |
+//!
+//! A `random` the sender used before returns the original message with
+//! `duplicate: true` and changes nothing.
+
+use super::{from_store, reject, Caller, Reply};
+use crate::server::ServerContext;
+use crate::store::NewMessage;
+use confab_proto::message::ConversationType;
+use confab_proto::ops::{GetMessageList, GetMessageListResponse, SendMessage, SendMessageResponse};
+use confab_proto::{code, ConversationKind, ErrorBody, UserId, MAX_MESSAGE_BODY_BYTES};
+
+/// Largest `random` (TIM's client message ID fits a JavaScript number).
+pub(crate) const MAX_RANDOM: u64 = (1 << 53) - 1;
+
+/// Largest `getMessageList` page.
+pub(crate) const MAX_PAGE: u32 = 100;
+
+/// Page size when the client asks for 0 messages (TIM's default page).
+pub(crate) const DEFAULT_PAGE: u32 = 15;
+
+/// Checks a `sendMessage` request; returns the receiver.
+pub(crate) fn validate_send(from: &UserId, request: &SendMessage) -> Result<UserId, ErrorBody> {
+    let message = &request.message;
+    if message.conversation_type != ConversationType::C2c {
+        return Err(ErrorBody::new(
+            code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE,
+            "only C2C messages can be sent with this protocol version",
+        ));
+    }
+    if request.online_user_only && request.message_control_info.is_some() {
+        return Err(ErrorBody::new(
+            code::MESSAGE_SEND_FAIL,
+            "onlineUserOnly cannot be combined with messageControlInfo",
+        ));
+    }
+    let size = message.body_size();
+    if size > MAX_MESSAGE_BODY_BYTES {
+        return Err(ErrorBody::new(
+            code::ERR_SVR_COMM_BODY_SIZE_LIMIT,
+            format!("message body is {size} bytes; the limit is {MAX_MESSAGE_BODY_BYTES}"),
+        ));
+    }
+    if message.random == 0 || message.random > MAX_RANDOM {
+        return Err(ErrorBody::new(
+            code::ERR_SVR_MSG_PKG_PARSE_FAILED,
+            "random must be between 1 and 2^53 - 1",
+        ));
+    }
+    if message.to == from.as_str() {
+        return Err(ErrorBody::new(code::CANNOT_MESSAGE_SELF, "cannot send a message to oneself"));
+    }
+    if confab_proto::account::validate_user_id(&message.to).is_err() {
+        return Err(ErrorBody::new(
+            code::USER_OR_GROUP_NOT_FOUND,
+            format!("user {:?} does not exist", message.to),
+        ));
+    }
+    Ok(UserId::new(message.to.clone()))
+}
+
+/// `sendMessage`.
+pub(crate) fn send_message(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: SendMessage,
+) -> Reply<SendMessageResponse> {
+    let to = match validate_send(&caller.user, &request) {
+        Ok(to) => to,
+        Err(e) => return reject(e),
+    };
+    let control = request.message_control_info.unwrap_or_default();
+    let message = request.message;
+    let new = NewMessage {
+        from: caller.user.clone(),
+        to,
+        random: message.random,
+        element: message.element,
+        priority: message.priority,
+        cloud_custom_data: message.cloud_custom_data,
+        need_read_receipt: message.need_read_receipt,
+        control,
+        online_user_only: request.online_user_only,
+        time: ctx.clock.now_secs(),
+        origin: Some(caller.session),
+    };
+    from_store(ctx.store.send_message(new), |r| r)
+}
+
+/// `getMessageList`: the caller's view of a conversation's history.
+pub(crate) fn get_message_list(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: GetMessageList,
+) -> Reply<GetMessageListResponse> {
+    let valid = match request.conversation_id.kind() {
+        Some(ConversationKind::C2c(peer)) => {
+            confab_proto::account::validate_user_id(peer.as_str()).is_ok()
+        }
+        Some(ConversationKind::Group(_) | ConversationKind::System) => true,
+        None => false,
+    };
+    if !valid {
+        return reject(ErrorBody::new(
+            code::INVALID_CONVERSATION_ID,
+            format!("invalid conversation ID {:?}", request.conversation_id.as_str()),
+        ));
+    }
+    let count = match request.count {
+        0 => DEFAULT_PAGE,
+        n => n.min(MAX_PAGE),
+    };
+    from_store(
+        ctx.store.message_list(
+            caller.user.clone(),
+            request.conversation_id,
+            request.before_sequence,
+            count,
+        ),
+        |r| r,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use confab_proto::message::{MessageControlInfo, MessageElement, OutgoingMessage, TextPayload};
+
+    fn request(to: &str, text: &str, random: u64) -> SendMessage {
+        SendMessage {
+            message: OutgoingMessage {
+                conversation_type: ConversationType::C2c,
+                to: to.into(),
+                random,
+                element: MessageElement::Text(TextPayload { text: text.into() }),
+                priority: Default::default(),
+                cloud_custom_data: String::new(),
+                need_read_receipt: false,
+                client_time: 0,
+            },
+            online_user_only: false,
+            message_control_info: None,
+        }
+    }
+
+    #[test]
+    fn send_checks_give_their_codes() {
+        let alice = UserId::new("alice");
+        let code_of = |r: SendMessage| validate_send(&alice, &r).expect_err("rejected").code;
+        assert_eq!(validate_send(&alice, &request("bob", "hi", 1)), Ok(UserId::new("bob")));
+        let mut group = request("g", "hi", 1);
+        group.message.conversation_type = ConversationType::Group;
+        assert_eq!(code_of(group), code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE);
+        let mut both = request("bob", "hi", 1);
+        both.online_user_only = true;
+        both.message_control_info = Some(MessageControlInfo::default());
+        assert_eq!(code_of(both), code::MESSAGE_SEND_FAIL);
+        assert_eq!(
+            code_of(request("bob", &"x".repeat(13 * 1024), 1)),
+            code::ERR_SVR_COMM_BODY_SIZE_LIMIT
+        );
+        assert_eq!(code_of(request("bob", "hi", 0)), code::ERR_SVR_MSG_PKG_PARSE_FAILED);
+        assert_eq!(
+            code_of(request("bob", "hi", MAX_RANDOM + 1)),
+            code::ERR_SVR_MSG_PKG_PARSE_FAILED
+        );
+        assert!(validate_send(&alice, &request("bob", "hi", MAX_RANDOM)).is_ok());
+        assert_eq!(code_of(request("alice", "hi", 1)), code::CANNOT_MESSAGE_SELF);
+        assert_eq!(code_of(request("", "hi", 1)), code::USER_OR_GROUP_NOT_FOUND);
+    }
+}

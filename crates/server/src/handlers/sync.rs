@@ -1,0 +1,20 @@
+//! Inbox sync: `sync {after, limit}` returns the caller's inbox entries after
+//! a sequence, gap-free and ascending, plus the head. `limit` is capped at
+//! [`MAX_SYNC_ENTRIES`]; 0 means that cap.
+
+use super::{from_store, Caller, Reply};
+use crate::server::ServerContext;
+use confab_proto::ops::{Sync, SyncResponse};
+
+/// Most entries one `sync` returns.
+pub(crate) const MAX_SYNC_ENTRIES: u32 = 1000;
+
+/// `sync`.
+pub(crate) fn sync(ctx: &ServerContext, caller: &Caller, request: Sync) -> Reply<SyncResponse> {
+    // 0 asks for as many as the server gives.
+    let limit = match request.limit {
+        0 => MAX_SYNC_ENTRIES,
+        n => n.min(MAX_SYNC_ENTRIES),
+    };
+    from_store(ctx.store.sync(caller.user.clone(), request.after, limit), |r| r)
+}

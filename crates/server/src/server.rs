@@ -1,0 +1,191 @@
+//! Starting and stopping a server: [`start`] opens the store, spawns the
+//! HTTP/WebSocket accept loop and returns a [`ServerHandle`];
+//! [`ServerHandle::shutdown`] stops accepting, closes every session (4003),
+//! waits for them, lets the writer finish what is queued and closes the
+//! database.
+//!
+//! Task ownership: the accept loop is a task whose handle the
+//! [`ServerHandle`] keeps; every connection holds a clone of an `alive`
+//! sender, so shutdown knows when the last one ended; the store's writer
+//! thread is joined by [`crate::store::Store::close`].
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::http::{self, AppState};
+use crate::sessions::SessionRegistry;
+use crate::store::sqlite::SqliteStore;
+use crate::store::Store;
+use crate::usersig;
+use anyhow::Context as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+/// What the gateway, the services and the HTTP handlers share.
+pub(crate) struct ServerContext {
+    /// The configuration served.
+    pub config: Config,
+    /// The UserSig secret key.
+    pub secret_key: String,
+    /// The server clock.
+    pub clock: Arc<dyn Clock>,
+    /// Persistence.
+    pub store: Arc<dyn Store>,
+    /// Live sessions.
+    pub sessions: Arc<SessionRegistry>,
+}
+
+impl ServerContext {
+    /// How long a session may stay silent: three heartbeat intervals.
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_millis(self.config.heartbeat_interval_ms.saturating_mul(3))
+    }
+
+    /// A UserSig for `user_id`, issued now by the server clock.
+    pub fn mint_user_sig(&self, user_id: &str, expire_secs: i64) -> String {
+        usersig::gen_user_sig(
+            self.config.sdk_app_id,
+            &self.secret_key,
+            user_id,
+            expire_secs,
+            self.clock.now_secs(),
+        )
+    }
+}
+
+/// Starts a server on `listener`: opens or creates the store in
+/// `config.data_dir` (running migrations), starts the writer and the accept
+/// loop, and returns once it is serving.
+pub async fn start(
+    config: Config,
+    listener: TcpListener,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<ServerHandle> {
+    config.validate()?;
+    let local_addr = listener.local_addr().context("listener address")?;
+    let secret_key = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || config.resolve_secret_key())
+            .await
+            .context("secret key task")??
+    };
+    let sessions = Arc::new(SessionRegistry::new(config.max_instances_per_user));
+    let database_path = config.database_path();
+    let store = {
+        let path = database_path.clone();
+        let max_batch = config.max_batch;
+        let fanout = Arc::clone(&sessions) as Arc<dyn crate::fanout::Fanout>;
+        tokio::task::spawn_blocking(move || SqliteStore::open(&path, max_batch, fanout))
+            .await
+            .context("store open task")?
+            .with_context(|| format!("opening {}", database_path.display()))?
+    };
+    let ctx =
+        Arc::new(ServerContext { config, secret_key, clock, store: Arc::new(store), sessions });
+    let (stop, stopped) = watch::channel(false);
+    let (alive, all_gone) = mpsc::channel(1);
+    let app = http::router(AppState { ctx: Arc::clone(&ctx), shutdown: stopped.clone(), alive });
+    let mut serve_stop = stopped;
+    let serve = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                if serve_stop.wait_for(|stop| *stop).await.is_err() {
+                    // The handle is gone: stop as well.
+                }
+            })
+            .await
+    });
+    tracing::info!(addr = %local_addr, db = %database_path.display(), "confabd serving");
+    Ok(ServerHandle { local_addr, ctx, stop, serve: Some(serve), all_gone, database_path })
+}
+
+/// A running server.
+pub struct ServerHandle {
+    local_addr: SocketAddr,
+    ctx: Arc<ServerContext>,
+    stop: watch::Sender<bool>,
+    serve: Option<JoinHandle<std::io::Result<()>>>,
+    all_gone: mpsc::Receiver<()>,
+    database_path: PathBuf,
+}
+
+impl ServerHandle {
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The WebSocket URL clients connect to: `ws://ADDR/ws`.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}{}", self.local_addr, confab_proto::WS_PATH)
+    }
+
+    /// The HTTP base URL: `http://ADDR`.
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// The SDKAppID the server accepts.
+    pub fn sdk_app_id(&self) -> u64 {
+        self.ctx.config.sdk_app_id
+    }
+
+    /// The UserSig secret key.
+    pub fn secret_key(&self) -> &str {
+        &self.ctx.secret_key
+    }
+
+    /// The configuration being served.
+    pub fn config(&self) -> &Config {
+        &self.ctx.config
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.ctx.config.data_dir
+    }
+
+    /// The SQLite database file.
+    pub fn database_path(&self) -> &Path {
+        &self.database_path
+    }
+
+    /// A UserSig for `user_id` valid for `expire_secs`, issued at the server
+    /// clock's now.
+    pub fn mint_user_sig(&self, user_id: &str, expire_secs: i64) -> String {
+        self.ctx.mint_user_sig(user_id, expire_secs)
+    }
+
+    /// Graceful shutdown: stop accepting, close every session with 4003
+    /// (after sending the replies it owes), wait for all connections, let
+    /// the writer commit and answer everything queued, close the database.
+    /// Afterwards the data directory can be opened again and the port
+    /// re-bound.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        self.stop.send_replace(true);
+        if let Some(serve) = self.serve.take() {
+            serve.await.context("accept loop task")?.context("accept loop")?;
+        }
+        // Every connection holds an `alive` sender; `None` means all ended.
+        if self.all_gone.recv().await.is_some() {
+            anyhow::bail!("a connection sent on the liveness channel");
+        }
+        self.ctx.store.close().await.context("closing the store")?;
+        tracing::info!(addr = %self.local_addr, "confabd stopped");
+        Ok(())
+    }
+}
+
+impl Drop for ServerHandle {
+    /// Dropping a handle that was not shut down tells the server to stop but
+    /// does not wait for it; use [`ServerHandle::shutdown`] to wait.
+    fn drop(&mut self) {
+        if self.serve.is_some() {
+            self.stop.send_replace(true);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Persistence: the [`Store`] trait the services use, its error type and the
+//! write requests that go through the single writer.
+//!
+//! Writes are applied by one writer in the order they were submitted and
+//! acknowledged only after their transaction committed (group commit), so an
+//! acknowledged write is durable. Reads run concurrently on their own
+//! connections and see committed data only. The embedded SQLite
+//! implementation is [`sqlite::SqliteStore`].
+
+pub mod sqlite;
+
+use crate::fanout::SessionId;
+use confab_proto::conversation::ConversationState;
+use confab_proto::message::{MessageControlInfo, MessageElement, Priority};
+use confab_proto::ops::{
+    GetMessageListResponse, SendMessageResponse, SetMessageReadResponse, SyncResponse,
+};
+use confab_proto::profile::{Profile, ProfilePatch};
+use confab_proto::{ConversationId, UserId};
+use std::future::Future;
+use std::pin::Pin;
+
+/// A store operation in flight. For writes, the write is already queued when
+/// the method returns, whether or not the future is polled.
+pub type StoreFuture<T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'static>>;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A user the operation needs is not registered.
+    #[error("user {0} does not exist")]
+    UserNotFound(UserId),
+    /// The user has no such conversation.
+    #[error("conversation {0} does not exist")]
+    ConversationNotFound(ConversationId),
+    /// Registration of a userID that exists.
+    #[error("account {0} already exists")]
+    AccountExists(UserId),
+    /// The store was closed.
+    #[error("the store is closed")]
+    Closed,
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// A stored record could not be decoded.
+    #[error("corrupt stored record: {0}")]
+    Corrupt(String),
+    /// The batch this write was in failed to commit; nothing of it is stored.
+    #[error("commit failed: {0}")]
+    CommitFailed(String),
+    /// The database was written by a newer confabd.
+    #[error("database schema version {found} is newer than this confabd supports ({supported})")]
+    SchemaTooNew {
+        /// Version in the file.
+        found: u32,
+        /// Newest version known here.
+        supported: u32,
+    },
+    /// A blocking task failed.
+    #[error("store task failed: {0}")]
+    Task(String),
+    /// Opening the store failed.
+    #[error("cannot open the store at {path}: {reason}")]
+    Open {
+        /// The database file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Corrupt(e.to_string())
+    }
+}
+
+/// A validated message to store (or, with `online_user_only`, only to
+/// deliver).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewMessage {
+    /// Sender.
+    pub from: UserId,
+    /// C2C receiver.
+    pub to: UserId,
+    /// The sender's client message ID (dedup key with `from`).
+    pub random: u64,
+    /// Content.
+    pub element: MessageElement,
+    /// Priority.
+    pub priority: Priority,
+    /// Opaque data.
+    pub cloud_custom_data: String,
+    /// Read receipts asked for.
+    pub need_read_receipt: bool,
+    /// Unread and last-message control.
+    pub control: MessageControlInfo,
+    /// Deliver to online instances only; store nothing.
+    pub online_user_only: bool,
+    /// Server time, seconds.
+    pub time: i64,
+    /// The session that sent it (does not get the transient echo).
+    pub origin: Option<SessionId>,
+}
+
+/// Persistence used by the services. Implementations must apply writes in
+/// submission order and acknowledge them only once durable.
+pub trait Store: Send + Sync + 'static {
+    // ---- writes (through the single writer) ----
+
+    /// Creates the user (row and empty profile) unless it exists; `true` when created.
+    fn ensure_user(&self, user: UserId, now_secs: i64) -> StoreFuture<bool>;
+
+    /// Creates an account with a password hash; [`StoreError::AccountExists`]
+    /// when the userID is taken.
+    fn register_account(
+        &self,
+        user: UserId,
+        password_hash: String,
+        now_secs: i64,
+    ) -> StoreFuture<()>;
+
+    /// Stores a C2C message (deduplicated by sender and `random`), updates both
+    /// conversations and appends it to both inboxes; for `online_user_only`,
+    /// only assigns an ID and delivers it to online sessions.
+    fn send_message(&self, message: NewMessage) -> StoreFuture<SendMessageResponse>;
+
+    /// Marks a C2C conversation read for `user` and tells the peer.
+    fn set_message_read(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+    ) -> StoreFuture<SetMessageReadResponse>;
+
+    /// Marks the user's conversations deleted, optionally clearing their history.
+    fn delete_conversations(
+        &self,
+        user: UserId,
+        conversation_ids: Vec<ConversationId>,
+        clear_history: bool,
+    ) -> StoreFuture<()>;
+
+    /// Applies a validated profile patch and appends it to the user's inbox.
+    fn update_profile(
+        &self,
+        user: UserId,
+        patch: ProfilePatch,
+        now_secs: i64,
+    ) -> StoreFuture<Profile>;
+
+    // ---- reads (concurrent, committed data) ----
+
+    /// Whether the user exists.
+    fn user_exists(&self, user: UserId) -> StoreFuture<bool>;
+
+    /// The account's password hash (`None` for unknown users and users
+    /// without a password).
+    fn password_hash(&self, user: UserId) -> StoreFuture<Option<String>>;
+
+    /// Sequence of the newest entry of the user's inbox (0 when empty).
+    fn inbox_head(&self, user: UserId) -> StoreFuture<u64>;
+
+    /// Inbox entries after `after`, at most `limit`, plus the head, read in
+    /// one transaction.
+    fn sync(&self, user: UserId, after: u64, limit: u32) -> StoreFuture<SyncResponse>;
+
+    /// The user's non-deleted conversations, newest activity first, and the
+    /// inbox head they reflect, read in one transaction.
+    fn conversation_list(&self, user: UserId) -> StoreFuture<(Vec<ConversationState>, u64)>;
+
+    /// The user's view of a conversation's history: up to `count` messages
+    /// before `before_sequence` and after what the user cleared, ascending.
+    fn message_list(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+        before_sequence: Option<u64>,
+        count: u32,
+    ) -> StoreFuture<GetMessageListResponse>;
+
+    /// Profiles of the users that exist, in the order asked.
+    fn profiles(&self, users: Vec<UserId>) -> StoreFuture<Vec<Profile>>;
+
+    // ---- lifecycle ----
+
+    /// Runs every queued write, stops the writer and closes the database.
+    /// Later operations fail with [`StoreError::Closed`].
+    fn close(&self) -> StoreFuture<()>;
+}

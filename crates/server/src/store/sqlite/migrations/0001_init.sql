@@ -1,0 +1,57 @@
+-- 0001: accounts, profiles, C2C messages, per-user conversations, per-user inboxes.
+
+CREATE TABLE users (
+    user_id       TEXT    PRIMARY KEY NOT NULL,
+    -- argon2id PHC string; NULL for users who only ever logged in with a minted UserSig.
+    password_hash TEXT,
+    created_at    INTEGER NOT NULL
+);
+
+CREATE TABLE profiles (
+    user_id TEXT PRIMARY KEY NOT NULL REFERENCES users (user_id),
+    -- confab_proto::profile::Profile as JSON.
+    profile TEXT NOT NULL
+);
+
+CREATE TABLE messages (
+    -- Global row number; the first part of the message ID.
+    id         INTEGER PRIMARY KEY,
+    message_id TEXT    NOT NULL UNIQUE,
+    -- Conversation key shared by both sides, e.g. "c2c:alice<NUL>bob".
+    conv_key   TEXT    NOT NULL,
+    sequence   INTEGER NOT NULL,
+    sender     TEXT    NOT NULL REFERENCES users (user_id),
+    random     INTEGER NOT NULL,
+    time       INTEGER NOT NULL,
+    -- confab_proto::message::WireMessage as JSON.
+    message    TEXT    NOT NULL,
+    UNIQUE (sender, random),
+    UNIQUE (conv_key, sequence)
+);
+
+CREATE TABLE conversations (
+    owner              TEXT    NOT NULL REFERENCES users (user_id),
+    conversation_id    TEXT    NOT NULL,
+    conversation_type  TEXT    NOT NULL,
+    conv_key           TEXT    NOT NULL,
+    -- The message shown as lastMessage (NULL: none).
+    last_message       INTEGER REFERENCES messages (id),
+    unread_count       INTEGER NOT NULL DEFAULT 0,
+    read_sequence      INTEGER NOT NULL DEFAULT 0,
+    peer_read_sequence INTEGER NOT NULL DEFAULT 0,
+    cleared_sequence   INTEGER NOT NULL DEFAULT 0,
+    last_sequence      INTEGER NOT NULL DEFAULT 0,
+    update_time        INTEGER NOT NULL DEFAULT 0,
+    deleted            INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (owner, conversation_id)
+) WITHOUT ROWID;
+
+CREATE INDEX conversations_by_activity ON conversations (owner, deleted, update_time DESC);
+
+CREATE TABLE inbox (
+    owner TEXT    NOT NULL REFERENCES users (user_id),
+    seq   INTEGER NOT NULL,
+    -- confab_proto::inbox::InboxEvent as JSON.
+    event TEXT    NOT NULL,
+    PRIMARY KEY (owner, seq)
+) WITHOUT ROWID;

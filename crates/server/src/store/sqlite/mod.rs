@@ -1,0 +1,659 @@
+//! The embedded SQLite store: one writer thread that owns the write
+//! connection and commits in batches, and a small pool of read connections.
+//!
+//! The writer takes one command, drains up to `max_batch - 1` more that are
+//! already queued, runs them all in one `BEGIN IMMEDIATE` transaction (each
+//! inside its own savepoint, so one failing command does not undo the
+//! others), commits (WAL, `synchronous=FULL`), and only then hands the pushes
+//! to the [`Fanout`] and answers each command. Sequence counters (per-user
+//! inbox, per-conversation message sequence, the message row number) are
+//! cached in the writer and rolled back with a failing savepoint.
+//!
+//! Schema changes are the numbered files in `migrations/`, tracked in
+//! `PRAGMA user_version`.
+
+mod account;
+mod conversation;
+mod inbox;
+mod message;
+mod profile;
+
+use super::{NewMessage, Store, StoreError, StoreFuture};
+use crate::fanout::{Delivery, Fanout};
+use confab_proto::conversation::ConversationState;
+use confab_proto::ops::{
+    GetMessageListResponse, SendMessageResponse, SetMessageReadResponse, SyncResponse,
+};
+use confab_proto::profile::{Profile, ProfilePatch};
+use confab_proto::{ConversationId, UserId};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, Semaphore};
+
+/// Schema migrations, in order; entry `i` brings the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// Read connections kept open.
+const READ_CONNECTIONS: usize = 4;
+
+/// How long a connection waits for a lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The SQLite implementation of [`Store`].
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    commands: mpsc::UnboundedSender<Command>,
+    writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    readers: ReadPool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, applies pending
+    /// migrations and starts the writer thread. This blocks on file I/O; in
+    /// async code call it through `spawn_blocking`.
+    ///
+    /// Call [`Store::close`] to stop the writer and wait for it; dropping
+    /// the store instead lets the writer finish the queued writes on its own.
+    pub fn open(
+        path: &Path,
+        max_batch: usize,
+        fanout: Arc<dyn Fanout>,
+    ) -> Result<Self, StoreError> {
+        let open_err =
+            |reason: String| StoreError::Open { path: path.display().to_string(), reason };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        }
+        let mut writer = Connection::open(path)?;
+        configure_writer(&writer)?;
+        migrate(&mut writer)?;
+        let mut readers = Vec::with_capacity(READ_CONNECTIONS);
+        for _ in 0..READ_CONNECTIONS {
+            readers.push(open_reader(path)?);
+        }
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let max_batch = max_batch.max(1);
+        let thread = std::thread::Builder::new()
+            .name("confab-writer".into())
+            .spawn(move || writer_main(writer, receiver, max_batch, fanout))
+            .map_err(|e| open_err(format!("cannot start the writer thread: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                commands,
+                writer: Mutex::new(Some(thread)),
+                readers: ReadPool::new(readers),
+            }),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Queues a write; the returned future resolves after its batch committed.
+    fn write<T, F>(&self, work: F) -> StoreFuture<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &mut WriteCx) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job = TypedJob { work: Some(Box::new(work)), outcome: None, reply };
+        let queued = self.inner.commands.send(Command::Job(Box::new(job)));
+        Box::pin(async move {
+            queued.map_err(|_| StoreError::Closed)?;
+            answer.await.map_err(|_| StoreError::Closed)?
+        })
+    }
+
+    /// Runs a read on a pooled connection in a blocking task.
+    fn read<T, F>(&self, work: F) -> StoreFuture<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        Box::pin(async move { inner.readers.run(work).await })
+    }
+}
+
+impl Store for SqliteStore {
+    fn ensure_user(&self, user: UserId, now_secs: i64) -> StoreFuture<bool> {
+        self.write(move |conn, _| account::ensure_user(conn, &user, now_secs))
+    }
+
+    fn register_account(
+        &self,
+        user: UserId,
+        password_hash: String,
+        now_secs: i64,
+    ) -> StoreFuture<()> {
+        self.write(move |conn, _| account::register(conn, &user, &password_hash, now_secs))
+    }
+
+    fn send_message(&self, new: NewMessage) -> StoreFuture<SendMessageResponse> {
+        self.write(move |conn, cx| message::send(conn, cx, new))
+    }
+
+    fn set_message_read(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+    ) -> StoreFuture<SetMessageReadResponse> {
+        self.write(move |conn, cx| conversation::set_read(conn, cx, &user, conversation_id))
+    }
+
+    fn delete_conversations(
+        &self,
+        user: UserId,
+        conversation_ids: Vec<ConversationId>,
+        clear_history: bool,
+    ) -> StoreFuture<()> {
+        self.write(move |conn, _| {
+            conversation::delete(conn, &user, &conversation_ids, clear_history)
+        })
+    }
+
+    fn update_profile(
+        &self,
+        user: UserId,
+        patch: ProfilePatch,
+        now_secs: i64,
+    ) -> StoreFuture<Profile> {
+        self.write(move |conn, cx| profile::update(conn, cx, &user, &patch, now_secs))
+    }
+
+    fn user_exists(&self, user: UserId) -> StoreFuture<bool> {
+        self.read(move |conn| account::exists(conn, &user))
+    }
+
+    fn password_hash(&self, user: UserId) -> StoreFuture<Option<String>> {
+        self.read(move |conn| account::password_hash(conn, &user))
+    }
+
+    fn inbox_head(&self, user: UserId) -> StoreFuture<u64> {
+        self.read(move |conn| inbox::head(conn, &user))
+    }
+
+    fn sync(&self, user: UserId, after: u64, limit: u32) -> StoreFuture<SyncResponse> {
+        self.read(move |conn| {
+            let tx = conn.transaction()?;
+            let head = inbox::head(&tx, &user)?;
+            let entries = inbox::entries_after(&tx, &user, after, limit)?;
+            tx.commit()?;
+            Ok(SyncResponse { entries, head })
+        })
+    }
+
+    fn conversation_list(&self, user: UserId) -> StoreFuture<(Vec<ConversationState>, u64)> {
+        self.read(move |conn| {
+            let tx = conn.transaction()?;
+            let list = conversation::list(&tx, &user)?;
+            let head = inbox::head(&tx, &user)?;
+            tx.commit()?;
+            Ok((list, head))
+        })
+    }
+
+    fn message_list(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+        before_sequence: Option<u64>,
+        count: u32,
+    ) -> StoreFuture<GetMessageListResponse> {
+        self.read(move |conn| {
+            let tx = conn.transaction()?;
+            let page = message::page(&tx, &user, &conversation_id, before_sequence, count)?;
+            tx.commit()?;
+            Ok(page)
+        })
+    }
+
+    fn profiles(&self, users: Vec<UserId>) -> StoreFuture<Vec<Profile>> {
+        self.read(move |conn| profile::load_many(conn, &users))
+    }
+
+    fn close(&self) -> StoreFuture<()> {
+        let inner = Arc::clone(&self.inner);
+        Box::pin(async move {
+            let (ack, acked) = oneshot::channel();
+            if inner.commands.send(Command::Close(ack)).is_ok() {
+                // An error means the writer already stopped; joining tells why.
+                if acked.await.is_err() {
+                    tracing::warn!("the writer stopped before acknowledging close");
+                }
+            }
+            let thread = inner.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+            if let Some(thread) = thread {
+                tokio::task::spawn_blocking(move || thread.join())
+                    .await
+                    .map_err(|e| StoreError::Task(e.to_string()))?
+                    .map_err(|_| StoreError::Task("the writer thread panicked".into()))?;
+            }
+            inner.readers.close().await;
+            Ok(())
+        })
+    }
+}
+
+fn configure_writer(conn: &Connection) -> Result<(), StoreError> {
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Open {
+            path: conn.path().unwrap_or("?").to_owned(),
+            reason: format!("cannot switch to WAL (journal_mode is {mode})"),
+        });
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(())
+}
+
+fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+/// The schema version this build creates.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Applies the migrations the database has not seen yet, each in its own
+/// transaction together with the `user_version` bump.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as u32 + 1;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+        tracing::info!(version, "applied database migration");
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- read pool
+
+/// Read connections handed out one per blocking task.
+struct ReadPool {
+    connections: Arc<Mutex<Vec<Connection>>>,
+    permits: Arc<Semaphore>,
+    size: u32,
+}
+
+/// Returns a connection to the pool (then frees its permit) even when the
+/// read panics or its caller stops waiting.
+struct Lease {
+    connection: Option<Connection>,
+    pool: Arc<Mutex<Vec<Connection>>>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(conn) = self.connection.take() {
+            self.pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        }
+    }
+}
+
+impl ReadPool {
+    fn new(connections: Vec<Connection>) -> Self {
+        let size = connections.len();
+        Self {
+            connections: Arc::new(Mutex::new(connections)),
+            permits: Arc::new(Semaphore::new(size)),
+            size: u32::try_from(size).unwrap_or(u32::MAX),
+        }
+    }
+
+    async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let permit =
+            Arc::clone(&self.permits).acquire_owned().await.map_err(|_| StoreError::Closed)?;
+        let connection = self.connections.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        // Every permit stands for one pooled connection, so one is there.
+        let connection = connection.ok_or_else(|| StoreError::Task("read pool is empty".into()))?;
+        let mut lease = Lease {
+            connection: Some(connection),
+            pool: Arc::clone(&self.connections),
+            _permit: permit,
+        };
+        tokio::task::spawn_blocking(move || match lease.connection.as_mut() {
+            Some(conn) => work(conn),
+            None => Err(StoreError::Closed),
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Waits for running reads, then closes every connection.
+    async fn close(&self) {
+        if let Ok(all) = self.permits.acquire_many(self.size).await {
+            all.forget();
+        }
+        self.permits.close();
+        self.connections.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+// ------------------------------------------------------------------- writer
+
+/// What the writer receives.
+enum Command {
+    Job(Box<dyn Job>),
+    Close(oneshot::Sender<()>),
+}
+
+/// The writer's state that outlives one command: sequence caches and the
+/// pushes produced by the current batch.
+#[derive(Default)]
+pub(crate) struct WriteCx {
+    counters: Counters,
+    deliveries: Vec<Delivery>,
+    /// Counter for the IDs of `onlineUserOnly` messages (never stored).
+    transient_ids: u64,
+}
+
+impl WriteCx {
+    /// Queues a push for after the commit.
+    pub(crate) fn push(&mut self, delivery: Delivery) {
+        self.deliveries.push(delivery);
+    }
+
+    /// The next ID number for a transient message.
+    pub(crate) fn next_transient_id(&mut self) -> u64 {
+        self.transient_ids += 1;
+        self.transient_ids
+    }
+
+    /// The next sequence of `owner`'s inbox.
+    pub(crate) fn next_inbox_seq(
+        &mut self,
+        conn: &Connection,
+        owner: &UserId,
+    ) -> Result<u64, StoreError> {
+        let key = owner.as_str();
+        let current = match self.counters.inbox.get(key) {
+            Some(seq) => *seq,
+            None => inbox::head(conn, owner)?,
+        };
+        let previous = self.counters.inbox.insert(key.to_owned(), current + 1);
+        self.counters.undo.push(Undo::Inbox(key.to_owned(), previous));
+        Ok(current + 1)
+    }
+
+    /// The next message sequence of a conversation (by conversation key).
+    pub(crate) fn next_conversation_seq(
+        &mut self,
+        conn: &Connection,
+        conv_key: &str,
+    ) -> Result<u64, StoreError> {
+        let current = match self.counters.conversations.get(conv_key) {
+            Some(seq) => *seq,
+            None => conn.query_row(
+                "SELECT COALESCE(MAX(sequence), 0) FROM messages WHERE conv_key = ?1",
+                [conv_key],
+                |r| r.get::<_, u64>(0),
+            )?,
+        };
+        let previous = self.counters.conversations.insert(conv_key.to_owned(), current + 1);
+        self.counters.undo.push(Undo::Conversation(conv_key.to_owned(), previous));
+        Ok(current + 1)
+    }
+
+    /// The row number the next stored message gets.
+    pub(crate) fn next_message_row(&mut self, conn: &Connection) -> Result<i64, StoreError> {
+        let current = match self.counters.last_message_row {
+            Some(row) => row,
+            None => conn.query_row("SELECT COALESCE(MAX(id), 0) FROM messages", [], |r| {
+                r.get::<_, i64>(0)
+            })?,
+        };
+        self.counters.undo.push(Undo::MessageRow(self.counters.last_message_row));
+        self.counters.last_message_row = Some(current + 1);
+        Ok(current + 1)
+    }
+}
+
+/// Cached counters plus the undo log of the command being run.
+#[derive(Default)]
+struct Counters {
+    inbox: HashMap<String, u64>,
+    conversations: HashMap<String, u64>,
+    last_message_row: Option<i64>,
+    undo: Vec<Undo>,
+}
+
+enum Undo {
+    Inbox(String, Option<u64>),
+    Conversation(String, Option<u64>),
+    MessageRow(Option<i64>),
+}
+
+impl Counters {
+    /// The command's savepoint was released: keep its counter changes.
+    fn keep(&mut self) {
+        self.undo.clear();
+    }
+
+    /// The command's savepoint was rolled back: restore the counters.
+    fn roll_back(&mut self) {
+        while let Some(undo) = self.undo.pop() {
+            match undo {
+                Undo::Inbox(key, Some(v)) => {
+                    self.inbox.insert(key, v);
+                }
+                Undo::Inbox(key, None) => {
+                    self.inbox.remove(&key);
+                }
+                Undo::Conversation(key, Some(v)) => {
+                    self.conversations.insert(key, v);
+                }
+                Undo::Conversation(key, None) => {
+                    self.conversations.remove(&key);
+                }
+                Undo::MessageRow(v) => self.last_message_row = v,
+            }
+        }
+    }
+
+    /// The whole transaction failed: forget everything and reload on use.
+    fn reset(&mut self) {
+        *self = Self::default();
+    }
+}
+
+type Work<T> = Box<dyn FnOnce(&Connection, &mut WriteCx) -> Result<T, StoreError> + Send>;
+
+/// A queued write, type-erased for the writer.
+trait Job: Send {
+    /// Runs the write's statements; `true` when it succeeded.
+    fn run(&mut self, conn: &Connection, cx: &mut WriteCx) -> bool;
+    /// Replaces the outcome with a failure.
+    fn fail(&mut self, error: StoreError);
+    /// Answers the requester once the batch is settled.
+    fn finish(self: Box<Self>, commit: Result<(), &StoreError>);
+}
+
+struct TypedJob<T> {
+    work: Option<Work<T>>,
+    outcome: Option<Result<T, StoreError>>,
+    reply: oneshot::Sender<Result<T, StoreError>>,
+}
+
+impl<T: Send + 'static> Job for TypedJob<T> {
+    fn run(&mut self, conn: &Connection, cx: &mut WriteCx) -> bool {
+        let Some(work) = self.work.take() else { return false };
+        let outcome = work(conn, cx);
+        let ok = outcome.is_ok();
+        self.outcome = Some(outcome);
+        ok
+    }
+
+    fn fail(&mut self, error: StoreError) {
+        self.work = None;
+        self.outcome = Some(Err(error));
+    }
+
+    fn finish(self: Box<Self>, commit: Result<(), &StoreError>) {
+        let result = match (self.outcome, commit) {
+            (Some(Err(e)), _) => Err(e),
+            (Some(Ok(value)), Ok(())) => Ok(value),
+            (Some(Ok(_)), Err(e)) => Err(StoreError::CommitFailed(e.to_string())),
+            (None, _) => Err(StoreError::Closed),
+        };
+        if self.reply.send(result).is_err() {
+            tracing::trace!("a write's requester stopped waiting for its answer");
+        }
+    }
+}
+
+fn writer_main(
+    mut conn: Connection,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    max_batch: usize,
+    fanout: Arc<dyn Fanout>,
+) {
+    let mut cx = WriteCx::default();
+    let mut close_ack = None;
+    while close_ack.is_none() {
+        let Some(first) = commands.blocking_recv() else { break };
+        let mut jobs = Vec::new();
+        let mut next = Some(first);
+        while let Some(command) = next.take() {
+            match command {
+                Command::Job(job) => jobs.push(job),
+                Command::Close(ack) => {
+                    close_ack = Some(ack);
+                    break;
+                }
+            }
+            if jobs.len() >= max_batch {
+                break;
+            }
+            next = commands.try_recv().ok();
+        }
+        if !jobs.is_empty() {
+            run_batch(&mut conn, &mut cx, jobs, fanout.as_ref());
+        }
+    }
+    // Whatever was queued after the close request is refused.
+    commands.close();
+    while let Ok(command) = commands.try_recv() {
+        match command {
+            Command::Job(job) => job.finish(Err(&StoreError::Closed)),
+            Command::Close(ack) => close_ack_send(ack),
+        }
+    }
+    if let Err(e) = conn.pragma_update(None, "wal_checkpoint", "TRUNCATE") {
+        tracing::warn!(error = %e, "WAL checkpoint at close failed");
+    }
+    if let Err((_, e)) = conn.close() {
+        tracing::error!(error = %e, "closing the write connection failed");
+    }
+    if let Some(ack) = close_ack {
+        close_ack_send(ack);
+    }
+}
+
+fn close_ack_send(ack: oneshot::Sender<()>) {
+    if ack.send(()).is_err() {
+        tracing::debug!("nobody waits for the store's close acknowledgement");
+    }
+}
+
+fn run_batch(
+    conn: &mut Connection,
+    cx: &mut WriteCx,
+    mut jobs: Vec<Box<dyn Job>>,
+    fanout: &dyn Fanout,
+) {
+    let settled = (|| -> Result<(), StoreError> {
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for job in &mut jobs {
+            let mark = cx.deliveries.len();
+            let ok = match tx.savepoint() {
+                Ok(savepoint) => {
+                    if job.run(&savepoint, cx) {
+                        match savepoint.commit() {
+                            Ok(()) => true,
+                            Err(e) => {
+                                job.fail(e.into());
+                                false
+                            }
+                        }
+                    } else {
+                        // Dropping the savepoint rolls it back.
+                        drop(savepoint);
+                        false
+                    }
+                }
+                Err(e) => {
+                    job.fail(e.into());
+                    false
+                }
+            };
+            if ok {
+                cx.counters.keep();
+            } else {
+                cx.counters.roll_back();
+                cx.deliveries.truncate(mark);
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    })();
+    match settled {
+        Ok(()) => {
+            let deliveries = std::mem::take(&mut cx.deliveries);
+            if !deliveries.is_empty() {
+                fanout.deliver(deliveries);
+            }
+            for job in jobs {
+                job.finish(Ok(()));
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, jobs = jobs.len(), "a write batch failed to commit");
+            cx.counters.reset();
+            cx.deliveries.clear();
+            for job in jobs {
+                job.finish(Err(&e));
+            }
+        }
+    }
+}
+
+/// Key of the C2C conversation between two users, the same from both sides.
+pub(crate) fn c2c_key(a: &UserId, b: &UserId) -> String {
+    let (first, second) = if a <= b { (a, b) } else { (b, a) };
+    format!("c2c:{first}\u{0}{second}")
+}
+
+#[cfg(test)]
+mod tests;
