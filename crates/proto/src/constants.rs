@@ -446,8 +446,10 @@ mod tests {
 
     /// The reference file lives in `shared/` beside the repository.
     fn reference() -> serde_json::Value {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/tim-constants.json");
-        let text = std::fs::read_to_string(path).expect("shared/reference/tim-constants.json beside the repo");
+        let path =
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/tim-constants.json");
+        let text = std::fs::read_to_string(path)
+            .expect("shared/reference/tim-constants.json beside the repo");
         serde_json::from_str(&text).expect("valid JSON")
     }
 

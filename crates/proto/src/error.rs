@@ -285,8 +285,10 @@ mod tests {
 
     #[test]
     fn codes_match_the_reference() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/error-codes.tsv");
-        let text = std::fs::read_to_string(path).expect("shared/reference/error-codes.tsv beside the repo");
+        let path =
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/error-codes.tsv");
+        let text = std::fs::read_to_string(path)
+            .expect("shared/reference/error-codes.tsv beside the repo");
         let known: std::collections::HashMap<&str, i32> = [
             ("HELLO_ANSWER_KICKED_OUT", code::HELLO_ANSWER_KICKED_OUT),
             ("NO_ACCOUNT_TYPE", code::NO_ACCOUNT_TYPE),
@@ -301,7 +303,10 @@ mod tests {
             ("MESSAGE_SEND_FAIL", code::MESSAGE_SEND_FAIL),
             ("MESSAGE_SEND_FAIL_NOT_IN_AVCHATROOM", code::MESSAGE_SEND_FAIL_NOT_IN_AVCHATROOM),
             ("MESSAGE_SEND_NEED_MESSAGE_INSTANCE", code::MESSAGE_SEND_NEED_MESSAGE_INSTANCE),
-            ("MESSAGE_SEND_INVALID_CONVERSATION_TYPE", code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE),
+            (
+                "MESSAGE_SEND_INVALID_CONVERSATION_TYPE",
+                code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE,
+            ),
             ("MESSAGE_FILE_IS_EMPTY", code::MESSAGE_FILE_IS_EMPTY),
             ("MESSAGE_ONPROGRESS_FUNCTION_ERROR", code::MESSAGE_ONPROGRESS_FUNCTION_ERROR),
             ("MESSAGE_REVOKE_FAIL", code::MESSAGE_REVOKE_FAIL),
@@ -343,9 +348,15 @@ mod tests {
             ("MEMBER_NOT_IN_GROUP", code::MEMBER_NOT_IN_GROUP),
             ("JOIN_GROUP_FAIL", code::JOIN_GROUP_FAIL),
             ("CANNOT_ADD_MEMBER_IN_AVCHATROOM", code::CANNOT_ADD_MEMBER_IN_AVCHATROOM),
-            ("CANNOT_JOIN_NON_AVCHATROOM_WITHOUT_LOGIN", code::CANNOT_JOIN_NON_AVCHATROOM_WITHOUT_LOGIN),
+            (
+                "CANNOT_JOIN_NON_AVCHATROOM_WITHOUT_LOGIN",
+                code::CANNOT_JOIN_NON_AVCHATROOM_WITHOUT_LOGIN,
+            ),
             ("NOT_OWNER", code::NOT_OWNER),
-            ("CANNOT_SET_MEMBER_ROLE_IN_WORK_AND_AVCHATROOM", code::CANNOT_SET_MEMBER_ROLE_IN_WORK_AND_AVCHATROOM),
+            (
+                "CANNOT_SET_MEMBER_ROLE_IN_WORK_AND_AVCHATROOM",
+                code::CANNOT_SET_MEMBER_ROLE_IN_WORK_AND_AVCHATROOM,
+            ),
             ("INVALID_MEMBER_ROLE", code::INVALID_MEMBER_ROLE),
             ("CANNOT_SET_SELF_MEMBER_ROLE", code::CANNOT_SET_SELF_MEMBER_ROLE),
             ("CANNOT_MUTE_SELF", code::CANNOT_MUTE_SELF),
@@ -402,7 +413,11 @@ mod tests {
         let mut rows = 0;
         for line in text.lines().skip(1) {
             let (number, name) = line.split_once('\t').expect("code<TAB>name");
-            assert_eq!(known.get(name), Some(&number.parse::<i32>().expect("numeric code")), "{name}");
+            assert_eq!(
+                known.get(name),
+                Some(&number.parse::<i32>().expect("numeric code")),
+                "{name}"
+            );
             rows += 1;
         }
         assert_eq!(rows, known.len());

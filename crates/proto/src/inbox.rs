@@ -80,19 +80,16 @@ mod tests {
 
         for event in [
             InboxEvent::ConversationRead { conversation_id: "C2Cbob".into(), read_sequence: 2 },
-            InboxEvent::ProfileUpdated {
-                profile: Profile::empty(crate::UserId::new("alice")),
-            },
+            InboxEvent::ProfileUpdated { profile: Profile::empty(crate::UserId::new("alice")) },
             InboxEvent::Message { message: crate::message::tests::sample() },
         ] {
             let entry = InboxEntry { seq: 1, event };
             let json = serde_json::to_string(&entry).expect("serialize");
             assert_eq!(serde_json::from_str::<InboxEntry>(&json).expect("parse"), entry);
         }
-        let msg = serde_json::to_value(InboxEvent::Message {
-            message: crate::message::tests::sample(),
-        })
-        .expect("serialize");
+        let msg =
+            serde_json::to_value(InboxEvent::Message { message: crate::message::tests::sample() })
+                .expect("serialize");
         assert_eq!(msg["kind"], "message");
         assert_eq!(msg["message"]["ID"], "17-1764115200-42");
     }

@@ -305,7 +305,11 @@ mod tests {
         );
         round_trip(&Sync { after: 3, limit: 500 }, json!({"after":3,"limit":500}));
         round_trip(
-            &GetMessageList { conversation_id: "C2Cbob".into(), before_sequence: Some(9), count: 15 },
+            &GetMessageList {
+                conversation_id: "C2Cbob".into(),
+                before_sequence: Some(9),
+                count: 15,
+            },
             json!({"conversationID":"C2Cbob","beforeSequence":9,"count":15}),
         );
         round_trip(&GetConversationList {}, json!({}));

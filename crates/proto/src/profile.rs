@@ -143,7 +143,8 @@ mod tests {
 
     #[test]
     fn patch_snapshot() {
-        let json = r#"{"nick":"A","profileCustomField":[{"key":"Tag_Profile_Custom_Test1","value":"v"}]}"#;
+        let json =
+            r#"{"nick":"A","profileCustomField":[{"key":"Tag_Profile_Custom_Test1","value":"v"}]}"#;
         let p: ProfilePatch = serde_json::from_str(json).expect("parse");
         assert_eq!(p.nick.as_deref(), Some("A"));
         assert!(!p.is_empty());
