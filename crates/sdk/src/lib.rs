@@ -1,1 +1,45 @@
-//! placeholder
+//! Confab client SDK: the TIM Web SDK 2.27 API as async Rust.
+//!
+//! [`Tim::create`] makes an instance; [`Tim::login`] starts a session
+//! actor (one task owning the WebSocket: login, heartbeat, reconnect with
+//! backoff, inbox sync) and opens the account's local SQLite store, which
+//! serves conversations and history, works offline, and holds a persistent
+//! outbox so messages sent while offline go out, in order, later. Events
+//! (`TIM.EVENT`) arrive through [`Tim::on`] handlers and [`Tim::subscribe`]
+//! receivers as the typed [`Event`]. Every error carries TIM's numeric code
+//! ([`TimError`]).
+//!
+//! The wire protocol is `confab_proto` (see `docs/protocol.md`).
+
+pub mod account;
+mod actor;
+mod error;
+mod event;
+mod model;
+mod options;
+mod session;
+mod store;
+mod tim;
+pub mod transport;
+
+pub use confab_proto::message::{
+    ConversationType, CustomPayload, MessageControlInfo, MessageElement, Priority, TextPayload,
+};
+pub use confab_proto::profile::{CustomField, Profile, ProfilePatch};
+pub use error::TimError;
+pub use event::{Event, EventName, ListenerId, NetState};
+pub use model::{
+    message_for_show, Conversation, ConversationListResult, CreateMessageOptions,
+    DeleteConversationOptions, GetMessageListOptions, IntoElement, LastMessage, LoginResult,
+    Message, MessageFlow, MessageListPage, MessageStatus, ReadReceiptInfo, SendMessageOptions,
+    SendResult,
+};
+pub use options::{Clock, ReconnectPolicy, SystemClock, TimOptions};
+pub use tim::Tim;
+pub use transport::{SwitchableTransport, Transport, TransportError, WsTransport};
+
+/// Grant returned by [`account::register`] and [`account::login`].
+pub use confab_proto::account::Grant;
+
+/// Messages per `get_message_list` page (TIM's 15).
+pub const MESSAGE_PAGE_SIZE: usize = 15;

@@ -1,0 +1,827 @@
+//! The session actor: the one task that owns the connection of a login.
+//!
+//! It connects through the configured transport, logs in, bootstraps a
+//! fresh store (`getConversationList`) and syncs the inbox until the head,
+//! holding pushes that arrive meanwhile and then applying them by the
+//! cursor rule (`seq <= cursor` ignored, `cursor + 1` applied, beyond that
+//! a resync). After the first complete sync of a login it fires SDK_READY,
+//! then sends the outbox in order. It heartbeats, times requests out, and
+//! reconnects with exponential backoff and jitter until the login ends
+//! (logout, kick, or a fatal login error).
+//!
+//! API calls talk to it through [`Command`]s and await oneshot replies; the
+//! actor never waits for an API caller.
+
+use crate::event::{Event, NetState};
+use crate::model::{message_from_wire, LoginResult, Message};
+use crate::options::TimOptions;
+use crate::session::SessionCore;
+use crate::store::Applied;
+use crate::transport::{Connection, TransportError};
+use crate::TimError;
+use confab_proto::frame::{close, Push, RequestFrame, ServerFrame};
+use confab_proto::inbox::InboxEntry;
+use confab_proto::ops::{
+    GetConversationList, GetConversationListResponse, Heartbeat, Login, LoginResponse, Logout,
+    Operation, SendMessageResponse, Sync, SyncResponse,
+};
+use confab_proto::{code, UserId, PROTOCOL_VERSION};
+use futures_util::{SinkExt, StreamExt};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+
+/// Inbox entries asked for per `sync` request.
+const SYNC_PAGE: u32 = 500;
+
+/// A request from the API to the actor.
+pub(crate) enum Command {
+    /// Send an operation and reply with its response data.
+    Request {
+        op: &'static str,
+        data: serde_json::Value,
+        reply: oneshot::Sender<Result<serde_json::Value, TimError>>,
+    },
+    /// A message was put into the outbox (or is already there); reply when
+    /// it is acknowledged or rejected.
+    Enqueued { key: i64, reply: oneshot::Sender<Result<Message, TimError>> },
+    /// Log out and stop.
+    Logout { reply: oneshot::Sender<()> },
+}
+
+/// What a pending request is for.
+enum Pending {
+    Login,
+    Bootstrap,
+    Sync,
+    Heartbeat,
+    Logout(oneshot::Sender<()>),
+    Send(i64),
+    Api(oneshot::Sender<Result<serde_json::Value, TimError>>),
+}
+
+/// How a connection ended.
+enum End {
+    /// The login is over (logout, kick, fatal login error); events emitted.
+    Stop,
+    /// The connection is gone; reconnect.
+    Lost { logged_in: bool, reason: String },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    LoggingIn,
+    Syncing,
+    Live,
+}
+
+/// Per-connection state.
+struct Link {
+    conn: Connection,
+    next_id: u64,
+    pending: HashMap<u64, (Pending, Instant)>,
+    phase: Phase,
+    logged_in: bool,
+    held: Vec<InboxEntry>,
+    in_flight: HashSet<i64>,
+    heartbeat: Option<tokio::time::Interval>,
+}
+
+impl Link {
+    fn next_deadline(&self) -> Option<Instant> {
+        self.pending.values().map(|(_, d)| *d).min()
+    }
+}
+
+/// The actor of one login.
+pub(crate) struct Actor {
+    options: TimOptions,
+    user_sig: String,
+    core: Arc<SessionCore>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    login_reply: Option<oneshot::Sender<Result<LoginResult, TimError>>>,
+    waiters: HashMap<i64, Vec<oneshot::Sender<Result<Message, TimError>>>>,
+    cursor: u64,
+}
+
+fn err_lost(reason: impl Into<String>) -> End {
+    End::Lost { logged_in: false, reason: reason.into() }
+}
+
+async fn tick(heartbeat: &mut Option<tokio::time::Interval>) {
+    match heartbeat {
+        Some(interval) => {
+            interval.tick().await;
+        }
+        None => futures_util::future::pending::<()>().await,
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => futures_util::future::pending::<()>().await,
+    }
+}
+
+impl Actor {
+    pub(crate) fn new(
+        options: TimOptions,
+        user_sig: String,
+        core: Arc<SessionCore>,
+        commands: mpsc::UnboundedReceiver<Command>,
+        login_reply: oneshot::Sender<Result<LoginResult, TimError>>,
+    ) -> Self {
+        Self {
+            options,
+            user_sig,
+            core,
+            commands,
+            login_reply: Some(login_reply),
+            waiters: HashMap::new(),
+            cursor: 0,
+        }
+    }
+
+    fn log(&self, level: tracing::Level, message: std::fmt::Arguments<'_>) {
+        self.core.log(level, message);
+    }
+
+    /// Runs until the login ends.
+    pub(crate) async fn run(mut self) {
+        let mut attempt: u32 = 0;
+        loop {
+            self.core.set_net_state(NetState::Connecting);
+            let connecting = self.options.transport.connect(&self.options.server_url);
+            let end = match tokio::time::timeout(self.options.request_timeout, connecting).await {
+                Ok(Ok(conn)) => self.run_connection(conn).await,
+                Ok(Err(e)) => err_lost(e.to_string()),
+                Err(_) => err_lost("connecting timed out"),
+            };
+            let (logged_in, reason) = match end {
+                End::Stop => return,
+                End::Lost { logged_in, reason } => (logged_in, reason),
+            };
+            self.log(tracing::Level::INFO, format_args!("connection lost: {reason}"));
+            self.core.set_net_state(NetState::Disconnected);
+            if logged_in {
+                attempt = 0;
+            }
+            if let Some(reply) = self.login_reply.take() {
+                if !self.start_offline(reply, &reason) {
+                    return;
+                }
+            }
+            let random: f64 = rand::random();
+            let delay = self.options.reconnect.delay(attempt, random);
+            attempt = attempt.saturating_add(1);
+            if !self.wait_offline(delay).await {
+                return;
+            }
+        }
+    }
+
+    /// The first connection failed: start from the local store when it has
+    /// synced before, else fail the login. Returns whether to keep going.
+    fn start_offline(
+        &mut self,
+        reply: oneshot::Sender<Result<LoginResult, TimError>>,
+        reason: &str,
+    ) -> bool {
+        let cursor = match self.core.store.cursor() {
+            Ok(c) => c,
+            Err(e) => {
+                self.core.terminate();
+                self.send_login_reply(reply, Err(TimError::from(e)));
+                return false;
+            }
+        };
+        let Some(cursor) = cursor else {
+            self.core.terminate();
+            let error = TimError::network(format!("cannot reach the server: {reason}"));
+            self.send_login_reply(reply, Err(error));
+            return false;
+        };
+        self.cursor = cursor;
+        match self.core.store.conversations(None) {
+            Ok(list) if !list.is_empty() => self.core.emit(Event::ConversationListUpdated(list)),
+            Ok(_) => {}
+            Err(e) => self.core.report(e.into()),
+        }
+        self.core.refresh_total_unread();
+        if self.core.become_ready() {
+            self.core.emit(Event::SdkReady);
+        }
+        self.send_login_reply(reply, Ok(LoginResult { repeat_login: false, offline: true }));
+        true
+    }
+
+    fn send_login_reply(
+        &self,
+        reply: oneshot::Sender<Result<LoginResult, TimError>>,
+        result: Result<LoginResult, TimError>,
+    ) {
+        deliver(reply, result);
+    }
+
+    /// Waits out a reconnect delay while serving commands. Returns false
+    /// when the login ended meanwhile.
+    async fn wait_offline(&mut self, delay: Duration) -> bool {
+        let sleep = tokio::time::sleep(delay);
+        tokio::pin!(sleep);
+        let restored = self.options.transport.network_restored();
+        tokio::pin!(restored);
+        loop {
+            tokio::select! {
+                _ = &mut sleep => return true,
+                _ = &mut restored => return true,
+                command = self.commands.recv() => match command {
+                    None => return false,
+                    Some(Command::Logout { reply }) => {
+                        self.core.terminate();
+                        deliver(reply, ());
+                        return false;
+                    }
+                    Some(Command::Request { reply, .. }) => {
+                        let error = TimError::network("not connected to the server");
+                        deliver(reply, Err(error));
+                    }
+                    Some(Command::Enqueued { key, reply }) => self.add_waiter(key, reply),
+                },
+            }
+        }
+    }
+
+    /// Registers a send waiter, answering at once when the message already
+    /// left the outbox.
+    fn add_waiter(&mut self, key: i64, reply: oneshot::Sender<Result<Message, TimError>>) {
+        use crate::model::MessageStatus;
+        match self.core.store.message_by_key(key) {
+            Ok(Some(m)) if m.status == MessageStatus::Success => {
+                deliver(reply, Ok(m));
+            }
+            Ok(Some(m)) if m.status == MessageStatus::Fail => {
+                let error = TimError::new(code::MESSAGE_SEND_FAIL, "the message was rejected");
+                deliver(reply, Err(error));
+            }
+            Ok(Some(_)) => self.waiters.entry(key).or_default().push(reply),
+            Ok(None) => {
+                let error = TimError::new(
+                    code::MESSAGE_SEND_NEED_MESSAGE_INSTANCE,
+                    "the message is not in the local store",
+                );
+                deliver(reply, Err(error));
+            }
+            Err(e) => {
+                deliver(reply, Err(e.into()));
+            }
+        }
+    }
+
+    fn resolve_waiters(&mut self, key: i64, result: &Result<Message, TimError>) {
+        for waiter in self.waiters.remove(&key).unwrap_or_default() {
+            deliver(waiter, result.clone());
+        }
+    }
+
+    // ----- one connection ------------------------------------------------
+
+    async fn run_connection(&mut self, conn: Connection) -> End {
+        let mut link = Link {
+            conn,
+            next_id: 1,
+            pending: HashMap::new(),
+            phase: Phase::LoggingIn,
+            logged_in: false,
+            held: Vec::new(),
+            in_flight: HashSet::new(),
+            heartbeat: None,
+        };
+        let instance_id = match self.core.store.instance_id() {
+            Ok(id) => id,
+            Err(e) => {
+                self.core.report(e.into());
+                return err_lost("local store unavailable");
+            }
+        };
+        let login = Login {
+            sdk_app_id: self.options.sdk_app_id,
+            user_id: UserId::new(self.core.user_id.clone()),
+            user_sig: self.user_sig.clone(),
+            instance_id,
+            protocol_version: PROTOCOL_VERSION,
+        };
+        if let Err(end) = self.send_op(&mut link, &login, Pending::Login).await {
+            return end;
+        }
+        let end = self.drive(&mut link).await;
+        // Whatever was waiting on this connection gets its answer now.
+        for (_, (pending, _)) in link.pending.drain() {
+            match pending {
+                Pending::Api(reply) => {
+                    deliver(reply, Err(TimError::network("the connection was lost")));
+                }
+                Pending::Logout(reply) => {
+                    deliver(reply, ());
+                }
+                _ => {}
+            }
+        }
+        end
+    }
+
+    async fn drive(&mut self, link: &mut Link) -> End {
+        loop {
+            let deadline = link.next_deadline();
+            tokio::select! {
+                frame = link.conn.stream.next() => {
+                    let step = match frame {
+                        Some(Ok(text)) => self.on_frame(link, &text).await,
+                        Some(Err(TransportError::Closed { code, reason })) => {
+                            Err(self.on_close(link, code, reason))
+                        }
+                        Some(Err(e)) => Err(End::Lost { logged_in: link.logged_in, reason: e.to_string() }),
+                        None => Err(End::Lost { logged_in: link.logged_in, reason: "connection ended".into() }),
+                    };
+                    if let Err(end) = step {
+                        return end;
+                    }
+                }
+                command = self.commands.recv() => {
+                    let step = match command {
+                        None => Err(End::Stop),
+                        Some(command) => self.on_command(link, command).await,
+                    };
+                    if let Err(end) = step {
+                        return end;
+                    }
+                }
+                _ = tick(&mut link.heartbeat) => {
+                    if let Err(end) = self.send_op(link, &Heartbeat {}, Pending::Heartbeat).await {
+                        return end;
+                    }
+                }
+                _ = sleep_until(deadline) => {
+                    if let Err(end) = self.on_deadline(link) {
+                        return end;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn send_op<O: Operation>(
+        &mut self,
+        link: &mut Link,
+        request: &O,
+        pending: Pending,
+    ) -> Result<(), End> {
+        let data = match serde_json::to_value(request) {
+            Ok(d) => d,
+            Err(e) => {
+                self.core.report(e.into());
+                return Err(End::Lost { logged_in: link.logged_in, reason: "encoding".into() });
+            }
+        };
+        self.send_raw(link, O::NAME, data, pending).await
+    }
+
+    async fn send_raw(
+        &mut self,
+        link: &mut Link,
+        op: &str,
+        data: serde_json::Value,
+        pending: Pending,
+    ) -> Result<(), End> {
+        let id = link.next_id;
+        link.next_id += 1;
+        let frame = RequestFrame { id, op: op.to_owned(), data };
+        let text = match serde_json::to_string(&frame) {
+            Ok(t) => t,
+            Err(e) => {
+                self.core.report(e.into());
+                return Err(End::Lost { logged_in: link.logged_in, reason: "encoding".into() });
+            }
+        };
+        let deadline = Instant::now() + self.options.request_timeout;
+        link.pending.insert(id, (pending, deadline));
+        match link.conn.sink.send(text).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(End::Lost { logged_in: link.logged_in, reason: e.to_string() }),
+        }
+    }
+
+    fn on_deadline(&mut self, link: &mut Link) -> Result<(), End> {
+        let now = Instant::now();
+        let expired: Vec<u64> =
+            link.pending.iter().filter(|(_, (_, d))| *d <= now).map(|(id, _)| *id).collect();
+        for id in expired {
+            let Some((pending, _)) = link.pending.remove(&id) else { continue };
+            match pending {
+                Pending::Api(reply) => {
+                    deliver(reply, Err(TimError::timeout()));
+                }
+                Pending::Logout(reply) => {
+                    self.core.terminate();
+                    deliver(reply, ());
+                    return Err(End::Stop);
+                }
+                _ => {
+                    return Err(End::Lost {
+                        logged_in: link.logged_in,
+                        reason: "the server stopped answering".into(),
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn on_close(&mut self, link: &Link, code: u16, reason: String) -> End {
+        match code {
+            close::KICKED_OUT => {
+                self.kicked(confab_proto::constants::types::KICKED_OUT_MULT_ACCOUNT);
+                End::Stop
+            }
+            close::LOGGED_OUT => {
+                // After our own logout request the handle announces it.
+                let requested = link.pending.values().any(|(p, _)| matches!(p, Pending::Logout(_)));
+                if self.core.terminate() && !requested {
+                    self.core.set_net_state(NetState::Disconnected);
+                    self.core.emit(Event::SdkNotReady);
+                }
+                End::Stop
+            }
+            _ => {
+                End::Lost { logged_in: link.logged_in, reason: format!("closed {code}: {reason}") }
+            }
+        }
+    }
+
+    /// The internal logout flow of a kick, then KICKED_OUT.
+    fn kicked(&mut self, kick_type: &str) {
+        if self.core.terminate() {
+            self.core.set_net_state(NetState::Disconnected);
+            self.core.emit(Event::SdkNotReady);
+            self.core.emit(Event::KickedOut { kick_type: kick_type.to_owned() });
+        }
+    }
+
+    async fn on_command(&mut self, link: &mut Link, command: Command) -> Result<(), End> {
+        match command {
+            Command::Request { op, data, reply } => {
+                if !link.logged_in {
+                    let error = TimError::network("not connected to the server");
+                    deliver(reply, Err(error));
+                    return Ok(());
+                }
+                self.send_raw(link, op, data, Pending::Api(reply)).await
+            }
+            Command::Enqueued { key, reply } => {
+                self.add_waiter(key, reply);
+                if link.phase == Phase::Live {
+                    self.flush_outbox(link).await?;
+                }
+                Ok(())
+            }
+            Command::Logout { reply } => {
+                if link.logged_in {
+                    self.send_op(link, &Logout {}, Pending::Logout(reply)).await
+                } else {
+                    self.core.terminate();
+                    deliver(reply, ());
+                    Err(End::Stop)
+                }
+            }
+        }
+    }
+
+    async fn on_frame(&mut self, link: &mut Link, text: &str) -> Result<(), End> {
+        let frame: ServerFrame = match serde_json::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                self.log(tracing::Level::WARN, format_args!("unreadable frame: {e}"));
+                return Ok(());
+            }
+        };
+        match frame {
+            ServerFrame::Ok { id, data } => match link.pending.remove(&id) {
+                Some((pending, _)) => self.on_response(link, pending, Ok(data)).await,
+                None => Ok(()),
+            },
+            ServerFrame::Err { id: Some(id), error } => match link.pending.remove(&id) {
+                Some((pending, _)) => self.on_response(link, pending, Err(error.into())).await,
+                None => Ok(()),
+            },
+            ServerFrame::Err { id: None, error } => {
+                self.log(tracing::Level::WARN, format_args!("server error: {error}"));
+                Ok(())
+            }
+            ServerFrame::Push { push } => self.on_push(link, push).await,
+        }
+    }
+
+    async fn on_response(
+        &mut self,
+        link: &mut Link,
+        pending: Pending,
+        result: Result<serde_json::Value, TimError>,
+    ) -> Result<(), End> {
+        match pending {
+            Pending::Api(reply) => {
+                deliver(reply, result);
+                Ok(())
+            }
+            Pending::Heartbeat => Ok(()),
+            Pending::Logout(reply) => {
+                self.core.terminate();
+                deliver(reply, ());
+                Err(End::Stop)
+            }
+            Pending::Login => self.on_login(link, result).await,
+            Pending::Bootstrap => {
+                let response: GetConversationListResponse = decode(link, result)?;
+                match self.core.store.bootstrap(&response.conversations, response.inbox_seq) {
+                    Ok(list) => {
+                        self.cursor = response.inbox_seq;
+                        if !list.is_empty() {
+                            self.core.emit(Event::ConversationListUpdated(list));
+                        }
+                        self.core.refresh_total_unread();
+                    }
+                    Err(e) => {
+                        self.core.report(e.into());
+                        return Err(End::Lost { logged_in: true, reason: "local store".into() });
+                    }
+                }
+                self.send_sync(link).await
+            }
+            Pending::Sync => {
+                let response: SyncResponse = decode(link, result)?;
+                let before = self.cursor;
+                self.apply(&response.entries)?;
+                if self.cursor < response.head && self.cursor > before {
+                    self.send_sync(link).await
+                } else {
+                    self.sync_done(link).await
+                }
+            }
+            Pending::Send(key) => {
+                link.in_flight.remove(&key);
+                self.on_send_result(key, result);
+                Ok(())
+            }
+        }
+    }
+
+    async fn on_login(
+        &mut self,
+        link: &mut Link,
+        result: Result<serde_json::Value, TimError>,
+    ) -> Result<(), End> {
+        let response = match result {
+            Ok(data) => match serde_json::from_value::<LoginResponse>(data) {
+                Ok(r) => r,
+                Err(e) => return Err(err_lost(format!("bad login response: {e}"))),
+            },
+            Err(error) if error.code == code::INTERNAL => {
+                return Err(err_lost(format!("login failed: {error}")));
+            }
+            Err(error) => {
+                // Refused credentials: the login is over.
+                let was_alive = self.core.terminate();
+                self.core.set_net_state(NetState::Disconnected);
+                if let Some(reply) = self.login_reply.take() {
+                    self.send_login_reply(reply, Err(error));
+                } else if was_alive {
+                    self.core.report(error);
+                    self.core.emit(Event::SdkNotReady);
+                }
+                return Err(End::Stop);
+            }
+        };
+        link.logged_in = true;
+        let period = Duration::from_millis(response.heartbeat_interval_ms.max(1000));
+        let mut interval = tokio::time::interval_at(Instant::now() + period, period);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        link.heartbeat = Some(interval);
+        if let Some(reply) = self.login_reply.take() {
+            self.send_login_reply(reply, Ok(LoginResult::default()));
+        }
+        link.phase = Phase::Syncing;
+        match self.core.store.cursor() {
+            Ok(Some(cursor)) => {
+                self.cursor = cursor;
+                self.send_sync(link).await
+            }
+            Ok(None) => self.send_op(link, &GetConversationList {}, Pending::Bootstrap).await,
+            Err(e) => {
+                self.core.report(e.into());
+                Err(End::Lost { logged_in: true, reason: "local store".into() })
+            }
+        }
+    }
+
+    async fn send_sync(&mut self, link: &mut Link) -> Result<(), End> {
+        link.phase = Phase::Syncing;
+        let request = Sync { after: self.cursor, limit: SYNC_PAGE };
+        self.send_op(link, &request, Pending::Sync).await
+    }
+
+    /// The sync reached the head: apply held pushes by the cursor rule,
+    /// then go live (READY once per login, connected, outbox).
+    async fn sync_done(&mut self, link: &mut Link) -> Result<(), End> {
+        let mut held = std::mem::take(&mut link.held);
+        held.sort_by_key(|e| e.seq);
+        held.retain(|e| e.seq > self.cursor);
+        let mut run = Vec::new();
+        let mut expected = self.cursor + 1;
+        let mut gap = false;
+        for entry in held {
+            if entry.seq < expected {
+                continue;
+            }
+            if entry.seq > expected {
+                gap = true;
+                break;
+            }
+            expected += 1;
+            run.push(entry);
+        }
+        if !run.is_empty() {
+            self.apply(&run)?;
+        }
+        if gap {
+            return self.send_sync(link).await;
+        }
+        link.phase = Phase::Live;
+        self.core.set_synced();
+        if self.core.become_ready() {
+            self.core.emit(Event::SdkReady);
+        }
+        self.core.set_net_state(NetState::Connected);
+        self.flush_outbox(link).await
+    }
+
+    /// Applies inbox entries and emits what they changed.
+    fn apply(&mut self, entries: &[InboxEntry]) -> Result<(), End> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        match self.core.store.apply_entries(entries) {
+            Ok(applied) => {
+                self.cursor = applied.cursor;
+                self.emit_applied(applied);
+                Ok(())
+            }
+            Err(e) => {
+                self.core.report(e.into());
+                Err(End::Lost { logged_in: true, reason: "local store".into() })
+            }
+        }
+    }
+
+    fn emit_applied(&mut self, applied: Applied) {
+        let Applied { received, merged, read_by_peer, conversations, profiles, .. } = applied;
+        for m in &merged {
+            if let Some(key) = self.core.store.key_of(&m.id).ok().flatten() {
+                self.resolve_waiters(key, &Ok(m.clone()));
+            }
+        }
+        if !merged.is_empty() {
+            self.core.emit(Event::MessageStatusChanged(merged));
+        }
+        if !received.is_empty() {
+            self.core.emit(Event::MessageReceived(received));
+        }
+        if !read_by_peer.is_empty() {
+            self.core.emit(Event::MessageReadByPeer(read_by_peer));
+        }
+        if !conversations.is_empty() {
+            self.core.emit(Event::ConversationListUpdated(conversations));
+        }
+        self.core.refresh_total_unread();
+        if !profiles.is_empty() {
+            self.core.emit(Event::ProfileUpdated(profiles));
+        }
+    }
+
+    async fn on_push(&mut self, link: &mut Link, push: Push) -> Result<(), End> {
+        match push {
+            Push::Inbox(entry) => {
+                if link.phase != Phase::Live {
+                    link.held.push(entry);
+                    return Ok(());
+                }
+                if entry.seq <= self.cursor {
+                    Ok(())
+                } else if entry.seq == self.cursor + 1 {
+                    self.apply(std::slice::from_ref(&entry))
+                } else {
+                    link.held.push(entry);
+                    self.send_sync(link).await
+                }
+            }
+            Push::Transient { message } => {
+                let message = message_from_wire(&message, &self.core.user_id);
+                self.core.emit(Event::MessageReceived(vec![message]));
+                Ok(())
+            }
+            Push::KickedOut { kick_type, message } => {
+                self.log(tracing::Level::WARN, format_args!("kicked out: {message}"));
+                self.kicked(&kick_type);
+                Err(End::Stop)
+            }
+        }
+    }
+
+    /// Sends every outbox row not yet sent on this connection, in order.
+    async fn flush_outbox(&mut self, link: &mut Link) -> Result<(), End> {
+        let items = match self.core.store.outbox() {
+            Ok(items) => items,
+            Err(e) => {
+                self.core.report(e.into());
+                return Ok(());
+            }
+        };
+        for item in items {
+            if link.in_flight.contains(&item.key) {
+                continue;
+            }
+            link.in_flight.insert(item.key);
+            self.send_op(link, &item.request, Pending::Send(item.key)).await?;
+        }
+        Ok(())
+    }
+
+    fn on_send_result(&mut self, key: i64, result: Result<serde_json::Value, TimError>) {
+        let outcome = match result {
+            Ok(data) => match serde_json::from_value::<SendMessageResponse>(data) {
+                Ok(response) => match self.core.store.complete_send(key, &response.message) {
+                    Ok(Some((message, conversation))) => {
+                        self.core.emit(Event::MessageStatusChanged(vec![message.clone()]));
+                        if let Some(c) = conversation {
+                            self.core.emit(Event::ConversationListUpdated(vec![c]));
+                        }
+                        Ok(message)
+                    }
+                    // Already acknowledged through the inbox.
+                    Ok(None) => match self.core.store.message_by_key(key) {
+                        Ok(Some(m)) => Ok(m),
+                        Ok(None) => return,
+                        Err(e) => Err(TimError::from(e)),
+                    },
+                    Err(e) => Err(TimError::from(e)),
+                },
+                Err(e) => Err(TimError::from(e)),
+            },
+            // A server-side hiccup: the message stays queued for the next
+            // connection.
+            Err(error) if error.code == code::INTERNAL => {
+                self.log(tracing::Level::WARN, format_args!("send deferred: {error}"));
+                return;
+            }
+            Err(error) => {
+                match self.core.store.fail_send(key) {
+                    Ok(Some((message, conversation))) => {
+                        self.core.emit(Event::MessageStatusChanged(vec![message]));
+                        if let Some(c) = conversation {
+                            self.core.emit(Event::ConversationListUpdated(vec![c]));
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => self.core.report(e.into()),
+                }
+                Err(error)
+            }
+        };
+        if let Err(e) = &outcome {
+            if e.code == code::UNCAUGHT_ERROR {
+                self.core.report(e.clone());
+            }
+        }
+        self.resolve_waiters(key, &outcome);
+    }
+}
+
+/// Answers a caller that may have stopped waiting (a dropped future is
+/// not an error: the work it asked for stands).
+fn deliver<T>(reply: oneshot::Sender<T>, value: T) {
+    if reply.send(value).is_err() {
+        tracing::trace!("the caller stopped waiting");
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(
+    link: &Link,
+    result: Result<serde_json::Value, TimError>,
+) -> Result<T, End> {
+    let data = result.map_err(|e| End::Lost {
+        logged_in: link.logged_in,
+        reason: format!("request failed: {e}"),
+    })?;
+    serde_json::from_value(data)
+        .map_err(|e| End::Lost { logged_in: link.logged_in, reason: format!("bad response: {e}") })
+}

@@ -1,0 +1,322 @@
+//! Events (`TIM.EVENT`): the typed [`Event`] enum, its names, the network
+//! state, and the hub that delivers events to `on` handlers and to
+//! [`crate::Tim::subscribe`] receivers.
+//!
+//! Serialized, an event is `{"name": <TIM.EVENT value>, "data": …}`, the
+//! shape of TIM's handler argument. Handlers run synchronously on the task
+//! that emits the event, in registration order, before broadcast
+//! subscribers see it; they must not block.
+
+use crate::model::{Conversation, Message};
+use confab_proto::profile::Profile;
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+/// Network state (`TIM.TYPES.NET_STATE_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NetState {
+    /// `connected`: logged in and synced.
+    #[serde(rename = "connected")]
+    Connected,
+    /// `connecting`: a connection attempt is under way.
+    #[serde(rename = "connecting")]
+    Connecting,
+    /// `disconnected`: no connection; the SDK keeps retrying.
+    #[serde(rename = "disconnected")]
+    Disconnected,
+}
+
+impl NetState {
+    /// The TIM value: `connected`, `connecting` or `disconnected`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connected => "connected",
+            Self::Connecting => "connecting",
+            Self::Disconnected => "disconnected",
+        }
+    }
+}
+
+/// An SDK event. The serde form is `{"name": "<TIM.EVENT value>", "data": …}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", content = "data")]
+pub enum Event {
+    /// `sdkStateReady`: login done and the first sync complete (or, offline,
+    /// the local store loaded). Fires once per login.
+    #[serde(rename = "sdkStateReady")]
+    SdkReady,
+    /// `sdkStateNotReady`: logged out, kicked out or destroyed.
+    #[serde(rename = "sdkStateNotReady")]
+    SdkNotReady,
+    /// `sdkDestroy`: `destroy()` completed; the instance is dead.
+    #[serde(rename = "sdkDestroy")]
+    SdkDestroy,
+    /// `onMessageReceived`: new messages (not those sent by this instance).
+    #[serde(rename = "onMessageReceived")]
+    MessageReceived(Vec<Message>),
+    /// `onMessageReadByPeer`: the C2C peer read these messages of mine.
+    #[serde(rename = "onMessageReadByPeer")]
+    MessageReadByPeer(Vec<Message>),
+    /// `onConversationListUpdated`: these conversations changed. After a
+    /// deletion it carries the complete remaining list instead.
+    #[serde(rename = "onConversationListUpdated")]
+    ConversationListUpdated(Vec<Conversation>),
+    /// `onTotalUnreadMessageCountUpdated`: the new total unread count.
+    #[serde(rename = "onTotalUnreadMessageCountUpdated")]
+    TotalUnreadMessageCountUpdated(u64),
+    /// `onProfileUpdated`: changed profiles (mine included).
+    #[serde(rename = "onProfileUpdated")]
+    ProfileUpdated(Vec<Profile>),
+    /// `kickedOut`: the instance was forced offline (already logged out).
+    #[serde(rename = "kickedOut")]
+    KickedOut {
+        /// `TIM.TYPES.KICKED_OUT_*` value, e.g. `multipleAccount`.
+        #[serde(rename = "type")]
+        kick_type: String,
+    },
+    /// `netStateChange`: the connection state changed.
+    #[serde(rename = "netStateChange")]
+    NetStateChange {
+        /// The new state.
+        state: NetState,
+    },
+    /// `error`: a failure in the background (not of a call).
+    #[serde(rename = "error")]
+    Error {
+        /// TIM error code.
+        code: i32,
+        /// Explanation.
+        message: String,
+    },
+    /// Confab extension (not a TIM event), `onMessageStatusChanged`: an
+    /// outbox message became `success` or `fail`, whether or not anyone
+    /// still awaits its `send_message` future.
+    #[serde(rename = "onMessageStatusChanged")]
+    MessageStatusChanged(Vec<Message>),
+}
+
+/// The name of an event, for [`crate::Tim::on`]; serialized as the
+/// `TIM.EVENT` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EventName {
+    /// `sdkStateReady`.
+    #[serde(rename = "sdkStateReady")]
+    SdkReady,
+    /// `sdkStateNotReady`.
+    #[serde(rename = "sdkStateNotReady")]
+    SdkNotReady,
+    /// `sdkDestroy`.
+    #[serde(rename = "sdkDestroy")]
+    SdkDestroy,
+    /// `onMessageReceived`.
+    #[serde(rename = "onMessageReceived")]
+    MessageReceived,
+    /// `onMessageReadByPeer`.
+    #[serde(rename = "onMessageReadByPeer")]
+    MessageReadByPeer,
+    /// `onConversationListUpdated`.
+    #[serde(rename = "onConversationListUpdated")]
+    ConversationListUpdated,
+    /// `onTotalUnreadMessageCountUpdated`.
+    #[serde(rename = "onTotalUnreadMessageCountUpdated")]
+    TotalUnreadMessageCountUpdated,
+    /// `onProfileUpdated`.
+    #[serde(rename = "onProfileUpdated")]
+    ProfileUpdated,
+    /// `kickedOut`.
+    #[serde(rename = "kickedOut")]
+    KickedOut,
+    /// `netStateChange`.
+    #[serde(rename = "netStateChange")]
+    NetStateChange,
+    /// `error`.
+    #[serde(rename = "error")]
+    Error,
+    /// `onMessageStatusChanged` (Confab extension).
+    #[serde(rename = "onMessageStatusChanged")]
+    MessageStatusChanged,
+}
+
+impl EventName {
+    /// The `TIM.EVENT` value (or Confab's name for its extension).
+    pub fn as_str(self) -> &'static str {
+        use confab_proto::constants::event as e;
+        match self {
+            Self::SdkReady => e::SDK_READY,
+            Self::SdkNotReady => e::SDK_NOT_READY,
+            Self::SdkDestroy => e::SDK_DESTROY,
+            Self::MessageReceived => e::MESSAGE_RECEIVED,
+            Self::MessageReadByPeer => e::MESSAGE_READ_BY_PEER,
+            Self::ConversationListUpdated => e::CONVERSATION_LIST_UPDATED,
+            Self::TotalUnreadMessageCountUpdated => e::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED,
+            Self::ProfileUpdated => e::PROFILE_UPDATED,
+            Self::KickedOut => e::KICKED_OUT,
+            Self::NetStateChange => e::NET_STATE_CHANGE,
+            Self::Error => e::ERROR,
+            Self::MessageStatusChanged => "onMessageStatusChanged",
+        }
+    }
+}
+
+impl Event {
+    /// This event's name.
+    pub fn name(&self) -> EventName {
+        match self {
+            Self::SdkReady => EventName::SdkReady,
+            Self::SdkNotReady => EventName::SdkNotReady,
+            Self::SdkDestroy => EventName::SdkDestroy,
+            Self::MessageReceived(_) => EventName::MessageReceived,
+            Self::MessageReadByPeer(_) => EventName::MessageReadByPeer,
+            Self::ConversationListUpdated(_) => EventName::ConversationListUpdated,
+            Self::TotalUnreadMessageCountUpdated(_) => EventName::TotalUnreadMessageCountUpdated,
+            Self::ProfileUpdated(_) => EventName::ProfileUpdated,
+            Self::KickedOut { .. } => EventName::KickedOut,
+            Self::NetStateChange { .. } => EventName::NetStateChange,
+            Self::Error { .. } => EventName::Error,
+            Self::MessageStatusChanged(_) => EventName::MessageStatusChanged,
+        }
+    }
+}
+
+/// Identifies a handler registered with [`crate::Tim::on`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ListenerId(u64);
+
+type Handler = Arc<dyn Fn(&Event) + Send + Sync + 'static>;
+
+/// Delivers events to handlers and broadcast subscribers.
+pub(crate) struct EventHub {
+    sender: broadcast::Sender<Event>,
+    handlers: Mutex<Vec<(ListenerId, EventName, Handler)>>,
+    next_id: AtomicU64,
+}
+
+/// How many events a slow subscriber may fall behind before it lags.
+const BROADCAST_CAPACITY: usize = 4096;
+
+impl EventHub {
+    pub(crate) fn new() -> Self {
+        let (sender, _) = broadcast::channel(BROADCAST_CAPACITY);
+        Self { sender, handlers: Mutex::new(Vec::new()), next_id: AtomicU64::new(1) }
+    }
+
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.sender.subscribe()
+    }
+
+    pub(crate) fn on(&self, name: EventName, handler: Handler) -> ListenerId {
+        let id = ListenerId(self.next_id.fetch_add(1, Ordering::Relaxed));
+        self.lock_handlers().push((id, name, handler));
+        id
+    }
+
+    pub(crate) fn off(&self, id: ListenerId) -> bool {
+        let mut handlers = self.lock_handlers();
+        let before = handlers.len();
+        handlers.retain(|(h, _, _)| *h != id);
+        handlers.len() != before
+    }
+
+    /// Delivers an event: handlers first (outside the lock), then
+    /// subscribers.
+    pub(crate) fn emit(&self, event: Event) {
+        let name = event.name();
+        let matching: Vec<Handler> = self
+            .lock_handlers()
+            .iter()
+            .filter(|(_, n, _)| *n == name)
+            .map(|(_, _, h)| Arc::clone(h))
+            .collect();
+        for handler in matching {
+            handler(&event);
+        }
+        if self.sender.send(event).is_err() {
+            tracing::trace!(event = name.as_str(), "no subscribers");
+        }
+    }
+
+    fn lock_handlers(&self) -> std::sync::MutexGuard<'_, Vec<(ListenerId, EventName, Handler)>> {
+        // A handler list poisoned by a panicking thread is still consistent:
+        // every mutation is a single push or retain.
+        self.handlers.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn event_names_are_tim_values() {
+        let cases = [
+            (Event::SdkReady, json!({"name":"sdkStateReady"})),
+            (Event::SdkNotReady, json!({"name":"sdkStateNotReady"})),
+            (Event::SdkDestroy, json!({"name":"sdkDestroy"})),
+            (Event::MessageReceived(vec![]), json!({"name":"onMessageReceived","data":[]})),
+            (Event::MessageReadByPeer(vec![]), json!({"name":"onMessageReadByPeer","data":[]})),
+            (
+                Event::ConversationListUpdated(vec![]),
+                json!({"name":"onConversationListUpdated","data":[]}),
+            ),
+            (
+                Event::TotalUnreadMessageCountUpdated(3),
+                json!({"name":"onTotalUnreadMessageCountUpdated","data":3}),
+            ),
+            (Event::ProfileUpdated(vec![]), json!({"name":"onProfileUpdated","data":[]})),
+            (
+                Event::KickedOut { kick_type: "multipleAccount".into() },
+                json!({"name":"kickedOut","data":{"type":"multipleAccount"}}),
+            ),
+            (
+                Event::NetStateChange { state: NetState::Connecting },
+                json!({"name":"netStateChange","data":{"state":"connecting"}}),
+            ),
+            (
+                Event::Error { code: 2800, message: "m".into() },
+                json!({"name":"error","data":{"code":2800,"message":"m"}}),
+            ),
+            (
+                Event::MessageStatusChanged(vec![]),
+                json!({"name":"onMessageStatusChanged","data":[]}),
+            ),
+        ];
+        for (event, expected) in cases {
+            let value = serde_json::to_value(&event).expect("serialize");
+            assert_eq!(value, expected);
+            assert_eq!(value["name"], event.name().as_str());
+            assert_eq!(serde_json::to_value(event.name()).expect("name"), expected["name"]);
+            assert_eq!(serde_json::from_value::<Event>(value).expect("parse"), event);
+        }
+    }
+
+    #[test]
+    fn tim_constants_agree() {
+        use confab_proto::constants::event as e;
+        assert_eq!(EventName::SdkReady.as_str(), e::SDK_READY);
+        assert_eq!(EventName::KickedOut.as_str(), e::KICKED_OUT);
+        assert_eq!(EventName::NetStateChange.as_str(), e::NET_STATE_CHANGE);
+    }
+
+    #[test]
+    fn handlers_can_be_removed() {
+        let hub = EventHub::new();
+        let count = Arc::new(AtomicU64::new(0));
+        let c = Arc::clone(&count);
+        let id = hub.on(
+            EventName::SdkReady,
+            Arc::new(move |_| {
+                c.fetch_add(1, Ordering::SeqCst);
+            }),
+        );
+        hub.emit(Event::SdkReady);
+        hub.emit(Event::SdkNotReady);
+        assert_eq!(count.load(Ordering::SeqCst), 1);
+        assert!(hub.off(id));
+        assert!(!hub.off(id));
+        hub.emit(Event::SdkReady);
+        assert_eq!(count.load(Ordering::SeqCst), 1);
+    }
+}

@@ -1,0 +1,618 @@
+//! TIM data objects as the SDK hands them out (`Message`, `Conversation`,
+//! the conversation's `lastMessage` summary) and the option and result
+//! objects of the API methods. Field names are TIM's
+//! (`shared/reference/data-model.md`).
+
+use confab_proto::constants::types;
+use confab_proto::message::{
+    ConversationType, CustomPayload, MessageControlInfo, MessageElement, Priority, TextPayload,
+};
+use confab_proto::profile::Profile;
+use serde::{Deserialize, Serialize};
+
+/// Direction of a message from this user's point of view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MessageFlow {
+    /// `in`: received.
+    #[serde(rename = "in")]
+    In,
+    /// `out`: sent by this user (from any instance).
+    #[serde(rename = "out")]
+    Out,
+}
+
+/// Send status of a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MessageStatus {
+    /// `unSend`: created or queued, not acknowledged yet.
+    #[serde(rename = "unSend")]
+    UnSend,
+    /// `success`: stored by the server.
+    #[serde(rename = "success")]
+    Success,
+    /// `fail`: rejected; see `resend_message`.
+    #[serde(rename = "fail")]
+    Fail,
+}
+
+impl MessageStatus {
+    /// The TIM value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UnSend => "unSend",
+            Self::Success => "success",
+            Self::Fail => "fail",
+        }
+    }
+
+    /// Parses the TIM value.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "unSend" => Some(Self::UnSend),
+            "success" => Some(Self::Success),
+            "fail" => Some(Self::Fail),
+            _ => None,
+        }
+    }
+}
+
+impl MessageFlow {
+    /// The TIM value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::In => "in",
+            Self::Out => "out",
+        }
+    }
+}
+
+/// Compares with the TIM value, e.g. `message.flow == "out"`.
+impl PartialEq<&str> for MessageFlow {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Compares with the TIM value, e.g. `message.status == "success"`.
+impl PartialEq<&str> for MessageStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// `message.readReceiptInfo` (C2C form).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadReceiptInfo {
+    /// Whether the peer has read the message.
+    pub is_peer_read: bool,
+}
+
+/// A TIM `Message`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// Message ID: a local ID (`local-<random>`) until the server
+    /// acknowledged it, then the server's ID.
+    #[serde(rename = "ID")]
+    pub id: String,
+    /// `TIM.TYPES.MSG_*` value, e.g. `TIMTextElem`.
+    #[serde(rename = "type")]
+    pub r#type: String,
+    /// The element's TIM payload object (e.g. `{"text": …}`); see
+    /// [`Message::element`] for the typed form.
+    pub payload: serde_json::Value,
+    /// Conversation, from this user's side (`C2C<peer>`).
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    /// Conversation type.
+    pub conversation_type: ConversationType,
+    /// Receiver.
+    pub to: String,
+    /// Sender.
+    pub from: String,
+    /// `in` or `out`.
+    pub flow: MessageFlow,
+    /// Seconds since the Unix epoch (server time once sent).
+    pub time: i64,
+    /// `unSend`, `success` or `fail`.
+    pub status: MessageStatus,
+    /// Revoked.
+    pub is_revoked: bool,
+    /// Priority.
+    pub priority: Priority,
+    /// Sender's nickname.
+    pub nick: String,
+    /// Sender's avatar.
+    pub avatar: String,
+    /// C2C: the peer read this (outgoing) message.
+    pub is_peer_read: bool,
+    /// Sender's group name card (groups only).
+    pub name_card: String,
+    /// @-mentioned users (groups only).
+    pub at_user_list: Vec<String>,
+    /// Opaque data stored with the message.
+    pub cloud_custom_data: String,
+    /// Deleted.
+    pub is_deleted: bool,
+    /// Modified after sending.
+    pub is_modified: bool,
+    /// Read receipts were asked for.
+    pub need_read_receipt: bool,
+    /// Read receipt state.
+    pub read_receipt_info: ReadReceiptInfo,
+    /// Broadcast message.
+    pub is_broadcast_message: bool,
+    /// Per-conversation sequence (0 until sent, and for `onlineUserOnly`).
+    pub sequence: u64,
+    /// The client message ID, kept across resends (server dedup key).
+    pub random: u64,
+}
+
+impl Message {
+    /// The element's `TIM.TYPES.MSG_*` value.
+    pub fn message_type(&self) -> &str {
+        &self.r#type
+    }
+
+    /// The typed element (`type` + `payload`).
+    pub fn element(&self) -> Result<MessageElement, serde_json::Error> {
+        serde_json::from_value(serde_json::json!({"type": self.r#type, "payload": self.payload}))
+    }
+
+    /// Replaces `type` and `payload` with an element's.
+    pub fn set_element(&mut self, element: &MessageElement) {
+        let (message_type, payload) = split_element(element);
+        self.r#type = message_type;
+        self.payload = payload;
+    }
+}
+
+/// An element's `type` and `payload`.
+pub(crate) fn split_element(element: &MessageElement) -> (String, serde_json::Value) {
+    // A MessageElement is plain data: it always serializes to an object
+    // with a payload.
+    let mut value = serde_json::to_value(element).unwrap_or(serde_json::Value::Null);
+    let payload = value.get_mut("payload").map(serde_json::Value::take).unwrap_or_default();
+    (element.type_name().to_owned(), payload)
+}
+
+/// A server message as this user sees it, without local state (used for
+/// `onlineUserOnly` messages, which are never stored).
+pub(crate) fn message_from_wire(m: &confab_proto::message::WireMessage, me: &str) -> Message {
+    let mine = m.from.as_str() == me;
+    let peer = if mine { m.to.as_str() } else { m.from.as_str() };
+    let (message_type, payload) = split_element(&m.element);
+    Message {
+        id: m.id.0.clone(),
+        r#type: message_type,
+        payload,
+        conversation_id: format!("{}{peer}", types::CONV_C2C),
+        conversation_type: m.conversation_type,
+        to: m.to.clone(),
+        from: m.from.0.clone(),
+        flow: if mine { MessageFlow::Out } else { MessageFlow::In },
+        time: m.time,
+        status: MessageStatus::Success,
+        is_revoked: false,
+        priority: m.priority,
+        nick: m.nick.clone(),
+        avatar: m.avatar.clone(),
+        is_peer_read: false,
+        name_card: String::new(),
+        at_user_list: Vec::new(),
+        cloud_custom_data: m.cloud_custom_data.clone(),
+        is_deleted: false,
+        is_modified: false,
+        need_read_receipt: m.need_read_receipt,
+        read_receipt_info: ReadReceiptInfo::default(),
+        is_broadcast_message: false,
+        sequence: m.sequence,
+        random: m.random,
+    }
+}
+
+/// Text TIM shows for a message in a conversation list (`messageForShow`).
+pub fn message_for_show(element: &MessageElement) -> String {
+    match element {
+        MessageElement::Text(t) => t.text.clone(),
+        MessageElement::Custom(_) => "[自定义消息]".into(),
+        MessageElement::Face(_) => "[动画表情]".into(),
+        MessageElement::Location(_) => "[位置]".into(),
+    }
+}
+
+/// `conversation.lastMessage`: TIM's summary of the newest message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LastMessage {
+    /// Time, seconds.
+    pub last_time: i64,
+    /// Sequence (0 while unsent).
+    pub last_sequence: u64,
+    /// Sender.
+    pub from_account: String,
+    /// `TIM.TYPES.MSG_*` value.
+    #[serde(rename = "type")]
+    pub r#type: String,
+    /// The element's payload.
+    pub payload: serde_json::Value,
+    /// Display text.
+    pub message_for_show: String,
+    /// Revoked.
+    pub is_revoked: bool,
+    /// The peer read it (outgoing C2C).
+    pub is_peer_read: bool,
+    /// Sender's nickname.
+    pub nick: String,
+    /// Sender's name card (groups).
+    pub name_card: String,
+    /// Opaque data.
+    pub cloud_custom_data: String,
+}
+
+impl LastMessage {
+    /// The summary of a message.
+    pub fn of(message: &Message) -> Self {
+        Self {
+            last_time: message.time,
+            last_sequence: message.sequence,
+            from_account: message.from.clone(),
+            r#type: message.r#type.clone(),
+            payload: message.payload.clone(),
+            message_for_show: match message.element() {
+                Ok(element) => message_for_show(&element),
+                Err(_) => format!("[{}]", message.r#type),
+            },
+            is_revoked: message.is_revoked,
+            is_peer_read: message.is_peer_read,
+            nick: message.nick.clone(),
+            name_card: message.name_card.clone(),
+            cloud_custom_data: message.cloud_custom_data.clone(),
+        }
+    }
+}
+
+/// A TIM `Conversation`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conversation {
+    /// `C2C<peer>`.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    /// Conversation type.
+    #[serde(rename = "type")]
+    pub conversation_type: ConversationType,
+    /// Unread messages.
+    pub unread_count: u64,
+    /// The newest message as TIM's summary object ([`LastMessage`]'s
+    /// fields), or null.
+    pub last_message: Option<serde_json::Value>,
+    /// Group profile (null for C2C).
+    pub group_profile: Option<serde_json::Value>,
+    /// The peer's profile as far as known.
+    pub user_profile: Option<Profile>,
+    /// @-mention info (groups).
+    pub group_at_info_list: Vec<serde_json::Value>,
+    /// Friend remark.
+    pub remark: String,
+    /// Pinned.
+    pub is_pinned: bool,
+    /// `TIM.TYPES.MSG_REMIND_*`.
+    pub message_remind_type: String,
+    /// Marks.
+    pub mark_list: Vec<i64>,
+    /// Custom data.
+    pub custom_data: String,
+    /// Conversation groups it belongs to.
+    pub conversation_group_list: Vec<String>,
+}
+
+impl Conversation {
+    /// A conversation with TIM's defaults for everything but its ID, type,
+    /// unread count, last message and peer profile.
+    pub fn new(
+        conversation_id: String,
+        conversation_type: ConversationType,
+        unread_count: u64,
+        last_message: Option<LastMessage>,
+        user_profile: Option<Profile>,
+    ) -> Self {
+        Self {
+            conversation_id,
+            conversation_type,
+            unread_count,
+            last_message: last_message.map(|l| {
+                serde_json::to_value(l).expect("a LastMessage is plain data and always serializes")
+            }),
+            group_profile: None,
+            user_profile,
+            group_at_info_list: Vec::new(),
+            remark: String::new(),
+            is_pinned: false,
+            message_remind_type: types::MSG_REMIND_ACPT_AND_NOTE.into(),
+            mark_list: Vec::new(),
+            custom_data: String::new(),
+            conversation_group_list: Vec::new(),
+        }
+    }
+}
+
+impl Conversation {
+    /// `lastMessage` in typed form.
+    pub fn last_message_summary(&self) -> Option<LastMessage> {
+        self.last_message.clone().and_then(|v| serde_json::from_value(v).ok())
+    }
+}
+
+/// Options of `create_text_message` / `create_custom_message`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateMessageOptions<P> {
+    /// Receiver userID (C2C).
+    pub to: String,
+    /// Conversation type; only C2C can be sent in protocol version 1.
+    pub conversation_type: ConversationType,
+    /// The payload.
+    pub payload: P,
+    /// Priority (default `Normal`).
+    pub priority: Priority,
+    /// Opaque data stored and delivered with the message.
+    pub cloud_custom_data: String,
+    /// Ask for read receipts.
+    pub need_read_receipt: bool,
+}
+
+impl<P> CreateMessageOptions<P> {
+    /// A one-to-one message to `to` with default options.
+    pub fn c2c(to: String, payload: P) -> Self {
+        Self {
+            to,
+            conversation_type: ConversationType::C2c,
+            payload,
+            priority: Priority::Normal,
+            cloud_custom_data: String::new(),
+            need_read_receipt: false,
+        }
+    }
+}
+
+/// Turns a create payload into a message element.
+pub trait IntoElement {
+    /// The element.
+    fn into_element(self) -> MessageElement;
+}
+
+impl IntoElement for TextPayload {
+    fn into_element(self) -> MessageElement {
+        MessageElement::Text(self)
+    }
+}
+
+impl IntoElement for CustomPayload {
+    fn into_element(self) -> MessageElement {
+        MessageElement::Custom(self)
+    }
+}
+
+/// Options of `send_message`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SendMessageOptions {
+    /// Deliver only to receivers online now; not stored, not queued while
+    /// offline (fails with 2800 when not connected).
+    pub online_user_only: bool,
+    /// Unread / last-message control.
+    pub message_control_info: Option<MessageControlInfo>,
+}
+
+/// Result of `send_message` / `resend_message` (TIM `imResponse.data`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SendResult {
+    /// The sent message, with its server ID, sequence, time and status
+    /// `success`.
+    pub message: Message,
+}
+
+/// Result of `login`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginResult {
+    /// This instance was already logged in with this account.
+    pub repeat_login: bool,
+    /// The server was unreachable: the SDK started from the local store and
+    /// keeps reconnecting in the background (Confab extension).
+    pub offline: bool,
+}
+
+/// Options of `get_message_list`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMessageListOptions {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    /// Continue below this message (the previous page's
+    /// `nextReqMessageID`); `None` for the newest page.
+    #[serde(rename = "nextReqMessageID", default)]
+    pub next_req_message_id: Option<String>,
+}
+
+impl GetMessageListOptions {
+    /// The newest page of a conversation.
+    pub fn newest(conversation_id: impl Into<String>) -> Self {
+        Self { conversation_id: conversation_id.into(), next_req_message_id: None }
+    }
+}
+
+/// A page of history (TIM `imResponse.data` of `getMessageList`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageListPage {
+    /// Messages, oldest first.
+    pub message_list: Vec<Message>,
+    /// Pass to get the next (older) page; `""` when complete.
+    #[serde(rename = "nextReqMessageID")]
+    pub next_req_message_id: String,
+    /// The oldest message has been reached.
+    pub is_completed: bool,
+}
+
+/// Result of `get_conversation_list`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationListResult {
+    /// Conversations, most recent first.
+    pub conversation_list: Vec<Conversation>,
+    /// The list reflects a completed sync with the server.
+    pub is_sync_completed: bool,
+}
+
+/// Options of `delete_conversation`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteConversationOptions {
+    /// 1 to 100 conversations.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    /// Also delete the history, locally and on the server (default true).
+    #[serde(default = "default_true")]
+    pub clear_history_message: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl DeleteConversationOptions {
+    /// TIM's string form: one conversation, history cleared.
+    pub fn one(conversation_id: impl Into<String>) -> Self {
+        Self { conversation_id_list: vec![conversation_id.into()], clear_history_message: true }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use confab_proto::UserId;
+    use serde_json::json;
+
+    pub(crate) fn sample_message() -> Message {
+        Message {
+            id: "17-1764115200-42".into(),
+            r#type: "TIMTextElem".into(),
+            payload: json!({"text": "hi"}),
+            conversation_id: "C2Calice".into(),
+            conversation_type: ConversationType::C2c,
+            to: "bob".into(),
+            from: "alice".into(),
+            flow: MessageFlow::In,
+            time: 1_764_115_200,
+            status: MessageStatus::Success,
+            is_revoked: false,
+            priority: Priority::Normal,
+            nick: "Alice".into(),
+            avatar: String::new(),
+            is_peer_read: false,
+            name_card: String::new(),
+            at_user_list: vec![],
+            cloud_custom_data: String::new(),
+            is_deleted: false,
+            is_modified: false,
+            need_read_receipt: false,
+            read_receipt_info: ReadReceiptInfo::default(),
+            is_broadcast_message: false,
+            sequence: 17,
+            random: 42,
+        }
+    }
+
+    #[test]
+    fn message_snapshot() {
+        let m = sample_message();
+        let value = serde_json::to_value(&m).expect("serialize");
+        assert_eq!(
+            value,
+            json!({
+                "ID": "17-1764115200-42", "type": "TIMTextElem", "payload": {"text": "hi"},
+                "conversationID": "C2Calice", "conversationType": "C2C", "to": "bob",
+                "from": "alice", "flow": "in", "time": 1_764_115_200, "status": "success",
+                "isRevoked": false, "priority": "Normal", "nick": "Alice", "avatar": "",
+                "isPeerRead": false, "nameCard": "", "atUserList": [], "cloudCustomData": "",
+                "isDeleted": false, "isModified": false, "needReadReceipt": false,
+                "readReceiptInfo": {"isPeerRead": false}, "isBroadcastMessage": false,
+                "sequence": 17, "random": 42
+            })
+        );
+        assert_eq!(serde_json::from_value::<Message>(value).expect("parse"), m);
+        let out = Message { status: MessageStatus::UnSend, flow: MessageFlow::Out, ..m };
+        let value = serde_json::to_value(&out).expect("serialize");
+        assert_eq!(value["status"], "unSend");
+        assert_eq!(value["flow"], "out");
+    }
+
+    #[test]
+    fn conversation_snapshot() {
+        let m = sample_message();
+        let mut profile = Profile::empty(UserId::new("alice"));
+        profile.nick = "Alice".into();
+        let c = Conversation::new(
+            "C2Calice".into(),
+            ConversationType::C2c,
+            2,
+            Some(LastMessage::of(&m)),
+            Some(profile),
+        );
+        let value = serde_json::to_value(&c).expect("serialize");
+        assert_eq!(value["conversationID"], "C2Calice");
+        assert_eq!(value["type"], "C2C");
+        assert_eq!(value["unreadCount"], 2);
+        assert_eq!(
+            value["lastMessage"],
+            json!({
+                "lastTime": 1_764_115_200, "lastSequence": 17, "fromAccount": "alice",
+                "type": "TIMTextElem", "payload": {"text": "hi"}, "messageForShow": "hi",
+                "isRevoked": false, "isPeerRead": false, "nick": "Alice", "nameCard": "",
+                "cloudCustomData": ""
+            })
+        );
+        assert_eq!(value["groupProfile"], json!(null));
+        assert_eq!(value["userProfile"]["userID"], "alice");
+        assert_eq!(value["userProfile"]["nick"], "Alice");
+        assert_eq!(value["groupAtInfoList"], json!([]));
+        assert_eq!(value["remark"], "");
+        assert_eq!(value["isPinned"], false);
+        assert_eq!(value["messageRemindType"], "AcceptAndNotify");
+        assert_eq!(value["markList"], json!([]));
+        assert_eq!(value["customData"], "");
+        assert_eq!(value["conversationGroupList"], json!([]));
+        assert_eq!(value.as_object().map(|o| o.len()), Some(13));
+        assert_eq!(serde_json::from_value::<Conversation>(value).expect("parse"), c);
+        let empty = Conversation::new("C2Cbob".into(), ConversationType::C2c, 0, None, None);
+        assert_eq!(serde_json::to_value(&empty).expect("serialize")["lastMessage"], json!(null));
+    }
+
+    #[test]
+    fn result_snapshots() {
+        let page = MessageListPage {
+            message_list: vec![],
+            next_req_message_id: String::new(),
+            is_completed: true,
+        };
+        assert_eq!(
+            serde_json::to_value(&page).expect("serialize"),
+            json!({"messageList": [], "nextReqMessageID": "", "isCompleted": true})
+        );
+        let list = ConversationListResult { conversation_list: vec![], is_sync_completed: false };
+        assert_eq!(
+            serde_json::to_value(&list).expect("serialize"),
+            json!({"conversationList": [], "isSyncCompleted": false})
+        );
+        let d: DeleteConversationOptions =
+            serde_json::from_value(json!({"conversationIDList": ["C2Cbob"]})).expect("parse");
+        assert!(d.clear_history_message);
+        assert_eq!(
+            serde_json::to_value(LoginResult { repeat_login: true, offline: false })
+                .expect("serialize"),
+            json!({"repeatLogin": true, "offline": false})
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! State shared by the API handle and the session actor of one login: the
+//! account's store, readiness, network state, the last announced unread
+//! total, and the event hub. Everything here is a short synchronous
+//! operation; nothing is held across an `.await`.
+
+use crate::event::{Event, EventHub, NetState};
+use crate::options::Clock;
+use crate::store::Store;
+use crate::TimError;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// One login's shared state.
+pub(crate) struct SessionCore {
+    /// The logged-in user.
+    pub(crate) user_id: String,
+    /// The account's local store.
+    pub(crate) store: Store,
+    pub(crate) hub: Arc<EventHub>,
+    pub(crate) clock: Arc<dyn Clock>,
+    log_level: Arc<AtomicU8>,
+    /// SDK_READY has fired for this login.
+    ready: AtomicBool,
+    /// A sync with the server completed during this login.
+    synced: AtomicBool,
+    /// The session ended (logout, kick, fatal login failure).
+    terminated: AtomicBool,
+    net_state: Mutex<NetState>,
+    total_unread: AtomicU64,
+}
+
+impl SessionCore {
+    pub(crate) fn new(
+        user_id: String,
+        store: Store,
+        hub: Arc<EventHub>,
+        clock: Arc<dyn Clock>,
+        log_level: Arc<AtomicU8>,
+    ) -> Self {
+        Self {
+            user_id,
+            store,
+            hub,
+            clock,
+            log_level,
+            ready: AtomicBool::new(false),
+            synced: AtomicBool::new(false),
+            terminated: AtomicBool::new(false),
+            net_state: Mutex::new(NetState::Disconnected),
+            total_unread: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn emit(&self, event: Event) {
+        self.hub.emit(event);
+    }
+
+    pub(crate) fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::SeqCst) && !self.is_terminated()
+    }
+
+    /// Marks the session ready; true when it was not before (so SDK_READY
+    /// must fire).
+    pub(crate) fn become_ready(&self) -> bool {
+        !self.ready.swap(true, Ordering::SeqCst)
+    }
+
+    pub(crate) fn is_synced(&self) -> bool {
+        self.synced.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn set_synced(&self) {
+        self.synced.store(true, Ordering::SeqCst);
+    }
+
+    pub(crate) fn is_terminated(&self) -> bool {
+        self.terminated.load(Ordering::SeqCst)
+    }
+
+    /// Ends the session; true when it was still alive (so SDK_NOT_READY
+    /// must fire).
+    pub(crate) fn terminate(&self) -> bool {
+        self.ready.store(false, Ordering::SeqCst);
+        !self.terminated.swap(true, Ordering::SeqCst)
+    }
+
+    pub(crate) fn net_state(&self) -> NetState {
+        *self.net_state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Sets the network state, emitting NET_STATE_CHANGE on a transition.
+    pub(crate) fn set_net_state(&self, state: NetState) {
+        let changed = {
+            let mut current =
+                self.net_state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let changed = *current != state;
+            *current = state;
+            changed
+        };
+        if changed {
+            self.emit(Event::NetStateChange { state });
+        }
+    }
+
+    /// Recomputes the unread total and emits
+    /// TOTAL_UNREAD_MESSAGE_COUNT_UPDATED when it changed.
+    pub(crate) fn refresh_total_unread(&self) {
+        match self.store.total_unread() {
+            Ok(total) => {
+                if self.total_unread.swap(total, Ordering::SeqCst) != total {
+                    self.emit(Event::TotalUnreadMessageCountUpdated(total));
+                }
+            }
+            Err(e) => self.report(TimError::from(e)),
+        }
+    }
+
+    /// A background failure: logged and emitted as an ERROR event.
+    pub(crate) fn report(&self, error: TimError) {
+        self.log(tracing::Level::ERROR, format_args!("{error}"));
+        self.emit(Event::Error { code: error.code, message: error.message });
+    }
+
+    /// Logs if TIM's log level lets `level` through (0 all … 4 none).
+    pub(crate) fn log(&self, level: tracing::Level, message: std::fmt::Arguments<'_>) {
+        log_at(&self.log_level, level, message);
+    }
+
+    pub(crate) fn now_millis(&self) -> i64 {
+        self.clock.now_millis()
+    }
+}
+
+/// Logs `message` at `level` when TIM's log level (0 debug and up,
+/// 1 info and up, 2 warnings and errors, 3 errors, 4 nothing) allows it.
+pub(crate) fn log_at(
+    tim_level: &AtomicU8,
+    level: tracing::Level,
+    message: std::fmt::Arguments<'_>,
+) {
+    let threshold = tim_level.load(Ordering::Relaxed);
+    let rank = if level == tracing::Level::ERROR {
+        3
+    } else if level == tracing::Level::WARN {
+        2
+    } else if level == tracing::Level::INFO {
+        1
+    } else {
+        0
+    };
+    if rank < threshold {
+        return;
+    }
+    match rank {
+        3 => tracing::error!("{message}"),
+        2 => tracing::warn!("{message}"),
+        1 => tracing::info!("{message}"),
+        _ => tracing::debug!("{message}"),
+    }
+}

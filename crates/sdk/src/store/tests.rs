@@ -1,0 +1,271 @@
+//! Local store unit tests: migrations, cursor and idempotent apply, outbox
+//! order and acknowledgement merging, history contiguity.
+
+use super::*;
+use crate::model::{MessageFlow, MessageStatus};
+use confab_proto::message::{MessageElement, Priority, TextPayload};
+use confab_proto::MessageId;
+
+fn wire(from: &str, to: &str, sequence: u64, random: u64) -> WireMessage {
+    WireMessage {
+        id: MessageId(format!("{sequence}-{random}")),
+        conversation_type: ConversationType::C2c,
+        from: UserId::new(from),
+        to: to.into(),
+        sequence,
+        time: 1_700_000_000 + i64::try_from(sequence).expect("small"),
+        random,
+        element: MessageElement::Text(TextPayload { text: format!("m{sequence}") }),
+        priority: Priority::Normal,
+        cloud_custom_data: String::new(),
+        nick: from.to_uppercase(),
+        avatar: String::new(),
+        need_read_receipt: false,
+        excluded_from_unread_count: false,
+        excluded_from_last_message: false,
+        online_user_only: false,
+    }
+}
+
+fn entry(seq: u64, message: WireMessage) -> InboxEntry {
+    InboxEntry { seq, event: InboxEvent::Message { message } }
+}
+
+fn local(to: &str, random: u64) -> Message {
+    let mut m = crate::model::tests::sample_message();
+    m.id = format!("local-{random}");
+    m.conversation_id = format!("C2C{to}");
+    m.to = to.into();
+    m.from = "alice".into();
+    m.flow = MessageFlow::Out;
+    m.status = MessageStatus::UnSend;
+    m.sequence = 0;
+    m.random = random;
+    m
+}
+
+#[test]
+fn migrations_and_instance_id_on_disk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = Store::path_for(dir.path(), 1400000000, "a@b c");
+    assert!(path.ends_with("1400000000/a%40b%20c.sqlite"), "{path:?}");
+    let store = Store::open(&path, "a@b c").expect("open");
+    let id = store.instance_id().expect("instance id");
+    assert_eq!(store.cursor().expect("cursor"), None);
+    let version: i64 =
+        store.lock().query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+    assert_eq!(version, i64::try_from(MIGRATIONS.len()).expect("small"));
+    let mode: String =
+        store.lock().query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+    assert_eq!(mode, "wal");
+    drop(store);
+    let again = Store::open(&path, "a@b c").expect("reopen");
+    assert_eq!(again.instance_id().expect("instance id"), id);
+}
+
+#[test]
+fn file_names_are_percent_encoded() {
+    assert_eq!(encode_file_name("alice"), "alice");
+    assert_eq!(encode_file_name("a.b-c_d"), "a.b-c_d");
+    assert_eq!(encode_file_name(".."), "%2E.");
+    assert_eq!(encode_file_name("用"), "%E7%94%A8");
+    assert_eq!(encode_file_name("a/b"), "a%2Fb");
+}
+
+#[test]
+fn apply_is_idempotent_and_advances_the_cursor() {
+    let store = Store::open_in_memory("alice").expect("open");
+    store.bootstrap(&[], 0).expect("bootstrap");
+    let entries =
+        vec![entry(1, wire("bob", "alice", 1, 11)), entry(2, wire("bob", "alice", 2, 12))];
+    let applied = store.apply_entries(&entries).expect("apply");
+    assert_eq!(applied.cursor, 2);
+    assert_eq!(applied.received.len(), 2);
+    assert_eq!(applied.received[0].flow, MessageFlow::In);
+    assert_eq!(applied.received[0].conversation_id, "C2Cbob");
+    assert_eq!(applied.conversations.len(), 1);
+    assert_eq!(applied.conversations[0].unread_count, 2);
+    assert_eq!(applied.conversations[0].last_message_summary().map(|l| l.last_sequence), Some(2));
+    assert_eq!(
+        applied.conversations[0].user_profile.as_ref().map(|p| p.nick.as_str()),
+        Some("BOB")
+    );
+    assert_eq!(store.total_unread().expect("total"), 2);
+
+    // The same entries again: nothing stored or announced twice.
+    let again = store.apply_entries(&entries).expect("apply again");
+    assert!(again.received.is_empty());
+    assert_eq!(again.cursor, 2);
+    assert_eq!(store.total_unread().expect("total"), 2);
+
+    // A gap stops the page; the cursor stays.
+    let gap = store.apply_entries(&[entry(4, wire("bob", "alice", 3, 13))]).expect("gap");
+    assert!(gap.received.is_empty());
+    assert_eq!(store.cursor().expect("cursor"), Some(2));
+
+    // Read on another instance.
+    let read = store
+        .apply_entries(&[InboxEntry {
+            seq: 3,
+            event: InboxEvent::ConversationRead {
+                conversation_id: "C2Cbob".into(),
+                read_sequence: 2,
+            },
+        }])
+        .expect("read");
+    assert_eq!(read.conversations[0].unread_count, 0);
+    assert_eq!(store.total_unread().expect("total"), 0);
+
+    // A message I sent from another instance: announced, flow out, no unread.
+    let mine = store.apply_entries(&[entry(4, wire("alice", "bob", 3, 14))]).expect("mine");
+    assert_eq!(mine.received.len(), 1);
+    assert_eq!(mine.received[0].flow, MessageFlow::Out);
+    assert_eq!(store.total_unread().expect("total"), 0);
+
+    // The peer read my message.
+    let peer = store
+        .apply_entries(&[InboxEntry {
+            seq: 5,
+            event: InboxEvent::PeerRead { conversation_id: "C2Cbob".into(), read_sequence: 3 },
+        }])
+        .expect("peer read");
+    assert_eq!(peer.read_by_peer.len(), 1);
+    assert!(peer.read_by_peer[0].is_peer_read);
+    assert!(peer.read_by_peer[0].read_receipt_info.is_peer_read);
+    assert_eq!(store.cursor().expect("cursor"), Some(5));
+}
+
+#[test]
+fn outbox_keeps_order_and_merges_acknowledgements() {
+    let store = Store::open_in_memory("alice").expect("open");
+    store.bootstrap(&[], 0).expect("bootstrap");
+    let (k1, conv) = store.enqueue_new(&local("bob", 101), None, 5_000).expect("enqueue 1");
+    let conv = conv.expect("conversation created locally");
+    assert_eq!(conv.last_message_summary().map(|l| l.last_sequence), Some(0));
+    let (k2, _) = store.enqueue_new(&local("bob", 102), None, 6_000).expect("enqueue 2");
+    let (k3, _) = store.enqueue_new(&local("carol", 103), None, 7_000).expect("enqueue 3");
+    let order: Vec<i64> = store.outbox().expect("outbox").iter().map(|i| i.key).collect();
+    assert_eq!(order, vec![k1, k2, k3]);
+    assert_eq!(store.outbox().expect("outbox")[0].request.message.random, 101);
+    assert_eq!(store.pending_messages("C2Cbob").expect("pending").len(), 2);
+    assert_eq!(
+        store.find_message("local-101").expect("find").map(|m| m.status),
+        Some(MessageStatus::UnSend)
+    );
+
+    // The inbox delivers my own first message before its ack: merged.
+    let applied = store.apply_entries(&[entry(1, wire("alice", "bob", 1, 101))]).expect("apply");
+    assert!(applied.received.is_empty());
+    assert_eq!(applied.merged.len(), 1);
+    assert_eq!(applied.merged[0].status, MessageStatus::Success);
+    assert_eq!(applied.merged[0].id, "1-101");
+    assert_eq!(store.find_message("local-101").expect("find").map(|m| m.id), Some("1-101".into()));
+    let order: Vec<i64> = store.outbox().expect("outbox").iter().map(|i| i.key).collect();
+    assert_eq!(order, vec![k2, k3]);
+    // Its late ack changes nothing.
+    assert!(store.complete_send(k1, &wire("alice", "bob", 1, 101)).expect("ack").is_none());
+
+    // Ack first, inbox later: no announcement either.
+    let (m2, _) =
+        store.complete_send(k2, &wire("alice", "bob", 2, 102)).expect("ack").expect("changed");
+    assert_eq!(m2.sequence, 2);
+    let later = store.apply_entries(&[entry(2, wire("alice", "bob", 2, 102))]).expect("apply");
+    assert!(later.received.is_empty() && later.merged.is_empty());
+
+    // A rejection: fail, out of the outbox; requeue keeps the random.
+    let (failed, _) = store.fail_send(k3).expect("fail").expect("changed");
+    assert_eq!(failed.status, MessageStatus::Fail);
+    assert!(store.outbox().expect("outbox").is_empty());
+    store.requeue_failed(k3, 8_000).expect("requeue");
+    let outbox = store.outbox().expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].request.message.random, 103);
+}
+
+#[test]
+fn history_runs_serve_pages_locally() {
+    let store = Store::open_in_memory("alice").expect("open");
+    store.bootstrap(&[], 0).expect("bootstrap");
+    let entries: Vec<InboxEntry> =
+        (10..=12).map(|s| entry(s - 9, wire("bob", "alice", s, 100 + s))).collect();
+    store.apply_entries(&entries).expect("apply");
+    // Three known, older ones unknown: the server must be asked.
+    assert!(store.local_page("C2Cbob", None, 15).expect("page").is_none());
+    // A full page inside the run is served.
+    let (page, completed) = store.local_page("C2Cbob", None, 2).expect("page").expect("local");
+    assert_eq!(page.iter().map(|m| m.sequence).collect::<Vec<_>>(), vec![11, 12]);
+    assert!(!completed);
+
+    // The server returns 5..=9 below 10, more exist.
+    let fetched: Vec<WireMessage> = (5..=9).map(|s| wire("bob", "alice", s, 100 + s)).collect();
+    let stored = store.store_fetched("C2Cbob", Some(10), &fetched, false).expect("store");
+    assert_eq!(stored.len(), 5);
+    let (page, completed) = store.local_page("C2Cbob", Some(12), 6).expect("page").expect("local");
+    assert_eq!(page.iter().map(|m| m.sequence).collect::<Vec<_>>(), vec![6, 7, 8, 9, 10, 11]);
+    assert!(!completed);
+    assert!(store.local_page("C2Cbob", Some(5), 3).expect("page").is_none());
+
+    // The rest, down to the first message.
+    let fetched: Vec<WireMessage> = (1..=4).map(|s| wire("bob", "alice", s, 100 + s)).collect();
+    store.store_fetched("C2Cbob", Some(5), &fetched, true).expect("store");
+    let (page, completed) = store.local_page("C2Cbob", None, 15).expect("page").expect("local");
+    assert_eq!(page.len(), 12);
+    assert!(completed);
+    let (page, completed) = store.local_page("C2Cbob", Some(3), 15).expect("page").expect("local");
+    assert_eq!(page.iter().map(|m| m.sequence).collect::<Vec<_>>(), vec![1, 2]);
+    assert!(completed);
+    // Fetched history is not announced later by the inbox, and a message
+    // fetched before its inbox entry is announced exactly once.
+    let early = wire("bob", "alice", 13, 113);
+    store.store_fetched("C2Cbob", None, std::slice::from_ref(&early), false).expect("store");
+    let applied = store.apply_entries(&[entry(4, early)]).expect("apply");
+    assert_eq!(applied.received.len(), 1);
+    assert_eq!(store.total_unread().expect("total"), 4);
+}
+
+#[test]
+fn deleting_clears_history_and_hides_the_conversation() {
+    let store = Store::open_in_memory("alice").expect("open");
+    store.bootstrap(&[], 0).expect("bootstrap");
+    store.apply_entries(&[entry(1, wire("bob", "alice", 1, 1))]).expect("apply");
+    store.delete_conversations(&["C2Cbob".into()], true).expect("delete");
+    assert!(store.conversations(None).expect("list").is_empty());
+    assert!(store.find_message("1-1").expect("find").is_none());
+    let (page, completed) = store.local_page("C2Cbob", None, 15).expect("page").expect("local");
+    assert!(page.is_empty() && completed);
+    // A new message brings it back, with nothing older.
+    store.apply_entries(&[entry(2, wire("bob", "alice", 2, 2))]).expect("apply");
+    let list = store.conversations(None).expect("list");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].unread_count, 1);
+    let (page, completed) = store.local_page("C2Cbob", None, 15).expect("page").expect("local");
+    assert_eq!(page.len(), 1);
+    assert!(completed);
+}
+
+#[test]
+fn bootstrap_fills_conversations_and_sets_the_cursor() {
+    let store = Store::open_in_memory("alice").expect("open");
+    let state = ConversationState {
+        conversation_id: "C2Cbob".into(),
+        conversation_type: ConversationType::C2c,
+        last_message: Some(wire("bob", "alice", 7, 77)),
+        unread_count: 3,
+        read_sequence: 4,
+        peer_read_sequence: 0,
+        cleared_sequence: 0,
+        last_sequence: 7,
+        update_time: 1_700_000_007,
+    };
+    let list = store.bootstrap(&[state], 42).expect("bootstrap");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].unread_count, 3);
+    assert_eq!(list[0].last_message_summary().map(|l| l.message_for_show), Some("m7".to_owned()));
+    assert_eq!(store.cursor().expect("cursor"), Some(42));
+    // History below is unknown: ask the server.
+    assert!(store.local_page("C2Cbob", None, 15).expect("page").is_none());
+    // The bootstrap message does not come back as new through the inbox.
+    let applied = store.apply_entries(&[entry(43, wire("bob", "alice", 7, 77))]).expect("apply");
+    assert!(applied.received.is_empty());
+    assert_eq!(store.total_unread().expect("total"), 3);
+}
