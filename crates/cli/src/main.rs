@@ -1,1 +1,539 @@
-fn main() {}
+//! `confab`: the command-line client, for scripts, bots and smoke tests.
+//!
+//! Every command prints JSON on stdout (one object, or one object per line
+//! for `listen`) and, on failure, `{"code": N, "message": "…"}` on stderr.
+//! Exit codes: 0 success, 1 a TIM error (the code is in the JSON), 2 bad
+//! usage or no saved session, 3 a local failure (profile directory).
+//!
+//! The session (server URL, userID, UserSig) is kept in
+//! `<profile>/session.json`; the SDK's local store lives in
+//! `<profile>/data`, so history and queued messages survive between runs.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use confab_proto::message::{CustomPayload, MessageControlInfo, TextPayload};
+use confab_proto::profile::ProfilePatch;
+use confab_sdk::{
+    CreateMessageOptions, DeleteConversationOptions, Event, GetMessageListOptions,
+    SendMessageOptions, Tim, TimError, TimOptions,
+};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// How long a command waits for the SDK to become ready.
+const READY_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Parser)]
+#[command(name = "confab", version, about = "Confab command-line client")]
+struct Cli {
+    /// Profile directory holding the saved session and the local store.
+    #[arg(long, env = "CONFAB_PROFILE", global = true)]
+    profile: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an account on a server and save the session.
+    Register(AccountArgs),
+    /// Log in with a password (or a UserSig) and save the session.
+    Login(LoginArgs),
+    /// Forget the saved session.
+    Logout,
+    /// Send a text or custom message to a user.
+    Send(SendArgs),
+    /// List conversations.
+    Conversations,
+    /// Page a conversation's history, newest first.
+    History(HistoryArgs),
+    /// Mark a conversation read.
+    Read {
+        /// Conversation ID, e.g. C2Cbob.
+        conversation_id: String,
+    },
+    /// Delete conversations (and, by default, their history).
+    DeleteConversation {
+        /// Conversation IDs.
+        #[arg(required = true)]
+        conversation_ids: Vec<String>,
+        /// Keep the history on the server.
+        #[arg(long)]
+        keep_history: bool,
+    },
+    /// Show profiles: your own, or the given users'.
+    Profile {
+        /// Users to look up; none for your own profile.
+        user_ids: Vec<String>,
+    },
+    /// Update your profile.
+    SetProfile(SetProfileArgs),
+    /// Print every event as one JSON object per line until interrupted.
+    Listen {
+        /// Stop after this many MESSAGE_RECEIVED messages.
+        #[arg(long)]
+        count: Option<usize>,
+    },
+}
+
+#[derive(Args)]
+struct AccountArgs {
+    /// The userID.
+    user_id: String,
+    /// HTTP base URL of the server.
+    #[arg(long, env = "CONFAB_SERVER", default_value = "http://127.0.0.1:7788")]
+    server: String,
+    /// The password (else read from CONFAB_PASSWORD).
+    #[arg(long, env = "CONFAB_PASSWORD", hide_env_values = true)]
+    password: String,
+}
+
+#[derive(Args)]
+struct LoginArgs {
+    /// The userID.
+    user_id: String,
+    /// HTTP base URL of the server.
+    #[arg(long, env = "CONFAB_SERVER", default_value = "http://127.0.0.1:7788")]
+    server: String,
+    /// The password (else read from CONFAB_PASSWORD).
+    #[arg(
+        long,
+        env = "CONFAB_PASSWORD",
+        hide_env_values = true,
+        required_unless_present = "user_sig"
+    )]
+    password: Option<String>,
+    /// Use this UserSig (e.g. from `confabd usersig`) instead of a password.
+    #[arg(long, requires = "sdk_app_id")]
+    user_sig: Option<String>,
+    /// SDKAppID the UserSig was minted for.
+    #[arg(long)]
+    sdk_app_id: Option<u64>,
+}
+
+#[derive(Args)]
+struct SendArgs {
+    /// Receiver's userID.
+    to: String,
+    /// Text to send (for a custom message: its data).
+    text: String,
+    /// Send a custom message whose data is TEXT.
+    #[arg(long)]
+    custom: bool,
+    /// Custom message description.
+    #[arg(long, default_value = "", requires = "custom")]
+    description: String,
+    /// Custom message extension.
+    #[arg(long, default_value = "", requires = "custom")]
+    extension: String,
+    /// cloudCustomData stored with the message.
+    #[arg(long, default_value = "")]
+    cloud_custom_data: String,
+    /// Deliver only to instances online now.
+    #[arg(long)]
+    online_user_only: bool,
+    /// Do not raise the receiver's unread count.
+    #[arg(long)]
+    excluded_from_unread_count: bool,
+    /// Do not become the conversation's last message.
+    #[arg(long)]
+    excluded_from_last_message: bool,
+}
+
+#[derive(Args)]
+struct HistoryArgs {
+    /// Conversation ID, e.g. C2Cbob.
+    conversation_id: String,
+    /// Continue from this nextReqMessageID.
+    #[arg(long)]
+    next: Option<String>,
+    /// Page until the beginning and print everything (oldest first).
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(Args)]
+struct SetProfileArgs {
+    /// Nickname.
+    #[arg(long)]
+    nick: Option<String>,
+    /// Avatar URL.
+    #[arg(long)]
+    avatar: Option<String>,
+    /// Signature.
+    #[arg(long)]
+    self_signature: Option<String>,
+}
+
+/// What `register`/`login` save in the profile directory.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Session {
+    server: String,
+    #[serde(rename = "userID")]
+    user_id: String,
+    user_sig: String,
+    #[serde(rename = "sdkAppID")]
+    sdk_app_id: u64,
+}
+
+/// A failure and its exit code.
+enum Failure {
+    Tim(TimError),
+    Usage(String),
+    Local(anyhow::Error),
+}
+
+impl From<TimError> for Failure {
+    fn from(e: TimError) -> Self {
+        Self::Tim(e)
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Local(e)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CONFAB_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => return report(Failure::Local(e.into())),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => report(f),
+    }
+}
+
+fn report(failure: Failure) -> ExitCode {
+    let (code, message, exit) = match failure {
+        Failure::Tim(e) => (e.code, e.message, 1),
+        Failure::Usage(m) => (0, m, 2),
+        Failure::Local(e) => (0, format!("{e:#}"), 3),
+    };
+    eprintln!("{}", serde_json::json!({ "code": code, "message": message }));
+    ExitCode::from(exit)
+}
+
+fn print(value: &impl Serialize) -> Result<(), Failure> {
+    println!("{}", serde_json::to_string(value).context("encode output")?);
+    Ok(())
+}
+
+fn profile_dir(cli: &Cli) -> Result<PathBuf, Failure> {
+    if let Some(p) = &cli.profile {
+        return Ok(p.clone());
+    }
+    let home =
+        std::env::var_os("HOME").ok_or_else(|| Failure::Usage("set --profile or HOME".into()))?;
+    Ok(PathBuf::from(home).join(".config/confab-cli"))
+}
+
+fn session_path(profile: &Path) -> PathBuf {
+    profile.join("session.json")
+}
+
+fn save_session(profile: &Path, session: &Session) -> Result<(), Failure> {
+    std::fs::create_dir_all(profile).context("create profile directory")?;
+    let text = serde_json::to_string_pretty(session).context("encode session")?;
+    std::fs::write(session_path(profile), text).context("write session.json")?;
+    Ok(())
+}
+
+fn load_session(profile: &Path) -> Result<Session, Failure> {
+    let text = std::fs::read_to_string(session_path(profile))
+        .map_err(|_| Failure::Usage("no saved session: run `confab login` first".into()))?;
+    Ok(serde_json::from_str(&text).context("parse session.json")?)
+}
+
+/// `http://host:port` → `ws://host:port/ws`.
+fn ws_url(http: &str) -> String {
+    let base = http.trim_end_matches('/');
+    let ws = if let Some(rest) = base.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else if let Some(rest) = base.strip_prefix("http://") {
+        format!("ws://{rest}")
+    } else {
+        base.to_owned()
+    };
+    format!("{ws}{}", confab_proto::WS_PATH)
+}
+
+/// Logs the saved session in and waits for SDK_READY.
+async fn connect(
+    profile: &Path,
+) -> Result<(Tim, tokio::sync::broadcast::Receiver<Event>), Failure> {
+    let session = load_session(profile)?;
+    let tim = Tim::create(TimOptions::new(
+        session.sdk_app_id,
+        ws_url(&session.server),
+        profile.join("data"),
+    ));
+    // Two subscriptions: one is consumed waiting for ready, the other keeps
+    // every event (also those of the initial sync) for the caller.
+    let events = tim.subscribe();
+    let mut ready_events = tim.subscribe();
+    tim.login(&session.user_id, &session.user_sig).await?;
+    if !tim.is_ready() {
+        tokio::time::timeout(READY_TIMEOUT, wait_ready(&mut ready_events)).await.map_err(
+            |_| {
+                TimError::new(
+                    confab_proto::code::NETWORK_TIMEOUT,
+                    "timed out waiting for SDK_READY",
+                )
+            },
+        )??;
+    }
+    Ok((tim, events))
+}
+
+/// Waits for SDK_READY on an event stream.
+async fn wait_ready(events: &mut tokio::sync::broadcast::Receiver<Event>) -> Result<(), TimError> {
+    loop {
+        match events.recv().await {
+            Ok(Event::SdkReady) => return Ok(()),
+            Ok(Event::KickedOut { kick_type }) => {
+                return Err(TimError::new(
+                    confab_proto::code::LOGIN_FAILED,
+                    format!("kicked out: {kick_type}"),
+                ))
+            }
+            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                return Err(TimError::new(
+                    confab_proto::code::SDK_IS_NOT_READY,
+                    "SDK closed before ready",
+                ))
+            }
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let profile = profile_dir(&cli)?;
+    match cli.command {
+        Command::Register(args) => {
+            let grant =
+                confab_sdk::account::register(&args.server, &args.user_id, &args.password).await?;
+            save_session(
+                &profile,
+                &Session {
+                    server: args.server,
+                    user_id: grant.user_id.0.clone(),
+                    user_sig: grant.user_sig.clone(),
+                    sdk_app_id: grant.sdk_app_id,
+                },
+            )?;
+            print(&serde_json::json!({ "userID": grant.user_id, "expireAt": grant.expire_at }))
+        }
+        Command::Login(args) => {
+            let (user_sig, sdk_app_id) = match (args.user_sig, args.sdk_app_id, args.password) {
+                (Some(sig), Some(app), _) => (sig, app),
+                (_, _, Some(password)) => {
+                    let grant =
+                        confab_sdk::account::login(&args.server, &args.user_id, &password).await?;
+                    (grant.user_sig, grant.sdk_app_id)
+                }
+                _ => {
+                    return Err(Failure::Usage(
+                        "give --password or --user-sig with --sdk-app-id".into(),
+                    ))
+                }
+            };
+            let session =
+                Session { server: args.server, user_id: args.user_id, user_sig, sdk_app_id };
+            save_session(&profile, &session)?;
+            // Prove the session works (and fill the local store) before saying so.
+            let (tim, _) = connect(&profile).await?;
+            let me = tim.get_my_profile().await?;
+            tim.destroy().await?;
+            print(&me)
+        }
+        Command::Logout => {
+            let path = session_path(&profile);
+            if path.exists() {
+                std::fs::remove_file(&path).context("remove session.json")?;
+            }
+            print(&serde_json::json!({ "loggedOut": true }))
+        }
+        Command::Send(args) => {
+            let (tim, _) = connect(&profile).await?;
+            let message = if args.custom {
+                let payload = CustomPayload {
+                    data: args.text,
+                    description: args.description,
+                    extension: args.extension,
+                };
+                let mut options = CreateMessageOptions::c2c(args.to, payload);
+                options.cloud_custom_data = args.cloud_custom_data;
+                tim.create_custom_message(options)?
+            } else {
+                let mut options =
+                    CreateMessageOptions::c2c(args.to, TextPayload { text: args.text });
+                options.cloud_custom_data = args.cloud_custom_data;
+                tim.create_text_message(options)?
+            };
+            let control = (args.excluded_from_unread_count || args.excluded_from_last_message)
+                .then_some(MessageControlInfo {
+                    excluded_from_unread_count: args.excluded_from_unread_count,
+                    excluded_from_last_message: args.excluded_from_last_message,
+                    excluded_from_content_moderation: false,
+                });
+            let options = SendMessageOptions {
+                online_user_only: args.online_user_only,
+                message_control_info: control,
+            };
+            let sent = tim.send_message(&message, options).await;
+            tim.destroy().await?;
+            print(&sent?.message)
+        }
+        Command::Conversations => {
+            let (tim, _) = connect(&profile).await?;
+            let list = tim.get_conversation_list(None).await;
+            tim.destroy().await?;
+            print(&list?.conversation_list)
+        }
+        Command::History(args) => {
+            let (tim, _) = connect(&profile).await?;
+            let result = history(&tim, args).await;
+            tim.destroy().await?;
+            print(&result?)
+        }
+        Command::Read { conversation_id } => {
+            let (tim, _) = connect(&profile).await?;
+            let result = tim.set_message_read(&conversation_id).await;
+            tim.destroy().await?;
+            result?;
+            print(&serde_json::json!({ "conversationID": conversation_id }))
+        }
+        Command::DeleteConversation { conversation_ids, keep_history } => {
+            let (tim, _) = connect(&profile).await?;
+            let options = DeleteConversationOptions {
+                conversation_id_list: conversation_ids,
+                clear_history_message: !keep_history,
+            };
+            let result = tim.delete_conversation(options).await;
+            tim.destroy().await?;
+            print(&serde_json::json!({ "conversationIDList": result? }))
+        }
+        Command::Profile { user_ids } => {
+            let (tim, _) = connect(&profile).await?;
+            let result = if user_ids.is_empty() {
+                tim.get_my_profile().await.map(|p| vec![p])
+            } else {
+                tim.get_user_profile(user_ids).await
+            };
+            tim.destroy().await?;
+            print(&result?)
+        }
+        Command::SetProfile(args) => {
+            let (tim, _) = connect(&profile).await?;
+            let patch = ProfilePatch {
+                nick: args.nick,
+                avatar: args.avatar,
+                self_signature: args.self_signature,
+                ..Default::default()
+            };
+            let result = tim.update_my_profile(patch).await;
+            tim.destroy().await?;
+            print(&result?)
+        }
+        Command::Listen { count } => {
+            let (tim, mut events) = connect(&profile).await?;
+            let mut received = 0usize;
+            let outcome = loop {
+                tokio::select! {
+                    event = events.recv() => match event {
+                        Ok(event) => {
+                            print(&event)?;
+                            if let Event::MessageReceived(list) = &event {
+                                received += list.len();
+                            }
+                            if matches!(event, Event::KickedOut { .. }) {
+                                break Ok(());
+                            }
+                            if count.is_some_and(|c| received >= c) {
+                                break Ok(());
+                            }
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                            eprintln!("{}", serde_json::json!({ "warning": "events dropped", "count": n }));
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break Ok(()),
+                    },
+                    signal = tokio::signal::ctrl_c() => {
+                        signal.context("wait for Ctrl-C")?;
+                        break Ok(());
+                    }
+                }
+            };
+            tim.destroy().await?;
+            outcome
+        }
+    }
+}
+
+async fn history(tim: &Tim, args: HistoryArgs) -> Result<serde_json::Value, TimError> {
+    let conversation_id = args.conversation_id;
+    if !args.all {
+        let page = tim
+            .get_message_list(GetMessageListOptions {
+                conversation_id,
+                next_req_message_id: args.next,
+            })
+            .await?;
+        return Ok(serde_json::json!({
+            "messageList": page.message_list,
+            "nextReqMessageID": page.next_req_message_id,
+            "isCompleted": page.is_completed,
+        }));
+    }
+    let mut pages = Vec::new();
+    let mut next = args.next;
+    loop {
+        let page = tim
+            .get_message_list(GetMessageListOptions {
+                conversation_id: conversation_id.clone(),
+                next_req_message_id: next,
+            })
+            .await?;
+        let done = page.is_completed || page.message_list.is_empty();
+        next = Some(page.next_req_message_id.clone());
+        pages.push(page.message_list);
+        if done {
+            break;
+        }
+    }
+    let all: Vec<_> = pages.into_iter().rev().flatten().collect();
+    Ok(serde_json::json!({ "messageList": all, "isCompleted": true }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use confab_proto::message::ConversationType;
+
+    #[test]
+    fn ws_url_from_http_base() {
+        assert_eq!(ws_url("http://127.0.0.1:7788"), "ws://127.0.0.1:7788/ws");
+        assert_eq!(ws_url("https://chat.example/"), "wss://chat.example/ws");
+    }
+
+    #[test]
+    fn conversation_type_is_c2c_for_cli_sends() {
+        let options = CreateMessageOptions::c2c("bob".to_owned(), TextPayload { text: "x".into() });
+        assert_eq!(options.conversation_type, ConversationType::C2c);
+    }
+}
