@@ -1,0 +1,9 @@
+//! Scenario tests: one real server and several SDK clients per test.
+
+mod scenarios {
+    mod auth;
+    mod bad_input;
+    mod chat;
+    mod durability;
+    mod offline;
+}
