@@ -322,18 +322,22 @@ impl TestClient {
         }
     }
 
-    /// Logs in and waits for SDK_READY.
+    /// Logs in and waits for the SDK_READY of this login.
     pub async fn login_and_wait(&self, user_sig: &str) {
+        let before = self.events.count(|e| matches!(e, Event::SdkReady));
         within("login", self.tim.login(&self.user_id, user_sig)).await.expect("login succeeds");
-        self.wait_ready().await;
+        self.wait_ready_after(before).await;
     }
 
-    /// Waits until the SDK is ready.
+    /// Waits until SDK_READY has fired (at least once since the start).
     pub async fn wait_ready(&self) {
-        let tim = self.tim.clone();
+        self.wait_ready_after(0).await;
+    }
+
+    async fn wait_ready_after(&self, seen: usize) {
         self.events
             .wait_for("SDK_READY", |events| {
-                (tim.is_ready() || events.iter().any(|e| matches!(e, Event::SdkReady)))
+                (events.iter().filter(|e| matches!(e, Event::SdkReady)).count() > seen)
                     .then_some(())
             })
             .await;
