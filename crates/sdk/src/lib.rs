@@ -15,6 +15,7 @@ pub mod account;
 mod actor;
 mod error;
 mod event;
+pub mod import;
 mod model;
 mod options;
 mod session;

@@ -1,0 +1,274 @@
+//! `confab-bench`: measures `confabd` and the SDK, scenario by scenario,
+//! and prints a human table plus one JSON object with every figure.
+//!
+//! The server under test is the real `confabd` binary, started as a child
+//! process on a temporary data directory, so its RSS and CPU time can be
+//! read from `/proc`. Each scenario runs `--runs` times; figures are the
+//! medians, with the spread between runs. See `docs/benchmarks.md`.
+
+mod lean;
+mod process;
+mod report;
+mod scenarios;
+mod stats;
+
+use anyhow::Context;
+use clap::Parser;
+use process::Confabd;
+use report::{aggregate, Report, RunFigures};
+use scenarios::{cold_start, connections, durability, history, latency, local_page, throughput};
+use std::path::PathBuf;
+
+/// Every scenario, in the order they run.
+const ALL: &[&str] =
+    &["latency", "throughput", "history", "connections", "cold-start", "local-page", "durability"];
+
+#[derive(Parser, Debug)]
+#[command(name = "confab-bench", about = "Measure confabd and the Confab SDK")]
+struct Args {
+    /// Scenarios to run (comma-separated): latency, throughput, history,
+    /// connections, cold-start, local-page, durability; or `all`.
+    #[arg(long, default_value = "all", value_delimiter = ',')]
+    scenarios: Vec<String>,
+    /// Runs per scenario; figures are medians over the runs.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// The confabd binary (default: beside this one).
+    #[arg(long)]
+    confabd: Option<PathBuf>,
+    /// Also write the JSON report here.
+    #[arg(long)]
+    json_out: Option<PathBuf>,
+    /// Tiny sizes, one run: checks that every scenario works (used by the tests).
+    #[arg(long)]
+    smoke: bool,
+    /// Latency: offered messages per second.
+    #[arg(long, default_value_t = 1000)]
+    latency_rate: u32,
+    /// Latency: seconds of measured load.
+    #[arg(long, default_value_t = 5)]
+    latency_seconds: u32,
+    /// Throughput: sender/receiver pairs.
+    #[arg(long, default_value_t = 50)]
+    throughput_pairs: usize,
+    /// Throughput: messages in all.
+    #[arg(long, default_value_t = 200_000)]
+    throughput_messages: usize,
+    /// Throughput: requests in flight per sender.
+    #[arg(long, default_value_t = 128)]
+    throughput_window: usize,
+    /// History: messages in the conversation.
+    #[arg(long, default_value_t = 100_000)]
+    history_messages: usize,
+    /// History: pages per run.
+    #[arg(long, default_value_t = 2000)]
+    history_pages: usize,
+    /// Connections: idle sessions to hold.
+    #[arg(long, default_value_t = 20_000)]
+    connections: usize,
+    /// Connections: sessions per 127.0.0.x source address.
+    #[arg(long, default_value_t = 20_000)]
+    connections_per_address: usize,
+    /// Connections: logins in flight at once.
+    #[arg(long, default_value_t = 256)]
+    connection_concurrency: usize,
+    /// Cold start: conversations in the local store.
+    #[arg(long, default_value_t = 10_000)]
+    cold_conversations: usize,
+    /// Cold start: messages in the local store.
+    #[arg(long, default_value_t = 1_000_000)]
+    cold_messages: usize,
+    /// Local page: pages per run.
+    #[arg(long, default_value_t = 1000)]
+    local_pages: usize,
+    /// Durability: messages attempted per run (kill -9 after half are acknowledged).
+    #[arg(long, default_value_t = 5000)]
+    durability_messages: usize,
+}
+
+impl Args {
+    fn shrink_for_smoke(&mut self) {
+        self.runs = 1;
+        self.latency_rate = 200;
+        self.latency_seconds = 1;
+        self.throughput_pairs = 2;
+        self.throughput_messages = 200;
+        self.history_messages = 100;
+        self.history_pages = 20;
+        self.connections = 20;
+        self.cold_conversations = 20;
+        self.cold_messages = 400;
+        self.local_pages = 20;
+        self.durability_messages = 200;
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CONFAB_BENCH_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let mut args = Args::parse();
+    if args.smoke {
+        args.shrink_for_smoke();
+    }
+    let wanted: Vec<&str> = if args.scenarios.iter().any(|s| s == "all") {
+        ALL.to_vec()
+    } else {
+        args.scenarios.iter().map(String::as_str).collect()
+    };
+    if let Some(unknown) = wanted.iter().find(|s| !ALL.contains(s)) {
+        anyhow::bail!("unknown scenario {unknown:?}; known: {}", ALL.join(", "));
+    }
+    // Thousands of sockets on both sides: lift the descriptor limit (the
+    // server inherits it).
+    let limit = raise_open_file_limit(args.connections as u64 * 2 + 10_000)?;
+    let binary = match &args.confabd {
+        Some(path) => path.clone(),
+        None => process::sibling_binary("confabd")?,
+    };
+    let work = tempfile::tempdir().context("temporary directory")?;
+    let mut reports = Vec::new();
+    for scenario in wanted {
+        eprintln!("== {scenario}");
+        let report = run_scenario(scenario, &args, &binary, work.path())
+            .await
+            .with_context(|| format!("scenario {scenario}"))?;
+        reports.push(report);
+    }
+    report::print_table(&reports);
+    let json = serde_json::json!({
+        "confab_bench": 1,
+        "runs": args.runs,
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        "open_file_limit": limit,
+        "reports": reports,
+    });
+    let text = serde_json::to_string(&json)?;
+    println!("{text}");
+    if let Some(path) = &args.json_out {
+        std::fs::write(path, &text).with_context(|| format!("write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Raises the open-file limit to at least `wanted` where the process may
+/// (root may raise the hard limit), else as far as the hard limit allows.
+fn raise_open_file_limit(wanted: u64) -> anyhow::Result<u64> {
+    let (soft, hard) =
+        rlimit::getrlimit(rlimit::Resource::NOFILE).context("read the open-file limit")?;
+    if soft >= wanted {
+        return Ok(soft);
+    }
+    if rlimit::setrlimit(rlimit::Resource::NOFILE, wanted, wanted.max(hard)).is_ok() {
+        return Ok(wanted);
+    }
+    rlimit::increase_nofile_limit(u64::MAX).context("raise the open-file limit")
+}
+
+async fn run_scenario(
+    name: &str,
+    args: &Args,
+    binary: &std::path::Path,
+    work: &std::path::Path,
+) -> anyhow::Result<Report> {
+    let dir = work.join(name);
+    std::fs::create_dir_all(&dir)?;
+    let mut runs: Vec<RunFigures> = Vec::new();
+    let params;
+    match name {
+        "latency" => {
+            let p = latency::Params { rate: args.latency_rate, seconds: args.latency_seconds };
+            let server = Confabd::start(binary, &dir.join("server"), &[]).await?;
+            for run in 0..args.runs {
+                runs.push(
+                    latency::run(&server, &dir.join(format!("clients{run}")), &p, &run.to_string())
+                        .await?,
+                );
+            }
+            server.stop().await?;
+            params = serde_json::to_value(&p)?;
+        }
+        "throughput" => {
+            let p = throughput::Params {
+                pairs: args.throughput_pairs,
+                messages: args.throughput_messages,
+                window: args.throughput_window,
+            };
+            let server = Confabd::start(binary, &dir.join("server"), &[]).await?;
+            for run in 0..args.runs {
+                runs.push(throughput::run(&server, &p, &run.to_string()).await?);
+            }
+            server.stop().await?;
+            params = serde_json::to_value(&p)?;
+        }
+        "history" => {
+            let p = history::Params { messages: args.history_messages, pages: args.history_pages };
+            let server = Confabd::start(binary, &dir.join("server"), &[]).await?;
+            history::populate(&server, &p).await?;
+            for _ in 0..args.runs {
+                runs.push(history::run(&server, &p).await?);
+            }
+            server.stop().await?;
+            params = serde_json::to_value(&p)?;
+        }
+        "connections" => {
+            let p = connections::Params {
+                sessions: args.connections,
+                concurrency: args.connection_concurrency,
+                per_address: args.connections_per_address,
+            };
+            for run in 0..args.runs {
+                // A fresh server each run, so its memory is the sessions'.
+                let env = [("CONFABD_HEARTBEAT_INTERVAL_MS", "3600000".to_owned())];
+                let server =
+                    Confabd::start(binary, &dir.join(format!("server{run}")), &env).await?;
+                runs.push(connections::run(&server, &p, &run.to_string()).await?);
+                server.stop().await?;
+            }
+            params = serde_json::to_value(&p)?;
+        }
+        "cold-start" | "local-page" => {
+            let store = cold_start::Params {
+                conversations: args.cold_conversations,
+                messages: args.cold_messages,
+            };
+            let store_dir = work.join("sdk-store");
+            if !store_dir.exists() {
+                eprintln!(
+                    "   filling the local store: {} conversations, {} messages",
+                    store.conversations, store.messages
+                );
+                let filler = store.clone();
+                let target = store_dir.clone();
+                tokio::task::spawn_blocking(move || cold_start::populate(&target, &filler))
+                    .await??;
+            }
+            if name == "cold-start" {
+                for _ in 0..args.runs {
+                    runs.push(cold_start::run(&store_dir, &store).await?);
+                }
+                params = serde_json::to_value(&store)?;
+            } else {
+                let p = local_page::Params { pages: args.local_pages };
+                for _ in 0..args.runs {
+                    runs.push(local_page::run(&store_dir, &store, &p).await?);
+                }
+                params = serde_json::json!({ "store": store, "pages": p.pages });
+            }
+        }
+        "durability" => {
+            let p = durability::Params { messages: args.durability_messages };
+            for run in 0..args.runs {
+                runs.push(durability::run(binary, &dir.join(format!("server{run}")), &p).await?);
+            }
+            params = serde_json::to_value(&p)?;
+        }
+        other => anyhow::bail!("unknown scenario {other}"),
+    }
+    Ok(aggregate(name, params, &runs))
+}

@@ -1,0 +1,38 @@
+//! The scenarios. Each takes the server to measure and its sizes, runs
+//! once, and returns the figures of that run; `main` repeats and
+//! aggregates. Adding a scenario is one more module here and one more arm
+//! in `main`.
+
+pub mod cold_start;
+pub mod connections;
+pub mod durability;
+pub mod history;
+pub mod latency;
+pub mod local_page;
+pub mod throughput;
+
+use confab_proto::message::{ConversationType, MessageElement, OutgoingMessage, TextPayload};
+use confab_proto::ops::SendMessage;
+
+/// A plain text `sendMessage` request from the lean client.
+pub fn text_send(to: &str, random: u64, text: String) -> SendMessage {
+    SendMessage {
+        message: OutgoingMessage {
+            conversation_type: ConversationType::C2c,
+            to: to.to_owned(),
+            random,
+            element: MessageElement::Text(TextPayload { text }),
+            priority: Default::default(),
+            cloud_custom_data: String::new(),
+            need_read_receipt: false,
+            client_time: 0,
+        },
+        online_user_only: false,
+        message_control_info: None,
+    }
+}
+
+/// A random client message ID below 2^53.
+pub fn random_id() -> u64 {
+    rand::random::<u64>() & ((1 << 53) - 1) | 1
+}
