@@ -53,9 +53,18 @@ fn health() -> std::future::Ready<&'static str> {
     std::future::ready("ok")
 }
 
+/// Initial read buffer of a WebSocket session, in bytes.
+const WS_READ_BUFFER_BYTES: usize = 4096;
+
 fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> std::future::Ready<Response> {
     let AppState { ctx, shutdown, alive } = state;
+    // Small buffers: an idle session must cost kilobytes, not the 128 KiB
+    // read buffer tungstenite allocates by default; frames are small and
+    // the buffer grows for the rare large one. Writing each frame at once
+    // (no write buffering) also keeps pushes from waiting.
     let response = ws
+        .read_buffer_size(WS_READ_BUFFER_BYTES)
+        .write_buffer_size(0)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .on_upgrade(move |socket| gateway::serve(socket, ctx, shutdown, alive));
