@@ -68,6 +68,18 @@ impl ServerFrame {
     }
 }
 
+/// Serializes a push as its `{"t":"push","push":…}` frame, byte for byte what
+/// [`ServerFrame::Push`] gives, without cloning the push (a push may be
+/// shared by every session it goes to).
+pub fn push_frame_json(push: &Push) -> Result<String, serde_json::Error> {
+    #[derive(Serialize)]
+    struct PushFrame<'a> {
+        t: &'static str,
+        push: &'a Push,
+    }
+    serde_json::to_string(&PushFrame { t: "push", push })
+}
+
 /// Pushes from the server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -163,9 +175,12 @@ mod tests {
             assert_eq!(json, expected);
             assert_eq!(serde_json::from_str::<ServerFrame>(&json).expect("parse"), frame);
         }
-        let transient = ServerFrame::Push {
-            push: Push::Transient { message: crate::message::tests::sample() },
-        };
+        let push = Push::Transient { message: crate::message::tests::sample() };
+        let transient = ServerFrame::Push { push: push.clone() };
+        assert_eq!(
+            push_frame_json(&push).expect("borrowed frame"),
+            serde_json::to_string(&transient).expect("owned frame")
+        );
         let json = serde_json::to_string(&transient).expect("serialize");
         assert_eq!(serde_json::from_str::<ServerFrame>(&json).expect("parse"), transient);
     }

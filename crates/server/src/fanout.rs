@@ -7,6 +7,7 @@
 use confab_proto::frame::Push;
 use confab_proto::UserId;
 use std::fmt;
+use std::sync::Arc;
 
 /// Identifies one live session (one logged-in WebSocket) in this process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,8 +24,8 @@ impl fmt::Display for SessionId {
 pub struct Delivery {
     /// Whose sessions get it.
     pub user: UserId,
-    /// What they get.
-    pub push: Push,
+    /// What they get; shared, not copied, by every session it goes to.
+    pub push: Arc<Push>,
     /// A session of `user` that must not get it (the one that caused it).
     pub skip: Option<SessionId>,
 }

@@ -20,7 +20,7 @@ use crate::usersig;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use confab_proto::account::validate_user_id;
 use confab_proto::constants::types;
-use confab_proto::frame::{close, Push, RequestFrame, ServerFrame};
+use confab_proto::frame::{close, push_frame_json, Push, RequestFrame, ServerFrame};
 use confab_proto::ops::{
     DeleteConversation, GetConversationList, GetMessageList, GetUserProfile, Heartbeat,
     HeartbeatResponse, Login, LoginResponse, Logout, LogoutResponse, Operation, SendMessage,
@@ -62,7 +62,11 @@ struct Socket {
 
 impl Socket {
     async fn send_frame(&mut self, frame: &ServerFrame) -> Result<(), Gone> {
-        let text = match serde_json::to_string(frame) {
+        self.send_encoded(serde_json::to_string(frame)).await
+    }
+
+    async fn send_encoded(&mut self, text: serde_json::Result<String>) -> Result<(), Gone> {
+        let text = match text {
             Ok(text) => text,
             Err(e) => {
                 tracing::error!(error = %e, "cannot encode a frame");
@@ -82,8 +86,8 @@ impl Socket {
         }
     }
 
-    async fn send_push(&mut self, push: Push) -> Result<(), Gone> {
-        self.send_frame(&ServerFrame::Push { push }).await
+    async fn send_push(&mut self, push: &Push) -> Result<(), Gone> {
+        self.send_encoded(push_frame_json(push)).await
     }
 
     /// Sends a close frame; the connection ends when the socket is dropped.
@@ -404,7 +408,7 @@ impl Session {
                         kick_type: types::KICKED_OUT_USERSIG_EXPIRED.into(),
                         message: "the UserSig expired".into(),
                     };
-                    break match socket.send_push(kick).await {
+                    break match socket.send_push(&kick).await {
                         Ok(()) => End::Close(close::KICKED_OUT, "UserSig expired"),
                         Err(Gone) => End::Gone,
                     };
@@ -419,7 +423,7 @@ impl Session {
                 }
                 push = link.outbound.recv() => match push {
                     Some(push) => {
-                        if socket.send_push(push).await.is_err() {
+                        if socket.send_push(&push).await.is_err() {
                             break End::Gone;
                         }
                     }
@@ -491,7 +495,7 @@ impl Session {
                     kick_type: kick_type.into(),
                     message: "logged in on another instance beyond the instance limit".into(),
                 };
-                match socket.send_push(kick).await {
+                match socket.send_push(&kick).await {
                     Ok(()) => End::Close(close::KICKED_OUT, "kicked out"),
                     Err(Gone) => End::Gone,
                 }

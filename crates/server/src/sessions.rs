@@ -13,7 +13,7 @@ use confab_proto::frame::Push;
 use confab_proto::UserId;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{mpsc, watch};
 
 /// Pushes a session may have queued before it counts as too slow and is closed.
@@ -37,7 +37,7 @@ pub struct SessionLink {
     /// The session's ID.
     pub id: SessionId,
     /// Pushes for this session, in order.
-    pub outbound: mpsc::Receiver<Push>,
+    pub outbound: mpsc::Receiver<Arc<Push>>,
     /// Set once the registry wants the session closed.
     pub close: watch::Receiver<Option<CloseReason>>,
 }
@@ -45,7 +45,7 @@ pub struct SessionLink {
 struct Entry {
     id: SessionId,
     instance_id: String,
-    outbound: mpsc::Sender<Push>,
+    outbound: mpsc::Sender<Arc<Push>>,
     close: watch::Sender<Option<CloseReason>>,
 }
 
@@ -125,7 +125,7 @@ impl Fanout for SessionRegistry {
                 if Some(session.id) == delivery.skip {
                     return true;
                 }
-                match session.outbound.try_send(delivery.push.clone()) {
+                match session.outbound.try_send(Arc::clone(&delivery.push)) {
                     Ok(()) => true,
                     Err(mpsc::error::TrySendError::Full(_)) => {
                         tracing::warn!(user = %delivery.user, session = %session.id,
@@ -183,11 +183,15 @@ mod tests {
         let bob = UserId::new("bob");
         let mut one = registry.register(&bob, "i1");
         let mut two = registry.register(&bob, "i2");
-        registry.deliver(vec![Delivery { user: bob.clone(), push: push(1), skip: Some(one.id) }]);
+        registry.deliver(vec![Delivery {
+            user: bob.clone(),
+            push: Arc::new(push(1)),
+            skip: Some(one.id),
+        }]);
         assert!(one.outbound.try_recv().is_err());
-        assert_eq!(two.outbound.try_recv().ok(), Some(push(1)));
+        assert_eq!(two.outbound.try_recv().ok().as_deref(), Some(&push(1)));
         let flood = (0..=OUTBOUND_CAPACITY as u64)
-            .map(|n| Delivery { user: bob.clone(), push: push(n), skip: Some(two.id) })
+            .map(|n| Delivery { user: bob.clone(), push: Arc::new(push(n)), skip: Some(two.id) })
             .collect();
         registry.deliver(flood);
         assert_eq!(*one.close.borrow(), Some(CloseReason::Overflow));

@@ -112,7 +112,9 @@ impl Client {
     async fn response(&mut self, id: u64) -> Value {
         loop {
             match self.next().await {
-                Got::Frame(frame) if frame["t"] == "push" => self.pushes.push(frame["push"].clone()),
+                Got::Frame(frame) if frame["t"] == "push" => {
+                    self.pushes.push(frame["push"].clone())
+                }
                 Got::Frame(frame) => {
                     assert_eq!(frame["id"], id, "unexpected frame {frame}");
                     return frame;

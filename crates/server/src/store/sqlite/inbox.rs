@@ -9,6 +9,7 @@ use confab_proto::frame::Push;
 use confab_proto::inbox::{InboxEntry, InboxEvent};
 use confab_proto::UserId;
 use rusqlite::{params, Connection};
+use std::sync::Arc;
 
 /// Newest sequence of the user's inbox (0 when empty).
 pub(super) fn head(conn: &Connection, owner: &UserId) -> Result<u64, StoreError> {
@@ -34,7 +35,7 @@ pub(super) fn append(
         params![owner.as_str(), seq, serde_json::to_string(&event)?],
     )?;
     let entry = InboxEntry { seq, event };
-    cx.push(Delivery { user: owner.clone(), push: Push::Inbox(entry.clone()), skip });
+    cx.push(Delivery { user: owner.clone(), push: Arc::new(Push::Inbox(entry.clone())), skip });
     Ok(entry)
 }
 

@@ -10,6 +10,7 @@ use confab_proto::message::{ConversationType, WireMessage};
 use confab_proto::ops::{GetMessageListResponse, SendMessageResponse};
 use confab_proto::{ConversationId, ConversationKind, MessageId, UserId};
 use rusqlite::{params, Connection, OptionalExtension as _};
+use std::sync::Arc;
 
 /// The message `sender` sent with `random`, if any.
 fn find_by_random(
@@ -63,8 +64,8 @@ pub(super) fn send(
         // Never stored, so it takes no row number; the "t" keeps it apart
         // from stored IDs.
         message.id = MessageId(format!("t{}-{}-{}", cx.next_transient_id(), new.time, new.random));
-        let push = Push::Transient { message: message.clone() };
-        cx.push(Delivery { user: new.to.clone(), push: push.clone(), skip: None });
+        let push = Arc::new(Push::Transient { message: message.clone() });
+        cx.push(Delivery { user: new.to.clone(), push: Arc::clone(&push), skip: None });
         cx.push(Delivery { user: new.from.clone(), push, skip: new.origin });
         return Ok(SendMessageResponse { message, duplicate: false });
     }

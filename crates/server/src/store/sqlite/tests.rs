@@ -67,7 +67,7 @@ fn inbox_seqs(deliveries: &[Delivery], who: &str) -> Vec<u64> {
     deliveries
         .iter()
         .filter(|d| d.user.as_str() == who)
-        .filter_map(|d| match &d.push {
+        .filter_map(|d| match d.push.as_ref() {
             Push::Inbox(entry) => Some(entry.seq),
             _ => None,
         })
@@ -234,7 +234,7 @@ async fn reading_tells_the_reader_and_the_peer() {
     let pushes = f.pushes.take();
     let events: Vec<(String, InboxEvent)> = pushes
         .into_iter()
-        .filter_map(|d| match d.push {
+        .filter_map(|d| match d.push.as_ref().clone() {
             Push::Inbox(e) => Some((d.user.0, e.event)),
             _ => None,
         })
@@ -279,7 +279,7 @@ async fn online_only_messages_are_delivered_not_stored() {
     assert!(sent.message.online_user_only);
     let pushes = f.pushes.take();
     assert_eq!(pushes.len(), 2);
-    assert!(pushes.iter().all(|d| matches!(d.push, Push::Transient { .. })));
+    assert!(pushes.iter().all(|d| matches!(*d.push, Push::Transient { .. })));
     assert_eq!(pushes[1].skip, Some(SessionId(1)));
     assert_eq!(f.store.inbox_head(user("bob")).await.expect("head"), 0);
     let (list, _) = f.store.conversation_list(user("bob")).await.expect("list");
