@@ -63,11 +63,12 @@ struct Args {
     /// History: pages per run.
     #[arg(long, default_value_t = 2000)]
     history_pages: usize,
-    /// Connections: idle sessions to hold.
-    #[arg(long, default_value_t = 20_000)]
+    /// Connections: idle sessions to hold (capped by the open-file limit).
+    #[arg(long, default_value_t = 100_000)]
     connections: usize,
-    /// Connections: sessions per 127.0.0.x source address.
-    #[arg(long, default_value_t = 20_000)]
+    /// Connections: sessions per 127.0.0.x source address (well below the
+    /// ephemeral port range of one address).
+    #[arg(long, default_value_t = 10_000)]
     connections_per_address: usize,
     /// Connections: logins in flight at once.
     #[arg(long, default_value_t = 256)]
@@ -126,7 +127,17 @@ async fn main() -> anyhow::Result<()> {
     }
     // Thousands of sockets on both sides: lift the descriptor limit (the
     // server inherits it).
-    let limit = raise_open_file_limit(args.connections as u64 * 2 + 10_000)?;
+    let limit = raise_open_file_limit(args.connections as u64 + 10_000)?;
+    // Each side of every session holds one descriptor in its own process;
+    // leave room for the store, listeners and the SDK scenarios.
+    let room = limit.saturating_sub(1_000) as usize;
+    if args.connections > room {
+        eprintln!(
+            "note: the open-file limit is {limit} and cannot be raised here; holding {room} sessions instead of {}",
+            args.connections
+        );
+        args.connections = room;
+    }
     let binary = match &args.confabd {
         Some(path) => path.clone(),
         None => process::sibling_binary("confabd")?,

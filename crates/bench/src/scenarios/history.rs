@@ -20,7 +20,8 @@ pub struct Params {
 
 /// Fills alice→bob with `params.messages` messages (once per server).
 pub async fn populate(server: &Confabd, params: &Params) -> anyhow::Result<()> {
-    let (_bob, _) = Lean::login(server.addr, None, "hist-bob").await?;
+    // Bob must exist; his live session is not needed while filling.
+    drop(Lean::login(server.addr, None, "hist-bob").await?);
     let (mut alice, _) = Lean::login(server.addr, None, "hist-alice").await?;
     let window = 512;
     let (mut sent, mut done) = (0usize, 0usize);
