@@ -69,6 +69,19 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Whether this is a refusal by the rules (unknown user or
+    /// conversation, taken userID) rather than a failure. A write returns a
+    /// rejection only before it has written anything, which is what lets the
+    /// writer batch writes without a savepoint each.
+    pub fn is_rejection(&self) -> bool {
+        matches!(
+            self,
+            Self::UserNotFound(_) | Self::ConversationNotFound(_) | Self::AccountExists(_)
+        )
+    }
+}
+
 impl From<serde_json::Error> for StoreError {
     fn from(e: serde_json::Error) -> Self {
         Self::Corrupt(e.to_string())

@@ -7,6 +7,7 @@ use crate::fanout::{Delivery, SessionId};
 use crate::store::StoreError;
 use confab_proto::frame::Push;
 use confab_proto::inbox::{InboxEntry, InboxEvent};
+use confab_proto::message::WireMessage;
 use confab_proto::UserId;
 use rusqlite::{params, Connection};
 use std::sync::Arc;
@@ -30,13 +31,30 @@ pub(super) fn append(
     skip: Option<SessionId>,
 ) -> Result<InboxEntry, StoreError> {
     let seq = cx.next_inbox_seq(conn, owner)?;
-    conn.execute(
-        "INSERT INTO inbox (owner, seq, event) VALUES (?1, ?2, ?3)",
-        params![owner.as_str(), seq, serde_json::to_string(&event)?],
-    )?;
+    conn.prepare_cached("INSERT INTO inbox (owner, seq, event) VALUES (?1, ?2, ?3)")?
+        .execute(params![owner.as_str(), seq, serde_json::to_string(&event)?])?;
     let entry = InboxEntry { seq, event };
     cx.push(Delivery { user: owner.clone(), push: Arc::new(Push::Inbox(entry.clone())), skip });
     Ok(entry)
+}
+
+/// Appends a `message` event for the stored message at `message_row`: the
+/// inbox row refers to the message instead of copying it.
+pub(super) fn append_message(
+    conn: &Connection,
+    cx: &mut WriteCx,
+    owner: &UserId,
+    message: &WireMessage,
+    message_row: i64,
+    skip: Option<SessionId>,
+) -> Result<(), StoreError> {
+    let seq = cx.next_inbox_seq(conn, owner)?;
+    conn.prepare_cached("INSERT INTO inbox (owner, seq, message_row) VALUES (?1, ?2, ?3)")?
+        .execute(params![owner.as_str(), seq, message_row])?;
+    let event = InboxEvent::Message { message: message.clone() };
+    let entry = InboxEntry { seq, event };
+    cx.push(Delivery { user: owner.clone(), push: Arc::new(Push::Inbox(entry)), skip });
+    Ok(())
 }
 
 /// Entries with `seq > after`, ascending, at most `limit`.
@@ -48,15 +66,25 @@ pub(super) fn entries_after(
 ) -> Result<Vec<InboxEntry>, StoreError> {
     let after = i64::try_from(after).unwrap_or(i64::MAX);
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, event FROM inbox WHERE owner = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        "SELECT i.seq, i.event, m.message FROM inbox i
+         LEFT JOIN messages m ON m.id = i.message_row
+         WHERE i.owner = ?1 AND i.seq > ?2 ORDER BY i.seq LIMIT ?3",
     )?;
     let rows = stmt.query_map(params![owner.as_str(), after, limit], |r| {
-        Ok((r.get::<_, u64>(0)?, r.get::<_, String>(1)?))
+        Ok((r.get::<_, u64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
     })?;
     let mut entries = Vec::new();
     for row in rows {
-        let (seq, event) = row?;
-        entries.push(InboxEntry { seq, event: serde_json::from_str(&event)? });
+        let event = match row? {
+            (seq, Some(event), _) => (seq, serde_json::from_str(&event)?),
+            (seq, None, Some(message)) => {
+                (seq, InboxEvent::Message { message: serde_json::from_str(&message)? })
+            }
+            (seq, None, None) => {
+                return Err(StoreError::Corrupt(format!("inbox entry {seq} of {owner} is empty")))
+            }
+        };
+        entries.push(InboxEntry { seq: event.0, event: event.1 });
     }
     Ok(entries)
 }

@@ -1,11 +1,10 @@
 //! Messages: storing C2C messages (dedup, sequences, IDs) and reading a
 //! user's view of a conversation's history (`messages` table).
 
-use super::{account, c2c_key, conversation, inbox, profile, WriteCx};
+use super::{c2c_key, conversation, inbox, WriteCx};
 use crate::fanout::Delivery;
 use crate::store::{NewMessage, StoreError};
 use confab_proto::frame::Push;
-use confab_proto::inbox::InboxEvent;
 use confab_proto::message::{ConversationType, WireMessage};
 use confab_proto::ops::{GetMessageListResponse, SendMessageResponse};
 use confab_proto::{ConversationId, ConversationKind, MessageId, UserId};
@@ -36,11 +35,10 @@ pub(super) fn send(
             return Ok(SendMessageResponse { message: original, duplicate: true });
         }
     }
-    if !account::exists(conn, &new.to)? {
+    if !cx.user_exists(conn, &new.to)? {
         return Err(StoreError::UserNotFound(new.to));
     }
-    let sender = profile::load(conn, &new.from)?;
-    let (nick, avatar) = sender.map(|p| (p.nick, p.avatar)).unwrap_or_default();
+    let (nick, avatar) = cx.sender_profile(conn, &new.from)?;
     let mut message = WireMessage {
         id: MessageId(String::new()),
         conversation_type: ConversationType::C2c,
@@ -75,12 +73,11 @@ pub(super) fn send(
     let row = cx.next_message_row(conn)?;
     message.id = MessageId(format!("{row}-{}-{}", new.time, new.random));
     conn.prepare_cached(
-        "INSERT INTO messages (id, message_id, conv_key, sequence, sender, random, time, message)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO messages (id, conv_key, sequence, sender, random, time, message)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         row,
-        message.id.as_str(),
         key,
         message.sequence,
         new.from.as_str(),
@@ -91,9 +88,8 @@ pub(super) fn send(
     conversation::record_message(conn, &new.from, &new.to, &key, &message, row, false)?;
     let counts = !message.excluded_from_unread_count;
     conversation::record_message(conn, &new.to, &new.from, &key, &message, row, counts)?;
-    let event = InboxEvent::Message { message: message.clone() };
-    inbox::append(conn, cx, &new.to, event.clone(), None)?;
-    inbox::append(conn, cx, &new.from, event, None)?;
+    inbox::append_message(conn, cx, &new.to, &message, row, None)?;
+    inbox::append_message(conn, cx, &new.from, &message, row, None)?;
     Ok(SendMessageResponse { message, duplicate: false })
 }
 

@@ -27,7 +27,7 @@ use confab_proto::ops::{
 use confab_proto::profile::{Profile, ProfilePatch};
 use confab_proto::{ConversationId, UserId};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -38,6 +38,12 @@ const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
 
 /// Read connections kept open.
 const READ_CONNECTIONS: usize = 4;
+
+/// Page cache of the write connection, in KiB.
+const WRITER_CACHE_KIB: i64 = 64 * 1024;
+
+/// How often the WAL is checkpointed.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 
 /// How long a connection waits for a lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -51,6 +57,7 @@ struct Inner {
     path: PathBuf,
     commands: mpsc::UnboundedSender<Command>,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    checkpointer: Mutex<Option<(std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>)>>,
     readers: ReadPool,
 }
 
@@ -78,6 +85,13 @@ impl SqliteStore {
         for _ in 0..READ_CONNECTIONS {
             readers.push(open_reader(path)?);
         }
+        let checkpoint_conn = Connection::open(path)?;
+        checkpoint_conn.busy_timeout(BUSY_TIMEOUT)?;
+        let (stop_checkpoints, checkpoint_stop) = std::sync::mpsc::channel();
+        let checkpointer = std::thread::Builder::new()
+            .name("confab-checkpoint".into())
+            .spawn(move || checkpointer_main(checkpoint_conn, checkpoint_stop))
+            .map_err(|e| open_err(format!("cannot start the checkpoint thread: {e}")))?;
         let (commands, receiver) = mpsc::unbounded_channel();
         let max_batch = max_batch.max(1);
         let thread = std::thread::Builder::new()
@@ -89,6 +103,7 @@ impl SqliteStore {
                 path: path.to_owned(),
                 commands,
                 writer: Mutex::new(Some(thread)),
+                checkpointer: Mutex::new(Some((stop_checkpoints, checkpointer))),
                 readers: ReadPool::new(readers),
             }),
         })
@@ -225,6 +240,17 @@ impl Store for SqliteStore {
     fn close(&self) -> StoreFuture<()> {
         let inner = Arc::clone(&self.inner);
         Box::pin(async move {
+            let checkpointer = inner.checkpointer.lock().unwrap_or_else(|p| p.into_inner()).take();
+            if let Some((stop, thread)) = checkpointer {
+                // A send error means the thread already ended; joining tells how.
+                if stop.send(()).is_err() {
+                    tracing::debug!("the checkpoint thread had already stopped");
+                }
+                tokio::task::spawn_blocking(move || thread.join())
+                    .await
+                    .map_err(|e| StoreError::Task(e.to_string()))?
+                    .map_err(|_| StoreError::Task("the checkpoint thread panicked".into()))?;
+            }
             let (ack, acked) = oneshot::channel();
             if inner.commands.send(Command::Close(ack)).is_ok() {
                 // An error means the writer already stopped; joining tells why.
@@ -255,8 +281,27 @@ fn configure_writer(conn: &Connection) -> Result<(), StoreError> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Checkpoints run on their own thread (see `checkpointer_main`), never
+    // inside a commit the clients are waiting for.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB.wrapping_neg())?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(())
+}
+
+/// Runs a passive checkpoint every [`CHECKPOINT_EVERY`] until told to stop,
+/// so the WAL is copied into the database beside the writer, not by it.
+fn checkpointer_main(conn: Connection, stop: std::sync::mpsc::Receiver<()>) {
+    // A message or a dropped sender both mean stop.
+    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY)
+    {
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    }
+    if let Err((_, e)) = conn.close() {
+        tracing::warn!(error = %e, "closing the checkpoint connection failed");
+    }
 }
 
 fn open_reader(path: &Path) -> Result<Connection, StoreError> {
@@ -377,9 +422,59 @@ pub(crate) struct WriteCx {
     deliveries: Vec<Delivery>,
     /// Counter for the IDs of `onlineUserOnly` messages (never stored).
     transient_ids: u64,
+    /// Users known to exist (users are never removed).
+    known_users: HashSet<String>,
+    /// Nickname and avatar of users who sent messages, as stored.
+    sender_profiles: HashMap<String, (String, String)>,
 }
 
 impl WriteCx {
+    /// Whether `user` exists; positive answers are cached.
+    pub(crate) fn user_exists(
+        &mut self,
+        conn: &Connection,
+        user: &UserId,
+    ) -> Result<bool, StoreError> {
+        if self.known_users.contains(user.as_str()) {
+            return Ok(true);
+        }
+        let exists = account::exists(conn, user)?;
+        if exists {
+            self.known_users.insert(user.as_str().to_owned());
+        }
+        Ok(exists)
+    }
+
+    /// The nickname and avatar stamped on `user`'s messages.
+    pub(crate) fn sender_profile(
+        &mut self,
+        conn: &Connection,
+        user: &UserId,
+    ) -> Result<(String, String), StoreError> {
+        if let Some(cached) = self.sender_profiles.get(user.as_str()) {
+            return Ok(cached.clone());
+        }
+        let found = profile::load(conn, user)?.map(|p| (p.nick, p.avatar)).unwrap_or_default();
+        self.sender_profiles.insert(user.as_str().to_owned(), found.clone());
+        Ok(found)
+    }
+
+    /// Keeps the cached sender details in step with a profile just written.
+    pub(crate) fn remember_profile(&mut self, profile: &Profile) {
+        self.sender_profiles.insert(
+            profile.user_id.as_str().to_owned(),
+            (profile.nick.clone(), profile.avatar.clone()),
+        );
+    }
+
+    /// Forgets every cache: the transaction that filled them was rolled back.
+    fn reset(&mut self) {
+        self.counters.reset();
+        self.deliveries.clear();
+        self.known_users.clear();
+        self.sender_profiles.clear();
+    }
+
     /// Queues a push for after the commit.
     pub(crate) fn push(&mut self, delivery: Delivery) {
         self.deliveries.push(delivery);
@@ -490,12 +585,20 @@ impl Counters {
 
 type Work<T> = Box<dyn FnOnce(&Connection, &mut WriteCx) -> Result<T, StoreError> + Send>;
 
+/// How a write went inside its batch.
+enum Ran {
+    /// It wrote what it had to.
+    Done,
+    /// It was refused before writing anything (see [`StoreError::is_rejection`]).
+    Rejected,
+    /// It failed after it may have written: the whole batch must roll back.
+    Failed(String),
+}
+
 /// A queued write, type-erased for the writer.
 trait Job: Send {
-    /// Runs the write's statements; `true` when it succeeded.
-    fn run(&mut self, conn: &Connection, cx: &mut WriteCx) -> bool;
-    /// Replaces the outcome with a failure.
-    fn fail(&mut self, error: StoreError);
+    /// Runs the write's statements.
+    fn run(&mut self, conn: &Connection, cx: &mut WriteCx) -> Ran;
     /// Answers the requester once the batch is settled.
     fn finish(self: Box<Self>, commit: Result<(), &StoreError>);
 }
@@ -507,25 +610,26 @@ struct TypedJob<T> {
 }
 
 impl<T: Send + 'static> Job for TypedJob<T> {
-    fn run(&mut self, conn: &Connection, cx: &mut WriteCx) -> bool {
-        let Some(work) = self.work.take() else { return false };
+    fn run(&mut self, conn: &Connection, cx: &mut WriteCx) -> Ran {
+        let Some(work) = self.work.take() else { return Ran::Failed("job ran twice".into()) };
         let outcome = work(conn, cx);
-        let ok = outcome.is_ok();
+        let ran = match &outcome {
+            Ok(_) => Ran::Done,
+            Err(e) if e.is_rejection() => Ran::Rejected,
+            Err(e) => Ran::Failed(e.to_string()),
+        };
         self.outcome = Some(outcome);
-        ok
-    }
-
-    fn fail(&mut self, error: StoreError) {
-        self.work = None;
-        self.outcome = Some(Err(error));
+        ran
     }
 
     fn finish(self: Box<Self>, commit: Result<(), &StoreError>) {
         let result = match (self.outcome, commit) {
-            (Some(Err(e)), _) => Err(e),
+            (Some(Err(e)), _) if e.is_rejection() => Err(e),
             (Some(Ok(value)), Ok(())) => Ok(value),
-            (Some(Ok(_)), Err(e)) => Err(StoreError::CommitFailed(e.to_string())),
-            (None, _) => Err(StoreError::Closed),
+            (Some(Err(e)), Ok(())) => Err(e),
+            (Some(_), Err(e)) => Err(StoreError::CommitFailed(e.to_string())),
+            (None, Ok(())) => Err(StoreError::Closed),
+            (None, Err(e)) => Err(StoreError::CommitFailed(e.to_string())),
         };
         if self.reply.send(result).is_err() {
             tracing::trace!("a write's requester stopped waiting for its answer");
@@ -590,39 +694,27 @@ fn close_ack_send(ack: oneshot::Sender<()>) {
 fn run_batch(
     conn: &mut Connection,
     cx: &mut WriteCx,
-    mut jobs: Vec<Box<dyn Job>>,
+    jobs: Vec<Box<dyn Job>>,
     fanout: &dyn Fanout,
 ) {
+    // No savepoint per write: a write either is refused before it writes
+    // anything (a rejection: its counters and pushes are undone, the rest
+    // of the batch goes on) or fails after it may have written, which rolls
+    // the whole batch back and fails every write in it (clients retry; a
+    // resent message is deduplicated by its random). Savepoints made SQLite
+    // copy every page a write touched into a sub-journal.
+    let mut jobs = jobs;
     let settled = (|| -> Result<(), StoreError> {
-        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for job in &mut jobs {
             let mark = cx.deliveries.len();
-            let ok = match tx.savepoint() {
-                Ok(savepoint) => {
-                    if job.run(&savepoint, cx) {
-                        match savepoint.commit() {
-                            Ok(()) => true,
-                            Err(e) => {
-                                job.fail(e.into());
-                                false
-                            }
-                        }
-                    } else {
-                        // Dropping the savepoint rolls it back.
-                        drop(savepoint);
-                        false
-                    }
+            match job.run(&tx, cx) {
+                Ran::Done => cx.counters.keep(),
+                Ran::Rejected => {
+                    cx.counters.roll_back();
+                    cx.deliveries.truncate(mark);
                 }
-                Err(e) => {
-                    job.fail(e.into());
-                    false
-                }
-            };
-            if ok {
-                cx.counters.keep();
-            } else {
-                cx.counters.roll_back();
-                cx.deliveries.truncate(mark);
+                Ran::Failed(why) => return Err(StoreError::CommitFailed(why)),
             }
         }
         tx.commit()?;
@@ -639,9 +731,8 @@ fn run_batch(
             }
         }
         Err(e) => {
-            tracing::error!(error = %e, jobs = jobs.len(), "a write batch failed to commit");
-            cx.counters.reset();
-            cx.deliveries.clear();
+            tracing::error!(error = %e, jobs = jobs.len(), "a write batch failed and was rolled back");
+            cx.reset();
             for job in jobs {
                 job.finish(Err(&e));
             }

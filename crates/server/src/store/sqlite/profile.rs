@@ -53,11 +53,10 @@ pub(super) fn update(
     let mut profile = load(conn, user)?.ok_or_else(|| StoreError::UserNotFound(user.clone()))?;
     apply_patch(&mut profile, patch);
     profile.last_updated_number = now_secs;
-    conn.execute(
-        "UPDATE profiles SET profile = ?2 WHERE user_id = ?1",
-        params![user.as_str(), serde_json::to_string(&profile)?],
-    )?;
+    conn.prepare_cached("UPDATE profiles SET profile = ?2 WHERE user_id = ?1")?
+        .execute(params![user.as_str(), serde_json::to_string(&profile)?])?;
     inbox::append(conn, cx, user, InboxEvent::ProfileUpdated { profile: profile.clone() }, None)?;
+    cx.remember_profile(&profile);
     Ok(profile)
 }
 

@@ -155,7 +155,7 @@ async fn a_repeated_random_returns_the_original_and_changes_nothing() {
 }
 
 #[tokio::test]
-async fn a_failing_write_does_not_disturb_its_batch() {
+async fn a_refused_write_does_not_disturb_its_batch() {
     let f = open(64);
     users(&f.store, &["alice", "bob"]).await;
     let ok1 = f.store.send_message(text("alice", "bob", 1, "1"));

@@ -16,7 +16,6 @@ CREATE TABLE profiles (
 CREATE TABLE messages (
     -- Global row number; the first part of the message ID.
     id         INTEGER PRIMARY KEY,
-    message_id TEXT    NOT NULL UNIQUE,
     -- Conversation key shared by both sides, e.g. "c2c:alice<NUL>bob".
     conv_key   TEXT    NOT NULL,
     sequence   INTEGER NOT NULL,
@@ -49,9 +48,13 @@ CREATE TABLE conversations (
 CREATE INDEX conversations_by_activity ON conversations (owner, deleted, update_time DESC);
 
 CREATE TABLE inbox (
-    owner TEXT    NOT NULL REFERENCES users (user_id),
-    seq   INTEGER NOT NULL,
-    -- confab_proto::inbox::InboxEvent as JSON.
-    event TEXT    NOT NULL,
-    PRIMARY KEY (owner, seq)
+    owner       TEXT    NOT NULL REFERENCES users (user_id),
+    seq         INTEGER NOT NULL,
+    -- `message` events refer to the stored message instead of copying it
+    -- (two inboxes get every message); every other event is
+    -- confab_proto::inbox::InboxEvent as JSON. Exactly one is set.
+    message_row INTEGER REFERENCES messages (id),
+    event       TEXT,
+    PRIMARY KEY (owner, seq),
+    CHECK ((message_row IS NULL) <> (event IS NULL))
 ) WITHOUT ROWID;
