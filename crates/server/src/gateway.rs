@@ -29,15 +29,19 @@ use confab_proto::ops::{
 use confab_proto::{code, ErrorBody, UserId, PROTOCOL_VERSION};
 use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesUnordered;
-use futures_util::{FutureExt as _, StreamExt as _};
+use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
 use serde::Serialize;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 /// Most requests of one session awaiting their replies at once.
 pub(crate) const MAX_IN_FLIGHT: usize = 128;
+
+/// Most frames queued before one flush.
+const SEND_BATCH: usize = 64;
 
 /// How long sending one frame may take before the peer counts as gone.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -66,6 +70,13 @@ impl Socket {
     }
 
     async fn send_encoded(&mut self, text: serde_json::Result<String>) -> Result<(), Gone> {
+        self.queue_encoded(text).await?;
+        self.flush().await
+    }
+
+    /// Queues a frame without flushing; frames reach the peer at the next
+    /// [`Socket::flush`] (or when the write buffer fills).
+    async fn queue_encoded(&mut self, text: serde_json::Result<String>) -> Result<(), Gone> {
         let text = match text {
             Ok(text) => text,
             Err(e) => {
@@ -73,7 +84,7 @@ impl Socket {
                 return Err(Gone);
             }
         };
-        match tokio::time::timeout(SEND_TIMEOUT, self.ws.send(Message::Text(text.into()))).await {
+        match tokio::time::timeout(SEND_TIMEOUT, self.ws.feed(Message::Text(text.into()))).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => {
                 tracing::debug!(error = %e, "send failed");
@@ -81,6 +92,29 @@ impl Socket {
             }
             Err(_) => {
                 tracing::debug!("send timed out");
+                Err(Gone)
+            }
+        }
+    }
+
+    async fn queue_frame(&mut self, frame: &ServerFrame) -> Result<(), Gone> {
+        self.queue_encoded(serde_json::to_string(frame)).await
+    }
+
+    async fn queue_push(&mut self, push: &Push) -> Result<(), Gone> {
+        self.queue_encoded(push_frame_json(push)).await
+    }
+
+    /// Writes every queued frame to the peer.
+    async fn flush(&mut self) -> Result<(), Gone> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.ws.flush()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, "flush failed");
+                Err(Gone)
+            }
+            Err(_) => {
+                tracing::debug!("flush timed out");
                 Err(Gone)
             }
         }
@@ -383,7 +417,8 @@ impl Session {
         shutdown: &mut watch::Receiver<bool>,
     ) {
         let idle = self.ctx.idle_timeout();
-        let mut idle_deadline = Instant::now() + idle;
+        let idle_timer = tokio::time::sleep(idle);
+        tokio::pin!(idle_timer);
         let mut sig_expiry = self.ctx.clock.sleep_until_ms(expire_at.saturating_mul(1000));
         let end = loop {
             tokio::select! {
@@ -413,17 +448,21 @@ impl Session {
                         Err(Gone) => End::Gone,
                     };
                 }
-                () = tokio::time::sleep_until(idle_deadline) => {
+                () = &mut idle_timer => {
                     break End::Close(close::IDLE, "no heartbeat within three intervals");
                 }
                 Some(frame) = self.pending.next(), if !self.pending.is_empty() => {
-                    if socket.send_frame(&frame).await.is_err() {
+                    if socket.queue_frame(&frame).await.is_err()
+                        || self.send_ready(&mut socket, &mut link).await.is_err()
+                    {
                         break End::Gone;
                     }
                 }
                 push = link.outbound.recv() => match push {
                     Some(push) => {
-                        if socket.send_push(&push).await.is_err() {
+                        if socket.queue_push(&push).await.is_err()
+                            || self.send_ready(&mut socket, &mut link).await.is_err()
+                        {
                             break End::Gone;
                         }
                     }
@@ -438,7 +477,7 @@ impl Session {
                     }
                 },
                 message = socket.ws.recv(), if self.pending.len() < MAX_IN_FLIGHT => {
-                    idle_deadline = Instant::now() + idle;
+                    idle_timer.as_mut().reset(Instant::now() + idle);
                     match classify(message) {
                         Incoming::Ignore => {}
                         Incoming::Closed => break End::Gone,
@@ -475,6 +514,33 @@ impl Session {
     }
 
     /// Sends every outstanding reply.
+    /// Queues whatever else is ready to go right now (answers and pushes,
+    /// up to [`SEND_BATCH`] frames), then writes it all with one flush: under
+    /// load a session's frames leave in a few syscalls instead of one each.
+    async fn send_ready(
+        &mut self,
+        socket: &mut Socket,
+        link: &mut SessionLink,
+    ) -> Result<(), Gone> {
+        for _ in 0..SEND_BATCH {
+            // Polled with this task's own context (not `now_or_never`, whose
+            // no-op waker would replace the one the set wakes us with).
+            let ready = std::future::poll_fn(|cx| match self.pending.poll_next_unpin(cx) {
+                Poll::Ready(Some(frame)) => Poll::Ready(Some(frame)),
+                Poll::Ready(None) | Poll::Pending => Poll::Ready(None),
+            })
+            .await;
+            if let Some(frame) = ready {
+                socket.queue_frame(&frame).await?;
+            } else if let Ok(push) = link.outbound.try_recv() {
+                socket.queue_push(&push).await?;
+            } else {
+                break;
+            }
+        }
+        socket.flush().await
+    }
+
     async fn flush(&mut self, socket: &mut Socket) -> Result<(), Gone> {
         while let Some(frame) = self.pending.next().await {
             socket.send_frame(&frame).await?;

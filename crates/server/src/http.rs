@@ -56,15 +56,19 @@ fn health() -> std::future::Ready<&'static str> {
 /// Initial read buffer of a WebSocket session, in bytes.
 const WS_READ_BUFFER_BYTES: usize = 4096;
 
+/// Queued outgoing bytes that force a write before the next flush.
+const WS_WRITE_BUFFER_BYTES: usize = 32 * 1024;
+
 fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> std::future::Ready<Response> {
     let AppState { ctx, shutdown, alive } = state;
     // Small buffers: an idle session must cost kilobytes, not the 128 KiB
     // read buffer tungstenite allocates by default; frames are small and
-    // the buffer grows for the rare large one. Writing each frame at once
-    // (no write buffering) also keeps pushes from waiting.
+    // the buffer grows for the rare large one. Frames are written at the
+    // session's explicit flushes (several ready frames share one), or when
+    // this much is queued.
     let response = ws
         .read_buffer_size(WS_READ_BUFFER_BYTES)
-        .write_buffer_size(0)
+        .write_buffer_size(WS_WRITE_BUFFER_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .on_upgrade(move |socket| gateway::serve(socket, ctx, shutdown, alive));
