@@ -86,6 +86,8 @@ struct Link {
     logged_in: bool,
     held: Vec<InboxEntry>,
     in_flight: HashSet<i64>,
+    /// Highest outbox position sent on this connection.
+    sent_position: i64,
     heartbeat: Option<tokio::time::Interval>,
 }
 
@@ -297,6 +299,7 @@ impl Actor {
             logged_in: false,
             held: Vec::new(),
             in_flight: HashSet::new(),
+            sent_position: 0,
             heartbeat: None,
         };
         let instance_id = match self.core.store.instance_id() {
@@ -739,7 +742,7 @@ impl Actor {
 
     /// Sends every outbox row not yet sent on this connection, in order.
     async fn flush_outbox(&mut self, link: &mut Link) -> Result<(), End> {
-        let items = match self.core.store.outbox() {
+        let items = match self.core.store.outbox_after(link.sent_position) {
             Ok(items) => items,
             Err(e) => {
                 self.core.report(e.into());
@@ -747,6 +750,7 @@ impl Actor {
             }
         };
         for item in items {
+            link.sent_position = link.sent_position.max(item.position);
             if link.in_flight.contains(&item.key) {
                 continue;
             }

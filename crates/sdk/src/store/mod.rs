@@ -70,6 +70,8 @@ pub(crate) struct Applied {
 /// An outbox row ready to go on the wire.
 #[derive(Clone, Debug)]
 pub(crate) struct OutboxItem {
+    /// Place in the outbox (increasing; a requeued message gets a new one).
+    pub(crate) position: i64,
     /// `messages.key`.
     pub(crate) key: i64,
     /// The request.
@@ -210,11 +212,12 @@ struct HistoryRange {
 
 fn load_range(tx: &rusqlite::Connection, conversation_id: &str) -> Result<Option<HistoryRange>> {
     let row: Option<(Option<i64>, Option<i64>, bool)> = tx
-        .query_row(
-            "SELECT range_lo, range_hi, range_complete FROM conversations WHERE conversation_id = ?1",
-            params![conversation_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .prepare_cached(
+            "SELECT range_lo, range_hi, range_complete
+            FROM conversations
+            WHERE conversation_id = ?1",
+        )?
+        .query_row(params![conversation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(match row {
         Some((Some(lo), Some(hi), complete)) => {
@@ -225,16 +228,16 @@ fn load_range(tx: &rusqlite::Connection, conversation_id: &str) -> Result<Option
 }
 
 fn save_range(tx: &rusqlite::Connection, conversation_id: &str, range: HistoryRange) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE conversations SET range_lo = ?2, range_hi = ?3, range_complete = ?4
          WHERE conversation_id = ?1",
-        params![
-            conversation_id,
-            sql_u64(range.lo),
-            sql_u64(range.hi),
-            range.complete || range.lo <= 1
-        ],
-    )?;
+    )?
+    .execute(params![
+        conversation_id,
+        sql_u64(range.lo),
+        sql_u64(range.hi),
+        range.complete || range.lo <= 1
+    ])?;
     Ok(())
 }
 
@@ -258,10 +261,11 @@ fn ensure_conversation(
     conversation_id: &str,
     conv_type: ConversationType,
 ) -> Result<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO conversations (conversation_id, conv_type, visible) VALUES (?1, ?2, 1)",
-        params![conversation_id, enum_str(&conv_type)?],
-    )?;
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO conversations (conversation_id, conv_type, visible)
+        VALUES (?1, ?2, 1)",
+    )?
+    .execute(params![conversation_id, enum_str(&conv_type)?])?;
     Ok(())
 }
 
@@ -300,11 +304,13 @@ impl Store {
             tx.commit()?;
         }
         let instance: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'instance_id'", [], |r| r.get(0))
+            .prepare_cached("SELECT value FROM meta WHERE key = 'instance_id'")?
+            .query_row([], |r| r.get(0))
             .optional()?;
         if instance.is_none() {
             let id = format!("{:016x}{:016x}", rand::random::<u64>(), rand::random::<u64>());
-            conn.execute("INSERT INTO meta (key, value) VALUES ('instance_id', ?1)", params![id])?;
+            conn.prepare_cached("INSERT INTO meta (key, value) VALUES ('instance_id', ?1)")?
+                .execute(params![id])?;
         }
         Ok(Self { conn: Mutex::new(conn), me: me.to_owned() })
     }
@@ -319,7 +325,8 @@ impl Store {
     pub(crate) fn instance_id(&self) -> Result<String> {
         Ok(self
             .lock()
-            .query_row("SELECT value FROM meta WHERE key = 'instance_id'", [], |r| r.get(0))?)
+            .prepare_cached("SELECT value FROM meta WHERE key = 'instance_id'")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// The last inbox sequence applied; `None` for a store that never
@@ -347,21 +354,21 @@ impl Store {
                 Some(m) => Some(self.upsert_wire(&tx, id, m, true)?.0),
                 None => None,
             };
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE conversations SET visible = 1, unread_count = ?2, read_sequence = ?3,
                    peer_read_sequence = ?4, last_sequence = MAX(last_sequence, ?5),
                    last_message_key = ?6, update_time = ?7
                  WHERE conversation_id = ?1",
-                params![
-                    id,
-                    sql_u64(state.unread_count),
-                    sql_u64(state.read_sequence),
-                    sql_u64(state.peer_read_sequence),
-                    sql_u64(state.last_sequence),
-                    last_key,
-                    state.update_time.saturating_mul(1000)
-                ],
-            )?;
+            )?
+            .execute(params![
+                id,
+                sql_u64(state.unread_count),
+                sql_u64(state.read_sequence),
+                sql_u64(state.peer_read_sequence),
+                sql_u64(state.last_sequence),
+                last_key,
+                state.update_time.saturating_mul(1000)
+            ])?;
             if state.last_sequence <= state.cleared_sequence {
                 // Nothing visible: an empty, complete run at the top.
                 save_range(
@@ -419,18 +426,21 @@ impl Store {
                 InboxEvent::PeerRead { conversation_id, read_sequence } => {
                     let id = conversation_id.as_str();
                     let old: Option<i64> = tx
-                        .query_row(
-                            "SELECT peer_read_sequence FROM conversations WHERE conversation_id = ?1",
-                            params![id],
-                            |r| r.get(0),
-                        )
+                        .prepare_cached(
+                            "SELECT peer_read_sequence
+                            FROM conversations
+                            WHERE conversation_id = ?1",
+                        )?
+                        .query_row(params![id], |r| r.get(0))
                         .optional()?;
                     let new = sql_u64(*read_sequence);
                     if let Some(old) = old.filter(|old| *old < new) {
-                        tx.execute(
-                            "UPDATE conversations SET peer_read_sequence = ?2 WHERE conversation_id = ?1",
-                            params![id, new],
-                        )?;
+                        tx.prepare_cached(
+                            "UPDATE conversations
+                            SET peer_read_sequence = ?2
+                            WHERE conversation_id = ?1",
+                        )?
+                        .execute(params![id, new])?;
                         let keys = query_keys(
                             &tx,
                             "SELECT key FROM messages WHERE conversation_id = ?1 AND sender = ?2
@@ -467,19 +477,21 @@ impl Store {
         let conversation_id = format!("{}{peer}", confab_proto::constants::types::CONV_C2C);
         ensure_conversation(tx, &conversation_id, m.conversation_type)?;
         let existing: Option<(i64, String, Option<String>, bool)> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT key, status, local_id, via_inbox FROM messages
                  WHERE id = ?1 OR (sender = ?2 AND random = ?3)",
-                params![m.id.as_str(), m.from.as_str(), sql_u64(m.random)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
+            )?
+            .query_row(params![m.id.as_str(), m.from.as_str(), sql_u64(m.random)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()?;
         let (key, kind) = match existing {
             // Sent by this instance: its acknowledgement, by another road.
             Some((key, status, Some(_), _)) => {
                 let was_pending = status != MessageStatus::Success.as_str();
                 self.write_server_fields(tx, key, m)?;
-                tx.execute("DELETE FROM outbox WHERE message_key = ?1", params![key])?;
+                tx.prepare_cached("DELETE FROM outbox WHERE message_key = ?1")?
+                    .execute(params![key])?;
                 (key, if was_pending { ApplyKind::Merged(key) } else { ApplyKind::Known })
             }
             Some((key, _, None, true)) => (key, ApplyKind::Known),
@@ -493,18 +505,24 @@ impl Store {
                 (key, ApplyKind::Received(key))
             }
         };
-        tx.execute("UPDATE messages SET via_inbox = 1 WHERE key = ?1", params![key])?;
+        tx.prepare_cached("UPDATE messages SET via_inbox = 1 WHERE key = ?1")?
+            .execute(params![key])?;
         extend_range(tx, &conversation_id, m.sequence)?;
         let announced = matches!(kind, ApplyKind::Received(_));
         let counts = announced && !mine && !m.excluded_from_unread_count;
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE conversations SET visible = 1,
                last_sequence = MAX(last_sequence, ?2),
                update_time = MAX(update_time, ?3),
                unread_count = unread_count + (CASE WHEN ?4 AND ?2 > read_sequence THEN 1 ELSE 0 END)
              WHERE conversation_id = ?1",
-            params![conversation_id, sql_u64(m.sequence), m.time.saturating_mul(1000), counts],
-        )?;
+        )?
+        .execute(params![
+            conversation_id,
+            sql_u64(m.sequence),
+            m.time.saturating_mul(1000),
+            counts
+        ])?;
         if !m.excluded_from_last_message {
             self.maybe_set_last(tx, &conversation_id, key, m.sequence)?;
         }
@@ -524,12 +542,12 @@ impl Store {
         sequence: u64,
     ) -> Result<()> {
         let current: Option<i64> = tx
-            .query_row(
-                "SELECT m.sequence FROM conversations c JOIN messages m ON m.key = c.last_message_key
+            .prepare_cached(
+                "SELECT m.sequence FROM conversations c
+                 JOIN messages m ON m.key = c.last_message_key
                  WHERE c.conversation_id = ?1",
-                params![conversation_id],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![conversation_id], |r| r.get(0))
             .optional()?;
         let replace = match current {
             None => true,
@@ -537,10 +555,10 @@ impl Store {
             Some(seq) => u64_sql(seq) <= sequence,
         };
         if replace {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE conversations SET last_message_key = ?2 WHERE conversation_id = ?1",
-                params![conversation_id, key],
-            )?;
+            )?
+            .execute(params![conversation_id, key])?;
         }
         Ok(())
     }
@@ -551,21 +569,21 @@ impl Store {
         key: i64,
         m: &WireMessage,
     ) -> Result<()> {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE messages SET id = ?2, sequence = ?3, time = ?4, status = 'success', nick = ?5,
                avatar = ?6, excluded_unread = ?7, excluded_last = ?8
              WHERE key = ?1",
-            params![
-                key,
-                m.id.as_str(),
-                sql_u64(m.sequence),
-                m.time,
-                m.nick,
-                m.avatar,
-                m.excluded_from_unread_count,
-                m.excluded_from_last_message
-            ],
-        )?;
+        )?
+        .execute(params![
+            key,
+            m.id.as_str(),
+            sql_u64(m.sequence),
+            m.time,
+            m.nick,
+            m.avatar,
+            m.excluded_from_unread_count,
+            m.excluded_from_last_message
+        ])?;
         Ok(())
     }
 
@@ -579,40 +597,41 @@ impl Store {
         via_inbox: bool,
     ) -> Result<(i64, bool)> {
         let existing: Option<i64> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT key FROM messages WHERE id = ?1 OR (sender = ?2 AND random = ?3)",
-                params![m.id.as_str(), m.from.as_str(), sql_u64(m.random)],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![m.id.as_str(), m.from.as_str(), sql_u64(m.random)], |r| r.get(0))
             .optional()?;
         if let Some(key) = existing {
             return Ok((key, false));
         }
-        tx.execute(
-            "INSERT INTO messages (id, conversation_id, conv_type, sender, receiver, random, sequence,
+        tx.prepare_cached(
+            "INSERT INTO messages (id, conversation_id, conv_type, sender, receiver, random,
+               sequence,
                time, status, element, priority, cloud_custom_data, nick, avatar, need_read_receipt,
                excluded_unread, excluded_last, via_inbox)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'success', ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            params![
-                m.id.as_str(),
-                conversation_id,
-                enum_str(&m.conversation_type)?,
-                m.from.as_str(),
-                m.to,
-                sql_u64(m.random),
-                sql_u64(m.sequence),
-                m.time,
-                serde_json::to_string(&m.element)?,
-                enum_str(&m.priority)?,
-                m.cloud_custom_data,
-                m.nick,
-                m.avatar,
-                m.need_read_receipt,
-                m.excluded_from_unread_count,
-                m.excluded_from_last_message,
-                via_inbox
-            ],
-        )?;
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'success', ?9, ?10, ?11, ?12, ?13, ?14,
+                     ?15, ?16, ?17)",
+        )?
+        .execute(params![
+            m.id.as_str(),
+            conversation_id,
+            enum_str(&m.conversation_type)?,
+            m.from.as_str(),
+            m.to,
+            sql_u64(m.random),
+            sql_u64(m.sequence),
+            m.time,
+            serde_json::to_string(&m.element)?,
+            enum_str(&m.priority)?,
+            m.cloud_custom_data,
+            m.nick,
+            m.avatar,
+            m.need_read_receipt,
+            m.excluded_from_unread_count,
+            m.excluded_from_last_message,
+            via_inbox
+        ])?;
         Ok((tx.last_insert_rowid(), true))
     }
 
@@ -672,12 +691,13 @@ impl Store {
 
     /// Sum of unread counts over visible conversations (system excluded).
     pub(crate) fn total_unread(&self) -> Result<u64> {
-        let total: i64 = self.lock().query_row(
-            "SELECT COALESCE(SUM(unread_count), 0) FROM conversations
+        let total: i64 = self
+            .lock()
+            .prepare_cached(
+                "SELECT COALESCE(SUM(unread_count), 0) FROM conversations
              WHERE visible = 1 AND conversation_id != ?1",
-            params![SYSTEM_CONVERSATION],
-            |r| r.get(0),
-        )?;
+            )?
+            .query_row(params![SYSTEM_CONVERSATION], |r| r.get(0))?;
         Ok(u64_sql(total))
     }
 
@@ -693,22 +713,23 @@ impl Store {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         for id in ids {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE conversations SET visible = 0, unread_count = 0, last_message_key = NULL
                  WHERE conversation_id = ?1",
-                params![id],
-            )?;
+            )?
+            .execute(params![id])?;
             if clear {
-                tx.execute(
+                tx.prepare_cached(
                     "DELETE FROM messages WHERE conversation_id = ?1
                        AND key NOT IN (SELECT message_key FROM outbox)",
-                    params![id],
-                )?;
-                tx.execute(
-                    "UPDATE conversations SET range_lo = last_sequence + 1, range_hi = last_sequence,
+                )?
+                .execute(params![id])?;
+                tx.prepare_cached(
+                    "UPDATE conversations
+                       SET range_lo = last_sequence + 1, range_hi = last_sequence,
                        range_complete = 1 WHERE conversation_id = ?1",
-                    params![id],
-                )?;
+                )?
+                .execute(params![id])?;
             }
         }
         tx.commit()?;
@@ -721,11 +742,8 @@ impl Store {
     pub(crate) fn find_message(&self, id: &str) -> Result<Option<Message>> {
         let conn = self.lock();
         let key: Option<i64> = conn
-            .query_row(
-                "SELECT key FROM messages WHERE id = ?1 OR local_id = ?1",
-                params![id],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT key FROM messages WHERE id = ?1 OR local_id = ?1")?
+            .query_row(params![id], |r| r.get(0))
             .optional()?;
         match key {
             Some(key) => self.message_by_key_in(&conn, key),
@@ -737,11 +755,8 @@ impl Store {
     pub(crate) fn key_of(&self, id: &str) -> Result<Option<i64>> {
         Ok(self
             .lock()
-            .query_row(
-                "SELECT key FROM messages WHERE id = ?1 OR local_id = ?1",
-                params![id],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT key FROM messages WHERE id = ?1 OR local_id = ?1")?
+            .query_row(params![id], |r| r.get(0))
             .optional()?)
     }
 
@@ -755,7 +770,8 @@ impl Store {
             "SELECT {MESSAGE_COLUMNS} FROM messages m
              LEFT JOIN conversations c ON c.conversation_id = m.conversation_id WHERE m.key = ?1"
         );
-        let raw = conn.query_row(&sql, params![key], RawMessage::from_row).optional()?;
+        let raw =
+            conn.prepare_cached(&sql)?.query_row(params![key], RawMessage::from_row).optional()?;
         raw.map(|r| r.into_message(&self.me)).transpose()
     }
 
@@ -799,44 +815,44 @@ impl Store {
         ensure_conversation(&tx, &message.conversation_id, message.conversation_type)?;
         let control_info = control.map(|c| serde_json::to_string(&c)).transpose()?;
         let excluded_last = control.is_some_and(|c| c.excluded_from_last_message);
-        tx.execute(
-            "INSERT INTO messages (id, local_id, conversation_id, conv_type, sender, receiver, random,
+        tx.prepare_cached(
+            "INSERT INTO messages (id, local_id, conversation_id, conv_type, sender, receiver,
+               random,
                sequence, time, status, element, priority, cloud_custom_data, nick, avatar,
                need_read_receipt, excluded_unread, excluded_last)
-             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, 'unSend', ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            params![
-                message.id,
-                message.conversation_id,
-                enum_str(&message.conversation_type)?,
-                message.from,
-                message.to,
-                sql_u64(message.random),
-                message.time,
-                serde_json::json!({"type": message.r#type, "payload": message.payload}).to_string(),
-                enum_str(&message.priority)?,
-                message.cloud_custom_data,
-                message.nick,
-                message.avatar,
-                message.need_read_receipt,
-                control.is_some_and(|c| c.excluded_from_unread_count),
-                excluded_last
-            ],
-        )?;
+             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, 'unSend', ?8, ?9, ?10, ?11, ?12, ?13,
+                     ?14, ?15)",
+        )?
+        .execute(params![
+            message.id,
+            message.conversation_id,
+            enum_str(&message.conversation_type)?,
+            message.from,
+            message.to,
+            sql_u64(message.random),
+            message.time,
+            serde_json::json!({"type": message.r#type, "payload": message.payload}).to_string(),
+            enum_str(&message.priority)?,
+            message.cloud_custom_data,
+            message.nick,
+            message.avatar,
+            message.need_read_receipt,
+            control.is_some_and(|c| c.excluded_from_unread_count),
+            excluded_last
+        ])?;
         let key = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO outbox (message_key, control_info) VALUES (?1, ?2)",
-            params![key, control_info],
-        )?;
-        tx.execute(
+        tx.prepare_cached("INSERT INTO outbox (message_key, control_info) VALUES (?1, ?2)")?
+            .execute(params![key, control_info])?;
+        tx.prepare_cached(
             "UPDATE conversations SET visible = 1, update_time = MAX(update_time, ?2)
              WHERE conversation_id = ?1",
-            params![message.conversation_id, now_millis],
-        )?;
+        )?
+        .execute(params![message.conversation_id, now_millis])?;
         if !excluded_last {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE conversations SET last_message_key = ?2 WHERE conversation_id = ?1",
-                params![message.conversation_id, key],
-            )?;
+            )?
+            .execute(params![message.conversation_id, key])?;
         }
         tx.commit()?;
         let conversation = self
@@ -850,41 +866,51 @@ impl Store {
     pub(crate) fn requeue_failed(&self, key: i64, now_millis: i64) -> Result<Option<Conversation>> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let conversation_id: String = tx.query_row(
-            "SELECT conversation_id FROM messages WHERE key = ?1",
-            params![key],
-            |r| r.get(0),
-        )?;
-        tx.execute("UPDATE messages SET status = 'unSend' WHERE key = ?1", params![key])?;
-        tx.execute(
+        let conversation_id: String = tx
+            .prepare_cached("SELECT conversation_id FROM messages WHERE key = ?1")?
+            .query_row(params![key], |r| r.get(0))?;
+        tx.prepare_cached("UPDATE messages SET status = 'unSend' WHERE key = ?1")?
+            .execute(params![key])?;
+        tx.prepare_cached(
             "INSERT OR IGNORE INTO outbox (message_key, control_info) VALUES (?1, NULL)",
-            params![key],
-        )?;
-        tx.execute(
+        )?
+        .execute(params![key])?;
+        tx.prepare_cached(
             "UPDATE conversations SET visible = 1, update_time = MAX(update_time, ?2)
              WHERE conversation_id = ?1",
-            params![conversation_id, now_millis],
-        )?;
+        )?
+        .execute(params![conversation_id, now_millis])?;
         tx.commit()?;
         Ok(self.conversations_in(&conn, Some(&[conversation_id]))?.into_iter().next())
     }
 
     /// The outbox in order.
+    #[cfg(test)]
     pub(crate) fn outbox(&self) -> Result<Vec<OutboxItem>> {
+        self.outbox_after(0)
+    }
+
+    /// The outbox rows after `position`, in order: what a connection has
+    /// not sent yet (reading only those keeps a deep outbox from costing
+    /// a full scan per new message).
+    pub(crate) fn outbox_after(&self, position: i64) -> Result<Vec<OutboxItem>> {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(
-            "SELECT o.message_key, o.control_info FROM outbox o ORDER BY o.position",
+            "SELECT o.position, o.message_key, o.control_info FROM outbox o
+             WHERE o.position > ?1 ORDER BY o.position",
         )?;
-        let rows: Vec<(i64, Option<String>)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<(i64, i64, Option<String>)> = stmt
+            .query_map([position], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
         let mut out = Vec::with_capacity(rows.len());
-        for (key, control) in rows {
+        for (position, key, control) in rows {
             let Some(m) = self.message_by_key_in(&conn, key)? else { continue };
             let message_control_info: Option<MessageControlInfo> =
                 control.as_deref().map(serde_json::from_str).transpose()?;
             let element = m.element()?;
             out.push(OutboxItem {
+                position,
                 key,
                 request: SendMessage {
                     message: OutgoingMessage {
@@ -916,14 +942,11 @@ impl Store {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let row: Option<(String, String)> = tx
-            .query_row(
-                "SELECT status, conversation_id FROM messages WHERE key = ?1",
-                params![key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT status, conversation_id FROM messages WHERE key = ?1")?
+            .query_row(params![key], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((status, conversation_id)) = row else { return Ok(None) };
-        tx.execute("DELETE FROM outbox WHERE message_key = ?1", params![key])?;
+        tx.prepare_cached("DELETE FROM outbox WHERE message_key = ?1")?.execute(params![key])?;
         if status == MessageStatus::Success.as_str() {
             tx.commit()?;
             return Ok(None);
@@ -936,10 +959,12 @@ impl Store {
                 save_range(&tx, &conversation_id, HistoryRange { hi: wire.sequence, ..run })?;
             }
         }
-        tx.execute(
-            "UPDATE conversations SET last_sequence = MAX(last_sequence, ?2) WHERE conversation_id = ?1",
-            params![conversation_id, sql_u64(wire.sequence)],
-        )?;
+        tx.prepare_cached(
+            "UPDATE conversations
+            SET last_sequence = MAX(last_sequence, ?2)
+            WHERE conversation_id = ?1",
+        )?
+        .execute(params![conversation_id, sql_u64(wire.sequence)])?;
         if !wire.excluded_from_last_message {
             self.maybe_set_last(&tx, &conversation_id, key, wire.sequence)?;
         }
@@ -955,11 +980,12 @@ impl Store {
     pub(crate) fn fail_send(&self, key: i64) -> Result<Option<(Message, Option<Conversation>)>> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let changed = tx.execute(
-            "UPDATE messages SET status = 'fail' WHERE key = ?1 AND status = 'unSend'",
-            params![key],
-        )?;
-        tx.execute("DELETE FROM outbox WHERE message_key = ?1", params![key])?;
+        let changed = tx
+            .prepare_cached(
+                "UPDATE messages SET status = 'fail' WHERE key = ?1 AND status = 'unSend'",
+            )?
+            .execute(params![key])?;
+        tx.prepare_cached("DELETE FROM outbox WHERE message_key = ?1")?.execute(params![key])?;
         tx.commit()?;
         if changed == 0 {
             return Ok(None);
@@ -1004,11 +1030,11 @@ impl Store {
         if before.is_none() {
             // Known messages above the run (acknowledged before the inbox
             // caught up) mean the newest page has holes: ask the server.
-            let above: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM messages WHERE conversation_id = ?1 AND sequence > ?2",
-                params![conversation_id, sql_u64(range.hi)],
-                |r| r.get(0),
-            )?;
+            let above: i64 = conn
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM messages WHERE conversation_id = ?1 AND sequence > ?2",
+                )?
+                .query_row(params![conversation_id, sql_u64(range.hi)], |r| r.get(0))?;
             if above > 0 {
                 return Ok(None);
             }
@@ -1094,11 +1120,11 @@ impl Store {
             }
             _ if is_completed => {
                 // Nothing at or below `top`: an empty complete run.
-                let last: i64 = tx.query_row(
-                    "SELECT last_sequence FROM conversations WHERE conversation_id = ?1",
-                    params![conversation_id],
-                    |r| r.get(0),
-                )?;
+                let last: i64 = tx
+                    .prepare_cached(
+                        "SELECT last_sequence FROM conversations WHERE conversation_id = ?1",
+                    )?
+                    .query_row(params![conversation_id], |r| r.get(0))?;
                 let hi = top.unwrap_or(u64_sql(last));
                 Some(HistoryRange { lo: hi + 1, hi, complete: true })
             }
@@ -1158,17 +1184,18 @@ struct ApplyOutcome {
 
 fn cursor_of(conn: &rusqlite::Connection) -> Result<Option<u64>> {
     let value: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'cursor'", [], |r| r.get(0))
+        .prepare_cached("SELECT value FROM meta WHERE key = 'cursor'")?
+        .query_row([], |r| r.get(0))
         .optional()?;
     Ok(value.and_then(|v| v.parse().ok()))
 }
 
 fn set_cursor(conn: &rusqlite::Connection, cursor: u64) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO meta (key, value) VALUES ('cursor', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![cursor.to_string()],
-    )?;
+    )?
+    .execute(params![cursor.to_string()])?;
     Ok(())
 }
 
@@ -1189,38 +1216,35 @@ fn mark_read(
     read_sequence: u64,
 ) -> Result<bool> {
     let row: Option<(i64, i64, i64)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT unread_count, read_sequence, last_sequence FROM conversations
              WHERE conversation_id = ?1",
-            params![conversation_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row(params![conversation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((unread, old_read, last)) = row else { return Ok(false) };
     let read = sql_u64(read_sequence).max(old_read);
     let new_unread: i64 = if read >= last {
         0
     } else {
-        conn.query_row(
+        conn.prepare_cached(
             "SELECT COUNT(*) FROM messages WHERE conversation_id = ?1 AND sender != ?2
                AND sequence > ?3 AND excluded_unread = 0",
-            params![conversation_id, me, read],
-            |r| r.get(0),
         )?
+        .query_row(params![conversation_id, me, read], |r| r.get(0))?
     };
     let new_unread = new_unread.min(unread);
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE conversations SET read_sequence = ?2, unread_count = ?3 WHERE conversation_id = ?1",
-        params![conversation_id, read, new_unread],
-    )?;
+    )?
+    .execute(params![conversation_id, read, new_unread])?;
     Ok(new_unread != unread)
 }
 
 fn profile_in(conn: &rusqlite::Connection, user_id: &str) -> Result<Option<Profile>> {
     let json: Option<String> = conn
-        .query_row("SELECT profile FROM profiles WHERE user_id = ?1", params![user_id], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT profile FROM profiles WHERE user_id = ?1")?
+        .query_row(params![user_id], |r| r.get(0))
         .optional()?;
     Ok(json.as_deref().map(serde_json::from_str).transpose()?)
 }
@@ -1229,11 +1253,11 @@ fn store_profile(conn: &rusqlite::Connection, profile: &Profile) -> Result<bool>
     if profile_in(conn, profile.user_id.as_str())?.as_ref() == Some(profile) {
         return Ok(false);
     }
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO profiles (user_id, profile) VALUES (?1, ?2)
          ON CONFLICT (user_id) DO UPDATE SET profile = excluded.profile",
-        params![profile.user_id.as_str(), serde_json::to_string(profile)?],
-    )?;
+    )?
+    .execute(params![profile.user_id.as_str(), serde_json::to_string(profile)?])?;
     Ok(true)
 }
 
