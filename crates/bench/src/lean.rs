@@ -108,6 +108,13 @@ impl Lean {
         }
     }
 
+    /// Splits the connection into a sender of requests and a stream of
+    /// server frames, for clients that write and read at the same time.
+    pub fn split(self) -> (LeanSender, LeanReceiver) {
+        let (sink, stream) = self.ws.split();
+        (LeanSender { sink, next_id: self.next_id }, LeanReceiver { stream })
+    }
+
     /// Performs one request and waits for its response, skipping pushes.
     pub async fn call<O: Operation>(&mut self, request: &O) -> anyhow::Result<O::Response> {
         let id = self.send(request).await?;
@@ -121,6 +128,43 @@ impl Lean {
                 }
                 ServerFrame::Err { id: None, error } => bail!("{} failed: {error}", O::NAME),
                 _ => {}
+            }
+        }
+    }
+}
+
+/// The sending half of a split [`Lean`].
+pub struct LeanSender {
+    sink: futures_util::stream::SplitSink<WebSocketStream<tokio::net::TcpStream>, WsMessage>,
+    next_id: u64,
+}
+
+impl LeanSender {
+    /// Sends a request without waiting for its answer.
+    pub async fn send<O: Operation>(&mut self, request: &O) -> anyhow::Result<u64> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let frame = RequestFrame::new(id, request)?;
+        self.sink.send(WsMessage::Text(serde_json::to_string(&frame)?.into())).await?;
+        Ok(id)
+    }
+}
+
+/// The receiving half of a split [`Lean`].
+pub struct LeanReceiver {
+    stream: futures_util::stream::SplitStream<WebSocketStream<tokio::net::TcpStream>>,
+}
+
+impl LeanReceiver {
+    /// The next frame from the server.
+    pub async fn next(&mut self) -> anyhow::Result<ServerFrame> {
+        loop {
+            match self.stream.next().await {
+                Some(Ok(WsMessage::Text(text))) => return Ok(serde_json::from_str(&text)?),
+                Some(Ok(WsMessage::Close(reason))) => bail!("closed by server: {reason:?}"),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e.into()),
+                None => bail!("connection ended"),
             }
         }
     }

@@ -95,6 +95,8 @@ pub async fn run(
         result.context("send")?;
     }
     let after = server.usage()?;
+    alice.destroy().await?;
+    bob.destroy().await?;
     let p = crate::stats::percentiles(&mut latencies);
     let mut figures = RunFigures::default();
     figures.add_bar("send → peer MESSAGE_RECEIVED p50", p.p50_ms, "ms", Goal::AtMost, 0.5);
@@ -103,7 +105,65 @@ pub async fn run(
     figures.add("max", p.max_ms, "ms");
     figures.add("server CPU seconds", after.cpu_seconds - before.cpu_seconds, "s");
     figures.add("server RSS at end", after.rss_bytes as f64 / 1e6, "MB");
-    alice.destroy().await?;
-    bob.destroy().await?;
+    // The same load between two lean protocol clients: the server's share
+    // (a durable commit and two pushes) without the SDKs' local stores.
+    let mut lean = lean_run(server, params, tag).await?;
+    let q = crate::stats::percentiles(&mut lean);
+    figures.add("server only (lean clients) p50", q.p50_ms, "ms");
+    figures.add("server only (lean clients) p99", q.p99_ms, "ms");
     Ok(figures)
+}
+
+/// Send-to-push latencies between two lean clients at the offered rate.
+async fn lean_run(server: &Confabd, params: &Params, tag: &str) -> anyhow::Result<Vec<Duration>> {
+    use confab_proto::frame::{Push, ServerFrame};
+    use confab_proto::inbox::InboxEvent;
+    let bob_id = format!("lean-bob{tag}");
+    let (bob, _) = crate::lean::Lean::login(server.addr, None, &bob_id).await?;
+    let (alice, _) =
+        crate::lean::Lean::login(server.addr, None, &format!("lean-alice{tag}")).await?;
+    let (mut alice_tx, mut alice_rx) = alice.split();
+    let (_bob_tx, mut bob_rx) = bob.split();
+    let warmup = params.rate as usize;
+    let total = warmup + (params.rate * params.seconds) as usize;
+    // Alice's answers and own pushes are read and dropped.
+    let drain = tokio::spawn(async move { while alice_rx.next().await.is_ok() {} });
+    let arrivals = tokio::spawn(async move {
+        let mut seen = vec![None; total];
+        let mut got = 0;
+        while got < total {
+            if let ServerFrame::Push { push: Push::Inbox(entry) } = bob_rx.next().await? {
+                if let InboxEvent::Message { message } = entry.event {
+                    if let confab_proto::message::MessageElement::Text(t) = message.element {
+                        if let Ok(i) = t.text.parse::<usize>() {
+                            if i < total && seen[i].is_none() {
+                                seen[i] = Some(Instant::now());
+                                got += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        anyhow::Ok(seen)
+    });
+    let mut ticker =
+        tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(params.rate.max(1))));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut sent_at = Vec::with_capacity(total);
+    for i in 0..total {
+        ticker.tick().await;
+        sent_at.push(Instant::now());
+        alice_tx.send(&super::text_send(&bob_id, super::random_id(), i.to_string())).await?;
+    }
+    let seen = tokio::time::timeout(Duration::from_secs(60), arrivals)
+        .await
+        .context("lean deliveries")???;
+    drain.abort();
+    Ok(seen
+        .iter()
+        .zip(&sent_at)
+        .skip(warmup)
+        .filter_map(|(arrived, sent)| arrived.map(|a| a - *sent))
+        .collect())
 }
