@@ -117,6 +117,9 @@ pub(crate) fn encode_file_name(user_id: &str) -> String {
     out
 }
 
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 256;
+
 const MESSAGE_COLUMNS: &str = "m.key, m.id, m.conversation_id, m.conv_type, m.sender, m.receiver, \
      m.random, m.sequence, m.time, m.status, m.element, m.priority, m.cloud_custom_data, m.nick, \
      m.avatar, m.need_read_receipt, COALESCE(c.peer_read_sequence, 0)";
@@ -295,6 +298,9 @@ impl Store {
     }
 
     fn init(mut conn: rusqlite::Connection, me: &str) -> Result<Self> {
+        // Every statement the store runs stays prepared (rusqlite keeps 16 by
+        // default, fewer than the store has, so they were re-parsed).
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let applied = usize::try_from(version).unwrap_or(0);
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
