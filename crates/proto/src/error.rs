@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The error half of every response: TIM's numeric code and a readable text.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message} (code {code})")]
 pub struct ErrorBody {

@@ -10,6 +10,7 @@ use crate::ids::{MessageId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// TIM conversation types that a message can be sent in.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ConversationType {
     /// `TIM.TYPES.CONV_C2C`.
@@ -25,6 +26,7 @@ pub enum ConversationType {
 
 /// Message priority (`TIM.TYPES.MSG_PRIORITY_*`); matters for groups over
 /// their rate limit.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Priority {
     /// `High`.
@@ -114,14 +116,18 @@ impl MessageElement {
 }
 
 /// `messageControlInfo` of `sendMessage`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct MessageControlInfo {
     /// Stored, but does not raise the receiver's unread count.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub excluded_from_unread_count: bool,
     /// Stored, but does not become the conversation's `lastMessage`.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub excluded_from_last_message: bool,
     /// Skips content moderation (when moderation is on).
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub excluded_from_content_moderation: bool,
 }
 

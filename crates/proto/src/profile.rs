@@ -4,15 +4,18 @@ use crate::ids::UserId;
 use serde::{Deserialize, Serialize};
 
 /// One custom profile field (`Tag_Profile_Custom_*`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomField {
     /// Field key, e.g. `Tag_Profile_Custom_Test1`.
     pub key: String,
     /// Field value: a string or a number.
+    #[cfg_attr(feature = "ts", ts(type = "string | number"))]
     pub value: serde_json::Value,
 }
 
 /// A user's profile, with TIM's field names.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
@@ -75,8 +78,10 @@ impl Profile {
 
 /// `updateMyProfile` options: every field optional; at least one required
 /// (else 2722 `UPDATE_PROFILE_NO_KEY`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 pub struct ProfilePatch {
     /// Nickname.
     #[serde(skip_serializing_if = "Option::is_none")]

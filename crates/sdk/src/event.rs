@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
 /// Network state (`TIM.TYPES.NET_STATE_*`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NetState {
     /// `connected`: logged in and synced.
@@ -40,6 +41,7 @@ impl NetState {
 }
 
 /// An SDK event. The serde form is `{"name": "<TIM.EVENT value>", "data": …}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "name", content = "data")]
 pub enum Event {

@@ -11,6 +11,7 @@ use confab_proto::profile::Profile;
 use serde::{Deserialize, Serialize};
 
 /// Direction of a message from this user's point of view.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MessageFlow {
     /// `in`: received.
@@ -22,6 +23,7 @@ pub enum MessageFlow {
 }
 
 /// Send status of a message.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MessageStatus {
     /// `unSend`: created or queued, not acknowledged yet.
@@ -81,6 +83,7 @@ impl PartialEq<&str> for MessageStatus {
 }
 
 /// `message.readReceiptInfo` (C2C form).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadReceiptInfo {
@@ -89,6 +92,7 @@ pub struct ReadReceiptInfo {
 }
 
 /// A TIM `Message`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
@@ -101,6 +105,7 @@ pub struct Message {
     pub r#type: String,
     /// The element's TIM payload object (e.g. `{"text": …}`); see
     /// [`Message::element`] for the typed form.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, any>"))]
     pub payload: serde_json::Value,
     /// Conversation, from this user's side (`C2C<peer>`).
     #[serde(rename = "conversationID")]
@@ -223,6 +228,7 @@ pub fn message_for_show(element: &MessageElement) -> String {
 }
 
 /// `conversation.lastMessage`: TIM's summary of the newest message.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LastMessage {
@@ -236,6 +242,7 @@ pub struct LastMessage {
     #[serde(rename = "type")]
     pub r#type: String,
     /// The element's payload.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, any>"))]
     pub payload: serde_json::Value,
     /// Display text.
     pub message_for_show: String,
@@ -274,6 +281,7 @@ impl LastMessage {
 }
 
 /// A TIM `Conversation`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
@@ -287,12 +295,15 @@ pub struct Conversation {
     pub unread_count: u64,
     /// The newest message as TIM's summary object ([`LastMessage`]'s
     /// fields), or null.
+    #[cfg_attr(feature = "ts", ts(as = "Option<LastMessage>"))]
     pub last_message: Option<serde_json::Value>,
     /// Group profile (null for C2C).
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, any> | null"))]
     pub group_profile: Option<serde_json::Value>,
     /// The peer's profile as far as known.
     pub user_profile: Option<Profile>,
     /// @-mention info (groups).
+    #[cfg_attr(feature = "ts", ts(type = "Array<Record<string, any>>"))]
     pub group_at_info_list: Vec<serde_json::Value>,
     /// Friend remark.
     pub remark: String,
@@ -405,6 +416,7 @@ pub struct SendMessageOptions {
 }
 
 /// Result of `send_message` / `resend_message` (TIM `imResponse.data`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SendResult {
     /// The sent message, with its server ID, sequence, time and status
@@ -413,6 +425,7 @@ pub struct SendResult {
 }
 
 /// Result of `login`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginResult {
@@ -444,6 +457,7 @@ impl GetMessageListOptions {
 }
 
 /// A page of history (TIM `imResponse.data` of `getMessageList`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageListPage {
@@ -457,6 +471,7 @@ pub struct MessageListPage {
 }
 
 /// Result of `get_conversation_list`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationListResult {

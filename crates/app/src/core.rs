@@ -1,0 +1,714 @@
+//! [`AppCore`]: one app instance over the SDK. It owns the settings, the
+//! embedded server (local mode), the SDK instance ([`Tim`]) for the chosen
+//! server, and the task that forwards the SDK's events to the app's event
+//! channel; the shells only carry [`AppCore::call`] and
+//! [`AppCore::events`].
+//!
+//! Invariants: app-level transitions (choose server, register, log in,
+//! resume, log out, shut down) are serialized by one async lock; the
+//! settings on disk are updated before a transition's result is returned;
+//! every task is owned (the event forwarder is aborted when its client is
+//! replaced or the core dropped); no lock is held across an await.
+
+use crate::commands::{
+    self, ChooseServerArgs, ConversationArgs, ConversationProfileResult, CredentialsArgs,
+    DeleteConversationArgs, DeleteConversationResult, Empty, GetConversationListArgs,
+    GetMessageListArgs, GetUserProfileArgs, NotifyArgs, ResendMessageArgs, SendMessageArgs,
+    SetUnreadBadgeArgs,
+};
+use crate::embedded::EmbeddedServer;
+use crate::error::{self, from_tim};
+use crate::settings::{SavedSession, Settings};
+use crate::state::{system_locale, AppEvent, AppOwnEvent, AppState, Mode};
+use confab_proto::{code, ErrorBody};
+use confab_sdk::{
+    ConversationListResult, DeleteConversationOptions, Event, GetMessageListOptions,
+    MessageListPage, NetState, Profile, ProfilePatch, SendMessageOptions, SendResult, Tim,
+    TimError, TimOptions,
+};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::Duration;
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+/// How many events a slow subscriber may fall behind before it lags.
+const EVENT_CAPACITY: usize = 4096;
+/// How long the `GET /healthz` check of a remote server may take.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a login waits for SDK_READY before resolving anyway.
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
+/// Directory of the SDK's local stores inside the app data directory.
+pub const SDK_DIR: &str = "sdk";
+
+/// What a shell can do natively: desktop notifications and the unread
+/// badge (window title, tray). The web host has none ([`NoDesktop`]).
+pub trait DesktopHooks: Send + Sync + 'static {
+    /// Shows a desktop notification.
+    fn notify(&self, notification: &NotifyArgs) -> Result<(), HookError>;
+    /// Shows the total unread count (0 clears it).
+    fn set_unread_badge(&self, count: u64) -> Result<(), HookError>;
+}
+
+/// A failure of a [`DesktopHooks`] call; logged, never returned to the UI.
+pub type HookError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Hooks that do nothing (the web host, tests).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoDesktop;
+
+impl DesktopHooks for NoDesktop {
+    fn notify(&self, _: &NotifyArgs) -> Result<(), HookError> {
+        Ok(())
+    }
+
+    fn set_unread_badge(&self, _: u64) -> Result<(), HookError> {
+        Ok(())
+    }
+}
+
+/// How to open an [`AppCore`].
+pub struct AppOptions {
+    /// The app data directory: settings, SDK stores, embedded server data.
+    pub data_dir: PathBuf,
+    /// The shell's native side.
+    pub hooks: Arc<dyn DesktopHooks>,
+    /// The locale reported in [`AppState`]; the system's when `None`.
+    pub locale: Option<String>,
+    /// Preselects a remote server (tests, `--server`): the mode becomes
+    /// remote with this URL, without a health check. A saved session of
+    /// another server is forgotten.
+    pub remote_server: Option<String>,
+}
+
+impl AppOptions {
+    /// Options with no native hooks, the system locale and the saved server
+    /// choice.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            hooks: Arc::new(NoDesktop),
+            locale: None,
+            remote_server: None,
+        }
+    }
+}
+
+/// The app could not open its data directory.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The directory could not be created.
+    #[error("app data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// The failure.
+        source: std::io::Error,
+    },
+    /// The settings could not be read or written.
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
+    /// The preselected server URL is not an http(s) URL.
+    #[error("{0}")]
+    ServerUrl(String),
+}
+
+/// One app instance: commands in, events out.
+pub struct AppCore {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for AppCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppCore").field("data_dir", &self.inner.data_dir).finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    data_dir: PathBuf,
+    hooks: Arc<dyn DesktopHooks>,
+    locale: String,
+    events: broadcast::Sender<AppEvent>,
+    settings: Mutex<Settings>,
+    client: Mutex<Option<Arc<Client>>>,
+    server: Mutex<Option<EmbeddedServer>>,
+    /// Serializes app-level transitions (guards no data).
+    lifecycle: tokio::sync::Mutex<()>,
+}
+
+/// The SDK instance for one server and SDKAppID, and the task forwarding
+/// its events (aborted when the client is dropped).
+struct Client {
+    tim: Tim,
+    ws_url: String,
+    sdk_app_id: u64,
+    forwarder: JoinHandle<()>,
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        self.forwarder.abort();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section is a plain read or replacement: a panic inside
+    // one cannot leave the value half-updated.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// `http://h:p/` → `http://h:p`; only http and https URLs.
+fn normalize_url(url: &str) -> Result<String, String> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() => Ok(url.to_owned()),
+        _ => Err(format!("{url:?} is not an http:// or https:// URL")),
+    }
+}
+
+/// The WebSocket URL of a server's HTTP base URL.
+fn ws_url_of(http_url: &str) -> String {
+    let ws = match http_url.strip_prefix("https://") {
+        Some(rest) => format!("wss://{rest}"),
+        None => format!("ws://{}", http_url.strip_prefix("http://").unwrap_or(http_url)),
+    };
+    format!("{ws}{}", confab_proto::WS_PATH)
+}
+
+fn local_url(port: u16) -> String {
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Errors of a login with a saved session that mean "try again later"
+/// rather than "this session is no good".
+fn is_transient(code: i32) -> bool {
+    matches!(code, code::NETWORK_ERROR | code::NETWORK_TIMEOUT | code::NO_NETWORK)
+}
+
+impl AppCore {
+    /// Opens the app data directory (creating it) and loads the settings.
+    /// Nothing starts until a command asks for it.
+    pub fn open(options: AppOptions) -> Result<AppCore, OpenError> {
+        let data_dir = options.data_dir;
+        std::fs::create_dir_all(&data_dir)
+            .map_err(|source| OpenError::DataDir { path: data_dir.clone(), source })?;
+        let path = Settings::path_in(&data_dir);
+        let mut settings = Settings::load(&path)?;
+        if let Some(url) = options.remote_server {
+            let url = normalize_url(&url).map_err(OpenError::ServerUrl)?;
+            if settings.session.as_ref().is_some_and(|s| s.server_url != url) {
+                settings.session = None;
+            }
+            settings.mode = Some(Mode::Remote);
+            settings.remote_url = Some(url);
+            settings.save(&path)?;
+        }
+        let (events, _) = broadcast::channel(EVENT_CAPACITY);
+        Ok(AppCore {
+            inner: Arc::new(Inner {
+                data_dir,
+                hooks: options.hooks,
+                locale: options.locale.unwrap_or_else(system_locale),
+                events,
+                settings: Mutex::new(settings),
+                client: Mutex::new(None),
+                server: Mutex::new(None),
+                lifecycle: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    /// Runs a command (`docs/app-commands.md`): JSON arguments in, JSON
+    /// result or `{code, message}` out.
+    pub async fn call(
+        &self,
+        command: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, ErrorBody> {
+        let result = commands::dispatch(self, command, args).await;
+        if let Err(e) = &result {
+            tracing::debug!(command, code = e.code, message = %e.message, "command failed");
+        }
+        result
+    }
+
+    /// A receiver of every event from now on: the SDK's, then
+    /// `confab.appState` whenever the app state changes.
+    pub fn events(&self) -> broadcast::Receiver<AppEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// The current app state.
+    pub fn state(&self) -> AppState {
+        self.inner.state()
+    }
+
+    /// The app data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    /// Stops everything without logging out (the session stays saved for
+    /// the next start): the SDK instance, then the embedded server,
+    /// gracefully.
+    pub async fn shutdown(&self) -> Result<(), crate::embedded::EmbeddedError> {
+        let _lifecycle = self.inner.lifecycle.lock().await;
+        let client = lock(&self.inner.client).take();
+        drop(client);
+        let server = lock(&self.inner.server).take();
+        match server {
+            Some(server) => server.shutdown().await,
+            None => Ok(()),
+        }
+    }
+
+    // ----- handlers (one per command; see commands.rs) -------------------
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn get_state(&self, _: Empty) -> Result<AppState, ErrorBody> {
+        Ok(self.state())
+    }
+
+    pub(crate) async fn choose_server(
+        &self,
+        args: ChooseServerArgs,
+    ) -> Result<AppState, ErrorBody> {
+        let inner = &self.inner;
+        let _lifecycle = inner.lifecycle.lock().await;
+        let url = match args.mode {
+            Mode::Local => inner.start_embedded().await?,
+            Mode::Remote => {
+                let url = args.url.as_deref().ok_or_else(|| {
+                    error::invalid("app.chooseServer: `url` is required in remote mode")
+                })?;
+                let url = normalize_url(url).map_err(error::invalid)?;
+                check_health(&url).await?;
+                url
+            }
+        };
+        let session_elsewhere =
+            lock(&inner.settings).session.as_ref().is_some_and(|s| s.server_url != url);
+        if session_elsewhere {
+            inner.logout_sdk().await;
+        }
+        inner.update_settings(|s| {
+            s.mode = Some(args.mode);
+            if args.mode == Mode::Remote {
+                s.remote_url = Some(url.clone());
+            }
+            if s.session.as_ref().is_some_and(|session| session.server_url != url) {
+                s.session = None;
+            }
+        })?;
+        if args.mode == Mode::Remote {
+            inner.stop_embedded().await;
+        }
+        Ok(inner.state_changed())
+    }
+
+    pub(crate) async fn register(&self, args: CredentialsArgs) -> Result<AppState, ErrorBody> {
+        self.password_login(args, true).await
+    }
+
+    pub(crate) async fn login(&self, args: CredentialsArgs) -> Result<AppState, ErrorBody> {
+        self.password_login(args, false).await
+    }
+
+    async fn password_login(
+        &self,
+        args: CredentialsArgs,
+        register: bool,
+    ) -> Result<AppState, ErrorBody> {
+        let inner = &self.inner;
+        let _lifecycle = inner.lifecycle.lock().await;
+        let url = inner.server_url().await?;
+        let grant = if register {
+            confab_sdk::account::register(&url, &args.user_id, &args.password).await
+        } else {
+            confab_sdk::account::login(&url, &args.user_id, &args.password).await
+        }
+        .map_err(from_tim)?;
+        let session = SavedSession {
+            user_id: grant.user_id.0,
+            user_sig: grant.user_sig,
+            sdk_app_id: grant.sdk_app_id,
+            server_url: url,
+        };
+        let tim = inner.client_for(&session.server_url, session.sdk_app_id).await;
+        login_until_ready(&tim, &session).await.map_err(from_tim)?;
+        inner.update_settings(|s| s.session = Some(session))?;
+        Ok(inner.state_changed())
+    }
+
+    pub(crate) async fn resume(&self, _: Empty) -> Result<AppState, ErrorBody> {
+        let inner = &self.inner;
+        let _lifecycle = inner.lifecycle.lock().await;
+        let Some(mut session) = lock(&inner.settings).session.clone() else {
+            return Ok(inner.state());
+        };
+        let url = inner.server_url().await?;
+        if session.server_url != url {
+            // Local mode on another port than last time: same server.
+            session.server_url = url;
+            let saved = session.clone();
+            inner.update_settings(|s| s.session = Some(saved))?;
+        }
+        let tim = inner.client_for(&session.server_url, session.sdk_app_id).await;
+        match login_until_ready(&tim, &session).await {
+            Ok(_) => Ok(inner.state_changed()),
+            Err(e) if is_transient(e.code) => Err(from_tim(e)),
+            Err(e) => {
+                tracing::info!(code = e.code, "the saved session was refused; forgetting it");
+                inner.update_settings(|s| s.session = None)?;
+                inner.state_changed();
+                Err(from_tim(e))
+            }
+        }
+    }
+
+    pub(crate) async fn logout(&self, _: Empty) -> Result<AppState, ErrorBody> {
+        let inner = &self.inner;
+        let _lifecycle = inner.lifecycle.lock().await;
+        inner.logout_sdk().await;
+        inner.update_settings(|s| s.session = None)?;
+        Ok(inner.state_changed())
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn notify(&self, args: NotifyArgs) -> Result<Empty, ErrorBody> {
+        if let Err(e) = self.inner.hooks.notify(&args) {
+            tracing::warn!(error = %e, "desktop notification failed");
+        }
+        Ok(Empty {})
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn set_unread_badge(
+        &self,
+        args: SetUnreadBadgeArgs,
+    ) -> Result<Empty, ErrorBody> {
+        if let Err(e) = self.inner.hooks.set_unread_badge(args.count) {
+            tracing::warn!(error = %e, "unread badge failed");
+        }
+        Ok(Empty {})
+    }
+
+    pub(crate) async fn get_conversation_list(
+        &self,
+        args: GetConversationListArgs,
+    ) -> Result<ConversationListResult, ErrorBody> {
+        self.tim()?.get_conversation_list(args.conversation_id_list).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn get_conversation_profile(
+        &self,
+        args: ConversationArgs,
+    ) -> Result<ConversationProfileResult, ErrorBody> {
+        let conversation =
+            self.tim()?.get_conversation_profile(&args.conversation_id).await.map_err(from_tim)?;
+        Ok(ConversationProfileResult { conversation })
+    }
+
+    pub(crate) async fn delete_conversation(
+        &self,
+        args: DeleteConversationArgs,
+    ) -> Result<DeleteConversationResult, ErrorBody> {
+        let options = DeleteConversationOptions {
+            conversation_id_list: args.conversation_id_list,
+            clear_history_message: args.clear_history_message,
+        };
+        let deleted = self.tim()?.delete_conversation(options).await.map_err(from_tim)?;
+        Ok(DeleteConversationResult { conversation_id_list: deleted })
+    }
+
+    pub(crate) async fn get_message_list(
+        &self,
+        args: GetMessageListArgs,
+    ) -> Result<MessageListPage, ErrorBody> {
+        let options = GetMessageListOptions {
+            conversation_id: args.conversation_id,
+            next_req_message_id: args.next_req_message_id,
+        };
+        self.tim()?.get_message_list(options).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn send_message(
+        &self,
+        args: SendMessageArgs,
+    ) -> Result<SendResult, ErrorBody> {
+        let options = args.options.unwrap_or_default();
+        let options = SendMessageOptions {
+            online_user_only: options.online_user_only,
+            message_control_info: options.message_control_info,
+        };
+        self.tim()?.send_message(&args.message, options).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn resend_message(
+        &self,
+        args: ResendMessageArgs,
+    ) -> Result<SendResult, ErrorBody> {
+        self.tim()?.resend_message(&args.message).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn set_message_read(
+        &self,
+        args: ConversationArgs,
+    ) -> Result<Empty, ErrorBody> {
+        self.tim()?.set_message_read(&args.conversation_id).await.map_err(from_tim)?;
+        Ok(Empty {})
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn get_total_unread_message_count(&self, _: Empty) -> Result<u64, ErrorBody> {
+        Ok(self.tim()?.get_total_unread_message_count())
+    }
+
+    pub(crate) async fn get_my_profile(&self, _: Empty) -> Result<Profile, ErrorBody> {
+        self.tim()?.get_my_profile().await.map_err(from_tim)
+    }
+
+    pub(crate) async fn get_user_profile(
+        &self,
+        args: GetUserProfileArgs,
+    ) -> Result<Vec<Profile>, ErrorBody> {
+        self.tim()?.get_user_profile(args.user_id_list).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn update_my_profile(
+        &self,
+        patch: ProfilePatch,
+    ) -> Result<Profile, ErrorBody> {
+        self.tim()?.update_my_profile(patch).await.map_err(from_tim)
+    }
+
+    /// The SDK instance, or 2999 before any login.
+    fn tim(&self) -> Result<Tim, ErrorBody> {
+        lock(&self.inner.client).as_ref().map(|c| c.tim.clone()).ok_or_else(error::not_ready)
+    }
+}
+
+impl Inner {
+    fn state(&self) -> AppState {
+        let settings = lock(&self.settings).clone();
+        let tim = lock(&self.client).as_ref().map(|c| c.tim.clone());
+        let server_url = match settings.mode {
+            Some(Mode::Local) => lock(&self.server)
+                .as_ref()
+                .map(EmbeddedServer::http_url)
+                .or_else(|| settings.local_port.map(local_url)),
+            Some(Mode::Remote) => settings.remote_url.clone(),
+            None => None,
+        };
+        AppState {
+            mode: settings.mode,
+            server_url,
+            user_id: settings.session.map(|s| s.user_id),
+            logged_in: tim.as_ref().is_some_and(|t| t.user_id().is_some()),
+            net_state: tim.map(|t| t.net_state()).unwrap_or(NetState::Disconnected),
+            locale: self.locale.clone(),
+        }
+    }
+
+    /// Emits `confab.appState` and returns the state.
+    fn state_changed(&self) -> AppState {
+        let state = self.state();
+        self.emit(AppEvent::App(AppOwnEvent::AppState(state.clone())));
+        state
+    }
+
+    fn emit(&self, event: AppEvent) {
+        if self.events.send(event).is_err() {
+            tracing::trace!("no event subscribers");
+        }
+    }
+
+    fn update_settings(&self, change: impl FnOnce(&mut Settings)) -> Result<(), ErrorBody> {
+        let mut settings = lock(&self.settings);
+        let mut updated = settings.clone();
+        change(&mut updated);
+        if updated != *settings {
+            updated.save(&Settings::path_in(&self.data_dir)).map_err(|e| error::internal(&e))?;
+            *settings = updated;
+        }
+        Ok(())
+    }
+
+    /// The chosen server's HTTP base URL, starting the embedded server in
+    /// local mode. Fails with 2905 before a server was chosen.
+    async fn server_url(&self) -> Result<String, ErrorBody> {
+        let settings = lock(&self.settings).clone();
+        match (settings.mode, settings.remote_url) {
+            (Some(Mode::Local), _) => self.start_embedded().await,
+            (Some(Mode::Remote), Some(url)) => Ok(url),
+            _ => Err(error::invalid("choose a server first (app.chooseServer)")),
+        }
+    }
+
+    /// Starts the embedded server unless it runs; returns its URL and
+    /// remembers its port.
+    async fn start_embedded(&self) -> Result<String, ErrorBody> {
+        if let Some(url) = lock(&self.server).as_ref().map(EmbeddedServer::http_url) {
+            return Ok(url);
+        }
+        let port = lock(&self.settings).local_port;
+        let server =
+            EmbeddedServer::start(&self.data_dir, port).await.map_err(|e| error::internal(&e))?;
+        let (url, port) = (server.http_url(), server.port());
+        *lock(&self.server) = Some(server);
+        tracing::info!(%url, "embedded server started");
+        self.update_settings(|s| s.local_port = Some(port))?;
+        Ok(url)
+    }
+
+    async fn stop_embedded(&self) {
+        let server = lock(&self.server).take();
+        if let Some(server) = server {
+            if let Err(e) = server.shutdown().await {
+                tracing::warn!(error = %e, "embedded server shutdown");
+            }
+        }
+    }
+
+    /// Logs the SDK out if it is logged in; a failure (the server is gone)
+    /// is logged: the local side is logged out either way.
+    async fn logout_sdk(&self) {
+        let tim = lock(&self.client).as_ref().map(|c| c.tim.clone());
+        if let Some(tim) = tim.filter(|t| t.user_id().is_some()) {
+            if let Err(e) = tim.logout().await {
+                tracing::warn!(code = e.code, message = %e.message, "logout");
+            }
+        }
+    }
+
+    /// The SDK instance for this server and SDKAppID, replacing (and
+    /// destroying) one for another server.
+    async fn client_for(self: &Arc<Self>, http_url: &str, sdk_app_id: u64) -> Tim {
+        let ws_url = ws_url_of(http_url);
+        let previous = {
+            let client = lock(&self.client);
+            match client.as_ref() {
+                Some(c) if c.ws_url == ws_url && c.sdk_app_id == sdk_app_id => {
+                    return c.tim.clone();
+                }
+                _ => client.clone(),
+            }
+        };
+        if let Some(previous) = previous {
+            if let Err(e) = previous.tim.destroy().await {
+                tracing::warn!(code = e.code, message = %e.message, "destroying the old SDK");
+            }
+        }
+        let options = TimOptions::new(sdk_app_id, ws_url.clone(), self.data_dir.join(SDK_DIR));
+        let tim = Tim::create(options);
+        let forwarder = tokio::spawn(forward_events(Arc::downgrade(self), tim.subscribe()));
+        let client = Client { tim: tim.clone(), ws_url, sdk_app_id, forwarder };
+        *lock(&self.client) = Some(Arc::new(client));
+        tim
+    }
+
+    /// Reacts to an SDK event after forwarding it: a kick-out forgets the
+    /// session; login, logout and network changes update the app state.
+    fn on_sdk_event(&self, event: Event) {
+        let changes_state = matches!(
+            event,
+            Event::SdkReady
+                | Event::SdkNotReady
+                | Event::NetStateChange { .. }
+                | Event::KickedOut { .. }
+        );
+        let kicked = matches!(event, Event::KickedOut { .. });
+        self.emit(AppEvent::Sdk(event));
+        if kicked {
+            if let Err(e) = self.update_settings(|s| s.session = None) {
+                tracing::warn!(code = e.code, message = %e.message, "forgetting the session");
+            }
+        }
+        if changes_state {
+            self.state_changed();
+        }
+    }
+}
+
+/// Forwards one SDK instance's events to the app's channel until the
+/// instance or the app is gone.
+async fn forward_events(inner: Weak<Inner>, mut events: broadcast::Receiver<Event>) {
+    loop {
+        match events.recv().await {
+            Ok(event) => match inner.upgrade() {
+                Some(inner) => inner.on_sdk_event(event),
+                None => break,
+            },
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                tracing::warn!(missed, "the app fell behind the SDK's events");
+            }
+            Err(broadcast::error::RecvError::Closed) => break,
+        }
+    }
+}
+
+/// Logs the SDK in and waits for SDK_READY (from the first sync, or from
+/// the local store when offline), so that the `tim.*` commands work as soon
+/// as the login command resolved.
+async fn login_until_ready(tim: &Tim, session: &SavedSession) -> Result<(), TimError> {
+    let mut events = tim.subscribe();
+    tim.login(&session.user_id, &session.user_sig).await?;
+    let ready = async {
+        while !tim.is_ready() {
+            match events.recv().await {
+                Ok(Event::SdkReady) => break,
+                // A previous account's logout also fires SDK_NOT_READY.
+                Ok(Event::SdkNotReady) if tim.user_id().is_none() => {
+                    return Err(TimError::new(
+                        code::LOGIN_FAILED,
+                        "the session ended before it was ready",
+                    ))
+                }
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => break,
+            }
+        }
+        Ok(())
+    };
+    match tokio::time::timeout(READY_TIMEOUT, ready).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(user = %session.user_id, "logged in, but not ready after {READY_TIMEOUT:?}");
+            Ok(())
+        }
+    }
+}
+
+/// `GET {url}/healthz` must answer 2xx.
+async fn check_health(url: &str) -> Result<(), ErrorBody> {
+    let health = format!("{url}{}", confab_server::HEALTH_PATH);
+    let client = reqwest::Client::builder()
+        .timeout(HEALTH_TIMEOUT)
+        .build()
+        .map_err(|e| error::internal(&e))?;
+    let response =
+        client.get(&health).send().await.map_err(|e| error::network(format!("{health}: {e}")))?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(error::network(format!("{health}: HTTP {}", response.status())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            normalize_url(" http://127.0.0.1:7788/ ").as_deref(),
+            Ok("http://127.0.0.1:7788")
+        );
+        assert!(normalize_url("ftp://x").is_err());
+        assert!(normalize_url("http://").is_err());
+        assert_eq!(ws_url_of("http://127.0.0.1:1"), "ws://127.0.0.1:1/ws");
+        assert_eq!(ws_url_of("https://chat.example"), "wss://chat.example/ws");
+    }
+}

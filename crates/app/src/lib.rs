@@ -1,0 +1,32 @@
+//! The Confab app's command layer, shared by the desktop app (`src-tauri`)
+//! and the web host (`crates/webhost`): the command set of
+//! `docs/app-commands.md` defined once over the SDK.
+//!
+//! - [`AppCore`] owns one app instance: settings ([`settings`]), the
+//!   embedded server of local mode ([`embedded`]), the SDK instance and the
+//!   forwarding of its events. [`AppCore::call`] runs a command by name with
+//!   JSON arguments; [`AppCore::events`] streams [`AppEvent`]s.
+//! - [`commands`] holds the command table and the argument/result DTOs.
+//! - [`state`] holds [`AppState`] and the event union.
+//! - [`DesktopHooks`] is what a shell implements natively (notifications,
+//!   unread badge).
+//! - With the `ts` feature, [`typescript`] generates the TypeScript types of
+//!   everything crossing the boundary into `ui/src/lib/generated/`.
+//!
+//! The shells hold no domain logic: they carry calls and events.
+
+pub mod commands;
+mod core;
+pub mod embedded;
+mod error;
+pub mod settings;
+pub mod state;
+#[cfg(feature = "ts")]
+pub mod typescript;
+
+pub use crate::core::{
+    AppCore, AppOptions, DesktopHooks, HookError, NoDesktop, OpenError, SDK_DIR,
+};
+pub use commands::{NotifyArgs, COMMANDS};
+pub use confab_proto::ErrorBody;
+pub use state::{AppEvent, AppOwnEvent, AppState, Mode, APP_STATE_EVENT};

@@ -1,0 +1,153 @@
+//! The app's settings, persisted as JSON in `<app data dir>/settings.json`:
+//! the chosen server mode and URL, the embedded server's port, and the
+//! saved session (what `app.resume` logs in with).
+//!
+//! Writes are atomic (a temporary file renamed over the old one) and the
+//! file is private to the user (mode 0600: it holds a UserSig). A settings
+//! file that cannot be parsed is set aside as `settings.json.broken` and the
+//! app starts from defaults rather than refusing to start.
+
+use crate::state::Mode;
+use serde::{Deserialize, Serialize};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Name of the settings file inside the app data directory.
+pub const SETTINGS_FILE: &str = "settings.json";
+
+/// Everything the app remembers between runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// The chosen mode; `None` until the first choice.
+    pub mode: Option<Mode>,
+    /// The remote server's HTTP base URL (remote mode).
+    pub remote_url: Option<String>,
+    /// The port the embedded server last listened on; reused so that the
+    /// server URL stays the same across restarts.
+    pub local_port: Option<u16>,
+    /// The logged-in account, forgotten on logout.
+    pub session: Option<SavedSession>,
+}
+
+/// A session that `app.resume` can log in with, offline included.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedSession {
+    /// The account.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// Its UserSig, as handed out by the server's login.
+    pub user_sig: String,
+    /// The server's SDKAppID.
+    #[serde(rename = "sdkAppID")]
+    pub sdk_app_id: u64,
+    /// HTTP base URL of the server that issued it.
+    pub server_url: String,
+}
+
+impl std::fmt::Debug for SavedSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SavedSession")
+            .field("user_id", &self.user_id)
+            .field("user_sig", &"<redacted>")
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("server_url", &self.server_url)
+            .finish()
+    }
+}
+
+/// A settings file that could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// Reading, writing or renaming failed.
+    #[error("settings file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The failure.
+        source: std::io::Error,
+    },
+    /// The settings could not be encoded.
+    #[error("encoding settings: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+impl Settings {
+    /// The settings file of an app data directory.
+    pub fn path_in(data_dir: &Path) -> PathBuf {
+        data_dir.join(SETTINGS_FILE)
+    }
+
+    /// Loads the settings; defaults when the file does not exist. An
+    /// unreadable file is renamed to `settings.json.broken` (and logged).
+    pub fn load(path: &Path) -> Result<Settings, SettingsError> {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+            Err(source) => return Err(SettingsError::Io { path: path.to_owned(), source }),
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(settings) => Ok(settings),
+            Err(e) => {
+                let aside = path.with_extension("json.broken");
+                tracing::warn!(path = %path.display(), error = %e, "unreadable settings set aside");
+                std::fs::rename(path, &aside)
+                    .map_err(|source| SettingsError::Io { path: aside, source })?;
+                Ok(Settings::default())
+            }
+        }
+    }
+
+    /// Writes the settings atomically, readable by the user only.
+    pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
+        let io = |source| SettingsError::Io { path: path.to_owned(), source };
+        let json = serde_json::to_vec_pretty(self)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let temporary = path.with_extension("json.tmp");
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temporary).map_err(io)?;
+        file.write_all(&json).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        drop(file);
+        std::fs::rename(&temporary, path).map_err(io)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_survives_garbage() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = Settings::path_in(dir.path());
+        assert_eq!(Settings::load(&path).expect("missing is default"), Settings::default());
+        let settings = Settings {
+            mode: Some(Mode::Remote),
+            remote_url: Some("http://127.0.0.1:9".into()),
+            local_port: Some(7788),
+            session: Some(SavedSession {
+                user_id: "alice".into(),
+                user_sig: "sig".into(),
+                sdk_app_id: 1_400_000_000,
+                server_url: "http://127.0.0.1:9".into(),
+            }),
+        };
+        settings.save(&path).expect("save");
+        assert_eq!(Settings::load(&path).expect("load"), settings);
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
+        assert_eq!(json["session"]["userID"], "alice");
+        assert_eq!(json["session"]["sdkAppID"], 1_400_000_000);
+        assert!(!format!("{settings:?}").contains("sig\""));
+        std::fs::write(&path, b"{not json").expect("write garbage");
+        assert_eq!(Settings::load(&path).expect("garbage is default"), Settings::default());
+        assert!(path.with_extension("json.broken").exists());
+    }
+}

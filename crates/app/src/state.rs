@@ -1,0 +1,140 @@
+//! What the app tells the UI about itself: [`AppState`] (server mode,
+//! account, connection, locale) and the event union [`AppEvent`] carried by
+//! both shells: the SDK's TIM events exactly as the SDK serializes them,
+//! plus the app's own [`AppOwnEvent`]s.
+
+use confab_sdk::{Event, NetState};
+use serde::{Deserialize, Serialize};
+
+/// Where the server is: inside the app, or a `confabd` elsewhere.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// `local`: the app starts and owns an embedded server on 127.0.0.1,
+    /// with its data in the app data directory.
+    Local,
+    /// `remote`: a `confabd` at a URL the user gave.
+    Remote,
+}
+
+/// The app's state as the UI sees it (`app.getState`, `confab.appState`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppState {
+    /// The chosen server mode; null before the first choice.
+    pub mode: Option<Mode>,
+    /// HTTP base URL of the chosen server (`http://127.0.0.1:PORT` in local
+    /// mode); null before the first choice.
+    pub server_url: Option<String>,
+    /// The account of the saved session; null when logged out.
+    #[serde(rename = "userID")]
+    pub user_id: Option<String>,
+    /// The SDK is logged in (possibly offline, from the local store).
+    pub logged_in: bool,
+    /// The SDK's network state.
+    pub net_state: NetState,
+    /// The system locale as a BCP 47 tag, e.g. `en-US` or `zh-CN`.
+    pub locale: String,
+}
+
+/// An event of the app itself (not of the SDK).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "name", content = "data")]
+pub enum AppOwnEvent {
+    /// `confab.appState`: the app state changed (login, logout, kicked out,
+    /// net state, server choice).
+    #[serde(rename = "confab.appState")]
+    AppState(AppState),
+}
+
+/// Everything on the event channel: `{name, data}` with the SDK's TIM event
+/// names, plus `confab.appState`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AppEvent {
+    /// An SDK event, serialized exactly as the SDK does.
+    Sdk(Event),
+    /// An event of the app.
+    App(AppOwnEvent),
+}
+
+impl AppEvent {
+    /// The event's name (`TIM.EVENT` value or `confab.appState`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Sdk(event) => event.name().as_str(),
+            Self::App(AppOwnEvent::AppState(_)) => APP_STATE_EVENT,
+        }
+    }
+}
+
+/// Name of the app state event.
+pub const APP_STATE_EVENT: &str = "confab.appState";
+
+/// The system locale from `LC_ALL`, `LC_MESSAGES` or `LANG` as a BCP 47
+/// tag (`zh_CN.UTF-8` → `zh-CN`); `en-US` when unset or `C`/`POSIX`.
+pub fn system_locale() -> String {
+    let raw = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty());
+    raw.as_deref().map(locale_tag).unwrap_or_else(|| DEFAULT_LOCALE.to_owned())
+}
+
+/// Locale used when the system does not say.
+pub const DEFAULT_LOCALE: &str = "en-US";
+
+/// `zh_CN.UTF-8@latin` → `zh-CN`; `C` / `POSIX` → the default.
+fn locale_tag(raw: &str) -> String {
+    let base = raw.split(['.', '@']).next().unwrap_or_default();
+    if base.is_empty() || base == "C" || base == "POSIX" {
+        return DEFAULT_LOCALE.to_owned();
+    }
+    base.replace('_', "-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn events_serialize_as_name_and_data() {
+        let state = AppState {
+            mode: Some(Mode::Local),
+            server_url: Some("http://127.0.0.1:7788".into()),
+            user_id: None,
+            logged_in: false,
+            net_state: NetState::Disconnected,
+            locale: "en-US".into(),
+        };
+        let event = AppEvent::App(AppOwnEvent::AppState(state.clone()));
+        let value = serde_json::to_value(&event).expect("serialize");
+        assert_eq!(
+            value,
+            json!({"name": "confab.appState", "data": {
+                "mode": "local", "serverUrl": "http://127.0.0.1:7788", "userID": null,
+                "loggedIn": false, "netState": "disconnected", "locale": "en-US"
+            }})
+        );
+        assert_eq!(event.name(), APP_STATE_EVENT);
+        assert_eq!(serde_json::from_value::<AppEvent>(value).expect("parse"), event);
+        let sdk = AppEvent::Sdk(Event::TotalUnreadMessageCountUpdated(2));
+        let value = serde_json::to_value(&sdk).expect("serialize");
+        assert_eq!(value, json!({"name": "onTotalUnreadMessageCountUpdated", "data": 2}));
+        assert_eq!(serde_json::from_value::<AppEvent>(value).expect("parse"), sdk);
+    }
+
+    #[test]
+    fn locale_tags() {
+        assert_eq!(locale_tag("zh_CN.UTF-8"), "zh-CN");
+        assert_eq!(locale_tag("en_US"), "en-US");
+        assert_eq!(locale_tag("de_DE@euro"), "de-DE");
+        assert_eq!(locale_tag("C.UTF-8"), "en-US");
+        assert_eq!(locale_tag("POSIX"), "en-US");
+    }
+}

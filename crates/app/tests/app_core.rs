@@ -1,0 +1,320 @@
+//! AppCore against a real `confab_server` in this process (127.0.0.1:0,
+//! temporary directories): the command set end to end, events, the saved
+//! session, offline resume, logout, local mode with its embedded server.
+
+use confab_app::{AppCore, AppEvent, AppOptions, AppOwnEvent, AppState, Mode};
+use confab_proto::code;
+use confab_sdk::Event;
+use confab_tests::{within, TestClient, TestServer};
+use serde_json::{json, Value};
+use tokio::sync::broadcast;
+
+fn open(dir: &std::path::Path) -> AppCore {
+    AppCore::open(AppOptions { locale: Some("en-US".into()), ..AppOptions::new(dir) })
+        .expect("open app")
+}
+
+async fn call(core: &AppCore, command: &str, args: Value) -> Value {
+    match within(command, core.call(command, args)).await {
+        Ok(v) => v,
+        Err(e) => panic!("{command} failed: {} ({})", e.message, e.code),
+    }
+}
+
+async fn call_err(core: &AppCore, command: &str, args: Value) -> i32 {
+    match within(command, core.call(command, args)).await {
+        Ok(v) => panic!("{command} succeeded unexpectedly: {v}"),
+        Err(e) => e.code,
+    }
+}
+
+async fn state_of(core: &AppCore, command: &str, args: Value) -> AppState {
+    serde_json::from_value(call(core, command, args).await).expect("AppState")
+}
+
+/// Waits for the first event `pick` accepts.
+async fn wait_event<T>(
+    events: &mut broadcast::Receiver<AppEvent>,
+    what: &str,
+    mut pick: impl FnMut(&AppEvent) -> Option<T>,
+) -> T {
+    within(what, async {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    if let Some(found) = pick(&event) {
+                        return found;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(n)) => panic!("lagged by {n}"),
+                Err(broadcast::error::RecvError::Closed) => panic!("event channel closed"),
+            }
+        }
+    })
+    .await
+}
+
+/// A text message built the way the UI facade builds it.
+fn text_message(from: &str, to: &str, text: &str, random: u64) -> Value {
+    json!({
+        "ID": format!("local-{random}"), "type": "TIMTextElem", "payload": {"text": text},
+        "conversationID": format!("C2C{to}"), "conversationType": "C2C", "to": to,
+        "from": from, "flow": "out", "time": 0, "status": "unSend", "isRevoked": false,
+        "priority": "Normal", "nick": "", "avatar": "", "isPeerRead": false, "nameCard": "",
+        "atUserList": [], "cloudCustomData": "", "isDeleted": false, "isModified": false,
+        "needReadReceipt": false, "readReceiptInfo": {"isPeerRead": false},
+        "isBroadcastMessage": false, "sequence": 0, "random": random
+    })
+}
+
+async fn registered(core: &AppCore, server_url: &str, user: &str) -> AppState {
+    call(core, "app.chooseServer", json!({"mode": "remote", "url": server_url})).await;
+    state_of(core, "app.register", json!({"userID": user, "password": format!("{user}-secret")}))
+        .await
+}
+
+#[tokio::test]
+async fn register_chat_and_read_through_commands() {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let alice = open(dir.path());
+    let mut events = alice.events();
+
+    let fresh = state_of(&alice, "app.getState", json!({})).await;
+    assert_eq!(fresh.mode, None);
+    assert!(!fresh.logged_in);
+    assert_eq!(fresh.locale, "en-US");
+
+    let state = registered(&alice, &server.http_url(), "alice").await;
+    assert_eq!(state.mode, Some(Mode::Remote));
+    assert_eq!(state.server_url.as_deref(), Some(server.http_url().as_str()));
+    assert_eq!(state.user_id.as_deref(), Some("alice"));
+    assert!(state.logged_in);
+    wait_event(&mut events, "appState logged in", |e| match e {
+        AppEvent::App(AppOwnEvent::AppState(s)) if s.logged_in => Some(()),
+        _ => None,
+    })
+    .await;
+
+    let bob = TestClient::login(&server, "bob").await;
+    let sent = call(
+        &alice,
+        "tim.sendMessage",
+        json!({"message": text_message("alice", "bob", "hello bob", 42)}),
+    )
+    .await;
+    assert_eq!(sent["message"]["status"], "success");
+    assert_eq!(sent["message"]["payload"]["text"], "hello bob");
+    let got = bob.events.wait_received(1).await;
+    assert_eq!(confab_tests::text_of(&got[0]), "hello bob");
+
+    bob.send_text("alice", "hi alice").await;
+    let received = wait_event(&mut events, "onMessageReceived", |e| match e {
+        AppEvent::Sdk(Event::MessageReceived(list)) => Some(list.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(received[0].payload["text"], "hi alice");
+    // The event crosses the boundary exactly as the SDK serializes it.
+    let wire = serde_json::to_value(AppEvent::Sdk(Event::MessageReceived(received))).expect("ser");
+    assert_eq!(wire["name"], "onMessageReceived");
+    assert_eq!(wire["data"][0]["from"], "bob");
+
+    let list = call(&alice, "tim.getConversationList", json!({})).await;
+    assert_eq!(list["conversationList"][0]["conversationID"], "C2Cbob");
+    assert_eq!(list["conversationList"][0]["unreadCount"], 1);
+    assert_eq!(call(&alice, "tim.getTotalUnreadMessageCount", json!({})).await, json!(1));
+    let page = call(&alice, "tim.getMessageList", json!({"conversationID": "C2Cbob"})).await;
+    let texts: Vec<&str> = page["messageList"]
+        .as_array()
+        .expect("messageList")
+        .iter()
+        .filter_map(|m| m["payload"]["text"].as_str())
+        .collect();
+    assert_eq!(texts, ["hello bob", "hi alice"]);
+    assert_eq!(page["isCompleted"], true);
+
+    assert_eq!(
+        call(&alice, "tim.setMessageRead", json!({"conversationID": "C2Cbob"})).await,
+        json!({})
+    );
+    assert_eq!(call(&alice, "tim.getTotalUnreadMessageCount", json!({})).await, json!(0));
+    let profile = call(&alice, "tim.updateMyProfile", json!({"nick": "Alice"})).await;
+    assert_eq!(profile["nick"], "Alice");
+    assert_eq!(call(&alice, "tim.getMyProfile", json!({})).await["nick"], "Alice");
+    let profiles = call(&alice, "tim.getUserProfile", json!({"userIDList": ["bob"]})).await;
+    assert_eq!(profiles[0]["userID"], "bob");
+    let conversation =
+        call(&alice, "tim.getConversationProfile", json!({"conversationID": "C2Cbob"})).await;
+    assert_eq!(conversation["conversation"]["conversationID"], "C2Cbob");
+    assert_eq!(call(&alice, "app.notify", json!({"title": "t", "body": "b"})).await, json!({}));
+    assert_eq!(call(&alice, "app.setUnreadBadge", json!({"count": 3})).await, json!({}));
+    let deleted = call(
+        &alice,
+        "tim.deleteConversation",
+        json!({"conversationIDList": ["C2Cbob"], "clearHistoryMessage": true}),
+    )
+    .await;
+    assert_eq!(deleted, json!({"conversationIDList": ["C2Cbob"]}));
+}
+
+#[tokio::test]
+async fn errors_carry_tim_codes() {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = open(dir.path());
+    assert_eq!(call_err(&app, "app.frobnicate", json!({})).await, code::CANNOT_FIND_PROTOCOL);
+    assert_eq!(call_err(&app, "tim.getConversationList", json!({})).await, code::SDK_IS_NOT_READY);
+    let creds = json!({"userID": "alice", "password": "alice-secret"});
+    assert_eq!(call_err(&app, "app.login", creds.clone()).await, code::INVALID_OPERATION);
+    assert_eq!(
+        call_err(&app, "app.chooseServer", json!({"mode": "remote"})).await,
+        code::INVALID_OPERATION
+    );
+    assert_eq!(
+        call_err(&app, "app.chooseServer", json!({"mode": 7})).await,
+        code::INVALID_OPERATION
+    );
+    // A port nobody listens on: bind one, then free it.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}", l.local_addr().expect("addr"))
+    };
+    assert_eq!(
+        call_err(&app, "app.chooseServer", json!({"mode": "remote", "url": dead})).await,
+        code::NETWORK_ERROR
+    );
+    call(&app, "app.chooseServer", json!({"mode": "remote", "url": server.http_url()})).await;
+    assert_eq!(call_err(&app, "app.login", creds).await, code::INVALID_CREDENTIALS);
+}
+
+#[tokio::test]
+async fn the_session_survives_a_restart_and_resumes_offline() {
+    let mut server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let alice = open(dir.path());
+        registered(&alice, &server.http_url(), "alice").await;
+        let bob = TestClient::login(&server, "bob").await;
+        call(&alice, "tim.sendMessage", json!({"message": text_message("alice", "bob", "x", 7)}))
+            .await;
+        bob.events.wait_received(1).await;
+        alice.shutdown().await.expect("shutdown");
+    }
+    server.stop().await;
+
+    let alice = open(dir.path());
+    let before = state_of(&alice, "app.getState", json!({})).await;
+    assert_eq!(before.user_id.as_deref(), Some("alice"));
+    assert!(!before.logged_in);
+    let state = state_of(&alice, "app.resume", json!({})).await;
+    assert!(state.logged_in, "resumed offline from the local store");
+    let list = call(&alice, "tim.getConversationList", json!({})).await;
+    assert_eq!(list["conversationList"][0]["conversationID"], "C2Cbob");
+    assert_eq!(list["conversationList"][0]["lastMessage"]["messageForShow"], "x");
+
+    // Back online: the SDK reconnects by itself and the app state says so.
+    let mut events = alice.events();
+    server.restart().await;
+    wait_event(&mut events, "connected again", |e| match e {
+        AppEvent::App(AppOwnEvent::AppState(s))
+            if s.net_state == confab_sdk::NetState::Connected =>
+        {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn logout_forgets_the_session() {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let alice = open(dir.path());
+        registered(&alice, &server.http_url(), "alice").await;
+        let state = state_of(&alice, "app.logout", json!({})).await;
+        assert_eq!(state.user_id, None);
+        assert!(!state.logged_in);
+        assert_eq!(state.mode, Some(Mode::Remote), "the server choice is kept");
+        assert_eq!(
+            call_err(&alice, "tim.getConversationList", json!({})).await,
+            code::SDK_IS_NOT_READY
+        );
+    }
+    let settings = std::fs::read_to_string(dir.path().join("settings.json")).expect("settings");
+    assert!(!settings.contains("userSig"), "{settings}");
+    let alice = open(dir.path());
+    let state = state_of(&alice, "app.resume", json!({})).await;
+    assert!(!state.logged_in);
+    assert_eq!(state.user_id, None);
+    // Password login brings it back.
+    let state =
+        state_of(&alice, "app.login", json!({"userID": "alice", "password": "alice-secret"})).await;
+    assert!(state.logged_in);
+}
+
+#[tokio::test]
+async fn kicked_out_returns_to_login() {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let alice = open(dir.path());
+    registered(&alice, &server.http_url(), "alice").await;
+    let mut events = alice.events();
+    let _other = TestClient::login(&server, "alice").await;
+    wait_event(&mut events, "kickedOut", |e| match e {
+        AppEvent::Sdk(Event::KickedOut { kick_type }) => Some(kick_type.clone()),
+        _ => None,
+    })
+    .await;
+    let state = wait_event(&mut events, "appState after kick", |e| match e {
+        AppEvent::App(AppOwnEvent::AppState(s)) => Some(s.clone()),
+        _ => None,
+    })
+    .await;
+    assert!(!state.logged_in);
+    assert_eq!(state.user_id, None, "the session is forgotten");
+}
+
+#[tokio::test]
+async fn local_mode_embeds_a_server_that_other_instances_can_use() {
+    confab_tests::init_logging();
+    let host_dir = tempfile::tempdir().expect("temp dir");
+    let host = open(host_dir.path());
+    let state = state_of(&host, "app.chooseServer", json!({"mode": "local"})).await;
+    assert_eq!(state.mode, Some(Mode::Local));
+    let url = state.server_url.clone().expect("local server URL");
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(host_dir.path().join("server").join("confab.db").exists());
+    let state =
+        state_of(&host, "app.register", json!({"userID": "alice", "password": "alice-secret"}))
+            .await;
+    assert!(state.logged_in);
+    let mut host_events = host.events();
+
+    let guest_dir = tempfile::tempdir().expect("temp dir");
+    let guest = open(guest_dir.path());
+    registered(&guest, &url, "bob").await;
+    call(&guest, "tim.sendMessage", json!({"message": text_message("bob", "alice", "hey", 9)}))
+        .await;
+    let received = wait_event(&mut host_events, "message from bob", |e| match e {
+        AppEvent::Sdk(Event::MessageReceived(list)) => Some(list.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(received[0].from, "bob");
+    drop(guest);
+    host.shutdown().await.expect("shutdown");
+    drop(host);
+
+    // Restarted, the embedded server comes back on the same port and the
+    // saved session logs in again.
+    let host = open(host_dir.path());
+    assert_eq!(state_of(&host, "app.getState", json!({})).await.server_url, Some(url.clone()));
+    let state = state_of(&host, "app.resume", json!({})).await;
+    assert!(state.logged_in);
+    assert_eq!(state.server_url, Some(url));
+    assert_eq!(state.net_state, confab_sdk::NetState::Connected);
+    host.shutdown().await.expect("shutdown");
+}

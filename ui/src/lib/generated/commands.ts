@@ -1,0 +1,77 @@
+// Generated from the Rust types by crates/app (ts-rs). Do not edit:
+// regenerate with `UPDATE_TS=1 cargo test -p confab-app --test generated_ts`.
+import type { AppState } from "./AppState";
+import type { ChooseServerArgs } from "./ChooseServerArgs";
+import type { ConversationArgs } from "./ConversationArgs";
+import type { ConversationListResult } from "./ConversationListResult";
+import type { ConversationProfileResult } from "./ConversationProfileResult";
+import type { CredentialsArgs } from "./CredentialsArgs";
+import type { DeleteConversationArgs } from "./DeleteConversationArgs";
+import type { DeleteConversationResult } from "./DeleteConversationResult";
+import type { Empty } from "./Empty";
+import type { GetConversationListArgs } from "./GetConversationListArgs";
+import type { GetMessageListArgs } from "./GetMessageListArgs";
+import type { GetUserProfileArgs } from "./GetUserProfileArgs";
+import type { MessageListPage } from "./MessageListPage";
+import type { NotifyArgs } from "./NotifyArgs";
+import type { Profile } from "./Profile";
+import type { ProfilePatch } from "./ProfilePatch";
+import type { ResendMessageArgs } from "./ResendMessageArgs";
+import type { SendMessageArgs } from "./SendMessageArgs";
+import type { SendResult } from "./SendResult";
+import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
+
+/** Every command name (docs/app-commands.md). */
+export const COMMANDS = [
+  "app.getState",
+  "app.chooseServer",
+  "app.register",
+  "app.login",
+  "app.resume",
+  "app.logout",
+  "app.notify",
+  "app.setUnreadBadge",
+  "tim.getConversationList",
+  "tim.getConversationProfile",
+  "tim.deleteConversation",
+  "tim.getMessageList",
+  "tim.sendMessage",
+  "tim.resendMessage",
+  "tim.setMessageRead",
+  "tim.getTotalUnreadMessageCount",
+  "tim.getMyProfile",
+  "tim.getUserProfile",
+  "tim.updateMyProfile",
+] as const;
+
+/** A command name. */
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Each command's arguments and result. */
+export type CommandMap = {
+  "app.getState": { args: Empty; result: AppState };
+  "app.chooseServer": { args: ChooseServerArgs; result: AppState };
+  "app.register": { args: CredentialsArgs; result: AppState };
+  "app.login": { args: CredentialsArgs; result: AppState };
+  "app.resume": { args: Empty; result: AppState };
+  "app.logout": { args: Empty; result: AppState };
+  "app.notify": { args: NotifyArgs; result: Empty };
+  "app.setUnreadBadge": { args: SetUnreadBadgeArgs; result: Empty };
+  "tim.getConversationList": { args: GetConversationListArgs; result: ConversationListResult };
+  "tim.getConversationProfile": { args: ConversationArgs; result: ConversationProfileResult };
+  "tim.deleteConversation": { args: DeleteConversationArgs; result: DeleteConversationResult };
+  "tim.getMessageList": { args: GetMessageListArgs; result: MessageListPage };
+  "tim.sendMessage": { args: SendMessageArgs; result: SendResult };
+  "tim.resendMessage": { args: ResendMessageArgs; result: SendResult };
+  "tim.setMessageRead": { args: ConversationArgs; result: Empty };
+  "tim.getTotalUnreadMessageCount": { args: Empty; result: number };
+  "tim.getMyProfile": { args: Empty; result: Profile };
+  "tim.getUserProfile": { args: GetUserProfileArgs; result: Array<Profile> };
+  "tim.updateMyProfile": { args: ProfilePatch; result: Profile };
+};
+
+/** The arguments of command `C`. */
+export type CommandArgs<C extends CommandName> = CommandMap[C]["args"];
+
+/** The result of command `C`. */
+export type CommandResult<C extends CommandName> = CommandMap[C]["result"];
