@@ -1,0 +1,178 @@
+//! The web host end to end: a real confabd in this process, the web host on
+//! 127.0.0.1:0 with its own app data directory, a WebSocket client on
+//! `/bridge` driving the command set, and another real SDK client.
+
+use confab_app::{AppCore, AppOptions};
+use confab_tests::{within, TestClient, TestServer};
+use confab_webhost::{WebHost, BRIDGE_PATH};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tokio_tungstenite::tungstenite::Message;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Bridge {
+    socket: Socket,
+    next_id: u64,
+    /// Events seen while waiting for responses.
+    events: Vec<Value>,
+}
+
+impl Bridge {
+    async fn connect(addr: std::net::SocketAddr) -> Bridge {
+        let (socket, _) = within(
+            "bridge connect",
+            tokio_tungstenite::connect_async(format!("ws://{addr}{BRIDGE_PATH}")),
+        )
+        .await
+        .expect("connect to the bridge");
+        Bridge { socket, next_id: 1, events: Vec::new() }
+    }
+
+    async fn frame(&mut self) -> Value {
+        loop {
+            match within("bridge frame", self.socket.next()).await {
+                Some(Ok(Message::Text(text))) => return serde_json::from_str(&text).expect("json"),
+                Some(Ok(_)) => continue,
+                other => panic!("bridge closed: {other:?}"),
+            }
+        }
+    }
+
+    /// Sends a command and returns its `{id, ok}` or `{id, error}` frame.
+    async fn call(&mut self, command: &str, args: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let frame = json!({"id": id, "command": command, "args": args}).to_string();
+        self.socket.send(Message::Text(frame.into())).await.expect("send");
+        loop {
+            let frame = self.frame().await;
+            if frame.get("event").is_some() {
+                self.events.push(frame["event"].clone());
+            } else if frame["id"] == id {
+                return frame;
+            }
+        }
+    }
+
+    async fn ok(&mut self, command: &str, args: Value) -> Value {
+        let frame = self.call(command, args).await;
+        assert!(frame.get("ok").is_some(), "{command}: {frame}");
+        frame["ok"].clone()
+    }
+
+    /// Waits for an event named `name` (including ones already seen).
+    async fn event(&mut self, name: &str) -> Value {
+        if let Some(i) = self.events.iter().position(|e| e["name"] == name) {
+            return self.events.remove(i);
+        }
+        loop {
+            let frame = self.frame().await;
+            if frame["event"]["name"] == name {
+                return frame["event"].clone();
+            }
+        }
+    }
+}
+
+async fn start_host(
+    server: &TestServer,
+    dir: &std::path::Path,
+    ui: &std::path::Path,
+) -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+    let core = AppCore::open(AppOptions {
+        remote_server: Some(server.http_url()),
+        ..AppOptions::new(dir)
+    })
+    .expect("open app");
+    let host = WebHost { core: Arc::new(core), ui_dir: ui.to_owned(), allowed_origins: Vec::new() };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let serve = tokio::spawn(async move {
+        axum::serve(listener, host.router()).await.expect("serve");
+    });
+    (addr, serve)
+}
+
+#[tokio::test]
+async fn register_send_and_receive_over_the_bridge() {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ui = tempfile::tempdir().expect("ui dir");
+    std::fs::write(ui.path().join("index.html"), "<!doctype html><title>Confab</title>")
+        .expect("index");
+    let (addr, serve) = start_host(&server, dir.path(), ui.path()).await;
+
+    let mut bridge = Bridge::connect(addr).await;
+    let state = bridge.ok("app.getState", json!({})).await;
+    assert_eq!(state["mode"], "remote", "--server preselects the remote server");
+    assert_eq!(state["serverUrl"], server.http_url());
+    let state =
+        bridge.ok("app.register", json!({"userID": "alice", "password": "alice-secret"})).await;
+    assert_eq!(state["loggedIn"], true);
+    assert_eq!(state["userID"], "alice");
+    bridge.event("confab.appState").await;
+
+    let bob = TestClient::login(&server, "bob").await;
+    let message = json!({
+        "ID": "local-5", "type": "TIMTextElem", "payload": {"text": "hi bob"},
+        "conversationID": "C2Cbob", "conversationType": "C2C", "to": "bob", "from": "alice",
+        "flow": "out", "time": 0, "status": "unSend", "isRevoked": false, "priority": "Normal",
+        "nick": "", "avatar": "", "isPeerRead": false, "nameCard": "", "atUserList": [],
+        "cloudCustomData": "", "isDeleted": false, "isModified": false,
+        "needReadReceipt": false, "readReceiptInfo": {"isPeerRead": false},
+        "isBroadcastMessage": false, "sequence": 0, "random": 5
+    });
+    let sent = bridge.ok("tim.sendMessage", json!({"message": message})).await;
+    assert_eq!(sent["message"]["status"], "success");
+    assert_eq!(confab_tests::text_of(&bob.events.wait_received(1).await[0]), "hi bob");
+
+    bob.send_text("alice", "hi alice").await;
+    let event = bridge.event("onMessageReceived").await;
+    assert_eq!(event["data"][0]["payload"]["text"], "hi alice");
+    assert_eq!(event["data"][0]["from"], "bob");
+
+    let error = bridge.call("tim.nope", json!({})).await;
+    assert_eq!(error["error"]["code"], confab_proto::code::CANNOT_FIND_PROTOCOL);
+    bridge.socket.send(Message::Text("not json".into())).await.expect("send");
+    let frame = loop {
+        let frame = bridge.frame().await;
+        if frame.get("error").is_some() {
+            break frame;
+        }
+    };
+    assert_eq!(frame["id"], Value::Null);
+
+    // The UI is served too, with index.html for client-side routes.
+    for path in ["/", "/chat/C2Cbob"] {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        tokio::io::AsyncWriteExt::write_all(&mut stream, request.as_bytes()).await.expect("write");
+        let mut response = String::new();
+        within("http", tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut response))
+            .await
+            .expect("read");
+        assert!(response.starts_with("HTTP/1.1 200"), "{path}: {response}");
+        assert!(response.contains("<title>Confab</title>"), "{path}: {response}");
+    }
+    serve.abort();
+}
+
+#[tokio::test]
+async fn foreign_origins_are_refused() {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ui = tempfile::tempdir().expect("ui dir");
+    let (addr, serve) = start_host(&server, dir.path(), ui.path()).await;
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(
+            "ws://{addr}{BRIDGE_PATH}"
+        ))
+        .expect("request");
+    request.headers_mut().insert("origin", "https://evil.example".parse().expect("origin"));
+    let refused = tokio_tungstenite::connect_async(request).await;
+    assert!(refused.is_err(), "a foreign origin must not open the bridge");
+    serve.abort();
+}
