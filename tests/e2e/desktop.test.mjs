@@ -1,0 +1,206 @@
+// The real desktop app under Xvfb through tauri-driver + WebKitWebDriver,
+// against a real confabd with the confab CLI as bob, and in embedded-server
+// mode. Writes a screenshot of the main window and the measured numbers to
+// test-results/desktop/. Run: tests/e2e/run.sh (after building the app).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  APP,
+  appPids,
+  cli,
+  launchApp,
+  listen,
+  pss,
+  quitApp,
+  removeDir,
+  resultsDir,
+  startConfabd,
+  tempDir,
+} from './harness.mjs';
+
+const ALICE_PASSWORD = 'alice-secret-1';
+const BOB_PASSWORD = 'bob-secret-12';
+const SEEDED = 10_000;
+const metrics = { app: APP };
+
+/** The app's processes (app + WebKit children), PSS in MB. */
+function memory() {
+  const pids = appPids();
+  assert.equal(pids.length, 1, `one app process, found ${pids}`);
+  const { rows, totalKb } = pss(pids[0]);
+  return {
+    totalMb: Math.round(totalKb / 102.4) / 10,
+    processes: rows.map((r) => ({ name: r.name, mb: Math.round(r.kb / 102.4) / 10 })),
+  };
+}
+
+/** Saves what the window shows (on failure, what went wrong). */
+async function snapshot(app, name) {
+  try {
+    await app.browser.saveScreenshot(join(resultsDir(), `${name}.png`));
+  } catch (e) {
+    console.error(`screenshot ${name}: ${e.message}`);
+  }
+}
+
+async function signIn(browser, userID, password, { register = false } = {}) {
+  const user = await browser.$('input[name="userID"]');
+  await user.waitForDisplayed();
+  if (register) await (await browser.$('form button.link.center')).click();
+  await user.setValue(userID);
+  await (await browser.$('input[name="password"]')).setValue(password);
+  await (await browser.$('form button[type="submit"]')).click();
+}
+
+const row = (browser, peer) => browser.$(`[data-conversation="C2C${peer}"]`);
+
+/** An element's textContent (WebKitWebDriver's getText skips ellipsized text). */
+const textOf = (browser, element) => browser.execute((el) => el.textContent, element);
+
+describe('the desktop app', { timeout: 600_000 }, () => {
+  let server;
+  const bob = tempDir('bob');
+  const aliceCli = tempDir('alice-cli');
+  const aliceApp = tempDir('alice-app');
+  const dirs = [bob, aliceCli, aliceApp];
+
+  before(async () => {
+    server = await startConfabd();
+    dirs.push(server.dataDir);
+    await cli(bob, ['register', 'bob', '--server', server.url], { env: { CONFAB_PASSWORD: BOB_PASSWORD } });
+    await cli(aliceCli, ['register', 'alice', '--server', server.url], { env: { CONFAB_PASSWORD: ALICE_PASSWORD } });
+    await cli(aliceCli, ['logout']);
+    await cli(bob, ['send', 'alice', 'hello from bob']);
+  });
+
+  after(async () => {
+    writeFileSync(join(resultsDir(), 'metrics.json'), JSON.stringify(metrics, null, 2));
+    await server?.stop();
+    for (const dir of dirs) removeDir(dir);
+  });
+
+  it('logs in as alice; bob (CLI) writes; alice replies and bob receives it', async () => {
+    const app = await launchApp({ CONFAB_DATA_DIR: aliceApp, CONFAB_SERVER_URL: server.url });
+    const bobListens = listen(bob);
+    try {
+      const { browser } = app;
+      assert.match(await browser.getUrl(), /^tauri:\/\/localhost/, 'the built UI, not a dev server');
+      await signIn(browser, 'alice', ALICE_PASSWORD);
+      const bobRow = await row(browser, 'bob');
+      await bobRow.waitForDisplayed();
+      await browser.waitUntil(async () => (await textOf(browser, bobRow)).includes('hello from bob'));
+
+      await cli(bob, ['send', 'alice', 'are you there?']);
+      await browser.waitUntil(async () => (await textOf(browser, bobRow)).includes('are you there?'));
+
+      await bobRow.click();
+      const composer = await browser.$('[data-testid="composer"]');
+      await composer.waitForDisplayed();
+      await composer.setValue('yes, from the desktop app');
+      await browser.keys('Enter');
+      await bobListens.waitFor((events) =>
+        events.some((e) => e.name === 'onMessageReceived' && e.data.some((m) => m.payload?.text === 'yes, from the desktop app')),
+      );
+      const mine = await browser.$('[data-testid="message"]*=yes, from the desktop app');
+      await mine.waitForDisplayed();
+      const shot = join(resultsDir(), 'main-window.png');
+      await browser.saveScreenshot(shot);
+      metrics.screenshot = shot;
+    } finally {
+      await snapshot(app, 'chat-end');
+      await bobListens.stop();
+      await quitApp(app);
+    }
+  });
+
+  it('starts from the local store with a 10,000-message conversation (launch time, memory)', async () => {
+    await cli(bob, ['send', 'alice', 'seed', '--count', String(SEEDED)], { timeout: 300_000 });
+    // One run to let the SDK sync the seeded messages into the local store.
+    let app = await launchApp({ CONFAB_DATA_DIR: aliceApp, CONFAB_SERVER_URL: server.url });
+    try {
+      const bobRow = await row(app.browser, 'bob');
+      await bobRow.waitForDisplayed({ timeout: 60_000 });
+      await app.browser.waitUntil(async () => (await textOf(app.browser, bobRow)).includes(`seed ${SEEDED}`), { timeout: 120_000 });
+      // Wait until the whole backlog is in the local store (the unread
+      // count covers every seeded message).
+      await app.browser.waitUntil(
+        async () =>
+          (await app.browser.execute(() =>
+            window.__TAURI_INTERNALS__.invoke('confab_call', { command: 'tim.getTotalUnreadMessageCount', args: {} }),
+          )) >= SEEDED,
+        { timeout: 180_000, interval: 500 },
+      );
+    } finally {
+      await quitApp(app);
+    }
+    app = await launchApp({ CONFAB_DATA_DIR: aliceApp, CONFAB_SERVER_URL: server.url });
+    try {
+      const { browser, started } = app;
+      const bobRow = await row(browser, 'bob');
+      await bobRow.waitForDisplayed();
+      const painted = performance.now();
+      const inPage = await browser.execute(() => performance.now());
+      metrics.launchToListPaintedMs = {
+        fromDriverSpawn: Math.round(painted - started),
+        fromWebviewNavigation: Math.round(inPage),
+      };
+      await bobRow.click();
+      const last = await browser.$(`[data-testid="message"]*=seed ${SEEDED}`);
+      await last.waitForDisplayed();
+      // Page older history in a few times, as a reader scrolling up would.
+      for (let i = 0; i < 5; i++) {
+        await browser.execute(() => {
+          const scroller = document.querySelector('[data-testid="message"]')?.closest('[class*="scroll"], [role="log"]');
+          if (scroller) scroller.scrollTop = 0;
+        });
+      }
+      metrics.pssWith10kConversationOpen = memory();
+    } finally {
+      await snapshot(app, 'large-conversation-end');
+      await quitApp(app);
+    }
+  });
+
+  it('before any login (a nearly empty window), for comparison', async () => {
+    const fresh = tempDir('fresh');
+    dirs.push(fresh);
+    const app = await launchApp({ CONFAB_DATA_DIR: fresh, CONFAB_SERVER_URL: '' });
+    try {
+      await (await app.browser.$('input[name="mode"]')).waitForExist();
+      metrics.pssWelcomeScreen = memory();
+    } finally {
+      await quitApp(app);
+    }
+  });
+
+  it('embedded-server mode starts the server inside the app and serves a login', async () => {
+    const dataDir = tempDir('embedded');
+    const dave = tempDir('dave');
+    dirs.push(dataDir, dave);
+    const app = await launchApp({ CONFAB_DATA_DIR: dataDir, CONFAB_SERVER_URL: '' });
+    try {
+      const { browser } = app;
+      const local = await browser.$('input[name="mode"][value="local"]');
+      await local.waitForExist();
+      await (await local.parentElement()).click(); // the radio itself is visually hidden
+      await (await browser.$('form button[type="submit"]')).click();
+      await signIn(browser, 'carol', 'carol-secret-1', { register: true });
+      await (await browser.$('[data-testid="net-dot"][data-state="connected"]')).waitForExist();
+      const settings = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'));
+      assert.equal(settings.mode, 'local');
+      const url = `http://127.0.0.1:${settings.localPort}`;
+      assert.equal((await fetch(`${url}/healthz`)).status, 200);
+      // Someone else can use the app's server: dave writes to carol.
+      await cli(dave, ['register', 'dave', '--server', url], { env: { CONFAB_PASSWORD: 'dave-secret-1' } });
+      await cli(dave, ['send', 'carol', 'hi carol, via your app']);
+      const daveRow = await row(browser, 'dave');
+      await daveRow.waitForDisplayed();
+      await browser.waitUntil(async () => (await textOf(browser, daveRow)).includes('hi carol, via your app'));
+    } finally {
+      await snapshot(app, 'embedded-end');
+      await quitApp(app);
+    }
+  });
+});
