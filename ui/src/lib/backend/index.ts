@@ -1,0 +1,14 @@
+import type { Backend } from './backend';
+
+export type { Backend, EventHandler, Unsubscribe } from './backend';
+export { BRIDGE_EVENT, toImError } from './backend';
+
+/** Inside the Tauri app: IPC; anywhere else: the web host's bridge. */
+export async function createBackend(): Promise<Backend> {
+  if ('__TAURI_INTERNALS__' in window) {
+    const { TauriBackend } = await import('./tauri');
+    return new TauriBackend();
+  }
+  const { WebBackend } = await import('./web');
+  return new WebBackend();
+}

@@ -1,0 +1,152 @@
+import type { BackendEvent, ImError } from '$lib/types';
+import {
+  BRIDGE_EVENT,
+  NETWORK_ERROR,
+  toImError,
+  type Backend,
+  type EventHandler,
+  type Unsubscribe,
+} from './backend';
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: ImError) => void;
+  frame: string;
+}
+
+type Frame =
+  | { id: number; ok: unknown }
+  | { id: number; error: ImError }
+  | { event: BackendEvent };
+
+/**
+ * The web host's bridge: a WebSocket to `/bridge` on the page's own host.
+ * Requests carry ids; calls made while the link is down wait for it; the
+ * link reconnects with backoff. Link changes are reported as
+ * `confab.bridge` events.
+ */
+export class WebBackend implements Backend {
+  #url: string;
+  #ws: WebSocket | null = null;
+  #open = false;
+  #nextId = 1;
+  #pending = new Map<number, Pending>();
+  #queue: number[] = [];
+  #handlers = new Set<EventHandler>();
+  #retry = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #closed = false;
+
+  constructor(url?: string) {
+    this.#url = url ?? WebBackend.defaultUrl();
+    this.#connect();
+  }
+
+  static defaultUrl(): string {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${proto}//${location.host}/bridge`;
+  }
+
+  get connected(): boolean {
+    return this.#open;
+  }
+
+  call<T>(command: string, args: object = {}): Promise<T> {
+    const id = this.#nextId++;
+    const frame = JSON.stringify({ id, command, args });
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, frame });
+      if (this.#open && this.#ws) this.#ws.send(frame);
+      else this.#queue.push(id);
+    });
+  }
+
+  onEvent(handler: EventHandler): Unsubscribe {
+    this.#handlers.add(handler);
+    return () => this.#handlers.delete(handler);
+  }
+
+  /** Closes the link for good (tests, page unload). */
+  close(): void {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#ws?.close();
+  }
+
+  #emit(event: BackendEvent): void {
+    for (const h of [...this.#handlers]) {
+      try {
+        h(event);
+      } catch (e) {
+        console.warn('event handler failed', event.name, e);
+      }
+    }
+  }
+
+  #connect(): void {
+    if (this.#closed) return;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.#url);
+    } catch (e) {
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#ws = ws;
+    ws.onopen = () => {
+      this.#open = true;
+      this.#retry = 0;
+      const queued = this.#queue;
+      this.#queue = [];
+      for (const id of queued) {
+        const p = this.#pending.get(id);
+        if (p) ws.send(p.frame);
+      }
+      this.#emit({ name: BRIDGE_EVENT, data: { connected: true } });
+    };
+    ws.onmessage = (e) => this.#onFrame(e.data);
+    ws.onclose = () => {
+      const wasOpen = this.#open;
+      this.#open = false;
+      this.#ws = null;
+      // Requests already sent cannot be answered by the next link.
+      for (const [id, p] of this.#pending) {
+        if (!this.#queue.includes(id)) {
+          this.#pending.delete(id);
+          p.reject({ code: NETWORK_ERROR, message: 'The connection to the app was lost' });
+        }
+      }
+      if (wasOpen) this.#emit({ name: BRIDGE_EVENT, data: { connected: false } });
+      this.#scheduleReconnect();
+    };
+    ws.onerror = () => {
+      /* onclose follows */
+    };
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed) return;
+    const delay = Math.min(5000, 250 * 2 ** this.#retry++);
+    this.#timer = setTimeout(() => this.#connect(), delay);
+  }
+
+  #onFrame(raw: unknown): void {
+    if (typeof raw !== 'string') return;
+    let frame: Frame;
+    try {
+      frame = JSON.parse(raw) as Frame;
+    } catch {
+      console.warn('bridge: unparsable frame');
+      return;
+    }
+    if ('event' in frame) {
+      this.#emit(frame.event);
+      return;
+    }
+    const p = this.#pending.get(frame.id);
+    if (!p) return;
+    this.#pending.delete(frame.id);
+    if ('error' in frame) p.reject(toImError(frame.error));
+    else p.resolve(frame.ok);
+  }
+}

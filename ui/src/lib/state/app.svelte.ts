@@ -1,0 +1,162 @@
+import { createContext } from 'svelte';
+import type { Backend } from '$lib/backend';
+import type { ImError, Message } from '$lib/types';
+import { EVENT, Tim } from '$lib/tim';
+import { I18n } from '$lib/i18n/i18n.svelte';
+import { toImError } from '$lib/backend';
+import { Session } from './session.svelte';
+import { Conversations } from './conversations.svelte';
+import { Chats } from './chat.svelte';
+import { Drafts } from './drafts.svelte';
+import { MyProfile } from './profile.svelte';
+import { Settings } from './settings.svelte';
+import { WindowFocus } from './focus.svelte';
+import { messageText } from './names';
+import type { KeyValue } from './storage';
+
+export type Panel = 'none' | 'settings' | 'profile' | 'newChat' | 'find';
+
+export interface AppModelOptions {
+  storage: KeyValue;
+  focus?: WindowFocus;
+  systemLocale?: string;
+}
+
+/**
+ * Everything the views share, wired together: the facade, session,
+ * conversations, chats, drafts, profile, settings, i18n, window focus; plus
+ * the cross-cutting rules (mark read when visible, notify when not).
+ */
+export class AppModel {
+  readonly tim: Tim;
+  readonly session: Session;
+  readonly conversations: Conversations;
+  readonly chats: Chats;
+  readonly drafts: Drafts;
+  readonly profile: MyProfile;
+  readonly settings: Settings;
+  readonly i18n: I18n;
+  readonly focus: WindowFocus;
+
+  panel: Panel = $state('none');
+  newChatError: ImError | null = $state.raw(null);
+  newChatBusy = $state(false);
+
+  #reading = new Set<string>();
+
+  constructor(backend: Backend, options: AppModelOptions) {
+    this.tim = new Tim(backend);
+    this.focus = options.focus ?? new WindowFocus(true);
+    this.settings = new Settings(options.storage, options.systemLocale ?? 'en');
+    this.i18n = new I18n(() => this.settings.locale);
+    this.drafts = new Drafts(options.storage);
+    // Order matters: the list merges updates before the read rule looks.
+    this.conversations = new Conversations(this.tim);
+    this.chats = new Chats(this.tim);
+    this.profile = new MyProfile(this.tim);
+    this.session = new Session(this.tim, {
+      signedIn: () => this.#signedIn(),
+      signedOut: () => this.#signedOut(),
+    });
+    this.tim.on(EVENT.CONVERSATION_LIST_UPDATED, () => this.markReadIfVisible());
+    this.tim.on(EVENT.MESSAGE_RECEIVED, (e) => this.#notify(e.data));
+    this.focus.onChange(() => this.markReadIfVisible());
+  }
+
+  async start(): Promise<void> {
+    await this.session.start();
+    if (this.session.state?.locale) this.settings.systemLocale = this.session.state.locale;
+  }
+
+  #signedIn(): void {
+    const userID = this.session.userID;
+    this.drafts.useUser(userID);
+    void this.conversations.load().then(() => this.markReadIfVisible());
+    void this.profile.load();
+  }
+
+  #signedOut(): void {
+    this.conversations.reset();
+    this.chats.reset();
+    this.profile.reset();
+    this.drafts.useUser(null);
+    this.panel = 'none';
+  }
+
+  /** Opens a conversation: history at once, marks read if visible. */
+  openConversation(conversationID: string | null): void {
+    this.conversations.open(conversationID);
+    if (!conversationID) return;
+    const chat = this.chats.get(conversationID);
+    if (chat.status === 'idle' || chat.status === 'error') {
+      void chat.loadInitial(this.conversations.active?.unreadCount ?? 0);
+    } else {
+      chat.markFirstUnread(this.conversations.active?.unreadCount ?? 0);
+    }
+    this.markReadIfVisible();
+  }
+
+  stepConversation(delta: number): void {
+    const id = this.conversations.step(delta);
+    if (id) this.openConversation(id);
+  }
+
+  /** Starts a one-to-one conversation with a user ID (checked on the server). */
+  async startConversation(userID: string): Promise<boolean> {
+    const id = userID.trim();
+    this.newChatError = null;
+    if (!id) return false;
+    if (id === this.session.userID) {
+      this.newChatError = { code: 0, message: 'self' };
+      return false;
+    }
+    this.newChatBusy = true;
+    try {
+      const res = await this.tim.getUserProfile({ userIDList: [id] });
+      if (!res.data.some((p) => p.userID === id)) {
+        this.newChatError = { code: 0, message: 'notFound' };
+        return false;
+      }
+      this.panel = 'none';
+      this.openConversation(`C2C${id}`);
+      return true;
+    } catch (e) {
+      this.newChatError = toImError(e);
+      return false;
+    } finally {
+      this.newChatBusy = false;
+    }
+  }
+
+  /** TIM rule of the app: read when the conversation is open and the window focused. */
+  markReadIfVisible(): void {
+    const id = this.conversations.activeID;
+    if (!id || !this.focus.focused || this.session.phase !== 'main') return;
+    const c = this.conversations.active;
+    if (!c || c.unreadCount <= 0 || this.#reading.has(id)) return;
+    this.#reading.add(id);
+    this.tim
+      .setMessageRead({ conversationID: id })
+      .catch((e) => console.warn('setMessageRead failed', toImError(e)))
+      .finally(() => {
+        this.#reading.delete(id);
+      });
+  }
+
+  #notify(list: Message[]): void {
+    if (!Array.isArray(list)) return;
+    for (const m of list) {
+      if (m.flow !== 'in') continue;
+      const visible = this.focus.focused && this.conversations.activeID === m.conversationID;
+      if (visible) continue;
+      const conv = this.conversations.list.find((c) => c.conversationID === m.conversationID);
+      if (conv && conv.messageRemindType !== this.tim.TYPES.MSG_REMIND_ACPT_AND_NOTE) continue;
+      const body = messageText(m) ?? this.i18n.t('chat.unsupported', { type: m.type });
+      void this.tim.app
+        .notify({ title: m.nick || m.from, body, conversationID: m.conversationID })
+        .catch((e) => console.warn('notification failed', toImError(e)));
+    }
+  }
+}
+
+export const [getApp, setApp] = createContext<AppModel>();

@@ -1,0 +1,94 @@
+import type { Conversation } from '$lib/types';
+import { EVENT, type Tim } from '$lib/tim';
+import { toImError } from '$lib/backend';
+import { conversationName, peerOf, sortConversations } from './names';
+
+/** The conversation list: sorted, unread counts, the open conversation. */
+export class Conversations {
+  list: Conversation[] = $state.raw([]);
+  loaded = $state(false);
+  activeID: string | null = $state(null);
+  totalUnread = $state(0);
+  query = $state('');
+
+  sorted: Conversation[] = $derived(sortConversations(this.list));
+  active: Conversation | null = $derived(this.list.find((c) => c.conversationID === this.activeID) ?? null);
+  filtered: Conversation[] = $derived(filterConversations(this.sorted, this.query));
+
+  #tim: Tim;
+
+  constructor(tim: Tim) {
+    this.#tim = tim;
+    tim.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => this.merge(e.data));
+    tim.on(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, (e) => this.#setTotal(e.data));
+  }
+
+  async load(): Promise<void> {
+    try {
+      const res = await this.#tim.getConversationList();
+      // Events that arrived meanwhile are newer than the snapshot.
+      const seen = new Map(this.list.map((c) => [c.conversationID, c]));
+      this.list = res.data.conversationList.map((c) => seen.get(c.conversationID) ?? c);
+      for (const c of seen.values()) if (!this.list.some((x) => x.conversationID === c.conversationID)) this.list = [...this.list, c];
+      this.loaded = true;
+      this.#setTotal(await this.#tim.syncTotalUnreadMessageCount());
+    } catch (e) {
+      console.warn('getConversationList failed', toImError(e));
+      this.loaded = true;
+    }
+  }
+
+  merge(updated: Conversation[]): void {
+    if (!Array.isArray(updated) || updated.length === 0) return;
+    const byID = new Map(this.list.map((c) => [c.conversationID, c]));
+    for (const c of updated) byID.set(c.conversationID, c);
+    this.list = [...byID.values()];
+  }
+
+  #setTotal(count: number): void {
+    if (typeof count !== 'number') return;
+    this.totalUnread = count;
+    this.#tim.app.setUnreadBadge(count).catch((e) => console.warn('setUnreadBadge failed', e));
+  }
+
+  open(conversationID: string | null): void {
+    this.activeID = conversationID;
+  }
+
+  /** Alt+Up / Alt+Down: the previous / next chat in list order. */
+  step(delta: number): string | null {
+    const ids = this.sorted.map((c) => c.conversationID);
+    if (ids.length === 0) return null;
+    const i = this.activeID ? ids.indexOf(this.activeID) : -1;
+    const next = i < 0 ? (delta > 0 ? 0 : ids.length - 1) : Math.min(ids.length - 1, Math.max(0, i + delta));
+    this.activeID = ids[next];
+    return this.activeID;
+  }
+
+  async remove(conversationID: string): Promise<void> {
+    await this.#tim.deleteConversation(conversationID);
+    this.list = this.list.filter((c) => c.conversationID !== conversationID);
+    if (this.activeID === conversationID) this.activeID = null;
+  }
+
+  nameOf(conversationID: string): string {
+    const c = this.list.find((x) => x.conversationID === conversationID);
+    return c ? conversationName(c) : peerOf(conversationID);
+  }
+
+  reset(): void {
+    this.list = [];
+    this.loaded = false;
+    this.activeID = null;
+    this.totalUnread = 0;
+    this.query = '';
+  }
+}
+
+export function filterConversations(list: Conversation[], query: string): Conversation[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return list;
+  return list.filter(
+    (c) => conversationName(c).toLowerCase().includes(q) || peerOf(c.conversationID).toLowerCase().includes(q),
+  );
+}

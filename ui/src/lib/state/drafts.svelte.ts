@@ -1,0 +1,41 @@
+import { SvelteMap } from 'svelte/reactivity';
+import type { KeyValue } from './storage';
+
+/** Unsent text per conversation, kept across restarts (per user). */
+export class Drafts {
+  #map = new SvelteMap<string, string>();
+  #storage: KeyValue;
+  #key: string | null = null;
+
+  constructor(storage: KeyValue) {
+    this.#storage = storage;
+  }
+
+  /** Loads the drafts of a user (null: none, e.g. signed out). */
+  useUser(userID: string | null): void {
+    this.#map.clear();
+    this.#key = userID ? `confab.drafts.${userID}` : null;
+    if (!this.#key) return;
+    try {
+      const saved = JSON.parse(this.#storage.getItem(this.#key) ?? '{}') as Record<string, string>;
+      for (const [k, v] of Object.entries(saved)) if (typeof v === 'string' && v) this.#map.set(k, v);
+    } catch {
+      /* a broken entry is dropped */
+    }
+  }
+
+  get(conversationID: string): string {
+    return this.#map.get(conversationID) ?? '';
+  }
+
+  set(conversationID: string, text: string): void {
+    if (text) this.#map.set(conversationID, text);
+    else this.#map.delete(conversationID);
+    this.#persist();
+  }
+
+  #persist(): void {
+    if (!this.#key) return;
+    this.#storage.setItem(this.#key, JSON.stringify(Object.fromEntries(this.#map)));
+  }
+}

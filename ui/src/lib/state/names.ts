@@ -1,0 +1,61 @@
+import type { Conversation, LastMessage, Message } from '$lib/types';
+import { TYPES } from '$lib/tim';
+
+/** `C2Cbob` → `bob`; `GROUPx` → `x`. */
+export function peerOf(conversationID: string): string {
+  for (const prefix of [TYPES.CONV_C2C, TYPES.CONV_GROUP]) {
+    if (conversationID.startsWith(prefix)) return conversationID.slice(prefix.length);
+  }
+  return conversationID;
+}
+
+export function conversationName(c: Conversation): string {
+  return c.remark || c.userProfile?.nick || peerOf(c.conversationID);
+}
+
+export function lastMessageOf(c: Conversation): LastMessage | null {
+  return c.lastMessage ?? null;
+}
+
+export function lastActivity(c: Conversation): number {
+  return lastMessageOf(c)?.lastTime ?? 0;
+}
+
+/** Pinned first, then the most recent activity first. */
+export function sortConversations(list: readonly Conversation[]): Conversation[] {
+  return [...list].sort((a, b) => {
+    if (a.isPinned !== b.isPinned) return a.isPinned ? -1 : 1;
+    return lastActivity(b) - lastActivity(a) || a.conversationID.localeCompare(b.conversationID);
+  });
+}
+
+/** Text of a message for previews and notifications; null when not text. */
+export function messageText(m: Pick<Message, 'type' | 'payload'>): string | null {
+  if (m.type === TYPES.MSG_TEXT) {
+    const p = m.payload as { text?: unknown } | null;
+    return typeof p?.text === 'string' ? p.text : '';
+  }
+  return null;
+}
+
+/** Stable key of a message across its local → server ID change. */
+export function messageKey(m: Pick<Message, 'flow' | 'random' | 'ID'>): string {
+  return m.flow === 'out' ? `o:${m.random}` : `i:${m.ID}`;
+}
+
+/** Up to two initials. */
+export function initials(name: string): string {
+  const parts = name.trim().split(/[\s._-]+/).filter(Boolean);
+  if (parts.length === 0) return '?';
+  const first = [...parts[0]];
+  if (/[\u3400-\u9fff]/.test(first[0] ?? '')) return first[0];
+  if (parts.length === 1) return first.slice(0, 2).join('').toUpperCase();
+  return ([...parts[0]][0] + [...parts[1]][0]).toUpperCase();
+}
+
+/** A hue derived from the user ID (stable across sessions). */
+export function hueOf(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h % 360;
+}

@@ -1,0 +1,153 @@
+import type { AppMode, AppState, ImError, NetState } from '$lib/types';
+import { CONFAB_EVENT, EVENT, type Tim } from '$lib/tim';
+import { toImError } from '$lib/backend';
+
+export type Phase = 'starting' | 'chooseMode' | 'login' | 'main';
+
+export interface SessionHooks {
+  signedIn?: () => void;
+  signedOut?: () => void;
+}
+
+/**
+ * Mode choice, sign-in, the remembered session, logout, connection state
+ * and being kicked out.
+ */
+export class Session {
+  state: AppState | null = $state.raw(null);
+  /** The link to the app itself (web bridge) is up. */
+  bridgeUp = $state(true);
+  /** Set by KICKED_OUT until the dialog is dismissed. */
+  kicked: { type: string } | null = $state.raw(null);
+  /** The person asked to pick another server from the login screen. */
+  changingMode = $state(false);
+  busy = $state(false);
+  error: ImError | null = $state.raw(null);
+
+  phase: Phase = $derived(
+    this.state === null
+      ? 'starting'
+      : this.state.mode === null || this.changingMode
+        ? 'chooseMode'
+        : this.state.loggedIn
+          ? 'main'
+          : 'login',
+  );
+  userID: string | null = $derived(this.state?.loggedIn ? this.state.userID : null);
+  netState: NetState = $derived(this.state?.netState ?? 'connecting');
+  /** What the connection banner shows: null when all is well. */
+  connection: 'bridge' | 'connecting' | 'disconnected' | null = $derived(
+    !this.bridgeUp ? 'bridge' : this.phase !== 'main' || this.netState === 'connected' ? null : this.netState,
+  );
+
+  #tim: Tim;
+  #hooks: SessionHooks;
+
+  constructor(tim: Tim, hooks: SessionHooks = {}) {
+    this.#tim = tim;
+    this.#hooks = hooks;
+    tim.on(CONFAB_EVENT.APP_STATE, (e) => this.#set(e.data));
+    tim.on(EVENT.NET_STATE_CHANGE, (e) => {
+      if (this.state) this.#set({ ...this.state, netState: e.data.state });
+    });
+    tim.on(EVENT.KICKED_OUT, (e) => {
+      this.kicked = { type: e.data?.type ?? '' };
+      if (this.state) this.#set({ ...this.state, loggedIn: false });
+    });
+    tim.on(CONFAB_EVENT.BRIDGE, (e) => {
+      this.bridgeUp = e.data.connected;
+      // The app may have changed while the link was down.
+      if (e.data.connected) void this.#refresh();
+    });
+  }
+
+  #set(next: AppState): void {
+    const was = this.state?.loggedIn ?? false;
+    this.state = next;
+    if (next.loggedIn && !was) this.#hooks.signedIn?.();
+    if (!next.loggedIn && was) this.#hooks.signedOut?.();
+  }
+
+  async #refresh(): Promise<void> {
+    try {
+      this.#set(await this.#tim.app.getState());
+    } catch (e) {
+      console.warn('app.getState failed', e);
+    }
+  }
+
+  /** Startup: read the app state and resume a remembered session. */
+  async start(): Promise<void> {
+    try {
+      const s = await this.#tim.app.getState();
+      if (s.mode !== null && !s.loggedIn && s.userID) {
+        // Resume the saved session: works offline from the local store.
+        try {
+          this.#set(await this.#tim.app.resume());
+          return;
+        } catch (e) {
+          this.error = toImError(e);
+        }
+      }
+      this.#set(s);
+    } catch (e) {
+      this.error = toImError(e);
+      // Show the first-run screen rather than spinning forever.
+      this.state = {
+        mode: null,
+        serverUrl: null,
+        userID: null,
+        loggedIn: false,
+        netState: 'disconnected',
+        locale: 'en',
+      };
+    }
+  }
+
+  async chooseServer(mode: AppMode, url?: string): Promise<boolean> {
+    return this.#run(async () => {
+      const s = await this.#tim.app.chooseServer(mode === 'remote' ? { mode, url } : { mode });
+      this.changingMode = false;
+      this.#set(s);
+    });
+  }
+
+  login(userID: string, password: string): Promise<boolean> {
+    return this.#run(async () => this.#set(await this.#tim.app.login({ userID, password })));
+  }
+
+  register(userID: string, password: string): Promise<boolean> {
+    return this.#run(async () => this.#set(await this.#tim.app.register({ userID, password })));
+  }
+
+  logout(): Promise<boolean> {
+    return this.#run(async () => this.#set(await this.#tim.app.logout()));
+  }
+
+  changeMode(on = true): void {
+    this.changingMode = on;
+    this.error = null;
+  }
+
+  dismissKick(): void {
+    this.kicked = null;
+  }
+
+  clearError(): void {
+    this.error = null;
+  }
+
+  async #run(work: () => Promise<void>): Promise<boolean> {
+    this.busy = true;
+    this.error = null;
+    try {
+      await work();
+      return true;
+    } catch (e) {
+      this.error = toImError(e);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+}

@@ -1,0 +1,321 @@
+import type { Backend } from '$lib/backend';
+import { toImError } from '$lib/backend';
+import type {
+  AppState,
+  BackendEvent,
+  ChooseServerArgs,
+  CommandArgs,
+  CommandName,
+  CommandResult,
+  Conversation,
+  ConversationListResult,
+  ConversationProfileResult,
+  ConversationType,
+  CredentialsArgs,
+  DeleteConversationResult,
+  Empty,
+  GetMessageListArgs,
+  ImError,
+  Message,
+  MessageListPage,
+  NetState,
+  NotifyArgs,
+  Priority,
+  Profile,
+  ProfilePatch,
+  SendOptions,
+  SendResult,
+} from '$lib/types';
+import { CONFAB_EVENT, EVENT, TYPES } from './constants';
+
+/** TIM's `imResponse`. */
+export interface ImResponse<T> {
+  code: 0;
+  data: T;
+}
+
+/** The data each event carries (`event.data` in a handler). */
+export interface EventDataMap {
+  [EVENT.SDK_READY]: undefined;
+  [EVENT.SDK_NOT_READY]: undefined;
+  [EVENT.SDK_DESTROY]: undefined;
+  [EVENT.MESSAGE_RECEIVED]: Message[];
+  [EVENT.MESSAGE_READ_BY_PEER]: Message[];
+  [EVENT.CONVERSATION_LIST_UPDATED]: Conversation[];
+  [EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]: number;
+  [EVENT.PROFILE_UPDATED]: Profile[];
+  [EVENT.KICKED_OUT]: { type: string };
+  [EVENT.NET_STATE_CHANGE]: { state: NetState };
+  [EVENT.ERROR]: { code: number; message: string };
+  [CONFAB_EVENT.MESSAGE_STATUS_CHANGED]: Message[];
+  [CONFAB_EVENT.APP_STATE]: AppState;
+  [CONFAB_EVENT.BRIDGE]: { connected: boolean };
+}
+export type TimEventName = keyof EventDataMap;
+export interface TimEvent<K extends TimEventName> {
+  name: K;
+  data: EventDataMap[K];
+}
+export type TimHandler<K extends TimEventName> = (event: TimEvent<K>) => void;
+
+/** `createTextMessage` options (TIM's MESSAGE_OPTIONS). */
+export interface TextMessageOptions {
+  to: string;
+  conversationType: ConversationType;
+  payload: { text: string };
+  priority?: Priority;
+  cloudCustomData?: string;
+  needReadReceipt?: boolean;
+}
+
+export type SendMessageOptions = SendOptions;
+
+/** A random integer below 2^53 (TIM's `random`, the dedup key). */
+export function random53(): number {
+  const a = new Uint32Array(2);
+  crypto.getRandomValues(a);
+  return (a[0] & 0x1fffff) * 2 ** 32 + a[1];
+}
+
+/**
+ * A TIM-compatible facade over the Backend: TIM's method names, events,
+ * constants, object shapes, `imResponse` / `imError`. Views use only this.
+ */
+export class Tim {
+  static readonly EVENT = EVENT;
+  static readonly TYPES = TYPES;
+  readonly EVENT = EVENT;
+  readonly TYPES = TYPES;
+
+  #backend: Backend;
+  #handlers = new Map<string, Set<(event: TimEvent<TimEventName>) => void>>();
+  #messages = new Map<string, Message>();
+  #totalUnread = 0;
+  #userID: string | null = null;
+  #myProfile: Profile | null = null;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+    backend.onEvent((e) => this.#dispatch(e));
+  }
+
+  /** The logged-in user (from the app state), or null. */
+  get userID(): string | null {
+    return this.#userID;
+  }
+
+  // ---- events -------------------------------------------------------------
+
+  on<K extends TimEventName>(name: K, handler: TimHandler<K>): void {
+    let set = this.#handlers.get(name);
+    if (!set) this.#handlers.set(name, (set = new Set()));
+    set.add(handler as (event: TimEvent<TimEventName>) => void);
+  }
+
+  off<K extends TimEventName>(name: K, handler: TimHandler<K>): void {
+    this.#handlers.get(name)?.delete(handler as (event: TimEvent<TimEventName>) => void);
+  }
+
+  #dispatch(e: BackendEvent): void {
+    // Keep the facade's own caches first, so handlers see them updated.
+    switch (e.name) {
+      case EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED:
+        if (typeof e.data === 'number') this.#totalUnread = e.data;
+        break;
+      case EVENT.MESSAGE_RECEIVED:
+      case EVENT.MESSAGE_READ_BY_PEER:
+      case CONFAB_EVENT.MESSAGE_STATUS_CHANGED:
+        if (Array.isArray(e.data)) this.#remember(e.data as Message[]);
+        break;
+      case CONFAB_EVENT.APP_STATE:
+        this.#setAppState(e.data as AppState);
+        break;
+      case EVENT.PROFILE_UPDATED:
+        for (const p of (e.data as Profile[]) ?? []) if (p.userID === this.#userID) this.#myProfile = p;
+        break;
+    }
+    const set = this.#handlers.get(e.name);
+    if (!set) return;
+    const event = { name: e.name, data: e.data } as TimEvent<TimEventName>;
+    for (const h of [...set]) {
+      try {
+        h(event);
+      } catch (err) {
+        console.error(`handler of ${e.name} failed`, err);
+      }
+    }
+  }
+
+  #remember(list: Message[]): void {
+    for (const m of list) this.#messages.set(m.ID, m);
+  }
+
+  #setAppState(s: AppState | null | undefined): void {
+    if (!s) return;
+    if (s.userID !== this.#userID) this.#myProfile = null;
+    this.#userID = s.loggedIn ? s.userID : null;
+    if (!s.loggedIn) this.#totalUnread = 0;
+  }
+
+  /** A command of the contract, typed by the generated CommandMap. */
+  async #call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>> {
+    try {
+      return await this.#backend.call<CommandResult<C>>(command, args);
+    } catch (e) {
+      throw toImError(e);
+    }
+  }
+
+  async #tim<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<ImResponse<CommandResult<C>>> {
+    return { code: 0, data: await this.#call(command, args) };
+  }
+
+  // ---- app.* (session and settings; not TIM methods) ------------------------
+
+  readonly app = {
+    getState: () => this.#appCall('app.getState', {}),
+    chooseServer: (args: ChooseServerArgs) => this.#appCall('app.chooseServer', args),
+    register: (args: CredentialsArgs) => this.#appCall('app.register', args),
+    login: (args: CredentialsArgs) => this.#appCall('app.login', args),
+    resume: () => this.#appCall('app.resume', {}),
+    logout: () => this.#appCall('app.logout', {}),
+    notify: (args: NotifyArgs): Promise<Empty> => this.#call('app.notify', args),
+    setUnreadBadge: (count: number): Promise<Empty> => this.#call('app.setUnreadBadge', { count }),
+  };
+
+  async #appCall<C extends 'app.getState' | 'app.chooseServer' | 'app.register' | 'app.login' | 'app.resume' | 'app.logout'>(
+    command: C,
+    args: CommandArgs<C>,
+  ): Promise<AppState> {
+    const state: AppState = await this.#call(command, args);
+    this.#setAppState(state);
+    return state;
+  }
+
+  // ---- messages -------------------------------------------------------------
+
+  /** Builds a text message locally (synchronous, like TIM). */
+  createTextMessage(options: TextMessageOptions): Message {
+    const random = random53();
+    const from = this.#userID ?? '';
+    const message: Message = {
+      ID: `local-${random}`,
+      type: TYPES.MSG_TEXT,
+      payload: { text: options.payload.text },
+      conversationID: `${options.conversationType}${options.to}`,
+      conversationType: options.conversationType,
+      to: options.to,
+      from,
+      flow: 'out',
+      time: Math.floor(Date.now() / 1000),
+      status: 'unSend',
+      isRevoked: false,
+      priority: options.priority ?? TYPES.MSG_PRIORITY_NORMAL,
+      nick: this.#myProfile?.nick ?? '',
+      avatar: this.#myProfile?.avatar ?? '',
+      isPeerRead: false,
+      nameCard: '',
+      atUserList: [],
+      cloudCustomData: options.cloudCustomData ?? '',
+      isDeleted: false,
+      isModified: false,
+      needReadReceipt: options.needReadReceipt ?? false,
+      readReceiptInfo: { isPeerRead: false },
+      isBroadcastMessage: false,
+      sequence: 0,
+      random,
+    };
+    this.#messages.set(message.ID, message);
+    return message;
+  }
+
+  /** Sends a created message; rejects with `{code, message, data: {message}}`. */
+  sendMessage(message: Message, options?: SendMessageOptions): Promise<ImResponse<SendResult>> {
+    return this.#send('tim.sendMessage', { message, ...(options ? { options } : {}) }, message);
+  }
+
+  resendMessage(message: Message): Promise<ImResponse<SendResult>> {
+    return this.#send('tim.resendMessage', { message }, message);
+  }
+
+  async #send(
+    command: 'tim.sendMessage' | 'tim.resendMessage',
+    args: CommandArgs<'tim.sendMessage'>,
+    message: Message,
+  ): Promise<ImResponse<SendResult>> {
+    try {
+      const res = await this.#tim(command, args);
+      this.#remember([res.data.message]);
+      return res;
+    } catch (e) {
+      const err = toImError(e) as ImError;
+      const failed: Message = { ...message, status: 'fail' };
+      this.#messages.set(failed.ID, failed);
+      throw { code: err.code, message: err.message, data: { message: failed } } satisfies ImError;
+    }
+  }
+
+  async getMessageList(options: GetMessageListArgs): Promise<ImResponse<MessageListPage>> {
+    const res = await this.#tim('tim.getMessageList', options);
+    this.#remember(res.data.messageList);
+    return res;
+  }
+
+  setMessageRead(options: { conversationID: string }): Promise<ImResponse<Empty>> {
+    return this.#tim('tim.setMessageRead', options);
+  }
+
+  /** A message this facade has seen (created, sent, received, paged), or null. */
+  findMessage(messageID: string): Message | null {
+    return this.#messages.get(messageID) ?? null;
+  }
+
+  // ---- conversations ------------------------------------------------------------
+
+  getConversationList(conversationIDList?: string[]): Promise<ImResponse<ConversationListResult>> {
+    return this.#tim('tim.getConversationList', conversationIDList ? { conversationIDList } : {});
+  }
+
+  getConversationProfile(conversationID: string): Promise<ImResponse<ConversationProfileResult>> {
+    return this.#tim('tim.getConversationProfile', { conversationID });
+  }
+
+  deleteConversation(
+    options: string | { conversationIDList: string[]; clearHistoryMessage?: boolean },
+  ): Promise<ImResponse<DeleteConversationResult>> {
+    const args =
+      typeof options === 'string'
+        ? { conversationIDList: [options], clearHistoryMessage: true }
+        : { conversationIDList: options.conversationIDList, clearHistoryMessage: options.clearHistoryMessage ?? true };
+    return this.#tim('tim.deleteConversation', args);
+  }
+
+  /** Synchronous, from the last TOTAL_UNREAD_MESSAGE_COUNT_UPDATED (TIM semantics). */
+  getTotalUnreadMessageCount(): number {
+    return this.#totalUnread;
+  }
+
+  /** Refreshes the cached total from the backend (after login / reconnect). */
+  async syncTotalUnreadMessageCount(): Promise<number> {
+    this.#totalUnread = await this.#call('tim.getTotalUnreadMessageCount', {});
+    return this.#totalUnread;
+  }
+
+  // ---- profiles ------------------------------------------------------------------
+
+  async getMyProfile(): Promise<ImResponse<Profile>> {
+    const res = await this.#tim('tim.getMyProfile', {});
+    this.#myProfile = res.data;
+    return res;
+  }
+
+  getUserProfile(options: { userIDList: string[] }): Promise<ImResponse<Profile[]>> {
+    return this.#tim('tim.getUserProfile', options);
+  }
+
+  async updateMyProfile(patch: ProfilePatch): Promise<ImResponse<Profile>> {
+    const res = await this.#tim('tim.updateMyProfile', patch);
+    this.#myProfile = res.data;
+    return res;
+  }
+}

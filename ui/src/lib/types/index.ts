@@ -1,0 +1,48 @@
+// The ONE place the UI imports the boundary types from: the ts-rs output
+// in ../generated/ (never edited by hand).
+export type {
+  AppEvent,
+  AppState,
+  ChooseServerArgs,
+  CommandArgs,
+  CommandMap,
+  CommandName,
+  CommandResult,
+  Conversation,
+  ConversationListResult,
+  ConversationProfileResult,
+  ConversationType,
+  CredentialsArgs,
+  DeleteConversationArgs,
+  DeleteConversationResult,
+  Empty,
+  ErrorBody,
+  GetMessageListArgs,
+  LastMessage,
+  Message,
+  MessageFlow,
+  MessageListPage,
+  MessageStatus,
+  Mode as AppMode,
+  NetState,
+  NotifyArgs,
+  Priority,
+  Profile,
+  ProfilePatch,
+  SendOptions,
+  SendResult,
+} from '../generated';
+export { COMMANDS } from '../generated';
+
+import type { ErrorBody } from '../generated';
+
+/** TIM's imError: `{code, message}` (ErrorBody) plus `data` for a failed send. */
+export interface ImError extends ErrorBody {
+  data?: unknown;
+}
+
+/** `{name, data}`: every event on the channel (AppEvent, loosely typed for routing). */
+export interface BackendEvent {
+  name: string;
+  data?: unknown;
+}
