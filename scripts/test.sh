@@ -3,10 +3,26 @@
 # and runs every test. CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Headless desktop and browser tests: Xvfb, a session bus, a notification
+# daemon, WebKitWebDriver for tauri-driver, and Chromium for the UI tests.
+CONFAB_APT_EXTRA=(xvfb xauth dbus dunst webkit2gtk-driver chromium)
 source scripts/setup.sh
+# The desktop app embeds ui/dist: build the UI before any cargo build.
+confab_build_ui
 
 # One build of everything (binaries included: a test runs the real confabd).
 cargo build --workspace --all-targets --locked
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
 cargo nextest run --workspace --locked --no-fail-fast
+
+# The UI: type check, unit tests, then the browser end-to-end tests (real
+# confabd, confab-web and confab CLI binaries from the build above).
+npm --prefix ui run check
+npm --prefix ui test
+npm --prefix ui run test:e2e
+
+# The desktop app end to end under Xvfb, through tauri-driver.
+command -v tauri-driver >/dev/null 2>&1 || cargo install --locked tauri-driver --version '^2'
+confab_npm_ci .
+tests/e2e/run.sh

@@ -140,6 +140,10 @@ struct SendArgs {
     /// Do not become the conversation's last message.
     #[arg(long)]
     excluded_from_last_message: bool,
+    /// Send this many text messages, numbered "TEXT 1" … "TEXT N", queued
+    /// together (to fill a conversation); prints the last one.
+    #[arg(long, default_value_t = 1, conflicts_with = "custom")]
+    count: usize,
 }
 
 #[derive(Args)]
@@ -368,6 +372,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             print(&serde_json::json!({ "loggedOut": true }))
         }
+        Command::Send(args) if args.count > 1 => {
+            let (tim, _) = connect(&profile).await?;
+            let sent = send_numbered(&tim, &args).await;
+            tim.destroy().await?;
+            print(&sent?)
+        }
         Command::Send(args) => {
             let (tim, _) = connect(&profile).await?;
             let message = if args.custom {
@@ -518,6 +528,29 @@ async fn history(tim: &Tim, args: HistoryArgs) -> Result<serde_json::Value, TimE
     }
     let all: Vec<_> = pages.into_iter().rev().flatten().collect();
     Ok(serde_json::json!({ "messageList": all, "isCompleted": true }))
+}
+
+/// `send --count N`: N numbered text messages, queued in batches so the
+/// outbox pipelines them; the last sent message.
+async fn send_numbered(tim: &Tim, args: &SendArgs) -> anyhow::Result<confab_sdk::Message> {
+    const BATCH: usize = 500;
+    let mut last = None;
+    let mut sent = 0;
+    while sent < args.count {
+        let batch = BATCH.min(args.count - sent);
+        let mut messages = Vec::with_capacity(batch);
+        for i in sent..sent + batch {
+            let text = format!("{} {}", args.text, i + 1);
+            let options = CreateMessageOptions::c2c(args.to.clone(), TextPayload { text });
+            messages.push(tim.create_text_message(options)?);
+        }
+        let sends = messages.iter().map(|m| tim.send_message(m, SendMessageOptions::default()));
+        for result in futures_util::future::join_all(sends).await {
+            last = Some(result?.message);
+        }
+        sent += batch;
+    }
+    last.context("nothing was sent")
 }
 
 #[cfg(test)]
