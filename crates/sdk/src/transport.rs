@@ -73,9 +73,11 @@ impl Transport for WsTransport {
         use tokio_tungstenite::tungstenite::Message as WsMessage;
         let url = url.to_owned();
         Box::pin(async move {
-            let (socket, _response) = tokio_tungstenite::connect_async(url.as_str())
-                .await
-                .map_err(|e| TransportError::Network(e.to_string()))?;
+            // No Nagle: requests are small and each is waited for.
+            let (socket, _response) =
+                tokio_tungstenite::connect_async_with_config(url.as_str(), None, true)
+                    .await
+                    .map_err(|e| TransportError::Network(e.to_string()))?;
             let (sink, stream) = socket.split();
             let sink = sink.sink_map_err(|e| TransportError::Network(e.to_string())).with(
                 |text: String| {

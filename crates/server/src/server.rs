@@ -90,6 +90,13 @@ pub async fn start(
     let (alive, all_gone) = mpsc::channel(1);
     let app = http::router(AppState { ctx: Arc::clone(&ctx), shutdown: stopped.clone(), alive });
     let mut serve_stop = stopped;
+    // Frames are small and every one is awaited by somebody: Nagle's
+    // algorithm would hold them back behind delayed ACKs (40 ms stalls).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     let serve = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
