@@ -663,29 +663,40 @@ impl Store {
         conn: &rusqlite::Connection,
         ids: Option<&[String]>,
     ) -> Result<Vec<Conversation>> {
-        let mut stmt = conn.prepare_cached(
-            "SELECT conversation_id, conv_type, unread_count, last_message_key FROM conversations
-             WHERE visible = 1 ORDER BY update_time DESC, conversation_id",
-        )?;
-        let rows: Vec<(String, String, i64, Option<i64>)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        // One pass over the conversations with their last message and peer
+        // profile joined in: the list is what a cold start waits for.
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS}, c.conversation_id, c.conv_type, c.unread_count,
+                    m.key IS NOT NULL, p.profile
+             FROM conversations c
+             LEFT JOIN messages m ON m.key = c.last_message_key
+             LEFT JOIN profiles p
+                    ON c.conv_type = 'C2C' AND p.user_id = substr(c.conversation_id, 4)
+             WHERE c.visible = 1 ORDER BY c.update_time DESC, c.conversation_id"
+        );
+        let wanted: Option<std::collections::HashSet<&str>> =
+            ids.map(|ids| ids.iter().map(String::as_str).collect());
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
         let mut out = Vec::new();
-        for (id, conv_type, unread, last_key) in rows {
-            if let Some(ids) = ids {
-                if !ids.contains(&id) {
-                    continue;
-                }
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(17)?;
+            if wanted.as_ref().is_some_and(|w| !w.contains(id.as_str())) {
+                continue;
             }
-            let last_message = match last_key {
-                Some(key) => self.message_by_key_in(conn, key)?.map(|m| LastMessage::of(&m)),
-                None => None,
+            let conv_type: String = row.get(18)?;
+            let unread: i64 = row.get(19)?;
+            let last_message = if row.get::<_, bool>(20)? {
+                Some(LastMessage::of(&RawMessage::from_row(row)?.into_message(&self.me)?))
+            } else {
+                None
             };
-            let peer = id.strip_prefix(confab_proto::constants::types::CONV_C2C);
-            let user_profile = match peer {
-                Some(peer) => Some(
-                    profile_in(conn, peer)?.unwrap_or_else(|| Profile::empty(UserId::new(peer))),
-                ),
+            let profile: Option<String> = row.get(21)?;
+            let user_profile = match id.strip_prefix(confab_proto::constants::types::CONV_C2C) {
+                Some(peer) => Some(match profile {
+                    Some(json) => serde_json::from_str(&json)?,
+                    None => Profile::empty(UserId::new(peer)),
+                }),
                 None => None,
             };
             out.push(Conversation::new(
