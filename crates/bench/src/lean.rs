@@ -38,6 +38,9 @@ impl Lean {
     pub async fn connect(server: SocketAddr, source: Option<IpAddr>) -> anyhow::Result<Self> {
         let socket = tokio::net::TcpSocket::new_v4().context("socket")?;
         if let Some(ip) = source {
+            // Ports of earlier runs linger in TIME_WAIT; they may be reused
+            // toward a new peer port.
+            socket.set_reuseaddr(true).context("SO_REUSEADDR")?;
             socket.bind(SocketAddr::new(ip, 0)).with_context(|| format!("bind {ip}"))?;
         }
         let stream = socket.connect(server).await.context("connect")?;

@@ -27,9 +27,14 @@ pub async fn run(server: &Confabd, params: &Params, tag: &str) -> anyhow::Result
     let start = Instant::now();
     let addr = server.addr;
     let per_address = params.per_address.max(1);
+    // Each run starts on fresh source addresses: the previous run's ports
+    // are still in TIME_WAIT on its own.
+    let addresses_per_run = params.sessions.div_ceil(per_address);
+    let first = 1 + tag.parse::<usize>().unwrap_or(0) * addresses_per_run;
     let held: Vec<Lean> = stream::iter(0..params.sessions)
         .map(|i| {
-            let source = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1 + (i / per_address) as u8));
+            let octet = u8::try_from((first + i / per_address).min(254)).unwrap_or(254);
+            let source = IpAddr::V4(Ipv4Addr::new(127, 0, 0, octet));
             let user = format!("idle{tag}-{i}");
             async move { Lean::login(addr, Some(source), &user).await.map(|(lean, _)| lean) }
         })
