@@ -98,6 +98,23 @@ describe('Conversations', () => {
     expect(app.conversations.filtered.map((c) => c.conversationID)).toEqual(['C2Cd']);
   });
 
+  it('asks for the list again when the SDK becomes ready', async () => {
+    // A login can resolve before a long sync ends; the first answer is empty.
+    let ready = false;
+    const b = loggedInBackend();
+    b.handle('tim.getConversationList', () =>
+      ready
+        ? { conversationList: [conversation('bob')], isSyncCompleted: true }
+        : Promise.reject({ code: 2999, message: 'not ready' }),
+    );
+    const { app } = await started(b);
+    expect(app.conversations.list).toHaveLength(0);
+    ready = true;
+    b.emit('sdkStateReady');
+    await flush();
+    expect(app.conversations.list.map((c) => c.conversationID)).toEqual(['C2Cbob']);
+  });
+
   it('total unread updates the badge', async () => {
     const { app, b } = await started();
     b.emit('onTotalUnreadMessageCountUpdated', 3);

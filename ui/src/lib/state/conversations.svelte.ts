@@ -20,6 +20,9 @@ export class Conversations {
   constructor(tim: Tim) {
     this.#tim = tim;
     tim.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => this.merge(e.data));
+    // A login may resolve before the SDK is ready (a long sync on a big
+    // store); the list asked for then can be empty, so ask again when ready.
+    tim.on(EVENT.SDK_READY, () => void this.load());
     tim.on(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, (e) => this.#setTotal(e.data));
   }
 
