@@ -143,6 +143,28 @@ pub struct SendMessage {
     pub message_control_info: Option<MessageControlInfo>,
 }
 
+impl SendMessage {
+    /// A plain one-to-one text message with default options (for tools and
+    /// tests; applications build theirs through the SDK).
+    pub fn c2c_text(to: &str, random: u64, text: impl Into<String>) -> Self {
+        use crate::message::{ConversationType, MessageElement, TextPayload};
+        Self {
+            message: OutgoingMessage {
+                conversation_type: ConversationType::C2c,
+                to: to.to_owned(),
+                random,
+                element: MessageElement::Text(TextPayload { text: text.into() }),
+                priority: Default::default(),
+                cloud_custom_data: String::new(),
+                need_read_receipt: false,
+                client_time: 0,
+            },
+            online_user_only: false,
+            message_control_info: None,
+        }
+    }
+}
+
 /// Response to [`SendMessage`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

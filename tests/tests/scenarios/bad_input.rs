@@ -32,20 +32,7 @@ async fn oversized_bodies_are_refused_with_80002_by_sdk_and_server() {
 
     // The server enforces it too, for clients that skip the check.
     let mut raw = RawClient::login(&server, "carol").await;
-    let send = ops::SendMessage {
-        message: confab_proto::message::OutgoingMessage {
-            conversation_type: ConversationType::C2c,
-            to: "bob".into(),
-            random: 12345,
-            element: confab_proto::message::MessageElement::Text(TextPayload { text: big }),
-            priority: Default::default(),
-            cloud_custom_data: String::new(),
-            need_read_receipt: false,
-            client_time: 0,
-        },
-        online_user_only: false,
-        message_control_info: None,
-    };
+    let send = ops::SendMessage::c2c_text("bob", 12345, big);
     assert_eq!(
         raw.call(&send).await.expect_err("server refuses").code,
         code::ERR_SVR_COMM_BODY_SIZE_LIMIT
@@ -140,22 +127,7 @@ async fn a_resent_random_returns_the_original_message() {
     let server = TestServer::start().await;
     let bob = TestClient::login(&server, "bob").await;
     let mut raw = RawClient::login(&server, "alice").await;
-    let send = ops::SendMessage {
-        message: confab_proto::message::OutgoingMessage {
-            conversation_type: ConversationType::C2c,
-            to: "bob".into(),
-            random: 777,
-            element: confab_proto::message::MessageElement::Text(TextPayload {
-                text: "once".into(),
-            }),
-            priority: Default::default(),
-            cloud_custom_data: String::new(),
-            need_read_receipt: false,
-            client_time: 0,
-        },
-        online_user_only: false,
-        message_control_info: None,
-    };
+    let send = ops::SendMessage::c2c_text("bob", 777, "once");
     let first = raw.call(&send).await.expect("first send");
     let again = raw.call(&send).await.expect("second send");
     assert!(!first.duplicate);

@@ -11,25 +11,11 @@ pub mod latency;
 pub mod local_page;
 pub mod throughput;
 
-use confab_proto::message::{ConversationType, MessageElement, OutgoingMessage, TextPayload};
 use confab_proto::ops::SendMessage;
 
 /// A plain text `sendMessage` request from the lean client.
 pub fn text_send(to: &str, random: u64, text: String) -> SendMessage {
-    SendMessage {
-        message: OutgoingMessage {
-            conversation_type: ConversationType::C2c,
-            to: to.to_owned(),
-            random,
-            element: MessageElement::Text(TextPayload { text }),
-            priority: Default::default(),
-            cloud_custom_data: String::new(),
-            need_read_receipt: false,
-            client_time: 0,
-        },
-        online_user_only: false,
-        message_control_info: None,
-    }
+    SendMessage::c2c_text(to, random, text)
 }
 
 /// A random client message ID below 2^53.

@@ -135,23 +135,10 @@ pub(crate) fn get_message_list(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use confab_proto::message::{MessageControlInfo, MessageElement, OutgoingMessage, TextPayload};
+    use confab_proto::message::MessageControlInfo;
 
     fn request(to: &str, text: &str, random: u64) -> SendMessage {
-        SendMessage {
-            message: OutgoingMessage {
-                conversation_type: ConversationType::C2c,
-                to: to.into(),
-                random,
-                element: MessageElement::Text(TextPayload { text: text.into() }),
-                priority: Default::default(),
-                cloud_custom_data: String::new(),
-                need_read_receipt: false,
-                client_time: 0,
-            },
-            online_user_only: false,
-            message_control_info: None,
-        }
+        SendMessage::c2c_text(to, random, text)
     }
 
     #[test]
