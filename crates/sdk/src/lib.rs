@@ -24,7 +24,8 @@ mod tim;
 pub mod transport;
 
 pub use confab_proto::message::{
-    ConversationType, CustomPayload, MessageControlInfo, MessageElement, Priority, TextPayload,
+    ConversationType, CustomPayload, FacePayload, LocationPayload, MessageControlInfo,
+    MessageElement, Priority, TextPayload,
 };
 pub use confab_proto::profile::{CustomField, Profile, ProfilePatch};
 pub use error::TimError;

@@ -5,7 +5,8 @@
 
 use confab_proto::constants::types;
 use confab_proto::message::{
-    ConversationType, CustomPayload, MessageControlInfo, MessageElement, Priority, TextPayload,
+    ConversationType, CustomPayload, FacePayload, LocationPayload, MessageControlInfo,
+    MessageElement, Priority, TextPayload,
 };
 use confab_proto::profile::Profile;
 use serde::{Deserialize, Serialize};
@@ -402,6 +403,18 @@ impl IntoElement for TextPayload {
 impl IntoElement for CustomPayload {
     fn into_element(self) -> MessageElement {
         MessageElement::Custom(self)
+    }
+}
+
+impl IntoElement for FacePayload {
+    fn into_element(self) -> MessageElement {
+        MessageElement::Face(self)
+    }
+}
+
+impl IntoElement for LocationPayload {
+    fn into_element(self) -> MessageElement {
+        MessageElement::Location(self)
     }
 }
 

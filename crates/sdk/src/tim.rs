@@ -18,7 +18,8 @@ use crate::store::Store;
 use crate::{TimError, MESSAGE_PAGE_SIZE};
 use confab_proto::constants::types;
 use confab_proto::message::{
-    ConversationType, CustomPayload, MessageElement, OutgoingMessage, TextPayload,
+    ConversationType, CustomPayload, FacePayload, LocationPayload, MessageElement, OutgoingMessage,
+    TextPayload,
 };
 use confab_proto::ops::{
     DeleteConversation, GetMessageList, GetUserProfile, Operation, SendMessage, SetMessageRead,
@@ -291,6 +292,22 @@ impl Tim {
     pub fn create_custom_message(
         &self,
         options: CreateMessageOptions<CustomPayload>,
+    ) -> Result<Message, TimError> {
+        self.create_message(options)
+    }
+
+    /// TIM `createFaceMessage`: a face (sticker) by index and data.
+    pub fn create_face_message(
+        &self,
+        options: CreateMessageOptions<FacePayload>,
+    ) -> Result<Message, TimError> {
+        self.create_message(options)
+    }
+
+    /// TIM `createLocationMessage`: a place with its description.
+    pub fn create_location_message(
+        &self,
+        options: CreateMessageOptions<LocationPayload>,
     ) -> Result<Message, TimError> {
         self.create_message(options)
     }

@@ -312,3 +312,57 @@ async fn delete_conversation_with_and_without_history() {
     let with_bob: Vec<_> = fresh.history("C2Cbob").await.iter().map(text_of).collect();
     assert_eq!(with_bob, ["b2"]);
 }
+
+#[tokio::test]
+async fn face_and_location_messages_keep_payload_cloud_data_and_priority() {
+    use confab_sdk::{CreateMessageOptions, FacePayload, LocationPayload, Priority};
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+
+    let mut face =
+        CreateMessageOptions::c2c("bob".into(), FacePayload { index: 7, data: "tt07".into() });
+    face.cloud_custom_data = r#"{"mood":"happy"}"#.into();
+    face.priority = Priority::High;
+    let face = alice.tim.create_face_message(face).expect("face message");
+    assert_eq!(face.r#type, types::MSG_FACE);
+    let location = alice
+        .tim
+        .create_location_message(CreateMessageOptions::c2c(
+            "bob".into(),
+            LocationPayload {
+                description: "Shenzhen Bay".into(),
+                longitude: 113.94,
+                latitude: 22.5,
+            },
+        ))
+        .expect("location message");
+    assert_eq!(location.r#type, types::MSG_LOCATION);
+    for m in [&face, &location] {
+        alice.tim.send_message(m, SendMessageOptions::default()).await.expect("send");
+    }
+
+    let got = bob.events.wait_received(2).await;
+    assert_eq!(got[0].r#type, types::MSG_FACE);
+    assert_eq!(got[0].payload, serde_json::json!({"index": 7, "data": "tt07"}));
+    assert_eq!(got[0].cloud_custom_data, r#"{"mood":"happy"}"#);
+    assert_eq!(got[0].priority, Priority::High);
+    assert_eq!(got[1].r#type, types::MSG_LOCATION);
+    assert_eq!(got[1].payload["description"], "Shenzhen Bay");
+    assert_eq!(got[1].payload["longitude"], 113.94);
+    let conv = bob.tim.get_conversation_profile("C2Calice").await.expect("conversation");
+    assert_eq!(conv.last_message.as_ref().expect("last")["messageForShow"], "[位置]");
+
+    // Both local stores and the server's history hold the same payloads
+    // (the fresh instance replaces bob's, so his is read first).
+    let alice_history = alice.history("C2Cbob").await;
+    let bob_history = bob.history("C2Calice").await;
+    let fresh = TestClient::login(&server, "bob").await;
+    for history in [alice_history, bob_history, fresh.history("C2Calice").await] {
+        let types_seen: Vec<_> = history.iter().map(|m| m.r#type.clone()).collect();
+        assert_eq!(types_seen, [types::MSG_FACE, types::MSG_LOCATION]);
+        assert_eq!(history[0].payload, got[0].payload);
+        assert_eq!(history[0].cloud_custom_data, r#"{"mood":"happy"}"#);
+        assert_eq!(history[1].payload, got[1].payload);
+    }
+}
