@@ -100,15 +100,7 @@ impl Lean {
 
     /// The next frame from the server.
     pub async fn next(&mut self) -> anyhow::Result<ServerFrame> {
-        loop {
-            match self.ws.next().await {
-                Some(Ok(WsMessage::Text(text))) => return Ok(serde_json::from_str(&text)?),
-                Some(Ok(WsMessage::Close(reason))) => bail!("closed by server: {reason:?}"),
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(e.into()),
-                None => bail!("connection ended"),
-            }
-        }
+        next_frame(&mut self.ws).await
     }
 
     /// Splits the connection into a sender of requests and a stream of
@@ -161,14 +153,24 @@ pub struct LeanReceiver {
 impl LeanReceiver {
     /// The next frame from the server.
     pub async fn next(&mut self) -> anyhow::Result<ServerFrame> {
-        loop {
-            match self.stream.next().await {
-                Some(Ok(WsMessage::Text(text))) => return Ok(serde_json::from_str(&text)?),
-                Some(Ok(WsMessage::Close(reason))) => bail!("closed by server: {reason:?}"),
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(e.into()),
-                None => bail!("connection ended"),
-            }
+        next_frame(&mut self.stream).await
+    }
+}
+
+/// The next server frame from a WebSocket stream (either a whole
+/// connection or its receiving half), skipping control frames.
+async fn next_frame<S>(stream: &mut S) -> anyhow::Result<ServerFrame>
+where
+    S: futures_util::Stream<Item = Result<WsMessage, tokio_tungstenite::tungstenite::Error>>
+        + Unpin,
+{
+    loop {
+        match stream.next().await {
+            Some(Ok(WsMessage::Text(text))) => return Ok(serde_json::from_str(&text)?),
+            Some(Ok(WsMessage::Close(reason))) => bail!("closed by server: {reason:?}"),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(e.into()),
+            None => bail!("connection ended"),
         }
     }
 }
