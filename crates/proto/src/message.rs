@@ -83,6 +83,158 @@ pub struct LocationPayload {
     pub latitude: f64,
 }
 
+/// One entry of `TIMImageElem.imageInfoArray`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageInfo {
+    /// 0 original, 1 big thumbnail, 2 small thumbnail.
+    #[serde(rename = "type")]
+    pub kind: u8,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Size in bytes.
+    pub size: u64,
+    /// Download URL (confabd's file service).
+    pub url: String,
+}
+
+/// `TIMImageElem` payload.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImagePayload {
+    /// The original's file ID.
+    #[serde(default)]
+    pub uuid: String,
+    /// TIM image format: 1 JPG, 2 GIF, 3 PNG, 4 BMP, 255 other (webp…).
+    #[serde(default)]
+    pub image_format: i64,
+    /// Original, big and small renditions.
+    #[serde(default)]
+    pub image_info_array: Vec<ImageInfo>,
+}
+
+/// `TIMSoundElem` payload.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SoundPayload {
+    /// File ID.
+    #[serde(default)]
+    pub uuid: String,
+    /// Download URL.
+    #[serde(default)]
+    pub url: String,
+    /// Size in bytes.
+    #[serde(default)]
+    pub size: u64,
+    /// Duration in seconds.
+    #[serde(default)]
+    pub second: u64,
+    /// TIM's download flag (2: downloadable by URL).
+    #[serde(default)]
+    pub download_flag: i64,
+}
+
+/// `TIMVideoFileElem` payload.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VideoPayload {
+    /// Container format, e.g. `mp4`.
+    pub video_format: String,
+    /// Duration in seconds.
+    pub video_second: u64,
+    /// Size in bytes.
+    pub video_size: u64,
+    /// Download URL.
+    pub video_url: String,
+    /// File ID of the video.
+    #[serde(rename = "videoUUID")]
+    pub video_uuid: String,
+    /// Width in pixels (0 when unknown).
+    pub video_width: u32,
+    /// Height in pixels (0 when unknown).
+    pub video_height: u32,
+    /// File ID of the cover image.
+    #[serde(rename = "thumbUUID")]
+    pub thumb_uuid: String,
+    /// Cover image format, e.g. `jpg`.
+    pub thumb_format: String,
+    /// Cover size in bytes.
+    pub thumb_size: u64,
+    /// Cover width.
+    pub thumb_width: u32,
+    /// Cover height.
+    pub thumb_height: u32,
+    /// Cover URL.
+    pub thumb_url: String,
+    /// Snapshot (cover) URL, as TIM's upload plugin fills it.
+    pub snapshot_url: String,
+    /// Snapshot width.
+    pub snapshot_width: u32,
+    /// Snapshot height.
+    pub snapshot_height: u32,
+}
+
+/// `TIMFileElem` payload.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FilePayload {
+    /// File ID.
+    #[serde(default)]
+    pub uuid: String,
+    /// The file's name as the sender had it.
+    #[serde(default)]
+    pub file_name: String,
+    /// Download URL.
+    #[serde(default)]
+    pub file_url: String,
+    /// Size in bytes.
+    #[serde(default)]
+    pub file_size: u64,
+}
+
+/// TIM `SimplifiedMessage`: one message inside a merger message.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SimplifiedMessage {
+    /// The original message's ID.
+    #[serde(rename = "ID")]
+    pub id: String,
+    /// Sender's nickname.
+    pub nick: String,
+    /// Sender's avatar.
+    pub avatar: String,
+    /// Sender.
+    pub from: String,
+    /// The original's elements: `[{type, payload}]`.
+    pub message_body: Vec<MessageElement>,
+    /// Original send time, seconds.
+    pub time: i64,
+    /// The original's cloudCustomData.
+    pub cloud_custom_data: String,
+}
+
+/// `TIMRelayElem` payload (merged forward).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MergerPayload {
+    /// Title, e.g. "Chat history of alice and bob".
+    pub title: String,
+    /// Summary lines, e.g. `alice: hi`.
+    pub abstract_list: Vec<String>,
+    /// Text shown by clients that cannot show merger messages.
+    pub compatible_text: String,
+    /// The merged messages; empty while `download_key` is set and the
+    /// body has not been downloaded.
+    pub message_list: Vec<SimplifiedMessage>,
+    /// Non-empty when the body was stored server-side (too big for the
+    /// 12 KB message body): fetch it with `downloadMergerMessage`.
+    pub download_key: String,
+    /// Layout version (1).
+    pub version: i64,
+}
+
 /// A message element: `type` is the `TIM.TYPES.MSG_*` value and `payload`
 /// its TIM payload object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,6 +252,21 @@ pub enum MessageElement {
     /// `TIMLocationElem`.
     #[serde(rename = "TIMLocationElem")]
     Location(LocationPayload),
+    /// `TIMImageElem`.
+    #[serde(rename = "TIMImageElem")]
+    Image(ImagePayload),
+    /// `TIMSoundElem` (`MSG_AUDIO` / `MSG_SOUND`).
+    #[serde(rename = "TIMSoundElem")]
+    Sound(SoundPayload),
+    /// `TIMVideoFileElem`.
+    #[serde(rename = "TIMVideoFileElem")]
+    Video(VideoPayload),
+    /// `TIMFileElem`.
+    #[serde(rename = "TIMFileElem")]
+    File(FilePayload),
+    /// `TIMRelayElem` (merged forward).
+    #[serde(rename = "TIMRelayElem")]
+    Merger(MergerPayload),
 }
 
 impl MessageElement {
@@ -111,8 +278,56 @@ impl MessageElement {
             Self::Custom(_) => types::MSG_CUSTOM,
             Self::Face(_) => types::MSG_FACE,
             Self::Location(_) => types::MSG_LOCATION,
+            Self::Image(_) => types::MSG_IMAGE,
+            Self::Sound(_) => types::MSG_SOUND,
+            Self::Video(_) => types::MSG_VIDEO,
+            Self::File(_) => types::MSG_FILE,
+            Self::Merger(_) => types::MSG_MERGER,
         }
     }
+
+    /// The file IDs (`uuid`s of confabd's file service) this element
+    /// refers to: what a receiver of the message may download. A merger's
+    /// own body (`download_key`) and the files of the merged messages are
+    /// included.
+    pub fn file_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        self.collect_file_ids(&mut ids);
+        ids.retain(|id| !id.is_empty());
+        ids
+    }
+
+    fn collect_file_ids<'a>(&'a self, ids: &mut Vec<&'a str>) {
+        match self {
+            Self::Image(p) => {
+                ids.push(&p.uuid);
+                ids.extend(p.image_info_array.iter().filter_map(|i| file_id_of_url(&i.url)));
+            }
+            Self::Sound(p) => ids.push(&p.uuid),
+            Self::Video(p) => {
+                ids.push(&p.video_uuid);
+                ids.push(&p.thumb_uuid);
+                ids.extend(file_id_of_url(&p.snapshot_url));
+            }
+            Self::File(p) => ids.push(&p.uuid),
+            Self::Merger(p) => {
+                ids.push(&p.download_key);
+                for m in &p.message_list {
+                    for e in &m.message_body {
+                        e.collect_file_ids(ids);
+                    }
+                }
+            }
+            Self::Text(_) | Self::Custom(_) | Self::Face(_) | Self::Location(_) => {}
+        }
+    }
+}
+
+/// The file ID in a file-service URL (`…/files/<id>`), if it is one.
+pub fn file_id_of_url(url: &str) -> Option<&str> {
+    let (_, rest) = url.rsplit_once("/files/")?;
+    let id = rest.split(['/', '?', '#']).next()?;
+    (!id.is_empty()).then_some(id)
 }
 
 /// `messageControlInfo` of `sendMessage`.
@@ -155,6 +370,9 @@ pub struct OutgoingMessage {
     /// Asks receivers for read receipts.
     #[serde(default)]
     pub need_read_receipt: bool,
+    /// @-mentioned userIDs (or `TIM.TYPES.MSG_AT_ALL`); group messages only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_user_list: Vec<String>,
     /// Client clock at creation, in milliseconds (informational).
     #[serde(default)]
     pub client_time: i64,
@@ -208,6 +426,9 @@ pub struct WireMessage {
     pub avatar: String,
     /// Whether read receipts were asked for.
     pub need_read_receipt: bool,
+    /// @-mentioned userIDs (or `TIM.TYPES.MSG_AT_ALL`); group messages only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_user_list: Vec<String>,
     /// Does not raise the receiver's unread count.
     pub excluded_from_unread_count: bool,
     /// Does not become the conversation's last message.
@@ -235,6 +456,7 @@ pub(crate) mod tests {
             nick: "Alice".into(),
             avatar: String::new(),
             need_read_receipt: false,
+            at_user_list: Vec::new(),
             excluded_from_unread_count: false,
             excluded_from_last_message: false,
             online_user_only: false,
@@ -272,6 +494,54 @@ pub(crate) mod tests {
             assert_eq!(json["type"], e.type_name());
             assert_eq!(serde_json::from_value::<MessageElement>(json).expect("parse"), e);
         }
+    }
+
+    #[test]
+    fn file_elements_round_trip_and_name_their_files() {
+        let image = MessageElement::Image(ImagePayload {
+            uuid: "aa".into(),
+            image_format: 3,
+            image_info_array: vec![ImageInfo {
+                kind: 1,
+                width: 720,
+                height: 480,
+                size: 9,
+                url: "http://h/files/bb?x=1".into(),
+            }],
+        });
+        let json = serde_json::to_string(&image).expect("serialize");
+        assert_eq!(
+            json,
+            r#"{"type":"TIMImageElem","payload":{"uuid":"aa","imageFormat":3,"imageInfoArray":[{"type":1,"width":720,"height":480,"size":9,"url":"http://h/files/bb?x=1"}]}}"#
+        );
+        assert_eq!(image.file_ids(), ["aa", "bb"]);
+        let video = MessageElement::Video(VideoPayload {
+            video_uuid: "v".into(),
+            thumb_uuid: "t".into(),
+            ..Default::default()
+        });
+        let v = serde_json::to_value(&video).expect("serialize");
+        assert_eq!(v["payload"]["videoUUID"], "v");
+        assert_eq!(v["payload"]["thumbUUID"], "t");
+        let merger = MessageElement::Merger(MergerPayload {
+            download_key: "k".into(),
+            message_list: vec![SimplifiedMessage {
+                message_body: vec![
+                    MessageElement::File(FilePayload { uuid: "f".into(), ..Default::default() }),
+                    MessageElement::Sound(SoundPayload::default()),
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        assert_eq!(merger.file_ids(), ["k", "f"]);
+        for e in [image, video, merger] {
+            let back: MessageElement =
+                serde_json::from_value(serde_json::to_value(&e).expect("ser")).expect("parse");
+            assert_eq!(back, e);
+        }
+        assert_eq!(file_id_of_url("http://127.0.0.1:1/files/abc/name.png"), Some("abc"));
+        assert_eq!(file_id_of_url("http://127.0.0.1:1/other/abc"), None);
     }
 
     #[test]

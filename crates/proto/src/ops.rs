@@ -157,6 +157,7 @@ impl SendMessage {
                 priority: Default::default(),
                 cloud_custom_data: String::new(),
                 need_read_receipt: false,
+                at_user_list: Vec::new(),
                 client_time: 0,
             },
             online_user_only: false,

@@ -225,6 +225,11 @@ pub fn message_for_show(element: &MessageElement) -> String {
         MessageElement::Custom(_) => "[自定义消息]".into(),
         MessageElement::Face(_) => "[动画表情]".into(),
         MessageElement::Location(_) => "[位置]".into(),
+        MessageElement::Image(_) => "[图片]".into(),
+        MessageElement::Sound(_) => "[语音]".into(),
+        MessageElement::Video(_) => "[视频]".into(),
+        MessageElement::File(f) => format!("[文件]{}", f.file_name),
+        MessageElement::Merger(_) => "[聊天记录]".into(),
     }
 }
 

@@ -802,6 +802,7 @@ fn outgoing(message: &Message, element: MessageElement, now_millis: i64) -> Outg
         priority: message.priority,
         cloud_custom_data: message.cloud_custom_data.clone(),
         need_read_receipt: message.need_read_receipt,
+        at_user_list: message.at_user_list.clone(),
         client_time: now_millis,
     }
 }

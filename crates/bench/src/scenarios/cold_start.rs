@@ -42,6 +42,7 @@ pub fn wire_message(n: u64, peer: &str, seq: u64, incoming: bool) -> WireMessage
         nick: String::new(),
         avatar: String::new(),
         need_read_receipt: false,
+        at_user_list: Vec::new(),
         excluded_from_unread_count: false,
         excluded_from_last_message: false,
         online_user_only: false,

@@ -942,6 +942,7 @@ impl Store {
                         priority: m.priority,
                         cloud_custom_data: m.cloud_custom_data,
                         need_read_receipt: m.need_read_receipt,
+                        at_user_list: m.at_user_list,
                         client_time: m.time.saturating_mul(1000),
                     },
                     online_user_only: false,

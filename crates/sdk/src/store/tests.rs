@@ -21,6 +21,7 @@ fn wire(from: &str, to: &str, sequence: u64, random: u64) -> WireMessage {
         nick: from.to_uppercase(),
         avatar: String::new(),
         need_read_receipt: false,
+        at_user_list: Vec::new(),
         excluded_from_unread_count: false,
         excluded_from_last_message: false,
         online_user_only: false,

@@ -39,6 +39,12 @@ pub(crate) fn validate_send(from: &UserId, request: &SendMessage) -> Result<User
             "only C2C messages can be sent with this protocol version",
         ));
     }
+    if !message.at_user_list.is_empty() {
+        return Err(ErrorBody::new(
+            code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE,
+            "@ mentions (atUserList) are for group messages only",
+        ));
+    }
     if request.online_user_only && request.message_control_info.is_some() {
         return Err(ErrorBody::new(
             code::MESSAGE_SEND_FAIL,

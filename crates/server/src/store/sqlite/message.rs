@@ -53,6 +53,7 @@ pub(super) fn send(
         nick,
         avatar,
         need_read_receipt: new.need_read_receipt,
+        at_user_list: Vec::new(),
         excluded_from_unread_count: new.control.excluded_from_unread_count,
         excluded_from_last_message: new.control.excluded_from_last_message,
         online_user_only: new.online_user_only,
