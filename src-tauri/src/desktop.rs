@@ -1,17 +1,25 @@
 //! The native side of the app ([`DesktopHooks`]): desktop notifications
 //! (notify-rust; a failure is a logged warning, never an error), the tray
 //! icon (its menu opens the window or quits; its title and tooltip show the
-//! unread total) and the window title with the unread total.
+//! unread total), the window title with the unread total, native file
+//! pickers and the save dialog (tauri-plugin-dialog, GTK), opening and
+//! revealing files (tauri-plugin-opener), clipboard images
+//! (tauri-plugin-clipboard-manager) and the `asset:` URLs of cached files.
 //!
 //! Notifications are shown on blocking threads (the D-Bus call and the
 //! wait for a click); each is tracked, and ends when its notification
 //! closes (they expire after [`NOTIFICATION_TIMEOUT_MS`]).
 
+use confab_app::native::{ClipboardImage, PickKind};
 use confab_app::{DesktopHooks, HookError, NotifyArgs};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager as _};
+use tauri_plugin_clipboard_manager::ClipboardExt as _;
+use tauri_plugin_dialog::DialogExt as _;
+use tauri_plugin_opener::OpenerExt as _;
 
 /// Label of the main window (tauri.conf.json).
 pub const MAIN_WINDOW: &str = "main";
@@ -72,6 +80,78 @@ impl DesktopHooks for Desktop {
             tray.set_title((count > 0).then(|| count.to_string()))?;
         }
         Ok(())
+    }
+
+    fn pick_files(&self, kind: PickKind, multiple: bool) -> Result<Vec<PathBuf>, HookError> {
+        let (name, extensions) = kind.filter();
+        let mut dialog = self.app.dialog().file();
+        if !extensions.is_empty() {
+            dialog = dialog.add_filter(name, extensions);
+        }
+        if let Some(window) = self.app.get_webview_window(MAIN_WINDOW) {
+            dialog = dialog.set_parent(&window);
+        }
+        let picked = if multiple {
+            dialog.blocking_pick_files().unwrap_or_default()
+        } else {
+            dialog.blocking_pick_file().into_iter().collect()
+        };
+        Ok(picked.into_iter().filter_map(|p| p.into_path().ok()).collect())
+    }
+
+    fn open_path(&self, path: &Path) -> Result<(), HookError> {
+        self.app.opener().open_path(path.to_string_lossy(), None::<&str>)?;
+        Ok(())
+    }
+
+    fn reveal_path(&self, path: &Path) -> Result<(), HookError> {
+        self.app.opener().reveal_item_in_dir(path)?;
+        Ok(())
+    }
+
+    fn choose_save_path(&self, file_name: &str) -> Result<Option<PathBuf>, HookError> {
+        let mut dialog = self.app.dialog().file().set_file_name(file_name);
+        if let Some(window) = self.app.get_webview_window(MAIN_WINDOW) {
+            dialog = dialog.set_parent(&window);
+        }
+        Ok(dialog.blocking_save_file().and_then(|p| p.into_path().ok()))
+    }
+
+    fn clipboard_image(&self) -> Result<Option<ClipboardImage>, HookError> {
+        // No image on the clipboard is an error of the plugin, not ours.
+        match self.app.clipboard().read_image() {
+            Ok(image) => Ok(Some(ClipboardImage {
+                width: image.width(),
+                height: image.height(),
+                rgba: image.rgba().to_vec(),
+            })),
+            Err(e) => {
+                tracing::debug!(error = %e, "no image on the clipboard");
+                Ok(None)
+            }
+        }
+    }
+
+    fn file_url(&self, path: &Path) -> String {
+        asset_url(path)
+    }
+}
+
+/// The webview URL of a local file through Tauri's asset protocol (what
+/// `convertFileSrc` makes): the whole path percent-encoded as one segment.
+fn asset_url(path: &Path) -> String {
+    let mut encoded = String::new();
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if cfg!(any(windows, target_os = "android")) {
+        format!("http://asset.localhost/{encoded}")
+    } else {
+        format!("asset://localhost/{encoded}")
     }
 }
 
@@ -160,6 +240,14 @@ pub fn tray(app: &AppHandle) -> tauri::Result<TrayIcon> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_files_load_through_the_asset_protocol() {
+        assert_eq!(
+            asset_url(Path::new("/home/a b/x.png")),
+            "asset://localhost/%2Fhome%2Fa%20b%2Fx.png"
+        );
+    }
 
     #[test]
     fn titles_carry_the_unread_total() {

@@ -77,6 +77,11 @@ fn setup(app: &mut tauri::App) -> anyhow::Result<()> {
     };
     let hooks = Arc::new(desktop::Desktop::new(handle.clone(), tray));
     let remote_server = std::env::var("CONFAB_SERVER_URL").ok().filter(|v| !v.is_empty());
+    // Cached downloads live in the data directory; the webview loads them
+    // through the asset protocol, which may read nothing else.
+    app.asset_protocol_scope()
+        .allow_directory(data_dir.join(confab_app::SDK_DIR), true)
+        .context("asset protocol scope")?;
     let core = AppCore::open(AppOptions { hooks, remote_server, ..AppOptions::new(&data_dir) })
         .with_context(|| format!("opening {}", data_dir.display()))?;
     let core = Arc::new(core);
@@ -94,6 +99,9 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(tauri::generate_handler![confab_call])
         .setup(|app| setup(app).map_err(Into::into))
         .build(tauri::generate_context!())

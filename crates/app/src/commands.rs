@@ -8,6 +8,7 @@
 
 use crate::core::AppCore;
 use crate::error::invalid_args;
+use crate::native::{MaybePath, PathArgs, PickFilesArgs, PickFilesResult, SaveFileAsArgs};
 use crate::state::{AppState, Mode};
 use confab_proto::message::MessageControlInfo;
 use confab_proto::ErrorBody;
@@ -241,6 +242,11 @@ command_set! {
     "app.logout" => logout(Empty) -> AppState;
     "app.notify" => notify(NotifyArgs) -> Empty;
     "app.setUnreadBadge" => set_unread_badge(SetUnreadBadgeArgs) -> Empty;
+    "app.pickFiles" => pick_files(PickFilesArgs) -> PickFilesResult;
+    "app.openFile" => open_file(PathArgs) -> Empty;
+    "app.revealFile" => reveal_file(PathArgs) -> Empty;
+    "app.saveFileAs" => save_file_as(SaveFileAsArgs) -> MaybePath;
+    "app.pasteImage" => paste_image(Empty) -> MaybePath;
     "tim.getConversationList" => get_conversation_list(GetConversationListArgs) -> ConversationListResult;
     "tim.getConversationProfile" => get_conversation_profile(ConversationArgs) -> ConversationProfileResult;
     "tim.deleteConversation" => delete_conversation(DeleteConversationArgs) -> DeleteConversationResult;

@@ -18,6 +18,7 @@ use crate::commands::{
 };
 use crate::embedded::EmbeddedServer;
 use crate::error::{self, from_tim};
+use crate::native::{self, ClipboardImage, PickKind};
 use crate::settings::{SavedSession, Settings};
 use crate::state::{system_locale, AppEvent, AppOwnEvent, AppState, Mode};
 use confab_proto::{code, ErrorBody};
@@ -48,6 +49,36 @@ pub trait DesktopHooks: Send + Sync + 'static {
     fn notify(&self, notification: &NotifyArgs) -> Result<(), HookError>;
     /// Shows the total unread count (0 clears it).
     fn set_unread_badge(&self, count: u64) -> Result<(), HookError>;
+    /// A native file picker; blocks until the user chooses (empty when
+    /// cancelled). Called off the async runtime.
+    fn pick_files(&self, kind: PickKind, multiple: bool) -> Result<Vec<PathBuf>, HookError> {
+        let _ = (kind, multiple);
+        Err(native::unsupported("a file picker"))
+    }
+    /// Opens a file with the system's handler.
+    fn open_path(&self, path: &Path) -> Result<(), HookError> {
+        let _ = path;
+        Err(native::unsupported("opening files"))
+    }
+    /// Shows a file in the file manager.
+    fn reveal_path(&self, path: &Path) -> Result<(), HookError> {
+        let _ = path;
+        Err(native::unsupported("revealing files"))
+    }
+    /// A native "save as" dialog suggesting `file_name`; blocks until the
+    /// user chooses (`None` when cancelled).
+    fn choose_save_path(&self, file_name: &str) -> Result<Option<PathBuf>, HookError> {
+        let _ = file_name;
+        Err(native::unsupported("a save dialog"))
+    }
+    /// The image on the system clipboard, if there is one.
+    fn clipboard_image(&self) -> Result<Option<ClipboardImage>, HookError> {
+        Err(native::unsupported("the clipboard"))
+    }
+    /// The URL under which the webview loads a local (cached) file.
+    fn file_url(&self, path: &Path) -> String {
+        format!("file://{}", path.display())
+    }
 }
 
 /// A failure of a [`DesktopHooks`] call; logged, never returned to the UI.
@@ -484,6 +515,11 @@ impl AppCore {
     }
 
     /// The SDK instance, or 2999 before any login.
+    /// The shell's native side.
+    pub(crate) fn hooks(&self) -> Arc<dyn DesktopHooks> {
+        Arc::clone(&self.inner.hooks)
+    }
+
     fn tim(&self) -> Result<Tim, ErrorBody> {
         lock(&self.inner.client).as_ref().map(|c| c.tim.clone()).ok_or_else(error::not_ready)
     }

@@ -276,6 +276,9 @@ pub mod code {
     pub const INVALID_PASSWORD: i32 = 90007;
     /// Confab: sending a one-to-one message to oneself.
     pub const CANNOT_MESSAGE_SELF: i32 = 90008;
+    /// Confab: a native feature (file picker, clipboard, opening files)
+    /// that this app host does not have (the web host).
+    pub const UNSUPPORTED_ON_HOST: i32 = 90011;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
 }

@@ -6,7 +6,7 @@
 use anyhow::Context as _;
 use clap::Parser;
 use confab_app::{AppCore, AppOptions};
-use confab_webhost::WebHost;
+use confab_webhost::{WebHooks, WebHost};
 use std::io::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -65,9 +65,12 @@ async fn main() -> anyhow::Result<()> {
         tracing::warn!(dir = %args.ui_dir.display(), "no index.html: build the UI first (npm --prefix ui run build)");
     }
     let data_dir = args.data_dir.unwrap_or_else(default_data_dir);
-    let core =
-        AppCore::open(AppOptions { remote_server: args.server, ..AppOptions::new(&data_dir) })
-            .with_context(|| format!("opening {}", data_dir.display()))?;
+    let core = AppCore::open(AppOptions {
+        remote_server: args.server,
+        hooks: Arc::new(WebHooks { data_dir: data_dir.clone() }),
+        ..AppOptions::new(&data_dir)
+    })
+    .with_context(|| format!("opening {}", data_dir.display()))?;
     let core = Arc::new(core);
     let host = WebHost {
         core: Arc::clone(&core),

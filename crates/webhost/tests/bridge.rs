@@ -4,7 +4,7 @@
 
 use confab_app::{AppCore, AppOptions};
 use confab_tests::{within, TestClient, TestServer};
-use confab_webhost::{WebHost, BRIDGE_PATH};
+use confab_webhost::{WebHost, BRIDGE_PATH, LOCAL_PATH, STAGE_PATH};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -174,5 +174,46 @@ async fn foreign_origins_are_refused() {
     request.headers_mut().insert("origin", "https://evil.example".parse().expect("origin"));
     let refused = tokio_tungstenite::connect_async(request).await;
     assert!(refused.is_err(), "a foreign origin must not open the bridge");
+    serve.abort();
+}
+
+#[tokio::test]
+async fn browser_files_are_staged_and_downloads_served_from_the_sdk_cache_only() {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ui = tempfile::tempdir().expect("ui dir");
+    let (addr, serve) = start_host(&server, dir.path(), ui.path()).await;
+    let http = reqwest::Client::new();
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let response = http
+        .post(format!("http://{addr}{STAGE_PATH}?name=..%2F..%2Fevil%20name.bin"))
+        .body(bytes.clone())
+        .send()
+        .await
+        .expect("stage");
+    assert_eq!(response.status(), 200);
+    let staged: Value = response.json().await.expect("json");
+    let path = std::path::PathBuf::from(staged["path"].as_str().expect("path"));
+    assert!(path.starts_with(dir.path().join("staging")), "{path:?}");
+    assert_eq!(path.file_name().and_then(|n| n.to_str()), Some("evil name.bin"));
+    assert_eq!(std::fs::read(&path).expect("read"), bytes);
+
+    let foreign = http
+        .post(format!("http://{addr}{STAGE_PATH}?name=x"))
+        .header("origin", "https://evil.example")
+        .body("x")
+        .send()
+        .await
+        .expect("foreign");
+    assert_eq!(foreign.status(), 403);
+
+    let cached = dir.path().join(confab_app::SDK_DIR).join("1400").join("a.files");
+    std::fs::create_dir_all(&cached).expect("cache dir");
+    std::fs::write(cached.join("f.txt"), b"cached").expect("write");
+    let got = http.get(format!("http://{addr}{LOCAL_PATH}/1400/a.files/f.txt")).send().await;
+    assert_eq!(got.expect("get").text().await.expect("text"), "cached");
+    std::fs::write(dir.path().join("secret.json"), b"{}").expect("write");
+    let outside = http.get(format!("http://{addr}{LOCAL_PATH}/../secret.json")).send().await;
+    assert_ne!(outside.expect("get").status(), 200, "only the SDK cache is served");
     serve.abort();
 }

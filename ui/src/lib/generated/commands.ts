@@ -12,11 +12,16 @@ import type { Empty } from "./Empty";
 import type { GetConversationListArgs } from "./GetConversationListArgs";
 import type { GetMessageListArgs } from "./GetMessageListArgs";
 import type { GetUserProfileArgs } from "./GetUserProfileArgs";
+import type { MaybePath } from "./MaybePath";
 import type { MessageListPage } from "./MessageListPage";
 import type { NotifyArgs } from "./NotifyArgs";
+import type { PathArgs } from "./PathArgs";
+import type { PickFilesArgs } from "./PickFilesArgs";
+import type { PickFilesResult } from "./PickFilesResult";
 import type { Profile } from "./Profile";
 import type { ProfilePatch } from "./ProfilePatch";
 import type { ResendMessageArgs } from "./ResendMessageArgs";
+import type { SaveFileAsArgs } from "./SaveFileAsArgs";
 import type { SendMessageArgs } from "./SendMessageArgs";
 import type { SendResult } from "./SendResult";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
@@ -31,6 +36,11 @@ export const COMMANDS = [
   "app.logout",
   "app.notify",
   "app.setUnreadBadge",
+  "app.pickFiles",
+  "app.openFile",
+  "app.revealFile",
+  "app.saveFileAs",
+  "app.pasteImage",
   "tim.getConversationList",
   "tim.getConversationProfile",
   "tim.deleteConversation",
@@ -57,6 +67,11 @@ export type CommandMap = {
   "app.logout": { args: Empty; result: AppState };
   "app.notify": { args: NotifyArgs; result: Empty };
   "app.setUnreadBadge": { args: SetUnreadBadgeArgs; result: Empty };
+  "app.pickFiles": { args: PickFilesArgs; result: PickFilesResult };
+  "app.openFile": { args: PathArgs; result: Empty };
+  "app.revealFile": { args: PathArgs; result: Empty };
+  "app.saveFileAs": { args: SaveFileAsArgs; result: MaybePath };
+  "app.pasteImage": { args: Empty; result: MaybePath };
   "tim.getConversationList": { args: GetConversationListArgs; result: ConversationListResult };
   "tim.getConversationProfile": { args: ConversationArgs; result: ConversationProfileResult };
   "tim.deleteConversation": { args: DeleteConversationArgs; result: DeleteConversationResult };

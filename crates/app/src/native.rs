@@ -1,0 +1,255 @@
+//! The app's native file interactions: file pickers, opening and revealing
+//! files with the system, "save as", images from the clipboard, and the
+//! URLs under which the webview loads cached files. The shell implements
+//! them in [`crate::DesktopHooks`]; this module holds the command handlers
+//! and their argument types. File *paths* cross the app boundary, never
+//! file bytes: the SDK reads and uploads the files itself.
+//!
+//! The web host has no native side: pickers and the clipboard answer
+//! [`code::UNSUPPORTED_ON_HOST`] and the UI falls back to the browser's own
+//! (staging the bytes with the web host's `POST /stage`).
+
+use crate::core::{AppCore, HookError};
+use crate::error::internal;
+use confab_proto::{code, ErrorBody};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Which files a picker offers (`app.pickFiles`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PickKind {
+    /// Images TIM can send (jpg, jpeg, png, gif, webp, bmp).
+    Image,
+    /// Videos TIM can send (mp4, mov, webm).
+    Video,
+    /// Any file.
+    File,
+}
+
+impl PickKind {
+    /// The picker's filter: a name and the extensions it lets through
+    /// (empty: any file).
+    pub fn filter(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            Self::Image => ("Images", &["jpg", "jpeg", "png", "gif", "webp", "bmp"]),
+            Self::Video => ("Videos", &["mp4", "mov", "webm"]),
+            Self::File => ("All files", &[]),
+        }
+    }
+}
+
+/// `app.pickFiles` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickFilesArgs {
+    /// What to offer.
+    pub kind: PickKind,
+    /// Several files may be chosen.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub multiple: Option<bool>,
+}
+
+/// `app.pickFiles` result: the chosen paths (empty when cancelled).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickFilesResult {
+    /// Absolute paths.
+    pub paths: Vec<String>,
+}
+
+/// Arguments naming a local file (`app.openFile`, `app.revealFile`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathArgs {
+    /// Absolute path.
+    pub path: String,
+}
+
+/// `app.saveFileAs` arguments: copy a (downloaded) file to where the user
+/// chooses.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveFileAsArgs {
+    /// The file to copy.
+    pub path: String,
+    /// The name the dialog suggests.
+    pub file_name: String,
+}
+
+/// A path, or none (`app.saveFileAs` cancelled, `app.pasteImage` with no
+/// image on the clipboard).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaybePath {
+    /// Absolute path, or null.
+    pub path: Option<String>,
+}
+
+/// An image read from the clipboard, as RGBA pixels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClipboardImage {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width * height * 4` bytes, row-major RGBA.
+    pub rgba: Vec<u8>,
+}
+
+/// The error of a native feature this host does not have.
+pub(crate) fn unsupported(what: &str) -> HookError {
+    Box::new(Unsupported(what.to_owned()))
+}
+
+/// A native feature the host does not have (web host, tests).
+#[derive(Debug, thiserror::Error)]
+#[error("{0} is not available in this host")]
+pub struct Unsupported(pub String);
+
+fn hook_error(e: &HookError) -> ErrorBody {
+    if e.downcast_ref::<Unsupported>().is_some() {
+        ErrorBody::new(code::UNSUPPORTED_ON_HOST, e.to_string())
+    } else {
+        internal(e)
+    }
+}
+
+/// Runs a (possibly blocking: dialogs wait for the user) hook off the
+/// async runtime.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, HookError> + Send + 'static,
+) -> Result<T, ErrorBody> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(result) => result.map_err(|e| hook_error(&e)),
+        Err(e) => Err(internal(&e)),
+    }
+}
+
+fn absolute(path: &str) -> Result<PathBuf, ErrorBody> {
+    let path = PathBuf::from(path);
+    if path.is_absolute() {
+        Ok(path)
+    } else {
+        Err(crate::error::invalid(format!("{path:?} is not an absolute path")))
+    }
+}
+
+fn to_strings(paths: Vec<PathBuf>) -> Vec<String> {
+    paths.into_iter().map(|p| p.to_string_lossy().into_owned()).collect()
+}
+
+/// Encodes clipboard pixels as a PNG file in `dir`; returns its path.
+pub(crate) fn write_png(dir: &std::path::Path, image: &ClipboardImage) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let name = format!("pasted-{}.png", rand::random::<u64>());
+    let path = dir.join(name);
+    let buffer = image::RgbaImage::from_raw(image.width, image.height, image.rgba.clone())
+        .ok_or_else(|| std::io::Error::other("clipboard image has the wrong size"))?;
+    buffer.save_with_format(&path, image::ImageFormat::Png).map_err(std::io::Error::other)?;
+    Ok(path)
+}
+
+/// Directory of pasted and staged files inside the app data directory.
+pub const STAGING_DIR: &str = "staging";
+
+impl AppCore {
+    pub(crate) async fn pick_files(
+        &self,
+        args: PickFilesArgs,
+    ) -> Result<PickFilesResult, ErrorBody> {
+        let hooks = self.hooks();
+        let multiple = args.multiple.unwrap_or(false);
+        let paths = blocking(move || hooks.pick_files(args.kind, multiple)).await?;
+        Ok(PickFilesResult { paths: to_strings(paths) })
+    }
+
+    pub(crate) async fn open_file(
+        &self,
+        args: PathArgs,
+    ) -> Result<crate::commands::Empty, ErrorBody> {
+        let path = absolute(&args.path)?;
+        let hooks = self.hooks();
+        blocking(move || hooks.open_path(&path)).await?;
+        Ok(crate::commands::Empty {})
+    }
+
+    pub(crate) async fn reveal_file(
+        &self,
+        args: PathArgs,
+    ) -> Result<crate::commands::Empty, ErrorBody> {
+        let path = absolute(&args.path)?;
+        let hooks = self.hooks();
+        blocking(move || hooks.reveal_path(&path)).await?;
+        Ok(crate::commands::Empty {})
+    }
+
+    pub(crate) async fn save_file_as(&self, args: SaveFileAsArgs) -> Result<MaybePath, ErrorBody> {
+        let source = absolute(&args.path)?;
+        let hooks = self.hooks();
+        let name = args.file_name;
+        let target = blocking(move || hooks.choose_save_path(&name)).await?;
+        let Some(target) = target else { return Ok(MaybePath::default()) };
+        tokio::fs::copy(&source, &target).await.map_err(|e| internal(&e))?;
+        Ok(MaybePath { path: Some(target.to_string_lossy().into_owned()) })
+    }
+
+    pub(crate) async fn paste_image(
+        &self,
+        _: crate::commands::Empty,
+    ) -> Result<MaybePath, ErrorBody> {
+        let hooks = self.hooks();
+        let dir = self.data_dir().join(STAGING_DIR);
+        blocking(move || {
+            let Some(image) = hooks.clipboard_image()? else { return Ok(MaybePath::default()) };
+            let path = write_png(&dir, &image)?;
+            Ok(MaybePath { path: Some(path.to_string_lossy().into_owned()) })
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_pixels_become_a_png_of_the_same_size() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let image = ClipboardImage { width: 3, height: 2, rgba: vec![200; 3 * 2 * 4] };
+        let path = write_png(dir.path(), &image).expect("png");
+        let back = image::open(&path).expect("decode");
+        assert_eq!((back.width(), back.height()), (3, 2));
+        let short = ClipboardImage { width: 3, height: 2, rgba: vec![0; 5] };
+        assert!(write_png(dir.path(), &short).is_err());
+    }
+
+    #[test]
+    fn filters_and_paths() {
+        assert!(PickKind::Image.filter().1.contains(&"webp"));
+        assert!(PickKind::File.filter().1.is_empty());
+        assert!(absolute("relative/x").is_err());
+        assert!(absolute("/tmp/x").is_ok());
+    }
+
+    #[tokio::test]
+    async fn the_web_host_has_no_pickers_or_clipboard() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let core = AppCore::open(crate::AppOptions::new(dir.path())).expect("open");
+        let e = core
+            .call("app.pickFiles", serde_json::json!({"kind": "image"}))
+            .await
+            .expect_err("no picker");
+        assert_eq!(e.code, code::UNSUPPORTED_ON_HOST);
+        let e = core.call("app.pasteImage", serde_json::json!({})).await.expect_err("no clipboard");
+        assert_eq!(e.code, code::UNSUPPORTED_ON_HOST);
+        let e = core
+            .call("app.openFile", serde_json::json!({"path": "x"}))
+            .await
+            .expect_err("relative");
+        assert_eq!(e.code, code::INVALID_OPERATION);
+    }
+}
