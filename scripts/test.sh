@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Headless desktop and browser tests: Xvfb, a session bus, a notification
 # daemon, WebKitWebDriver for tauri-driver, and Chromium for the UI tests.
-CONFAB_APT_EXTRA=(xvfb xauth dbus dunst webkit2gtk-driver chromium)
+CONFAB_APT_EXTRA=(xvfb xauth dbus dunst webkit2gtk-driver chromium xdotool python3-gi gir1.2-gtk-3.0)
 source scripts/setup.sh
 # The desktop app embeds ui/dist: build the UI before any cargo build.
 confab_build_ui
