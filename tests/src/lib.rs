@@ -285,10 +285,26 @@ impl TestClient {
         keep: Option<Arc<tempfile::TempDir>>,
         offline: bool,
     ) -> Self {
+        Self::create_with_clock(server, user, data_dir, keep, offline, None)
+    }
+
+    /// [`TestClient::create`] with the SDK's clock replaced (e.g. by a
+    /// [`ManualSdkClock`]).
+    pub fn create_with_clock(
+        server: &TestServer,
+        user: &str,
+        data_dir: PathBuf,
+        keep: Option<Arc<tempfile::TempDir>>,
+        offline: bool,
+        clock: Option<Arc<dyn confab_sdk::Clock>>,
+    ) -> Self {
         let transport = Arc::new(SwitchableTransport::new(Arc::new(WsTransport)));
         transport.set_offline(offline);
         let mut options = TimOptions::new(server.sdk_app_id(), server.ws_url(), data_dir.clone());
         options.transport = transport.clone();
+        if let Some(clock) = clock {
+            options.clock = clock;
+        }
         options.reconnect = ReconnectPolicy {
             initial: Duration::from_millis(20),
             max: Duration::from_millis(200),
@@ -394,6 +410,45 @@ impl TestClient {
             }
         }
         pages.into_iter().rev().flatten().collect()
+    }
+}
+
+/// An SDK clock that moves only when told to (for the SDK's own time
+/// rules, such as deleteMessage's once-per-second limit).
+#[derive(Debug)]
+pub struct ManualSdkClock(std::sync::atomic::AtomicI64);
+
+impl ManualSdkClock {
+    /// A clock reading `start_ms`.
+    pub fn new(start_ms: i64) -> Arc<Self> {
+        Arc::new(Self(std::sync::atomic::AtomicI64::new(start_ms)))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance_ms(&self, delta_ms: i64) {
+        self.0.fetch_add(delta_ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl confab_sdk::Clock for ManualSdkClock {
+    fn now_millis(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl TestClient {
+    /// A new instance of `user` with its own fresh store and `clock` as the
+    /// SDK clock, logged in and ready.
+    pub async fn login_with_clock(
+        server: &TestServer,
+        user: &str,
+        clock: Arc<dyn confab_sdk::Clock>,
+    ) -> Self {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let path = dir.path().to_path_buf();
+        let client = Self::create_with_clock(server, user, path, Some(dir), false, Some(clock));
+        client.login_and_wait(&server.user_sig(user)).await;
+        client
     }
 }
 

@@ -6,5 +6,6 @@ mod scenarios {
     mod bad_input;
     mod chat;
     mod durability;
+    mod message_ops;
     mod offline;
 }

@@ -7,7 +7,7 @@ use confab_sdk::TimError;
 
 /// An SDK error as a boundary error (same code and message).
 pub(crate) fn from_tim(e: TimError) -> ErrorBody {
-    ErrorBody::new(e.code, e.message)
+    ErrorBody { code: e.code, message: e.message, data: e.data }
 }
 
 /// 2997 `CANNOT_FIND_PROTOCOL`: no such command.

@@ -17,12 +17,24 @@ pub struct ErrorBody {
     pub code: i32,
     /// Human-readable explanation; never matched on.
     pub message: String,
+    /// Details some errors carry (TIM `imError.data`), e.g. the latest
+    /// version of a message after a modify conflict (2480:
+    /// `{"message": …}`). Absent for most errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "Record<string, any>"))]
+    pub data: Option<serde_json::Value>,
 }
 
 impl ErrorBody {
     /// Builds an error body.
     pub fn new(code: i32, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), data: None }
+    }
+
+    /// The same error carrying `data`.
+    pub fn with_data(mut self, data: serde_json::Value) -> Self {
+        self.data = Some(data);
+        self
     }
 }
 
@@ -279,6 +291,10 @@ pub mod code {
     /// Confab: a native feature (file picker, clipboard, opening files)
     /// that this app host does not have (the web host).
     pub const UNSUPPORTED_ON_HOST: i32 = 90011;
+    /// Tencent server code: the message to modify (or revoke) does not
+    /// exist, is not in the caller's conversations, or was never stored
+    /// (`onlineUserOnly`).
+    pub const ERR_SVR_MSG_NOT_FOUND: i32 = 20026;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
 }
@@ -433,5 +449,10 @@ mod tests {
         let json = serde_json::to_string(&e).expect("serialize");
         assert_eq!(json, r#"{"code":80002,"message":"too big"}"#);
         assert_eq!(serde_json::from_str::<ErrorBody>(&json).expect("parse"), e);
+        let conflict = ErrorBody::new(code::MESSAGE_MODIFY_CONFLICT, "conflict")
+            .with_data(serde_json::json!({"message": {"ID": "1-2-3"}}));
+        let json = serde_json::to_string(&conflict).expect("serialize");
+        assert_eq!(json, r#"{"code":2480,"message":"conflict","data":{"message":{"ID":"1-2-3"}}}"#);
+        assert_eq!(serde_json::from_str::<ErrorBody>(&json).expect("parse"), conflict);
     }
 }

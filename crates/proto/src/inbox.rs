@@ -53,6 +53,20 @@ pub enum InboxEvent {
         /// Highest sequence the peer has read.
         read_sequence: u64,
     },
+    /// A message in one of the owner's conversations was revoked by its
+    /// sender (from any instance); it carries the revoked message.
+    #[serde(rename_all = "camelCase")]
+    MessageRevoked {
+        /// The message, `isRevoked: true`.
+        message: WireMessage,
+    },
+    /// A message in one of the owner's conversations was modified (by
+    /// either participant, from any instance); it carries the new version.
+    #[serde(rename_all = "camelCase")]
+    MessageModified {
+        /// The message as modified.
+        message: WireMessage,
+    },
     /// The owner's profile changed (from any instance).
     #[serde(rename_all = "camelCase")]
     ProfileUpdated {
@@ -82,6 +96,8 @@ mod tests {
             InboxEvent::ConversationRead { conversation_id: "C2Cbob".into(), read_sequence: 2 },
             InboxEvent::ProfileUpdated { profile: Profile::empty(crate::UserId::new("alice")) },
             InboxEvent::Message { message: crate::message::tests::sample() },
+            InboxEvent::MessageRevoked { message: crate::message::tests::sample() },
+            InboxEvent::MessageModified { message: crate::message::tests::sample() },
         ] {
             let entry = InboxEntry { seq: 1, event };
             let json = serde_json::to_string(&entry).expect("serialize");
@@ -92,5 +108,17 @@ mod tests {
                 .expect("serialize");
         assert_eq!(msg["kind"], "message");
         assert_eq!(msg["message"]["ID"], "17-1764115200-42");
+        let revoked = serde_json::to_value(InboxEvent::MessageRevoked {
+            message: crate::message::tests::sample(),
+        })
+        .expect("serialize");
+        assert_eq!(revoked["kind"], "messageRevoked");
+        assert_eq!(revoked["message"]["ID"], "17-1764115200-42");
+        let modified = serde_json::to_value(InboxEvent::MessageModified {
+            message: crate::message::tests::sample(),
+        })
+        .expect("serialize");
+        assert_eq!(modified["kind"], "messageModified");
+        assert_eq!(modified["message"]["version"], 0);
     }
 }

@@ -435,6 +435,15 @@ pub struct WireMessage {
     pub excluded_from_last_message: bool,
     /// Delivered only to instances online at send time; not stored.
     pub online_user_only: bool,
+    /// Revoked by its sender (`revokeMessage`); a revoked message stays in
+    /// history with its content.
+    #[serde(default)]
+    pub is_revoked: bool,
+    /// How many times the message was modified (`modifyMessage`); 0 for an
+    /// unmodified message. A modification names the version it was made
+    /// from, so concurrent modifications are detected.
+    #[serde(default)]
+    pub version: u32,
 }
 
 #[cfg(test)]
@@ -460,6 +469,8 @@ pub(crate) mod tests {
             excluded_from_unread_count: false,
             excluded_from_last_message: false,
             online_user_only: false,
+            is_revoked: false,
+            version: 0,
         }
     }
 
@@ -469,9 +480,12 @@ pub(crate) mod tests {
         let json = serde_json::to_string(&m).expect("serialize");
         assert_eq!(
             json,
-            r#"{"ID":"17-1764115200-42","conversationType":"C2C","from":"alice","to":"bob","sequence":17,"time":1764115200,"random":42,"type":"TIMTextElem","payload":{"text":"hi"},"priority":"Normal","cloudCustomData":"","nick":"Alice","avatar":"","needReadReceipt":false,"excludedFromUnreadCount":false,"excludedFromLastMessage":false,"onlineUserOnly":false}"#
+            r#"{"ID":"17-1764115200-42","conversationType":"C2C","from":"alice","to":"bob","sequence":17,"time":1764115200,"random":42,"type":"TIMTextElem","payload":{"text":"hi"},"priority":"Normal","cloudCustomData":"","nick":"Alice","avatar":"","needReadReceipt":false,"excludedFromUnreadCount":false,"excludedFromLastMessage":false,"onlineUserOnly":false,"isRevoked":false,"version":0}"#
         );
         assert_eq!(serde_json::from_str::<WireMessage>(&json).expect("parse"), m);
+        // Records stored before revoke/modify existed read as unrevoked, version 0.
+        let old = json.replace(r#","isRevoked":false,"version":0"#, "");
+        assert_eq!(serde_json::from_str::<WireMessage>(&old).expect("parse old"), m);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::conversation::ConversationState;
 use crate::ids::{ConversationId, UserId};
 use crate::inbox::InboxEntry;
-use crate::message::{MessageControlInfo, OutgoingMessage, WireMessage};
+use crate::message::{MessageControlInfo, MessageElement, OutgoingMessage, WireMessage};
 use crate::profile::{Profile, ProfilePatch};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,10 @@ pub const ALL_OPERATIONS: &[&str] = &[
     DeleteConversation::NAME,
     GetUserProfile::NAME,
     UpdateMyProfile::NAME,
+    RevokeMessage::NAME,
+    ModifyMessage::NAME,
+    DeleteMessages::NAME,
+    GetMessageListHopping::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -292,6 +296,131 @@ pub struct UpdateMyProfileResponse {
 }
 operation!(UpdateMyProfile, "updateMyProfile", UpdateMyProfileResponse);
 
+// ---- message operations: revoke, modify, delete for me, hopping ----
+
+/// `revokeMessage`: the sender withdraws a stored message within the
+/// server's revoke window. The message stays in history with `isRevoked`;
+/// both users' inboxes get a `messageRevoked` event. Revoking a revoked
+/// message again succeeds and changes nothing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RevokeMessage {
+    /// The conversation, from the requester's side.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+    /// The message's server ID.
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+}
+
+/// Response to [`RevokeMessage`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RevokeMessageResponse {
+    /// The revoked message (`isRevoked: true`).
+    pub message: WireMessage,
+}
+operation!(RevokeMessage, "revokeMessage", RevokeMessageResponse);
+
+/// `modifyMessage`: a participant of the conversation changes a stored
+/// message's content (text, custom, location and face messages, among
+/// those four types) or its `cloudCustomData` (any type). `version` is the
+/// message version the change was made from; when the stored message has
+/// moved on, the request fails with 2480 and the error's `data.message` is
+/// the latest version. Both users' inboxes get a `messageModified` event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModifyMessage {
+    /// The conversation, from the requester's side.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+    /// The message's server ID.
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    /// The version the modification was made from.
+    #[serde(default)]
+    pub version: u32,
+    /// The new content (`type` + `payload`).
+    #[serde(flatten)]
+    pub element: MessageElement,
+    /// The new `cloudCustomData`.
+    #[serde(default)]
+    pub cloud_custom_data: String,
+}
+
+/// Response to [`ModifyMessage`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModifyMessageResponse {
+    /// The modified message, with its new `version`.
+    pub message: WireMessage,
+}
+operation!(ModifyMessage, "modifyMessage", ModifyMessageResponse);
+
+/// Most message IDs one `deleteMessages` request deletes; the rest are
+/// ignored.
+pub const MAX_DELETE_MESSAGES: usize = 30;
+
+/// `deleteMessages`: hides messages of one conversation from the
+/// requester's history (all of their instances' later history pulls). Not
+/// synced to other instances; the peer is not affected. IDs that are not
+/// in the conversation are skipped.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeleteMessages {
+    /// The conversation, from the requester's side.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+    /// Server message IDs; only the first [`MAX_DELETE_MESSAGES`] count.
+    #[serde(rename = "messageIDList")]
+    pub message_id_list: Vec<String>,
+}
+
+/// Response to [`DeleteMessages`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeleteMessagesResponse {
+    /// The IDs now hidden (deleted before or by this request).
+    #[serde(rename = "messageIDList")]
+    pub message_id_list: Vec<String>,
+}
+operation!(DeleteMessages, "deleteMessages", DeleteMessagesResponse);
+
+/// Largest (and default) `getMessageListHopping` page.
+pub const MAX_HOPPING_COUNT: u32 = 15;
+
+/// `getMessageListHopping`: a page of a C2C conversation's history starting
+/// at a server time. Direction 0 returns the newest `count` messages with
+/// `time <= time` (older ones, "up"); direction 1 the oldest `count` with
+/// `time >= time` ("down"). The page is ascending either way.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMessageListHopping {
+    /// The conversation, from the requester's side.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+    /// Start time (server time, seconds); `None`: the newest end for
+    /// direction 0, the oldest for direction 1.
+    #[serde(default)]
+    pub time: Option<i64>,
+    /// 0 older, 1 newer.
+    #[serde(default)]
+    pub direction: u8,
+    /// Page size; 0 means [`MAX_HOPPING_COUNT`], more is capped to it.
+    #[serde(default)]
+    pub count: u32,
+}
+
+/// Response to [`GetMessageListHopping`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMessageListHoppingResponse {
+    /// Messages in ascending order.
+    pub messages: Vec<WireMessage>,
+    /// True when nothing further exists in the requested direction.
+    pub is_completed: bool,
+    /// Where to continue (the time of the next message in the direction);
+    /// `None` when completed.
+    #[serde(default)]
+    pub next_message_time: Option<i64>,
+}
+operation!(GetMessageListHopping, "getMessageListHopping", GetMessageListHoppingResponse);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,6 +500,59 @@ mod tests {
         );
         let back = serde_json::to_value(&send).expect("serialize");
         assert_eq!(serde_json::from_value::<SendMessage>(back).expect("parse"), send);
+    }
+
+    #[test]
+    fn message_operation_snapshots() {
+        round_trip(
+            &RevokeMessage { conversation_id: "C2Cbob".into(), message_id: "1-2-3".into() },
+            json!({"conversationID":"C2Cbob","messageID":"1-2-3"}),
+        );
+        round_trip(
+            &ModifyMessage {
+                conversation_id: "C2Cbob".into(),
+                message_id: "1-2-3".into(),
+                version: 2,
+                element: crate::message::MessageElement::Text(crate::message::TextPayload {
+                    text: "new".into(),
+                }),
+                cloud_custom_data: "c".into(),
+            },
+            json!({"conversationID":"C2Cbob","messageID":"1-2-3","version":2,
+                   "type":"TIMTextElem","payload":{"text":"new"},"cloudCustomData":"c"}),
+        );
+        round_trip(
+            &DeleteMessages {
+                conversation_id: "C2Cbob".into(),
+                message_id_list: vec!["1-2-3".into()],
+            },
+            json!({"conversationID":"C2Cbob","messageIDList":["1-2-3"]}),
+        );
+        round_trip(
+            &DeleteMessagesResponse { message_id_list: vec!["1-2-3".into()] },
+            json!({"messageIDList":["1-2-3"]}),
+        );
+        round_trip(
+            &GetMessageListHopping {
+                conversation_id: "C2Cbob".into(),
+                time: Some(1_764_115_200),
+                direction: 1,
+                count: 15,
+            },
+            json!({"conversationID":"C2Cbob","time":1764115200,"direction":1,"count":15}),
+        );
+        round_trip(
+            &GetMessageListHoppingResponse {
+                messages: vec![],
+                is_completed: false,
+                next_message_time: Some(9),
+            },
+            json!({"messages":[],"isCompleted":false,"nextMessageTime":9}),
+        );
+        let message = crate::message::tests::sample();
+        let wire = serde_json::to_value(&message).expect("json");
+        round_trip(&RevokeMessageResponse { message: message.clone() }, json!({"message": wire}));
+        round_trip(&ModifyMessageResponse { message }, json!({"message": wire}));
     }
 
     #[test]

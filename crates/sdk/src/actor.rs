@@ -687,7 +687,16 @@ impl Actor {
     }
 
     fn emit_applied(&mut self, applied: Applied) {
-        let Applied { received, merged, read_by_peer, conversations, profiles, .. } = applied;
+        let Applied {
+            received,
+            merged,
+            read_by_peer,
+            conversations,
+            profiles,
+            revoked,
+            modified,
+            ..
+        } = applied;
         for m in &merged {
             if let Some(key) = self.core.store.key_of(&m.id).ok().flatten() {
                 self.resolve_waiters(key, &Ok(m.clone()));
@@ -701,6 +710,16 @@ impl Actor {
         }
         if !read_by_peer.is_empty() {
             self.core.emit(Event::MessageReadByPeer(read_by_peer));
+        }
+        // Changes this instance is making itself are announced by their
+        // responses, not by their inbox echo.
+        let revoked = self.core.not_acting_on(revoked);
+        if !revoked.is_empty() {
+            self.core.emit(Event::MessageRevoked(revoked));
+        }
+        let modified = self.core.not_acting_on(modified);
+        if !modified.is_empty() {
+            self.core.emit(Event::MessageModified(modified));
         }
         if !conversations.is_empty() {
             self.core.emit(Event::ConversationListUpdated(conversations));

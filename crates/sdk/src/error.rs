@@ -14,12 +14,22 @@ pub struct TimError {
     pub code: i32,
     /// Human-readable explanation; never matched on.
     pub message: String,
+    /// Details some errors carry (TIM `imError.data`), e.g. `{"message":
+    /// <latest Message>}` for a modify conflict (2480).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
 }
 
 impl TimError {
     /// Builds an error from a code and a message.
     pub fn new(code: i32, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), data: None }
+    }
+
+    /// The same error carrying `data`.
+    pub fn with_data(mut self, data: serde_json::Value) -> Self {
+        self.data = Some(data);
+        self
     }
 
     /// 2999 `SDK_IS_NOT_READY`: not logged in, or not ready yet.
@@ -45,7 +55,7 @@ impl TimError {
 
 impl From<ErrorBody> for TimError {
     fn from(e: ErrorBody) -> Self {
-        Self { code: e.code, message: e.message }
+        Self { code: e.code, message: e.message, data: e.data }
     }
 }
 

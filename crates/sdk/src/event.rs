@@ -97,6 +97,14 @@ pub enum Event {
     /// still awaits its `send_message` future.
     #[serde(rename = "onMessageStatusChanged")]
     MessageStatusChanged(Vec<Message>),
+    /// `onMessageRevoked`: messages of my conversations were revoked (by
+    /// the peer, or by me on another instance); each has `isRevoked`.
+    #[serde(rename = "onMessageRevoked")]
+    MessageRevoked(Vec<Message>),
+    /// `onMessageModified`: messages of my conversations were modified (by
+    /// the peer, or by me on another instance), as they are now.
+    #[serde(rename = "onMessageModified")]
+    MessageModified(Vec<Message>),
 }
 
 /// The name of an event, for [`crate::Tim::on`]; serialized as the
@@ -139,6 +147,12 @@ pub enum EventName {
     /// `onMessageStatusChanged` (Confab extension).
     #[serde(rename = "onMessageStatusChanged")]
     MessageStatusChanged,
+    /// `onMessageRevoked`.
+    #[serde(rename = "onMessageRevoked")]
+    MessageRevoked,
+    /// `onMessageModified`.
+    #[serde(rename = "onMessageModified")]
+    MessageModified,
 }
 
 impl EventName {
@@ -158,6 +172,8 @@ impl EventName {
             Self::NetStateChange => e::NET_STATE_CHANGE,
             Self::Error => e::ERROR,
             Self::MessageStatusChanged => "onMessageStatusChanged",
+            Self::MessageRevoked => e::MESSAGE_REVOKED,
+            Self::MessageModified => e::MESSAGE_MODIFIED,
         }
     }
 }
@@ -178,6 +194,8 @@ impl Event {
             Self::NetStateChange { .. } => EventName::NetStateChange,
             Self::Error { .. } => EventName::Error,
             Self::MessageStatusChanged(_) => EventName::MessageStatusChanged,
+            Self::MessageRevoked(_) => EventName::MessageRevoked,
+            Self::MessageModified(_) => EventName::MessageModified,
         }
     }
 }
@@ -284,6 +302,8 @@ mod tests {
                 Event::MessageStatusChanged(vec![]),
                 json!({"name":"onMessageStatusChanged","data":[]}),
             ),
+            (Event::MessageRevoked(vec![]), json!({"name":"onMessageRevoked","data":[]})),
+            (Event::MessageModified(vec![]), json!({"name":"onMessageModified","data":[]})),
         ];
         for (event, expected) in cases {
             let value = serde_json::to_value(&event).expect("serialize");
@@ -300,6 +320,8 @@ mod tests {
         assert_eq!(EventName::SdkReady.as_str(), e::SDK_READY);
         assert_eq!(EventName::KickedOut.as_str(), e::KICKED_OUT);
         assert_eq!(EventName::NetStateChange.as_str(), e::NET_STATE_CHANGE);
+        assert_eq!(EventName::MessageRevoked.as_str(), e::MESSAGE_REVOKED);
+        assert_eq!(EventName::MessageModified.as_str(), e::MESSAGE_MODIFIED);
     }
 
     #[test]

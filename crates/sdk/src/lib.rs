@@ -37,6 +37,9 @@ pub use model::{
     SendResult,
 };
 pub use options::{Clock, ReconnectPolicy, SystemClock, TimOptions};
+pub use tim::message_ops::{
+    GetMessageListHoppingOptions, HoppingPage, MergerMessagePayload, TextAtPayload,
+};
 pub use tim::Tim;
 pub use transport::{SwitchableTransport, Transport, TransportError, WsTransport};
 

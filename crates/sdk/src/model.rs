@@ -153,6 +153,11 @@ pub struct Message {
     pub sequence: u64,
     /// The client message ID, kept across resends (server dedup key).
     pub random: u64,
+    /// Confab extension: how many times the message was modified (0 for an
+    /// unmodified one). `modify_message` sends it as the version the change
+    /// was made from, so a stale copy gets 2480 instead of overwriting.
+    #[serde(default)]
+    pub version: u32,
 }
 
 impl Message {
@@ -200,7 +205,7 @@ pub(crate) fn message_from_wire(m: &confab_proto::message::WireMessage, me: &str
         flow: if mine { MessageFlow::Out } else { MessageFlow::In },
         time: m.time,
         status: MessageStatus::Success,
-        is_revoked: false,
+        is_revoked: m.is_revoked,
         priority: m.priority,
         nick: m.nick.clone(),
         avatar: m.avatar.clone(),
@@ -209,12 +214,13 @@ pub(crate) fn message_from_wire(m: &confab_proto::message::WireMessage, me: &str
         at_user_list: Vec::new(),
         cloud_custom_data: m.cloud_custom_data.clone(),
         is_deleted: false,
-        is_modified: false,
+        is_modified: m.version > 0,
         need_read_receipt: m.need_read_receipt,
         read_receipt_info: ReadReceiptInfo::default(),
         is_broadcast_message: false,
         sequence: m.sequence,
         random: m.random,
+        version: m.version,
     }
 }
 
@@ -555,6 +561,7 @@ pub(crate) mod tests {
             is_broadcast_message: false,
             sequence: 17,
             random: 42,
+            version: 0,
         }
     }
 
@@ -572,7 +579,7 @@ pub(crate) mod tests {
                 "isPeerRead": false, "nameCard": "", "atUserList": [], "cloudCustomData": "",
                 "isDeleted": false, "isModified": false, "needReadReceipt": false,
                 "readReceiptInfo": {"isPeerRead": false}, "isBroadcastMessage": false,
-                "sequence": 17, "random": 42
+                "sequence": 17, "random": 42, "version": 0
             })
         );
         assert_eq!(serde_json::from_value::<Message>(value).expect("parse"), m);

@@ -27,6 +27,13 @@ pub(crate) struct SessionCore {
     terminated: AtomicBool,
     net_state: Mutex<NetState>,
     total_unread: AtomicU64,
+    /// Message IDs this instance is revoking or modifying right now: their
+    /// inbox echo must not announce the change to this instance (it learns
+    /// from its response).
+    pub(crate) acting_on: Mutex<std::collections::HashSet<String>>,
+    /// When `delete_message` was last accepted (SDK clock, ms), for its
+    /// once-per-second limit.
+    pub(crate) last_delete_ms: Mutex<Option<i64>>,
 }
 
 impl SessionCore {
@@ -48,6 +55,8 @@ impl SessionCore {
             terminated: AtomicBool::new(false),
             net_state: Mutex::new(NetState::Disconnected),
             total_unread: AtomicU64::new(0),
+            acting_on: Mutex::new(std::collections::HashSet::new()),
+            last_delete_ms: Mutex::new(None),
         }
     }
 
@@ -128,6 +137,26 @@ impl SessionCore {
 
     pub(crate) fn now_millis(&self) -> i64 {
         self.clock.now_millis()
+    }
+
+    /// Marks a message as being revoked or modified by this instance
+    /// (`true` when it was not already).
+    pub(crate) fn start_acting_on(&self, id: &str) -> bool {
+        self.acting_on.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(id.into())
+    }
+
+    /// This instance's revoke or modify of `id` is answered.
+    pub(crate) fn stop_acting_on(&self, id: &str) {
+        self.acting_on.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(id);
+    }
+
+    /// The messages this instance is not changing itself right now.
+    pub(crate) fn not_acting_on(
+        &self,
+        messages: Vec<crate::model::Message>,
+    ) -> Vec<crate::model::Message> {
+        let acting = self.acting_on.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        messages.into_iter().filter(|m| !acting.contains(&m.id)).collect()
     }
 }
 

@@ -32,6 +32,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+pub(crate) mod message_ops;
+
 /// Most conversations per `delete_conversation` call.
 const MAX_DELETE: usize = 100;
 /// Most users per `get_user_profile` call.
@@ -358,6 +360,7 @@ impl Tim {
             is_broadcast_message: false,
             sequence: 0,
             random,
+            version: 0,
         })
     }
 

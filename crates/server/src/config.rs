@@ -31,6 +31,17 @@ pub enum Registration {
     Closed,
 }
 
+/// What the profanity filter does with a text that contains a listed word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ModerationMode {
+    /// Refuse the message with 80001 (`ERR_SVR_COMM_SENSITIVE_TEXT`).
+    #[default]
+    Block,
+    /// Store and deliver it with every character of each match replaced by `*`.
+    Mask,
+}
+
 /// Everything `confabd` can be told.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -62,6 +73,18 @@ pub struct Config {
     pub profile_custom_fields: Vec<String>,
     /// Log filter (`tracing` env-filter syntax, e.g. `info,confab_server=debug`).
     pub log: String,
+    /// How long after sending, in seconds, a sender may revoke a message
+    /// (TIM's default: 2 minutes).
+    pub revoke_window_secs: i64,
+    /// Words the profanity filter looks for in text messages (matched
+    /// case-insensitively, anywhere in the text); empty with no
+    /// `moderation_words_file` turns the filter off.
+    pub moderation_words: Vec<String>,
+    /// A file of more words for the filter: one per line, blank lines and
+    /// lines starting with `#` ignored.
+    pub moderation_words_file: Option<PathBuf>,
+    /// What the filter does with a match.
+    pub moderation_mode: ModerationMode,
 }
 
 impl fmt::Debug for Config {
@@ -78,6 +101,10 @@ impl fmt::Debug for Config {
             .field("max_batch", &self.max_batch)
             .field("profile_custom_fields", &self.profile_custom_fields)
             .field("log", &self.log)
+            .field("revoke_window_secs", &self.revoke_window_secs)
+            .field("moderation_words", &self.moderation_words.len())
+            .field("moderation_words_file", &self.moderation_words_file)
+            .field("moderation_mode", &self.moderation_mode)
             .finish()
     }
 }
@@ -96,6 +123,10 @@ impl Default for Config {
             max_batch: 512,
             profile_custom_fields: Vec::new(),
             log: "info".into(),
+            revoke_window_secs: 120,
+            moderation_words: Vec::new(),
+            moderation_words_file: None,
+            moderation_mode: ModerationMode::Block,
         }
     }
 }
@@ -164,6 +195,9 @@ impl Config {
         }
         if self.user_sig_expire_secs <= 0 {
             return invalid("user_sig_expire_secs must be positive".into());
+        }
+        if self.revoke_window_secs < 0 {
+            return invalid("revoke_window_secs must not be negative".into());
         }
         if self.secret_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
             return invalid("secret_key must not be empty".into());
@@ -281,6 +315,24 @@ pub struct ConfigArgs {
     /// Log filter, e.g. `info` or `info,confab_server=debug` [default: info].
     #[arg(long, env = "CONFABD_LOG", value_name = "FILTER", global = true)]
     pub log: Option<String>,
+    /// Seconds after sending during which the sender may revoke a message [default: 120].
+    #[arg(long, env = "CONFABD_REVOKE_WINDOW_SECS", global = true)]
+    pub revoke_window_secs: Option<i64>,
+    /// Words the profanity filter looks for in text messages (repeat or comma-separate) [default: none].
+    #[arg(
+        long = "moderation-word",
+        env = "CONFABD_MODERATION_WORDS",
+        value_delimiter = ',',
+        value_name = "WORD",
+        global = true
+    )]
+    pub moderation_words: Option<Vec<String>>,
+    /// File of profanity filter words, one per line (`#` starts a comment line) [default: none].
+    #[arg(long, env = "CONFABD_MODERATION_WORDS_FILE", value_name = "PATH", global = true)]
+    pub moderation_words_file: Option<PathBuf>,
+    /// What the profanity filter does with a match: refuse (80001) or mask with `*` [default: block].
+    #[arg(long, env = "CONFABD_MODERATION_MODE", value_enum, global = true)]
+    pub moderation_mode: Option<ModerationMode>,
 }
 
 impl ConfigArgs {
@@ -318,6 +370,10 @@ impl ConfigArgs {
             max_batch,
             profile_custom_fields,
             log,
+            revoke_window_secs,
+            moderation_words,
+            moderation_words_file,
+            moderation_mode,
         } = self.clone();
         if let Some(v) = data_dir {
             config.data_dir = v;
@@ -352,6 +408,18 @@ impl ConfigArgs {
         if let Some(v) = log {
             config.log = v;
         }
+        if let Some(v) = revoke_window_secs {
+            config.revoke_window_secs = v;
+        }
+        if let Some(v) = moderation_words {
+            config.moderation_words = v.into_iter().filter(|w| !w.is_empty()).collect();
+        }
+        if moderation_words_file.is_some() {
+            config.moderation_words_file = moderation_words_file;
+        }
+        if let Some(v) = moderation_mode {
+            config.moderation_mode = v;
+        }
     }
 }
 
@@ -381,6 +449,37 @@ mod tests {
         assert_eq!(config.registration, Registration::Closed);
         assert_eq!(config.profile_custom_fields, vec!["Tag_Profile_Custom_A".to_owned()]);
         assert_eq!(config.heartbeat_interval_ms, 30_000);
+        assert_eq!(config.revoke_window_secs, 120);
+        assert_eq!(config.moderation_mode, ModerationMode::Block);
+    }
+
+    #[test]
+    fn message_operation_settings_from_toml_and_flags() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("confabd.toml");
+        std::fs::write(
+            &file,
+            "revoke_window_secs = 30\nmoderation_words = [\"darn\"]\nmoderation_mode = \"mask\"\nmoderation_words_file = \"/etc/words.txt\"\n",
+        )
+        .expect("write");
+        let args = ConfigArgs { config: Some(file.clone()), ..Default::default() };
+        let config = args.load().expect("load");
+        assert_eq!(config.revoke_window_secs, 30);
+        assert_eq!(config.moderation_words, vec!["darn".to_owned()]);
+        assert_eq!(config.moderation_mode, ModerationMode::Mask);
+        assert_eq!(config.moderation_words_file, Some(PathBuf::from("/etc/words.txt")));
+        let args = ConfigArgs {
+            config: Some(file),
+            revoke_window_secs: Some(5),
+            moderation_words: Some(vec!["a".into(), String::new(), "b".into()]),
+            moderation_mode: Some(ModerationMode::Block),
+            ..Default::default()
+        };
+        let config = args.load().expect("load");
+        assert_eq!(config.revoke_window_secs, 5);
+        assert_eq!(config.moderation_words, vec!["a".to_owned(), "b".to_owned()]);
+        assert_eq!(config.moderation_mode, ModerationMode::Block);
+        assert!(Config { revoke_window_secs: -1, ..Config::default() }.validate().is_err());
     }
 
     #[test]

@@ -26,6 +26,7 @@ use confab_proto::ops::{
     HeartbeatResponse, Login, LoginResponse, Logout, LogoutResponse, Operation, SendMessage,
     SetMessageRead, Sync, UpdateMyProfile,
 };
+use confab_proto::ops::{DeleteMessages, GetMessageListHopping, ModifyMessage, RevokeMessage};
 use confab_proto::{code, ErrorBody, UserId, PROTOCOL_VERSION};
 use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesUnordered;
@@ -606,6 +607,19 @@ impl Session {
             }
             UpdateMyProfile::NAME => {
                 call(frame, |r| handlers::profile::update_my_profile(ctx, caller, r))
+            }
+            // ---- message operations ----
+            RevokeMessage::NAME => {
+                call(frame, |r| handlers::message_ops::revoke_message(ctx, caller, r))
+            }
+            ModifyMessage::NAME => {
+                call(frame, |r| handlers::message_ops::modify_message(ctx, caller, r))
+            }
+            DeleteMessages::NAME => {
+                call(frame, |r| handlers::message_ops::delete_messages(ctx, caller, r))
+            }
+            GetMessageListHopping::NAME => {
+                call(frame, |r| handlers::message_ops::get_message_list_hopping(ctx, caller, r))
             }
             other => Dispatch::Now(ServerFrame::Err {
                 id: Some(id),

@@ -7,7 +7,8 @@
 //! [`config::Config::data_dir`], written by one group-committing writer.
 //!
 //! Modules: [`clock`] (time seam), [`usersig`] (TLS-sig-api-v2),
-//! [`config`], [`store`] (persistence trait and SQLite), [`sessions`] (live
+//! [`config`], [`moderation`] (the profanity filter), [`store`]
+//! (persistence trait and SQLite), [`sessions`] (live
 //! sessions and push delivery), [`fanout`] (the push seam); the gateway,
 //! HTTP routes and domain services are internal.
 
@@ -17,6 +18,7 @@ pub mod fanout;
 mod gateway;
 mod handlers;
 mod http;
+pub mod moderation;
 mod server;
 pub mod sessions;
 pub mod store;

@@ -37,6 +37,8 @@ pub(crate) struct ServerContext {
     pub store: Arc<dyn Store>,
     /// Live sessions.
     pub sessions: Arc<SessionRegistry>,
+    /// The profanity filter, compiled once.
+    pub moderation: Arc<crate::moderation::Moderator>,
 }
 
 impl ServerContext {
@@ -73,6 +75,12 @@ pub async fn start(
             .await
             .context("secret key task")??
     };
+    let moderation = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || crate::moderation::Moderator::from_config(&config))
+            .await
+            .context("moderation word list task")??
+    };
     let sessions = Arc::new(SessionRegistry::new(config.max_instances_per_user));
     let database_path = config.database_path();
     let store = {
@@ -84,8 +92,14 @@ pub async fn start(
             .context("store open task")?
             .with_context(|| format!("opening {}", database_path.display()))?
     };
-    let ctx =
-        Arc::new(ServerContext { config, secret_key, clock, store: Arc::new(store), sessions });
+    let ctx = Arc::new(ServerContext {
+        config,
+        secret_key,
+        clock,
+        store: Arc::new(store),
+        sessions,
+        moderation: Arc::new(moderation),
+    });
     let (stop, stopped) = watch::channel(false);
     let (alive, all_gone) = mpsc::channel(1);
     let app = http::router(AppState { ctx: Arc::clone(&ctx), shutdown: stopped.clone(), alive });

@@ -42,6 +42,7 @@ export function message(over: Partial<Message> = {}): Message {
     isBroadcastMessage: false,
     sequence: seq,
     random: 1000 + seq,
+    version: 0,
     ...over,
   };
 }

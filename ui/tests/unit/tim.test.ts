@@ -38,6 +38,7 @@ describe('Tim facade', () => {
       'ID', 'type', 'payload', 'conversationID', 'conversationType', 'to', 'from', 'flow', 'time', 'status',
       'isRevoked', 'priority', 'nick', 'avatar', 'isPeerRead', 'nameCard', 'atUserList', 'cloudCustomData',
       'isDeleted', 'isModified', 'needReadReceipt', 'readReceiptInfo', 'isBroadcastMessage', 'sequence', 'random',
+      'version',
     ];
     expect(Object.keys(m).sort()).toEqual([...fields].sort());
     expect(tim.findMessage(m.ID)).toBe(m);

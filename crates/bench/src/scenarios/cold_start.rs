@@ -46,6 +46,8 @@ pub fn wire_message(n: u64, peer: &str, seq: u64, incoming: bool) -> WireMessage
         excluded_from_unread_count: false,
         excluded_from_last_message: false,
         online_user_only: false,
+        is_revoked: false,
+        version: 0,
     }
 }
 

@@ -30,7 +30,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 /// Numbered schema migrations; `PRAGMA user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0003_message_ops.sql")];
+
+mod message_ops;
 
 /// Failures of the local store.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +66,10 @@ pub(crate) struct Applied {
     pub(crate) conversations: Vec<Conversation>,
     /// Profiles that changed.
     pub(crate) profiles: Vec<Profile>,
+    /// Messages that became revoked (MESSAGE_REVOKED).
+    pub(crate) revoked: Vec<Message>,
+    /// Messages that got a newer version (MESSAGE_MODIFIED).
+    pub(crate) modified: Vec<Message>,
     /// The cursor afterwards.
     pub(crate) cursor: u64,
 }
@@ -122,7 +129,11 @@ const STATEMENT_CACHE: usize = 256;
 
 const MESSAGE_COLUMNS: &str = "m.key, m.id, m.conversation_id, m.conv_type, m.sender, m.receiver, \
      m.random, m.sequence, m.time, m.status, m.element, m.priority, m.cloud_custom_data, m.nick, \
-     m.avatar, m.need_read_receipt, COALESCE(c.peer_read_sequence, 0)";
+     m.avatar, m.need_read_receipt, COALESCE(c.peer_read_sequence, 0), m.is_revoked, m.version, \
+     m.is_deleted";
+
+/// Columns of `MESSAGE_COLUMNS`; queries that select more put theirs after.
+const MESSAGE_COLUMN_COUNT: usize = 20;
 
 /// A message row before its JSON columns are parsed.
 struct RawMessage {
@@ -142,6 +153,9 @@ struct RawMessage {
     avatar: String,
     need_read_receipt: bool,
     peer_read_sequence: i64,
+    is_revoked: bool,
+    version: i64,
+    is_deleted: bool,
 }
 
 impl RawMessage {
@@ -163,6 +177,9 @@ impl RawMessage {
             avatar: row.get(14)?,
             need_read_receipt: row.get(15)?,
             peer_read_sequence: row.get(16)?,
+            is_revoked: row.get(17)?,
+            version: row.get(18)?,
+            is_deleted: row.get(19)?,
         })
     }
 
@@ -186,7 +203,7 @@ impl RawMessage {
             flow,
             time: self.time,
             status: MessageStatus::parse(&self.status).unwrap_or(MessageStatus::Fail),
-            is_revoked: false,
+            is_revoked: self.is_revoked,
             priority: parse_enum(&self.priority)?,
             nick: self.nick,
             avatar: self.avatar,
@@ -194,13 +211,14 @@ impl RawMessage {
             name_card: String::new(),
             at_user_list: Vec::new(),
             cloud_custom_data: self.cloud_custom_data,
-            is_deleted: false,
-            is_modified: false,
+            is_deleted: self.is_deleted,
+            is_modified: self.version > 0,
             need_read_receipt: self.need_read_receipt,
             read_receipt_info: ReadReceiptInfo { is_peer_read },
             is_broadcast_message: false,
             sequence: u64_sql(self.sequence),
             random: u64_sql(self.random),
+            version: u32::try_from(self.version).unwrap_or(0),
         })
     }
 }
@@ -411,6 +429,7 @@ impl Store {
         let mut read_by_peer = Vec::new();
         let mut changed = BTreeSet::new();
         let mut profiles = Vec::new();
+        let mut updates = message_ops::Updates::default();
         for entry in entries {
             if entry.seq <= cursor {
                 continue;
@@ -468,6 +487,12 @@ impl Store {
                         profiles.push(profile.clone());
                     }
                 }
+                InboxEvent::MessageRevoked { message } => {
+                    self.apply_update(&tx, message, true, &mut updates, &mut changed)?;
+                }
+                InboxEvent::MessageModified { message } => {
+                    self.apply_update(&tx, message, false, &mut updates, &mut changed)?;
+                }
             }
             cursor = entry.seq;
             set_cursor(&tx, cursor)?;
@@ -478,7 +503,17 @@ impl Store {
         let read_by_peer = self.messages_by_keys(&conn, &read_by_peer)?;
         let ids: Vec<String> = changed.into_iter().collect();
         let conversations = self.conversations_in(&conn, Some(&ids))?;
-        Ok(Applied { received, merged, read_by_peer, conversations, profiles, cursor })
+        let (revoked, modified) = updates.resolve(self, &conn)?;
+        Ok(Applied {
+            received,
+            merged,
+            read_by_peer,
+            conversations,
+            profiles,
+            revoked,
+            modified,
+            cursor,
+        })
     }
 
     fn apply_message(&self, tx: &Transaction<'_>, m: &WireMessage) -> Result<ApplyOutcome> {
@@ -500,14 +535,19 @@ impl Store {
             Some((key, status, Some(_), _)) => {
                 let was_pending = status != MessageStatus::Success.as_str();
                 self.write_server_fields(tx, key, m)?;
+                message_ops::refresh_state(tx, key, m)?;
                 tx.prepare_cached("DELETE FROM outbox WHERE message_key = ?1")?
                     .execute(params![key])?;
                 (key, if was_pending { ApplyKind::Merged(key) } else { ApplyKind::Known })
             }
-            Some((key, _, None, true)) => (key, ApplyKind::Known),
+            Some((key, _, None, true)) => {
+                message_ops::refresh_state(tx, key, m)?;
+                (key, ApplyKind::Known)
+            }
             // Known from a history fetch, not yet announced.
             Some((key, _, None, false)) => {
                 self.write_server_fields(tx, key, m)?;
+                message_ops::refresh_state(tx, key, m)?;
                 (key, ApplyKind::Received(key))
             }
             None => {
@@ -581,7 +621,7 @@ impl Store {
     ) -> Result<()> {
         tx.prepare_cached(
             "UPDATE messages SET id = ?2, sequence = ?3, time = ?4, status = 'success', nick = ?5,
-               avatar = ?6, excluded_unread = ?7, excluded_last = ?8
+               avatar = ?6, excluded_unread = ?7, excluded_last = ?8, element = ?9
              WHERE key = ?1",
         )?
         .execute(params![
@@ -592,7 +632,9 @@ impl Store {
             m.nick,
             m.avatar,
             m.excluded_from_unread_count,
-            m.excluded_from_last_message
+            m.excluded_from_last_message,
+            // The server's content: the profanity filter may have masked it.
+            serde_json::to_string(&m.element)?
         ])?;
         Ok(())
     }
@@ -613,15 +655,16 @@ impl Store {
             .query_row(params![m.id.as_str(), m.from.as_str(), sql_u64(m.random)], |r| r.get(0))
             .optional()?;
         if let Some(key) = existing {
+            message_ops::refresh_state(tx, key, m)?;
             return Ok((key, false));
         }
         tx.prepare_cached(
             "INSERT INTO messages (id, conversation_id, conv_type, sender, receiver, random,
                sequence,
                time, status, element, priority, cloud_custom_data, nick, avatar, need_read_receipt,
-               excluded_unread, excluded_last, via_inbox)
+               excluded_unread, excluded_last, via_inbox, is_revoked, version)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'success', ?9, ?10, ?11, ?12, ?13, ?14,
-                     ?15, ?16, ?17)",
+                     ?15, ?16, ?17, ?18, ?19)",
         )?
         .execute(params![
             m.id.as_str(),
@@ -640,7 +683,9 @@ impl Store {
             m.need_read_receipt,
             m.excluded_from_unread_count,
             m.excluded_from_last_message,
-            via_inbox
+            via_inbox,
+            m.is_revoked,
+            m.version
         ])?;
         Ok((tx.last_insert_rowid(), true))
     }
@@ -680,18 +725,18 @@ impl Store {
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            let id: String = row.get(17)?;
+            let id: String = row.get(MESSAGE_COLUMN_COUNT)?;
             if wanted.as_ref().is_some_and(|w| !w.contains(id.as_str())) {
                 continue;
             }
-            let conv_type: String = row.get(18)?;
-            let unread: i64 = row.get(19)?;
-            let last_message = if row.get::<_, bool>(20)? {
+            let conv_type: String = row.get(MESSAGE_COLUMN_COUNT + 1)?;
+            let unread: i64 = row.get(MESSAGE_COLUMN_COUNT + 2)?;
+            let last_message = if row.get::<_, bool>(MESSAGE_COLUMN_COUNT + 3)? {
                 Some(LastMessage::of(&RawMessage::from_row(row)?.into_message(&self.me)?))
             } else {
                 None
             };
-            let profile: Option<String> = row.get(21)?;
+            let profile: Option<String> = row.get(MESSAGE_COLUMN_COUNT + 4)?;
             let user_profile = match id.strip_prefix(confab_proto::constants::types::CONV_C2C) {
                 Some(peer) => Some(match profile {
                     Some(json) => serde_json::from_str(&json)?,
@@ -1027,7 +1072,8 @@ impl Store {
         let conn = self.lock();
         self.query_messages(
             &conn,
-            "m.conversation_id = ?1 AND m.sequence = 0 AND m.status != 'success' ORDER BY m.key",
+            "m.conversation_id = ?1 AND m.sequence = 0 AND m.status != 'success'
+             AND m.is_deleted = 0 ORDER BY m.key",
             params![conversation_id],
         )
     }
@@ -1064,7 +1110,7 @@ impl Store {
         let mut rows = self.query_messages(
             &conn,
             "m.conversation_id = ?1 AND m.sequence >= ?2 AND m.sequence <= ?3
-             ORDER BY m.sequence DESC LIMIT ?4",
+             AND m.is_deleted = 0 ORDER BY m.sequence DESC LIMIT ?4",
             params![
                 conversation_id,
                 sql_u64(range.lo.max(1)),
@@ -1099,7 +1145,7 @@ impl Store {
         let mut rows = self.query_messages(
             &conn,
             "m.conversation_id = ?1 AND m.sequence > 0 AND m.sequence < ?2
-             ORDER BY m.sequence DESC LIMIT ?3",
+             AND m.is_deleted = 0 ORDER BY m.sequence DESC LIMIT ?3",
             params![
                 conversation_id,
                 sql_u64(before.unwrap_or(u64::MAX >> 1)),

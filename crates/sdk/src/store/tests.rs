@@ -25,6 +25,8 @@ fn wire(from: &str, to: &str, sequence: u64, random: u64) -> WireMessage {
         excluded_from_unread_count: false,
         excluded_from_last_message: false,
         online_user_only: false,
+        is_revoked: false,
+        version: 0,
     }
 }
 

@@ -10,6 +10,10 @@
 //! | `random` is 0 or above 2^53 − 1 | 20001 `ERR_SVR_MSG_PKG_PARSE_FAILED` |
 //! | `to` is the sender | 90008 `CANNOT_MESSAGE_SELF` |
 //! | `to` is not a registered user | 2501 `USER_OR_GROUP_NOT_FOUND` |
+//! | a text with a word of the profanity filter (block mode) | 80001 `ERR_SVR_COMM_SENSITIVE_TEXT` |
+//!
+//! In mask mode the filter rewrites the matched characters to `*` instead;
+//! `messageControlInfo.excludedFromContentModeration` skips it.
 //!
 //! A `random` the sender used before returns the original message with
 //! `duplicate: true` and changes nothing.
@@ -87,7 +91,12 @@ pub(crate) fn send_message(
         Err(e) => return reject(e),
     };
     let control = request.message_control_info.unwrap_or_default();
-    let message = request.message;
+    let mut message = request.message;
+    if !control.excluded_from_content_moderation {
+        if let Err(e) = ctx.moderation.apply(&mut message.element) {
+            return reject(e);
+        }
+    }
     let new = NewMessage {
         from: caller.user.clone(),
         to,

@@ -10,6 +10,7 @@
 
 pub(crate) mod conversation;
 pub(crate) mod message;
+pub(crate) mod message_ops;
 pub(crate) mod profile;
 pub(crate) mod sync;
 
@@ -61,6 +62,7 @@ pub(crate) fn store_error(error: StoreError) -> ErrorBody {
         StoreError::AccountExists(user) => {
             ErrorBody::new(code::ACCOUNT_EXISTS, format!("account {user} already exists"))
         }
+        StoreError::Refused(body) => body,
         StoreError::Closed => {
             ErrorBody::new(code::INTERNAL, "the server is shutting down; retry after reconnecting")
         }

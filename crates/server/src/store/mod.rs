@@ -11,12 +11,14 @@ pub mod sqlite;
 
 use crate::fanout::SessionId;
 use confab_proto::conversation::ConversationState;
+use confab_proto::message::WireMessage;
 use confab_proto::message::{MessageControlInfo, MessageElement, Priority};
 use confab_proto::ops::{
-    GetMessageListResponse, SendMessageResponse, SetMessageReadResponse, SyncResponse,
+    GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, ModifyMessage,
+    SendMessageResponse, SetMessageReadResponse, SyncResponse,
 };
 use confab_proto::profile::{Profile, ProfilePatch};
-use confab_proto::{ConversationId, UserId};
+use confab_proto::{ConversationId, ErrorBody, UserId};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -36,6 +38,10 @@ pub enum StoreError {
     /// Registration of a userID that exists.
     #[error("account {0} already exists")]
     AccountExists(UserId),
+    /// A rule of the domain refused the write (checked inside the writer,
+    /// before anything was written), with the wire error to answer.
+    #[error("refused: {0}")]
+    Refused(ErrorBody),
     /// The store was closed.
     #[error("the store is closed")]
     Closed,
@@ -77,7 +83,10 @@ impl StoreError {
     pub fn is_rejection(&self) -> bool {
         matches!(
             self,
-            Self::UserNotFound(_) | Self::ConversationNotFound(_) | Self::AccountExists(_)
+            Self::UserNotFound(_)
+                | Self::ConversationNotFound(_)
+                | Self::AccountExists(_)
+                | Self::Refused(_)
         )
     }
 }
@@ -161,6 +170,37 @@ pub trait Store: Send + Sync + 'static {
         now_secs: i64,
     ) -> StoreFuture<Profile>;
 
+    // ---- message operations (writes) ----
+
+    /// Revokes a stored C2C message `user` sent, if its time lies at most
+    /// `window_secs` before `now_secs`; appends `messageRevoked` to both
+    /// inboxes. A revoked message is returned as is. Refusals: 20026 for a
+    /// message not in the conversation, 2110 for someone else's message or
+    /// one past the window.
+    fn revoke_message(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+        message_id: String,
+        now_secs: i64,
+        window_secs: i64,
+    ) -> StoreFuture<WireMessage>;
+
+    /// Applies a validated modification by a participant; appends
+    /// `messageModified` to both inboxes. Refusals: 20026 (unknown, not the
+    /// caller's, revoked), 2480 with the latest message as `data.message`
+    /// when `request.version` is stale.
+    fn modify_message(&self, user: UserId, request: ModifyMessage) -> StoreFuture<WireMessage>;
+
+    /// Hides messages of one conversation from `user`'s history; returns
+    /// the IDs that are hidden (unknown ones are skipped).
+    fn delete_messages(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+        message_ids: Vec<String>,
+    ) -> StoreFuture<Vec<String>>;
+
     // ---- reads (concurrent, committed data) ----
 
     /// Whether the user exists.
@@ -190,6 +230,14 @@ pub trait Store: Send + Sync + 'static {
         before_sequence: Option<u64>,
         count: u32,
     ) -> StoreFuture<GetMessageListResponse>;
+
+    /// A page of `user`'s view of a C2C conversation by time
+    /// (`getMessageListHopping`; `count` already capped).
+    fn message_hopping(
+        &self,
+        user: UserId,
+        request: GetMessageListHopping,
+    ) -> StoreFuture<GetMessageListHoppingResponse>;
 
     /// Profiles of the users that exist, in the order asked.
     fn profiles(&self, users: Vec<UserId>) -> StoreFuture<Vec<Profile>>;

@@ -11,4 +11,10 @@ code: number,
 /**
  * Human-readable explanation; never matched on.
  */
-message: string, };
+message: string, 
+/**
+ * Details some errors carry (TIM `imError.data`), e.g. the latest
+ * version of a message after a modify conflict (2480:
+ * `{"message": …}`). Absent for most errors.
+ */
+data?: Record<string, any>, };

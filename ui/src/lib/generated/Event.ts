@@ -23,4 +23,4 @@ code: number,
 /**
  * Explanation.
  */
-message: string, } } | { "name": "onMessageStatusChanged", "data": Array<Message> };
+message: string, } } | { "name": "onMessageStatusChanged", "data": Array<Message> } | { "name": "onMessageRevoked", "data": Array<Message> } | { "name": "onMessageModified", "data": Array<Message> };

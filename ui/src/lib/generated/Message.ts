@@ -110,4 +110,10 @@ sequence: number,
 /**
  * The client message ID, kept across resends (server dedup key).
  */
-random: number, };
+random: number, 
+/**
+ * Confab extension: how many times the message was modified (0 for an
+ * unmodified one). `modify_message` sends it as the version the change
+ * was made from, so a stale copy gets 2480 instead of overwriting.
+ */
+version: number, };

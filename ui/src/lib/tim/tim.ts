@@ -224,6 +224,7 @@ export class Tim {
       isBroadcastMessage: false,
       sequence: 0,
       random,
+      version: 0,
     };
     this.#messages.set(message.ID, message);
     return message;

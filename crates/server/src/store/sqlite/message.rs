@@ -57,6 +57,8 @@ pub(super) fn send(
         excluded_from_unread_count: new.control.excluded_from_unread_count,
         excluded_from_last_message: new.control.excluded_from_last_message,
         online_user_only: new.online_user_only,
+        is_revoked: false,
+        version: 0,
     };
 
     if new.online_user_only {
@@ -116,13 +118,16 @@ pub(super) fn page(
         .unwrap_or(0);
     let before = before_sequence.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
     let mut stmt = conn.prepare_cached(
-        "SELECT message FROM messages
+        "SELECT message FROM messages m
          WHERE conv_key = ?1 AND sequence > ?2 AND sequence < ?3
+           AND NOT EXISTS (SELECT 1 FROM hidden_messages h
+                           WHERE h.owner = ?5 AND h.message_id = m.id)
          ORDER BY sequence DESC LIMIT ?4",
     )?;
-    let rows = stmt.query_map(params![key, cleared, before, u64::from(count) + 1], |r| {
-        r.get::<_, String>(0)
-    })?;
+    let rows = stmt
+        .query_map(params![key, cleared, before, u64::from(count) + 1, user.as_str()], |r| {
+            r.get::<_, String>(0)
+        })?;
     let mut messages = Vec::new();
     for row in rows {
         messages.push(serde_json::from_str::<WireMessage>(&row?)?);

@@ -16,13 +16,16 @@ mod account;
 mod conversation;
 mod inbox;
 mod message;
+mod message_ops;
 mod profile;
 
 use super::{NewMessage, Store, StoreError, StoreFuture};
 use crate::fanout::{Delivery, Fanout};
 use confab_proto::conversation::ConversationState;
+use confab_proto::message::WireMessage;
 use confab_proto::ops::{
-    GetMessageListResponse, SendMessageResponse, SetMessageReadResponse, SyncResponse,
+    GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, ModifyMessage,
+    SendMessageResponse, SetMessageReadResponse, SyncResponse,
 };
 use confab_proto::profile::{Profile, ProfilePatch};
 use confab_proto::{ConversationId, UserId};
@@ -34,7 +37,8 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, Semaphore};
 
 /// Schema migrations, in order; entry `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0003_message_ops.sql")];
 
 /// Read connections kept open.
 const READ_CONNECTIONS: usize = 4;
@@ -188,6 +192,53 @@ impl Store for SqliteStore {
         now_secs: i64,
     ) -> StoreFuture<Profile> {
         self.write(move |conn, cx| profile::update(conn, cx, &user, &patch, now_secs))
+    }
+
+    fn revoke_message(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+        message_id: String,
+        now_secs: i64,
+        window_secs: i64,
+    ) -> StoreFuture<WireMessage> {
+        self.write(move |conn, cx| {
+            message_ops::revoke(
+                conn,
+                cx,
+                &user,
+                &conversation_id,
+                &message_id,
+                now_secs,
+                window_secs,
+            )
+        })
+    }
+
+    fn modify_message(&self, user: UserId, request: ModifyMessage) -> StoreFuture<WireMessage> {
+        self.write(move |conn, cx| message_ops::modify(conn, cx, &user, request))
+    }
+
+    fn delete_messages(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+        message_ids: Vec<String>,
+    ) -> StoreFuture<Vec<String>> {
+        self.write(move |conn, _| message_ops::hide(conn, &user, &conversation_id, &message_ids))
+    }
+
+    fn message_hopping(
+        &self,
+        user: UserId,
+        request: GetMessageListHopping,
+    ) -> StoreFuture<GetMessageListHoppingResponse> {
+        self.read(move |conn| {
+            let tx = conn.transaction()?;
+            let page = message_ops::hopping(&tx, &user, &request)?;
+            tx.commit()?;
+            Ok(page)
+        })
     }
 
     fn user_exists(&self, user: UserId) -> StoreFuture<bool> {

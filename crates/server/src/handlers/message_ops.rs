@@ -1,0 +1,124 @@
+//! Operations on stored messages: `revokeMessage`, `modifyMessage`,
+//! `deleteMessages` and `getMessageListHopping` (C2C only in protocol
+//! version 1).
+//!
+//! | op | condition | code |
+//! |---|---|---|
+//! | all | malformed or non-C2C conversation ID | 2503 `INVALID_CONVERSATION_ID` |
+//! | revoke, modify | message not in the caller's conversation, never stored (`onlineUserOnly`) | 20026 |
+//! | revoke | the caller is not the sender, or the revoke window (`revoke_window_secs`) has passed | 2110 `MESSAGE_REVOKE_FAIL` |
+//! | modify | body over 12 KB | 80002 `ERR_SVR_COMM_BODY_SIZE_LIMIT` |
+//! | modify | text with a filtered word (block mode) | 80001 `ERR_SVR_COMM_SENSITIVE_TEXT` |
+//! | modify | the message is revoked | 20026 |
+//! | modify | `version` is not the stored version | 2480 `MESSAGE_MODIFY_CONFLICT`, `data.message` = latest |
+//! | modify | content or type change of an image/audio/video/file/merger message | 2905 `INVALID_OPERATION` |
+//! | hopping | `direction` other than 0 or 1 | 2905 `INVALID_OPERATION` |
+//!
+//! Every check that needs stored state runs inside the writer, before it
+//! writes, so two concurrent modifications of one version cannot both win.
+
+use super::{from_store, reject, Caller, Reply};
+use crate::server::ServerContext;
+use confab_proto::message::body_size;
+use confab_proto::ops::{
+    DeleteMessages, DeleteMessagesResponse, GetMessageListHopping, GetMessageListHoppingResponse,
+    ModifyMessage, ModifyMessageResponse, RevokeMessage, RevokeMessageResponse,
+    MAX_DELETE_MESSAGES, MAX_HOPPING_COUNT,
+};
+use confab_proto::{code, ConversationId, ErrorBody, MAX_MESSAGE_BODY_BYTES};
+
+fn check_c2c(id: &ConversationId) -> Result<(), ErrorBody> {
+    match id.c2c_peer() {
+        Some(peer) if confab_proto::account::validate_user_id(peer.as_str()).is_ok() => Ok(()),
+        _ => Err(ErrorBody::new(
+            code::INVALID_CONVERSATION_ID,
+            format!("invalid C2C conversation ID {:?}", id.as_str()),
+        )),
+    }
+}
+
+/// `revokeMessage`.
+pub(crate) fn revoke_message(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: RevokeMessage,
+) -> Reply<RevokeMessageResponse> {
+    if let Err(e) = check_c2c(&request.conversation_id) {
+        return reject(e);
+    }
+    from_store(
+        ctx.store.revoke_message(
+            caller.user.clone(),
+            request.conversation_id,
+            request.message_id,
+            ctx.clock.now_secs(),
+            ctx.config.revoke_window_secs,
+        ),
+        |message| RevokeMessageResponse { message },
+    )
+}
+
+/// `modifyMessage`.
+pub(crate) fn modify_message(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: ModifyMessage,
+) -> Reply<ModifyMessageResponse> {
+    let mut request = request;
+    if let Err(e) = check_c2c(&request.conversation_id) {
+        return reject(e);
+    }
+    let size = body_size(&request.element, &request.cloud_custom_data);
+    if size > MAX_MESSAGE_BODY_BYTES {
+        return reject(ErrorBody::new(
+            code::ERR_SVR_COMM_BODY_SIZE_LIMIT,
+            format!("message body is {size} bytes; the limit is {MAX_MESSAGE_BODY_BYTES}"),
+        ));
+    }
+    if let Err(e) = ctx.moderation.apply(&mut request.element) {
+        return reject(e);
+    }
+    from_store(ctx.store.modify_message(caller.user.clone(), request), |message| {
+        ModifyMessageResponse { message }
+    })
+}
+
+/// `deleteMessages`.
+pub(crate) fn delete_messages(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: DeleteMessages,
+) -> Reply<DeleteMessagesResponse> {
+    if let Err(e) = check_c2c(&request.conversation_id) {
+        return reject(e);
+    }
+    let mut ids = request.message_id_list;
+    ids.truncate(MAX_DELETE_MESSAGES);
+    from_store(
+        ctx.store.delete_messages(caller.user.clone(), request.conversation_id, ids),
+        |message_id_list| DeleteMessagesResponse { message_id_list },
+    )
+}
+
+/// `getMessageListHopping`.
+pub(crate) fn get_message_list_hopping(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: GetMessageListHopping,
+) -> Reply<GetMessageListHoppingResponse> {
+    let mut request = request;
+    if let Err(e) = check_c2c(&request.conversation_id) {
+        return reject(e);
+    }
+    if request.direction > 1 {
+        return reject(ErrorBody::new(
+            code::INVALID_OPERATION,
+            "direction must be 0 (older) or 1 (newer)",
+        ));
+    }
+    request.count = match request.count {
+        0 => MAX_HOPPING_COUNT,
+        n => n.min(MAX_HOPPING_COUNT),
+    };
+    from_store(ctx.store.message_hopping(caller.user.clone(), request), |r| r)
+}
