@@ -349,6 +349,11 @@ async fn a_file_message_lets_its_receiver_download_and_nobody_else() {
     assert_eq!(response.headers()["content-length"], "5000");
     assert_eq!(response.headers()["content-type"], "application/octet-stream");
 
+    // Contents never change: a cached copy is still good.
+    let cached = bob.request(Method::GET, &path).header("If-None-Match", format!("\"{id}\""));
+    let response = within("conditional get", cached.send()).await.expect("completes");
+    assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+
     // Carol was in no message: refused, and unknown files look the same to her code-wise.
     assert_eq!(carol.error_of(&path).await, (StatusCode::FORBIDDEN, code::FILE_ACCESS_DENIED));
     let unknown = format!("/files/{}", "0".repeat(64));

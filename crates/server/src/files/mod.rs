@@ -63,6 +63,9 @@ const MAX_FILE_NAME_BYTES: usize = 1024;
 /// arrived), so a dead connection cannot hold an upload.
 const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Size of the reads a download is streamed in.
+const DOWNLOAD_CHUNK_BYTES: usize = 64 * 1024;
+
 /// How often expired uploads are swept, at most (server clock).
 const SWEEP_EVERY_MS: i64 = 60 * 60 * 1000;
 
@@ -735,7 +738,10 @@ async fn serve(ctx: &ServerContext, id: &str, headers: &HeaderMap) -> Response {
     }
     let content_type = HeaderValue::from_str(&stored.content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file.take(len)));
+    let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(
+        file.take(len),
+        DOWNLOAD_CHUNK_BYTES,
+    ));
     response
         .status(status)
         .header(header::CONTENT_TYPE, content_type)
