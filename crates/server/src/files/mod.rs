@@ -222,12 +222,13 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// Lowercase hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        // Writing to a String cannot fail.
-        let _infallible = write!(s, "{b:02x}");
-        s
-    })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 /// Whether `id` is a file ID: 64 lowercase hex characters.
@@ -757,6 +758,15 @@ fn build_failed(e: axum::http::Error) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_ids_are_the_hex_sha256_of_the_content() {
+        assert_eq!(hex(&[0x00, 0xab, 0x0f, 0xff]), "00ab0fff");
+        assert_eq!(
+            hex(&sha2::Sha256::digest(b"")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
 
     #[test]
     fn file_ids_are_64_lowercase_hex() {
