@@ -295,6 +295,13 @@ pub mod code {
     /// exist, is not in the caller's conversations, or was never stored
     /// (`onlineUserOnly`).
     pub const ERR_SVR_MSG_NOT_FOUND: i32 = 20026;
+    /// Confab: the caller may not access this file of the file service
+    /// (not uploaded by them and named by no message they can see), or it
+    /// does not exist; also a message naming such a file is refused with it.
+    pub const FILE_ACCESS_DENIED: i32 = 90009;
+    /// Confab: no unfinished upload of the file service has this uploadID
+    /// (never created, finished, cancelled or expired).
+    pub const UPLOAD_NOT_FOUND: i32 = 90010;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
 }

@@ -20,6 +20,9 @@ pub const SECRET_KEY_FILE: &str = "secret.key";
 /// Name of the SQLite database file inside the data directory.
 pub const DATABASE_FILE: &str = "confab.db";
 
+/// Default largest upload of every kind: 100 MB, TIM's limit.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
+
 /// Whether `POST /api/register` creates accounts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -85,6 +88,18 @@ pub struct Config {
     pub moderation_words_file: Option<PathBuf>,
     /// What the filter does with a match.
     pub moderation_mode: ModerationMode,
+    /// Largest image the file service accepts, in bytes.
+    pub max_image_bytes: u64,
+    /// Largest video the file service accepts, in bytes.
+    pub max_video_bytes: u64,
+    /// Largest audio file the file service accepts, in bytes.
+    pub max_audio_bytes: u64,
+    /// Largest plain file the file service accepts, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest merged-messages body the file service accepts, in bytes.
+    pub max_merger_bytes: u64,
+    /// Seconds after its creation an unfinished upload is discarded.
+    pub upload_expire_secs: i64,
 }
 
 impl fmt::Debug for Config {
@@ -105,6 +120,12 @@ impl fmt::Debug for Config {
             .field("moderation_words", &self.moderation_words.len())
             .field("moderation_words_file", &self.moderation_words_file)
             .field("moderation_mode", &self.moderation_mode)
+            .field("max_image_bytes", &self.max_image_bytes)
+            .field("max_video_bytes", &self.max_video_bytes)
+            .field("max_audio_bytes", &self.max_audio_bytes)
+            .field("max_file_bytes", &self.max_file_bytes)
+            .field("max_merger_bytes", &self.max_merger_bytes)
+            .field("upload_expire_secs", &self.upload_expire_secs)
             .finish()
     }
 }
@@ -127,6 +148,12 @@ impl Default for Config {
             moderation_words: Vec::new(),
             moderation_words_file: None,
             moderation_mode: ModerationMode::Block,
+            max_image_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            max_video_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            max_audio_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            max_file_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            max_merger_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            upload_expire_secs: 86_400,
         }
     }
 }
@@ -201,6 +228,9 @@ impl Config {
         }
         if self.secret_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
             return invalid("secret_key must not be empty".into());
+        }
+        if self.upload_expire_secs <= 0 {
+            return invalid("upload_expire_secs must be positive".into());
         }
         for key in &self.profile_custom_fields {
             if !key.starts_with(CUSTOM_FIELD_PREFIX) || key.len() == CUSTOM_FIELD_PREFIX.len() {
@@ -333,6 +363,24 @@ pub struct ConfigArgs {
     /// What the profanity filter does with a match: refuse (80001) or mask with `*` [default: block].
     #[arg(long, env = "CONFABD_MODERATION_MODE", value_enum, global = true)]
     pub moderation_mode: Option<ModerationMode>,
+    /// Largest image upload in bytes [default: 104857600].
+    #[arg(long, env = "CONFABD_MAX_IMAGE_BYTES", value_name = "BYTES", global = true)]
+    pub max_image_bytes: Option<u64>,
+    /// Largest video upload in bytes [default: 104857600].
+    #[arg(long, env = "CONFABD_MAX_VIDEO_BYTES", value_name = "BYTES", global = true)]
+    pub max_video_bytes: Option<u64>,
+    /// Largest audio upload in bytes [default: 104857600].
+    #[arg(long, env = "CONFABD_MAX_AUDIO_BYTES", value_name = "BYTES", global = true)]
+    pub max_audio_bytes: Option<u64>,
+    /// Largest plain file upload in bytes [default: 104857600].
+    #[arg(long, env = "CONFABD_MAX_FILE_BYTES", value_name = "BYTES", global = true)]
+    pub max_file_bytes: Option<u64>,
+    /// Largest merged-messages body upload in bytes [default: 104857600].
+    #[arg(long, env = "CONFABD_MAX_MERGER_BYTES", value_name = "BYTES", global = true)]
+    pub max_merger_bytes: Option<u64>,
+    /// Seconds after which an unfinished upload is discarded [default: 86400].
+    #[arg(long, env = "CONFABD_UPLOAD_EXPIRE_SECS", value_name = "SECS", global = true)]
+    pub upload_expire_secs: Option<i64>,
 }
 
 impl ConfigArgs {
@@ -374,6 +422,12 @@ impl ConfigArgs {
             moderation_words,
             moderation_words_file,
             moderation_mode,
+            max_image_bytes,
+            max_video_bytes,
+            max_audio_bytes,
+            max_file_bytes,
+            max_merger_bytes,
+            upload_expire_secs,
         } = self.clone();
         if let Some(v) = data_dir {
             config.data_dir = v;
@@ -420,6 +474,24 @@ impl ConfigArgs {
         if let Some(v) = moderation_mode {
             config.moderation_mode = v;
         }
+        if let Some(v) = max_image_bytes {
+            config.max_image_bytes = v;
+        }
+        if let Some(v) = max_video_bytes {
+            config.max_video_bytes = v;
+        }
+        if let Some(v) = max_audio_bytes {
+            config.max_audio_bytes = v;
+        }
+        if let Some(v) = max_file_bytes {
+            config.max_file_bytes = v;
+        }
+        if let Some(v) = max_merger_bytes {
+            config.max_merger_bytes = v;
+        }
+        if let Some(v) = upload_expire_secs {
+            config.upload_expire_secs = v;
+        }
     }
 }
 
@@ -440,12 +512,15 @@ mod tests {
             config: Some(file),
             sdk_app_id: Some(8),
             max_batch: Some(3),
+            max_video_bytes: Some(1000),
             ..Default::default()
         };
         let config = args.load().expect("load");
         assert_eq!(config.listen, SocketAddr::from(([127, 0, 0, 1], 9000)));
         assert_eq!(config.sdk_app_id, 8);
         assert_eq!(config.max_batch, 3);
+        assert_eq!(config.max_video_bytes, 1000);
+        assert_eq!(config.max_image_bytes, DEFAULT_MAX_UPLOAD_BYTES);
         assert_eq!(config.registration, Registration::Closed);
         assert_eq!(config.profile_custom_fields, vec!["Tag_Profile_Custom_A".to_owned()]);
         assert_eq!(config.heartbeat_interval_ms, 30_000);

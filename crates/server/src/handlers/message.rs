@@ -14,6 +14,7 @@
 //!
 //! In mask mode the filter rewrites the matched characters to `*` instead;
 //! `messageControlInfo.excludedFromContentModeration` skips it.
+//! | the element names a file the sender may not download (checked by the writer) | 90009 `FILE_ACCESS_DENIED` |
 //!
 //! A `random` the sender used before returns the original message with
 //! `duplicate: true` and changes nothing.

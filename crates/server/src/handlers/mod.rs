@@ -63,6 +63,10 @@ pub(crate) fn store_error(error: StoreError) -> ErrorBody {
             ErrorBody::new(code::ACCOUNT_EXISTS, format!("account {user} already exists"))
         }
         StoreError::Refused(body) => body,
+        StoreError::FileAccessDenied(id) => ErrorBody::new(
+            code::FILE_ACCESS_DENIED,
+            format!("file {id} does not exist or the sender may not access it"),
+        ),
         StoreError::Closed => {
             ErrorBody::new(code::INTERNAL, "the server is shutting down; retry after reconnecting")
         }

@@ -14,12 +14,13 @@
 
 mod account;
 mod conversation;
+mod files;
 mod inbox;
 mod message;
 mod message_ops;
 mod profile;
 
-use super::{NewMessage, Store, StoreError, StoreFuture};
+use super::{FileAccess, NewMessage, Store, StoreError, StoreFuture, StoredFile};
 use crate::fanout::{Delivery, Fanout};
 use confab_proto::conversation::ConversationState;
 use confab_proto::message::WireMessage;
@@ -37,8 +38,11 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, Semaphore};
 
 /// Schema migrations, in order; entry `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0003_message_ops.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_files.sql"),
+    include_str!("migrations/0003_message_ops.sql"),
+];
 
 /// Read connections kept open.
 const READ_CONNECTIONS: usize = 4;
@@ -290,6 +294,14 @@ impl Store for SqliteStore {
 
     fn profiles(&self, users: Vec<UserId>) -> StoreFuture<Vec<Profile>> {
         self.read(move |conn| profile::load_many(conn, &users))
+    }
+
+    fn record_file(&self, file: StoredFile, uploader: UserId) -> StoreFuture<()> {
+        self.write(move |conn, _| files::record(conn, &file, &uploader))
+    }
+
+    fn file_access(&self, user: UserId, id: String) -> StoreFuture<FileAccess> {
+        self.read(move |conn| files::access(conn, &user, &id))
     }
 
     fn close(&self) -> StoreFuture<()> {
