@@ -8,13 +8,16 @@
 
 use crate::core::AppCore;
 use crate::error::invalid_args;
+use crate::message_commands::{
+    CreateMessageArgs, FindMessageArgs, MessageArgs, MessageListArgs, MessageResult,
+};
 use crate::native::{MaybePath, PathArgs, PickFilesArgs, PickFilesResult, SaveFileAsArgs};
 use crate::state::{AppState, Mode};
 use confab_proto::message::MessageControlInfo;
 use confab_proto::ErrorBody;
 use confab_sdk::{
-    Conversation, ConversationListResult, Message, MessageListPage, Profile, ProfilePatch,
-    SendResult,
+    Conversation, ConversationListResult, GetMessageListHoppingOptions, HoppingPage,
+    MergerMessagePayload, Message, MessageListPage, Profile, ProfilePatch, SendResult,
 };
 use serde::{Deserialize, Serialize};
 
@@ -258,6 +261,13 @@ command_set! {
     "tim.getMyProfile" => get_my_profile(Empty) -> Profile;
     "tim.getUserProfile" => get_user_profile(GetUserProfileArgs) -> Vec<Profile>;
     "tim.updateMyProfile" => update_my_profile(ProfilePatch) -> Profile;
+    "tim.createForwardMessage" => create_forward_message(CreateMessageArgs<Message>) -> Message;
+    "tim.createMergerMessage" => create_merger_message(CreateMessageArgs<MergerMessagePayload>) -> Message;
+    "tim.revokeMessage" => revoke_message(MessageArgs) -> MessageResult;
+    "tim.modifyMessage" => modify_message(MessageArgs) -> MessageResult;
+    "tim.deleteMessage" => delete_message(MessageListArgs) -> MessageListArgs;
+    "tim.findMessage" => find_message(FindMessageArgs) -> Option<Message>;
+    "tim.getMessageListHopping" => get_message_list_hopping(GetMessageListHoppingOptions) -> HoppingPage;
 }
 
 #[cfg(test)]

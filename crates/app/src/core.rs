@@ -520,7 +520,7 @@ impl AppCore {
         Arc::clone(&self.inner.hooks)
     }
 
-    fn tim(&self) -> Result<Tim, ErrorBody> {
+    pub(crate) fn tim(&self) -> Result<Tim, ErrorBody> {
         lock(&self.inner.client).as_ref().map(|c| c.tim.clone()).ok_or_else(error::not_ready)
     }
 }

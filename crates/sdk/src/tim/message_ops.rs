@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 const DELETE_INTERVAL_MS: i64 = 1000;
 
 /// Options of [`Tim::get_message_list_hopping`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetMessageListHoppingOptions {
@@ -93,6 +94,7 @@ mod number_or_empty {
 }
 
 /// Payload of [`Tim::create_merger_message`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MergerMessagePayload {

@@ -5,15 +5,24 @@ import type { ChooseServerArgs } from "./ChooseServerArgs";
 import type { ConversationArgs } from "./ConversationArgs";
 import type { ConversationListResult } from "./ConversationListResult";
 import type { ConversationProfileResult } from "./ConversationProfileResult";
+import type { CreateMessageArgs } from "./CreateMessageArgs";
 import type { CredentialsArgs } from "./CredentialsArgs";
 import type { DeleteConversationArgs } from "./DeleteConversationArgs";
 import type { DeleteConversationResult } from "./DeleteConversationResult";
 import type { Empty } from "./Empty";
+import type { FindMessageArgs } from "./FindMessageArgs";
 import type { GetConversationListArgs } from "./GetConversationListArgs";
 import type { GetMessageListArgs } from "./GetMessageListArgs";
+import type { GetMessageListHoppingOptions } from "./GetMessageListHoppingOptions";
 import type { GetUserProfileArgs } from "./GetUserProfileArgs";
+import type { HoppingPage } from "./HoppingPage";
 import type { MaybePath } from "./MaybePath";
+import type { MergerMessagePayload } from "./MergerMessagePayload";
+import type { Message } from "./Message";
+import type { MessageArgs } from "./MessageArgs";
+import type { MessageListArgs } from "./MessageListArgs";
 import type { MessageListPage } from "./MessageListPage";
+import type { MessageResult } from "./MessageResult";
 import type { NotifyArgs } from "./NotifyArgs";
 import type { PathArgs } from "./PathArgs";
 import type { PickFilesArgs } from "./PickFilesArgs";
@@ -52,6 +61,13 @@ export const COMMANDS = [
   "tim.getMyProfile",
   "tim.getUserProfile",
   "tim.updateMyProfile",
+  "tim.createForwardMessage",
+  "tim.createMergerMessage",
+  "tim.revokeMessage",
+  "tim.modifyMessage",
+  "tim.deleteMessage",
+  "tim.findMessage",
+  "tim.getMessageListHopping",
 ] as const;
 
 /** A command name. */
@@ -83,6 +99,13 @@ export type CommandMap = {
   "tim.getMyProfile": { args: Empty; result: Profile };
   "tim.getUserProfile": { args: GetUserProfileArgs; result: Array<Profile> };
   "tim.updateMyProfile": { args: ProfilePatch; result: Profile };
+  "tim.createForwardMessage": { args: CreateMessageArgs<Message>; result: Message };
+  "tim.createMergerMessage": { args: CreateMessageArgs<MergerMessagePayload>; result: Message };
+  "tim.revokeMessage": { args: MessageArgs; result: MessageResult };
+  "tim.modifyMessage": { args: MessageArgs; result: MessageResult };
+  "tim.deleteMessage": { args: MessageListArgs; result: MessageListArgs };
+  "tim.findMessage": { args: FindMessageArgs; result: Message | null };
+  "tim.getMessageListHopping": { args: GetMessageListHoppingOptions; result: HoppingPage };
 };
 
 /** The arguments of command `C`. */
