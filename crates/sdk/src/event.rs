@@ -97,6 +97,40 @@ pub enum Event {
     /// still awaits its `send_message` future.
     #[serde(rename = "onMessageStatusChanged")]
     MessageStatusChanged(Vec<Message>),
+
+    // ----- file messages (Confab extensions) ---------------------------
+    /// `onMessageUploadProgress`: bytes of an outgoing file message's
+    /// files (original and thumbnails together) the server has taken so
+    /// far. `loaded` never decreases for one message and ends at `total`.
+    #[serde(rename = "onMessageUploadProgress")]
+    MessageUploadProgress {
+        /// The message's ID (its local ID `local-<random>` until sent).
+        #[serde(rename = "ID")]
+        id: String,
+        /// The message's `random`, stable across the ID change.
+        random: u64,
+        /// Its conversation.
+        #[serde(rename = "conversationID")]
+        conversation_id: String,
+        /// Bytes uploaded.
+        loaded: u64,
+        /// Bytes to upload.
+        total: u64,
+    },
+    /// `onFileDownloadProgress`: bytes of a message's file downloaded into
+    /// the local cache so far.
+    #[serde(rename = "onFileDownloadProgress")]
+    FileDownloadProgress {
+        /// The message's ID.
+        #[serde(rename = "ID")]
+        id: String,
+        /// Which file of the message.
+        rendition: crate::files::Rendition,
+        /// Bytes downloaded.
+        loaded: u64,
+        /// Bytes in all.
+        total: u64,
+    },
 }
 
 /// The name of an event, for [`crate::Tim::on`]; serialized as the
@@ -139,6 +173,12 @@ pub enum EventName {
     /// `onMessageStatusChanged` (Confab extension).
     #[serde(rename = "onMessageStatusChanged")]
     MessageStatusChanged,
+    /// `onMessageUploadProgress` (Confab extension).
+    #[serde(rename = "onMessageUploadProgress")]
+    MessageUploadProgress,
+    /// `onFileDownloadProgress` (Confab extension).
+    #[serde(rename = "onFileDownloadProgress")]
+    FileDownloadProgress,
 }
 
 impl EventName {
@@ -158,6 +198,8 @@ impl EventName {
             Self::NetStateChange => e::NET_STATE_CHANGE,
             Self::Error => e::ERROR,
             Self::MessageStatusChanged => "onMessageStatusChanged",
+            Self::MessageUploadProgress => "onMessageUploadProgress",
+            Self::FileDownloadProgress => "onFileDownloadProgress",
         }
     }
 }
@@ -178,6 +220,8 @@ impl Event {
             Self::NetStateChange { .. } => EventName::NetStateChange,
             Self::Error { .. } => EventName::Error,
             Self::MessageStatusChanged(_) => EventName::MessageStatusChanged,
+            Self::MessageUploadProgress { .. } => EventName::MessageUploadProgress,
+            Self::FileDownloadProgress { .. } => EventName::FileDownloadProgress,
         }
     }
 }
@@ -283,6 +327,27 @@ mod tests {
             (
                 Event::MessageStatusChanged(vec![]),
                 json!({"name":"onMessageStatusChanged","data":[]}),
+            ),
+            (
+                Event::MessageUploadProgress {
+                    id: "local-7".into(),
+                    random: 7,
+                    conversation_id: "C2Cbob".into(),
+                    loaded: 10,
+                    total: 20,
+                },
+                json!({"name":"onMessageUploadProgress","data":{"ID":"local-7","random":7,
+                    "conversationID":"C2Cbob","loaded":10,"total":20}}),
+            ),
+            (
+                Event::FileDownloadProgress {
+                    id: "m1".into(),
+                    rendition: crate::files::Rendition::VideoCover,
+                    loaded: 1,
+                    total: 2,
+                },
+                json!({"name":"onFileDownloadProgress","data":{"ID":"m1","rendition":"thumb",
+                    "loaded":1,"total":2}}),
             ),
         ];
         for (event, expected) in cases {

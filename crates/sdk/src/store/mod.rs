@@ -30,7 +30,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 /// Numbered schema migrations; `PRAGMA user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_files.sql")];
 
 /// Failures of the local store.
 #[derive(Debug, thiserror::Error)]
@@ -1296,6 +1297,8 @@ fn remember_sender(conn: &rusqlite::Connection, m: &WireMessage) -> Result<()> {
     store_profile(conn, &profile)?;
     Ok(())
 }
+
+mod files;
 
 #[cfg(test)]
 mod tests;
