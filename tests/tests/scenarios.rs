@@ -6,5 +6,6 @@ mod scenarios {
     mod bad_input;
     mod chat;
     mod durability;
+    mod file_service;
     mod offline;
 }

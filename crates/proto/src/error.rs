@@ -276,6 +276,13 @@ pub mod code {
     pub const INVALID_PASSWORD: i32 = 90007;
     /// Confab: sending a one-to-one message to oneself.
     pub const CANNOT_MESSAGE_SELF: i32 = 90008;
+    /// Confab: the caller may not access this file of the file service
+    /// (not uploaded by them and named by no message they can see), or it
+    /// does not exist; also a message naming such a file is refused with it.
+    pub const FILE_ACCESS_DENIED: i32 = 90009;
+    /// Confab: no unfinished upload of the file service has this uploadID
+    /// (never created, finished, cancelled or expired).
+    pub const UPLOAD_NOT_FOUND: i32 = 90010;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
 }

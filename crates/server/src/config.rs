@@ -20,6 +20,9 @@ pub const SECRET_KEY_FILE: &str = "secret.key";
 /// Name of the SQLite database file inside the data directory.
 pub const DATABASE_FILE: &str = "confab.db";
 
+/// Default largest upload of every kind: 100 MB, TIM's limit.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
+
 /// Whether `POST /api/register` creates accounts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -62,6 +65,18 @@ pub struct Config {
     pub profile_custom_fields: Vec<String>,
     /// Log filter (`tracing` env-filter syntax, e.g. `info,confab_server=debug`).
     pub log: String,
+    /// Largest image the file service accepts, in bytes.
+    pub max_image_bytes: u64,
+    /// Largest video the file service accepts, in bytes.
+    pub max_video_bytes: u64,
+    /// Largest audio file the file service accepts, in bytes.
+    pub max_audio_bytes: u64,
+    /// Largest plain file the file service accepts, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest merged-messages body the file service accepts, in bytes.
+    pub max_merger_bytes: u64,
+    /// Seconds after its creation an unfinished upload is discarded.
+    pub upload_expire_secs: i64,
 }
 
 impl fmt::Debug for Config {
@@ -78,6 +93,12 @@ impl fmt::Debug for Config {
             .field("max_batch", &self.max_batch)
             .field("profile_custom_fields", &self.profile_custom_fields)
             .field("log", &self.log)
+            .field("max_image_bytes", &self.max_image_bytes)
+            .field("max_video_bytes", &self.max_video_bytes)
+            .field("max_audio_bytes", &self.max_audio_bytes)
+            .field("max_file_bytes", &self.max_file_bytes)
+            .field("max_merger_bytes", &self.max_merger_bytes)
+            .field("upload_expire_secs", &self.upload_expire_secs)
             .finish()
     }
 }
@@ -96,6 +117,12 @@ impl Default for Config {
             max_batch: 512,
             profile_custom_fields: Vec::new(),
             log: "info".into(),
+            max_image_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            max_video_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            max_audio_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            max_file_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            max_merger_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            upload_expire_secs: 86_400,
         }
     }
 }
@@ -167,6 +194,9 @@ impl Config {
         }
         if self.secret_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
             return invalid("secret_key must not be empty".into());
+        }
+        if self.upload_expire_secs <= 0 {
+            return invalid("upload_expire_secs must be positive".into());
         }
         for key in &self.profile_custom_fields {
             if !key.starts_with(CUSTOM_FIELD_PREFIX) || key.len() == CUSTOM_FIELD_PREFIX.len() {
@@ -281,6 +311,24 @@ pub struct ConfigArgs {
     /// Log filter, e.g. `info` or `info,confab_server=debug` [default: info].
     #[arg(long, env = "CONFABD_LOG", value_name = "FILTER", global = true)]
     pub log: Option<String>,
+    /// Largest image upload in bytes [default: 104857600].
+    #[arg(long, env = "CONFABD_MAX_IMAGE_BYTES", value_name = "BYTES", global = true)]
+    pub max_image_bytes: Option<u64>,
+    /// Largest video upload in bytes [default: 104857600].
+    #[arg(long, env = "CONFABD_MAX_VIDEO_BYTES", value_name = "BYTES", global = true)]
+    pub max_video_bytes: Option<u64>,
+    /// Largest audio upload in bytes [default: 104857600].
+    #[arg(long, env = "CONFABD_MAX_AUDIO_BYTES", value_name = "BYTES", global = true)]
+    pub max_audio_bytes: Option<u64>,
+    /// Largest plain file upload in bytes [default: 104857600].
+    #[arg(long, env = "CONFABD_MAX_FILE_BYTES", value_name = "BYTES", global = true)]
+    pub max_file_bytes: Option<u64>,
+    /// Largest merged-messages body upload in bytes [default: 104857600].
+    #[arg(long, env = "CONFABD_MAX_MERGER_BYTES", value_name = "BYTES", global = true)]
+    pub max_merger_bytes: Option<u64>,
+    /// Seconds after which an unfinished upload is discarded [default: 86400].
+    #[arg(long, env = "CONFABD_UPLOAD_EXPIRE_SECS", value_name = "SECS", global = true)]
+    pub upload_expire_secs: Option<i64>,
 }
 
 impl ConfigArgs {
@@ -318,6 +366,12 @@ impl ConfigArgs {
             max_batch,
             profile_custom_fields,
             log,
+            max_image_bytes,
+            max_video_bytes,
+            max_audio_bytes,
+            max_file_bytes,
+            max_merger_bytes,
+            upload_expire_secs,
         } = self.clone();
         if let Some(v) = data_dir {
             config.data_dir = v;
@@ -352,6 +406,24 @@ impl ConfigArgs {
         if let Some(v) = log {
             config.log = v;
         }
+        if let Some(v) = max_image_bytes {
+            config.max_image_bytes = v;
+        }
+        if let Some(v) = max_video_bytes {
+            config.max_video_bytes = v;
+        }
+        if let Some(v) = max_audio_bytes {
+            config.max_audio_bytes = v;
+        }
+        if let Some(v) = max_file_bytes {
+            config.max_file_bytes = v;
+        }
+        if let Some(v) = max_merger_bytes {
+            config.max_merger_bytes = v;
+        }
+        if let Some(v) = upload_expire_secs {
+            config.upload_expire_secs = v;
+        }
     }
 }
 
@@ -372,6 +444,7 @@ mod tests {
             config: Some(file),
             sdk_app_id: Some(8),
             max_batch: Some(3),
+            max_video_bytes: Some(1000),
             ..Default::default()
         };
         let config = args.load().expect("load");
@@ -381,6 +454,8 @@ mod tests {
         assert_eq!(config.registration, Registration::Closed);
         assert_eq!(config.profile_custom_fields, vec!["Tag_Profile_Custom_A".to_owned()]);
         assert_eq!(config.heartbeat_interval_ms, 30_000);
+        assert_eq!(config.max_video_bytes, 1000);
+        assert_eq!(config.max_image_bytes, DEFAULT_MAX_UPLOAD_BYTES);
     }
 
     #[test]

@@ -374,7 +374,7 @@ async fn authenticate(ctx: &ServerContext, request: &Login) -> Result<i64, Error
     Ok(verified.expire_at)
 }
 
-async fn ensure_user(ctx: &ServerContext, user: &UserId) -> Result<(), ErrorBody> {
+pub(crate) async fn ensure_user(ctx: &ServerContext, user: &UserId) -> Result<(), ErrorBody> {
     let exists = ctx.store.user_exists(user.clone()).await.map_err(handlers::store_error)?;
     if !exists {
         ctx.store

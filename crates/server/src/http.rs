@@ -1,5 +1,6 @@
 //! The HTTP surface: the WebSocket upgrade at `/ws`, account registration
-//! and password login under `/api`, and `/healthz`.
+//! and password login under `/api`, the file service under `/files` (see
+//! [`crate::files`]), and `/healthz`.
 //!
 //! Account endpoints answer `200` with a [`Grant`] or an error status with
 //! an [`ErrorBody`]: 400 (malformed body 20001, bad userID 90006, bad
@@ -7,6 +8,7 @@
 //! (registration closed, 90004), 409 (userID taken, 90003), 500 (90500).
 
 use crate::config::Registration;
+use crate::files;
 use crate::gateway;
 use crate::handlers;
 use crate::server::ServerContext;
@@ -46,6 +48,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(account::REGISTER_PATH, post(register))
         .route(account::LOGIN_PATH, post(login))
         .route(HEALTH_PATH, get(health))
+        .merge(files::routes())
         .with_state(state)
 }
 
@@ -75,11 +78,11 @@ fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> std::future::
     std::future::ready(response)
 }
 
-fn error(status: StatusCode, code: i32, message: impl Into<String>) -> Response {
+pub(crate) fn error(status: StatusCode, code: i32, message: impl Into<String>) -> Response {
     (status, Json(ErrorBody::new(code, message))).into_response()
 }
 
-fn internal(what: &str, e: impl std::fmt::Display) -> Response {
+pub(crate) fn internal(what: &str, e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "{what}");
     error(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, format!("{what}; try again"))
 }

@@ -9,11 +9,13 @@
 //! Modules: [`clock`] (time seam), [`usersig`] (TLS-sig-api-v2),
 //! [`config`], [`store`] (persistence trait and SQLite), [`sessions`] (live
 //! sessions and push delivery), [`fanout`] (the push seam); the gateway,
-//! HTTP routes and domain services are internal.
+//! HTTP routes, the file service (`/files`, resumable uploads and
+//! authorized downloads) and domain services are internal.
 
 pub mod clock;
 pub mod config;
 pub mod fanout;
+mod files;
 mod gateway;
 mod handlers;
 mod http;
@@ -22,5 +24,6 @@ pub mod sessions;
 pub mod store;
 pub mod usersig;
 
+pub use files::{FileInfo, FileKind, FILES_PATH, UPLOADS_PATH, UPLOAD_OFFSET};
 pub use http::HEALTH_PATH;
 pub use server::{start, ServerHandle};

@@ -11,6 +11,7 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::files::{self, FileService};
 use crate::http::{self, AppState};
 use crate::sessions::SessionRegistry;
 use crate::store::sqlite::SqliteStore;
@@ -37,6 +38,8 @@ pub(crate) struct ServerContext {
     pub store: Arc<dyn Store>,
     /// Live sessions.
     pub sessions: Arc<SessionRegistry>,
+    /// File storage and unfinished uploads.
+    pub files: FileService,
 }
 
 impl ServerContext {
@@ -84,8 +87,23 @@ pub async fn start(
             .context("store open task")?
             .with_context(|| format!("opening {}", database_path.display()))?
     };
-    let ctx =
-        Arc::new(ServerContext { config, secret_key, clock, store: Arc::new(store), sessions });
+    let files = {
+        let config = config.clone();
+        let now_ms = clock.now_ms();
+        tokio::task::spawn_blocking(move || FileService::open(&config, now_ms))
+            .await
+            .context("file storage task")?
+            .context("opening the file storage")?
+    };
+    let ctx = Arc::new(ServerContext {
+        config,
+        secret_key,
+        clock,
+        store: Arc::new(store),
+        sessions,
+        files,
+    });
+    let sweeper = tokio::spawn(files::sweep_expired_uploads(Arc::clone(&ctx)));
     let (stop, stopped) = watch::channel(false);
     let (alive, all_gone) = mpsc::channel(1);
     let app = http::router(AppState { ctx: Arc::clone(&ctx), shutdown: stopped.clone(), alive });
@@ -107,7 +125,7 @@ pub async fn start(
             .await
     });
     tracing::info!(addr = %local_addr, db = %database_path.display(), "confabd serving");
-    Ok(ServerHandle { local_addr, ctx, stop, serve: Some(serve), all_gone, database_path })
+    Ok(ServerHandle { local_addr, ctx, stop, serve: Some(serve), sweeper, all_gone, database_path })
 }
 
 /// A running server.
@@ -116,6 +134,8 @@ pub struct ServerHandle {
     ctx: Arc<ServerContext>,
     stop: watch::Sender<bool>,
     serve: Option<JoinHandle<std::io::Result<()>>>,
+    /// Discards expired uploads; aborted at shutdown.
+    sweeper: JoinHandle<()>,
     all_gone: mpsc::Receiver<()>,
     database_path: PathBuf,
 }
@@ -174,6 +194,7 @@ impl ServerHandle {
     /// re-bound.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         self.stop.send_replace(true);
+        self.sweeper.abort();
         if let Some(serve) = self.serve.take() {
             serve.await.context("accept loop task")?.context("accept loop")?;
         }
@@ -191,6 +212,7 @@ impl Drop for ServerHandle {
     /// Dropping a handle that was not shut down tells the server to stop but
     /// does not wait for it; use [`ServerHandle::shutdown`] to wait.
     fn drop(&mut self) {
+        self.sweeper.abort();
         if self.serve.is_some() {
             self.stop.send_replace(true);
         }

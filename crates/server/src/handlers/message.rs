@@ -10,6 +10,7 @@
 //! | `random` is 0 or above 2^53 − 1 | 20001 `ERR_SVR_MSG_PKG_PARSE_FAILED` |
 //! | `to` is the sender | 90008 `CANNOT_MESSAGE_SELF` |
 //! | `to` is not a registered user | 2501 `USER_OR_GROUP_NOT_FOUND` |
+//! | the element names a file the sender may not download (checked by the writer) | 90009 `FILE_ACCESS_DENIED` |
 //!
 //! A `random` the sender used before returns the original message with
 //! `duplicate: true` and changes nothing.

@@ -61,6 +61,10 @@ pub(crate) fn store_error(error: StoreError) -> ErrorBody {
         StoreError::AccountExists(user) => {
             ErrorBody::new(code::ACCOUNT_EXISTS, format!("account {user} already exists"))
         }
+        StoreError::FileAccessDenied(id) => ErrorBody::new(
+            code::FILE_ACCESS_DENIED,
+            format!("file {id} does not exist or the sender may not access it"),
+        ),
         StoreError::Closed => {
             ErrorBody::new(code::INTERNAL, "the server is shutting down; retry after reconnecting")
         }

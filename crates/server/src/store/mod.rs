@@ -59,6 +59,10 @@ pub enum StoreError {
     /// A blocking task failed.
     #[error("store task failed: {0}")]
     Task(String),
+    /// A message names a file of the file service its sender may not
+    /// download (or that does not exist).
+    #[error("file {0} is not accessible to the sender")]
+    FileAccessDenied(String),
     /// Opening the store failed.
     #[error("cannot open the store at {path}: {reason}")]
     Open {
@@ -77,7 +81,10 @@ impl StoreError {
     pub fn is_rejection(&self) -> bool {
         matches!(
             self,
-            Self::UserNotFound(_) | Self::ConversationNotFound(_) | Self::AccountExists(_)
+            Self::UserNotFound(_)
+                | Self::ConversationNotFound(_)
+                | Self::AccountExists(_)
+                | Self::FileAccessDenied(_)
         )
     }
 }
@@ -194,9 +201,44 @@ pub trait Store: Send + Sync + 'static {
     /// Profiles of the users that exist, in the order asked.
     fn profiles(&self, users: Vec<UserId>) -> StoreFuture<Vec<Profile>>;
 
+    // ---- file service ----
+
+    /// Records a finished upload's content (unless already known) and
+    /// grants the uploader access to it.
+    fn record_file(&self, file: StoredFile, uploader: UserId) -> StoreFuture<()>;
+
+    /// Whether `user` may download the file `id`.
+    fn file_access(&self, user: UserId, id: String) -> StoreFuture<FileAccess>;
+
     // ---- lifecycle ----
 
     /// Runs every queued write, stops the writer and closes the database.
     /// Later operations fail with [`StoreError::Closed`].
     fn close(&self) -> StoreFuture<()>;
+}
+
+/// A content kept by the file service (a row of `files`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredFile {
+    /// Lowercase hex SHA-256 of the content.
+    pub id: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Kind it was first uploaded as (`image`, `video`, `audio`, `file`, `merger`).
+    pub kind: String,
+    /// MIME type sniffed from the content.
+    pub content_type: String,
+    /// When it was first stored, seconds since the epoch.
+    pub created_at: i64,
+}
+
+/// What a user may do with a file ID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileAccess {
+    /// The user uploaded it or a message they can see names it.
+    Granted(StoredFile),
+    /// It exists, but the user may not download it.
+    Denied,
+    /// No such file.
+    Unknown,
 }

@@ -1,7 +1,7 @@
 //! Messages: storing C2C messages (dedup, sequences, IDs) and reading a
 //! user's view of a conversation's history (`messages` table).
 
-use super::{c2c_key, conversation, inbox, WriteCx};
+use super::{c2c_key, conversation, files, inbox, WriteCx};
 use crate::fanout::Delivery;
 use crate::store::{NewMessage, StoreError};
 use confab_proto::frame::Push;
@@ -38,6 +38,13 @@ pub(super) fn send(
     if !cx.user_exists(conn, &new.to)? {
         return Err(StoreError::UserNotFound(new.to));
     }
+    // Checked before anything is written (a rejection must leave the batch
+    // untouched); the receiver's grants are written with the message.
+    let file_ids: Vec<String> = new.element.file_ids().into_iter().map(str::to_owned).collect();
+    {
+        let ids: Vec<&str> = file_ids.iter().map(String::as_str).collect();
+        files::check_sender(conn, &new.from, &ids)?;
+    }
     let (nick, avatar) = cx.sender_profile(conn, &new.from)?;
     let mut message = WireMessage {
         id: MessageId(String::new()),
@@ -63,6 +70,10 @@ pub(super) fn send(
         // Never stored, so it takes no row number; the "t" keeps it apart
         // from stored IDs.
         message.id = MessageId(format!("t{}-{}-{}", cx.next_transient_id(), new.time, new.random));
+        // Delivered, so the receiver may fetch what it names.
+        for id in &file_ids {
+            files::grant(conn, id, &new.to)?;
+        }
         let push = Arc::new(Push::Transient { message: message.clone() });
         cx.push(Delivery { user: new.to.clone(), push: Arc::clone(&push), skip: None });
         cx.push(Delivery { user: new.from.clone(), push, skip: new.origin });
@@ -91,6 +102,9 @@ pub(super) fn send(
     conversation::record_message(conn, &new.to, &new.from, &key, &message, row, counts)?;
     inbox::append_message(conn, cx, &new.to, &message, row, None)?;
     inbox::append_message(conn, cx, &new.from, &message, row, None)?;
+    for id in &file_ids {
+        files::grant(conn, id, &new.to)?;
+    }
     Ok(SendMessageResponse { message, duplicate: false })
 }
 

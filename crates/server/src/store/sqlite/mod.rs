@@ -14,11 +14,12 @@
 
 mod account;
 mod conversation;
+mod files;
 mod inbox;
 mod message;
 mod profile;
 
-use super::{NewMessage, Store, StoreError, StoreFuture};
+use super::{FileAccess, NewMessage, Store, StoreError, StoreFuture, StoredFile};
 use crate::fanout::{Delivery, Fanout};
 use confab_proto::conversation::ConversationState;
 use confab_proto::ops::{
@@ -34,7 +35,8 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, Semaphore};
 
 /// Schema migrations, in order; entry `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_files.sql")];
 
 /// Read connections kept open.
 const READ_CONNECTIONS: usize = 4;
@@ -239,6 +241,14 @@ impl Store for SqliteStore {
 
     fn profiles(&self, users: Vec<UserId>) -> StoreFuture<Vec<Profile>> {
         self.read(move |conn| profile::load_many(conn, &users))
+    }
+
+    fn record_file(&self, file: StoredFile, uploader: UserId) -> StoreFuture<()> {
+        self.write(move |conn, _| files::record(conn, &file, &uploader))
+    }
+
+    fn file_access(&self, user: UserId, id: String) -> StoreFuture<FileAccess> {
+        self.read(move |conn| files::access(conn, &user, &id))
     }
 
     fn close(&self) -> StoreFuture<()> {

@@ -311,3 +311,80 @@ async fn accounts_and_profiles() {
     let sent = f.store.send_message(text("alice", "bob", 1, "hi")).await.expect("send");
     assert_eq!(sent.message.nick, "Alice");
 }
+
+// ------------------------------------------------------------ file service
+
+fn file_message(from: &str, to: &str, random: u64, id: &str) -> NewMessage {
+    use confab_proto::message::FilePayload;
+    NewMessage {
+        element: MessageElement::File(FilePayload {
+            uuid: id.into(),
+            file_name: "a.txt".into(),
+            ..Default::default()
+        }),
+        ..text(from, to, random, "")
+    }
+}
+
+fn stored_file(id: &str) -> crate::store::StoredFile {
+    crate::store::StoredFile {
+        id: id.into(),
+        size: 3,
+        kind: "file".into(),
+        content_type: "application/octet-stream".into(),
+        created_at: 1,
+    }
+}
+
+#[tokio::test]
+async fn files_are_granted_by_upload_and_by_messages_and_never_by_naming_them() {
+    use crate::store::FileAccess;
+    let f = open(64);
+    users(&f.store, &["alice", "bob", "carol"]).await;
+    let id = "a".repeat(64);
+    assert_eq!(
+        f.store.file_access(user("alice"), id.clone()).await.expect("read"),
+        FileAccess::Unknown
+    );
+    f.store.record_file(stored_file(&id), user("alice")).await.expect("record");
+    assert!(matches!(
+        f.store.file_access(user("alice"), id.clone()).await.expect("read"),
+        FileAccess::Granted(file) if file == stored_file(&id)
+    ));
+    assert_eq!(
+        f.store.file_access(user("bob"), id.clone()).await.expect("read"),
+        FileAccess::Denied
+    );
+
+    // In one batch: carol names alice's file (refused before writing), the
+    // others go through untouched.
+    let ok1 = f.store.send_message(text("alice", "bob", 1, "1"));
+    let stolen = f.store.send_message(file_message("carol", "bob", 2, &id));
+    let shared = f.store.send_message(file_message("alice", "bob", 3, &id));
+    assert_eq!(ok1.await.expect("ok1").message.sequence, 1);
+    assert!(matches!(stolen.await, Err(StoreError::FileAccessDenied(x)) if x == id));
+    assert_eq!(shared.await.expect("shared").message.sequence, 2);
+    assert!(matches!(
+        f.store.file_access(user("bob"), id.clone()).await.expect("read"),
+        FileAccess::Granted(_)
+    ));
+    assert_eq!(
+        f.store.file_access(user("carol"), id.clone()).await.expect("read"),
+        FileAccess::Denied
+    );
+    let carol_view =
+        f.store.message_list(user("bob"), "C2Ccarol".into(), None, 10).await.expect("page");
+    assert!(carol_view.messages.is_empty(), "the refused message left nothing behind");
+
+    // Bob now holds a grant, so he may forward it; onlineUserOnly delivers it too.
+    let mut forward = file_message("bob", "carol", 4, &id);
+    forward.online_user_only = true;
+    f.store.send_message(forward).await.expect("forward");
+    assert!(matches!(
+        f.store.file_access(user("carol"), id.clone()).await.expect("read"),
+        FileAccess::Granted(_)
+    ));
+    // A file that does not exist cannot be named either.
+    let ghost = f.store.send_message(file_message("alice", "bob", 5, &"b".repeat(64))).await;
+    assert!(matches!(ghost, Err(StoreError::FileAccessDenied(_))));
+}
