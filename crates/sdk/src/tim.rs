@@ -87,6 +87,7 @@ impl Session {
         if let Some(task) = task {
             task.abort();
         }
+        self.files.abort_all();
     }
 }
 

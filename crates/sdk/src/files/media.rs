@@ -197,7 +197,17 @@ pub(crate) fn probe_video(path: &Path) -> Result<VideoProbe, ProbeError> {
     if got < 12 || &head[4..8] != b"ftyp" {
         return Err(ProbeError::Unsupported("not an MP4, MOV or WebM video".into()));
     }
-    let format = if &head[8..12] == b"qt  " { "mov" } else { "mp4" };
+    // ISO-BMFF brands of audio and still images are not videos (the file
+    // service refuses them as video too).
+    let brand = &head[8..12];
+    const NOT_VIDEO: &[&[u8; 4]] = &[
+        b"M4A ", b"M4B ", b"M4P ", b"avif", b"avis", b"heic", b"heix", b"hevc", b"heim", b"heis",
+        b"mif1", b"msf1",
+    ];
+    if NOT_VIDEO.iter().any(|b| b.as_slice() == brand) {
+        return Err(ProbeError::Unsupported("an ISO-BMFF file that is not a video".into()));
+    }
+    let format = if brand == b"qt  " { "mov" } else { "mp4" };
     let mut probe = VideoProbe { format: format.into(), ..VideoProbe::default() };
     if let Some(moov) = find_top_level_box(&mut file, length, *b"moov")? {
         parse_moov(&moov, &mut probe);
@@ -537,6 +547,8 @@ mod tests {
         assert_eq!(probe_video(&path).expect("probe").duration_ms, 0);
         std::fs::write(&path, [0x1A, 0x45, 0xDF, 0xA3, 1, 2]).expect("write");
         assert_eq!(probe_video(&path).expect("probe").format, "webm");
+        std::fs::write(&path, tiny_mp4(b"M4A ", false)).expect("write");
+        assert!(matches!(probe_video(&path), Err(ProbeError::Unsupported(_))));
         std::fs::write(&path, b"RIFF....AVI LIST").expect("write");
         assert!(matches!(probe_video(&path), Err(ProbeError::Unsupported(_))));
     }

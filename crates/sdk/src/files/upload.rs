@@ -153,11 +153,7 @@ pub(crate) struct FileService {
 
 impl Drop for FileService {
     fn drop(&mut self) {
-        for (_, running) in self.lock().drain() {
-            if let Some(task) = running.task {
-                task.abort();
-            }
-        }
+        self.abort_all();
     }
 }
 
@@ -252,6 +248,16 @@ impl FileService {
         let task = tokio::spawn(run(ctx, service, key));
         running.insert(key, Running { task: Some(task), outcome });
         receiver
+    }
+
+    /// Stops every running task (the session ends); their jobs stay
+    /// active and resume at the next login. Waiting sends fail with 2999.
+    pub(crate) fn abort_all(&self) {
+        for (_, running) in self.lock().drain() {
+            if let Some(task) = running.task {
+                task.abort();
+            }
+        }
     }
 
     /// Starts every active upload of the store (after a restart).
