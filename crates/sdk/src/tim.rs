@@ -878,7 +878,9 @@ impl Tim {
 
     /// `send_message` of a file message not uploaded yet: stored at once
     /// (unSend, with its upload job), uploaded, then queued; resolves when
-    /// the server stored the message, or with the upload's error.
+    /// the server stored the message, or with the upload's error. Such a
+    /// message always goes through the outbox (`online_user_only` does not
+    /// apply to it).
     async fn send_with_upload(
         &self,
         session: &Session,

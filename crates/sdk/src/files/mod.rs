@@ -305,7 +305,9 @@ pub(crate) fn prepare(
             ..FilePayload::default()
         }),
     };
-    Ok((element, PendingSource { kind, path: path.clone(), file_name, size }))
+    // An absolute path: the upload may resume after a restart elsewhere.
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+    Ok((element, PendingSource { kind, path, file_name, size }))
 }
 
 /// The image payload before upload: the original's dimensions and size,
