@@ -6,6 +6,7 @@ mod scenarios {
     mod bad_input;
     mod chat;
     mod durability;
+    mod file_messages;
     mod file_service;
     mod message_ops;
     mod offline;

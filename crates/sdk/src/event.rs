@@ -105,6 +105,40 @@ pub enum Event {
     /// the peer, or by me on another instance), as they are now.
     #[serde(rename = "onMessageModified")]
     MessageModified(Vec<Message>),
+
+    // ----- file messages (Confab extensions) ---------------------------
+    /// `onMessageUploadProgress`: bytes of an outgoing file message's
+    /// files (original and thumbnails together) the server has taken so
+    /// far. `loaded` never decreases for one message and ends at `total`.
+    #[serde(rename = "onMessageUploadProgress")]
+    MessageUploadProgress {
+        /// The message's ID (its local ID `local-<random>` until sent).
+        #[serde(rename = "ID")]
+        id: String,
+        /// The message's `random`, stable across the ID change.
+        random: u64,
+        /// Its conversation.
+        #[serde(rename = "conversationID")]
+        conversation_id: String,
+        /// Bytes uploaded.
+        loaded: u64,
+        /// Bytes to upload.
+        total: u64,
+    },
+    /// `onFileDownloadProgress`: bytes of a message's file downloaded into
+    /// the local cache so far.
+    #[serde(rename = "onFileDownloadProgress")]
+    FileDownloadProgress {
+        /// The message's ID.
+        #[serde(rename = "ID")]
+        id: String,
+        /// Which file of the message.
+        rendition: crate::files::Rendition,
+        /// Bytes downloaded.
+        loaded: u64,
+        /// Bytes in all.
+        total: u64,
+    },
 }
 
 /// The name of an event, for [`crate::Tim::on`]; serialized as the
@@ -153,6 +187,12 @@ pub enum EventName {
     /// `onMessageModified`.
     #[serde(rename = "onMessageModified")]
     MessageModified,
+    /// `onMessageUploadProgress` (Confab extension).
+    #[serde(rename = "onMessageUploadProgress")]
+    MessageUploadProgress,
+    /// `onFileDownloadProgress` (Confab extension).
+    #[serde(rename = "onFileDownloadProgress")]
+    FileDownloadProgress,
 }
 
 impl EventName {
@@ -174,6 +214,8 @@ impl EventName {
             Self::MessageStatusChanged => "onMessageStatusChanged",
             Self::MessageRevoked => e::MESSAGE_REVOKED,
             Self::MessageModified => e::MESSAGE_MODIFIED,
+            Self::MessageUploadProgress => "onMessageUploadProgress",
+            Self::FileDownloadProgress => "onFileDownloadProgress",
         }
     }
 }
@@ -196,6 +238,8 @@ impl Event {
             Self::MessageStatusChanged(_) => EventName::MessageStatusChanged,
             Self::MessageRevoked(_) => EventName::MessageRevoked,
             Self::MessageModified(_) => EventName::MessageModified,
+            Self::MessageUploadProgress { .. } => EventName::MessageUploadProgress,
+            Self::FileDownloadProgress { .. } => EventName::FileDownloadProgress,
         }
     }
 }
@@ -304,6 +348,27 @@ mod tests {
             ),
             (Event::MessageRevoked(vec![]), json!({"name":"onMessageRevoked","data":[]})),
             (Event::MessageModified(vec![]), json!({"name":"onMessageModified","data":[]})),
+            (
+                Event::MessageUploadProgress {
+                    id: "local-7".into(),
+                    random: 7,
+                    conversation_id: "C2Cbob".into(),
+                    loaded: 10,
+                    total: 20,
+                },
+                json!({"name":"onMessageUploadProgress","data":{"ID":"local-7","random":7,
+                    "conversationID":"C2Cbob","loaded":10,"total":20}}),
+            ),
+            (
+                Event::FileDownloadProgress {
+                    id: "m1".into(),
+                    rendition: crate::files::Rendition::VideoCover,
+                    loaded: 1,
+                    total: 2,
+                },
+                json!({"name":"onFileDownloadProgress","data":{"ID":"m1","rendition":"thumb",
+                    "loaded":1,"total":2}}),
+            ),
         ];
         for (event, expected) in cases {
             let value = serde_json::to_value(&event).expect("serialize");

@@ -7,6 +7,8 @@
 
 use crate::actor::{Actor, Command};
 use crate::event::{Event, EventHub, EventName, ListenerId, NetState};
+use crate::files::upload::{FileService, UploadJob};
+use crate::files::{self, FileSource, Rendition};
 use crate::model::{
     message_from_wire, split_element, Conversation, ConversationListResult, CreateMessageOptions,
     DeleteConversationOptions, GetMessageListOptions, IntoElement, LoginResult, Message,
@@ -27,6 +29,8 @@ use confab_proto::ops::{
 };
 use confab_proto::profile::{Profile, ProfilePatch};
 use confab_proto::{code, ConversationId, ConversationKind, UserId};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -65,6 +69,9 @@ struct TimInner {
     /// data: it orders lifecycle transitions).
     lifecycle: tokio::sync::Mutex<()>,
     destroyed: AtomicBool,
+    /// Files of messages made by `create_*_message` (image, audio, video,
+    /// file) and not sent yet, by message ID.
+    file_sources: Mutex<HashMap<String, files::PendingSource>>,
 }
 
 /// One login: its core and its actor.
@@ -72,6 +79,8 @@ struct Session {
     core: Arc<SessionCore>,
     commands: mpsc::UnboundedSender<Command>,
     task: Mutex<Option<JoinHandle<()>>>,
+    /// Uploads and downloads of file messages (tasks aborted on drop).
+    files: Arc<FileService>,
 }
 
 impl Session {
@@ -80,6 +89,7 @@ impl Session {
         if let Some(task) = task {
             task.abort();
         }
+        self.files.abort_all();
     }
 }
 
@@ -115,6 +125,7 @@ impl Tim {
                 session: Mutex::new(None),
                 lifecycle: tokio::sync::Mutex::new(()),
                 destroyed: AtomicBool::new(false),
+                file_sources: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -172,16 +183,30 @@ impl Tim {
             Arc::clone(&self.inner.log_level),
         ));
         let (commands, receiver) = mpsc::unbounded_channel();
+        let file_service = Arc::new(FileService::new(
+            Arc::clone(&core),
+            commands.clone(),
+            files::http_base_url(&options.server_url),
+            user_sig,
+            files::cache_dir(&options.data_dir, options.sdk_app_id, user_id),
+            options.reconnect,
+            options.request_timeout,
+        )?);
         let (reply, result) = oneshot::channel();
         let actor =
             Actor::new(options.clone(), user_sig.to_owned(), Arc::clone(&core), receiver, reply);
         let task = tokio::spawn(actor.run());
-        let session = Arc::new(Session { core, commands, task: Mutex::new(Some(task)) });
+        let session =
+            Arc::new(Session { core, commands, task: Mutex::new(Some(task)), files: file_service });
         *self.slot() = Some(Arc::clone(&session));
         let outcome = match result.await {
             Ok(outcome) => outcome,
             Err(_) => Err(TimError::internal("the session ended during login")),
         };
+        if outcome.is_ok() {
+            // Uploads interrupted by a restart go on.
+            session.files.resume_all();
+        }
         if outcome.is_err() {
             session.core.terminate();
             session.abort();
@@ -395,6 +420,9 @@ impl Tim {
         let element = message.element().map_err(|e| {
             TimError::new(code::MESSAGE_SEND_NEED_MESSAGE_INSTANCE, format!("bad payload: {e}"))
         })?;
+        if let Some(kind) = files::FileKind::pending_upload(&element) {
+            return self.send_with_upload(&session, message, kind, options).await;
+        }
         let size = confab_proto::message::body_size(&element, &message.cloud_custom_data);
         if size > confab_proto::MAX_MESSAGE_BODY_BYTES {
             return Err(TimError::new(
@@ -486,6 +514,9 @@ impl Tim {
         };
         let stored = core.store.message_by_key(key)?;
         match stored.map(|m| m.status) {
+            Some(MessageStatus::Fail) if core.store.upload_job::<UploadJob>(key)?.is_some() => {
+                return self.resume_upload(&session, key).await;
+            }
             Some(MessageStatus::Fail) => {}
             Some(status) => {
                 return Err(TimError::new(
@@ -776,6 +807,199 @@ impl Tim {
             session.core.emit(Event::ProfileUpdated(changed));
         }
         Ok(response.profile)
+    }
+
+    // ----- file messages -------------------------------------------------
+
+    /// TIM `createImageMessage`: an image message from a local JPEG, PNG,
+    /// GIF, BMP or WebP file (sniffed by content). The payload has the
+    /// format, dimensions and size (and the thumbnails' dimensions); URLs
+    /// and `uuid` stay empty until `send_message` uploaded it. Errors:
+    /// 2251 no readable file, 2108 empty, 2253 over 100 MB, 2252 not a
+    /// supported image. Reads only the file's header.
+    pub fn create_image_message(
+        &self,
+        options: CreateMessageOptions<FileSource>,
+    ) -> Result<Message, TimError> {
+        self.create_file_kind(files::FileKind::Image, options)
+    }
+
+    /// TIM `createAudioMessage`: a sound message from a local recording.
+    /// `second` comes from `payload.duration_ms` (TIM Web's
+    /// `file.duration`), else from a WAV header, else 0. Errors: 2401 no
+    /// readable file, 2108 empty, 2301 over 100 MB.
+    pub fn create_audio_message(
+        &self,
+        options: CreateMessageOptions<FileSource>,
+    ) -> Result<Message, TimError> {
+        self.create_file_kind(files::FileKind::Audio, options)
+    }
+
+    /// TIM `createVideoMessage`: a video message from a local MP4, MOV or
+    /// WebM file; duration and dimensions from the MP4/MOV header (0 when
+    /// unknown). No cover image is made. Errors: 2401 no readable file,
+    /// 2108 empty, 2351 over 100 MB, 2352 not MP4/MOV/WebM.
+    pub fn create_video_message(
+        &self,
+        options: CreateMessageOptions<FileSource>,
+    ) -> Result<Message, TimError> {
+        self.create_file_kind(files::FileKind::Video, options)
+    }
+
+    /// TIM `createFileMessage`: a file message (any file up to 100 MB) with
+    /// its name and size. Errors: 2401 no readable file, 2108 empty, 2402
+    /// over 100 MB.
+    pub fn create_file_message(
+        &self,
+        options: CreateMessageOptions<FileSource>,
+    ) -> Result<Message, TimError> {
+        self.create_file_kind(files::FileKind::File, options)
+    }
+
+    fn create_file_kind(
+        &self,
+        kind: files::FileKind,
+        options: CreateMessageOptions<FileSource>,
+    ) -> Result<Message, TimError> {
+        self.session().ok_or_else(TimError::not_ready)?;
+        let (element, source) = files::prepare(kind, &options.payload)?;
+        let message = self.create_message(CreateMessageOptions {
+            to: options.to,
+            conversation_type: options.conversation_type,
+            payload: files::Prepared(element),
+            priority: options.priority,
+            cloud_custom_data: options.cloud_custom_data,
+            need_read_receipt: options.need_read_receipt,
+        })?;
+        self.inner
+            .file_sources
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(message.id.clone(), source);
+        Ok(message)
+    }
+
+    /// `send_message` of a file message not uploaded yet: stored at once
+    /// (unSend, with its upload job), uploaded, then queued; resolves when
+    /// the server stored the message, or with the upload's error. Such a
+    /// message always goes through the outbox (`online_user_only` does not
+    /// apply to it).
+    async fn send_with_upload(
+        &self,
+        session: &Session,
+        message: &Message,
+        kind: files::FileKind,
+        options: SendMessageOptions,
+    ) -> Result<SendResult, TimError> {
+        let core = &session.core;
+        if let Some(key) = core.store.key_of(&message.id)? {
+            let stored = core.store.message_by_key(key)?.ok_or_else(|| {
+                TimError::new(code::MESSAGE_SEND_NEED_MESSAGE_INSTANCE, "message vanished")
+            })?;
+            let has_job = core.store.upload_job::<UploadJob>(key)?.is_some();
+            return match stored.status {
+                MessageStatus::Success => Ok(SendResult { message: stored }),
+                MessageStatus::Fail if has_job => self.resume_upload(session, key).await,
+                MessageStatus::UnSend if has_job => self.await_upload(session, key).await,
+                MessageStatus::Fail => {
+                    self.requeue(core, key)?;
+                    self.await_send(session, key).await
+                }
+                MessageStatus::UnSend => self.await_send(session, key).await,
+            };
+        }
+        let source = self
+            .inner
+            .file_sources
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&message.id)
+            .cloned()
+            .ok_or_else(|| {
+                TimError::new(
+                    kind.select_first_code(),
+                    "no local file for this message: create it with create_*_message",
+                )
+            })?;
+        let mut queued = message.clone();
+        queued.status = MessageStatus::UnSend;
+        queued.flow = MessageFlow::Out;
+        let job = UploadJob::new(&source, options.message_control_info);
+        let (key, conversation) = core.store.insert_upload(&queued, &job, core.now_millis())?;
+        self.inner
+            .file_sources
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&message.id);
+        if let Some(c) = conversation {
+            core.emit(Event::ConversationListUpdated(vec![c]));
+        }
+        self.await_upload(session, key).await
+    }
+
+    /// Restarts a stopped upload (resend) and awaits it.
+    async fn resume_upload(&self, session: &Session, key: i64) -> Result<SendResult, TimError> {
+        let core = &session.core;
+        if let Some(conversation) = core.store.restart_upload(key, core.now_millis())? {
+            if let Some(m) = core.store.message_by_key(key)? {
+                core.emit(Event::MessageStatusChanged(vec![m]));
+            }
+            if let Some(c) = conversation {
+                core.emit(Event::ConversationListUpdated(vec![c]));
+            }
+        }
+        self.await_upload(session, key).await
+    }
+
+    /// Runs (or joins) the upload of `key` and awaits the send.
+    async fn await_upload(&self, session: &Session, key: i64) -> Result<SendResult, TimError> {
+        let mut outcome = session.files.start(key);
+        let result = match outcome.wait_for(Option::is_some).await {
+            Ok(value) => value.clone(),
+            Err(_) => None,
+        };
+        match result {
+            Some(Ok(message)) => Ok(SendResult { message }),
+            Some(Err(e)) => Err(e),
+            None => Err(TimError::new(
+                code::SDK_IS_NOT_READY,
+                "logged out during the upload; it resumes at the next login",
+            )),
+        }
+    }
+
+    /// Stops the upload of a file message being sent (TIM Web's
+    /// `cancelUploading`): the message becomes `fail`
+    /// (`onMessageStatusChanged`), its `send_message` fails, and
+    /// `resend_message` resumes the upload where the server stopped.
+    /// Fails with `INVALID_OPERATION` when the message has no upload in
+    /// progress.
+    pub fn cancel_upload(&self, message: &Message) -> Result<(), TimError> {
+        let session = self.session().ok_or_else(TimError::not_ready)?;
+        let key = session.core.store.key_of(&message.id)?.ok_or_else(|| {
+            TimError::new(code::INVALID_OPERATION, "the message is not being sent")
+        })?;
+        if session.files.cancel(key)? {
+            Ok(())
+        } else {
+            Err(TimError::new(code::INVALID_OPERATION, "the message has no upload in progress"))
+        }
+    }
+
+    /// Downloads a file of a message into the local cache
+    /// (`<data_dir>/<sdkAppID>/<userID>.files/<uuid>.<ext>`) and returns its
+    /// path; a file already cached returns at once. The download is
+    /// streamed, resumed after interruptions, verified against the file ID
+    /// and reported by `onFileDownloadProgress`. Errors: 2403 when the
+    /// message has no such file, the server's code (90009) when access is
+    /// denied, 2800 when the server cannot be reached.
+    pub async fn download_file(
+        &self,
+        message: &Message,
+        rendition: Rendition,
+    ) -> Result<PathBuf, TimError> {
+        let session = self.session().ok_or_else(TimError::not_ready)?;
+        files::download::download(&session.files, message, rendition).await
     }
 
     // ----- plumbing ------------------------------------------------------

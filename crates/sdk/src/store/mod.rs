@@ -30,8 +30,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 /// Numbered schema migrations; `PRAGMA user_version` is the number applied.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0003_message_ops.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_files.sql"),
+    include_str!("migrations/0003_message_ops.sql"),
+];
 
 mod message_ops;
 
@@ -1342,6 +1345,8 @@ fn remember_sender(conn: &rusqlite::Connection, m: &WireMessage) -> Result<()> {
     store_profile(conn, &profile)?;
     Ok(())
 }
+
+mod files;
 
 #[cfg(test)]
 mod tests;

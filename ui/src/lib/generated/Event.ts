@@ -3,6 +3,7 @@ import type { Conversation } from "./Conversation";
 import type { Message } from "./Message";
 import type { NetState } from "./NetState";
 import type { Profile } from "./Profile";
+import type { Rendition } from "./Rendition";
 
 /**
  * An SDK event. The serde form is `{"name": "<TIM.EVENT value>", "data": …}`.
@@ -23,4 +24,40 @@ code: number,
 /**
  * Explanation.
  */
-message: string, } } | { "name": "onMessageStatusChanged", "data": Array<Message> } | { "name": "onMessageRevoked", "data": Array<Message> } | { "name": "onMessageModified", "data": Array<Message> };
+message: string, } } | { "name": "onMessageStatusChanged", "data": Array<Message> } | { "name": "onMessageRevoked", "data": Array<Message> } | { "name": "onMessageModified", "data": Array<Message> } | { "name": "onMessageUploadProgress", "data": { 
+/**
+ * The message's ID (its local ID `local-<random>` until sent).
+ */
+ID: string, 
+/**
+ * The message's `random`, stable across the ID change.
+ */
+random: number, 
+/**
+ * Its conversation.
+ */
+conversationID: string, 
+/**
+ * Bytes uploaded.
+ */
+loaded: number, 
+/**
+ * Bytes to upload.
+ */
+total: number, } } | { "name": "onFileDownloadProgress", "data": { 
+/**
+ * The message's ID.
+ */
+ID: string, 
+/**
+ * Which file of the message.
+ */
+rendition: Rendition, 
+/**
+ * Bytes downloaded.
+ */
+loaded: number, 
+/**
+ * Bytes in all.
+ */
+total: number, } };

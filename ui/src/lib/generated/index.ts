@@ -45,6 +45,7 @@ export type * from "./Priority";
 export type * from "./Profile";
 export type * from "./ProfilePatch";
 export type * from "./ReadReceiptInfo";
+export type * from "./Rendition";
 export type * from "./ResendMessageArgs";
 export type * from "./SaveFileAsArgs";
 export type * from "./SendMessageArgs";

@@ -1,0 +1,441 @@
+//! File messages (image, audio, video, file): what `create_*_message`
+//! reads from the local file, how `send_message` uploads it through
+//! confabd's resumable upload protocol before the message goes into the
+//! outbox, and the local cache `download_file` fills.
+//!
+//! - [`media`]: probing (image format and dimensions, thumbnails, MP4/MOV
+//!   duration and size, WAV duration).
+//! - [`upload`]: the upload tasks of a session (persisted jobs, resume,
+//!   retry with backoff, cancel, progress events).
+//! - [`download`]: streamed, verified, resumable downloads into
+//!   `<data_dir>/<sdkAppID>/<userID>.files/`.
+//!
+//! Invariant: a file message whose upload is not finished is stored
+//! (status `unSend`, or `fail` once cancelled) with a row in `uploads` and
+//! no row in the outbox; finishing the upload fills the payload's URLs and
+//! moves it to the outbox in one transaction.
+
+pub(crate) mod download;
+pub(crate) mod media;
+pub(crate) mod upload;
+
+use crate::TimError;
+use confab_proto::code;
+use confab_proto::message::{
+    FilePayload, ImageInfo, ImagePayload, MessageElement, SoundPayload, VideoPayload,
+};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Largest file a message may carry (TIM's 100 MB).
+pub const MAX_FILE_SIZE: u64 = 100 * 1024 * 1024;
+
+/// The payload of `create_image_message`, `create_audio_message`,
+/// `create_video_message` and `create_file_message`: a local file (TIM
+/// Web's `payload.file`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSource {
+    /// Path of the local file. It must stay readable until the upload
+    /// finished (the SDK reads it while sending, and again to resume).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub file: PathBuf,
+    /// Audio only: the recording's duration in milliseconds (TIM Web's
+    /// `file.duration`). Without it, WAV files are measured from their
+    /// header; other formats get 0 seconds.
+    #[serde(default, rename = "duration", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub duration_ms: Option<u64>,
+}
+
+impl FileSource {
+    /// A source for a file at `path`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { file: path.into(), duration_ms: None }
+    }
+
+    /// With an audio duration in milliseconds.
+    pub fn with_duration_ms(mut self, duration_ms: u64) -> Self {
+        self.duration_ms = Some(duration_ms);
+        self
+    }
+}
+
+/// Which file of a message `download_file` fetches.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Rendition {
+    /// The original (image, video, sound or file).
+    #[default]
+    #[serde(rename = "original")]
+    Original,
+    /// An image's big thumbnail (the original when it is small).
+    #[serde(rename = "big")]
+    Big,
+    /// An image's small thumbnail (the original when it is small).
+    #[serde(rename = "small")]
+    Small,
+    /// A video's cover image (`thumb` in the app's commands).
+    #[serde(rename = "thumb", alias = "videoCover")]
+    VideoCover,
+}
+
+impl Rendition {
+    /// The serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Original => "original",
+            Self::Big => "big",
+            Self::Small => "small",
+            Self::VideoCover => "thumb",
+        }
+    }
+}
+
+/// The file service's kinds of upload (and of `create_*_message`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FileKind {
+    /// Image message.
+    Image,
+    /// Video message.
+    Video,
+    /// Audio (sound) message.
+    Audio,
+    /// File message.
+    File,
+}
+
+impl FileKind {
+    /// The upload `kind` on the wire.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::File => "file",
+        }
+    }
+
+    /// TIM's "no file selected" code.
+    pub(crate) fn select_first_code(self) -> i32 {
+        match self {
+            Self::Image => code::MESSAGE_IMAGE_SELECT_FILE_FIRST,
+            _ => code::MESSAGE_FILE_SELECT_FILE_FIRST,
+        }
+    }
+
+    /// TIM's "too large" code.
+    pub(crate) fn size_limit_code(self) -> i32 {
+        match self {
+            Self::Image => code::MESSAGE_IMAGE_SIZE_LIMIT,
+            Self::Video => code::MESSAGE_VIDEO_SIZE_LIMIT,
+            Self::Audio => code::MESSAGE_AUDIO_SIZE_LIMIT,
+            Self::File => code::MESSAGE_FILE_SIZE_LIMIT,
+        }
+    }
+
+    /// TIM's "upload failed" code.
+    pub(crate) fn upload_fail_code(self) -> i32 {
+        match self {
+            Self::Video => code::MESSAGE_VIDEO_UPLOAD_FAIL,
+            Self::Audio => code::MESSAGE_AUDIO_UPLOAD_FAIL,
+            Self::Image | Self::File => code::MESSAGE_FILE_UPLOAD_FAIL,
+        }
+    }
+
+    /// The kind of an element that still needs its upload (no file ID
+    /// yet); `None` for other elements and for file elements already
+    /// uploaded (e.g. forwarded).
+    pub(crate) fn pending_upload(element: &MessageElement) -> Option<Self> {
+        match element {
+            MessageElement::Image(p) if p.uuid.is_empty() => Some(Self::Image),
+            MessageElement::Video(p) if p.video_uuid.is_empty() => Some(Self::Video),
+            MessageElement::Sound(p) if p.uuid.is_empty() => Some(Self::Audio),
+            MessageElement::File(p) if p.uuid.is_empty() => Some(Self::File),
+            _ => None,
+        }
+    }
+}
+
+/// A finished upload, as the file service describes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FileInfo {
+    /// File ID: lowercase hex SHA-256 of the content.
+    pub(crate) uuid: String,
+    /// Download URL.
+    pub(crate) url: String,
+    /// Size in bytes.
+    pub(crate) size: u64,
+    /// Upload kind.
+    #[serde(default)]
+    pub(crate) kind: String,
+    /// Name given at upload.
+    #[serde(default)]
+    pub(crate) file_name: String,
+    /// Sniffed content type.
+    #[serde(default)]
+    pub(crate) content_type: String,
+}
+
+/// What `create_*_message` remembers about a file until `send_message`
+/// persists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PendingSource {
+    /// The kind of message.
+    pub(crate) kind: FileKind,
+    /// The local file.
+    pub(crate) path: PathBuf,
+    /// Its name as shown.
+    pub(crate) file_name: String,
+    /// Its size when the message was created.
+    pub(crate) size: u64,
+}
+
+/// A file element ready for `create_message`.
+pub(crate) struct Prepared(pub(crate) MessageElement);
+
+impl crate::model::IntoElement for Prepared {
+    fn into_element(self) -> MessageElement {
+        self.0
+    }
+}
+
+/// The download cache of an account:
+/// `<data_dir>/<sdkAppID>/<percent-encoded userID>.files`.
+pub(crate) fn cache_dir(data_dir: &Path, sdk_app_id: u64, user_id: &str) -> PathBuf {
+    data_dir
+        .join(sdk_app_id.to_string())
+        .join(format!("{}.files", crate::store::encode_file_name(user_id)))
+}
+
+/// Whether `id` is a file ID: 64 lowercase hex characters (safe in a path).
+pub(crate) fn is_file_id(id: &str) -> bool {
+    id.len() == 64 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The file service's base URL (`http://host:port`) from the WebSocket
+/// URL of the server.
+pub(crate) fn http_base_url(server_url: &str) -> String {
+    let (scheme, rest) = server_url.split_once("://").unwrap_or(("ws", server_url));
+    let scheme = match scheme {
+        "wss" | "https" => "https",
+        _ => "http",
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    format!("{scheme}://{authority}")
+}
+
+/// Reads a local file for a new message of `kind`: TIM's checks (present,
+/// not empty, at most 100 MB, a supported type) and the payload they
+/// allow, with sizes, dimensions and durations filled and URLs empty.
+pub(crate) fn prepare(
+    kind: FileKind,
+    source: &FileSource,
+) -> Result<(MessageElement, PendingSource), TimError> {
+    let path = &source.file;
+    let unreadable =
+        |why: String| TimError::new(kind.select_first_code(), format!("{}: {why}", path.display()));
+    let metadata = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(unreadable("not a file".into()));
+    }
+    let size = metadata.len();
+    if size == 0 {
+        return Err(TimError::new(
+            code::MESSAGE_FILE_IS_EMPTY,
+            format!("{} is empty", path.display()),
+        ));
+    }
+    if size > MAX_FILE_SIZE {
+        return Err(TimError::new(
+            kind.size_limit_code(),
+            format!("{} is {size} bytes; the limit is {MAX_FILE_SIZE}", path.display()),
+        ));
+    }
+    // Opening proves readability (metadata alone does not).
+    std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let file_name = display_name(path);
+    let element = match kind {
+        FileKind::Image => {
+            let probe = media::probe_image(path).map_err(|e| match e {
+                media::ProbeError::Io(e) => unreadable(e.to_string()),
+                media::ProbeError::Unsupported(why) => TimError::new(
+                    code::MESSAGE_IMAGE_TYPES_LIMIT,
+                    format!("{}: {why} (JPEG, PNG, GIF, BMP or WebP)", path.display()),
+                ),
+            })?;
+            MessageElement::Image(image_payload(&probe, size))
+        }
+        FileKind::Video => {
+            let probe = media::probe_video(path).map_err(|e| match e {
+                media::ProbeError::Io(e) => unreadable(e.to_string()),
+                media::ProbeError::Unsupported(why) => TimError::new(
+                    code::MESSAGE_VIDEO_TYPES_LIMIT,
+                    format!("{}: {why} (MP4, MOV or WebM)", path.display()),
+                ),
+            })?;
+            MessageElement::Video(VideoPayload {
+                video_format: probe.format,
+                video_second: media::seconds(probe.duration_ms),
+                video_size: size,
+                video_width: probe.width,
+                video_height: probe.height,
+                ..VideoPayload::default()
+            })
+        }
+        FileKind::Audio => {
+            let duration_ms = match source.duration_ms {
+                Some(ms) => ms,
+                None => media::wav_duration_ms(path)
+                    .map_err(|e| unreadable(e.to_string()))?
+                    .unwrap_or(0),
+            };
+            MessageElement::Sound(SoundPayload {
+                size,
+                second: media::seconds(duration_ms),
+                download_flag: 2,
+                ..SoundPayload::default()
+            })
+        }
+        FileKind::File => MessageElement::File(FilePayload {
+            file_name: file_name.clone(),
+            file_size: size,
+            ..FilePayload::default()
+        }),
+    };
+    // An absolute path: the upload may resume after a restart elsewhere.
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+    Ok((element, PendingSource { kind, path, file_name, size }))
+}
+
+/// The image payload before upload: the original's dimensions and size,
+/// the thumbnails' dimensions (the original's where it is not larger, or
+/// for GIFs), URLs empty.
+fn image_payload(probe: &media::ImageProbe, size: u64) -> ImagePayload {
+    let original =
+        ImageInfo { kind: 0, width: probe.width, height: probe.height, size, url: "".into() };
+    let thumb = |kind: u8, side: u32| {
+        let fitted = if probe.format == image::ImageFormat::Gif {
+            None
+        } else {
+            media::fit(probe.width, probe.height, side)
+        };
+        match fitted {
+            Some((width, height)) => ImageInfo { kind, width, height, size: 0, url: String::new() },
+            None => ImageInfo { kind, ..original.clone() },
+        }
+    };
+    ImagePayload {
+        uuid: String::new(),
+        image_format: probe.tim_format(),
+        image_info_array: vec![
+            original.clone(),
+            thumb(1, media::BIG_SIDE),
+            thumb(2, media::SMALL_SIDE),
+        ],
+    }
+}
+
+/// The file name to show for a path.
+fn display_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_from_the_websocket_url() {
+        assert_eq!(http_base_url("ws://127.0.0.1:7788/ws"), "http://127.0.0.1:7788");
+        assert_eq!(http_base_url("wss://chat.example.org/ws?x=1"), "https://chat.example.org");
+        assert_eq!(http_base_url("ws://[::1]:9"), "http://[::1]:9");
+    }
+
+    #[test]
+    fn file_ids_are_64_lowercase_hex() {
+        assert!(is_file_id(&"ab".repeat(32)));
+        assert!(!is_file_id(&"AB".repeat(32)));
+        assert!(!is_file_id("../../etc/passwd"));
+        assert!(!is_file_id(&"a".repeat(63)));
+    }
+
+    #[test]
+    fn renditions_serialize_as_the_app_names_them() {
+        assert_eq!(serde_json::to_value(Rendition::VideoCover).expect("json"), "thumb");
+        let parsed: Rendition = serde_json::from_str("\"videoCover\"").expect("alias");
+        assert_eq!(parsed, Rendition::VideoCover);
+        let source: FileSource =
+            serde_json::from_str(r#"{"file":"/tmp/a.wav","duration":1500}"#).expect("source");
+        assert_eq!(source, FileSource::new("/tmp/a.wav").with_duration_ms(1500));
+    }
+
+    #[test]
+    fn local_checks_give_tim_codes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = FileSource::new(dir.path().join("nope"));
+        assert_eq!(prepare(FileKind::Image, &missing).map(|_| ()).unwrap_err().code, 2251);
+        assert_eq!(prepare(FileKind::File, &missing).map(|_| ()).unwrap_err().code, 2401);
+        let dir_source = FileSource::new(dir.path());
+        assert_eq!(prepare(FileKind::File, &dir_source).map(|_| ()).unwrap_err().code, 2401);
+        let empty = dir.path().join("empty");
+        std::fs::write(&empty, b"").expect("write");
+        for kind in [FileKind::Image, FileKind::Video, FileKind::Audio, FileKind::File] {
+            let e = prepare(kind, &FileSource::new(&empty)).map(|_| ()).unwrap_err();
+            assert_eq!(e.code, 2108);
+        }
+        let huge = dir.path().join("huge");
+        std::fs::File::create(&huge).expect("create").set_len(MAX_FILE_SIZE + 1).expect("sparse");
+        for (kind, expected) in [
+            (FileKind::Image, 2253),
+            (FileKind::Video, 2351),
+            (FileKind::Audio, 2301),
+            (FileKind::File, 2402),
+        ] {
+            let e = prepare(kind, &FileSource::new(&huge)).map(|_| ()).unwrap_err();
+            assert_eq!(e.code, expected);
+        }
+        let text = dir.path().join("notes.txt");
+        std::fs::write(&text, b"hello").expect("write");
+        assert_eq!(
+            prepare(FileKind::Image, &FileSource::new(&text)).map(|_| ()).unwrap_err().code,
+            2252
+        );
+        assert_eq!(
+            prepare(FileKind::Video, &FileSource::new(&text)).map(|_| ()).unwrap_err().code,
+            2352
+        );
+        let (element, pending) = prepare(FileKind::File, &FileSource::new(&text)).expect("file");
+        assert_eq!(
+            element,
+            MessageElement::File(FilePayload {
+                uuid: String::new(),
+                file_name: "notes.txt".into(),
+                file_url: String::new(),
+                file_size: 5
+            })
+        );
+        assert_eq!((pending.kind, pending.size), (FileKind::File, 5));
+        // Audio: the caller's duration wins; otherwise 0 for a non-WAV.
+        let (element, _) =
+            prepare(FileKind::Audio, &FileSource::new(&text).with_duration_ms(2600)).expect("a");
+        assert!(matches!(element, MessageElement::Sound(SoundPayload { second: 3, size: 5, .. })));
+    }
+
+    #[test]
+    fn image_payload_has_three_renditions() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("wide.png");
+        image::RgbImage::new(1440, 900).save(&path).expect("write");
+        let (element, _) = prepare(FileKind::Image, &FileSource::new(&path)).expect("image");
+        let MessageElement::Image(p) = element else { panic!("not an image") };
+        assert_eq!(p.image_format, 3);
+        let dims: Vec<(u8, u32, u32)> =
+            p.image_info_array.iter().map(|i| (i.kind, i.width, i.height)).collect();
+        assert_eq!(dims, [(0, 1440, 900), (1, 720, 450), (2, 198, 124)]);
+        let size = std::fs::metadata(&path).expect("meta").len();
+        assert_eq!(p.image_info_array[0].size, size);
+    }
+}

@@ -1,0 +1,763 @@
+//! The upload tasks of one login ([`FileService`]).
+//!
+//! Each file message being sent has one task: it makes the image's
+//! thumbnails (once, persisted), uploads every file of the message through
+//! the resumable protocol (`POST /files/uploads`, then `PATCH` chunks of
+//! [`CHUNK`] bytes from the server's offset, each body streamed from disk),
+//! emits `onMessageUploadProgress`, then fills the payload and hands the
+//! message to the outbox. The job (upload IDs, finished files) is saved in
+//! the store after every step, so a dropped connection resumes from the
+//! server's offset (`GET /files/uploads/{id}`) after a backoff, and an SDK
+//! restart resumes at login. A refusal with a code (4xx) is final: the
+//! message fails with that code. [`FileService::cancel`] stops a task; the
+//! message fails and `resend_message` resumes it.
+//!
+//! Tasks are owned by the [`FileService`], which aborts them when the
+//! session ends; a task removes itself once its upload is finished or has
+//! failed.
+
+use super::{media, FileInfo, FileKind, PendingSource};
+use crate::actor::Command;
+use crate::event::Event;
+use crate::model::Message;
+use crate::options::ReconnectPolicy;
+use crate::session::SessionCore;
+use crate::TimError;
+use confab_proto::code;
+use confab_proto::message::{ImageInfo, MessageControlInfo, MessageElement};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, Weak};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+
+/// Bytes per `PATCH` request (a resume point and a progress step).
+pub(crate) const CHUNK: u64 = 512 * 1024;
+/// Bytes read from disk at a time while streaming a chunk.
+const READ_SIZE: usize = 64 * 1024;
+
+/// Which file of a message a part is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum PartRole {
+    /// The file the user chose.
+    Original,
+    /// An image's big thumbnail.
+    Big,
+    /// An image's small thumbnail.
+    Small,
+}
+
+/// One file to upload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UploadPart {
+    /// Which file.
+    pub(crate) role: PartRole,
+    /// Where it is.
+    pub(crate) path: PathBuf,
+    /// Its size.
+    pub(crate) size: u64,
+    /// Thumbnails: dimensions.
+    #[serde(default)]
+    pub(crate) width: u32,
+    /// Thumbnails: dimensions.
+    #[serde(default)]
+    pub(crate) height: u32,
+    /// Thumbnails: `jpg` or `png` (the SDK made the file; it moves into
+    /// the download cache once uploaded).
+    #[serde(default)]
+    pub(crate) extension: Option<String>,
+    /// The server's upload ID once created.
+    #[serde(default)]
+    pub(crate) upload_id: Option<String>,
+    /// The finished file.
+    #[serde(default)]
+    pub(crate) done: Option<FileInfo>,
+}
+
+/// A message's upload job, persisted in `uploads.job`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UploadJob {
+    /// The message kind.
+    pub(crate) kind: FileKind,
+    /// Name of the original.
+    pub(crate) file_name: String,
+    /// Thumbnails were made (always true for other kinds than image).
+    pub(crate) prepared: bool,
+    /// The files.
+    pub(crate) parts: Vec<UploadPart>,
+    /// `send_message`'s `messageControlInfo`, for the outbox row.
+    #[serde(default)]
+    pub(crate) control_info: Option<MessageControlInfo>,
+}
+
+impl UploadJob {
+    /// The job of a new message.
+    pub(crate) fn new(source: &PendingSource, control_info: Option<MessageControlInfo>) -> Self {
+        Self {
+            kind: source.kind,
+            file_name: source.file_name.clone(),
+            prepared: source.kind != FileKind::Image,
+            parts: vec![UploadPart {
+                role: PartRole::Original,
+                path: source.path.clone(),
+                size: source.size,
+                width: 0,
+                height: 0,
+                extension: None,
+                upload_id: None,
+                done: None,
+            }],
+            control_info,
+        }
+    }
+}
+
+/// What a `send_message` waiting on an upload gets: `None` while it runs.
+pub(crate) type Outcome = Option<Result<Message, TimError>>;
+
+/// What the tasks of one login share.
+pub(crate) struct FileContext {
+    pub(crate) core: Arc<SessionCore>,
+    commands: mpsc::UnboundedSender<Command>,
+    /// HTTP client of the file service.
+    pub(crate) http: reqwest::Client,
+    /// `http://host:port` of the file service.
+    pub(crate) base_url: String,
+    /// `Authorization` header value.
+    pub(crate) authorization: String,
+    /// `<data_dir>/<sdkAppID>/<userID>.files`: the download cache.
+    pub(crate) cache_dir: PathBuf,
+    /// Backoff between retries.
+    pub(crate) backoff: ReconnectPolicy,
+}
+
+struct Running {
+    task: Option<JoinHandle<()>>,
+    outcome: watch::Sender<Outcome>,
+}
+
+/// The file transfers of one login: running upload tasks (aborted on
+/// drop) and the per-file download locks.
+pub(crate) struct FileService {
+    pub(crate) ctx: Arc<FileContext>,
+    running: Mutex<HashMap<i64, Running>>,
+    /// One lock per file ID, so two downloads of a file never write the
+    /// same temp file.
+    pub(crate) downloads: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Drop for FileService {
+    fn drop(&mut self) {
+        self.abort_all();
+    }
+}
+
+/// Why one attempt failed.
+enum Failure {
+    /// Try again after a backoff (connection trouble, server hiccup).
+    Retry(String),
+    /// Give up: the message fails with this error.
+    Final(TimError),
+}
+
+impl From<TimError> for Failure {
+    fn from(e: TimError) -> Self {
+        Failure::Final(e)
+    }
+}
+
+/// An error body of the file service.
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    code: i32,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    offset: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Created {
+    #[serde(rename = "uploadID")]
+    upload_id: String,
+    #[serde(default)]
+    offset: u64,
+}
+
+#[derive(Debug, Deserialize)]
+struct Patched {
+    offset: u64,
+    #[serde(default)]
+    file: Option<FileInfo>,
+}
+
+impl FileService {
+    /// The service of a login.
+    pub(crate) fn new(
+        core: Arc<SessionCore>,
+        commands: mpsc::UnboundedSender<Command>,
+        base_url: String,
+        user_sig: &str,
+        cache_dir: PathBuf,
+        backoff: ReconnectPolicy,
+        timeout: std::time::Duration,
+    ) -> Result<Self, TimError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeout)
+            .read_timeout(timeout)
+            .build()
+            .map_err(|e| TimError::internal(format!("http client: {e}")))?;
+        let authorization = format!("UserSig {}:{user_sig}", core.user_id);
+        Ok(Self {
+            ctx: Arc::new(FileContext {
+                core,
+                commands,
+                http,
+                base_url,
+                authorization,
+                cache_dir,
+                backoff,
+            }),
+            running: Mutex::new(HashMap::new()),
+            downloads: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Running>> {
+        // Every critical section is a single map operation (or one store
+        // transaction next to it): a poisoned map is still consistent.
+        self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs the upload of message `key` unless it already runs; returns a
+    /// receiver of its outcome.
+    pub(crate) fn start(self: &Arc<Self>, key: i64) -> watch::Receiver<Outcome> {
+        let mut running = self.lock();
+        if let Some(r) = running.get(&key) {
+            return r.outcome.subscribe();
+        }
+        let (outcome, receiver) = watch::channel(None);
+        let ctx = Arc::clone(&self.ctx);
+        let service = Arc::downgrade(self);
+        let task = tokio::spawn(run(ctx, service, key));
+        running.insert(key, Running { task: Some(task), outcome });
+        receiver
+    }
+
+    /// Stops every running task (the session ends); their jobs stay
+    /// active and resume at the next login. Waiting sends fail with 2999.
+    pub(crate) fn abort_all(&self) {
+        for (_, running) in self.lock().drain() {
+            if let Some(task) = running.task {
+                task.abort();
+            }
+        }
+    }
+
+    /// Starts every active upload of the store (after a restart).
+    pub(crate) fn resume_all(self: &Arc<Self>) {
+        match self.ctx.core.store.active_uploads() {
+            Ok(keys) => {
+                for key in keys {
+                    // Nobody awaits these: the outcome shows as events.
+                    drop(self.start(key));
+                }
+            }
+            Err(e) => self.ctx.core.report(e.into()),
+        }
+    }
+
+    /// Stops the upload of message `key`: the message becomes `fail`
+    /// (MESSAGE_STATUS_CHANGED) and a waiting `send_message` fails. False
+    /// when it has no unfinished upload.
+    pub(crate) fn cancel(&self, key: i64) -> Result<bool, TimError> {
+        let core = &self.ctx.core;
+        let kind = core
+            .store
+            .upload_job::<UploadJob>(key)?
+            .map(|(job, _)| job.kind)
+            .unwrap_or(FileKind::File);
+        let (entry, stopped) = {
+            let mut running = self.lock();
+            let entry = running.remove(&key);
+            if let Some(task) = entry.as_ref().and_then(|e| e.task.as_ref()) {
+                task.abort();
+            }
+            // Under the same lock as the task's finish: either the upload
+            // finished (no job left) or it stops here.
+            (entry, core.store.stop_upload(key)?)
+        };
+        let changed = stopped.is_some();
+        if let Some((message, conversation)) = stopped {
+            core.emit(Event::MessageStatusChanged(vec![message]));
+            if let Some(c) = conversation {
+                core.emit(Event::ConversationListUpdated(vec![c]));
+            }
+        }
+        if let Some(entry) = entry {
+            let error = TimError::new(kind.upload_fail_code(), "the upload was cancelled");
+            entry.outcome.send_replace(Some(Err(error)));
+        }
+        Ok(changed)
+    }
+}
+
+/// The task of one upload.
+async fn run(ctx: Arc<FileContext>, service: Weak<FileService>, key: i64) {
+    let result = upload(&ctx, key).await;
+    let Some(service) = service.upgrade() else { return };
+    match result {
+        Ok((element, control_info)) => {
+            let control = match control_info.map(|c| serde_json::to_string(&c)).transpose() {
+                Ok(c) => c,
+                Err(e) => {
+                    fail(&ctx, &service, key, TimError::from(e));
+                    return;
+                }
+            };
+            let (entry, finished) = {
+                let mut running = service.lock();
+                let finished = ctx.core.store.finish_upload(key, &element, control.as_deref());
+                (running.remove(&key), finished)
+            };
+            drop(service);
+            let Some(entry) = entry else { return };
+            match finished {
+                Ok(true) => {}
+                Ok(false) => {
+                    let error = TimError::new(code::MESSAGE_SEND_FAIL, "the message is gone");
+                    entry.outcome.send_replace(Some(Err(error)));
+                    return;
+                }
+                Err(e) => {
+                    entry.outcome.send_replace(Some(Err(e.into())));
+                    return;
+                }
+            }
+            let (reply, answer) = oneshot::channel();
+            let result = if ctx.commands.send(Command::Enqueued { key, reply }).is_err() {
+                Err(TimError::not_ready())
+            } else {
+                answer.await.unwrap_or_else(|_| {
+                    Err(TimError::new(
+                        code::SDK_IS_NOT_READY,
+                        "logged out before the server answered; the message stays queued",
+                    ))
+                })
+            };
+            entry.outcome.send_replace(Some(result));
+        }
+        Err(error) => fail(&ctx, &service, key, error),
+    }
+}
+
+/// A final failure: the message fails with `error`.
+fn fail(ctx: &FileContext, service: &FileService, key: i64, error: TimError) {
+    ctx.core.log(tracing::Level::WARN, format_args!("upload of message {key} failed: {error}"));
+    let (entry, stopped) = {
+        let mut running = service.lock();
+        (running.remove(&key), ctx.core.store.stop_upload(key))
+    };
+    match stopped {
+        Ok(Some((message, conversation))) => {
+            ctx.core.emit(Event::MessageStatusChanged(vec![message]));
+            if let Some(c) = conversation {
+                ctx.core.emit(Event::ConversationListUpdated(vec![c]));
+            }
+        }
+        Ok(None) => {}
+        Err(e) => ctx.core.report(e.into()),
+    }
+    if let Some(entry) = entry {
+        entry.outcome.send_replace(Some(Err(error)));
+    }
+}
+
+/// Progress of one message: a high-water mark, so `loaded` never goes
+/// back when a resume repeats bytes.
+struct Progress {
+    id: String,
+    random: u64,
+    conversation_id: String,
+    total: u64,
+    reported: Option<u64>,
+}
+
+impl Progress {
+    fn report(&mut self, core: &SessionCore, loaded: u64) {
+        let loaded = loaded.min(self.total);
+        if self.reported.is_some_and(|r| r >= loaded) {
+            return;
+        }
+        self.reported = Some(loaded);
+        core.emit(Event::MessageUploadProgress {
+            id: self.id.clone(),
+            random: self.random,
+            conversation_id: self.conversation_id.clone(),
+            loaded,
+            total: self.total,
+        });
+    }
+}
+
+/// Uploads every file of message `key`; returns the payload with file IDs
+/// and URLs, and the outbox control info.
+async fn upload(
+    ctx: &FileContext,
+    key: i64,
+) -> Result<(MessageElement, Option<MessageControlInfo>), TimError> {
+    let store = &ctx.core.store;
+    let message = store
+        .message_by_key(key)?
+        .ok_or_else(|| TimError::new(code::MESSAGE_SEND_FAIL, "the message is gone"))?;
+    let (mut job, _) = store
+        .upload_job::<UploadJob>(key)?
+        .ok_or_else(|| TimError::new(code::MESSAGE_SEND_FAIL, "no upload for this message"))?;
+    if !job.prepared {
+        prepare_thumbnails(ctx, key, &message, &mut job).await?;
+    }
+    let mut progress = Progress {
+        id: message.id.clone(),
+        random: message.random,
+        conversation_id: message.conversation_id.clone(),
+        total: job.parts.iter().map(|p| p.size).sum(),
+        reported: None,
+    };
+    let mut base = 0u64;
+    for index in 0..job.parts.len() {
+        if job.parts[index].done.is_none() {
+            let info = upload_part(ctx, key, &mut job, index, base, &mut progress).await?;
+            let part = &mut job.parts[index];
+            if let Some(extension) = part.extension.as_deref() {
+                keep_in_cache(ctx, &part.path, &info.uuid, extension);
+            }
+            part.done = Some(info);
+            store.save_upload_job(key, &job)?;
+        }
+        base += job.parts[index].size;
+    }
+    progress.report(&ctx.core, progress.total);
+    let element = uploaded_element(&message, &job)?;
+    Ok((element, job.control_info))
+}
+
+/// Makes an image's thumbnails (blocking work, off the runtime) and adds
+/// them to the job.
+async fn prepare_thumbnails(
+    ctx: &FileContext,
+    key: i64,
+    message: &Message,
+    job: &mut UploadJob,
+) -> Result<(), TimError> {
+    let source = job.parts[0].path.clone();
+    let dir = ctx.cache_dir.join("staging");
+    let stem = format!("{key}-{}", message.random);
+    let kind = job.kind;
+    let made = tokio::task::spawn_blocking(move || {
+        let probe = media::probe_image(&source)?;
+        media::make_thumbnails(&source, &probe, &dir, &stem)
+    })
+    .await
+    .map_err(|e| TimError::internal(format!("thumbnails: {e}")))?;
+    let thumbnails = made.map_err(|e| match e {
+        media::ProbeError::Io(e) => {
+            TimError::new(kind.select_first_code(), format!("reading the image: {e}"))
+        }
+        media::ProbeError::Unsupported(why) => {
+            TimError::new(code::MESSAGE_IMAGE_TYPES_LIMIT, format!("the image: {why}"))
+        }
+    })?;
+    for thumbnail in thumbnails {
+        let size = std::fs::metadata(&thumbnail.path)
+            .map_err(|e| TimError::internal(format!("thumbnail: {e}")))?
+            .len();
+        job.parts.push(UploadPart {
+            role: match thumbnail.kind {
+                media::ThumbnailKind::Big => PartRole::Big,
+                media::ThumbnailKind::Small => PartRole::Small,
+            },
+            path: thumbnail.path,
+            size,
+            width: thumbnail.width,
+            height: thumbnail.height,
+            extension: Some(thumbnail.extension.to_owned()),
+            upload_id: None,
+            done: None,
+        });
+    }
+    job.prepared = true;
+    ctx.core.store.save_upload_job(key, job)?;
+    Ok(())
+}
+
+/// Moves a thumbnail the SDK made into the download cache under its file
+/// ID (a later `download_file` finds it there).
+fn keep_in_cache(ctx: &FileContext, path: &std::path::Path, uuid: &str, extension: &str) {
+    if !super::is_file_id(uuid) {
+        return;
+    }
+    let target = ctx.cache_dir.join(format!("{uuid}.{extension}"));
+    let moved =
+        if target.exists() { std::fs::remove_file(path) } else { std::fs::rename(path, &target) };
+    if let Err(e) = moved {
+        ctx.core.log(tracing::Level::INFO, format_args!("thumbnail into the cache: {e}"));
+    }
+}
+
+/// Uploads one part with retries; returns the finished file.
+async fn upload_part(
+    ctx: &FileContext,
+    key: i64,
+    job: &mut UploadJob,
+    index: usize,
+    base: u64,
+    progress: &mut Progress,
+) -> Result<FileInfo, TimError> {
+    let mut attempt: u32 = 0;
+    loop {
+        let before = progress.reported;
+        match upload_part_once(ctx, key, job, index, base, progress).await {
+            Ok(info) => return Ok(info),
+            Err(Failure::Final(e)) => return Err(e),
+            Err(Failure::Retry(why)) => {
+                if progress.reported != before {
+                    attempt = 0;
+                }
+                let delay = ctx.backoff.delay(attempt, rand::random());
+                attempt = attempt.saturating_add(1);
+                ctx.core.log(
+                    tracing::Level::INFO,
+                    format_args!("upload interrupted ({why}); retrying in {delay:?}"),
+                );
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}
+
+fn retry(e: &reqwest::Error) -> Failure {
+    Failure::Retry(e.to_string())
+}
+
+/// Reads an error response: final with the server's code for 4xx,
+/// retried for 5xx.
+async fn refusal(response: reqwest::Response, fallback: i32) -> Failure {
+    let status = response.status();
+    let body = response.json::<ErrorBody>().await.ok();
+    if status.is_server_error()
+        || status == reqwest::StatusCode::REQUEST_TIMEOUT
+        || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+    {
+        return Failure::Retry(format!("server answered {status}"));
+    }
+    match body {
+        Some(b) => Failure::Final(TimError::new(b.code, b.message)),
+        None => {
+            Failure::Final(TimError::new(fallback, format!("the file service answered {status}")))
+        }
+    }
+}
+
+async fn upload_part_once(
+    ctx: &FileContext,
+    key: i64,
+    job: &mut UploadJob,
+    index: usize,
+    base: u64,
+    progress: &mut Progress,
+) -> Result<FileInfo, Failure> {
+    let kind = job.kind;
+    let fail_code = kind.upload_fail_code();
+    let part = job.parts[index].clone();
+    let on_disk = tokio::fs::metadata(&part.path).await.map_err(|e| {
+        TimError::new(kind.select_first_code(), format!("{}: {e}", part.path.display()))
+    })?;
+    if on_disk.len() != part.size {
+        return Err(Failure::Final(TimError::new(
+            fail_code,
+            format!("{} changed since the message was created", part.path.display()),
+        )));
+    }
+    let uploads_url = format!("{}/files/uploads", ctx.base_url);
+    let (upload_id, mut offset) = match part.upload_id.clone() {
+        Some(id) => {
+            let response = ctx
+                .http
+                .get(format!("{uploads_url}/{id}"))
+                .header(reqwest::header::AUTHORIZATION, &ctx.authorization)
+                .send()
+                .await
+                .map_err(|e| retry(&e))?;
+            if response.status() == reqwest::StatusCode::NOT_FOUND {
+                // Expired or finished without our seeing the answer: start over.
+                job.parts[index].upload_id = None;
+                ctx.core.store.save_upload_job(key, job).map_err(TimError::from)?;
+                return Err(Failure::Retry(format!("upload {id} is gone on the server")));
+            }
+            if !response.status().is_success() {
+                return Err(refusal(response, fail_code).await);
+            }
+            let at: Patched = response.json().await.map_err(|e| retry(&e))?;
+            (id, at.offset)
+        }
+        None => {
+            let name = if part.role == PartRole::Original {
+                job.file_name.clone()
+            } else {
+                part.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            };
+            let response = ctx
+                .http
+                .post(&uploads_url)
+                .header(reqwest::header::AUTHORIZATION, &ctx.authorization)
+                .json(&serde_json::json!({
+                    "kind": kind.as_str(),
+                    "fileName": name,
+                    "size": part.size,
+                }))
+                .send()
+                .await
+                .map_err(|e| retry(&e))?;
+            if !response.status().is_success() {
+                return Err(refusal(response, fail_code).await);
+            }
+            let created: Created = response.json().await.map_err(|e| retry(&e))?;
+            job.parts[index].upload_id = Some(created.upload_id.clone());
+            ctx.core.store.save_upload_job(key, job).map_err(TimError::from)?;
+            (created.upload_id, created.offset)
+        }
+    };
+    progress.report(&ctx.core, base + offset);
+    let patch_url = format!("{uploads_url}/{upload_id}");
+    loop {
+        let length = CHUNK.min(part.size.saturating_sub(offset));
+        let body = chunk_body(&part.path, offset, length).await.map_err(|e| {
+            TimError::new(kind.select_first_code(), format!("{}: {e}", part.path.display()))
+        })?;
+        let response = ctx
+            .http
+            .patch(&patch_url)
+            .header(reqwest::header::AUTHORIZATION, &ctx.authorization)
+            .header("Upload-Offset", offset.to_string())
+            .header(reqwest::header::CONTENT_TYPE, "application/offset+octet-stream")
+            .header(reqwest::header::CONTENT_LENGTH, length.to_string())
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| retry(&e))?;
+        match response.status() {
+            s if s.is_success() => {
+                let patched: Patched = response.json().await.map_err(|e| retry(&e))?;
+                offset = patched.offset;
+                progress.report(&ctx.core, base + offset);
+                if let Some(file) = patched.file {
+                    return Ok(file);
+                }
+                if offset >= part.size {
+                    return Err(Failure::Final(TimError::new(
+                        fail_code,
+                        "the server took every byte but named no file",
+                    )));
+                }
+            }
+            reqwest::StatusCode::CONFLICT => {
+                let body: ErrorBody = response.json().await.map_err(|e| retry(&e))?;
+                match body.offset {
+                    Some(at) => offset = at,
+                    None => return Err(Failure::Final(TimError::new(body.code, body.message))),
+                }
+            }
+            reqwest::StatusCode::NOT_FOUND => {
+                job.parts[index].upload_id = None;
+                ctx.core.store.save_upload_job(key, job).map_err(TimError::from)?;
+                return Err(Failure::Retry(format!("upload {upload_id} is gone on the server")));
+            }
+            _ => return Err(refusal(response, fail_code).await),
+        }
+    }
+}
+
+/// A request body streaming `length` bytes of `path` from `offset`, read
+/// [`READ_SIZE`] at a time (never the whole chunk in memory).
+async fn chunk_body(
+    path: &std::path::Path,
+    offset: u64,
+    length: u64,
+) -> std::io::Result<reqwest::Body> {
+    let mut file = tokio::fs::File::open(path).await?;
+    file.seek(std::io::SeekFrom::Start(offset)).await?;
+    let stream = futures_util::stream::try_unfold((file, length), |(mut file, left)| async move {
+        if left == 0 {
+            return Ok(None);
+        }
+        let want = usize::try_from(left).unwrap_or(READ_SIZE).min(READ_SIZE);
+        let mut buffer = vec![0u8; want];
+        let read = file.read(&mut buffer).await?;
+        if read == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the file got shorter while uploading",
+            ));
+        }
+        buffer.truncate(read);
+        Ok::<_, std::io::Error>(Some((bytes::Bytes::from(buffer), (file, left - read as u64))))
+    });
+    Ok(reqwest::Body::wrap_stream(stream))
+}
+
+/// The message's payload with the uploaded files' IDs and URLs.
+fn uploaded_element(message: &Message, job: &UploadJob) -> Result<MessageElement, TimError> {
+    let part = |role: PartRole| job.parts.iter().find(|p| p.role == role);
+    let original = part(PartRole::Original)
+        .and_then(|p| p.done.clone())
+        .ok_or_else(|| TimError::internal("the original was not uploaded"))?;
+    let mut element = message.element()?;
+    match &mut element {
+        MessageElement::Image(p) => {
+            let first = p.image_info_array.first().cloned().unwrap_or_default();
+            let full = ImageInfo {
+                kind: 0,
+                width: first.width,
+                height: first.height,
+                size: original.size,
+                url: original.url.clone(),
+            };
+            let rendition = |kind: u8, role: PartRole| match part(role) {
+                Some(UploadPart { done: Some(info), width, height, .. }) => ImageInfo {
+                    kind,
+                    width: *width,
+                    height: *height,
+                    size: info.size,
+                    url: info.url.clone(),
+                },
+                _ => ImageInfo { kind, ..full.clone() },
+            };
+            p.uuid = original.uuid;
+            p.image_info_array =
+                vec![full.clone(), rendition(1, PartRole::Big), rendition(2, PartRole::Small)];
+        }
+        MessageElement::Video(p) => {
+            p.video_uuid = original.uuid;
+            p.video_url = original.url;
+            p.video_size = original.size;
+        }
+        MessageElement::Sound(p) => {
+            p.uuid = original.uuid;
+            p.url = original.url;
+            p.size = original.size;
+        }
+        MessageElement::File(p) => {
+            p.uuid = original.uuid;
+            p.file_url = original.url;
+            p.file_size = original.size;
+        }
+        _ => return Err(TimError::internal("not a file message")),
+    }
+    Ok(element)
+}
