@@ -9,14 +9,15 @@
 use crate::core::AppCore;
 use crate::error::invalid_args;
 use crate::message_commands::{
-    CreateMessageArgs, FindMessageArgs, MessageArgs, MessageListArgs, MessageResult,
+    CreateMessageArgs, DownloadFileArgs, DownloadFileResult, FindMessageArgs, MessageArgs,
+    MessageListArgs, MessageResult,
 };
 use crate::native::{MaybePath, PathArgs, PickFilesArgs, PickFilesResult, SaveFileAsArgs};
 use crate::state::{AppState, Mode};
 use confab_proto::message::MessageControlInfo;
 use confab_proto::ErrorBody;
 use confab_sdk::{
-    Conversation, ConversationListResult, GetMessageListHoppingOptions, HoppingPage,
+    Conversation, ConversationListResult, FileSource, GetMessageListHoppingOptions, HoppingPage,
     MergerMessagePayload, Message, MessageListPage, Profile, ProfilePatch, SendResult,
 };
 use serde::{Deserialize, Serialize};
@@ -261,6 +262,12 @@ command_set! {
     "tim.getMyProfile" => get_my_profile(Empty) -> Profile;
     "tim.getUserProfile" => get_user_profile(GetUserProfileArgs) -> Vec<Profile>;
     "tim.updateMyProfile" => update_my_profile(ProfilePatch) -> Profile;
+    "tim.createImageMessage" => create_image_message(CreateMessageArgs<FileSource>) -> Message;
+    "tim.createAudioMessage" => create_audio_message(CreateMessageArgs<FileSource>) -> Message;
+    "tim.createVideoMessage" => create_video_message(CreateMessageArgs<FileSource>) -> Message;
+    "tim.createFileMessage" => create_file_message(CreateMessageArgs<FileSource>) -> Message;
+    "tim.cancelUpload" => cancel_upload(MessageArgs) -> Empty;
+    "app.downloadFile" => download_file(DownloadFileArgs) -> DownloadFileResult;
     "tim.createForwardMessage" => create_forward_message(CreateMessageArgs<Message>) -> Message;
     "tim.createMergerMessage" => create_merger_message(CreateMessageArgs<MergerMessagePayload>) -> Message;
     "tim.revokeMessage" => revoke_message(MessageArgs) -> MessageResult;

@@ -1,14 +1,18 @@
-//! The `tim.*` commands of message elements and message operations
-//! (issue 5): creating forward, merger and file messages, revoke, modify,
-//! delete, find, hopping and merger download. Thin: each is one SDK call;
-//! the argument types are TIM's option objects.
+//! The commands of message elements and message operations: creating
+//! forward, merger and file messages (`tim.create*Message`, by local path),
+//! cancelling an upload, revoke, modify, delete, find, hopping, and
+//! `app.downloadFile` (the SDK's cached download plus the URL the webview
+//! loads it from). Thin: each is one SDK call; the argument types are
+//! TIM's option objects.
 
+use crate::commands::Empty;
 use crate::core::AppCore;
 use crate::error::from_tim;
 use confab_proto::message::{ConversationType, Priority};
 use confab_proto::ErrorBody;
 use confab_sdk::{
-    CreateMessageOptions, GetMessageListHoppingOptions, HoppingPage, MergerMessagePayload, Message,
+    CreateMessageOptions, FileSource, GetMessageListHoppingOptions, HoppingPage,
+    MergerMessagePayload, Message, Rendition,
 };
 use serde::{Deserialize, Serialize};
 
@@ -140,5 +144,106 @@ impl AppCore {
         args: GetMessageListHoppingOptions,
     ) -> Result<HoppingPage, ErrorBody> {
         self.tim()?.get_message_list_hopping(args).await.map_err(from_tim)
+    }
+}
+
+/// `app.downloadFile` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DownloadFileArgs {
+    /// A message with a file (image, video, sound, file).
+    pub message: Message,
+    /// Which of its files (default `original`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub rendition: Option<Rendition>,
+}
+
+/// `app.downloadFile` result: where the file is cached, and the URL the
+/// webview loads it from.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DownloadFileResult {
+    /// Absolute path of the cached file.
+    pub path: String,
+    /// A URL the webview can load (`asset:` in the desktop app, `/local/…`
+    /// in the web host).
+    pub url: String,
+}
+
+/// Which `create_*_message` of the SDK a file command calls.
+#[derive(Clone, Copy, Debug)]
+enum FileMessageKind {
+    Image,
+    Audio,
+    Video,
+    File,
+}
+
+impl AppCore {
+    async fn create_file_kind(
+        &self,
+        kind: FileMessageKind,
+        args: CreateMessageArgs<FileSource>,
+    ) -> Result<Message, ErrorBody> {
+        let tim = self.tim()?;
+        // Creating reads the file's headers (up to a few MiB of an MP4's
+        // index): off the async runtime.
+        let created = tokio::task::spawn_blocking(move || {
+            let options = args.into_options(|p| p);
+            match kind {
+                FileMessageKind::Image => tim.create_image_message(options),
+                FileMessageKind::Audio => tim.create_audio_message(options),
+                FileMessageKind::Video => tim.create_video_message(options),
+                FileMessageKind::File => tim.create_file_message(options),
+            }
+        })
+        .await
+        .map_err(|e| crate::error::internal(&e))?;
+        created.map_err(from_tim)
+    }
+
+    pub(crate) async fn create_image_message(
+        &self,
+        args: CreateMessageArgs<FileSource>,
+    ) -> Result<Message, ErrorBody> {
+        self.create_file_kind(FileMessageKind::Image, args).await
+    }
+
+    pub(crate) async fn create_audio_message(
+        &self,
+        args: CreateMessageArgs<FileSource>,
+    ) -> Result<Message, ErrorBody> {
+        self.create_file_kind(FileMessageKind::Audio, args).await
+    }
+
+    pub(crate) async fn create_video_message(
+        &self,
+        args: CreateMessageArgs<FileSource>,
+    ) -> Result<Message, ErrorBody> {
+        self.create_file_kind(FileMessageKind::Video, args).await
+    }
+
+    pub(crate) async fn create_file_message(
+        &self,
+        args: CreateMessageArgs<FileSource>,
+    ) -> Result<Message, ErrorBody> {
+        self.create_file_kind(FileMessageKind::File, args).await
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn cancel_upload(&self, args: MessageArgs) -> Result<Empty, ErrorBody> {
+        self.tim()?.cancel_upload(&args.message).map_err(from_tim)?;
+        Ok(Empty {})
+    }
+
+    pub(crate) async fn download_file(
+        &self,
+        args: DownloadFileArgs,
+    ) -> Result<DownloadFileResult, ErrorBody> {
+        let rendition = args.rendition.unwrap_or_default();
+        let path = self.tim()?.download_file(&args.message, rendition).await.map_err(from_tim)?;
+        let url = self.hooks().file_url(&path);
+        Ok(DownloadFileResult { path: path.to_string_lossy().into_owned(), url })
     }
 }

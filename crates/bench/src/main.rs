@@ -16,18 +16,28 @@ use anyhow::Context;
 use clap::Parser;
 use process::Confabd;
 use report::{aggregate, Report, RunFigures};
-use scenarios::{cold_start, connections, durability, history, latency, local_page, throughput};
+use scenarios::{
+    cold_start, connections, durability, history, latency, local_page, throughput, upload,
+};
 use std::path::PathBuf;
 
 /// Every scenario, in the order they run.
-const ALL: &[&str] =
-    &["latency", "throughput", "history", "connections", "cold-start", "local-page", "durability"];
+const ALL: &[&str] = &[
+    "latency",
+    "throughput",
+    "history",
+    "connections",
+    "cold-start",
+    "local-page",
+    "durability",
+    "upload",
+];
 
 #[derive(Parser, Debug)]
 #[command(name = "confab-bench", about = "Measure confabd and the Confab SDK")]
 struct Args {
     /// Scenarios to run (comma-separated): latency, throughput, history,
-    /// connections, cold-start, local-page, durability; or `all`.
+    /// connections, cold-start, local-page, durability, upload; or `all`.
     #[arg(long, default_value = "all", value_delimiter = ',')]
     scenarios: Vec<String>,
     /// Runs per scenario; figures are medians over the runs.
@@ -85,6 +95,9 @@ struct Args {
     /// Durability: messages attempted per run (kill -9 after half are acknowledged).
     #[arg(long, default_value_t = 5000)]
     durability_messages: usize,
+    /// Upload: bytes of the file alice sends bob.
+    #[arg(long, default_value_t = 100 * 1024 * 1024)]
+    upload_bytes: u64,
 }
 
 impl Args {
@@ -101,6 +114,7 @@ impl Args {
         self.cold_messages = 400;
         self.local_pages = 20;
         self.durability_messages = 200;
+        self.upload_bytes = 3 * 1024 * 1024;
     }
 }
 
@@ -277,6 +291,16 @@ async fn run_scenario(
             for run in 0..args.runs {
                 runs.push(durability::run(binary, &dir.join(format!("server{run}")), &p).await?);
             }
+            params = serde_json::to_value(&p)?;
+        }
+        "upload" => {
+            let p = upload::Params { bytes: args.upload_bytes };
+            let server = Confabd::start(binary, &dir.join("server"), &[]).await?;
+            for run in 0..args.runs {
+                let clients = dir.join(format!("clients{run}"));
+                runs.push(upload::run(&server, &clients, &p, &run.to_string()).await?);
+            }
+            server.stop().await?;
             params = serde_json::to_value(&p)?;
         }
         other => anyhow::bail!("unknown scenario {other}"),

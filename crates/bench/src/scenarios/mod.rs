@@ -10,6 +10,7 @@ pub mod history;
 pub mod latency;
 pub mod local_page;
 pub mod throughput;
+pub mod upload;
 
 use confab_proto::ops::SendMessage;
 

@@ -9,7 +9,10 @@ import type { CreateMessageArgs } from "./CreateMessageArgs";
 import type { CredentialsArgs } from "./CredentialsArgs";
 import type { DeleteConversationArgs } from "./DeleteConversationArgs";
 import type { DeleteConversationResult } from "./DeleteConversationResult";
+import type { DownloadFileArgs } from "./DownloadFileArgs";
+import type { DownloadFileResult } from "./DownloadFileResult";
 import type { Empty } from "./Empty";
+import type { FileSource } from "./FileSource";
 import type { FindMessageArgs } from "./FindMessageArgs";
 import type { GetConversationListArgs } from "./GetConversationListArgs";
 import type { GetMessageListArgs } from "./GetMessageListArgs";
@@ -61,6 +64,12 @@ export const COMMANDS = [
   "tim.getMyProfile",
   "tim.getUserProfile",
   "tim.updateMyProfile",
+  "tim.createImageMessage",
+  "tim.createAudioMessage",
+  "tim.createVideoMessage",
+  "tim.createFileMessage",
+  "tim.cancelUpload",
+  "app.downloadFile",
   "tim.createForwardMessage",
   "tim.createMergerMessage",
   "tim.revokeMessage",
@@ -99,6 +108,12 @@ export type CommandMap = {
   "tim.getMyProfile": { args: Empty; result: Profile };
   "tim.getUserProfile": { args: GetUserProfileArgs; result: Array<Profile> };
   "tim.updateMyProfile": { args: ProfilePatch; result: Profile };
+  "tim.createImageMessage": { args: CreateMessageArgs<FileSource>; result: Message };
+  "tim.createAudioMessage": { args: CreateMessageArgs<FileSource>; result: Message };
+  "tim.createVideoMessage": { args: CreateMessageArgs<FileSource>; result: Message };
+  "tim.createFileMessage": { args: CreateMessageArgs<FileSource>; result: Message };
+  "tim.cancelUpload": { args: MessageArgs; result: Empty };
+  "app.downloadFile": { args: DownloadFileArgs; result: DownloadFileResult };
   "tim.createForwardMessage": { args: CreateMessageArgs<Message>; result: Message };
   "tim.createMergerMessage": { args: CreateMessageArgs<MergerMessagePayload>; result: Message };
   "tim.revokeMessage": { args: MessageArgs; result: MessageResult };
