@@ -276,7 +276,7 @@ export class FakeMedia {
         this.progress(m, 100, 100);
       }
     }
-    const sent: Message = { ...m, ID: `srv-${m.random}`, status: 'success', sequence: ++this.#seq };
+    const sent: Message = { ...m, ID: `fake-${m.random}`, status: 'success', sequence: ++this.#seq };
     this.messages.set(sent.ID, sent);
     return { message: sent };
   }

@@ -16,6 +16,7 @@ export interface MediaEntry {
 /** `app.downloadFile` results cached per message and rendition, with download progress. */
 export class MediaFiles {
   readonly entries = new SvelteMap<string, MediaEntry>();
+  #inflight = new Map<string, Promise<MediaEntry>>();
   #tim: Tim;
 
   constructor(tim: Tim) {
@@ -40,8 +41,16 @@ export class MediaFiles {
   /** Downloads once (cached afterwards); a failed download may be asked for again. */
   async load(message: Message, rendition: Rendition | 'default' = 'default'): Promise<MediaEntry> {
     const k = MediaFiles.key(message.ID, rendition);
+    const running = this.#inflight.get(k);
+    if (running) return running;
     const cur = this.entries.get(k);
-    if (cur && cur.state !== 'error') return cur;
+    if (cur && cur.state === 'ready') return cur;
+    const p = this.#fetch(message, rendition, k).finally(() => this.#inflight.delete(k));
+    this.#inflight.set(k, p);
+    return p;
+  }
+
+  async #fetch(message: Message, rendition: Rendition | 'default', k: string): Promise<MediaEntry> {
     this.entries.set(k, { state: 'loading' });
     try {
       const res = await this.#tim.app.downloadFile(message, rendition === 'default' ? undefined : rendition);
@@ -57,5 +66,6 @@ export class MediaFiles {
 
   reset(): void {
     this.entries.clear();
+    this.#inflight.clear();
   }
 }
