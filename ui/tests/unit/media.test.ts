@@ -406,3 +406,18 @@ describe('native drag and drop', () => {
 });
 
 export type { FakeMedia };
+
+describe('download progress', () => {
+  it('reaches the entry asked for with or without a rendition', async () => {
+    const { app, b } = await started();
+    const m = message({ type: 'TIMFileElem', payload: { fileName: 'x' } });
+    let release!: () => void;
+    b.handle('app.downloadFile', () => new Promise((r) => (release = () => r({ path: '/p', url: 'u' }))));
+    const p = app.files.load(m);
+    b.emit('confab.downloadProgress', { ID: m.ID, rendition: 'original', loaded: 5, total: 10 });
+    expect(app.files.get(m)).toMatchObject({ state: 'loading', loaded: 5, total: 10 });
+    release();
+    await p;
+    expect(app.files.get(m)?.state).toBe('ready');
+  });
+});

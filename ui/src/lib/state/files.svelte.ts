@@ -24,9 +24,14 @@ export class MediaFiles {
     tim.on(CONFAB_EVENT.DOWNLOAD_PROGRESS, (e) => {
       const p = e.data;
       if (!p) return;
-      const k = MediaFiles.key(p.ID, p.rendition ?? 'original');
-      const cur = this.entries.get(k);
-      if (cur?.state === 'loading') this.entries.set(k, { ...cur, loaded: p.loaded, total: p.total });
+      // A download asked for without a rendition reports the one the app chose.
+      for (const k of [MediaFiles.key(p.ID, p.rendition ?? 'original'), MediaFiles.key(p.ID, 'default')]) {
+        const cur = this.entries.get(k);
+        if (cur?.state === 'loading') {
+          this.entries.set(k, { ...cur, loaded: p.loaded, total: p.total });
+          break;
+        }
+      }
     });
   }
 
