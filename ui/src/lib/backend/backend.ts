@@ -13,7 +13,31 @@ export interface Backend {
   call<T>(command: string, args?: object): Promise<T>;
   /** Subscribes to every event (`{name, data}`). */
   onEvent(handler: EventHandler): Unsubscribe;
+
+  // ---- files (issue 5) ------------------------------------------------------
+
+  /**
+   * True where the host gives file-system paths itself (Tauri: native
+   * pickers, drag-drop paths, clipboard); false in the browser, where files
+   * are staged with `stageFile` first.
+   */
+  readonly nativeFiles: boolean;
+  /** Browser only: uploads a File's bytes to the host and returns its local path. */
+  stageFile(file: File): Promise<string>;
+  /** Native drag and drop of files over the window (Tauri); a no-op elsewhere. */
+  onDragDrop(handler: DragDropHandler): Unsubscribe;
 }
+
+/** A native drag-drop event: positions in CSS pixels of the webview. */
+export type DragDropEvent =
+  | { type: 'enter'; paths: string[]; position: { x: number; y: number } }
+  | { type: 'over'; position: { x: number; y: number } }
+  | { type: 'drop'; paths: string[]; position: { x: number; y: number } }
+  | { type: 'leave' };
+export type DragDropHandler = (event: DragDropEvent) => void;
+
+/** The "unsupported in this host" code (e.g. app.pickFiles in the browser). */
+export const UNSUPPORTED = 90011;
 
 /**
  * Synthetic event the web backend emits when its bridge link goes up or

@@ -1,7 +1,7 @@
 import type { Backend } from './backend';
 
-export type { Backend, EventHandler, Unsubscribe } from './backend';
-export { BRIDGE_EVENT, toImError } from './backend';
+export type { Backend, EventHandler, Unsubscribe, DragDropEvent, DragDropHandler } from './backend';
+export { BRIDGE_EVENT, UNSUPPORTED, toImError } from './backend';
 
 /** Inside the Tauri app: IPC; anywhere else: the web host's bridge. */
 export async function createBackend(): Promise<Backend> {

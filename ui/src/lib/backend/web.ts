@@ -4,6 +4,7 @@ import {
   NETWORK_ERROR,
   toImError,
   type Backend,
+  type DragDropHandler,
   type EventHandler,
   type Unsubscribe,
 } from './backend';
@@ -64,6 +65,45 @@ export class WebBackend implements Backend {
   onEvent(handler: EventHandler): Unsubscribe {
     this.#handlers.add(handler);
     return () => this.#handlers.delete(handler);
+  }
+
+  // ---- files ----------------------------------------------------------------
+
+  readonly nativeFiles = false;
+
+  /** `POST /stage?name=…` with the raw bytes → `{path}` (the host's local copy). */
+  async stageFile(file: File): Promise<string> {
+    let res: Response;
+    try {
+      res = await fetch(`${WebBackend.httpBase(this.#url)}/stage?name=${encodeURIComponent(file.name || 'file')}`, {
+        method: 'POST',
+        headers: { 'Content-Type': file.type || 'application/octet-stream' },
+        body: file,
+      });
+    } catch (e) {
+      throw { code: NETWORK_ERROR, message: e instanceof Error ? e.message : String(e) } satisfies ImError;
+    }
+    let body: unknown = null;
+    try {
+      body = await res.json();
+    } catch {
+      /* not JSON */
+    }
+    if (!res.ok) throw toImError(body ?? { code: -1, message: `stage failed: HTTP ${res.status}` });
+    const path = (body as { path?: unknown } | null)?.path;
+    if (typeof path !== 'string') throw { code: -1, message: 'stage: no path in the answer' } satisfies ImError;
+    return path;
+  }
+
+  /** The browser's own HTML5 drag and drop is used instead. */
+  onDragDrop(_handler: DragDropHandler): Unsubscribe {
+    return () => {};
+  }
+
+  /** `ws://host/bridge` → `http://host`. */
+  static httpBase(wsUrl: string): string {
+    const u = new URL(wsUrl);
+    return `${u.protocol === 'wss:' ? 'https:' : 'http:'}//${u.host}`;
   }
 
   /** Closes the link for good (tests, page unload). */

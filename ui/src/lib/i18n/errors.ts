@@ -15,6 +15,34 @@ export function errorKey(e: ImError): MessageKey {
       return 'error.auth';
     case 90003:
       return 'error.exists';
+    case 2110:
+      return 'error.revokeWindow';
+    case 2480:
+      return 'error.modifyConflict';
+    case 2996:
+      return 'error.tooFast';
+    case 2250:
+    case 2251:
+    case 2300:
+    case 2350:
+    case 2400:
+    case 2403:
+      return 'error.upload';
+    case 2253:
+    case 2301:
+    case 2351:
+    case 2402:
+      return 'error.fileTooLarge';
+    case 2453:
+      return 'error.forwardType';
+    case 2450:
+    case 2451:
+    case 2452:
+      return 'error.merger';
+    case 20026:
+      return 'error.noMessage';
+    case 90011:
+      return 'error.unsupported';
     default:
       return 'error.generic';
   }

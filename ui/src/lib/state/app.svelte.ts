@@ -11,7 +11,10 @@ import { Drafts } from './drafts.svelte';
 import { MyProfile } from './profile.svelte';
 import { Settings } from './settings.svelte';
 import { WindowFocus } from './focus.svelte';
-import { messageText } from './names';
+import { conversationName, messageText } from './names';
+import { MediaFiles } from './files.svelte';
+import { bodyPreview, canForward, mergerAbstract, mergerTitle } from './media';
+import type { ChatState } from './chat.svelte';
 import type { KeyValue } from './storage';
 
 export type Panel = 'none' | 'settings' | 'profile' | 'newChat' | 'find';
@@ -37,6 +40,12 @@ export class AppModel {
   readonly settings: Settings;
   readonly i18n: I18n;
   readonly focus: WindowFocus;
+  readonly files: MediaFiles;
+
+  /** Open modals of the chat (image viewer, merged-forward viewer, forward picker). */
+  viewer: { conversationID: string; messageKey: string } | null = $state.raw(null);
+  mergerView: Message | null = $state.raw(null);
+  forwarding: { messages: Message[]; mode: ForwardMode; from: string } | null = $state.raw(null);
 
   panel: Panel = $state('none');
   newChatError: ImError | null = $state.raw(null);
@@ -54,6 +63,7 @@ export class AppModel {
     this.conversations = new Conversations(this.tim);
     this.chats = new Chats(this.tim);
     this.profile = new MyProfile(this.tim);
+    this.files = new MediaFiles(this.tim);
     this.session = new Session(this.tim, {
       signedIn: () => this.#signedIn(),
       signedOut: () => this.#signedOut(),
@@ -79,6 +89,10 @@ export class AppModel {
     this.conversations.reset();
     this.chats.reset();
     this.profile.reset();
+    this.files.reset();
+    this.viewer = null;
+    this.mergerView = null;
+    this.forwarding = null;
     this.drafts.useUser(null);
     this.panel = 'none';
   }
@@ -143,6 +157,69 @@ export class AppModel {
       });
   }
 
+  // ---- forwarding (issue 5) ---------------------------------------------------------
+
+  /** The display name of a message's sender. */
+  senderName(m: Message): string {
+    if (m.flow === 'out' || m.from === this.session.userID) return this.profile.profile?.nick || m.nick || m.from;
+    const c = this.conversations.list.find((x) => x.conversationID === `C2C${m.from}`);
+    return m.nameCard || m.nick || (c ? conversationName(c) : m.from);
+  }
+
+  /**
+   * Forwards to each target: one message as is ('single', 'oneByOne' for
+   * several), or all as one chat-history message ('merged'). Each new
+   * message is shown and sent through the target's chat state.
+   */
+  async forward(messages: Message[], targets: string[], mode: ForwardMode): Promise<ImError | null> {
+    const list = messages.filter(canForward);
+    if (list.length === 0 || targets.length === 0) return null;
+    let failure: ImError | null = null;
+    for (const target of targets) {
+      const chat = this.chats.get(target);
+      const to = chat.peerID;
+      const conversationType = target.startsWith('GROUP') ? 'GROUP' : 'C2C';
+      try {
+        if (mode === 'merged') {
+          const t = this.i18n.t.bind(this.i18n);
+          const source = list[0].conversationID;
+          const names =
+            source.startsWith('C2C')
+              ? [this.profile.profile?.nick || this.session.userID || '', this.conversations.nameOf(source)]
+              : [this.conversations.nameOf(source)];
+          const message = await this.tim.createMergerMessage({
+            to,
+            conversationType,
+            payload: {
+              messageList: list,
+              title: mergerTitle(names, t),
+              abstractList: mergerAbstract(list, (m) => this.senderName(m), t),
+              compatibleText: t('merger.compatible'),
+            },
+          });
+          await this.#deliverTo(chat, message);
+        } else {
+          for (const m of list) {
+            const message = await this.tim.createForwardMessage({ to, conversationType, payload: m });
+            await this.#deliverTo(chat, message);
+          }
+        }
+      } catch (e) {
+        failure = toImError(e);
+      }
+    }
+    return failure;
+  }
+
+  async #deliverTo(chat: ChatState, message: Message): Promise<void> {
+    await chat.deliverCreated(message);
+  }
+
+  /** A summary line of a message (notifications, abstracts). */
+  previewOf(m: Message): string {
+    return bodyPreview(m.type, m.payload, this.i18n.t.bind(this.i18n));
+  }
+
   #notify(list: Message[]): void {
     if (!Array.isArray(list)) return;
     for (const m of list) {
@@ -151,12 +228,14 @@ export class AppModel {
       if (visible) continue;
       const conv = this.conversations.list.find((c) => c.conversationID === m.conversationID);
       if (conv && conv.messageRemindType !== this.tim.TYPES.MSG_REMIND_ACPT_AND_NOTE) continue;
-      const body = messageText(m) ?? this.i18n.t('chat.unsupported', { type: m.type });
+      const body = messageText(m) ?? this.previewOf(m);
       void this.tim.app
         .notify({ title: m.nick || m.from, body, conversationID: m.conversationID })
         .catch((e) => console.warn('notification failed', toImError(e)));
     }
   }
 }
+
+export type ForwardMode = 'single' | 'oneByOne' | 'merged';
 
 export const [getApp, setApp] = createContext<AppModel>();

@@ -3,6 +3,26 @@ import type { ImError, Message } from '$lib/types';
 import { CONFAB_EVENT, EVENT, TYPES, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import { messageKey, peerOf } from './names';
+import { baseName, canEdit, canRevoke, kindOfFile, MAX_SELECTION, MESSAGE_TYPE_OF_KIND, type FileKind } from './media';
+import { random53 } from '$lib/tim';
+import type { MessageKey } from '$lib/i18n/messages';
+import { errorKey } from '$lib/i18n/errors';
+
+/** A file to send: a browser File (staged first) or a host path (desktop). */
+export type FileSource = { file: File; kind?: FileKind } | { path: string; kind?: FileKind; name?: string; size?: number };
+
+/** Upload / download progress in bytes. */
+export interface Progress {
+  loaded: number;
+  total: number;
+}
+
+/** A transient notice in the chat (an action's result or error). */
+export interface ChatNotice {
+  key: MessageKey;
+  params?: Record<string, string | number>;
+  code?: number;
+}
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -48,6 +68,21 @@ export class ChatState {
   firstUnreadKey: string | null = $state(null);
   /** Send errors by message key (for "Retry" and the code in small print). */
   sendErrors: Map<string, ImError> = $state.raw(new Map());
+
+  // ---- issue 5: files and message operations ----
+  /** Upload progress by message key (from onMessageUploadProgress, matched by random). */
+  progress: Map<string, Progress> = $state.raw(new Map());
+  /** Object URLs of images being sent from this browser (shown before the upload ends). */
+  localPreviews: Map<string, string> = $state.raw(new Map());
+  /** Multi-select mode and the selected message keys (at most MAX_SELECTION). */
+  selecting = $state(false);
+  selected: string[] = $state([]);
+  /** The own text message being edited inline. */
+  editingKey: string | null = $state(null);
+  /** Text of own messages this client recalled (offered for re-editing). */
+  recalledText: Map<string, string> = $state.raw(new Map());
+  notice: ChatNotice | null = $state.raw(null);
+  #retryers = new Map<string, () => Promise<void>>();
 
   #next = '';
   #tim: Tim;
@@ -126,7 +161,18 @@ export class ChatState {
 
   async retry(message: Message): Promise<void> {
     if (message.status !== 'fail') return;
+    const again = this.#retryers.get(messageKey(message));
+    if (again) {
+      this.#retryers.delete(messageKey(message));
+      await again();
+      return;
+    }
     await this.#deliver(message, () => this.#tim.resendMessage(message));
+  }
+
+  /** Sends an already created message (forwards, mergers) through this chat. */
+  async deliverCreated(message: Message): Promise<void> {
+    await this.#deliver(message, () => this.#tim.sendMessage(message));
   }
 
   async #deliver(message: Message, send: () => Promise<{ data: { message: Message } }>): Promise<void> {
@@ -137,6 +183,7 @@ export class ChatState {
     try {
       const res = await send();
       this.upsert([res.data.message]);
+      this.#moveLocalPreview(key, messageKey(res.data.message));
     } catch (e) {
       const err = toImError(e);
       const failed = (err.data as { message?: Message } | undefined)?.message ?? message;
@@ -148,6 +195,7 @@ export class ChatState {
       }
     } finally {
       this.#pending.delete(key);
+      this.setProgress(key, null);
     }
   }
 
@@ -157,6 +205,271 @@ export class ChatState {
     if (err) next.set(key, err);
     else next.delete(key);
     this.sendErrors = next;
+  }
+
+  // ---- files ------------------------------------------------------------------
+
+  #conversationType() {
+    return this.conversationID.startsWith(TYPES.CONV_GROUP) ? TYPES.CONV_GROUP : TYPES.CONV_C2C;
+  }
+
+  /**
+   * Sends each file as its own message, in order: each shows at once (a
+   * provisional bubble while a browser File is staged and the message is
+   * created), then uploads with its own progress; failures stay with Retry.
+   */
+  async sendFiles(sources: FileSource[]): Promise<void> {
+    const jobs = sources.map((src) => this.#provisional(src));
+    await Promise.all(jobs.map((j) => this.#runFileJob(j)));
+  }
+
+  #provisional(src: FileSource): { src: FileSource; kind: FileKind; placeholder: Message } {
+    const name = 'file' in src ? src.file.name : (src.name ?? baseName(src.path));
+    const size = 'file' in src ? src.file.size : (src.size ?? 0);
+    const kind = src.kind ?? kindOfFile(name, 'file' in src ? src.file.type : '');
+    const random = random53();
+    const payload: Record<string, unknown> =
+      kind === 'file'
+        ? { fileName: name, fileSize: size, fileUrl: '', uuid: '' }
+        : kind === 'image'
+          ? { uuid: '', imageFormat: 0, imageInfoArray: [] }
+          : { videoSize: size, videoSecond: 0, videoUrl: '', thumbUrl: '' };
+    const placeholder: Message = {
+      ID: `local-${random}`,
+      type: MESSAGE_TYPE_OF_KIND[kind],
+      payload,
+      conversationID: this.conversationID,
+      conversationType: this.#conversationType(),
+      to: this.peerID,
+      from: this.#tim.userID ?? '',
+      flow: 'out',
+      time: Math.floor(Date.now() / 1000),
+      status: 'unSend',
+      isRevoked: false,
+      priority: TYPES.MSG_PRIORITY_NORMAL,
+      nick: '',
+      avatar: '',
+      isPeerRead: false,
+      nameCard: '',
+      atUserList: [],
+      cloudCustomData: '',
+      isDeleted: false,
+      isModified: false,
+      needReadReceipt: false,
+      readReceiptInfo: { isPeerRead: false },
+      isBroadcastMessage: false,
+      sequence: 0,
+      random,
+    };
+    const key = messageKey(placeholder);
+    if (kind === 'image' && 'file' in src && typeof URL !== 'undefined' && URL.createObjectURL) {
+      try {
+        this.#setLocalPreview(key, URL.createObjectURL(src.file));
+      } catch {
+        /* no preview */
+      }
+    }
+    this.upsert([placeholder]);
+    this.#pending.add(key);
+    return { src, kind, placeholder };
+  }
+
+  async #runFileJob(job: { src: FileSource; kind: FileKind; placeholder: Message }): Promise<void> {
+    const pkey = messageKey(job.placeholder);
+    let message: Message;
+    try {
+      const path = 'file' in job.src ? await this.#tim.stageFile(job.src.file) : job.src.path;
+      const options = { to: this.peerID, conversationType: this.#conversationType(), payload: { file: path } };
+      message =
+        job.kind === 'image'
+          ? await this.#tim.createImageMessage(options)
+          : job.kind === 'video'
+            ? await this.#tim.createVideoMessage(options)
+            : await this.#tim.createFileMessage(options);
+    } catch (e) {
+      const err = toImError(e);
+      this.#pending.delete(pkey);
+      this.upsert([{ ...job.placeholder, status: 'fail' }]);
+      this.#setSendError(pkey, { code: err.code, message: err.message });
+      this.#retryers.set(pkey, async () => {
+        this.upsert([{ ...job.placeholder, status: 'unSend' }]);
+        this.#setSendError(pkey, null);
+        this.#pending.add(pkey);
+        await this.#runFileJob(job);
+      });
+      return;
+    }
+    // The created message replaces the provisional bubble.
+    this.messages = this.messages.filter((m) => messageKey(m) !== pkey);
+    this.#pending.delete(pkey);
+    this.#moveLocalPreview(pkey, messageKey(message));
+    await this.#deliver(message, () => this.#tim.sendMessage(message));
+  }
+
+  /** Stops an upload in progress (the message becomes failed, resendable). */
+  async cancelUpload(message: Message): Promise<void> {
+    try {
+      await this.#tim.cancelUpload(message);
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  setProgress(key: string, p: Progress | null): void {
+    if (!p && !this.progress.has(key)) return;
+    const next = new Map(this.progress);
+    if (p) next.set(key, p);
+    else next.delete(key);
+    this.progress = next;
+  }
+
+  #setLocalPreview(key: string, url: string | null): void {
+    const next = new Map(this.localPreviews);
+    if (url) next.set(key, url);
+    else next.delete(key);
+    this.localPreviews = next;
+  }
+
+  #moveLocalPreview(from: string, to: string): void {
+    if (from === to) return;
+    const url = this.localPreviews.get(from);
+    if (!url) return;
+    const next = new Map(this.localPreviews);
+    next.delete(from);
+    next.set(to, url);
+    this.localPreviews = next;
+  }
+
+  // ---- message operations -----------------------------------------------------------
+
+  #fail(e: unknown): ImError {
+    const err = toImError(e);
+    this.notice = { key: errorNoticeKey(err.code), code: err.code };
+    return err;
+  }
+
+  /** Recalls an own message (TIM window: 2 minutes). */
+  async revoke(message: Message, nowSeconds = Date.now() / 1000): Promise<boolean> {
+    if (!canRevoke(message, nowSeconds)) {
+      this.notice = { key: 'error.revokeWindow', code: 2110 };
+      return false;
+    }
+    try {
+      const res = await this.#tim.revokeMessage(message);
+      if (message.type === TYPES.MSG_TEXT) {
+        const next = new Map(this.recalledText);
+        next.set(messageKey(message), String(message.payload.text ?? ''));
+        this.recalledText = next;
+      }
+      this.replaceExisting([{ ...res.data.message, isRevoked: true }]);
+      return true;
+    } catch (e) {
+      this.#fail(e);
+      return false;
+    }
+  }
+
+  /** Changes an own text; on 2480 shows the latest version and a notice. */
+  async edit(message: Message, text: string): Promise<boolean> {
+    const body = text.trim();
+    if (!canEdit(message) || !body) return false;
+    if (body === message.payload.text) {
+      this.editingKey = null;
+      return true;
+    }
+    const changed: Message = { ...message, payload: { ...message.payload, text: body } };
+    try {
+      const res = await this.#tim.modifyMessage(changed);
+      this.replaceExisting([res.data.message]);
+      this.editingKey = null;
+      return true;
+    } catch (e) {
+      const err = this.#fail(e);
+      const latest = (err.data as { message?: Message } | undefined)?.message;
+      if (err.code === 2480 && latest) {
+        this.replaceExisting([latest]);
+        this.editingKey = null;
+      }
+      return false;
+    }
+  }
+
+  /** Deletes for this user (at most MAX_SELECTION at once). */
+  async deleteMessages(list: Message[]): Promise<boolean> {
+    const batch = list.slice(0, MAX_SELECTION);
+    if (batch.length === 0) return false;
+    const local = batch.filter((m) => m.status === 'fail' && m.ID.startsWith('local-'));
+    const remote = batch.filter((m) => !local.includes(m));
+    try {
+      if (remote.length) await this.#tim.deleteMessage(remote);
+    } catch (e) {
+      this.#fail(e);
+      return false;
+    }
+    const gone = new Set(batch.map(messageKey));
+    this.messages = this.messages.filter((m) => !gone.has(messageKey(m)));
+    this.selected = this.selected.filter((k) => !gone.has(k));
+    return true;
+  }
+
+  /** Replaces messages that are shown (events about others are ignored). */
+  replaceExisting(list: Message[]): void {
+    const shown = new Set(this.messages.map(messageKey));
+    const hit = list.filter((m) => shown.has(messageKey(m)) || this.messages.some((x) => x.ID === m.ID));
+    if (hit.length === 0) return;
+    const byID = new Map(hit.map((m) => [m.ID, m]));
+    const byKey = new Map(hit.map((m) => [messageKey(m), m]));
+    this.messages = this.messages.map((m) => byKey.get(messageKey(m)) ?? byID.get(m.ID) ?? m);
+  }
+
+  /** MESSAGE_REVOKED: the placeholder replaces the body. */
+  applyRevoked(list: Message[]): void {
+    this.replaceExisting(list.map((m) => ({ ...m, isRevoked: true })));
+    const keys = new Set(list.map(messageKey));
+    if (this.editingKey && keys.has(this.editingKey)) this.editingKey = null;
+  }
+
+  /** MESSAGE_MODIFIED: the new payload, "(edited)". */
+  applyModified(list: Message[]): void {
+    this.replaceExisting(list);
+  }
+
+  // ---- selection -----------------------------------------------------------------
+
+  startSelecting(first?: Message): void {
+    this.selecting = true;
+    this.selected = first ? [messageKey(first)] : [];
+  }
+
+  stopSelecting(): void {
+    this.selecting = false;
+    this.selected = [];
+  }
+
+  /** Toggles a message; refuses beyond MAX_SELECTION (with a notice). */
+  toggleSelected(m: Message): boolean {
+    const key = messageKey(m);
+    if (this.selected.includes(key)) {
+      this.selected = this.selected.filter((k) => k !== key);
+      return true;
+    }
+    if (this.selected.length >= MAX_SELECTION) {
+      this.notice = { key: 'select.max', params: { count: MAX_SELECTION } };
+      return false;
+    }
+    this.selected = [...this.selected, key];
+    return true;
+  }
+
+  /** The selected messages, in conversation order. */
+  selectedMessages(): Message[] {
+    const keys = new Set(this.selected);
+    return this.messages.filter((m) => keys.has(messageKey(m)));
+  }
+
+  /** Image messages of this chat, in order (the image viewer's sequence). */
+  imageMessages(): Message[] {
+    return this.messages.filter((m) => m.type === TYPES.MSG_IMAGE && !m.isRevoked);
   }
 
   /** The peer read up to these messages: every earlier own message is read too. */
@@ -191,6 +504,13 @@ export class Chats {
         for (const m of l) if (m.status === 'success') this.pending.delete(messageKey(m));
       }),
     );
+    tim.on(EVENT.MESSAGE_REVOKED, (e) => this.#route(e.data, (c, l) => c.applyRevoked(l)));
+    tim.on(EVENT.MESSAGE_MODIFIED, (e) => this.#route(e.data, (c, l) => c.applyModified(l)));
+    tim.on(CONFAB_EVENT.UPLOAD_PROGRESS, (e) => {
+      const p = e.data;
+      if (!p || typeof p.random !== 'number') return;
+      this.#map.get(p.conversationID)?.setProgress(`o:${p.random}`, { loaded: p.loaded, total: p.total });
+    });
     tim.on(EVENT.MESSAGE_READ_BY_PEER, (e) =>
       this.#route(e.data, (c, l) => {
         c.upsert(l.filter((m) => c.messages.some((x) => x.ID === m.ID)));
@@ -230,4 +550,9 @@ export class Chats {
     this.#map.clear();
     this.pending.clear();
   }
+}
+
+/** The notice text for an error code (the code itself is shown in small print). */
+function errorNoticeKey(code: number): MessageKey {
+  return errorKey({ code, message: '' });
 }

@@ -1,4 +1,4 @@
-import type { Conversation } from '$lib/types';
+import type { Conversation, Message } from '$lib/types';
 import { EVENT, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import { conversationName, peerOf, sortConversations } from './names';
@@ -24,6 +24,33 @@ export class Conversations {
     // store); the list asked for then can be empty, so ask again when ready.
     tim.on(EVENT.SDK_READY, () => void this.load());
     tim.on(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, (e) => this.#setTotal(e.data));
+    tim.on(EVENT.MESSAGE_REVOKED, (e) => this.applyToLastMessage(e.data, (m) => ({ isRevoked: true, payload: m.payload })));
+    tim.on(EVENT.MESSAGE_MODIFIED, (e) => this.applyToLastMessage(e.data, (m) => ({ payload: m.payload, type: m.type })));
+  }
+
+  /**
+   * A revoke / modify of the message that is some conversation's
+   * lastMessage changes its preview at once (the SDK's list update may
+   * follow; it then simply replaces this).
+   */
+  applyToLastMessage(list: Message[], patch: (m: Message) => Partial<Conversation['lastMessage'] & object>): void {
+    if (!Array.isArray(list) || list.length === 0) return;
+    let changed = false;
+    const next = this.list.map((c) => {
+      const last = c.lastMessage;
+      if (!last) return c;
+      const m = list.find(
+        (x) =>
+          x.conversationID === c.conversationID &&
+          x.from === last.fromAccount &&
+          x.time === last.lastTime &&
+          (!x.sequence || !last.lastSequence || x.sequence === last.lastSequence),
+      );
+      if (!m) return c;
+      changed = true;
+      return { ...c, lastMessage: { ...last, ...patch(m) } };
+    });
+    if (changed) this.list = next;
   }
 
   async load(): Promise<void> {

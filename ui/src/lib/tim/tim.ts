@@ -1,4 +1,4 @@
-import type { Backend } from '$lib/backend';
+import type { Backend, DragDropHandler, Unsubscribe } from '$lib/backend';
 import { toImError } from '$lib/backend';
 import type {
   AppState,
@@ -50,7 +50,74 @@ export interface EventDataMap {
   [CONFAB_EVENT.MESSAGE_STATUS_CHANGED]: Message[];
   [CONFAB_EVENT.APP_STATE]: AppState;
   [CONFAB_EVENT.BRIDGE]: { connected: boolean };
+  [EVENT.MESSAGE_REVOKED]: Message[];
+  [EVENT.MESSAGE_MODIFIED]: Message[];
+  [CONFAB_EVENT.UPLOAD_PROGRESS]: UploadProgress;
+  [CONFAB_EVENT.DOWNLOAD_PROGRESS]: DownloadProgress;
 }
+
+// ---- issue 5: files and message operations (contract: helper-notes/APP-CONTRACT.md) ----
+
+/** `onMessageUploadProgress`: bytes uploaded so far for an outgoing file message. */
+export interface UploadProgress {
+  ID: string;
+  random: number;
+  conversationID: string;
+  loaded: number;
+  total: number;
+}
+
+/** `confab.downloadProgress`. */
+export interface DownloadProgress {
+  ID: string;
+  rendition: Rendition;
+  loaded: number;
+  total: number;
+}
+
+/** Which file of a message `app.downloadFile` fetches. */
+export type Rendition = 'original' | 'big' | 'small' | 'thumb';
+
+/** `create{Image,Video,Audio,File}Message` options: a local file path. */
+export interface FileMessageOptions {
+  to: string;
+  conversationType: ConversationType;
+  payload: { file: string };
+  priority?: Priority;
+  cloudCustomData?: string;
+}
+
+export interface ForwardMessageOptions {
+  to: string;
+  conversationType: ConversationType;
+  payload: Message;
+  priority?: Priority;
+  cloudCustomData?: string;
+}
+
+export interface MergerMessageOptions {
+  to: string;
+  conversationType: ConversationType;
+  payload: { messageList: Message[]; title: string; abstractList: string[]; compatibleText: string };
+  priority?: Priority;
+  cloudCustomData?: string;
+}
+
+export interface HoppingOptions {
+  conversationID: string;
+  time?: number;
+  sequence?: number;
+  direction?: 0 | 1;
+  count?: number;
+}
+
+export interface HoppingResult {
+  messageList: Message[];
+  isCompleted: boolean;
+  nextMessageTime?: number;
+}
+
+export type PickKind = 'image' | 'video' | 'file';
 export type TimEventName = keyof EventDataMap;
 export interface TimEvent<K extends TimEventName> {
   name: K;
@@ -124,6 +191,8 @@ export class Tim {
         break;
       case EVENT.MESSAGE_RECEIVED:
       case EVENT.MESSAGE_READ_BY_PEER:
+      case EVENT.MESSAGE_REVOKED:
+      case EVENT.MESSAGE_MODIFIED:
       case CONFAB_EVENT.MESSAGE_STATUS_CHANGED:
         if (Array.isArray(e.data)) this.#remember(e.data as Message[]);
         break;
@@ -181,7 +250,28 @@ export class Tim {
     logout: () => this.#appCall('app.logout', {}),
     notify: (args: NotifyArgs): Promise<Empty> => this.#call('app.notify', args),
     setUnreadBadge: (count: number): Promise<Empty> => this.#call('app.setUnreadBadge', { count }),
+    /** Fetches a message's file into the local cache: `{path, url}` (url loadable by the webview). */
+    downloadFile: (message: Message, rendition?: Rendition): Promise<{ path: string; url: string }> =>
+      this.#raw('app.downloadFile', rendition ? { message, rendition } : { message }),
+    openFile: (path: string): Promise<Empty> => this.#raw('app.openFile', { path }),
+    revealFile: (path: string): Promise<Empty> => this.#raw('app.revealFile', { path }),
+    saveFileAs: (path: string, fileName: string): Promise<{ path?: string }> =>
+      this.#raw('app.saveFileAs', { path, fileName }),
+    /** Native file picker (desktop); 90011 in the browser. */
+    pickFiles: (kind: PickKind, multiple = true): Promise<{ paths: string[] }> =>
+      this.#raw('app.pickFiles', { kind, multiple }),
+    /** The clipboard's image as a temp PNG (desktop); `{path: null}` when there is none. */
+    pasteImage: (): Promise<{ path: string | null }> => this.#raw('app.pasteImage', {}),
   };
+
+  /** A command not (yet) in the generated CommandMap (the issue 5 contract). */
+  async #raw<T>(command: string, args: object): Promise<T> {
+    try {
+      return await this.#backend.call<T>(command, args);
+    } catch (e) {
+      throw toImError(e);
+    }
+  }
 
   async #appCall<C extends 'app.getState' | 'app.chooseServer' | 'app.register' | 'app.login' | 'app.resume' | 'app.logout'>(
     command: C,
@@ -269,6 +359,113 @@ export class Tim {
   /** A message this facade has seen (created, sent, received, paged), or null. */
   findMessage(messageID: string): Message | null {
     return this.#messages.get(messageID) ?? null;
+  }
+
+  // ---- files and message operations (issue 5) --------------------------------------
+
+  /** Image message from a local file (payload pre-filled by the app: size, width/height). */
+  createImageMessage(options: FileMessageOptions): Promise<Message> {
+    return this.#create('tim.createImageMessage', options);
+  }
+
+  createVideoMessage(options: FileMessageOptions): Promise<Message> {
+    return this.#create('tim.createVideoMessage', options);
+  }
+
+  createAudioMessage(options: FileMessageOptions): Promise<Message> {
+    return this.#create('tim.createAudioMessage', options);
+  }
+
+  createFileMessage(options: FileMessageOptions): Promise<Message> {
+    return this.#create('tim.createFileMessage', options);
+  }
+
+  /** A copy of `payload` (a received or own message) addressed to another conversation. */
+  createForwardMessage(options: ForwardMessageOptions): Promise<Message> {
+    return this.#create('tim.createForwardMessage', options);
+  }
+
+  createMergerMessage(options: MergerMessageOptions): Promise<Message> {
+    return this.#create('tim.createMergerMessage', options);
+  }
+
+  async #create(command: string, options: object): Promise<Message> {
+    const message = await this.#raw<Message>(command, options);
+    this.#remember([message]);
+    return message;
+  }
+
+  /** Stops an upload: the message becomes `fail` (resendable). */
+  cancelUpload(message: Message): Promise<ImResponse<Empty>> {
+    return this.#rawTim<Empty>('tim.cancelUpload', { message });
+  }
+
+  /** Revokes a sent message (2110 outside the window). */
+  async revokeMessage(message: Message): Promise<ImResponse<{ message: Message }>> {
+    const res = await this.#rawTim<{ message: Message }>('tim.revokeMessage', { message });
+    this.#remember([res.data.message]);
+    return res;
+  }
+
+  /** Sends the changed payload / cloudCustomData; 2480 carries `data.message` (the latest). */
+  async modifyMessage(message: Message): Promise<ImResponse<{ message: Message }>> {
+    const res = await this.#rawTim<{ message: Message }>('tim.modifyMessage', { message });
+    this.#remember([res.data.message]);
+    return res;
+  }
+
+  /** Deletes for this user only (≤ 30 from one conversation; once a second). */
+  async deleteMessage(messageList: Message[]): Promise<ImResponse<{ messageList: Message[] }>> {
+    const res = await this.#rawTim<{ messageList: Message[] }>('tim.deleteMessage', { messageList });
+    this.#remember(res.data.messageList);
+    return res;
+  }
+
+  /** Fills `payload.messageList` of a merger message whose body is stored server-side. */
+  async downloadMergerMessage(message: Message): Promise<ImResponse<Message>> {
+    const res = await this.#rawTim<Message>('tim.downloadMergerMessage', { message });
+    this.#remember([res.data]);
+    return res;
+  }
+
+  /** `findMessage` through the SDK (the local store), for messages this facade has not seen. */
+  async fetchMessage(messageID: string): Promise<Message | null> {
+    const known = this.findMessage(messageID);
+    if (known) return known;
+    const found = await this.#raw<Message | null>('tim.findMessage', { messageID });
+    if (found) this.#remember([found]);
+    return found;
+  }
+
+  async getMessageListHopping(options: HoppingOptions): Promise<ImResponse<HoppingResult>> {
+    const res = await this.#rawTim<HoppingResult>('tim.getMessageListHopping', options);
+    this.#remember(res.data.messageList);
+    return res;
+  }
+
+  // ---- host file access (not TIM; the backend's) ----------------------------------
+
+  /** The host gives file paths itself (desktop); the browser stages Files. */
+  get nativeFiles(): boolean {
+    return this.#backend.nativeFiles;
+  }
+
+  /** Browser: copies a File to the host and returns its path there. */
+  async stageFile(file: File): Promise<string> {
+    try {
+      return await this.#backend.stageFile(file);
+    } catch (e) {
+      throw toImError(e);
+    }
+  }
+
+  /** Native drag and drop over the window (desktop). */
+  onDragDrop(handler: DragDropHandler): Unsubscribe {
+    return this.#backend.onDragDrop(handler);
+  }
+
+  async #rawTim<T>(command: string, args: object): Promise<ImResponse<T>> {
+    return { code: 0, data: await this.#raw<T>(command, args) };
   }
 
   // ---- conversations ------------------------------------------------------------
