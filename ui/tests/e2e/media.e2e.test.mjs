@@ -137,7 +137,7 @@ describe('files, recall and edit between two browser clients', { timeout: 300_00
         const mine = [...document.querySelectorAll('[data-testid="message"][data-status]')].filter((m) =>
           ['TIMImageElem', 'TIMFileElem'].includes(m.getAttribute('data-type') ?? ''),
         );
-        return mine.length === 3 && mine.every((m) => m.getAttribute('data-status') === 'sent');
+        return mine.length === 3 && mine.every((m) => ['sent', 'read'].includes(m.getAttribute('data-status') ?? ''));
       },
       undefined,
       { timeout: 60_000 },
@@ -201,7 +201,7 @@ describe('files, recall and edit between two browser clients', { timeout: 300_00
     await composer.press('Enter');
     await page.waitForFunction(() =>
       [...document.querySelectorAll('[data-testid="message"]')].some(
-        (m) => m.textContent?.includes('please recall me') && m.getAttribute('data-status') === 'sent',
+        (m) => m.textContent?.includes('please recall me') && ['sent', 'read'].includes(m.getAttribute('data-status') ?? ''),
       ),
     );
     await bubbles(bob.page).filter({ hasText: 'please recall me' }).waitFor();
@@ -211,9 +211,9 @@ describe('files, recall and edit between two browser clients', { timeout: 300_00
     const dialog = page.getByRole('alertdialog', { name: 'Recall this message?' });
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Recall' }).click();
-    await page.getByText('You recalled a message').waitFor();
+    await page.getByTestId('revoked').filter({ hasText: 'You recalled a message' }).waitFor();
     assert.equal(await bubbles(page).filter({ hasText: 'please recall me' }).count(), 0);
-    await bob.page.getByText('alice recalled a message').waitFor({ timeout: 20_000 });
+    await bob.page.getByTestId('revoked').filter({ hasText: 'alice recalled a message' }).waitFor({ timeout: 20_000 });
     assert.equal(await bubbles(bob.page).filter({ hasText: 'please recall me' }).count(), 0);
   });
 
@@ -224,7 +224,7 @@ describe('files, recall and edit between two browser clients', { timeout: 300_00
     await composer.press('Enter');
     await page.waitForFunction(() =>
       [...document.querySelectorAll('[data-testid="message"]')].some(
-        (m) => m.textContent?.includes('see you at 5') && m.getAttribute('data-status') === 'sent',
+        (m) => m.textContent?.includes('see you at 5') && ['sent', 'read'].includes(m.getAttribute('data-status') ?? ''),
       ),
     );
     await bubbles(bob.page).filter({ hasText: 'see you at 5' }).waitFor();

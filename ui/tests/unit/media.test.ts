@@ -414,7 +414,7 @@ describe('download progress', () => {
     let release!: () => void;
     b.handle('app.downloadFile', () => new Promise((r) => (release = () => r({ path: '/p', url: 'u' }))));
     const p = app.files.load(m);
-    b.emit('confab.downloadProgress', { ID: m.ID, rendition: 'original', loaded: 5, total: 10 });
+    b.emit('onFileDownloadProgress', { ID: m.ID, rendition: 'original', loaded: 5, total: 10 });
     expect(app.files.get(m)).toMatchObject({ state: 'loading', loaded: 5, total: 10 });
     release();
     await p;

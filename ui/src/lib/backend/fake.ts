@@ -184,8 +184,8 @@ export class FakeMedia {
       .handle('app.downloadFile', (a) => {
         const m = a.message as Message;
         const rendition = (a.rendition as string | undefined) ?? 'original';
-        b.emit('confab.downloadProgress', { ID: m.ID, rendition, loaded: 1, total: 2 });
-        b.emit('confab.downloadProgress', { ID: m.ID, rendition, loaded: 2, total: 2 });
+        b.emit('onFileDownloadProgress', { ID: m.ID, rendition, loaded: 1, total: 2 });
+        b.emit('onFileDownloadProgress', { ID: m.ID, rendition, loaded: 2, total: 2 });
         return { path: `/cache/${m.ID}-${rendition}`, url: `fake://${m.ID}/${rendition}` };
       })
       .handle('app.openFile', () => ({}))
@@ -235,6 +235,7 @@ export class FakeMedia {
     const to = String(a.to);
     const conversationType = a.conversationType as Message['conversationType'];
     return {
+      version: 0,
       ID: `local-${random}`,
       type,
       payload,

@@ -235,6 +235,7 @@ export class ChatState {
           ? { uuid: '', imageFormat: 0, imageInfoArray: [] }
           : { videoSize: size, videoSecond: 0, videoUrl: '', thumbUrl: '' };
     const placeholder: Message = {
+      version: 0,
       ID: `local-${random}`,
       type: MESSAGE_TYPE_OF_KIND[kind],
       payload,

@@ -157,7 +157,7 @@ export const CONFAB_EVENT = {
   /** App: bytes uploaded so far for an outgoing file message `{ID, random, conversationID, loaded, total}`. */
   UPLOAD_PROGRESS: 'onMessageUploadProgress',
   /** App: bytes fetched so far by `app.downloadFile` `{ID, rendition, loaded, total}`. */
-  DOWNLOAD_PROGRESS: 'confab.downloadProgress',
+  DOWNLOAD_PROGRESS: 'onFileDownloadProgress',
 } as const;
 
 export type EventName = (typeof EVENT)[keyof typeof EVENT] | (typeof CONFAB_EVENT)[keyof typeof CONFAB_EVENT];

@@ -67,7 +67,7 @@ export interface UploadProgress {
   total: number;
 }
 
-/** `confab.downloadProgress`. */
+/** `onFileDownloadProgress`. */
 export interface DownloadProgress {
   ID: string;
   rendition: Rendition;
@@ -252,16 +252,16 @@ export class Tim {
     setUnreadBadge: (count: number): Promise<Empty> => this.#call('app.setUnreadBadge', { count }),
     /** Fetches a message's file into the local cache: `{path, url}` (url loadable by the webview). */
     downloadFile: (message: Message, rendition?: Rendition): Promise<{ path: string; url: string }> =>
-      this.#raw('app.downloadFile', rendition ? { message, rendition } : { message }),
-    openFile: (path: string): Promise<Empty> => this.#raw('app.openFile', { path }),
-    revealFile: (path: string): Promise<Empty> => this.#raw('app.revealFile', { path }),
-    saveFileAs: (path: string, fileName: string): Promise<{ path?: string }> =>
-      this.#raw('app.saveFileAs', { path, fileName }),
+      this.#call('app.downloadFile', rendition ? { message, rendition } : { message }),
+    openFile: (path: string): Promise<Empty> => this.#call('app.openFile', { path }),
+    revealFile: (path: string): Promise<Empty> => this.#call('app.revealFile', { path }),
+    saveFileAs: (path: string, fileName: string): Promise<{ path: string | null }> =>
+      this.#call('app.saveFileAs', { path, fileName }),
     /** Native file picker (desktop); 90011 in the browser. */
     pickFiles: (kind: PickKind, multiple = true): Promise<{ paths: string[] }> =>
-      this.#raw('app.pickFiles', { kind, multiple }),
+      this.#call('app.pickFiles', { kind, multiple }),
     /** The clipboard's image as a temp PNG (desktop); `{path: null}` when there is none. */
-    pasteImage: (): Promise<{ path: string | null }> => this.#raw('app.pasteImage', {}),
+    pasteImage: (): Promise<{ path: string | null }> => this.#call('app.pasteImage', {}),
   };
 
   /** A command not (yet) in the generated CommandMap (the issue 5 contract). */

@@ -37,9 +37,7 @@ export { COMMANDS } from '../generated';
 import type { ErrorBody } from '../generated';
 
 /** TIM's imError: `{code, message}` (ErrorBody) plus `data` for a failed send. */
-export interface ImError extends ErrorBody {
-  data?: unknown;
-}
+export type ImError = ErrorBody;
 
 /** `{name, data}`: every event on the channel (AppEvent, loosely typed for routing). */
 export interface BackendEvent {
