@@ -8,7 +8,8 @@
 use confab_proto::code;
 use confab_proto::constants::types;
 use confab_sdk::{
-    CreateMessageOptions, Event, FileSource, MergerMessagePayload, Message, SendMessageOptions,
+    CreateMessageOptions, Event, FileSource, MergerMessagePayload, Message, Rendition,
+    SendMessageOptions,
 };
 use confab_tests::{within, TestClient, TestServer};
 
@@ -257,4 +258,46 @@ async fn nested_mergers_keep_their_own_download_key() {
         .await
         .expect("carol downloads the nested body");
     assert_holds(&list_of(&opened), &originals);
+
+    // Inside a big merger the server cannot see the inner keys in the
+    // message: it learned them from the uploaded body, so carol may open
+    // the inner merger and a file merged along with it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, b"merged file").expect("write");
+    let file = alice
+        .tim
+        .create_file_message(CreateMessageOptions::c2c("bob".into(), FileSource::new(&path)))
+        .expect("file message");
+    send(&alice, &file).await;
+    let file_at_bob = bob.events.wait_received(42).await.remove(41);
+    let mut list = vec![inner.clone(), file_at_bob.clone()];
+    list.extend(bob.history("C2Calice").await.into_iter().take(40));
+    let big_outer = bob
+        .tim
+        .create_merger_message(merger_of("carol", list, "big outer"))
+        .expect("big outer merger");
+    let big_outer = send(&bob, &big_outer).await;
+    assert_eq!(download_key(&big_outer).len(), 64);
+    let at_carol = carol.events.wait_received(3).await.remove(2);
+    assert!(list_of(&at_carol).is_empty());
+    let opened_outer = within("outer", carol.tim.download_merger_message(&at_carol))
+        .await
+        .expect("carol downloads the outer body");
+    let list = list_of(&opened_outer);
+    assert_eq!(list.len(), 42);
+    let mut nested_message = at_carol.clone();
+    nested_message.payload = list[0]["messageBody"][0]["payload"].clone();
+    assert_eq!(download_key(&nested_message), key);
+    let opened = within("nested in big", carol.tim.download_merger_message(&nested_message))
+        .await
+        .expect("carol downloads the nested body");
+    assert_holds(&list_of(&opened), &originals);
+    let mut file_message = at_carol.clone();
+    file_message.r#type = types::MSG_FILE.into();
+    file_message.payload = list[1]["messageBody"][0]["payload"].clone();
+    let local = within("merged file", carol.tim.download_file(&file_message, Rendition::Original))
+        .await
+        .expect("carol downloads the merged file");
+    assert_eq!(std::fs::read(local).expect("read"), b"merged file");
 }
