@@ -270,6 +270,7 @@ command_set! {
     "app.downloadFile" => download_file(DownloadFileArgs) -> DownloadFileResult;
     "tim.createForwardMessage" => create_forward_message(CreateMessageArgs<Message>) -> Message;
     "tim.createMergerMessage" => create_merger_message(CreateMessageArgs<MergerMessagePayload>) -> Message;
+    "tim.downloadMergerMessage" => download_merger_message(MessageArgs) -> Message;
     "tim.revokeMessage" => revoke_message(MessageArgs) -> MessageResult;
     "tim.modifyMessage" => modify_message(MessageArgs) -> MessageResult;
     "tim.deleteMessage" => delete_message(MessageListArgs) -> MessageListArgs;

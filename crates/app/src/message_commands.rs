@@ -107,6 +107,13 @@ impl AppCore {
         self.tim()?.create_merger_message(args.into_options(|p| p)).map_err(from_tim)
     }
 
+    pub(crate) async fn download_merger_message(
+        &self,
+        args: MessageArgs,
+    ) -> Result<Message, ErrorBody> {
+        self.tim()?.download_merger_message(&args.message).await.map_err(from_tim)
+    }
+
     pub(crate) async fn revoke_message(
         &self,
         args: MessageArgs,

@@ -36,6 +36,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+mod merger;
 pub(crate) mod message_ops;
 
 /// Most conversations per `delete_conversation` call.
@@ -420,9 +421,17 @@ impl Tim {
         let element = message.element().map_err(|e| {
             TimError::new(code::MESSAGE_SEND_NEED_MESSAGE_INSTANCE, format!("bad payload: {e}"))
         })?;
+        if files::merger_needs_upload(&element, &message.cloud_custom_data) {
+            self.check_merger_envelope(&element, &message.cloud_custom_data)?;
+            return self
+                .send_with_upload(&session, message, files::FileKind::Merger, options)
+                .await;
+        }
         if let Some(kind) = files::FileKind::pending_upload(&element) {
             return self.send_with_upload(&session, message, kind, options).await;
         }
+        // A merger whose body is stored (e.g. forwarded) goes without its list.
+        let element = files::wire_element(element);
         let size = confab_proto::message::body_size(&element, &message.cloud_custom_data);
         if size > confab_proto::MAX_MESSAGE_BODY_BYTES {
             return Err(TimError::new(
@@ -908,19 +917,26 @@ impl Tim {
                 MessageStatus::UnSend => self.await_send(session, key).await,
             };
         }
-        let source = self
-            .inner
-            .file_sources
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&message.id)
-            .cloned()
-            .ok_or_else(|| {
-                TimError::new(
-                    kind.select_first_code(),
-                    "no local file for this message: create it with create_*_message",
-                )
-            })?;
+        let source = if kind == files::FileKind::Merger {
+            files::stage_merger_body(
+                &session.files.ctx.cache_dir,
+                message.random,
+                &message.element()?,
+            )?
+        } else {
+            self.inner
+                .file_sources
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(&message.id)
+                .cloned()
+                .ok_or_else(|| {
+                    TimError::new(
+                        kind.select_first_code(),
+                        "no local file for this message: create it with create_*_message",
+                    )
+                })?
+        };
         let mut queued = message.clone();
         queued.status = MessageStatus::UnSend;
         queued.flow = MessageFlow::Out;

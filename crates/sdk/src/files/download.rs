@@ -113,6 +113,12 @@ fn target(message: &Message, rendition: Rendition) -> Result<Target, TimError> {
             extension: p.file_name.rsplit_once('.').and_then(|(_, ext)| clean_extension(ext)),
             candidates: &["bin"],
         },
+        (MessageElement::Merger(p), Rendition::Original) => Target {
+            uuid: p.download_key.clone(),
+            size: 0,
+            extension: Some("json".into()),
+            candidates: &["json"],
+        },
         (_, rendition) => return Err(no_file(&format!("{} file", rendition.as_str()))),
     };
     if target.uuid.is_empty() {

@@ -104,6 +104,9 @@ pub(crate) enum FileKind {
     Audio,
     /// File message.
     File,
+    /// The body of a merger message too big for the 12 KB message body
+    /// (the JSON of its `messageList`), fetched by `downloadMergerMessage`.
+    Merger,
 }
 
 impl FileKind {
@@ -114,6 +117,7 @@ impl FileKind {
             Self::Video => "video",
             Self::Audio => "audio",
             Self::File => "file",
+            Self::Merger => "merger",
         }
     }
 
@@ -131,7 +135,7 @@ impl FileKind {
             Self::Image => code::MESSAGE_IMAGE_SIZE_LIMIT,
             Self::Video => code::MESSAGE_VIDEO_SIZE_LIMIT,
             Self::Audio => code::MESSAGE_AUDIO_SIZE_LIMIT,
-            Self::File => code::MESSAGE_FILE_SIZE_LIMIT,
+            Self::File | Self::Merger => code::MESSAGE_FILE_SIZE_LIMIT,
         }
     }
 
@@ -140,7 +144,7 @@ impl FileKind {
         match self {
             Self::Video => code::MESSAGE_VIDEO_UPLOAD_FAIL,
             Self::Audio => code::MESSAGE_AUDIO_UPLOAD_FAIL,
-            Self::Image | Self::File => code::MESSAGE_FILE_UPLOAD_FAIL,
+            Self::Image | Self::File | Self::Merger => code::MESSAGE_FILE_UPLOAD_FAIL,
         }
     }
 
@@ -156,6 +160,67 @@ impl FileKind {
             _ => None,
         }
     }
+}
+
+// ----- merger messages with a stored body ------------------------------
+
+/// Whether a merger message goes out with its body stored in the file
+/// service: a merger element without a `downloadKey` yet whose message
+/// body (payload plus `cloudCustomData`) is over TIM's 12 KB.
+pub(crate) fn merger_needs_upload(element: &MessageElement, cloud_custom_data: &str) -> bool {
+    matches!(element, MessageElement::Merger(p) if p.download_key.is_empty())
+        && confab_proto::message::body_size(element, cloud_custom_data)
+            > confab_proto::MAX_MESSAGE_BODY_BYTES
+}
+
+/// The element as it goes on the wire: a merger whose body is stored in
+/// the file service (`downloadKey` set) travels with an empty
+/// `messageList` (the local copy may hold the list).
+pub(crate) fn wire_element(mut element: MessageElement) -> MessageElement {
+    if let MessageElement::Merger(p) = &mut element {
+        if !p.download_key.is_empty() {
+            p.message_list.clear();
+        }
+    }
+    element
+}
+
+/// Writes the body of a merger message (the JSON of its `messageList`)
+/// to `<cache_dir>/staging/merger-<random>.json` for the upload job.
+pub(crate) fn stage_merger_body(
+    cache_dir: &Path,
+    random: u64,
+    element: &MessageElement,
+) -> Result<PendingSource, TimError> {
+    let MessageElement::Merger(p) = element else {
+        return Err(TimError::new(code::MESSAGE_MERGER_TYPE_INVALID, "not a merger message"));
+    };
+    let body = serde_json::to_vec(&p.message_list)?;
+    let dir = cache_dir.join("staging");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| TimError::internal(format!("staging the merger body: {e}")))?;
+    let path = dir.join(format!("merger-{random}.json"));
+    std::fs::write(&path, &body)
+        .map_err(|e| TimError::internal(format!("staging the merger body: {e}")))?;
+    Ok(PendingSource {
+        kind: FileKind::Merger,
+        path,
+        file_name: "merger.json".into(),
+        size: body.len() as u64,
+    })
+}
+
+/// Parses a downloaded merger body: the JSON array of the merged
+/// messages. Anything else is TIM's 2452 (download failed).
+pub(crate) fn parse_merger_body(
+    body: &[u8],
+) -> Result<Vec<confab_proto::message::SimplifiedMessage>, TimError> {
+    serde_json::from_slice(body).map_err(|e| {
+        TimError::new(
+            code::MESSAGE_MERGER_DOWNLOAD_FAIL,
+            format!("the merger body is not a message list: {e}"),
+        )
+    })
 }
 
 /// A finished upload, as the file service describes it.
@@ -304,6 +369,12 @@ pub(crate) fn prepare(
             file_size: size,
             ..FilePayload::default()
         }),
+        FileKind::Merger => {
+            return Err(TimError::new(
+                code::MESSAGE_MERGER_TYPE_INVALID,
+                "merger bodies are not local files",
+            ))
+        }
     };
     // An absolute path: the upload may resume after a restart elsewhere.
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());

@@ -444,7 +444,34 @@ async fn upload(
     }
     progress.report(&ctx.core, progress.total);
     let element = uploaded_element(&message, &job)?;
+    if job.kind == FileKind::Merger {
+        keep_merger_body(ctx, &message, &element, &job)?;
+    }
     Ok((element, job.control_info))
+}
+
+/// A merger body was uploaded: the local store keeps the list under its
+/// file ID (the sender's copy stays complete while the message carries
+/// an empty list on the wire) and the staged file goes.
+fn keep_merger_body(
+    ctx: &FileContext,
+    message: &Message,
+    uploaded: &MessageElement,
+    job: &UploadJob,
+) -> Result<(), TimError> {
+    let (MessageElement::Merger(full), MessageElement::Merger(sent)) =
+        (message.element()?, uploaded)
+    else {
+        return Err(TimError::internal("not a merger message"));
+    };
+    let body = serde_json::to_string(&full.message_list)?;
+    ctx.core.store.save_merger_body(&sent.download_key, &body)?;
+    for part in &job.parts {
+        if let Err(e) = std::fs::remove_file(&part.path) {
+            ctx.core.log(tracing::Level::DEBUG, format_args!("staged merger body: {e}"));
+        }
+    }
+    Ok(())
 }
 
 /// Makes an image's thumbnails (blocking work, off the runtime) and adds
@@ -756,6 +783,11 @@ fn uploaded_element(message: &Message, job: &UploadJob) -> Result<MessageElement
             p.uuid = original.uuid;
             p.file_url = original.url;
             p.file_size = original.size;
+        }
+        MessageElement::Merger(p) => {
+            // The wire form: the list is in the uploaded body.
+            p.download_key = original.uuid;
+            p.message_list.clear();
         }
         _ => return Err(TimError::internal("not a file message")),
     }

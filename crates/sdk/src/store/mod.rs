@@ -34,8 +34,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_files.sql"),
     include_str!("migrations/0003_message_ops.sql"),
+    include_str!("migrations/0004_merger_bodies.sql"),
 ];
 
+pub(crate) mod merger;
 mod message_ops;
 
 /// Failures of the local store.
@@ -841,7 +843,11 @@ impl Store {
         );
         let raw =
             conn.prepare_cached(&sql)?.query_row(params![key], RawMessage::from_row).optional()?;
-        raw.map(|r| r.into_message(&self.me)).transpose()
+        let Some(mut message) = raw.map(|r| r.into_message(&self.me)).transpose()? else {
+            return Ok(None);
+        };
+        merger::fill_in(conn, &mut message)?;
+        Ok(Some(message))
     }
 
     fn messages_by_keys(&self, conn: &rusqlite::Connection, keys: &[i64]) -> Result<Vec<Message>> {
@@ -867,7 +873,14 @@ impl Store {
         let mut stmt = conn.prepare_cached(&sql)?;
         let raws: Vec<RawMessage> =
             stmt.query_map(args, RawMessage::from_row)?.collect::<rusqlite::Result<_>>()?;
-        raws.into_iter().map(|r| r.into_message(&self.me)).collect()
+        drop(stmt);
+        raws.into_iter()
+            .map(|r| {
+                let mut message = r.into_message(&self.me)?;
+                merger::fill_in(conn, &mut message)?;
+                Ok(message)
+            })
+            .collect()
     }
 
     /// Persists a new outgoing message with its outbox row (one
@@ -977,7 +990,7 @@ impl Store {
             let Some(m) = self.message_by_key_in(&conn, key)? else { continue };
             let message_control_info: Option<MessageControlInfo> =
                 control.as_deref().map(serde_json::from_str).transpose()?;
-            let element = m.element()?;
+            let element = crate::files::wire_element(m.element()?);
             out.push(OutboxItem {
                 position,
                 key,

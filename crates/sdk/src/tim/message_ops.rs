@@ -374,9 +374,12 @@ impl Tim {
     /// TIM `createMergerMessage`: a merged-forward message (type
     /// `TIMRelayElem`) holding the listed messages as `SimplifiedMessage`s
     /// with the title, summary lines and fallback text. Every listed
-    /// message must have been sent successfully (else 2450). A body over
-    /// 12 KB fails with 80002 (bodies stored on the server and fetched by
-    /// `downloadMergerMessage` are not supported yet).
+    /// message must have been sent successfully (else 2450). The message
+    /// holds the whole list; when its body is over 12 KB, `send_message`
+    /// stores the list in the file service and sends the message with a
+    /// `downloadKey` and an empty list (receivers call
+    /// `download_merger_message`); only a title, summary and fallback
+    /// text over 12 KB on their own fail (80002).
     pub fn create_merger_message(
         &self,
         options: CreateMessageOptions<MergerMessagePayload>,
@@ -421,13 +424,9 @@ impl Tim {
             download_key: String::new(),
             version: 1,
         });
-        let size = body_size(&element, &cloud_custom_data);
-        if size > MAX_MESSAGE_BODY_BYTES {
-            return Err(TimError::new(
-                code::ERR_SVR_COMM_BODY_SIZE_LIMIT,
-                format!("the merged body is {size} bytes; the limit is 12 KB"),
-            ));
-        }
+        // Over 12 KB, `send_message` stores the list in the file service;
+        // what remains must fit.
+        self.check_merger_envelope(&element, &cloud_custom_data)?;
         self.create_message(CreateMessageOptions {
             to,
             conversation_type,

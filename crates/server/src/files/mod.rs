@@ -591,6 +591,7 @@ async fn finish(
         }
     };
     let target = ctx.files.path_of(&id);
+    let stored = target.clone();
     let moved = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         if target.exists() {
             // Same hash, same bytes: keep the stored copy.
@@ -614,8 +615,24 @@ async fn finish(
         content_type: content_type.to_owned(),
         created_at: ctx.clock.now_secs(),
     };
-    if let Err(e) = ctx.store.record_file(record, upload.owner.clone()).await {
-        return Err(internal("cannot record the file", e));
+    let refs = if upload.kind == FileKind::Merger {
+        match tokio::task::spawn_blocking(move || merger_refs(&stored)).await {
+            Ok(refs) => refs,
+            Err(e) => return Err(internal("merger body task failed", e)),
+        }
+    } else {
+        Vec::new()
+    };
+    match ctx.store.record_file(record, upload.owner.clone(), refs).await {
+        Ok(()) => {}
+        Err(crate::store::StoreError::FileAccessDenied(named)) => {
+            return Err(error(
+                StatusCode::FORBIDDEN,
+                code::FILE_ACCESS_DENIED,
+                format!("the merger body names file {named}, which the uploader may not access"),
+            ))
+        }
+        Err(e) => return Err(internal("cannot record the file", e)),
     }
     tracing::debug!(file = %id, size = upload.size, kind = upload.kind.as_str(), "upload finished");
     Ok(FileInfo {
@@ -626,6 +643,26 @@ async fn finish(
         file_name: upload.file_name.clone(),
         content_type: content_type.to_owned(),
     })
+}
+
+/// The files a merger body (the JSON array of a merger message's
+/// `SimplifiedMessage`s) names: what its receivers may open besides the
+/// body. A body that is not such an array names nothing (bodies are not
+/// checked).
+fn merger_refs(path: &std::path::Path) -> Vec<String> {
+    let parsed = std::fs::File::open(path).map(std::io::BufReader::new).map(|reader| {
+        serde_json::from_reader::<_, Vec<confab_proto::message::SimplifiedMessage>>(reader)
+    });
+    let Ok(Ok(list)) = parsed else { return Vec::new() };
+    let mut refs: Vec<String> = list
+        .iter()
+        .flat_map(|m| &m.message_body)
+        .flat_map(confab_proto::message::MessageElement::file_ids)
+        .map(str::to_owned)
+        .collect();
+    refs.sort();
+    refs.dedup();
+    refs
 }
 
 /// `scheme://host` the request came to (the `Host` header, else the

@@ -250,8 +250,12 @@ pub trait Store: Send + Sync + 'static {
     // ---- file service ----
 
     /// Records a finished upload's content (unless already known) and
-    /// grants the uploader access to it.
-    fn record_file(&self, file: StoredFile, uploader: UserId) -> StoreFuture<()>;
+    /// grants the uploader access to it. `refs` are the files a merger
+    /// body names: the uploader must hold a grant for each (else
+    /// [`StoreError::FileAccessDenied`] and nothing is recorded), and every
+    /// grant of this file extends to them.
+    fn record_file(&self, file: StoredFile, uploader: UserId, refs: Vec<String>)
+        -> StoreFuture<()>;
 
     /// Whether `user` may download the file `id`.
     fn file_access(&self, user: UserId, id: String) -> StoreFuture<FileAccess>;

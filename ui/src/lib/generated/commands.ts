@@ -72,6 +72,7 @@ export const COMMANDS = [
   "app.downloadFile",
   "tim.createForwardMessage",
   "tim.createMergerMessage",
+  "tim.downloadMergerMessage",
   "tim.revokeMessage",
   "tim.modifyMessage",
   "tim.deleteMessage",
@@ -116,6 +117,7 @@ export type CommandMap = {
   "app.downloadFile": { args: DownloadFileArgs; result: DownloadFileResult };
   "tim.createForwardMessage": { args: CreateMessageArgs<Message>; result: Message };
   "tim.createMergerMessage": { args: CreateMessageArgs<MergerMessagePayload>; result: Message };
+  "tim.downloadMergerMessage": { args: MessageArgs; result: Message };
   "tim.revokeMessage": { args: MessageArgs; result: MessageResult };
   "tim.modifyMessage": { args: MessageArgs; result: MessageResult };
   "tim.deleteMessage": { args: MessageListArgs; result: MessageListArgs };

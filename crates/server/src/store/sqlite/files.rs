@@ -9,27 +9,53 @@ use crate::store::{FileAccess, StoreError, StoredFile};
 use confab_proto::UserId;
 use rusqlite::{params, Connection, OptionalExtension as _};
 
-/// Records a stored content (unless known) and grants `uploader` access.
+/// Records a stored content (unless known) with the files it names
+/// (`refs`, a merger body's; `uploader` must hold each) and grants
+/// `uploader` access.
 pub(super) fn record(
     conn: &Connection,
     file: &StoredFile,
     uploader: &UserId,
+    refs: &[String],
 ) -> Result<(), StoreError> {
+    let ids: Vec<&str> = refs.iter().map(String::as_str).filter(|r| *r != file.id).collect();
+    check_sender(conn, uploader, &ids)?;
     conn.prepare_cached(
         "INSERT INTO files (id, size, kind, content_type, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO NOTHING",
     )?
     .execute(params![file.id, file.size, file.kind, file.content_type, file.created_at])?;
+    for id in ids {
+        conn.prepare_cached(
+            "INSERT INTO file_refs (file_id, ref_id) VALUES (?1, ?2)
+             ON CONFLICT (file_id, ref_id) DO NOTHING",
+        )?
+        .execute(params![file.id, id])?;
+    }
     grant(conn, &file.id, uploader)
 }
 
-/// Lets `user` download the file `id` (which must be recorded).
+/// Lets `user` download the file `id` (which must be recorded) and, for a
+/// merger body, the files it names (`file_refs`, transitively).
 pub(super) fn grant(conn: &Connection, id: &str, user: &UserId) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO file_grants (file_id, user_id) VALUES (?1, ?2)
-         ON CONFLICT (file_id, user_id) DO NOTHING",
-    )?
-    .execute(params![id, user.as_str()])?;
+    let mut pending = vec![id.to_owned()];
+    while let Some(id) = pending.pop() {
+        let added = conn
+            .prepare_cached(
+                "INSERT INTO file_grants (file_id, user_id) VALUES (?1, ?2)
+                 ON CONFLICT (file_id, user_id) DO NOTHING",
+            )?
+            .execute(params![id, user.as_str()])?;
+        if added == 0 {
+            // Held already, and with it what it names.
+            continue;
+        }
+        let mut refs = conn.prepare_cached("SELECT ref_id FROM file_refs WHERE file_id = ?1")?;
+        let named = refs.query_map([&id], |r| r.get::<_, String>(0))?;
+        for r in named {
+            pending.push(r?);
+        }
+    }
     Ok(())
 }
 

@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_files.sql"),
     include_str!("migrations/0003_message_ops.sql"),
+    include_str!("migrations/0004_file_refs.sql"),
 ];
 
 /// Read connections kept open.
@@ -296,8 +297,13 @@ impl Store for SqliteStore {
         self.read(move |conn| profile::load_many(conn, &users))
     }
 
-    fn record_file(&self, file: StoredFile, uploader: UserId) -> StoreFuture<()> {
-        self.write(move |conn, _| files::record(conn, &file, &uploader))
+    fn record_file(
+        &self,
+        file: StoredFile,
+        uploader: UserId,
+        refs: Vec<String>,
+    ) -> StoreFuture<()> {
+        self.write(move |conn, _| files::record(conn, &file, &uploader, &refs))
     }
 
     fn file_access(&self, user: UserId, id: String) -> StoreFuture<FileAccess> {

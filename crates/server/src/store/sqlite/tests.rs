@@ -346,7 +346,7 @@ async fn files_are_granted_by_upload_and_by_messages_and_never_by_naming_them() 
         f.store.file_access(user("alice"), id.clone()).await.expect("read"),
         FileAccess::Unknown
     );
-    f.store.record_file(stored_file(&id), user("alice")).await.expect("record");
+    f.store.record_file(stored_file(&id), user("alice"), Vec::new()).await.expect("record");
     assert!(matches!(
         f.store.file_access(user("alice"), id.clone()).await.expect("read"),
         FileAccess::Granted(file) if file == stored_file(&id)
@@ -387,4 +387,46 @@ async fn files_are_granted_by_upload_and_by_messages_and_never_by_naming_them() 
     // A file that does not exist cannot be named either.
     let ghost = f.store.send_message(file_message("alice", "bob", 5, &"b".repeat(64))).await;
     assert!(matches!(ghost, Err(StoreError::FileAccessDenied(_))));
+}
+
+#[tokio::test]
+async fn a_merger_body_grants_the_files_it_names() {
+    use crate::store::FileAccess;
+    let f = open(64);
+    users(&f.store, &["alice", "bob", "carol"]).await;
+    let image = "a".repeat(64);
+    let inner = "b".repeat(64);
+    let outer = "c".repeat(64);
+    let theirs = "d".repeat(64);
+    f.store.record_file(stored_file(&image), user("alice"), Vec::new()).await.expect("image");
+    f.store.record_file(stored_file(&theirs), user("carol"), Vec::new()).await.expect("carol's");
+    // Alice may not name in a body a file she cannot download herself.
+    let refused =
+        f.store.record_file(stored_file(&inner), user("alice"), vec![theirs.clone()]).await;
+    assert!(matches!(refused, Err(StoreError::FileAccessDenied(x)) if x == theirs));
+    assert_eq!(
+        f.store.file_access(user("alice"), inner.clone()).await.expect("read"),
+        FileAccess::Unknown,
+        "a refused body is not recorded"
+    );
+    // A body naming the image, inside a body naming that body.
+    f.store.record_file(stored_file(&inner), user("alice"), vec![image.clone()]).await.expect("in");
+    f.store
+        .record_file(stored_file(&outer), user("alice"), vec![inner.clone(), outer.clone()])
+        .await
+        .expect("outer");
+    f.store.send_message(file_message("alice", "bob", 1, &outer)).await.expect("sent");
+    for id in [&outer, &inner, &image] {
+        assert!(
+            matches!(
+                f.store.file_access(user("bob"), id.clone()).await.expect("read"),
+                FileAccess::Granted(_)
+            ),
+            "bob may open {id}"
+        );
+    }
+    assert_eq!(
+        f.store.file_access(user("bob"), theirs.clone()).await.expect("read"),
+        FileAccess::Denied
+    );
 }
