@@ -16,6 +16,7 @@ import {
   quitApp,
   removeDir,
   resultsDir,
+  signIn,
   startConfabd,
   tempDir,
 } from './harness.mjs';
@@ -43,15 +44,6 @@ async function snapshot(app, name) {
   } catch (e) {
     console.error(`screenshot ${name}: ${e.message}`);
   }
-}
-
-async function signIn(browser, userID, password, { register = false } = {}) {
-  const user = await browser.$('input[name="userID"]');
-  await user.waitForDisplayed();
-  if (register) await (await browser.$('form button.link.center')).click();
-  await user.setValue(userID);
-  await (await browser.$('input[name="password"]')).setValue(password);
-  await (await browser.$('form button[type="submit"]')).click();
 }
 
 const row = (browser, peer) => browser.$(`[data-conversation="C2C${peer}"]`);

@@ -220,3 +220,13 @@ export function pss(rootPid) {
   }
   return { rows, totalKb: rows.reduce((a, r) => a + r.kb, 0) };
 }
+
+/** Fills the welcome form and submits it (`register` switches it to sign-up first). */
+export async function signIn(browser, userID, password, { register = false } = {}) {
+  const user = await browser.$('input[name="userID"]');
+  await user.waitForDisplayed();
+  if (register) await (await browser.$('form button.link.center')).click();
+  await user.setValue(userID);
+  await (await browser.$('input[name="password"]')).setValue(password);
+  await (await browser.$('form button[type="submit"]')).click();
+}

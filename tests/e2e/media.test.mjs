@@ -8,7 +8,19 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, appPids, cli, launchApp, listen, quitApp, removeDir, resultsDir, startConfabd, tempDir } from './harness.mjs';
+import {
+  ROOT,
+  appPids,
+  cli,
+  launchApp,
+  listen,
+  quitApp,
+  removeDir,
+  resultsDir,
+  signIn,
+  startConfabd,
+  tempDir,
+} from './harness.mjs';
 
 const ALICE_PASSWORD = 'alice-secret-1';
 const BOB_PASSWORD = 'bob-secret-12';
@@ -68,14 +80,6 @@ async function chatPaneCentre(browser) {
   });
   const win = appWindow();
   return { x: Math.round(win.x + rect.x * rect.ratio), y: Math.round(win.y + rect.y * rect.ratio) };
-}
-
-async function signIn(browser, userID, password) {
-  const user = await browser.$('input[name="userID"]');
-  await user.waitForDisplayed();
-  await user.setValue(userID);
-  await (await browser.$('input[name="password"]')).setValue(password);
-  await (await browser.$('form button[type="submit"]')).click();
 }
 
 const fileCard = (browser, name) => browser.$(`[data-testid="file-card"][data-file-name="${name}"]`);

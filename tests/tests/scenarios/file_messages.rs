@@ -199,6 +199,26 @@ async fn server_history_has(server: &TestServer, sent: &Message) {
     assert_eq!(found.payload, sent.payload);
 }
 
+/// Starts sending `message` in a task and returns once its upload has
+/// taken its first bytes (so a cut lands mid-upload).
+async fn send_until_upload_started(
+    alice: &TestClient,
+    message: &Message,
+) -> tokio::task::JoinHandle<Result<confab_sdk::SendResult, confab_sdk::TimError>> {
+    let sending = {
+        let tim = alice.tim.clone();
+        let message = message.clone();
+        tokio::spawn(async move { tim.send_message(&message, SendMessageOptions::default()).await })
+    };
+    alice
+        .events
+        .wait_for("the upload to start", |events| {
+            progress_of(events, message.random).iter().any(|(loaded, _)| *loaded > 0).then_some(())
+        })
+        .await;
+    sending
+}
+
 #[tokio::test]
 async fn image_message_uploads_with_thumbnails_and_downloads() {
     let server = TestServer::start().await;
@@ -446,17 +466,7 @@ async fn server_restart_mid_upload_completes_once() {
     let bytes = noise(8 * 1024 * 1024, 17);
     let path = write(dir.path(), "movie.bin", &bytes);
     let message = alice.tim.create_file_message(source(&path)).expect("create");
-    let sending = {
-        let tim = alice.tim.clone();
-        let message = message.clone();
-        tokio::spawn(async move { tim.send_message(&message, SendMessageOptions::default()).await })
-    };
-    alice
-        .events
-        .wait_for("the upload to start", |events| {
-            progress_of(events, message.random).iter().any(|(loaded, _)| *loaded > 0).then_some(())
-        })
-        .await;
+    let sending = send_until_upload_started(&alice, &message).await;
     server.restart().await;
     let sent = within("the send across a restart", sending).await.expect("task").expect("sent");
     assert_eq!(sent.message.status, MessageStatus::Success);
@@ -476,17 +486,7 @@ async fn sdk_restart_mid_upload_resumes_at_login() {
     let bytes = noise(6 * 1024 * 1024, 19);
     let path = write(dir.path(), "archive.zip", &bytes);
     let message = alice.tim.create_file_message(source(&path)).expect("create");
-    let sending = {
-        let tim = alice.tim.clone();
-        let message = message.clone();
-        tokio::spawn(async move { tim.send_message(&message, SendMessageOptions::default()).await })
-    };
-    alice
-        .events
-        .wait_for("the upload to start", |events| {
-            progress_of(events, message.random).iter().any(|(loaded, _)| *loaded > 0).then_some(())
-        })
-        .await;
+    let sending = send_until_upload_started(&alice, &message).await;
     within("logout", alice.tim.logout()).await.expect("logout");
     // The send either finished just before the logout or was cut by it.
     let first = within("the send ends", sending).await.expect("task");
