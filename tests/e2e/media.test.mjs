@@ -194,13 +194,25 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
         await pause(100);
       }
     }
-    await pause(300);
-    xdotool('windowfocus', '--sync', dialog);
-    xdotool('key', '--window', dialog, 'ctrl+l');
-    await pause(200);
-    xdotool('type', '--window', dialog, '--delay', 0, path);
-    await pause(200);
-    xdotool('key', '--window', dialog, 'Return');
+    // Type the path into the chooser's location entry and press Return;
+    // a chooser still opening can drop keys, so repeat until it closes.
+    const open = () => xdotool('search', '--onlyvisible', '--pid', appPids()[0]).split('\n').includes(dialog);
+    for (let attempt = 0; open(); attempt++) {
+      if (attempt === 8) throw new Error('the file chooser did not take the path');
+      await pause(250 * (attempt + 1));
+      try {
+        xdotool('windowfocus', '--sync', dialog);
+        xdotool('key', 'ctrl+l');
+        await pause(150);
+        xdotool('key', 'ctrl+a');
+        xdotool('type', '--delay', 5, path);
+        await pause(150);
+        xdotool('key', 'Return');
+      } catch {
+        // The chooser closed between the check and the keys.
+      }
+      await pause(500);
+    }
     await (await fileCard(browser, 'picked.bin')).waitForDisplayed({ timeout: 30_000 });
     await waitSent(browser, 'picked.bin');
     await bobListens.waitFor(receivedFile('picked.bin'), 60_000);

@@ -34,7 +34,8 @@ fn every_scenario_runs_at_smoke_size() {
             "connections",
             "cold-start",
             "local-page",
-            "durability"
+            "durability",
+            "upload"
         ]
     );
     for r in report["reports"].as_array().expect("reports") {
