@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ROOT,
@@ -84,6 +84,71 @@ async function chatPaneCentre(browser) {
 
 const fileCard = (browser, name) => browser.$(`[data-testid="file-card"][data-file-name="${name}"]`);
 
+/** A real drag of `paths` from the GTK drag source onto the chat pane. */
+async function dragOnto(browser, paths) {
+  const source = await dragSource(paths);
+  try {
+    const target = await chatPaneCentre(browser);
+    // A drag is a press, motion in steps (GTK starts it after a few
+    // pixels), motion over the target, and a release.
+    xdotool('mousemove', source.x, source.y);
+    xdotool('mousedown', 1);
+    for (let i = 1; i <= 10; i++) {
+      xdotool('mousemove', source.x + i * 4, source.y + i * 2);
+      await pause(30);
+    }
+    for (let i = 1; i <= 12; i++) {
+      const x = Math.round(source.x + ((target.x - source.x) * i) / 12);
+      const y = Math.round(source.y + ((target.y - source.y) * i) / 12);
+      xdotool('mousemove', x, y);
+      await pause(40);
+    }
+    await pause(200);
+    xdotool('mouseup', 1);
+  } finally {
+    source.child.kill();
+  }
+}
+
+/** The app and its WebKit processes. */
+function appTree() {
+  const root = appPids()[0];
+  const all = [root];
+  for (let i = 0; i < all.length; i++) {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === all[i]) all.push(Number(entry));
+      } catch {
+        /* gone */
+      }
+    }
+  }
+  return all;
+}
+
+/** Resident MB of a process (`field`: VmRSS now, VmHWM peak since the last reset). */
+function residentMb(pid, field) {
+  try {
+    const kb = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))[1]);
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resets the peak RSS of processes (`/proc/PID/clear_refs`). */
+function resetPeaks(pids) {
+  for (const pid of pids) {
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
 /** Alice's own message with this file is sent (or already read). */
 async function waitSent(browser, name) {
   await browser.waitUntil(
@@ -144,25 +209,8 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
   it('a real GTK drag of a file onto the conversation sends a file message bob receives', async () => {
     const { browser } = app;
     const path = makeFile(files, 'report.bin', 300_000);
-    const source = await dragSource([path]);
+    await dragOnto(browser, [path]);
     try {
-      const target = await chatPaneCentre(browser);
-      // A drag is a press, motion in steps (GTK starts it after a few
-      // pixels), motion over the target, and a release.
-      xdotool('mousemove', source.x, source.y);
-      xdotool('mousedown', 1);
-      for (let i = 1; i <= 10; i++) {
-        xdotool('mousemove', source.x + i * 4, source.y + i * 2);
-        await pause(30);
-      }
-      for (let i = 1; i <= 12; i++) {
-        const x = Math.round(source.x + ((target.x - source.x) * i) / 12);
-        const y = Math.round(source.y + ((target.y - source.y) * i) / 12);
-        xdotool('mousemove', x, y);
-        await pause(40);
-      }
-      await pause(200);
-      xdotool('mouseup', 1);
       await (await fileCard(browser, 'report.bin')).waitForDisplayed({ timeout: 30_000 });
       await waitSent(browser, 'report.bin');
       await bobListens.waitFor(receivedFile('report.bin'), 60_000);
@@ -174,8 +222,60 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
       assert.match(got.payload.uuid, /^[0-9a-f]{64}$/);
       await browser.saveScreenshot(join(resultsDir(), 'media-dragged.png'));
     } finally {
-      source.child.kill();
+      /* nothing to clean: the drag source is gone */
     }
+  });
+
+  it('a 100 MB file dragged in goes through with steady progress (memory measured)', async () => {
+    const { browser } = app;
+    const size = 100 * 1024 * 1024;
+    const path = makeFile(files, 'big.bin', size);
+    const pids = appTree();
+    resetPeaks([...pids, server.child.pid]);
+    const samples = [];
+    const started = performance.now();
+    const sampler = setInterval(() => {
+      samples.push({
+        ms: Math.round(performance.now() - started),
+        appMb: pids.reduce((a, p) => a + residentMb(p, 'VmRSS'), 0),
+        bar: null,
+      });
+    }, 100);
+    try {
+      await dragOnto(browser, [path]);
+      await (await fileCard(browser, 'big.bin')).waitForDisplayed({ timeout: 30_000 });
+      await browser.waitUntil(
+        async () => {
+          const width = await browser.execute(
+            () => document.querySelector('[data-testid="upload-progress"]')?.getAttribute('aria-valuenow') ?? null,
+          );
+          if (width !== null && samples.length) samples[samples.length - 1].bar = Number(width);
+          return browser.execute(() =>
+            [...document.querySelectorAll('[data-testid="message"]')].some(
+              (m) => m.querySelector('[data-file-name="big.bin"]') && ['sent', 'read'].includes(m.getAttribute('data-status')),
+            ),
+          );
+        },
+        { timeout: 180_000, interval: 100, timeoutMsg: 'the 100 MB file was not sent' },
+      );
+    } finally {
+      clearInterval(sampler);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await bobListens.waitFor(receivedFile('big.bin'), 60_000);
+    const metrics = {
+      bytes: size,
+      dragToSentSeconds: Math.round(seconds * 100) / 100,
+      throughputMBps: Math.round((size / 1048576 / seconds) * 10) / 10,
+      appPeakRssMb: Math.round(pids.reduce((a, p) => a + residentMb(p, 'VmHWM'), 0)),
+      appProcessPeakRssMb: Math.round(residentMb(pids[0], 'VmHWM')),
+      confabdPeakRssMb: Math.round(residentMb(server.child.pid, 'VmHWM')),
+      progressSeen: samples.filter((x) => x.bar !== null).map((x) => x.bar),
+    };
+    writeFileSync(join(resultsDir(), 'media-metrics.json'), JSON.stringify(metrics, null, 2));
+    console.log(`# 100 MB upload from the desktop app: ${JSON.stringify(metrics)}`);
+    const seen = metrics.progressSeen;
+    assert.ok(seen.every((v, i) => i === 0 || v >= seen[i - 1]), `progress never goes back: ${seen}`);
   });
 
   it('the native file picker, completed with xdotool, sends the chosen file', async () => {
