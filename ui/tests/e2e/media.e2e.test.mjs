@@ -244,6 +244,38 @@ describe('files, recall and edit between two browser clients', { timeout: 300_00
     await bob.page.screenshot({ path: join(ensureResultsDir(), 'media-edited.png') });
   });
 
+  it('pasting an image into the composer sends it as an image message', async () => {
+    const page = alice.page;
+    const before = await bubbles(bob.page).locator('[data-testid="image-thumb"]').count();
+    await page.getByTestId('composer').focus();
+    await page.evaluate(async () => {
+      const c = document.createElement('canvas');
+      c.width = 200;
+      c.height = 120;
+      const g = c.getContext('2d');
+      g.fillStyle = '#2a2';
+      g.fillRect(0, 0, 200, 120);
+      const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], 'pasted.png', { type: 'image/png' }));
+      const composer = document.querySelector('[data-testid="composer"]');
+      composer.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    });
+    await bob.page.waitForFunction(
+      (n) => {
+        const imgs = [...document.querySelectorAll('[data-testid="image-thumb"] img')];
+        return imgs.length > n && imgs.every((i) => i.complete && i.naturalWidth > 0);
+      },
+      before,
+      { timeout: 30_000 },
+    );
+    // Alice's side shows it as her own image, sent.
+    await page.waitForFunction(() => {
+      const mine = [...document.querySelectorAll('[data-testid="message"][data-type="TIMImageElem"][data-status]')];
+      return mine.length === 3 && ['sent', 'read'].includes(mine[2].getAttribute('data-status') ?? '');
+    });
+  });
+
   it('had no console errors', () => {
     assert.deepEqual(alice.errors, []);
     assert.deepEqual(bob.errors, []);
