@@ -226,6 +226,45 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
     }
   });
 
+  it('an image on the system clipboard pasted into the composer is sent as an image message', async () => {
+    const { browser } = app;
+    const owner = spawn('/usr/bin/python3', [join(ROOT, 'tests/e2e/clipboard_image.py'), '160', '90'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('clipboard owner not ready')), 20_000);
+        owner.stdout.on('data', (d) => {
+          if (String(d).includes('ready')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const images = () =>
+        browser.execute(() => document.querySelectorAll('[data-testid="message"][data-type="TIMImageElem"]').length);
+      const before = await images();
+      const composer = await browser.$('[data-testid="composer"]');
+      await composer.click();
+      await browser.keys(['Control', 'v']);
+      await browser.waitUntil(async () => (await images()) > before, {
+        timeout: 30_000,
+        timeoutMsg: 'no image message after pasting',
+      });
+      await bobListens.waitFor(
+        (events) =>
+          events.some(
+            (e) =>
+              e.name === 'onMessageReceived' &&
+              e.data.some((m) => m.type === 'TIMImageElem' && m.payload?.imageInfoArray?.[0]?.width === 160),
+          ),
+        60_000,
+      );
+    } finally {
+      owner.kill();
+    }
+  });
+
   it('a 100 MB file dragged in goes through with steady progress (memory measured)', async () => {
     const { browser } = app;
     const size = 100 * 1024 * 1024;
