@@ -46,12 +46,30 @@ pub struct FileSource {
     #[serde(default, rename = "duration", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub duration_ms: Option<u64>,
+    /// Video only: a local image (JPEG or PNG) of a frame, the video's
+    /// cover. `create_video_message` reads its dimensions into
+    /// `snapshotWidth`/`snapshotHeight` and `thumbWidth`/`thumbHeight`/
+    /// `thumbFormat`; sending uploads it (as an `image`) with the video
+    /// and fills `thumbUUID`/`thumbUrl`/`thumbSize` and `snapshotUrl`, so
+    /// receivers get it with `download_file(…, Rendition::VideoCover)`.
+    /// The SDK has no video decoder: the caller takes the frame. A cover
+    /// that cannot be read (missing, not an image) is left out with a
+    /// logged warning; the video goes out without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "string"))]
+    pub snapshot: Option<PathBuf>,
 }
 
 impl FileSource {
     /// A source for a file at `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { file: path.into(), duration_ms: None }
+        Self { file: path.into(), duration_ms: None, snapshot: None }
+    }
+
+    /// With a video cover image (see [`FileSource::snapshot`]).
+    pub fn with_snapshot(mut self, path: impl Into<PathBuf>) -> Self {
+        self.snapshot = Some(path.into());
+        self
     }
 
     /// With an audio duration in milliseconds.
@@ -207,6 +225,8 @@ pub(crate) fn stage_merger_body(
         path,
         file_name: "merger.json".into(),
         size: body.len() as u64,
+        cover: None,
+        cover_problem: None,
     })
 }
 
@@ -256,6 +276,10 @@ pub(crate) struct PendingSource {
     pub(crate) file_name: String,
     /// Its size when the message was created.
     pub(crate) size: u64,
+    /// A video's cover image, when the caller gave a readable one.
+    pub(crate) cover: Option<media::Cover>,
+    /// Why the caller's cover was left out (logged by the caller).
+    pub(crate) cover_problem: Option<String>,
 }
 
 /// A file element ready for `create_message`.
@@ -322,6 +346,8 @@ pub(crate) fn prepare(
     // Opening proves readability (metadata alone does not).
     std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
     let file_name = display_name(path);
+    let mut cover = None;
+    let mut cover_problem = None;
     let element = match kind {
         FileKind::Image => {
             let probe = media::probe_image(path).map_err(|e| match e {
@@ -341,14 +367,31 @@ pub(crate) fn prepare(
                     format!("{}: {why} (MP4, MOV or WebM)", path.display()),
                 ),
             })?;
-            MessageElement::Video(VideoPayload {
+            let mut payload = VideoPayload {
                 video_format: probe.format,
                 video_second: media::seconds(probe.duration_ms),
                 video_size: size,
                 video_width: probe.width,
                 video_height: probe.height,
                 ..VideoPayload::default()
-            })
+            };
+            if let Some(snapshot) = &source.snapshot {
+                match media::probe_cover(snapshot) {
+                    Ok(c) => {
+                        payload.thumb_width = c.width;
+                        payload.thumb_height = c.height;
+                        payload.thumb_format = c.extension.clone();
+                        payload.snapshot_width = c.width;
+                        payload.snapshot_height = c.height;
+                        cover = Some(c);
+                    }
+                    Err(why) => {
+                        cover_problem =
+                            Some(format!("video cover {} left out: {why}", snapshot.display()));
+                    }
+                }
+            }
+            MessageElement::Video(payload)
         }
         FileKind::Audio => {
             let duration_ms = match source.duration_ms {
@@ -378,7 +421,7 @@ pub(crate) fn prepare(
     };
     // An absolute path: the upload may resume after a restart elsewhere.
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-    Ok((element, PendingSource { kind, path, file_name, size }))
+    Ok((element, PendingSource { kind, path, file_name, size, cover, cover_problem }))
 }
 
 /// The image payload before upload: the original's dimensions and size,
@@ -441,6 +484,11 @@ mod tests {
         let source: FileSource =
             serde_json::from_str(r#"{"file":"/tmp/a.wav","duration":1500}"#).expect("source");
         assert_eq!(source, FileSource::new("/tmp/a.wav").with_duration_ms(1500));
+        let source: FileSource =
+            serde_json::from_str(r#"{"file":"/tmp/v.mp4","snapshot":"/tmp/c.jpg"}"#).expect("v");
+        assert_eq!(source, FileSource::new("/tmp/v.mp4").with_snapshot("/tmp/c.jpg"));
+        let json = serde_json::to_value(FileSource::new("/tmp/v.mp4")).expect("json");
+        assert_eq!(json, serde_json::json!({"file": "/tmp/v.mp4"}));
     }
 
     #[test]
