@@ -4,7 +4,8 @@
 //! unread total), the window title with the unread total, native file
 //! pickers and the save dialog (tauri-plugin-dialog, GTK), opening and
 //! revealing files (tauri-plugin-opener), clipboard images
-//! (tauri-plugin-clipboard-manager) and the `asset:` URLs of cached files.
+//! (tauri-plugin-clipboard-manager) and the `asset:` URLs of cached files
+//! and of files the user chose (each allowed in the asset scope alone).
 //!
 //! Notifications are shown on blocking threads (the D-Bus call and the
 //! wait for a click); each is tracked, and ends when its notification
@@ -134,6 +135,13 @@ impl DesktopHooks for Desktop {
 
     fn file_url(&self, path: &Path) -> String {
         asset_url(path)
+    }
+
+    fn local_file_url(&self, path: &Path) -> Result<String, HookError> {
+        // The scope covers the SDK's cache only; a file the user chose
+        // (a dropped video, to take its cover frame) is allowed alone.
+        self.app.asset_protocol_scope().allow_file(path)?;
+        Ok(asset_url(path))
     }
 }
 

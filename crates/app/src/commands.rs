@@ -12,7 +12,10 @@ use crate::message_commands::{
     CreateMessageArgs, DownloadFileArgs, DownloadFileResult, FindMessageArgs, MessageArgs,
     MessageListArgs, MessageResult,
 };
-use crate::native::{MaybePath, PathArgs, PickFilesArgs, PickFilesResult, SaveFileAsArgs};
+use crate::native::{
+    LocalFileUrl, MaybePath, PathArgs, PickFilesArgs, PickFilesResult, SaveFileAsArgs, StagedFile,
+    WriteStagedFileArgs,
+};
 use crate::state::{AppState, Mode};
 use confab_proto::message::MessageControlInfo;
 use confab_proto::ErrorBody;
@@ -251,6 +254,8 @@ command_set! {
     "app.revealFile" => reveal_file(PathArgs) -> Empty;
     "app.saveFileAs" => save_file_as(SaveFileAsArgs) -> MaybePath;
     "app.pasteImage" => paste_image(Empty) -> MaybePath;
+    "app.localFileUrl" => local_file_url(PathArgs) -> LocalFileUrl;
+    "app.writeStagedFile" => write_staged_file(WriteStagedFileArgs) -> StagedFile;
     "tim.getConversationList" => get_conversation_list(GetConversationListArgs) -> ConversationListResult;
     "tim.getConversationProfile" => get_conversation_profile(ConversationArgs) -> ConversationProfileResult;
     "tim.deleteConversation" => delete_conversation(DeleteConversationArgs) -> DeleteConversationResult;

@@ -79,6 +79,14 @@ pub trait DesktopHooks: Send + Sync + 'static {
     fn file_url(&self, path: &Path) -> String {
         format!("file://{}", path.display())
     }
+    /// The URL under which the webview may load any local file the user
+    /// chose (`app.localFileUrl`, e.g. a dropped video to take its cover
+    /// frame): the shell first allows that one file to be read. `path` is
+    /// absolute and an existing file.
+    fn local_file_url(&self, path: &Path) -> Result<String, HookError> {
+        let _ = path;
+        Err(native::unsupported("loading local files"))
+    }
 }
 
 /// A failure of a [`DesktopHooks`] call; logged, never returned to the UI.

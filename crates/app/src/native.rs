@@ -3,7 +3,13 @@
 //! URLs under which the webview loads cached files. The shell implements
 //! them in [`crate::DesktopHooks`]; this module holds the command handlers
 //! and their argument types. File *paths* cross the app boundary, never
-//! file bytes: the SDK reads and uploads the files itself.
+//! file bytes: the SDK reads and uploads the files itself. The one
+//! exception is `app.writeStagedFile`: a small image the webview made
+//! itself (a video's cover frame, at most [`MAX_STAGED_WRITE`] bytes),
+//! written to `<data dir>/staging/` so the SDK can send it by path.
+//! `app.localFileUrl` lets the webview load a file the user chose (the
+//! video the frame is taken from); the desktop allows that one file in
+//! its asset protocol scope first.
 //!
 //! The web host has no native side: pickers and the clipboard answer
 //! [`code::UNSUPPORTED_ON_HOST`] and the UI falls back to the browser's own
@@ -89,6 +95,38 @@ pub struct MaybePath {
     pub path: Option<String>,
 }
 
+/// `app.localFileUrl` result.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalFileUrl {
+    /// The URL the webview loads the file from (desktop: `asset:`).
+    pub url: String,
+}
+
+/// `app.writeStagedFile` arguments: a small file the webview generated
+/// (a video's cover frame), as base64.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteStagedFileArgs {
+    /// The file name to keep (only its last component; e.g. `cover.jpg`).
+    pub name: String,
+    /// The content, standard base64 (at most [`MAX_STAGED_WRITE`] bytes
+    /// decoded).
+    pub base64: String,
+}
+
+/// `app.writeStagedFile` result.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StagedFile {
+    /// Absolute path of the written file, inside `<data dir>/staging/`.
+    pub path: String,
+}
+
+/// Largest file `app.writeStagedFile` writes: file bytes do not cross the
+/// app boundary, except small images the webview makes itself.
+pub const MAX_STAGED_WRITE: usize = 2 * 1024 * 1024;
+
 /// An image read from the clipboard, as RGBA pixels.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClipboardImage {
@@ -156,6 +194,36 @@ pub(crate) fn write_png(dir: &std::path::Path, image: &ClipboardImage) -> std::i
 /// Directory of pasted and staged files inside the app data directory.
 pub const STAGING_DIR: &str = "staging";
 
+/// A staged file's name: the last component of what the UI said, without
+/// control characters; never empty, never `.`/`..`.
+fn staged_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    match clean.trim() {
+        "" | "." | ".." => "file".to_owned(),
+        _ => clean,
+    }
+}
+
+/// Decodes `app.writeStagedFile`'s content: 2905 when it is not base64 or
+/// over [`MAX_STAGED_WRITE`] bytes (checked before decoding).
+fn decode_staged(base64: &str) -> Result<Vec<u8>, ErrorBody> {
+    use base64::Engine as _;
+    let too_big = || {
+        crate::error::invalid(format!("a staged file may have at most {MAX_STAGED_WRITE} bytes"))
+    };
+    if base64.len() > MAX_STAGED_WRITE.div_ceil(3) * 4 {
+        return Err(too_big());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(base64.trim())
+        .map_err(|e| crate::error::invalid(format!("the content is not base64: {e}")))?;
+    if bytes.len() > MAX_STAGED_WRITE {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
 impl AppCore {
     pub(crate) async fn pick_files(
         &self,
@@ -197,6 +265,29 @@ impl AppCore {
         Ok(MaybePath { path: Some(target.to_string_lossy().into_owned()) })
     }
 
+    pub(crate) async fn local_file_url(&self, args: PathArgs) -> Result<LocalFileUrl, ErrorBody> {
+        let path = absolute(&args.path)?;
+        let is_file = tokio::fs::metadata(&path).await.is_ok_and(|m| m.is_file());
+        if !is_file {
+            return Err(crate::error::invalid(format!("{} is not a file", path.display())));
+        }
+        let hooks = self.hooks();
+        let url = blocking(move || hooks.local_file_url(&path)).await?;
+        Ok(LocalFileUrl { url })
+    }
+
+    pub(crate) async fn write_staged_file(
+        &self,
+        args: WriteStagedFileArgs,
+    ) -> Result<StagedFile, ErrorBody> {
+        let bytes = decode_staged(&args.base64)?;
+        let dir = self.data_dir().join(STAGING_DIR);
+        let path = dir.join(format!("{:016x}-{}", rand::random::<u64>(), staged_name(&args.name)));
+        tokio::fs::create_dir_all(&dir).await.map_err(|e| internal(&e))?;
+        tokio::fs::write(&path, &bytes).await.map_err(|e| internal(&e))?;
+        Ok(StagedFile { path: path.to_string_lossy().into_owned() })
+    }
+
     pub(crate) async fn paste_image(
         &self,
         _: crate::commands::Empty,
@@ -233,6 +324,94 @@ mod tests {
         assert!(PickKind::File.filter().1.is_empty());
         assert!(absolute("relative/x").is_err());
         assert!(absolute("/tmp/x").is_ok());
+    }
+
+    #[test]
+    fn staged_names_keep_only_the_last_component() {
+        assert_eq!(staged_name("cover.jpg"), "cover.jpg");
+        assert_eq!(staged_name("../../etc/passwd"), "passwd");
+        assert_eq!(staged_name("a\\b\\c.png"), "c.png");
+        assert_eq!(staged_name(".."), "file");
+        assert_eq!(staged_name("x/\n"), "file");
+    }
+
+    #[tokio::test]
+    async fn staged_files_are_written_into_staging_up_to_2_mb() {
+        use base64::Engine as _;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let core = AppCore::open(crate::AppOptions::new(dir.path())).expect("open");
+        let encode = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let ok = core
+            .call(
+                "app.writeStagedFile",
+                serde_json::json!({"name": "../cover.jpg", "base64": encode(b"\xFF\xD8\xFFjpeg")}),
+            )
+            .await
+            .expect("written");
+        let path = PathBuf::from(ok["path"].as_str().expect("path"));
+        assert_eq!(path.parent(), Some(dir.path().join(STAGING_DIR).as_path()));
+        assert!(path.file_name().is_some_and(|n| n.to_string_lossy().ends_with("-cover.jpg")));
+        assert_eq!(std::fs::read(&path).expect("read"), b"\xFF\xD8\xFFjpeg");
+
+        // Exactly the limit is fine; one byte more is 2905, and nothing is written.
+        let at_limit = vec![7u8; MAX_STAGED_WRITE];
+        let args = serde_json::json!({"name": "big.jpg", "base64": encode(&at_limit)});
+        let ok = core.call("app.writeStagedFile", args).await.expect("2 MB is allowed");
+        assert_eq!(std::fs::metadata(ok["path"].as_str().expect("p")).expect("m").len(), 2 << 20);
+        let over = vec![7u8; MAX_STAGED_WRITE + 1];
+        let args = serde_json::json!({"name": "huge.jpg", "base64": encode(&over)});
+        let e = core.call("app.writeStagedFile", args).await.expect_err("too big");
+        assert_eq!(e.code, code::INVALID_OPERATION);
+        let args = serde_json::json!({"name": "x.jpg", "base64": "not base64!"});
+        let e = core.call("app.writeStagedFile", args).await.expect_err("not base64");
+        assert_eq!(e.code, code::INVALID_OPERATION);
+        let staged = std::fs::read_dir(dir.path().join(STAGING_DIR)).expect("dir").count();
+        assert_eq!(staged, 2, "refused writes leave nothing behind");
+    }
+
+    /// Hooks whose local file URLs are made up (as the desktop's are).
+    struct UrlHooks;
+
+    impl crate::DesktopHooks for UrlHooks {
+        fn notify(&self, _: &crate::NotifyArgs) -> Result<(), HookError> {
+            Ok(())
+        }
+        fn set_unread_badge(&self, _: u64) -> Result<(), HookError> {
+            Ok(())
+        }
+        fn local_file_url(&self, path: &std::path::Path) -> Result<String, HookError> {
+            Ok(format!("asset://localhost/{}", path.display()))
+        }
+    }
+
+    #[tokio::test]
+    async fn local_file_urls_need_an_existing_absolute_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let video = dir.path().join("clip.webm");
+        std::fs::write(&video, b"video").expect("write");
+        let options = crate::AppOptions {
+            hooks: std::sync::Arc::new(UrlHooks),
+            ..crate::AppOptions::new(dir.path().join("data"))
+        };
+        let core = AppCore::open(options).expect("open");
+        let ok =
+            core.call("app.localFileUrl", serde_json::json!({"path": video})).await.expect("a url");
+        assert_eq!(ok["url"], format!("asset://localhost/{}", video.display()));
+        for bad in [
+            serde_json::json!({"path": "clip.webm"}),
+            serde_json::json!({"path": dir.path().join("missing.webm")}),
+            serde_json::json!({"path": dir.path()}),
+        ] {
+            let e = core.call("app.localFileUrl", bad).await.expect_err("refused");
+            assert_eq!(e.code, code::INVALID_OPERATION);
+        }
+        // Without a native side (the web host): 90011.
+        let plain = AppCore::open(crate::AppOptions::new(dir.path().join("web"))).expect("open");
+        let e = plain
+            .call("app.localFileUrl", serde_json::json!({"path": video}))
+            .await
+            .expect_err("unsupported");
+        assert_eq!(e.code, code::UNSUPPORTED_ON_HOST);
     }
 
     #[tokio::test]

@@ -870,8 +870,12 @@ impl Tim {
         kind: files::FileKind,
         options: CreateMessageOptions<FileSource>,
     ) -> Result<Message, TimError> {
-        self.session().ok_or_else(TimError::not_ready)?;
+        let session = self.session().ok_or_else(TimError::not_ready)?;
         let (element, source) = files::prepare(kind, &options.payload)?;
+        if let Some(problem) = &source.cover_problem {
+            // A video without a cover is still a valid video message.
+            session.core.log(tracing::Level::WARN, format_args!("{problem}"));
+        }
         let message = self.create_message(CreateMessageOptions {
             to: options.to,
             conversation_type: options.conversation_type,

@@ -217,3 +217,44 @@ async fn browser_files_are_staged_and_downloads_served_from_the_sdk_cache_only()
     assert_ne!(outside.expect("get").status(), 200, "only the SDK cache is served");
     serve.abort();
 }
+
+#[tokio::test]
+async fn cover_frames_are_written_over_the_bridge_and_local_file_urls_are_desktop_only() {
+    use base64::Engine as _;
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ui = tempfile::tempdir().expect("ui dir");
+    let hooks = Arc::new(confab_webhost::WebHooks { data_dir: dir.path().to_owned() });
+    let core = AppCore::open(AppOptions {
+        hooks,
+        remote_server: Some(server.http_url()),
+        ..AppOptions::new(dir.path())
+    })
+    .expect("open app");
+    let host =
+        WebHost { core: Arc::new(core), ui_dir: ui.path().to_owned(), allowed_origins: vec![] };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let serve = tokio::spawn(async move {
+        axum::serve(listener, host.router()).await.expect("serve");
+    });
+    let mut bridge = Bridge::connect(addr).await;
+
+    let jpeg = b"\xFF\xD8\xFF\xE0 a cover".to_vec();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&jpeg);
+    let ok =
+        bridge.ok("app.writeStagedFile", json!({"name": "cover.jpg", "base64": encoded})).await;
+    let path = std::path::PathBuf::from(ok["path"].as_str().expect("path"));
+    assert!(path.starts_with(dir.path().join("staging")), "{path:?}");
+    assert_eq!(std::fs::read(&path).expect("read"), jpeg);
+
+    let big = base64::engine::general_purpose::STANDARD.encode(vec![0u8; 2 * 1024 * 1024 + 1]);
+    let refused = bridge.call("app.writeStagedFile", json!({"name": "c.jpg", "base64": big})).await;
+    assert_eq!(refused["error"]["code"], 2905, "{refused}");
+
+    let no_url = bridge.call("app.localFileUrl", json!({"path": path})).await;
+    assert_eq!(no_url["error"]["code"], 90011, "{no_url}");
+    let relative = bridge.call("app.localFileUrl", json!({"path": "cover.jpg"})).await;
+    assert_eq!(relative["error"]["code"], 2905, "{relative}");
+    serve.abort();
+}

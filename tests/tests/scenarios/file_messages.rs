@@ -306,6 +306,102 @@ async fn video_message_round_trip() {
     server_history_has(&server, &sent).await;
 }
 
+/// A JPEG frame of `width`×`height` (what the UI takes from a `<video>`).
+fn jpeg(dir: &Path, name: &str, width: u32, height: u32) -> PathBuf {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 200])
+    });
+    let path = dir.join(name);
+    image.save_with_format(&path, image::ImageFormat::Jpeg).expect("write jpeg");
+    path
+}
+
+#[tokio::test]
+async fn video_message_with_a_cover_delivers_and_downloads_it() {
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = mp4(700_000);
+    let path = write(dir.path(), "clip.mp4", &bytes);
+    let cover_path = jpeg(dir.path(), "cover.jpg", 320, 240);
+    let cover = std::fs::read(&cover_path).expect("read cover");
+
+    let options =
+        CreateMessageOptions::c2c("bob".into(), FileSource::new(&path).with_snapshot(&cover_path));
+    let message = alice.tim.create_video_message(options).expect("create video message");
+    let p = &message.payload;
+    assert_eq!((p["snapshotWidth"].as_u64(), p["snapshotHeight"].as_u64()), (Some(320), Some(240)));
+    assert_eq!((p["thumbWidth"].as_u64(), p["thumbHeight"].as_u64()), (Some(320), Some(240)));
+    assert_eq!(p["thumbFormat"], "jpg");
+    assert_eq!((p["thumbUrl"].as_str(), p["thumbUUID"].as_str()), (Some(""), Some("")));
+
+    let (sent, got) = round_trip(&alice, &bob, &message).await;
+    let p = &got.payload;
+    let thumb_uuid = p["thumbUUID"].as_str().expect("thumbUUID");
+    assert_eq!(thumb_uuid.len(), 64);
+    assert_ne!(thumb_uuid, p["videoUUID"].as_str().expect("videoUUID"));
+    assert!(p["thumbUrl"].as_str().is_some_and(|u| u.contains(thumb_uuid)), "{p}");
+    assert_eq!(p["snapshotUrl"], p["thumbUrl"]);
+    assert_eq!(p["thumbSize"], cover.len() as u64);
+    assert_eq!((p["snapshotWidth"].as_u64(), p["snapshotHeight"].as_u64()), (Some(320), Some(240)));
+    assert_eq!((p["thumbWidth"].as_u64(), p["thumbHeight"].as_u64()), (Some(320), Some(240)));
+    assert_eq!(p["thumbFormat"], "jpg");
+    let progress = progress_of(&alice.events.all(), message.random);
+    let total = (bytes.len() + cover.len()) as u64;
+    assert_eq!(progress.last(), Some(&(total, total)), "progress counts video and cover");
+
+    assert_eq!(download(&bob, &got, Rendition::VideoCover).await, cover);
+    assert_eq!(download(&bob, &got, Rendition::Original).await, bytes);
+    // The sender's cache has a copy of her cover; her file stays.
+    let mine = within("alice cover", alice.tim.download_file(&sent, Rendition::VideoCover))
+        .await
+        .expect("alice's cover");
+    assert_eq!(std::fs::read(mine).expect("read"), cover);
+    assert!(cover_path.exists(), "the caller's cover file is not moved");
+    server_history_has(&server, &sent).await;
+}
+
+#[tokio::test]
+async fn a_bad_video_cover_is_left_out_and_the_video_still_goes() {
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = mp4(20_000);
+    let path = write(dir.path(), "clip.mp4", &bytes);
+    let not_an_image = write(dir.path(), "cover.jpg", b"not a picture at all");
+
+    for snapshot in [dir.path().join("missing.jpg"), not_an_image] {
+        let options =
+            CreateMessageOptions::c2c("bob".into(), FileSource::new(&path).with_snapshot(snapshot));
+        let message = alice.tim.create_video_message(options).expect("the video is created");
+        assert_eq!(message.payload["thumbWidth"], 0);
+        assert_eq!(message.payload["thumbFormat"], "");
+        let sent = send(&alice, &message).await;
+        assert_eq!(sent.payload["thumbUUID"], "");
+        assert_eq!(sent.payload["videoUUID"].as_str().map(str::len), Some(64));
+    }
+    let received = bob.events.wait_received(2).await;
+    assert_eq!(received.len(), 2);
+    let cover =
+        within("no cover", bob.tim.download_file(&received[0], Rendition::VideoCover)).await;
+    assert_eq!(cover.map(|_| ()).unwrap_err().code, 2403);
+
+    // A cover that goes missing after create: the upload leaves it out.
+    let cover_path = jpeg(dir.path(), "later.jpg", 64, 48);
+    let options =
+        CreateMessageOptions::c2c("bob".into(), FileSource::new(&path).with_snapshot(&cover_path));
+    let message = alice.tim.create_video_message(options).expect("create");
+    assert_eq!(message.payload["thumbWidth"], 64);
+    std::fs::remove_file(&cover_path).expect("remove the cover");
+    let sent = send(&alice, &message).await;
+    assert_eq!(sent.status, MessageStatus::Success);
+    assert_eq!(sent.payload["thumbUUID"], "");
+    assert_eq!(sent.payload["thumbWidth"], 0, "no cover, no cover dimensions");
+    assert_eq!(sent.payload["snapshotUrl"], "");
+}
+
 #[tokio::test]
 async fn audio_message_round_trip() {
     let server = TestServer::start().await;

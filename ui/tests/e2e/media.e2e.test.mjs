@@ -276,6 +276,97 @@ describe('files, recall and edit between two browser clients', { timeout: 300_00
     });
   });
 
+  it('a dropped WebM goes with a cover frame taken in the page; bob gets it and shows it', async () => {
+    const page = alice.page;
+    // A real 1 s 320×240 WebM, recorded from a canvas in the page.
+    const made = await page.evaluate(async () => {
+      const c = document.createElement('canvas');
+      c.width = 320;
+      c.height = 240;
+      const g = c.getContext('2d');
+      let n = 0;
+      const draw = () => {
+        g.fillStyle = '#2a6';
+        g.fillRect(0, 0, 320, 240);
+        g.fillStyle = '#c33';
+        g.fillRect(40 + (n++ % 100), 60, 160, 120);
+      };
+      draw();
+      const mimeType = ['video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+      const recorder = new MediaRecorder(c.captureStream(25), { mimeType });
+      const chunks = [];
+      recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data);
+      const stopped = new Promise((r) => (recorder.onstop = r));
+      const timer = setInterval(draw, 40);
+      recorder.start(100);
+      await new Promise((r) => setTimeout(r, 1000));
+      recorder.stop();
+      await stopped;
+      clearInterval(timer);
+      const file = new File(chunks, 'clip.webm', { type: 'video/webm' });
+      const dt = new DataTransfer();
+      dt.items.add(file);
+      window.__drop = dt;
+      const pane = document.querySelector('[data-testid="chat-pane"]');
+      pane.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      pane.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      return { size: file.size, mimeType };
+    });
+    assert.ok(made.size > 1000, `a recorded video: ${JSON.stringify(made)}`);
+    await drop(page);
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-testid="message"][data-type="TIMVideoFileElem"]')].some((m) =>
+          ['sent', 'read'].includes(m.getAttribute('data-status') ?? ''),
+        ),
+      undefined,
+      { timeout: 60_000 },
+    );
+
+    // Bob's client (his web host's store, over its bridge) has the cover fields.
+    const bobPage = bob.page;
+    await bobPage.locator('[data-testid="message"][data-type="TIMVideoFileElem"]').waitFor({ timeout: 30_000 });
+    const payload = await bobPage.evaluate(async () => {
+      const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge`);
+      await new Promise((res, rej) => {
+        ws.onopen = res;
+        ws.onerror = rej;
+      });
+      const answer = new Promise((res) => {
+        ws.onmessage = (e) => {
+          const frame = JSON.parse(e.data);
+          if (frame.id === 'e2e-video') res(frame);
+        };
+      });
+      ws.send(JSON.stringify({ id: 'e2e-video', command: 'tim.getMessageList', args: { conversationID: 'C2Calice' } }));
+      const frame = await answer;
+      ws.close();
+      const list = frame.ok?.messageList ?? [];
+      return list.filter((m) => m.type === 'TIMVideoFileElem').pop()?.payload ?? frame;
+    });
+    assert.match(payload.thumbUrl ?? '', /\/files\/[0-9a-f]{64}/, JSON.stringify(payload));
+    assert.equal(payload.snapshotUrl, payload.thumbUrl);
+    assert.equal(payload.thumbUUID.length, 64);
+    assert.ok(payload.thumbSize > 0);
+    assert.equal(payload.thumbFormat, 'jpg');
+    assert.deepEqual([payload.snapshotWidth, payload.snapshotHeight], [320, 240]);
+    assert.deepEqual([payload.thumbWidth, payload.thumbHeight], [320, 240]);
+    // The page measured what the WebM header does not say.
+    assert.deepEqual([payload.videoWidth, payload.videoHeight], [320, 240]);
+    assert.ok(payload.videoSecond >= 1, `videoSecond ${payload.videoSecond}`);
+
+    // Bob's UI shows the cover before the video is played.
+    await bobPage.waitForFunction(
+      () => {
+        const img = document.querySelector('[data-testid="video"] img[data-testid="video-cover"]');
+        return img && img.complete && img.naturalWidth > 0;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    await bobPage.screenshot({ path: join(ensureResultsDir(), 'media-video-cover.png') });
+  });
+
   it('had no console errors', () => {
     assert.deepEqual(alice.errors, []);
     assert.deepEqual(bob.errors, []);

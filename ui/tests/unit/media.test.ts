@@ -19,6 +19,7 @@ import {
   REVOKE_WINDOW_SECONDS,
 } from '../../src/lib/state/media';
 import { FakeBackend, type FakeMedia } from '../../src/lib/backend/fake';
+import { blobToBase64, coverSize, coverTime, videoCover, type CaptureOptions } from '../../src/lib/state/videoCover';
 import { Tim } from '../../src/lib/tim';
 import type { LastMessage, Message } from '../../src/lib/types';
 import { conversation, flush, loggedInBackend, message, profile } from './fixtures';
@@ -218,6 +219,87 @@ describe('sending files', () => {
     expect(b.callsOf('tim.createImageMessage')[0].payload).toEqual({ file: '/home/a/x.webp' });
     expect(b.callsOf('tim.createFileMessage')[0].payload).toEqual({ file: '/home/a/report.pdf' });
     expect(chat.messages.map((m) => m.status)).toEqual(['success', 'success']);
+  });
+
+  it('videos: the cover frame is staged and passed as snapshot with what the element measured', async () => {
+    const frame = { blob: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 1, 2])], { type: 'image/jpeg' }), width: 320, height: 240, videoWidth: 320, videoHeight: 240, duration: 1.04 };
+    const urls: [string, CaptureOptions | undefined][] = [];
+    const real = videoCover.capture;
+    videoCover.capture = async (url, options) => {
+      urls.push([url, options]);
+      return frame;
+    };
+    try {
+      // Browser: the File's object URL, the cover staged like any file.
+      const web = await started();
+      await web.chat.sendFiles([{ file: file('clip.webm', 'video/webm') }]);
+      expect(urls[0][0]).toMatch(/^blob:/);
+      expect(urls[0][1]).toEqual({ crossOrigin: false });
+      expect(web.b.staged.map((f) => [f.name, f.type])).toEqual([
+        ['clip.webm', 'video/webm'],
+        ['cover.jpg', 'image/jpeg'],
+      ]);
+      expect(web.b.callsOf('tim.createVideoMessage')[0].payload).toEqual({
+        file: '/staged/1/clip.webm',
+        snapshot: '/staged/2/cover.jpg',
+        duration: 1040,
+        width: 320,
+        height: 240,
+      });
+      expect(web.chat.messages.map((m) => m.status)).toEqual(['success']);
+
+      // Desktop: the host's URL of the path (CORS), the cover written as base64.
+      const desk = await started({ native: true });
+      await desk.chat.sendFiles([{ path: '/home/a/clip.mp4' }]);
+      expect(desk.b.callsOf('app.localFileUrl')[0]).toEqual({ path: '/home/a/clip.mp4' });
+      expect(urls[1]).toEqual(['asset://localhost/%2Fhome%2Fa%2Fclip.mp4', { crossOrigin: true }]);
+      expect(desk.b.callsOf('app.writeStagedFile')[0]).toEqual({ name: 'cover.jpg', base64: '/9j/AQI=' });
+      expect(desk.b.staged).toHaveLength(0);
+      expect(desk.b.callsOf('tim.createVideoMessage')[0].payload).toMatchObject({ file: '/home/a/clip.mp4', snapshot: '/data/staging/cover.jpg' });
+    } finally {
+      videoCover.capture = real;
+    }
+  });
+
+  it('videos: no frame, a failing capture or a failing cover write sends the video without a cover', async () => {
+    const real = videoCover.capture;
+    try {
+      videoCover.capture = async () => null;
+      const none = await started();
+      await none.chat.sendFiles([{ file: file('a.mp4', 'video/mp4') }]);
+      expect(none.b.callsOf('tim.createVideoMessage')[0].payload).toEqual({ file: '/staged/1/a.mp4' });
+      expect(none.chat.messages.map((m) => m.status)).toEqual(['success']);
+
+      videoCover.capture = async () => {
+        throw new Error('tainted');
+      };
+      const thrown = await started();
+      await thrown.chat.sendFiles([{ file: file('a.mp4', 'video/mp4') }]);
+      expect(thrown.b.callsOf('tim.createVideoMessage')[0].payload).toEqual({ file: '/staged/1/a.mp4' });
+
+      videoCover.capture = async () => ({ blob: new Blob([new Uint8Array(3)]), width: 1, height: 1, videoWidth: 0, videoHeight: 0, duration: 0 });
+      const desk = await started({ native: true });
+      desk.b.handle('app.writeStagedFile', () => Promise.reject({ code: 2905, message: 'over 2 MB' }));
+      await desk.chat.sendFiles([{ path: '/v/a.mov' }]);
+      expect(desk.b.callsOf('tim.createVideoMessage')[0].payload).toEqual({ file: '/v/a.mov' });
+      expect(desk.chat.messages.map((m) => m.status)).toEqual(['success']);
+
+      // Without a DOM (this test environment) the real capturer gives no frame at once.
+      videoCover.capture = real;
+      expect(await real('blob:x')).toBeNull();
+    } finally {
+      videoCover.capture = real;
+    }
+  });
+
+  it('cover frame helpers: time, size, base64', async () => {
+    expect(coverTime(1)).toBeCloseTo(0.1);
+    expect(coverTime(0.5)).toBeCloseTo(0.05);
+    expect(coverTime(Infinity)).toBe(0.1);
+    expect(coverSize(1920, 1080)).toEqual({ width: 720, height: 405 });
+    expect(coverSize(320, 240)).toEqual({ width: 320, height: 240 });
+    expect(coverSize(10, 5000)).toEqual({ width: 1, height: 720 });
+    expect(await blobToBase64(new Blob([new Uint8Array([0xff, 0xd8, 0xff, 1, 2])]))).toBe('/9j/AQI=');
   });
 
   it('a staging failure leaves a failed bubble whose Retry stages again', async () => {

@@ -171,6 +171,51 @@ pub(crate) fn make_thumbnails(
     Ok(out)
 }
 
+/// A video's cover image, as the caller gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Cover {
+    /// The image (absolute when it could be resolved).
+    pub(crate) path: PathBuf,
+    /// Its size in bytes.
+    pub(crate) size: u64,
+    /// Width in pixels.
+    pub(crate) width: u32,
+    /// Height in pixels.
+    pub(crate) height: u32,
+    /// `jpg` or `png`: `thumbFormat`, and the extension in the cache.
+    pub(crate) extension: String,
+}
+
+/// Largest cover image accepted (a frame, not a photo album).
+pub(crate) const MAX_COVER_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Checks a video cover: a readable, non-empty JPEG or PNG of at most
+/// [`MAX_COVER_SIZE`]; the reason as text otherwise.
+pub(crate) fn probe_cover(path: &Path) -> Result<Cover, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !metadata.is_file() {
+        return Err("not a file".into());
+    }
+    let size = metadata.len();
+    if size == 0 {
+        return Err("empty".into());
+    }
+    if size > MAX_COVER_SIZE {
+        return Err(format!("{size} bytes; the limit is {MAX_COVER_SIZE}"));
+    }
+    let probe = probe_image(path).map_err(|e| e.to_string())?;
+    let extension = match probe.format {
+        ImageFormat::Jpeg => "jpg",
+        ImageFormat::Png => "png",
+        other => return Err(format!("{other:?} covers are not supported (JPEG or PNG)")),
+    };
+    if probe.width == 0 || probe.height == 0 {
+        return Err("no pixels".into());
+    }
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    Ok(Cover { path, size, width: probe.width, height: probe.height, extension: extension.into() })
+}
+
 /// What a video file is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct VideoProbe {

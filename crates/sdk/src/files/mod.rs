@@ -40,18 +40,54 @@ pub struct FileSource {
     /// finished (the SDK reads it while sending, and again to resume).
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub file: PathBuf,
-    /// Audio only: the recording's duration in milliseconds (TIM Web's
+    /// Audio: the recording's duration in milliseconds (TIM Web's
     /// `file.duration`). Without it, WAV files are measured from their
-    /// header; other formats get 0 seconds.
+    /// header; other formats get 0 seconds. Video: the duration the
+    /// caller measured (e.g. from a `<video>` element), used when the
+    /// file's header does not say (WebM).
     #[serde(default, rename = "duration", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub duration_ms: Option<u64>,
+    /// Video only: the width in pixels the caller measured, used (with
+    /// `height`) when the file's header does not say (WebM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub width: Option<u32>,
+    /// Video only: the height in pixels the caller measured (see `width`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub height: Option<u32>,
+    /// Video only: a local image (JPEG or PNG) of a frame, the video's
+    /// cover. `create_video_message` reads its dimensions into
+    /// `snapshotWidth`/`snapshotHeight` and `thumbWidth`/`thumbHeight`/
+    /// `thumbFormat`; sending uploads it (as an `image`) with the video
+    /// and fills `thumbUUID`/`thumbUrl`/`thumbSize` and `snapshotUrl`, so
+    /// receivers get it with `download_file(…, Rendition::VideoCover)`.
+    /// The SDK has no video decoder: the caller takes the frame. A cover
+    /// that cannot be read (missing, not an image) is left out with a
+    /// logged warning; the video goes out without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "string"))]
+    pub snapshot: Option<PathBuf>,
 }
 
 impl FileSource {
     /// A source for a file at `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { file: path.into(), duration_ms: None }
+        Self { file: path.into(), duration_ms: None, width: None, height: None, snapshot: None }
+    }
+
+    /// With video dimensions the caller measured (see [`FileSource::width`]).
+    pub fn with_size(mut self, width: u32, height: u32) -> Self {
+        self.width = Some(width);
+        self.height = Some(height);
+        self
+    }
+
+    /// With a video cover image (see [`FileSource::snapshot`]).
+    pub fn with_snapshot(mut self, path: impl Into<PathBuf>) -> Self {
+        self.snapshot = Some(path.into());
+        self
     }
 
     /// With an audio duration in milliseconds.
@@ -207,6 +243,8 @@ pub(crate) fn stage_merger_body(
         path,
         file_name: "merger.json".into(),
         size: body.len() as u64,
+        cover: None,
+        cover_problem: None,
     })
 }
 
@@ -256,6 +294,10 @@ pub(crate) struct PendingSource {
     pub(crate) file_name: String,
     /// Its size when the message was created.
     pub(crate) size: u64,
+    /// A video's cover image, when the caller gave a readable one.
+    pub(crate) cover: Option<media::Cover>,
+    /// Why the caller's cover was left out (logged by the caller).
+    pub(crate) cover_problem: Option<String>,
 }
 
 /// A file element ready for `create_message`.
@@ -322,6 +364,8 @@ pub(crate) fn prepare(
     // Opening proves readability (metadata alone does not).
     std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
     let file_name = display_name(path);
+    let mut cover = None;
+    let mut cover_problem = None;
     let element = match kind {
         FileKind::Image => {
             let probe = media::probe_image(path).map_err(|e| match e {
@@ -341,14 +385,41 @@ pub(crate) fn prepare(
                     format!("{}: {why} (MP4, MOV or WebM)", path.display()),
                 ),
             })?;
-            MessageElement::Video(VideoPayload {
+            let mut probe = probe;
+            // The header wins; the caller's measurements fill what it lacks.
+            if probe.duration_ms == 0 {
+                probe.duration_ms = source.duration_ms.unwrap_or(0);
+            }
+            if let (0, 0, Some(w), Some(h)) =
+                (probe.width, probe.height, source.width, source.height)
+            {
+                (probe.width, probe.height) = (w, h);
+            }
+            let mut payload = VideoPayload {
                 video_format: probe.format,
                 video_second: media::seconds(probe.duration_ms),
                 video_size: size,
                 video_width: probe.width,
                 video_height: probe.height,
                 ..VideoPayload::default()
-            })
+            };
+            if let Some(snapshot) = &source.snapshot {
+                match media::probe_cover(snapshot) {
+                    Ok(c) => {
+                        payload.thumb_width = c.width;
+                        payload.thumb_height = c.height;
+                        payload.thumb_format = c.extension.clone();
+                        payload.snapshot_width = c.width;
+                        payload.snapshot_height = c.height;
+                        cover = Some(c);
+                    }
+                    Err(why) => {
+                        cover_problem =
+                            Some(format!("video cover {} left out: {why}", snapshot.display()));
+                    }
+                }
+            }
+            MessageElement::Video(payload)
         }
         FileKind::Audio => {
             let duration_ms = match source.duration_ms {
@@ -378,7 +449,7 @@ pub(crate) fn prepare(
     };
     // An absolute path: the upload may resume after a restart elsewhere.
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-    Ok((element, PendingSource { kind, path, file_name, size }))
+    Ok((element, PendingSource { kind, path, file_name, size, cover, cover_problem }))
 }
 
 /// The image payload before upload: the original's dimensions and size,
@@ -441,6 +512,15 @@ mod tests {
         let source: FileSource =
             serde_json::from_str(r#"{"file":"/tmp/a.wav","duration":1500}"#).expect("source");
         assert_eq!(source, FileSource::new("/tmp/a.wav").with_duration_ms(1500));
+        let source: FileSource =
+            serde_json::from_str(r#"{"file":"/tmp/v.mp4","snapshot":"/tmp/c.jpg"}"#).expect("v");
+        assert_eq!(source, FileSource::new("/tmp/v.mp4").with_snapshot("/tmp/c.jpg"));
+        let source: FileSource =
+            serde_json::from_str(r#"{"file":"/v.webm","duration":2400,"width":320,"height":240}"#)
+                .expect("measured");
+        assert_eq!(source, FileSource::new("/v.webm").with_duration_ms(2400).with_size(320, 240));
+        let json = serde_json::to_value(FileSource::new("/tmp/v.mp4")).expect("json");
+        assert_eq!(json, serde_json::json!({"file": "/tmp/v.mp4"}));
     }
 
     #[test]
@@ -493,6 +573,16 @@ mod tests {
         let (element, _) =
             prepare(FileKind::Audio, &FileSource::new(&text).with_duration_ms(2600)).expect("a");
         assert!(matches!(element, MessageElement::Sound(SoundPayload { second: 3, size: 5, .. })));
+        // Video: a WebM header says nothing; the caller's measurements fill in.
+        let webm = dir.path().join("clip.webm");
+        std::fs::write(&webm, [0x1A, 0x45, 0xDF, 0xA3, 1, 2, 3]).expect("write");
+        let measured = FileSource::new(&webm).with_duration_ms(2400).with_size(320, 240);
+        let (element, _) = prepare(FileKind::Video, &measured).expect("webm");
+        let MessageElement::Video(p) = element else { panic!("not a video") };
+        assert_eq!((p.video_second, p.video_width, p.video_height), (2, 320, 240));
+        let (element, _) = prepare(FileKind::Video, &FileSource::new(&webm)).expect("webm");
+        let MessageElement::Video(p) = element else { panic!("not a video") };
+        assert_eq!((p.video_second, p.video_width, p.video_height), (0, 0, 0));
     }
 
     #[test]

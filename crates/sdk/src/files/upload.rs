@@ -48,6 +48,8 @@ pub(crate) enum PartRole {
     Big,
     /// An image's small thumbnail.
     Small,
+    /// A video's cover image (the caller's file, uploaded as an `image`).
+    Cover,
 }
 
 /// One file to upload.
@@ -98,21 +100,46 @@ pub(crate) struct UploadJob {
 impl UploadJob {
     /// The job of a new message.
     pub(crate) fn new(source: &PendingSource, control_info: Option<MessageControlInfo>) -> Self {
+        let mut parts = vec![UploadPart {
+            role: PartRole::Original,
+            path: source.path.clone(),
+            size: source.size,
+            width: 0,
+            height: 0,
+            extension: None,
+            upload_id: None,
+            done: None,
+        }];
+        if let Some(cover) = &source.cover {
+            parts.push(UploadPart {
+                role: PartRole::Cover,
+                path: cover.path.clone(),
+                size: cover.size,
+                width: cover.width,
+                height: cover.height,
+                // Not an SDK-made file: the cache gets a copy (see `upload`).
+                extension: None,
+                upload_id: None,
+                done: None,
+            });
+        }
         Self {
             kind: source.kind,
             file_name: source.file_name.clone(),
             prepared: source.kind != FileKind::Image,
-            parts: vec![UploadPart {
-                role: PartRole::Original,
-                path: source.path.clone(),
-                size: source.size,
-                width: 0,
-                height: 0,
-                extension: None,
-                upload_id: None,
-                done: None,
-            }],
+            parts,
             control_info,
+        }
+    }
+}
+
+impl UploadPart {
+    /// The upload `kind` of this part of a `job_kind` message: a video's
+    /// cover is an image.
+    fn upload_kind(&self, job_kind: FileKind) -> FileKind {
+        match self.role {
+            PartRole::Cover => FileKind::Image,
+            _ => job_kind,
         }
     }
 }
@@ -430,17 +457,36 @@ async fn upload(
         reported: None,
     };
     let mut base = 0u64;
-    for index in 0..job.parts.len() {
+    let mut index = 0;
+    while index < job.parts.len() {
         if job.parts[index].done.is_none() {
-            let info = upload_part(ctx, key, &mut job, index, base, &mut progress).await?;
+            let info = match upload_part(ctx, key, &mut job, index, base, &mut progress).await {
+                Ok(info) => info,
+                Err(e) if job.parts[index].role == PartRole::Cover => {
+                    // The cover is optional: the video goes without it.
+                    ctx.core.log(
+                        tracing::Level::WARN,
+                        format_args!("video cover of message {key} left out: {e}"),
+                    );
+                    progress.total -= job.parts[index].size;
+                    job.parts.remove(index);
+                    store.save_upload_job(key, &job)?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let part = &mut job.parts[index];
             if let Some(extension) = part.extension.as_deref() {
                 keep_in_cache(ctx, &part.path, &info.uuid, extension);
+            }
+            if part.role == PartRole::Cover {
+                copy_cover_to_cache(ctx, job.kind, part, &info);
             }
             part.done = Some(info);
             store.save_upload_job(key, &job)?;
         }
         base += job.parts[index].size;
+        index += 1;
     }
     progress.report(&ctx.core, progress.total);
     let element = uploaded_element(&message, &job)?;
@@ -537,6 +583,32 @@ fn keep_in_cache(ctx: &FileContext, path: &std::path::Path, uuid: &str, extensio
     }
 }
 
+/// Copies an uploaded video cover into the download cache under its file
+/// ID (the caller's file stays where it is), so the sender's
+/// `download_file(…, VideoCover)` needs no request.
+fn copy_cover_to_cache(ctx: &FileContext, kind: FileKind, part: &UploadPart, info: &FileInfo) {
+    if kind != FileKind::Video || !super::is_file_id(&info.uuid) {
+        return;
+    }
+    let extension = match info.content_type.as_str() {
+        "image/png" => "png",
+        _ => "jpg",
+    };
+    let target = ctx.cache_dir.join(format!("{}.{extension}", info.uuid));
+    if target.exists() {
+        return;
+    }
+    // Through a temp name: the cache holds only complete files.
+    let temp = ctx.cache_dir.join(format!("{}.cover-part", info.uuid));
+    let copied = std::fs::create_dir_all(&ctx.cache_dir)
+        .and_then(|()| std::fs::copy(&part.path, &temp))
+        .and_then(|_| std::fs::rename(&temp, &target));
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&temp);
+        ctx.core.log(tracing::Level::INFO, format_args!("video cover into the cache: {e}"));
+    }
+}
+
 /// Uploads one part with retries; returns the finished file.
 async fn upload_part(
     ctx: &FileContext,
@@ -599,9 +671,9 @@ async fn upload_part_once(
     base: u64,
     progress: &mut Progress,
 ) -> Result<FileInfo, Failure> {
-    let kind = job.kind;
-    let fail_code = kind.upload_fail_code();
     let part = job.parts[index].clone();
+    let kind = part.upload_kind(job.kind);
+    let fail_code = job.kind.upload_fail_code();
     let on_disk = tokio::fs::metadata(&part.path).await.map_err(|e| {
         TimError::new(kind.select_first_code(), format!("{}: {e}", part.path.display()))
     })?;
@@ -773,6 +845,26 @@ fn uploaded_element(message: &Message, job: &UploadJob) -> Result<MessageElement
             p.video_uuid = original.uuid;
             p.video_url = original.url;
             p.video_size = original.size;
+            match part(PartRole::Cover) {
+                Some(UploadPart { done: Some(cover), width, height, .. }) => {
+                    p.thumb_uuid = cover.uuid.clone();
+                    p.thumb_url = cover.url.clone();
+                    p.thumb_size = cover.size;
+                    p.thumb_width = *width;
+                    p.thumb_height = *height;
+                    p.snapshot_url = cover.url.clone();
+                    p.snapshot_width = *width;
+                    p.snapshot_height = *height;
+                }
+                // No cover (none given, or left out): no cover fields.
+                _ => {
+                    p.thumb_width = 0;
+                    p.thumb_height = 0;
+                    p.thumb_format = String::new();
+                    p.snapshot_width = 0;
+                    p.snapshot_height = 0;
+                }
+            }
         }
         MessageElement::Sound(p) => {
             p.uuid = original.uuid;

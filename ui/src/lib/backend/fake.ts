@@ -198,6 +198,14 @@ export class FakeMedia {
       .handle('app.pasteImage', () => {
         if (!b.nativeFiles) throw { code: 90011, message: 'unsupported in the web host' } satisfies ImError;
         return { path: '/tmp/paste.png' };
+      })
+      .handle('app.localFileUrl', (a) => {
+        if (!b.nativeFiles) throw { code: 90011, message: 'unsupported in the web host' } satisfies ImError;
+        return { url: `asset://localhost/${encodeURIComponent(String(a.path))}` };
+      })
+      .handle('app.writeStagedFile', (a) => {
+        if (String(a.base64).length > 2_796_204) throw { code: 2905, message: 'over 2 MB' } satisfies ImError;
+        return { path: `/data/staging/${String(a.name)}` };
       });
   }
 

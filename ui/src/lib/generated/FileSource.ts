@@ -12,8 +12,31 @@ export type FileSource = {
  */
 file: string, 
 /**
- * Audio only: the recording's duration in milliseconds (TIM Web's
+ * Audio: the recording's duration in milliseconds (TIM Web's
  * `file.duration`). Without it, WAV files are measured from their
- * header; other formats get 0 seconds.
+ * header; other formats get 0 seconds. Video: the duration the
+ * caller measured (e.g. from a `<video>` element), used when the
+ * file's header does not say (WebM).
  */
-duration?: number, };
+duration?: number, 
+/**
+ * Video only: the width in pixels the caller measured, used (with
+ * `height`) when the file's header does not say (WebM).
+ */
+width?: number, 
+/**
+ * Video only: the height in pixels the caller measured (see `width`).
+ */
+height?: number, 
+/**
+ * Video only: a local image (JPEG or PNG) of a frame, the video's
+ * cover. `create_video_message` reads its dimensions into
+ * `snapshotWidth`/`snapshotHeight` and `thumbWidth`/`thumbHeight`/
+ * `thumbFormat`; sending uploads it (as an `image`) with the video
+ * and fills `thumbUUID`/`thumbUrl`/`thumbSize` and `snapshotUrl`, so
+ * receivers get it with `download_file(…, Rendition::VideoCover)`.
+ * The SDK has no video decoder: the caller takes the frame. A cover
+ * that cannot be read (missing, not an image) is left out with a
+ * logged warning; the video goes out without one.
+ */
+snapshot?: string, };

@@ -19,6 +19,7 @@ import type { GetMessageListArgs } from "./GetMessageListArgs";
 import type { GetMessageListHoppingOptions } from "./GetMessageListHoppingOptions";
 import type { GetUserProfileArgs } from "./GetUserProfileArgs";
 import type { HoppingPage } from "./HoppingPage";
+import type { LocalFileUrl } from "./LocalFileUrl";
 import type { MaybePath } from "./MaybePath";
 import type { MergerMessagePayload } from "./MergerMessagePayload";
 import type { Message } from "./Message";
@@ -37,6 +38,8 @@ import type { SaveFileAsArgs } from "./SaveFileAsArgs";
 import type { SendMessageArgs } from "./SendMessageArgs";
 import type { SendResult } from "./SendResult";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
+import type { StagedFile } from "./StagedFile";
+import type { WriteStagedFileArgs } from "./WriteStagedFileArgs";
 
 /** Every command name (docs/app-commands.md). */
 export const COMMANDS = [
@@ -53,6 +56,8 @@ export const COMMANDS = [
   "app.revealFile",
   "app.saveFileAs",
   "app.pasteImage",
+  "app.localFileUrl",
+  "app.writeStagedFile",
   "tim.getConversationList",
   "tim.getConversationProfile",
   "tim.deleteConversation",
@@ -98,6 +103,8 @@ export type CommandMap = {
   "app.revealFile": { args: PathArgs; result: Empty };
   "app.saveFileAs": { args: SaveFileAsArgs; result: MaybePath };
   "app.pasteImage": { args: Empty; result: MaybePath };
+  "app.localFileUrl": { args: PathArgs; result: LocalFileUrl };
+  "app.writeStagedFile": { args: WriteStagedFileArgs; result: StagedFile };
   "tim.getConversationList": { args: GetConversationListArgs; result: ConversationListResult };
   "tim.getConversationProfile": { args: ConversationArgs; result: ConversationProfileResult };
   "tim.deleteConversation": { args: DeleteConversationArgs; result: DeleteConversationResult };

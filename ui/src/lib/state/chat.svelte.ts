@@ -4,11 +4,14 @@ import { CONFAB_EVENT, EVENT, TYPES, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import { messageKey, peerOf } from './names';
 import { baseName, canEdit, canRevoke, kindOfFile, MAX_SELECTION, MESSAGE_TYPE_OF_KIND, type FileKind } from './media';
-import { random53 } from '$lib/tim';
+import { random53, type FileMessageOptions } from '$lib/tim';
+import { blobToBase64, videoCover } from './videoCover';
 import type { MessageKey } from '$lib/i18n/messages';
 import { errorKey } from '$lib/i18n/errors';
 
 /** A file to send: a browser File (staged first) or a host path (desktop). */
+type FileMessagePayload = FileMessageOptions['payload'];
+
 export type FileSource = { file: File; kind?: FileKind } | { path: string; kind?: FileKind; name?: string; size?: number };
 
 /** Upload / download progress in bytes. */
@@ -280,7 +283,8 @@ export class ChatState {
     let message: Message;
     try {
       const path = 'file' in job.src ? await this.#tim.stageFile(job.src.file) : job.src.path;
-      const options = { to: this.peerID, conversationType: this.#conversationType(), payload: { file: path } };
+      const payload = job.kind === 'video' ? await this.#videoPayload(job.src, path) : { file: path };
+      const options = { to: this.peerID, conversationType: this.#conversationType(), payload };
       message =
         job.kind === 'image'
           ? await this.#tim.createImageMessage(options)
@@ -305,6 +309,41 @@ export class ChatState {
     this.#pending.delete(pkey);
     this.#moveLocalPreview(pkey, messageKey(message));
     await this.#deliver(message, () => this.#tim.sendMessage(message));
+  }
+
+  /**
+   * A video's payload: its path, plus a cover frame taken in the webview
+   * (staged: browser `stageFile`, desktop `app.writeStagedFile`) and what
+   * the element measured. Any failure leaves the cover out (never the video).
+   */
+  async #videoPayload(src: FileSource, path: string): Promise<FileMessagePayload> {
+    const payload: FileMessagePayload = { file: path };
+    let objectUrl: string | null = null;
+    try {
+      let url: string;
+      if ('file' in src) {
+        objectUrl = URL.createObjectURL(src.file);
+        url = objectUrl;
+      } else {
+        url = (await this.#tim.app.localFileUrl(path)).url;
+      }
+      const frame = await videoCover.capture(url, { crossOrigin: objectUrl === null });
+      if (!frame) return payload;
+      if (frame.duration > 0) payload.duration = Math.round(frame.duration * 1000);
+      if (frame.videoWidth > 0 && frame.videoHeight > 0) {
+        payload.width = frame.videoWidth;
+        payload.height = frame.videoHeight;
+      }
+      payload.snapshot =
+        'file' in src
+          ? await this.#tim.stageFile(new File([frame.blob], 'cover.jpg', { type: 'image/jpeg' }))
+          : (await this.#tim.app.writeStagedFile('cover.jpg', await blobToBase64(frame.blob))).path;
+    } catch {
+      // No cover: the video goes without one.
+    } finally {
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    }
+    return payload;
   }
 
   /** Stops an upload in progress (the message becomes failed, resendable). */

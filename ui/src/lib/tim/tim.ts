@@ -82,7 +82,8 @@ export type Rendition = 'original' | 'big' | 'small' | 'thumb';
 export interface FileMessageOptions {
   to: string;
   conversationType: ConversationType;
-  payload: { file: string };
+  /** `snapshot`: a video's cover image; `duration` (ms), `width`, `height`: measured, for headers that do not say (WebM). */
+  payload: { file: string; snapshot?: string; duration?: number; width?: number; height?: number };
   priority?: Priority;
   cloudCustomData?: string;
 }
@@ -262,6 +263,10 @@ export class Tim {
       this.#call('app.pickFiles', { kind, multiple }),
     /** The clipboard's image as a temp PNG (desktop); `{path: null}` when there is none. */
     pasteImage: (): Promise<{ path: string | null }> => this.#call('app.pasteImage', {}),
+    /** A URL the webview can load a local file from (desktop: asset:, allowed for this file); 90011 in the browser. */
+    localFileUrl: (path: string): Promise<{ url: string }> => this.#call('app.localFileUrl', { path }),
+    /** Writes a small file the webview made (a video cover, ≤ 2 MB) to the host's staging dir → its path. */
+    writeStagedFile: (name: string, base64: string): Promise<{ path: string }> => this.#call('app.writeStagedFile', { name, base64 }),
   };
 
   /** A command not (yet) in the generated CommandMap (the issue 5 contract). */
