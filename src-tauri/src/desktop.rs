@@ -4,13 +4,14 @@
 //! unread total), the window title with the unread total, native file
 //! pickers and the save dialog (tauri-plugin-dialog, GTK), opening and
 //! revealing files (tauri-plugin-opener), clipboard images
-//! (tauri-plugin-clipboard-manager) and the `asset:` URLs of cached files
-//! and of files the user chose (each allowed in the asset scope alone).
+//! (tauri-plugin-clipboard-manager) and the URLs of cached files and of
+//! files the user chose (the app's loopback file server, [`LocalFiles`]).
 //!
 //! Notifications are shown on blocking threads (the D-Bus call and the
 //! wait for a click); each is tracked, and ends when its notification
 //! closes (they expire after [`NOTIFICATION_TIMEOUT_MS`]).
 
+use confab_app::local_files::LocalFiles;
 use confab_app::native::{ClipboardImage, PickKind};
 use confab_app::{DesktopHooks, HookError, NotifyArgs};
 use std::path::{Path, PathBuf};
@@ -36,12 +37,14 @@ pub struct Desktop {
     app: AppHandle,
     tray: Option<TrayIcon>,
     notifications: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
+    /// The loopback server the webview loads local files from.
+    files: LocalFiles,
 }
 
 impl Desktop {
     /// Hooks over this app and its tray icon (if one could be made).
-    pub fn new(app: AppHandle, tray: Option<TrayIcon>) -> Self {
-        Self { app, tray, notifications: Mutex::new(Vec::new()) }
+    pub fn new(app: AppHandle, tray: Option<TrayIcon>, files: LocalFiles) -> Self {
+        Self { app, tray, notifications: Mutex::new(Vec::new()), files }
     }
 }
 
@@ -134,32 +137,11 @@ impl DesktopHooks for Desktop {
     }
 
     fn file_url(&self, path: &Path) -> String {
-        asset_url(path)
+        self.files.url_of(path)
     }
 
     fn local_file_url(&self, path: &Path) -> Result<String, HookError> {
-        // The scope covers the SDK's cache only; a file the user chose
-        // (a dropped video, to take its cover frame) is allowed alone.
-        self.app.asset_protocol_scope().allow_file(path)?;
-        Ok(asset_url(path))
-    }
-}
-
-/// The webview URL of a local file through Tauri's asset protocol (what
-/// `convertFileSrc` makes): the whole path percent-encoded as one segment.
-fn asset_url(path: &Path) -> String {
-    let mut encoded = String::new();
-    for b in path.to_string_lossy().bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    if cfg!(any(windows, target_os = "android")) {
-        format!("http://asset.localhost/{encoded}")
-    } else {
-        format!("asset://localhost/{encoded}")
+        Ok(self.files.url_of(path))
     }
 }
 
@@ -248,14 +230,6 @@ pub fn tray(app: &AppHandle) -> tauri::Result<TrayIcon> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cached_files_load_through_the_asset_protocol() {
-        assert_eq!(
-            asset_url(Path::new("/home/a b/x.png")),
-            "asset://localhost/%2Fhome%2Fa%20b%2Fx.png"
-        );
-    }
 
     #[test]
     fn titles_carry_the_unread_total() {

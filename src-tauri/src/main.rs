@@ -75,13 +75,15 @@ fn setup(app: &mut tauri::App) -> anyhow::Result<()> {
             None
         }
     };
-    let hooks = Arc::new(desktop::Desktop::new(handle.clone(), tray));
+    // The webview loads cached downloads (and videos the user chose, for
+    // their cover) over loopback HTTP: WebKitGTK cannot play media from a
+    // custom scheme.
+    let (files, serve_files) =
+        confab_app::local_files::LocalFiles::bind(data_dir.join(confab_app::SDK_DIR))
+            .context("local file server")?;
+    tauri::async_runtime::spawn(serve_files);
+    let hooks = Arc::new(desktop::Desktop::new(handle.clone(), tray, files));
     let remote_server = std::env::var("CONFAB_SERVER_URL").ok().filter(|v| !v.is_empty());
-    // Cached downloads live in the data directory; the webview loads them
-    // through the asset protocol, which may read nothing else.
-    app.asset_protocol_scope()
-        .allow_directory(data_dir.join(confab_app::SDK_DIR), true)
-        .context("asset protocol scope")?;
     let core = AppCore::open(AppOptions { hooks, remote_server, ..AppOptions::new(&data_dir) })
         .with_context(|| format!("opening {}", data_dir.display()))?;
     let core = Arc::new(core);

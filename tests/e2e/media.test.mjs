@@ -226,6 +226,46 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
     }
   });
 
+  it('a dragged video goes with a cover frame the app took from it', async () => {
+    const { browser } = app;
+    // A copy, so the message's file name is this test's own.
+    const path = join(files, 'clip-dragged.webm');
+    writeFileSync(path, readFileSync(join(ROOT, 'tests/e2e/fixtures/clip.webm')));
+    await dragOnto(browser, [path]);
+    await bobListens.waitFor(
+      (events) => events.some((e) => e.name === 'onMessageReceived' && e.data.some((m) => m.type === 'TIMVideoFileElem')),
+      60_000,
+    );
+    const video = bobListens.events
+      .filter((e) => e.name === 'onMessageReceived')
+      .flatMap((e) => e.data)
+      .find((m) => m.type === 'TIMVideoFileElem');
+    assert.match(video.payload.videoUrl, /\/files\/[0-9a-f]{64}/);
+    assert.match(video.payload.thumbUrl, /\/files\/[0-9a-f]{64}/, 'the cover frame was taken and uploaded');
+    assert.deepEqual([video.payload.snapshotWidth, video.payload.snapshotHeight], [320, 240]);
+    assert.deepEqual([video.payload.videoWidth, video.payload.videoHeight], [320, 240]);
+    // In the app, the cover shows and the video plays: both come from the
+    // app's loopback file server (WebKitGTK plays no custom-scheme media).
+    await browser.waitUntil(
+      () =>
+        browser.execute(() => {
+          const img = document.querySelector('[data-testid="video"] img[data-testid="video-cover"]');
+          return Boolean(img && img.complete && img.naturalWidth === 320);
+        }),
+      { timeout: 30_000, timeoutMsg: 'the cover image did not load' },
+    );
+    await (await browser.$('[data-testid="video"] button.play')).click();
+    await browser.waitUntil(
+      () =>
+        browser.execute(() => {
+          const v = document.querySelector('[data-testid="video"] video');
+          return Boolean(v && v.readyState >= 1 && v.videoWidth === 320 && !v.error);
+        }),
+      { timeout: 30_000, timeoutMsg: 'the video did not load in the app' },
+    );
+    await browser.saveScreenshot(join(resultsDir(), 'media-video.png'));
+  });
+
   it('an image on the system clipboard pasted into the composer is sent as an image message', async () => {
     const { browser } = app;
     const owner = spawn('/usr/bin/python3', [join(ROOT, 'tests/e2e/clipboard_image.py'), '160', '90'], {

@@ -19,6 +19,7 @@ pub mod commands;
 mod core;
 pub mod embedded;
 mod error;
+pub mod local_files;
 pub mod message_commands;
 pub mod native;
 pub mod settings;

@@ -173,8 +173,8 @@ pub struct DownloadFileArgs {
 pub struct DownloadFileResult {
     /// Absolute path of the cached file.
     pub path: String,
-    /// A URL the webview can load (`asset:` in the desktop app, `/local/…`
-    /// in the web host).
+    /// A URL the webview can load (the loopback file server in the desktop
+    /// app, `/local/…` in the web host).
     pub url: String,
 }
 

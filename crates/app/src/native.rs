@@ -8,8 +8,8 @@
 //! itself (a video's cover frame, at most [`MAX_STAGED_WRITE`] bytes),
 //! written to `<data dir>/staging/` so the SDK can send it by path.
 //! `app.localFileUrl` lets the webview load a file the user chose (the
-//! video the frame is taken from); the desktop allows that one file in
-//! its asset protocol scope first.
+//! video the frame is taken from); the desktop registers that one file
+//! with its loopback file server ([`crate::local_files`]) first.
 //!
 //! The web host has no native side: pickers and the clipboard answer
 //! [`code::UNSUPPORTED_ON_HOST`] and the UI falls back to the browser's own
@@ -99,7 +99,8 @@ pub struct MaybePath {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalFileUrl {
-    /// The URL the webview loads the file from (desktop: `asset:`).
+    /// The URL the webview loads the file from (desktop: the loopback file
+    /// server).
     pub url: String,
 }
 

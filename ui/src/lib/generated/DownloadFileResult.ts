@@ -10,7 +10,7 @@ export type DownloadFileResult = {
  */
 path: string, 
 /**
- * A URL the webview can load (`asset:` in the desktop app, `/local/…`
- * in the web host).
+ * A URL the webview can load (the loopback file server in the desktop
+ * app, `/local/…` in the web host).
  */
 url: string, };

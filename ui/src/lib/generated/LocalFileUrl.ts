@@ -5,6 +5,7 @@
  */
 export type LocalFileUrl = { 
 /**
- * The URL the webview loads the file from (desktop: `asset:`).
+ * The URL the webview loads the file from (desktop: the loopback file
+ * server).
  */
 url: string, };
