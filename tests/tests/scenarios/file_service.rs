@@ -321,7 +321,7 @@ async fn a_file_message_lets_its_receiver_download_and_nobody_else() {
     let path = format!("/files/{id}");
 
     // Before any message, only alice may download.
-    assert_eq!(bob.error_of(&path).await, (StatusCode::FORBIDDEN, code::FILE_ACCESS_DENIED));
+    assert_eq!(bob.error_of(&path).await, (StatusCode::NOT_FOUND, code::FILE_ACCESS_DENIED));
 
     alice_ws.call(&file_message("bob", 1, &id)).await.expect("alice shares the file with bob");
     let response = bob.get(&path, None).await;
@@ -355,7 +355,7 @@ async fn a_file_message_lets_its_receiver_download_and_nobody_else() {
     assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
 
     // Carol was in no message: refused, and unknown files look the same to her code-wise.
-    assert_eq!(carol.error_of(&path).await, (StatusCode::FORBIDDEN, code::FILE_ACCESS_DENIED));
+    assert_eq!(carol.error_of(&path).await, (StatusCode::NOT_FOUND, code::FILE_ACCESS_DENIED));
     let unknown = format!("/files/{}", "0".repeat(64));
     assert_eq!(carol.error_of(&unknown).await, (StatusCode::NOT_FOUND, code::FILE_ACCESS_DENIED));
 
@@ -365,7 +365,7 @@ async fn a_file_message_lets_its_receiver_download_and_nobody_else() {
     let err =
         carol_ws.call(&file_message("alice", 3, &"0".repeat(64))).await.expect_err("no such file");
     assert_eq!(err.code, code::FILE_ACCESS_DENIED);
-    assert_eq!(carol.error_of(&path).await, (StatusCode::FORBIDDEN, code::FILE_ACCESS_DENIED));
+    assert_eq!(carol.error_of(&path).await, (StatusCode::NOT_FOUND, code::FILE_ACCESS_DENIED));
 
     // Bob received it, so he may pass it on (here as an onlineUserOnly message).
     let mut bob_ws = RawClient::login(&server, "bob").await;

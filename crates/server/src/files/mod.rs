@@ -720,8 +720,9 @@ async fn serve(ctx: &ServerContext, id: &str, headers: &HeaderMap) -> Response {
     };
     let stored = match ctx.store.file_access(user, id.to_owned()).await {
         Ok(FileAccess::Granted(file)) => file,
-        Ok(FileAccess::Denied) => return denied(StatusCode::FORBIDDEN),
-        Ok(FileAccess::Unknown) => return denied(StatusCode::NOT_FOUND),
+        // The same answer whether the file exists or not: a hash nobody
+        // shared with you must not tell you that content is stored here.
+        Ok(FileAccess::Denied | FileAccess::Unknown) => return denied(StatusCode::NOT_FOUND),
         Err(e) => return internal("cannot read file records", e),
     };
     let path = ctx.files.path_of(id);
