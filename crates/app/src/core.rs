@@ -232,6 +232,10 @@ impl AppCore {
         let data_dir = options.data_dir;
         std::fs::create_dir_all(&data_dir)
             .map_err(|source| OpenError::DataDir { path: data_dir.clone(), source })?;
+        let swept = native::sweep_staging(&data_dir, native::STAGING_MAX_AGE);
+        if swept > 0 {
+            tracing::info!(swept, "removed old staged files");
+        }
         let path = Settings::path_in(&data_dir);
         let mut settings = Settings::load(&path)?;
         if let Some(url) = options.remote_server {

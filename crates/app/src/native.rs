@@ -195,6 +195,39 @@ pub(crate) fn write_png(dir: &std::path::Path, image: &ClipboardImage) -> std::i
 /// Directory of pasted and staged files inside the app data directory.
 pub const STAGING_DIR: &str = "staging";
 
+/// How long staged files are kept: the SDK reads a file again to resume
+/// its upload, so they stay well beyond any upload that can still finish.
+pub const STAGING_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
+/// Removes what was staged (pasted images, browser files, cover frames)
+/// longer than `max_age` ago: the entries of `<data dir>/staging` whose
+/// modification time is older. Best effort; returns how many went.
+pub fn sweep_staging(data_dir: &std::path::Path, max_age: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(data_dir.join(STAGING_DIR)) else { return 0 };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > max_age));
+        if !old {
+            continue;
+        }
+        let path = entry.path();
+        let gone = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        match gone {
+            Ok(()) => removed += 1,
+            Err(e) => tracing::debug!(path = %path.display(), error = %e, "sweeping staging"),
+        }
+    }
+    removed
+}
+
 /// A staged file's name: the last component of what the UI said, without
 /// control characters; never empty, never `.`/`..`.
 fn staged_name(name: &str) -> String {
@@ -317,6 +350,24 @@ mod tests {
         assert_eq!((back.width(), back.height()), (3, 2));
         let short = ClipboardImage { width: 3, height: 2, rgba: vec![0; 5] };
         assert!(write_png(dir.path(), &short).is_err());
+    }
+
+    #[test]
+    fn old_staged_files_are_swept_and_recent_ones_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let staging = dir.path().join(STAGING_DIR);
+        std::fs::create_dir_all(staging.join("0123")).expect("dirs");
+        std::fs::write(staging.join("0123/old.bin"), b"x").expect("write");
+        std::fs::write(staging.join("new.png"), b"x").expect("write");
+        let long_ago =
+            std::time::SystemTime::now() - std::time::Duration::from_secs(40 * 24 * 3600);
+        std::fs::File::open(staging.join("0123"))
+            .and_then(|f| f.set_modified(long_ago))
+            .expect("age the directory");
+        assert_eq!(sweep_staging(dir.path(), STAGING_MAX_AGE), 1);
+        assert!(!staging.join("0123").exists());
+        assert!(staging.join("new.png").exists());
+        assert_eq!(sweep_staging(&dir.path().join("nothing"), STAGING_MAX_AGE), 0);
     }
 
     #[test]
