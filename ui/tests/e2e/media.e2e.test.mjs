@@ -367,6 +367,33 @@ describe('files, recall and edit between two browser clients', { timeout: 300_00
     await bobPage.screenshot({ path: join(ensureResultsDir(), 'media-video-cover.png') });
   });
 
+  it('alice forwards two messages as chat history; bob opens the merged messages', async () => {
+    const page = alice.page;
+    const first = bubbles(page).filter({ hasText: 'hello alice' });
+    await first.hover();
+    await first.locator('[data-action="select"]').click();
+    const bar = page.getByTestId('selection-bar');
+    await bar.waitFor();
+    await bubbles(page).filter({ hasText: 'see you at 6' }).click();
+    assert.match(await bar.textContent(), /2 selected/);
+    await bar.getByRole('button', { name: 'Forward as chat history' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Forward to…' });
+    await dialog.locator('[data-conversation="C2Cbob"] input').check();
+    await dialog.getByTestId('forward-send').click();
+    await dialog.waitFor({ state: 'detached' });
+    const card = bob.page.getByTestId('merger-card').last();
+    await card.waitFor({ timeout: 20_000 });
+    assert.match(await card.textContent(), /hello alice/);
+    assert.match(await card.textContent(), /see you at 6/);
+    await card.click();
+    const viewer = bob.page.getByTestId('merger-viewer');
+    await viewer.waitFor();
+    assert.match(await viewer.textContent(), /hello alice/);
+    assert.match(await viewer.textContent(), /see you at 6/);
+    await bob.page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
+  });
+
   it('had no console errors', () => {
     assert.deepEqual(alice.errors, []);
     assert.deepEqual(bob.errors, []);
