@@ -310,6 +310,8 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
     const size = 100 * 1024 * 1024;
     const path = makeFile(files, 'big.bin', size);
     const pids = appTree();
+    const appBeforeMb = Math.round(residentMb(pids[0], 'VmRSS'));
+    const confabdBeforeMb = Math.round(residentMb(server.child.pid, 'VmRSS'));
     resetPeaks([...pids, server.child.pid]);
     const samples = [];
     const started = performance.now();
@@ -347,7 +349,9 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
       dragToSentSeconds: Math.round(seconds * 100) / 100,
       throughputMBps: Math.round((size / 1048576 / seconds) * 10) / 10,
       appPeakRssMb: Math.round(pids.reduce((a, p) => a + residentMb(p, 'VmHWM'), 0)),
+      appProcessRssBeforeMb: appBeforeMb,
       appProcessPeakRssMb: Math.round(residentMb(pids[0], 'VmHWM')),
+      confabdRssBeforeMb: confabdBeforeMb,
       confabdPeakRssMb: Math.round(residentMb(server.child.pid, 'VmHWM')),
       progressSeen: samples.filter((x) => x.bar !== null).map((x) => x.bar),
     };
