@@ -221,6 +221,17 @@ describe('sending files', () => {
     expect(chat.messages.map((m) => m.status)).toEqual(['success', 'success']);
   });
 
+  it('desktop: a dropped image shows from the local file server while it uploads', async () => {
+    const { media, chat } = await started({ native: true, holdSends: true });
+    const sending = chat.sendFiles([{ path: '/home/a/x.png' }]);
+    await until(() => media.heldCount === 1);
+    expect([...chat.localPreviews.values()]).toEqual([`http://127.0.0.1:9/token/file/${encodeURIComponent('/home/a/x.png')}`]);
+    expect(chat.messages[0].status).toBe('unSend');
+    media.finishSend(chat.messages[0].random);
+    await sending;
+    expect(chat.messages[0].status).toBe('success');
+  });
+
   it('videos: the cover frame is staged and passed as snapshot with what the element measured', async () => {
     const frame = { blob: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 1, 2])], { type: 'image/jpeg' }), width: 320, height: 240, videoWidth: 320, videoHeight: 240, duration: 1.04 };
     const urls: [string, CaptureOptions | undefined][] = [];
@@ -252,7 +263,7 @@ describe('sending files', () => {
       const desk = await started({ native: true });
       await desk.chat.sendFiles([{ path: '/home/a/clip.mp4' }]);
       expect(desk.b.callsOf('app.localFileUrl')[0]).toEqual({ path: '/home/a/clip.mp4' });
-      expect(urls[1]).toEqual(['asset://localhost/%2Fhome%2Fa%2Fclip.mp4', { crossOrigin: true }]);
+      expect(urls[1]).toEqual(['http://127.0.0.1:9/token/file/%2Fhome%2Fa%2Fclip.mp4', { crossOrigin: true }]);
       expect(desk.b.callsOf('app.writeStagedFile')[0]).toEqual({ name: 'cover.jpg', base64: '/9j/AQI=' });
       expect(desk.b.staged).toHaveLength(0);
       expect(desk.b.callsOf('tim.createVideoMessage')[0].payload).toMatchObject({ file: '/home/a/clip.mp4', snapshot: '/data/staging/cover.jpg' });

@@ -201,7 +201,7 @@ export class FakeMedia {
       })
       .handle('app.localFileUrl', (a) => {
         if (!b.nativeFiles) throw { code: 90011, message: 'unsupported in the web host' } satisfies ImError;
-        return { url: `asset://localhost/${encodeURIComponent(String(a.path))}` };
+        return { url: `http://127.0.0.1:9/token/file/${encodeURIComponent(String(a.path))}` };
       })
       .handle('app.writeStagedFile', (a) => {
         if (String(a.base64).length > 2_796_204) throw { code: 2905, message: 'over 2 MB' } satisfies ImError;

@@ -273,6 +273,18 @@ export class ChatState {
         /* no preview */
       }
     }
+    if (kind === 'image' && 'path' in src) {
+      // Desktop: the dropped or picked image itself, from the app's local
+      // file server, while it uploads.
+      this.#tim.app
+        .localFileUrl(src.path)
+        .then(({ url }) => {
+          if (this.messages.some((m) => messageKey(m) === key)) this.#setLocalPreview(key, url);
+        })
+        .catch(() => {
+          /* no preview: the bubble waits for the thumbnail */
+        });
+    }
     this.upsert([placeholder]);
     this.#pending.add(key);
     return { src, kind, placeholder };
