@@ -258,6 +258,8 @@ describe('sending files', () => {
         height: 240,
       });
       expect(web.chat.messages.map((m) => m.status)).toEqual(['success']);
+      // The sender saw the cover frame at once, kept under the sent message's key.
+      expect([...web.chat.localPreviews.entries()]).toEqual([[messageKey(web.chat.messages[0]), expect.stringMatching(/^blob:/)]]);
 
       // Desktop: the host's URL of the path (CORS), the cover written as base64.
       const desk = await started({ native: true });

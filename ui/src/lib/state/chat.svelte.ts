@@ -295,7 +295,7 @@ export class ChatState {
     let message: Message;
     try {
       const path = 'file' in job.src ? await this.#tim.stageFile(job.src.file) : job.src.path;
-      const payload = job.kind === 'video' ? await this.#videoPayload(job.src, path) : { file: path };
+      const payload = job.kind === 'video' ? await this.#videoPayload(job.src, path, pkey) : { file: path };
       const options = { to: this.peerID, conversationType: this.#conversationType(), payload };
       message =
         job.kind === 'image'
@@ -328,7 +328,7 @@ export class ChatState {
    * (staged: browser `stageFile`, desktop `app.writeStagedFile`) and what
    * the element measured. Any failure leaves the cover out (never the video).
    */
-  async #videoPayload(src: FileSource, path: string): Promise<FileMessagePayload> {
+  async #videoPayload(src: FileSource, path: string, key: string): Promise<FileMessagePayload> {
     const payload: FileMessagePayload = { file: path };
     let objectUrl: string | null = null;
     try {
@@ -341,6 +341,8 @@ export class ChatState {
       }
       const frame = await videoCover.capture(url, { crossOrigin: objectUrl === null });
       if (!frame) return payload;
+      // The sender sees the cover at once, while the video uploads.
+      if (typeof URL !== 'undefined' && URL.createObjectURL) this.#setLocalPreview(key, URL.createObjectURL(frame.blob));
       if (frame.duration > 0) payload.duration = Math.round(frame.duration * 1000);
       if (frame.videoWidth > 0 && frame.videoHeight > 0) {
         payload.width = frame.videoWidth;
