@@ -199,6 +199,14 @@ async fn server_history_has(server: &TestServer, sent: &Message) {
     assert_eq!(found.payload, sent.payload);
 }
 
+/// A server, alice and bob logged in, and a directory for their files.
+async fn alice_and_bob() -> (TestServer, TestClient, TestClient, tempfile::TempDir) {
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    (server, alice, bob, tempfile::tempdir().expect("tempdir"))
+}
+
 /// Starts sending `message` in a task and returns once its upload has
 /// taken its first bytes (so a cut lands mid-upload).
 async fn send_until_upload_started(
@@ -221,10 +229,7 @@ async fn send_until_upload_started(
 
 #[tokio::test]
 async fn image_message_uploads_with_thumbnails_and_downloads() {
-    let server = TestServer::start().await;
-    let alice = TestClient::login(&server, "alice").await;
-    let bob = TestClient::login(&server, "bob").await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, alice, bob, dir) = alice_and_bob().await;
     let path = png(dir.path(), "photo.png", 1200, 800);
     let original = std::fs::read(&path).expect("read");
 
@@ -277,10 +282,7 @@ async fn image_message_uploads_with_thumbnails_and_downloads() {
 
 #[tokio::test]
 async fn video_message_round_trip() {
-    let server = TestServer::start().await;
-    let alice = TestClient::login(&server, "alice").await;
-    let bob = TestClient::login(&server, "bob").await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, alice, bob, dir) = alice_and_bob().await;
     let bytes = mp4(1_300_000);
     let path = write(dir.path(), "clip.mp4", &bytes);
 
@@ -318,10 +320,7 @@ fn jpeg(dir: &Path, name: &str, width: u32, height: u32) -> PathBuf {
 
 #[tokio::test]
 async fn video_message_with_a_cover_delivers_and_downloads_it() {
-    let server = TestServer::start().await;
-    let alice = TestClient::login(&server, "alice").await;
-    let bob = TestClient::login(&server, "bob").await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, alice, bob, dir) = alice_and_bob().await;
     let bytes = mp4(700_000);
     let path = write(dir.path(), "clip.mp4", &bytes);
     let cover_path = jpeg(dir.path(), "cover.jpg", 320, 240);
@@ -364,10 +363,7 @@ async fn video_message_with_a_cover_delivers_and_downloads_it() {
 
 #[tokio::test]
 async fn a_bad_video_cover_is_left_out_and_the_video_still_goes() {
-    let server = TestServer::start().await;
-    let alice = TestClient::login(&server, "alice").await;
-    let bob = TestClient::login(&server, "bob").await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let (_server, alice, bob, dir) = alice_and_bob().await;
     let bytes = mp4(20_000);
     let path = write(dir.path(), "clip.mp4", &bytes);
     let not_an_image = write(dir.path(), "cover.jpg", b"not a picture at all");
@@ -404,10 +400,7 @@ async fn a_bad_video_cover_is_left_out_and_the_video_still_goes() {
 
 #[tokio::test]
 async fn audio_message_round_trip() {
-    let server = TestServer::start().await;
-    let alice = TestClient::login(&server, "alice").await;
-    let bob = TestClient::login(&server, "bob").await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, alice, bob, dir) = alice_and_bob().await;
     let bytes = wav(3);
     let path = write(dir.path(), "voice.wav", &bytes);
 
@@ -439,10 +432,7 @@ async fn audio_message_round_trip() {
 
 #[tokio::test]
 async fn file_message_round_trip() {
-    let server = TestServer::start().await;
-    let alice = TestClient::login(&server, "alice").await;
-    let bob = TestClient::login(&server, "bob").await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, alice, bob, dir) = alice_and_bob().await;
     let bytes = noise(1_100_000, 11);
     let path = write(dir.path(), "report.final.pdf", &bytes);
 
@@ -489,10 +479,7 @@ async fn file_message_round_trip() {
 
 #[tokio::test]
 async fn cancelled_upload_fails_and_resend_resumes_it() {
-    let server = TestServer::start().await;
-    let alice = TestClient::login(&server, "alice").await;
-    let bob = TestClient::login(&server, "bob").await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let (_server, alice, bob, dir) = alice_and_bob().await;
     let bytes = noise(3 * 1024 * 1024, 13);
     let path = write(dir.path(), "big.bin", &bytes);
     let message = alice.tim.create_file_message(source(&path)).expect("create");
@@ -575,10 +562,7 @@ async fn server_restart_mid_upload_completes_once() {
 
 #[tokio::test]
 async fn sdk_restart_mid_upload_resumes_at_login() {
-    let server = TestServer::start().await;
-    let alice = TestClient::login(&server, "alice").await;
-    let bob = TestClient::login(&server, "bob").await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, alice, bob, dir) = alice_and_bob().await;
     let bytes = noise(6 * 1024 * 1024, 19);
     let path = write(dir.path(), "archive.zip", &bytes);
     let message = alice.tim.create_file_message(source(&path)).expect("create");
