@@ -3,7 +3,7 @@
 //! message but stays out of the outbox until [`Store::finish_upload`] puts
 //! the uploaded payload in and queues it, in one transaction.
 
-use super::{ensure_conversation, enum_str, sql_u64, Result, Store};
+use super::{ensure_conversation, Result, Store};
 use crate::model::{Conversation, Message};
 use confab_proto::message::MessageElement;
 use rusqlite::{params, OptionalExtension};
@@ -26,28 +26,7 @@ impl Store {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         ensure_conversation(&tx, &message.conversation_id, message.conversation_type)?;
-        tx.prepare_cached(
-            "INSERT INTO messages (id, local_id, conversation_id, conv_type, sender, receiver,
-               random, sequence, time, status, element, priority, cloud_custom_data, nick,
-               avatar, need_read_receipt)
-             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, 'unSend', ?8, ?9, ?10, ?11, ?12, ?13)",
-        )?
-        .execute(params![
-            message.id,
-            message.conversation_id,
-            enum_str(&message.conversation_type)?,
-            message.from,
-            message.to,
-            sql_u64(message.random),
-            message.time,
-            serde_json::json!({"type": message.r#type, "payload": message.payload}).to_string(),
-            enum_str(&message.priority)?,
-            message.cloud_custom_data,
-            message.nick,
-            message.avatar,
-            message.need_read_receipt,
-        ])?;
-        let key = tx.last_insert_rowid();
+        let key = super::insert_unsent(&tx, message, false, false)?;
         tx.prepare_cached("INSERT INTO uploads (message_key, job, state) VALUES (?1, ?2, ?3)")?
             .execute(params![key, serde_json::to_string(job)?, ACTIVE])?;
         tx.prepare_cached(

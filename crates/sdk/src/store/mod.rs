@@ -897,32 +897,12 @@ impl Store {
         ensure_conversation(&tx, &message.conversation_id, message.conversation_type)?;
         let control_info = control.map(|c| serde_json::to_string(&c)).transpose()?;
         let excluded_last = control.is_some_and(|c| c.excluded_from_last_message);
-        tx.prepare_cached(
-            "INSERT INTO messages (id, local_id, conversation_id, conv_type, sender, receiver,
-               random,
-               sequence, time, status, element, priority, cloud_custom_data, nick, avatar,
-               need_read_receipt, excluded_unread, excluded_last)
-             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, 'unSend', ?8, ?9, ?10, ?11, ?12, ?13,
-                     ?14, ?15)",
-        )?
-        .execute(params![
-            message.id,
-            message.conversation_id,
-            enum_str(&message.conversation_type)?,
-            message.from,
-            message.to,
-            sql_u64(message.random),
-            message.time,
-            serde_json::json!({"type": message.r#type, "payload": message.payload}).to_string(),
-            enum_str(&message.priority)?,
-            message.cloud_custom_data,
-            message.nick,
-            message.avatar,
-            message.need_read_receipt,
+        let key = insert_unsent(
+            &tx,
+            message,
             control.is_some_and(|c| c.excluded_from_unread_count),
-            excluded_last
-        ])?;
-        let key = tx.last_insert_rowid();
+            excluded_last,
+        )?;
         tx.prepare_cached("INSERT INTO outbox (message_key, control_info) VALUES (?1, ?2)")?
             .execute(params![key, control_info])?;
         tx.prepare_cached(
@@ -1360,6 +1340,41 @@ fn remember_sender(conn: &rusqlite::Connection, m: &WireMessage) -> Result<()> {
 }
 
 mod files;
+
+/// Inserts a new outgoing message (status `unSend`, no sequence yet) and
+/// returns its key; the outbox or upload row is the caller's.
+pub(super) fn insert_unsent(
+    tx: &rusqlite::Transaction<'_>,
+    message: &Message,
+    excluded_unread: bool,
+    excluded_last: bool,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO messages (id, local_id, conversation_id, conv_type, sender, receiver,
+           random, sequence, time, status, element, priority, cloud_custom_data, nick, avatar,
+           need_read_receipt, excluded_unread, excluded_last)
+         VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, 'unSend', ?8, ?9, ?10, ?11, ?12, ?13,
+                 ?14, ?15)",
+    )?
+    .execute(params![
+        message.id,
+        message.conversation_id,
+        enum_str(&message.conversation_type)?,
+        message.from,
+        message.to,
+        sql_u64(message.random),
+        message.time,
+        serde_json::json!({"type": message.r#type, "payload": message.payload}).to_string(),
+        enum_str(&message.priority)?,
+        message.cloud_custom_data,
+        message.nick,
+        message.avatar,
+        message.need_read_receipt,
+        excluded_unread,
+        excluded_last
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
 
 #[cfg(test)]
 mod tests;
