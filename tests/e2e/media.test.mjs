@@ -110,6 +110,27 @@ async function dragOnto(browser, paths) {
   }
 }
 
+/**
+ * Drags `path` onto the chat pane until a message for it shows (`shown`):
+ * an X drag synthesized while the previous one is still being torn down
+ * can fail to start, and then nothing was dropped, so trying again cannot
+ * send twice.
+ */
+async function dropFile(browser, path, shown) {
+  for (let attempt = 1; ; attempt++) {
+    await dragOnto(browser, [path]);
+    try {
+      await browser.waitUntil(shown, { timeout: 8_000, interval: 100 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw new Error(`no message after ${attempt} drags of ${path}: ${e.message}`);
+    }
+  }
+}
+
+const hasFileCard = (browser, name) => () =>
+  browser.execute((n) => Boolean(document.querySelector(`[data-testid="file-card"][data-file-name="${n}"]`)), name);
+
 /** The app and its WebKit processes. */
 function appTree() {
   const root = appPids()[0];
@@ -209,7 +230,7 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
   it('a real GTK drag of a file onto the conversation sends a file message bob receives', async () => {
     const { browser } = app;
     const path = makeFile(files, 'report.bin', 300_000);
-    await dragOnto(browser, [path]);
+    await dropFile(browser, path, hasFileCard(browser, 'report.bin'));
     try {
       await (await fileCard(browser, 'report.bin')).waitForDisplayed({ timeout: 30_000 });
       await waitSent(browser, 'report.bin');
@@ -231,7 +252,9 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
     // A copy, so the message's file name is this test's own.
     const path = join(files, 'clip-dragged.webm');
     writeFileSync(path, readFileSync(join(ROOT, 'tests/e2e/fixtures/clip.webm')));
-    await dragOnto(browser, [path]);
+    await dropFile(browser, path, () =>
+      browser.execute(() => Boolean(document.querySelector('[data-testid="message"][data-type="TIMVideoFileElem"]'))),
+    );
     await bobListens.waitFor(
       (events) => events.some((e) => e.name === 'onMessageReceived' && e.data.some((m) => m.type === 'TIMVideoFileElem')),
       60_000,
@@ -323,8 +346,7 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
       });
     }, 100);
     try {
-      await dragOnto(browser, [path]);
-      await (await fileCard(browser, 'big.bin')).waitForDisplayed({ timeout: 30_000 });
+      await dropFile(browser, path, hasFileCard(browser, 'big.bin'));
       await browser.waitUntil(
         async () => {
           const width = await browser.execute(
