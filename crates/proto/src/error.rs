@@ -302,6 +302,21 @@ pub mod code {
     /// Confab: no unfinished upload of the file service has this uploadID
     /// (never created, finished, cancelled or expired).
     pub const UPLOAD_NOT_FOUND: i32 = 90010;
+    /// Confab: the session already has as many requests awaiting their
+    /// replies as the server allows (`max_in_flight_per_session`); this one
+    /// was not run. Retry once replies arrive; the session stays usable.
+    pub const TOO_MANY_REQUESTS_IN_FLIGHT: i32 = 90020;
+    /// Confab: the upload would take the user's stored files past their
+    /// upload quota (`upload_quota_bytes_per_user`).
+    pub const UPLOAD_QUOTA_EXCEEDED: i32 = 90021;
+    /// Confab: the upload would take the server's file store past its disk
+    /// budget (`file_storage_budget_bytes`).
+    pub const STORAGE_FULL: i32 = 90022;
+    /// `modifyMessage` of another user's `payload` (only the sender changes
+    /// the content; either participant may change `cloudCustomData`):
+    /// TIM's permission-denied code, 10007 `ERR_SVR_GROUP_PERMISSION_DENY`
+    /// ("operation permission insufficient"), which TIM has for groups only.
+    pub const MODIFY_PERMISSION_DENIED: i32 = ERR_SVR_GROUP_PERMISSION_DENY;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
 }

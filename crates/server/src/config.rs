@@ -23,6 +23,19 @@ pub const DATABASE_FILE: &str = "confab.db";
 /// Default largest upload of every kind: 100 MB, TIM's limit.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
 
+/// Default largest `sync` reply: 1 MiB.
+pub const DEFAULT_MAX_SYNC_REPLY_BYTES: usize = 1024 * 1024;
+
+/// Smallest accepted `max_sync_reply_bytes`: room for one entry of the
+/// largest message (12 KB body) with its envelope, many times over.
+pub const MIN_SYNC_REPLY_BYTES: usize = 64 * 1024;
+
+/// Default upload quota of one user: 2 GiB.
+pub const DEFAULT_UPLOAD_QUOTA_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Default budget of the whole file store: 20 GiB.
+pub const DEFAULT_FILE_STORAGE_BUDGET_BYTES: u64 = 20 * 1024 * 1024 * 1024;
+
 /// Whether `POST /api/register` creates accounts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -100,6 +113,40 @@ pub struct Config {
     pub max_merger_bytes: u64,
     /// Seconds after its creation an unfinished upload is discarded.
     pub upload_expire_secs: i64,
+    /// Messages one user may send per second, sustained (a token bucket
+    /// refilled at this rate, on the server clock); over it `sendMessage`
+    /// fails with 2996 `OVER_FREQUENCY_LIMIT`. 0 turns the limit off.
+    pub send_rate_per_sec: u32,
+    /// Messages one user may send at once before the rate applies (the
+    /// bucket's size).
+    pub send_burst: u32,
+    /// Largest `sync` reply, in bytes of its frame; entries beyond it are
+    /// left for the next `sync` (the client pages on while `head` is ahead).
+    pub max_sync_reply_bytes: usize,
+    /// Requests one session may have awaiting their replies; one more is
+    /// answered at once with 90020 `TOO_MANY_REQUESTS_IN_FLIGHT`.
+    pub max_in_flight_per_session: usize,
+    /// Bytes of stored files (and unfinished uploads) one user may have
+    /// uploaded; beyond it an upload is refused with 90021
+    /// `UPLOAD_QUOTA_EXCEEDED`. 0 means no limit.
+    pub upload_quota_bytes_per_user: u64,
+    /// Bytes the whole file store (stored files and unfinished uploads) may
+    /// hold; beyond it an upload is refused with 90022 `STORAGE_FULL`. 0
+    /// means no limit.
+    pub file_storage_budget_bytes: u64,
+    /// Seconds a stored file that no message names is kept (its upload may
+    /// still be waiting for its message) before garbage collection removes it.
+    pub file_gc_grace_secs: i64,
+    /// Seconds between garbage collection passes over stored files (server clock).
+    pub file_gc_interval_secs: i64,
+    /// Whether the receiver of a message may change its `payload` (TIM's
+    /// permissive rule). By default only the sender may; either participant
+    /// may always change `cloudCustomData`.
+    pub modify_by_receiver: bool,
+    /// Whether clients may skip the profanity filter with
+    /// `messageControlInfo.excludedFromContentModeration`; when not, the
+    /// flag is ignored and the filter applies.
+    pub allow_moderation_exclusion: bool,
 }
 
 impl fmt::Debug for Config {
@@ -126,6 +173,16 @@ impl fmt::Debug for Config {
             .field("max_file_bytes", &self.max_file_bytes)
             .field("max_merger_bytes", &self.max_merger_bytes)
             .field("upload_expire_secs", &self.upload_expire_secs)
+            .field("send_rate_per_sec", &self.send_rate_per_sec)
+            .field("send_burst", &self.send_burst)
+            .field("max_sync_reply_bytes", &self.max_sync_reply_bytes)
+            .field("max_in_flight_per_session", &self.max_in_flight_per_session)
+            .field("upload_quota_bytes_per_user", &self.upload_quota_bytes_per_user)
+            .field("file_storage_budget_bytes", &self.file_storage_budget_bytes)
+            .field("file_gc_grace_secs", &self.file_gc_grace_secs)
+            .field("file_gc_interval_secs", &self.file_gc_interval_secs)
+            .field("modify_by_receiver", &self.modify_by_receiver)
+            .field("allow_moderation_exclusion", &self.allow_moderation_exclusion)
             .finish()
     }
 }
@@ -154,6 +211,16 @@ impl Default for Config {
             max_file_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             max_merger_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             upload_expire_secs: 86_400,
+            send_rate_per_sec: 10,
+            send_burst: 100,
+            max_sync_reply_bytes: DEFAULT_MAX_SYNC_REPLY_BYTES,
+            max_in_flight_per_session: 128,
+            upload_quota_bytes_per_user: DEFAULT_UPLOAD_QUOTA_BYTES,
+            file_storage_budget_bytes: DEFAULT_FILE_STORAGE_BUDGET_BYTES,
+            file_gc_grace_secs: 7 * 86_400,
+            file_gc_interval_secs: 3_600,
+            modify_by_receiver: false,
+            allow_moderation_exclusion: false,
         }
     }
 }
@@ -231,6 +298,23 @@ impl Config {
         }
         if self.upload_expire_secs <= 0 {
             return invalid("upload_expire_secs must be positive".into());
+        }
+        if self.send_rate_per_sec > 0 && self.send_burst == 0 {
+            return invalid("send_burst must be at least 1 when send_rate_per_sec is set".into());
+        }
+        if self.max_sync_reply_bytes < MIN_SYNC_REPLY_BYTES {
+            return invalid(format!(
+                "max_sync_reply_bytes must be at least {MIN_SYNC_REPLY_BYTES}"
+            ));
+        }
+        if self.max_in_flight_per_session == 0 {
+            return invalid("max_in_flight_per_session must be at least 1".into());
+        }
+        if self.file_gc_grace_secs < 0 {
+            return invalid("file_gc_grace_secs must not be negative".into());
+        }
+        if self.file_gc_interval_secs <= 0 {
+            return invalid("file_gc_interval_secs must be positive".into());
         }
         for key in &self.profile_custom_fields {
             if !key.starts_with(CUSTOM_FIELD_PREFIX) || key.len() == CUSTOM_FIELD_PREFIX.len() {
@@ -381,6 +465,36 @@ pub struct ConfigArgs {
     /// Seconds after which an unfinished upload is discarded [default: 86400].
     #[arg(long, env = "CONFABD_UPLOAD_EXPIRE_SECS", value_name = "SECS", global = true)]
     pub upload_expire_secs: Option<i64>,
+    /// Messages one user may send per second, sustained; 0 turns the limit off [default: 10].
+    #[arg(long, env = "CONFABD_SEND_RATE_PER_SEC", value_name = "N", global = true)]
+    pub send_rate_per_sec: Option<u32>,
+    /// Messages one user may send at once before the rate applies [default: 100].
+    #[arg(long, env = "CONFABD_SEND_BURST", value_name = "N", global = true)]
+    pub send_burst: Option<u32>,
+    /// Largest sync reply in bytes; the client pages for the rest [default: 1048576].
+    #[arg(long, env = "CONFABD_MAX_SYNC_REPLY_BYTES", value_name = "BYTES", global = true)]
+    pub max_sync_reply_bytes: Option<usize>,
+    /// Requests one session may have awaiting replies; more are refused (90020) [default: 128].
+    #[arg(long, env = "CONFABD_MAX_IN_FLIGHT_PER_SESSION", value_name = "N", global = true)]
+    pub max_in_flight_per_session: Option<usize>,
+    /// Bytes of files one user may have stored; 0 means no limit [default: 2147483648].
+    #[arg(long, env = "CONFABD_UPLOAD_QUOTA_BYTES_PER_USER", value_name = "BYTES", global = true)]
+    pub upload_quota_bytes_per_user: Option<u64>,
+    /// Bytes the whole file store may hold; 0 means no limit [default: 21474836480].
+    #[arg(long, env = "CONFABD_FILE_STORAGE_BUDGET_BYTES", value_name = "BYTES", global = true)]
+    pub file_storage_budget_bytes: Option<u64>,
+    /// Seconds a stored file no message names is kept before garbage collection [default: 604800].
+    #[arg(long, env = "CONFABD_FILE_GC_GRACE_SECS", value_name = "SECS", global = true)]
+    pub file_gc_grace_secs: Option<i64>,
+    /// Seconds between garbage collection passes over stored files [default: 3600].
+    #[arg(long, env = "CONFABD_FILE_GC_INTERVAL_SECS", value_name = "SECS", global = true)]
+    pub file_gc_interval_secs: Option<i64>,
+    /// Whether a message's receiver may change its payload (TIM's permissive rule) [default: false].
+    #[arg(long, env = "CONFABD_MODIFY_BY_RECEIVER", value_name = "BOOL", global = true)]
+    pub modify_by_receiver: Option<bool>,
+    /// Whether clients may skip the profanity filter (excludedFromContentModeration) [default: false].
+    #[arg(long, env = "CONFABD_ALLOW_MODERATION_EXCLUSION", value_name = "BOOL", global = true)]
+    pub allow_moderation_exclusion: Option<bool>,
 }
 
 impl ConfigArgs {
@@ -428,6 +542,16 @@ impl ConfigArgs {
             max_file_bytes,
             max_merger_bytes,
             upload_expire_secs,
+            send_rate_per_sec,
+            send_burst,
+            max_sync_reply_bytes,
+            max_in_flight_per_session,
+            upload_quota_bytes_per_user,
+            file_storage_budget_bytes,
+            file_gc_grace_secs,
+            file_gc_interval_secs,
+            modify_by_receiver,
+            allow_moderation_exclusion,
         } = self.clone();
         if let Some(v) = data_dir {
             config.data_dir = v;
@@ -492,6 +616,36 @@ impl ConfigArgs {
         if let Some(v) = upload_expire_secs {
             config.upload_expire_secs = v;
         }
+        if let Some(v) = send_rate_per_sec {
+            config.send_rate_per_sec = v;
+        }
+        if let Some(v) = send_burst {
+            config.send_burst = v;
+        }
+        if let Some(v) = max_sync_reply_bytes {
+            config.max_sync_reply_bytes = v;
+        }
+        if let Some(v) = max_in_flight_per_session {
+            config.max_in_flight_per_session = v;
+        }
+        if let Some(v) = upload_quota_bytes_per_user {
+            config.upload_quota_bytes_per_user = v;
+        }
+        if let Some(v) = file_storage_budget_bytes {
+            config.file_storage_budget_bytes = v;
+        }
+        if let Some(v) = file_gc_grace_secs {
+            config.file_gc_grace_secs = v;
+        }
+        if let Some(v) = file_gc_interval_secs {
+            config.file_gc_interval_secs = v;
+        }
+        if let Some(v) = modify_by_receiver {
+            config.modify_by_receiver = v;
+        }
+        if let Some(v) = allow_moderation_exclusion {
+            config.allow_moderation_exclusion = v;
+        }
     }
 }
 
@@ -555,6 +709,40 @@ mod tests {
         assert_eq!(config.moderation_words, vec!["a".to_owned(), "b".to_owned()]);
         assert_eq!(config.moderation_mode, ModerationMode::Block);
         assert!(Config { revoke_window_secs: -1, ..Config::default() }.validate().is_err());
+    }
+
+    #[test]
+    fn abuse_limit_settings_from_toml_and_flags() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("confabd.toml");
+        std::fs::write(
+            &file,
+            "send_rate_per_sec = 3\nsend_burst = 7\nmodify_by_receiver = true\nfile_gc_grace_secs = 60\n",
+        )
+        .expect("write");
+        let args = ConfigArgs {
+            config: Some(file),
+            max_sync_reply_bytes: Some(65_536),
+            allow_moderation_exclusion: Some(true),
+            upload_quota_bytes_per_user: Some(10),
+            ..Default::default()
+        };
+        let config = args.load().expect("load");
+        assert_eq!((config.send_rate_per_sec, config.send_burst), (3, 7));
+        assert!(config.modify_by_receiver);
+        assert!(config.allow_moderation_exclusion);
+        assert_eq!(config.file_gc_grace_secs, 60);
+        assert_eq!(config.max_sync_reply_bytes, 65_536);
+        assert_eq!(config.upload_quota_bytes_per_user, 10);
+        let defaults = Config::default();
+        assert!(!defaults.modify_by_receiver, "only the sender changes payload by default");
+        assert!(!defaults.allow_moderation_exclusion, "clients cannot skip moderation by default");
+        assert!(Config { max_sync_reply_bytes: 1000, ..Config::default() }.validate().is_err());
+        assert!(Config { max_in_flight_per_session: 0, ..Config::default() }.validate().is_err());
+        assert!(Config { send_burst: 0, ..Config::default() }.validate().is_err());
+        assert!(Config { send_burst: 0, send_rate_per_sec: 0, ..Config::default() }
+            .validate()
+            .is_ok());
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! The gateway holds no domain rules. Every request gets exactly one
 //! response. Requests are handed to the services as they arrive (so writes
 //! are queued in arrival order) and their replies are awaited concurrently
-//! ([`FuturesUnordered`]), up to [`MAX_IN_FLIGHT`] per session; beyond that
-//! the session stops reading until replies drain.
+//! ([`FuturesUnordered`]), up to `max_in_flight_per_session` per session;
+//! a request beyond that is answered at once with 90020
+//! `TOO_MANY_REQUESTS_IN_FLIGHT` without being run (heartbeats and logout
+//! are always served), so nothing is dropped and the session stays usable.
 //!
 //! Close codes: 4001 kicked (after a `kickedOut` push), 4002 login failed or
 //! missing, 4003 server shutdown, 4004 logout, 4005 idle, 1009 frame too
@@ -37,9 +39,6 @@ use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
-
-/// Most requests of one session awaiting their replies at once.
-pub(crate) const MAX_IN_FLIGHT: usize = 128;
 
 /// Most frames queued before one flush.
 const SEND_BATCH: usize = 64;
@@ -477,7 +476,7 @@ impl Session {
                         };
                     }
                 },
-                message = socket.ws.recv(), if self.pending.len() < MAX_IN_FLIGHT => {
+                message = socket.ws.recv() => {
                     idle_timer.as_mut().reset(Instant::now() + idle);
                     match classify(message) {
                         Incoming::Ignore => {}
@@ -485,6 +484,19 @@ impl Session {
                         Incoming::TooBig => break End::Close(CLOSE_TOO_BIG, "frame exceeds 64 KiB"),
                         Incoming::Malformed(id, error) => {
                             if socket.send_frame(&ServerFrame::Err { id, error }).await.is_err() {
+                                break End::Gone;
+                            }
+                        }
+                        Incoming::Request(frame) if self.over_in_flight_cap(&frame) => {
+                            let error = ErrorBody::new(
+                                code::TOO_MANY_REQUESTS_IN_FLIGHT,
+                                format!(
+                                    "{} requests of this session are awaiting replies; retry after one arrives",
+                                    self.pending.len()
+                                ),
+                            );
+                            let answer = ServerFrame::Err { id: Some(frame.id), error };
+                            if socket.send_frame(&answer).await.is_err() {
                                 break End::Gone;
                             }
                         }
@@ -568,6 +580,14 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Whether `frame` would be one request too many awaiting its reply.
+    /// Heartbeat, logout and the answered-at-once errors never wait, so
+    /// they are always served.
+    fn over_in_flight_cap(&self, frame: &RequestFrame) -> bool {
+        self.pending.len() >= self.ctx.config.max_in_flight_per_session
+            && !matches!(frame.op.as_str(), Login::NAME | Heartbeat::NAME | Logout::NAME)
     }
 
     fn dispatch(&self, frame: RequestFrame) -> Dispatch {

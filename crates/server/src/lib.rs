@@ -9,7 +9,8 @@
 //! Modules: [`clock`] (time seam), [`usersig`] (TLS-sig-api-v2),
 //! [`config`], [`moderation`] (the profanity filter), [`store`]
 //! (persistence trait and SQLite), [`sessions`] (live
-//! sessions and push delivery), [`fanout`] (the push seam); the gateway,
+//! sessions and push delivery), [`fanout`] (the push seam); the send rate
+//! limiter, the gateway,
 //! HTTP routes, the file service (`/files`, resumable uploads and
 //! authorized downloads) and domain services are internal.
 
@@ -20,12 +21,13 @@ mod files;
 mod gateway;
 mod handlers;
 mod http;
+mod limits;
 pub mod moderation;
 mod server;
 pub mod sessions;
 pub mod store;
 pub mod usersig;
 
-pub use files::{FileInfo, FileKind, FILES_PATH, UPLOADS_PATH, UPLOAD_OFFSET};
+pub use files::{FileInfo, FileKind, GcReport, FILES_PATH, UPLOADS_PATH, UPLOAD_OFFSET};
 pub use http::HEALTH_PATH;
 pub use server::{start, ServerHandle};

@@ -7,7 +7,8 @@
 //! exactly the matched characters with `*`.
 //!
 //! A message sent with `messageControlInfo.excludedFromContentModeration`
-//! skips the filter.
+//! skips the filter only when the server allows it
+//! (`allow_moderation_exclusion`); otherwise the flag is ignored.
 
 use crate::config::{Config, ModerationMode};
 use aho_corasick::AhoCorasick;

@@ -5,7 +5,8 @@
 //! database.
 //!
 //! Task ownership: the accept loop is a task whose handle the
-//! [`ServerHandle`] keeps; every connection holds a clone of an `alive`
+//! [`ServerHandle`] keeps, as are the upload sweeper and the file garbage
+//! collector (which shutdown lets finish its pass); every connection holds a clone of an `alive`
 //! sender, so shutdown knows when the last one ended; the store's writer
 //! thread is joined by [`crate::store::Store::close`].
 
@@ -42,6 +43,8 @@ pub(crate) struct ServerContext {
     pub moderation: Arc<crate::moderation::Moderator>,
     /// File storage and unfinished uploads.
     pub files: FileService,
+    /// Per-user send rate.
+    pub send_rate: crate::limits::SendRate,
 }
 
 impl ServerContext {
@@ -103,6 +106,7 @@ pub async fn start(
             .context("file storage task")?
             .context("opening the file storage")?
     };
+    let send_rate = crate::limits::SendRate::from_config(&config);
     let ctx = Arc::new(ServerContext {
         config,
         secret_key,
@@ -110,10 +114,17 @@ pub async fn start(
         store: Arc::new(store),
         sessions,
         moderation: Arc::new(moderation),
+        send_rate,
         files,
     });
     let sweeper = tokio::spawn(files::sweep_expired_uploads(Arc::clone(&ctx)));
     let (stop, stopped) = watch::channel(false);
+    let (gc_passes, gc_passes_seen) = watch::channel(0);
+    let collector = tokio::spawn(files::collect_garbage_periodically(
+        Arc::clone(&ctx),
+        stopped.clone(),
+        gc_passes,
+    ));
     let (alive, all_gone) = mpsc::channel(1);
     let app = http::router(AppState { ctx: Arc::clone(&ctx), shutdown: stopped.clone(), alive });
     let mut serve_stop = stopped;
@@ -134,7 +145,17 @@ pub async fn start(
             .await
     });
     tracing::info!(addr = %local_addr, db = %database_path.display(), "confabd serving");
-    Ok(ServerHandle { local_addr, ctx, stop, serve: Some(serve), sweeper, all_gone, database_path })
+    Ok(ServerHandle {
+        local_addr,
+        ctx,
+        stop,
+        serve: Some(serve),
+        sweeper,
+        collector: Some(collector),
+        gc_passes: gc_passes_seen,
+        all_gone,
+        database_path,
+    })
 }
 
 /// A running server.
@@ -145,6 +166,10 @@ pub struct ServerHandle {
     serve: Option<JoinHandle<std::io::Result<()>>>,
     /// Discards expired uploads; aborted at shutdown.
     sweeper: JoinHandle<()>,
+    /// Collects files no message names; stops between passes at shutdown.
+    collector: Option<JoinHandle<()>>,
+    /// How many collection passes the collector finished.
+    gc_passes: watch::Receiver<u64>,
     all_gone: mpsc::Receiver<()>,
     database_path: PathBuf,
 }
@@ -196,6 +221,20 @@ impl ServerHandle {
         self.ctx.mint_user_sig(user_id, expire_secs)
     }
 
+    /// Runs a garbage collection pass of the file store now (the server also
+    /// runs one every `file_gc_interval_secs`): forgets and deletes stored
+    /// files no message names that were last uploaded more than
+    /// `file_gc_grace_secs` ago, and discards expired uploads.
+    pub async fn collect_garbage(&self) -> anyhow::Result<files::GcReport> {
+        files::collect_garbage(&self.ctx).await.context("file garbage collection")
+    }
+
+    /// The number of periodic garbage collection passes finished so far,
+    /// watchable (tests wait on it after moving the clock).
+    pub fn garbage_passes(&self) -> watch::Receiver<u64> {
+        self.gc_passes.clone()
+    }
+
     /// Graceful shutdown: stop accepting, close every session with 4003
     /// (after sending the replies it owes), wait for all connections, let
     /// the writer commit and answer everything queued, close the database.
@@ -204,6 +243,9 @@ impl ServerHandle {
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         self.stop.send_replace(true);
         self.sweeper.abort();
+        if let Some(collector) = self.collector.take() {
+            collector.await.context("file garbage collection task")?;
+        }
         if let Some(serve) = self.serve.take() {
             serve.await.context("accept loop task")?.context("accept loop")?;
         }
@@ -222,6 +264,9 @@ impl Drop for ServerHandle {
     /// does not wait for it; use [`ServerHandle::shutdown`] to wait.
     fn drop(&mut self) {
         self.sweeper.abort();
+        if let Some(collector) = self.collector.take() {
+            collector.abort();
+        }
         if self.serve.is_some() {
             self.stop.send_replace(true);
         }

@@ -14,13 +14,22 @@
 //!   holding a grant: the uploader, and sender and receiver of every
 //!   committed message naming it (see `store::sqlite::files`).
 //!
+//! - Uploads are admitted against the user's quota and the store's budget
+//!   (`quota`); files no message names are collected after a grace period
+//!   (`gc`).
+//!
 //! Every route needs `Authorization: UserSig <userID>:<userSig>`, checked
 //! like a WebSocket login. Paths are built only from validated IDs (64 or
 //! 32 lowercase hex characters), never from what a client sent otherwise.
 
+mod gc;
+mod quota;
 mod range;
 mod sniff;
 mod uploads;
+
+pub use gc::GcReport;
+pub(crate) use gc::{collect_garbage, run_periodically as collect_garbage_periodically};
 
 use crate::gateway;
 use crate::http::{error, internal, AppState};
@@ -179,6 +188,11 @@ pub(crate) struct FileService {
     root: PathBuf,
     /// Unfinished uploads.
     uploads: Uploads,
+    /// Serializes upload admission (quota checks and registration).
+    admission: tokio::sync::Mutex<()>,
+    /// Held for reading while an upload's content is stored and recorded,
+    /// for writing while garbage collection forgets and deletes contents.
+    storing: tokio::sync::RwLock<()>,
 }
 
 impl FileService {
@@ -188,7 +202,12 @@ impl FileService {
         let root = config.data_dir.join("files");
         let expire_ms = config.upload_expire_secs.saturating_mul(1000);
         let uploads = Uploads::open(root.join("tmp"), expire_ms, now_ms)?;
-        Ok(Self { root, uploads })
+        Ok(Self {
+            root,
+            uploads,
+            admission: tokio::sync::Mutex::new(()),
+            storing: tokio::sync::RwLock::new(()),
+        })
     }
 
     /// Where the content with file ID `id` (validated) is stored.
@@ -316,17 +335,12 @@ async fn create_upload(State(state): State<AppState>, headers: HeaderMap, body: 
             format!("{} is {} bytes; the limit is {limit}", request.kind.as_str(), request.size),
         );
     }
-    let created = ctx
-        .files
-        .uploads
-        .create(user, request.kind, request.file_name, request.size, ctx.clock.now_ms())
-        .await;
-    match created {
+    match quota::admit(ctx, user, request.kind, request.file_name, request.size).await {
         Ok(upload) => {
             (StatusCode::CREATED, Json(UploadCreated { upload_id: upload.id.clone(), offset: 0 }))
                 .into_response()
         }
-        Err(e) => internal("cannot create the upload", e),
+        Err(refused) => refused,
     }
 }
 
@@ -590,6 +604,9 @@ async fn finish(
             ))
         }
     };
+    // Garbage collection must not delete this content between the check
+    // below and its record.
+    let _storing = ctx.files.storing.read().await;
     let target = ctx.files.path_of(&id);
     let stored = target.clone();
     let moved = tokio::task::spawn_blocking(move || -> std::io::Result<()> {

@@ -227,6 +227,16 @@ impl Uploads {
         }
     }
 
+    /// Declared bytes of the live uploads: `owner`'s, and everyone's (space
+    /// they will take once finished, counted against quotas meanwhile).
+    pub fn reserved_bytes(&self, owner: &UserId) -> (u64, u64) {
+        let live = self.live.lock().unwrap_or_else(|p| p.into_inner());
+        live.values().fold((0, 0), |(mine, all), u| {
+            let own = if &u.owner == owner { u.size } else { 0 };
+            (mine.saturating_add(own), all.saturating_add(u.size))
+        })
+    }
+
     /// Discards every upload expired at `now_ms`; returns how many.
     pub async fn sweep(&self, now_ms: i64) -> usize {
         let expired: Vec<Arc<Upload>> = self

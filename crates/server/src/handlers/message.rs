@@ -12,9 +12,14 @@
 //! | `to` is not a registered user | 2501 `USER_OR_GROUP_NOT_FOUND` |
 //! | a text with a word of the profanity filter (block mode) | 80001 `ERR_SVR_COMM_SENSITIVE_TEXT` |
 //!
-//! In mask mode the filter rewrites the matched characters to `*` instead;
-//! `messageControlInfo.excludedFromContentModeration` skips it.
 //! | the element names a file the sender may not download (checked by the writer) | 90009 `FILE_ACCESS_DENIED` |
+//! | the sender is over the send rate (`send_rate_per_sec`, `send_burst`) | 2996 `OVER_FREQUENCY_LIMIT` |
+//!
+//! In mask mode the filter rewrites the matched characters to `*` instead.
+//! `messageControlInfo.excludedFromContentModeration` skips it only when
+//! the server allows that (`allow_moderation_exclusion`); otherwise the
+//! flag is ignored (TIM refuses nothing for it) and the filter applies.
+//! The rate is checked last, so a refused request costs no allowance.
 //!
 //! A `random` the sender used before returns the original message with
 //! `duplicate: true` and changes nothing.
@@ -91,12 +96,19 @@ pub(crate) fn send_message(
         Ok(to) => to,
         Err(e) => return reject(e),
     };
-    let control = request.message_control_info.unwrap_or_default();
+    let mut control = request.message_control_info.unwrap_or_default();
+    if !ctx.config.allow_moderation_exclusion {
+        // A client does not decide that its text goes unchecked.
+        control.excluded_from_content_moderation = false;
+    }
     let mut message = request.message;
     if !control.excluded_from_content_moderation {
         if let Err(e) = ctx.moderation.apply(&mut message.element) {
             return reject(e);
         }
+    }
+    if let Err(e) = ctx.send_rate.check(&caller.user, ctx.clock.now_ms()) {
+        return reject(e);
     }
     let new = NewMessage {
         from: caller.user.clone(),

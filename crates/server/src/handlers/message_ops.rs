@@ -11,6 +11,7 @@
 //! | modify | text with a filtered word (block mode) | 80001 `ERR_SVR_COMM_SENSITIVE_TEXT` |
 //! | modify | the message is revoked | 20026 |
 //! | modify | `version` is not the stored version | 2480 `MESSAGE_MODIFY_CONFLICT`, `data.message` = latest |
+//! | modify | the receiver changes `type`/`payload` (unless `modify_by_receiver`) | 10007 `MODIFY_PERMISSION_DENIED` |
 //! | modify | content or type change of an image/audio/video/file/merger message | 2905 `INVALID_OPERATION` |
 //! | hopping | `direction` other than 0 or 1 | 2905 `INVALID_OPERATION` |
 //!
@@ -78,9 +79,10 @@ pub(crate) fn modify_message(
     if let Err(e) = ctx.moderation.apply(&mut request.element) {
         return reject(e);
     }
-    from_store(ctx.store.modify_message(caller.user.clone(), request), |message| {
-        ModifyMessageResponse { message }
-    })
+    from_store(
+        ctx.store.modify_message(caller.user.clone(), request, ctx.config.modify_by_receiver),
+        |message| ModifyMessageResponse { message },
+    )
 }
 
 /// `deleteMessages`.

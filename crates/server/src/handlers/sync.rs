@@ -1,6 +1,8 @@
 //! Inbox sync: `sync {after, limit}` returns the caller's inbox entries after
 //! a sequence, gap-free and ascending, plus the head. `limit` is capped at
-//! [`MAX_SYNC_ENTRIES`]; 0 means that cap.
+//! [`MAX_SYNC_ENTRIES`]; 0 means that cap. The reply is also capped in bytes
+//! (`max_sync_reply_bytes`): entries that do not fit are left out, and the
+//! client, seeing `head` ahead of its last entry, asks again.
 
 use super::{from_store, Caller, Reply};
 use crate::server::ServerContext;
@@ -16,5 +18,8 @@ pub(crate) fn sync(ctx: &ServerContext, caller: &Caller, request: Sync) -> Reply
         0 => MAX_SYNC_ENTRIES,
         n => n.min(MAX_SYNC_ENTRIES),
     };
-    from_store(ctx.store.sync(caller.user.clone(), request.after, limit), |r| r)
+    from_store(
+        ctx.store.sync(caller.user.clone(), request.after, limit, ctx.config.max_sync_reply_bytes),
+        |r| r,
+    )
 }

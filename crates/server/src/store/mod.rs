@@ -194,8 +194,16 @@ pub trait Store: Send + Sync + 'static {
     /// Applies a validated modification by a participant; appends
     /// `messageModified` to both inboxes. Refusals: 20026 (unknown, not the
     /// caller's, revoked), 2480 with the latest message as `data.message`
-    /// when `request.version` is stale.
-    fn modify_message(&self, user: UserId, request: ModifyMessage) -> StoreFuture<WireMessage>;
+    /// when `request.version` is stale, 10007
+    /// (`MODIFY_PERMISSION_DENIED`) when the receiver changes the content
+    /// and `payload_by_receiver` is false (`cloudCustomData` is open to
+    /// both).
+    fn modify_message(
+        &self,
+        user: UserId,
+        request: ModifyMessage,
+        payload_by_receiver: bool,
+    ) -> StoreFuture<WireMessage>;
 
     /// Hides messages of one conversation from `user`'s history; returns
     /// the IDs that are hidden (unknown ones are skipped).
@@ -218,9 +226,16 @@ pub trait Store: Send + Sync + 'static {
     /// Sequence of the newest entry of the user's inbox (0 when empty).
     fn inbox_head(&self, user: UserId) -> StoreFuture<u64>;
 
-    /// Inbox entries after `after`, at most `limit`, plus the head, read in
-    /// one transaction.
-    fn sync(&self, user: UserId, after: u64, limit: u32) -> StoreFuture<SyncResponse>;
+    /// Inbox entries after `after`, at most `limit` and no more than fit a
+    /// response frame of `max_bytes` (always at least one when there is
+    /// one), plus the head, read in one transaction.
+    fn sync(
+        &self,
+        user: UserId,
+        after: u64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> StoreFuture<SyncResponse>;
 
     /// The user's non-deleted conversations, newest activity first, and the
     /// inbox head they reflect, read in one transaction.
@@ -260,6 +275,16 @@ pub trait Store: Send + Sync + 'static {
     /// Whether `user` may download the file `id`.
     fn file_access(&self, user: UserId, id: String) -> StoreFuture<FileAccess>;
 
+    /// Bytes of stored files `user` uploaded, and of the whole file store
+    /// (for the upload quota and the disk budget).
+    fn file_usage(&self, user: UserId) -> StoreFuture<FileUsage>;
+
+    /// Garbage collection: forgets every file that no stored message names
+    /// (directly or through a kept merger body) and that was last uploaded
+    /// before `cutoff_secs`, with its grants; returns those files, whose
+    /// contents the caller deletes.
+    fn collect_unnamed_files(&self, cutoff_secs: i64) -> StoreFuture<Vec<StoredFile>>;
+
     // ---- lifecycle ----
 
     /// Runs every queued write, stops the writer and closes the database.
@@ -280,6 +305,15 @@ pub struct StoredFile {
     pub content_type: String,
     /// When it was first stored, seconds since the epoch.
     pub created_at: i64,
+}
+
+/// How many bytes the file store holds, for quotas.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileUsage {
+    /// Stored files the user uploaded (each content once).
+    pub user_bytes: u64,
+    /// All stored files.
+    pub total_bytes: u64,
 }
 
 /// What a user may do with a file ID.

@@ -107,6 +107,7 @@ pub(super) fn send(
     for id in &file_ids {
         files::grant(conn, id, &new.to)?;
     }
+    files::name_in_message(conn, row, &file_ids)?;
     Ok(SendMessageResponse { message, duplicate: false })
 }
 

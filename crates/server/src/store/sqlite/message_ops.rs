@@ -123,6 +123,7 @@ pub(super) fn modify(
     cx: &mut WriteCx,
     user: &UserId,
     request: ModifyMessage,
+    payload_by_receiver: bool,
 ) -> Result<WireMessage, StoreError> {
     let id = request.message_id.as_str();
     let Some((row, mut message)) = load(conn, user, &request.conversation_id, id)? else {
@@ -146,6 +147,15 @@ pub(super) fn modify(
             )
             .with_data(data),
         ));
+    }
+    // Checked against the latest version (after the conflict check), so a
+    // receiver changing only `cloudCustomData` of a stale copy gets 2480,
+    // not a refusal.
+    if request.element != message.element && message.from != *user && !payload_by_receiver {
+        return Err(StoreError::Refused(ErrorBody::new(
+            code::MODIFY_PERMISSION_DENIED,
+            "only the sender can change a message's content; cloudCustomData may be changed",
+        )));
     }
     if request.element != message.element
         && !(content_modifiable(&message.element) && content_modifiable(&request.element))

@@ -20,7 +20,7 @@ mod message;
 mod message_ops;
 mod profile;
 
-use super::{FileAccess, NewMessage, Store, StoreError, StoreFuture, StoredFile};
+use super::{FileAccess, FileUsage, NewMessage, Store, StoreError, StoreFuture, StoredFile};
 use crate::fanout::{Delivery, Fanout};
 use confab_proto::conversation::ConversationState;
 use confab_proto::message::WireMessage;
@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_files.sql"),
     include_str!("migrations/0003_message_ops.sql"),
     include_str!("migrations/0004_file_refs.sql"),
+    include_str!("migrations/0005_file_gc.sql"),
 ];
 
 /// Read connections kept open.
@@ -220,8 +221,15 @@ impl Store for SqliteStore {
         })
     }
 
-    fn modify_message(&self, user: UserId, request: ModifyMessage) -> StoreFuture<WireMessage> {
-        self.write(move |conn, cx| message_ops::modify(conn, cx, &user, request))
+    fn modify_message(
+        &self,
+        user: UserId,
+        request: ModifyMessage,
+        payload_by_receiver: bool,
+    ) -> StoreFuture<WireMessage> {
+        self.write(move |conn, cx| {
+            message_ops::modify(conn, cx, &user, request, payload_by_receiver)
+        })
     }
 
     fn delete_messages(
@@ -258,11 +266,17 @@ impl Store for SqliteStore {
         self.read(move |conn| inbox::head(conn, &user))
     }
 
-    fn sync(&self, user: UserId, after: u64, limit: u32) -> StoreFuture<SyncResponse> {
+    fn sync(
+        &self,
+        user: UserId,
+        after: u64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> StoreFuture<SyncResponse> {
         self.read(move |conn| {
             let tx = conn.transaction()?;
             let head = inbox::head(&tx, &user)?;
-            let entries = inbox::entries_after(&tx, &user, after, limit)?;
+            let entries = inbox::entries_after(&tx, &user, after, limit, max_bytes)?;
             tx.commit()?;
             Ok(SyncResponse { entries, head })
         })
@@ -308,6 +322,19 @@ impl Store for SqliteStore {
 
     fn file_access(&self, user: UserId, id: String) -> StoreFuture<FileAccess> {
         self.read(move |conn| files::access(conn, &user, &id))
+    }
+
+    fn file_usage(&self, user: UserId) -> StoreFuture<FileUsage> {
+        self.read(move |conn| {
+            let tx = conn.transaction()?;
+            let usage = files::usage(&tx, &user)?;
+            tx.commit()?;
+            Ok(usage)
+        })
+    }
+
+    fn collect_unnamed_files(&self, cutoff_secs: i64) -> StoreFuture<Vec<StoredFile>> {
+        self.write(move |conn, _| files::collect(conn, cutoff_secs))
     }
 
     fn close(&self) -> StoreFuture<()> {

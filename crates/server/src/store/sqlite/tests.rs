@@ -120,7 +120,7 @@ async fn sequences_ids_and_inboxes_are_gap_free() {
     let pushes = f.pushes.take();
     assert_eq!(inbox_seqs(&pushes, "alice"), vec![1, 2, 3, 4, 5]);
     assert_eq!(inbox_seqs(&pushes, "bob"), vec![1, 2, 3, 4]);
-    let sync = f.store.sync(user("alice"), 2, 2).await.expect("sync");
+    let sync = f.store.sync(user("alice"), 2, 2, usize::MAX).await.expect("sync");
     assert_eq!(sync.head, 5);
     assert_eq!(sync.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3, 4]);
 
@@ -428,5 +428,130 @@ async fn a_merger_body_grants_the_files_it_names() {
     assert_eq!(
         f.store.file_access(user("bob"), theirs.clone()).await.expect("read"),
         FileAccess::Denied
+    );
+}
+
+#[tokio::test]
+async fn only_the_sender_changes_the_payload_either_side_changes_cloud_custom_data() {
+    use confab_proto::ops::ModifyMessage;
+    let f = open(8);
+    users(&f.store, &["alice", "bob"]).await;
+    let sent = f.store.send_message(text("alice", "bob", 1, "hi")).await.expect("send").message;
+    let edit = |by_version: u32, body: &str, data: &str| ModifyMessage {
+        conversation_id: ConversationId::from("C2Calice"),
+        message_id: sent.id.as_str().to_owned(),
+        version: by_version,
+        element: MessageElement::Text(TextPayload { text: body.into() }),
+        cloud_custom_data: data.into(),
+    };
+    // Bob rewrites alice's text: refused, nothing changes.
+    let refused = f.store.modify_message(user("bob"), edit(0, "I owe bob $100", ""), false).await;
+    match refused {
+        Err(StoreError::Refused(e)) => {
+            assert_eq!(e.code, confab_proto::code::MODIFY_PERMISSION_DENIED)
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let page = f
+        .store
+        .message_list(user("alice"), ConversationId::from("C2Cbob"), None, 10)
+        .await
+        .expect("history");
+    assert_eq!(page.messages[0].element, sent.element);
+    assert_eq!(page.messages[0].version, 0);
+    // Bob adds a reaction (cloudCustomData only): allowed.
+    let reacted =
+        f.store.modify_message(user("bob"), edit(0, "hi", "👍"), false).await.expect("reaction");
+    assert_eq!((reacted.cloud_custom_data.as_str(), reacted.version), ("👍", 1));
+    assert_eq!(reacted.element, sent.element);
+    // The sender changes the text.
+    let mut own = edit(1, "hello", "👍");
+    own.conversation_id = ConversationId::from("C2Cbob");
+    let fixed = f.store.modify_message(user("alice"), own, false).await.expect("sender edits");
+    assert_eq!(fixed.version, 2);
+    // The permissive setting restores TIM's rule.
+    let permissive =
+        f.store.modify_message(user("bob"), edit(2, "bob's words", ""), true).await.expect("open");
+    assert_eq!(
+        permissive.element,
+        MessageElement::Text(TextPayload { text: "bob's words".into() })
+    );
+}
+
+#[tokio::test]
+async fn sync_pages_are_capped_in_bytes_and_cover_the_inbox_exactly_once() {
+    let f = open(64);
+    users(&f.store, &["alice", "bob"]).await;
+    let body = "x".repeat(10 * 1024);
+    for n in 1..=40 {
+        f.store.send_message(text("alice", "bob", n, &body)).await.expect("send");
+    }
+    let cap = 64 * 1024;
+    let mut after = 0;
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = f.store.sync(user("bob"), after, 1000, cap).await.expect("sync");
+        assert!(!page.entries.is_empty(), "every page moves on");
+        let frame = confab_proto::frame::ServerFrame::ok(u64::MAX, &page).expect("frame");
+        let bytes = serde_json::to_string(&frame).expect("encode").len();
+        assert!(bytes <= cap, "a sync frame of {bytes} bytes exceeds the cap of {cap}");
+        seen.extend(page.entries.iter().map(|e| e.seq));
+        after = page.entries.last().map(|e| e.seq).expect("entries");
+        pages += 1;
+        if after >= page.head {
+            break;
+        }
+    }
+    assert_eq!(seen, (1..=40).collect::<Vec<u64>>());
+    assert!(pages >= 7, "40 × 10 KB in 64 KiB pages takes several pages, took {pages}");
+    // Without a byte cap one page holds everything.
+    let all = f.store.sync(user("bob"), 0, 1000, usize::MAX).await.expect("sync");
+    assert_eq!(all.entries.len(), 40);
+}
+
+#[tokio::test]
+async fn garbage_collection_forgets_unnamed_files_past_the_grace_period_only() {
+    use crate::store::{FileAccess, FileUsage};
+    let f = open(64);
+    users(&f.store, &["alice", "bob"]).await;
+    let [named, orphan, young, body, in_body] = ["a", "b", "c", "d", "e"].map(|c| c.repeat(64));
+    let at = |id: &str, secs: i64| crate::store::StoredFile { created_at: secs, ..stored_file(id) };
+    for id in [&named, &orphan, &in_body] {
+        f.store.record_file(at(id, 100), user("alice"), Vec::new()).await.expect("record");
+    }
+    f.store.record_file(at(&body, 100), user("alice"), vec![in_body.clone()]).await.expect("body");
+    f.store.record_file(at(&young, 900), user("bob"), Vec::new()).await.expect("young");
+    f.store.send_message(file_message("alice", "bob", 1, &named)).await.expect("named");
+    f.store.send_message(file_message("alice", "bob", 2, &body)).await.expect("body named");
+    assert_eq!(
+        f.store.file_usage(user("alice")).await.expect("usage"),
+        FileUsage { user_bytes: 12, total_bytes: 15 }
+    );
+
+    // Cutoff 500: `orphan` (uploaded at 100, named by nothing) goes; the
+    // named file, the named merger body and what it names, and the young
+    // upload stay.
+    let removed = f.store.collect_unnamed_files(500).await.expect("collect");
+    assert_eq!(removed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec![orphan.as_str()]);
+    assert_eq!(
+        f.store.file_access(user("alice"), orphan.clone()).await.expect("read"),
+        FileAccess::Unknown
+    );
+    for id in [&named, &body, &in_body] {
+        assert!(matches!(
+            f.store.file_access(user("bob"), id.clone()).await.expect("read"),
+            FileAccess::Granted(_)
+        ));
+    }
+    assert_eq!(f.store.file_usage(user("alice")).await.expect("usage").user_bytes, 9);
+    // Uploading a collected-looking content again restarts its grace period.
+    f.store.record_file(at(&young, 2_000), user("bob"), Vec::new()).await.expect("again");
+    assert!(f.store.collect_unnamed_files(1_500).await.expect("collect").is_empty());
+    let removed = f.store.collect_unnamed_files(2_001).await.expect("collect");
+    assert_eq!(removed.len(), 1);
+    assert_eq!(
+        f.store.file_usage(user("bob")).await.expect("usage"),
+        FileUsage { user_bytes: 0, total_bytes: 9 }
     );
 }
