@@ -33,8 +33,14 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-/// Inbox entries asked for per `sync` request.
+/// Inbox entries asked for per `sync` request (the server may return fewer
+/// to keep the reply under its byte cap; the sync then asks again).
 const SYNC_PAGE: u32 = 500;
+
+/// Outbox sends awaiting replies at once: well under the server's request
+/// cap per session (`max_in_flight_per_session`, 128 by default), leaving
+/// room for API calls; the next ones go out as replies arrive.
+const OUTBOX_WINDOW: usize = 32;
 
 /// A request from the API to the actor.
 pub(crate) enum Command {
@@ -573,8 +579,20 @@ impl Actor {
             }
             Pending::Send(key) => {
                 link.in_flight.remove(&key);
-                self.on_send_result(key, result);
-                Ok(())
+                match result {
+                    // The server did not run it (its cap of requests in
+                    // flight was reached): it stays queued and goes again.
+                    Err(e) if e.code == code::TOO_MANY_REQUESTS_IN_FLIGHT => {
+                        self.log(tracing::Level::DEBUG, format_args!("send deferred: {e}"));
+                        link.sent_position = 0;
+                    }
+                    result => self.on_send_result(key, result),
+                }
+                if link.phase == Phase::Live {
+                    self.flush_outbox(link).await
+                } else {
+                    Ok(())
+                }
             }
         }
     }
@@ -759,9 +777,14 @@ impl Actor {
         }
     }
 
-    /// Sends every outbox row not yet sent on this connection, in order.
+    /// Sends the outbox rows not yet sent on this connection, in order, up
+    /// to [`OUTBOX_WINDOW`] awaiting replies.
     async fn flush_outbox(&mut self, link: &mut Link) -> Result<(), End> {
-        let items = match self.core.store.outbox_after(link.sent_position) {
+        if link.in_flight.len() >= OUTBOX_WINDOW {
+            return Ok(());
+        }
+        let room = OUTBOX_WINDOW + link.in_flight.len();
+        let items = match self.core.store.outbox_after(link.sent_position, room) {
             Ok(items) => items,
             Err(e) => {
                 self.core.report(e.into());
@@ -769,6 +792,9 @@ impl Actor {
             }
         };
         for item in items {
+            if link.in_flight.len() >= OUTBOX_WINDOW {
+                break;
+            }
             link.sent_position = link.sent_position.max(item.position);
             if link.in_flight.contains(&item.key) {
                 continue;

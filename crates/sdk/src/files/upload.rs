@@ -644,11 +644,15 @@ fn retry(e: &reqwest::Error) -> Failure {
     Failure::Retry(e.to_string())
 }
 
-/// Reads an error response: final with the server's code for 4xx,
-/// retried for 5xx.
+/// Reads an error response: final with the server's code for 4xx and for
+/// a full file store (507 90022, which waiting does not fix), retried for
+/// other 5xx.
 async fn refusal(response: reqwest::Response, fallback: i32) -> Failure {
     let status = response.status();
     let body = response.json::<ErrorBody>().await.ok();
+    if let Some(b) = body.as_ref().filter(|b| b.code == confab_proto::code::STORAGE_FULL) {
+        return Failure::Final(TimError::new(b.code, b.message.clone()));
+    }
     if status.is_server_error()
         || status == reqwest::StatusCode::REQUEST_TIMEOUT
         || status == reqwest::StatusCode::TOO_MANY_REQUESTS

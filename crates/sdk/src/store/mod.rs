@@ -949,20 +949,22 @@ impl Store {
     /// The outbox in order.
     #[cfg(test)]
     pub(crate) fn outbox(&self) -> Result<Vec<OutboxItem>> {
-        self.outbox_after(0)
+        self.outbox_after(0, usize::MAX)
     }
 
-    /// The outbox rows after `position`, in order: what a connection has
-    /// not sent yet (reading only those keeps a deep outbox from costing
-    /// a full scan per new message).
-    pub(crate) fn outbox_after(&self, position: i64) -> Result<Vec<OutboxItem>> {
+    /// The first `limit` outbox rows after `position`, in order: what a
+    /// connection has not sent yet (reading only those keeps a deep outbox
+    /// from costing a full scan per new message or reply).
+    pub(crate) fn outbox_after(&self, position: i64, limit: usize) -> Result<Vec<OutboxItem>> {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(
             "SELECT o.position, o.message_key, o.control_info FROM outbox o
-             WHERE o.position > ?1 ORDER BY o.position",
+             WHERE o.position > ?1 ORDER BY o.position LIMIT ?2",
         )?;
+        // SQLite reads a negative LIMIT as none.
+        let limit = i64::try_from(limit).unwrap_or(-1);
         let rows: Vec<(i64, i64, Option<String>)> = stmt
-            .query_map([position], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map(params![position, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
         let mut out = Vec::with_capacity(rows.len());
