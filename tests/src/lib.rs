@@ -98,7 +98,8 @@ impl TestServer {
         Self { handle: Some(handle), config, addr, clock, _dir: dir }
     }
 
-    fn handle(&self) -> &ServerHandle {
+    /// The running server's handle (garbage collection, configuration).
+    pub fn handle(&self) -> &ServerHandle {
         self.handle.as_ref().expect("server is running")
     }
 
@@ -518,6 +519,28 @@ impl RawClient {
         .await
     }
 
+    /// Sends a request and returns the reply frame's text exactly as it
+    /// arrived (to measure frames); pushes are skipped.
+    pub async fn call_text<O: Operation>(&mut self, request: &O) -> String {
+        let id = self.next_id;
+        self.next_id += 1;
+        let frame = RequestFrame::new(id, request).expect("encode request");
+        self.send_raw(&serde_json::to_string(&frame).expect("encode frame")).await;
+        within("raw reply text", async {
+            while let Some(frame) = self.socket.next().await {
+                if let Ok(tokio_tungstenite::tungstenite::Message::Text(text)) = frame {
+                    let parsed: ServerFrame =
+                        serde_json::from_str(&text).expect("server frames parse");
+                    if !matches!(parsed, ServerFrame::Push { .. }) {
+                        return text.to_string();
+                    }
+                }
+            }
+            panic!("the connection closed before the reply");
+        })
+        .await
+    }
+
     /// Performs an operation and decodes its response.
     pub async fn call<O: Operation>(
         &mut self,
@@ -576,6 +599,8 @@ impl ConfabdProcess {
             .env("CONFABD_LISTEN", "127.0.0.1:0")
             .env("CONFABD_SECRET_KEY", TEST_KEY)
             .env("CONFABD_LOG", "warn")
+            // Process tests send in bulk; the send rate has its own tests.
+            .env("CONFABD_SEND_RATE_PER_SEC", "0")
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true)
             .spawn()

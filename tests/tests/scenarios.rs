@@ -1,6 +1,7 @@
 //! Scenario tests: one real server and several SDK clients per test.
 
 mod scenarios {
+    mod abuse;
     mod api;
     mod auth;
     mod bad_input;

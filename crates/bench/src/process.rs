@@ -46,6 +46,8 @@ impl Confabd {
             .env("CONFABD_SECRET_KEY", BENCH_KEY)
             .env("CONFABD_SDK_APP_ID", SDK_APP_ID.to_string())
             .env("CONFABD_LOG", "warn")
+            // Benchmarks measure the server at full speed, not its send rate limit.
+            .env("CONFABD_SEND_RATE_PER_SEC", "0")
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true);
         for (k, v) in extra_env {

@@ -168,8 +168,11 @@ async fn modify_reaches_everyone_and_conflicts_carry_the_latest_version() {
     let list = bob.tim.get_conversation_list(None).await.expect("list").conversation_list;
     assert_eq!(list[0].last_message.as_ref().expect("last")["payload"]["text"], "hello");
 
-    // Bob edits the current version; alice's stale copy then conflicts.
-    let by_bob = within("bob modifies", bob.tim.modify_message(&with_text(&on_bob, "hello!!")))
+    // Bob reacts to the current version (cloudCustomData); alice's stale
+    // copy then conflicts.
+    let mut reaction = on_bob.clone();
+    reaction.cloud_custom_data = "👍".into();
+    let by_bob = within("bob reacts", bob.tim.modify_message(&reaction))
         .await
         .expect("bob modifies the latest version");
     assert_eq!(by_bob.version, 2);
@@ -178,7 +181,8 @@ async fn modify_reaches_everyone_and_conflicts_carry_the_latest_version() {
         .expect_err("conflict");
     assert_eq!(err.code, code::MESSAGE_MODIFY_CONFLICT);
     let latest = &err.data.as_ref().expect("conflict data")["message"];
-    assert_eq!(latest["payload"]["text"], "hello!!");
+    assert_eq!(latest["payload"]["text"], "hello");
+    assert_eq!(latest["cloudCustomData"], "👍");
     assert_eq!(latest["version"], 2);
     assert_eq!(latest["ID"], original.id.as_str());
     assert_eq!(latest["conversationID"], "C2Cbob");
@@ -460,6 +464,8 @@ async fn moderation_block_refuses_and_stores_nothing_unless_excluded() {
     let server = TestServer::start_with(|c| {
         c.moderation_words = vec!["darn".into()];
         c.moderation_mode = ModerationMode::Block;
+        // Exclusions are honoured only when the server allows them.
+        c.allow_moderation_exclusion = true;
     })
     .await;
     let alice = TestClient::login(&server, "alice").await;
