@@ -17,7 +17,9 @@ fn assert_exactly_once_in_order(messages: &[confab_sdk::Message], expected: &[St
 
 #[tokio::test]
 async fn five_hundred_messages_to_an_offline_user_arrive_once_in_order() {
-    let server = TestServer::start().await;
+    let server = // A bulk sender on a frozen clock: the send rate (tested in
+    // `abuse`) is off.
+    TestServer::start_with(|c| c.send_rate_per_sec = 0).await;
     let bob = TestClient::login(&server, "bob").await;
     let bob_dir = bob.keep_dir();
     let bob_path = bob.data_dir().to_path_buf();
@@ -47,7 +49,9 @@ async fn five_hundred_messages_to_an_offline_user_arrive_once_in_order() {
 
 #[tokio::test]
 async fn a_connection_cut_mid_burst_loses_and_duplicates_nothing() {
-    let server = TestServer::start().await;
+    let server = // A bulk sender on a frozen clock: the send rate (tested in
+    // `abuse`) is off.
+    TestServer::start_with(|c| c.send_rate_per_sec = 0).await;
     let alice = TestClient::login(&server, "alice").await;
     let bob = TestClient::login(&server, "bob").await;
     let expected: Vec<String> = (0..300).map(|i| format!("burst {i}")).collect();
