@@ -124,7 +124,7 @@ async fn requests_over_the_in_flight_cap_get_90020_and_the_session_stays_usable(
     // commit.
     let first_id = 100;
     for n in 0..SENT {
-        let request = ops::SendMessage::c2c_text("bob", n + 1, &format!("m{n}"));
+        let request = ops::SendMessage::c2c_text("bob", n + 1, format!("m{n}"));
         let frame = confab_proto::frame::RequestFrame::new(first_id + n, &request).expect("frame");
         alice.send_raw(&serde_json::to_string(&frame).expect("encode")).await;
     }
