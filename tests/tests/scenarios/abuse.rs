@@ -177,6 +177,27 @@ async fn requests_over_the_in_flight_cap_get_90020_and_the_session_stays_usable(
     assert_eq!(total, stored + 1);
 }
 
+#[tokio::test]
+async fn the_sdk_resends_what_the_in_flight_cap_refused_so_a_burst_arrives_exactly_once() {
+    const COUNT: usize = 60;
+    let server = TestServer::start_with(|c| c.max_in_flight_per_session = 2).await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let sends = (0..COUNT).map(|i| {
+        let message = alice.text("bob", &format!("burst {i}"));
+        let tim = alice.tim.clone();
+        async move { tim.send_message(&message, SendMessageOptions::default()).await }
+    });
+    let results = within("the burst", futures_util::future::join_all(sends)).await;
+    for result in results {
+        assert_eq!(result.expect("every send succeeds").message.status, "success");
+    }
+    let got = bob.events.wait_received(COUNT).await;
+    let texts: HashSet<String> = got.iter().map(text_of).collect();
+    assert_eq!(texts.len(), COUNT, "each message once");
+    assert_eq!(bob.history("C2Calice").await.len(), COUNT);
+}
+
 // ------------------------------------------------------------- uploads
 
 /// HTTP calls to the file service as one user.
