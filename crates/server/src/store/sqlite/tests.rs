@@ -555,3 +555,44 @@ async fn garbage_collection_forgets_unnamed_files_past_the_grace_period_only() {
         FileUsage { user_bytes: 0, total_bytes: 9 }
     );
 }
+
+#[tokio::test]
+async fn migration_5_finds_the_files_that_earlier_messages_name() {
+    use confab_proto::message::{ImageInfo, ImagePayload};
+    let Fixture { _dir, path, store, .. } = open(8);
+    users(&store, &["alice", "bob"]).await;
+    let [by_uuid, by_url, unnamed] = ["a", "b", "c"].map(|c| c.repeat(64));
+    for id in [&by_uuid, &by_url, &unnamed] {
+        store.record_file(stored_file(id), user("alice"), Vec::new()).await.expect("record");
+    }
+    store.send_message(file_message("alice", "bob", 1, &by_uuid)).await.expect("by uuid");
+    let image = NewMessage {
+        element: MessageElement::Image(ImagePayload {
+            uuid: String::new(),
+            image_format: 3,
+            image_info_array: vec![ImageInfo {
+                kind: 0,
+                width: 1,
+                height: 1,
+                size: 3,
+                url: format!("http://127.0.0.1:7788/files/{by_url}/photo.png"),
+            }],
+        }),
+        ..text("alice", "bob", 2, "")
+    };
+    store.send_message(image).await.expect("by url");
+    store.close().await.expect("close");
+    // Back to the schema before migration 5, as an older confabd left it.
+    let raw = Connection::open(&path).expect("raw open");
+    raw.execute_batch(
+        "DROP TABLE message_files; DROP TABLE file_uploaders;
+         ALTER TABLE files DROP COLUMN last_upload_at; PRAGMA user_version = 4;",
+    )
+    .expect("downgrade");
+    drop(raw);
+
+    let again = SqliteStore::open(&path, 8, Arc::new(Recorder::default())).expect("migrate");
+    let removed = again.collect_unnamed_files(i64::MAX).await.expect("collect");
+    assert_eq!(removed.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), vec![unnamed.as_str()]);
+    again.close().await.expect("close");
+}
