@@ -11,15 +11,15 @@
 //! | `to` is the sender | 90008 `CANNOT_MESSAGE_SELF` |
 //! | `to` is not a registered user | 2501 `USER_OR_GROUP_NOT_FOUND` |
 //! | a text with a word of the profanity filter (block mode) | 80001 `ERR_SVR_COMM_SENSITIVE_TEXT` |
-//!
-//! | the element names a file the sender may not download (checked by the writer) | 90009 `FILE_ACCESS_DENIED` |
 //! | the sender is over the send rate (`send_rate_per_sec`, `send_burst`) | 2996 `OVER_FREQUENCY_LIMIT` |
+//! | the element names a file the sender may not download (checked by the writer) | 90009 `FILE_ACCESS_DENIED` |
 //!
 //! In mask mode the filter rewrites the matched characters to `*` instead.
 //! `messageControlInfo.excludedFromContentModeration` skips it only when
 //! the server allows that (`allow_moderation_exclusion`); otherwise the
 //! flag is ignored (TIM refuses nothing for it) and the filter applies.
-//! The rate is checked last, so a refused request costs no allowance.
+//! The rate is checked after the request's own checks, so a malformed or
+//! filtered request costs no allowance.
 //!
 //! A `random` the sender used before returns the original message with
 //! `duplicate: true` and changes nothing.
