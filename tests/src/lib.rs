@@ -9,6 +9,8 @@
 //!   [`SwitchableTransport`] (cut the connection, go offline) and a lossless
 //!   log of every event it emitted.
 //! - [`RawClient`] speaks the wire protocol directly, for malformed input.
+//! - [`tls`]: a test CA, server certificates and a TLS-terminating proxy,
+//!   for clients that reach the server over `wss://`/`https://`.
 //!
 //! Waits never sleep: they await events with a generous timeout, so a
 //! failure shows up as a clear panic instead of a hang.
@@ -30,6 +32,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
+
+pub mod tls;
 
 /// How long any wait in a scenario may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(30);
@@ -101,6 +105,11 @@ impl TestServer {
     /// The running server's handle (garbage collection, configuration).
     pub fn handle(&self) -> &ServerHandle {
         self.handle.as_ref().expect("server is running")
+    }
+
+    /// The server's address (`127.0.0.1:PORT`).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
     }
 
     /// WebSocket URL of the server.
@@ -299,13 +308,28 @@ impl TestClient {
         offline: bool,
         clock: Option<Arc<dyn confab_sdk::Clock>>,
     ) -> Self {
-        let transport = Arc::new(SwitchableTransport::new(Arc::new(WsTransport)));
-        transport.set_offline(offline);
-        let mut options = TimOptions::new(server.sdk_app_id(), server.ws_url(), data_dir.clone());
-        options.transport = transport.clone();
+        let mut options = TimOptions::new(server.sdk_app_id(), server.ws_url(), data_dir);
         if let Some(clock) = clock {
             options.clock = clock;
         }
+        Self::create_with_options(options, user, keep, offline)
+    }
+
+    /// An instance of `user` made from `options` (e.g. a `wss://` server URL
+    /// and a custom CA, see [`tls::tls_options`]), not logged in yet. Its
+    /// transport is replaced by a [`SwitchableTransport`] over the real
+    /// WebSocket and its reconnect backoff shortened; `offline` starts it
+    /// with the network switched off.
+    pub fn create_with_options(
+        mut options: TimOptions,
+        user: &str,
+        keep: Option<Arc<tempfile::TempDir>>,
+        offline: bool,
+    ) -> Self {
+        let data_dir = options.data_dir.clone();
+        let transport = Arc::new(SwitchableTransport::new(Arc::new(WsTransport)));
+        transport.set_offline(offline);
+        options.transport = transport.clone();
         options.reconnect = ReconnectPolicy {
             initial: Duration::from_millis(20),
             max: Duration::from_millis(200),

@@ -12,4 +12,5 @@ mod scenarios {
     mod merger;
     mod message_ops;
     mod offline;
+    mod tls;
 }

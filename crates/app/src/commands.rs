@@ -41,6 +41,12 @@ pub struct ChooseServerArgs {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub url: Option<String>,
+    /// `remote`: an absolute path of a CA certificate file (PEM) to trust
+    /// besides the platform's roots, for a self-hosted `https://` server;
+    /// empty or absent for none.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub ca_file: Option<String>,
 }
 
 /// `app.register` / `app.login` arguments.
@@ -291,10 +297,16 @@ mod tests {
     #[test]
     fn args_accept_the_documented_shapes() {
         let a: ChooseServerArgs = parse_args("x", json!({"mode": "local"})).expect("local");
-        assert_eq!(a, ChooseServerArgs { mode: Mode::Local, url: None });
+        assert_eq!(a, ChooseServerArgs { mode: Mode::Local, url: None, ca_file: None });
         let a: ChooseServerArgs =
             parse_args("x", json!({"mode": "remote", "url": "http://h:1"})).expect("remote");
         assert_eq!(a.url.as_deref(), Some("http://h:1"));
+        let a: ChooseServerArgs = parse_args(
+            "x",
+            json!({"mode": "remote", "url": "https://h", "caFile": "/etc/confab/ca.pem"}),
+        )
+        .expect("remote with a CA file");
+        assert_eq!(a.ca_file.as_deref(), Some("/etc/confab/ca.pem"));
         let _: Empty = parse_args("x", json!(null)).expect("null is {}");
         let _: Empty = parse_args("x", json!({})).expect("{}");
         let d: DeleteConversationArgs =

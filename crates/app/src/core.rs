@@ -23,9 +23,9 @@ use crate::settings::{SavedSession, Settings};
 use crate::state::{system_locale, AppEvent, AppOwnEvent, AppState, Mode};
 use confab_proto::{code, ErrorBody};
 use confab_sdk::{
-    ConversationListResult, DeleteConversationOptions, Event, GetMessageListOptions,
+    ConversationListResult, CustomCa, DeleteConversationOptions, Event, GetMessageListOptions,
     MessageListPage, NetState, Profile, ProfilePatch, SendMessageOptions, SendResult, Tim,
-    TimError, TimOptions,
+    TimError, TimOptions, TlsConfig,
 };
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
@@ -118,6 +118,9 @@ pub struct AppOptions {
     /// remote with this URL, without a health check. A saved session of
     /// another server is forgotten.
     pub remote_server: Option<String>,
+    /// With `remote_server`: a CA certificate file (PEM) to trust for it,
+    /// besides the platform's roots.
+    pub remote_ca_file: Option<PathBuf>,
 }
 
 impl AppOptions {
@@ -129,6 +132,7 @@ impl AppOptions {
             hooks: Arc::new(NoDesktop),
             locale: None,
             remote_server: None,
+            remote_ca_file: None,
         }
     }
 }
@@ -169,6 +173,10 @@ struct Inner {
     locale: String,
     events: broadcast::Sender<AppEvent>,
     settings: Mutex<Settings>,
+    /// What the chosen server's certificate may be issued by (settings'
+    /// `ca_file`): one configuration for the SDK instance, the account
+    /// calls and the health check.
+    tls: Mutex<TlsConfig>,
     client: Mutex<Option<Arc<Client>>>,
     server: Mutex<Option<EmbeddedServer>>,
     /// Serializes app-level transitions (guards no data).
@@ -181,6 +189,7 @@ struct Client {
     tim: Tim,
     ws_url: String,
     sdk_app_id: u64,
+    tls: TlsConfig,
     forwarder: JoinHandle<()>,
 }
 
@@ -220,9 +229,39 @@ fn local_url(port: u16) -> String {
 }
 
 /// Errors of a login with a saved session that mean "try again later"
-/// rather than "this session is no good".
+/// rather than "this session is no good": the network, and a refused TLS
+/// certificate (the server is not the problem's source: a CA file to
+/// choose, a certificate to renew).
 fn is_transient(code: i32) -> bool {
-    matches!(code, code::NETWORK_ERROR | code::NETWORK_TIMEOUT | code::NO_NETWORK)
+    matches!(
+        code,
+        code::NETWORK_ERROR
+            | code::NETWORK_TIMEOUT
+            | code::NO_NETWORK
+            | code::TLS_CERTIFICATE_UNTRUSTED
+            | code::TLS_CERTIFICATE_WRONG_HOST
+            | code::TLS_CERTIFICATE_EXPIRED
+            | code::TLS_HANDSHAKE_FAILED
+            | code::TLS_CA_FILE_INVALID
+    )
+}
+
+/// The TLS configuration trusting the platform's roots and `ca_file`.
+fn tls_for(ca_file: Option<&Path>) -> TlsConfig {
+    match ca_file {
+        Some(path) => TlsConfig::with_custom_ca(CustomCa::PemFile(path.to_owned())),
+        None => TlsConfig::platform(),
+    }
+}
+
+/// `caFile` of `app.chooseServer`: none when absent or blank, else an
+/// absolute path.
+fn ca_file_arg(ca_file: Option<&str>) -> Result<Option<PathBuf>, ErrorBody> {
+    match ca_file.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(None),
+        Some(path) if Path::new(path).is_absolute() => Ok(Some(PathBuf::from(path))),
+        Some(path) => Err(error::invalid(format!("caFile {path:?} is not an absolute path"))),
+    }
 }
 
 impl AppCore {
@@ -245,8 +284,10 @@ impl AppCore {
             }
             settings.mode = Some(Mode::Remote);
             settings.remote_url = Some(url);
+            settings.ca_file = options.remote_ca_file;
             settings.save(&path)?;
         }
+        let tls = tls_for(settings.ca_file.as_deref());
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
         Ok(AppCore {
             inner: Arc::new(Inner {
@@ -255,6 +296,7 @@ impl AppCore {
                 locale: options.locale.unwrap_or_else(system_locale),
                 events,
                 settings: Mutex::new(settings),
+                tls: Mutex::new(tls),
                 client: Mutex::new(None),
                 server: Mutex::new(None),
                 lifecycle: tokio::sync::Mutex::new(()),
@@ -319,15 +361,19 @@ impl AppCore {
     ) -> Result<AppState, ErrorBody> {
         let inner = &self.inner;
         let _lifecycle = inner.lifecycle.lock().await;
-        let url = match args.mode {
-            Mode::Local => inner.start_embedded().await?,
+        let (url, ca_file) = match args.mode {
+            Mode::Local => (inner.start_embedded().await?, None),
             Mode::Remote => {
                 let url = args.url.as_deref().ok_or_else(|| {
                     error::invalid("app.chooseServer: `url` is required in remote mode")
                 })?;
                 let url = normalize_url(url).map_err(error::invalid)?;
-                check_health(&url).await?;
-                url
+                let ca_file = ca_file_arg(args.ca_file.as_deref())?;
+                let tls = tls_for(ca_file.as_deref());
+                tls.check_custom_ca().map_err(from_tim)?;
+                check_health(&url, &tls).await?;
+                *lock(&inner.tls) = tls;
+                (url, ca_file)
             }
         };
         let session_elsewhere =
@@ -339,6 +385,7 @@ impl AppCore {
             s.mode = Some(args.mode);
             if args.mode == Mode::Remote {
                 s.remote_url = Some(url.clone());
+                s.ca_file = ca_file;
             }
             if s.session.as_ref().is_some_and(|session| session.server_url != url) {
                 s.session = None;
@@ -366,10 +413,11 @@ impl AppCore {
         let inner = &self.inner;
         let _lifecycle = inner.lifecycle.lock().await;
         let url = inner.server_url().await?;
+        let tls = inner.tls();
         let grant = if register {
-            confab_sdk::account::register(&url, &args.user_id, &args.password).await
+            confab_sdk::account::register_with(&tls, &url, &args.user_id, &args.password).await
         } else {
-            confab_sdk::account::login(&url, &args.user_id, &args.password).await
+            confab_sdk::account::login_with(&tls, &url, &args.user_id, &args.password).await
         }
         .map_err(from_tim)?;
         let session = SavedSession {
@@ -549,12 +597,17 @@ impl Inner {
             Some(Mode::Remote) => settings.remote_url.clone(),
             None => None,
         };
+        let insecure_transport =
+            server_url.as_deref().is_some_and(confab_sdk::tls::is_plain_remote_url);
         AppState {
             mode: settings.mode,
             server_url,
             user_id: settings.session.map(|s| s.user_id),
             logged_in: tim.as_ref().is_some_and(|t| t.user_id().is_some()),
-            net_state: tim.map(|t| t.net_state()).unwrap_or(NetState::Disconnected),
+            ca_file: settings.ca_file.map(|p| p.display().to_string()),
+            insecure_transport,
+            net_state: tim.as_ref().map(Tim::net_state).unwrap_or(NetState::Disconnected),
+            net_error: tim.and_then(|t| t.net_error()).map(from_tim),
             locale: self.locale.clone(),
         }
     }
@@ -564,6 +617,11 @@ impl Inner {
         let state = self.state();
         self.emit(AppEvent::App(AppOwnEvent::AppState(state.clone())));
         state
+    }
+
+    /// The TLS configuration of the chosen server.
+    fn tls(&self) -> TlsConfig {
+        lock(&self.tls).clone()
     }
 
     fn emit(&self, event: AppEvent) {
@@ -630,14 +688,19 @@ impl Inner {
         }
     }
 
-    /// The SDK instance for this server and SDKAppID, replacing (and
-    /// destroying) one for another server.
+    /// The SDK instance for this server, SDKAppID and trusted CA, replacing
+    /// (and destroying) one for another server.
     async fn client_for(self: &Arc<Self>, http_url: &str, sdk_app_id: u64) -> Tim {
         let ws_url = ws_url_of(http_url);
+        let tls = self.tls();
         let previous = {
             let client = lock(&self.client);
             match client.as_ref() {
-                Some(c) if c.ws_url == ws_url && c.sdk_app_id == sdk_app_id => {
+                Some(c)
+                    if c.ws_url == ws_url
+                        && c.sdk_app_id == sdk_app_id
+                        && c.tls.custom_ca() == tls.custom_ca() =>
+                {
                     return c.tim.clone();
                 }
                 _ => client.clone(),
@@ -648,10 +711,11 @@ impl Inner {
                 tracing::warn!(code = e.code, message = %e.message, "destroying the old SDK");
             }
         }
-        let options = TimOptions::new(sdk_app_id, ws_url.clone(), self.data_dir.join(SDK_DIR));
+        let mut options = TimOptions::new(sdk_app_id, ws_url.clone(), self.data_dir.join(SDK_DIR));
+        options.tls = tls.clone();
         let tim = Tim::create(options);
         let forwarder = tokio::spawn(forward_events(Arc::downgrade(self), tim.subscribe()));
-        let client = Client { tim: tim.clone(), ws_url, sdk_app_id, forwarder };
+        let client = Client { tim: tim.clone(), ws_url, sdk_app_id, tls, forwarder };
         *lock(&self.client) = Some(Arc::new(client));
         tim
     }
@@ -665,6 +729,7 @@ impl Inner {
                 | Event::SdkNotReady
                 | Event::NetStateChange { .. }
                 | Event::KickedOut { .. }
+                | Event::Error { .. }
         );
         let kicked = matches!(event, Event::KickedOut { .. });
         self.emit(AppEvent::Sdk(event));
@@ -728,15 +793,21 @@ async fn login_until_ready(tim: &Tim, session: &SavedSession) -> Result<(), TimE
     }
 }
 
-/// `GET {url}/healthz` must answer 2xx.
-async fn check_health(url: &str) -> Result<(), ErrorBody> {
+/// `GET {url}/healthz` must answer 2xx; over `https://` the certificate
+/// must be one `tls` trusts (else the TLS code: untrusted, wrong host…).
+async fn check_health(url: &str, tls: &TlsConfig) -> Result<(), ErrorBody> {
     let health = format!("{url}{}", confab_server::HEALTH_PATH);
-    let client = reqwest::Client::builder()
+    let client = tls
+        .http_client(&health)
+        .map_err(from_tim)?
         .timeout(HEALTH_TIMEOUT)
         .build()
         .map_err(|e| error::internal(&e))?;
-    let response =
-        client.get(&health).send().await.map_err(|e| error::network(format!("{health}: {e}")))?;
+    let response = client
+        .get(&health)
+        .send()
+        .await
+        .map_err(|e| from_tim(confab_sdk::tls::http_error(&health, &e)))?;
     if response.status().is_success() {
         Ok(())
     } else {
@@ -758,5 +829,33 @@ mod tests {
         assert!(normalize_url("http://").is_err());
         assert_eq!(ws_url_of("http://127.0.0.1:1"), "ws://127.0.0.1:1/ws");
         assert_eq!(ws_url_of("https://chat.example"), "wss://chat.example/ws");
+    }
+
+    #[test]
+    fn ca_file_arguments() {
+        assert_eq!(ca_file_arg(None), Ok(None));
+        assert_eq!(ca_file_arg(Some("  ")), Ok(None));
+        assert_eq!(ca_file_arg(Some("/etc/ca.pem")), Ok(Some(PathBuf::from("/etc/ca.pem"))));
+        assert_eq!(ca_file_arg(Some("ca.pem")).map_err(|e| e.code), Err(code::INVALID_OPERATION));
+        assert!(is_transient(code::TLS_CERTIFICATE_UNTRUSTED), "a saved session survives");
+    }
+
+    #[test]
+    fn the_state_warns_about_plain_http_to_another_machine() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let remote = |url: &str| {
+            let core = AppCore::open(AppOptions {
+                remote_server: Some(url.to_owned()),
+                ..AppOptions::new(dir.path())
+            })
+            .expect("open");
+            core.state().insecure_transport
+        };
+        assert!(remote("http://192.168.1.20:7788"));
+        assert!(remote("http://chat.example.org"));
+        assert!(!remote("https://chat.example.org"));
+        assert!(!remote("http://127.0.0.1:7788"));
+        assert!(!remote("http://localhost:7788"));
+        assert!(!remote("http://[::1]:7788"));
     }
 }

@@ -23,6 +23,9 @@ pub struct Settings {
     pub mode: Option<Mode>,
     /// The remote server's HTTP base URL (remote mode).
     pub remote_url: Option<String>,
+    /// A CA certificate file (PEM) the remote server's certificate may be
+    /// issued by, besides the platform's roots (a self-hosted server).
+    pub ca_file: Option<PathBuf>,
     /// The port the embedded server last listened on; reused so that the
     /// server URL stays the same across restarts.
     pub local_port: Option<u16>,
@@ -131,6 +134,7 @@ mod tests {
         let settings = Settings {
             mode: Some(Mode::Remote),
             remote_url: Some("http://127.0.0.1:9".into()),
+            ca_file: Some(PathBuf::from("/etc/confab/ca.pem")),
             local_port: Some(7788),
             session: Some(SavedSession {
                 user_id: "alice".into(),
@@ -145,6 +149,7 @@ mod tests {
             serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
         assert_eq!(json["session"]["userID"], "alice");
         assert_eq!(json["session"]["sdkAppID"], 1_400_000_000);
+        assert_eq!(json["caFile"], "/etc/confab/ca.pem");
         assert!(!format!("{settings:?}").contains("sig\""));
         std::fs::write(&path, b"{not json").expect("write garbage");
         assert_eq!(Settings::load(&path).expect("garbage is default"), Settings::default());

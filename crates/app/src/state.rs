@@ -3,6 +3,7 @@
 //! both shells: the SDK's TIM events exactly as the SDK serializes them,
 //! plus the app's own [`AppOwnEvent`]s.
 
+use confab_proto::ErrorBody;
 use confab_sdk::{Event, NetState};
 use serde::{Deserialize, Serialize};
 
@@ -33,8 +34,18 @@ pub struct AppState {
     pub user_id: Option<String>,
     /// The SDK is logged in (possibly offline, from the local store).
     pub logged_in: bool,
+    /// The custom CA file trusted for the remote server; null when none.
+    pub ca_file: Option<String>,
+    /// The server is reached over plain `http://` and is not on this
+    /// machine: passwords and messages cross the network readable by
+    /// anyone on the way (the UI warns).
+    pub insecure_transport: bool,
     /// The SDK's network state.
     pub net_state: NetState,
+    /// Why the SDK cannot connect when retrying alone will not fix it: the
+    /// server's certificate or the TLS handshake was refused (codes
+    /// 90100–90104); null otherwise.
+    pub net_error: Option<ErrorBody>,
     /// The system locale as a BCP 47 tag, e.g. `en-US` or `zh-CN`.
     pub locale: String,
 }
@@ -109,7 +120,10 @@ mod tests {
             server_url: Some("http://127.0.0.1:7788".into()),
             user_id: None,
             logged_in: false,
+            ca_file: None,
+            insecure_transport: false,
             net_state: NetState::Disconnected,
+            net_error: None,
             locale: "en-US".into(),
         };
         let event = AppEvent::App(AppOwnEvent::AppState(state.clone()));
@@ -118,7 +132,8 @@ mod tests {
             value,
             json!({"name": "confab.appState", "data": {
                 "mode": "local", "serverUrl": "http://127.0.0.1:7788", "userID": null,
-                "loggedIn": false, "netState": "disconnected", "locale": "en-US"
+                "loggedIn": false, "caFile": null, "insecureTransport": false,
+                "netState": "disconnected", "netError": null, "locale": "en-US"
             }})
         );
         assert_eq!(event.name(), APP_STATE_EVENT);

@@ -318,3 +318,54 @@ async fn local_mode_embeds_a_server_that_other_instances_can_use() {
     assert_eq!(state.net_state, confab_sdk::NetState::Connected);
     host.shutdown().await.expect("shutdown");
 }
+
+/// A self-hosted server behind TLS: refused as untrusted until the user
+/// gives the CA file; then registration, the SDK's `wss://` login and the
+/// state (no plain-http warning, no net error) all work. A bad CA file
+/// has its own code.
+#[tokio::test]
+async fn a_remote_https_server_needs_its_ca_file() {
+    use confab_tests::tls::{TestCa, TlsProxy};
+    let server = TestServer::start().await;
+    let ca = TestCa::new("Self-hosted CA");
+    let proxy = TlsProxy::start(server.addr(), &ca.issue(&["127.0.0.1"])).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca_file = ca.write_pem(dir.path(), "ca.pem");
+    let app = open(&dir.path().join("app"));
+    let url = proxy.https_url();
+
+    let untrusted = call_err(&app, "app.chooseServer", json!({"mode": "remote", "url": url})).await;
+    assert_eq!(untrusted, code::TLS_CERTIFICATE_UNTRUSTED);
+    let missing = dir.path().join("missing.pem");
+    let bad = call_err(
+        &app,
+        "app.chooseServer",
+        json!({"mode": "remote", "url": url, "caFile": missing.display().to_string()}),
+    )
+    .await;
+    assert_eq!(bad, code::TLS_CA_FILE_INVALID);
+
+    let state = state_of(
+        &app,
+        "app.chooseServer",
+        json!({"mode": "remote", "url": url, "caFile": ca_file.display().to_string()}),
+    )
+    .await;
+    assert_eq!(state.ca_file.as_deref(), Some(ca_file.display().to_string().as_str()));
+    assert!(!state.insecure_transport);
+    let state =
+        state_of(&app, "app.register", json!({"userID": "alice", "password": "alice-secret"}))
+            .await;
+    assert!(state.logged_in);
+    assert_eq!(state.net_state, confab_sdk::NetState::Connected);
+    assert_eq!(state.net_error, None);
+    app.shutdown().await.expect("shutdown");
+    drop(app);
+
+    // The CA file is remembered: a restart resumes over wss:// with it.
+    let app = open(&dir.path().join("app"));
+    let state = state_of(&app, "app.resume", json!({})).await;
+    assert!(state.logged_in);
+    assert_eq!(state.net_state, confab_sdk::NetState::Connected);
+    app.shutdown().await.expect("shutdown");
+}

@@ -5,7 +5,13 @@
 //! Exit codes: 0 success, 1 a TIM error (the code is in the JSON), 2 bad
 //! usage or no saved session, 3 a local failure (profile directory).
 //!
-//! The session (server URL, userID, UserSig) is kept in
+//! `https://` servers are reached over TLS trusting the platform's roots,
+//! plus `--ca-file` (a PEM CA certificate, for a self-hosted server); a
+//! certificate that is refused fails with its own code (90100 untrusted,
+//! 90101 wrong host, 90102 expired, 90103 other TLS failure, 90104 bad CA
+//! file). Plain `http://` to another machine works but logs a warning.
+//!
+//! The session (server URL, CA file, userID, UserSig) is kept in
 //! `<profile>/session.json`; the SDK's local store lives in
 //! `<profile>/data`, so history and queued messages survive between runs.
 
@@ -14,8 +20,8 @@ use clap::{Args, Parser, Subcommand};
 use confab_proto::message::{CustomPayload, MessageControlInfo, TextPayload};
 use confab_proto::profile::ProfilePatch;
 use confab_sdk::{
-    CreateMessageOptions, DeleteConversationOptions, Event, GetMessageListOptions,
-    SendMessageOptions, Tim, TimError, TimOptions,
+    CreateMessageOptions, CustomCa, DeleteConversationOptions, Event, GetMessageListOptions,
+    SendMessageOptions, Tim, TimError, TimOptions, TlsConfig,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -85,6 +91,10 @@ struct AccountArgs {
     /// HTTP base URL of the server.
     #[arg(long, env = "CONFAB_SERVER", default_value = "http://127.0.0.1:7788")]
     server: String,
+    /// A CA certificate (PEM) to trust for an https:// server, besides the
+    /// system's roots; saved with the session.
+    #[arg(long, env = "CONFAB_CA_FILE")]
+    ca_file: Option<PathBuf>,
     /// The password (else read from CONFAB_PASSWORD).
     #[arg(long, env = "CONFAB_PASSWORD", hide_env_values = true)]
     password: String,
@@ -97,6 +107,10 @@ struct LoginArgs {
     /// HTTP base URL of the server.
     #[arg(long, env = "CONFAB_SERVER", default_value = "http://127.0.0.1:7788")]
     server: String,
+    /// A CA certificate (PEM) to trust for an https:// server, besides the
+    /// system's roots; saved with the session.
+    #[arg(long, env = "CONFAB_CA_FILE")]
+    ca_file: Option<PathBuf>,
     /// The password (else read from CONFAB_PASSWORD).
     #[arg(
         long,
@@ -176,6 +190,9 @@ struct SetProfileArgs {
 #[serde(rename_all = "camelCase")]
 struct Session {
     server: String,
+    /// The CA certificate trusted for the server, if one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ca_file: Option<PathBuf>,
     #[serde(rename = "userID")]
     user_id: String,
     user_sig: String,
@@ -275,16 +292,42 @@ fn ws_url(http: &str) -> String {
     format!("{ws}{}", confab_proto::WS_PATH)
 }
 
+/// What the server's certificate may be issued by: the platform's roots,
+/// and the CA file if one was given. Warns about plain `http://` to
+/// another machine.
+fn tls_config(server: &str, ca_file: Option<&Path>) -> Result<TlsConfig, Failure> {
+    if confab_sdk::tls::is_plain_remote_url(server) {
+        tracing::warn!(
+            server,
+            "plain http:// to another machine: the password and messages cross the network unencrypted; use https://"
+        );
+    }
+    let tls = match ca_file {
+        Some(path) => TlsConfig::with_custom_ca(CustomCa::PemFile(path.to_owned())),
+        None => TlsConfig::platform(),
+    };
+    tls.check_custom_ca()?;
+    Ok(tls)
+}
+
+/// `--ca-file` as an absolute path, so the saved session works from any
+/// working directory.
+fn absolute_ca_file(ca_file: Option<PathBuf>) -> Result<Option<PathBuf>, Failure> {
+    ca_file
+        .map(|path| std::path::absolute(&path).context("the --ca-file path"))
+        .transpose()
+        .map_err(Failure::Local)
+}
+
 /// Logs the saved session in and waits for SDK_READY.
 async fn connect(
     profile: &Path,
 ) -> Result<(Tim, tokio::sync::broadcast::Receiver<Event>), Failure> {
     let session = load_session(profile)?;
-    let tim = Tim::create(TimOptions::new(
-        session.sdk_app_id,
-        ws_url(&session.server),
-        profile.join("data"),
-    ));
+    let mut options =
+        TimOptions::new(session.sdk_app_id, ws_url(&session.server), profile.join("data"));
+    options.tls = tls_config(&session.server, session.ca_file.as_deref())?;
+    let tim = Tim::create(options);
     // Two subscriptions: one is consumed waiting for ready, the other keeps
     // every event (also those of the initial sync) for the caller.
     let events = tim.subscribe();
@@ -329,12 +372,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let profile = profile_dir(&cli)?;
     match cli.command {
         Command::Register(args) => {
-            let grant =
-                confab_sdk::account::register(&args.server, &args.user_id, &args.password).await?;
+            let ca_file = absolute_ca_file(args.ca_file)?;
+            let tls = tls_config(&args.server, ca_file.as_deref())?;
+            let grant = confab_sdk::account::register_with(
+                &tls,
+                &args.server,
+                &args.user_id,
+                &args.password,
+            )
+            .await?;
             save_session(
                 &profile,
                 &Session {
                     server: args.server,
+                    ca_file,
                     user_id: grant.user_id.0.clone(),
                     user_sig: grant.user_sig.clone(),
                     sdk_app_id: grant.sdk_app_id,
@@ -343,11 +394,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             print(&serde_json::json!({ "userID": grant.user_id, "expireAt": grant.expire_at }))
         }
         Command::Login(args) => {
+            let ca_file = absolute_ca_file(args.ca_file)?;
             let (user_sig, sdk_app_id) = match (args.user_sig, args.sdk_app_id, args.password) {
                 (Some(sig), Some(app), _) => (sig, app),
                 (_, _, Some(password)) => {
-                    let grant =
-                        confab_sdk::account::login(&args.server, &args.user_id, &password).await?;
+                    let tls = tls_config(&args.server, ca_file.as_deref())?;
+                    let grant = confab_sdk::account::login_with(
+                        &tls,
+                        &args.server,
+                        &args.user_id,
+                        &password,
+                    )
+                    .await?;
                     (grant.user_sig, grant.sdk_app_id)
                 }
                 _ => {
@@ -356,8 +414,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     ))
                 }
             };
-            let session =
-                Session { server: args.server, user_id: args.user_id, user_sig, sdk_app_id };
+            let session = Session {
+                server: args.server,
+                ca_file,
+                user_id: args.user_id,
+                user_sig,
+                sdk_app_id,
+            };
             save_session(&profile, &session)?;
             // Prove the session works (and fill the local store) before saying so.
             let (tim, _) = connect(&profile).await?;

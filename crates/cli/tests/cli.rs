@@ -124,3 +124,57 @@ async fn register_send_list_page_and_listen() {
 
     server.shutdown().await.expect("shutdown");
 }
+
+/// `--ca-file` trusts a self-hosted server's CA: register over https://,
+/// then (the CA file saved with the session) send over wss://. Without
+/// it the certificate is refused with 90100; with an unreadable one, 90104.
+#[tokio::test]
+async fn ca_file_reaches_a_self_hosted_https_server() {
+    use confab_proto::code;
+    use confab_tests::tls::{TestCa, TlsProxy};
+    let server = confab_tests::TestServer::start().await;
+    let ca = TestCa::new("Self-hosted CA");
+    let proxy = TlsProxy::start(server.addr(), &ca.issue(&["127.0.0.1"])).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca_file = ca.write_pem(dir.path(), "ca.pem");
+    let ca_file = ca_file.to_str().expect("UTF-8 path");
+    let url = proxy.https_url();
+    let (alice, bob) = (dir.path().join("alice"), dir.path().join("bob"));
+
+    let refused =
+        confab(&alice, &["register", "alice", "--server", &url, "--password", "alice-secret"])
+            .await;
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert_eq!(error_json(&refused)["code"], code::TLS_CERTIFICATE_UNTRUSTED);
+    let missing = dir.path().join("missing.pem");
+    let bad = confab(
+        &alice,
+        &[
+            "register",
+            "alice",
+            "--server",
+            &url,
+            "--ca-file",
+            missing.to_str().expect("UTF-8 path"),
+            "--password",
+            "alice-secret",
+        ],
+    )
+    .await;
+    assert_eq!(error_json(&bad)["code"], code::TLS_CA_FILE_INVALID);
+
+    for (profile, user) in [(&alice, "alice"), (&bob, "bob")] {
+        let password = format!("{user}-secret");
+        let out = confab(
+            profile,
+            &["register", user, "--server", &url, "--ca-file", ca_file, "--password", &password],
+        )
+        .await;
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let out = confab(&alice, &["send", "bob", "hello over TLS"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = confab(&bob, &["history", "C2Calice"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("hello over TLS"), "{}", out.stdout);
+}

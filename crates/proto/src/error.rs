@@ -317,6 +317,26 @@ pub mod code {
     /// TIM's permission-denied code, 10007 `ERR_SVR_GROUP_PERMISSION_DENY`
     /// ("operation permission insufficient"), which TIM has for groups only.
     pub const MODIFY_PERMISSION_DENIED: i32 = ERR_SVR_GROUP_PERMISSION_DENY;
+
+    // Transport security (90100–90104): client-side codes, never sent by
+    // a server. The SDK gives them to a connection or HTTP request that TLS
+    // refused, so a UI can say why instead of "network error"; the SDK
+    // keeps reconnecting, but reports the failure (an `error` event).
+    /// Confab: the server's TLS certificate is not signed by a trusted
+    /// authority (self-signed, or a private CA that is neither a platform
+    /// root nor the configured custom CA).
+    pub const TLS_CERTIFICATE_UNTRUSTED: i32 = 90100;
+    /// Confab: the server's TLS certificate is valid for other host names
+    /// than the one in the server URL.
+    pub const TLS_CERTIFICATE_WRONG_HOST: i32 = 90101;
+    /// Confab: the server's TLS certificate has expired or is not valid yet.
+    pub const TLS_CERTIFICATE_EXPIRED: i32 = 90102;
+    /// Confab: any other TLS failure (a revoked or malformed certificate, no
+    /// common protocol version, a server that does not speak TLS).
+    pub const TLS_HANDSHAKE_FAILED: i32 = 90103;
+    /// Confab: the custom CA (a PEM file given for a self-hosted server)
+    /// cannot be read or holds no certificate.
+    pub const TLS_CA_FILE_INVALID: i32 = 90104;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
 }

@@ -162,10 +162,17 @@ impl Actor {
         let mut attempt: u32 = 0;
         loop {
             self.core.set_net_state(NetState::Connecting);
-            let connecting = self.options.transport.connect(&self.options.server_url);
+            let connecting =
+                self.options.transport.connect(&self.options.server_url, &self.options.tls);
+            // A refused TLS connection is reported (and fails a first login
+            // with its own code), not retried as if the network flapped.
+            let mut refused = None;
             let end = match tokio::time::timeout(self.options.request_timeout, connecting).await {
                 Ok(Ok(conn)) => self.run_connection(conn).await,
-                Ok(Err(e)) => err_lost(e.to_string()),
+                Ok(Err(e)) => {
+                    refused = e.tls_error();
+                    err_lost(e.to_string())
+                }
                 Err(_) => err_lost("connecting timed out"),
             };
             let (logged_in, reason) = match end {
@@ -173,12 +180,13 @@ impl Actor {
                 End::Lost { logged_in, reason } => (logged_in, reason),
             };
             self.log(tracing::Level::INFO, format_args!("connection lost: {reason}"));
+            self.core.set_net_error(refused.clone());
             self.core.set_net_state(NetState::Disconnected);
             if logged_in {
                 attempt = 0;
             }
             if let Some(reply) = self.login_reply.take() {
-                if !self.start_offline(reply, &reason) {
+                if !self.start_offline(reply, &reason, refused) {
                     return;
                 }
             }
@@ -192,11 +200,13 @@ impl Actor {
     }
 
     /// The first connection failed: start from the local store when it has
-    /// synced before, else fail the login. Returns whether to keep going.
+    /// synced before, else fail the login (with `refused`, the TLS error,
+    /// when there is one). Returns whether to keep going.
     fn start_offline(
         &mut self,
         reply: oneshot::Sender<Result<LoginResult, TimError>>,
         reason: &str,
+        refused: Option<TimError>,
     ) -> bool {
         let cursor = match self.core.store.cursor() {
             Ok(c) => c,
@@ -208,7 +218,8 @@ impl Actor {
         };
         let Some(cursor) = cursor else {
             self.core.terminate();
-            let error = TimError::network(format!("cannot reach the server: {reason}"));
+            let error = refused
+                .unwrap_or_else(|| TimError::network(format!("cannot reach the server: {reason}")));
             self.send_login_reply(reply, Err(error));
             return false;
         };

@@ -22,6 +22,7 @@ mod options;
 mod session;
 mod store;
 mod tim;
+pub mod tls;
 pub mod transport;
 
 pub use confab_proto::message::{
@@ -43,6 +44,7 @@ pub use tim::message_ops::{
     GetMessageListHoppingOptions, HoppingPage, MergerMessagePayload, TextAtPayload,
 };
 pub use tim::Tim;
+pub use tls::{CustomCa, TlsConfig, TlsFailure};
 pub use transport::{SwitchableTransport, Transport, TransportError, WsTransport};
 
 /// Grant returned by [`account::register`] and [`account::login`].

@@ -1,7 +1,8 @@
 //! Construction options of a [`crate::Tim`] instance: where the server and
-//! the local store are, which transport to use, reconnect and timeout
-//! policy, and the clock seam.
+//! the local store are, which transport to use and which certificates it
+//! trusts, reconnect and timeout policy, and the clock seam.
 
+use crate::tls::TlsConfig;
 use crate::transport::{Transport, WsTransport};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,13 +14,20 @@ use std::time::Duration;
 pub struct TimOptions {
     /// The application ID (TIM `SDKAppID`).
     pub sdk_app_id: u64,
-    /// WebSocket URL of the server, e.g. `ws://127.0.0.1:PORT/ws`.
+    /// WebSocket URL of the server, e.g. `ws://127.0.0.1:PORT/ws`, or
+    /// `wss://chat.example.org/ws` over TLS (the file service then is
+    /// `https://` on the same host).
     pub server_url: String,
     /// Directory of the local stores: one SQLite file per account under
     /// `<data_dir>/<sdkAppID>/`.
     pub data_dir: PathBuf,
     /// How connections are made (default [`WsTransport`]).
     pub transport: Arc<dyn Transport>,
+    /// The certificates a `wss://`/`https://` server may present (default:
+    /// the platform's roots; [`TlsConfig::with_custom_ca`] adds a
+    /// self-hoster's CA). One configuration serves the WebSocket and the
+    /// file service's HTTP client.
+    pub tls: TlsConfig,
     /// Reconnect backoff.
     pub reconnect: ReconnectPolicy,
     /// How long a request may wait for its response before it fails with
@@ -30,7 +38,8 @@ pub struct TimOptions {
 }
 
 impl TimOptions {
-    /// Options with the defaults: WebSocket transport, 500 ms to 30 s
+    /// Options with the defaults: WebSocket transport trusting the
+    /// platform's roots, 500 ms to 30 s
     /// backoff with jitter, 15 s request timeout, the system clock.
     pub fn new(
         sdk_app_id: u64,
@@ -42,6 +51,7 @@ impl TimOptions {
             server_url: server_url.into(),
             data_dir: data_dir.into(),
             transport: Arc::new(WsTransport),
+            tls: TlsConfig::platform(),
             reconnect: ReconnectPolicy::default(),
             request_timeout: Duration::from_secs(15),
             clock: Arc::new(SystemClock),
@@ -55,6 +65,7 @@ impl std::fmt::Debug for TimOptions {
             .field("sdk_app_id", &self.sdk_app_id)
             .field("server_url", &self.server_url)
             .field("data_dir", &self.data_dir)
+            .field("tls", &self.tls)
             .field("reconnect", &self.reconnect)
             .field("request_timeout", &self.request_timeout)
             .finish_non_exhaustive()

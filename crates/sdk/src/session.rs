@@ -26,6 +26,9 @@ pub(crate) struct SessionCore {
     /// The session ended (logout, kick, fatal login failure).
     terminated: AtomicBool,
     net_state: Mutex<NetState>,
+    /// Why the last connection attempt was refused, when retrying alone
+    /// will not fix it (a TLS failure); cleared once connected.
+    net_error: Mutex<Option<TimError>>,
     total_unread: AtomicU64,
     /// Message IDs this instance is revoking or modifying right now: their
     /// inbox echo must not announce the change to this instance (it learns
@@ -54,6 +57,7 @@ impl SessionCore {
             synced: AtomicBool::new(false),
             terminated: AtomicBool::new(false),
             net_state: Mutex::new(NetState::Disconnected),
+            net_error: Mutex::new(None),
             total_unread: AtomicU64::new(0),
             acting_on: Mutex::new(std::collections::HashSet::new()),
             last_delete_ms: Mutex::new(None),
@@ -97,8 +101,37 @@ impl SessionCore {
         *self.net_state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    pub(crate) fn net_error(&self) -> Option<TimError> {
+        self.net_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Records why the last connection attempt failed (`None`: no reason
+    /// worth telling, such as a network flap). A new reason, or another
+    /// code than the last one, is reported once with an ERROR event, so
+    /// retries do not repeat it.
+    pub(crate) fn set_net_error(&self, error: Option<TimError>) {
+        let news = {
+            let mut current =
+                self.net_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let news = match (&error, current.as_ref()) {
+                (Some(new), Some(old)) => new.code != old.code,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            *current = error.clone();
+            news
+        };
+        if let Some(error) = error.filter(|_| news) {
+            self.report(error);
+        }
+    }
+
     /// Sets the network state, emitting NET_STATE_CHANGE on a transition.
+    /// Connected clears the last connection error.
     pub(crate) fn set_net_state(&self, state: NetState) {
+        if state == NetState::Connected {
+            *self.net_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        }
         let changed = {
             let mut current =
                 self.net_state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

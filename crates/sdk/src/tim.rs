@@ -188,6 +188,7 @@ impl Tim {
             Arc::clone(&core),
             commands.clone(),
             files::http_base_url(&options.server_url),
+            &options.tls,
             user_sig,
             files::cache_dir(&options.data_dir, options.sdk_app_id, user_id),
             options.reconnect,
@@ -294,6 +295,14 @@ impl Tim {
     /// The network state of the current login (disconnected when none).
     pub fn net_state(&self) -> NetState {
         self.session().map(|s| s.core.net_state()).unwrap_or(NetState::Disconnected)
+    }
+
+    /// Why the current login cannot connect, when retrying alone will not
+    /// fix it: a refused TLS certificate or handshake (`TLS_*` codes, also
+    /// reported once as an ERROR event). `None` once connected, and for
+    /// plain network trouble.
+    pub fn net_error(&self) -> Option<TimError> {
+        self.session().and_then(|s| s.core.net_error())
     }
 
     /// Whether SDK_READY has fired for the current login.

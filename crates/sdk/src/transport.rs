@@ -2,11 +2,17 @@
 //! real WebSocket implementation ([`WsTransport`]) and a wrapper for fault
 //! drills and tests ([`SwitchableTransport`]).
 //!
+//! `wss://` URLs are TLS (rustls) with the Tim's [`TlsConfig`]; a
+//! certificate or handshake the client refuses ends the attempt with
+//! [`TransportError::Tls`], never a plain network error, so it is reported
+//! rather than silently retried.
+//!
 //! A [`Connection`] carries JSON text frames both ways. Its stream ends
 //! after a close frame, reporting the close code and reason as a final
 //! `Err(TransportError::Closed {..})`, so the actor can tell a kick (4001),
 //! a logout (4004) and a server shutdown (4003) apart.
 
+use crate::tls::{TlsConfig, TlsFailure};
 use futures_util::future::BoxFuture;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use std::pin::Pin;
@@ -21,6 +27,17 @@ pub enum TransportError {
     /// Connecting failed or the connection broke.
     #[error("network error: {0}")]
     Network(String),
+    /// TLS refused the server (its certificate, or the handshake), or the
+    /// TLS configuration could not be built (a bad custom CA).
+    #[error("{detail}")]
+    Tls {
+        /// The TLS failure; `None` when the configuration itself failed.
+        failure: Option<TlsFailure>,
+        /// Its stable code (`confab_proto::code::TLS_*`).
+        code: i32,
+        /// What happened, for people.
+        detail: String,
+    },
     /// The peer closed the connection with a close frame.
     #[error("connection closed with code {code}: {reason}")]
     Closed {
@@ -29,6 +46,35 @@ pub enum TransportError {
         /// Close reason text.
         reason: String,
     },
+}
+
+impl TransportError {
+    /// The error of a refused TLS connection or configuration, with its
+    /// `TLS_*` code; `None` for other failures.
+    pub fn tls_error(&self) -> Option<crate::TimError> {
+        match self {
+            Self::Tls { code, detail, .. } => Some(crate::TimError::new(*code, detail.clone())),
+            _ => None,
+        }
+    }
+
+    /// A failed WebSocket connect: TLS when TLS refused it, else network.
+    fn connect_failed(error: &tokio_tungstenite::tungstenite::Error) -> Self {
+        match TlsFailure::find_in(error) {
+            Some(failure) => {
+                let tls = crate::TimError::tls(failure, error);
+                Self::Tls { failure: Some(failure), code: tls.code, detail: tls.message }
+            }
+            None => Self::Network(error.to_string()),
+        }
+    }
+}
+
+impl From<crate::TimError> for TransportError {
+    /// A TLS configuration that could not be built.
+    fn from(e: crate::TimError) -> Self {
+        Self::Tls { failure: None, code: e.code, detail: e.message }
+    }
 }
 
 /// The sending half of a connection: text frames.
@@ -53,8 +99,12 @@ impl std::fmt::Debug for Connection {
 
 /// Makes connections to a server URL.
 pub trait Transport: Send + Sync + 'static {
-    /// Opens a connection.
-    fn connect(&self, url: &str) -> BoxFuture<'static, Result<Connection, TransportError>>;
+    /// Opens a connection; a `wss://` one trusts what `tls` trusts.
+    fn connect(
+        &self,
+        url: &str,
+        tls: &TlsConfig,
+    ) -> BoxFuture<'static, Result<Connection, TransportError>>;
 
     /// Resolves when the network may have come back (e.g. a switch turned
     /// back on), so that a waiting reconnect can retry at once instead of
@@ -64,20 +114,38 @@ pub trait Transport: Send + Sync + 'static {
     }
 }
 
-/// The real transport: a WebSocket (tokio-tungstenite, no TLS).
+/// The real transport: a WebSocket (tokio-tungstenite), over TLS (rustls)
+/// for `wss://` URLs.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WsTransport;
 
 impl Transport for WsTransport {
-    fn connect(&self, url: &str) -> BoxFuture<'static, Result<Connection, TransportError>> {
+    fn connect(
+        &self,
+        url: &str,
+        tls: &TlsConfig,
+    ) -> BoxFuture<'static, Result<Connection, TransportError>> {
         use tokio_tungstenite::tungstenite::Message as WsMessage;
         let url = url.to_owned();
+        // Only a wss:// URL needs (and builds) the TLS configuration.
+        let connector = if crate::tls::is_tls_url(&url) {
+            match tls.client_config() {
+                Ok(config) => Some(tokio_tungstenite::Connector::Rustls(config)),
+                Err(e) => return Box::pin(async move { Err(TransportError::from(e)) }),
+            }
+        } else {
+            None
+        };
         Box::pin(async move {
             // No Nagle: requests are small and each is waited for.
-            let (socket, _response) =
-                tokio_tungstenite::connect_async_with_config(url.as_str(), None, true)
-                    .await
-                    .map_err(|e| TransportError::Network(e.to_string()))?;
+            let (socket, _response) = tokio_tungstenite::connect_async_tls_with_config(
+                url.as_str(),
+                None,
+                true,
+                connector,
+            )
+            .await
+            .map_err(|e| TransportError::connect_failed(&e))?;
             let (sink, stream) = socket.split();
             let sink = sink.sink_map_err(|e| TransportError::Network(e.to_string())).with(
                 |text: String| {
@@ -228,12 +296,16 @@ fn cut_error() -> TransportError {
 }
 
 impl Transport for SwitchableTransport {
-    fn connect(&self, url: &str) -> BoxFuture<'static, Result<Connection, TransportError>> {
+    fn connect(
+        &self,
+        url: &str,
+        tls: &TlsConfig,
+    ) -> BoxFuture<'static, Result<Connection, TransportError>> {
         let shared = Arc::clone(&self.shared);
         if shared.offline.load(Ordering::SeqCst) {
             return Box::pin(async { Err(TransportError::Network("network is offline".into())) });
         }
-        let connecting = self.inner.connect(url);
+        let connecting = self.inner.connect(url, tls);
         Box::pin(async move {
             let inner = connecting.await?;
             if shared.offline.load(Ordering::SeqCst) {
@@ -363,7 +435,11 @@ pub(crate) mod memory {
     }
 
     impl Transport for MemoryTransport {
-        fn connect(&self, _url: &str) -> BoxFuture<'static, Result<Connection, TransportError>> {
+        fn connect(
+            &self,
+            _url: &str,
+            _tls: &TlsConfig,
+        ) -> BoxFuture<'static, Result<Connection, TransportError>> {
             let (to_server, incoming) = mpsc::unbounded_channel::<String>();
             let (outgoing, from_server) = mpsc::unbounded_channel();
             let accepted = self.accept.send(ServerSide { incoming, outgoing }).is_ok();
@@ -401,7 +477,7 @@ mod tests {
     async fn switchable_cuts_offline_and_loses_acks() {
         let (memory, mut listener) = pair();
         let switch = SwitchableTransport::new(Arc::new(memory));
-        let mut conn = switch.connect("mem").await.expect("connect");
+        let mut conn = switch.connect("mem", &TlsConfig::platform()).await.expect("connect");
         let mut server = listener.accepted.recv().await.expect("accepted");
         assert_eq!(switch.connect_count(), 1);
 
@@ -422,7 +498,7 @@ mod tests {
         assert!(conn.sink.send("x".into()).await.is_err());
 
         // Cut: pending frames are discarded.
-        let mut conn = switch.connect("mem").await.expect("connect");
+        let mut conn = switch.connect("mem", &TlsConfig::platform()).await.expect("connect");
         let server = listener.accepted.recv().await.expect("accepted");
         server.outgoing.send(Ok("pending".into())).expect("server send");
         switch.cut();
@@ -431,11 +507,11 @@ mod tests {
         // Offline: connects fail; back online wakes a waiter.
         switch.set_offline(true);
         assert!(switch.is_offline());
-        assert!(switch.connect("mem").await.is_err());
+        assert!(switch.connect("mem", &TlsConfig::platform()).await.is_err());
         let restored = switch.network_restored();
         switch.set_offline(false);
         restored.await;
-        assert!(switch.connect("mem").await.is_ok());
+        assert!(switch.connect("mem", &TlsConfig::platform()).await.is_ok());
         assert_eq!(switch.connect_count(), 3);
     }
 }

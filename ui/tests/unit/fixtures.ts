@@ -7,7 +7,10 @@ export function appState(over: Partial<AppState> = {}): AppState {
     serverUrl: 'http://127.0.0.1:7788',
     userID: 'alice',
     loggedIn: true,
+    caFile: null,
+    insecureTransport: false,
     netState: 'connected',
+    netError: null,
     locale: 'en-US',
     ...over,
   };

@@ -22,6 +22,7 @@ use crate::event::Event;
 use crate::model::Message;
 use crate::options::ReconnectPolicy;
 use crate::session::SessionCore;
+use crate::tls::{TlsConfig, TlsFailure};
 use crate::TimError;
 use confab_proto::code;
 use confab_proto::message::{ImageInfo, MessageControlInfo, MessageElement};
@@ -226,16 +227,20 @@ struct Patched {
 
 impl FileService {
     /// The service of a login.
+    #[expect(clippy::too_many_arguments, reason = "one call site, in Tim::login")]
     pub(crate) fn new(
         core: Arc<SessionCore>,
         commands: mpsc::UnboundedSender<Command>,
         base_url: String,
+        tls: &TlsConfig,
         user_sig: &str,
         cache_dir: PathBuf,
         backoff: ReconnectPolicy,
         timeout: std::time::Duration,
     ) -> Result<Self, TimError> {
-        let http = reqwest::Client::builder()
+        // The same TLS configuration as the session's WebSocket.
+        let http = tls
+            .http_client(&base_url)?
             .connect_timeout(timeout)
             .read_timeout(timeout)
             .build()
@@ -640,8 +645,13 @@ async fn upload_part(
     }
 }
 
+/// A failed request is retried, unless TLS refused the server: that fails
+/// the upload with the TLS code instead of retrying forever.
 fn retry(e: &reqwest::Error) -> Failure {
-    Failure::Retry(e.to_string())
+    match TlsFailure::find_in(e) {
+        Some(failure) => Failure::Final(TimError::tls(failure, e)),
+        None => Failure::Retry(e.to_string()),
+    }
 }
 
 /// Reads an error response: final with the server's code for 4xx and for

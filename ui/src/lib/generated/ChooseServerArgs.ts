@@ -12,4 +12,10 @@ mode: Mode,
 /**
  * The `confabd` HTTP base URL; required for `remote`.
  */
-url?: string, };
+url?: string, 
+/**
+ * `remote`: an absolute path of a CA certificate file (PEM) to trust
+ * besides the platform's roots, for a self-hosted `https://` server;
+ * empty or absent for none.
+ */
+caFile?: string, };

@@ -43,6 +43,16 @@ export function errorKey(e: ImError): MessageKey {
       return 'error.noMessage';
     case 90011:
       return 'error.unsupported';
+    case 90100:
+      return 'error.tlsUntrusted';
+    case 90101:
+      return 'error.tlsWrongHost';
+    case 90102:
+      return 'error.tlsExpired';
+    case 90103:
+      return 'error.tlsHandshake';
+    case 90104:
+      return 'error.tlsCaFile';
     default:
       return 'error.generic';
   }

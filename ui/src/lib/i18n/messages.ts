@@ -21,6 +21,9 @@ export const en = {
   'mode.remote': 'Connect to a server',
   'mode.remoteHint': 'Use a Confab server run by you or your team.',
   'mode.url': 'Server address',
+  'mode.caFile': 'CA certificate file (optional)',
+  'mode.caFileHint': 'For a self-hosted https:// server whose certificate your own CA issued: the full path of that CA’s PEM file.',
+  'mode.insecure': 'This address uses plain http:// to another computer: your password and messages would cross the network unencrypted. Use https:// unless you trust every network on the way.',
   'mode.continue': 'Continue',
   'mode.change': 'Change server',
   'mode.local.short': 'This computer',
@@ -34,6 +37,7 @@ export const en = {
   'login.toRegister': 'New here? Create an account',
   'login.toLogin': 'Already have an account? Sign in',
   'login.server': 'Server: {server}',
+  'login.insecure': 'Not encrypted (http://)',
   'login.starting': 'Starting…',
 
   'rail.chats': 'Chats',
@@ -226,6 +230,11 @@ export const en = {
   'error.merger': 'Couldn’t load the chat history.',
   'error.noMessage': 'That message no longer exists.',
   'error.unsupported': 'That isn’t available here.',
+  'error.tlsUntrusted': 'The server’s certificate is not trusted. If you run the server with your own CA, choose that CA’s certificate file under “Change server”.',
+  'error.tlsWrongHost': 'The server’s certificate is for another address. Check the server address.',
+  'error.tlsExpired': 'The server’s certificate has expired (or your computer’s clock is wrong).',
+  'error.tlsHandshake': 'A secure connection to the server could not be made. Check that the address starts with the right https:// or http://.',
+  'error.tlsCaFile': 'The CA certificate file can’t be read or is not a PEM certificate.',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
@@ -247,6 +256,9 @@ export const zhCN: Record<MessageKey, Entry> = {
   'mode.remote': '连接到服务器',
   'mode.remoteHint': '使用你或团队运行的 Confab 服务器。',
   'mode.url': '服务器地址',
+  'mode.caFile': 'CA 证书文件（可选）',
+  'mode.caFileHint': '自建的 https:// 服务器若使用你自己的 CA 签发证书，请填写该 CA 的 PEM 文件的完整路径。',
+  'mode.insecure': '此地址通过未加密的 http:// 连接到另一台电脑：密码和消息将以明文在网络中传输。除非你信任途经的每个网络，请使用 https://。',
   'mode.continue': '继续',
   'mode.change': '更换服务器',
   'mode.local.short': '本机',
@@ -260,6 +272,7 @@ export const zhCN: Record<MessageKey, Entry> = {
   'login.toRegister': '第一次使用？创建账号',
   'login.toLogin': '已有账号？登录',
   'login.server': '服务器：{server}',
+  'login.insecure': '未加密（http://）',
   'login.starting': '正在启动…',
 
   'rail.chats': '聊天',
@@ -452,4 +465,9 @@ export const zhCN: Record<MessageKey, Entry> = {
   'error.merger': '聊天记录加载失败。',
   'error.noMessage': '该消息已不存在。',
   'error.unsupported': '此处不支持该操作。',
+  'error.tlsUntrusted': '服务器的证书不受信任。如果服务器使用你自己的 CA，请在“更换服务器”中选择该 CA 的证书文件。',
+  'error.tlsWrongHost': '服务器的证书属于另一个地址。请检查服务器地址。',
+  'error.tlsExpired': '服务器的证书已过期（或本机时钟不正确）。',
+  'error.tlsHandshake': '无法与服务器建立安全连接。请检查地址开头的 https:// 或 http:// 是否正确。',
+  'error.tlsCaFile': '无法读取 CA 证书文件，或它不是 PEM 格式的证书。',
 };

@@ -35,6 +35,8 @@ export class Session {
   );
   userID: string | null = $derived(this.state?.loggedIn ? this.state.userID : null);
   netState: NetState = $derived(this.state?.netState ?? 'connecting');
+  /** Why the app cannot connect when retrying alone will not help (a refused certificate). */
+  netError: ImError | null = $derived(this.state?.netError ?? null);
   /** What the connection banner shows: null when all is well. */
   connection: 'bridge' | 'connecting' | 'disconnected' | null = $derived(
     !this.bridgeUp ? 'bridge' : this.phase !== 'main' || this.netState === 'connected' ? null : this.netState,
@@ -98,15 +100,18 @@ export class Session {
         serverUrl: null,
         userID: null,
         loggedIn: false,
+        caFile: null,
+        insecureTransport: false,
         netState: 'disconnected',
+        netError: null,
         locale: 'en',
       };
     }
   }
 
-  async chooseServer(mode: AppMode, url?: string): Promise<boolean> {
+  async chooseServer(mode: AppMode, url?: string, caFile?: string): Promise<boolean> {
     return this.#run(async () => {
-      const s = await this.#tim.app.chooseServer(mode === 'remote' ? { mode, url } : { mode });
+      const s = await this.#tim.app.chooseServer(mode === 'remote' ? { mode, url, caFile } : { mode });
       this.changingMode = false;
       this.#set(s);
     });
