@@ -46,6 +46,10 @@ impl Confabd {
             .env("CONFABD_SECRET_KEY", BENCH_KEY)
             .env("CONFABD_SDK_APP_ID", SDK_APP_ID.to_string())
             .env("CONFABD_LOG", "warn")
+            // The bench measures capacity: thousands of sessions from a few
+            // loopback addresses, beyond the default connection caps.
+            .env("CONFABD_MAX_CONNECTIONS_PER_IP", "0")
+            .env("CONFABD_MAX_CONNECTIONS", "0")
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true);
         for (k, v) in extra_env {

@@ -10,8 +10,9 @@
 //! [`config`], [`moderation`] (the profanity filter), [`store`]
 //! (persistence trait and SQLite), [`sessions`] (live
 //! sessions and push delivery), [`fanout`] (the push seam); the gateway,
-//! HTTP routes, the file service (`/files`, resumable uploads and
-//! authorized downloads) and domain services are internal.
+//! HTTP routes, the accept loop (connection caps, timeouts, TLS), the file
+//! service (`/files`, resumable uploads and authorized downloads) and domain
+//! services are internal.
 
 pub mod clock;
 pub mod config;
@@ -20,6 +21,7 @@ mod files;
 mod gateway;
 mod handlers;
 mod http;
+mod listener;
 pub mod moderation;
 mod server;
 pub mod sessions;
