@@ -713,6 +713,42 @@ mod tests {
     }
 
     #[test]
+    fn transport_settings_have_flags() {
+        use clap::Parser as _;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            config: ConfigArgs,
+        }
+        let cli = Cli::try_parse_from([
+            "confabd",
+            "--max-connections-per-ip",
+            "5",
+            "--max-connections",
+            "50",
+            "--header-read-timeout-ms",
+            "700",
+            "--http-idle-timeout-ms",
+            "800",
+            "--login-timeout-ms",
+            "900",
+            "--tls-cert-file",
+            "/tls/cert.pem",
+            "--tls-key-file",
+            "/tls/key.pem",
+        ])
+        .expect("parse");
+        let mut config = Config::default();
+        cli.config.apply(&mut config);
+        assert_eq!((config.max_connections_per_ip, config.max_connections), (5, 50));
+        assert_eq!(config.header_read_timeout_ms, 700);
+        assert_eq!(config.http_idle_timeout_ms, 800);
+        assert_eq!(config.login_timeout_ms, 900);
+        assert_eq!(config.tls_cert_file, Some(PathBuf::from("/tls/cert.pem")));
+        assert_eq!(config.tls_key_file, Some(PathBuf::from("/tls/key.pem")));
+    }
+
+    #[test]
     fn tls_needs_both_files() {
         let cert_only =
             Config { tls_cert_file: Some("/etc/confab/cert.pem".into()), ..Config::default() };
