@@ -48,6 +48,10 @@ impl Confabd {
             .env("CONFABD_LOG", "warn")
             // Benchmarks measure the server at full speed, not its send rate limit.
             .env("CONFABD_SEND_RATE_PER_SEC", "0")
+            // The bench measures capacity: thousands of sessions from a few
+            // loopback addresses, beyond the default connection caps.
+            .env("CONFABD_MAX_CONNECTIONS_PER_IP", "0")
+            .env("CONFABD_MAX_CONNECTIONS", "0")
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true);
         for (k, v) in extra_env {

@@ -5,7 +5,8 @@
 //! - Server → client, for each request exactly one of
 //!   `{"t":"ok","id":7,"data":{…}}` or
 //!   `{"t":"err","id":7,"error":{"code":80002,"message":"…"}}`;
-//!   `id` is `null` only when the request's own `id` could not be read.
+//!   `id` is `null` only when the frame is not a request: not JSON, or
+//!   without a numeric `id` or a string `op`.
 //! - Server → client, unprompted: `{"t":"push","push":{"kind":…}}`.
 
 use crate::error::ErrorBody;
@@ -119,6 +120,9 @@ pub mod close {
     pub const LOGGED_OUT: u16 = 4004;
     /// No heartbeat or request within the idle timeout.
     pub const IDLE: u16 = 4005;
+    /// No `login` frame within the server's login timeout after the
+    /// WebSocket opened; reconnect and log in at once.
+    pub const LOGIN_TIMEOUT: u16 = 4006;
 }
 
 #[cfg(test)]

@@ -35,6 +35,11 @@ pub const DEFAULT_UPLOAD_QUOTA_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 /// Default budget of the whole file store: 20 GiB.
 pub const DEFAULT_FILE_STORAGE_BUDGET_BYTES: u64 = 20 * 1024 * 1024 * 1024;
+/// Default cap on connections open at once from one client address.
+pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 64;
+
+/// Default cap on connections open at once in total.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
 
 /// Whether `POST /api/register` creates accounts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -147,6 +152,28 @@ pub struct Config {
     /// `messageControlInfo.excludedFromContentModeration`; when not, the
     /// flag is ignored and the filter applies.
     pub allow_moderation_exclusion: bool,
+    /// Most connections open at once from one client address (an IPv6
+    /// client counts by its /64); one more is closed at once. `0`: no cap
+    /// (behind a reverse proxy, where every connection comes from the proxy).
+    pub max_connections_per_ip: usize,
+    /// Most connections open at once in total; one more is closed at once.
+    /// `0`: no cap.
+    pub max_connections: usize,
+    /// Milliseconds a connection has to send a complete request head (and
+    /// to finish the TLS handshake); also how long a keep-alive connection
+    /// may wait for its next request.
+    pub header_read_timeout_ms: u64,
+    /// Milliseconds an HTTP connection may move no byte either way while a
+    /// request is under way (a stalled body or reader) before it is closed;
+    /// WebSocket sessions use the heartbeat instead.
+    pub http_idle_timeout_ms: u64,
+    /// Milliseconds a WebSocket has to log in; then it is closed with 4006.
+    pub login_timeout_ms: u64,
+    /// PEM certificate chain for TLS (`https://`, `wss://`); needs
+    /// `tls_key_file`. Unset: plain HTTP (put a TLS proxy in front).
+    pub tls_cert_file: Option<PathBuf>,
+    /// PEM private key of `tls_cert_file`.
+    pub tls_key_file: Option<PathBuf>,
 }
 
 impl fmt::Debug for Config {
@@ -183,6 +210,13 @@ impl fmt::Debug for Config {
             .field("file_gc_interval_secs", &self.file_gc_interval_secs)
             .field("modify_by_receiver", &self.modify_by_receiver)
             .field("allow_moderation_exclusion", &self.allow_moderation_exclusion)
+            .field("max_connections_per_ip", &self.max_connections_per_ip)
+            .field("max_connections", &self.max_connections)
+            .field("header_read_timeout_ms", &self.header_read_timeout_ms)
+            .field("http_idle_timeout_ms", &self.http_idle_timeout_ms)
+            .field("login_timeout_ms", &self.login_timeout_ms)
+            .field("tls_cert_file", &self.tls_cert_file)
+            .field("tls_key_file", &self.tls_key_file)
             .finish()
     }
 }
@@ -221,6 +255,13 @@ impl Default for Config {
             file_gc_interval_secs: 3_600,
             modify_by_receiver: false,
             allow_moderation_exclusion: false,
+            max_connections_per_ip: DEFAULT_MAX_CONNECTIONS_PER_IP,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_read_timeout_ms: 10_000,
+            http_idle_timeout_ms: 60_000,
+            login_timeout_ms: 10_000,
+            tls_cert_file: None,
+            tls_key_file: None,
         }
     }
 }
@@ -275,6 +316,11 @@ impl Config {
         self.data_dir.join(DATABASE_FILE)
     }
 
+    /// Whether the server speaks TLS itself (`https://`, `wss://`).
+    pub fn tls_enabled(&self) -> bool {
+        self.tls_cert_file.is_some() && self.tls_key_file.is_some()
+    }
+
     /// Checks that the values can be served.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let invalid = |m: String| Err(ConfigError::Invalid(m));
@@ -315,6 +361,28 @@ impl Config {
         }
         if self.file_gc_interval_secs <= 0 {
             return invalid("file_gc_interval_secs must be positive".into());
+        }
+        if self.header_read_timeout_ms == 0 {
+            return invalid("header_read_timeout_ms must be at least 1".into());
+        }
+        if self.http_idle_timeout_ms == 0 {
+            return invalid("http_idle_timeout_ms must be at least 1".into());
+        }
+        if self.login_timeout_ms == 0 {
+            return invalid("login_timeout_ms must be at least 1".into());
+        }
+        match (&self.tls_cert_file, &self.tls_key_file) {
+            (Some(_), None) => {
+                return invalid(
+                    "tls_cert_file is set without tls_key_file: set both or neither".into(),
+                )
+            }
+            (None, Some(_)) => {
+                return invalid(
+                    "tls_key_file is set without tls_cert_file: set both or neither".into(),
+                )
+            }
+            _ => {}
         }
         for key in &self.profile_custom_fields {
             if !key.starts_with(CUSTOM_FIELD_PREFIX) || key.len() == CUSTOM_FIELD_PREFIX.len() {
@@ -495,6 +563,27 @@ pub struct ConfigArgs {
     /// Whether clients may skip the profanity filter (excludedFromContentModeration) [default: false].
     #[arg(long, env = "CONFABD_ALLOW_MODERATION_EXCLUSION", value_name = "BOOL", global = true)]
     pub allow_moderation_exclusion: Option<bool>,
+    /// Connections open at once from one client address (IPv6: per /64); 0 for no cap [default: 64].
+    #[arg(long, env = "CONFABD_MAX_CONNECTIONS_PER_IP", value_name = "N", global = true)]
+    pub max_connections_per_ip: Option<usize>,
+    /// Connections open at once in total; 0 for no cap [default: 10000].
+    #[arg(long, env = "CONFABD_MAX_CONNECTIONS", value_name = "N", global = true)]
+    pub max_connections: Option<usize>,
+    /// Ms to send a request head (and finish TLS), or to send the next one on a keep-alive connection [default: 10000].
+    #[arg(long, env = "CONFABD_HEADER_READ_TIMEOUT_MS", value_name = "MS", global = true)]
+    pub header_read_timeout_ms: Option<u64>,
+    /// Ms an HTTP request may move no byte either way before its connection is closed [default: 60000].
+    #[arg(long, env = "CONFABD_HTTP_IDLE_TIMEOUT_MS", value_name = "MS", global = true)]
+    pub http_idle_timeout_ms: Option<u64>,
+    /// Ms a WebSocket has to log in before it is closed with 4006 [default: 10000].
+    #[arg(long, env = "CONFABD_LOGIN_TIMEOUT_MS", value_name = "MS", global = true)]
+    pub login_timeout_ms: Option<u64>,
+    /// PEM certificate chain: serve https:// and wss:// (needs --tls-key-file) [default: plain HTTP].
+    #[arg(long, env = "CONFABD_TLS_CERT_FILE", value_name = "PATH", global = true)]
+    pub tls_cert_file: Option<PathBuf>,
+    /// PEM private key of --tls-cert-file [default: none].
+    #[arg(long, env = "CONFABD_TLS_KEY_FILE", value_name = "PATH", global = true)]
+    pub tls_key_file: Option<PathBuf>,
 }
 
 impl ConfigArgs {
@@ -552,6 +641,13 @@ impl ConfigArgs {
             file_gc_interval_secs,
             modify_by_receiver,
             allow_moderation_exclusion,
+            max_connections_per_ip,
+            max_connections,
+            header_read_timeout_ms,
+            http_idle_timeout_ms,
+            login_timeout_ms,
+            tls_cert_file,
+            tls_key_file,
         } = self.clone();
         if let Some(v) = data_dir {
             config.data_dir = v;
@@ -645,6 +741,27 @@ impl ConfigArgs {
         }
         if let Some(v) = allow_moderation_exclusion {
             config.allow_moderation_exclusion = v;
+        }
+        if let Some(v) = max_connections_per_ip {
+            config.max_connections_per_ip = v;
+        }
+        if let Some(v) = max_connections {
+            config.max_connections = v;
+        }
+        if let Some(v) = header_read_timeout_ms {
+            config.header_read_timeout_ms = v;
+        }
+        if let Some(v) = http_idle_timeout_ms {
+            config.http_idle_timeout_ms = v;
+        }
+        if let Some(v) = login_timeout_ms {
+            config.login_timeout_ms = v;
+        }
+        if tls_cert_file.is_some() {
+            config.tls_cert_file = tls_cert_file;
+        }
+        if tls_key_file.is_some() {
+            config.tls_key_file = tls_key_file;
         }
     }
 }
@@ -752,6 +869,86 @@ mod tests {
         assert!(Config { max_batch: 0, ..Config::default() }.validate().is_err());
         assert!(Config::default().validate().is_ok());
         assert!(toml::from_str::<Config>("no_such_field = 1").is_err());
+    }
+
+    #[test]
+    fn transport_settings_from_toml_and_flags() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("confabd.toml");
+        std::fs::write(
+            &file,
+            "max_connections_per_ip = 8\nmax_connections = 0\nlogin_timeout_ms = 5000\ntls_cert_file = \"/etc/confab/cert.pem\"\ntls_key_file = \"/etc/confab/key.pem\"\n",
+        )
+        .expect("write");
+        let args = ConfigArgs {
+            config: Some(file),
+            header_read_timeout_ms: Some(2_000),
+            http_idle_timeout_ms: Some(3_000),
+            ..Default::default()
+        };
+        let config = args.load().expect("load");
+        assert_eq!(config.max_connections_per_ip, 8);
+        assert_eq!(config.max_connections, 0);
+        assert_eq!(config.login_timeout_ms, 5_000);
+        assert_eq!(config.header_read_timeout_ms, 2_000);
+        assert_eq!(config.http_idle_timeout_ms, 3_000);
+        assert!(config.tls_enabled());
+        let defaults = Config::default();
+        assert_eq!(defaults.max_connections_per_ip, DEFAULT_MAX_CONNECTIONS_PER_IP);
+        assert_eq!(defaults.max_connections, DEFAULT_MAX_CONNECTIONS);
+        assert!(!defaults.tls_enabled());
+    }
+
+    #[test]
+    fn transport_settings_have_flags() {
+        use clap::Parser as _;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            config: ConfigArgs,
+        }
+        let cli = Cli::try_parse_from([
+            "confabd",
+            "--max-connections-per-ip",
+            "5",
+            "--max-connections",
+            "50",
+            "--header-read-timeout-ms",
+            "700",
+            "--http-idle-timeout-ms",
+            "800",
+            "--login-timeout-ms",
+            "900",
+            "--tls-cert-file",
+            "/tls/cert.pem",
+            "--tls-key-file",
+            "/tls/key.pem",
+        ])
+        .expect("parse");
+        let mut config = Config::default();
+        cli.config.apply(&mut config);
+        assert_eq!((config.max_connections_per_ip, config.max_connections), (5, 50));
+        assert_eq!(config.header_read_timeout_ms, 700);
+        assert_eq!(config.http_idle_timeout_ms, 800);
+        assert_eq!(config.login_timeout_ms, 900);
+        assert_eq!(config.tls_cert_file, Some(PathBuf::from("/tls/cert.pem")));
+        assert_eq!(config.tls_key_file, Some(PathBuf::from("/tls/key.pem")));
+    }
+
+    #[test]
+    fn tls_needs_both_files() {
+        let cert_only =
+            Config { tls_cert_file: Some("/etc/confab/cert.pem".into()), ..Config::default() };
+        let key_only =
+            Config { tls_key_file: Some("/etc/confab/key.pem".into()), ..Config::default() };
+        for config in [cert_only, key_only] {
+            let Err(ConfigError::Invalid(why)) = config.validate() else {
+                panic!("one TLS file without the other must be refused")
+            };
+            assert!(why.contains("both or neither"), "{why}");
+        }
+        assert!(Config { login_timeout_ms: 0, ..Config::default() }.validate().is_err());
+        assert!(Config { header_read_timeout_ms: 0, ..Config::default() }.validate().is_err());
     }
 
     #[test]

@@ -11,9 +11,13 @@
 //! are always served), so nothing is dropped and the session stays usable.
 //!
 //! Close codes: 4001 kicked (after a `kickedOut` push), 4002 login failed or
-//! missing, 4003 server shutdown, 4004 logout, 4005 idle, 1009 frame too
-//! big, 1013 push queue overflow (reconnect and sync), 1000 replaced by a
-//! newer session of the same instance.
+//! missing, 4003 server shutdown, 4004 logout, 4005 idle, 4006 no login
+//! within `login_timeout_ms`, 1007 a text frame that is not UTF-8, 1009
+//! frame too big, 1013 push queue overflow (reconnect and sync), 1000
+//! replaced by a newer session of the same instance.
+//!
+//! A frame that is not a request (not JSON, or without a numeric `id` or a
+//! string `op`) is answered with `id: null` and 20001; the session goes on.
 
 use crate::handlers::{self, Caller, Reply};
 use crate::server::ServerContext;
@@ -51,6 +55,9 @@ const MAX_INSTANCE_ID_BYTES: usize = 128;
 
 /// WebSocket close code for a frame over the size limit.
 const CLOSE_TOO_BIG: u16 = 1009;
+/// WebSocket close code for a text frame that is not valid UTF-8 (RFC 6455
+/// "invalid frame payload data").
+const CLOSE_INVALID_PAYLOAD: u16 = 1007;
 /// WebSocket close code for a normal close.
 const CLOSE_NORMAL: u16 = 1000;
 /// WebSocket close code asking the client to come back later.
@@ -144,6 +151,8 @@ enum Incoming {
     Ignore,
     /// Over [`confab_proto::MAX_FRAME_BYTES`].
     TooBig,
+    /// A text frame that is not valid UTF-8.
+    InvalidUtf8,
     /// The peer closed or the connection failed.
     Closed,
 }
@@ -151,17 +160,11 @@ enum Incoming {
 fn classify(message: Option<Result<Message, axum::Error>>) -> Incoming {
     match message {
         None => Incoming::Closed,
-        Some(Err(e)) => {
-            let too_big = e
-                .into_inner()
-                .downcast_ref::<tungstenite::Error>()
-                .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)));
-            if too_big {
-                Incoming::TooBig
-            } else {
-                Incoming::Closed
-            }
-        }
+        Some(Err(e)) => match e.into_inner().downcast_ref::<tungstenite::Error>() {
+            Some(tungstenite::Error::Capacity(_)) => Incoming::TooBig,
+            Some(tungstenite::Error::Utf8(_)) => Incoming::InvalidUtf8,
+            _ => Incoming::Closed,
+        },
         Some(Ok(Message::Text(text))) => parse_request(text.as_str()),
         Some(Ok(Message::Binary(_))) => Incoming::Malformed(
             None,
@@ -172,26 +175,20 @@ fn classify(message: Option<Result<Message, axum::Error>>) -> Incoming {
     }
 }
 
+/// A request frame, or the error for a frame that is not one. Such a frame
+/// is answered with `id: null` even when it has an `id`: it is not a
+/// request, so there is nothing to answer (docs/protocol.md).
 fn parse_request(text: &str) -> Incoming {
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            return Incoming::Malformed(
-                None,
-                ErrorBody::new(code::MALFORMED_FRAME, format!("frame is not JSON: {e}")),
-            )
-        }
-    };
-    let id = value.get("id").and_then(serde_json::Value::as_u64);
-    match serde_json::from_value::<RequestFrame>(value) {
+    match serde_json::from_str::<RequestFrame>(text) {
         Ok(frame) => Incoming::Request(frame),
-        Err(e) => Incoming::Malformed(
-            id,
-            ErrorBody::new(
-                code::MALFORMED_FRAME,
-                format!("frame is not a request {{id, op, data}}: {e}"),
-            ),
-        ),
+        Err(e) => {
+            let why = if e.is_data() {
+                format!("frame is not a request {{id, op, data}}: {e}")
+            } else {
+                format!("frame is not JSON: {e}")
+            };
+            Incoming::Malformed(None, ErrorBody::new(code::MALFORMED_FRAME, why))
+        }
     }
 }
 
@@ -257,7 +254,8 @@ async fn login(
     ctx: &Arc<ServerContext>,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Option<LoggedIn> {
-    let deadline = Instant::now() + ctx.idle_timeout();
+    // The whole login frame must arrive by then, however slowly it trickles.
+    let deadline = Instant::now() + Duration::from_millis(ctx.config.login_timeout_ms);
     let frame = loop {
         let message = tokio::select! {
             () = shutting_down(shutdown) => {
@@ -265,7 +263,7 @@ async fn login(
                 return None;
             }
             () = tokio::time::sleep_until(deadline) => {
-                socket.close(close::IDLE, "no login within the idle timeout").await;
+                socket.close(close::LOGIN_TIMEOUT, "no login within the login timeout").await;
                 return None;
             }
             message = socket.ws.recv() => message,
@@ -275,6 +273,10 @@ async fn login(
             Incoming::Closed => return None,
             Incoming::TooBig => {
                 socket.close(CLOSE_TOO_BIG, "frame exceeds 64 KiB").await;
+                return None;
+            }
+            Incoming::InvalidUtf8 => {
+                socket.close(CLOSE_INVALID_PAYLOAD, "text frame is not valid UTF-8").await;
                 return None;
             }
             Incoming::Malformed(id, error) => {
@@ -482,6 +484,9 @@ impl Session {
                         Incoming::Ignore => {}
                         Incoming::Closed => break End::Gone,
                         Incoming::TooBig => break End::Close(CLOSE_TOO_BIG, "frame exceeds 64 KiB"),
+                        Incoming::InvalidUtf8 => {
+                            break End::Close(CLOSE_INVALID_PAYLOAD, "text frame is not valid UTF-8")
+                        }
                         Incoming::Malformed(id, error) => {
                             if socket.send_frame(&ServerFrame::Err { id, error }).await.is_err() {
                                 break End::Gone;

@@ -11,6 +11,7 @@ use crate::config::Registration;
 use crate::files;
 use crate::gateway;
 use crate::handlers;
+use crate::listener::ConnectionPermit;
 use crate::server::ServerContext;
 use crate::store::StoreError;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
@@ -21,6 +22,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::{Json, Router};
 use confab_proto::account::{self, Credentials, Grant};
 use confab_proto::{code, ErrorBody, UserId, MAX_FRAME_BYTES, WS_PATH};
@@ -62,7 +64,11 @@ const WS_READ_BUFFER_BYTES: usize = 4096;
 /// Queued outgoing bytes that force a write before the next flush.
 const WS_WRITE_BUFFER_BYTES: usize = 32 * 1024;
 
-fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> std::future::Ready<Response> {
+fn upgrade(
+    State(state): State<AppState>,
+    Extension(permit): Extension<Arc<ConnectionPermit>>,
+    ws: WebSocketUpgrade,
+) -> std::future::Ready<Response> {
     let AppState { ctx, shutdown, alive } = state;
     // Small buffers: an idle session must cost kilobytes, not the 128 KiB
     // read buffer tungstenite allocates by default; frames are small and
@@ -74,7 +80,11 @@ fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> std::future::
         .write_buffer_size(WS_WRITE_BUFFER_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| gateway::serve(socket, ctx, shutdown, alive));
+        .on_upgrade(move |socket| async move {
+            gateway::serve(socket, ctx, shutdown, alive).await;
+            // The session counted against the connection caps until now.
+            drop(permit);
+        });
     std::future::ready(response)
 }
 

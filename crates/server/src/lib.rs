@@ -10,8 +10,8 @@
 //! [`config`], [`moderation`] (the profanity filter), [`store`]
 //! (persistence trait and SQLite), [`sessions`] (live
 //! sessions and push delivery), [`fanout`] (the push seam); the send rate
-//! limiter, the gateway,
-//! HTTP routes, the file service (`/files`, resumable uploads and
+//! limiter, the gateway, HTTP routes, the accept loop (connection caps,
+//! timeouts, TLS), the file service (`/files`, resumable uploads and
 //! authorized downloads) and domain services are internal.
 
 pub mod clock;
@@ -22,6 +22,7 @@ mod gateway;
 mod handlers;
 mod http;
 mod limits;
+mod listener;
 pub mod moderation;
 mod server;
 pub mod sessions;

@@ -1,5 +1,6 @@
 //! Starting and stopping a server: [`start`] opens the store, spawns the
-//! HTTP/WebSocket accept loop and returns a [`ServerHandle`];
+//! HTTP/WebSocket accept loop (see [`crate::listener`]: connection caps,
+//! timeouts, TLS) and returns a [`ServerHandle`];
 //! [`ServerHandle::shutdown`] stops accepting, closes every session (4003),
 //! waits for them, lets the writer finish what is queued and closes the
 //! database.
@@ -14,6 +15,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::files::{self, FileService};
 use crate::http::{self, AppState};
+use crate::listener::{self, Transport};
 use crate::sessions::SessionRegistry;
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
@@ -75,6 +77,16 @@ pub async fn start(
 ) -> anyhow::Result<ServerHandle> {
     config.validate()?;
     let local_addr = listener.local_addr().context("listener address")?;
+    let tls = match (&config.tls_cert_file, &config.tls_key_file) {
+        (Some(cert), Some(key)) => {
+            let (cert, key) = (cert.clone(), key.clone());
+            let acceptor = tokio::task::spawn_blocking(move || listener::load_tls(&cert, &key))
+                .await
+                .context("TLS certificate task")??;
+            Some(acceptor)
+        }
+        _ => None,
+    };
     let secret_key = {
         let config = config.clone();
         tokio::task::spawn_blocking(move || config.resolve_secret_key())
@@ -127,24 +139,14 @@ pub async fn start(
     ));
     let (alive, all_gone) = mpsc::channel(1);
     let app = http::router(AppState { ctx: Arc::clone(&ctx), shutdown: stopped.clone(), alive });
-    let mut serve_stop = stopped;
-    // Frames are small and every one is awaited by somebody: Nagle's
-    // algorithm would hold them back behind delayed ACKs (40 ms stalls).
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-        }
-    });
-    let serve = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                if serve_stop.wait_for(|stop| *stop).await.is_err() {
-                    // The handle is gone: stop as well.
-                }
-            })
-            .await
-    });
-    tracing::info!(addr = %local_addr, db = %database_path.display(), "confabd serving");
+    let transport = Transport::new(&ctx.config, app, tls);
+    let serve = tokio::spawn(listener::accept_loop(listener, transport, stopped));
+    tracing::info!(
+        addr = %local_addr,
+        tls = ctx.config.tls_enabled(),
+        db = %database_path.display(),
+        "confabd serving"
+    );
     Ok(ServerHandle {
         local_addr,
         ctx,
@@ -163,7 +165,7 @@ pub struct ServerHandle {
     local_addr: SocketAddr,
     ctx: Arc<ServerContext>,
     stop: watch::Sender<bool>,
-    serve: Option<JoinHandle<std::io::Result<()>>>,
+    serve: Option<JoinHandle<()>>,
     /// Discards expired uploads; aborted at shutdown.
     sweeper: JoinHandle<()>,
     /// Collects files no message names; stops between passes at shutdown.
@@ -180,14 +182,18 @@ impl ServerHandle {
         self.local_addr
     }
 
-    /// The WebSocket URL clients connect to: `ws://ADDR/ws`.
+    /// The WebSocket URL clients connect to: `ws://ADDR/ws`, or
+    /// `wss://ADDR/ws` when the server speaks TLS.
     pub fn ws_url(&self) -> String {
-        format!("ws://{}{}", self.local_addr, confab_proto::WS_PATH)
+        let scheme = if self.ctx.config.tls_enabled() { "wss" } else { "ws" };
+        format!("{scheme}://{}{}", self.local_addr, confab_proto::WS_PATH)
     }
 
-    /// The HTTP base URL: `http://ADDR`.
+    /// The HTTP base URL: `http://ADDR`, or `https://ADDR` when the server
+    /// speaks TLS.
     pub fn http_url(&self) -> String {
-        format!("http://{}", self.local_addr)
+        let scheme = if self.ctx.config.tls_enabled() { "https" } else { "http" };
+        format!("{scheme}://{}", self.local_addr)
     }
 
     /// The SDKAppID the server accepts.
@@ -247,7 +253,7 @@ impl ServerHandle {
             collector.await.context("file garbage collection task")?;
         }
         if let Some(serve) = self.serve.take() {
-            serve.await.context("accept loop task")?.context("accept loop")?;
+            serve.await.context("accept loop task")?;
         }
         // Every connection holds an `alive` sender; `None` means all ended.
         if self.all_gone.recv().await.is_some() {

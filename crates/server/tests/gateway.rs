@@ -14,6 +14,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+#[path = "gateway/transport.rs"]
+mod transport;
+
 const START_MS: i64 = 1_764_115_200_000;
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -500,8 +503,13 @@ async fn http_accounts() {
     closed.handle.shutdown().await.expect("shutdown");
 }
 
-/// Runs the `confabd` binary on a free port; returns it and its WebSocket URL.
-async fn spawn_confabd(data_dir: &std::path::Path) -> (tokio::process::Child, String) {
+/// The rest of a child's stdout, kept open: `confabd` exits with EPIPE when
+/// it prints after its reader is gone.
+type Stdout = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>;
+
+/// Runs the `confabd` binary on a free port; returns it, its WebSocket URL
+/// and its stdout (to be held as long as the child runs).
+async fn spawn_confabd(data_dir: &std::path::Path) -> (tokio::process::Child, String, Stdout) {
     use tokio::io::AsyncBufReadExt as _;
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_confabd"))
         .args(["--listen", "127.0.0.1:0", "--secret-key", "kill-9-secret", "--log", "warn"])
@@ -527,7 +535,7 @@ async fn spawn_confabd(data_dir: &std::path::Path) -> (tokio::process::Child, St
         .expect("ws URL")
         .trim_end_matches(')')
         .to_owned();
-    (child, url)
+    (child, url, lines)
 }
 
 #[tokio::test]
@@ -543,7 +551,7 @@ async fn acknowledged_messages_survive_kill_9() {
             SystemClock.now_secs(),
         )
     };
-    let (mut child, url) = spawn_confabd(dir.path()).await;
+    let (mut child, url, _stdout) = spawn_confabd(dir.path()).await;
     let mut bob = Client::connect_url(&url).await;
     assert_eq!(bob.login_to(1_400_000_000, "bob", &sig("bob"), "b1").await["t"], "ok");
     let mut alice = Client::connect_url(&url).await;
@@ -557,7 +565,7 @@ async fn acknowledged_messages_survive_kill_9() {
     }
     child.kill().await.expect("kill -9");
 
-    let (mut child, url) = spawn_confabd(dir.path()).await;
+    let (mut child, url, _stdout) = spawn_confabd(dir.path()).await;
     let mut bob = Client::connect_url(&url).await;
     let login = bob.login_to(1_400_000_000, "bob", &sig("bob"), "b1").await;
     assert_eq!(login["data"]["inboxSeq"], 50);

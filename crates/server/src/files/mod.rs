@@ -683,7 +683,7 @@ fn merger_refs(path: &std::path::Path) -> Vec<String> {
 }
 
 /// `scheme://host` the request came to (the `Host` header, else the
-/// listen address).
+/// listen address); `https` when confabd speaks TLS or a proxy says so.
 fn base_url(ctx: &ServerContext, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
@@ -695,10 +695,11 @@ fn base_url(ctx: &ServerContext, headers: &HeaderMap) -> String {
                 })
         })
         .map_or_else(|| ctx.config.listen.to_string(), str::to_owned);
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let https = ctx.config.tls_enabled()
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"));
     format!("{}://{host}", if https { "https" } else { "http" })
 }
 
