@@ -1,6 +1,7 @@
 //! Scenario tests: one real server and several SDK clients per test.
 
 mod scenarios {
+    mod accounts;
     mod api;
     mod auth;
     mod bad_input;

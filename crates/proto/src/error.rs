@@ -302,6 +302,10 @@ pub mod code {
     /// Confab: no unfinished upload of the file service has this uploadID
     /// (never created, finished, cancelled or expired).
     pub const UPLOAD_NOT_FOUND: i32 = 90010;
+    /// Confab: an account request (`/api/register`, `/api/login`) carried
+    /// an `Origin` header, i.e. came from a web page; confabd serves no page,
+    /// so every origin is foreign (cross-site request forgery).
+    pub const ORIGIN_NOT_ALLOWED: i32 = 90020;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
 }

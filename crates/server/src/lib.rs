@@ -11,7 +11,8 @@
 //! (persistence trait and SQLite), [`sessions`] (live
 //! sessions and push delivery), [`fanout`] (the push seam); the gateway,
 //! HTTP routes, the file service (`/files`, resumable uploads and
-//! authorized downloads) and domain services are internal.
+//! authorized downloads), password hashing (bounded, reused memory), the
+//! login back-off and domain services are internal.
 
 pub mod clock;
 pub mod config;
@@ -20,7 +21,9 @@ mod files;
 mod gateway;
 mod handlers;
 mod http;
+mod login_throttle;
 pub mod moderation;
+mod passwords;
 mod server;
 pub mod sessions;
 pub mod store;

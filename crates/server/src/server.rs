@@ -13,6 +13,8 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::files::{self, FileService};
 use crate::http::{self, AppState};
+use crate::login_throttle::LoginThrottle;
+use crate::passwords::PasswordService;
 use crate::sessions::SessionRegistry;
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
@@ -42,6 +44,10 @@ pub(crate) struct ServerContext {
     pub moderation: Arc<crate::moderation::Moderator>,
     /// File storage and unfinished uploads.
     pub files: FileService,
+    /// Password hashing: bounded concurrency, reused memory.
+    pub passwords: PasswordService,
+    /// Password login back-off per account and per address.
+    pub login_throttle: LoginThrottle,
 }
 
 impl ServerContext {
@@ -111,6 +117,8 @@ pub async fn start(
         sessions,
         moderation: Arc::new(moderation),
         files,
+        passwords: PasswordService::new(),
+        login_throttle: LoginThrottle::default(),
     });
     let sweeper = tokio::spawn(files::sweep_expired_uploads(Arc::clone(&ctx)));
     let (stop, stopped) = watch::channel(false);
@@ -125,7 +133,8 @@ pub async fn start(
         }
     });
     let serve = tokio::spawn(async move {
-        axum::serve(listener, app)
+        // The peer address feeds the login back-off.
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 if serve_stop.wait_for(|stop| *stop).await.is_err() {
                     // The handle is gone: stop as well.
