@@ -2,6 +2,7 @@
 
 mod scenarios {
     mod abuse;
+    mod accounts;
     mod api;
     mod auth;
     mod bad_input;

@@ -17,7 +17,7 @@ use clap::Parser;
 use process::Confabd;
 use report::{aggregate, Report, RunFigures};
 use scenarios::{
-    cold_start, connections, durability, history, latency, local_page, throughput, upload,
+    cold_start, connections, durability, history, latency, local_page, logins, throughput, upload,
 };
 use std::path::PathBuf;
 
@@ -31,13 +31,14 @@ const ALL: &[&str] = &[
     "local-page",
     "durability",
     "upload",
+    "logins",
 ];
 
 #[derive(Parser, Debug)]
 #[command(name = "confab-bench", about = "Measure confabd and the Confab SDK")]
 struct Args {
     /// Scenarios to run (comma-separated): latency, throughput, history,
-    /// connections, cold-start, local-page, durability, upload; or `all`.
+    /// connections, cold-start, local-page, durability, upload, logins; or `all`.
     #[arg(long, default_value = "all", value_delimiter = ',')]
     scenarios: Vec<String>,
     /// Runs per scenario; figures are medians over the runs.
@@ -98,6 +99,15 @@ struct Args {
     /// Upload: bytes of the file alice sends bob.
     #[arg(long, default_value_t = 100 * 1024 * 1024)]
     upload_bytes: u64,
+    /// Logins: sequential password logins on a fresh server.
+    #[arg(long, default_value_t = 1000)]
+    logins: usize,
+    /// Logins: password logins sent at once afterwards.
+    #[arg(long, default_value_t = 16)]
+    login_burst: usize,
+    /// Logins: wrong-password and unknown-userID refusals timed (at most 15).
+    #[arg(long, default_value_t = 10)]
+    login_refusals: usize,
 }
 
 impl Args {
@@ -115,6 +125,9 @@ impl Args {
         self.local_pages = 20;
         self.durability_messages = 200;
         self.upload_bytes = 3 * 1024 * 1024;
+        self.logins = 20;
+        self.login_burst = 4;
+        self.login_refusals = 3;
     }
 }
 
@@ -301,6 +314,20 @@ async fn run_scenario(
                 runs.push(upload::run(&server, &clients, &p, &run.to_string()).await?);
             }
             server.stop().await?;
+            params = serde_json::to_value(&p)?;
+        }
+        "logins" => {
+            let p = logins::Params {
+                logins: args.logins,
+                burst: args.login_burst,
+                refusals: args.login_refusals,
+            };
+            for run in 0..args.runs {
+                // A fresh server each run: its memory is the logins'.
+                let server = Confabd::start(binary, &dir.join(format!("server{run}")), &[]).await?;
+                runs.push(logins::run(&server, &p, &run.to_string()).await?);
+                server.stop().await?;
+            }
             params = serde_json::to_value(&p)?;
         }
         other => anyhow::bail!("unknown scenario {other}"),

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::io::AsyncBufReadExt;
 
 /// The secret key the bench gives the servers it starts.
-pub const BENCH_KEY: &str = "c0nfab-bench-secret-c0nfab-bench-secret-c0nfab-bench-secret-0000";
+pub const BENCH_KEY: &str = "b7e14c02d9a3f68e5c1b7d40a92fe3c6815d0b4a7e29c3f6d8a05e1b4c7f29d3";
 /// The SDKAppID of the servers the bench starts.
 pub const SDK_APP_ID: u64 = 1_400_000_000;
 

@@ -35,7 +35,8 @@ fn every_scenario_runs_at_smoke_size() {
             "cold-start",
             "local-page",
             "durability",
-            "upload"
+            "upload",
+            "logins"
         ]
     );
     for r in report["reports"].as_array().expect("reports") {

@@ -337,6 +337,10 @@ pub mod code {
     /// Confab: the custom CA (a PEM file given for a self-hosted server)
     /// cannot be read or holds no certificate.
     pub const TLS_CA_FILE_INVALID: i32 = 90104;
+    /// Confab: an account request (`/api/register`, `/api/login`) carried
+    /// an `Origin` header, i.e. came from a web page; confabd serves no page,
+    /// so every origin is foreign (cross-site request forgery).
+    pub const ORIGIN_NOT_ALLOWED: i32 = 90023;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
 }

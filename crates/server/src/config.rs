@@ -5,6 +5,13 @@
 //! by an environment variable `CONFABD_<FIELD>` and by a command-line flag
 //! `--<field>`; the flag wins over the variable, the variable over the file,
 //! the file over the defaults. [`ConfigArgs`] is the clap side of that.
+//!
+//! The secret key is the exception: it has no flag (the command line shows
+//! in `ps`); it comes from `CONFABD_SECRET_KEY`, the file, a key file
+//! (`secret_key_file`) or, by default, `data_dir/secret.key`, generated once.
+//! Whatever its source, a key must pass [`check_secret_key`]: a guessable
+//! key lets anyone who sees one UserSig recover it offline and sign in as
+//! anybody.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -19,6 +26,12 @@ pub const SECRET_KEY_FILE: &str = "secret.key";
 
 /// Name of the SQLite database file inside the data directory.
 pub const DATABASE_FILE: &str = "confab.db";
+
+/// Fewest bytes a secret key may have: 32, as random as the generated key.
+pub const MIN_SECRET_KEY_BYTES: usize = 32;
+
+/// Least entropy, in bits, that [`check_secret_key`] must estimate for a key.
+pub const MIN_SECRET_KEY_BITS: u32 = 128;
 
 /// Default largest upload of every kind: 100 MB, TIM's limit.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
@@ -73,9 +86,12 @@ pub struct Config {
     pub listen: SocketAddr,
     /// The SDKAppID UserSigs must be issued for.
     pub sdk_app_id: u64,
-    /// Secret key UserSigs are signed with; when unset, one is generated once
-    /// and kept in `data_dir/secret.key` (mode 0600).
+    /// Secret key UserSigs are signed with (at least 32 random bytes, see
+    /// [`check_secret_key`]); when neither this nor `secret_key_file` is set,
+    /// one is generated once and kept in `data_dir/secret.key` (mode 0600).
     pub secret_key: Option<String>,
+    /// A file holding the secret key (surrounding whitespace ignored).
+    pub secret_key_file: Option<PathBuf>,
     /// How many instances of one user may be online at once; one more kicks
     /// the oldest.
     pub max_instances_per_user: usize,
@@ -183,6 +199,7 @@ impl fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("sdk_app_id", &self.sdk_app_id)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .field("secret_key_file", &self.secret_key_file)
             .field("max_instances_per_user", &self.max_instances_per_user)
             .field("registration", &self.registration)
             .field("user_sig_expire_secs", &self.user_sig_expire_secs)
@@ -228,6 +245,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 7788)),
             sdk_app_id: 1_400_000_000,
             secret_key: None,
+            secret_key_file: None,
             max_instances_per_user: 1,
             registration: Registration::Open,
             user_sig_expire_secs: 15_552_000,
@@ -308,6 +326,84 @@ pub enum ConfigError {
         /// Why.
         source: std::io::Error,
     },
+    /// The secret key is too weak to sign UserSigs with.
+    #[error("the secret key from {origin} is refused: {reason}")]
+    WeakSecretKey {
+        /// Where it came from (setting or file).
+        origin: String,
+        /// Why.
+        #[source]
+        reason: WeakSecretKey,
+    },
+}
+
+/// Why a secret key is refused by [`check_secret_key`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WeakSecretKey {
+    /// Shorter than [`MIN_SECRET_KEY_BYTES`].
+    #[error("it is {0} bytes long; use at least 32 random bytes, e.g. the output of `openssl rand -hex 32`")]
+    TooShort(usize),
+    /// Made of a repeated piece or a run of neighbouring characters.
+    #[error("it repeats itself or runs through neighbouring characters; use random bytes, e.g. `openssl rand -hex 32`")]
+    Patterned,
+    /// Contains a word that guessers try first.
+    #[error("it contains the word {0:?}; use random bytes, e.g. `openssl rand -hex 32`")]
+    Dictionary(&'static str),
+    /// Too few different characters for its length.
+    #[error("it carries about {0} bits of entropy, fewer than 128; use random bytes, e.g. `openssl rand -hex 32`")]
+    LowEntropy(u32),
+}
+
+/// Words that make a key guessable wherever they appear (compared without
+/// case). Guessing lists start with them.
+const GUESSABLE_WORDS: &[&str] = &[
+    "changeme", "secret", "password", "passwd", "confab", "example", "default", "letmein",
+    "qwerty", "admin", "test",
+];
+
+/// Checks that `key` could be random bytes: at least
+/// [`MIN_SECRET_KEY_BYTES`] bytes; at least three quarters of its 4-byte
+/// windows different and at most half of its neighbouring pairs one step
+/// apart (no repeated phrase, no `abcdef…`); none of a few well-known words;
+/// and an estimated entropy (its length times the Shannon entropy of its
+/// byte frequencies) of at least [`MIN_SECRET_KEY_BITS`]. The generated key
+/// (64 hex digits) passes by a wide margin. A heuristic: it refuses the keys
+/// people type, it cannot prove a key random.
+pub fn check_secret_key(key: &str) -> Result<(), WeakSecretKey> {
+    let bytes = key.as_bytes();
+    if bytes.len() < MIN_SECRET_KEY_BYTES {
+        return Err(WeakSecretKey::TooShort(bytes.len()));
+    }
+    let windows: std::collections::HashSet<&[u8]> = bytes.windows(4).collect();
+    let window_count = bytes.len() - 3;
+    let steps = bytes.windows(2).filter(|pair| pair[0].abs_diff(pair[1]) <= 1).count();
+    if windows.len() * 4 < window_count * 3 || steps * 2 > bytes.len() - 1 {
+        return Err(WeakSecretKey::Patterned);
+    }
+    let lower = key.to_ascii_lowercase();
+    if let Some(word) = GUESSABLE_WORDS.iter().find(|w| lower.contains(*w)) {
+        return Err(WeakSecretKey::Dictionary(word));
+    }
+    let mut counts = [0u32; 256];
+    for b in bytes {
+        counts[usize::from(*b)] += 1;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let len = bytes.len() as f64;
+    let per_byte: f64 = counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            let p = f64::from(*c) / len;
+            -p * p.log2()
+        })
+        .sum();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let bits = (per_byte * len) as u32;
+    if bits < MIN_SECRET_KEY_BITS {
+        return Err(WeakSecretKey::LowEntropy(bits));
+    }
+    Ok(())
 }
 
 impl Config {
@@ -339,8 +435,14 @@ impl Config {
         if self.revoke_window_secs < 0 {
             return invalid("revoke_window_secs must not be negative".into());
         }
-        if self.secret_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
-            return invalid("secret_key must not be empty".into());
+        if self.secret_key.is_some() && self.secret_key_file.is_some() {
+            return invalid("set secret_key or secret_key_file, not both".into());
+        }
+        if let Some(key) = &self.secret_key {
+            check_secret_key(key).map_err(|reason| ConfigError::WeakSecretKey {
+                origin: "secret_key (CONFABD_SECRET_KEY or the config file)".into(),
+                reason,
+            })?;
         }
         if self.upload_expire_secs <= 0 {
             return invalid("upload_expire_secs must be positive".into());
@@ -394,18 +496,29 @@ impl Config {
         Ok(())
     }
 
-    /// The secret key: the configured one, else the one kept in
-    /// `data_dir/secret.key`, generating that file (64 hex characters, mode
-    /// 0600) the first time.
+    /// The secret key: the configured one, else the content of
+    /// `secret_key_file`, else the one kept in `data_dir/secret.key`,
+    /// generating that file (64 hex characters, mode 0600) the first time.
+    /// Every one must pass [`check_secret_key`].
     pub fn resolve_secret_key(&self) -> Result<String, ConfigError> {
+        let checked = |key: String, origin: &dyn fmt::Display| {
+            check_secret_key(&key)
+                .map(|()| key)
+                .map_err(|reason| ConfigError::WeakSecretKey { origin: origin.to_string(), reason })
+        };
         if let Some(key) = &self.secret_key {
-            return Ok(key.clone());
+            return checked(key.clone(), &"secret_key (CONFABD_SECRET_KEY or the config file)");
+        }
+        if let Some(path) = &self.secret_key_file {
+            let key = read_secret(path)
+                .map_err(|source| ConfigError::SecretKey { path: path.clone(), source })?;
+            return checked(key, &path.display());
         }
         let path = self.data_dir.join(SECRET_KEY_FILE);
         let io_err = |source| ConfigError::SecretKey { path: path.clone(), source };
         std::fs::create_dir_all(&self.data_dir).map_err(io_err)?;
         match read_secret(&path) {
-            Ok(key) => return Ok(key),
+            Ok(key) => return checked(key, &path.display()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_err(e)),
         }
@@ -414,11 +527,17 @@ impl Config {
             Ok(()) => Ok(key),
             // Someone else created it first: use theirs.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                read_secret(&path).map_err(io_err)
+                checked(read_secret(&path).map_err(io_err)?, &path.display())
             }
             Err(e) => Err(io_err(e)),
         }
     }
+}
+
+/// `CONFABD_SECRET_KEY`, the only way to give the key in the environment
+/// (never as a flag: the command line of a process shows in `ps`).
+fn secret_key_from_env() -> Option<String> {
+    std::env::var("CONFABD_SECRET_KEY").ok()
 }
 
 fn read_secret(path: &Path) -> std::io::Result<String> {
@@ -467,9 +586,14 @@ pub struct ConfigArgs {
     /// SDKAppID that UserSigs must be issued for [default: 1400000000].
     #[arg(long, env = "CONFABD_SDK_APP_ID", global = true)]
     pub sdk_app_id: Option<u64>,
-    /// UserSig secret key [default: generated once into DATA_DIR/secret.key].
-    #[arg(long, env = "CONFABD_SECRET_KEY", hide_env_values = true, global = true)]
+    /// The UserSig secret key, from `CONFABD_SECRET_KEY` only: it has no
+    /// flag, since a command line shows in `ps`.
+    #[arg(skip = secret_key_from_env())]
     pub secret_key: Option<String>,
+    /// File holding the UserSig secret key, at least 32 random bytes (or set
+    /// CONFABD_SECRET_KEY) [default: generated once into DATA_DIR/secret.key].
+    #[arg(long, env = "CONFABD_SECRET_KEY_FILE", value_name = "PATH", global = true)]
+    pub secret_key_file: Option<PathBuf>,
     /// Instances of one user online at once; one more kicks the oldest [default: 1].
     #[arg(long, env = "CONFABD_MAX_INSTANCES_PER_USER", global = true)]
     pub max_instances_per_user: Option<usize>,
@@ -614,6 +738,7 @@ impl ConfigArgs {
             listen,
             sdk_app_id,
             secret_key,
+            secret_key_file,
             max_instances_per_user,
             registration,
             user_sig_expire_secs,
@@ -660,6 +785,9 @@ impl ConfigArgs {
         }
         if secret_key.is_some() {
             config.secret_key = secret_key;
+        }
+        if secret_key_file.is_some() {
+            config.secret_key_file = secret_key_file;
         }
         if let Some(v) = max_instances_per_user {
             config.max_instances_per_user = v;
@@ -968,7 +1096,93 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        let fixed = Config { secret_key: Some("abc".into()), ..config };
-        assert_eq!(fixed.resolve_secret_key().expect("configured"), "abc");
+        let fixed = Config { secret_key: Some(STRONG.into()), ..config };
+        assert_eq!(fixed.resolve_secret_key().expect("configured"), STRONG);
+    }
+
+    /// 32 random bytes, hex-encoded (like the generated key).
+    const STRONG: &str = "9f3b1c0e7a5d4f2b8c6e0a1d3f5b7c9e2a4c6e8f0b1d3f5a7c9e1b3d5f7a9c0e";
+
+    #[test]
+    fn weak_secret_keys_are_refused() {
+        // The key recovered offline from one UserSig in the issue.
+        assert_eq!(check_secret_key("changeme"), Err(WeakSecretKey::TooShort(8)));
+        // 31 random bytes (hex digits) are one short.
+        assert_eq!(check_secret_key(&STRONG[..31]), Err(WeakSecretKey::TooShort(31)));
+        assert_eq!(check_secret_key(&"changeme".repeat(4)), Err(WeakSecretKey::Patterned));
+        assert_eq!(check_secret_key(&"a".repeat(64)), Err(WeakSecretKey::Patterned));
+        assert_eq!(
+            check_secret_key("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"),
+            Err(WeakSecretKey::Patterned)
+        );
+        assert_eq!(
+            check_secret_key("our-confab-server-key-for-production-2026"),
+            Err(WeakSecretKey::Dictionary("confab"))
+        );
+        assert!(matches!(
+            check_secret_key("0101010202020303030404040505050606060101"),
+            Err(WeakSecretKey::Patterned | WeakSecretKey::LowEntropy(_))
+        ));
+        assert!(matches!(
+            check_secret_key("xyxyzzyxzyzxyzyxxzyzxyzzyxyzxzyxzyzxyz"),
+            Err(WeakSecretKey::Patterned | WeakSecretKey::LowEntropy(_))
+        ));
+        assert_eq!(check_secret_key(STRONG), Ok(()));
+        // Every generated key passes.
+        for _ in 0..200 {
+            assert_eq!(check_secret_key(&generate_secret()), Ok(()));
+        }
+
+        // At start: from the setting, and from the files.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let weak = Config { secret_key: Some("changeme".into()), ..Config::default() };
+        let err = weak.validate().expect_err("weak key refused");
+        assert!(matches!(
+            err,
+            ConfigError::WeakSecretKey { reason: WeakSecretKey::TooShort(8), .. }
+        ));
+        let file = dir.path().join("key");
+        std::fs::write(&file, "changeme\n").expect("write");
+        let from_file = Config { secret_key_file: Some(file), ..Config::default() };
+        assert!(matches!(
+            from_file.resolve_secret_key(),
+            Err(ConfigError::WeakSecretKey { reason: WeakSecretKey::TooShort(8), .. })
+        ));
+        let data_dir = dir.path().join("data");
+        std::fs::create_dir_all(&data_dir).expect("mkdir");
+        std::fs::write(data_dir.join(SECRET_KEY_FILE), "changeme").expect("write");
+        let stored = Config { data_dir, ..Config::default() };
+        assert!(matches!(stored.resolve_secret_key(), Err(ConfigError::WeakSecretKey { .. })));
+    }
+
+    #[test]
+    fn secret_key_from_a_file_and_never_from_a_flag() {
+        use clap::Parser as _;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            config: ConfigArgs,
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("confabd.key");
+        std::fs::write(&file, format!("{STRONG}\n")).expect("write");
+        let cli =
+            Cli::try_parse_from(["confabd", "--secret-key-file", file.to_str().expect("utf-8")])
+                .expect("parse");
+        let config = cli.config.load().expect("load");
+        assert_eq!(config.secret_key_file.as_deref(), Some(file.as_path()));
+        assert_eq!(config.resolve_secret_key().expect("from the file"), STRONG);
+        assert!(Cli::try_parse_from(["confabd", "--secret-key", STRONG]).is_err(), "no such flag");
+        let toml = dir.path().join("confabd.toml");
+        std::fs::write(&toml, format!("secret_key_file = {:?}\n", file.display().to_string()))
+            .expect("write");
+        let args = ConfigArgs { config: Some(toml), ..Default::default() };
+        assert_eq!(args.load().expect("load").resolve_secret_key().expect("key"), STRONG);
+        let both = Config {
+            secret_key: Some(STRONG.into()),
+            secret_key_file: Some(file),
+            ..Config::default()
+        };
+        assert!(both.validate().is_err());
     }
 }

@@ -4,28 +4,38 @@
 //!
 //! Account endpoints answer `200` with a [`Grant`] or an error status with
 //! an [`ErrorBody`]: 400 (malformed body 20001, bad userID 90006, bad
-//! password 90007), 401 (wrong userID or password, 90005), 403
-//! (registration closed, 90004), 409 (userID taken, 90003), 500 (90500).
+//! password 90007), 401 (wrong userID or password, 90005; the same for an
+//! unknown userID, after the same work), 403 (registration closed, 90004;
+//! a request from a web page, 90023), 409 (userID taken, 90003), 415 (a body
+//! not declared `application/json`, 20001), 429 (login back-off, 2996, with
+//! `Retry-After` and `data.retryAfterMs`), 500 (90500).
+//!
+//! The account endpoints are for native clients: a browser page could post
+//! a `text/plain` form to them from any site (CSRF), so they demand
+//! `Content-Type: application/json` (which a page cannot send cross-origin
+//! without a CORS preflight, which confabd never grants) and refuse any
+//! request that carries an `Origin` header (confabd serves no page of its
+//! own, so every origin is foreign).
 
 use crate::config::Registration;
 use crate::files;
 use crate::gateway;
 use crate::handlers;
 use crate::listener::ConnectionPermit;
+use crate::login_throttle::RetryAfter;
 use crate::server::ServerContext;
 use crate::store::StoreError;
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::Argon2;
 use axum::body::Bytes;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Extension;
 use axum::{Json, Router};
 use confab_proto::account::{self, Credentials, Grant};
 use confab_proto::{code, ErrorBody, UserId, MAX_FRAME_BYTES, WS_PATH};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
@@ -97,7 +107,34 @@ pub(crate) fn internal(what: &str, e: impl std::fmt::Display) -> Response {
     error(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, format!("{what}; try again"))
 }
 
-fn credentials(body: &[u8]) -> Result<Credentials, Box<Response>> {
+/// Refuses what a web page could send: a request with an `Origin` header
+/// (403, 90023) or a body not declared as JSON (415, 20001).
+fn native_client_only(headers: &HeaderMap) -> Result<(), Box<Response>> {
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        tracing::info!(origin = ?origin, "account request from a web page refused");
+        return Err(Box::new(error(
+            StatusCode::FORBIDDEN,
+            code::ORIGIN_NOT_ALLOWED,
+            "account requests from web pages are not accepted",
+        )));
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(Box::new(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code::MALFORMED_FRAME,
+            "the body must be sent as Content-Type: application/json",
+        )));
+    }
+    Ok(())
+}
+
+fn credentials(headers: &HeaderMap, body: &[u8]) -> Result<Credentials, Box<Response>> {
+    native_client_only(headers)?;
     serde_json::from_slice(body).map_err(|e| {
         Box::new(error(
             StatusCode::BAD_REQUEST,
@@ -120,7 +157,7 @@ fn grant(ctx: &ServerContext, user: UserId) -> Response {
     .into_response()
 }
 
-async fn register(State(state): State<AppState>, body: Bytes) -> Response {
+async fn register(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let ctx = &state.ctx;
     if ctx.config.registration == Registration::Closed {
         return error(
@@ -129,7 +166,7 @@ async fn register(State(state): State<AppState>, body: Bytes) -> Response {
             "this server does not accept registrations",
         );
     }
-    let Credentials { user_id, password } = match credentials(&body) {
+    let Credentials { user_id, password } = match credentials(&headers, &body) {
         Ok(c) => c,
         Err(response) => return *response,
     };
@@ -144,18 +181,9 @@ async fn register(State(state): State<AppState>, body: Bytes) -> Response {
         Ok(true) => return exists(&user_id),
         Err(e) => return internal("cannot read accounts", e),
     }
-    let hashed = tokio::task::spawn_blocking(move || {
-        use rand::RngCore as _;
-        let mut salt = [0u8; 16];
-        rand::rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt)?;
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
-    })
-    .await;
-    let hash = match hashed {
-        Ok(Ok(hash)) => hash,
-        Ok(Err(e)) => return internal("cannot hash the password", e),
-        Err(e) => return internal("password hashing task failed", e),
+    let hash = match ctx.passwords.acquire().await.hash(password).await {
+        Ok(hash) => hash,
+        Err(e) => return internal("cannot hash the password", e),
     };
     match ctx.store.register_account(user_id.clone(), hash, ctx.clock.now_secs()).await {
         Ok(()) => {
@@ -174,28 +202,71 @@ fn exists(user: &UserId) -> Response {
     error(StatusCode::CONFLICT, code::ACCOUNT_EXISTS, format!("userID {user} is taken"))
 }
 
-async fn login(State(state): State<AppState>, body: Bytes) -> Response {
+/// 429 with 2996: the login back-off of the account or the address.
+fn too_frequent(wait: RetryAfter) -> Response {
+    let ms = wait.ms.max(1);
+    let secs = ms.saturating_add(999) / 1000;
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        Json(
+            ErrorBody::new(
+                code::OVER_FREQUENCY_LIMIT,
+                format!("too many failed logins; try again in {secs} s"),
+            )
+            .with_data(serde_json::json!({ "retryAfterMs": ms })),
+        ),
+    )
+        .into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    response
+}
+
+/// Password login. Order matters: the back-off is checked before waiting
+/// for a hashing permit and again once it is held (attempts queued behind
+/// the permits must not outrun failures recorded meanwhile); an unknown
+/// userID costs the same hash as a wrong password and gets the same answer.
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let ctx = &state.ctx;
-    let Credentials { user_id, password } = match credentials(&body) {
+    let Credentials { user_id, password } = match credentials(&headers, &body) {
         Ok(c) => c,
         Err(response) => return *response,
     };
-    let denied =
-        || error(StatusCode::UNAUTHORIZED, code::INVALID_CREDENTIALS, "wrong userID or password");
-    let hash = match ctx.store.password_hash(user_id.clone()).await {
-        Ok(Some(hash)) => hash,
-        Ok(None) => return denied(),
-        Err(e) => return internal("cannot read accounts", e),
+    let address = peer.ip();
+    // A userID that could never be registered is not worth a record of its
+    // own (nor its length in memory); the address still pays for it.
+    let account = match account::validate_user_id(user_id.as_str()) {
+        Ok(()) => user_id.as_str(),
+        Err(_) => "",
     };
-    let verified = tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-    })
-    .await;
-    match verified {
-        Ok(Ok(true)) => grant(ctx, user_id),
-        Ok(Ok(false)) => denied(),
-        Ok(Err(e)) => internal("stored password hash is unreadable", e),
-        Err(e) => internal("password check task failed", e),
+    if let Err(wait) = ctx.login_throttle.check(account, address, ctx.clock.now_ms()) {
+        return too_frequent(wait);
+    }
+    let stored = if account.is_empty() {
+        None
+    } else {
+        match ctx.store.password_hash(user_id.clone()).await {
+            Ok(stored) => stored,
+            Err(e) => return internal("cannot read accounts", e),
+        }
+    };
+    let permit = ctx.passwords.acquire().await;
+    if let Err(wait) = ctx.login_throttle.check(account, address, ctx.clock.now_ms()) {
+        return too_frequent(wait);
+    }
+    match permit.verify(password, stored).await {
+        Ok(true) => {
+            ctx.login_throttle.succeeded(account);
+            grant(ctx, user_id)
+        }
+        Ok(false) => {
+            ctx.login_throttle.failed(account, address, ctx.clock.now_ms());
+            error(StatusCode::UNAUTHORIZED, code::INVALID_CREDENTIALS, "wrong userID or password")
+        }
+        Err(e) => internal("cannot check the password", e),
     }
 }

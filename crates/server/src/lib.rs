@@ -12,7 +12,8 @@
 //! sessions and push delivery), [`fanout`] (the push seam); the send rate
 //! limiter, the gateway, HTTP routes, the accept loop (connection caps,
 //! timeouts, TLS), the file service (`/files`, resumable uploads and
-//! authorized downloads) and domain services are internal.
+//! authorized downloads), password hashing (bounded, reused memory), the
+//! login back-off and domain services are internal.
 
 pub mod clock;
 pub mod config;
@@ -23,7 +24,9 @@ mod handlers;
 mod http;
 mod limits;
 mod listener;
+mod login_throttle;
 pub mod moderation;
+mod passwords;
 mod server;
 pub mod sessions;
 pub mod store;

@@ -225,7 +225,7 @@ async fn serve_connection(
     mut stop: watch::Receiver<bool>,
 ) {
     let Some(acceptor) = &transport.tls else {
-        serve_http(tcp, permit, &transport, stop).await;
+        serve_http(tcp, peer, permit, &transport, stop).await;
         return;
     };
     let handshake = tokio::time::timeout(transport.header_read_timeout, acceptor.accept(tcp));
@@ -234,7 +234,7 @@ async fn serve_connection(
         () = stopped(&mut stop) => return,
     };
     match tls {
-        Ok(Ok(tls)) => serve_http(tls, permit, &transport, stop).await,
+        Ok(Ok(tls)) => serve_http(tls, peer, permit, &transport, stop).await,
         Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
         Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
     }
@@ -244,6 +244,7 @@ async fn serve_connection(
 /// too long, or finishes its request after shutdown began.
 async fn serve_http<I>(
     io: I,
+    peer: SocketAddr,
     permit: ConnectionPermit,
     transport: &Transport,
     mut stop: watch::Receiver<bool>,
@@ -256,6 +257,8 @@ async fn serve_http<I>(
     let router = transport.router.clone();
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(Arc::clone(&permit));
+        // The peer address, as axum's `ConnectInfo` (the login back-off).
+        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
         router.clone().call(request.map(Body::new))
     });
     let mut builder = http1::Builder::new();

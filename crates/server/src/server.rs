@@ -16,6 +16,8 @@ use crate::config::Config;
 use crate::files::{self, FileService};
 use crate::http::{self, AppState};
 use crate::listener::{self, Transport};
+use crate::login_throttle::LoginThrottle;
+use crate::passwords::PasswordService;
 use crate::sessions::SessionRegistry;
 use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
@@ -47,6 +49,10 @@ pub(crate) struct ServerContext {
     pub files: FileService,
     /// Per-user send rate.
     pub send_rate: crate::limits::SendRate,
+    /// Password hashing: bounded concurrency, reused memory.
+    pub passwords: PasswordService,
+    /// Password login back-off per account and per address.
+    pub login_throttle: LoginThrottle,
 }
 
 impl ServerContext {
@@ -128,6 +134,8 @@ pub async fn start(
         moderation: Arc::new(moderation),
         send_rate,
         files,
+        passwords: PasswordService::new(),
+        login_throttle: LoginThrottle::default(),
     });
     let sweeper = tokio::spawn(files::sweep_expired_uploads(Arc::clone(&ctx)));
     let (stop, stopped) = watch::channel(false);

@@ -19,6 +19,8 @@ mod transport;
 
 const START_MS: i64 = 1_764_115_200_000;
 const WAIT: Duration = Duration::from_secs(10);
+/// A secret key as strong as a generated one (32 random bytes in hex).
+const TEST_KEY: &str = "6a0f2c9e81d34b7fa5c2e90b4d17f3a8c5e6b29d0f14a7c3e8b5d2f9061ac4e7";
 
 struct TestServer {
     dir: tempfile::TempDir,
@@ -33,7 +35,7 @@ async fn start_with(
 ) -> TestServer {
     let mut config = Config {
         data_dir: dir.path().join("data"),
-        secret_key: Some("test-secret".into()),
+        secret_key: Some(TEST_KEY.into()),
         ..Config::default()
     };
     tweak(&mut config);
@@ -251,7 +253,7 @@ async fn login_must_come_first_and_must_verify() {
         ("alice", s.handle.mint_user_sig("alice", 100), 2, 90001),
         (
             "alice",
-            confab_server::usersig::gen_user_sig(1_400_000_000, "test-secret", "alice", 10, 0),
+            confab_server::usersig::gen_user_sig(1_400_000_000, TEST_KEY, "alice", 10, 0),
             1,
             70001,
         ),
@@ -434,7 +436,7 @@ async fn shutdown_closes_sessions_and_the_data_survives_a_restart() {
     // Same directory, same port.
     let mut config = Config {
         data_dir: dir.path().join("data"),
-        secret_key: Some("test-secret".into()),
+        secret_key: Some(TEST_KEY.into()),
         ..Config::default()
     };
     config.listen = addr;
@@ -507,20 +509,38 @@ async fn http_accounts() {
 /// it prints after its reader is gone.
 type Stdout = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>;
 
-/// Runs the `confabd` binary on a free port; returns it, its WebSocket URL
-/// and its stdout (to be held as long as the child runs).
-async fn spawn_confabd(data_dir: &std::path::Path) -> (tokio::process::Child, String, Stdout) {
-    use tokio::io::AsyncBufReadExt as _;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_confabd"))
-        .args(["--listen", "127.0.0.1:0", "--secret-key", "kill-9-secret", "--log", "warn"])
+/// A `confabd` command on a free port and `data_dir`, with no key settings
+/// inherited from the environment.
+fn confabd_command(data_dir: &std::path::Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_confabd"));
+    command
+        .args(["--listen", "127.0.0.1:0", "--log", "warn"])
         .arg("--data-dir")
         .arg(data_dir)
         .env_remove("CONFABD_CONFIG")
+        .env_remove("CONFABD_SECRET_KEY")
+        .env_remove("CONFABD_SECRET_KEY_FILE")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn confabd");
+        .kill_on_drop(true);
+    command
+}
+
+/// Runs the `confabd` binary on a free port; returns it, its WebSocket URL
+/// and its stdout (to be held as long as the child runs).
+async fn spawn_confabd(data_dir: &std::path::Path) -> (tokio::process::Child, String, Stdout) {
+    let mut command = confabd_command(data_dir);
+    command.env("CONFABD_SECRET_KEY", TEST_KEY);
+    spawn_serving(command).await
+}
+
+/// Spawns `command` and waits for its listen line; returns the child, the
+/// WebSocket URL and the rest of its stdout (hold it while the child runs).
+async fn spawn_serving(
+    mut command: tokio::process::Command,
+) -> (tokio::process::Child, String, Stdout) {
+    use tokio::io::AsyncBufReadExt as _;
+    let mut child = command.spawn().expect("spawn confabd");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = tokio::io::BufReader::new(stdout).lines();
     let first = tokio::time::timeout(WAIT, lines.next_line())
@@ -545,7 +565,7 @@ async fn acknowledged_messages_survive_kill_9() {
     let sig = |user: &str| {
         confab_server::usersig::gen_user_sig(
             1_400_000_000,
-            "kill-9-secret",
+            TEST_KEY,
             user,
             3_600,
             SystemClock.now_secs(),
@@ -579,4 +599,54 @@ async fn acknowledged_messages_survive_kill_9() {
         .collect();
     assert_eq!(sequences, (1..=50).collect::<Vec<u64>>());
     child.kill().await.expect("kill");
+}
+
+#[tokio::test]
+async fn confabd_refuses_weak_secret_keys_and_takes_one_from_a_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = dir.path().join("data");
+    let refused = |mut command: tokio::process::Command, what: &'static str| async move {
+        let status =
+            tokio::time::timeout(WAIT, command.stdout(std::process::Stdio::null()).status())
+                .await
+                .expect("confabd exits in time")
+                .expect("run confabd");
+        assert!(!status.success(), "{what}: confabd must refuse to start");
+        status
+    };
+    // The key recovered offline in the issue, and a key one byte short.
+    let mut command = confabd_command(&data_dir);
+    command.env("CONFABD_SECRET_KEY", "changeme");
+    refused(command, "changeme").await;
+    let mut command = confabd_command(&data_dir);
+    command.env("CONFABD_SECRET_KEY", &TEST_KEY[..31]);
+    refused(command, "31 bytes").await;
+    let weak_file = dir.path().join("weak.key");
+    std::fs::write(&weak_file, "changeme\n").expect("write");
+    let mut command = confabd_command(&data_dir);
+    command.arg("--secret-key-file").arg(&weak_file);
+    refused(command, "weak key file").await;
+    // No flag for the key: it would show in `ps`.
+    let mut command = confabd_command(&data_dir);
+    command.args(["--secret-key", TEST_KEY]);
+    let status = refused(command, "--secret-key flag").await;
+    assert_eq!(status.code(), Some(2), "a usage error");
+    assert!(!data_dir.join("secret.key").exists(), "nothing was generated on the way");
+
+    // A strong key from a file signs the UserSigs.
+    let key_file = dir.path().join("confabd.key");
+    std::fs::write(&key_file, format!("{TEST_KEY}\n")).expect("write");
+    let mut command = confabd_command(&data_dir);
+    command.arg("--secret-key-file").arg(&key_file);
+    let (mut child, url, _stdout) = spawn_serving(command).await;
+    let sig = confab_server::usersig::gen_user_sig(
+        1_400_000_000,
+        TEST_KEY,
+        "alice",
+        3_600,
+        confab_server::clock::SystemClock.now_secs(),
+    );
+    let mut alice = Client::connect_url(&url).await;
+    assert_eq!(alice.login_to(1_400_000_000, "alice", &sig, "a1").await["t"], "ok");
+    child.kill().await.expect("stop confabd");
 }

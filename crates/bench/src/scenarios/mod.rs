@@ -9,6 +9,7 @@ pub mod durability;
 pub mod history;
 pub mod latency;
 pub mod local_page;
+pub mod logins;
 pub mod throughput;
 pub mod upload;
 

@@ -348,7 +348,7 @@ async fn unusable_tls_files_stop_the_start_with_a_clear_error() {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = Config {
             data_dir: dir.path().join("data"),
-            secret_key: Some("test-secret".into()),
+            secret_key: Some(TEST_KEY.into()),
             tls_cert_file: Some(cert),
             tls_key_file: Some(key),
             ..Config::default()
