@@ -11,4 +11,5 @@ mod scenarios {
     mod merger;
     mod message_ops;
     mod offline;
+    mod sessions;
 }

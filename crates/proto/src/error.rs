@@ -302,6 +302,10 @@ pub mod code {
     /// Confab: no unfinished upload of the file service has this uploadID
     /// (never created, finished, cancelled or expired).
     pub const UPLOAD_NOT_FOUND: i32 = 90010;
+    /// Confab: `renewUserSig` from a session that logged in with a UserSig
+    /// minted elsewhere (an application backend's): only UserSigs the
+    /// server issued for a password are renewed by the server.
+    pub const USERSIG_NOT_RENEWABLE: i32 = 90030;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
 }

@@ -12,6 +12,7 @@ use crate::files;
 use crate::gateway;
 use crate::handlers;
 use crate::server::ServerContext;
+use crate::session_keys;
 use crate::store::StoreError;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::Argon2;
@@ -97,15 +98,18 @@ fn credentials(body: &[u8]) -> Result<Credentials, Box<Response>> {
     })
 }
 
-fn grant(ctx: &ServerContext, user: UserId) -> Response {
-    let now = ctx.clock.now_secs();
-    let expire = ctx.config.user_sig_expire_secs;
-    let user_sig = ctx.mint_user_sig(user.as_str(), expire);
+/// A password grant: a UserSig of the user's current session generation
+/// (see `session_keys`).
+async fn grant(ctx: &ServerContext, user: UserId) -> Response {
+    let issued = match session_keys::issue_current(ctx, &user).await {
+        Ok(issued) => issued,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.code, e.message),
+    };
     Json(Grant {
         user_id: user,
-        user_sig,
+        user_sig: issued.user_sig,
         sdk_app_id: ctx.config.sdk_app_id,
-        expire_at: now.saturating_add(expire),
+        expire_at: issued.sig.expire_at,
     })
     .into_response()
 }
@@ -150,7 +154,7 @@ async fn register(State(state): State<AppState>, body: Bytes) -> Response {
     match ctx.store.register_account(user_id.clone(), hash, ctx.clock.now_secs()).await {
         Ok(()) => {
             tracing::info!(user = %user_id, "registered");
-            grant(ctx, user_id)
+            grant(ctx, user_id).await
         }
         Err(StoreError::AccountExists(_)) => exists(&user_id),
         Err(e) => {
@@ -183,7 +187,7 @@ async fn login(State(state): State<AppState>, body: Bytes) -> Response {
     })
     .await;
     match verified {
-        Ok(Ok(true)) => grant(ctx, user_id),
+        Ok(Ok(true)) => grant(ctx, user_id).await,
         Ok(Ok(false)) => denied(),
         Ok(Err(e)) => internal("stored password hash is unreadable", e),
         Err(e) => internal("password check task failed", e),

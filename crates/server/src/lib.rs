@@ -10,6 +10,7 @@
 //! [`config`], [`moderation`] (the profanity filter), [`store`]
 //! (persistence trait and SQLite), [`sessions`] (live
 //! sessions and push delivery), [`fanout`] (the push seam); the gateway,
+//! session keys (what retires a UserSig before it expires),
 //! HTTP routes, the file service (`/files`, resumable uploads and
 //! authorized downloads) and domain services are internal.
 
@@ -22,6 +23,7 @@ mod handlers;
 mod http;
 pub mod moderation;
 mod server;
+mod session_keys;
 pub mod sessions;
 pub mod store;
 pub mod usersig;

@@ -20,7 +20,9 @@ mod message;
 mod message_ops;
 mod profile;
 
-use super::{FileAccess, NewMessage, Store, StoreError, StoreFuture, StoredFile};
+use super::{
+    FileAccess, NewMessage, SessionStanding, Store, StoreError, StoreFuture, StoredFile,
+};
 use crate::fanout::{Delivery, Fanout};
 use confab_proto::conversation::ConversationState;
 use confab_proto::message::WireMessage;
@@ -43,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_files.sql"),
     include_str!("migrations/0003_message_ops.sql"),
     include_str!("migrations/0004_file_refs.sql"),
+    include_str!("migrations/0005_session_keys.sql"),
 ];
 
 /// Read connections kept open.
@@ -308,6 +311,37 @@ impl Store for SqliteStore {
 
     fn file_access(&self, user: UserId, id: String) -> StoreFuture<FileAccess> {
         self.read(move |conn| files::access(conn, &user, &id))
+    }
+
+    fn session_standing(
+        &self,
+        user: UserId,
+        serial: Option<String>,
+    ) -> StoreFuture<SessionStanding> {
+        self.read(move |conn| account::session_standing(conn, &user, serial.as_deref()))
+    }
+
+    fn revoke_user_sig(
+        &self,
+        user: UserId,
+        serial: String,
+        expire_at: i64,
+        now_secs: i64,
+    ) -> StoreFuture<()> {
+        self.write(move |conn, _| account::revoke_sig(conn, &user, &serial, expire_at, now_secs))
+    }
+
+    fn bump_session_generation(&self, user: UserId, now_secs: i64) -> StoreFuture<u64> {
+        self.write(move |conn, _| account::bump_generation(conn, &user, now_secs))
+    }
+
+    fn change_password(
+        &self,
+        user: UserId,
+        password_hash: String,
+        now_secs: i64,
+    ) -> StoreFuture<u64> {
+        self.write(move |conn, _| account::change_password(conn, &user, &password_hash, now_secs))
     }
 
     fn close(&self) -> StoreFuture<()> {
