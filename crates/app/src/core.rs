@@ -11,10 +11,10 @@
 //! replaced or the core dropped); no lock is held across an await.
 
 use crate::commands::{
-    self, ChangePasswordArgs, ChooseServerArgs, ConversationArgs, ConversationProfileResult, CredentialsArgs,
-    DeleteConversationArgs, DeleteConversationResult, Empty, GetConversationListArgs,
-    GetMessageListArgs, GetUserProfileArgs, NotifyArgs, ResendMessageArgs, SendMessageArgs,
-    SetUnreadBadgeArgs,
+    self, ChangePasswordArgs, ChooseServerArgs, ConversationArgs, ConversationProfileResult,
+    CredentialsArgs, DeleteConversationArgs, DeleteConversationResult, Empty,
+    GetConversationListArgs, GetMessageListArgs, GetUserProfileArgs, NotifyArgs, ResendMessageArgs,
+    SendMessageArgs, SetUnreadBadgeArgs,
 };
 use crate::embedded::EmbeddedServer;
 use crate::error::{self, from_tim};
@@ -431,7 +431,9 @@ impl AppCore {
         // Stored now rather than when the event arrives, so that the
         // command's answer means "saved".
         self.inner.update_settings(|s| {
-            if let Some(session) = s.session.as_mut().filter(|s| Some(&s.user_id) == user_id.as_ref()) {
+            if let Some(session) =
+                s.session.as_mut().filter(|s| Some(&s.user_id) == user_id.as_ref())
+            {
                 session.user_sig = issued.user_sig;
             }
         })?;

@@ -344,10 +344,12 @@ async fn the_saved_user_sig_follows_password_changes_and_renewals_and_signing_ou
         let other = TestClient::login(&server, "alice").await;
         let args = json!({"oldPassword": "alice-secret", "newPassword": "alice-secret-2"});
         assert_eq!(call(&alice, "app.changePassword", args).await, json!({}));
-        other.events.wait_for("the other instance is kicked", |events| {
-            events.iter().any(|e| matches!(e, Event::KickedOut { .. })).then_some(())
-        })
-        .await;
+        other
+            .events
+            .wait_for("the other instance is kicked", |events| {
+                events.iter().any(|e| matches!(e, Event::KickedOut { .. })).then_some(())
+            })
+            .await;
         changed_sig = saved_sig(dir.path()).expect("still saved");
         assert_ne!(changed_sig, registered_sig, "the new UserSig replaced the saved one");
         alice.shutdown().await.expect("shutdown");

@@ -424,7 +424,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                         close(tim);
                     }
                     Err(Failure::Tim(e)) => {
-                        tracing::warn!(code = e.code, "not logged out on the server: {}", e.message);
+                        tracing::warn!(
+                            code = e.code,
+                            "not logged out on the server: {}",
+                            e.message
+                        );
                     }
                     Err(other) => return Err(other),
                 }

@@ -607,7 +607,9 @@ impl Actor {
             Err(error) if error.code == code::INTERNAL => {
                 return Err(err_lost(format!("login failed: {error}")));
             }
-            Err(error) if self.login_reply.is_none() && error.code == code::ACCOUNT_A2KEY_EXPIRED => {
+            Err(error)
+                if self.login_reply.is_none() && error.code == code::ACCOUNT_A2KEY_EXPIRED =>
+            {
                 // A reconnect with a sig that expired (renewal failed) or
                 // was retired (signed out everywhere, password changed):
                 // TIM's "get a new UserSig".
@@ -679,8 +681,9 @@ impl Actor {
         });
         match issued {
             Ok(issued) => self.core.adopt_sig(&issued),
-            Err(error) if error.code == code::USERSIG_NOT_RENEWABLE
-                || error.code == code::ACCOUNT_A2KEY_EXPIRED =>
+            Err(error)
+                if error.code == code::USERSIG_NOT_RENEWABLE
+                    || error.code == code::ACCOUNT_A2KEY_EXPIRED =>
             {
                 // Not renewable by the server: it kicks the session with
                 // `userSigExpired` when the sig expires.

@@ -23,14 +23,14 @@ use confab_proto::account::validate_user_id;
 use confab_proto::constants::types;
 use confab_proto::frame::{close, push_frame_json, Push, RequestFrame, ServerFrame};
 use confab_proto::ops::{
+    ChangePassword, IssuedUserSig, RenewUserSig, SignOutEverywhere, SignOutEverywhereResponse,
+};
+use confab_proto::ops::{
     DeleteConversation, GetConversationList, GetMessageList, GetUserProfile, Heartbeat,
     HeartbeatResponse, Login, LoginResponse, Logout, LogoutResponse, Operation, SendMessage,
     SetMessageRead, Sync, UpdateMyProfile,
 };
 use confab_proto::ops::{DeleteMessages, GetMessageListHopping, ModifyMessage, RevokeMessage};
-use confab_proto::ops::{
-    ChangePassword, IssuedUserSig, RenewUserSig, SignOutEverywhere, SignOutEverywhereResponse,
-};
 use confab_proto::{code, ErrorBody, UserId, PROTOCOL_VERSION};
 use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesUnordered;

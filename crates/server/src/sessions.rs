@@ -112,7 +112,12 @@ impl SessionRegistry {
 
     /// Kicks every session of `user` except `keep` (signing out of all
     /// devices, a password change); returns how many were kicked.
-    pub fn kick_all(&self, user: &UserId, keep: Option<SessionId>, kick_type: &'static str) -> usize {
+    pub fn kick_all(
+        &self,
+        user: &UserId,
+        keep: Option<SessionId>,
+        kick_type: &'static str,
+    ) -> usize {
         let mut users = self.lock();
         let Some(sessions) = users.get_mut(user) else { return 0 };
         let before = sessions.len();

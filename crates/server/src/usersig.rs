@@ -349,7 +349,10 @@ mod tests {
         let sig = gen_user_sig_with_userbuf(1, "k", "alice", 100, 1_000, Some(b"buf"));
         let ok = verify_user_sig(1, "k", "alice", &sig, 1_050).expect("verifies");
         assert_eq!(ok.user_buf.as_deref(), Some(&b"buf"[..]));
-        assert_eq!(verify_user_sig(1, "other", "alice", &sig, 1_050).map(|_| ()), Err(SigError::BadSignature));
+        assert_eq!(
+            verify_user_sig(1, "other", "alice", &sig, 1_050).map(|_| ()),
+            Err(SigError::BadSignature)
+        );
     }
 
     #[test]

@@ -228,7 +228,10 @@ async fn a_short_user_sig_is_renewed_while_logged_in_and_a_restart_uses_the_rene
         Some(sdk_clock),
     );
     restarted.login_and_wait(&renewed).await;
-    assert_eq!(confab_tests::text_of(&restarted.history("C2Cbob").await[0]), "after the first sig's expiry");
+    assert_eq!(
+        confab_tests::text_of(&restarted.history("C2Cbob").await[0]),
+        "after the first sig's expiry"
+    );
 }
 
 #[tokio::test]

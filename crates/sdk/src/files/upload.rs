@@ -246,14 +246,7 @@ impl FileService {
             .build()
             .map_err(|e| TimError::internal(format!("http client: {e}")))?;
         Ok(Self {
-            ctx: Arc::new(FileContext {
-                core,
-                commands,
-                http,
-                base_url,
-                cache_dir,
-                backoff,
-            }),
+            ctx: Arc::new(FileContext { core, commands, http, base_url, cache_dir, backoff }),
             running: Mutex::new(HashMap::new()),
             downloads: Mutex::new(HashMap::new()),
         })

@@ -73,8 +73,11 @@ pub(crate) async fn change_password(
         .change_password(caller.user.clone(), hash, ctx.clock.now_secs())
         .await
         .map_err(super::store_error)?;
-    let kicked =
-        ctx.sessions.kick_all(&caller.user, Some(caller.session), types::KICKED_OUT_USERSIG_EXPIRED);
+    let kicked = ctx.sessions.kick_all(
+        &caller.user,
+        Some(caller.session),
+        types::KICKED_OUT_USERSIG_EXPIRED,
+    );
     tracing::info!(user = %caller.user, kicked, "password changed");
     Ok(session_keys::issue(ctx, &caller.user, generation))
 }
@@ -88,8 +91,11 @@ pub(crate) async fn sign_out_everywhere(
         .bump_session_generation(caller.user.clone(), ctx.clock.now_secs())
         .await
         .map_err(super::store_error)?;
-    let kicked =
-        ctx.sessions.kick_all(&caller.user, Some(caller.session), types::KICKED_OUT_USERSIG_EXPIRED);
+    let kicked = ctx.sessions.kick_all(
+        &caller.user,
+        Some(caller.session),
+        types::KICKED_OUT_USERSIG_EXPIRED,
+    );
     tracing::info!(user = %caller.user, kicked, "signed out of all devices");
     Ok(SignOutEverywhereResponse {})
 }

@@ -265,8 +265,11 @@ pub trait Store: Send + Sync + 'static {
     /// The user's session generation and floor for UserSigs minted
     /// elsewhere, and whether the password-issued UserSig `serial` was
     /// revoked. An unknown user has generation 0, floor 0, nothing revoked.
-    fn session_standing(&self, user: UserId, serial: Option<String>)
-        -> StoreFuture<SessionStanding>;
+    fn session_standing(
+        &self,
+        user: UserId,
+        serial: Option<String>,
+    ) -> StoreFuture<SessionStanding>;
 
     /// Revokes the password-issued UserSig `serial` (which would expire at
     /// `expire_at`) and forgets revocations that expired by `now_secs`.

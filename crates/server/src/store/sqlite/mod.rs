@@ -20,9 +20,7 @@ mod message;
 mod message_ops;
 mod profile;
 
-use super::{
-    FileAccess, NewMessage, SessionStanding, Store, StoreError, StoreFuture, StoredFile,
-};
+use super::{FileAccess, NewMessage, SessionStanding, Store, StoreError, StoreFuture, StoredFile};
 use crate::fanout::{Delivery, Fanout};
 use confab_proto::conversation::ConversationState;
 use confab_proto::message::WireMessage;
