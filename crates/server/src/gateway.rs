@@ -402,6 +402,10 @@ pub(crate) async fn ensure_user(ctx: &ServerContext, user: &UserId) -> Result<()
 }
 
 /// What the session does with one request.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "made and consumed once per request on the stack; boxing would allocate every answer"
+)]
 enum Dispatch {
     /// Answer now.
     Now(ServerFrame),
