@@ -14,4 +14,5 @@ mod scenarios {
     mod message_ops;
     mod offline;
     mod tls;
+    mod sessions;
 }

@@ -60,6 +60,23 @@ pub struct CredentialsArgs {
     pub password: String,
 }
 
+/// `app.changePassword` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangePasswordArgs {
+    /// The current password.
+    pub old_password: String,
+    /// The new password (the registration rules apply).
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for ChangePasswordArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangePasswordArgs").finish_non_exhaustive()
+    }
+}
+
 /// `app.notify` arguments: a desktop notification.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,6 +270,8 @@ command_set! {
     "app.login" => login(CredentialsArgs) -> AppState;
     "app.resume" => resume(Empty) -> AppState;
     "app.logout" => logout(Empty) -> AppState;
+    "app.changePassword" => change_password(ChangePasswordArgs) -> Empty;
+    "app.signOutEverywhere" => sign_out_everywhere(Empty) -> AppState;
     "app.notify" => notify(NotifyArgs) -> Empty;
     "app.setUnreadBadge" => set_unread_badge(SetUnreadBadgeArgs) -> Empty;
     "app.pickFiles" => pick_files(PickFilesArgs) -> PickFilesResult;

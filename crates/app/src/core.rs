@@ -11,10 +11,10 @@
 //! replaced or the core dropped); no lock is held across an await.
 
 use crate::commands::{
-    self, ChooseServerArgs, ConversationArgs, ConversationProfileResult, CredentialsArgs,
-    DeleteConversationArgs, DeleteConversationResult, Empty, GetConversationListArgs,
-    GetMessageListArgs, GetUserProfileArgs, NotifyArgs, ResendMessageArgs, SendMessageArgs,
-    SetUnreadBadgeArgs,
+    self, ChangePasswordArgs, ChooseServerArgs, ConversationArgs, ConversationProfileResult,
+    CredentialsArgs, DeleteConversationArgs, DeleteConversationResult, Empty,
+    GetConversationListArgs, GetMessageListArgs, GetUserProfileArgs, NotifyArgs, ResendMessageArgs,
+    SendMessageArgs, SetUnreadBadgeArgs,
 };
 use crate::embedded::EmbeddedServer;
 use crate::error::{self, from_tim};
@@ -466,6 +466,38 @@ impl AppCore {
         Ok(inner.state_changed())
     }
 
+    /// Changes the password; this login goes on with the fresh UserSig,
+    /// which the saved session takes over (through `onUserSigRenewed`).
+    pub(crate) async fn change_password(
+        &self,
+        args: ChangePasswordArgs,
+    ) -> Result<Empty, ErrorBody> {
+        let tim = self.tim()?;
+        let user_id = tim.user_id();
+        let issued =
+            tim.change_password(&args.old_password, &args.new_password).await.map_err(from_tim)?;
+        // Stored now rather than when the event arrives, so that the
+        // command's answer means "saved".
+        self.inner.update_settings(|s| {
+            if let Some(session) =
+                s.session.as_mut().filter(|s| Some(&s.user_id) == user_id.as_ref())
+            {
+                session.user_sig = issued.user_sig;
+            }
+        })?;
+        Ok(Empty {})
+    }
+
+    /// Signs the account out of every device and forgets the saved session.
+    pub(crate) async fn sign_out_everywhere(&self, _: Empty) -> Result<AppState, ErrorBody> {
+        let inner = &self.inner;
+        let _lifecycle = inner.lifecycle.lock().await;
+        let tim = self.tim()?;
+        tim.sign_out_everywhere().await.map_err(from_tim)?;
+        inner.update_settings(|s| s.session = None)?;
+        Ok(inner.state_changed())
+    }
+
     #[expect(clippy::unused_async, reason = "every command handler is async")]
     pub(crate) async fn notify(&self, args: NotifyArgs) -> Result<Empty, ErrorBody> {
         if let Err(e) = self.inner.hooks.notify(&args) {
@@ -731,6 +763,19 @@ impl Inner {
                 | Event::KickedOut { .. }
                 | Event::Error { .. }
         );
+        if let Event::UserSigRenewed { user_id, user_sig, .. } = &event {
+            // The new UserSig replaces the saved one (so a restart logs in
+            // with it); the UI has no use for it and does not get it.
+            let stored = self.update_settings(|s| {
+                if let Some(session) = s.session.as_mut().filter(|s| s.user_id == *user_id) {
+                    session.user_sig.clone_from(user_sig);
+                }
+            });
+            if let Err(e) = stored {
+                tracing::warn!(code = e.code, message = %e.message, "storing the renewed UserSig");
+            }
+            return;
+        }
         let kicked = matches!(event, Event::KickedOut { .. });
         self.emit(AppEvent::Sdk(event));
         if kicked {

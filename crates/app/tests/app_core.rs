@@ -369,3 +369,68 @@ async fn a_remote_https_server_needs_its_ca_file() {
     assert_eq!(state.net_state, confab_sdk::NetState::Connected);
     app.shutdown().await.expect("shutdown");
 }
+
+/// The UserSig saved in the app's settings.json.
+fn saved_sig(dir: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("settings.json")).expect("settings");
+    let settings: Value = serde_json::from_str(&text).expect("settings JSON");
+    settings["session"]["userSig"].as_str().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn the_saved_user_sig_follows_password_changes_and_renewals_and_signing_out_everywhere_forgets_it(
+) {
+    let server = TestServer::start_with(|c| {
+        c.user_sig_expire_secs = 60;
+        c.max_instances_per_user = 4;
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let registered_sig;
+    let changed_sig;
+    {
+        let alice = open(dir.path());
+        registered(&alice, &server.http_url(), "alice").await;
+        registered_sig = saved_sig(dir.path()).expect("saved after register");
+        let other = TestClient::login(&server, "alice").await;
+        let args = json!({"oldPassword": "alice-secret", "newPassword": "alice-secret-2"});
+        assert_eq!(call(&alice, "app.changePassword", args).await, json!({}));
+        other
+            .events
+            .wait_for("the other instance is kicked", |events| {
+                events.iter().any(|e| matches!(e, Event::KickedOut { .. })).then_some(())
+            })
+            .await;
+        changed_sig = saved_sig(dir.path()).expect("still saved");
+        assert_ne!(changed_sig, registered_sig, "the new UserSig replaced the saved one");
+        alice.shutdown().await.expect("shutdown");
+    }
+    // Past half of the saved sig's life: resuming renews it at once and
+    // saves the renewed one.
+    server.clock.advance_ms(31_000);
+    let alice = open(dir.path());
+    let mut events = alice.events();
+    let state = state_of(&alice, "app.resume", json!({})).await;
+    assert!(state.logged_in);
+    wait_event(&mut events, "SDK_READY forwarded", |e| {
+        matches!(e, AppEvent::Sdk(Event::SdkReady)).then_some(())
+    })
+    .await;
+    let renewed = saved_sig(dir.path()).expect("saved");
+    assert_ne!(renewed, changed_sig, "renewed at login");
+    for old in [&registered_sig, &changed_sig] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let client = TestClient::create(&server, "alice", dir.path().to_path_buf(), None, false);
+        let refused = within("old sig", client.tim.login("alice", old)).await;
+        assert_eq!(refused.expect_err("retired").code, code::ACCOUNT_A2KEY_EXPIRED);
+    }
+
+    let state = state_of(&alice, "app.signOutEverywhere", json!({})).await;
+    assert!(!state.logged_in);
+    assert_eq!(state.user_id, None);
+    assert_eq!(saved_sig(dir.path()), None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let client = TestClient::create(&server, "alice", dir.path().to_path_buf(), None, false);
+    let refused = within("renewed sig after sign-out", client.tim.login("alice", &renewed)).await;
+    assert_eq!(refused.expect_err("retired").code, code::ACCOUNT_A2KEY_EXPIRED);
+}

@@ -14,6 +14,8 @@
 //! The session (server URL, CA file, userID, UserSig) is kept in
 //! `<profile>/session.json`; the SDK's local store lives in
 //! `<profile>/data`, so history and queued messages survive between runs.
+//! When the SDK renews the UserSig (half of its life is over) or the
+//! password changes, `session.json` takes the new one at once.
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -47,8 +49,14 @@ enum Command {
     Register(AccountArgs),
     /// Log in with a password (or a UserSig) and save the session.
     Login(LoginArgs),
-    /// Forget the saved session.
+    /// Log out on the server (the saved UserSig stops working) and forget
+    /// the saved session.
     Logout,
+    /// Change the account's password; other devices are signed out and the
+    /// saved session takes the new UserSig.
+    ChangePassword(ChangePasswordArgs),
+    /// Sign the account out of every device and forget the saved session.
+    SignOutEverywhere,
     /// Send a text or custom message to a user.
     Send(SendArgs),
     /// List conversations.
@@ -125,6 +133,16 @@ struct LoginArgs {
     /// SDKAppID the UserSig was minted for.
     #[arg(long)]
     sdk_app_id: Option<u64>,
+}
+
+#[derive(Args)]
+struct ChangePasswordArgs {
+    /// The current password (else read from CONFAB_PASSWORD).
+    #[arg(long, env = "CONFAB_PASSWORD", hide_env_values = true)]
+    old_password: String,
+    /// The new password (else read from CONFAB_NEW_PASSWORD).
+    #[arg(long, env = "CONFAB_NEW_PASSWORD", hide_env_values = true)]
+    new_password: String,
 }
 
 #[derive(Args)]
@@ -332,7 +350,9 @@ async fn connect(
     // every event (also those of the initial sync) for the caller.
     let events = tim.subscribe();
     let mut ready_events = tim.subscribe();
-    tim.login(&session.user_id, &session.user_sig).await?;
+    let (user_id, user_sig) = (session.user_id.clone(), session.user_sig.clone());
+    keep_renewed_sigs(&tim, profile, session);
+    tim.login(&user_id, &user_sig).await?;
     if !tim.is_ready() {
         tokio::time::timeout(READY_TIMEOUT, wait_ready(&mut ready_events)).await.map_err(
             |_| {
@@ -344,6 +364,36 @@ async fn connect(
         )??;
     }
     Ok((tim, events))
+}
+
+/// Ends this run's login without logging out on the server: a logout
+/// retires the saved UserSig (the next run could not log in with it), so
+/// only `confab logout` logs out. Dropping the last handle stops the SDK's
+/// tasks and closes the connection.
+fn close(tim: Tim) {
+    drop(tim);
+}
+
+/// Stores every UserSig the SDK is issued (renewal, password change) in
+/// `session.json`, so the next run logs in with it.
+fn keep_renewed_sigs(tim: &Tim, profile: &Path, session: Session) {
+    let profile = profile.to_owned();
+    tim.on(confab_sdk::EventName::UserSigRenewed, move |event| {
+        let Event::UserSigRenewed { user_id, user_sig, .. } = event else { return };
+        if *user_id != session.user_id {
+            return;
+        }
+        let renewed = Session {
+            server: session.server.clone(),
+            ca_file: session.ca_file.clone(),
+            user_id: user_id.clone(),
+            user_sig: user_sig.clone(),
+            sdk_app_id: session.sdk_app_id,
+        };
+        if save_session(&profile, &renewed).is_err() {
+            tracing::warn!("cannot store the renewed UserSig in session.json");
+        }
+    });
 }
 
 /// Waits for SDK_READY on an event stream.
@@ -425,20 +475,50 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             // Prove the session works (and fill the local store) before saying so.
             let (tim, _) = connect(&profile).await?;
             let me = tim.get_my_profile().await?;
-            tim.destroy().await?;
+            close(tim);
             print(&me)
         }
         Command::Logout => {
             let path = session_path(&profile);
             if path.exists() {
+                // Retire the UserSig on the server; offline, only forget it.
+                match connect(&profile).await {
+                    Ok((tim, _)) => {
+                        tim.logout().await?;
+                        close(tim);
+                    }
+                    Err(Failure::Tim(e)) => {
+                        tracing::warn!(
+                            code = e.code,
+                            "not logged out on the server: {}",
+                            e.message
+                        );
+                    }
+                    Err(other) => return Err(other),
+                }
                 std::fs::remove_file(&path).context("remove session.json")?;
             }
             print(&serde_json::json!({ "loggedOut": true }))
         }
+        Command::ChangePassword(args) => {
+            let (tim, _) = connect(&profile).await?;
+            let changed = tim.change_password(&args.old_password, &args.new_password).await;
+            close(tim);
+            let issued = changed?;
+            print(&serde_json::json!({ "passwordChanged": true, "expireAt": issued.expire_at }))
+        }
+        Command::SignOutEverywhere => {
+            let (tim, _) = connect(&profile).await?;
+            let signed_out = tim.sign_out_everywhere().await;
+            close(tim);
+            signed_out?;
+            std::fs::remove_file(session_path(&profile)).context("remove session.json")?;
+            print(&serde_json::json!({ "signedOutEverywhere": true }))
+        }
         Command::Send(args) if args.count > 1 => {
             let (tim, _) = connect(&profile).await?;
             let sent = send_numbered(&tim, &args).await;
-            tim.destroy().await?;
+            close(tim);
             print(&sent?)
         }
         Command::Send(args) => {
@@ -469,25 +549,25 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 message_control_info: control,
             };
             let sent = tim.send_message(&message, options).await;
-            tim.destroy().await?;
+            close(tim);
             print(&sent?.message)
         }
         Command::Conversations => {
             let (tim, _) = connect(&profile).await?;
             let list = tim.get_conversation_list(None).await;
-            tim.destroy().await?;
+            close(tim);
             print(&list?.conversation_list)
         }
         Command::History(args) => {
             let (tim, _) = connect(&profile).await?;
             let result = history(&tim, args).await;
-            tim.destroy().await?;
+            close(tim);
             print(&result?)
         }
         Command::Read { conversation_id } => {
             let (tim, _) = connect(&profile).await?;
             let result = tim.set_message_read(&conversation_id).await;
-            tim.destroy().await?;
+            close(tim);
             result?;
             print(&serde_json::json!({ "conversationID": conversation_id }))
         }
@@ -498,7 +578,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 clear_history_message: !keep_history,
             };
             let result = tim.delete_conversation(options).await;
-            tim.destroy().await?;
+            close(tim);
             print(&serde_json::json!({ "conversationIDList": result? }))
         }
         Command::Profile { user_ids } => {
@@ -508,7 +588,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             } else {
                 tim.get_user_profile(user_ids).await
             };
-            tim.destroy().await?;
+            close(tim);
             print(&result?)
         }
         Command::SetProfile(args) => {
@@ -520,7 +600,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 ..Default::default()
             };
             let result = tim.update_my_profile(patch).await;
-            tim.destroy().await?;
+            close(tim);
             print(&result?)
         }
         Command::Listen { count } => {
@@ -529,6 +609,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let outcome = loop {
                 tokio::select! {
                     event = events.recv() => match event {
+                        // A renewed UserSig goes to session.json, not to stdout.
+                        Ok(Event::UserSigRenewed { .. }) => {}
                         Ok(event) => {
                             print(&event)?;
                             if let Event::MessageReceived(list) = &event {
@@ -552,7 +634,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     }
                 }
             };
-            tim.destroy().await?;
+            close(tim);
             outcome
         }
     }

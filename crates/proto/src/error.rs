@@ -341,6 +341,10 @@ pub mod code {
     /// an `Origin` header, i.e. came from a web page; confabd serves no page,
     /// so every origin is foreign (cross-site request forgery).
     pub const ORIGIN_NOT_ALLOWED: i32 = 90023;
+    /// Confab: `renewUserSig` from a session that logged in with a UserSig
+    /// minted elsewhere (an application backend's): only UserSigs the
+    /// server issued for a password are renewed by the server.
+    pub const USERSIG_NOT_RENEWABLE: i32 = 90030;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
 }

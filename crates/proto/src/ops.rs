@@ -45,6 +45,9 @@ pub const ALL_OPERATIONS: &[&str] = &[
     ModifyMessage::NAME,
     DeleteMessages::NAME,
     GetMessageListHopping::NAME,
+    RenewUserSig::NAME,
+    ChangePassword::NAME,
+    SignOutEverywhere::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -85,6 +88,16 @@ pub struct LoginResponse {
     pub user_sig_expire_at: i64,
     /// How often the client should send `heartbeat`, in milliseconds.
     pub heartbeat_interval_ms: u64,
+    /// When the UserSig was issued (its `TLS.time`, seconds since the Unix
+    /// epoch): with `user_sig_expire_at` it tells the client when half of
+    /// the sig's life is over. 0 from servers that do not send it.
+    #[serde(default)]
+    pub user_sig_issued_at: i64,
+    /// Whether [`RenewUserSig`] works for this session: true for UserSigs
+    /// the server issued for a password, false for UserSigs minted
+    /// elsewhere (an application backend's).
+    #[serde(default)]
+    pub user_sig_renewable: bool,
 }
 operation!(Login, "login", LoginResponse);
 
@@ -421,6 +434,62 @@ pub struct GetMessageListHoppingResponse {
 }
 operation!(GetMessageListHopping, "getMessageListHopping", GetMessageListHoppingResponse);
 
+/// `renewUserSig` (a Confab extension): a fresh UserSig for the session's
+/// user, replacing the password-issued one the session logged in with
+/// (which stops working). The server moves the session's expiry kick to the
+/// new sig's expiry. Refused with 90030 `USERSIG_NOT_RENEWABLE` when the
+/// session logged in with a UserSig minted elsewhere.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RenewUserSig {}
+
+/// A UserSig handed to a logged-in session ([`RenewUserSig`],
+/// [`ChangePassword`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedUserSig {
+    /// The new UserSig.
+    pub user_sig: String,
+    /// When it was issued (seconds since the Unix epoch).
+    pub issued_at: i64,
+    /// When it expires (seconds since the Unix epoch).
+    pub expire_at: i64,
+}
+operation!(RenewUserSig, "renewUserSig", IssuedUserSig);
+
+/// `changePassword` (a Confab extension): checks the old password, sets the
+/// new one (the registration rules apply: 90007), signs every other
+/// instance of the user out (`kickedOut` with `userSigExpired`), makes every
+/// earlier UserSig of the user stop working, and answers with a fresh
+/// UserSig for the caller, whose session goes on. A wrong old password (or
+/// an account without one) gives 90005.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangePassword {
+    /// The current password.
+    pub old_password: String,
+    /// The new password.
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for ChangePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangePassword").finish_non_exhaustive()
+    }
+}
+operation!(ChangePassword, "changePassword", IssuedUserSig);
+
+/// `signOutEverywhere` (a Confab extension): every UserSig issued to the
+/// user so far stops working, every other instance is signed out
+/// (`kickedOut` with `userSigExpired`), and the caller's session is closed
+/// after the answer (4004), as after `logout`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SignOutEverywhere {}
+
+/// Response to [`SignOutEverywhere`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SignOutEverywhereResponse {}
+operation!(SignOutEverywhere, "signOutEverywhere", SignOutEverywhereResponse);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -564,8 +633,27 @@ mod tests {
                 server_time: 1,
                 user_sig_expire_at: 2,
                 heartbeat_interval_ms: 30_000,
+                user_sig_issued_at: 1,
+                user_sig_renewable: true,
             },
+            json!({"userID":"alice","inboxSeq":4,"serverTime":1,"userSigExpireAt":2,"heartbeatIntervalMs":30000,
+                   "userSigIssuedAt":1,"userSigRenewable":true}),
+        );
+        let older: LoginResponse = serde_json::from_value(
             json!({"userID":"alice","inboxSeq":4,"serverTime":1,"userSigExpireAt":2,"heartbeatIntervalMs":30000}),
+        )
+        .expect("a response without the renewal fields parses");
+        assert!(!older.user_sig_renewable);
+        round_trip(&RenewUserSig {}, json!({}));
+        round_trip(&SignOutEverywhere {}, json!({}));
+        round_trip(&SignOutEverywhereResponse {}, json!({}));
+        round_trip(
+            &ChangePassword { old_password: "old pass".into(), new_password: "new pass".into() },
+            json!({"oldPassword":"old pass","newPassword":"new pass"}),
+        );
+        round_trip(
+            &IssuedUserSig { user_sig: "sig".into(), issued_at: 1, expire_at: 2 },
+            json!({"userSig":"sig","issuedAt":1,"expireAt":2}),
         );
         round_trip(&HeartbeatResponse { server_time: 1 }, json!({"serverTime":1}));
         round_trip(&LogoutResponse {}, json!({}));

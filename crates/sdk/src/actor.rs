@@ -9,6 +9,13 @@
 //! reconnects with exponential backoff and jitter until the login ends
 //! (logout, kick, or a fatal login error).
 //!
+//! UserSig renewal: after login and at every heartbeat it compares the
+//! server's time (the SDK clock plus the offset measured at login) with the
+//! sig's lifetime; once half of it is over it asks `renewUserSig` (for sigs
+//! the server issued for a password) and adopts the answer for reconnects
+//! and file requests. A reconnect refused because the sig expired or was
+//! retired ends the login with KICKED_OUT `userSigExpired`.
+//!
 //! API calls talk to it through [`Command`]s and await oneshot replies; the
 //! actor never waits for an API caller.
 
@@ -22,8 +29,8 @@ use crate::TimError;
 use confab_proto::frame::{close, Push, RequestFrame, ServerFrame};
 use confab_proto::inbox::InboxEntry;
 use confab_proto::ops::{
-    GetConversationList, GetConversationListResponse, Heartbeat, Login, LoginResponse, Logout,
-    Operation, SendMessageResponse, Sync, SyncResponse,
+    GetConversationList, GetConversationListResponse, Heartbeat, IssuedUserSig, Login,
+    LoginResponse, Logout, Operation, RenewUserSig, SendMessageResponse, Sync, SyncResponse,
 };
 use confab_proto::{code, UserId, PROTOCOL_VERSION};
 use futures_util::{SinkExt, StreamExt};
@@ -63,6 +70,7 @@ enum Pending {
     Bootstrap,
     Sync,
     Heartbeat,
+    Renew,
     Logout(oneshot::Sender<()>),
     Send(i64),
     Api(oneshot::Sender<Result<serde_json::Value, TimError>>),
@@ -106,8 +114,9 @@ impl Link {
 /// The actor of one login.
 pub(crate) struct Actor {
     options: TimOptions,
-    user_sig: String,
     core: Arc<SessionCore>,
+    /// Server clock minus SDK clock (ms), measured at the last login.
+    server_offset_ms: i64,
     commands: mpsc::UnboundedReceiver<Command>,
     login_reply: Option<oneshot::Sender<Result<LoginResult, TimError>>>,
     waiters: HashMap<i64, Vec<oneshot::Sender<Result<Message, TimError>>>>,
@@ -137,14 +146,13 @@ async fn sleep_until(deadline: Option<Instant>) {
 impl Actor {
     pub(crate) fn new(
         options: TimOptions,
-        user_sig: String,
         core: Arc<SessionCore>,
         commands: mpsc::UnboundedReceiver<Command>,
         login_reply: oneshot::Sender<Result<LoginResult, TimError>>,
     ) -> Self {
         Self {
             options,
-            user_sig,
+            server_offset_ms: 0,
             core,
             commands,
             login_reply: Some(login_reply),
@@ -329,7 +337,7 @@ impl Actor {
         let login = Login {
             sdk_app_id: self.options.sdk_app_id,
             user_id: UserId::new(self.core.user_id.clone()),
-            user_sig: self.user_sig.clone(),
+            user_sig: self.core.user_sig(),
             instance_id,
             protocol_version: PROTOCOL_VERSION,
         };
@@ -380,6 +388,9 @@ impl Actor {
                 }
                 _ = tick(&mut link.heartbeat) => {
                     if let Err(end) = self.send_op(link, &Heartbeat {}, Pending::Heartbeat).await {
+                        return end;
+                    }
+                    if let Err(end) = self.renew_if_due(link).await {
                         return end;
                     }
                 }
@@ -555,6 +566,10 @@ impl Actor {
                 Ok(())
             }
             Pending::Heartbeat => Ok(()),
+            Pending::Renew => {
+                self.on_renewed(result);
+                Ok(())
+            }
             Pending::Logout(reply) => {
                 self.core.terminate();
                 deliver(reply, ());
@@ -621,6 +636,16 @@ impl Actor {
             Err(error) if error.code == code::INTERNAL => {
                 return Err(err_lost(format!("login failed: {error}")));
             }
+            Err(error)
+                if self.login_reply.is_none() && error.code == code::ACCOUNT_A2KEY_EXPIRED =>
+            {
+                // A reconnect with a sig that expired (renewal failed) or
+                // was retired (signed out everywhere, password changed):
+                // TIM's "get a new UserSig".
+                self.log(tracing::Level::WARN, format_args!("UserSig refused: {error}"));
+                self.kicked(confab_proto::constants::types::KICKED_OUT_USERSIG_EXPIRED);
+                return Err(End::Stop);
+            }
             Err(error) => {
                 // Refused credentials: the login is over.
                 let was_alive = self.core.terminate();
@@ -635,6 +660,13 @@ impl Actor {
             }
         };
         link.logged_in = true;
+        self.server_offset_ms = response.server_time.saturating_sub(self.core.now_millis());
+        self.core.set_sig_lifetime(
+            response.user_sig_issued_at,
+            response.user_sig_expire_at,
+            response.user_sig_renewable,
+        );
+        self.renew_if_due(link).await?;
         let period = Duration::from_millis(response.heartbeat_interval_ms.max(1000));
         let mut interval = tokio::time::interval_at(Instant::now() + period, period);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -652,6 +684,44 @@ impl Actor {
             Err(e) => {
                 self.core.report(e.into());
                 Err(End::Lost { logged_in: true, reason: "local store".into() })
+            }
+        }
+    }
+
+    /// Asks for a fresh UserSig when half of the current one's life is over
+    /// (by the server's clock as estimated from the SDK clock) and none is
+    /// being asked for already.
+    async fn renew_if_due(&mut self, link: &mut Link) -> Result<(), End> {
+        let sig = self.core.sig_state();
+        let in_flight = link.pending.values().any(|(p, _)| matches!(p, Pending::Renew));
+        let server_now_secs =
+            self.core.now_millis().saturating_add(self.server_offset_ms).div_euclid(1000);
+        if !sig.renewable || in_flight || !sig.past_half_life(server_now_secs) {
+            return Ok(());
+        }
+        self.log(tracing::Level::INFO, format_args!("renewing the UserSig"));
+        self.send_op(link, &RenewUserSig {}, Pending::Renew).await
+    }
+
+    fn on_renewed(&mut self, result: Result<serde_json::Value, TimError>) {
+        let issued = result.and_then(|data| {
+            serde_json::from_value::<IssuedUserSig>(data)
+                .map_err(|e| TimError::internal(format!("bad renewUserSig response: {e}")))
+        });
+        match issued {
+            Ok(issued) => self.core.adopt_sig(&issued),
+            Err(error)
+                if error.code == code::USERSIG_NOT_RENEWABLE
+                    || error.code == code::ACCOUNT_A2KEY_EXPIRED =>
+            {
+                // Not renewable by the server: it kicks the session with
+                // `userSigExpired` when the sig expires.
+                self.log(tracing::Level::WARN, format_args!("UserSig not renewed: {error}"));
+                self.core.set_sig_not_renewable();
+            }
+            // Network trouble: the next heartbeat tries again.
+            Err(error) => {
+                self.log(tracing::Level::WARN, format_args!("UserSig renewal failed: {error}"));
             }
         }
     }

@@ -139,6 +139,24 @@ pub enum Event {
         /// Bytes in all.
         total: u64,
     },
+
+    // ----- sessions (Confab extension) ---------------------------------
+    /// `onUserSigRenewed`: the server issued this login a new UserSig (the
+    /// SDK renewed it once half of its life was over, or the password was
+    /// changed); the previous one no longer logs in. An application that
+    /// stores the UserSig to log in after a restart stores this one.
+    #[serde(rename = "onUserSigRenewed")]
+    UserSigRenewed {
+        /// The logged-in user.
+        #[serde(rename = "userID")]
+        user_id: String,
+        /// The new UserSig.
+        #[serde(rename = "userSig")]
+        user_sig: String,
+        /// When it expires (server time, seconds since the Unix epoch).
+        #[serde(rename = "expireAt")]
+        expire_at: i64,
+    },
 }
 
 /// The name of an event, for [`crate::Tim::on`]; serialized as the
@@ -193,6 +211,9 @@ pub enum EventName {
     /// `onFileDownloadProgress` (Confab extension).
     #[serde(rename = "onFileDownloadProgress")]
     FileDownloadProgress,
+    /// `onUserSigRenewed` (Confab extension).
+    #[serde(rename = "onUserSigRenewed")]
+    UserSigRenewed,
 }
 
 impl EventName {
@@ -216,6 +237,7 @@ impl EventName {
             Self::MessageModified => e::MESSAGE_MODIFIED,
             Self::MessageUploadProgress => "onMessageUploadProgress",
             Self::FileDownloadProgress => "onFileDownloadProgress",
+            Self::UserSigRenewed => "onUserSigRenewed",
         }
     }
 }
@@ -240,6 +262,7 @@ impl Event {
             Self::MessageModified(_) => EventName::MessageModified,
             Self::MessageUploadProgress { .. } => EventName::MessageUploadProgress,
             Self::FileDownloadProgress { .. } => EventName::FileDownloadProgress,
+            Self::UserSigRenewed { .. } => EventName::UserSigRenewed,
         }
     }
 }
@@ -368,6 +391,14 @@ mod tests {
                 },
                 json!({"name":"onFileDownloadProgress","data":{"ID":"m1","rendition":"thumb",
                     "loaded":1,"total":2}}),
+            ),
+            (
+                Event::UserSigRenewed {
+                    user_id: "alice".into(),
+                    user_sig: "sig".into(),
+                    expire_at: 9,
+                },
+                json!({"name":"onUserSigRenewed","data":{"userID":"alice","userSig":"sig","expireAt":9}}),
             ),
         ];
         for (event, expected) in cases {

@@ -1,6 +1,6 @@
 //! State shared by the API handle and the session actor of one login: the
 //! account's store, readiness, network state, the last announced unread
-//! total, and the event hub. Everything here is a short synchronous
+//! total, the current UserSig (renewals replace it), and the event hub. Everything here is a short synchronous
 //! operation; nothing is held across an `.await`.
 
 use crate::event::{Event, EventHub, NetState};
@@ -37,17 +37,43 @@ pub(crate) struct SessionCore {
     /// When `delete_message` was last accepted (SDK clock, ms), for its
     /// once-per-second limit.
     pub(crate) last_delete_ms: Mutex<Option<i64>>,
+    /// The UserSig the login works with and what the server said of it.
+    sig: Mutex<SigState>,
+}
+
+/// The login's UserSig and what is known of its lifetime.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SigState {
+    /// The UserSig (logins, reconnects and file requests use it).
+    pub(crate) user_sig: String,
+    /// When the server issued it (server seconds; 0 when unknown).
+    pub(crate) issued_at: i64,
+    /// When it expires (server seconds; 0 when unknown).
+    pub(crate) expire_at: i64,
+    /// Whether the server renews it (`renewUserSig`).
+    pub(crate) renewable: bool,
+}
+
+impl SigState {
+    /// Whether half of the sig's life is over at server time `now_secs`
+    /// (false when its lifetime is unknown).
+    pub(crate) fn past_half_life(&self, now_secs: i64) -> bool {
+        let life = self.expire_at.saturating_sub(self.issued_at);
+        self.issued_at > 0 && life > 0 && now_secs >= self.issued_at.saturating_add(life / 2)
+    }
 }
 
 impl SessionCore {
     pub(crate) fn new(
         user_id: String,
+        user_sig: String,
         store: Store,
         hub: Arc<EventHub>,
         clock: Arc<dyn Clock>,
         log_level: Arc<AtomicU8>,
     ) -> Self {
         Self {
+            sig: Mutex::new(SigState { user_sig, ..SigState::default() }),
             user_id,
             store,
             hub,
@@ -62,6 +88,50 @@ impl SessionCore {
             acting_on: Mutex::new(std::collections::HashSet::new()),
             last_delete_ms: Mutex::new(None),
         }
+    }
+
+    /// The current UserSig.
+    pub(crate) fn user_sig(&self) -> String {
+        self.sig_state().user_sig
+    }
+
+    /// The current UserSig and its lifetime.
+    pub(crate) fn sig_state(&self) -> SigState {
+        self.sig.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Updates the lifetime the server reported at login.
+    pub(crate) fn set_sig_lifetime(&self, issued_at: i64, expire_at: i64, renewable: bool) {
+        let mut sig = self.sig.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        sig.issued_at = issued_at;
+        sig.expire_at = expire_at;
+        sig.renewable = renewable;
+    }
+
+    /// The server stopped renewing the current sig (it was not issued for
+    /// a password, or it was retired).
+    pub(crate) fn set_sig_not_renewable(&self) {
+        self.sig.lock().unwrap_or_else(std::sync::PoisonError::into_inner).renewable = false;
+    }
+
+    /// Takes a UserSig the server issued to this session (renewal, password
+    /// change) and announces it (`onUserSigRenewed`) so the application can
+    /// store it.
+    pub(crate) fn adopt_sig(&self, issued: &confab_proto::ops::IssuedUserSig) {
+        {
+            let mut sig = self.sig.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            *sig = SigState {
+                user_sig: issued.user_sig.clone(),
+                issued_at: issued.issued_at,
+                expire_at: issued.expire_at,
+                renewable: true,
+            };
+        }
+        self.emit(Event::UserSigRenewed {
+            user_id: self.user_id.clone(),
+            user_sig: issued.user_sig.clone(),
+            expire_at: issued.expire_at,
+        });
     }
 
     pub(crate) fn emit(&self, event: Event) {

@@ -36,6 +36,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+mod account_security;
 mod merger;
 pub(crate) mod message_ops;
 
@@ -178,6 +179,7 @@ impl Tim {
         let store = Store::open(&path, user_id)?;
         let core = Arc::new(SessionCore::new(
             user_id.to_owned(),
+            user_sig.to_owned(),
             store,
             Arc::clone(&self.inner.hub),
             Arc::clone(&options.clock),
@@ -189,14 +191,12 @@ impl Tim {
             commands.clone(),
             files::http_base_url(&options.server_url),
             &options.tls,
-            user_sig,
             files::cache_dir(&options.data_dir, options.sdk_app_id, user_id),
             options.reconnect,
             options.request_timeout,
         )?);
         let (reply, result) = oneshot::channel();
-        let actor =
-            Actor::new(options.clone(), user_sig.to_owned(), Arc::clone(&core), receiver, reply);
+        let actor = Actor::new(options.clone(), Arc::clone(&core), receiver, reply);
         let task = tokio::spawn(actor.run());
         let session =
             Arc::new(Session { core, commands, task: Mutex::new(Some(task)), files: file_service });

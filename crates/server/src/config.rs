@@ -97,8 +97,9 @@ pub struct Config {
     pub max_instances_per_user: usize,
     /// Whether HTTP registration is open.
     pub registration: Registration,
-    /// Lifetime, in seconds, of the UserSigs that `/api/register` and
-    /// `/api/login` hand out.
+    /// Lifetime, in seconds, of the UserSigs that `/api/register`,
+    /// `/api/login`, `renewUserSig` and `changePassword` hand out (the SDK
+    /// renews them once half of it is over).
     pub user_sig_expire_secs: i64,
     /// Heartbeat interval told to clients, in milliseconds; a session silent
     /// for three intervals is closed.
@@ -248,7 +249,7 @@ impl Default for Config {
             secret_key_file: None,
             max_instances_per_user: 1,
             registration: Registration::Open,
-            user_sig_expire_secs: 15_552_000,
+            user_sig_expire_secs: 604_800,
             heartbeat_interval_ms: 30_000,
             max_batch: 512,
             profile_custom_fields: Vec::new(),
@@ -600,7 +601,7 @@ pub struct ConfigArgs {
     /// Whether POST /api/register creates accounts [default: open].
     #[arg(long, env = "CONFABD_REGISTRATION", value_enum, global = true)]
     pub registration: Option<Registration>,
-    /// Lifetime in seconds of UserSigs handed out over HTTP (and by `usersig`) [default: 15552000].
+    /// Lifetime in seconds of UserSigs handed out for passwords (and by `usersig`) [default: 604800].
     #[arg(long, env = "CONFABD_USER_SIG_EXPIRE_SECS", global = true)]
     pub user_sig_expire_secs: Option<i64>,
     /// Client heartbeat interval in ms; three silent intervals close a session [default: 30000].

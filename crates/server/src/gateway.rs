@@ -21,12 +21,16 @@
 
 use crate::handlers::{self, Caller, Reply};
 use crate::server::ServerContext;
+use crate::session_keys::{self, SessionSig};
 use crate::sessions::{CloseReason, SessionLink};
 use crate::usersig;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use confab_proto::account::validate_user_id;
 use confab_proto::constants::types;
 use confab_proto::frame::{close, push_frame_json, Push, RequestFrame, ServerFrame};
+use confab_proto::ops::{
+    ChangePassword, IssuedUserSig, RenewUserSig, SignOutEverywhere, SignOutEverywhereResponse,
+};
 use confab_proto::ops::{
     DeleteConversation, GetConversationList, GetMessageList, GetUserProfile, Heartbeat,
     HeartbeatResponse, Login, LoginResponse, Logout, LogoutResponse, Operation, SendMessage,
@@ -231,11 +235,11 @@ pub(crate) async fn serve(
         return;
     }
     let Some(login) = login(&mut socket, &ctx, &mut shutdown).await else { return };
-    let LoggedIn { caller, link, expire_at } = login;
+    let LoggedIn { caller, link, sig } = login;
     let user = caller.user.clone();
     let id = link.id;
-    let session = Session { ctx: Arc::clone(&ctx), caller, pending: FuturesUnordered::new() };
-    session.run(socket, link, expire_at, &mut shutdown).await;
+    let session = Session { ctx: Arc::clone(&ctx), caller, pending: FuturesUnordered::new(), sig };
+    session.run(socket, link, &mut shutdown).await;
     ctx.sessions.unregister(&user, id);
     tracing::debug!(%user, session = %id, "session ended");
 }
@@ -243,8 +247,8 @@ pub(crate) async fn serve(
 struct LoggedIn {
     caller: Caller,
     link: SessionLink,
-    /// UserSig expiry, seconds since the epoch.
-    expire_at: i64,
+    /// The UserSig the session logged in with.
+    sig: SessionSig,
 }
 
 /// Waits for the `login` frame and performs it; `None` when the connection
@@ -297,7 +301,7 @@ async fn login(
         let verified = authenticate(ctx, &request).await?;
         Ok::<_, ErrorBody>((request, verified))
     };
-    let (request, expire_at) = match attempt.await {
+    let (request, sig) = match attempt.await {
         Ok(done) => done,
         Err(error) => {
             tracing::debug!(code = error.code, reason = %error.message, "login refused");
@@ -307,6 +311,13 @@ async fn login(
     };
     let user = request.user_id;
     let link = ctx.sessions.register(&user, &request.instance_id);
+    // A sign-out of all devices that committed between the check above and
+    // the registration did not see this session: check again.
+    if let Err(error) = session_keys::still_stands(ctx, &user, &sig).await {
+        ctx.sessions.unregister(&user, link.id);
+        fail_login(socket, Some(id), error).await;
+        return None;
+    }
     let caller = Caller { user: user.clone(), session: link.id };
     let head = match ctx.store.inbox_head(user.clone()).await {
         Ok(head) => head,
@@ -320,15 +331,17 @@ async fn login(
         user_id: user.clone(),
         inbox_seq: head,
         server_time: ctx.clock.now_ms(),
-        user_sig_expire_at: expire_at,
+        user_sig_expire_at: sig.expire_at,
         heartbeat_interval_ms: ctx.config.heartbeat_interval_ms,
+        user_sig_issued_at: sig.issued_at,
+        user_sig_renewable: sig.renewable(),
     };
     if socket.send_frame(&respond(id, Ok(response))).await.is_err() {
         ctx.sessions.unregister(&user, link.id);
         return None;
     }
     tracing::info!(%user, instance = %request.instance_id, session = %link.id, "logged in");
-    Some(LoggedIn { caller, link, expire_at })
+    Some(LoggedIn { caller, link, sig })
 }
 
 async fn fail_login(socket: &mut Socket, id: Option<u64>, error: ErrorBody) {
@@ -337,9 +350,11 @@ async fn fail_login(socket: &mut Socket, id: Option<u64>, error: ErrorBody) {
     }
 }
 
-/// Checks a login request; returns the UserSig's expiry (seconds) and makes
-/// sure the user exists.
-async fn authenticate(ctx: &ServerContext, request: &Login) -> Result<i64, ErrorBody> {
+/// Checks a login request (including the session keys: a UserSig retired
+/// by a logout, a renewal, a password change or a sign-out of all devices
+/// is refused with 70001); returns what the session keeps of the UserSig
+/// and makes sure the user exists.
+async fn authenticate(ctx: &ServerContext, request: &Login) -> Result<SessionSig, ErrorBody> {
     if request.protocol_version != PROTOCOL_VERSION {
         return Err(ErrorBody::new(
             code::PROTOCOL_VERSION_UNSUPPORTED,
@@ -373,7 +388,7 @@ async fn authenticate(ctx: &ServerContext, request: &Login) -> Result<i64, Error
         ));
     }
     ensure_user(ctx, &request.user_id).await?;
-    Ok(verified.expire_at)
+    session_keys::admit(ctx, &request.user_id, &verified).await
 }
 
 pub(crate) async fn ensure_user(ctx: &ServerContext, user: &UserId) -> Result<(), ErrorBody> {
@@ -388,13 +403,38 @@ pub(crate) async fn ensure_user(ctx: &ServerContext, user: &UserId) -> Result<()
 }
 
 /// What the session does with one request.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "made and consumed once per request on the stack; boxing would allocate every answer"
+)]
 enum Dispatch {
     /// Answer now.
     Now(ServerFrame),
     /// Answer when the service replies.
     Later(BoxFuture<'static, ServerFrame>),
-    /// Answer, then close (logout).
-    Logout(ServerFrame),
+    /// An operation on the session's own UserSig or lifecycle: run after
+    /// every earlier reply was sent, by the session itself.
+    Lifecycle(u64, Lifecycle),
+}
+
+/// The operations that change what a session is signed in with.
+enum Lifecycle {
+    /// `logout`: retire the UserSig, answer, close.
+    Logout,
+    /// `renewUserSig`.
+    Renew,
+    /// `changePassword`.
+    ChangePassword(ChangePassword),
+    /// `signOutEverywhere`: answer, then close.
+    SignOutEverywhere,
+}
+
+/// What the session does after a [`Lifecycle`] operation answered.
+enum After {
+    /// Go on (with the expiry of the session's possibly new UserSig).
+    Continue,
+    /// Close as logged out.
+    Close,
 }
 
 /// A logged-in session.
@@ -402,6 +442,9 @@ struct Session {
     ctx: Arc<ServerContext>,
     caller: Caller,
     pending: FuturesUnordered<BoxFuture<'static, ServerFrame>>,
+    /// The UserSig the session works with (replaced by a renewal or a
+    /// password change).
+    sig: SessionSig,
 }
 
 /// How a session loop ended.
@@ -415,13 +458,12 @@ impl Session {
         mut self,
         mut socket: Socket,
         mut link: SessionLink,
-        expire_at: i64,
         shutdown: &mut watch::Receiver<bool>,
     ) {
         let idle = self.ctx.idle_timeout();
         let idle_timer = tokio::time::sleep(idle);
         tokio::pin!(idle_timer);
-        let mut sig_expiry = self.ctx.clock.sleep_until_ms(expire_at.saturating_mul(1000));
+        let mut sig_expiry = self.ctx.clock.sleep_until_ms(self.sig.expire_at.saturating_mul(1000));
         let end = loop {
             tokio::select! {
                 biased;
@@ -512,13 +554,25 @@ impl Session {
                                 }
                             }
                             Dispatch::Later(reply) => self.pending.push(reply),
-                            Dispatch::Logout(answer) => {
-                                if self.flush(&mut socket).await.is_err()
-                                    || socket.send_frame(&answer).await.is_err()
-                                {
+                            Dispatch::Lifecycle(id, operation) => {
+                                if self.flush(&mut socket).await.is_err() {
                                     break End::Gone;
                                 }
-                                break End::Close(close::LOGGED_OUT, "logged out");
+                                let (answer, after) = self.lifecycle(id, operation).await;
+                                if socket.send_frame(&answer).await.is_err() {
+                                    break End::Gone;
+                                }
+                                match after {
+                                    After::Continue => {
+                                        sig_expiry = self
+                                            .ctx
+                                            .clock
+                                            .sleep_until_ms(self.sig.expire_at.saturating_mul(1000));
+                                    }
+                                    After::Close => {
+                                        break End::Close(close::LOGGED_OUT, "logged out");
+                                    }
+                                }
                             }
                         },
                     }
@@ -575,10 +629,12 @@ impl Session {
                 End::Close(CLOSE_TRY_AGAIN_LATER, "too many pushes queued; reconnect and sync")
             }
             CloseReason::Kicked(kick_type) => {
-                let kick = Push::KickedOut {
-                    kick_type: kick_type.into(),
-                    message: "logged in on another instance beyond the instance limit".into(),
+                let message = if kick_type == types::KICKED_OUT_USERSIG_EXPIRED {
+                    "the account signed out of all devices or changed its password"
+                } else {
+                    "logged in on another instance beyond the instance limit"
                 };
+                let kick = Push::KickedOut { kick_type: kick_type.into(), message: message.into() };
                 match socket.send_push(&kick).await {
                     Ok(()) => End::Close(close::KICKED_OUT, "kicked out"),
                     Err(Gone) => End::Gone,
@@ -593,6 +649,54 @@ impl Session {
     fn over_in_flight_cap(&self, frame: &RequestFrame) -> bool {
         self.pending.len() >= self.ctx.config.max_in_flight_per_session
             && !matches!(frame.op.as_str(), Login::NAME | Heartbeat::NAME | Logout::NAME)
+    }
+
+    /// Runs a [`Lifecycle`] operation; the services are in
+    /// [`handlers::session`].
+    async fn lifecycle(&mut self, id: u64, operation: Lifecycle) -> (ServerFrame, After) {
+        let ctx = Arc::clone(&self.ctx);
+        let caller = self.caller.clone();
+        match operation {
+            Lifecycle::Logout => {
+                let retired = session_keys::retire(&ctx, &caller.user, &self.sig).await;
+                if let Err(e) = &retired {
+                    tracing::error!(user = %caller.user, code = e.code, "logout could not retire the UserSig");
+                }
+                (respond(id, retired.map(|()| LogoutResponse {})), After::Close)
+            }
+            Lifecycle::Renew => {
+                let renewed = handlers::session::renew_user_sig(&ctx, &caller, &self.sig).await;
+                (self.replace_sig(id, renewed), After::Continue)
+            }
+            Lifecycle::ChangePassword(request) => {
+                let changed = handlers::session::change_password(&ctx, &caller, request).await;
+                (self.replace_sig(id, changed), After::Continue)
+            }
+            Lifecycle::SignOutEverywhere => {
+                let result = handlers::session::sign_out_everywhere(&ctx, &caller).await;
+                let after = if result.is_ok() { After::Close } else { After::Continue };
+                (respond(id, result), after)
+            }
+        }
+    }
+
+    /// Takes a newly issued UserSig as the session's own and answers with it.
+    fn replace_sig(
+        &mut self,
+        id: u64,
+        issued: Result<session_keys::Issued, ErrorBody>,
+    ) -> ServerFrame {
+        respond(
+            id,
+            issued.map(|issued| {
+                self.sig = issued.sig;
+                IssuedUserSig {
+                    user_sig: issued.user_sig,
+                    issued_at: self.sig.issued_at,
+                    expire_at: self.sig.expire_at,
+                }
+            }),
+        )
     }
 
     fn dispatch(&self, frame: RequestFrame) -> Dispatch {
@@ -610,8 +714,20 @@ impl Session {
                     .map(|_| HeartbeatResponse { server_time: ctx.clock.now_ms() }),
             )),
             Logout::NAME => match decode::<Logout>(frame.data) {
-                Ok(_) => Dispatch::Logout(respond(id, Ok(LogoutResponse {}))),
+                Ok(_) => Dispatch::Lifecycle(id, Lifecycle::Logout),
                 Err(e) => Dispatch::Now(respond::<LogoutResponse>(id, Err(e))),
+            },
+            RenewUserSig::NAME => match decode::<RenewUserSig>(frame.data) {
+                Ok(_) => Dispatch::Lifecycle(id, Lifecycle::Renew),
+                Err(e) => Dispatch::Now(respond::<IssuedUserSig>(id, Err(e))),
+            },
+            ChangePassword::NAME => match decode::<ChangePassword>(frame.data) {
+                Ok(request) => Dispatch::Lifecycle(id, Lifecycle::ChangePassword(request)),
+                Err(e) => Dispatch::Now(respond::<IssuedUserSig>(id, Err(e))),
+            },
+            SignOutEverywhere::NAME => match decode::<SignOutEverywhere>(frame.data) {
+                Ok(_) => Dispatch::Lifecycle(id, Lifecycle::SignOutEverywhere),
+                Err(e) => Dispatch::Now(respond::<SignOutEverywhereResponse>(id, Err(e))),
             },
             Sync::NAME => call(frame, |r| handlers::sync::sync(ctx, caller, r)),
             SendMessage::NAME => call(frame, |r| handlers::message::send_message(ctx, caller, r)),

@@ -24,6 +24,7 @@ use crate::handlers;
 use crate::listener::ConnectionPermit;
 use crate::login_throttle::RetryAfter;
 use crate::server::ServerContext;
+use crate::session_keys;
 use crate::store::StoreError;
 use axum::body::Bytes;
 use axum::extract::ws::WebSocketUpgrade;
@@ -144,15 +145,18 @@ fn credentials(headers: &HeaderMap, body: &[u8]) -> Result<Credentials, Box<Resp
     })
 }
 
-fn grant(ctx: &ServerContext, user: UserId) -> Response {
-    let now = ctx.clock.now_secs();
-    let expire = ctx.config.user_sig_expire_secs;
-    let user_sig = ctx.mint_user_sig(user.as_str(), expire);
+/// A password grant: a UserSig of the user's current session generation
+/// (see `session_keys`).
+async fn grant(ctx: &ServerContext, user: UserId) -> Response {
+    let issued = match session_keys::issue_current(ctx, &user).await {
+        Ok(issued) => issued,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.code, e.message),
+    };
     Json(Grant {
         user_id: user,
-        user_sig,
+        user_sig: issued.user_sig,
         sdk_app_id: ctx.config.sdk_app_id,
-        expire_at: now.saturating_add(expire),
+        expire_at: issued.sig.expire_at,
     })
     .into_response()
 }
@@ -188,7 +192,7 @@ async fn register(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     match ctx.store.register_account(user_id.clone(), hash, ctx.clock.now_secs()).await {
         Ok(()) => {
             tracing::info!(user = %user_id, "registered");
-            grant(ctx, user_id)
+            grant(ctx, user_id).await
         }
         Err(StoreError::AccountExists(_)) => exists(&user_id),
         Err(e) => {
@@ -261,7 +265,7 @@ async fn login(
     match permit.verify(password, stored).await {
         Ok(true) => {
             ctx.login_throttle.succeeded(account);
-            grant(ctx, user_id)
+            grant(ctx, user_id).await
         }
         Ok(false) => {
             ctx.login_throttle.failed(account, address, ctx.clock.now_ms());

@@ -10,10 +10,11 @@
 //! [`config`], [`moderation`] (the profanity filter), [`store`]
 //! (persistence trait and SQLite), [`sessions`] (live
 //! sessions and push delivery), [`fanout`] (the push seam); the send rate
-//! limiter, the gateway, HTTP routes, the accept loop (connection caps,
-//! timeouts, TLS), the file service (`/files`, resumable uploads and
-//! authorized downloads), password hashing (bounded, reused memory), the
-//! login back-off and domain services are internal.
+//! limiter, the gateway, session keys (what retires a UserSig before it
+//! expires), HTTP routes, the accept loop (connection caps, timeouts, TLS),
+//! the file service (`/files`, resumable uploads and authorized downloads),
+//! password hashing (bounded, reused memory), the login back-off and domain
+//! services are internal.
 
 pub mod clock;
 pub mod config;
@@ -28,6 +29,7 @@ mod login_throttle;
 pub mod moderation;
 mod passwords;
 mod server;
+mod session_keys;
 pub mod sessions;
 pub mod store;
 pub mod usersig;

@@ -110,6 +110,31 @@ impl SessionRegistry {
         }
     }
 
+    /// Kicks every session of `user` except `keep` (signing out of all
+    /// devices, a password change); returns how many were kicked.
+    pub fn kick_all(
+        &self,
+        user: &UserId,
+        keep: Option<SessionId>,
+        kick_type: &'static str,
+    ) -> usize {
+        let mut users = self.lock();
+        let Some(sessions) = users.get_mut(user) else { return 0 };
+        let before = sessions.len();
+        sessions.retain(|session| {
+            if Some(session.id) == keep {
+                return true;
+            }
+            session.close.send_replace(Some(CloseReason::Kicked(kick_type)));
+            false
+        });
+        let kicked = before - sessions.len();
+        if sessions.is_empty() {
+            users.remove(user);
+        }
+        kicked
+    }
+
     /// Number of live sessions of a user.
     pub fn session_count(&self, user: &UserId) -> usize {
         self.lock().get(user).map_or(0, Vec::len)
@@ -174,6 +199,23 @@ mod tests {
         assert_eq!(registry.session_count(&alice), 2);
         registry.unregister(&alice, b2.id);
         registry.unregister(&alice, c.id);
+        assert_eq!(registry.session_count(&alice), 0);
+    }
+
+    #[test]
+    fn kick_all_keeps_only_the_caller() {
+        let registry = SessionRegistry::new(3);
+        let alice = UserId::new("alice");
+        let one = registry.register(&alice, "i1");
+        let two = registry.register(&alice, "i2");
+        let three = registry.register(&alice, "i3");
+        let expired = types::KICKED_OUT_USERSIG_EXPIRED;
+        assert_eq!(registry.kick_all(&alice, Some(two.id), expired), 2);
+        assert_eq!(*one.close.borrow(), Some(CloseReason::Kicked(expired)));
+        assert_eq!(*three.close.borrow(), Some(CloseReason::Kicked(expired)));
+        assert_eq!(*two.close.borrow(), None);
+        assert_eq!(registry.session_count(&alice), 1);
+        assert_eq!(registry.kick_all(&alice, None, expired), 1);
         assert_eq!(registry.session_count(&alice), 0);
     }
 

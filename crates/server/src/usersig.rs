@@ -137,9 +137,23 @@ pub fn gen_user_sig(
     expire_secs: i64,
     now_secs: i64,
 ) -> String {
-    let content = content_to_sign(identifier, sdk_app_id, now_secs, expire_secs, None);
+    gen_user_sig_with_userbuf(sdk_app_id, key, identifier, expire_secs, now_secs, None)
+}
+
+/// [`gen_user_sig`] with a user buffer (`TLS.userbuf`, signed with the rest).
+pub fn gen_user_sig_with_userbuf(
+    sdk_app_id: u64,
+    key: &str,
+    identifier: &str,
+    expire_secs: i64,
+    now_secs: i64,
+    user_buf: Option<&[u8]>,
+) -> String {
+    let user_buf_b64 = user_buf.map(|b| STANDARD.encode(b));
+    let content =
+        content_to_sign(identifier, sdk_app_id, now_secs, expire_secs, user_buf_b64.as_deref());
     let signature = STANDARD.encode(mac(key, &content).finalize().into_bytes());
-    let json = serde_json::json!({
+    let mut json = serde_json::json!({
         "TLS.ver": "2.0",
         "TLS.identifier": identifier,
         "TLS.sdkappid": sdk_app_id,
@@ -147,6 +161,9 @@ pub fn gen_user_sig(
         "TLS.time": now_secs,
         "TLS.sig": signature,
     });
+    if let Some(buf) = user_buf_b64 {
+        json["TLS.userbuf"] = serde_json::Value::String(buf);
+    }
     let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
     let compressed = encoder
         .write_all(json.to_string().as_bytes())
@@ -325,6 +342,17 @@ mod tests {
             );
             assert!(sig.chars().all(|c| c.is_ascii_alphanumeric() || "*-_".contains(c)));
         }
+    }
+
+    #[test]
+    fn minted_user_buffers_verify_and_are_signed() {
+        let sig = gen_user_sig_with_userbuf(1, "k", "alice", 100, 1_000, Some(b"buf"));
+        let ok = verify_user_sig(1, "k", "alice", &sig, 1_050).expect("verifies");
+        assert_eq!(ok.user_buf.as_deref(), Some(&b"buf"[..]));
+        assert_eq!(
+            verify_user_sig(1, "other", "alice", &sig, 1_050).map(|_| ()),
+            Err(SigError::BadSignature)
+        );
     }
 
     #[test]

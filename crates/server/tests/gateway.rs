@@ -476,7 +476,7 @@ async fn http_accounts() {
     let (status, grant) = http_post(&s, "/api/register", creds.clone()).await;
     assert_eq!(status, 200, "{grant}");
     assert_eq!(grant["sdkAppID"], 1_400_000_000u64);
-    assert_eq!(grant["expireAt"], START_MS / 1000 + 15_552_000);
+    assert_eq!(grant["expireAt"], START_MS / 1000 + 604_800);
     let (status, body) = http_post(&s, "/api/register", creds.clone()).await;
     assert_eq!((status, body["code"].clone()), (409, json!(90003)));
     let (status, body) =

@@ -56,9 +56,9 @@ function stopChild(child) {
 }
 
 /** A real confabd on 127.0.0.1 (port 0 = any), restartable on the same port and data. */
-export async function startConfabd({ dataDir = tempDir('confabd'), listen = '127.0.0.1:0' } = {}) {
+export async function startConfabd({ dataDir = tempDir('confabd'), listen = '127.0.0.1:0', env = {} } = {}) {
   const { child, match } = await spawnUntil(bin('confabd'), [], {
-    env: { CONFABD_DATA_DIR: dataDir, CONFABD_LISTEN: listen },
+    env: { CONFABD_DATA_DIR: dataDir, CONFABD_LISTEN: listen, ...env },
     pattern: /confabd listening on (http:\/\/127\.0\.0\.1:(\d+))/,
     name: 'confabd',
   });
@@ -70,7 +70,7 @@ export async function startConfabd({ dataDir = tempDir('confabd'), listen = '127
     dataDir,
     child,
     stop: () => stopChild(child),
-    restart: () => startConfabd({ dataDir, listen: `127.0.0.1:${port}` }),
+    restart: () => startConfabd({ dataDir, listen: `127.0.0.1:${port}`, env }),
   };
 }
 

@@ -260,7 +260,8 @@ async fn fetch(
         Err(_) => 0,
     };
     let url = format!("{}/files/{}", ctx.base_url, target.uuid);
-    let mut request = ctx.http.get(&url).header(reqwest::header::AUTHORIZATION, &ctx.authorization);
+    let mut request =
+        ctx.http.get(&url).header(reqwest::header::AUTHORIZATION, ctx.authorization());
     if have > 0 {
         request = request.header(reqwest::header::RANGE, format!("bytes={have}-"));
     }

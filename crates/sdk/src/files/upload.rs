@@ -148,6 +148,14 @@ impl UploadPart {
 /// What a `send_message` waiting on an upload gets: `None` while it runs.
 pub(crate) type Outcome = Option<Result<Message, TimError>>;
 
+impl FileContext {
+    /// The `Authorization` header value: the login's current UserSig
+    /// (renewals replace it).
+    pub(crate) fn authorization(&self) -> String {
+        format!("UserSig {}:{}", self.core.user_id, self.core.user_sig())
+    }
+}
+
 /// What the tasks of one login share.
 pub(crate) struct FileContext {
     pub(crate) core: Arc<SessionCore>,
@@ -156,8 +164,6 @@ pub(crate) struct FileContext {
     pub(crate) http: reqwest::Client,
     /// `http://host:port` of the file service.
     pub(crate) base_url: String,
-    /// `Authorization` header value.
-    pub(crate) authorization: String,
     /// `<data_dir>/<sdkAppID>/<userID>.files`: the download cache.
     pub(crate) cache_dir: PathBuf,
     /// Backoff between retries.
@@ -233,7 +239,6 @@ impl FileService {
         commands: mpsc::UnboundedSender<Command>,
         base_url: String,
         tls: &TlsConfig,
-        user_sig: &str,
         cache_dir: PathBuf,
         backoff: ReconnectPolicy,
         timeout: std::time::Duration,
@@ -245,17 +250,8 @@ impl FileService {
             .read_timeout(timeout)
             .build()
             .map_err(|e| TimError::internal(format!("http client: {e}")))?;
-        let authorization = format!("UserSig {}:{user_sig}", core.user_id);
         Ok(Self {
-            ctx: Arc::new(FileContext {
-                core,
-                commands,
-                http,
-                base_url,
-                authorization,
-                cache_dir,
-                backoff,
-            }),
+            ctx: Arc::new(FileContext { core, commands, http, base_url, cache_dir, backoff }),
             running: Mutex::new(HashMap::new()),
             downloads: Mutex::new(HashMap::new()),
         })
@@ -703,7 +699,7 @@ async fn upload_part_once(
             let response = ctx
                 .http
                 .get(format!("{uploads_url}/{id}"))
-                .header(reqwest::header::AUTHORIZATION, &ctx.authorization)
+                .header(reqwest::header::AUTHORIZATION, ctx.authorization())
                 .send()
                 .await
                 .map_err(|e| retry(&e))?;
@@ -728,7 +724,7 @@ async fn upload_part_once(
             let response = ctx
                 .http
                 .post(&uploads_url)
-                .header(reqwest::header::AUTHORIZATION, &ctx.authorization)
+                .header(reqwest::header::AUTHORIZATION, ctx.authorization())
                 .json(&serde_json::json!({
                     "kind": kind.as_str(),
                     "fileName": name,
@@ -756,7 +752,7 @@ async fn upload_part_once(
         let response = ctx
             .http
             .patch(&patch_url)
-            .header(reqwest::header::AUTHORIZATION, &ctx.authorization)
+            .header(reqwest::header::AUTHORIZATION, ctx.authorization())
             .header("Upload-Offset", offset.to_string())
             .header(reqwest::header::CONTENT_TYPE, "application/offset+octet-stream")
             .header(reqwest::header::CONTENT_LENGTH, length.to_string())

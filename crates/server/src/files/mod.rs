@@ -280,7 +280,7 @@ async fn authenticate(ctx: &ServerContext, headers: &HeaderMap) -> Result<UserId
     if let Err(why) = validate_user_id(user_id) {
         return Err(unauthorized(code::INVALID_USER_ID, why.into()));
     }
-    usersig::verify_user_sig(
+    let verified = usersig::verify_user_sig(
         ctx.config.sdk_app_id,
         &ctx.secret_key,
         user_id,
@@ -292,6 +292,15 @@ async fn authenticate(ctx: &ServerContext, headers: &HeaderMap) -> Result<UserId
     gateway::ensure_user(ctx, &user)
         .await
         .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, e.code, e.message))?;
+    // A UserSig retired by a logout, renewal or sign-out opens no file either.
+    crate::session_keys::admit(ctx, &user, &verified).await.map_err(|e| {
+        let status = if e.code == code::INTERNAL {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        error(status, e.code, e.message)
+    })?;
     Ok(user)
 }
 

@@ -12,6 +12,7 @@ pub(crate) mod conversation;
 pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
+pub(crate) mod session;
 pub(crate) mod sync;
 
 use crate::fanout::SessionId;

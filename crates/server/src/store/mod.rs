@@ -285,11 +285,59 @@ pub trait Store: Send + Sync + 'static {
     /// contents the caller deletes.
     fn collect_unnamed_files(&self, cutoff_secs: i64) -> StoreFuture<Vec<StoredFile>>;
 
+    // ---- session keys: what retires a UserSig before it expires ----
+
+    /// The user's session generation and floor for UserSigs minted
+    /// elsewhere, and whether the password-issued UserSig `serial` was
+    /// revoked. An unknown user has generation 0, floor 0, nothing revoked.
+    fn session_standing(
+        &self,
+        user: UserId,
+        serial: Option<String>,
+    ) -> StoreFuture<SessionStanding>;
+
+    /// Revokes the password-issued UserSig `serial` (which would expire at
+    /// `expire_at`) and forgets revocations that expired by `now_secs`.
+    fn revoke_user_sig(
+        &self,
+        user: UserId,
+        serial: String,
+        expire_at: i64,
+        now_secs: i64,
+    ) -> StoreFuture<()>;
+
+    /// Makes every UserSig issued to `user` so far stop working: bumps the
+    /// session generation and sets the floor for UserSigs minted elsewhere
+    /// to `now_secs + 1`. Returns the new generation;
+    /// [`StoreError::UserNotFound`] for an unknown user.
+    fn bump_session_generation(&self, user: UserId, now_secs: i64) -> StoreFuture<u64>;
+
+    /// Sets a new password hash and, in the same transaction, does what
+    /// [`Store::bump_session_generation`] does. Returns the new generation.
+    fn change_password(
+        &self,
+        user: UserId,
+        password_hash: String,
+        now_secs: i64,
+    ) -> StoreFuture<u64>;
+
     // ---- lifecycle ----
 
     /// Runs every queued write, stops the writer and closes the database.
     /// Later operations fail with [`StoreError::Closed`].
     fn close(&self) -> StoreFuture<()>;
+}
+
+/// What decides whether a UserSig of a user still works before its expiry
+/// (the server's session keys; see `docs/protocol.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SessionStanding {
+    /// The generation a password-issued UserSig must name.
+    pub generation: u64,
+    /// UserSigs minted elsewhere must be issued at or after this second.
+    pub sigs_valid_from: i64,
+    /// The password-issued UserSig asked about was revoked.
+    pub revoked: bool,
 }
 
 /// A content kept by the file service (a row of `files`).

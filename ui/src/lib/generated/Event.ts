@@ -60,4 +60,16 @@ loaded: number,
 /**
  * Bytes in all.
  */
-total: number, } };
+total: number, } } | { "name": "onUserSigRenewed", "data": { 
+/**
+ * The logged-in user.
+ */
+userID: string, 
+/**
+ * The new UserSig.
+ */
+userSig: string, 
+/**
+ * When it expires (server time, seconds since the Unix epoch).
+ */
+expireAt: number, } };

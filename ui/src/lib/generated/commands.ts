@@ -1,6 +1,7 @@
 // Generated from the Rust types by crates/app (ts-rs). Do not edit:
 // regenerate with `UPDATE_TS=1 cargo test -p confab-app --test generated_ts`.
 import type { AppState } from "./AppState";
+import type { ChangePasswordArgs } from "./ChangePasswordArgs";
 import type { ChooseServerArgs } from "./ChooseServerArgs";
 import type { ConversationArgs } from "./ConversationArgs";
 import type { ConversationListResult } from "./ConversationListResult";
@@ -49,6 +50,8 @@ export const COMMANDS = [
   "app.login",
   "app.resume",
   "app.logout",
+  "app.changePassword",
+  "app.signOutEverywhere",
   "app.notify",
   "app.setUnreadBadge",
   "app.pickFiles",
@@ -96,6 +99,8 @@ export type CommandMap = {
   "app.login": { args: CredentialsArgs; result: AppState };
   "app.resume": { args: Empty; result: AppState };
   "app.logout": { args: Empty; result: AppState };
+  "app.changePassword": { args: ChangePasswordArgs; result: Empty };
+  "app.signOutEverywhere": { args: Empty; result: AppState };
   "app.notify": { args: NotifyArgs; result: Empty };
   "app.setUnreadBadge": { args: SetUnreadBadgeArgs; result: Empty };
   "app.pickFiles": { args: PickFilesArgs; result: PickFilesResult };

@@ -3,6 +3,7 @@
 export type * from "./AppEvent";
 export type * from "./AppOwnEvent";
 export type * from "./AppState";
+export type * from "./ChangePasswordArgs";
 export type * from "./ChooseServerArgs";
 export type * from "./Conversation";
 export type * from "./ConversationArgs";

@@ -10,8 +10,8 @@ export interface SessionHooks {
 }
 
 /**
- * Mode choice, sign-in, the remembered session, logout, connection state
- * and being kicked out.
+ * Mode choice, sign-in, the remembered session, logout (here or on every
+ * device), password changes, connection state and being kicked out.
  */
 export class Session {
   state: AppState | null = $state.raw(null);
@@ -127,6 +127,21 @@ export class Session {
 
   logout(): Promise<boolean> {
     return this.#run(async () => this.#set(await this.#tim.app.logout()));
+  }
+
+  /** Changes the password (other devices are signed out); the error, if any, for the form. */
+  async changePassword(oldPassword: string, newPassword: string): Promise<ImError | null> {
+    try {
+      await this.#tim.app.changePassword({ oldPassword, newPassword });
+      return null;
+    } catch (e) {
+      return toImError(e);
+    }
+  }
+
+  /** Signs out here and on every other device. */
+  signOutEverywhere(): Promise<boolean> {
+    return this.#run(async () => this.#set(await this.#tim.app.signOutEverywhere()));
   }
 
   changeMode(on = true): void {

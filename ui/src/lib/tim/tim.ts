@@ -3,6 +3,7 @@ import { toImError } from '$lib/backend';
 import type {
   AppState,
   BackendEvent,
+  ChangePasswordArgs,
   ChooseServerArgs,
   CommandArgs,
   CommandName,
@@ -249,6 +250,10 @@ export class Tim {
     login: (args: CredentialsArgs) => this.#appCall('app.login', args),
     resume: () => this.#appCall('app.resume', {}),
     logout: () => this.#appCall('app.logout', {}),
+    /** Confab: changes the password; other devices are signed out, this one stays signed in. */
+    changePassword: (args: ChangePasswordArgs): Promise<Empty> => this.#call('app.changePassword', args),
+    /** Confab: signs the account out here and on every other device. */
+    signOutEverywhere: () => this.#appCall('app.signOutEverywhere', {}),
     notify: (args: NotifyArgs): Promise<Empty> => this.#call('app.notify', args),
     setUnreadBadge: (count: number): Promise<Empty> => this.#call('app.setUnreadBadge', { count }),
     /** Fetches a message's file into the local cache: `{path, url}` (url loadable by the webview). */
@@ -278,7 +283,16 @@ export class Tim {
     }
   }
 
-  async #appCall<C extends 'app.getState' | 'app.chooseServer' | 'app.register' | 'app.login' | 'app.resume' | 'app.logout'>(
+  async #appCall<
+    C extends
+      | 'app.getState'
+      | 'app.chooseServer'
+      | 'app.register'
+      | 'app.login'
+      | 'app.resume'
+      | 'app.logout'
+      | 'app.signOutEverywhere',
+  >(
     command: C,
     args: CommandArgs<C>,
   ): Promise<AppState> {

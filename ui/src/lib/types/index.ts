@@ -3,6 +3,7 @@
 export type {
   AppEvent,
   AppState,
+  ChangePasswordArgs,
   ChooseServerArgs,
   CommandArgs,
   CommandMap,

@@ -20,7 +20,9 @@ mod message;
 mod message_ops;
 mod profile;
 
-use super::{FileAccess, FileUsage, NewMessage, Store, StoreError, StoreFuture, StoredFile};
+use super::{
+    FileAccess, FileUsage, NewMessage, SessionStanding, Store, StoreError, StoreFuture, StoredFile,
+};
 use crate::fanout::{Delivery, Fanout};
 use confab_proto::conversation::ConversationState;
 use confab_proto::message::WireMessage;
@@ -44,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_message_ops.sql"),
     include_str!("migrations/0004_file_refs.sql"),
     include_str!("migrations/0005_file_gc.sql"),
+    include_str!("migrations/0006_session_keys.sql"),
 ];
 
 /// Read connections kept open.
@@ -335,6 +338,37 @@ impl Store for SqliteStore {
 
     fn collect_unnamed_files(&self, cutoff_secs: i64) -> StoreFuture<Vec<StoredFile>> {
         self.write(move |conn, _| files::collect(conn, cutoff_secs))
+    }
+
+    fn session_standing(
+        &self,
+        user: UserId,
+        serial: Option<String>,
+    ) -> StoreFuture<SessionStanding> {
+        self.read(move |conn| account::session_standing(conn, &user, serial.as_deref()))
+    }
+
+    fn revoke_user_sig(
+        &self,
+        user: UserId,
+        serial: String,
+        expire_at: i64,
+        now_secs: i64,
+    ) -> StoreFuture<()> {
+        self.write(move |conn, _| account::revoke_sig(conn, &user, &serial, expire_at, now_secs))
+    }
+
+    fn bump_session_generation(&self, user: UserId, now_secs: i64) -> StoreFuture<u64> {
+        self.write(move |conn, _| account::bump_generation(conn, &user, now_secs))
+    }
+
+    fn change_password(
+        &self,
+        user: UserId,
+        password_hash: String,
+        now_secs: i64,
+    ) -> StoreFuture<u64> {
+        self.write(move |conn, _| account::change_password(conn, &user, &password_hash, now_secs))
     }
 
     fn close(&self) -> StoreFuture<()> {
