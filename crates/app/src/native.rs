@@ -339,7 +339,8 @@ impl AppCore {
     ) -> Result<StagedFile, ErrorBody> {
         let bytes = decode_staged(&args.base64)?;
         let dir = self.data_dir().join(STAGING_DIR);
-        let path = dir.join(format!("{:016x}-{}", rand::random::<u64>(), safe_file_name(&args.name)));
+        let path =
+            dir.join(format!("{:016x}-{}", rand::random::<u64>(), safe_file_name(&args.name)));
         let target = path.clone();
         let written = tokio::task::spawn_blocking(move || {
             confab_private_fs::create_dir_all(&dir)?;

@@ -9,9 +9,7 @@
 //! attachment`. Then: everything on disk is created 0700/0600 under
 //! umask 022.
 
-use confab_proto::message::{
-    FilePayload, ImageInfo, ImagePayload, MessageElement, VideoPayload,
-};
+use confab_proto::message::{FilePayload, ImageInfo, ImagePayload, MessageElement, VideoPayload};
 use confab_proto::ops;
 use confab_sdk::{Message, Rendition};
 use confab_tests::{within, RawClient, TestClient, TestServer};
@@ -87,8 +85,10 @@ impl Files {
 
     /// The headers of `GET /files/<path>`.
     async fn headers_of(&self, path: &str) -> reqwest::header::HeaderMap {
-        let request =
-            self.http.get(format!("{}/files/{path}", self.base)).header("Authorization", &self.auth);
+        let request = self
+            .http
+            .get(format!("{}/files/{path}", self.base))
+            .header("Authorization", &self.auth);
         let response = within("download", request.send()).await.expect("download answers");
         assert_eq!(response.status(), reqwest::StatusCode::OK, "{path}");
         response.headers().clone()
