@@ -10,6 +10,7 @@ mod scenarios {
     mod durability;
     mod file_messages;
     mod file_service;
+    mod hostile_files;
     mod merger;
     mod message_ops;
     mod offline;

@@ -269,7 +269,7 @@ impl AppCore {
     /// Nothing starts until a command asks for it.
     pub fn open(options: AppOptions) -> Result<AppCore, OpenError> {
         let data_dir = options.data_dir;
-        std::fs::create_dir_all(&data_dir)
+        confab_private_fs::create_dir_all(&data_dir)
             .map_err(|source| OpenError::DataDir { path: data_dir.clone(), source })?;
         let swept = native::sweep_staging(&data_dir, native::STAGING_MAX_AGE);
         if swept > 0 {

@@ -183,12 +183,16 @@ fn to_strings(paths: Vec<PathBuf>) -> Vec<String> {
 
 /// Encodes clipboard pixels as a PNG file in `dir`; returns its path.
 pub(crate) fn write_png(dir: &std::path::Path, image: &ClipboardImage) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    confab_private_fs::create_dir_all(dir)?;
     let name = format!("pasted-{}.png", rand::random::<u64>());
     let path = dir.join(name);
     let buffer = image::RgbaImage::from_raw(image.width, image.height, image.rgba.clone())
         .ok_or_else(|| std::io::Error::other("clipboard image has the wrong size"))?;
-    buffer.save_with_format(&path, image::ImageFormat::Png).map_err(std::io::Error::other)?;
+    let mut png = Vec::new();
+    buffer
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(std::io::Error::other)?;
+    confab_private_fs::write_atomic(&path, &png)?;
     Ok(path)
 }
 
@@ -228,14 +232,23 @@ pub fn sweep_staging(data_dir: &std::path::Path, max_age: std::time::Duration) -
     removed
 }
 
-/// A staged file's name: the last component of what the UI said, without
-/// control characters; never empty, never `.`/`..`.
-fn staged_name(name: &str) -> String {
+/// A file name made from text someone else chose (a sender's file name,
+/// what a page said): the last path component, without control characters
+/// or characters Windows reserves (`<>:"|?*`), without leading dots (no
+/// hidden files) or trailing dots and spaces, at most 100 characters;
+/// never empty (`file`).
+pub fn safe_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
-    match clean.trim() {
-        "" | "." | ".." => "file".to_owned(),
-        _ => clean,
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
+        .take(100)
+        .collect();
+    let clean = clean.trim().trim_start_matches('.').trim_end_matches(['.', ' ']).trim();
+    if clean.is_empty() {
+        "file".to_owned()
+    } else {
+        clean.to_owned()
     }
 }
 
@@ -274,6 +287,15 @@ impl AppCore {
         args: PathArgs,
     ) -> Result<crate::commands::Empty, ErrorBody> {
         let path = absolute(&args.path)?;
+        // The system picks a handler by extension (or by content when it
+        // does not know it): only the names the download cache derives
+        // from the server-sniffed type are opened, never a sender's.
+        if !confab_sdk::is_safe_to_open(&path) {
+            return Err(crate::error::invalid(format!(
+                "{} is not a type that is opened directly; save it instead",
+                path.display()
+            )));
+        }
         let hooks = self.hooks();
         blocking(move || hooks.open_path(&path)).await?;
         Ok(crate::commands::Empty {})
@@ -292,7 +314,8 @@ impl AppCore {
     pub(crate) async fn save_file_as(&self, args: SaveFileAsArgs) -> Result<MaybePath, ErrorBody> {
         let source = absolute(&args.path)?;
         let hooks = self.hooks();
-        let name = args.file_name;
+        // The suggested name is the sender's text: one plain component.
+        let name = safe_file_name(&args.file_name);
         let target = blocking(move || hooks.choose_save_path(&name)).await?;
         let Some(target) = target else { return Ok(MaybePath::default()) };
         tokio::fs::copy(&source, &target).await.map_err(|e| internal(&e))?;
@@ -316,9 +339,15 @@ impl AppCore {
     ) -> Result<StagedFile, ErrorBody> {
         let bytes = decode_staged(&args.base64)?;
         let dir = self.data_dir().join(STAGING_DIR);
-        let path = dir.join(format!("{:016x}-{}", rand::random::<u64>(), staged_name(&args.name)));
-        tokio::fs::create_dir_all(&dir).await.map_err(|e| internal(&e))?;
-        tokio::fs::write(&path, &bytes).await.map_err(|e| internal(&e))?;
+        let path =
+            dir.join(format!("{:016x}-{}", rand::random::<u64>(), safe_file_name(&args.name)));
+        let target = path.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            confab_private_fs::create_dir_all(&dir)?;
+            confab_private_fs::write_atomic(&target, &bytes)
+        })
+        .await;
+        written.map_err(|e| internal(&e))?.map_err(|e| internal(&e))?;
         Ok(StagedFile { path: path.to_string_lossy().into_owned() })
     }
 
@@ -380,11 +409,15 @@ mod tests {
 
     #[test]
     fn staged_names_keep_only_the_last_component() {
-        assert_eq!(staged_name("cover.jpg"), "cover.jpg");
-        assert_eq!(staged_name("../../etc/passwd"), "passwd");
-        assert_eq!(staged_name("a\\b\\c.png"), "c.png");
-        assert_eq!(staged_name(".."), "file");
-        assert_eq!(staged_name("x/\n"), "file");
+        assert_eq!(safe_file_name("cover.jpg"), "cover.jpg");
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_file_name("a\\b\\c.png"), "c.png");
+        assert_eq!(safe_file_name(".."), "file");
+        assert_eq!(safe_file_name("x/\n"), "file");
+        assert_eq!(safe_file_name(".bashrc"), "bashrc");
+        assert_eq!(safe_file_name("a<b>:c|d?*\".txt. . "), "abcd.txt");
+        assert_eq!(safe_file_name(" . "), "file");
+        assert_eq!(safe_file_name(&"x".repeat(300)).len(), 100);
     }
 
     #[tokio::test]
@@ -419,6 +452,84 @@ mod tests {
         assert_eq!(e.code, code::INVALID_OPERATION);
         let staged = std::fs::read_dir(dir.path().join(STAGING_DIR)).expect("dir").count();
         assert_eq!(staged, 2, "refused writes leave nothing behind");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn staged_files_and_settings_are_the_users_alone() {
+        use base64::Engine as _;
+        let root = tempfile::tempdir().expect("tempdir");
+        let data_dir = root.path().join("app");
+        let core = AppCore::open(crate::AppOptions::new(&data_dir)).expect("open");
+        let args = serde_json::json!({
+            "name": "cover.jpg",
+            "base64": base64::engine::general_purpose::STANDARD.encode(b"\xFF\xD8\xFF"),
+        });
+        let staged = core.call("app.writeStagedFile", args).await.expect("written");
+        let staged = PathBuf::from(staged["path"].as_str().expect("path"));
+        let pasted = write_png(
+            &data_dir.join(STAGING_DIR),
+            &ClipboardImage { width: 1, height: 1, rgba: vec![0; 4] },
+        )
+        .expect("png");
+        let settings = crate::settings::Settings::path_in(&data_dir);
+        crate::settings::Settings::default().save(&settings).expect("save");
+        let mode = |p: &std::path::Path| confab_private_fs::mode_of(p).expect("mode");
+        assert_eq!(mode(&data_dir), 0o700);
+        assert_eq!(mode(&data_dir.join(STAGING_DIR)), 0o700);
+        assert_eq!(mode(&staged), 0o600);
+        assert_eq!(mode(&pasted), 0o600);
+        assert_eq!(mode(&settings), 0o600);
+    }
+
+    /// Hooks that record what they were asked to open and save.
+    #[derive(Default)]
+    struct RecordingHooks {
+        opened: std::sync::Mutex<Vec<PathBuf>>,
+        suggested: std::sync::Mutex<Vec<String>>,
+    }
+
+    impl crate::DesktopHooks for std::sync::Arc<RecordingHooks> {
+        fn notify(&self, _: &crate::NotifyArgs) -> Result<(), HookError> {
+            Ok(())
+        }
+        fn set_unread_badge(&self, _: u64) -> Result<(), HookError> {
+            Ok(())
+        }
+        fn open_path(&self, path: &std::path::Path) -> Result<(), HookError> {
+            self.opened.lock().expect("lock").push(path.to_owned());
+            Ok(())
+        }
+        fn choose_save_path(&self, file_name: &str) -> Result<Option<PathBuf>, HookError> {
+            self.suggested.lock().expect("lock").push(file_name.to_owned());
+            Ok(None)
+        }
+    }
+
+    #[tokio::test]
+    async fn only_files_named_by_a_sniffed_type_are_opened() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let hooks = std::sync::Arc::new(RecordingHooks::default());
+        let mut options = crate::AppOptions::new(dir.path());
+        options.hooks = std::sync::Arc::new(std::sync::Arc::clone(&hooks));
+        let core = AppCore::open(options).expect("open");
+        let id = "ab".repeat(32);
+        for refused in [format!("/c/{id}.html"), format!("/c/{id}.bin"), "/c/x.desktop".into()] {
+            let e = core
+                .call("app.openFile", serde_json::json!({ "path": refused }))
+                .await
+                .expect_err("refused");
+            assert_eq!(e.code, code::INVALID_OPERATION, "{refused}");
+        }
+        assert!(hooks.opened.lock().expect("lock").is_empty(), "nothing reached the system");
+        let image = format!("/c/{id}.gif");
+        core.call("app.openFile", serde_json::json!({ "path": image })).await.expect("opened");
+        assert_eq!(*hooks.opened.lock().expect("lock"), vec![PathBuf::from(&image)]);
+
+        let args = serde_json::json!({"path": image, "fileName": "../../.bashrc"});
+        let saved = core.call("app.saveFileAs", args).await.expect("cancelled");
+        assert_eq!(saved["path"], serde_json::Value::Null);
+        assert_eq!(*hooks.suggested.lock().expect("lock"), vec!["bashrc".to_owned()]);
     }
 
     /// Hooks whose local file URLs are made up (as the desktop's are).

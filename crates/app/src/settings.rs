@@ -9,7 +9,6 @@
 
 use crate::state::Mode;
 use serde::{Deserialize, Serialize};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Name of the settings file inside the app data directory.
@@ -107,18 +106,9 @@ impl Settings {
         let io = |source| SettingsError::Io { path: path.to_owned(), source };
         let json = serde_json::to_vec_pretty(self)?;
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
+            confab_private_fs::create_dir_all(dir).map_err(io)?;
         }
-        let temporary = path.with_extension("json.tmp");
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temporary).map_err(io)?;
-        file.write_all(&json).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        drop(file);
-        std::fs::rename(&temporary, path).map_err(io)
+        confab_private_fs::write_atomic(path, &json).map_err(io)
     }
 }
 

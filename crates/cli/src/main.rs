@@ -285,9 +285,11 @@ fn session_path(profile: &Path) -> PathBuf {
 }
 
 fn save_session(profile: &Path, session: &Session) -> Result<(), Failure> {
-    std::fs::create_dir_all(profile).context("create profile directory")?;
+    // It holds a UserSig: the user's alone, and never half written.
+    confab_private_fs::create_dir_all(profile).context("create profile directory")?;
     let text = serde_json::to_string_pretty(session).context("encode session")?;
-    std::fs::write(session_path(profile), text).context("write session.json")?;
+    confab_private_fs::write_atomic(&session_path(profile), text.as_bytes())
+        .context("write session.json")?;
     Ok(())
 }
 
@@ -702,6 +704,27 @@ async fn send_numbered(tim: &Tim, args: &SendArgs) -> anyhow::Result<confab_sdk:
 mod tests {
     use super::*;
     use confab_proto::message::ConversationType;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_saved_session_is_the_users_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let profile = dir.path().join("profile");
+        let session = Session {
+            server: "http://127.0.0.1:1".into(),
+            user_id: "alice".into(),
+            user_sig: "a UserSig".into(),
+            sdk_app_id: 1,
+        };
+        assert!(save_session(&profile, &session).is_ok());
+        // Saved again over itself: still whole and private.
+        assert!(save_session(&profile, &session).is_ok());
+        assert_eq!(confab_private_fs::mode_of(&profile).expect("mode"), 0o700);
+        assert_eq!(confab_private_fs::mode_of(&session_path(&profile)).expect("mode"), 0o600);
+        let loaded = load_session(&profile).ok().expect("loads back");
+        assert_eq!(loaded.user_sig, "a UserSig");
+        assert_eq!(std::fs::read_dir(&profile).expect("list").count(), 1, "no temporary left");
+    }
 
     #[test]
     fn ws_url_from_http_base() {

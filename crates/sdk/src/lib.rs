@@ -32,7 +32,7 @@ pub use confab_proto::message::{
 pub use confab_proto::profile::{CustomField, Profile, ProfilePatch};
 pub use error::TimError;
 pub use event::{Event, EventName, ListenerId, NetState};
-pub use files::{FileSource, Rendition, MAX_FILE_SIZE};
+pub use files::{is_safe_to_open, FileSource, Rendition, MAX_FILE_SIZE};
 pub use model::{
     message_for_show, Conversation, ConversationListResult, CreateMessageOptions,
     DeleteConversationOptions, GetMessageListOptions, IntoElement, LastMessage, LoginResult,

@@ -517,7 +517,7 @@ impl Config {
         }
         let path = self.data_dir.join(SECRET_KEY_FILE);
         let io_err = |source| ConfigError::SecretKey { path: path.clone(), source };
-        std::fs::create_dir_all(&self.data_dir).map_err(io_err)?;
+        confab_private_fs::create_dir_all(&self.data_dir).map_err(io_err)?;
         match read_secret(&path) {
             Ok(key) => return checked(key, &path.display()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -556,19 +556,10 @@ fn generate_secret() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Writes a new key file whole (never a half-written key), mode 0600;
+/// `AlreadyExists` when another process created it first.
 fn write_new_secret(path: &Path, key: &str) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(key.as_bytes())?;
-    file.write_all(b"\n")?;
-    file.sync_all()
+    confab_private_fs::write_new_atomic(path, format!("{key}\n").as_bytes())
 }
 
 /// Command-line flags and environment variables for every [`Config`] field.

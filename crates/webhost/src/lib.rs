@@ -226,8 +226,18 @@ async fn write_body(dir: &Path, path: &Path, body: Body) -> Result<(), (StatusCo
     let io = |e: std::io::Error| {
         (StatusCode::INTERNAL_SERVER_ERROR, ErrorBody::new(UNCAUGHT_ERROR, e.to_string()))
     };
-    tokio::fs::create_dir_all(dir).await.map_err(io)?;
-    let mut file = tokio::fs::File::create(path).await.map_err(io)?;
+    let private_dir = dir.to_owned();
+    tokio::task::spawn_blocking(move || confab_private_fs::create_dir_all(&private_dir))
+        .await
+        .map_err(std::io::Error::other)
+        .and_then(|created| created)
+        .map_err(io)?;
+    let mut file = tokio::fs::OpenOptions::from(confab_private_fs::open_options())
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .await
+        .map_err(io)?;
     let mut stream = body.into_data_stream();
     let mut written = 0u64;
     while let Some(chunk) = stream.next().await {

@@ -1,5 +1,7 @@
 //! Downloads of a message's files into the local cache
-//! `<data_dir>/<sdkAppID>/<userID>.files/<uuid>.<ext>`.
+//! `<data_dir>/<sdkAppID>/<userID>.files/<uuid>.<ext>`, where `<ext>` comes
+//! from the content type the server sniffed, through the allow-list of
+//! [`super::cache`] (never from the payload the sender wrote).
 //!
 //! A download streams into `<uuid>.part` (resumed with `Range` after an
 //! interruption), is verified against its file ID (SHA-256 of the content)
@@ -7,6 +9,7 @@
 //! a second call finds it and returns at once. One lock per file ID keeps
 //! concurrent downloads of the same file apart.
 
+use super::cache::{cache_file_name, CacheKind, FALLBACK_EXTENSION};
 use super::upload::FileService;
 use super::{is_file_id, Rendition};
 use crate::event::Event;
@@ -26,34 +29,23 @@ const ATTEMPTS: u32 = 6;
 /// Least progress between two progress events.
 const PROGRESS_STEP: u64 = 64 * 1024;
 
-/// Extensions a cached file may have when the payload does not say.
-const IMAGE_EXTENSIONS: &[&str] = &["jpg", "png", "gif", "bmp", "webp"];
-const AUDIO_EXTENSIONS: &[&str] = &["wav", "mp3", "m4a", "aac", "ogg", "webm", "amr", "bin"];
-
-/// Which file to fetch and how to name it.
+/// Which file to fetch and which extension allow-list names it.
 #[derive(Debug, PartialEq, Eq)]
 struct Target {
     uuid: String,
     size: u64,
-    /// The extension from the payload, when it says.
-    extension: Option<String>,
-    /// Extensions to look for in the cache when it does not.
-    candidates: &'static [&'static str],
+    /// The kind of content expected: picks the extension allow-list.
+    kind: CacheKind,
 }
 
 fn no_file(what: &str) -> TimError {
     TimError::new(code::MESSAGE_FILE_URL_IS_EMPTY, format!("the message has no {what}"))
 }
 
-/// An extension made of letters and digits only (safe in a file name).
-fn clean_extension(raw: &str) -> Option<String> {
-    let ext = raw.to_ascii_lowercase();
-    (!ext.is_empty() && ext.len() <= 10 && ext.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .then_some(ext)
-}
-
 fn target(message: &Message, rendition: Rendition) -> Result<Target, TimError> {
     let element = message.element()?;
+    // Only file IDs and sizes come from the payload: its formats and file
+    // names are the sender's word and never name a file on this disk.
     let target = match (&element, rendition) {
         (MessageElement::Image(p), Rendition::Original | Rendition::Big | Rendition::Small) => {
             let index = match rendition {
@@ -67,58 +59,28 @@ fn target(message: &Message, rendition: Rendition) -> Result<Target, TimError> {
                 (_, Some(i)) => file_id_of_url(&i.url).unwrap_or_default().to_owned(),
                 (_, None) => String::new(),
             };
-            let original_ext = match p.image_format {
-                1 => Some("jpg"),
-                2 => Some("gif"),
-                3 => Some("png"),
-                4 => Some("bmp"),
-                _ => None,
-            };
-            let is_original = uuid == p.uuid;
-            Target {
-                size: info.map(|i| i.size).unwrap_or(0),
-                extension: if is_original { original_ext.map(str::to_owned) } else { None },
-                candidates: IMAGE_EXTENSIONS,
-                uuid,
-            }
+            Target { size: info.map(|i| i.size).unwrap_or(0), kind: CacheKind::Image, uuid }
         }
-        (MessageElement::Video(p), Rendition::Original) => Target {
-            uuid: p.video_uuid.clone(),
-            size: p.video_size,
-            extension: clean_extension(&p.video_format),
-            candidates: &["mp4"],
-        },
+        (MessageElement::Video(p), Rendition::Original) => {
+            Target { uuid: p.video_uuid.clone(), size: p.video_size, kind: CacheKind::Video }
+        }
         (MessageElement::Video(p), Rendition::VideoCover) => {
             let uuid = if p.thumb_uuid.is_empty() {
                 file_id_of_url(&p.snapshot_url).unwrap_or_default().to_owned()
             } else {
                 p.thumb_uuid.clone()
             };
-            Target {
-                uuid,
-                size: p.thumb_size,
-                extension: clean_extension(&p.thumb_format),
-                candidates: IMAGE_EXTENSIONS,
-            }
+            Target { uuid, size: p.thumb_size, kind: CacheKind::Image }
         }
-        (MessageElement::Sound(p), Rendition::Original) => Target {
-            uuid: p.uuid.clone(),
-            size: p.size,
-            extension: None,
-            candidates: AUDIO_EXTENSIONS,
-        },
-        (MessageElement::File(p), Rendition::Original) => Target {
-            uuid: p.uuid.clone(),
-            size: p.file_size,
-            extension: p.file_name.rsplit_once('.').and_then(|(_, ext)| clean_extension(ext)),
-            candidates: &["bin"],
-        },
-        (MessageElement::Merger(p), Rendition::Original) => Target {
-            uuid: p.download_key.clone(),
-            size: 0,
-            extension: Some("json".into()),
-            candidates: &["json"],
-        },
+        (MessageElement::Sound(p), Rendition::Original) => {
+            Target { uuid: p.uuid.clone(), size: p.size, kind: CacheKind::Audio }
+        }
+        (MessageElement::File(p), Rendition::Original) => {
+            Target { uuid: p.uuid.clone(), size: p.file_size, kind: CacheKind::File }
+        }
+        (MessageElement::Merger(p), Rendition::Original) => {
+            Target { uuid: p.download_key.clone(), size: 0, kind: CacheKind::Merger }
+        }
         (_, rendition) => return Err(no_file(&format!("{} file", rendition.as_str()))),
     };
     if target.uuid.is_empty() {
@@ -130,34 +92,15 @@ fn target(message: &Message, rendition: Rendition) -> Result<Target, TimError> {
     Ok(target)
 }
 
-/// The extension for a `Content-Type`, when the payload named none.
-fn extension_of_content_type(content_type: &str) -> &'static str {
-    let mime = content_type.split(';').next().unwrap_or("").trim();
-    match mime {
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        "image/gif" => "gif",
-        "image/bmp" => "bmp",
-        "image/webp" => "webp",
-        "audio/wav" | "audio/x-wav" | "audio/wave" => "wav",
-        "audio/mpeg" => "mp3",
-        "audio/mp4" | "audio/x-m4a" => "m4a",
-        "audio/aac" => "aac",
-        "audio/ogg" => "ogg",
-        "audio/webm" => "webm",
-        "audio/amr" => "amr",
-        "video/mp4" => "mp4",
-        _ => "bin",
-    }
-}
-
-/// The cached file of a target, if present.
+/// The cached file of a target, if present: `<uuid>.<ext>` for an
+/// extension of its kind's allow-list (or [`FALLBACK_EXTENSION`]).
 fn cached(dir: &Path, target: &Target) -> Option<PathBuf> {
-    let names: Vec<String> = match &target.extension {
-        Some(ext) => vec![format!("{}.{ext}", target.uuid)],
-        None => target.candidates.iter().map(|ext| format!("{}.{ext}", target.uuid)).collect(),
-    };
-    names.into_iter().map(|n| dir.join(n)).find(|p| p.is_file())
+    target
+        .kind
+        .extensions()
+        .chain(std::iter::once(FALLBACK_EXTENSION))
+        .map(|ext| dir.join(format!("{}.{ext}", target.uuid)))
+        .find(|p| p.is_file())
 }
 
 /// Fetches a file of `message` into the cache (or finds it there) and
@@ -181,8 +124,7 @@ pub(crate) async fn download(
     if let Some(path) = cached(dir, &target) {
         return Ok(path);
     }
-    tokio::fs::create_dir_all(dir)
-        .await
+    confab_private_fs::create_dir_all(dir)
         .map_err(|e| TimError::internal(format!("download cache: {e}")))?;
     let part = dir.join(format!("{}.part", target.uuid));
     let mut attempt = 0;
@@ -208,11 +150,7 @@ pub(crate) async fn download(
         remove_quietly(&part).await;
         return Err(TimError::network("the downloaded file does not match its ID"));
     }
-    let extension = target
-        .extension
-        .clone()
-        .unwrap_or_else(|| extension_of_content_type(&content_type).to_owned());
-    let path = dir.join(format!("{}.{extension}", target.uuid));
+    let path = dir.join(cache_file_name(&target.uuid, target.kind, &content_type));
     tokio::fs::rename(&part, &path)
         .await
         .map_err(|e| TimError::internal(format!("download cache: {e}")))?;
@@ -301,7 +239,7 @@ async fn fetch(
     };
     let start = if append { have } else { 0 };
     let total = response.content_length().map(|l| l + start).unwrap_or(target.size.max(start));
-    let mut file = tokio::fs::OpenOptions::new()
+    let mut file = tokio::fs::OpenOptions::from(confab_private_fs::open_options())
         .create(true)
         .write(true)
         .append(append)
@@ -383,9 +321,9 @@ mod tests {
             ],
         }));
         let t = target(&message, Rendition::Big).expect("big");
-        assert_eq!((t.uuid, t.extension.as_deref()), (id('a'), Some("png")));
+        assert_eq!((t.uuid, t.kind), (id('a'), CacheKind::Image));
         let t = target(&message, Rendition::Small).expect("small");
-        assert_eq!((t.uuid, t.size, t.extension), (id('b'), 30, None));
+        assert_eq!((t.uuid, t.size, t.kind), (id('b'), 30, CacheKind::Image));
         assert_eq!(target(&message, Rendition::VideoCover).unwrap_err().code, 2403);
 
         message.set_element(&MessageElement::File(FilePayload {
@@ -394,8 +332,9 @@ mod tests {
             file_url: String::new(),
             file_size: 5,
         }));
+        // The sender's file name says nothing about the cached file.
         let t = target(&message, Rendition::Original).expect("file");
-        assert_eq!(t.extension.as_deref(), Some("pdf"));
+        assert_eq!(t.kind, CacheKind::File);
         message.set_element(&MessageElement::File(FilePayload {
             uuid: "../../x".into(),
             ..FilePayload::default()

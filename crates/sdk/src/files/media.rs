@@ -148,7 +148,7 @@ pub(crate) fn make_thumbnails(
         .decode()
         .map_err(|e| ProbeError::Unsupported(e.to_string()))?;
     let alpha = image.color().has_alpha();
-    std::fs::create_dir_all(dir)?;
+    confab_private_fs::create_dir_all(dir)?;
     let mut out = Vec::with_capacity(wanted.len());
     for (kind, (width, height)) in wanted {
         let resized = image.resize_exact(width, height, image::imageops::FilterType::Triangle);
@@ -158,7 +158,7 @@ pub(crate) fn make_thumbnails(
         };
         let extension = if alpha { "png" } else { "jpg" };
         let path = dir.join(format!("{stem}-{suffix}.{extension}"));
-        let file = std::io::BufWriter::new(File::create(&path)?);
+        let file = std::io::BufWriter::new(confab_private_fs::create_file(&path)?);
         let encoded = if alpha {
             resized.to_rgba8().write_with_encoder(image::codecs::png::PngEncoder::new(file))
         } else {

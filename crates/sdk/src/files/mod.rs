@@ -9,12 +9,16 @@
 //!   retry with backoff, cancel, progress events).
 //! - [`download`]: streamed, verified, resumable downloads into
 //!   `<data_dir>/<sdkAppID>/<userID>.files/`.
+//! - [`cache`]: the cache's file names (file ID and an allow-listed
+//!   extension from the server-sniffed type).
 //!
 //! Invariant: a file message whose upload is not finished is stored
 //! (status `unSend`, or `fail` once cancelled) with a row in `uploads` and
 //! no row in the outbox; finishing the upload fills the payload's URLs and
 //! moves it to the outbox in one transaction.
 
+pub(crate) mod cache;
+pub use cache::is_safe_to_open;
 pub(crate) mod download;
 pub(crate) mod media;
 pub(crate) mod upload;
@@ -233,10 +237,10 @@ pub(crate) fn stage_merger_body(
     };
     let body = serde_json::to_vec(&p.message_list)?;
     let dir = cache_dir.join("staging");
-    std::fs::create_dir_all(&dir)
+    confab_private_fs::create_dir_all(&dir)
         .map_err(|e| TimError::internal(format!("staging the merger body: {e}")))?;
     let path = dir.join(format!("merger-{random}.json"));
-    std::fs::write(&path, &body)
+    confab_private_fs::write_atomic(&path, &body)
         .map_err(|e| TimError::internal(format!("staging the merger body: {e}")))?;
     Ok(PendingSource {
         kind: FileKind::Merger,

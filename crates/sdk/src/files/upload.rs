@@ -16,6 +16,7 @@
 //! session ends; a task removes itself once its upload is finished or has
 //! failed.
 
+use super::cache::{cache_file_name, CacheKind};
 use super::{media, FileInfo, FileKind, PendingSource};
 use crate::actor::Command;
 use crate::event::Event;
@@ -477,8 +478,8 @@ async fn upload(
                 Err(e) => return Err(e),
             };
             let part = &mut job.parts[index];
-            if let Some(extension) = part.extension.as_deref() {
-                keep_in_cache(ctx, &part.path, &info.uuid, extension);
+            if part.extension.is_some() {
+                keep_in_cache(ctx, &part.path, &info);
             }
             if part.role == PartRole::Cover {
                 copy_cover_to_cache(ctx, job.kind, part, &info);
@@ -571,14 +572,21 @@ async fn prepare_thumbnails(
 }
 
 /// Moves a thumbnail the SDK made into the download cache under its file
-/// ID (a later `download_file` finds it there).
-fn keep_in_cache(ctx: &FileContext, path: &std::path::Path, uuid: &str, extension: &str) {
-    if !super::is_file_id(uuid) {
+/// ID (a later `download_file` finds it there), named as a download of it
+/// would be: by the type the server sniffed.
+fn keep_in_cache(ctx: &FileContext, path: &std::path::Path, info: &FileInfo) {
+    if !super::is_file_id(&info.uuid) {
         return;
     }
-    let target = ctx.cache_dir.join(format!("{uuid}.{extension}"));
-    let moved =
-        if target.exists() { std::fs::remove_file(path) } else { std::fs::rename(path, &target) };
+    let name = cache_file_name(&info.uuid, CacheKind::Image, &info.content_type);
+    let target = ctx.cache_dir.join(name);
+    let moved = if target.exists() {
+        std::fs::remove_file(path)
+    } else {
+        confab_private_fs::create_dir_all(&ctx.cache_dir)
+            .and_then(|()| confab_private_fs::restrict_file(path))
+            .and_then(|()| std::fs::rename(path, &target))
+    };
     if let Err(e) = moved {
         ctx.core.log(tracing::Level::INFO, format_args!("thumbnail into the cache: {e}"));
     }
@@ -591,21 +599,20 @@ fn copy_cover_to_cache(ctx: &FileContext, kind: FileKind, part: &UploadPart, inf
     if kind != FileKind::Video || !super::is_file_id(&info.uuid) {
         return;
     }
-    let extension = match info.content_type.as_str() {
-        "image/png" => "png",
-        _ => "jpg",
-    };
-    let target = ctx.cache_dir.join(format!("{}.{extension}", info.uuid));
+    let name = cache_file_name(&info.uuid, CacheKind::Image, &info.content_type);
+    let target = ctx.cache_dir.join(name);
     if target.exists() {
         return;
     }
     // Through a temp name: the cache holds only complete files.
     let temp = ctx.cache_dir.join(format!("{}.cover-part", info.uuid));
-    let copied = std::fs::create_dir_all(&ctx.cache_dir)
-        .and_then(|()| std::fs::copy(&part.path, &temp))
-        .and_then(|_| std::fs::rename(&temp, &target));
+    let copied = confab_private_fs::create_dir_all(&ctx.cache_dir)
+        .and_then(|()| confab_private_fs::copy_file(&part.path, &temp))
+        .and_then(|()| std::fs::rename(&temp, &target));
     if let Err(e) = copied {
-        let _ = std::fs::remove_file(&temp);
+        if let Err(e) = std::fs::remove_file(&temp) {
+            ctx.core.log(tracing::Level::DEBUG, format_args!("video cover temp file: {e}"));
+        }
         ctx.core.log(tracing::Level::INFO, format_args!("video cover into the cache: {e}"));
     }
 }

@@ -304,8 +304,11 @@ impl Store {
     /// Opens (creating and migrating) the store of `me` at `path`.
     pub(crate) fn open(path: &Path, me: &str) -> Result<Self> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            confab_private_fs::create_dir_all(dir)?;
         }
+        // Created 0600 before SQLite opens it: SQLite gives the WAL and
+        // shared-memory files the database file's mode.
+        confab_private_fs::prepare_database_file(path)?;
         let conn = rusqlite::Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -624,8 +624,9 @@ async fn finish(
             return std::fs::remove_file(&part);
         }
         if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir)?;
+            confab_private_fs::create_dir_all(dir)?;
         }
+        // The part was created 0600 (`Uploads::create`); stored files stay so.
         std::fs::rename(&part, &target)
     })
     .await;
@@ -768,9 +769,10 @@ async fn serve(ctx: &ServerContext, id: &str, headers: &HeaderMap) -> Response {
     let mut response = Response::builder()
         .header(header::ETAG, &etag)
         .header(header::ACCEPT_RANGES, "bytes")
-        .header(header::CACHE_CONTROL, "private, max-age=31536000, immutable")
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-        .header(header::CONTENT_SECURITY_POLICY, "sandbox");
+        .header(header::CACHE_CONTROL, "private, max-age=31536000, immutable");
+    for (name, value) in user_content_headers(&stored.content_type) {
+        response = response.header(name, value);
+    }
     let not_modified = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -802,18 +804,35 @@ async fn serve(ctx: &ServerContext, id: &str, headers: &HeaderMap) -> Response {
             return internal("cannot read the file", e);
         }
     }
-    let content_type = HeaderValue::from_str(&stored.content_type)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(
         file.take(len),
         DOWNLOAD_CHUNK_BYTES,
     ));
     response
         .status(status)
-        .header(header::CONTENT_TYPE, content_type)
         .header(header::CONTENT_LENGTH, len)
         .body(body)
         .unwrap_or_else(build_failed)
+}
+
+/// The headers every answer carrying (or describing) user content gets:
+/// the type sniffed at upload (never one a client declared), `nosniff`
+/// so a browser keeps to it, `CSP: sandbox` so a document runs no script
+/// and has no origin, and `Content-Disposition: attachment` for anything
+/// that is not an image, audio or video, so a browser never renders it.
+fn user_content_headers(sniffed: &str) -> Vec<(header::HeaderName, HeaderValue)> {
+    let content_type = HeaderValue::from_str(sniffed)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let mut headers = vec![
+        (header::CONTENT_TYPE, content_type),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox")),
+    ];
+    let media = ["image/", "audio/", "video/"].iter().any(|prefix| sniffed.starts_with(prefix));
+    if !media {
+        headers.push((header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment")));
+    }
+    headers
 }
 
 fn build_failed(e: axum::http::Error) -> Response {
@@ -850,6 +869,32 @@ mod tests {
         ] {
             assert!(!is_file_id(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn user_content_is_never_rendered_as_a_document() {
+        let value = |sniffed: &str, name: header::HeaderName| {
+            user_content_headers(sniffed)
+                .into_iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_str().expect("ascii").to_owned())
+        };
+        for sniffed in ["image/gif", "video/mp4", "audio/ogg"] {
+            assert_eq!(value(sniffed, header::CONTENT_TYPE).as_deref(), Some(sniffed));
+            assert_eq!(value(sniffed, header::CONTENT_DISPOSITION), None);
+        }
+        for sniffed in ["application/octet-stream", "application/pdf", "application/json"] {
+            assert_eq!(value(sniffed, header::CONTENT_DISPOSITION).as_deref(), Some("attachment"));
+        }
+        for sniffed in ["image/gif", "application/octet-stream"] {
+            assert_eq!(value(sniffed, header::X_CONTENT_TYPE_OPTIONS).as_deref(), Some("nosniff"));
+            assert_eq!(value(sniffed, header::CONTENT_SECURITY_POLICY).as_deref(), Some("sandbox"));
+        }
+        // A stored value that is not a header value is served as bytes.
+        assert_eq!(
+            value("text/html\n", header::CONTENT_TYPE).as_deref(),
+            Some("application/octet-stream")
+        );
     }
 
     #[test]

@@ -111,7 +111,7 @@ impl Uploads {
     /// expired before `now_ms` and stray files, and registering the rest.
     /// Blocking file I/O.
     pub fn open(dir: PathBuf, expire_ms: i64, now_ms: i64) -> std::io::Result<Self> {
-        std::fs::create_dir_all(&dir)?;
+        confab_private_fs::create_dir_all(&dir)?;
         let mut live = HashMap::new();
         let mut names = Vec::new();
         for entry in std::fs::read_dir(&dir)? {
@@ -171,8 +171,13 @@ impl Uploads {
         let id = new_upload_id();
         let meta = Meta { owner, kind, file_name, size, created_ms: now_ms };
         let json = serde_json::to_vec(&meta).map_err(std::io::Error::other)?;
-        tokio::fs::File::create(self.part_path(&id)).await?;
-        tokio::fs::write(self.meta_path(&id), json).await?;
+        let (part, meta_path) = (self.part_path(&id), self.meta_path(&id));
+        tokio::task::spawn_blocking(move || {
+            confab_private_fs::create_new_file(&part)?;
+            confab_private_fs::write_atomic(&meta_path, &json)
+        })
+        .await
+        .map_err(std::io::Error::other)??;
         let upload = Arc::new(from_meta(id.clone(), meta, 0));
         self.live.lock().unwrap_or_else(|p| p.into_inner()).insert(id, Arc::clone(&upload));
         Ok(upload)

@@ -93,8 +93,11 @@ impl SqliteStore {
         let open_err =
             |reason: String| StoreError::Open { path: path.display().to_string(), reason };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+            confab_private_fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         }
+        // Created 0600 before SQLite opens it: SQLite gives the WAL and
+        // shared-memory files the database file's mode.
+        confab_private_fs::prepare_database_file(path).map_err(|e| open_err(e.to_string()))?;
         let mut writer = Connection::open(path)?;
         configure_writer(&writer)?;
         migrate(&mut writer)?;
