@@ -137,7 +137,7 @@ impl Socket {
 }
 
 /// What one received WebSocket message amounts to.
-enum Incoming {
+pub(crate) enum Incoming {
     Request(RequestFrame),
     /// Not a request frame; answer with this error and go on.
     Malformed(Option<u64>, ErrorBody),
@@ -173,7 +173,8 @@ fn classify(message: Option<Result<Message, axum::Error>>) -> Incoming {
     }
 }
 
-fn parse_request(text: &str) -> Incoming {
+/// Decodes one text frame into a request, or the error to answer it with.
+pub(crate) fn parse_request(text: &str) -> Incoming {
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -196,7 +197,8 @@ fn parse_request(text: &str) -> Incoming {
     }
 }
 
-fn decode<O: Operation>(data: serde_json::Value) -> Result<O, ErrorBody> {
+/// Decodes a request's `data` as operation `O` (`null` counts as `{}`).
+pub(crate) fn decode<O: Operation>(data: serde_json::Value) -> Result<O, ErrorBody> {
     let data = if data.is_null() { serde_json::json!({}) } else { data };
     serde_json::from_value(data).map_err(|e| {
         ErrorBody::new(code::MALFORMED_FRAME, format!("invalid {} request: {e}", O::NAME))
