@@ -712,6 +712,7 @@ mod tests {
         let profile = dir.path().join("profile");
         let session = Session {
             server: "http://127.0.0.1:1".into(),
+            ca_file: None,
             user_id: "alice".into(),
             user_sig: "a UserSig".into(),
             sdk_app_id: 1,

@@ -147,7 +147,7 @@ impl Socket {
 }
 
 /// What one received WebSocket message amounts to.
-enum Incoming {
+pub(crate) enum Incoming {
     Request(RequestFrame),
     /// Not a request frame; answer with this error and go on.
     Malformed(Option<u64>, ErrorBody),
@@ -182,7 +182,7 @@ fn classify(message: Option<Result<Message, axum::Error>>) -> Incoming {
 /// A request frame, or the error for a frame that is not one. Such a frame
 /// is answered with `id: null` even when it has an `id`: it is not a
 /// request, so there is nothing to answer (docs/protocol.md).
-fn parse_request(text: &str) -> Incoming {
+pub(crate) fn parse_request(text: &str) -> Incoming {
     match serde_json::from_str::<RequestFrame>(text) {
         Ok(frame) => Incoming::Request(frame),
         Err(e) => {
@@ -196,7 +196,8 @@ fn parse_request(text: &str) -> Incoming {
     }
 }
 
-fn decode<O: Operation>(data: serde_json::Value) -> Result<O, ErrorBody> {
+/// Decodes a request's `data` as operation `O` (`null` counts as `{}`).
+pub(crate) fn decode<O: Operation>(data: serde_json::Value) -> Result<O, ErrorBody> {
     let data = if data.is_null() { serde_json::json!({}) } else { data };
     serde_json::from_value(data).map_err(|e| {
         ErrorBody::new(code::MALFORMED_FRAME, format!("invalid {} request: {e}", O::NAME))

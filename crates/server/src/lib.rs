@@ -20,6 +20,8 @@ pub mod clock;
 pub mod config;
 pub mod fanout;
 mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 mod gateway;
 mod handlers;
 mod http;

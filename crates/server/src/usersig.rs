@@ -181,6 +181,17 @@ fn field_i64(json: &serde_json::Value, name: &str) -> Result<i64, SigError> {
     .ok_or_else(|| SigError::Undecodable(format!("{name} is missing or not an integer")))
 }
 
+/// An SDKAppID is a `u64`: read it as one, so every ID this server can be
+/// configured with round-trips through a UserSig it minted.
+fn field_u64(json: &serde_json::Value, name: &str) -> Result<u64, SigError> {
+    match &json[name] {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| SigError::Undecodable(format!("{name} is missing or not a u64")))
+}
+
 fn field_str<'a>(json: &'a serde_json::Value, name: &str) -> Result<&'a str, SigError> {
     json[name]
         .as_str()
@@ -209,8 +220,7 @@ pub fn verify_user_sig(
         .map_err(|e| SigError::Undecodable(format!("not JSON: {e}")))?;
 
     let issued_for = field_str(&json, "TLS.identifier")?.to_owned();
-    let issued_app = u64::try_from(field_i64(&json, "TLS.sdkappid")?)
-        .map_err(|_| SigError::Undecodable("TLS.sdkappid is negative".into()))?;
+    let issued_app = field_u64(&json, "TLS.sdkappid")?;
     let time = field_i64(&json, "TLS.time")?;
     let expire = field_i64(&json, "TLS.expire")?;
     let signature = STANDARD
@@ -341,6 +351,22 @@ mod tests {
                 (case.time, case.expire, v.sdkappid, None)
             );
             assert!(sig.chars().all(|c| c.is_ascii_alphanumeric() || "*-_".contains(c)));
+        }
+    }
+
+    /// Found by the `usersig` fuzz target (fuzz/): an SDKAppID above
+    /// `i64::MAX` was minted into a UserSig that then failed to decode.
+    #[test]
+    fn sdk_app_ids_above_i64_max_round_trip() {
+        let fuzzed = u64::from_le_bytes([0, 195, 10, 175, 172, 10, 175, 172]);
+        for app in [fuzzed, i64::MAX as u64 + 1, u64::MAX] {
+            let sig = gen_user_sig(app, "k", "alice", 100, 1_000);
+            let ok = verify_user_sig(app, "k", "alice", &sig, 1_050).expect("minted sig verifies");
+            assert_eq!(ok.sdk_app_id, app);
+            assert_eq!(
+                verify_user_sig(app, "k", "alice", &sig, 1_100).expect_err("expired").code(),
+                code::ACCOUNT_A2KEY_EXPIRED
+            );
         }
     }
 

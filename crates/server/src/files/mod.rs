@@ -24,9 +24,9 @@
 
 mod gc;
 mod quota;
-mod range;
-mod sniff;
-mod uploads;
+pub(crate) mod range;
+pub(crate) mod sniff;
+pub(crate) mod uploads;
 
 pub use gc::GcReport;
 pub(crate) use gc::{collect_garbage, run_periodically as collect_garbage_periodically};
@@ -266,12 +266,7 @@ async fn authenticate(ctx: &ServerContext, headers: &HeaderMap) -> Result<UserId
             "Authorization: UserSig <userID>:<userSig> is required".into(),
         ));
     };
-    let credentials = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("UserSig "))
-        .and_then(|v| v.trim().rsplit_once(':'));
-    let Some((user_id, user_sig)) = credentials else {
+    let Some((user_id, user_sig)) = user_sig_credentials(value) else {
         return Err(unauthorized(
             code::NO_USERSIG,
             "expected Authorization: UserSig <userID>:<userSig>".into(),
@@ -302,6 +297,11 @@ async fn authenticate(ctx: &ServerContext, headers: &HeaderMap) -> Result<UserId
         error(status, e.code, e.message)
     })?;
     Ok(user)
+}
+
+/// The `<userID>` and `<userSig>` of `Authorization: UserSig <userID>:<userSig>`.
+pub(crate) fn user_sig_credentials(value: &HeaderValue) -> Option<(&str, &str)> {
+    value.to_str().ok()?.strip_prefix("UserSig ")?.trim().rsplit_once(':')
 }
 
 // --------------------------------------------------------------- uploads
@@ -428,11 +428,7 @@ async fn append(
         Ok(upload) => upload,
         Err(response) => return response,
     };
-    let claimed = headers
-        .get(UPLOAD_OFFSET)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let Some(claimed) = claimed else {
+    let Some(claimed) = claimed_offset(&headers) else {
         return error(
             StatusCode::BAD_REQUEST,
             code::MESSAGE_FILE_UPLOAD_FAIL,
@@ -454,10 +450,7 @@ async fn append(
         return (StatusCode::CONFLICT, Json(conflict)).into_response();
     }
     let (_, too_big) = upload.kind.limit(&ctx.config);
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = declared_length(&headers);
     if declared.is_some_and(|len| offset.saturating_add(len) > upload.size) {
         return error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -567,6 +560,17 @@ async fn append(
         Ok(info) => Json(UploadOffset { offset: upload.size, file: Some(info) }).into_response(),
         Err(response) => response,
     }
+}
+
+/// The offset a `PATCH` says it continues from (`Upload-Offset`), when it
+/// is a number.
+pub(crate) fn claimed_offset(headers: &HeaderMap) -> Option<u64> {
+    headers.get(UPLOAD_OFFSET)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// The body length a `PATCH` declares (`Content-Length`), when it is a number.
+pub(crate) fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
 }
 
 async fn open_at(path: &std::path::Path, offset: u64) -> std::io::Result<tokio::fs::File> {

@@ -1,0 +1,218 @@
+//! Entry points for the fuzz targets in `fuzz/` (`cargo fuzz`, run by
+//! `scripts/fuzz.sh`; see `docs/security.md`). Not part of the server's API:
+//! hidden from the docs, and nothing else calls it.
+//!
+//! Each function runs one parser of untrusted input exactly as the server
+//! does — the gateway's frame decoding, the file service's request headers,
+//! the download `Range` header, the upload content sniffer — and returns
+//! what it made of it in plain types, so a target can check invariants
+//! besides "does not panic". (The UserSig parser, [`crate::usersig`], is
+//! public already.)
+
+use crate::files::{self, range, sniff, uploads};
+use crate::gateway::{self, Incoming};
+use crate::handlers::message::validate_send;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use confab_proto::account::validate_user_id;
+use confab_proto::frame::{RequestFrame, ServerFrame};
+use confab_proto::ops::{
+    DeleteConversation, DeleteMessages, GetConversationList, GetMessageList, GetMessageListHopping,
+    GetUserProfile, Heartbeat, Login, Logout, ModifyMessage, Operation, RevokeMessage, SendMessage,
+    SetMessageRead, Sync, UpdateMyProfile,
+};
+use confab_proto::{code, ErrorBody, UserId};
+
+/// What the gateway makes of one WebSocket text frame from a logged-in
+/// session.
+#[derive(Debug)]
+pub enum FrameOutcome {
+    /// A request its operation decoded (and, for `sendMessage`, the send
+    /// checks passed): it goes on to its service.
+    Decoded {
+        /// The request's ID.
+        id: u64,
+        /// The operation's name.
+        op: &'static str,
+    },
+    /// Answered with an error frame.
+    Refused {
+        /// The ID the error frame carries (`None` when it could not be read).
+        id: Option<u64>,
+        /// The error's code.
+        code: i32,
+        /// The error frame as sent, or why it could not be encoded.
+        frame: serde_json::Result<String>,
+    },
+    /// Not a request at all (the gateway does not answer it).
+    Other,
+}
+
+/// Decodes `text` as the gateway decodes a text frame: the frame layer,
+/// then the operation's request (every operation of the dispatch table,
+/// `login` included), then the checks that need no database.
+pub fn decode_frame(text: &str) -> FrameOutcome {
+    match gateway::parse_request(text) {
+        Incoming::Request(frame) => {
+            let id = frame.id;
+            match decode_operation(frame) {
+                Ok(op) => FrameOutcome::Decoded { id, op },
+                Err(error) => refused(Some(id), error),
+            }
+        }
+        Incoming::Malformed(id, error) => refused(id, error),
+        _ => FrameOutcome::Other,
+    }
+}
+
+fn refused(id: Option<u64>, error: ErrorBody) -> FrameOutcome {
+    let code = error.code;
+    FrameOutcome::Refused {
+        id,
+        code,
+        frame: serde_json::to_string(&ServerFrame::Err { id, error }),
+    }
+}
+
+fn decode_as<O: Operation>(data: serde_json::Value) -> Result<&'static str, ErrorBody> {
+    gateway::decode::<O>(data).map(|_| O::NAME)
+}
+
+/// The decoding half of the gateway's dispatch table; a test below keeps it
+/// covering every operation.
+fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
+    let data = frame.data;
+    match frame.op.as_str() {
+        Login::NAME => {
+            let login: Login = gateway::decode(data)?;
+            validate_user_id(login.user_id.as_str())
+                .map_err(|why| ErrorBody::new(code::INVALID_USER_ID, why))?;
+            Ok(Login::NAME)
+        }
+        SendMessage::NAME => {
+            let request: SendMessage = gateway::decode(data)?;
+            validate_send(&UserId::new("fuzzer"), &request)?;
+            Ok(SendMessage::NAME)
+        }
+        Heartbeat::NAME => decode_as::<Heartbeat>(data),
+        Logout::NAME => decode_as::<Logout>(data),
+        Sync::NAME => decode_as::<Sync>(data),
+        GetMessageList::NAME => decode_as::<GetMessageList>(data),
+        GetConversationList::NAME => decode_as::<GetConversationList>(data),
+        SetMessageRead::NAME => decode_as::<SetMessageRead>(data),
+        DeleteConversation::NAME => decode_as::<DeleteConversation>(data),
+        GetUserProfile::NAME => decode_as::<GetUserProfile>(data),
+        UpdateMyProfile::NAME => decode_as::<UpdateMyProfile>(data),
+        RevokeMessage::NAME => decode_as::<RevokeMessage>(data),
+        ModifyMessage::NAME => decode_as::<ModifyMessage>(data),
+        DeleteMessages::NAME => decode_as::<DeleteMessages>(data),
+        GetMessageListHopping::NAME => decode_as::<GetMessageListHopping>(data),
+        other => Err(ErrorBody::new(code::UNKNOWN_OPERATION, format!("unknown op {other:?}"))),
+    }
+}
+
+/// The `(userID, userSig)` the file service reads from an `Authorization`
+/// header value, or `None` when the value is not a header value or not of
+/// the form `UserSig <userID>:<userSig>`.
+pub fn authorization_credentials(value: &[u8]) -> Option<(String, String)> {
+    let value = HeaderValue::from_bytes(value).ok()?;
+    files::user_sig_credentials(&value).map(|(id, sig)| (id.to_owned(), sig.to_owned()))
+}
+
+/// What the file service reads from a `PATCH /files/uploads/{id}`: whether
+/// the path's ID is an upload ID, the `Upload-Offset` it claims and the
+/// `Content-Length` it declares. A header value that HTTP would not carry
+/// counts as absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UploadPatch {
+    /// Whether the path segment has the shape of an upload ID.
+    pub valid_id: bool,
+    /// The parsed `Upload-Offset`.
+    pub offset: Option<u64>,
+    /// The parsed `Content-Length`.
+    pub length: Option<u64>,
+}
+
+/// Parses an upload `PATCH`'s path ID and headers as the file service does.
+pub fn upload_patch(upload_id: &str, offset: &[u8], content_length: &[u8]) -> UploadPatch {
+    let mut headers = HeaderMap::new();
+    for (name, value) in [(files::UPLOAD_OFFSET, offset), ("content-length", content_length)] {
+        if let Ok(value) = HeaderValue::from_bytes(value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    UploadPatch {
+        valid_id: uploads::is_upload_id(upload_id),
+        offset: files::claimed_offset(&headers),
+        length: files::declared_length(&headers),
+    }
+}
+
+/// What a download serves for a `Range` header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeOutcome {
+    /// The whole file (200).
+    Full,
+    /// Bytes `start..=end` (206).
+    Part {
+        /// First byte.
+        start: u64,
+        /// Last byte, inclusive.
+        end: u64,
+    },
+    /// 416.
+    Unsatisfiable,
+}
+
+/// Interprets a `Range` header value for a file of `size` bytes as a
+/// download does.
+pub fn range(header: Option<&str>, size: u64) -> RangeOutcome {
+    match range::parse(header, size) {
+        range::Ranged::Full => RangeOutcome::Full,
+        range::Ranged::Part { start, end } => RangeOutcome::Part { start, end },
+        range::Ranged::Unsatisfiable => RangeOutcome::Unsatisfiable,
+    }
+}
+
+/// The MIME type the upload sniffer gives content starting with `head`.
+pub fn sniff(head: &[u8]) -> Option<&'static str> {
+    sniff::sniff(head).map(|s| s.mime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use confab_proto::ops::ALL_OPERATIONS;
+
+    #[test]
+    fn every_operation_is_decoded() {
+        for op in ALL_OPERATIONS {
+            let frame = format!(r#"{{"id":1,"op":"{op}","data":{{}}}}"#);
+            if let FrameOutcome::Refused { code, .. } = decode_frame(&frame) {
+                assert_ne!(code, code::UNKNOWN_OPERATION, "{op} is missing from the table");
+            }
+        }
+        assert!(matches!(
+            decode_frame(r#"{"id":2,"op":"heartbeat"}"#),
+            FrameOutcome::Decoded { id: 2, op: "heartbeat" }
+        ));
+    }
+
+    #[test]
+    fn header_entry_points_parse_as_the_service_does() {
+        let id = "0123456789abcdef0123456789abcdef";
+        assert_eq!(
+            upload_patch(id, b" 42 ", b"7"),
+            UploadPatch { valid_id: true, offset: Some(42), length: Some(7) }
+        );
+        assert_eq!(
+            upload_patch("../x", b"-1", b"\n"),
+            UploadPatch { valid_id: false, offset: None, length: None }
+        );
+        assert_eq!(
+            authorization_credentials(b"UserSig alice:eJy*"),
+            Some(("alice".into(), "eJy*".into()))
+        );
+        assert_eq!(range(Some("bytes=0-0"), 1), RangeOutcome::Part { start: 0, end: 0 });
+        assert_eq!(sniff(b"GIF89a"), Some("image/gif"));
+    }
+}
