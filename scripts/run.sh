@@ -7,7 +7,9 @@
 #
 #   ./scripts/run.sh            the desktop app
 #   ./scripts/run.sh --web      the same UI in a browser: confab-web on
-#                               http://127.0.0.1:7789 (extra args go to it)
+#                               http://127.0.0.1:7789; open the URL it prints
+#                               (it carries a per-launch token; extra args go
+#                               to it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh

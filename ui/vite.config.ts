@@ -4,6 +4,17 @@ import { fileURLToPath } from 'node:url';
 
 const dir = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+// `npm run dev` against a running confab-web: CONFAB_WEB=<the URL it printed,
+// with ?token=…>, and start confab-web with --allow-origin http://localhost:5173.
+// The proxy presents the token as the host's session cookie.
+const web = new URL(process.env.CONFAB_WEB ?? 'http://127.0.0.1:7789');
+const webToken = web.searchParams.get('token');
+const toWeb = {
+  target: web.origin,
+  changeOrigin: true,
+  headers: webToken ? { cookie: `confab_web_${web.port}=${webToken}` } : undefined,
+};
+
 // Tauri expects a fixed port in dev and the built files in ui/dist.
 export default defineConfig({
   plugins: [svelte()],
@@ -12,8 +23,8 @@ export default defineConfig({
     port: 5173,
     strictPort: true,
     proxy: {
-      // In `npm run dev` against a running confab-web: CONFAB_WEB=http://127.0.0.1:PORT
-      '/bridge': { target: process.env.CONFAB_WEB ?? 'http://127.0.0.1:7789', ws: true },
+      '/bridge': { ...toWeb, ws: true },
+      '/stage': toWeb,
     },
   },
   envPrefix: ['VITE_', 'TAURI_ENV_'],

@@ -87,6 +87,29 @@ pub trait DesktopHooks: Send + Sync + 'static {
         let _ = path;
         Err(native::unsupported("loading local files"))
     }
+    /// Whether a command may use the local file at `path` (absolute, as
+    /// the UI sent it) for `purpose`; a refusal answers
+    /// [`code::PATH_NOT_ALLOWED`]. Called off the async runtime. The
+    /// default allows every path: the desktop's paths come from its native
+    /// picker, drop and clipboard. The web host allows only its staging
+    /// directory, so a page that reached its bridge cannot send any file
+    /// of the user's.
+    fn path_allowed(&self, path: &Path, purpose: PathPurpose) -> bool {
+        let _ = (path, purpose);
+        true
+    }
+}
+
+/// What a command does with a local path ([`DesktopHooks::path_allowed`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathPurpose {
+    /// Read and upload it (`tim.create*Message`: the file and a video's
+    /// cover).
+    Send,
+    /// Open, reveal, copy or load it in the webview (`app.openFile`,
+    /// `app.revealFile`, `app.saveFileAs`, `app.localFileUrl`): a
+    /// downloaded or chosen file.
+    Open,
 }
 
 /// A failure of a [`DesktopHooks`] call; logged, never returned to the UI.

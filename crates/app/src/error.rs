@@ -40,3 +40,11 @@ pub(crate) fn internal(e: &dyn std::fmt::Display) -> ErrorBody {
 pub(crate) fn not_ready() -> ErrorBody {
     from_tim(TimError::not_ready())
 }
+
+/// 90012 `PATH_NOT_ALLOWED`: the host's path policy refused a local file.
+pub(crate) fn path_not_allowed(path: &std::path::Path) -> ErrorBody {
+    ErrorBody::new(
+        code::PATH_NOT_ALLOWED,
+        format!("{} is not a file this app host lets commands use", path.display()),
+    )
+}

@@ -20,6 +20,7 @@ mod core;
 pub mod embedded;
 mod error;
 pub mod local_files;
+pub mod loopback;
 pub mod message_commands;
 pub mod native;
 pub mod settings;
@@ -28,7 +29,7 @@ pub mod state;
 pub mod typescript;
 
 pub use crate::core::{
-    AppCore, AppOptions, DesktopHooks, HookError, NoDesktop, OpenError, SDK_DIR,
+    AppCore, AppOptions, DesktopHooks, HookError, NoDesktop, OpenError, PathPurpose, SDK_DIR,
 };
 pub use commands::{NotifyArgs, COMMANDS};
 pub use confab_proto::ErrorBody;

@@ -6,7 +6,7 @@
 //! TIM's option objects.
 
 use crate::commands::Empty;
-use crate::core::AppCore;
+use crate::core::{AppCore, PathPurpose};
 use crate::error::from_tim;
 use confab_proto::message::{ConversationType, Priority};
 use confab_proto::ErrorBody;
@@ -194,9 +194,18 @@ impl AppCore {
         args: CreateMessageArgs<FileSource>,
     ) -> Result<Message, ErrorBody> {
         let tim = self.tim()?;
+        let hooks = self.hooks();
         // Creating reads the file's headers (up to a few MiB of an MP4's
         // index): off the async runtime.
-        let created = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
+            // The file and its cover are read and uploaded: the host's path
+            // policy decides which files a command may send.
+            let source = &args.payload;
+            for path in std::iter::once(&source.file).chain(&source.snapshot) {
+                if !hooks.path_allowed(path, PathPurpose::Send) {
+                    return Err(crate::error::path_not_allowed(path));
+                }
+            }
             let options = args.into_options(|p| p);
             match kind {
                 FileMessageKind::Image => tim.create_image_message(options),
@@ -204,10 +213,10 @@ impl AppCore {
                 FileMessageKind::Video => tim.create_video_message(options),
                 FileMessageKind::File => tim.create_file_message(options),
             }
+            .map_err(from_tim)
         })
         .await
-        .map_err(|e| crate::error::internal(&e))?;
-        created.map_err(from_tim)
+        .map_err(|e| crate::error::internal(&e))?
     }
 
     pub(crate) async fn create_image_message(

@@ -272,6 +272,25 @@ fn decode_staged(base64: &str) -> Result<Vec<u8>, ErrorBody> {
 }
 
 impl AppCore {
+    /// `path` as an absolute path the host's policy lets commands open
+    /// ([`crate::DesktopHooks::path_allowed`]); 2905 when relative, 90012
+    /// when refused.
+    async fn openable(&self, path: &str) -> Result<PathBuf, ErrorBody> {
+        let path = absolute(path)?;
+        let hooks = self.hooks();
+        let checked = path.clone();
+        let allowed = tokio::task::spawn_blocking(move || {
+            hooks.path_allowed(&checked, crate::core::PathPurpose::Open)
+        })
+        .await
+        .map_err(|e| internal(&e))?;
+        if allowed {
+            Ok(path)
+        } else {
+            Err(crate::error::path_not_allowed(&path))
+        }
+    }
+
     pub(crate) async fn pick_files(
         &self,
         args: PickFilesArgs,
@@ -286,7 +305,7 @@ impl AppCore {
         &self,
         args: PathArgs,
     ) -> Result<crate::commands::Empty, ErrorBody> {
-        let path = absolute(&args.path)?;
+        let path = self.openable(&args.path).await?;
         // The system picks a handler by extension (or by content when it
         // does not know it): only the names the download cache derives
         // from the server-sniffed type are opened, never a sender's.
@@ -305,14 +324,14 @@ impl AppCore {
         &self,
         args: PathArgs,
     ) -> Result<crate::commands::Empty, ErrorBody> {
-        let path = absolute(&args.path)?;
+        let path = self.openable(&args.path).await?;
         let hooks = self.hooks();
         blocking(move || hooks.reveal_path(&path)).await?;
         Ok(crate::commands::Empty {})
     }
 
     pub(crate) async fn save_file_as(&self, args: SaveFileAsArgs) -> Result<MaybePath, ErrorBody> {
-        let source = absolute(&args.path)?;
+        let source = self.openable(&args.path).await?;
         let hooks = self.hooks();
         // The suggested name is the sender's text: one plain component.
         let name = safe_file_name(&args.file_name);
@@ -323,7 +342,7 @@ impl AppCore {
     }
 
     pub(crate) async fn local_file_url(&self, args: PathArgs) -> Result<LocalFileUrl, ErrorBody> {
-        let path = absolute(&args.path)?;
+        let path = self.openable(&args.path).await?;
         let is_file = tokio::fs::metadata(&path).await.is_ok_and(|m| m.is_file());
         if !is_file {
             return Err(crate::error::invalid(format!("{} is not a file", path.display())));

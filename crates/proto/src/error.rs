@@ -291,6 +291,9 @@ pub mod code {
     /// Confab: a native feature (file picker, clipboard, opening files)
     /// that this app host does not have (the web host).
     pub const UNSUPPORTED_ON_HOST: i32 = 90011;
+    /// Confab: a command named a local file this app host does not let it
+    /// use (the web host sends only files staged through it).
+    pub const PATH_NOT_ALLOWED: i32 = 90012;
     /// Tencent server code: the message to modify (or revoke) does not
     /// exist, is not in the caller's conversations, or was never stored
     /// (`onlineUserOnly`).

@@ -1,14 +1,17 @@
 //! `confab-web`: the web host binary. Serves the built UI and the command
-//! bridge on 127.0.0.1 for one app instance (its data directory), then
-//! prints `confab-web listening on http://127.0.0.1:PORT`. SIGINT/SIGTERM
-//! stop it gracefully (the embedded server, if any, included).
+//! bridge on 127.0.0.1 for one app instance (its data directory), and the
+//! downloaded files on a second port; prints
+//! `confab-web files on http://127.0.0.1:PORT2`, then
+//! `confab-web listening on http://127.0.0.1:PORT/?token=TOKEN` (the URL
+//! to open: the token becomes the session cookie). SIGINT/SIGTERM stop it
+//! gracefully (the embedded server, if any, included).
 
 use anyhow::Context as _;
 use clap::Parser;
+use confab_app::loopback;
 use confab_app::{AppCore, AppOptions};
-use confab_webhost::{WebHooks, WebHost};
+use confab_webhost::{Listeners, WebHooks, WebHost};
 use std::io::Write as _;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -65,9 +68,17 @@ async fn main() -> anyhow::Result<()> {
         tracing::warn!(dir = %args.ui_dir.display(), "no index.html: build the UI first (npm --prefix ui run build)");
     }
     let data_dir = args.data_dir.unwrap_or_else(default_data_dir);
+    let listeners = Listeners::bind(args.port)
+        .await
+        .with_context(|| format!("binding 127.0.0.1:{}", args.port))?;
+    let addr = listeners.ui_addr().context("listener address")?;
+    let content_origin = listeners.content_origin().context("listener address")?;
     let core = AppCore::open(AppOptions {
         remote_server: args.server,
-        hooks: Arc::new(WebHooks { data_dir: data_dir.clone() }),
+        hooks: Arc::new(WebHooks {
+            data_dir: data_dir.clone(),
+            content_origin: content_origin.clone(),
+        }),
         ..AppOptions::new(&data_dir)
     })
     .with_context(|| format!("opening {}", data_dir.display()))?;
@@ -76,22 +87,16 @@ async fn main() -> anyhow::Result<()> {
         core: Arc::clone(&core),
         ui_dir: args.ui_dir,
         allowed_origins: args.allowed_origins,
+        token: loopback::random_token(),
     };
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
-            .await
-            .with_context(|| format!("binding 127.0.0.1:{}", args.port))?;
-    let addr = listener.local_addr().context("listener address")?;
     {
         let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "confab-web listening on http://{addr}").context("stdout")?;
+        writeln!(stdout, "confab-web files on {content_origin}").context("stdout")?;
+        writeln!(stdout, "confab-web listening on {}", host.url(addr)).context("stdout")?;
         stdout.flush().context("stdout")?;
     }
     tracing::info!(data_dir = %data_dir.display(), "serving");
-    axum::serve(listener, host.router())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    host.serve(listeners, shutdown_signal()).await.context("serving")?;
     core.shutdown().await.context("stopping the app")?;
     Ok(())
 }

@@ -74,16 +74,30 @@ export async function startConfabd({ dataDir = tempDir('confabd'), listen = '127
   };
 }
 
-/** The real web host serving ui/dist and the bridge. */
+/**
+ * The real web host serving ui/dist and the bridge. `url` is the URL it
+ * printed, with its per-launch token (opening it sets the session cookie);
+ * `base` is the UI's origin without it, `filesOrigin` the origin of the
+ * downloaded files (`/local`).
+ */
 export async function startWeb({ server, dataDir = tempDir('web') }) {
   const args = ['--port', '0', '--ui-dir', join(UI_DIR, 'dist'), '--data-dir', dataDir];
   if (server) args.push('--server', server);
   const { child, match } = await spawnUntil(bin('confab-web'), args, {
     env: {},
-    pattern: /confab-web listening on (http:\/\/\S+?)\/?\s/,
+    pattern:
+      /confab-web files on (http:\/\/127\.0\.0\.1:\d+)\s+confab-web listening on ((http:\/\/127\.0\.0\.1:\d+)\/\?token=([0-9a-f]+))\s/,
     name: 'confab-web',
   });
-  return { url: match[1], dataDir, child, stop: () => stopChild(child) };
+  return {
+    url: match[2],
+    base: match[3],
+    token: match[4],
+    filesOrigin: match[1],
+    dataDir,
+    child,
+    stop: () => stopChild(child),
+  };
 }
 
 /** One `confab` CLI command; resolves with stdout. */
@@ -152,10 +166,11 @@ export function cliListen(profile, ...args) {
   };
 }
 
-export async function launchBrowser() {
+/** Chromium; `args` are extra command-line switches. */
+export async function launchBrowser({ args = [] } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', ...args],
   });
 }
 

@@ -46,6 +46,12 @@ export const UNSUPPORTED = 90011;
 export const BRIDGE_EVENT = 'confab.bridge';
 export interface BridgeEventData {
   connected: boolean;
+  /**
+   * The web host refused the link (401: this browser has no session
+   * cookie, or one of an earlier launch): the user must open the URL
+   * confab-web printed, with its token.
+   */
+  refused?: boolean;
 }
 
 export const NETWORK_ERROR = 2800;

@@ -37,6 +37,7 @@ export class WebBackend implements Backend {
   #retry = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
+  #refused = false;
 
   constructor(url?: string) {
     this.#url = url ?? WebBackend.defaultUrl();
@@ -135,6 +136,7 @@ export class WebBackend implements Backend {
     this.#ws = ws;
     ws.onopen = () => {
       this.#open = true;
+      this.#refused = false;
       this.#retry = 0;
       const queued = this.#queue;
       this.#queue = [];
@@ -157,11 +159,29 @@ export class WebBackend implements Backend {
         }
       }
       if (wasOpen) this.#emit({ name: BRIDGE_EVENT, data: { connected: false } });
+      else void this.#checkRefused();
       this.#scheduleReconnect();
     };
     ws.onerror = () => {
       /* onclose follows */
     };
+  }
+
+  /**
+   * A WebSocket that fails to open tells the page nothing; a plain GET of
+   * the bridge answers 401 when the host refuses this browser (no session
+   * cookie): then the UI asks the user to open the printed URL.
+   */
+  async #checkRefused(): Promise<void> {
+    let refused: boolean;
+    try {
+      const res = await fetch(`${WebBackend.httpBase(this.#url)}/bridge`, { cache: 'no-store' });
+      refused = res.status === 401;
+    } catch {
+      return; // the host is down: keep reconnecting
+    }
+    if (refused && !this.#refused && !this.#open) this.#emit({ name: BRIDGE_EVENT, data: { connected: false, refused } });
+    this.#refused = refused;
   }
 
   #scheduleReconnect(): void {

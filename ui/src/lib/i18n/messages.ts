@@ -50,6 +50,9 @@ export const en = {
   'net.disconnected': 'Offline — messages will be sent when the connection is back',
   'net.bridge': 'Lost the connection to Confab. Reconnecting…',
   'net.queued': { one: '{count} message waiting to be sent', other: '{count} messages waiting to be sent' },
+  'net.refusedTitle': 'Open Confab from its link',
+  'net.refused':
+    'This page may not talk to Confab yet. Open the address confab-web printed when it started (the one ending in ?token=…), in this browser.',
 
   'list.title': 'Chats',
   'list.search': 'Search chats',
@@ -295,6 +298,8 @@ export const zhCN: Record<MessageKey, Entry> = {
   'net.disconnected': '离线——连接恢复后消息会自动发送',
   'net.bridge': '与 Confab 的连接已断开，正在重连…',
   'net.queued': { other: '{count} 条消息等待发送' },
+  'net.refusedTitle': '请通过启动链接打开 Confab',
+  'net.refused': '此页面暂时无权连接 Confab。请在本浏览器中打开 confab-web 启动时输出的地址（以 ?token=… 结尾）。',
 
   'list.title': '聊天',
   'list.search': '搜索聊天',

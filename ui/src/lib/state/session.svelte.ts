@@ -17,6 +17,8 @@ export class Session {
   state: AppState | null = $state.raw(null);
   /** The link to the app itself (web bridge) is up. */
   bridgeUp = $state(true);
+  /** The web host refused this browser (no token cookie): open the printed URL. */
+  bridgeRefused = $state(false);
   /** Set by KICKED_OUT until the dialog is dismissed. */
   kicked: { type: string } | null = $state.raw(null);
   /** The person asked to pick another server from the login screen. */
@@ -58,6 +60,7 @@ export class Session {
     });
     tim.on(CONFAB_EVENT.BRIDGE, (e) => {
       this.bridgeUp = e.data.connected;
+      this.bridgeRefused = !e.data.connected && e.data.refused === true;
       // The app may have changed while the link was down.
       if (e.data.connected) void this.#refresh();
     });

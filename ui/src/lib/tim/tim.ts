@@ -50,7 +50,7 @@ export interface EventDataMap {
   [EVENT.ERROR]: { code: number; message: string };
   [CONFAB_EVENT.MESSAGE_STATUS_CHANGED]: Message[];
   [CONFAB_EVENT.APP_STATE]: AppState;
-  [CONFAB_EVENT.BRIDGE]: { connected: boolean };
+  [CONFAB_EVENT.BRIDGE]: { connected: boolean; refused?: boolean };
   [EVENT.MESSAGE_REVOKED]: Message[];
   [EVENT.MESSAGE_MODIFIED]: Message[];
   [CONFAB_EVENT.UPLOAD_PROGRESS]: UploadProgress;
