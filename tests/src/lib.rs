@@ -112,14 +112,16 @@ impl TestServer {
         self.addr
     }
 
-    /// WebSocket URL of the server.
+    /// WebSocket URL of the server (`wss://` when it terminates TLS).
     pub fn ws_url(&self) -> String {
-        format!("ws://{}{}", self.addr, confab_proto::WS_PATH)
+        let scheme = if self.config.tls_enabled() { "wss" } else { "ws" };
+        format!("{scheme}://{}{}", self.addr, confab_proto::WS_PATH)
     }
 
-    /// HTTP base URL of the server.
+    /// HTTP base URL of the server (`https://` when it terminates TLS).
     pub fn http_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.config.tls_enabled() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The server's SDKAppID.

@@ -14,6 +14,6 @@ mod scenarios {
     mod merger;
     mod message_ops;
     mod offline;
-    mod tls;
     mod sessions;
+    mod tls;
 }

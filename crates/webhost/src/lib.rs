@@ -191,17 +191,6 @@ fn percent_encode(segment: &str) -> String {
     out
 }
 
-/// A staged file's name: the last path component of what the browser
-/// said, without control characters; never empty, never `.`/`..`.
-fn safe_file_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
-    match clean.trim() {
-        "" | "." | ".." => "file".to_owned(),
-        _ => clean,
-    }
-}
-
 /// TIM `INVALID_OPERATION`: a frame that is not a command.
 const INVALID_FRAME: i32 = 2905;
 /// TIM `UNCAUGHT_ERROR`: a local failure (disk).
@@ -534,7 +523,7 @@ async fn stage(
         .data_dir()
         .join(STAGING_DIR)
         .join(format!("{:016x}", rand::random::<u64>()));
-    let path = dir.join(safe_file_name(&query.name));
+    let path = dir.join(confab_app::native::safe_file_name(&query.name));
     match write_body(&dir, &path, body).await {
         Ok(()) => Json(serde_json::json!({ "path": path })).into_response(),
         Err(e) => {
@@ -676,10 +665,10 @@ mod tests {
 
     #[test]
     fn file_names_and_urls() {
-        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(safe_file_name("C:\\x\\a b.png"), "a b.png");
-        assert_eq!(safe_file_name(".."), "file");
-        assert_eq!(safe_file_name(""), "file");
+        assert_eq!(confab_app::native::safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(confab_app::native::safe_file_name("C:\\x\\a b.png"), "a b.png");
+        assert_eq!(confab_app::native::safe_file_name(".."), "file");
+        assert_eq!(confab_app::native::safe_file_name(""), "file");
         let hooks = WebHooks {
             data_dir: PathBuf::from("/d"),
             content_origin: "http://127.0.0.1:9".to_owned(),

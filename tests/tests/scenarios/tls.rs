@@ -194,3 +194,43 @@ async fn a_refused_certificate_on_reconnect_is_reported_once_not_retried_silentl
     assert_eq!(reports, 1, "reported once: {:?}", again.events.all());
     assert_eq!(again.tim.net_error().map(|e| e.code), Some(code::TLS_CERTIFICATE_UNTRUSTED));
 }
+
+/// `confabd` terminating TLS itself (`tls_cert_file`/`tls_key_file`, no
+/// proxy): SDK clients that trust its CA register over `https://`, log in
+/// over `wss://` and chat; a client with the platform's roots only is
+/// refused as untrusted.
+#[tokio::test]
+async fn confabd_serves_tls_itself_to_sdk_clients() {
+    let ca = TestCa::new("Self-hosted confabd CA");
+    let pki = tempfile::tempdir().expect("temp dir");
+    let (cert, key) = ca.issue(&["127.0.0.1", "localhost"]).write_pem(pki.path());
+    let server = TestServer::start_with(|c| {
+        c.tls_cert_file = Some(cert);
+        c.tls_key_file = Some(key);
+    })
+    .await;
+    assert!(server.ws_url().starts_with("wss://"), "{}", server.ws_url());
+    assert!(server.http_url().starts_with("https://"), "{}", server.http_url());
+
+    let tls = TlsConfig::with_custom_ca(CustomCa::Pem(ca.pem().as_bytes().to_vec()));
+    let grant = within(
+        "register over https",
+        account::register_with(&tls, &server.http_url(), "bob", "bob-secret"),
+    )
+    .await
+    .expect("registration over https");
+    let client = |user: &str| {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let options = tls_options(server.sdk_app_id(), &server.ws_url(), dir.path(), &ca);
+        TestClient::create_with_options(options, user, Some(dir), false)
+    };
+    let bob = client("bob");
+    bob.login_and_wait(&grant.user_sig).await;
+    let alice = client("alice");
+    alice.login_and_wait(&server.user_sig("alice")).await;
+    alice.send_text("bob", "straight to confabd over TLS").await;
+    assert_eq!(text_of(&bob.events.wait_received(1).await[0]), "straight to confabd over TLS");
+
+    let (refused, _) = login_code(&server, &server.ws_url(), TlsConfig::default(), "carol").await;
+    assert_eq!(refused, code::TLS_CERTIFICATE_UNTRUSTED);
+}

@@ -106,7 +106,10 @@ async fn password_matches(
     password: String,
 ) -> Result<bool, ErrorBody> {
     let permit = ctx.passwords.acquire().await;
-    permit.verify(password, Some(stored)).await.map_err(|e| internal("cannot check the password", e))
+    permit
+        .verify(password, Some(stored))
+        .await
+        .map_err(|e| internal("cannot check the password", e))
 }
 
 /// An argon2 PHC string of `password` with a random salt, hashed under the
