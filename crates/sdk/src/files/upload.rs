@@ -234,7 +234,6 @@ struct Patched {
 
 impl FileService {
     /// The service of a login.
-    #[expect(clippy::too_many_arguments, reason = "one call site, in Tim::login")]
     pub(crate) fn new(
         core: Arc<SessionCore>,
         commands: mpsc::UnboundedSender<Command>,
