@@ -16,9 +16,10 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use confab_proto::account::validate_user_id;
 use confab_proto::frame::{RequestFrame, ServerFrame};
 use confab_proto::ops::{
-    DeleteConversation, DeleteMessages, GetConversationList, GetMessageList, GetMessageListHopping,
-    GetUserProfile, Heartbeat, Login, Logout, ModifyMessage, Operation, RevokeMessage, SendMessage,
-    SetMessageRead, Sync, UpdateMyProfile,
+    ChangePassword, DeleteConversation, DeleteMessages, GetConversationList, GetMessageList,
+    GetMessageListHopping, GetUserProfile, Heartbeat, Login, Logout, ModifyMessage, Operation,
+    RenewUserSig, RevokeMessage, SendMessage, SetMessageRead, SignOutEverywhere, Sync,
+    UpdateMyProfile,
 };
 use confab_proto::{code, ErrorBody, UserId};
 
@@ -106,6 +107,9 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         ModifyMessage::NAME => decode_as::<ModifyMessage>(data),
         DeleteMessages::NAME => decode_as::<DeleteMessages>(data),
         GetMessageListHopping::NAME => decode_as::<GetMessageListHopping>(data),
+        RenewUserSig::NAME => decode_as::<RenewUserSig>(data),
+        ChangePassword::NAME => decode_as::<ChangePassword>(data),
+        SignOutEverywhere::NAME => decode_as::<SignOutEverywhere>(data),
         other => Err(ErrorBody::new(code::UNKNOWN_OPERATION, format!("unknown op {other:?}"))),
     }
 }

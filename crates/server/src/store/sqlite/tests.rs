@@ -582,10 +582,13 @@ async fn migration_5_finds_the_files_that_earlier_messages_name() {
     };
     store.send_message(image).await.expect("by url");
     store.close().await.expect("close");
-    // Back to the schema before migration 5, as an older confabd left it.
+    // Back to the schema before migration 5, as an older confabd left it
+    // (migration 6, session keys, undone first).
     let raw = Connection::open(&path).expect("raw open");
     raw.execute_batch(
-        "DROP TABLE message_files; DROP TABLE file_uploaders;
+        "DROP TABLE revoked_user_sigs; ALTER TABLE users DROP COLUMN session_generation;
+         ALTER TABLE users DROP COLUMN sigs_valid_from;
+         DROP TABLE message_files; DROP TABLE file_uploaders;
          ALTER TABLE files DROP COLUMN last_upload_at; PRAGMA user_version = 4;",
     )
     .expect("downgrade");

@@ -1,4 +1,4 @@
--- 0005: what makes a UserSig stop working before its expiry (see
+-- 0006: what makes a UserSig stop working before its expiry (see
 -- docs/protocol.md, "Session keys").
 --
 -- `session_generation` is embedded in every UserSig the server issues for a
