@@ -70,7 +70,9 @@ export function stop(child) {
 export async function startConfabd() {
   const dataDir = tempDir('confabd');
   const { child, match } = await spawnUntil(bin('confabd'), [], {
-    env: { CONFABD_DATA_DIR: dataDir, CONFABD_LISTEN: '127.0.0.1:0' },
+    // The desktop scenarios seed a 10,000-message conversation through the
+    // CLI: that fixture is not a user, so confabd's per-user send rate is off.
+    env: { CONFABD_DATA_DIR: dataDir, CONFABD_LISTEN: '127.0.0.1:0', CONFABD_SEND_RATE_PER_SEC: '0' },
     pattern: /confabd listening on (http:\/\/127\.0\.0\.1:\d+)/,
     name: 'confabd',
   });
