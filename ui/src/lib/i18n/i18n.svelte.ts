@@ -43,6 +43,14 @@ export class I18n {
     );
   }
 
+  /**
+   * "Code 90007" for support: a TIM error code is an identifier, so it is
+   * never grouped with thousands separators ("90,007").
+   */
+  code(code: number): string {
+    return this.t('common.code', { code: String(code) });
+  }
+
   /** "14:05". */
   time(seconds: number): string {
     return this.#time.format(seconds * 1000);
