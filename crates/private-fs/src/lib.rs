@@ -63,15 +63,8 @@ pub fn create_new_file(path: &Path) -> std::io::Result<File> {
 /// temporary file in the same directory that is synced and renamed over
 /// `path`, then the directory is synced. The file has mode [`FILE_MODE`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = parent_of(path);
-    let name = file_name_of(path)?;
-    let (temp, mut file) = create_temp(dir, &name)?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| std::fs::rename(&temp, path));
+    let (dir, temp, written) = write_temp(path, bytes, |temp| std::fs::rename(temp, path))?;
     if let Err(e) = written {
-        drop(file);
         // The temporary file is ours alone and useless now; the write's
         // error is the one to report.
         if let Err(cleanup) = std::fs::remove_file(&temp) {
@@ -86,20 +79,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// whole or not at all; fails with `AlreadyExists` (leaving the existing
 /// file alone) when `path` exists, so concurrent creators agree on one.
 pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = parent_of(path);
-    let name = file_name_of(path)?;
-    let (temp, mut file) = create_temp(dir, &name)?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| std::fs::hard_link(&temp, path));
-    drop(file);
+    let (dir, temp, written) = write_temp(path, bytes, |temp| std::fs::hard_link(temp, path))?;
     // The temporary name goes whatever happened; the file lives on under
     // `path` when the link was made.
     let removed = std::fs::remove_file(&temp);
     written?;
     removed?;
     sync_dir(dir)
+}
+
+/// Writes `bytes` to a new temporary file beside `path` (mode
+/// [`FILE_MODE`]), syncs it, closes it and then `publish`es it under
+/// `path`. Returns the directory, the temporary file's path and whether
+/// writing and publishing worked; the caller decides what becomes of the
+/// temporary name.
+fn write_temp<'p>(
+    path: &'p Path,
+    bytes: &[u8],
+    publish: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<(&'p Path, std::path::PathBuf, std::io::Result<()>)> {
+    let dir = parent_of(path);
+    let name = file_name_of(path)?;
+    let (temp, mut file) = create_temp(dir, &name)?;
+    let synced = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    let written = synced.and_then(|()| publish(&temp));
+    Ok((dir, temp, written))
 }
 
 /// Copies `from` to a new or truncated `to` with mode [`FILE_MODE`].
