@@ -131,6 +131,7 @@ describe('message list with rows of very different heights', { timeout: 300_000 
     await cli(bob, 'send', 'alice', 'more', '--count', '4');
     await forwardImage(page, 2);
     await cli(bob, 'send', 'alice', 'tail', '--count', '2');
+    await cli(carol, 'send', 'alice', 'carol', '--count', '3');
     await context.close();
   });
 
@@ -192,7 +193,7 @@ describe('message list with rows of very different heights', { timeout: 300_000 
 
         // Scroll up a bit at a time through the long message: the row at the top stays put once rendered.
         let anchorKey = null;
-        for (let step = 0; step < 40; step++) {
+        for (let step = 0; step < 40 && !anchorKey; step++) {
           await page.evaluate(() => {
             const log = document.querySelector('[role="log"]');
             log.scrollTop = Math.max(0, log.scrollTop - log.clientHeight * 0.5);
@@ -200,19 +201,18 @@ describe('message list with rows of very different heights', { timeout: 300_000 
           await frames(page, 2);
           const top = await page.evaluate(() => {
             const log = document.querySelector('[role="log"]');
-            const y = log.getBoundingClientRect().top;
-            const row = [...log.querySelectorAll('.row')].find((r) => r.getBoundingClientRect().top >= y);
-            return row ? { key: row.getAttribute('data-key'), text: row.textContent } : null;
+            const box = log.getBoundingClientRect();
+            const rows = [...log.querySelectorAll('.row')];
+            const first = rows.find((r) => r.getBoundingClientRect().top >= box.top);
+            const middle = rows.find((r) => /middle 1\b/.test(r.textContent) && r.getBoundingClientRect().top >= box.top && r.getBoundingClientRect().bottom <= box.bottom);
+            return first ? { key: first.getAttribute('data-key'), middle: middle?.getAttribute('data-key') ?? null } : null;
           });
           if (!top) continue;
           const y0 = await rowTop(page, top.key);
           await frames(page, 3);
           assert.equal(await rowTop(page, top.key), y0, `row ${top.key} moved after scrolling`);
           assert.deepEqual(await overlaps(page), []);
-          if (/middle 1\b/.test(top.text)) {
-            anchorKey = top.key;
-            break;
-          }
+          anchorKey = top.middle;
         }
         assert.ok(anchorKey, 'scrolled up to "middle 1"');
         // The two images just above it were requested and are held: let them load now.
@@ -235,4 +235,131 @@ describe('message list with rows of very different heights', { timeout: 300_000 
       }
     });
   }
+
+  /** The text of the focused row, or null when focus is not on a row of the list. */
+  const focusedRow = (page) =>
+    page.evaluate(() => {
+      const a = document.activeElement;
+      return a?.classList.contains('row') && a.closest('[role="log"]') ? a.textContent.trim() : null;
+    });
+
+  it('arrow keys move focus between messages; Shift+F10 and the menu key open the message menu; Up in the composer still edits', async () => {
+    const { context, page, errors } = await openPage(browser, web.url, { viewport: { width: 1100, height: 720 } });
+    try {
+      await page.locator('[data-conversation="C2Ccarol"]').click();
+      await page.locator('[role="log"] [data-testid="message"]').filter({ hasText: 'carol 3' }).waitFor();
+      const composer = page.getByTestId('composer');
+      await composer.fill('my own text');
+      await composer.press('Enter');
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent.includes('my own text') && m.getAttribute('data-status') === 'sent'),
+      );
+      // The list is one tab stop, reached from the composer with Shift+Tab: the newest message.
+      await composer.focus();
+      const path = [];
+      for (let i = 0; i < 8 && (await focusedRow(page)) === null; i++) {
+        await page.keyboard.press('Shift+Tab');
+        path.push(await page.evaluate(() => `${document.activeElement?.tagName}.${document.activeElement?.className}[${document.activeElement?.getAttribute('aria-label') ?? ''}]`));
+      }
+      assert.match((await focusedRow(page)) ?? `no row focused: ${path.join(' < ')}`, /my own text/);
+      await page.keyboard.press('ArrowUp');
+      assert.match((await focusedRow(page)) ?? '', /carol 3/);
+      await page.keyboard.press('ArrowUp');
+      assert.match((await focusedRow(page)) ?? '', /carol 2/);
+      await page.keyboard.press('ArrowDown');
+      assert.match((await focusedRow(page)) ?? '', /carol 3/);
+
+      // Shift+F10 opens the focused message's menu (the right-click one), focus on its first item.
+      await page.keyboard.press('Shift+F10');
+      const menu = page.getByRole('menu', { name: 'Message actions' });
+      await menu.waitFor();
+      assert.equal(await menu.getByRole('menuitem', { name: 'Copy' }).evaluate((b) => b === document.activeElement), true);
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await menu.getByRole('menuitem', { name: 'Forward' }).evaluate((b) => b === document.activeElement), true);
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached' });
+      assert.match((await focusedRow(page)) ?? 'focus lost', /carol 3/);
+      if (process.env.SCREENSHOTS) {
+        await page.keyboard.press('ContextMenu');
+        await menu.waitFor();
+        await page.screenshot({ path: join(process.env.SCREENSHOTS, '11-message-menu-keyboard-1100x720.png') });
+        await page.keyboard.press('Escape');
+      }
+      // The menu key does the same.
+      await page.keyboard.press('ContextMenu');
+      await menu.waitFor();
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached' });
+
+      // Up in an empty composer still edits the last own message.
+      await composer.focus();
+      await page.keyboard.press('ArrowUp');
+      const edit = page.getByTestId('edit-box');
+      await edit.waitFor();
+      assert.equal(await edit.inputValue(), 'my own text');
+      await page.keyboard.press('Escape');
+      await edit.waitFor({ state: 'detached' });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the messages are an ARIA list of list items, and the scroll region always holds one tab stop', async () => {
+    const { context, page, errors } = await openPage(browser, web.url, { viewport: { width: 800, height: 600 } });
+    try {
+      await page.locator('[data-conversation="C2Ccarol"]').click();
+      await page.locator('[role="log"] [data-testid="message"]').filter({ hasText: 'carol 3' }).waitFor();
+      await page.getByRole('list', { name: 'Messages' }).waitFor();
+      const structure = () =>
+        page.evaluate(() => {
+          const log = document.querySelector('[role="log"]');
+          const items = [...log.querySelectorAll('[role="listitem"]')];
+          const top = log.getBoundingClientRect().top;
+          const bottom = log.getBoundingClientRect().bottom;
+          const stops = [...log.querySelectorAll('[tabindex="0"]')];
+          return {
+            messages: log.querySelectorAll('[data-testid="message"]').length,
+            messagesInItems: [...log.querySelectorAll('[data-testid="message"]')].filter((m) => m.closest('[role="listitem"]')?.parentElement?.getAttribute('role') === 'list').length,
+            orphanItems: items.filter((i) => i.parentElement?.getAttribute('role') !== 'list').length,
+            nestedItems: items.filter((i) => i.parentElement?.closest('[role="listitem"]')).length,
+            stops: stops.length,
+            stopOnScreen: stops.length === 1 && stops[0].getBoundingClientRect().bottom > top && stops[0].getBoundingClientRect().top < bottom,
+            stopIsItem: stops.length === 1 && stops[0].getAttribute('role') === 'listitem',
+          };
+        });
+      const check = async (where) => {
+        const s = await structure();
+        assert.ok(s.messages > 0, where);
+        assert.equal(s.messagesInItems, s.messages, `${where}: every message is inside a list item of a list`);
+        assert.equal(s.orphanItems, 0, `${where}: list items outside a list`);
+        assert.equal(s.nestedItems, 0, `${where}: nested list items`);
+        assert.equal(s.stops, 1, `${where}: one tab stop in the scroll region`);
+        assert.ok(s.stopOnScreen && s.stopIsItem, `${where}: the tab stop is a message on screen`);
+      };
+      await check('at the bottom');
+      await page.evaluate(() => {
+        const log = document.querySelector('[role="log"]');
+        log.scrollTop = log.scrollHeight / 3;
+      });
+      await frames(page, 3);
+      await check('scrolled up');
+      // Selection mode: its checkboxes sit inside the rows and still work.
+      await page.evaluate(() => {
+        const log = document.querySelector('[role="log"]');
+        log.scrollTop = log.scrollHeight;
+      });
+      await page.locator('[role="log"] [data-testid="message"]').filter({ hasText: 'carol 3' }).click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'Select' }).click();
+      const boxes = page.locator('[role="log"] [role="listitem"] input[type="checkbox"]');
+      await boxes.first().waitFor();
+      await page.locator('[role="log"] [data-testid="message"]').filter({ hasText: 'carol 2' }).getByRole('checkbox').check();
+      await page.getByTestId('selection-bar').getByText('2 selected').waitFor();
+      await check('selecting');
+      await page.getByTestId('selection-bar').getByRole('button', { name: 'Cancel' }).click();
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
