@@ -51,6 +51,11 @@ describe('sign-in and sign-up', { timeout: 180_000 }, () => {
   it('focuses the first field of the sign-in and the sign-up form', async () => {
     await page.locator('input[name="userID"]').waitFor();
     await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'userID', undefined, { timeout: 5000 });
+    // Typing stays in the field (focus is set once, not on every change).
+    await page.keyboard.type('ab');
+    assert.equal(await focusedName(), 'userID');
+    assert.equal(await page.locator('input[name="userID"]').inputValue(), 'ab');
+    await page.locator('input[name="userID"]').fill('');
     await shot('11-signin-focus-1100x720');
     await page.getByRole('button', { name: 'New here? Create an account' }).click();
     await page.getByRole('heading', { name: 'Create an account' }).waitFor();
