@@ -28,7 +28,8 @@ describe('media UI over the fake backend', { timeout: 180_000 }, () => {
     await vite.listen();
     base = `${vite.resolvedUrls.local[0]}tests/e2e/fixtures/media-chat.html`;
     browser = await launchBrowser();
-    ({ page, errors } = await openPage(browser, base));
+    // Tall enough that the fixture’s rows (320 px thumbnails included) are all rendered.
+    ({ page, errors } = await openPage(browser, base, { viewport: { width: 1200, height: 1000 } }));
     await bubbles().first().waitFor({ timeout: 60_000 });
   });
 
@@ -45,10 +46,10 @@ describe('media UI over the fake backend', { timeout: 180_000 }, () => {
     assert.equal(await page.getByTestId('revoked').first().textContent(), 'Bob recalled a message');
     assert.match(await page.locator('[data-conversation="C2Cbob"]').textContent(), /\[File\] Quarterly report\.pdf/);
     assert.match(await page.locator('[data-conversation="C2Cdave"]').textContent(), /Dave recalled a message/);
-    // Thumbnails keep their aspect ratio before and after loading (1200×800 → 240×160).
+    // Thumbnails keep their aspect ratio before and after loading (1200×800 → 320×213).
     const box = await page.getByTestId('image-thumb').first().boundingBox();
-    assert.equal(Math.round(box.width), 240);
-    assert.equal(Math.round(box.height), 160);
+    assert.equal(Math.round(box.width), 320);
+    assert.equal(Math.round(box.height), 213);
   });
 
   it('drops files: overlay, a message per file with progress, then sent', async () => {

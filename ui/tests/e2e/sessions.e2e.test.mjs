@@ -76,11 +76,12 @@ describe('Password change and signing out everywhere', { timeout: 240_000 }, () 
     await form.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
     await mine.screenshot({ path: join(ensureResultsDir(), 'password-changed.png'), animations: 'disabled' });
 
-    const dialog = other.getByRole('alertdialog', { name: 'You were signed out' });
-    await dialog.waitFor({ timeout: 20_000 });
-    assert.match(await other.getByTestId('kicked-reason').textContent(), /password was changed/);
+    // The sign-in page says why, with the user ID kept.
+    const reason = other.getByRole('form', { name: 'Sign in' }).getByTestId('kicked-reason');
+    await reason.waitFor({ timeout: 20_000 });
+    assert.match(await reason.textContent(), /password was changed/);
+    assert.equal(await other.locator('input[name="userID"]').inputValue(), 'alice');
     await other.screenshot({ path: join(ensureResultsDir(), 'kicked-password-changed.png'), animations: 'disabled' });
-    await dialog.getByRole('button', { name: 'Back to sign in' }).click();
 
     // The CLI's saved UserSig (issued before the change) no longer logs in.
     await assert.rejects(cli(cliAlice, 'conversations'), /70001/);
@@ -101,7 +102,7 @@ describe('Password change and signing out everywhere', { timeout: 240_000 }, () 
     await mine.getByRole('button', { name: 'Sign out everywhere' }).click();
     await mine.locator('input[name="password"]').waitFor();
 
-    await other.getByRole('alertdialog', { name: 'You were signed out' }).waitFor({ timeout: 20_000 });
+    await other.getByRole('form', { name: 'Sign in' }).getByTestId('kicked-reason').waitFor({ timeout: 20_000 });
     await listen.waitFor((events) => events.some((e) => e.name === 'kickedOut' && e.data?.type === 'userSigExpired'));
     assert.equal(await listen.exited, 0);
     await assert.rejects(cli(cliAlice, 'conversations'), /70001/);

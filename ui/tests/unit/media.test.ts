@@ -9,6 +9,7 @@ import {
   canRevoke,
   duration,
   fitSize,
+  splitFileName,
   kindOfFile,
   lastMessagePreview,
   MAX_SELECTION,
@@ -514,5 +515,26 @@ describe('download progress', () => {
     release();
     await p;
     expect(app.files.get(m)?.state).toBe('ready');
+  });
+});
+
+describe('splitFileName (middle truncation keeps the end and the extension)', () => {
+  it('keeps the extension and a few characters before it in the tail', () => {
+    const name = 'Quarterly financial report for the board, final version 2.pdf';
+    const { head, tail } = splitFileName(name);
+    expect(head + tail).toBe(name);
+    expect(tail).toBe('sion 2.pdf');
+  });
+  it('leaves short names whole', () => {
+    expect(splitFileName('a.pdf')).toEqual({ head: '', tail: 'a.pdf' });
+    expect(splitFileName('notes.txt')).toEqual({ head: '', tail: 'notes.txt' });
+  });
+  it('names without an extension, dotfiles, long "extensions" and CJK', () => {
+    expect(splitFileName('a-very-long-name-without-extension').tail).toBe('ension');
+    expect(splitFileName('.bashrc-with-a-long-tail').tail).toBe('g-tail');
+    expect(splitFileName('release.notes-for-everyone-2026').tail).toBe('e-2026');
+    const cjk = splitFileName('第三季度财务报告最终版本第二稿.docx');
+    expect(cjk.tail).toBe('最终版本第二稿.docx'.slice(-11));
+    expect(cjk.head + cjk.tail).toBe('第三季度财务报告最终版本第二稿.docx');
   });
 });

@@ -49,13 +49,14 @@ describe('Session', () => {
     expect(app.session.phase).toBe('main');
   });
 
-  it('kicked out: dialog, back to login, data cleared', async () => {
+  it('kicked out: back to login with the user ID kept, data cleared', async () => {
     const b = loggedInBackend();
     b.handle('tim.getConversationList', () => ({ conversationList: [conversation('bob')], isSyncCompleted: true }));
     const { app } = await started(b);
     expect(app.conversations.list).toHaveLength(1);
     b.emit('kickedOut', { type: 'multipleAccount' });
-    expect(app.session.kicked).toEqual({ type: 'multipleAccount' });
+    expect(app.session.kicked).toEqual({ type: 'multipleAccount', userID: app.session.state?.userID });
+    expect(app.session.kicked?.userID).toBeTruthy();
     expect(app.session.phase).toBe('login');
     expect(app.conversations.list).toHaveLength(0);
     app.session.dismissKick();

@@ -15,6 +15,12 @@ export function errorKey(e: ImError): MessageKey {
       return 'error.auth';
     case 90003:
       return 'error.exists';
+    case 90004:
+      return 'error.registrationClosed';
+    case 90006:
+      return 'error.invalidUserID';
+    case 90007:
+      return 'error.invalidPassword';
     case 2110:
       return 'error.revokeWindow';
     case 2480:

@@ -19,7 +19,8 @@ export class I18n {
   locale: Locale = $derived.by(() => this.#source());
 
   #plural = $derived(new Intl.PluralRules(this.locale));
-  #time = $derived(new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit' }));
+  // `numeric` hours: "3:06 PM" in English, "15:06" in Chinese, no leading zero.
+  #time = $derived(new Intl.DateTimeFormat(this.locale, { hour: 'numeric', minute: '2-digit' }));
   #weekday = $derived(new Intl.DateTimeFormat(this.locale, { weekday: 'long' }));
   #date = $derived(new Intl.DateTimeFormat(this.locale, { year: 'numeric', month: 'long', day: 'numeric' }));
   #shortDate = $derived(new Intl.DateTimeFormat(this.locale, { month: 'numeric', day: 'numeric', year: '2-digit' }));
@@ -51,7 +52,7 @@ export class I18n {
     return this.t('common.code', { code: String(code) });
   }
 
-  /** "14:05". */
+  /** A clock time in the UI locale: "3:06 PM" (en), "15:06" (zh-CN). */
   time(seconds: number): string {
     return this.#time.format(seconds * 1000);
   }

@@ -39,6 +39,12 @@ export const en = {
   'login.server': 'Server: {server}',
   'login.insecure': 'Not encrypted (http://)',
   'login.starting': 'Starting…',
+  'login.userIDRules': 'Letters, digits and _ - . @, up to 32 characters (a Chinese character counts as 3).',
+  'login.passwordRules': 'At least 8 characters.',
+  'login.userIDInvalidChars': 'User IDs may use only letters, digits and _ - . @ (no spaces).',
+  'login.userIDTooLong': 'This user ID is too long: up to 32 characters (a Chinese character counts as 3).',
+  'login.passwordTooShort': 'Use at least 8 characters.',
+  'login.passwordTooLong': 'This password is too long.',
 
   'rail.chats': 'Chats',
   'rail.settings': 'Settings',
@@ -106,7 +112,6 @@ export const en = {
   'kicked.multipleDevice': 'Your account signed in on another device, so this one was signed out.',
   'kicked.userSigExpired': 'Your sign-in ended: it expired, the password was changed, or you signed out of all devices. Sign in again to keep chatting.',
   'kicked.other': 'The server ended this session. Sign in again to keep chatting.',
-  'kicked.back': 'Back to sign in',
 
   'settings.title': 'Settings',
   'settings.theme': 'Theme',
@@ -140,6 +145,9 @@ export const en = {
   'error.network': 'Can’t reach the server. Check the address and that it is running.',
   'error.auth': 'Wrong user ID or password.',
   'error.exists': 'That user ID is taken. Pick another or sign in.',
+  'error.invalidUserID': 'That user ID can’t be used. User IDs may use only letters, digits and _ - . @, up to 32 characters.',
+  'error.invalidPassword': 'That password can’t be used. Use at least 8 characters.',
+  'error.registrationClosed': 'This server doesn’t accept new accounts. Ask its administrator for one.',
   'error.required': 'Fill in both fields.',
   'error.url': 'Enter a server address such as http://127.0.0.1:7788.',
 
@@ -287,6 +295,12 @@ export const zhCN: Record<MessageKey, Entry> = {
   'login.server': '服务器：{server}',
   'login.insecure': '未加密（http://）',
   'login.starting': '正在启动…',
+  'login.userIDRules': '字母、数字及 _ - . @，最多 32 个字符（一个汉字算 3 个）。',
+  'login.passwordRules': '至少 8 个字符。',
+  'login.userIDInvalidChars': '用户 ID 只能包含字母、数字和 _ - . @（不能有空格）。',
+  'login.userIDTooLong': '用户 ID 太长：最多 32 个字符（一个汉字算 3 个）。',
+  'login.passwordTooShort': '密码至少需要 8 个字符。',
+  'login.passwordTooLong': '密码太长。',
 
   'rail.chats': '聊天',
   'rail.settings': '设置',
@@ -353,7 +367,6 @@ export const zhCN: Record<MessageKey, Entry> = {
   'kicked.multipleDevice': '你的账号在另一台设备上登录，此设备已登出。',
   'kicked.userSigExpired': '登录已失效：已过期、密码已修改，或已在所有设备上退出。请重新登录后继续聊天。',
   'kicked.other': '服务器结束了此会话，请重新登录后继续聊天。',
-  'kicked.back': '返回登录',
 
   'settings.title': '设置',
   'settings.theme': '主题',
@@ -387,6 +400,9 @@ export const zhCN: Record<MessageKey, Entry> = {
   'error.network': '无法连接服务器。请检查地址并确认服务器正在运行。',
   'error.auth': '用户 ID 或密码错误。',
   'error.exists': '该用户 ID 已被占用。请换一个或直接登录。',
+  'error.invalidUserID': '该用户 ID 不可用。用户 ID 只能包含字母、数字和 _ - . @，最多 32 个字符。',
+  'error.invalidPassword': '该密码不可用。密码至少需要 8 个字符。',
+  'error.registrationClosed': '此服务器不接受新账号注册。请向管理员申请账号。',
   'error.required': '请填写两个字段。',
   'error.url': '请输入服务器地址，例如 http://127.0.0.1:7788。',
 

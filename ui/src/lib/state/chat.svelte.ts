@@ -25,6 +25,8 @@ export interface ChatNotice {
   key: MessageKey;
   params?: Record<string, string | number>;
   code?: number;
+  /** `success` for an action that worked (Copied, Forwarded); otherwise a warning. */
+  tone?: 'success' | 'warning';
 }
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';

@@ -18,6 +18,22 @@ export function extensionOf(name: string): string {
   return i > 0 ? base.slice(i + 1).toLowerCase() : '';
 }
 
+/**
+ * A file name split for middle truncation: `head` may be cut with an
+ * ellipsis, `tail` (the last few characters of the stem and the extension)
+ * always stays visible. `head + tail === name`.
+ */
+export function splitFileName(name: string, keep = 6): { head: string; tail: string } {
+  const chars = [...name];
+  const dot = name.lastIndexOf('.');
+  // An extension is short and not the whole name (".bashrc" has none).
+  const extLength = dot > 0 && name.length - dot <= 10 ? [...name.slice(dot)].length : 0;
+  const tailLength = Math.min(chars.length, extLength + keep);
+  // Short names need no cut.
+  if (chars.length <= tailLength + 4) return { head: '', tail: name };
+  return { head: chars.slice(0, chars.length - tailLength).join(''), tail: chars.slice(chars.length - tailLength).join('') };
+}
+
 /** `C:\a\b.png` or `/a/b.png` → `b.png`. */
 export function baseName(path: string): string {
   return path.split(/[\\/]/).pop() || path;
@@ -173,6 +189,9 @@ export function duration(seconds: number): string {
   const ss = String(s % 60).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
+
+/** Largest side of an image thumbnail in a bubble, in CSS px. */
+export const THUMB_MAX = 320;
 
 /** Image size to show in a bubble: fits in maxW×maxH, keeps the aspect ratio. */
 export function fitSize(w: number, h: number, maxW = 240, maxH = 240, minSide = 48): { width: number; height: number } {

@@ -19,8 +19,11 @@ export class Session {
   bridgeUp = $state(true);
   /** The web host refused this browser (no token cookie): open the printed URL. */
   bridgeRefused = $state(false);
-  /** Set by KICKED_OUT until the dialog is dismissed. */
-  kicked: { type: string } | null = $state.raw(null);
+  /**
+   * Set by KICKED_OUT (the kick type and who was signed in) until the next
+   * sign-in attempt: the sign-in page says why and keeps the user ID.
+   */
+  kicked: { type: string; userID: string } | null = $state.raw(null);
   /** The person asked to pick another server from the login screen. */
   changingMode = $state(false);
   busy = $state(false);
@@ -55,7 +58,7 @@ export class Session {
       if (this.state) this.#set({ ...this.state, netState: e.data.state });
     });
     tim.on(EVENT.KICKED_OUT, (e) => {
-      this.kicked = { type: e.data?.type ?? '' };
+      this.kicked = { type: e.data?.type ?? '', userID: this.state?.userID ?? '' };
       if (this.state) this.#set({ ...this.state, loggedIn: false });
     });
     tim.on(CONFAB_EVENT.BRIDGE, (e) => {
@@ -120,10 +123,12 @@ export class Session {
     });
   }
 
+  /** Signs in with a password; the error, if any, lands in `error`. */
   login(userID: string, password: string): Promise<boolean> {
     return this.#run(async () => this.#set(await this.#tim.app.login({ userID, password })));
   }
 
+  /** Creates an account and signs in; the error, if any, lands in `error`. */
   register(userID: string, password: string): Promise<boolean> {
     return this.#run(async () => this.#set(await this.#tim.app.register({ userID, password })));
   }
@@ -152,6 +157,7 @@ export class Session {
     this.error = null;
   }
 
+  /** Forgets why the last session ended (the sign-in page stops saying so). */
   dismissKick(): void {
     this.kicked = null;
   }
