@@ -162,6 +162,8 @@ describe('layout at every window size', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const panel = page.locator('aside.panel');
     await panel.waitFor();
+    // Measured where it comes to rest, after its slide-in.
+    await panel.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
     await shot(page, '6-settings-720x480');
     try {
       const box = await panel.boundingBox();
