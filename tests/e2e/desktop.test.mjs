@@ -65,6 +65,8 @@ describe('the desktop app', { timeout: 600_000 }, () => {
     await cli(aliceCli, ['register', 'alice', '--server', server.url], { env: { CONFAB_PASSWORD: ALICE_PASSWORD } });
     await cli(aliceCli, ['logout']);
     await cli(bob, ['send', 'alice', 'hello from bob']);
+    // Named after writing: his message carries no nickname (issue 10, defect 7).
+    await cli(bob, ['set-profile', '--nick', 'Bobby Tables', '--self-signature', 'Little Bobby']);
   });
 
   after(async () => {
@@ -83,6 +85,10 @@ describe('the desktop app', { timeout: 600_000 }, () => {
       const bobRow = await row(browser, 'bob');
       await bobRow.waitForDisplayed();
       await browser.waitUntil(async () => (await textOf(browser, bobRow)).includes('hello from bob'));
+      // The list row shows bob's nickname, not his user ID.
+      await browser.waitUntil(async () => (await textOf(browser, bobRow)).includes('Bobby Tables'), {
+        timeoutMsg: 'the row never showed the nickname',
+      });
 
       await cli(bob, ['send', 'alice', 'are you there?']);
       await browser.waitUntil(async () => (await textOf(browser, bobRow)).includes('are you there?'));
@@ -100,6 +106,18 @@ describe('the desktop app', { timeout: 600_000 }, () => {
       const shot = join(resultsDir(), 'main-window.png');
       await browser.saveScreenshot(shot);
       metrics.screenshot = shot;
+
+      // The window cannot be made smaller than the layout's minimum, 800×560
+      // (issue 10, defect 6), and there the Send button is inside it.
+      await browser.setWindowSize(640, 400);
+      const inner = await browser.execute(() => {
+        const send = document.querySelector('form button[type="submit"]')?.getBoundingClientRect();
+        return { width: innerWidth, height: innerHeight, send: send && { right: send.right, bottom: send.bottom } };
+      });
+      metrics.minimumWindow = inner;
+      assert.ok(inner.width >= 800 && inner.height >= 560, `the window shrank to ${inner.width}×${inner.height}`);
+      assert.ok(inner.send && inner.send.right <= inner.width && inner.send.bottom <= inner.height, `Send at ${JSON.stringify(inner)}`);
+      await browser.saveScreenshot(join(resultsDir(), 'minimum-window.png'));
     } finally {
       await snapshot(app, 'chat-end');
       await bobListens.stop();

@@ -101,6 +101,26 @@ impl Drop for Session {
     }
 }
 
+/// Announces profiles a fetch found changed: PROFILE_UPDATED, and
+/// CONVERSATION_LIST_UPDATED for the one-to-one conversations with those
+/// users, whose `userProfile` (name, avatar, signature in the list and the
+/// chat header) is the stored profile. Messages only carry the nickname and
+/// avatar of when they were sent, so a fetch is how a peer's later changes
+/// and signature reach the list.
+fn announce_profiles(core: &SessionCore, changed: Vec<Profile>) -> Result<(), TimError> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> =
+        changed.iter().map(|p| format!("{}{}", types::CONV_C2C, p.user_id.as_str())).collect();
+    let conversations = core.store.conversations(Some(&ids))?;
+    if !conversations.is_empty() {
+        core.emit(Event::ConversationListUpdated(conversations));
+    }
+    core.emit(Event::ProfileUpdated(changed));
+    Ok(())
+}
+
 fn c2c_peer(conversation_id: &str) -> Result<String, TimError> {
     match ConversationId::from(conversation_id).kind() {
         Some(ConversationKind::C2c(peer)) => Ok(peer.0),
@@ -692,7 +712,8 @@ impl Tim {
     }
 
     /// TIM `getConversationProfile`: a conversation from the local store,
-    /// with the peer's profile refreshed from the server when connected.
+    /// with the peer's profile refreshed from the server when connected (a
+    /// changed profile is announced as for `get_user_profile`).
     pub async fn get_conversation_profile(
         &self,
         conversation_id: &str,
@@ -709,7 +730,8 @@ impl Tim {
         let request = GetUserProfile { user_id_list: vec![UserId::new(peer)] };
         match self.request(&session, &request).await {
             Ok(response) => {
-                store.store_profiles(&response.profiles)?;
+                let changed = store.store_profiles(&response.profiles)?;
+                announce_profiles(&session.core, changed)?;
             }
             Err(e) => self.log(tracing::Level::INFO, format_args!("peer profile: {e}")),
         }
@@ -783,6 +805,9 @@ impl Tim {
 
     /// TIM `getUserProfile`: profiles of up to 100 users (more are dropped;
     /// unknown users are left out). Offline, the last known profiles.
+    /// Profiles that differ from the stored ones are stored and announced:
+    /// PROFILE_UPDATED, and CONVERSATION_LIST_UPDATED for the conversations
+    /// with those users.
     pub async fn get_user_profile(&self, user_ids: Vec<String>) -> Result<Vec<Profile>, TimError> {
         let session = self.ready_session()?;
         let mut user_ids = user_ids;
@@ -796,7 +821,8 @@ impl Tim {
         };
         match self.request(&session, &request).await {
             Ok(response) => {
-                store.store_profiles(&response.profiles)?;
+                let changed = store.store_profiles(&response.profiles)?;
+                announce_profiles(&session.core, changed)?;
                 Ok(response.profiles)
             }
             Err(e) if e.code == code::NETWORK_ERROR => {

@@ -178,6 +178,66 @@ async fn message_control_info_and_online_user_only() {
 }
 
 #[tokio::test]
+async fn a_fetched_peer_profile_renames_the_conversation() {
+    // Issue 10, defect 7: a peer's nickname and signature reach the
+    // conversation list only if the client learns them; messages carry the
+    // nickname of when they were sent, never the signature.
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    alice.send_text("bob", "before my nickname").await;
+    bob.events.wait_received(1).await;
+    let patch = confab_proto::profile::ProfilePatch {
+        nick: Some("Alice Liddell".into()),
+        self_signature: Some("down the rabbit hole".into()),
+        ..Default::default()
+    };
+    alice.tim.update_my_profile(patch).await.expect("update profile");
+    let listed = bob.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    let peer = listed[0].user_profile.as_ref().expect("a C2C conversation has the peer's profile");
+    assert_eq!(peer.nick, "", "not known yet: only the old message's stamp");
+
+    bob.events.clear();
+    let fetched = bob.tim.get_user_profile(vec!["alice".into()]).await.expect("profiles");
+    assert_eq!(fetched[0].nick, "Alice Liddell");
+    let conv = bob
+        .events
+        .wait_for("the conversation announced with alice's new profile", |events| {
+            events.iter().find_map(|e| match e {
+                Event::ConversationListUpdated(list) => list
+                    .iter()
+                    .find(|c| c.conversation_id == "C2Calice")
+                    .and_then(|c| c.user_profile.clone()),
+                _ => None,
+            })
+        })
+        .await;
+    assert_eq!(conv.nick, "Alice Liddell");
+    assert_eq!(conv.self_signature, "down the rabbit hole");
+    bob.events
+        .wait_for("PROFILE_UPDATED for alice", |events| {
+            events.iter().find_map(|e| match e {
+                Event::ProfileUpdated(list)
+                    if list.iter().any(|p| p.user_id.as_str() == "alice") =>
+                {
+                    Some(())
+                }
+                _ => None,
+            })
+        })
+        .await;
+    // Fetching again changes nothing and announces nothing.
+    bob.events.clear();
+    bob.tim.get_user_profile(vec!["alice".into()]).await.expect("profiles again");
+    let again = bob.tim.get_conversation_profile("C2Calice").await.expect("conversation");
+    assert_eq!(again.user_profile.expect("profile").nick, "Alice Liddell");
+    let announced = bob
+        .events
+        .count(|e| matches!(e, Event::ConversationListUpdated(_) | Event::ProfileUpdated(_)));
+    assert_eq!(announced, 0, "an unchanged profile is not announced");
+}
+
+#[tokio::test]
 async fn profiles_update_and_reach_other_instances() {
     let server = TestServer::start_with(|c| {
         c.max_instances_per_user = 2;

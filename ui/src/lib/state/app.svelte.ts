@@ -1,6 +1,6 @@
 import { createContext } from 'svelte';
 import type { Backend } from '$lib/backend';
-import type { ImError, Message } from '$lib/types';
+import type { Conversation, ImError, Message } from '$lib/types';
 import { EVENT, Tim } from '$lib/tim';
 import { I18n } from '$lib/i18n/i18n.svelte';
 import { toImError } from '$lib/backend';
@@ -9,9 +9,10 @@ import { Conversations } from './conversations.svelte';
 import { Chats } from './chat.svelte';
 import { Drafts } from './drafts.svelte';
 import { MyProfile } from './profile.svelte';
+import { Profiles } from './profiles.svelte';
 import { Settings } from './settings.svelte';
 import { WindowFocus } from './focus.svelte';
-import { conversationName, messageText } from './names';
+import { messageText, peerOf } from './names';
 import { MediaFiles } from './files.svelte';
 import { bodyPreview, canForward, mergerAbstract, mergerTitle } from './media';
 import type { ChatState } from './chat.svelte';
@@ -37,6 +38,8 @@ export class AppModel {
   readonly chats: Chats;
   readonly drafts: Drafts;
   readonly profile: MyProfile;
+  /** Other users' profiles: fetched for everyone shown. */
+  readonly profiles: Profiles;
   readonly settings: Settings;
   readonly i18n: I18n;
   readonly focus: WindowFocus;
@@ -63,12 +66,16 @@ export class AppModel {
     this.conversations = new Conversations(this.tim);
     this.chats = new Chats(this.tim);
     this.profile = new MyProfile(this.tim);
+    this.profiles = new Profiles(this.tim);
     this.files = new MediaFiles(this.tim);
     this.session = new Session(this.tim, {
       signedIn: () => this.#signedIn(),
       signedOut: () => this.#signedOut(),
     });
-    this.tim.on(EVENT.CONVERSATION_LIST_UPDATED, () => this.markReadIfVisible());
+    this.tim.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => {
+      this.markReadIfVisible();
+      this.#wantPeers(e.data);
+    });
     this.tim.on(EVENT.MESSAGE_RECEIVED, (e) => this.#notify(e.data));
     this.focus.onChange(() => this.markReadIfVisible());
   }
@@ -81,11 +88,21 @@ export class AppModel {
   #signedIn(): void {
     const userID = this.session.userID;
     this.drafts.useUser(userID);
-    void this.conversations.load().then(() => this.markReadIfVisible());
+    void this.conversations.load().then(() => {
+      this.markReadIfVisible();
+      this.#wantPeers(this.conversations.list);
+    });
     void this.profile.load();
   }
 
+  /** The profiles of the peers of these conversations (list rows, headers, the forward picker). */
+  #wantPeers(list: Conversation[]): void {
+    if (!Array.isArray(list)) return;
+    this.profiles.want(list.filter((c) => c.type === this.tim.TYPES.CONV_C2C).map((c) => peerOf(c.conversationID)));
+  }
+
   #signedOut(): void {
+    this.profiles.reset();
     this.conversations.reset();
     this.chats.reset();
     this.profile.reset();
@@ -101,6 +118,8 @@ export class AppModel {
   openConversation(conversationID: string | null): void {
     this.conversations.open(conversationID);
     if (!conversationID) return;
+    // The header shows the peer's current name and signature.
+    if (conversationID.startsWith(this.tim.TYPES.CONV_C2C)) this.profiles.refresh(peerOf(conversationID));
     const chat = this.chats.get(conversationID);
     if (chat.status === 'idle' || chat.status === 'error') {
       void chat.loadInitial(this.conversations.active?.unreadCount ?? 0);
@@ -162,8 +181,9 @@ export class AppModel {
   /** The display name of a message's sender. */
   senderName(m: Message): string {
     if (m.flow === 'out' || m.from === this.session.userID) return this.profile.profile?.nick || m.nick || m.from;
+    // The conversation carries the sender's current profile; a message, the nick of when it was sent.
     const c = this.conversations.list.find((x) => x.conversationID === `C2C${m.from}`);
-    return m.nameCard || m.nick || (c ? conversationName(c) : m.from);
+    return m.nameCard || c?.remark || c?.userProfile?.nick || m.nick || m.from;
   }
 
   /**
@@ -230,7 +250,7 @@ export class AppModel {
       if (conv && conv.messageRemindType !== this.tim.TYPES.MSG_REMIND_ACPT_AND_NOTE) continue;
       const body = messageText(m) ?? this.previewOf(m);
       void this.tim.app
-        .notify({ title: m.nick || m.from, body, conversationID: m.conversationID })
+        .notify({ title: this.senderName(m), body, conversationID: m.conversationID })
         .catch((e) => console.warn('notification failed', toImError(e)));
     }
   }
