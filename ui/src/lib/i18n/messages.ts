@@ -147,6 +147,7 @@ export const en = {
   'chat.attachVideo': 'Send a video',
   'chat.attachFile': 'Send files',
   'chat.edited': '(edited)',
+  'message.forwardedFrom': 'Forwarded from {name}',
   'chat.pasteFailed': 'Couldn’t paste the image.',
 
   'preview.image': '[Image]',
@@ -394,6 +395,7 @@ export const zhCN: Record<MessageKey, Entry> = {
   'chat.attachVideo': '发送视频',
   'chat.attachFile': '发送文件',
   'chat.edited': '（已编辑）',
+  'message.forwardedFrom': '转发自 {name}',
   'chat.pasteFailed': '图片粘贴失败。',
 
   'preview.image': '[图片]',

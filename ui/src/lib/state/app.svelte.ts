@@ -14,6 +14,7 @@ import { WindowFocus } from './focus.svelte';
 import { conversationName, messageText } from './names';
 import { MediaFiles } from './files.svelte';
 import { bodyPreview, canForward, mergerAbstract, mergerTitle } from './media';
+import { forwardCloudData, type ForwardedFrom } from './forwarded';
 import type { ChatState } from './chat.svelte';
 import type { KeyValue } from './storage';
 
@@ -166,6 +167,14 @@ export class AppModel {
     return m.nameCard || m.nick || (c ? conversationName(c) : m.from);
   }
 
+  /** The name for a "Forwarded from" line: the nickname known now, else the one recorded. */
+  forwardedName(from: ForwardedFrom): string {
+    if (from.userID && from.userID === this.session.userID) return this.profile.profile?.nick || from.nick || from.userID;
+    const c = from.userID ? this.conversations.list.find((x) => x.conversationID === `C2C${from.userID}`) : undefined;
+    const known = c?.userProfile?.nick;
+    return known || from.nick || from.userID;
+  }
+
   /**
    * Forwards to each target: one message as is ('single', 'oneByOne' for
    * several), or all as one chat-history message ('merged'). Each new
@@ -200,7 +209,8 @@ export class AppModel {
           await this.#deliverTo(chat, message);
         } else {
           for (const m of list) {
-            const message = await this.tim.createForwardMessage({ to, conversationType, payload: m });
+            const cloudCustomData = forwardCloudData(m, this.senderName(m));
+            const message = await this.tim.createForwardMessage({ to, conversationType, payload: m, cloudCustomData });
             await this.#deliverTo(chat, message);
           }
         }
