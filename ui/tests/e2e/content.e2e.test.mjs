@@ -134,6 +134,51 @@ describe('message content', { timeout: 180_000 }, () => {
     assert.ok(coloured > 100, `coloured pixels of 😀: ${coloured}`);
   });
 
+  it('defect 4: the emoji picker searches, inserts at the caret, sends, keeps recents and the skin tone', async () => {
+    await row('bob').click();
+    const composer = page.getByTestId('composer');
+    const picker = page.getByTestId('emoji-picker');
+    await composer.fill('ab');
+    await composer.evaluate((el) => el.setSelectionRange(1, 1));
+    await page.getByTestId('emoji-button').click();
+    await picker.waitFor();
+    await picker.getByRole('searchbox').fill('smile');
+    const first = picker.getByTestId('emoji-results').locator('button').first();
+    await first.waitFor();
+    await shot('4-emoji-picker-search-1100x720');
+    const smile = await first.textContent();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), smile);
+    await page.keyboard.press('Enter');
+    assert.equal(await composer.inputValue(), `a${smile}b`);
+    await page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'composer');
+    await composer.press('Enter');
+    await bubble(`a${smile}b`).waitFor();
+    await page.waitForFunction(
+      (t) => [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent?.includes(t) && m.getAttribute('data-status') === 'sent'),
+      `a${smile}b`,
+    );
+    assert.match(await cli(bob, 'history', 'C2Calice', '--all'), new RegExp(`a${smile}b`));
+    // Recents, then a skin tone that sticks.
+    await page.getByTestId('emoji-button').click();
+    assert.equal(await picker.getByTestId('emoji-recent').locator('button').first().textContent(), smile);
+    await picker.locator('[data-tone="3"]').click();
+    await picker.getByRole('searchbox').fill('thumbs up');
+    await picker.getByTestId('emoji-results').getByRole('button', { name: 'thumbs up', exact: true }).click();
+    assert.equal(await composer.inputValue(), '👍🏽');
+    await page.keyboard.press('Escape');
+    await page.reload();
+    await row('bob').click();
+    await page.getByTestId('emoji-button').click();
+    assert.equal(await picker.locator('[data-tone="3"]').getAttribute('aria-checked'), 'true');
+    assert.equal(await picker.getByTestId('emoji-recent').locator('button').first().textContent(), '👍🏽');
+    await shot('4-emoji-picker-1100x720');
+    await page.keyboard.press('Escape');
+    await composer.fill('');
+  });
+
   it('defect 8: a forwarded message says "Forwarded from <nickname>" (en and zh-CN)', async () => {
     await row('bob').click();
     const source = bubble('forward me please');
