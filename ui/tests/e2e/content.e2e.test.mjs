@@ -204,6 +204,29 @@ describe('message content', { timeout: 180_000 }, () => {
     await page.keyboard.press('Escape');
   });
 
+  it('screenshots at the smallest size, dark and Chinese (SHOTS only)', { skip: !process.env.SHOTS }, async () => {
+    await page.setViewportSize({ width: 800, height: 560 });
+    await row('bob').click();
+    await bubble('see http').waitFor();
+    await shot('5-links-format-800x560');
+    await page.getByTestId('emoji-button').click();
+    await page.getByTestId('emoji-picker').waitFor();
+    await shot('4-emoji-picker-800x560');
+    await page.keyboard.press('Escape');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('5-links-format-800x560-dark');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.locator('select[name="language"]').selectOption('zh-CN');
+    await page.keyboard.press('Escape');
+    await row('carol').click();
+    await page.getByTestId('forwarded').waitFor();
+    await shot('8-forwarded-800x560-dark-zh');
+    await page.getByRole('button', { name: '设置' }).click();
+    await page.locator('select[name="language"]').selectOption('en');
+    await page.keyboard.press('Escape');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('had no console errors', () => {
     assert.deepEqual(errors, []);
   });
