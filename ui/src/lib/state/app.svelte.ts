@@ -15,6 +15,7 @@ import { conversationName, messageText } from './names';
 import { MediaFiles } from './files.svelte';
 import { bodyPreview, canForward, mergerAbstract, mergerTitle } from './media';
 import { forwardCloudData, type ForwardedFrom } from './forwarded';
+import { plainText } from '$lib/text/markup';
 import type { ChatState } from './chat.svelte';
 import type { KeyValue } from './storage';
 
@@ -238,7 +239,8 @@ export class AppModel {
       if (visible) continue;
       const conv = this.conversations.list.find((c) => c.conversationID === m.conversationID);
       if (conv && conv.messageRemindType !== this.tim.TYPES.MSG_REMIND_ACPT_AND_NOTE) continue;
-      const body = messageText(m) ?? this.previewOf(m);
+      const text = messageText(m);
+      const body = text !== null ? plainText(text) : this.previewOf(m);
       void this.tim.app
         .notify({ title: m.nick || m.from, body, conversationID: m.conversationID })
         .catch((e) => console.warn('notification failed', toImError(e)));
