@@ -15,6 +15,8 @@ import { WindowFocus } from './focus.svelte';
 import { messageText, peerOf } from './names';
 import { MediaFiles } from './files.svelte';
 import { bodyPreview, canForward, mergerAbstract, mergerTitle } from './media';
+import { forwardCloudData, type ForwardedFrom } from './forwarded';
+import { plainText } from '$lib/text/markup';
 import type { ChatState } from './chat.svelte';
 import type { KeyValue } from './storage';
 
@@ -186,6 +188,14 @@ export class AppModel {
     return m.nameCard || c?.remark || c?.userProfile?.nick || m.nick || m.from;
   }
 
+  /** The name for a "Forwarded from" line: the nickname known now, else the one recorded. */
+  forwardedName(from: ForwardedFrom): string {
+    if (from.userID && from.userID === this.session.userID) return this.profile.profile?.nick || from.nick || from.userID;
+    const c = from.userID ? this.conversations.list.find((x) => x.conversationID === `C2C${from.userID}`) : undefined;
+    const known = c?.userProfile?.nick;
+    return known || from.nick || from.userID;
+  }
+
   /**
    * Forwards to each target: one message as is ('single', 'oneByOne' for
    * several), or all as one chat-history message ('merged'). Each new
@@ -220,7 +230,8 @@ export class AppModel {
           await this.#deliverTo(chat, message);
         } else {
           for (const m of list) {
-            const message = await this.tim.createForwardMessage({ to, conversationType, payload: m });
+            const cloudCustomData = forwardCloudData(m, this.senderName(m));
+            const message = await this.tim.createForwardMessage({ to, conversationType, payload: m, cloudCustomData });
             await this.#deliverTo(chat, message);
           }
         }
@@ -248,7 +259,8 @@ export class AppModel {
       if (visible) continue;
       const conv = this.conversations.list.find((c) => c.conversationID === m.conversationID);
       if (conv && conv.messageRemindType !== this.tim.TYPES.MSG_REMIND_ACPT_AND_NOTE) continue;
-      const body = messageText(m) ?? this.previewOf(m);
+      const text = messageText(m);
+      const body = text !== null ? plainText(text) : this.previewOf(m);
       void this.tim.app
         .notify({ title: this.senderName(m), body, conversationID: m.conversationID })
         .catch((e) => console.warn('notification failed', toImError(e)));

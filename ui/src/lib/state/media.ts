@@ -3,6 +3,7 @@
 import type { LastMessage, Message } from '$lib/types';
 import { TYPES } from '$lib/tim';
 import type { MessageKey } from '$lib/i18n/messages';
+import { plainText } from '$lib/text/markup';
 
 export type FileKind = 'image' | 'video' | 'file';
 
@@ -84,7 +85,7 @@ export function bodyPreview(type: string, payload: Record<string, unknown> | nul
   const p = payload ?? {};
   switch (type) {
     case TYPES.MSG_TEXT:
-      return typeof p.text === 'string' ? p.text : fallback;
+      return typeof p.text === 'string' ? plainText(p.text) : fallback;
     case TYPES.MSG_IMAGE:
       return t('preview.image');
     case TYPES.MSG_VIDEO:
