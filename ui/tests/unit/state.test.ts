@@ -150,6 +150,8 @@ describe('Mark read and notifications', () => {
     }));
     const { app, focus } = await started(b, false);
     app.openConversation('C2Cbob');
+    // The message list shows its latest message (what MessageList reports).
+    app.showsLatest('C2Cbob', true);
     await flush();
     expect(b.callsOf('tim.setMessageRead')).toHaveLength(0);
     focus.set(true);
@@ -162,6 +164,7 @@ describe('Mark read and notifications', () => {
     b.handle('tim.getConversationList', () => ({ conversationList: [conversation('bob')], isSyncCompleted: true }));
     const { app } = await started(b);
     app.openConversation('C2Cbob');
+    app.showsLatest('C2Cbob', true);
     await flush();
     const m = message();
     b.emit('onMessageReceived', [m]);
@@ -170,6 +173,28 @@ describe('Mark read and notifications', () => {
     expect(b.callsOf('tim.setMessageRead')).toEqual([{ conversationID: 'C2Cbob' }]);
     expect(b.callsOf('app.notify')).toHaveLength(0);
     expect(app.chats.get('C2Cbob').messages.map((x) => x.ID)).toEqual([m.ID]);
+  });
+
+  it('is not read while the latest message is off screen (scrolled up), read once it is shown', async () => {
+    const b = loggedInBackend();
+    b.handle('tim.getConversationList', () => ({ conversationList: [conversation('bob')], isSyncCompleted: true }));
+    const { app } = await started(b);
+    app.openConversation('C2Cbob');
+    app.showsLatest('C2Cbob', true);
+    app.showsLatest('C2Cbob', false);
+    await flush();
+    const m = message();
+    b.emit('onMessageReceived', [m]);
+    b.emit('onConversationListUpdated', [conversation('bob', { unreadCount: 1 }, m.time)]);
+    await flush();
+    expect(b.callsOf('tim.setMessageRead')).toHaveLength(0);
+    // Another chat's list at its bottom does not count for this one.
+    app.showsLatest('C2Ccarol', true);
+    await flush();
+    expect(b.callsOf('tim.setMessageRead')).toHaveLength(0);
+    app.showsLatest('C2Cbob', true);
+    await flush();
+    expect(b.callsOf('tim.setMessageRead')).toEqual([{ conversationID: 'C2Cbob' }]);
   });
 
   it('notifies when unfocused or another chat is open', async () => {

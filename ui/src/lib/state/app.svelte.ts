@@ -52,6 +52,8 @@ export class AppModel {
   newChatBusy = $state(false);
 
   #reading = new Set<string>();
+  /** The conversation whose latest message its list shows on screen (reported by the list). */
+  #latestShown: string | null = null;
 
   constructor(backend: Backend, options: AppModelOptions) {
     this.tim = new Tim(backend);
@@ -142,10 +144,25 @@ export class AppModel {
     }
   }
 
-  /** TIM rule of the app: read when the conversation is open and the window focused. */
+  /**
+   * The message list of `conversationID` tells whether its latest message is
+   * on screen (loaded, and the list at its bottom). Reaching it marks read.
+   */
+  showsLatest(conversationID: string, shown: boolean): void {
+    if (shown) this.#latestShown = conversationID;
+    else if (this.#latestShown === conversationID) this.#latestShown = null;
+    if (shown) this.markReadIfVisible();
+  }
+
+  /**
+   * TIM rule of the app: setMessageRead marks the whole conversation, so it
+   * is called only while the open conversation's latest message is on screen
+   * in a focused, visible window (never while the reader is scrolled up).
+   */
   markReadIfVisible(): void {
     const id = this.conversations.activeID;
     if (!id || !this.focus.focused || this.session.phase !== 'main') return;
+    if (this.#latestShown !== id) return;
     const c = this.conversations.active;
     if (!c || c.unreadCount <= 0 || this.#reading.has(id)) return;
     this.#reading.add(id);
