@@ -388,6 +388,29 @@ describe('Drafts, profile, settings, new chat', () => {
     expect(app.conversations.activeID).toBe('C2Cbob');
   });
 
+  it('a new chat is a provisional row at the top until it has a message; gone when left', async () => {
+    const b = loggedInBackend();
+    b.handle('tim.getUserProfile', (a) => (a.userIDList as string[]).map((id) => profile(id, { nick: id === 'carol' ? 'Carol' : id })));
+    b.handle('tim.getConversationList', () => ({ conversationList: [conversation('bob')], isSyncCompleted: true }));
+    const { app } = await started(b);
+    expect(await app.startConversation('carol')).toBe(true);
+    const convs = app.conversations;
+    expect(convs.shown.map((c) => c.conversationID)).toEqual(['C2Ccarol', 'C2Cbob']);
+    expect(convs.provisional).toMatchObject({ unreadCount: 0, lastMessage: null, userProfile: { nick: 'Carol' } });
+    convs.query = 'car';
+    expect(convs.filtered.map((c) => c.conversationID)).toEqual(['C2Ccarol']);
+    convs.query = '';
+    // The first message makes it a real conversation: one row, no provisional.
+    b.emit('onConversationListUpdated', [conversation('carol', {}, 200)]);
+    expect(convs.provisional).toBeNull();
+    expect(convs.shown.map((c) => c.conversationID)).toEqual(['C2Ccarol', 'C2Cbob']);
+    // Another new chat, left without a message: its row goes.
+    expect(await app.startConversation('dave')).toBe(true);
+    expect(convs.shown.map((c) => c.conversationID)).toEqual(['C2Cdave', 'C2Ccarol', 'C2Cbob']);
+    app.openConversation('C2Cbob');
+    expect(convs.shown.map((c) => c.conversationID)).toEqual(['C2Ccarol', 'C2Cbob']);
+  });
+
   it('initials', () => {
     expect(initials('bob')).toBe('BO');
     expect(initials('Ada Lovelace')).toBe('AL');

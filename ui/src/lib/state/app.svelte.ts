@@ -1,6 +1,6 @@
 import { createContext } from 'svelte';
 import type { Backend } from '$lib/backend';
-import type { ImError, Message } from '$lib/types';
+import type { ImError, Message, Profile } from '$lib/types';
 import { EVENT, Tim } from '$lib/tim';
 import { I18n } from '$lib/i18n/i18n.svelte';
 import { toImError } from '$lib/backend';
@@ -99,9 +99,12 @@ export class AppModel {
     this.panel = 'none';
   }
 
-  /** Opens a conversation: history at once, marks read if visible. */
-  openConversation(conversationID: string | null): void {
-    this.conversations.open(conversationID);
+  /**
+   * Opens a conversation: history at once, marks read if visible. `peer`:
+   * the profile of a new chat's peer (its provisional row in the list).
+   */
+  openConversation(conversationID: string | null, peer: Profile | null = null): void {
+    this.conversations.open(conversationID, peer);
     if (!conversationID) return;
     const chat = this.chats.get(conversationID);
     if (chat.status === 'idle' || chat.status === 'error') {
@@ -129,12 +132,13 @@ export class AppModel {
     this.newChatBusy = true;
     try {
       const res = await this.tim.getUserProfile({ userIDList: [id] });
-      if (!res.data.some((p) => p.userID === id)) {
+      const peer = res.data.find((p) => p.userID === id);
+      if (!peer) {
         this.newChatError = { code: 0, message: 'notFound' };
         return false;
       }
       this.panel = 'none';
-      this.openConversation(`C2C${id}`);
+      this.openConversation(`C2C${id}`, peer);
       return true;
     } catch (e) {
       this.newChatError = toImError(e);
