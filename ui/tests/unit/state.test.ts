@@ -351,6 +351,53 @@ describe('Drafts, profile, settings, new chat', () => {
     expect(again.drafts.get('C2Cbob')).toBe('half a thought');
   });
 
+  it('a login that reports loggedIn before the user ID still keeps that user\'s drafts', async () => {
+    const storage = new MemoryStorage();
+    let state = appState({ userID: null, loggedIn: false });
+    const b = loggedInBackend();
+    b.handle('app.getState', () => state).handle('app.login', (a) => {
+      // The host's state event during the login, before the ID is known.
+      b.emit('confab.appState', appState({ userID: null, loggedIn: true }));
+      return (state = appState({ userID: a.userID as string }));
+    });
+    const app = new AppModel(b, { storage });
+    await app.start();
+    expect(await app.session.login('alice', 'pw')).toBe(true);
+    await flush();
+    app.drafts.set('C2Cbob', 'kept');
+    expect(storage.getItem('confab.drafts.alice')).toBe(JSON.stringify({ C2Cbob: 'kept' }));
+  });
+
+  it('reopens the last open chat of the same user after a restart', async () => {
+    const storage = new MemoryStorage();
+    const b = loggedInBackend();
+    b.handle('tim.getConversationList', () => ({
+      conversationList: [conversation('bob'), conversation('carol')],
+      isSyncCompleted: true,
+    }));
+    const first = new AppModel(b, { storage });
+    await first.start();
+    await flush();
+    first.openConversation('C2Ccarol');
+    const again = new AppModel(b, { storage });
+    await again.start();
+    await flush();
+    expect(again.conversations.activeID).toBe('C2Ccarol');
+    // Another user on the same machine has their own.
+    const other = loggedInBackend();
+    other.handle('app.getState', () => appState({ userID: 'dave' }));
+    const dave = new AppModel(other, { storage });
+    await dave.start();
+    await flush();
+    expect(dave.conversations.activeID).toBeNull();
+    // Closing the chat is remembered too.
+    again.openConversation(null);
+    const third = new AppModel(b, { storage });
+    await third.start();
+    await flush();
+    expect(third.conversations.activeID).toBeNull();
+  });
+
   it('updates my profile and follows PROFILE_UPDATED', async () => {
     const b = loggedInBackend();
     b.handle('tim.updateMyProfile', (a) => profile('alice', { ...(a as object) }));

@@ -52,11 +52,13 @@ export class AppModel {
   newChatBusy = $state(false);
 
   #reading = new Set<string>();
+  #storage: KeyValue;
   /** The conversation whose latest message its list shows on screen (reported by the list). */
   #latestShown: string | null = null;
 
   constructor(backend: Backend, options: AppModelOptions) {
     this.tim = new Tim(backend);
+    this.#storage = options.storage;
     this.focus = options.focus ?? new WindowFocus(true);
     this.settings = new Settings(options.storage, options.systemLocale ?? 'en');
     this.i18n = new I18n(() => this.settings.locale);
@@ -83,7 +85,10 @@ export class AppModel {
   #signedIn(): void {
     const userID = this.session.userID;
     this.drafts.useUser(userID);
-    void this.conversations.load().then(() => this.markReadIfVisible());
+    void this.conversations.load().then(() => {
+      this.#reopenLast(userID);
+      this.markReadIfVisible();
+    });
     void this.profile.load();
   }
 
@@ -105,6 +110,7 @@ export class AppModel {
    */
   openConversation(conversationID: string | null, peer: Profile | null = null): void {
     this.conversations.open(conversationID, peer);
+    this.#rememberOpen(conversationID);
     if (!conversationID) return;
     const chat = this.chats.get(conversationID);
     if (chat.status === 'idle' || chat.status === 'error') {
@@ -113,6 +119,30 @@ export class AppModel {
       chat.markFirstUnread(this.conversations.active?.unreadCount ?? 0);
     }
     this.markReadIfVisible();
+  }
+
+  /** The open conversation is remembered per user, to reopen it after a reload or restart. */
+  #rememberOpen(conversationID: string | null): void {
+    const userID = this.session.userID;
+    if (!userID) return;
+    try {
+      if (conversationID) this.#storage.setItem(openKey(userID), conversationID);
+      else this.#storage.removeItem(openKey(userID));
+    } catch (e) {
+      console.warn('remembering the open chat failed', e);
+    }
+  }
+
+  /** Reopens the chat that was open when this user last used the app (unless one is open by now). */
+  #reopenLast(userID: string | null): void {
+    if (!userID || this.session.userID !== userID || this.conversations.activeID) return;
+    let id: string | null = null;
+    try {
+      id = this.#storage.getItem(openKey(userID));
+    } catch {
+      return;
+    }
+    if (id && /^(C2C|GROUP)./.test(id)) this.openConversation(id);
   }
 
   stepConversation(delta: number): void {
@@ -258,5 +288,8 @@ export class AppModel {
 }
 
 export type ForwardMode = 'single' | 'oneByOne' | 'merged';
+
+/** Storage key of a user's open conversation. */
+const openKey = (userID: string) => `confab.openConversation.${userID}`;
 
 export const [getApp, setApp] = createContext<AppModel>();
