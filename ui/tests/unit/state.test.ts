@@ -151,6 +151,8 @@ describe('Mark read and notifications', () => {
     }));
     const { app, focus } = await started(b, false);
     app.openConversation('C2Cbob');
+    // The message list shows its latest message (what MessageList reports).
+    app.showsLatest('C2Cbob', true);
     await flush();
     expect(b.callsOf('tim.setMessageRead')).toHaveLength(0);
     focus.set(true);
@@ -163,6 +165,7 @@ describe('Mark read and notifications', () => {
     b.handle('tim.getConversationList', () => ({ conversationList: [conversation('bob')], isSyncCompleted: true }));
     const { app } = await started(b);
     app.openConversation('C2Cbob');
+    app.showsLatest('C2Cbob', true);
     await flush();
     const m = message();
     b.emit('onMessageReceived', [m]);
@@ -171,6 +174,28 @@ describe('Mark read and notifications', () => {
     expect(b.callsOf('tim.setMessageRead')).toEqual([{ conversationID: 'C2Cbob' }]);
     expect(b.callsOf('app.notify')).toHaveLength(0);
     expect(app.chats.get('C2Cbob').messages.map((x) => x.ID)).toEqual([m.ID]);
+  });
+
+  it('is not read while the latest message is off screen (scrolled up), read once it is shown', async () => {
+    const b = loggedInBackend();
+    b.handle('tim.getConversationList', () => ({ conversationList: [conversation('bob')], isSyncCompleted: true }));
+    const { app } = await started(b);
+    app.openConversation('C2Cbob');
+    app.showsLatest('C2Cbob', true);
+    app.showsLatest('C2Cbob', false);
+    await flush();
+    const m = message();
+    b.emit('onMessageReceived', [m]);
+    b.emit('onConversationListUpdated', [conversation('bob', { unreadCount: 1 }, m.time)]);
+    await flush();
+    expect(b.callsOf('tim.setMessageRead')).toHaveLength(0);
+    // Another chat's list at its bottom does not count for this one.
+    app.showsLatest('C2Ccarol', true);
+    await flush();
+    expect(b.callsOf('tim.setMessageRead')).toHaveLength(0);
+    app.showsLatest('C2Cbob', true);
+    await flush();
+    expect(b.callsOf('tim.setMessageRead')).toEqual([{ conversationID: 'C2Cbob' }]);
   });
 
   it('notifies when unfocused or another chat is open', async () => {
@@ -327,6 +352,53 @@ describe('Drafts, profile, settings, new chat', () => {
     expect(again.drafts.get('C2Cbob')).toBe('half a thought');
   });
 
+  it('a login that reports loggedIn before the user ID still keeps that user\'s drafts', async () => {
+    const storage = new MemoryStorage();
+    let state = appState({ userID: null, loggedIn: false });
+    const b = loggedInBackend();
+    b.handle('app.getState', () => state).handle('app.login', (a) => {
+      // The host's state event during the login, before the ID is known.
+      b.emit('confab.appState', appState({ userID: null, loggedIn: true }));
+      return (state = appState({ userID: a.userID as string }));
+    });
+    const app = new AppModel(b, { storage });
+    await app.start();
+    expect(await app.session.login('alice', 'pw')).toBe(true);
+    await flush();
+    app.drafts.set('C2Cbob', 'kept');
+    expect(storage.getItem('confab.drafts.alice')).toBe(JSON.stringify({ C2Cbob: 'kept' }));
+  });
+
+  it('reopens the last open chat of the same user after a restart', async () => {
+    const storage = new MemoryStorage();
+    const b = loggedInBackend();
+    b.handle('tim.getConversationList', () => ({
+      conversationList: [conversation('bob'), conversation('carol')],
+      isSyncCompleted: true,
+    }));
+    const first = new AppModel(b, { storage });
+    await first.start();
+    await flush();
+    first.openConversation('C2Ccarol');
+    const again = new AppModel(b, { storage });
+    await again.start();
+    await flush();
+    expect(again.conversations.activeID).toBe('C2Ccarol');
+    // Another user on the same machine has their own.
+    const other = loggedInBackend();
+    other.handle('app.getState', () => appState({ userID: 'dave' }));
+    const dave = new AppModel(other, { storage });
+    await dave.start();
+    await flush();
+    expect(dave.conversations.activeID).toBeNull();
+    // Closing the chat is remembered too.
+    again.openConversation(null);
+    const third = new AppModel(b, { storage });
+    await third.start();
+    await flush();
+    expect(third.conversations.activeID).toBeNull();
+  });
+
   it('updates my profile and follows PROFILE_UPDATED', async () => {
     const b = loggedInBackend();
     b.handle('tim.updateMyProfile', (a) => profile('alice', { ...(a as object) }));
@@ -362,6 +434,29 @@ describe('Drafts, profile, settings, new chat', () => {
     expect(await app.startConversation('alice')).toBe(false);
     expect(await app.startConversation(' bob ')).toBe(true);
     expect(app.conversations.activeID).toBe('C2Cbob');
+  });
+
+  it('a new chat is a provisional row at the top until it has a message; gone when left', async () => {
+    const b = loggedInBackend();
+    b.handle('tim.getUserProfile', (a) => (a.userIDList as string[]).map((id) => profile(id, { nick: id === 'carol' ? 'Carol' : id })));
+    b.handle('tim.getConversationList', () => ({ conversationList: [conversation('bob')], isSyncCompleted: true }));
+    const { app } = await started(b);
+    expect(await app.startConversation('carol')).toBe(true);
+    const convs = app.conversations;
+    expect(convs.shown.map((c) => c.conversationID)).toEqual(['C2Ccarol', 'C2Cbob']);
+    expect(convs.provisional).toMatchObject({ unreadCount: 0, lastMessage: null, userProfile: { nick: 'Carol' } });
+    convs.query = 'car';
+    expect(convs.filtered.map((c) => c.conversationID)).toEqual(['C2Ccarol']);
+    convs.query = '';
+    // The first message makes it a real conversation: one row, no provisional.
+    b.emit('onConversationListUpdated', [conversation('carol', {}, 200)]);
+    expect(convs.provisional).toBeNull();
+    expect(convs.shown.map((c) => c.conversationID)).toEqual(['C2Ccarol', 'C2Cbob']);
+    // Another new chat, left without a message: its row goes.
+    expect(await app.startConversation('dave')).toBe(true);
+    expect(convs.shown.map((c) => c.conversationID)).toEqual(['C2Cdave', 'C2Ccarol', 'C2Cbob']);
+    app.openConversation('C2Cbob');
+    expect(convs.shown.map((c) => c.conversationID)).toEqual(['C2Ccarol', 'C2Cbob']);
   });
 
   it('initials', () => {

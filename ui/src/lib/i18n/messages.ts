@@ -67,6 +67,7 @@ export const en = {
   'list.unread': { one: '{count} unread message', other: '{count} unread messages' },
   'list.pinned': 'Pinned',
   'list.you': 'You: {text}',
+  'list.draft': 'Draft:',
   'list.delete': 'Delete chat',
 
   'newChat.title': 'New chat',
@@ -347,6 +348,7 @@ export const zhCN: Record<MessageKey, Entry> = {
   'list.unread': { other: '{count} 条未读消息' },
   'list.pinned': '已置顶',
   'list.you': '我：{text}',
+  'list.draft': '[草稿]',
   'list.delete': '删除聊天',
 
   'newChat.title': '新聊天',

@@ -1,6 +1,6 @@
 import { createContext } from 'svelte';
 import type { Backend } from '$lib/backend';
-import type { Conversation, ImError, Message } from '$lib/types';
+import type { Conversation, ImError, Message, Profile } from '$lib/types';
 import { EVENT, Tim } from '$lib/tim';
 import { I18n } from '$lib/i18n/i18n.svelte';
 import { toImError } from '$lib/backend';
@@ -57,9 +57,13 @@ export class AppModel {
   newChatBusy = $state(false);
 
   #reading = new Set<string>();
+  #storage: KeyValue;
+  /** The conversation whose latest message its list shows on screen (reported by the list). */
+  #latestShown: string | null = null;
 
   constructor(backend: Backend, options: AppModelOptions) {
     this.tim = new Tim(backend);
+    this.#storage = options.storage;
     this.focus = options.focus ?? new WindowFocus(true);
     this.settings = new Settings(options.storage, options.systemLocale ?? 'en');
     this.i18n = new I18n(() => this.settings.locale);
@@ -91,6 +95,7 @@ export class AppModel {
     const userID = this.session.userID;
     this.drafts.useUser(userID);
     void this.conversations.load().then(() => {
+      this.#reopenLast(userID);
       this.markReadIfVisible();
       this.#wantPeers(this.conversations.list);
     });
@@ -116,9 +121,13 @@ export class AppModel {
     this.panel = 'none';
   }
 
-  /** Opens a conversation: history at once, marks read if visible. */
-  openConversation(conversationID: string | null): void {
-    this.conversations.open(conversationID);
+  /**
+   * Opens a conversation: history at once, marks read if visible. `peer`:
+   * the profile of a new chat's peer (its provisional row in the list).
+   */
+  openConversation(conversationID: string | null, peer: Profile | null = null): void {
+    this.conversations.open(conversationID, peer);
+    this.#rememberOpen(conversationID);
     if (!conversationID) return;
     // The header shows the peer's current name and signature.
     if (conversationID.startsWith(this.tim.TYPES.CONV_C2C)) this.profiles.refresh(peerOf(conversationID));
@@ -129,6 +138,30 @@ export class AppModel {
       chat.markFirstUnread(this.conversations.active?.unreadCount ?? 0);
     }
     this.markReadIfVisible();
+  }
+
+  /** The open conversation is remembered per user, to reopen it after a reload or restart. */
+  #rememberOpen(conversationID: string | null): void {
+    const userID = this.session.userID;
+    if (!userID) return;
+    try {
+      if (conversationID) this.#storage.setItem(openKey(userID), conversationID);
+      else this.#storage.removeItem(openKey(userID));
+    } catch (e) {
+      console.warn('remembering the open chat failed', e);
+    }
+  }
+
+  /** Reopens the chat that was open when this user last used the app (unless one is open by now). */
+  #reopenLast(userID: string | null): void {
+    if (!userID || this.session.userID !== userID || this.conversations.activeID) return;
+    let id: string | null = null;
+    try {
+      id = this.#storage.getItem(openKey(userID));
+    } catch {
+      return;
+    }
+    if (id && /^(C2C|GROUP)./.test(id)) this.openConversation(id);
   }
 
   stepConversation(delta: number): void {
@@ -148,12 +181,13 @@ export class AppModel {
     this.newChatBusy = true;
     try {
       const res = await this.tim.getUserProfile({ userIDList: [id] });
-      if (!res.data.some((p) => p.userID === id)) {
+      const peer = res.data.find((p) => p.userID === id);
+      if (!peer) {
         this.newChatError = { code: 0, message: 'notFound' };
         return false;
       }
       this.panel = 'none';
-      this.openConversation(`C2C${id}`);
+      this.openConversation(`C2C${id}`, peer);
       return true;
     } catch (e) {
       this.newChatError = toImError(e);
@@ -163,10 +197,25 @@ export class AppModel {
     }
   }
 
-  /** TIM rule of the app: read when the conversation is open and the window focused. */
+  /**
+   * The message list of `conversationID` tells whether its latest message is
+   * on screen (loaded, and the list at its bottom). Reaching it marks read.
+   */
+  showsLatest(conversationID: string, shown: boolean): void {
+    if (shown) this.#latestShown = conversationID;
+    else if (this.#latestShown === conversationID) this.#latestShown = null;
+    if (shown) this.markReadIfVisible();
+  }
+
+  /**
+   * TIM rule of the app: setMessageRead marks the whole conversation, so it
+   * is called only while the open conversation's latest message is on screen
+   * in a focused, visible window (never while the reader is scrolled up).
+   */
   markReadIfVisible(): void {
     const id = this.conversations.activeID;
     if (!id || !this.focus.focused || this.session.phase !== 'main') return;
+    if (this.#latestShown !== id) return;
     const c = this.conversations.active;
     if (!c || c.unreadCount <= 0 || this.#reading.has(id)) return;
     this.#reading.add(id);
@@ -269,5 +318,8 @@ export class AppModel {
 }
 
 export type ForwardMode = 'single' | 'oneByOne' | 'merged';
+
+/** Storage key of a user's open conversation. */
+const openKey = (userID: string) => `confab.openConversation.${userID}`;
 
 export const [getApp, setApp] = createContext<AppModel>();

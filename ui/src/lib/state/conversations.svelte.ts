@@ -1,5 +1,5 @@
-import type { Conversation, Message } from '$lib/types';
-import { EVENT, type Tim } from '$lib/tim';
+import type { Conversation, Message, Profile } from '$lib/types';
+import { EVENT, TYPES, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import { conversationName, peerOf, sortConversations } from './names';
 
@@ -11,9 +11,22 @@ export class Conversations {
   totalUnread = $state(0);
   query = $state('');
 
+  /** The peer's profile of a new chat (fetched when it was started), for its provisional row. */
+  newPeer: Profile | null = $state.raw(null);
+
   sorted: Conversation[] = $derived(sortConversations(this.list));
   active: Conversation | null = $derived(this.list.find((c) => c.conversationID === this.activeID) ?? null);
-  filtered: Conversation[] = $derived(filterConversations(this.sorted, this.query));
+  /**
+   * The open chat while the server has no conversation for it yet (a new
+   * chat before its first message): a row at the top of the list, replaced
+   * by the real conversation once a message is sent, gone when left.
+   */
+  provisional: Conversation | null = $derived(
+    this.activeID && !this.active ? provisionalConversation(this.activeID, this.newPeer) : null,
+  );
+  /** What the list shows, top to bottom: the provisional row, then the sorted conversations. */
+  shown: Conversation[] = $derived(this.provisional ? [this.provisional, ...this.sorted] : this.sorted);
+  filtered: Conversation[] = $derived(filterConversations(this.shown, this.query));
 
   #tim: Tim;
 
@@ -81,13 +94,15 @@ export class Conversations {
     this.#tim.app.setUnreadBadge(count).catch((e) => console.warn('setUnreadBadge failed', e));
   }
 
-  open(conversationID: string | null): void {
+  /** Opens a conversation; `peer` is the profile of a new chat's peer (for its provisional row). */
+  open(conversationID: string | null, peer: Profile | null = null): void {
     this.activeID = conversationID;
+    this.newPeer = peer && conversationID === `${TYPES.CONV_C2C}${peer.userID}` ? peer : null;
   }
 
   /** Alt+Up / Alt+Down: the previous / next chat in list order. */
   step(delta: number): string | null {
-    const ids = this.sorted.map((c) => c.conversationID);
+    const ids = this.shown.map((c) => c.conversationID);
     if (ids.length === 0) return null;
     const i = this.activeID ? ids.indexOf(this.activeID) : -1;
     const next = i < 0 ? (delta > 0 ? 0 : ids.length - 1) : Math.min(ids.length - 1, Math.max(0, i + delta));
@@ -110,9 +125,30 @@ export class Conversations {
     this.list = [];
     this.loaded = false;
     this.activeID = null;
+    this.newPeer = null;
     this.totalUnread = 0;
     this.query = '';
   }
+}
+
+/** The row of a chat the server does not know yet: no message, nothing unread. */
+export function provisionalConversation(conversationID: string, peer: Profile | null): Conversation {
+  const group = conversationID.startsWith(TYPES.CONV_GROUP);
+  return {
+    conversationID,
+    type: group ? TYPES.CONV_GROUP : TYPES.CONV_C2C,
+    unreadCount: 0,
+    lastMessage: null,
+    groupProfile: null,
+    userProfile: peer,
+    groupAtInfoList: [],
+    remark: '',
+    isPinned: false,
+    messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE,
+    markList: [],
+    customData: '',
+    conversationGroupList: [],
+  };
 }
 
 export function filterConversations(list: Conversation[], query: string): Conversation[] {

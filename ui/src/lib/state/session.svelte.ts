@@ -69,11 +69,16 @@ export class Session {
     });
   }
 
+  // The hooks follow the signed-in user, not just `loggedIn`: during a login
+  // the host may report loggedIn before the user ID, and per-user data
+  // (drafts, the open chat) needs the ID.
   #set(next: AppState): void {
-    const was = this.state?.loggedIn ?? false;
+    const was = this.userID;
     this.state = next;
-    if (next.loggedIn && !was) this.#hooks.signedIn?.();
-    if (!next.loggedIn && was) this.#hooks.signedOut?.();
+    const now = this.userID;
+    if (now === was) return;
+    if (was) this.#hooks.signedOut?.();
+    if (now) this.#hooks.signedIn?.();
   }
 
   async #refresh(): Promise<void> {
