@@ -51,7 +51,7 @@ describe('The conversation list: new chats, drafts, reopening', { timeout: 240_0
     await page.locator('input[name="userID"]').fill('alice');
     await page.locator('input[name="password"]').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await list().getByText('No conversations yet', { exact: false }).waitFor();
+    await page.getByText('No conversations yet', { exact: false }).waitFor();
   });
 
   after(async () => {
@@ -67,7 +67,7 @@ describe('The conversation list: new chats, drafts, reopening', { timeout: 240_0
     await row('carol').waitFor();
     assert.deepEqual(await order(), ['C2Ccarol']);
     assert.equal(await row('carol').getAttribute('aria-selected'), 'true');
-    assert.equal(await list().getByText('No conversations yet', { exact: false }).count(), 0);
+    assert.equal(await page.getByText('No conversations yet', { exact: false }).count(), 0);
   });
 
   it('sending makes it the real conversation; a new chat left without a message disappears', async () => {
