@@ -335,6 +335,17 @@ describe('Chat', () => {
     list = mergeMessages(list, [{ ...local, ID: 'srv', status: 'success' }]);
     expect(list.map((m) => m.ID)).toEqual([a.ID, 'srv', c.ID]);
   });
+
+  it('mergeMessages puts an older page from the same second before the newer messages', () => {
+    // A burst: every message in one second; the sequences give the order.
+    const newer = [21, 22, 23].map((seq) => message({ time: 100, sequence: seq, ID: `n${seq}` }));
+    const older = [18, 19, 20].map((seq) => message({ time: 100, sequence: seq, ID: `o${seq}` }));
+    const list = mergeMessages(newer, older);
+    expect(list.map((m) => m.ID)).toEqual(['o18', 'o19', 'o20', 'n21', 'n22', 'n23']);
+    // Newer messages of that second still append.
+    const more = mergeMessages(list, [message({ time: 100, sequence: 24, ID: 'n24' })]);
+    expect(more.at(-1)?.ID).toBe('n24');
+  });
 });
 
 describe('Drafts, profile, settings, new chat', () => {

@@ -48,8 +48,10 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
     }
   }
   if (added.length === 0) return out;
-  const last = out.length ? out[out.length - 1].time : -Infinity;
-  if (added.every((m) => m.time >= last)) {
+  // Appending is enough only when every new message sorts after the last one
+  // (an older page can share the newest message's second: sequences decide).
+  const last = out.at(-1);
+  if (!last || added.every((m) => byTime(m, last) >= 0)) {
     added.sort(byTime);
     return out.concat(added);
   }
