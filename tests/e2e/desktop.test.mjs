@@ -48,6 +48,13 @@ async function snapshot(app, name) {
 
 const row = (browser, peer) => browser.$(`[data-conversation="C2C${peer}"]`);
 
+/**
+ * The message bubble that shows `text`. An exact attribute match: WebdriverIO's
+ * `[data-testid="message"]*=text` matches the attribute by substring and skips
+ * elements holding a nested match, so a bubble's `message-time` hides it.
+ */
+const messageWith = (browser, text) => browser.$(`//*[@data-testid="message"][contains(., ${JSON.stringify(text)})]`);
+
 /** An element's textContent (WebKitWebDriver's getText skips ellipsized text). */
 const textOf = (browser, element) => browser.execute((el) => el.textContent, element);
 
@@ -101,7 +108,7 @@ describe('the desktop app', { timeout: 600_000 }, () => {
       await bobListens.waitFor((events) =>
         events.some((e) => e.name === 'onMessageReceived' && e.data.some((m) => m.payload?.text === 'yes, from the desktop app')),
       );
-      const mine = await browser.$('[data-testid="message"]*=yes, from the desktop app');
+      const mine = await messageWith(browser, 'yes, from the desktop app');
       await mine.waitForDisplayed();
       const shot = join(resultsDir(), 'main-window.png');
       await browser.saveScreenshot(shot);
@@ -156,8 +163,12 @@ describe('the desktop app', { timeout: 600_000 }, () => {
         fromDriverSpawn: Math.round(painted - started),
         fromWebviewNavigation: Math.round(inPage),
       };
-      await bobRow.click();
-      const last = await browser.$(`[data-testid="message"]*=seed ${SEEDED}`);
+      // The chat open when the app last quit is open again (issue 10, defect 12).
+      await browser.waitUntil(async () => (await bobRow.getAttribute('aria-selected')) === 'true', {
+        timeoutMsg: "bob's chat was not reopened after the restart",
+      });
+      await (await browser.$('[data-testid="composer"]')).waitForDisplayed();
+      const last = await messageWith(browser, `seed ${SEEDED}`);
       await last.waitForDisplayed();
       // Page older history in a few times, as a reader scrolling up would.
       for (let i = 0; i < 5; i++) {
