@@ -22,9 +22,9 @@ describe('message content', { timeout: 180_000 }, () => {
   const alice = tempDir('alice');
   const dirs = [bob, carol, alice];
 
-  // SHOTS=<dir>: screenshots of each screen (the issue's before/after record).
+  // SCREENSHOTS=<dir>: screenshots of each screen (the issue's before/after record).
   const shot = async (name) => {
-    if (process.env.SHOTS) await page.screenshot({ path: `${process.env.SHOTS}/${name}.png`, animations: 'disabled' });
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/${name}.png`, animations: 'disabled' });
   };
   const row = (peer) => page.locator(`[data-conversation="C2C${peer}"]`);
   const bubble = (text) => page.locator('[data-testid="message"]').filter({ hasText: text });
@@ -204,7 +204,7 @@ describe('message content', { timeout: 180_000 }, () => {
     await page.keyboard.press('Escape');
   });
 
-  it('screenshots at the smallest size, dark and Chinese (SHOTS only)', { skip: !process.env.SHOTS }, async () => {
+  it('screenshots at the smallest size, dark and Chinese (SCREENSHOTS only)', { skip: !process.env.SCREENSHOTS }, async () => {
     await page.setViewportSize({ width: 800, height: 560 });
     await row('bob').click();
     await bubble('see http').waitFor();
