@@ -7,6 +7,13 @@
 //! receives live `inbox` pushes carrying their sequence. An entry whose
 //! sequence is more than one past the client's cursor reveals a gap and
 //! triggers a `sync`; an entry at or below the cursor is ignored.
+//!
+//! Group messages are not copied into members' inboxes: each group has one
+//! **timeline** with its own gap-free sequence ([`TimelineEntry`]). A client
+//! keeps one cursor per group ([`TimelineCursor`]) and asks for every group's
+//! news in the same `sync` request; the answer holds one [`TimelinePage`] per
+//! group. The inbox keeps what is personal (C2C messages, read marks,
+//! profile, membership changes and system notices).
 
 use crate::ids::ConversationId;
 use crate::message::WireMessage;
@@ -75,6 +82,41 @@ pub enum InboxEvent {
     },
 }
 
+/// A client's position on one group's timeline: the last sequence applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineCursor {
+    /// The group (TIM `groupID`).
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    /// Entries with a greater sequence are wanted.
+    pub after: u64,
+}
+
+/// One entry of a group's timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// Sequence on the group's timeline, strictly increasing from 1.
+    pub seq: u64,
+    /// What happened; the events a timeline carries are those of
+    /// [`InboxEvent`] that concern a conversation (messages, revokes and
+    /// modifications), with the group's conversation ID.
+    pub event: InboxEvent,
+}
+
+/// A group's timeline entries after a client's cursor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelinePage {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: String,
+    /// Entries in sequence order, without gaps, after the cursor.
+    pub entries: Vec<TimelineEntry>,
+    /// Newest sequence of the timeline when read.
+    pub head: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +162,26 @@ mod tests {
         .expect("serialize");
         assert_eq!(modified["kind"], "messageModified");
         assert_eq!(modified["message"]["version"], 0);
+    }
+
+    #[test]
+    fn timeline_cursors_and_pages_snapshot() {
+        let cursor = TimelineCursor { group_id: "@TGS#1abc".into(), after: 7 };
+        let json = serde_json::to_string(&cursor).expect("serialize");
+        assert_eq!(json, r#"{"groupID":"@TGS#1abc","after":7}"#);
+        assert_eq!(serde_json::from_str::<TimelineCursor>(&json).expect("parse"), cursor);
+        let page = TimelinePage {
+            group_id: "@TGS#1abc".into(),
+            entries: vec![TimelineEntry {
+                seq: 8,
+                event: InboxEvent::Message { message: crate::message::tests::sample() },
+            }],
+            head: 8,
+        };
+        let value = serde_json::to_value(&page).expect("serialize");
+        assert_eq!(value["groupID"], "@TGS#1abc");
+        assert_eq!(value["entries"][0]["seq"], 8);
+        assert_eq!(value["entries"][0]["event"]["kind"], "message");
+        assert_eq!(serde_json::from_value::<TimelinePage>(value).expect("parse"), page);
     }
 }

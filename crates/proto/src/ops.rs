@@ -5,7 +5,7 @@
 
 use crate::conversation::ConversationState;
 use crate::ids::{ConversationId, UserId};
-use crate::inbox::InboxEntry;
+use crate::inbox::{InboxEntry, TimelineCursor, TimelinePage};
 use crate::message::{MessageControlInfo, MessageElement, OutgoingMessage, WireMessage};
 use crate::profile::{Profile, ProfilePatch};
 use serde::de::DeserializeOwned;
@@ -132,6 +132,11 @@ pub struct Sync {
     pub after: u64,
     /// At most this many (the server caps it at 1000).
     pub limit: u32,
+    /// The client's position on each of its groups' timelines: the answer
+    /// carries each group's entries after it (see `docs/protocol.md`, "Group
+    /// timelines"). Absent or empty for a client without groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<TimelineCursor>,
 }
 
 /// Response to [`Sync`].
@@ -142,6 +147,10 @@ pub struct SyncResponse {
     pub entries: Vec<InboxEntry>,
     /// Newest sequence of the inbox when read.
     pub head: u64,
+    /// For each group asked about, its timeline entries after the cursor
+    /// (same order and caps as `entries`). Absent when none was asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<TimelinePage>,
 }
 operation!(Sync, "sync", SyncResponse);
 
@@ -524,7 +533,7 @@ mod tests {
             },
             json!({"sdkAppID":1400000000u64,"userID":"alice","userSig":"sig","instanceID":"i1","protocolVersion":1}),
         );
-        round_trip(&Sync { after: 3, limit: 500 }, json!({"after":3,"limit":500}));
+        round_trip(&Sync { after: 3, limit: 500, groups: vec![] }, json!({"after":3,"limit":500}));
         round_trip(
             &GetMessageList {
                 conversation_id: "C2Cbob".into(),
@@ -657,7 +666,10 @@ mod tests {
         );
         round_trip(&HeartbeatResponse { server_time: 1 }, json!({"serverTime":1}));
         round_trip(&LogoutResponse {}, json!({}));
-        round_trip(&SyncResponse { entries: vec![], head: 0 }, json!({"entries":[],"head":0}));
+        round_trip(
+            &SyncResponse { entries: vec![], head: 0, groups: vec![] },
+            json!({"entries":[],"head":0}),
+        );
         let message = crate::message::tests::sample();
         round_trip(
             &SendMessageResponse { message: message.clone(), duplicate: false },

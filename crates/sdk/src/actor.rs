@@ -728,7 +728,7 @@ impl Actor {
 
     async fn send_sync(&mut self, link: &mut Link) -> Result<(), End> {
         link.phase = Phase::Syncing;
-        let request = Sync { after: self.cursor, limit: SYNC_PAGE };
+        let request = Sync { after: self.cursor, limit: SYNC_PAGE, groups: Vec::new() };
         self.send_op(link, &request, Pending::Sync).await
     }
 

@@ -79,7 +79,7 @@ async fn a_big_backlog_arrives_in_capped_sync_frames_and_completely() {
     let mut seqs = Vec::new();
     let mut frames = 0;
     loop {
-        let text = raw.call_text(&ops::Sync { after, limit: 0 }).await;
+        let text = raw.call_text(&ops::Sync { after, limit: 0, groups: vec![] }).await;
         assert!(text.len() <= CAP, "a sync frame of {} bytes exceeds the {CAP} cap", text.len());
         let page: SyncResponse = match serde_json::from_str(&text).expect("frame") {
             ServerFrame::Ok { data, .. } => serde_json::from_value(data).expect("sync response"),
@@ -440,4 +440,23 @@ async fn a_client_cannot_exclude_its_text_from_moderation_unless_the_server_allo
         Some(MessageControlInfo { excluded_from_content_moderation: true, ..Default::default() });
     let err: ErrorBody = raw.call(&request).await.expect_err("refused");
     assert_eq!(err.code, code::ERR_SVR_COMM_SENSITIVE_TEXT);
+}
+
+#[tokio::test]
+async fn a_sync_asking_about_a_group_that_does_not_exist_is_refused_with_10010() {
+    let server = TestServer::start().await;
+    let mut raw = RawClient::login(&server, "bob").await;
+    let request = ops::Sync {
+        after: 0,
+        limit: 0,
+        groups: vec![confab_proto::inbox::TimelineCursor {
+            group_id: "@TGS#nope".into(),
+            after: 0,
+        }],
+    };
+    let error = raw.call(&request).await.expect_err("no such group");
+    assert_eq!(error.code, confab_proto::code::ERR_SVR_GROUP_NOT_FOUND);
+    // Without groups the same session syncs as before.
+    let page = raw.call(&ops::Sync { after: 0, limit: 0, groups: vec![] }).await.expect("sync");
+    assert_eq!(page.head, page.entries.last().map_or(0, |e| e.seq));
 }

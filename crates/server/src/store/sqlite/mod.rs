@@ -284,7 +284,7 @@ impl Store for SqliteStore {
             let head = inbox::head(&tx, &user)?;
             let entries = inbox::entries_after(&tx, &user, after, limit, max_bytes)?;
             tx.commit()?;
-            Ok(SyncResponse { entries, head })
+            Ok(SyncResponse { entries, head, groups: Vec::new() })
         })
     }
 
