@@ -23,7 +23,8 @@ pub async fn populate(server: &Confabd, params: &Params) -> anyhow::Result<()> {
     // Bob must exist; his live session is not needed while filling.
     drop(Lean::login(server.addr, None, "hist-bob").await?);
     let (mut alice, _) = Lean::login(server.addr, None, "hist-alice").await?;
-    let window = 512;
+    // Under the server's cap on requests in flight per session (90020 beyond it).
+    let window = 128;
     let (mut sent, mut done) = (0usize, 0usize);
     while done < params.messages {
         let mut fed = false;
