@@ -16,6 +16,7 @@
 //! password hashing (bounded, reused memory), the login back-off and domain
 //! services are internal.
 
+mod auth;
 pub mod clock;
 pub mod config;
 pub mod fanout;
