@@ -48,6 +48,7 @@ use confab_app::native::STAGING_DIR;
 use confab_app::{
     AppCore, AppEvent, DesktopHooks, ErrorBody, HookError, NotifyArgs, PathPurpose, SDK_DIR,
 };
+use confab_proto::files::percent_encode_segment;
 use futures_util::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -149,7 +150,7 @@ impl DesktopHooks for WebHooks {
                 let mut url = format!("{}{LOCAL_PATH}", self.content_origin);
                 for part in relative.components() {
                     url.push('/');
-                    url.push_str(&percent_encode(&part.as_os_str().to_string_lossy()));
+                    url.push_str(&percent_encode_segment(&part.as_os_str().to_string_lossy()));
                 }
                 url
             }
@@ -175,20 +176,6 @@ impl DesktopHooks for WebHooks {
             }
         }
     }
-}
-
-/// Percent-encodes one URL path segment (everything but unreserved
-/// characters).
-fn percent_encode(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// TIM `INVALID_OPERATION`: a frame that is not a command.
