@@ -21,7 +21,7 @@
 //! string `op`) is answered with `id: null` and 20001; the session goes on.
 
 use crate::auth;
-use crate::handlers::registry::{Route, SessionOp};
+use crate::handlers::registry::{Route, Served, SessionOp};
 use crate::handlers::{self, Caller};
 use crate::server::ServerContext;
 use crate::session_keys::{self, SessionSig};
@@ -665,8 +665,8 @@ impl Session {
         match self.ctx.operations.route(&frame.op) {
             Some(Route::Service(service)) => {
                 match service(&self.ctx, &self.caller, id, frame.data) {
-                    Ok(answer) => Dispatch::Later(answer),
-                    Err(answer) => Dispatch::Now(answer),
+                    Served::Later(answer) => Dispatch::Later(answer),
+                    Served::Now(answer) => Dispatch::Now(answer),
                 }
             }
             Some(Route::Session(op)) => self.dispatch_session(*op, id, frame.data),

@@ -41,13 +41,21 @@ pub(crate) enum SessionOp {
 /// A response frame in flight.
 pub(crate) type Answer = BoxFuture<'static, ServerFrame>;
 
+/// What a service operation made of a request.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "made and consumed once per request on the stack; boxing would allocate every answer"
+)]
+pub(crate) enum Served {
+    /// The answer, now (the request did not decode).
+    Now(ServerFrame),
+    /// The answer, when the service replies.
+    Later(Answer),
+}
+
 /// A service operation: decodes `data` (the request with this `id`) and
 /// hands it to its service, or answers at once when it does not decode.
-type Service = Box<
-    dyn Fn(&ServerContext, &Caller, u64, serde_json::Value) -> Result<Answer, ServerFrame>
-        + Send
-        + Sync,
->;
+type Service = Box<dyn Fn(&ServerContext, &Caller, u64, serde_json::Value) -> Served + Send + Sync>;
 
 /// How an operation is served.
 pub(crate) enum Route {
@@ -77,12 +85,14 @@ impl Registry {
         &mut self,
         service: fn(&ServerContext, &Caller, O) -> Reply<O::Response>,
     ) -> Result<(), RegistryError> {
-        let route = move |ctx: &ServerContext, caller: &Caller, id: u64, data| {
-            let request =
-                decode::<O>(data).map_err(|error| ServerFrame::Err { id: Some(id), error })?;
-            let reply = service(ctx, caller, request);
-            Ok(async move { respond(id, reply.await) }.boxed())
-        };
+        let route =
+            move |ctx: &ServerContext, caller: &Caller, id: u64, data| match decode::<O>(data) {
+                Ok(request) => {
+                    let reply = service(ctx, caller, request);
+                    Served::Later(async move { respond(id, reply.await) }.boxed())
+                }
+                Err(error) => Served::Now(ServerFrame::Err { id: Some(id), error }),
+            };
         self.add(O::NAME, Route::Service(Box::new(route)))
     }
 

@@ -309,7 +309,8 @@ async fn upload(
     let mut index = 0;
     while index < job.parts.len() {
         if job.parts[index].done.is_none() {
-            let info = match upload_part(ctx, key, &mut job, index, base, &mut progress).await {
+            let at = PartAt { key, index, base };
+            let info = match upload_part(ctx, at, &mut job, &mut progress).await {
                 Ok(info) => info,
                 Err(e) if job.parts[index].role == PartRole::Cover => {
                     // The cover is optional: the video goes without it.
@@ -464,19 +465,28 @@ fn copy_cover_to_cache(ctx: &FileContext, kind: FileKind, part: &UploadPart, inf
     }
 }
 
+/// Which part of which message's job an upload attempt works on.
+#[derive(Clone, Copy)]
+struct PartAt {
+    /// The message's key.
+    key: i64,
+    /// The part's index in the job.
+    index: usize,
+    /// Bytes of the job's earlier parts (the part's progress adds to it).
+    base: u64,
+}
+
 /// Uploads one part with retries; returns the finished file.
 async fn upload_part(
     ctx: &FileContext,
-    key: i64,
+    at: PartAt,
     job: &mut UploadJob,
-    index: usize,
-    base: u64,
     progress: &mut Progress,
 ) -> Result<FileInfo, TimError> {
     let mut attempt: u32 = 0;
     loop {
         let before = progress.reported;
-        match upload_part_once(ctx, key, job, index, base, progress).await {
+        match upload_part_once(ctx, at, job, progress).await {
             Ok(info) => return Ok(info),
             Err(Failure::Final(e)) => return Err(e),
             Err(Failure::Retry(why)) => {
@@ -499,12 +509,11 @@ async fn upload_part(
 /// offset (or creates it) and sends the rest in [`CHUNK`]s.
 async fn upload_part_once(
     ctx: &FileContext,
-    key: i64,
+    at: PartAt,
     job: &mut UploadJob,
-    index: usize,
-    base: u64,
     progress: &mut Progress,
 ) -> Result<FileInfo, Failure> {
+    let PartAt { key, index, base } = at;
     let part = job.parts[index].clone();
     let kind = part.upload_kind(job.kind);
     let fail_code = job.kind.upload_fail_code();
