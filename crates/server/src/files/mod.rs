@@ -25,8 +25,8 @@
 //!
 //! The wire types (routes, headers, bodies, [`FileKind`]) are
 //! `confab_proto::files`. This module owns the service's state and the
-//! rules of each kind; [`routes`] is the HTTP side (authentication,
-//! requests and answers, streaming), [`storage`] stores a finished upload
+//! rules of each kind; `routes` is the HTTP side (authentication,
+//! requests and answers, streaming), `storage` stores a finished upload
 //! (type check, content-addressed move, record, grant).
 
 mod gc;
