@@ -147,8 +147,11 @@ async fn guard(State(inner): State<Arc<Inner>>, request: Request<Body>, next: Ne
     response
 }
 
-/// Serves `path` (with `Range`, through `ServeFile`) as user content.
-async fn serve_user_file(path: PathBuf, request: Request<Body>) -> Response {
+/// Serves `path` (with `Range`, through `ServeFile`) as user content: only
+/// a regular file (404 for anything else, a symlink included), with the
+/// headers of [`loopback::secure_user_content`]. The web host serves the
+/// download cache through it too.
+pub async fn serve_user_file(path: PathBuf, request: Request<Body>) -> Response {
     // Only regular files: a symlink planted in the cache could point anywhere.
     let regular = tokio::fs::symlink_metadata(&path).await.is_ok_and(|m| m.is_file());
     if !regular {

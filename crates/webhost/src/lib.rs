@@ -59,7 +59,6 @@ use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 use tokio::task::JoinSet;
-use tower::ServiceExt as _;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Path of the WebSocket bridge.
@@ -472,17 +471,7 @@ async fn local_file(
     let Some(file) = loopback::cache_file(&sdk, &path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    // Only regular files: a symlink planted in the cache could point anywhere.
-    let regular = tokio::fs::symlink_metadata(&file).await.is_ok_and(|m| m.is_file());
-    if !regular {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let mut response = match ServeFile::new(&file).oneshot(request).await {
-        Ok(response) => response.into_response(),
-        Err(e) => match e {},
-    };
-    loopback::secure_user_content(response.headers_mut(), &file);
-    response
+    confab_app::local_files::serve_user_file(file, request).await
 }
 
 async fn upgrade(State(shared): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
