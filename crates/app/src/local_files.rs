@@ -21,6 +21,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use confab_proto::files::percent_encode_segment;
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -51,19 +52,6 @@ struct Inner {
 
 fn random_hex() -> String {
     loopback::random_token()
-}
-
-/// Percent-encodes one URL path segment (all but unreserved characters).
-pub(crate) fn percent_encode(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 impl LocalFiles {
@@ -106,14 +94,14 @@ impl LocalFiles {
             let mut url = format!("{}/sdk", inner.base);
             for part in relative.components() {
                 url.push('/');
-                url.push_str(&percent_encode(&part.as_os_str().to_string_lossy()));
+                url.push_str(&percent_encode_segment(&part.as_os_str().to_string_lossy()));
             }
             return url;
         }
         let id = random_hex();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         inner.files.lock().unwrap_or_else(PoisonError::into_inner).insert(id.clone(), path.into());
-        format!("{}/file/{id}/{}", inner.base, percent_encode(&name))
+        format!("{}/file/{id}/{}", inner.base, percent_encode_segment(&name))
     }
 }
 
@@ -159,8 +147,11 @@ async fn guard(State(inner): State<Arc<Inner>>, request: Request<Body>, next: Ne
     response
 }
 
-/// Serves `path` (with `Range`, through `ServeFile`) as user content.
-async fn serve_user_file(path: PathBuf, request: Request<Body>) -> Response {
+/// Serves `path` (with `Range`, through `ServeFile`) as user content: only
+/// a regular file (404 for anything else, a symlink included), with the
+/// headers of [`loopback::secure_user_content`]. The web host serves the
+/// download cache through it too.
+pub async fn serve_user_file(path: PathBuf, request: Request<Body>) -> Response {
     // Only regular files: a symlink planted in the cache could point anywhere.
     let regular = tokio::fs::symlink_metadata(&path).await.is_ok_and(|m| m.is_file());
     if !regular {

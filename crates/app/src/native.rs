@@ -232,25 +232,10 @@ pub fn sweep_staging(data_dir: &std::path::Path, max_age: std::time::Duration) -
     removed
 }
 
-/// A file name made from text someone else chose (a sender's file name,
-/// what a page said): the last path component, without control characters
-/// or characters Windows reserves (`<>:"|?*`), without leading dots (no
-/// hidden files) or trailing dots and spaces, at most 100 characters;
-/// never empty (`file`).
-pub fn safe_file_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
-        .take(100)
-        .collect();
-    let clean = clean.trim().trim_start_matches('.').trim_end_matches(['.', ' ']).trim();
-    if clean.is_empty() {
-        "file".to_owned()
-    } else {
-        clean.to_owned()
-    }
-}
+/// A file name made from text someone else chose: one function for every
+/// crate (see [`confab_proto::files::safe_file_name`]: the last path
+/// component, cleaned, at most 100 characters, never empty).
+pub use confab_proto::files::safe_file_name;
 
 /// Decodes `app.writeStagedFile`'s content: 2905 when it is not base64 or
 /// over [`MAX_STAGED_WRITE`] bytes (checked before decoding).

@@ -28,7 +28,8 @@ macro_rules! operation {
     };
 }
 
-/// Names of every operation, for documentation and dispatch tables.
+/// Names of every operation, for documentation and dispatch tables (a test
+/// checks that it lists every `operation!` of this module).
 pub const ALL_OPERATIONS: &[&str] = &[
     Login::NAME,
     Heartbeat::NAME,
@@ -519,6 +520,24 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), ALL_OPERATIONS.len());
+    }
+
+    /// `ALL_OPERATIONS` is kept by hand beside the `operation!` lines: every
+    /// operation this file defines must be in it (the server's registry test
+    /// checks every listed operation against its handlers).
+    #[test]
+    fn operation_list_is_complete() {
+        let source = include_str!("ops.rs");
+        let mut defined: Vec<&str> = source
+            .lines()
+            .filter_map(|line| line.strip_prefix("operation!("))
+            .filter_map(|rest| rest.split('"').nth(1))
+            .collect();
+        defined.sort_unstable();
+        let mut listed = ALL_OPERATIONS.to_vec();
+        listed.sort_unstable();
+        assert!(!defined.is_empty(), "no operation! line found");
+        assert_eq!(defined, listed, "ALL_OPERATIONS differs from the operation! definitions");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The per-connection session: login first, then decode each frame, route
-//! it to a service, encode the answer; deliver pushes; enforce the heartbeat
+//! The per-connection session: login first (its checks are shared with the
+//! file service in `auth`), then decode each frame, route it through the
+//! operation registry (`handlers::registry`) to a service, encode the answer; deliver pushes; enforce the heartbeat
 //! idle timeout, kicks, the UserSig's expiry and server shutdown.
 //!
 //! The gateway holds no domain rules. Every request gets exactly one
@@ -19,34 +20,32 @@
 //! A frame that is not a request (not JSON, or without a numeric `id` or a
 //! string `op`) is answered with `id: null` and 20001; the session goes on.
 
-use crate::handlers::{self, Caller, Reply};
+use crate::auth;
+use crate::handlers::registry::{Route, Served, SessionOp};
+use crate::handlers::{self, Caller};
 use crate::server::ServerContext;
 use crate::session_keys::{self, SessionSig};
 use crate::sessions::{CloseReason, SessionLink};
-use crate::usersig;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use confab_proto::account::validate_user_id;
 use confab_proto::constants::types;
 use confab_proto::frame::{close, push_frame_json, Push, RequestFrame, ServerFrame};
 use confab_proto::ops::{
     ChangePassword, IssuedUserSig, RenewUserSig, SignOutEverywhere, SignOutEverywhereResponse,
 };
 use confab_proto::ops::{
-    DeleteConversation, GetConversationList, GetMessageList, GetUserProfile, Heartbeat,
-    HeartbeatResponse, Login, LoginResponse, Logout, LogoutResponse, Operation, SendMessage,
-    SetMessageRead, Sync, UpdateMyProfile,
+    Heartbeat, HeartbeatResponse, Login, LoginResponse, Logout, LogoutResponse, Operation,
 };
-use confab_proto::ops::{DeleteMessages, GetMessageListHopping, ModifyMessage, RevokeMessage};
-use confab_proto::{code, ErrorBody, UserId, PROTOCOL_VERSION};
+use confab_proto::{code, ErrorBody, PROTOCOL_VERSION};
 use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesUnordered;
-use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
-use serde::Serialize;
+use futures_util::{SinkExt as _, StreamExt as _};
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
+
+pub(crate) use crate::handlers::registry::{decode, respond};
 
 /// Most frames queued before one flush.
 const SEND_BATCH: usize = 64;
@@ -193,25 +192,6 @@ pub(crate) fn parse_request(text: &str) -> Incoming {
             };
             Incoming::Malformed(None, ErrorBody::new(code::MALFORMED_FRAME, why))
         }
-    }
-}
-
-/// Decodes a request's `data` as operation `O` (`null` counts as `{}`).
-pub(crate) fn decode<O: Operation>(data: serde_json::Value) -> Result<O, ErrorBody> {
-    let data = if data.is_null() { serde_json::json!({}) } else { data };
-    serde_json::from_value(data).map_err(|e| {
-        ErrorBody::new(code::MALFORMED_FRAME, format!("invalid {} request: {e}", O::NAME))
-    })
-}
-
-fn respond<T: Serialize>(id: u64, result: Result<T, ErrorBody>) -> ServerFrame {
-    let encoded = result.and_then(|value| {
-        ServerFrame::ok(id, &value)
-            .map_err(|e| ErrorBody::new(code::INTERNAL, format!("cannot encode the response: {e}")))
-    });
-    match encoded {
-        Ok(frame) => frame,
-        Err(error) => ServerFrame::Err { id: Some(id), error },
     }
 }
 
@@ -371,36 +351,15 @@ async fn authenticate(ctx: &ServerContext, request: &Login) -> Result<SessionSig
             format!("this server's SDKAppID is {}", ctx.config.sdk_app_id),
         ));
     }
-    let verified = usersig::verify_user_sig(
-        ctx.config.sdk_app_id,
-        &ctx.secret_key,
-        request.user_id.as_str(),
-        &request.user_sig,
-        ctx.clock.now_secs(),
-    )
-    .map_err(|e| ErrorBody::new(e.code(), e.to_string()))?;
-    if let Err(why) = validate_user_id(request.user_id.as_str()) {
-        return Err(ErrorBody::new(code::INVALID_USER_ID, why));
-    }
+    let verified = auth::verify_sig(ctx, request.user_id.as_str(), &request.user_sig)?;
+    auth::check_user_id(request.user_id.as_str())?;
     if request.instance_id.is_empty() || request.instance_id.len() > MAX_INSTANCE_ID_BYTES {
         return Err(ErrorBody::new(
             code::MALFORMED_FRAME,
             format!("instanceID must be 1 to {MAX_INSTANCE_ID_BYTES} bytes"),
         ));
     }
-    ensure_user(ctx, &request.user_id).await?;
-    session_keys::admit(ctx, &request.user_id, &verified).await
-}
-
-pub(crate) async fn ensure_user(ctx: &ServerContext, user: &UserId) -> Result<(), ErrorBody> {
-    let exists = ctx.store.user_exists(user.clone()).await.map_err(handlers::store_error)?;
-    if !exists {
-        ctx.store
-            .ensure_user(user.clone(), ctx.clock.now_secs())
-            .await
-            .map_err(handlers::store_error)?;
-    }
-    Ok(())
+    auth::admit(ctx, &request.user_id, &verified).await
 }
 
 /// What the session does with one request.
@@ -700,88 +659,56 @@ impl Session {
         )
     }
 
+    /// Routes a request through the operation registry.
     fn dispatch(&self, frame: RequestFrame) -> Dispatch {
-        let ctx = &*self.ctx;
-        let caller = &self.caller;
         let id = frame.id;
-        match frame.op.as_str() {
-            Login::NAME => Dispatch::Now(ServerFrame::Err {
+        match self.ctx.operations.route(&frame.op) {
+            Some(Route::Service(service)) => {
+                match service(&self.ctx, &self.caller, id, frame.data) {
+                    Served::Later(answer) => Dispatch::Later(answer),
+                    Served::Now(answer) => Dispatch::Now(answer),
+                }
+            }
+            Some(Route::Session(op)) => self.dispatch_session(*op, id, frame.data),
+            None => Dispatch::Now(ServerFrame::Err {
                 id: Some(id),
-                error: ErrorBody::new(code::REPEAT_LOGIN, "this session is already logged in"),
-            }),
-            Heartbeat::NAME => Dispatch::Now(respond(
-                id,
-                decode::<Heartbeat>(frame.data)
-                    .map(|_| HeartbeatResponse { server_time: ctx.clock.now_ms() }),
-            )),
-            Logout::NAME => match decode::<Logout>(frame.data) {
-                Ok(_) => Dispatch::Lifecycle(id, Lifecycle::Logout),
-                Err(e) => Dispatch::Now(respond::<LogoutResponse>(id, Err(e))),
-            },
-            RenewUserSig::NAME => match decode::<RenewUserSig>(frame.data) {
-                Ok(_) => Dispatch::Lifecycle(id, Lifecycle::Renew),
-                Err(e) => Dispatch::Now(respond::<IssuedUserSig>(id, Err(e))),
-            },
-            ChangePassword::NAME => match decode::<ChangePassword>(frame.data) {
-                Ok(request) => Dispatch::Lifecycle(id, Lifecycle::ChangePassword(request)),
-                Err(e) => Dispatch::Now(respond::<IssuedUserSig>(id, Err(e))),
-            },
-            SignOutEverywhere::NAME => match decode::<SignOutEverywhere>(frame.data) {
-                Ok(_) => Dispatch::Lifecycle(id, Lifecycle::SignOutEverywhere),
-                Err(e) => Dispatch::Now(respond::<SignOutEverywhereResponse>(id, Err(e))),
-            },
-            Sync::NAME => call(frame, |r| handlers::sync::sync(ctx, caller, r)),
-            SendMessage::NAME => call(frame, |r| handlers::message::send_message(ctx, caller, r)),
-            GetMessageList::NAME => {
-                call(frame, |r| handlers::message::get_message_list(ctx, caller, r))
-            }
-            GetConversationList::NAME => {
-                call(frame, |r| handlers::conversation::get_conversation_list(ctx, caller, r))
-            }
-            SetMessageRead::NAME => {
-                call(frame, |r| handlers::conversation::set_message_read(ctx, caller, r))
-            }
-            DeleteConversation::NAME => {
-                call(frame, |r| handlers::conversation::delete_conversation(ctx, caller, r))
-            }
-            GetUserProfile::NAME => {
-                call(frame, |r| handlers::profile::get_user_profile(ctx, caller, r))
-            }
-            UpdateMyProfile::NAME => {
-                call(frame, |r| handlers::profile::update_my_profile(ctx, caller, r))
-            }
-            // ---- message operations ----
-            RevokeMessage::NAME => {
-                call(frame, |r| handlers::message_ops::revoke_message(ctx, caller, r))
-            }
-            ModifyMessage::NAME => {
-                call(frame, |r| handlers::message_ops::modify_message(ctx, caller, r))
-            }
-            DeleteMessages::NAME => {
-                call(frame, |r| handlers::message_ops::delete_messages(ctx, caller, r))
-            }
-            GetMessageListHopping::NAME => {
-                call(frame, |r| handlers::message_ops::get_message_list_hopping(ctx, caller, r))
-            }
-            other => Dispatch::Now(ServerFrame::Err {
-                id: Some(id),
-                error: ErrorBody::new(code::UNKNOWN_OPERATION, format!("unknown op {other:?}")),
+                error: ErrorBody::new(
+                    code::UNKNOWN_OPERATION,
+                    format!("unknown op {:?}", frame.op),
+                ),
             }),
         }
     }
-}
 
-/// Decodes a request and hands it to its service.
-fn call<O: Operation>(
-    frame: RequestFrame,
-    service: impl FnOnce(O) -> Reply<O::Response>,
-) -> Dispatch {
-    let id = frame.id;
-    match decode::<O>(frame.data) {
-        Ok(request) => {
-            let reply = service(request);
-            Dispatch::Later(async move { respond(id, reply.await) }.boxed())
+    /// Serves a session-lifecycle operation: answers at once, or hands it
+    /// to [`Session::lifecycle`] (run after every earlier reply was sent).
+    fn dispatch_session(&self, op: SessionOp, id: u64, data: serde_json::Value) -> Dispatch {
+        match op {
+            SessionOp::Login => Dispatch::Now(ServerFrame::Err {
+                id: Some(id),
+                error: ErrorBody::new(code::REPEAT_LOGIN, "this session is already logged in"),
+            }),
+            SessionOp::Heartbeat => Dispatch::Now(respond(
+                id,
+                decode::<Heartbeat>(data)
+                    .map(|_| HeartbeatResponse { server_time: self.ctx.clock.now_ms() }),
+            )),
+            SessionOp::Logout => match decode::<Logout>(data) {
+                Ok(_) => Dispatch::Lifecycle(id, Lifecycle::Logout),
+                Err(e) => Dispatch::Now(respond::<LogoutResponse>(id, Err(e))),
+            },
+            SessionOp::RenewUserSig => match decode::<RenewUserSig>(data) {
+                Ok(_) => Dispatch::Lifecycle(id, Lifecycle::Renew),
+                Err(e) => Dispatch::Now(respond::<IssuedUserSig>(id, Err(e))),
+            },
+            SessionOp::ChangePassword => match decode::<ChangePassword>(data) {
+                Ok(request) => Dispatch::Lifecycle(id, Lifecycle::ChangePassword(request)),
+                Err(e) => Dispatch::Now(respond::<IssuedUserSig>(id, Err(e))),
+            },
+            SessionOp::SignOutEverywhere => match decode::<SignOutEverywhere>(data) {
+                Ok(_) => Dispatch::Lifecycle(id, Lifecycle::SignOutEverywhere),
+                Err(e) => Dispatch::Now(respond::<SignOutEverywhereResponse>(id, Err(e))),
+            },
         }
-        Err(error) => Dispatch::Now(ServerFrame::Err { id: Some(id), error }),
     }
 }

@@ -10,12 +10,14 @@
 //! [`config`], [`moderation`] (the profanity filter), [`store`]
 //! (persistence trait and SQLite), [`sessions`] (live
 //! sessions and push delivery), [`fanout`] (the push seam); the send rate
-//! limiter, the gateway, session keys (what retires a UserSig before it
+//! limiter, the gateway, the sign-in checks the gateway and the file
+//! service share (`auth`), session keys (what retires a UserSig before it
 //! expires), HTTP routes, the accept loop (connection caps, timeouts, TLS),
 //! the file service (`/files`, resumable uploads and authorized downloads),
 //! password hashing (bounded, reused memory), the login back-off and domain
-//! services are internal.
+//! services with their operation registry are internal.
 
+mod auth;
 pub mod clock;
 pub mod config;
 pub mod fanout;

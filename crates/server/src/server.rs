@@ -53,6 +53,8 @@ pub(crate) struct ServerContext {
     pub passwords: PasswordService,
     /// Password login back-off per account and per address.
     pub login_throttle: LoginThrottle,
+    /// Which handler serves each operation.
+    pub operations: crate::handlers::Registry,
 }
 
 impl ServerContext {
@@ -82,6 +84,7 @@ pub async fn start(
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<ServerHandle> {
     config.validate()?;
+    let operations = crate::handlers::registry()?;
     let local_addr = listener.local_addr().context("listener address")?;
     let tls = match (&config.tls_cert_file, &config.tls_key_file) {
         (Some(cert), Some(key)) => {
@@ -136,6 +139,7 @@ pub async fn start(
         files,
         passwords: PasswordService::new(),
         login_throttle: LoginThrottle::default(),
+        operations,
     });
     let sweeper = tokio::spawn(files::sweep_expired_uploads(Arc::clone(&ctx)));
     let (stop, stopped) = watch::channel(false);

@@ -48,6 +48,7 @@ use confab_app::native::STAGING_DIR;
 use confab_app::{
     AppCore, AppEvent, DesktopHooks, ErrorBody, HookError, NotifyArgs, PathPurpose, SDK_DIR,
 };
+use confab_proto::files::percent_encode_segment;
 use futures_util::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -58,7 +59,6 @@ use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 use tokio::task::JoinSet;
-use tower::ServiceExt as _;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Path of the WebSocket bridge.
@@ -149,7 +149,7 @@ impl DesktopHooks for WebHooks {
                 let mut url = format!("{}{LOCAL_PATH}", self.content_origin);
                 for part in relative.components() {
                     url.push('/');
-                    url.push_str(&percent_encode(&part.as_os_str().to_string_lossy()));
+                    url.push_str(&percent_encode_segment(&part.as_os_str().to_string_lossy()));
                 }
                 url
             }
@@ -175,20 +175,6 @@ impl DesktopHooks for WebHooks {
             }
         }
     }
-}
-
-/// Percent-encodes one URL path segment (everything but unreserved
-/// characters).
-fn percent_encode(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// TIM `INVALID_OPERATION`: a frame that is not a command.
@@ -485,17 +471,7 @@ async fn local_file(
     let Some(file) = loopback::cache_file(&sdk, &path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    // Only regular files: a symlink planted in the cache could point anywhere.
-    let regular = tokio::fs::symlink_metadata(&file).await.is_ok_and(|m| m.is_file());
-    if !regular {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let mut response = match ServeFile::new(&file).oneshot(request).await {
-        Ok(response) => response.into_response(),
-        Err(e) => match e {},
-    };
-    loopback::secure_user_content(response.headers_mut(), &file);
-    response
+    confab_app::local_files::serve_user_file(file, request).await
 }
 
 async fn upgrade(State(shared): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {

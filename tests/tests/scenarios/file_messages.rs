@@ -10,29 +10,12 @@ use confab_sdk::{
     CreateMessageOptions, Event, EventName, FileSource, Message, MessageStatus, Rendition,
     SendMessageOptions,
 };
+use confab_testkit::mp4::{mp4_box, mvhd_v0_body, tkhd};
+use confab_testkit::{noise, write_file as write};
 use confab_tests::{within, TestClient, TestServer};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-/// Deterministic filler bytes (incompressible enough, no RNG needed).
-fn noise(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-    (0..len)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as u8
-        })
-        .collect()
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write test file");
-    path
-}
 
 /// A noisy RGB PNG (so it is large and needs both thumbnails).
 fn png(dir: &Path, name: &str, width: u32, height: u32) -> PathBuf {
@@ -43,27 +26,11 @@ fn png(dir: &Path, name: &str, width: u32, height: u32) -> PathBuf {
     path
 }
 
-fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut out = u32::try_from(body.len() + 8).expect("small box").to_be_bytes().to_vec();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(body);
-    out
-}
-
 /// A minimal MP4: `ftyp`, an `mdat` of `payload` bytes, and `moov` with a
 /// 4.2 s `mvhd` and a 320x240 video track.
 fn mp4(payload: usize) -> Vec<u8> {
-    let mut mvhd = vec![0u8; 12];
-    mvhd.extend_from_slice(&1000u32.to_be_bytes());
-    mvhd.extend_from_slice(&4200u32.to_be_bytes());
-    mvhd.extend_from_slice(&[0u8; 80]);
-    let mut tkhd = vec![0u8; 24 + 16 + 36];
-    tkhd.extend_from_slice(&(320u32 << 16).to_be_bytes());
-    tkhd.extend_from_slice(&(240u32 << 16).to_be_bytes());
-    let moov = mp4_box(
-        b"moov",
-        &[mp4_box(b"mvhd", &mvhd), mp4_box(b"trak", &mp4_box(b"tkhd", &tkhd))].concat(),
-    );
+    let mvhd = mp4_box(b"mvhd", &mvhd_v0_body(1000, 4200));
+    let moov = mp4_box(b"moov", &[mvhd, mp4_box(b"trak", &tkhd(320, 240))].concat());
     let ftyp = mp4_box(b"ftyp", b"isom\0\0\x02\0isomiso2mp41");
     [ftyp, mp4_box(b"mdat", &noise(payload, 3)), moov].concat()
 }

@@ -4,28 +4,10 @@
 
 use confab_proto::message::{FilePayload, MessageElement};
 use confab_proto::{code, ops};
+use confab_testkit::{sha256_hex, sniffable_mp4 as mp4, sniffable_png as png};
 use confab_tests::{within, RawClient, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use sha2::{Digest as _, Sha256};
-
-/// A PNG as far as sniffing goes: the signature, then filler.
-fn png(len: usize) -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.extend((0..len - 8).map(|i| (i % 251) as u8));
-    bytes
-}
-
-/// An MP4 as far as sniffing goes: an `ftyp` box, then filler.
-fn mp4(len: usize) -> Vec<u8> {
-    let mut bytes = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2".to_vec();
-    bytes.extend((0..len - bytes.len()).map(|i| (i % 241) as u8));
-    bytes
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// HTTP calls to the file service as one user.
 struct Files<'a> {

@@ -12,9 +12,9 @@
 use confab_proto::message::{FilePayload, ImageInfo, ImagePayload, MessageElement, VideoPayload};
 use confab_proto::ops;
 use confab_sdk::{Message, Rendition};
+use confab_testkit::sha256_hex;
 use confab_tests::{within, RawClient, TestClient, TestServer};
 use serde_json::{json, Value};
-use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
 
 /// A page that would run in whatever origin served it.
@@ -29,15 +29,9 @@ const GIF_WITH_SCRIPT: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\
 !\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;\
 <script>alert(document.domain)</script>";
 
-/// An MP4 as far as sniffing goes: an `ftyp` box, then filler.
+/// An MP4 as far as sniffing goes: an `ftyp` box, then 4,000 bytes of filler.
 fn mp4() -> Vec<u8> {
-    let mut bytes = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2".to_vec();
-    bytes.extend((0..4_000u32).map(|i| (i % 241) as u8));
-    bytes
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    confab_testkit::sniffable_mp4(confab_testkit::MP4_FTYP.len() + 4_000)
 }
 
 /// The file service over HTTP as one user.

@@ -7,9 +7,11 @@
 //! interruption), is verified against its file ID (SHA-256 of the content)
 //! and then renamed, so a file in the cache is always complete and right;
 //! a second call finds it and returns at once. One lock per file ID keeps
-//! concurrent downloads of the same file apart.
+//! concurrent downloads of the same file apart. The requests are
+//! [`super::http`], shared with uploads.
 
 use super::cache::{cache_file_name, CacheKind, FALLBACK_EXTENSION};
+use super::http::{self, Failure};
 use super::upload::FileService;
 use super::{is_file_id, Rendition};
 use crate::event::Event;
@@ -131,8 +133,8 @@ pub(crate) async fn download(
     let content_type = loop {
         match fetch(service, message, rendition, &target, &part).await {
             Ok(content_type) => break content_type,
-            Err(Fetch::Final(e)) => return Err(e),
-            Err(Fetch::Retry(why)) => {
+            Err(Failure::Final(e)) => return Err(e),
+            Err(Failure::Retry(why)) => {
                 attempt += 1;
                 if attempt >= ATTEMPTS {
                     return Err(TimError::network(format!("download failed: {why}")));
@@ -178,11 +180,6 @@ fn sha256_of(path: &Path) -> std::io::Result<String> {
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-enum Fetch {
-    Retry(String),
-    Final(TimError),
-}
-
 /// One attempt: appends to `part` from its current length; returns the
 /// response's content type.
 async fn fetch(
@@ -191,19 +188,14 @@ async fn fetch(
     rendition: Rendition,
     target: &Target,
     part: &Path,
-) -> Result<String, Fetch> {
+) -> Result<String, Failure> {
     let ctx = &service.ctx;
     let have = match tokio::fs::metadata(part).await {
         Ok(m) => m.len(),
         Err(_) => 0,
     };
-    let url = format!("{}/files/{}", ctx.base_url, target.uuid);
-    let mut request =
-        ctx.http.get(&url).header(reqwest::header::AUTHORIZATION, ctx.authorization());
-    if have > 0 {
-        request = request.header(reqwest::header::RANGE, format!("bytes={have}-"));
-    }
-    let response = request.send().await.map_err(|e| Fetch::Retry(e.to_string()))?;
+    let response =
+        http::get_file(ctx, &target.uuid, have).await.map_err(|e| Failure::Retry(e.to_string()))?;
     let status = response.status();
     let content_type = response
         .headers()
@@ -220,21 +212,15 @@ async fn fetch(
                 return Ok(content_type);
             }
             remove_quietly(part).await;
-            return Err(Fetch::Retry("range not satisfiable".into()));
+            return Err(Failure::Retry("range not satisfiable".into()));
         }
-        s if s.is_server_error() => return Err(Fetch::Retry(format!("server answered {s}"))),
+        s if s.is_server_error() => return Err(Failure::Retry(format!("server answered {s}"))),
         s => {
-            #[derive(serde::Deserialize)]
-            struct Body {
-                code: i32,
-                #[serde(default)]
-                message: String,
-            }
-            let error = match response.json::<Body>().await {
-                Ok(b) => TimError::new(b.code, b.message),
-                Err(_) => TimError::new(code::MESSAGE_FILE_URL_IS_EMPTY, format!("answered {s}")),
+            let error = match http::error_body(response).await {
+                Some(b) => TimError::new(b.code, b.message),
+                None => TimError::new(code::MESSAGE_FILE_URL_IS_EMPTY, format!("answered {s}")),
             };
-            return Err(Fetch::Final(error));
+            return Err(Failure::Final(error));
         }
     };
     let start = if append { have } else { 0 };
@@ -246,7 +232,7 @@ async fn fetch(
         .truncate(!append)
         .open(part)
         .await
-        .map_err(|e| Fetch::Final(TimError::internal(format!("download cache: {e}"))))?;
+        .map_err(|e| Failure::Final(TimError::internal(format!("download cache: {e}"))))?;
     let mut loaded = start;
     let mut reported = 0u64;
     let emit = |loaded: u64| {
@@ -263,20 +249,20 @@ async fn fetch(
             Ok(c) => c,
             Err(e) => {
                 // Keep what arrived: the next attempt resumes after it.
-                file.flush().await.map_err(|e| Fetch::Retry(e.to_string()))?;
-                return Err(Fetch::Retry(e.to_string()));
+                file.flush().await.map_err(|e| Failure::Retry(e.to_string()))?;
+                return Err(Failure::Retry(e.to_string()));
             }
         };
         file.write_all(&chunk)
             .await
-            .map_err(|e| Fetch::Final(TimError::internal(format!("download cache: {e}"))))?;
+            .map_err(|e| Failure::Final(TimError::internal(format!("download cache: {e}"))))?;
         loaded += chunk.len() as u64;
         if loaded - reported >= PROGRESS_STEP {
             reported = loaded;
             emit(loaded);
         }
     }
-    file.flush().await.map_err(|e| Fetch::Final(TimError::internal(e.to_string())))?;
+    file.flush().await.map_err(|e| Failure::Final(TimError::internal(e.to_string())))?;
     if reported != loaded {
         emit(loaded);
     }

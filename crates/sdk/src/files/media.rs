@@ -449,6 +449,7 @@ pub(crate) fn seconds(duration_ms: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use confab_testkit::mp4::{mp4_box, tkhd};
     use image::{Rgb, RgbImage, Rgba, RgbaImage};
 
     fn write_rgb(dir: &Path, name: &str, w: u32, h: u32, format: ImageFormat) -> PathBuf {
@@ -529,22 +530,6 @@ mod tests {
         assert_eq!(fit(721, 1, 720), Some((720, 1)));
         assert_eq!(fit(5000, 3, 198), Some((198, 1)));
         assert_eq!(fit(300, 1000, 198), Some((59, 198)));
-    }
-
-    fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-        let mut out = u32::try_from(body.len() + 8).expect("small").to_be_bytes().to_vec();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(body);
-        out
-    }
-
-    fn tkhd(width: u32, height: u32) -> Vec<u8> {
-        let mut body = vec![0u8; 4 + 20]; // version 0, flags, times, id, reserved, duration
-        body.extend_from_slice(&[0u8; 8 + 8]); // reserved, layer, group, volume, reserved
-        body.extend_from_slice(&[0u8; 36]); // matrix
-        body.extend_from_slice(&(width << 16).to_be_bytes());
-        body.extend_from_slice(&(height << 16).to_be_bytes());
-        mp4_box(b"tkhd", &body)
     }
 
     /// A minimal MP4: ftyp, a big mdat first, then moov with mvhd and two

@@ -7,6 +7,8 @@
 //!   duration and size, WAV duration).
 //! - [`upload`]: the upload tasks of a session (persisted jobs, resume,
 //!   retry with backoff, cancel, progress events).
+//! - [`http`]: the file service's requests (uploads and downloads) and how
+//!   their failures are retried; the wire types are `confab_proto::files`.
 //! - [`download`]: streamed, verified, resumable downloads into
 //!   `<data_dir>/<sdkAppID>/<userID>.files/`.
 //! - [`cache`]: the cache's file names (file ID and an allow-listed
@@ -20,6 +22,7 @@
 pub(crate) mod cache;
 pub use cache::is_safe_to_open;
 pub(crate) mod download;
+pub(crate) mod http;
 pub(crate) mod media;
 pub(crate) mod upload;
 
@@ -132,75 +135,7 @@ impl Rendition {
     }
 }
 
-/// The file service's kinds of upload (and of `create_*_message`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum FileKind {
-    /// Image message.
-    Image,
-    /// Video message.
-    Video,
-    /// Audio (sound) message.
-    Audio,
-    /// File message.
-    File,
-    /// The body of a merger message too big for the 12 KB message body
-    /// (the JSON of its `messageList`), fetched by `downloadMergerMessage`.
-    Merger,
-}
-
-impl FileKind {
-    /// The upload `kind` on the wire.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Image => "image",
-            Self::Video => "video",
-            Self::Audio => "audio",
-            Self::File => "file",
-            Self::Merger => "merger",
-        }
-    }
-
-    /// TIM's "no file selected" code.
-    pub(crate) fn select_first_code(self) -> i32 {
-        match self {
-            Self::Image => code::MESSAGE_IMAGE_SELECT_FILE_FIRST,
-            _ => code::MESSAGE_FILE_SELECT_FILE_FIRST,
-        }
-    }
-
-    /// TIM's "too large" code.
-    pub(crate) fn size_limit_code(self) -> i32 {
-        match self {
-            Self::Image => code::MESSAGE_IMAGE_SIZE_LIMIT,
-            Self::Video => code::MESSAGE_VIDEO_SIZE_LIMIT,
-            Self::Audio => code::MESSAGE_AUDIO_SIZE_LIMIT,
-            Self::File | Self::Merger => code::MESSAGE_FILE_SIZE_LIMIT,
-        }
-    }
-
-    /// TIM's "upload failed" code.
-    pub(crate) fn upload_fail_code(self) -> i32 {
-        match self {
-            Self::Video => code::MESSAGE_VIDEO_UPLOAD_FAIL,
-            Self::Audio => code::MESSAGE_AUDIO_UPLOAD_FAIL,
-            Self::Image | Self::File | Self::Merger => code::MESSAGE_FILE_UPLOAD_FAIL,
-        }
-    }
-
-    /// The kind of an element that still needs its upload (no file ID
-    /// yet); `None` for other elements and for file elements already
-    /// uploaded (e.g. forwarded).
-    pub(crate) fn pending_upload(element: &MessageElement) -> Option<Self> {
-        match element {
-            MessageElement::Image(p) if p.uuid.is_empty() => Some(Self::Image),
-            MessageElement::Video(p) if p.video_uuid.is_empty() => Some(Self::Video),
-            MessageElement::Sound(p) if p.uuid.is_empty() => Some(Self::Audio),
-            MessageElement::File(p) if p.uuid.is_empty() => Some(Self::File),
-            _ => None,
-        }
-    }
-}
+pub(crate) use confab_proto::files::{FileInfo, FileKind};
 
 // ----- merger messages with a stored body ------------------------------
 
@@ -263,27 +198,6 @@ pub(crate) fn parse_merger_body(
             format!("the merger body is not a message list: {e}"),
         )
     })
-}
-
-/// A finished upload, as the file service describes it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct FileInfo {
-    /// File ID: lowercase hex SHA-256 of the content.
-    pub(crate) uuid: String,
-    /// Download URL.
-    pub(crate) url: String,
-    /// Size in bytes.
-    pub(crate) size: u64,
-    /// Upload kind.
-    #[serde(default)]
-    pub(crate) kind: String,
-    /// Name given at upload.
-    #[serde(default)]
-    pub(crate) file_name: String,
-    /// Sniffed content type.
-    #[serde(default)]
-    pub(crate) content_type: String,
 }
 
 /// What `create_*_message` remembers about a file until `send_message`

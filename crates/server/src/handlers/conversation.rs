@@ -86,3 +86,11 @@ pub(crate) fn delete_conversation(
         move |()| DeleteConversationResponse { conversation_id_list: listed },
     )
 }
+
+/// Adds this area's operations to the registry.
+pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::RegistryError> {
+    registry.service::<confab_proto::ops::GetConversationList>(get_conversation_list)?;
+    registry.service::<confab_proto::ops::SetMessageRead>(set_message_read)?;
+    registry.service::<confab_proto::ops::DeleteConversation>(delete_conversation)?;
+    Ok(())
+}

@@ -160,6 +160,13 @@ pub(crate) fn get_message_list(
     )
 }
 
+/// Adds this area's operations to the registry.
+pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::RegistryError> {
+    registry.service::<confab_proto::ops::SendMessage>(send_message)?;
+    registry.service::<confab_proto::ops::GetMessageList>(get_message_list)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

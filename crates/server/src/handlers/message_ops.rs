@@ -124,3 +124,12 @@ pub(crate) fn get_message_list_hopping(
     };
     from_store(ctx.store.message_hopping(caller.user.clone(), request), |r| r)
 }
+
+/// Adds this area's operations to the registry.
+pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::RegistryError> {
+    registry.service::<confab_proto::ops::RevokeMessage>(revoke_message)?;
+    registry.service::<confab_proto::ops::ModifyMessage>(modify_message)?;
+    registry.service::<confab_proto::ops::DeleteMessages>(delete_messages)?;
+    registry.service::<confab_proto::ops::GetMessageListHopping>(get_message_list_hopping)?;
+    Ok(())
+}

@@ -1,7 +1,9 @@
 //! Domain services: the rules of each protocol family (what is valid, which
-//! code a failure gets, what is written). The gateway decodes a request and
-//! calls one function here; each returns a [`Reply`] that resolves to the
-//! response or a `{code, message}` error.
+//! code a failure gets, what is written). Each `<area>.rs` registers its
+//! operations in the [`Registry`] ([`registry`] builds it once, at start);
+//! the gateway looks an operation up there, which decodes the request and
+//! calls one function of its area; each returns a [`Reply`] that resolves to
+//! the response or a `{code, message}` error.
 //!
 //! Validation runs synchronously when the function is called and a write is
 //! queued to the store before it returns, so the writes of one session are
@@ -12,6 +14,7 @@ pub(crate) mod conversation;
 pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
+pub(crate) mod registry;
 pub(crate) mod session;
 pub(crate) mod sync;
 
@@ -20,6 +23,7 @@ use crate::store::{StoreError, StoreFuture};
 use confab_proto::{code, ErrorBody, UserId};
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt as _;
+pub(crate) use registry::{Registry, RegistryError};
 
 /// A service's answer in flight.
 pub(crate) type Reply<T> = BoxFuture<'static, Result<T, ErrorBody>>;
@@ -31,6 +35,19 @@ pub(crate) struct Caller {
     pub user: UserId,
     /// The session.
     pub session: SessionId,
+}
+
+/// The registry of every operation the server serves: each feature area
+/// adds its own. Fails when two areas register one operation.
+pub(crate) fn registry() -> Result<Registry, RegistryError> {
+    let mut registry = Registry::default();
+    session::register(&mut registry)?;
+    sync::register(&mut registry)?;
+    message::register(&mut registry)?;
+    message_ops::register(&mut registry)?;
+    conversation::register(&mut registry)?;
+    profile::register(&mut registry)?;
+    Ok(registry)
 }
 
 /// An immediate failure.

@@ -135,6 +135,13 @@ pub(crate) fn validate_patch(
     Ok(())
 }
 
+/// Adds this area's operations to the registry.
+pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::RegistryError> {
+    registry.service::<confab_proto::ops::GetUserProfile>(get_user_profile)?;
+    registry.service::<confab_proto::ops::UpdateMyProfile>(update_my_profile)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,3 +123,20 @@ fn internal(what: &str, e: impl std::fmt::Display) -> ErrorBody {
     tracing::error!(error = %e, "{what}");
     ErrorBody::new(code::INTERNAL, format!("{what}; try again"))
 }
+
+/// Adds the session-lifecycle operations to the registry: the gateway
+/// serves them itself (they act on the session), but they are listed like
+/// every other operation.
+pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::RegistryError> {
+    use super::registry::SessionOp;
+    use confab_proto::ops::{
+        ChangePassword, Heartbeat, Login, Logout, RenewUserSig, SignOutEverywhere,
+    };
+    registry.session::<Login>(SessionOp::Login)?;
+    registry.session::<Heartbeat>(SessionOp::Heartbeat)?;
+    registry.session::<Logout>(SessionOp::Logout)?;
+    registry.session::<RenewUserSig>(SessionOp::RenewUserSig)?;
+    registry.session::<ChangePassword>(SessionOp::ChangePassword)?;
+    registry.session::<SignOutEverywhere>(SessionOp::SignOutEverywhere)?;
+    Ok(())
+}

@@ -31,3 +31,9 @@ pub(crate) fn sync(ctx: &ServerContext, caller: &Caller, request: Sync) -> Reply
         |r| r,
     )
 }
+
+/// Adds this area's operations to the registry.
+pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::RegistryError> {
+    registry.service::<confab_proto::ops::Sync>(sync)?;
+    Ok(())
+}

@@ -1,5 +1,8 @@
 //! The upload tasks of one login ([`FileService`]).
 //!
+//! The job a task works through is [`super::job`]; the requests it sends
+//! are [`crate::files::http`].
+//!
 //! Each file message being sent has one task: it makes the image's
 //! thumbnails (once, persisted), uploads every file of the message through
 //! the resumable protocol (`POST /files/uploads`, then `PATCH` chunks of
@@ -16,146 +19,31 @@
 //! session ends; a task removes itself once its upload is finished or has
 //! failed.
 
-use super::cache::{cache_file_name, CacheKind};
-use super::{media, FileInfo, FileKind, PendingSource};
+use super::job::{uploaded_element, PartRole, UploadJob, UploadPart};
 use crate::actor::Command;
 use crate::event::Event;
+use crate::files::cache::{cache_file_name, CacheKind};
+use crate::files::http::{self, Appended, Failure};
+use crate::files::{media, FileInfo, FileKind};
 use crate::model::Message;
 use crate::options::ReconnectPolicy;
 use crate::session::SessionCore;
-use crate::tls::{TlsConfig, TlsFailure};
+use crate::tls::TlsConfig;
 use crate::TimError;
 use confab_proto::code;
-use confab_proto::message::{ImageInfo, MessageControlInfo, MessageElement};
-use serde::{Deserialize, Serialize};
+use confab_proto::files::CreateUpload;
+use confab_proto::message::{MessageControlInfo, MessageElement};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, Weak};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 /// Bytes per `PATCH` request (a resume point and a progress step).
 pub(crate) const CHUNK: u64 = 512 * 1024;
-/// Bytes read from disk at a time while streaming a chunk.
-const READ_SIZE: usize = 64 * 1024;
-
-/// Which file of a message a part is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum PartRole {
-    /// The file the user chose.
-    Original,
-    /// An image's big thumbnail.
-    Big,
-    /// An image's small thumbnail.
-    Small,
-    /// A video's cover image (the caller's file, uploaded as an `image`).
-    Cover,
-}
-
-/// One file to upload.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct UploadPart {
-    /// Which file.
-    pub(crate) role: PartRole,
-    /// Where it is.
-    pub(crate) path: PathBuf,
-    /// Its size.
-    pub(crate) size: u64,
-    /// Thumbnails: dimensions.
-    #[serde(default)]
-    pub(crate) width: u32,
-    /// Thumbnails: dimensions.
-    #[serde(default)]
-    pub(crate) height: u32,
-    /// Thumbnails: `jpg` or `png` (the SDK made the file; it moves into
-    /// the download cache once uploaded).
-    #[serde(default)]
-    pub(crate) extension: Option<String>,
-    /// The server's upload ID once created.
-    #[serde(default)]
-    pub(crate) upload_id: Option<String>,
-    /// The finished file.
-    #[serde(default)]
-    pub(crate) done: Option<FileInfo>,
-}
-
-/// A message's upload job, persisted in `uploads.job`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct UploadJob {
-    /// The message kind.
-    pub(crate) kind: FileKind,
-    /// Name of the original.
-    pub(crate) file_name: String,
-    /// Thumbnails were made (always true for other kinds than image).
-    pub(crate) prepared: bool,
-    /// The files.
-    pub(crate) parts: Vec<UploadPart>,
-    /// `send_message`'s `messageControlInfo`, for the outbox row.
-    #[serde(default)]
-    pub(crate) control_info: Option<MessageControlInfo>,
-}
-
-impl UploadJob {
-    /// The job of a new message.
-    pub(crate) fn new(source: &PendingSource, control_info: Option<MessageControlInfo>) -> Self {
-        let mut parts = vec![UploadPart {
-            role: PartRole::Original,
-            path: source.path.clone(),
-            size: source.size,
-            width: 0,
-            height: 0,
-            extension: None,
-            upload_id: None,
-            done: None,
-        }];
-        if let Some(cover) = &source.cover {
-            parts.push(UploadPart {
-                role: PartRole::Cover,
-                path: cover.path.clone(),
-                size: cover.size,
-                width: cover.width,
-                height: cover.height,
-                // Not an SDK-made file: the cache gets a copy (see `upload`).
-                extension: None,
-                upload_id: None,
-                done: None,
-            });
-        }
-        Self {
-            kind: source.kind,
-            file_name: source.file_name.clone(),
-            prepared: source.kind != FileKind::Image,
-            parts,
-            control_info,
-        }
-    }
-}
-
-impl UploadPart {
-    /// The upload `kind` of this part of a `job_kind` message: a video's
-    /// cover is an image.
-    fn upload_kind(&self, job_kind: FileKind) -> FileKind {
-        match self.role {
-            PartRole::Cover => FileKind::Image,
-            _ => job_kind,
-        }
-    }
-}
 
 /// What a `send_message` waiting on an upload gets: `None` while it runs.
 pub(crate) type Outcome = Option<Result<Message, TimError>>;
-
-impl FileContext {
-    /// The `Authorization` header value: the login's current UserSig
-    /// (renewals replace it).
-    pub(crate) fn authorization(&self) -> String {
-        format!("UserSig {}:{}", self.core.user_id, self.core.user_sig())
-    }
-}
 
 /// What the tasks of one login share.
 pub(crate) struct FileContext {
@@ -190,46 +78,6 @@ impl Drop for FileService {
     fn drop(&mut self) {
         self.abort_all();
     }
-}
-
-/// Why one attempt failed.
-enum Failure {
-    /// Try again after a backoff (connection trouble, server hiccup).
-    Retry(String),
-    /// Give up: the message fails with this error.
-    Final(TimError),
-}
-
-impl From<TimError> for Failure {
-    fn from(e: TimError) -> Self {
-        Failure::Final(e)
-    }
-}
-
-/// An error body of the file service.
-#[derive(Debug, Deserialize)]
-struct ErrorBody {
-    code: i32,
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    offset: Option<u64>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Created {
-    #[serde(rename = "uploadID")]
-    upload_id: String,
-    #[serde(default)]
-    offset: u64,
-}
-
-#[derive(Debug, Deserialize)]
-struct Patched {
-    offset: u64,
-    #[serde(default)]
-    file: Option<FileInfo>,
 }
 
 impl FileService {
@@ -461,7 +309,8 @@ async fn upload(
     let mut index = 0;
     while index < job.parts.len() {
         if job.parts[index].done.is_none() {
-            let info = match upload_part(ctx, key, &mut job, index, base, &mut progress).await {
+            let at = PartAt { key, index, base };
+            let info = match upload_part(ctx, at, &mut job, &mut progress).await {
                 Ok(info) => info,
                 Err(e) if job.parts[index].role == PartRole::Cover => {
                     // The cover is optional: the video goes without it.
@@ -574,7 +423,7 @@ async fn prepare_thumbnails(
 /// ID (a later `download_file` finds it there), named as a download of it
 /// would be: by the type the server sniffed.
 fn keep_in_cache(ctx: &FileContext, path: &std::path::Path, info: &FileInfo) {
-    if !super::is_file_id(&info.uuid) {
+    if !crate::files::is_file_id(&info.uuid) {
         return;
     }
     let name = cache_file_name(&info.uuid, CacheKind::Image, &info.content_type);
@@ -595,7 +444,7 @@ fn keep_in_cache(ctx: &FileContext, path: &std::path::Path, info: &FileInfo) {
 /// ID (the caller's file stays where it is), so the sender's
 /// `download_file(…, VideoCover)` needs no request.
 fn copy_cover_to_cache(ctx: &FileContext, kind: FileKind, part: &UploadPart, info: &FileInfo) {
-    if kind != FileKind::Video || !super::is_file_id(&info.uuid) {
+    if kind != FileKind::Video || !crate::files::is_file_id(&info.uuid) {
         return;
     }
     let name = cache_file_name(&info.uuid, CacheKind::Image, &info.content_type);
@@ -616,19 +465,28 @@ fn copy_cover_to_cache(ctx: &FileContext, kind: FileKind, part: &UploadPart, inf
     }
 }
 
+/// Which part of which message's job an upload attempt works on.
+#[derive(Clone, Copy)]
+struct PartAt {
+    /// The message's key.
+    key: i64,
+    /// The part's index in the job.
+    index: usize,
+    /// Bytes of the job's earlier parts (the part's progress adds to it).
+    base: u64,
+}
+
 /// Uploads one part with retries; returns the finished file.
 async fn upload_part(
     ctx: &FileContext,
-    key: i64,
+    at: PartAt,
     job: &mut UploadJob,
-    index: usize,
-    base: u64,
     progress: &mut Progress,
 ) -> Result<FileInfo, TimError> {
     let mut attempt: u32 = 0;
     loop {
         let before = progress.reported;
-        match upload_part_once(ctx, key, job, index, base, progress).await {
+        match upload_part_once(ctx, at, job, progress).await {
             Ok(info) => return Ok(info),
             Err(Failure::Final(e)) => return Err(e),
             Err(Failure::Retry(why)) => {
@@ -647,46 +505,15 @@ async fn upload_part(
     }
 }
 
-/// A failed request is retried, unless TLS refused the server: that fails
-/// the upload with the TLS code instead of retrying forever.
-fn retry(e: &reqwest::Error) -> Failure {
-    match TlsFailure::find_in(e) {
-        Some(failure) => Failure::Final(TimError::tls(failure, e)),
-        None => Failure::Retry(e.to_string()),
-    }
-}
-
-/// Reads an error response: final with the server's code for 4xx and for
-/// a full file store (507 90022, which waiting does not fix), retried for
-/// other 5xx.
-async fn refusal(response: reqwest::Response, fallback: i32) -> Failure {
-    let status = response.status();
-    let body = response.json::<ErrorBody>().await.ok();
-    if let Some(b) = body.as_ref().filter(|b| b.code == confab_proto::code::STORAGE_FULL) {
-        return Failure::Final(TimError::new(b.code, b.message.clone()));
-    }
-    if status.is_server_error()
-        || status == reqwest::StatusCode::REQUEST_TIMEOUT
-        || status == reqwest::StatusCode::TOO_MANY_REQUESTS
-    {
-        return Failure::Retry(format!("server answered {status}"));
-    }
-    match body {
-        Some(b) => Failure::Final(TimError::new(b.code, b.message)),
-        None => {
-            Failure::Final(TimError::new(fallback, format!("the file service answered {status}")))
-        }
-    }
-}
-
+/// One attempt at a part: resumes the part's upload from the server's
+/// offset (or creates it) and sends the rest in [`CHUNK`]s.
 async fn upload_part_once(
     ctx: &FileContext,
-    key: i64,
+    at: PartAt,
     job: &mut UploadJob,
-    index: usize,
-    base: u64,
     progress: &mut Progress,
 ) -> Result<FileInfo, Failure> {
+    let PartAt { key, index, base } = at;
     let part = job.parts[index].clone();
     let kind = part.upload_kind(job.kind);
     let fail_code = job.kind.upload_fail_code();
@@ -699,76 +526,37 @@ async fn upload_part_once(
             format!("{} changed since the message was created", part.path.display()),
         )));
     }
-    let uploads_url = format!("{}/files/uploads", ctx.base_url);
     let (upload_id, mut offset) = match part.upload_id.clone() {
-        Some(id) => {
-            let response = ctx
-                .http
-                .get(format!("{uploads_url}/{id}"))
-                .header(reqwest::header::AUTHORIZATION, ctx.authorization())
-                .send()
-                .await
-                .map_err(|e| retry(&e))?;
-            if response.status() == reqwest::StatusCode::NOT_FOUND {
+        Some(id) => match http::upload_offset(ctx, &id, fail_code).await? {
+            Some(offset) => (id, offset),
+            None => {
                 // Expired or finished without our seeing the answer: start over.
                 job.parts[index].upload_id = None;
                 ctx.core.store.save_upload_job(key, job).map_err(TimError::from)?;
                 return Err(Failure::Retry(format!("upload {id} is gone on the server")));
             }
-            if !response.status().is_success() {
-                return Err(refusal(response, fail_code).await);
-            }
-            let at: Patched = response.json().await.map_err(|e| retry(&e))?;
-            (id, at.offset)
-        }
+        },
         None => {
-            let name = if part.role == PartRole::Original {
+            let file_name = if part.role == PartRole::Original {
                 job.file_name.clone()
             } else {
                 part.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
             };
-            let response = ctx
-                .http
-                .post(&uploads_url)
-                .header(reqwest::header::AUTHORIZATION, ctx.authorization())
-                .json(&serde_json::json!({
-                    "kind": kind.as_str(),
-                    "fileName": name,
-                    "size": part.size,
-                }))
-                .send()
-                .await
-                .map_err(|e| retry(&e))?;
-            if !response.status().is_success() {
-                return Err(refusal(response, fail_code).await);
-            }
-            let created: Created = response.json().await.map_err(|e| retry(&e))?;
+            let request = CreateUpload { file_name, kind, size: part.size };
+            let created = http::create_upload(ctx, &request, fail_code).await?;
             job.parts[index].upload_id = Some(created.upload_id.clone());
             ctx.core.store.save_upload_job(key, job).map_err(TimError::from)?;
             (created.upload_id, created.offset)
         }
     };
     progress.report(&ctx.core, base + offset);
-    let patch_url = format!("{uploads_url}/{upload_id}");
     loop {
         let length = CHUNK.min(part.size.saturating_sub(offset));
-        let body = chunk_body(&part.path, offset, length).await.map_err(|e| {
+        let body = http::chunk_body(&part.path, offset, length).await.map_err(|e| {
             TimError::new(kind.select_first_code(), format!("{}: {e}", part.path.display()))
         })?;
-        let response = ctx
-            .http
-            .patch(&patch_url)
-            .header(reqwest::header::AUTHORIZATION, ctx.authorization())
-            .header("Upload-Offset", offset.to_string())
-            .header(reqwest::header::CONTENT_TYPE, "application/offset+octet-stream")
-            .header(reqwest::header::CONTENT_LENGTH, length.to_string())
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| retry(&e))?;
-        match response.status() {
-            s if s.is_success() => {
-                let patched: Patched = response.json().await.map_err(|e| retry(&e))?;
+        match http::append(ctx, &upload_id, offset, length, body, fail_code).await? {
+            Appended::At(patched) => {
                 offset = patched.offset;
                 progress.report(&ctx.core, base + offset);
                 if let Some(file) = patched.file {
@@ -781,123 +569,12 @@ async fn upload_part_once(
                     )));
                 }
             }
-            reqwest::StatusCode::CONFLICT => {
-                let body: ErrorBody = response.json().await.map_err(|e| retry(&e))?;
-                match body.offset {
-                    Some(at) => offset = at,
-                    None => return Err(Failure::Final(TimError::new(body.code, body.message))),
-                }
-            }
-            reqwest::StatusCode::NOT_FOUND => {
+            Appended::Conflict(at) => offset = at,
+            Appended::Gone => {
                 job.parts[index].upload_id = None;
                 ctx.core.store.save_upload_job(key, job).map_err(TimError::from)?;
                 return Err(Failure::Retry(format!("upload {upload_id} is gone on the server")));
             }
-            _ => return Err(refusal(response, fail_code).await),
         }
     }
-}
-
-/// A request body streaming `length` bytes of `path` from `offset`, read
-/// [`READ_SIZE`] at a time (never the whole chunk in memory).
-async fn chunk_body(
-    path: &std::path::Path,
-    offset: u64,
-    length: u64,
-) -> std::io::Result<reqwest::Body> {
-    let mut file = tokio::fs::File::open(path).await?;
-    file.seek(std::io::SeekFrom::Start(offset)).await?;
-    let stream = futures_util::stream::try_unfold((file, length), |(mut file, left)| async move {
-        if left == 0 {
-            return Ok(None);
-        }
-        let want = usize::try_from(left).unwrap_or(READ_SIZE).min(READ_SIZE);
-        let mut buffer = vec![0u8; want];
-        let read = file.read(&mut buffer).await?;
-        if read == 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "the file got shorter while uploading",
-            ));
-        }
-        buffer.truncate(read);
-        Ok::<_, std::io::Error>(Some((bytes::Bytes::from(buffer), (file, left - read as u64))))
-    });
-    Ok(reqwest::Body::wrap_stream(stream))
-}
-
-/// The message's payload with the uploaded files' IDs and URLs.
-fn uploaded_element(message: &Message, job: &UploadJob) -> Result<MessageElement, TimError> {
-    let part = |role: PartRole| job.parts.iter().find(|p| p.role == role);
-    let original = part(PartRole::Original)
-        .and_then(|p| p.done.clone())
-        .ok_or_else(|| TimError::internal("the original was not uploaded"))?;
-    let mut element = message.element()?;
-    match &mut element {
-        MessageElement::Image(p) => {
-            let first = p.image_info_array.first().cloned().unwrap_or_default();
-            let full = ImageInfo {
-                kind: 0,
-                width: first.width,
-                height: first.height,
-                size: original.size,
-                url: original.url.clone(),
-            };
-            let rendition = |kind: u8, role: PartRole| match part(role) {
-                Some(UploadPart { done: Some(info), width, height, .. }) => ImageInfo {
-                    kind,
-                    width: *width,
-                    height: *height,
-                    size: info.size,
-                    url: info.url.clone(),
-                },
-                _ => ImageInfo { kind, ..full.clone() },
-            };
-            p.uuid = original.uuid;
-            p.image_info_array =
-                vec![full.clone(), rendition(1, PartRole::Big), rendition(2, PartRole::Small)];
-        }
-        MessageElement::Video(p) => {
-            p.video_uuid = original.uuid;
-            p.video_url = original.url;
-            p.video_size = original.size;
-            match part(PartRole::Cover) {
-                Some(UploadPart { done: Some(cover), width, height, .. }) => {
-                    p.thumb_uuid = cover.uuid.clone();
-                    p.thumb_url = cover.url.clone();
-                    p.thumb_size = cover.size;
-                    p.thumb_width = *width;
-                    p.thumb_height = *height;
-                    p.snapshot_url = cover.url.clone();
-                    p.snapshot_width = *width;
-                    p.snapshot_height = *height;
-                }
-                // No cover (none given, or left out): no cover fields.
-                _ => {
-                    p.thumb_width = 0;
-                    p.thumb_height = 0;
-                    p.thumb_format = String::new();
-                    p.snapshot_width = 0;
-                    p.snapshot_height = 0;
-                }
-            }
-        }
-        MessageElement::Sound(p) => {
-            p.uuid = original.uuid;
-            p.url = original.url;
-            p.size = original.size;
-        }
-        MessageElement::File(p) => {
-            p.uuid = original.uuid;
-            p.file_url = original.url;
-            p.file_size = original.size;
-        }
-        MessageElement::Merger(p) => {
-            // The wire form: the list is in the uploaded body.
-            p.download_key = original.uuid;
-            p.message_list.clear();
-        }
-        _ => return Err(TimError::internal("not a file message")),
-    }
-    Ok(element)
 }
