@@ -1,0 +1,230 @@
+//! The message commands (`tim.getMessageList`, `tim.sendMessage`,
+//! `tim.resendMessage`, `tim.createForwardMessage`,
+//! `tim.createMergerMessage`, `tim.downloadMergerMessage`,
+//! `tim.revokeMessage`, `tim.modifyMessage`, `tim.deleteMessage`,
+//! `tim.findMessage`, `tim.getMessageListHopping`): their argument and
+//! result types (TIM's option objects) and handlers, one SDK call each.
+
+use crate::core::AppCore;
+use crate::error::from_tim;
+use confab_proto::message::{ConversationType, MessageControlInfo, Priority};
+use confab_proto::ErrorBody;
+use confab_sdk::{
+    CreateMessageOptions, GetMessageListHoppingOptions, GetMessageListOptions, HoppingPage,
+    MergerMessagePayload, Message, MessageListPage, SendMessageOptions, SendResult,
+};
+use serde::{Deserialize, Serialize};
+
+/// `tim.getMessageList` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetMessageListArgs {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    /// The previous page's `nextReqMessageID`; the newest page when absent.
+    #[serde(rename = "nextReqMessageID", default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub next_req_message_id: Option<String>,
+}
+
+/// `tim.sendMessage` options.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SendOptions {
+    /// Deliver only to receivers online now (not stored, not queued).
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub online_user_only: bool,
+    /// Unread / last-message control.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub message_control_info: Option<MessageControlInfo>,
+}
+
+/// `tim.sendMessage` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SendMessageArgs {
+    /// The message, as built by the facade (`from` = the logged-in user).
+    pub message: Message,
+    /// Send options.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub options: Option<SendOptions>,
+}
+
+/// `tim.resendMessage` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResendMessageArgs {
+    /// The failed message.
+    pub message: Message,
+}
+
+/// Arguments of the `tim.create*Message` commands (TIM's MESSAGE_OPTIONS).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateMessageArgs<P> {
+    /// Receiver: userID (C2C) or groupID.
+    pub to: String,
+    /// `C2C` or `GROUP`.
+    pub conversation_type: ConversationType,
+    /// The element's payload.
+    pub payload: P,
+    /// Priority (default `Normal`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub priority: Option<Priority>,
+    /// Stored and delivered with the message.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub cloud_custom_data: Option<String>,
+    /// Ask for read receipts.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub need_read_receipt: Option<bool>,
+}
+
+impl<P> CreateMessageArgs<P> {
+    /// The SDK's options, with the payload converted.
+    pub fn into_options<Q>(self, payload: impl FnOnce(P) -> Q) -> CreateMessageOptions<Q> {
+        CreateMessageOptions {
+            to: self.to,
+            conversation_type: self.conversation_type,
+            payload: payload(self.payload),
+            priority: self.priority.unwrap_or_default(),
+            cloud_custom_data: self.cloud_custom_data.unwrap_or_default(),
+            need_read_receipt: self.need_read_receipt.unwrap_or_default(),
+        }
+    }
+}
+
+/// Arguments carrying one message (`tim.revokeMessage`,
+/// `tim.modifyMessage`, `tim.downloadMergerMessage`, `tim.cancelUpload`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageArgs {
+    /// The message.
+    pub message: Message,
+}
+
+/// `{message}`: the result of revoke and modify (TIM `imResponse.data`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageResult {
+    /// The message after the operation.
+    pub message: Message,
+}
+
+/// `tim.deleteMessage` arguments and result.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageListArgs {
+    /// At most 30 messages of one conversation (more: the first 30).
+    #[serde(rename = "messageList")]
+    pub message_list: Vec<Message>,
+}
+
+/// `tim.findMessage` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindMessageArgs {
+    /// The message ID.
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+}
+
+impl AppCore {
+    pub(crate) async fn get_message_list(
+        &self,
+        args: GetMessageListArgs,
+    ) -> Result<MessageListPage, ErrorBody> {
+        let options = GetMessageListOptions {
+            conversation_id: args.conversation_id,
+            next_req_message_id: args.next_req_message_id,
+        };
+        self.tim()?.get_message_list(options).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn send_message(
+        &self,
+        args: SendMessageArgs,
+    ) -> Result<SendResult, ErrorBody> {
+        let options = args.options.unwrap_or_default();
+        let options = SendMessageOptions {
+            online_user_only: options.online_user_only,
+            message_control_info: options.message_control_info,
+        };
+        self.tim()?.send_message(&args.message, options).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn resend_message(
+        &self,
+        args: ResendMessageArgs,
+    ) -> Result<SendResult, ErrorBody> {
+        self.tim()?.resend_message(&args.message).await.map_err(from_tim)
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn create_forward_message(
+        &self,
+        args: CreateMessageArgs<Message>,
+    ) -> Result<Message, ErrorBody> {
+        self.tim()?.create_forward_message(args.into_options(|m| m)).map_err(from_tim)
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn create_merger_message(
+        &self,
+        args: CreateMessageArgs<MergerMessagePayload>,
+    ) -> Result<Message, ErrorBody> {
+        self.tim()?.create_merger_message(args.into_options(|p| p)).map_err(from_tim)
+    }
+
+    pub(crate) async fn download_merger_message(
+        &self,
+        args: MessageArgs,
+    ) -> Result<Message, ErrorBody> {
+        self.tim()?.download_merger_message(&args.message).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn revoke_message(
+        &self,
+        args: MessageArgs,
+    ) -> Result<MessageResult, ErrorBody> {
+        let message = self.tim()?.revoke_message(&args.message).await.map_err(from_tim)?;
+        Ok(MessageResult { message })
+    }
+
+    pub(crate) async fn modify_message(
+        &self,
+        args: MessageArgs,
+    ) -> Result<MessageResult, ErrorBody> {
+        let message = self.tim()?.modify_message(&args.message).await.map_err(from_tim)?;
+        Ok(MessageResult { message })
+    }
+
+    pub(crate) async fn delete_message(
+        &self,
+        args: MessageListArgs,
+    ) -> Result<MessageListArgs, ErrorBody> {
+        let message_list = self.tim()?.delete_message(args.message_list).await.map_err(from_tim)?;
+        Ok(MessageListArgs { message_list })
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn find_message(
+        &self,
+        args: FindMessageArgs,
+    ) -> Result<Option<Message>, ErrorBody> {
+        Ok(self.tim()?.find_message(&args.message_id))
+    }
+
+    pub(crate) async fn get_message_list_hopping(
+        &self,
+        args: GetMessageListHoppingOptions,
+    ) -> Result<HoppingPage, ErrorBody> {
+        self.tim()?.get_message_list_hopping(args).await.map_err(from_tim)
+    }
+}
