@@ -1,4 +1,5 @@
 import type { BackendEvent, ImError, Message } from '$lib/types';
+import { buildMessage } from '$lib/tim/message-builder';
 import type { Backend, DragDropEvent, DragDropHandler, EventHandler, Unsubscribe } from './backend';
 
 export type FakeHandler = (args: Record<string, unknown>) => unknown | Promise<unknown>;
@@ -242,34 +243,17 @@ export class FakeMedia {
     const random = this.#nextRandom++;
     const to = String(a.to);
     const conversationType = a.conversationType as Message['conversationType'];
-    return {
-      version: 0,
-      ID: `local-${random}`,
+    return buildMessage({
       type,
       payload,
-      conversationID: `${conversationType}${to}`,
       conversationType,
       to,
       from: this.#opts.userID ?? 'alice',
-      flow: 'out',
       time: this.#opts.now?.() ?? Math.floor(Date.now() / 1000),
-      status: 'unSend',
-      isRevoked: false,
       priority: (a.priority as Message['priority']) ?? 'Normal',
-      nick: '',
-      avatar: '',
-      isPeerRead: false,
-      nameCard: '',
-      atUserList: [],
       cloudCustomData: (a.cloudCustomData as string) ?? '',
-      isDeleted: false,
-      isModified: false,
-      needReadReceipt: false,
-      readReceiptInfo: { isPeerRead: false },
-      isBroadcastMessage: false,
-      sequence: 0,
       random,
-    };
+    });
   }
 
   async #send(m: Message): Promise<{ message: Message }> {
