@@ -41,7 +41,7 @@ export class TimCore {
   /** A command of the generated CommandMap; rejects with `imError`. */
   async call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>> {
     try {
-      return await this.backend.call<CommandResult<C>>(command, args);
+      return await this.backend.call(command, args);
     } catch (e) {
       throw toImError(e);
     }
