@@ -1,8 +1,9 @@
 //! The session commands (`app.getState`, `app.chooseServer`,
 //! `app.register`, `app.login`, `app.resume`, `app.logout`,
 //! `app.changePassword`, `app.signOutEverywhere`): their argument types
-//! and handlers. Each transition takes the core's lifecycle lock, so at
-//! most one runs at a time, and saves the settings before it answers.
+//! and handlers. Every transition but `app.getState` and
+//! `app.changePassword` takes the core's lifecycle lock, so at most one
+//! runs at a time; each saves the settings before it answers.
 
 use crate::commands::Empty;
 use crate::core::{

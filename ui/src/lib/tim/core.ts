@@ -28,8 +28,11 @@ export class TimCore {
   readonly backend: Backend;
   /** Messages this facade has seen (created, sent, received, paged), by ID. */
   readonly messages = new Map<string, Message>();
+  /** The unread total from the last TOTAL_UNREAD_MESSAGE_COUNT_UPDATED (or sync). */
   totalUnread = 0;
+  /** The logged-in user, from the last AppState. */
   userID: string | null = null;
+  /** The own profile, once fetched or updated (cleared when the user changes). */
   myProfile: Profile | null = null;
   #handlers = new Map<string, Set<AnyHandler>>();
 
@@ -52,10 +55,12 @@ export class TimCore {
     return { code: 0, data: await this.call(command, args) };
   }
 
+  /** Keeps these messages for `findMessage`. */
   remember(list: Message[]): void {
     for (const m of list) this.messages.set(m.ID, m);
   }
 
+  /** Follows an AppState: the logged-in user; a logout clears the unread total. */
   setAppState(s: AppState | null | undefined): void {
     if (!s) return;
     if (s.userID !== this.userID) this.myProfile = null;
@@ -63,12 +68,14 @@ export class TimCore {
     if (!s.loggedIn) this.totalUnread = 0;
   }
 
+  /** Adds a handler of one event. */
   on<K extends TimEventName>(name: K, handler: TimHandler<K>): void {
     let set = this.#handlers.get(name);
     if (!set) this.#handlers.set(name, (set = new Set()));
     set.add(handler as AnyHandler);
   }
 
+  /** Removes a handler added with `on`. */
   off<K extends TimEventName>(name: K, handler: TimHandler<K>): void {
     this.#handlers.get(name)?.delete(handler as AnyHandler);
   }

@@ -11,15 +11,13 @@ import { fileApi, type FileApi } from './file';
 import { messageApi, type MessageApi } from './message';
 import { profileApi, type ProfileApi } from './profile';
 
-/** The area methods `Tim` is composed of. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+/** The area methods `Tim` is composed of (declaration merging: the constructor installs them). */
 export interface Tim extends MessageApi, ConversationApi, ProfileApi, FileApi {}
 
 /**
  * A TIM-compatible facade over the Backend: TIM's method names, events,
  * constants, object shapes, `imResponse` / `imError`. Views use only this.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tim {
   static readonly EVENT = EVENT;
   static readonly TYPES = TYPES;
@@ -44,10 +42,12 @@ export class Tim {
     return this.#core.userID;
   }
 
+  /** Adds a handler of one event (`TIM.EVENT` values and Confab's). */
   on<K extends TimEventName>(name: K, handler: TimHandler<K>): void {
     this.#core.on(name, handler);
   }
 
+  /** Removes a handler added with `on`. */
   off<K extends TimEventName>(name: K, handler: TimHandler<K>): void {
     this.#core.off(name, handler);
   }
