@@ -84,4 +84,21 @@ export function ensureResultsDir() {
   return RESULTS_DIR;
 }
 
+/** Fills the welcome form (already showing the sign-in fields) and signs in. */
+export async function signIn(page, userID, password) {
+  const userField = page.locator('input[name="userID"]');
+  await userField.waitFor();
+  await userField.fill(userID);
+  await page.locator('input[name="password"]').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** The end of a suite: the browser, then the web host, then confabd; then its directories. */
+export async function tearDown({ browser, web, server, dirs = [] }) {
+  await browser?.close();
+  await web?.stop();
+  await server?.stop();
+  for (const d of dirs) processes.removeDir(d);
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
