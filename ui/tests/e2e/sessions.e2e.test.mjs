@@ -12,7 +12,7 @@ import {
   launchBrowser,
   openPage,
   removeDir,
-  signIn,
+  signIn as fillSignIn,
   startConfabd,
   startWeb,
   tempDir,
@@ -31,7 +31,7 @@ describe('Password change and signing out everywhere', { timeout: 240_000 }, () 
   const dirs = [cliAlice];
 
   async function signIn(page, password) {
-    await signIn(page, 'alice', password);
+    await fillSignIn(page, 'alice', password);
     await page.getByRole('listbox', { name: 'Chats' }).waitFor();
   }
 
