@@ -1,24 +1,26 @@
 // Real processes for the desktop E2E tests: confabd, the confab CLI,
 // tauri-driver (which starts WebKitWebDriver, which starts the app), and
 // memory readings from /proc. Nothing is faked.
-import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { tmpdir, homedir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remote } from 'webdriverio';
+import * as processes from './support/processes.mjs';
+
+export { removeDir } from './support/processes.mjs';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const TARGET = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/confab/target');
 const PROFILE = process.env.CONFAB_E2E_PROFILE || 'debug';
-export const bin = (name) => join(TARGET, PROFILE, name);
+export const bin = (name) => processes.binOf(name, PROFILE);
 export const APP = process.env.CONFAB_DESKTOP_BIN || bin('confab-desktop');
 export const RESULTS_DIR = join(ROOT, 'test-results', 'desktop');
 const TAURI_DRIVER = process.env.TAURI_DRIVER || join(homedir(), '.cargo/bin/tauri-driver');
 
 export function tempDir(prefix) {
-  return mkdtempSync(join(tmpdir(), `confab-desktop-e2e-${prefix}-`));
+  return processes.makeTempDir(`confab-desktop-e2e-${prefix}`);
 }
 
 export function resultsDir() {
@@ -26,107 +28,27 @@ export function resultsDir() {
   return RESULTS_DIR;
 }
 
-export function removeDir(dir) {
-  rmSync(dir, { recursive: true, force: true });
-}
-
-/** Spawns a process and resolves once its output matches `pattern`. */
-function spawnUntil(cmd, args, { env = {}, pattern, name, timeout = 30_000, stream = 'stdout' }) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${name}: no ${pattern} within ${timeout} ms\n${out}`));
-    }, timeout);
-    const onData = (which) => (d) => {
-      if (process.env.E2E_VERBOSE) process.stderr.write(`[${name}] ${d}`);
-      out += d;
-      const m = which === stream && out.match(pattern);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ child, match: m });
-      }
-    };
-    child.stdout.on('data', onData('stdout'));
-    child.stderr.on('data', onData('stderr'));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code}\n${out}`));
-    });
-  });
-}
-
-export function stop(child) {
-  return new Promise((res) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return res();
-    child.once('exit', () => res());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-  });
-}
+export const stop = processes.stopChild;
 
 /** A real confabd on 127.0.0.1, any port. */
-export async function startConfabd() {
-  const dataDir = tempDir('confabd');
-  const { child, match } = await spawnUntil(bin('confabd'), [], {
+export function startConfabd() {
+  return processes.startConfabd({
+    dataDir: tempDir('confabd'),
     // The desktop scenarios seed a 10,000-message conversation through the
     // CLI: that fixture is not a user, so confabd's per-user send rate is off.
-    env: { CONFABD_DATA_DIR: dataDir, CONFABD_LISTEN: '127.0.0.1:0', CONFABD_SEND_RATE_PER_SEC: '0' },
-    pattern: /confabd listening on (http:\/\/127\.0\.0\.1:\d+)/,
-    name: 'confabd',
+    env: { CONFABD_SEND_RATE_PER_SEC: '0' },
+    bin: bin('confabd'),
   });
-  return { url: match[1], dataDir, child, stop: () => stop(child) };
 }
 
 /** One `confab` CLI command; resolves with stdout. */
 export function cli(profile, args, { env = {}, timeout = 120_000 } = {}) {
-  return new Promise((res, rej) => {
-    execFile(bin('confab'), ['--profile', profile, ...args], { timeout, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err) rej(new Error(`confab ${args.join(' ')}: ${err.message}\n${stderr}`));
-      else res(stdout);
-    });
-  });
+  return processes.runCli(profile, args, { env, timeout, bin: bin('confab') });
 }
 
 /** `confab listen`: every event it prints, and a way to wait for one. */
 export function listen(profile) {
-  const child = spawn(bin('confab'), ['--profile', profile, 'listen'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const events = [];
-  const waiters = new Set();
-  let buffer = '';
-  child.stdout.on('data', (d) => {
-    buffer += d;
-    let i;
-    while ((i = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, i).trim();
-      buffer = buffer.slice(i + 1);
-      if (line) events.push(JSON.parse(line));
-      for (const w of waiters) w();
-    }
-  });
-  return {
-    child,
-    events,
-    waitFor(predicate, timeout = 30_000) {
-      return new Promise((res, rej) => {
-        const check = () => {
-          if (predicate(events)) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            res();
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          rej(new Error(`listen: not seen; events: ${JSON.stringify(events).slice(0, 2000)}`));
-        }, timeout);
-        waiters.add(check);
-        check();
-      });
-    },
-    stop: () => stop(child),
-  };
+  return processes.listenCli(profile, [], { bin: bin('confab'), waitTimeout: 30_000 });
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */

@@ -2,7 +2,8 @@
 //! embedded server (local mode), the SDK instance ([`Tim`]) for the chosen
 //! server, and the task that forwards the SDK's events to the app's event
 //! channel; the shells only carry [`AppCore::call`] and
-//! [`AppCore::events`].
+//! [`AppCore::events`]. The command handlers are `impl AppCore` blocks in
+//! [`crate::commands`]' area files, over the state kept here.
 //!
 //! Invariants: app-level transitions (choose server, register, log in,
 //! resume, log out, shut down) are serialized by one async lock; the
@@ -10,23 +11,14 @@
 //! every task is owned (the event forwarder is aborted when its client is
 //! replaced or the core dropped); no lock is held across an await.
 
-use crate::commands::{
-    self, ChangePasswordArgs, ChooseServerArgs, ConversationArgs, ConversationProfileResult,
-    CredentialsArgs, DeleteConversationArgs, DeleteConversationResult, Empty,
-    GetConversationListArgs, GetMessageListArgs, GetUserProfileArgs, NotifyArgs, ResendMessageArgs,
-    SendMessageArgs, SetUnreadBadgeArgs,
-};
+use crate::commands::{self, NotifyArgs};
 use crate::embedded::EmbeddedServer;
 use crate::error::{self, from_tim};
 use crate::native::{self, ClipboardImage, PickKind};
 use crate::settings::{SavedSession, Settings};
 use crate::state::{system_locale, AppEvent, AppOwnEvent, AppState, Mode};
 use confab_proto::{code, ErrorBody};
-use confab_sdk::{
-    ConversationListResult, CustomCa, DeleteConversationOptions, Event, GetMessageListOptions,
-    MessageListPage, NetState, Profile, ProfilePatch, SendMessageOptions, SendResult, Tim,
-    TimError, TimOptions, TlsConfig,
-};
+use confab_sdk::{CustomCa, Event, NetState, Tim, TimError, TimOptions, TlsConfig};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
@@ -181,7 +173,7 @@ pub enum OpenError {
 
 /// One app instance: commands in, events out.
 pub struct AppCore {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -190,20 +182,20 @@ impl std::fmt::Debug for AppCore {
     }
 }
 
-struct Inner {
+pub(crate) struct Inner {
     data_dir: PathBuf,
     hooks: Arc<dyn DesktopHooks>,
     locale: String,
     events: broadcast::Sender<AppEvent>,
-    settings: Mutex<Settings>,
+    pub(crate) settings: Mutex<Settings>,
     /// What the chosen server's certificate may be issued by (settings'
     /// `ca_file`): one configuration for the SDK instance, the account
     /// calls and the health check.
-    tls: Mutex<TlsConfig>,
+    pub(crate) tls: Mutex<TlsConfig>,
     client: Mutex<Option<Arc<Client>>>,
     server: Mutex<Option<EmbeddedServer>>,
     /// Serializes app-level transitions (guards no data).
-    lifecycle: tokio::sync::Mutex<()>,
+    pub(crate) lifecycle: tokio::sync::Mutex<()>,
 }
 
 /// The SDK instance for one server and SDKAppID, and the task forwarding
@@ -222,14 +214,14 @@ impl Drop for Client {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every critical section is a plain read or replacement: a panic inside
     // one cannot leave the value half-updated.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `http://h:p/` → `http://h:p`; only http and https URLs.
-fn normalize_url(url: &str) -> Result<String, String> {
+pub(crate) fn normalize_url(url: &str) -> Result<String, String> {
     let url = url.trim().trim_end_matches('/');
     let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"));
     match rest {
@@ -255,7 +247,7 @@ fn local_url(port: u16) -> String {
 /// rather than "this session is no good": the network, and a refused TLS
 /// certificate (the server is not the problem's source: a CA file to
 /// choose, a certificate to renew).
-fn is_transient(code: i32) -> bool {
+pub(crate) fn is_transient(code: i32) -> bool {
     matches!(
         code,
         code::NETWORK_ERROR
@@ -270,7 +262,7 @@ fn is_transient(code: i32) -> bool {
 }
 
 /// The TLS configuration trusting the platform's roots and `ca_file`.
-fn tls_for(ca_file: Option<&Path>) -> TlsConfig {
+pub(crate) fn tls_for(ca_file: Option<&Path>) -> TlsConfig {
     match ca_file {
         Some(path) => TlsConfig::with_custom_ca(CustomCa::PemFile(path.to_owned())),
         None => TlsConfig::platform(),
@@ -279,7 +271,7 @@ fn tls_for(ca_file: Option<&Path>) -> TlsConfig {
 
 /// `caFile` of `app.chooseServer`: none when absent or blank, else an
 /// absolute path.
-fn ca_file_arg(ca_file: Option<&str>) -> Result<Option<PathBuf>, ErrorBody> {
+pub(crate) fn ca_file_arg(ca_file: Option<&str>) -> Result<Option<PathBuf>, ErrorBody> {
     match ca_file.map(str::trim).filter(|p| !p.is_empty()) {
         None => Ok(None),
         Some(path) if Path::new(path).is_absolute() => Ok(Some(PathBuf::from(path))),
@@ -371,277 +363,19 @@ impl AppCore {
         }
     }
 
-    // ----- handlers (one per command; see commands.rs) -------------------
-
-    #[expect(clippy::unused_async, reason = "every command handler is async")]
-    pub(crate) async fn get_state(&self, _: Empty) -> Result<AppState, ErrorBody> {
-        Ok(self.state())
-    }
-
-    pub(crate) async fn choose_server(
-        &self,
-        args: ChooseServerArgs,
-    ) -> Result<AppState, ErrorBody> {
-        let inner = &self.inner;
-        let _lifecycle = inner.lifecycle.lock().await;
-        let (url, ca_file) = match args.mode {
-            Mode::Local => (inner.start_embedded().await?, None),
-            Mode::Remote => {
-                let url = args.url.as_deref().ok_or_else(|| {
-                    error::invalid("app.chooseServer: `url` is required in remote mode")
-                })?;
-                let url = normalize_url(url).map_err(error::invalid)?;
-                let ca_file = ca_file_arg(args.ca_file.as_deref())?;
-                let tls = tls_for(ca_file.as_deref());
-                tls.check_custom_ca().map_err(from_tim)?;
-                check_health(&url, &tls).await?;
-                *lock(&inner.tls) = tls;
-                (url, ca_file)
-            }
-        };
-        let session_elsewhere =
-            lock(&inner.settings).session.as_ref().is_some_and(|s| s.server_url != url);
-        if session_elsewhere {
-            inner.logout_sdk().await;
-        }
-        inner.update_settings(|s| {
-            s.mode = Some(args.mode);
-            if args.mode == Mode::Remote {
-                s.remote_url = Some(url.clone());
-                s.ca_file = ca_file;
-            }
-            if s.session.as_ref().is_some_and(|session| session.server_url != url) {
-                s.session = None;
-            }
-        })?;
-        if args.mode == Mode::Remote {
-            inner.stop_embedded().await;
-        }
-        Ok(inner.state_changed())
-    }
-
-    pub(crate) async fn register(&self, args: CredentialsArgs) -> Result<AppState, ErrorBody> {
-        self.password_login(args, true).await
-    }
-
-    pub(crate) async fn login(&self, args: CredentialsArgs) -> Result<AppState, ErrorBody> {
-        self.password_login(args, false).await
-    }
-
-    async fn password_login(
-        &self,
-        args: CredentialsArgs,
-        register: bool,
-    ) -> Result<AppState, ErrorBody> {
-        let inner = &self.inner;
-        let _lifecycle = inner.lifecycle.lock().await;
-        let url = inner.server_url().await?;
-        let tls = inner.tls();
-        let grant = if register {
-            confab_sdk::account::register_with(&tls, &url, &args.user_id, &args.password).await
-        } else {
-            confab_sdk::account::login_with(&tls, &url, &args.user_id, &args.password).await
-        }
-        .map_err(from_tim)?;
-        let session = SavedSession {
-            user_id: grant.user_id.0,
-            user_sig: grant.user_sig,
-            sdk_app_id: grant.sdk_app_id,
-            server_url: url,
-        };
-        let tim = inner.client_for(&session.server_url, session.sdk_app_id).await;
-        login_until_ready(&tim, &session).await.map_err(from_tim)?;
-        inner.update_settings(|s| s.session = Some(session))?;
-        Ok(inner.state_changed())
-    }
-
-    pub(crate) async fn resume(&self, _: Empty) -> Result<AppState, ErrorBody> {
-        let inner = &self.inner;
-        let _lifecycle = inner.lifecycle.lock().await;
-        let Some(mut session) = lock(&inner.settings).session.clone() else {
-            return Ok(inner.state());
-        };
-        let url = inner.server_url().await?;
-        if session.server_url != url {
-            // Local mode on another port than last time: same server.
-            session.server_url = url;
-            let saved = session.clone();
-            inner.update_settings(|s| s.session = Some(saved))?;
-        }
-        let tim = inner.client_for(&session.server_url, session.sdk_app_id).await;
-        match login_until_ready(&tim, &session).await {
-            Ok(_) => Ok(inner.state_changed()),
-            Err(e) if is_transient(e.code) => Err(from_tim(e)),
-            Err(e) => {
-                tracing::info!(code = e.code, "the saved session was refused; forgetting it");
-                inner.update_settings(|s| s.session = None)?;
-                inner.state_changed();
-                Err(from_tim(e))
-            }
-        }
-    }
-
-    pub(crate) async fn logout(&self, _: Empty) -> Result<AppState, ErrorBody> {
-        let inner = &self.inner;
-        let _lifecycle = inner.lifecycle.lock().await;
-        inner.logout_sdk().await;
-        inner.update_settings(|s| s.session = None)?;
-        Ok(inner.state_changed())
-    }
-
-    /// Changes the password; this login goes on with the fresh UserSig,
-    /// which the saved session takes over (through `onUserSigRenewed`).
-    pub(crate) async fn change_password(
-        &self,
-        args: ChangePasswordArgs,
-    ) -> Result<Empty, ErrorBody> {
-        let tim = self.tim()?;
-        let user_id = tim.user_id();
-        let issued =
-            tim.change_password(&args.old_password, &args.new_password).await.map_err(from_tim)?;
-        // Stored now rather than when the event arrives, so that the
-        // command's answer means "saved".
-        self.inner.update_settings(|s| {
-            if let Some(session) =
-                s.session.as_mut().filter(|s| Some(&s.user_id) == user_id.as_ref())
-            {
-                session.user_sig = issued.user_sig;
-            }
-        })?;
-        Ok(Empty {})
-    }
-
-    /// Signs the account out of every device and forgets the saved session.
-    pub(crate) async fn sign_out_everywhere(&self, _: Empty) -> Result<AppState, ErrorBody> {
-        let inner = &self.inner;
-        let _lifecycle = inner.lifecycle.lock().await;
-        let tim = self.tim()?;
-        tim.sign_out_everywhere().await.map_err(from_tim)?;
-        inner.update_settings(|s| s.session = None)?;
-        Ok(inner.state_changed())
-    }
-
-    #[expect(clippy::unused_async, reason = "every command handler is async")]
-    pub(crate) async fn notify(&self, args: NotifyArgs) -> Result<Empty, ErrorBody> {
-        if let Err(e) = self.inner.hooks.notify(&args) {
-            tracing::warn!(error = %e, "desktop notification failed");
-        }
-        Ok(Empty {})
-    }
-
-    #[expect(clippy::unused_async, reason = "every command handler is async")]
-    pub(crate) async fn set_unread_badge(
-        &self,
-        args: SetUnreadBadgeArgs,
-    ) -> Result<Empty, ErrorBody> {
-        if let Err(e) = self.inner.hooks.set_unread_badge(args.count) {
-            tracing::warn!(error = %e, "unread badge failed");
-        }
-        Ok(Empty {})
-    }
-
-    pub(crate) async fn get_conversation_list(
-        &self,
-        args: GetConversationListArgs,
-    ) -> Result<ConversationListResult, ErrorBody> {
-        self.tim()?.get_conversation_list(args.conversation_id_list).await.map_err(from_tim)
-    }
-
-    pub(crate) async fn get_conversation_profile(
-        &self,
-        args: ConversationArgs,
-    ) -> Result<ConversationProfileResult, ErrorBody> {
-        let conversation =
-            self.tim()?.get_conversation_profile(&args.conversation_id).await.map_err(from_tim)?;
-        Ok(ConversationProfileResult { conversation })
-    }
-
-    pub(crate) async fn delete_conversation(
-        &self,
-        args: DeleteConversationArgs,
-    ) -> Result<DeleteConversationResult, ErrorBody> {
-        let options = DeleteConversationOptions {
-            conversation_id_list: args.conversation_id_list,
-            clear_history_message: args.clear_history_message,
-        };
-        let deleted = self.tim()?.delete_conversation(options).await.map_err(from_tim)?;
-        Ok(DeleteConversationResult { conversation_id_list: deleted })
-    }
-
-    pub(crate) async fn get_message_list(
-        &self,
-        args: GetMessageListArgs,
-    ) -> Result<MessageListPage, ErrorBody> {
-        let options = GetMessageListOptions {
-            conversation_id: args.conversation_id,
-            next_req_message_id: args.next_req_message_id,
-        };
-        self.tim()?.get_message_list(options).await.map_err(from_tim)
-    }
-
-    pub(crate) async fn send_message(
-        &self,
-        args: SendMessageArgs,
-    ) -> Result<SendResult, ErrorBody> {
-        let options = args.options.unwrap_or_default();
-        let options = SendMessageOptions {
-            online_user_only: options.online_user_only,
-            message_control_info: options.message_control_info,
-        };
-        self.tim()?.send_message(&args.message, options).await.map_err(from_tim)
-    }
-
-    pub(crate) async fn resend_message(
-        &self,
-        args: ResendMessageArgs,
-    ) -> Result<SendResult, ErrorBody> {
-        self.tim()?.resend_message(&args.message).await.map_err(from_tim)
-    }
-
-    pub(crate) async fn set_message_read(
-        &self,
-        args: ConversationArgs,
-    ) -> Result<Empty, ErrorBody> {
-        self.tim()?.set_message_read(&args.conversation_id).await.map_err(from_tim)?;
-        Ok(Empty {})
-    }
-
-    #[expect(clippy::unused_async, reason = "every command handler is async")]
-    pub(crate) async fn get_total_unread_message_count(&self, _: Empty) -> Result<u64, ErrorBody> {
-        Ok(self.tim()?.get_total_unread_message_count())
-    }
-
-    pub(crate) async fn get_my_profile(&self, _: Empty) -> Result<Profile, ErrorBody> {
-        self.tim()?.get_my_profile().await.map_err(from_tim)
-    }
-
-    pub(crate) async fn get_user_profile(
-        &self,
-        args: GetUserProfileArgs,
-    ) -> Result<Vec<Profile>, ErrorBody> {
-        self.tim()?.get_user_profile(args.user_id_list).await.map_err(from_tim)
-    }
-
-    pub(crate) async fn update_my_profile(
-        &self,
-        patch: ProfilePatch,
-    ) -> Result<Profile, ErrorBody> {
-        self.tim()?.update_my_profile(patch).await.map_err(from_tim)
-    }
-
-    /// The SDK instance, or 2999 before any login.
     /// The shell's native side.
     pub(crate) fn hooks(&self) -> Arc<dyn DesktopHooks> {
         Arc::clone(&self.inner.hooks)
     }
 
+    /// The SDK instance, or 2999 before any login.
     pub(crate) fn tim(&self) -> Result<Tim, ErrorBody> {
         lock(&self.inner.client).as_ref().map(|c| c.tim.clone()).ok_or_else(error::not_ready)
     }
 }
 
 impl Inner {
-    fn state(&self) -> AppState {
+    pub(crate) fn state(&self) -> AppState {
         let settings = lock(&self.settings).clone();
         let tim = lock(&self.client).as_ref().map(|c| c.tim.clone());
         let server_url = match settings.mode {
@@ -668,14 +402,14 @@ impl Inner {
     }
 
     /// Emits `confab.appState` and returns the state.
-    fn state_changed(&self) -> AppState {
+    pub(crate) fn state_changed(&self) -> AppState {
         let state = self.state();
         self.emit(AppEvent::App(AppOwnEvent::AppState(state.clone())));
         state
     }
 
     /// The TLS configuration of the chosen server.
-    fn tls(&self) -> TlsConfig {
+    pub(crate) fn tls(&self) -> TlsConfig {
         lock(&self.tls).clone()
     }
 
@@ -685,7 +419,10 @@ impl Inner {
         }
     }
 
-    fn update_settings(&self, change: impl FnOnce(&mut Settings)) -> Result<(), ErrorBody> {
+    pub(crate) fn update_settings(
+        &self,
+        change: impl FnOnce(&mut Settings),
+    ) -> Result<(), ErrorBody> {
         let mut settings = lock(&self.settings);
         let mut updated = settings.clone();
         change(&mut updated);
@@ -698,7 +435,7 @@ impl Inner {
 
     /// The chosen server's HTTP base URL, starting the embedded server in
     /// local mode. Fails with 2905 before a server was chosen.
-    async fn server_url(&self) -> Result<String, ErrorBody> {
+    pub(crate) async fn server_url(&self) -> Result<String, ErrorBody> {
         let settings = lock(&self.settings).clone();
         match (settings.mode, settings.remote_url) {
             (Some(Mode::Local), _) => self.start_embedded().await,
@@ -709,7 +446,7 @@ impl Inner {
 
     /// Starts the embedded server unless it runs; returns its URL and
     /// remembers its port.
-    async fn start_embedded(&self) -> Result<String, ErrorBody> {
+    pub(crate) async fn start_embedded(&self) -> Result<String, ErrorBody> {
         if let Some(url) = lock(&self.server).as_ref().map(EmbeddedServer::http_url) {
             return Ok(url);
         }
@@ -723,7 +460,7 @@ impl Inner {
         Ok(url)
     }
 
-    async fn stop_embedded(&self) {
+    pub(crate) async fn stop_embedded(&self) {
         let server = lock(&self.server).take();
         if let Some(server) = server {
             if let Err(e) = server.shutdown().await {
@@ -734,7 +471,7 @@ impl Inner {
 
     /// Logs the SDK out if it is logged in; a failure (the server is gone)
     /// is logged: the local side is logged out either way.
-    async fn logout_sdk(&self) {
+    pub(crate) async fn logout_sdk(&self) {
         let tim = lock(&self.client).as_ref().map(|c| c.tim.clone());
         if let Some(tim) = tim.filter(|t| t.user_id().is_some()) {
             if let Err(e) = tim.logout().await {
@@ -745,7 +482,7 @@ impl Inner {
 
     /// The SDK instance for this server, SDKAppID and trusted CA, replacing
     /// (and destroying) one for another server.
-    async fn client_for(self: &Arc<Self>, http_url: &str, sdk_app_id: u64) -> Tim {
+    pub(crate) async fn client_for(self: &Arc<Self>, http_url: &str, sdk_app_id: u64) -> Tim {
         let ws_url = ws_url_of(http_url);
         let tls = self.tls();
         let previous = {
@@ -832,7 +569,7 @@ async fn forward_events(inner: Weak<Inner>, mut events: broadcast::Receiver<Even
 /// Logs the SDK in and waits for SDK_READY (from the first sync, or from
 /// the local store when offline), so that the `tim.*` commands work as soon
 /// as the login command resolved.
-async fn login_until_ready(tim: &Tim, session: &SavedSession) -> Result<(), TimError> {
+pub(crate) async fn login_until_ready(tim: &Tim, session: &SavedSession) -> Result<(), TimError> {
     let mut events = tim.subscribe();
     tim.login(&session.user_id, &session.user_sig).await?;
     let ready = async {
@@ -863,7 +600,7 @@ async fn login_until_ready(tim: &Tim, session: &SavedSession) -> Result<(), TimE
 
 /// `GET {url}/healthz` must answer 2xx; over `https://` the certificate
 /// must be one `tls` trusts (else the TLS code: untrusted, wrong host…).
-async fn check_health(url: &str, tls: &TlsConfig) -> Result<(), ErrorBody> {
+pub(crate) async fn check_health(url: &str, tls: &TlsConfig) -> Result<(), ErrorBody> {
     let health = format!("{url}{}", confab_server::HEALTH_PATH);
     let client = tls
         .http_client(&health)

@@ -6,7 +6,8 @@
 //!   embedded server of local mode ([`embedded`]), the SDK instance and the
 //!   forwarding of its events. [`AppCore::call`] runs a command by name with
 //!   JSON arguments; [`AppCore::events`] streams [`AppEvent`]s.
-//! - [`commands`] holds the command table and the argument/result DTOs.
+//! - [`commands`] holds the command table and, one file per area, the
+//!   commands' argument/result DTOs and handlers.
 //! - [`state`] holds [`AppState`] and the event union.
 //! - [`DesktopHooks`] is what a shell implements natively (notifications,
 //!   unread badge).
@@ -21,7 +22,6 @@ pub mod embedded;
 mod error;
 pub mod local_files;
 pub mod loopback;
-pub mod message_commands;
 pub mod native;
 pub mod settings;
 pub mod state;

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tempfile::TempDir;
 use tokio_tungstenite::tungstenite::Message;
 
 type Socket =
@@ -185,6 +186,20 @@ fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
+/// A confabd, an app data directory, a UI directory (with an
+/// `index.html` when `with_index`) and a web host over them; bound in this
+/// order, so the host is dropped first.
+async fn started(with_index: bool) -> (TestServer, TempDir, TempDir, Host) {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ui = tempfile::tempdir().expect("ui dir");
+    if with_index {
+        write_ui(ui.path());
+    }
+    let host = start_host(&server, dir.path(), ui.path()).await;
+    (server, dir, ui, host)
+}
+
 fn write_ui(ui: &Path) {
     std::fs::write(ui.join("index.html"), "<!doctype html><title>Confab</title>").expect("index");
 }
@@ -198,11 +213,7 @@ fn cache_dir(dir: &Path) -> (PathBuf, String) {
 
 #[tokio::test]
 async fn register_send_and_receive_over_the_bridge() {
-    let server = TestServer::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ui = tempfile::tempdir().expect("ui dir");
-    write_ui(ui.path());
-    let host = start_host(&server, dir.path(), ui.path()).await;
+    let (server, _dir, _ui, host) = started(true).await;
 
     let mut bridge = Bridge::connect(&host).await;
     let state = bridge.ok("app.getState", json!({})).await;
@@ -263,11 +274,7 @@ async fn register_send_and_receive_over_the_bridge() {
 
 #[tokio::test]
 async fn a_dns_rebinding_host_is_refused_on_every_route() {
-    let server = TestServer::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ui = tempfile::tempdir().expect("ui dir");
-    write_ui(ui.path());
-    let host = start_host(&server, dir.path(), ui.path()).await;
+    let (_server, dir, _ui, host) = started(true).await;
     let (cache, hash) = cache_dir(dir.path());
     std::fs::write(cache.join(format!("{hash}.png")), b"\x89PNG").expect("write");
     let cookie = host.cookie();
@@ -310,11 +317,7 @@ async fn a_dns_rebinding_host_is_refused_on_every_route() {
 
 #[tokio::test]
 async fn the_bridge_stage_and_local_need_the_token_cookie() {
-    let server = TestServer::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ui = tempfile::tempdir().expect("ui dir");
-    write_ui(ui.path());
-    let host = start_host(&server, dir.path(), ui.path()).await;
+    let (_server, dir, _ui, host) = started(true).await;
     let (cache, hash) = cache_dir(dir.path());
     std::fs::write(cache.join(format!("{hash}.png")), b"\x89PNG").expect("write");
     let own = host.ui.to_string();
@@ -373,10 +376,7 @@ async fn the_bridge_stage_and_local_need_the_token_cookie() {
 
 #[tokio::test]
 async fn the_bridge_and_stage_need_an_allowed_origin() {
-    let server = TestServer::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ui = tempfile::tempdir().expect("ui dir");
-    let host = start_host(&server, dir.path(), ui.path()).await;
+    let (_server, dir, _ui, host) = started(false).await;
     let cookie = host.cookie();
     let other_loopback = format!("http://127.0.0.1:{}", host.content.port());
     for origin in [None, Some("https://evil.example"), Some(other_loopback.as_str()), Some("null")]
@@ -405,10 +405,7 @@ async fn the_bridge_and_stage_need_an_allowed_origin() {
 
 #[tokio::test]
 async fn browser_files_are_staged_and_downloads_served_from_the_sdk_cache_only() {
-    let server = TestServer::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ui = tempfile::tempdir().expect("ui dir");
-    let host = start_host(&server, dir.path(), ui.path()).await;
+    let (_server, dir, _ui, host) = started(false).await;
     let http = reqwest::Client::new();
     let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
     let response = http
@@ -474,10 +471,7 @@ async fn browser_files_are_staged_and_downloads_served_from_the_sdk_cache_only()
 
 #[tokio::test]
 async fn planted_html_in_the_cache_is_a_sandboxed_attachment() {
-    let server = TestServer::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ui = tempfile::tempdir().expect("ui dir");
-    let host = start_host(&server, dir.path(), ui.path()).await;
+    let (_server, dir, _ui, host) = started(false).await;
     let (cache, hash) = cache_dir(dir.path());
     let planted = b"GIF89a<html><script>fetch('/bridge')</script></html>";
     std::fs::write(cache.join(format!("{hash}.html")), planted).expect("write");
@@ -506,10 +500,7 @@ async fn planted_html_in_the_cache_is_a_sandboxed_attachment() {
 
 #[tokio::test]
 async fn file_commands_over_the_bridge_send_only_staged_files() {
-    let server = TestServer::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ui = tempfile::tempdir().expect("ui dir");
-    let host = start_host(&server, dir.path(), ui.path()).await;
+    let (_server, dir, _ui, host) = started(false).await;
     let home = tempfile::tempdir().expect("the user's files");
     let secret = home.path().join("id_ed25519");
     std::fs::write(&secret, b"-----BEGIN OPENSSH PRIVATE KEY-----").expect("write");
@@ -552,10 +543,7 @@ async fn file_commands_over_the_bridge_send_only_staged_files() {
 #[tokio::test]
 async fn cover_frames_are_written_over_the_bridge_and_local_file_urls_are_desktop_only() {
     use base64::Engine as _;
-    let server = TestServer::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ui = tempfile::tempdir().expect("ui dir");
-    let host = start_host(&server, dir.path(), ui.path()).await;
+    let (_server, dir, _ui, host) = started(false).await;
     let mut bridge = Bridge::connect(&host).await;
 
     let jpeg = b"\xFF\xD8\xFF\xE0 a cover".to_vec();

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, launchBrowser, removeDir, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { cli, launchBrowser, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
 // Evaluated through the DevTools protocol: the app's CSP (script-src 'self') stays on.
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -120,10 +120,7 @@ describe('accessibility (axe-core) of every main screen', { timeout: 300_000 }, 
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    for (const d of dirs) removeDir(d);
+    await tearDown({ browser, web, server, dirs });
   });
 
   it('mode choice', async () => {

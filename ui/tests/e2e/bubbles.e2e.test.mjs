@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, launchBrowser, removeDir, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { cli, launchBrowser, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
 const SHOTS = process.env.SCREENSHOTS;
 const LONG_NAME = 'Quarterly financial report for the board meeting of the northern region, final version 2.pdf';
@@ -82,10 +82,7 @@ describe('bubbles: times, files, images, notices', { timeout: 180_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    for (const d of dirs) removeDir(d);
+    await tearDown({ browser, web, server, dirs });
   });
 
   it('shows each message’s time on hover and at the end of a group, as "5:06 AM"', async () => {

@@ -10,11 +10,11 @@ import {
   ensureResultsDir,
   launchBrowser,
   openPage,
-  removeDir,
+  sleep,
   startConfabd,
   startWeb,
+  tearDown,
   tempDir,
-  sleep,
 } from './harness.mjs';
 
 const PASSWORD = 'alice-secret-1';
@@ -50,10 +50,7 @@ describe('Confab UI against a real server', { timeout: 240_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    for (const d of dirs) removeDir(d);
+    await tearDown({ browser, web, server, dirs });
   });
 
   it('logs in through the UI and shows the conversation list', async () => {

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { cli, launchBrowser, openPage, removeDir, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { cli, launchBrowser, openPage, signIn, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
 const PASSWORD = 'alice-secret-1';
 
@@ -54,20 +54,13 @@ describe('message content', { timeout: 180_000 }, () => {
     dirs.push(web.dataDir);
     browser = await launchBrowser();
     ({ page, errors } = await openPage(browser, web.url, { viewport: { width: 1100, height: 720 } }));
-    const userField = page.locator('input[name="userID"]');
-    await userField.waitFor();
-    await userField.fill('alice');
-    await page.locator('input[name="password"]').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signIn(page, 'alice', PASSWORD);
     await row('bob').waitFor();
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
+    await tearDown({ browser, web, server, dirs });
     target?.close();
-    for (const d of dirs) removeDir(d);
   });
 
   it('defect 5: links are clickable and safe; bold, italic, code and code blocks render; the list shows plain text', async () => {

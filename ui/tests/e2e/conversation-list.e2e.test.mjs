@@ -5,7 +5,7 @@
 // real confab CLI.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, launchBrowser, openPage, removeDir, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { cli, launchBrowser, openPage, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
 const PASSWORD = 'alice-secret-1';
 
@@ -55,10 +55,7 @@ describe('The conversation list: new chats, drafts, reopening', { timeout: 240_0
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    for (const d of dirs) removeDir(d);
+    await tearDown({ browser, web, server, dirs });
   });
 
   it('a new chat shows at the top of the list, selected, instead of "No conversations yet"', async () => {

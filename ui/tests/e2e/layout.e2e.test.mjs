@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, launchBrowser, openPage, removeDir, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { cli, launchBrowser, openPage, signIn, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
 const PASSWORD = 'alice-secret-1';
 const SIZES = [
@@ -72,11 +72,7 @@ describe('layout at every window size', { timeout: 240_000 }, () => {
     dirs.push(web.dataDir);
     browser = await launchBrowser();
     ({ page, errors } = await openPage(browser, web.url, { viewport: { width: 1100, height: 720 } }));
-    const userField = page.locator('input[name="userID"]');
-    await userField.waitFor();
-    await userField.fill('alice');
-    await page.locator('input[name="password"]').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signIn(page, 'alice', PASSWORD);
     await row('bob').waitFor();
     await row('carol').waitFor();
     await row('bob').click();
@@ -85,10 +81,7 @@ describe('layout at every window size', { timeout: 240_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    for (const d of dirs) removeDir(d);
+    await tearDown({ browser, web, server, dirs });
   });
 
   for (const [width, height] of SIZES) {

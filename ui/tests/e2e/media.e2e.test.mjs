@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { cli, ensureResultsDir, launchBrowser, openPage, removeDir, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { recordCanvasWebm } from '../../../tests/e2e/support/webm.mjs';
 
 const ALICE_PASSWORD = 'alice-secret-1';
 const BOB_PASSWORD = 'bob-secret-12';
@@ -279,31 +280,9 @@ describe('files, recall and edit between two browser clients', { timeout: 300_00
   it('a dropped WebM goes with a cover frame taken in the page; bob gets it and shows it', async () => {
     const page = alice.page;
     // A real 1 s 320×240 WebM, recorded from a canvas in the page.
-    const made = await page.evaluate(async () => {
-      const c = document.createElement('canvas');
-      c.width = 320;
-      c.height = 240;
-      const g = c.getContext('2d');
-      let n = 0;
-      const draw = () => {
-        g.fillStyle = '#2a6';
-        g.fillRect(0, 0, 320, 240);
-        g.fillStyle = '#c33';
-        g.fillRect(40 + (n++ % 100), 60, 160, 120);
-      };
-      draw();
-      const mimeType = ['video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
-      const recorder = new MediaRecorder(c.captureStream(25), { mimeType });
-      const chunks = [];
-      recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data);
-      const stopped = new Promise((r) => (recorder.onstop = r));
-      const timer = setInterval(draw, 40);
-      recorder.start(100);
-      await new Promise((r) => setTimeout(r, 1000));
-      recorder.stop();
-      await stopped;
-      clearInterval(timer);
-      const file = new File(chunks, 'clip.webm', { type: 'video/webm' });
+    const recorded = await page.evaluate(recordCanvasWebm);
+    const made = await page.evaluate((mimeType) => {
+      const file = new File([window.__recordedClip], 'clip.webm', { type: 'video/webm' });
       const dt = new DataTransfer();
       dt.items.add(file);
       window.__drop = dt;
@@ -311,7 +290,7 @@ describe('files, recall and edit between two browser clients', { timeout: 300_00
       pane.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
       pane.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
       return { size: file.size, mimeType };
-    });
+    }, recorded.mimeType);
     assert.ok(made.size > 1000, `a recorded video: ${JSON.stringify(made)}`);
     await drop(page);
     await page.waitForFunction(

@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, launchBrowser, openPage, removeDir, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { cli, launchBrowser, openPage, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
 const PASSWORD = 'alice-secret-1';
 const SIZES = [
@@ -136,10 +136,7 @@ describe('message list with rows of very different heights', { timeout: 300_000 
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    for (const d of dirs) removeDir(d);
+    await tearDown({ browser, web, server, dirs });
   });
 
   for (const [width, height] of SIZES) {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, launchBrowser, openPage, removeDir, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { cli, launchBrowser, openPage, signIn, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
 const PASSWORD = 'alice-secret-1';
 const SHOTS = process.env.SCREENSHOTS;
@@ -47,19 +47,12 @@ describe('peer names and signatures', { timeout: 180_000 }, () => {
     dirs.push(web.dataDir);
     browser = await launchBrowser();
     ({ page, errors } = await openPage(browser, web.url, { viewport: { width: 1100, height: 720 } }));
-    const userField = page.locator('input[name="userID"]');
-    await userField.waitFor();
-    await userField.fill('alice');
-    await page.locator('input[name="password"]').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signIn(page, 'alice', PASSWORD);
     await row('bob').waitFor();
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    for (const d of dirs) removeDir(d);
+    await tearDown({ browser, web, server, dirs });
   });
 
   it("the list row shows bob's nickname, not his user ID", async () => {

@@ -12,6 +12,7 @@ import {
   launchBrowser,
   openPage,
   removeDir,
+  signIn as fillSignIn,
   startConfabd,
   startWeb,
   tempDir,
@@ -30,11 +31,7 @@ describe('Password change and signing out everywhere', { timeout: 240_000 }, () 
   const dirs = [cliAlice];
 
   async function signIn(page, password) {
-    const userField = page.locator('input[name="userID"]');
-    await userField.waitFor();
-    await userField.fill('alice');
-    await page.locator('input[name="password"]').fill(password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await fillSignIn(page, 'alice', password);
     await page.getByRole('listbox', { name: 'Chats' }).waitFor();
   }
 

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, launchBrowser, openPage, removeDir, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { cli, launchBrowser, openPage, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
 const SHOTS = process.env.SCREENSHOTS;
 
@@ -42,10 +42,7 @@ describe('sign-in and sign-up', { timeout: 180_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.stop();
-    await server?.stop();
-    for (const d of dirs) removeDir(d);
+    await tearDown({ browser, web, server, dirs });
   });
 
   it('focuses the first field of the sign-in and the sign-up form', async () => {

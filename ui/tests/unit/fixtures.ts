@@ -1,4 +1,5 @@
 import { FakeBackend } from '../../src/lib/backend/fake';
+import { buildMessage } from '../../src/lib/tim/message-builder';
 import type { AppState, Conversation, Message, Profile } from '../../src/lib/types';
 
 export function appState(over: Partial<AppState> = {}): AppState {
@@ -19,7 +20,7 @@ export function appState(over: Partial<AppState> = {}): AppState {
 let seq = 0;
 export function message(over: Partial<Message> = {}): Message {
   seq++;
-  return {
+  return buildMessage({
     ID: `srv-${seq}`,
     type: 'TIMTextElem',
     payload: { text: `m${seq}` },
@@ -30,24 +31,10 @@ export function message(over: Partial<Message> = {}): Message {
     flow: 'in',
     time: 1_764_115_200 + seq,
     status: 'success',
-    isRevoked: false,
-    priority: 'Normal',
-    nick: '',
-    avatar: '',
-    isPeerRead: false,
-    nameCard: '',
-    atUserList: [],
-    cloudCustomData: '',
-    isDeleted: false,
-    isModified: false,
-    needReadReceipt: false,
-    readReceiptInfo: { isPeerRead: false },
-    isBroadcastMessage: false,
     sequence: seq,
     random: 1000 + seq,
-    version: 0,
     ...over,
-  };
+  });
 }
 
 export function profile(userID: string, over: Partial<Profile> = {}): Profile {

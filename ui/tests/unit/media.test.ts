@@ -181,7 +181,7 @@ describe('action rules', () => {
 describe('sending files', () => {
   it('browser: each dropped file shows at once, is staged, created by type, and uploads with its own progress', async () => {
     const { b, media, chat } = await started({ holdSends: true });
-    const sending = chat.sendFiles([
+    const sending = chat.files.sendFiles([
       { file: file('a.png', 'image/png') },
       { file: file('b.mp4', 'video/mp4') },
       { file: file('c.mp3', 'audio/mpeg', 2048) },
@@ -202,20 +202,20 @@ describe('sending files', () => {
     const [img, vid] = chat.messages;
     media.progress(img, 30, 100);
     media.progress(vid, 5, 50);
-    expect(chat.progress.get(messageKey(img))).toEqual({ loaded: 30, total: 100 });
-    expect(chat.progress.get(messageKey(vid))).toEqual({ loaded: 5, total: 50 });
-    expect(chat.progress.size).toBe(2);
+    expect(chat.files.progress.get(messageKey(img))).toEqual({ loaded: 30, total: 100 });
+    expect(chat.files.progress.get(messageKey(vid))).toEqual({ loaded: 5, total: 50 });
+    expect(chat.files.progress.size).toBe(2);
     media.finishSend(img.random);
     media.finishSend(vid.random);
     media.finishSend(chat.messages[2].random);
     await sending;
     expect(chat.messages.map((m) => m.status)).toEqual(['success', 'success', 'success']);
-    expect(chat.progress.size).toBe(0);
+    expect(chat.files.progress.size).toBe(0);
   });
 
   it('desktop: paths go straight to create*Message (no staging)', async () => {
     const { b, chat } = await started({ native: true });
-    await chat.sendFiles([{ path: '/home/a/x.webp' }, { path: '/home/a/report.pdf' }]);
+    await chat.files.sendFiles([{ path: '/home/a/x.webp' }, { path: '/home/a/report.pdf' }]);
     expect(b.staged).toHaveLength(0);
     expect(b.callsOf('tim.createImageMessage')[0].payload).toEqual({ file: '/home/a/x.webp' });
     expect(b.callsOf('tim.createFileMessage')[0].payload).toEqual({ file: '/home/a/report.pdf' });
@@ -224,9 +224,9 @@ describe('sending files', () => {
 
   it('desktop: a dropped image shows from the local file server while it uploads', async () => {
     const { media, chat } = await started({ native: true, holdSends: true });
-    const sending = chat.sendFiles([{ path: '/home/a/x.png' }]);
+    const sending = chat.files.sendFiles([{ path: '/home/a/x.png' }]);
     await until(() => media.heldCount === 1);
-    expect([...chat.localPreviews.values()]).toEqual([`http://127.0.0.1:9/token/file/${encodeURIComponent('/home/a/x.png')}`]);
+    expect([...chat.files.localPreviews.values()]).toEqual([`http://127.0.0.1:9/token/file/${encodeURIComponent('/home/a/x.png')}`]);
     expect(chat.messages[0].status).toBe('unSend');
     media.finishSend(chat.messages[0].random);
     await sending;
@@ -244,7 +244,7 @@ describe('sending files', () => {
     try {
       // Browser: the File's object URL, the cover staged like any file.
       const web = await started();
-      await web.chat.sendFiles([{ file: file('clip.webm', 'video/webm') }]);
+      await web.chat.files.sendFiles([{ file: file('clip.webm', 'video/webm') }]);
       expect(urls[0][0]).toMatch(/^blob:/);
       expect(urls[0][1]).toEqual({ crossOrigin: false });
       expect(web.b.staged.map((f) => [f.name, f.type])).toEqual([
@@ -260,11 +260,11 @@ describe('sending files', () => {
       });
       expect(web.chat.messages.map((m) => m.status)).toEqual(['success']);
       // The sender saw the cover frame at once, kept under the sent message's key.
-      expect([...web.chat.localPreviews.entries()]).toEqual([[messageKey(web.chat.messages[0]), expect.stringMatching(/^blob:/)]]);
+      expect([...web.chat.files.localPreviews.entries()]).toEqual([[messageKey(web.chat.messages[0]), expect.stringMatching(/^blob:/)]]);
 
       // Desktop: the host's URL of the path (CORS), the cover written as base64.
       const desk = await started({ native: true });
-      await desk.chat.sendFiles([{ path: '/home/a/clip.mp4' }]);
+      await desk.chat.files.sendFiles([{ path: '/home/a/clip.mp4' }]);
       expect(desk.b.callsOf('app.localFileUrl')[0]).toEqual({ path: '/home/a/clip.mp4' });
       expect(urls[1]).toEqual(['http://127.0.0.1:9/token/file/%2Fhome%2Fa%2Fclip.mp4', { crossOrigin: true }]);
       expect(desk.b.callsOf('app.writeStagedFile')[0]).toEqual({ name: 'cover.jpg', base64: '/9j/AQI=' });
@@ -280,7 +280,7 @@ describe('sending files', () => {
     try {
       videoCover.capture = async () => null;
       const none = await started();
-      await none.chat.sendFiles([{ file: file('a.mp4', 'video/mp4') }]);
+      await none.chat.files.sendFiles([{ file: file('a.mp4', 'video/mp4') }]);
       expect(none.b.callsOf('tim.createVideoMessage')[0].payload).toEqual({ file: '/staged/1/a.mp4' });
       expect(none.chat.messages.map((m) => m.status)).toEqual(['success']);
 
@@ -288,13 +288,13 @@ describe('sending files', () => {
         throw new Error('tainted');
       };
       const thrown = await started();
-      await thrown.chat.sendFiles([{ file: file('a.mp4', 'video/mp4') }]);
+      await thrown.chat.files.sendFiles([{ file: file('a.mp4', 'video/mp4') }]);
       expect(thrown.b.callsOf('tim.createVideoMessage')[0].payload).toEqual({ file: '/staged/1/a.mp4' });
 
       videoCover.capture = async () => ({ blob: new Blob([new Uint8Array(3)]), width: 1, height: 1, videoWidth: 0, videoHeight: 0, duration: 0 });
       const desk = await started({ native: true });
       desk.b.handle('app.writeStagedFile', () => Promise.reject({ code: 2905, message: 'over 2 MB' }));
-      await desk.chat.sendFiles([{ path: '/v/a.mov' }]);
+      await desk.chat.files.sendFiles([{ path: '/v/a.mov' }]);
       expect(desk.b.callsOf('tim.createVideoMessage')[0].payload).toEqual({ file: '/v/a.mov' });
       expect(desk.chat.messages.map((m) => m.status)).toEqual(['success']);
 
@@ -319,7 +319,7 @@ describe('sending files', () => {
   it('a staging failure leaves a failed bubble whose Retry stages again', async () => {
     const { b, chat } = await started();
     b.stageError = { code: 2800, message: 'offline' };
-    await chat.sendFiles([{ file: file('a.txt', 'text/plain') }]);
+    await chat.files.sendFiles([{ file: file('a.txt', 'text/plain') }]);
     expect(chat.messages[0].status).toBe('fail');
     expect(chat.sendErrors.get(messageKey(chat.messages[0]))?.code).toBe(2800);
     b.stageError = null;
@@ -331,7 +331,7 @@ describe('sending files', () => {
 
   it('an upload failure shows the code; Retry resends the same message', async () => {
     const { b, media, chat } = await started({ holdSends: true });
-    const p = chat.sendFiles([{ file: file('a.txt', 'text/plain') }]);
+    const p = chat.files.sendFiles([{ file: file('a.txt', 'text/plain') }]);
     await until(() => media.heldCount === 1);
     media.finishSend(chat.messages[0].random, { code: 2400, message: 'upload failed' });
     await p;
@@ -415,23 +415,23 @@ describe('selection, delete, forward', () => {
     const { chat } = await started();
     const list = Array.from({ length: 31 }, () => message());
     chat.upsert(list);
-    chat.startSelecting();
-    for (const m of list.slice(0, 30)) expect(chat.toggleSelected(m)).toBe(true);
-    expect(chat.toggleSelected(list[30])).toBe(false);
-    expect(chat.selected).toHaveLength(MAX_SELECTION);
+    chat.selection.start();
+    for (const m of list.slice(0, 30)) expect(chat.selection.toggle(m)).toBe(true);
+    expect(chat.selection.toggle(list[30])).toBe(false);
+    expect(chat.selection.selected).toHaveLength(MAX_SELECTION);
     expect(chat.notice).toMatchObject({ key: 'select.max', params: { count: 30 } });
-    expect(chat.toggleSelected(list[0])).toBe(true);
-    expect(chat.selected).toHaveLength(29);
-    chat.stopSelecting();
-    expect(chat.selected).toHaveLength(0);
+    expect(chat.selection.toggle(list[0])).toBe(true);
+    expect(chat.selection.selected).toHaveLength(29);
+    chat.selection.stop();
+    expect(chat.selection.selected).toHaveLength(0);
   });
 
   it('delete for me removes the messages and asks the SDK once', async () => {
     const { b, chat } = await started();
     const list = Array.from({ length: 3 }, () => message());
     chat.upsert(list);
-    chat.startSelecting(list[0]);
-    chat.toggleSelected(list[2]);
+    chat.selection.start(list[0]);
+    chat.selection.toggle(list[2]);
     expect(await chat.deleteMessages(chat.selectedMessages())).toBe(true);
     expect(b.callsOf('tim.deleteMessage')).toEqual([{ messageList: [list[0], list[2]] }]);
     expect(chat.messages.map((m) => m.ID)).toEqual([list[1].ID]);

@@ -7,6 +7,7 @@ import { mergeMessages } from '../../src/lib/state/chat.svelte';
 import { sortConversations, messageKey, initials } from '../../src/lib/state/names';
 import { FakeBackend } from '../../src/lib/backend/fake';
 import { appState, conversation, flush, loggedInBackend, message, profile } from './fixtures';
+import { ERROR_CODE } from '../../src/lib/tim';
 
 async function started(b: FakeBackend = loggedInBackend(), focused = true) {
   const focus = new WindowFocus(focused);
@@ -441,8 +442,9 @@ describe('Drafts, profile, settings, new chat', () => {
     b.handle('tim.getUserProfile', (a) => ((a.userIDList as string[])[0] === 'bob' ? [profile('bob')] : []));
     const { app } = await started(b);
     expect(await app.startConversation('zed')).toBe(false);
-    expect(app.newChatError?.message).toBe('notFound');
+    expect(app.newChatError?.code).toBe(ERROR_CODE.USER_OR_GROUP_NOT_FOUND);
     expect(await app.startConversation('alice')).toBe(false);
+    expect(app.newChatError?.code).toBe(ERROR_CODE.CANNOT_MESSAGE_SELF);
     expect(await app.startConversation(' bob ')).toBe(true);
     expect(app.conversations.activeID).toBe('C2Cbob');
   });

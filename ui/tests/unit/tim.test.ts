@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tim, random53 } from '../../src/lib/tim';
+import { Tim, buildMessage, random53 } from '../../src/lib/tim';
 import { FakeBackend } from '../../src/lib/backend/fake';
 import { appState, loggedInBackend, message } from './fixtures';
 import type { Message } from '../../src/lib/types';
@@ -42,6 +42,29 @@ describe('Tim facade', () => {
     ];
     expect(Object.keys(m).sort()).toEqual([...fields].sort());
     expect(tim.findMessage(m.ID)).toBe(m);
+  });
+
+  it('is composed of its areas: every method is there, and getters stay live', () => {
+    const b = new FakeBackend();
+    const tim = new Tim(b);
+    for (const name of [
+      'createTextMessage', 'sendMessage', 'getMessageList', 'revokeMessage', 'getMessageListHopping',
+      'getConversationList', 'deleteConversation', 'setMessageRead', 'getTotalUnreadMessageCount',
+      'getMyProfile', 'getUserProfile', 'updateMyProfile',
+      'createImageMessage', 'createFileMessage', 'cancelUpload', 'stageFile', 'onDragDrop',
+    ] as const) {
+      expect(typeof tim[name], name).toBe('function');
+    }
+    expect(tim.nativeFiles).toBe(false);
+    b.nativeFiles = true;
+    expect(tim.nativeFiles).toBe(true);
+  });
+
+  it('buildMessage fills every field of an unsent own message and keeps what it is given', () => {
+    const m = buildMessage({ type: 'TIMTextElem', payload: { text: 'x' }, conversationType: 'C2C', to: 'bob', from: 'alice' });
+    expect(m).toMatchObject({ ID: `local-${m.random}`, conversationID: 'C2Cbob', flow: 'out', status: 'unSend', version: 0 });
+    const given = buildMessage({ ...m, ID: 'srv-1', random: 7, flow: 'in', status: 'success' });
+    expect(given).toMatchObject({ ID: 'srv-1', random: 7, flow: 'in', status: 'success' });
   });
 
   it('random53 stays below 2^53', () => {

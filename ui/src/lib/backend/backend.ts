@@ -1,4 +1,4 @@
-import type { BackendEvent, ImError } from '$lib/types';
+import type { BackendEvent, CommandArgs, CommandName, CommandResult, ImError } from '$lib/types';
 
 export type EventHandler = (event: BackendEvent) => void;
 export type Unsubscribe = () => void;
@@ -9,8 +9,11 @@ export type Unsubscribe = () => void;
  * WebSocket bridge, and by a fake for unit tests.
  */
 export interface Backend {
-  /** Runs a command; rejects with `{code, message}` (TIM codes). */
-  call<T>(command: string, args?: object): Promise<T>;
+  /**
+   * Runs a command of the generated CommandMap; rejects with `{code,
+   * message}` (TIM codes).
+   */
+  call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>>;
   /** Subscribes to every event (`{name, data}`). */
   onEvent(handler: EventHandler): Unsubscribe;
 

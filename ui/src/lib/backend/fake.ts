@@ -1,4 +1,5 @@
-import type { BackendEvent, ImError, Message } from '$lib/types';
+import type { BackendEvent, CommandArgs, CommandName, CommandResult, ImError, Message } from '$lib/types';
+import { buildMessage } from '$lib/tim/message-builder';
 import type { Backend, DragDropEvent, DragDropHandler, EventHandler, Unsubscribe } from './backend';
 
 export type FakeHandler = (args: Record<string, unknown>) => unknown | Promise<unknown>;
@@ -25,17 +26,17 @@ export class FakeBackend implements Backend {
   /** When set, stageFile rejects with it. */
   stageError: ImError | null = null;
 
-  handle(command: string, handler: FakeHandler): this {
+  handle(command: CommandName, handler: FakeHandler): this {
     this.#routes.set(command, handler);
     return this;
   }
 
-  async call<T>(command: string, args: object = {}): Promise<T> {
+  async call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>> {
     const a = args as Record<string, unknown>;
     this.calls.push({ command, args: a });
     const route = this.#routes.get(command);
     if (!route) throw { code: -1, message: `FakeBackend: no handler for ${command}` } satisfies ImError;
-    return (await route(a)) as T;
+    return (await route(a)) as CommandResult<C>;
   }
 
   onEvent(handler: EventHandler): Unsubscribe {
@@ -242,34 +243,17 @@ export class FakeMedia {
     const random = this.#nextRandom++;
     const to = String(a.to);
     const conversationType = a.conversationType as Message['conversationType'];
-    return {
-      version: 0,
-      ID: `local-${random}`,
+    return buildMessage({
       type,
       payload,
-      conversationID: `${conversationType}${to}`,
       conversationType,
       to,
       from: this.#opts.userID ?? 'alice',
-      flow: 'out',
       time: this.#opts.now?.() ?? Math.floor(Date.now() / 1000),
-      status: 'unSend',
-      isRevoked: false,
       priority: (a.priority as Message['priority']) ?? 'Normal',
-      nick: '',
-      avatar: '',
-      isPeerRead: false,
-      nameCard: '',
-      atUserList: [],
       cloudCustomData: (a.cloudCustomData as string) ?? '',
-      isDeleted: false,
-      isModified: false,
-      needReadReceipt: false,
-      readReceiptInfo: { isPeerRead: false },
-      isBroadcastMessage: false,
-      sequence: 0,
       random,
-    };
+    });
   }
 
   async #send(m: Message): Promise<{ message: Message }> {

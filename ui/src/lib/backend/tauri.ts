@@ -1,6 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import type { BackendEvent } from '$lib/types';
+import type { BackendEvent, CommandArgs, CommandName, CommandResult } from '$lib/types';
 import { toImError, UNSUPPORTED, type Backend, type DragDropHandler, type EventHandler, type Unsubscribe } from './backend';
 
 /** Tauri IPC: `invoke('confab_call', {command, args})` and `confab://event`. */
@@ -13,9 +13,9 @@ export class TauriBackend implements Backend {
     });
   }
 
-  async call<T>(command: string, args: object = {}): Promise<T> {
+  async call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>> {
     try {
-      return await invoke<T>('confab_call', { command, args });
+      return await invoke<CommandResult<C>>('confab_call', { command, args });
     } catch (e) {
       throw toImError(e);
     }

@@ -1,4 +1,4 @@
-import type { BackendEvent, ImError } from '$lib/types';
+import type { BackendEvent, CommandArgs, CommandName, CommandResult, ImError } from '$lib/types';
 import {
   BRIDGE_EVENT,
   NETWORK_ERROR,
@@ -53,10 +53,10 @@ export class WebBackend implements Backend {
     return this.#open;
   }
 
-  call<T>(command: string, args: object = {}): Promise<T> {
+  call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>> {
     const id = this.#nextId++;
     const frame = JSON.stringify({ id, command, args });
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<CommandResult<C>>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, frame });
       if (this.#open && this.#ws) this.#ws.send(frame);
       else this.#queue.push(id);

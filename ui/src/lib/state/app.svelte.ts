@@ -1,7 +1,7 @@
 import { createContext } from 'svelte';
 import type { Backend } from '$lib/backend';
 import type { Conversation, ImError, Message, Profile } from '$lib/types';
-import { EVENT, Tim } from '$lib/tim';
+import { ERROR_CODE, EVENT, Tim } from '$lib/tim';
 import { I18n } from '$lib/i18n/i18n.svelte';
 import { toImError } from '$lib/backend';
 import { Session } from './session.svelte';
@@ -175,7 +175,7 @@ export class AppModel {
     this.newChatError = null;
     if (!id) return false;
     if (id === this.session.userID) {
-      this.newChatError = { code: 0, message: 'self' };
+      this.newChatError = { code: ERROR_CODE.CANNOT_MESSAGE_SELF, message: 'cannot start a conversation with oneself' };
       return false;
     }
     this.newChatBusy = true;
@@ -183,7 +183,7 @@ export class AppModel {
       const res = await this.tim.getUserProfile({ userIDList: [id] });
       const peer = res.data.find((p) => p.userID === id);
       if (!peer) {
-        this.newChatError = { code: 0, message: 'notFound' };
+        this.newChatError = { code: ERROR_CODE.USER_OR_GROUP_NOT_FOUND, message: `user ${id} does not exist` };
         return false;
       }
       this.panel = 'none';

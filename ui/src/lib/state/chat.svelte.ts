@@ -3,22 +3,13 @@ import type { ImError, Message } from '$lib/types';
 import { CONFAB_EVENT, EVENT, TYPES, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import { messageKey, peerOf } from './names';
-import { baseName, canEdit, canRevoke, kindOfFile, MAX_SELECTION, MESSAGE_TYPE_OF_KIND, type FileKind } from './media';
-import { random53, type FileMessageOptions } from '$lib/tim';
-import { blobToBase64, videoCover } from './videoCover';
+import { canEdit, canRevoke, MAX_SELECTION } from './media';
+import { FileSender } from './file-sender.svelte';
+import { Selection } from './selection.svelte';
 import type { MessageKey } from '$lib/i18n/messages';
 import { errorKey } from '$lib/i18n/errors';
 
-/** A file to send: a browser File (staged first) or a host path (desktop). */
-type FileMessagePayload = FileMessageOptions['payload'];
-
-export type FileSource = { file: File; kind?: FileKind } | { path: string; kind?: FileKind; name?: string; size?: number };
-
-/** Upload / download progress in bytes. */
-export interface Progress {
-  loaded: number;
-  total: number;
-}
+export type { FileSource, Progress } from './file-sender.svelte';
 
 /** A transient notice in the chat (an action's result or error). */
 export interface ChatNotice {
@@ -76,14 +67,10 @@ export class ChatState {
   /** Send errors by message key (for "Retry" and the code in small print). */
   sendErrors: Map<string, ImError> = $state.raw(new Map());
 
-  // ---- issue 5: files and message operations ----
-  /** Upload progress by message key (from onMessageUploadProgress, matched by random). */
-  progress: Map<string, Progress> = $state.raw(new Map());
-  /** Object URLs of images being sent from this browser (shown before the upload ends). */
-  localPreviews: Map<string, string> = $state.raw(new Map());
+  /** Sending files: provisional bubbles, upload progress, local previews. */
+  readonly files: FileSender;
   /** Multi-select mode and the selected message keys (at most MAX_SELECTION). */
-  selecting = $state(false);
-  selected: string[] = $state([]);
+  readonly selection: Selection;
   /** The own text message being edited inline. */
   editingKey: string | null = $state(null);
   /** Text of own messages this client recalled (offered for re-editing). */
@@ -100,6 +87,28 @@ export class ChatState {
     this.conversationID = conversationID;
     this.peerID = peerOf(conversationID);
     this.#pending = pending;
+    this.selection = new Selection(() => {
+      this.notice = { key: 'select.max', params: { count: MAX_SELECTION } };
+    });
+    // Closures over this chat's private parts: the sender sees only FileChat.
+    const chat = this;
+    this.files = new FileSender(tim, {
+      conversationID,
+      peerID: this.peerID,
+      conversationType: this.#conversationType(),
+      get messages() {
+        return chat.messages;
+      },
+      pending,
+      upsert: (list) => this.upsert(list),
+      remove: (key) => {
+        this.messages = this.messages.filter((m) => messageKey(m) !== key);
+      },
+      deliver: (message, send) => this.#deliver(message, send),
+      setSendError: (key, err) => this.#setSendError(key, err),
+      setRetry: (key, retry) => void this.#retryers.set(key, retry),
+      fail: (e) => this.#fail(e),
+    });
   }
 
   /** The newest page from the local store (then the server). */
@@ -160,7 +169,7 @@ export class ChatState {
     if (!body) return;
     const message = this.#tim.createTextMessage({
       to: this.peerID,
-      conversationType: this.conversationID.startsWith(TYPES.CONV_GROUP) ? TYPES.CONV_GROUP : TYPES.CONV_C2C,
+      conversationType: this.#conversationType(),
       payload: { text: body },
     });
     await this.#deliver(message, () => this.#tim.sendMessage(message));
@@ -190,7 +199,7 @@ export class ChatState {
     try {
       const res = await send();
       this.upsert([res.data.message]);
-      this.#moveLocalPreview(key, messageKey(res.data.message));
+      this.files.moveLocalPreview(key, messageKey(res.data.message));
     } catch (e) {
       const err = toImError(e);
       const failed = (err.data as { message?: Message } | undefined)?.message ?? message;
@@ -202,7 +211,7 @@ export class ChatState {
       }
     } finally {
       this.#pending.delete(key);
-      this.setProgress(key, null);
+      this.files.setProgress(key, null);
     }
   }
 
@@ -214,189 +223,10 @@ export class ChatState {
     this.sendErrors = next;
   }
 
-  // ---- files ------------------------------------------------------------------
-
   #conversationType() {
     return this.conversationID.startsWith(TYPES.CONV_GROUP) ? TYPES.CONV_GROUP : TYPES.CONV_C2C;
   }
 
-  /**
-   * Sends each file as its own message, in order: each shows at once (a
-   * provisional bubble while a browser File is staged and the message is
-   * created), then uploads with its own progress; failures stay with Retry.
-   */
-  async sendFiles(sources: FileSource[]): Promise<void> {
-    const jobs = sources.map((src) => this.#provisional(src));
-    await Promise.all(jobs.map((j) => this.#runFileJob(j)));
-  }
-
-  #provisional(src: FileSource): { src: FileSource; kind: FileKind; placeholder: Message } {
-    const name = 'file' in src ? src.file.name : (src.name ?? baseName(src.path));
-    const size = 'file' in src ? src.file.size : (src.size ?? 0);
-    const kind = src.kind ?? kindOfFile(name, 'file' in src ? src.file.type : '');
-    const random = random53();
-    const payload: Record<string, unknown> =
-      kind === 'file'
-        ? { fileName: name, fileSize: size, fileUrl: '', uuid: '' }
-        : kind === 'image'
-          ? { uuid: '', imageFormat: 0, imageInfoArray: [] }
-          : { videoSize: size, videoSecond: 0, videoUrl: '', thumbUrl: '' };
-    const placeholder: Message = {
-      version: 0,
-      ID: `local-${random}`,
-      type: MESSAGE_TYPE_OF_KIND[kind],
-      payload,
-      conversationID: this.conversationID,
-      conversationType: this.#conversationType(),
-      to: this.peerID,
-      from: this.#tim.userID ?? '',
-      flow: 'out',
-      time: Math.floor(Date.now() / 1000),
-      status: 'unSend',
-      isRevoked: false,
-      priority: TYPES.MSG_PRIORITY_NORMAL,
-      nick: '',
-      avatar: '',
-      isPeerRead: false,
-      nameCard: '',
-      atUserList: [],
-      cloudCustomData: '',
-      isDeleted: false,
-      isModified: false,
-      needReadReceipt: false,
-      readReceiptInfo: { isPeerRead: false },
-      isBroadcastMessage: false,
-      sequence: 0,
-      random,
-    };
-    const key = messageKey(placeholder);
-    if (kind === 'image' && 'file' in src && typeof URL !== 'undefined' && URL.createObjectURL) {
-      try {
-        this.#setLocalPreview(key, URL.createObjectURL(src.file));
-      } catch {
-        /* no preview */
-      }
-    }
-    if (kind === 'image' && 'path' in src) {
-      // Desktop: the dropped or picked image itself, from the app's local
-      // file server, while it uploads.
-      this.#tim.app
-        .localFileUrl(src.path)
-        .then(({ url }) => {
-          if (this.messages.some((m) => messageKey(m) === key)) this.#setLocalPreview(key, url);
-        })
-        .catch(() => {
-          /* no preview: the bubble waits for the thumbnail */
-        });
-    }
-    this.upsert([placeholder]);
-    this.#pending.add(key);
-    return { src, kind, placeholder };
-  }
-
-  async #runFileJob(job: { src: FileSource; kind: FileKind; placeholder: Message }): Promise<void> {
-    const pkey = messageKey(job.placeholder);
-    let message: Message;
-    try {
-      const path = 'file' in job.src ? await this.#tim.stageFile(job.src.file) : job.src.path;
-      const payload = job.kind === 'video' ? await this.#videoPayload(job.src, path, pkey) : { file: path };
-      const options = { to: this.peerID, conversationType: this.#conversationType(), payload };
-      message =
-        job.kind === 'image'
-          ? await this.#tim.createImageMessage(options)
-          : job.kind === 'video'
-            ? await this.#tim.createVideoMessage(options)
-            : await this.#tim.createFileMessage(options);
-    } catch (e) {
-      const err = toImError(e);
-      this.#pending.delete(pkey);
-      this.upsert([{ ...job.placeholder, status: 'fail' }]);
-      this.#setSendError(pkey, { code: err.code, message: err.message });
-      this.#retryers.set(pkey, async () => {
-        this.upsert([{ ...job.placeholder, status: 'unSend' }]);
-        this.#setSendError(pkey, null);
-        this.#pending.add(pkey);
-        await this.#runFileJob(job);
-      });
-      return;
-    }
-    // The created message replaces the provisional bubble.
-    this.messages = this.messages.filter((m) => messageKey(m) !== pkey);
-    this.#pending.delete(pkey);
-    this.#moveLocalPreview(pkey, messageKey(message));
-    await this.#deliver(message, () => this.#tim.sendMessage(message));
-  }
-
-  /**
-   * A video's payload: its path, plus a cover frame taken in the webview
-   * (staged: browser `stageFile`, desktop `app.writeStagedFile`) and what
-   * the element measured. Any failure leaves the cover out (never the video).
-   */
-  async #videoPayload(src: FileSource, path: string, key: string): Promise<FileMessagePayload> {
-    const payload: FileMessagePayload = { file: path };
-    let objectUrl: string | null = null;
-    try {
-      let url: string;
-      if ('file' in src) {
-        objectUrl = URL.createObjectURL(src.file);
-        url = objectUrl;
-      } else {
-        url = (await this.#tim.app.localFileUrl(path)).url;
-      }
-      const frame = await videoCover.capture(url, { crossOrigin: objectUrl === null });
-      if (!frame) return payload;
-      // The sender sees the cover at once, while the video uploads.
-      if (typeof URL !== 'undefined' && URL.createObjectURL) this.#setLocalPreview(key, URL.createObjectURL(frame.blob));
-      if (frame.duration > 0) payload.duration = Math.round(frame.duration * 1000);
-      if (frame.videoWidth > 0 && frame.videoHeight > 0) {
-        payload.width = frame.videoWidth;
-        payload.height = frame.videoHeight;
-      }
-      payload.snapshot =
-        'file' in src
-          ? await this.#tim.stageFile(new File([frame.blob], 'cover.jpg', { type: 'image/jpeg' }))
-          : (await this.#tim.app.writeStagedFile('cover.jpg', await blobToBase64(frame.blob))).path;
-    } catch {
-      // No cover: the video goes without one.
-    } finally {
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
-    }
-    return payload;
-  }
-
-  /** Stops an upload in progress (the message becomes failed, resendable). */
-  async cancelUpload(message: Message): Promise<void> {
-    try {
-      await this.#tim.cancelUpload(message);
-    } catch (e) {
-      this.#fail(e);
-    }
-  }
-
-  setProgress(key: string, p: Progress | null): void {
-    if (!p && !this.progress.has(key)) return;
-    const next = new Map(this.progress);
-    if (p) next.set(key, p);
-    else next.delete(key);
-    this.progress = next;
-  }
-
-  #setLocalPreview(key: string, url: string | null): void {
-    const next = new Map(this.localPreviews);
-    if (url) next.set(key, url);
-    else next.delete(key);
-    this.localPreviews = next;
-  }
-
-  #moveLocalPreview(from: string, to: string): void {
-    if (from === to) return;
-    const url = this.localPreviews.get(from);
-    if (!url) return;
-    const next = new Map(this.localPreviews);
-    next.delete(from);
-    next.set(to, url);
-    this.localPreviews = next;
-  }
 
   // ---- message operations -----------------------------------------------------------
 
@@ -466,7 +296,7 @@ export class ChatState {
     }
     const gone = new Set(batch.map(messageKey));
     this.messages = this.messages.filter((m) => !gone.has(messageKey(m)));
-    this.selected = this.selected.filter((k) => !gone.has(k));
+    this.selection.drop(gone);
     return true;
   }
 
@@ -492,37 +322,9 @@ export class ChatState {
     this.replaceExisting(list);
   }
 
-  // ---- selection -----------------------------------------------------------------
-
-  startSelecting(first?: Message): void {
-    this.selecting = true;
-    this.selected = first ? [messageKey(first)] : [];
-  }
-
-  stopSelecting(): void {
-    this.selecting = false;
-    this.selected = [];
-  }
-
-  /** Toggles a message; refuses beyond MAX_SELECTION (with a notice). */
-  toggleSelected(m: Message): boolean {
-    const key = messageKey(m);
-    if (this.selected.includes(key)) {
-      this.selected = this.selected.filter((k) => k !== key);
-      return true;
-    }
-    if (this.selected.length >= MAX_SELECTION) {
-      this.notice = { key: 'select.max', params: { count: MAX_SELECTION } };
-      return false;
-    }
-    this.selected = [...this.selected, key];
-    return true;
-  }
-
   /** The selected messages, in conversation order. */
   selectedMessages(): Message[] {
-    const keys = new Set(this.selected);
-    return this.messages.filter((m) => keys.has(messageKey(m)));
+    return this.selection.messagesOf(this.messages);
   }
 
   /** Image messages of this chat, in order (the image viewer's sequence). */
@@ -567,7 +369,7 @@ export class Chats {
     tim.on(CONFAB_EVENT.UPLOAD_PROGRESS, (e) => {
       const p = e.data;
       if (!p || typeof p.random !== 'number') return;
-      this.#map.get(p.conversationID)?.setProgress(`o:${p.random}`, { loaded: p.loaded, total: p.total });
+      this.#map.get(p.conversationID)?.files.setProgress(`o:${p.random}`, { loaded: p.loaded, total: p.total });
     });
     tim.on(EVENT.MESSAGE_READ_BY_PEER, (e) =>
       this.#route(e.data, (c, l) => {

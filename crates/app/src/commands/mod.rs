@@ -1,212 +1,59 @@
-//! The command set (`docs/app-commands.md`): every command's name, typed
-//! arguments and typed result, defined once in [`command_set!`], which
-//! produces the name list [`COMMANDS`], the dispatcher used by
-//! [`crate::AppCore::call`] and, with the `ts` feature, the TypeScript
-//! command map. The argument and result structs here are the boundary
-//! DTOs (serde camelCase with TIM's field names); the types they carry
-//! (Message, Conversation, Profile, …) are the SDK's.
+//! The command set (`docs/app-commands.md`): one file per area, each
+//! with its argument and result types (serde, TIM's field names) and its
+//! handlers (`impl AppCore` blocks, one SDK call each):
+//!
+//! - [`session`]: choose a server, register, log in, resume, log out,
+//!   change the password, sign out everywhere;
+//! - [`desktop`]: notifications and the unread badge;
+//! - [`conversation`], [`message`], [`file`], [`profile`]: the `tim.*`
+//!   commands of those areas;
+//! - the native file commands are in [`crate::native`].
+//!
+//! This module holds the one table that lists every command,
+//! [`command_set!`], which produces the name list [`COMMANDS`], the
+//! dispatcher both shells go through ([`crate::AppCore::call`]) and, with
+//! the `ts` feature, the TypeScript command map. The types the commands
+//! carry (Message, Conversation, Profile, …) are the SDK's.
 
 use crate::core::AppCore;
 use crate::error::invalid_args;
-use crate::message_commands::{
-    CreateMessageArgs, DownloadFileArgs, DownloadFileResult, FindMessageArgs, MessageArgs,
-    MessageListArgs, MessageResult,
-};
 use crate::native::{
     LocalFileUrl, MaybePath, PathArgs, PickFilesArgs, PickFilesResult, SaveFileAsArgs, StagedFile,
     WriteStagedFileArgs,
 };
-use crate::state::{AppState, Mode};
-use confab_proto::message::MessageControlInfo;
+use crate::state::AppState;
 use confab_proto::ErrorBody;
 use confab_sdk::{
-    Conversation, ConversationListResult, FileSource, GetMessageListHoppingOptions, HoppingPage,
+    ConversationListResult, FileSource, GetMessageListHoppingOptions, HoppingPage,
     MergerMessagePayload, Message, MessageListPage, Profile, ProfilePatch, SendResult,
 };
+use conversation::{
+    ConversationArgs, ConversationProfileResult, DeleteConversationArgs, DeleteConversationResult,
+    GetConversationListArgs,
+};
+use desktop::SetUnreadBadgeArgs;
+use file::{DownloadFileArgs, DownloadFileResult};
+use message::{
+    CreateMessageArgs, FindMessageArgs, GetMessageListArgs, MessageArgs, MessageListArgs,
+    MessageResult, ResendMessageArgs, SendMessageArgs,
+};
+use profile::GetUserProfileArgs;
 use serde::{Deserialize, Serialize};
+use session::{ChangePasswordArgs, ChooseServerArgs, CredentialsArgs};
+
+pub mod conversation;
+pub mod desktop;
+pub mod file;
+pub mod message;
+pub mod profile;
+pub mod session;
+
+pub use desktop::NotifyArgs;
 
 /// No arguments, or an empty result: `{}`.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Empty {}
-
-/// `app.chooseServer` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChooseServerArgs {
-    /// `local` (embedded server) or `remote`.
-    pub mode: Mode,
-    /// The `confabd` HTTP base URL; required for `remote`.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(optional))]
-    pub url: Option<String>,
-    /// `remote`: an absolute path of a CA certificate file (PEM) to trust
-    /// besides the platform's roots, for a self-hosted `https://` server;
-    /// empty or absent for none.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(optional))]
-    pub ca_file: Option<String>,
-}
-
-/// `app.register` / `app.login` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CredentialsArgs {
-    /// The account.
-    #[serde(rename = "userID")]
-    pub user_id: String,
-    /// Its password.
-    pub password: String,
-}
-
-/// `app.changePassword` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChangePasswordArgs {
-    /// The current password.
-    pub old_password: String,
-    /// The new password (the registration rules apply).
-    pub new_password: String,
-}
-
-impl std::fmt::Debug for ChangePasswordArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChangePasswordArgs").finish_non_exhaustive()
-    }
-}
-
-/// `app.notify` arguments: a desktop notification.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NotifyArgs {
-    /// Title (usually the sender's name).
-    pub title: String,
-    /// Body (usually the message preview).
-    pub body: String,
-    /// The conversation to open when the notification is clicked.
-    #[serde(rename = "conversationID", default)]
-    pub conversation_id: String,
-}
-
-/// `app.setUnreadBadge` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SetUnreadBadgeArgs {
-    /// Total unread messages (0 clears the badge).
-    pub count: u64,
-}
-
-/// `tim.getConversationList` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GetConversationListArgs {
-    /// Only these conversations; all when absent.
-    #[serde(rename = "conversationIDList", default)]
-    #[cfg_attr(feature = "ts", ts(optional))]
-    pub conversation_id_list: Option<Vec<String>>,
-}
-
-/// Arguments naming one conversation (`tim.getConversationProfile`,
-/// `tim.setMessageRead`).
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConversationArgs {
-    /// The conversation, e.g. `C2Cbob`.
-    #[serde(rename = "conversationID")]
-    pub conversation_id: String,
-}
-
-/// `tim.getConversationProfile` result.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConversationProfileResult {
-    /// The conversation.
-    pub conversation: Conversation,
-}
-
-/// `tim.deleteConversation` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeleteConversationArgs {
-    /// 1 to 100 conversations.
-    #[serde(rename = "conversationIDList")]
-    pub conversation_id_list: Vec<String>,
-    /// Also delete the history (default true).
-    #[serde(default = "default_true")]
-    #[cfg_attr(feature = "ts", ts(optional = nullable))]
-    pub clear_history_message: bool,
-}
-
-fn default_true() -> bool {
-    true
-}
-
-/// `tim.deleteConversation` result.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeleteConversationResult {
-    /// The conversations deleted.
-    #[serde(rename = "conversationIDList")]
-    pub conversation_id_list: Vec<String>,
-}
-
-/// `tim.getMessageList` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GetMessageListArgs {
-    /// The conversation.
-    #[serde(rename = "conversationID")]
-    pub conversation_id: String,
-    /// The previous page's `nextReqMessageID`; the newest page when absent.
-    #[serde(rename = "nextReqMessageID", default)]
-    #[cfg_attr(feature = "ts", ts(optional))]
-    pub next_req_message_id: Option<String>,
-}
-
-/// `tim.sendMessage` options.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SendOptions {
-    /// Deliver only to receivers online now (not stored, not queued).
-    #[cfg_attr(feature = "ts", ts(optional = nullable))]
-    pub online_user_only: bool,
-    /// Unread / last-message control.
-    #[cfg_attr(feature = "ts", ts(optional))]
-    pub message_control_info: Option<MessageControlInfo>,
-}
-
-/// `tim.sendMessage` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SendMessageArgs {
-    /// The message, as built by the facade (`from` = the logged-in user).
-    pub message: Message,
-    /// Send options.
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(optional))]
-    pub options: Option<SendOptions>,
-}
-
-/// `tim.resendMessage` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ResendMessageArgs {
-    /// The failed message.
-    pub message: Message,
-}
-
-/// `tim.getUserProfile` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GetUserProfileArgs {
-    /// Up to 100 users.
-    #[serde(rename = "userIDList")]
-    pub user_id_list: Vec<String>,
-}
 
 /// Parses a command's arguments; `null` counts as `{}`.
 fn parse_args<T: serde::de::DeserializeOwned>(
@@ -311,6 +158,8 @@ command_set! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::Mode;
+    use message::SendOptions;
     use serde_json::json;
 
     #[test]

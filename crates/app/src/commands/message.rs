@@ -1,20 +1,65 @@
-//! The commands of message elements and message operations: creating
-//! forward, merger and file messages (`tim.create*Message`, by local path),
-//! cancelling an upload, revoke, modify, delete, find, hopping, and
-//! `app.downloadFile` (the SDK's cached download plus the URL the webview
-//! loads it from). Thin: each is one SDK call; the argument types are
-//! TIM's option objects.
+//! The message commands (`tim.getMessageList`, `tim.sendMessage`,
+//! `tim.resendMessage`, `tim.createForwardMessage`,
+//! `tim.createMergerMessage`, `tim.downloadMergerMessage`,
+//! `tim.revokeMessage`, `tim.modifyMessage`, `tim.deleteMessage`,
+//! `tim.findMessage`, `tim.getMessageListHopping`): their argument and
+//! result types (TIM's option objects) and handlers, one SDK call each.
 
-use crate::commands::Empty;
-use crate::core::{AppCore, PathPurpose};
+use crate::core::AppCore;
 use crate::error::from_tim;
-use confab_proto::message::{ConversationType, Priority};
+use confab_proto::message::{ConversationType, MessageControlInfo, Priority};
 use confab_proto::ErrorBody;
 use confab_sdk::{
-    CreateMessageOptions, FileSource, GetMessageListHoppingOptions, HoppingPage,
-    MergerMessagePayload, Message, Rendition,
+    CreateMessageOptions, GetMessageListHoppingOptions, GetMessageListOptions, HoppingPage,
+    MergerMessagePayload, Message, MessageListPage, SendMessageOptions, SendResult,
 };
 use serde::{Deserialize, Serialize};
+
+/// `tim.getMessageList` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetMessageListArgs {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    /// The previous page's `nextReqMessageID`; the newest page when absent.
+    #[serde(rename = "nextReqMessageID", default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub next_req_message_id: Option<String>,
+}
+
+/// `tim.sendMessage` options.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SendOptions {
+    /// Deliver only to receivers online now (not stored, not queued).
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub online_user_only: bool,
+    /// Unread / last-message control.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub message_control_info: Option<MessageControlInfo>,
+}
+
+/// `tim.sendMessage` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SendMessageArgs {
+    /// The message, as built by the facade (`from` = the logged-in user).
+    pub message: Message,
+    /// Send options.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub options: Option<SendOptions>,
+}
+
+/// `tim.resendMessage` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResendMessageArgs {
+    /// The failed message.
+    pub message: Message,
+}
 
 /// Arguments of the `tim.create*Message` commands (TIM's MESSAGE_OPTIONS).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -91,6 +136,36 @@ pub struct FindMessageArgs {
 }
 
 impl AppCore {
+    pub(crate) async fn get_message_list(
+        &self,
+        args: GetMessageListArgs,
+    ) -> Result<MessageListPage, ErrorBody> {
+        let options = GetMessageListOptions {
+            conversation_id: args.conversation_id,
+            next_req_message_id: args.next_req_message_id,
+        };
+        self.tim()?.get_message_list(options).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn send_message(
+        &self,
+        args: SendMessageArgs,
+    ) -> Result<SendResult, ErrorBody> {
+        let options = args.options.unwrap_or_default();
+        let options = SendMessageOptions {
+            online_user_only: options.online_user_only,
+            message_control_info: options.message_control_info,
+        };
+        self.tim()?.send_message(&args.message, options).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn resend_message(
+        &self,
+        args: ResendMessageArgs,
+    ) -> Result<SendResult, ErrorBody> {
+        self.tim()?.resend_message(&args.message).await.map_err(from_tim)
+    }
+
     #[expect(clippy::unused_async, reason = "every command handler is async")]
     pub(crate) async fn create_forward_message(
         &self,
@@ -151,115 +226,5 @@ impl AppCore {
         args: GetMessageListHoppingOptions,
     ) -> Result<HoppingPage, ErrorBody> {
         self.tim()?.get_message_list_hopping(args).await.map_err(from_tim)
-    }
-}
-
-/// `app.downloadFile` arguments.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DownloadFileArgs {
-    /// A message with a file (image, video, sound, file).
-    pub message: Message,
-    /// Which of its files (default `original`).
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(optional))]
-    pub rendition: Option<Rendition>,
-}
-
-/// `app.downloadFile` result: where the file is cached, and the URL the
-/// webview loads it from.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DownloadFileResult {
-    /// Absolute path of the cached file.
-    pub path: String,
-    /// A URL the webview can load (the loopback file server in the desktop
-    /// app, `/local/…` in the web host).
-    pub url: String,
-}
-
-/// Which `create_*_message` of the SDK a file command calls.
-#[derive(Clone, Copy, Debug)]
-enum FileMessageKind {
-    Image,
-    Audio,
-    Video,
-    File,
-}
-
-impl AppCore {
-    async fn create_file_kind(
-        &self,
-        kind: FileMessageKind,
-        args: CreateMessageArgs<FileSource>,
-    ) -> Result<Message, ErrorBody> {
-        let tim = self.tim()?;
-        let hooks = self.hooks();
-        // Creating reads the file's headers (up to a few MiB of an MP4's
-        // index): off the async runtime.
-        tokio::task::spawn_blocking(move || {
-            // The file and its cover are read and uploaded: the host's path
-            // policy decides which files a command may send.
-            let source = &args.payload;
-            for path in std::iter::once(&source.file).chain(&source.snapshot) {
-                if !hooks.path_allowed(path, PathPurpose::Send) {
-                    return Err(crate::error::path_not_allowed(path));
-                }
-            }
-            let options = args.into_options(|p| p);
-            match kind {
-                FileMessageKind::Image => tim.create_image_message(options),
-                FileMessageKind::Audio => tim.create_audio_message(options),
-                FileMessageKind::Video => tim.create_video_message(options),
-                FileMessageKind::File => tim.create_file_message(options),
-            }
-            .map_err(from_tim)
-        })
-        .await
-        .map_err(|e| crate::error::internal(&e))?
-    }
-
-    pub(crate) async fn create_image_message(
-        &self,
-        args: CreateMessageArgs<FileSource>,
-    ) -> Result<Message, ErrorBody> {
-        self.create_file_kind(FileMessageKind::Image, args).await
-    }
-
-    pub(crate) async fn create_audio_message(
-        &self,
-        args: CreateMessageArgs<FileSource>,
-    ) -> Result<Message, ErrorBody> {
-        self.create_file_kind(FileMessageKind::Audio, args).await
-    }
-
-    pub(crate) async fn create_video_message(
-        &self,
-        args: CreateMessageArgs<FileSource>,
-    ) -> Result<Message, ErrorBody> {
-        self.create_file_kind(FileMessageKind::Video, args).await
-    }
-
-    pub(crate) async fn create_file_message(
-        &self,
-        args: CreateMessageArgs<FileSource>,
-    ) -> Result<Message, ErrorBody> {
-        self.create_file_kind(FileMessageKind::File, args).await
-    }
-
-    #[expect(clippy::unused_async, reason = "every command handler is async")]
-    pub(crate) async fn cancel_upload(&self, args: MessageArgs) -> Result<Empty, ErrorBody> {
-        self.tim()?.cancel_upload(&args.message).map_err(from_tim)?;
-        Ok(Empty {})
-    }
-
-    pub(crate) async fn download_file(
-        &self,
-        args: DownloadFileArgs,
-    ) -> Result<DownloadFileResult, ErrorBody> {
-        let rendition = args.rendition.unwrap_or_default();
-        let path = self.tim()?.download_file(&args.message, rendition).await.map_err(from_tim)?;
-        let url = self.hooks().file_url(&path);
-        Ok(DownloadFileResult { path: path.to_string_lossy().into_owned(), url })
     }
 }

@@ -1,0 +1,109 @@
+//! The conversation commands (`tim.getConversationList`,
+//! `tim.getConversationProfile`, `tim.deleteConversation`,
+//! `tim.setMessageRead`, `tim.getTotalUnreadMessageCount`): their argument
+//! and result types and handlers, one SDK call each.
+
+use crate::commands::Empty;
+use crate::core::AppCore;
+use crate::error::from_tim;
+use confab_proto::ErrorBody;
+use confab_sdk::{Conversation, ConversationListResult, DeleteConversationOptions};
+use serde::{Deserialize, Serialize};
+
+/// `tim.getConversationList` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetConversationListArgs {
+    /// Only these conversations; all when absent.
+    #[serde(rename = "conversationIDList", default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub conversation_id_list: Option<Vec<String>>,
+}
+
+/// Arguments naming one conversation (`tim.getConversationProfile`,
+/// `tim.setMessageRead`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationArgs {
+    /// The conversation, e.g. `C2Cbob`.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+}
+
+/// `tim.getConversationProfile` result.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationProfileResult {
+    /// The conversation.
+    pub conversation: Conversation,
+}
+
+/// `tim.deleteConversation` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteConversationArgs {
+    /// 1 to 100 conversations.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+    /// Also delete the history (default true).
+    #[serde(default = "default_true")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub clear_history_message: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// `tim.deleteConversation` result.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteConversationResult {
+    /// The conversations deleted.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<String>,
+}
+
+impl AppCore {
+    pub(crate) async fn get_conversation_list(
+        &self,
+        args: GetConversationListArgs,
+    ) -> Result<ConversationListResult, ErrorBody> {
+        self.tim()?.get_conversation_list(args.conversation_id_list).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn get_conversation_profile(
+        &self,
+        args: ConversationArgs,
+    ) -> Result<ConversationProfileResult, ErrorBody> {
+        let conversation =
+            self.tim()?.get_conversation_profile(&args.conversation_id).await.map_err(from_tim)?;
+        Ok(ConversationProfileResult { conversation })
+    }
+
+    pub(crate) async fn delete_conversation(
+        &self,
+        args: DeleteConversationArgs,
+    ) -> Result<DeleteConversationResult, ErrorBody> {
+        let options = DeleteConversationOptions {
+            conversation_id_list: args.conversation_id_list,
+            clear_history_message: args.clear_history_message,
+        };
+        let deleted = self.tim()?.delete_conversation(options).await.map_err(from_tim)?;
+        Ok(DeleteConversationResult { conversation_id_list: deleted })
+    }
+
+    pub(crate) async fn set_message_read(
+        &self,
+        args: ConversationArgs,
+    ) -> Result<Empty, ErrorBody> {
+        self.tim()?.set_message_read(&args.conversation_id).await.map_err(from_tim)?;
+        Ok(Empty {})
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn get_total_unread_message_count(&self, _: Empty) -> Result<u64, ErrorBody> {
+        Ok(self.tim()?.get_total_unread_message_count())
+    }
+}

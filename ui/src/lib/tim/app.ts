@@ -1,0 +1,71 @@
+// `tim.app`: the app's own commands (session, server choice, desktop
+// integration, local files), not TIM methods. Session transitions update
+// the facade's notion of the logged-in user from the state they return.
+import type {
+  AppState,
+  ChangePasswordArgs,
+  ChooseServerArgs,
+  CommandArgs,
+  CredentialsArgs,
+  DownloadFileResult,
+  Empty,
+  LocalFileUrl,
+  MaybePath,
+  Message,
+  NotifyArgs,
+  PickFilesResult,
+  PickKind,
+  Rendition,
+  StagedFile,
+} from '$lib/types';
+import type { TimCore } from './core';
+
+type StateCommand =
+  | 'app.getState'
+  | 'app.chooseServer'
+  | 'app.register'
+  | 'app.login'
+  | 'app.resume'
+  | 'app.logout'
+  | 'app.signOutEverywhere';
+
+/** The app commands over `core`. */
+export function appApi(core: TimCore) {
+  async function withState<C extends StateCommand>(command: C, args: CommandArgs<C>): Promise<AppState> {
+    const state: AppState = await core.call(command, args);
+    core.setAppState(state);
+    return state;
+  }
+
+  return {
+    getState: () => withState('app.getState', {}),
+    chooseServer: (args: ChooseServerArgs) => withState('app.chooseServer', args),
+    register: (args: CredentialsArgs) => withState('app.register', args),
+    login: (args: CredentialsArgs) => withState('app.login', args),
+    resume: () => withState('app.resume', {}),
+    logout: () => withState('app.logout', {}),
+    /** Confab: changes the password; other devices are signed out, this one stays signed in. */
+    changePassword: (args: ChangePasswordArgs): Promise<Empty> => core.call('app.changePassword', args),
+    /** Confab: signs the account out here and on every other device. */
+    signOutEverywhere: () => withState('app.signOutEverywhere', {}),
+    notify: (args: NotifyArgs): Promise<Empty> => core.call('app.notify', args),
+    setUnreadBadge: (count: number): Promise<Empty> => core.call('app.setUnreadBadge', { count }),
+    /** Fetches a message's file into the local cache: `{path, url}` (url loadable by the webview). */
+    downloadFile: (message: Message, rendition?: Rendition): Promise<DownloadFileResult> =>
+      core.call('app.downloadFile', rendition ? { message, rendition } : { message }),
+    openFile: (path: string): Promise<Empty> => core.call('app.openFile', { path }),
+    revealFile: (path: string): Promise<Empty> => core.call('app.revealFile', { path }),
+    saveFileAs: (path: string, fileName: string): Promise<MaybePath> => core.call('app.saveFileAs', { path, fileName }),
+    /** Native file picker (desktop); 90011 in the browser. */
+    pickFiles: (kind: PickKind, multiple = true): Promise<PickFilesResult> => core.call('app.pickFiles', { kind, multiple }),
+    /** The clipboard's image as a temp PNG (desktop); `{path: null}` when there is none. */
+    pasteImage: (): Promise<MaybePath> => core.call('app.pasteImage', {}),
+    /** A URL the webview can load a local file from (desktop: asset:, allowed for this file); 90011 in the browser. */
+    localFileUrl: (path: string): Promise<LocalFileUrl> => core.call('app.localFileUrl', { path }),
+    /** Writes a small file the webview made (a video cover, ≤ 2 MB) to the host's staging dir → its path. */
+    writeStagedFile: (name: string, base64: string): Promise<StagedFile> => core.call('app.writeStagedFile', { name, base64 }),
+  };
+}
+
+/** `tim.app`. */
+export type AppApi = ReturnType<typeof appApi>;

@@ -1,0 +1,50 @@
+// The one builder of Message objects the UI makes itself: the facade's
+// `createTextMessage`, the chat's provisional file bubbles, and the test
+// fixtures. Every field a message has is filled, so a new field of the
+// generated `Message` type is added here once.
+import type { Message } from '$lib/types';
+import { TYPES } from './constants';
+
+/** A random integer below 2^53 (TIM's `random`, the dedup key). */
+export function random53(): number {
+  const a = new Uint32Array(2);
+  crypto.getRandomValues(a);
+  return (a[0] & 0x1fffff) * 2 ** 32 + a[1];
+}
+
+/** What a new message must be given; anything else of `Message` may be given too. */
+export type MessageSeed = Pick<Message, 'type' | 'payload' | 'conversationType' | 'to' | 'from'> & Partial<Message>;
+
+/**
+ * A whole `Message` from a seed. Defaults are those of an own message not
+ * sent yet: `local-<random>` ID, conversation `<type><to>`, flow `out`,
+ * status `unSend`, the current second, normal priority, nothing read,
+ * revoked, modified or deleted.
+ */
+export function buildMessage(seed: MessageSeed): Message {
+  const random = seed.random ?? random53();
+  return {
+    ID: `local-${random}`,
+    conversationID: `${seed.conversationType}${seed.to}`,
+    flow: 'out',
+    time: Math.floor(Date.now() / 1000),
+    status: 'unSend',
+    isRevoked: false,
+    priority: TYPES.MSG_PRIORITY_NORMAL,
+    nick: '',
+    avatar: '',
+    isPeerRead: false,
+    nameCard: '',
+    atUserList: [],
+    cloudCustomData: '',
+    isDeleted: false,
+    isModified: false,
+    needReadReceipt: false,
+    readReceiptInfo: { isPeerRead: false },
+    isBroadcastMessage: false,
+    sequence: 0,
+    version: 0,
+    ...seed,
+    random,
+  };
+}
