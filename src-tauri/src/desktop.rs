@@ -12,7 +12,7 @@
 //! closes (they expire after [`NOTIFICATION_TIMEOUT_MS`]).
 
 use confab_app::local_files::LocalFiles;
-use confab_app::native::{ClipboardImage, PickKind};
+use confab_app::native::{picker_filter, ClipboardImage, FileKind};
 use confab_app::{DesktopHooks, HookError, NotifyArgs};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -86,11 +86,12 @@ impl DesktopHooks for Desktop {
         Ok(())
     }
 
-    fn pick_files(&self, kind: PickKind, multiple: bool) -> Result<Vec<PathBuf>, HookError> {
-        let (name, extensions) = kind.filter();
+    fn pick_files(&self, kind: FileKind, multiple: bool) -> Result<Vec<PathBuf>, HookError> {
         let mut dialog = self.app.dialog().file();
-        if !extensions.is_empty() {
-            dialog = dialog.add_filter(name, extensions);
+        if let Some((name, extensions)) = picker_filter(kind) {
+            if !extensions.is_empty() {
+                dialog = dialog.add_filter(name, extensions);
+            }
         }
         if let Some(window) = self.app.get_webview_window(MAIN_WINDOW) {
             dialog = dialog.set_parent(&window);

@@ -14,9 +14,10 @@
 use crate::commands::{self, NotifyArgs};
 use crate::embedded::EmbeddedServer;
 use crate::error::{self, from_tim};
-use crate::native::{self, ClipboardImage, PickKind};
+use crate::native::{self, ClipboardImage};
 use crate::settings::{SavedSession, Settings};
 use crate::state::{system_locale, AppEvent, AppOwnEvent, AppState, Mode};
+use confab_proto::files::FileKind;
 use confab_proto::{code, ErrorBody};
 use confab_sdk::{CustomCa, Event, NetState, Tim, TimError, TimOptions, TlsConfig};
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ pub trait DesktopHooks: Send + Sync + 'static {
     fn set_unread_badge(&self, count: u64) -> Result<(), HookError>;
     /// A native file picker; blocks until the user chooses (empty when
     /// cancelled). Called off the async runtime.
-    fn pick_files(&self, kind: PickKind, multiple: bool) -> Result<Vec<PathBuf>, HookError> {
+    fn pick_files(&self, kind: FileKind, multiple: bool) -> Result<Vec<PathBuf>, HookError> {
         let _ = (kind, multiple);
         Err(native::unsupported("a file picker"))
     }

@@ -17,32 +17,21 @@
 
 use crate::core::{AppCore, HookError};
 use crate::error::internal;
+pub use confab_proto::files::FileKind;
 use confab_proto::{code, ErrorBody};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-/// Which files a picker offers (`app.pickFiles`).
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum PickKind {
-    /// Images TIM can send (jpg, jpeg, png, gif, webp, bmp).
-    Image,
-    /// Videos TIM can send (mp4, mov, webm).
-    Video,
-    /// Any file.
-    File,
-}
-
-impl PickKind {
-    /// The picker's filter: a name and the extensions it lets through
-    /// (empty: any file).
-    pub fn filter(self) -> (&'static str, &'static [&'static str]) {
-        match self {
-            Self::Image => ("Images", &["jpg", "jpeg", "png", "gif", "webp", "bmp"]),
-            Self::Video => ("Videos", &["mp4", "mov", "webm"]),
-            Self::File => ("All files", &[]),
-        }
+/// The filter a file picker shows for a kind of file message
+/// (`app.pickFiles`): a name and the extensions it lets through (empty: any
+/// file). `None` for a merger body, which is never picked.
+pub fn picker_filter(kind: FileKind) -> Option<(&'static str, &'static [&'static str])> {
+    match kind {
+        FileKind::Image => Some(("Images", &["jpg", "jpeg", "png", "gif", "webp", "bmp"])),
+        FileKind::Video => Some(("Videos", &["mp4", "mov", "webm"])),
+        FileKind::Audio => Some(("Audio", &["mp3", "m4a", "aac", "wav", "ogg", "opus"])),
+        FileKind::File => Some(("All files", &[])),
+        FileKind::Merger => None,
     }
 }
 
@@ -50,8 +39,8 @@ impl PickKind {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PickFilesArgs {
-    /// What to offer.
-    pub kind: PickKind,
+    /// What to offer (`merger` is refused).
+    pub kind: FileKind,
     /// Several files may be chosen.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -282,6 +271,12 @@ impl AppCore {
     ) -> Result<PickFilesResult, ErrorBody> {
         let hooks = self.hooks();
         let multiple = args.multiple.unwrap_or(false);
+        if picker_filter(args.kind).is_none() {
+            return Err(ErrorBody::new(
+                code::INVALID_OPERATION,
+                format!("app.pickFiles: no picker for {} files", args.kind.as_str()),
+            ));
+        }
         let paths = blocking(move || hooks.pick_files(args.kind, multiple)).await?;
         Ok(PickFilesResult { paths: to_strings(paths) })
     }
@@ -405,8 +400,9 @@ mod tests {
 
     #[test]
     fn filters_and_paths() {
-        assert!(PickKind::Image.filter().1.contains(&"webp"));
-        assert!(PickKind::File.filter().1.is_empty());
+        assert!(picker_filter(FileKind::Image).expect("image").1.contains(&"webp"));
+        assert!(picker_filter(FileKind::File).expect("file").1.is_empty());
+        assert!(picker_filter(FileKind::Merger).is_none());
         assert!(absolute("relative/x").is_err());
         assert!(absolute("/tmp/x").is_ok());
     }

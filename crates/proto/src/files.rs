@@ -39,7 +39,8 @@ pub fn parse_authorization(value: &str) -> Option<(&str, &str)> {
 }
 
 /// What a file is for; decides its size limit and type check on the
-/// server, and the TIM error codes a failure gets.
+/// server, the TIM error codes a failure gets, and what a file picker offers.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {

@@ -7,6 +7,7 @@ use crate::commands::message::{CreateMessageArgs, MessageArgs};
 use crate::commands::Empty;
 use crate::core::{AppCore, PathPurpose};
 use crate::error::from_tim;
+use confab_proto::files::FileKind;
 use confab_proto::ErrorBody;
 use confab_sdk::{FileSource, Message, Rendition};
 use serde::{Deserialize, Serialize};
@@ -35,19 +36,10 @@ pub struct DownloadFileResult {
     pub url: String,
 }
 
-/// Which `create_*_message` of the SDK a file command calls.
-#[derive(Clone, Copy, Debug)]
-enum FileMessageKind {
-    Image,
-    Audio,
-    Video,
-    File,
-}
-
 impl AppCore {
     async fn create_file_kind(
         &self,
-        kind: FileMessageKind,
+        kind: FileKind,
         args: CreateMessageArgs<FileSource>,
     ) -> Result<Message, ErrorBody> {
         let tim = self.tim()?;
@@ -65,12 +57,16 @@ impl AppCore {
             }
             let options = args.into_options(|p| p);
             match kind {
-                FileMessageKind::Image => tim.create_image_message(options),
-                FileMessageKind::Audio => tim.create_audio_message(options),
-                FileMessageKind::Video => tim.create_video_message(options),
-                FileMessageKind::File => tim.create_file_message(options),
+                FileKind::Image => tim.create_image_message(options).map_err(from_tim),
+                FileKind::Audio => tim.create_audio_message(options).map_err(from_tim),
+                FileKind::Video => tim.create_video_message(options).map_err(from_tim),
+                FileKind::File => tim.create_file_message(options).map_err(from_tim),
+                // A merger body is uploaded by `createMergerMessage`, never from a path.
+                FileKind::Merger => Err(ErrorBody::new(
+                    confab_proto::code::INVALID_OPERATION,
+                    "a merger message is made by createMergerMessage",
+                )),
             }
-            .map_err(from_tim)
         })
         .await
         .map_err(|e| crate::error::internal(&e))?
@@ -80,28 +76,28 @@ impl AppCore {
         &self,
         args: CreateMessageArgs<FileSource>,
     ) -> Result<Message, ErrorBody> {
-        self.create_file_kind(FileMessageKind::Image, args).await
+        self.create_file_kind(FileKind::Image, args).await
     }
 
     pub(crate) async fn create_audio_message(
         &self,
         args: CreateMessageArgs<FileSource>,
     ) -> Result<Message, ErrorBody> {
-        self.create_file_kind(FileMessageKind::Audio, args).await
+        self.create_file_kind(FileKind::Audio, args).await
     }
 
     pub(crate) async fn create_video_message(
         &self,
         args: CreateMessageArgs<FileSource>,
     ) -> Result<Message, ErrorBody> {
-        self.create_file_kind(FileMessageKind::Video, args).await
+        self.create_file_kind(FileKind::Video, args).await
     }
 
     pub(crate) async fn create_file_message(
         &self,
         args: CreateMessageArgs<FileSource>,
     ) -> Result<Message, ErrorBody> {
-        self.create_file_kind(FileMessageKind::File, args).await
+        self.create_file_kind(FileKind::File, args).await
     }
 
     #[expect(clippy::unused_async, reason = "every command handler is async")]

@@ -38,7 +38,7 @@ export type {
   NetState,
   NotifyArgs,
   PickFilesResult,
-  PickKind,
+  FileKind,
   Priority,
   Profile,
   ProfilePatch,
@@ -48,6 +48,9 @@ export type {
   StagedFile,
 } from '../generated';
 export { COMMANDS } from '../generated';
+
+/** The kinds of file the composer's pickers offer (`app.pickFiles`). */
+export type PickKind = Extract<import('../generated').FileKind, 'image' | 'video' | 'file'>;
 
 import type { ErrorBody } from '../generated';
 
