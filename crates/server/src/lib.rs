@@ -8,13 +8,14 @@
 //!
 //! Modules: [`clock`] (time seam), [`usersig`] (TLS-sig-api-v2),
 //! [`config`], [`moderation`] (the profanity filter), [`store`]
-//! (persistence trait and SQLite), [`sessions`] (live
+//! (persistence: primitives per backend, SQLite first), [`sessions`] (live
 //! sessions and push delivery), [`fanout`] (the push seam); the send rate
 //! limiter, the gateway, session keys (what retires a UserSig before it
 //! expires), HTTP routes, the accept loop (connection caps, timeouts, TLS),
 //! the file service (`/files`, resumable uploads and authorized downloads),
-//! password hashing (bounded, reused memory), the login back-off and domain
-//! services are internal.
+//! password hashing (bounded, reused memory), the login back-off, the
+//! request handlers and the domain services (rules over store primitives)
+//! are internal.
 
 pub mod clock;
 pub mod config;
@@ -31,6 +32,7 @@ mod login_throttle;
 pub mod moderation;
 mod passwords;
 mod server;
+mod services;
 mod session_keys;
 pub mod sessions;
 pub mod store;
