@@ -1043,6 +1043,33 @@ mod tests {
     }
 
     #[test]
+    fn the_store_backend_is_sqlite_and_other_names_are_refused() {
+        use clap::Parser as _;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            config: ConfigArgs,
+        }
+        assert_eq!(Config::default().store, StoreBackend::Sqlite);
+        let cli = Cli::try_parse_from(["confabd", "--store", "sqlite"]).expect("parse");
+        assert_eq!(cli.config.store, Some(StoreBackend::Sqlite));
+        let refused =
+            Cli::try_parse_from(["confabd", "--store", "postgres"]).err().expect("refused");
+        let why = refused.to_string();
+        assert!(why.contains("postgres") && why.contains("sqlite"), "{why}");
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("confabd.toml");
+        std::fs::write(&file, "store = \"sqlite\"\n").expect("write");
+        let args = ConfigArgs { config: Some(file.clone()), ..Default::default() };
+        assert_eq!(args.load().expect("load").store, StoreBackend::Sqlite);
+        std::fs::write(&file, "store = \"postgres\"\n").expect("write");
+        let refused = args.load().err().expect("refused");
+        assert!(matches!(refused, ConfigError::Parse { .. }), "{refused}");
+        assert!(refused.to_string().contains("postgres"), "{refused}");
+    }
+
+    #[test]
     fn transport_settings_have_flags() {
         use clap::Parser as _;
         #[derive(clap::Parser)]
