@@ -7,12 +7,10 @@
 //!
 //! Each area adds its operations as methods of the store handle
 //! (`impl dyn Store`), so a caller writes `ctx.store.send_message(new)`
-//! whatever the backend; each method queues one write ([`Store::transact`])
-//! whose closure is this module's rule code. A rule refuses only before its
-//! first write (see [`crate::store::tx`]). The request checks that need no
-//! stored state stay in `crate::handlers`.
-//!
-//! [`Store::transact`]: crate::store::Store
+//! whatever the backend; each method queues one write (`transact` on the
+//! store handle) whose closure is this module's rule code. A rule refuses
+//! only before its first write (see [`crate::store::tx`]). The request
+//! checks that need no stored state stay in `crate::handlers`.
 
 pub(crate) mod account;
 pub(crate) mod conversation;

@@ -17,7 +17,10 @@ mod writer;
 
 pub use schema::SCHEMA_VERSION;
 
-use super::{FileAccess, FileUsage, SessionStanding, Store, StoreError, StoreFuture, WriteJob};
+use super::{
+    AccountRead, ConversationRead, FileAccess, FileRead, FileUsage, InboxRead, MessageRead,
+    ProfileRead, SessionStanding, Store, StoreError, StoreFuture, TimelineRead, WriteJob,
+};
 use crate::fanout::Fanout;
 use confab_proto::conversation::ConversationState;
 use confab_proto::inbox::TimelinePage;
@@ -133,15 +136,7 @@ impl SqliteStore {
     }
 }
 
-impl Store for SqliteStore {
-    fn submit(&self, job: Box<dyn WriteJob>) {
-        if let Err(mpsc::error::SendError(Command::Job(job))) =
-            self.inner.commands.send(Command::Job(job))
-        {
-            job.finish(Err(&StoreError::Closed));
-        }
-    }
-
+impl AccountRead for SqliteStore {
     fn user_exists(&self, user: UserId) -> StoreFuture<bool> {
         self.read(move |conn| account::exists(conn, &user))
     }
@@ -150,6 +145,22 @@ impl Store for SqliteStore {
         self.read(move |conn| account::password_hash(conn, &user))
     }
 
+    fn session_standing(
+        &self,
+        user: UserId,
+        serial: Option<String>,
+    ) -> StoreFuture<SessionStanding> {
+        self.read(move |conn| account::session_standing(conn, &user, serial.as_deref()))
+    }
+}
+
+impl ProfileRead for SqliteStore {
+    fn profiles(&self, users: Vec<UserId>) -> StoreFuture<Vec<Profile>> {
+        self.read(move |conn| profile::load_many(conn, &users))
+    }
+}
+
+impl InboxRead for SqliteStore {
     fn inbox_head(&self, user: UserId) -> StoreFuture<u64> {
         self.read(move |conn| inbox::head(conn, &user))
     }
@@ -167,7 +178,9 @@ impl Store for SqliteStore {
             Ok(SyncResponse { entries, head, groups: Vec::new() })
         })
     }
+}
 
+impl TimelineRead for SqliteStore {
     fn timeline_page(
         &self,
         group_id: String,
@@ -177,7 +190,9 @@ impl Store for SqliteStore {
     ) -> StoreFuture<TimelinePage> {
         self.read_tx(move |tx| timeline::page(tx, group_id, after, limit, max_bytes))
     }
+}
 
+impl ConversationRead for SqliteStore {
     fn conversation_list(&self, user: UserId) -> StoreFuture<(Vec<ConversationState>, u64)> {
         self.read_tx(move |tx| {
             let list = conversation::list(tx, &user)?;
@@ -185,7 +200,9 @@ impl Store for SqliteStore {
             Ok((list, head))
         })
     }
+}
 
+impl MessageRead for SqliteStore {
     fn message_list(
         &self,
         user: UserId,
@@ -203,11 +220,9 @@ impl Store for SqliteStore {
     ) -> StoreFuture<GetMessageListHoppingResponse> {
         self.read_tx(move |tx| message::hopping(tx, &user, &request))
     }
+}
 
-    fn profiles(&self, users: Vec<UserId>) -> StoreFuture<Vec<Profile>> {
-        self.read(move |conn| profile::load_many(conn, &users))
-    }
-
+impl FileRead for SqliteStore {
     fn file_access(&self, user: UserId, id: String) -> StoreFuture<FileAccess> {
         self.read(move |conn| files::access(conn, &user, &id))
     }
@@ -215,13 +230,15 @@ impl Store for SqliteStore {
     fn file_usage(&self, user: UserId) -> StoreFuture<FileUsage> {
         self.read_tx(move |tx| files::usage(tx, &user))
     }
+}
 
-    fn session_standing(
-        &self,
-        user: UserId,
-        serial: Option<String>,
-    ) -> StoreFuture<SessionStanding> {
-        self.read(move |conn| account::session_standing(conn, &user, serial.as_deref()))
+impl Store for SqliteStore {
+    fn submit(&self, job: Box<dyn WriteJob>) {
+        if let Err(mpsc::error::SendError(Command::Job(job))) =
+            self.inner.commands.send(Command::Job(job))
+        {
+            job.finish(Err(&StoreError::Closed));
+        }
     }
 
     fn close(&self) -> StoreFuture<()> {
