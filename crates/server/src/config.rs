@@ -1064,7 +1064,7 @@ mod tests {
         let args = ConfigArgs { config: Some(file.clone()), ..Default::default() };
         assert_eq!(args.load().expect("load").store, StoreBackend::Sqlite);
         std::fs::write(&file, "store = \"postgres\"\n").expect("write");
-        let refused = args.load().err().expect("refused");
+        let refused = args.load().expect_err("refused");
         assert!(matches!(refused, ConfigError::Parse { .. }), "{refused}");
         assert!(refused.to_string().contains("postgres"), "{refused}");
     }
