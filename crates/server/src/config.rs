@@ -65,6 +65,18 @@ pub enum Registration {
     Closed,
 }
 
+/// Which database the server keeps its state in. Only the embedded SQLite
+/// store exists; any other name is refused when the configuration is read
+/// (by the flag, the environment variable or the TOML file) with the list
+/// of the names that exist.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreBackend {
+    /// The embedded SQLite database `data_dir/confab.db`.
+    #[default]
+    Sqlite,
+}
+
 /// What the profanity filter does with a text that contains a listed word.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -82,6 +94,8 @@ pub enum ModerationMode {
 pub struct Config {
     /// Directory holding the database and the generated secret key.
     pub data_dir: PathBuf,
+    /// The database backend (`sqlite`, the only one for now).
+    pub store: StoreBackend,
     /// Address the HTTP/WebSocket listener binds.
     pub listen: SocketAddr,
     /// The SDKAppID UserSigs must be issued for.
@@ -197,6 +211,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
+            .field("store", &self.store)
             .field("listen", &self.listen)
             .field("sdk_app_id", &self.sdk_app_id)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
@@ -243,6 +258,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             data_dir: default_data_dir(),
+            store: StoreBackend::Sqlite,
             listen: SocketAddr::from(([127, 0, 0, 1], 7788)),
             sdk_app_id: 1_400_000_000,
             secret_key: None,
@@ -572,6 +588,9 @@ pub struct ConfigArgs {
     /// Data directory (database, secret key) [default: $XDG_DATA_HOME/confab or ~/.local/share/confab].
     #[arg(long, env = "CONFABD_DATA_DIR", value_name = "DIR", global = true)]
     pub data_dir: Option<PathBuf>,
+    /// Database backend; `sqlite` is the only one [default: sqlite].
+    #[arg(long, env = "CONFABD_STORE", value_enum, global = true)]
+    pub store: Option<StoreBackend>,
     /// Address to listen on [default: 127.0.0.1:7788].
     #[arg(long, env = "CONFABD_LISTEN", value_name = "ADDR", global = true)]
     pub listen: Option<SocketAddr>,
@@ -727,6 +746,7 @@ impl ConfigArgs {
         let Self {
             config: _,
             data_dir,
+            store,
             listen,
             sdk_app_id,
             secret_key,
@@ -768,6 +788,9 @@ impl ConfigArgs {
         } = self.clone();
         if let Some(v) = data_dir {
             config.data_dir = v;
+        }
+        if let Some(v) = store {
+            config.store = v;
         }
         if let Some(v) = listen {
             config.listen = v;
@@ -1017,6 +1040,33 @@ mod tests {
         assert_eq!(defaults.max_connections_per_ip, DEFAULT_MAX_CONNECTIONS_PER_IP);
         assert_eq!(defaults.max_connections, DEFAULT_MAX_CONNECTIONS);
         assert!(!defaults.tls_enabled());
+    }
+
+    #[test]
+    fn the_store_backend_is_sqlite_and_other_names_are_refused() {
+        use clap::Parser as _;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            config: ConfigArgs,
+        }
+        assert_eq!(Config::default().store, StoreBackend::Sqlite);
+        let cli = Cli::try_parse_from(["confabd", "--store", "sqlite"]).expect("parse");
+        assert_eq!(cli.config.store, Some(StoreBackend::Sqlite));
+        let refused =
+            Cli::try_parse_from(["confabd", "--store", "postgres"]).err().expect("refused");
+        let why = refused.to_string();
+        assert!(why.contains("postgres") && why.contains("sqlite"), "{why}");
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("confabd.toml");
+        std::fs::write(&file, "store = \"sqlite\"\n").expect("write");
+        let args = ConfigArgs { config: Some(file.clone()), ..Default::default() };
+        assert_eq!(args.load().expect("load").store, StoreBackend::Sqlite);
+        std::fs::write(&file, "store = \"postgres\"\n").expect("write");
+        let refused = args.load().expect_err("refused");
+        assert!(matches!(refused, ConfigError::Parse { .. }), "{refused}");
+        assert!(refused.to_string().contains("postgres"), "{refused}");
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! The push fan-out seam between the store's writer and the live sessions.
 //!
 //! After a batch commits, the writer hands every push it produced, in commit
-//! order, to a [`Fanout`]. In one process that is the session registry;
-//! several server nodes would put a message broker behind this trait.
+//! order, to a [`Fanout`]. Each [`Delivery`] names its [`Audience`]: one
+//! user's sessions (what the user's inbox got), or a group's online members
+//! (what the group's timeline got, pushed from memory, never written per
+//! member). In one process the fan-out is the session registry; several
+//! server nodes would put a message broker behind this trait.
 
 use confab_proto::frame::Push;
 use confab_proto::UserId;
@@ -19,15 +22,48 @@ impl fmt::Display for SessionId {
     }
 }
 
-/// One push for every live session of one user.
+/// Who a push is for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// Every live session of one user.
+    User(UserId),
+    /// Every live session of the group's online members (TIM `groupID`).
+    Group(String),
+}
+
+impl fmt::Display for Audience {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::User(user) => write!(f, "user {user}"),
+            Self::Group(group) => write!(f, "group {group}"),
+        }
+    }
+}
+
+/// One push for every live session of an audience.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Delivery {
     /// Whose sessions get it.
-    pub user: UserId,
+    pub audience: Audience,
     /// What they get; shared, not copied, by every session it goes to.
     pub push: Arc<Push>,
-    /// A session of `user` that must not get it (the one that caused it).
+    /// A session that must not get it (the one that caused it).
     pub skip: Option<SessionId>,
+}
+
+impl Delivery {
+    /// A push for every live session of `user` but `skip`.
+    pub fn to_user(user: UserId, push: Arc<Push>, skip: Option<SessionId>) -> Self {
+        Self { audience: Audience::User(user), push, skip }
+    }
+
+    /// The user this goes to, when its audience is one user.
+    pub fn user(&self) -> Option<&UserId> {
+        match &self.audience {
+            Audience::User(user) => Some(user),
+            Audience::Group(_) => None,
+        }
+    }
 }
 
 /// Delivers committed pushes to live sessions.

@@ -8,14 +8,15 @@
 //!
 //! Modules: [`clock`] (time seam), [`usersig`] (TLS-sig-api-v2),
 //! [`config`], [`moderation`] (the profanity filter), [`store`]
-//! (persistence trait and SQLite), [`sessions`] (live
+//! (persistence: primitives per backend, SQLite first), [`sessions`] (live
 //! sessions and push delivery), [`fanout`] (the push seam); the send rate
 //! limiter, the gateway, the sign-in checks the gateway and the file
 //! service share (`auth`), session keys (what retires a UserSig before it
 //! expires), HTTP routes, the accept loop (connection caps, timeouts, TLS),
 //! the file service (`/files`, resumable uploads and authorized downloads),
-//! password hashing (bounded, reused memory), the login back-off and domain
-//! services with their operation registry are internal.
+//! password hashing (bounded, reused memory), the login back-off, the
+//! request handlers with their operation registry and the domain services
+//! (rules over store primitives) are internal.
 
 mod auth;
 pub mod clock;
@@ -33,6 +34,7 @@ mod login_throttle;
 pub mod moderation;
 mod passwords;
 mod server;
+mod services;
 mod session_keys;
 pub mod sessions;
 pub mod store;

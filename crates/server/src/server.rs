@@ -19,7 +19,6 @@ use crate::listener::{self, Transport};
 use crate::login_throttle::LoginThrottle;
 use crate::passwords::PasswordService;
 use crate::sessions::SessionRegistry;
-use crate::store::sqlite::SqliteStore;
 use crate::store::Store;
 use crate::usersig;
 use anyhow::Context as _;
@@ -111,10 +110,9 @@ pub async fn start(
     let sessions = Arc::new(SessionRegistry::new(config.max_instances_per_user));
     let database_path = config.database_path();
     let store = {
-        let path = database_path.clone();
-        let max_batch = config.max_batch;
+        let config = config.clone();
         let fanout = Arc::clone(&sessions) as Arc<dyn crate::fanout::Fanout>;
-        tokio::task::spawn_blocking(move || SqliteStore::open(&path, max_batch, fanout))
+        tokio::task::spawn_blocking(move || crate::store::open(&config, fanout))
             .await
             .context("store open task")?
             .with_context(|| format!("opening {}", database_path.display()))?
@@ -132,7 +130,7 @@ pub async fn start(
         config,
         secret_key,
         clock,
-        store: Arc::new(store),
+        store,
         sessions,
         moderation: Arc::new(moderation),
         send_rate,

@@ -145,7 +145,12 @@ impl Fanout for SessionRegistry {
     fn deliver(&self, deliveries: Vec<Delivery>) {
         let mut users = self.lock();
         for delivery in deliveries {
-            let Some(sessions) = users.get_mut(&delivery.user) else { continue };
+            let Some(user) = delivery.user() else {
+                // No group exists yet, so no session is a member of one.
+                tracing::debug!(audience = %delivery.audience, "no live members to push to");
+                continue;
+            };
+            let Some(sessions) = users.get_mut(user) else { continue };
             sessions.retain(|session| {
                 if Some(session.id) == delivery.skip {
                     return true;
@@ -153,7 +158,7 @@ impl Fanout for SessionRegistry {
                 match session.outbound.try_send(Arc::clone(&delivery.push)) {
                     Ok(()) => true,
                     Err(mpsc::error::TrySendError::Full(_)) => {
-                        tracing::warn!(user = %delivery.user, session = %session.id,
+                        tracing::warn!(user = %user, session = %session.id,
                             "push queue full; closing the session so it resyncs");
                         session.close.send_replace(Some(CloseReason::Overflow));
                         false
@@ -163,7 +168,7 @@ impl Fanout for SessionRegistry {
                 }
             });
             if sessions.is_empty() {
-                users.remove(&delivery.user);
+                users.remove(user);
             }
         }
     }
@@ -225,15 +230,11 @@ mod tests {
         let bob = UserId::new("bob");
         let mut one = registry.register(&bob, "i1");
         let mut two = registry.register(&bob, "i2");
-        registry.deliver(vec![Delivery {
-            user: bob.clone(),
-            push: Arc::new(push(1)),
-            skip: Some(one.id),
-        }]);
+        registry.deliver(vec![Delivery::to_user(bob.clone(), Arc::new(push(1)), Some(one.id))]);
         assert!(one.outbound.try_recv().is_err());
         assert_eq!(two.outbound.try_recv().ok().as_deref(), Some(&push(1)));
         let flood = (0..=OUTBOUND_CAPACITY as u64)
-            .map(|n| Delivery { user: bob.clone(), push: Arc::new(push(n)), skip: Some(two.id) })
+            .map(|n| Delivery::to_user(bob.clone(), Arc::new(push(n)), Some(two.id)))
             .collect();
         registry.deliver(flood);
         assert_eq!(*one.close.borrow(), Some(CloseReason::Overflow));

@@ -26,7 +26,7 @@
 
 use super::{from_store, reject, Caller, Reply};
 use crate::server::ServerContext;
-use crate::store::NewMessage;
+use crate::services::message::NewMessage;
 use confab_proto::message::ConversationType;
 use confab_proto::ops::{GetMessageList, GetMessageListResponse, SendMessage, SendMessageResponse};
 use confab_proto::{code, ConversationKind, ErrorBody, UserId, MAX_MESSAGE_BODY_BYTES};

@@ -1,50 +1,17 @@
 //! Accounts: the `users` table (existence, password hashes, session
 //! generations) and `revoked_user_sigs`.
 
-use super::profile;
+use super::writer::SqliteTx;
+use crate::store::tx::AccountTx;
 use crate::store::{SessionStanding, StoreError};
 use confab_proto::UserId;
 use rusqlite::{params, Connection, OptionalExtension as _};
 
-/// Creates the user and an empty profile unless the user exists.
-pub(super) fn ensure_user(
-    conn: &Connection,
-    user: &UserId,
-    now_secs: i64,
-) -> Result<bool, StoreError> {
-    let created = conn.execute(
-        "INSERT INTO users (user_id, password_hash, created_at) VALUES (?1, NULL, ?2)
-         ON CONFLICT (user_id) DO NOTHING",
-        params![user.as_str(), now_secs],
-    )? == 1;
-    if created {
-        profile::insert_empty(conn, user)?;
-    }
-    Ok(created)
-}
-
-/// Creates an account with a password; fails when the userID is taken.
-pub(super) fn register(
-    conn: &Connection,
-    user: &UserId,
-    password_hash: &str,
-    now_secs: i64,
-) -> Result<(), StoreError> {
-    let created = conn.execute(
-        "INSERT INTO users (user_id, password_hash, created_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (user_id) DO NOTHING",
-        params![user.as_str(), password_hash, now_secs],
-    )? == 1;
-    if !created {
-        return Err(StoreError::AccountExists(user.clone()));
-    }
-    profile::insert_empty(conn, user)
-}
-
 /// Whether the user exists.
 pub(super) fn exists(conn: &Connection, user: &UserId) -> Result<bool, StoreError> {
     Ok(conn
-        .query_row("SELECT 1 FROM users WHERE user_id = ?1", [user.as_str()], |_| Ok(()))
+        .prepare_cached("SELECT 1 FROM users WHERE user_id = ?1")?
+        .query_row([user.as_str()], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -94,61 +61,83 @@ pub(super) fn session_standing(
     })
 }
 
-/// Records a revoked password-issued UserSig and drops the records of sigs
-/// that have expired anyway.
-pub(super) fn revoke_sig(
-    conn: &Connection,
-    user: &UserId,
-    serial: &str,
-    expire_at: i64,
-    now_secs: i64,
-) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM revoked_user_sigs WHERE expire_at <= ?1", [now_secs])?;
-    if expire_at > now_secs {
-        conn.execute(
+impl AccountTx for SqliteTx<'_> {
+    fn insert_user(
+        &mut self,
+        user: &UserId,
+        password_hash: Option<&str>,
+        now_secs: i64,
+    ) -> Result<bool, StoreError> {
+        let created = self.conn.execute(
+            "INSERT INTO users (user_id, password_hash, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (user_id) DO NOTHING",
+            params![user.as_str(), password_hash, now_secs],
+        )? == 1;
+        if created {
+            self.state.known_users.insert(user.as_str().to_owned());
+        }
+        Ok(created)
+    }
+
+    fn user_exists(&mut self, user: &UserId) -> Result<bool, StoreError> {
+        // Users are never removed, so a positive answer stays true.
+        if self.state.known_users.contains(user.as_str()) {
+            return Ok(true);
+        }
+        let found = exists(self.conn, user)?;
+        if found {
+            self.state.known_users.insert(user.as_str().to_owned());
+        }
+        Ok(found)
+    }
+
+    fn set_password_hash(&mut self, user: &UserId, hash: &str) -> Result<bool, StoreError> {
+        let updated = self.conn.execute(
+            "UPDATE users SET password_hash = ?2 WHERE user_id = ?1",
+            params![user.as_str(), hash],
+        )?;
+        Ok(updated == 1)
+    }
+
+    fn bump_session_generation(
+        &mut self,
+        user: &UserId,
+        sigs_valid_from: i64,
+    ) -> Result<Option<u64>, StoreError> {
+        let generation = self
+            .conn
+            .query_row(
+                "UPDATE users SET session_generation = session_generation + 1,
+                                  sigs_valid_from = MAX(sigs_valid_from, ?2)
+                 WHERE user_id = ?1 RETURNING session_generation",
+                params![user.as_str(), sigs_valid_from],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?;
+        Ok(generation.map(|g| u64::try_from(g).unwrap_or(0)))
+    }
+
+    fn insert_sig_revocation(
+        &mut self,
+        user: &UserId,
+        serial: &str,
+        expire_at: i64,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
             "INSERT INTO revoked_user_sigs (user_id, serial, expire_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (user_id, serial) DO NOTHING",
             params![user.as_str(), serial, expire_at],
         )?;
+        Ok(())
     }
-    Ok(())
-}
 
-/// Bumps the session generation and moves the floor for UserSigs minted
-/// elsewhere past this second; returns the new generation.
-pub(super) fn bump_generation(
-    conn: &Connection,
-    user: &UserId,
-    now_secs: i64,
-) -> Result<u64, StoreError> {
-    let generation = conn
-        .query_row(
-            "UPDATE users SET session_generation = session_generation + 1,
-                              sigs_valid_from = MAX(sigs_valid_from, ?2)
-             WHERE user_id = ?1 RETURNING session_generation",
-            params![user.as_str(), now_secs.saturating_add(1)],
-            |r| r.get::<_, i64>(0),
-        )
-        .optional()?
-        .ok_or_else(|| StoreError::UserNotFound(user.clone()))?;
-    // Revocations of single sigs are subsumed by the new generation.
-    conn.execute("DELETE FROM revoked_user_sigs WHERE user_id = ?1", [user.as_str()])?;
-    Ok(u64::try_from(generation).unwrap_or(0))
-}
-
-/// Sets a new password hash and bumps the session generation.
-pub(super) fn change_password(
-    conn: &Connection,
-    user: &UserId,
-    password_hash: &str,
-    now_secs: i64,
-) -> Result<u64, StoreError> {
-    let updated = conn.execute(
-        "UPDATE users SET password_hash = ?2 WHERE user_id = ?1",
-        params![user.as_str(), password_hash],
-    )?;
-    if updated == 0 {
-        return Err(StoreError::UserNotFound(user.clone()));
+    fn forget_sig_revocations(&mut self, user: &UserId) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM revoked_user_sigs WHERE user_id = ?1", [user.as_str()])?;
+        Ok(())
     }
-    bump_generation(conn, user, now_secs)
+
+    fn forget_expired_sig_revocations(&mut self, now_secs: i64) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM revoked_user_sigs WHERE expire_at <= ?1", [now_secs])?;
+        Ok(())
+    }
 }

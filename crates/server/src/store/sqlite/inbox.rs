@@ -1,60 +1,44 @@
 //! Inboxes: the per-user ordered log of events (`inbox` table). Sequences
-//! are assigned by the writer ([`super::WriteCx::next_inbox_seq`]) in the
-//! transaction that stores the change, so every inbox is gap-free.
+//! are taken from the writer's counters in the transaction that stores the
+//! change, so every inbox is gap-free. The byte-capped reading of a log is
+//! shared with group timelines.
 
-use super::WriteCx;
-use crate::fanout::{Delivery, SessionId};
-use crate::store::StoreError;
-use confab_proto::frame::Push;
+use super::writer::{CounterKey, SqliteTx};
+use crate::store::tx::InboxTx;
+use crate::store::{EventRecord, StoreError};
 use confab_proto::inbox::{InboxEntry, InboxEvent};
-use confab_proto::message::WireMessage;
 use confab_proto::UserId;
 use rusqlite::{params, Connection};
-use std::sync::Arc;
 
 /// Newest sequence of the user's inbox (0 when empty).
 pub(super) fn head(conn: &Connection, owner: &UserId) -> Result<u64, StoreError> {
-    Ok(conn.query_row(
-        "SELECT COALESCE(MAX(seq), 0) FROM inbox WHERE owner = ?1",
-        [owner.as_str()],
-        |r| r.get(0),
-    )?)
+    log_head(conn, "SELECT COALESCE(MAX(seq), 0) FROM inbox WHERE owner = ?1", owner.as_str())
 }
 
-/// Appends an event to the owner's inbox and queues its push for after the
-/// commit (not to `skip`).
-pub(super) fn append(
-    conn: &Connection,
-    cx: &mut WriteCx,
-    owner: &UserId,
-    event: InboxEvent,
-    skip: Option<SessionId>,
-) -> Result<InboxEntry, StoreError> {
-    let seq = cx.next_inbox_seq(conn, owner)?;
-    conn.prepare_cached("INSERT INTO inbox (owner, seq, event) VALUES (?1, ?2, ?3)")?
-        .execute(params![owner.as_str(), seq, serde_json::to_string(&event)?])?;
-    let entry = InboxEntry { seq, event };
-    cx.push(Delivery { user: owner.clone(), push: Arc::new(Push::Inbox(entry.clone())), skip });
-    Ok(entry)
+impl InboxTx for SqliteTx<'_> {
+    fn append_inbox(&mut self, owner: &UserId, record: EventRecord<'_>) -> Result<u64, StoreError> {
+        let conn = self.conn;
+        let seq = self
+            .state
+            .counters
+            .next(CounterKey::Inbox(owner.as_str().to_owned()), || head(conn, owner))?;
+        let (message_row, event) = record_columns(record)?;
+        conn.prepare_cached(
+            "INSERT INTO inbox (owner, seq, message_row, event) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![owner.as_str(), seq, message_row, event])?;
+        Ok(seq)
+    }
 }
 
-/// Appends a `message` event for the stored message at `message_row`: the
-/// inbox row refers to the message instead of copying it.
-pub(super) fn append_message(
-    conn: &Connection,
-    cx: &mut WriteCx,
-    owner: &UserId,
-    message: &WireMessage,
-    message_row: i64,
-    skip: Option<SessionId>,
-) -> Result<(), StoreError> {
-    let seq = cx.next_inbox_seq(conn, owner)?;
-    conn.prepare_cached("INSERT INTO inbox (owner, seq, message_row) VALUES (?1, ?2, ?3)")?
-        .execute(params![owner.as_str(), seq, message_row])?;
-    let event = InboxEvent::Message { message: message.clone() };
-    let entry = InboxEntry { seq, event };
-    cx.push(Delivery { user: owner.clone(), push: Arc::new(Push::Inbox(entry)), skip });
-    Ok(())
+/// The `message_row` and `event` columns of a record (exactly one is set).
+pub(super) fn record_columns(
+    record: EventRecord<'_>,
+) -> Result<(Option<i64>, Option<String>), StoreError> {
+    Ok(match record {
+        EventRecord::Message(row) => (Some(row.0), None),
+        EventRecord::Event(event) => (None, Some(serde_json::to_string(event)?)),
+    })
 }
 
 /// Bytes a `sync` response frame spends besides its entries (`{"t":"ok",
@@ -74,25 +58,31 @@ fn message_event_len(message_len: usize) -> usize {
     29 + message_len
 }
 
-/// Entries with `seq > after`, ascending, at most `limit`, and no more than
-/// fit a response frame of `max_bytes` (at least one entry, so a reader
-/// always moves on; one entry is far below any accepted cap).
-pub(super) fn entries_after(
+/// Head of a log: the newest sequence (0 when empty) of the rows `sql`
+/// selects by key.
+pub(super) fn log_head(conn: &Connection, sql: &str, key: &str) -> Result<u64, StoreError> {
+    Ok(conn.prepare_cached(sql)?.query_row([key], |r| r.get(0))?)
+}
+
+/// Entries of a log (an inbox or a timeline) with `seq > after`, ascending,
+/// at most `limit`, and no more than fit `max_bytes` after `overhead` bytes
+/// of the frame (at least one entry, so a reader always moves on; one entry
+/// is far below any accepted cap). `sql` selects `seq, event, message`
+/// (the stored message a `message` entry refers to) by key, after and limit.
+pub(super) fn capped_log(
     conn: &Connection,
-    owner: &UserId,
+    sql: &str,
+    key: &str,
     after: u64,
     limit: u32,
     max_bytes: usize,
-) -> Result<Vec<InboxEntry>, StoreError> {
+    overhead: usize,
+) -> Result<Vec<(u64, InboxEvent)>, StoreError> {
     let after = i64::try_from(after).unwrap_or(i64::MAX);
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.seq, i.event, m.message FROM inbox i
-         LEFT JOIN messages m ON m.id = i.message_row
-         WHERE i.owner = ?1 AND i.seq > ?2 ORDER BY i.seq LIMIT ?3",
-    )?;
-    let mut rows = stmt.query(params![owner.as_str(), after, limit])?;
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params![key, after, limit])?;
     let mut entries = Vec::new();
-    let mut used = SYNC_FRAME_OVERHEAD;
+    let mut used = overhead;
     while let Some(row) = rows.next()? {
         let seq: u64 = row.get(0)?;
         let (event, len) =
@@ -103,9 +93,7 @@ pub(super) fn entries_after(
                     entry_len(seq, message_event_len(message.len())),
                 ),
                 (None, None) => {
-                    return Err(StoreError::Corrupt(format!(
-                        "inbox entry {seq} of {owner} is empty"
-                    )))
+                    return Err(StoreError::Corrupt(format!("log entry {seq} of {key} is empty")))
                 }
             };
         // One comma between entries.
@@ -114,9 +102,32 @@ pub(super) fn entries_after(
             break;
         }
         used += cost;
-        entries.push(InboxEntry { seq, event });
+        entries.push((seq, event));
     }
     Ok(entries)
+}
+
+/// Inbox entries with `seq > after`, ascending, at most `limit`, and no
+/// more than fit a `sync` response frame of `max_bytes` (see [`capped_log`]).
+pub(super) fn entries_after(
+    conn: &Connection,
+    owner: &UserId,
+    after: u64,
+    limit: u32,
+    max_bytes: usize,
+) -> Result<Vec<InboxEntry>, StoreError> {
+    let entries = capped_log(
+        conn,
+        "SELECT i.seq, i.event, m.message FROM inbox i
+         LEFT JOIN messages m ON m.id = i.message_row
+         WHERE i.owner = ?1 AND i.seq > ?2 ORDER BY i.seq LIMIT ?3",
+        owner.as_str(),
+        after,
+        limit,
+        max_bytes,
+        SYNC_FRAME_OVERHEAD,
+    )?;
+    Ok(entries.into_iter().map(|(seq, event)| InboxEntry { seq, event }).collect())
 }
 
 #[cfg(test)]

@@ -1,0 +1,697 @@
+//! The store's contract, as one suite every backend runs: a backend's test
+//! module invokes [`store_conformance_suite!`] with a [`StoreFactory`], and
+//! gets one test per case here. The cases drive the services (the rules,
+//! through `ctx.store.<operation>`) over the backend's primitives, and the
+//! primitives and reads directly where no service uses them yet (group
+//! timelines), asserting what a client of the store sees: answers, pushes
+//! and later reads. Nothing here may depend on how a backend stores things.
+
+use crate::fanout::{Audience, Delivery, Fanout, SessionId};
+use crate::services::message::NewMessage;
+use crate::store::{group_key, EventRecord, Store, StoreError};
+use confab_proto::frame::Push;
+use confab_proto::inbox::InboxEvent;
+use confab_proto::message::{MessageControlInfo, MessageElement, Priority, TextPayload};
+use confab_proto::profile::ProfilePatch;
+use confab_proto::{ConversationId, UserId};
+use std::sync::{Arc, Mutex};
+
+/// Opens fresh, empty stores of one backend for the suite.
+pub(crate) trait StoreFactory {
+    /// What keeps the store's files (or database) alive while a case runs.
+    type Guard: Send;
+
+    /// A fresh, empty store committing at most `max_batch` writes at once
+    /// and handing its pushes to `fanout`.
+    fn open(max_batch: usize, fanout: Arc<dyn Fanout>) -> (Arc<dyn Store>, Self::Guard);
+}
+
+/// A fan-out that records what it is given.
+#[derive(Default)]
+pub(crate) struct Recorder(Mutex<Vec<Delivery>>);
+
+impl Fanout for Recorder {
+    fn deliver(&self, deliveries: Vec<Delivery>) {
+        self.0.lock().expect("recorder lock").extend(deliveries);
+    }
+}
+
+impl Recorder {
+    /// Everything delivered since the last call.
+    pub(crate) fn take(&self) -> Vec<Delivery> {
+        std::mem::take(&mut *self.0.lock().expect("recorder lock"))
+    }
+}
+
+struct Fixture<G> {
+    store: Arc<dyn Store>,
+    pushes: Arc<Recorder>,
+    _guard: G,
+}
+
+fn open<F: StoreFactory>(max_batch: usize) -> Fixture<F::Guard> {
+    let pushes = Arc::new(Recorder::default());
+    let (store, guard) = F::open(max_batch, pushes.clone());
+    Fixture { store, pushes, _guard: guard }
+}
+
+/// A user ID.
+pub(crate) fn user(id: &str) -> UserId {
+    UserId::new(id)
+}
+
+/// A text message from `from` to `to`.
+pub(crate) fn text(from: &str, to: &str, random: u64, body: &str) -> NewMessage {
+    NewMessage {
+        from: user(from),
+        to: user(to),
+        random,
+        element: MessageElement::Text(TextPayload { text: body.into() }),
+        priority: Priority::Normal,
+        cloud_custom_data: String::new(),
+        need_read_receipt: false,
+        control: MessageControlInfo::default(),
+        online_user_only: false,
+        time: 1_700_000_000,
+        origin: Some(SessionId(1)),
+    }
+}
+
+/// Creates the users, each new.
+pub(crate) async fn users(store: &dyn Store, ids: &[&str]) {
+    for id in ids {
+        assert!(store.ensure_user(user(id), 1).await.expect("ensure"));
+    }
+}
+
+fn inbox_seqs(deliveries: &[Delivery], who: &str) -> Vec<u64> {
+    deliveries
+        .iter()
+        .filter(|d| d.user().map(UserId::as_str) == Some(who))
+        .filter_map(|d| match d.push.as_ref() {
+            Push::Inbox(entry) => Some(entry.seq),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn sequences_ids_and_inboxes_are_gap_free<F: StoreFactory>() {
+    let f = open::<F>(64);
+    users(&*f.store, &["alice", "bob", "carol"]).await;
+    let mut sent = Vec::new();
+    for n in 1..=3 {
+        sent.push(f.store.send_message(text("alice", "bob", n, "a→b")));
+    }
+    sent.push(f.store.send_message(text("bob", "alice", 1, "b→a")));
+    sent.push(f.store.send_message(text("carol", "alice", 1, "c→a")));
+    let mut results = Vec::new();
+    for pending in sent {
+        results.push(pending.await.expect("send"));
+    }
+    let seqs: Vec<u64> = results.iter().map(|r| r.message.sequence).collect();
+    assert_eq!(seqs, vec![1, 2, 3, 4, 1]);
+    assert_eq!(results[0].message.id.as_str(), "1-1700000000-1");
+    assert_eq!(results[4].message.id.as_str(), "5-1700000000-1");
+    let pushes = f.pushes.take();
+    assert_eq!(inbox_seqs(&pushes, "alice"), vec![1, 2, 3, 4, 5]);
+    assert_eq!(inbox_seqs(&pushes, "bob"), vec![1, 2, 3, 4]);
+    let sync = f.store.sync(user("alice"), 2, 2, usize::MAX).await.expect("sync");
+    assert_eq!(sync.head, 5);
+    assert_eq!(sync.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3, 4]);
+
+    let (list, head) = f.store.conversation_list(user("bob")).await.expect("list");
+    assert_eq!(head, 4);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].conversation_id.as_str(), "C2Calice");
+    assert_eq!(list[0].unread_count, 3, "bob has not read alice's three");
+    assert_eq!(list[0].last_sequence, 4);
+    assert_eq!(list[0].last_message.as_ref().map(|m| m.random), Some(1));
+    let (alice_list, _) = f.store.conversation_list(user("alice")).await.expect("list");
+    let with_bob = alice_list.iter().find(|c| c.conversation_id.as_str() == "C2Cbob").expect("bob");
+    assert_eq!(with_bob.unread_count, 1);
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn a_repeated_random_returns_the_original_and_changes_nothing<F: StoreFactory>() {
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob"]).await;
+    let first = f.store.send_message(text("alice", "bob", 42, "once")).await.expect("send");
+    assert!(!first.duplicate);
+    let again = f.store.send_message(text("alice", "bob", 42, "twice?")).await.expect("send");
+    assert!(again.duplicate);
+    assert_eq!(again.message, first.message);
+    assert_eq!(f.store.inbox_head(user("bob")).await.expect("head"), 1);
+    let page = f.store.message_list(user("bob"), "C2Calice".into(), None, 20).await.expect("page");
+    assert_eq!(page.messages.len(), 1);
+    // The same random from another sender is another message.
+    users(&*f.store, &["carol"]).await;
+    let other = f.store.send_message(text("carol", "bob", 42, "mine")).await.expect("send");
+    assert!(!other.duplicate);
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn a_refused_write_does_not_disturb_its_batch<F: StoreFactory>() {
+    let f = open::<F>(64);
+    users(&*f.store, &["alice", "bob"]).await;
+    let ok1 = f.store.send_message(text("alice", "bob", 1, "1"));
+    let bad = f.store.send_message(text("alice", "nobody", 2, "?"));
+    let ok2 = f.store.send_message(text("alice", "bob", 3, "3"));
+    assert_eq!(ok1.await.expect("ok1").message.sequence, 1);
+    assert!(matches!(bad.await, Err(StoreError::UserNotFound(u)) if u.as_str() == "nobody"));
+    assert_eq!(ok2.await.expect("ok2").message.sequence, 2);
+    assert_eq!(inbox_seqs(&f.pushes.take(), "alice"), vec![1, 2]);
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn paging_and_cleared_history<F: StoreFactory>() {
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob"]).await;
+    for n in 1..=5 {
+        f.store.send_message(text("alice", "bob", n, "m")).await.expect("send");
+    }
+    let newest = f.store.message_list(user("bob"), "C2Calice".into(), None, 2).await.expect("page");
+    assert_eq!(newest.messages.iter().map(|m| m.sequence).collect::<Vec<_>>(), vec![4, 5]);
+    assert!(!newest.is_completed);
+    let oldest =
+        f.store.message_list(user("bob"), "C2Calice".into(), Some(3), 5).await.expect("page");
+    assert_eq!(oldest.messages.iter().map(|m| m.sequence).collect::<Vec<_>>(), vec![1, 2]);
+    assert!(oldest.is_completed);
+    let none = f.store.message_list(user("bob"), "C2Ccarol".into(), None, 5).await.expect("page");
+    assert!(none.messages.is_empty() && none.is_completed);
+
+    f.store.delete_conversations(user("bob"), vec!["C2Calice".into()], true).await.expect("delete");
+    let (list, _) = f.store.conversation_list(user("bob")).await.expect("list");
+    assert!(list.is_empty());
+    let cleared =
+        f.store.message_list(user("bob"), "C2Calice".into(), None, 20).await.expect("page");
+    assert!(cleared.messages.is_empty() && cleared.is_completed);
+    // Alice's view is untouched.
+    let alice = f.store.message_list(user("alice"), "C2Cbob".into(), None, 20).await.expect("page");
+    assert_eq!(alice.messages.len(), 5);
+
+    f.store.send_message(text("alice", "bob", 6, "again")).await.expect("send");
+    let (list, _) = f.store.conversation_list(user("bob")).await.expect("list");
+    assert_eq!(list.len(), 1, "a new message brings the conversation back");
+    assert_eq!(list[0].cleared_sequence, 5);
+    assert_eq!(list[0].unread_count, 1);
+    let page = f.store.message_list(user("bob"), "C2Calice".into(), None, 20).await.expect("page");
+    assert_eq!(page.messages.iter().map(|m| m.sequence).collect::<Vec<_>>(), vec![6]);
+
+    // Deleting without clearing keeps the history.
+    f.store
+        .delete_conversations(user("bob"), vec!["C2Calice".into(), "C2Cnobody".into()], false)
+        .await
+        .expect("delete");
+    let page = f.store.message_list(user("bob"), "C2Calice".into(), None, 20).await.expect("page");
+    assert_eq!(page.messages.len(), 1);
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn reading_tells_the_reader_and_the_peer<F: StoreFactory>() {
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob"]).await;
+    f.store.send_message(text("alice", "bob", 1, "1")).await.expect("send");
+    let mut quiet = text("alice", "bob", 2, "2");
+    quiet.control = MessageControlInfo {
+        excluded_from_unread_count: true,
+        excluded_from_last_message: true,
+        ..Default::default()
+    };
+    f.store.send_message(quiet).await.expect("send");
+    let (list, _) = f.store.conversation_list(user("bob")).await.expect("list");
+    assert_eq!(list[0].unread_count, 1);
+    assert_eq!(list[0].last_message.as_ref().map(|m| m.sequence), Some(1));
+    assert_eq!(list[0].last_sequence, 2);
+    f.pushes.take();
+
+    let read = f.store.set_message_read(user("bob"), "C2Calice".into()).await.expect("read");
+    assert_eq!(read.read_sequence, 2);
+    let pushes = f.pushes.take();
+    let events: Vec<(String, InboxEvent)> = pushes
+        .into_iter()
+        .filter_map(|d| match (d.user(), d.push.as_ref().clone()) {
+            (Some(user), Push::Inbox(e)) => Some((user.0.clone(), e.event)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            (
+                "bob".into(),
+                InboxEvent::ConversationRead {
+                    conversation_id: "C2Calice".into(),
+                    read_sequence: 2
+                }
+            ),
+            (
+                "alice".into(),
+                InboxEvent::PeerRead { conversation_id: "C2Cbob".into(), read_sequence: 2 }
+            ),
+        ]
+    );
+    let (alice, _) = f.store.conversation_list(user("alice")).await.expect("list");
+    assert_eq!(alice[0].peer_read_sequence, 2);
+    let (bob, _) = f.store.conversation_list(user("bob")).await.expect("list");
+    assert_eq!((bob[0].unread_count, bob[0].read_sequence), (0, 2));
+    // Reading again changes nothing and tells nobody.
+    f.store.set_message_read(user("bob"), "C2Calice".into()).await.expect("read");
+    assert!(f.pushes.take().is_empty());
+    assert!(matches!(
+        f.store.set_message_read(user("bob"), "C2Ccarol".into()).await,
+        Err(StoreError::ConversationNotFound(_))
+    ));
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn online_only_messages_are_delivered_not_stored<F: StoreFactory>() {
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob"]).await;
+    let mut m = text("alice", "bob", 9, "typing");
+    m.online_user_only = true;
+    let sent = f.store.send_message(m).await.expect("send");
+    assert_eq!(sent.message.sequence, 0);
+    assert!(sent.message.online_user_only);
+    let pushes = f.pushes.take();
+    assert_eq!(pushes.len(), 2);
+    assert!(pushes.iter().all(|d| matches!(*d.push, Push::Transient { .. })));
+    assert_eq!(pushes[1].skip, Some(SessionId(1)));
+    assert_eq!(f.store.inbox_head(user("bob")).await.expect("head"), 0);
+    let (list, _) = f.store.conversation_list(user("bob")).await.expect("list");
+    assert!(list.is_empty());
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn accounts_and_profiles<F: StoreFactory>() {
+    let f = open::<F>(8);
+    f.store.register_account(user("alice"), "hash".into(), 5).await.expect("register");
+    assert!(matches!(
+        f.store.register_account(user("alice"), "h2".into(), 6).await,
+        Err(StoreError::AccountExists(_))
+    ));
+    assert_eq!(f.store.password_hash(user("alice")).await.expect("hash").as_deref(), Some("hash"));
+    assert_eq!(f.store.password_hash(user("ghost")).await.expect("hash"), None);
+    let patch = ProfilePatch { nick: Some("Alice".into()), ..Default::default() };
+    let profile = f.store.update_profile(user("alice"), patch, 77).await.expect("update");
+    assert_eq!((profile.nick.as_str(), profile.last_updated_number), ("Alice", 77));
+    let found = f
+        .store
+        .profiles(vec![user("ghost"), user("alice"), user("alice")])
+        .await
+        .expect("profiles");
+    assert_eq!(found, vec![profile.clone()]);
+    assert_eq!(f.store.inbox_head(user("alice")).await.expect("head"), 1);
+    // The sender's nick is stamped on messages.
+    users(&*f.store, &["bob"]).await;
+    let sent = f.store.send_message(text("alice", "bob", 1, "hi")).await.expect("send");
+    assert_eq!(sent.message.nick, "Alice");
+}
+
+// ------------------------------------------------------------ file service
+
+fn file_message(from: &str, to: &str, random: u64, id: &str) -> NewMessage {
+    use confab_proto::message::FilePayload;
+    NewMessage {
+        element: MessageElement::File(FilePayload {
+            uuid: id.into(),
+            file_name: "a.txt".into(),
+            ..Default::default()
+        }),
+        ..text(from, to, random, "")
+    }
+}
+
+fn stored_file(id: &str) -> crate::store::StoredFile {
+    crate::store::StoredFile {
+        id: id.into(),
+        size: 3,
+        kind: "file".into(),
+        content_type: "application/octet-stream".into(),
+        created_at: 1,
+    }
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn files_are_granted_by_upload_and_by_messages_and_never_by_naming_them<
+    F: StoreFactory,
+>() {
+    use crate::store::FileAccess;
+    let f = open::<F>(64);
+    users(&*f.store, &["alice", "bob", "carol"]).await;
+    let id = "a".repeat(64);
+    assert_eq!(
+        f.store.file_access(user("alice"), id.clone()).await.expect("read"),
+        FileAccess::Unknown
+    );
+    f.store.record_file(stored_file(&id), user("alice"), Vec::new()).await.expect("record");
+    assert!(matches!(
+        f.store.file_access(user("alice"), id.clone()).await.expect("read"),
+        FileAccess::Granted(file) if file == stored_file(&id)
+    ));
+    assert_eq!(
+        f.store.file_access(user("bob"), id.clone()).await.expect("read"),
+        FileAccess::Denied
+    );
+
+    // In one batch: carol names alice's file (refused before writing), the
+    // others go through untouched.
+    let ok1 = f.store.send_message(text("alice", "bob", 1, "1"));
+    let stolen = f.store.send_message(file_message("carol", "bob", 2, &id));
+    let shared = f.store.send_message(file_message("alice", "bob", 3, &id));
+    assert_eq!(ok1.await.expect("ok1").message.sequence, 1);
+    assert!(matches!(stolen.await, Err(StoreError::FileAccessDenied(x)) if x == id));
+    assert_eq!(shared.await.expect("shared").message.sequence, 2);
+    assert!(matches!(
+        f.store.file_access(user("bob"), id.clone()).await.expect("read"),
+        FileAccess::Granted(_)
+    ));
+    assert_eq!(
+        f.store.file_access(user("carol"), id.clone()).await.expect("read"),
+        FileAccess::Denied
+    );
+    let carol_view =
+        f.store.message_list(user("bob"), "C2Ccarol".into(), None, 10).await.expect("page");
+    assert!(carol_view.messages.is_empty(), "the refused message left nothing behind");
+
+    // Bob now holds a grant, so he may forward it; onlineUserOnly delivers it too.
+    let mut forward = file_message("bob", "carol", 4, &id);
+    forward.online_user_only = true;
+    f.store.send_message(forward).await.expect("forward");
+    assert!(matches!(
+        f.store.file_access(user("carol"), id.clone()).await.expect("read"),
+        FileAccess::Granted(_)
+    ));
+    // A file that does not exist cannot be named either.
+    let ghost = f.store.send_message(file_message("alice", "bob", 5, &"b".repeat(64))).await;
+    assert!(matches!(ghost, Err(StoreError::FileAccessDenied(_))));
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn a_merger_body_grants_the_files_it_names<F: StoreFactory>() {
+    use crate::store::FileAccess;
+    let f = open::<F>(64);
+    users(&*f.store, &["alice", "bob", "carol"]).await;
+    let image = "a".repeat(64);
+    let inner = "b".repeat(64);
+    let outer = "c".repeat(64);
+    let theirs = "d".repeat(64);
+    f.store.record_file(stored_file(&image), user("alice"), Vec::new()).await.expect("image");
+    f.store.record_file(stored_file(&theirs), user("carol"), Vec::new()).await.expect("carol's");
+    // Alice may not name in a body a file she cannot download herself.
+    let refused =
+        f.store.record_file(stored_file(&inner), user("alice"), vec![theirs.clone()]).await;
+    assert!(matches!(refused, Err(StoreError::FileAccessDenied(x)) if x == theirs));
+    assert_eq!(
+        f.store.file_access(user("alice"), inner.clone()).await.expect("read"),
+        FileAccess::Unknown,
+        "a refused body is not recorded"
+    );
+    // A body naming the image, inside a body naming that body.
+    f.store.record_file(stored_file(&inner), user("alice"), vec![image.clone()]).await.expect("in");
+    f.store
+        .record_file(stored_file(&outer), user("alice"), vec![inner.clone(), outer.clone()])
+        .await
+        .expect("outer");
+    f.store.send_message(file_message("alice", "bob", 1, &outer)).await.expect("sent");
+    for id in [&outer, &inner, &image] {
+        assert!(
+            matches!(
+                f.store.file_access(user("bob"), id.clone()).await.expect("read"),
+                FileAccess::Granted(_)
+            ),
+            "bob may open {id}"
+        );
+    }
+    assert_eq!(
+        f.store.file_access(user("bob"), theirs.clone()).await.expect("read"),
+        FileAccess::Denied
+    );
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn only_the_sender_changes_the_payload_either_side_changes_cloud_custom_data<
+    F: StoreFactory,
+>() {
+    use confab_proto::ops::ModifyMessage;
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob"]).await;
+    let sent = f.store.send_message(text("alice", "bob", 1, "hi")).await.expect("send").message;
+    let edit = |by_version: u32, body: &str, data: &str| ModifyMessage {
+        conversation_id: ConversationId::from("C2Calice"),
+        message_id: sent.id.as_str().to_owned(),
+        version: by_version,
+        element: MessageElement::Text(TextPayload { text: body.into() }),
+        cloud_custom_data: data.into(),
+    };
+    // Bob rewrites alice's text: refused, nothing changes.
+    let refused = f.store.modify_message(user("bob"), edit(0, "I owe bob $100", ""), false).await;
+    match refused {
+        Err(StoreError::Refused(e)) => {
+            assert_eq!(e.code, confab_proto::code::MODIFY_PERMISSION_DENIED)
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let page = f
+        .store
+        .message_list(user("alice"), ConversationId::from("C2Cbob"), None, 10)
+        .await
+        .expect("history");
+    assert_eq!(page.messages[0].element, sent.element);
+    assert_eq!(page.messages[0].version, 0);
+    // Bob adds a reaction (cloudCustomData only): allowed.
+    let reacted =
+        f.store.modify_message(user("bob"), edit(0, "hi", "👍"), false).await.expect("reaction");
+    assert_eq!((reacted.cloud_custom_data.as_str(), reacted.version), ("👍", 1));
+    assert_eq!(reacted.element, sent.element);
+    // The sender changes the text.
+    let mut own = edit(1, "hello", "👍");
+    own.conversation_id = ConversationId::from("C2Cbob");
+    let fixed = f.store.modify_message(user("alice"), own, false).await.expect("sender edits");
+    assert_eq!(fixed.version, 2);
+    // The permissive setting restores TIM's rule.
+    let permissive =
+        f.store.modify_message(user("bob"), edit(2, "bob's words", ""), true).await.expect("open");
+    assert_eq!(
+        permissive.element,
+        MessageElement::Text(TextPayload { text: "bob's words".into() })
+    );
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn sync_pages_are_capped_in_bytes_and_cover_the_inbox_exactly_once<
+    F: StoreFactory,
+>() {
+    let f = open::<F>(64);
+    users(&*f.store, &["alice", "bob"]).await;
+    let body = "x".repeat(10 * 1024);
+    for n in 1..=40 {
+        f.store.send_message(text("alice", "bob", n, &body)).await.expect("send");
+    }
+    let cap = 64 * 1024;
+    let mut after = 0;
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = f.store.sync(user("bob"), after, 1000, cap).await.expect("sync");
+        assert!(!page.entries.is_empty(), "every page moves on");
+        let frame = confab_proto::frame::ServerFrame::ok(u64::MAX, &page).expect("frame");
+        let bytes = serde_json::to_string(&frame).expect("encode").len();
+        assert!(bytes <= cap, "a sync frame of {bytes} bytes exceeds the cap of {cap}");
+        seen.extend(page.entries.iter().map(|e| e.seq));
+        after = page.entries.last().map(|e| e.seq).expect("entries");
+        pages += 1;
+        if after >= page.head {
+            break;
+        }
+    }
+    assert_eq!(seen, (1..=40).collect::<Vec<u64>>());
+    assert!(pages >= 7, "40 × 10 KB in 64 KiB pages takes several pages, took {pages}");
+    // Without a byte cap one page holds everything.
+    let all = f.store.sync(user("bob"), 0, 1000, usize::MAX).await.expect("sync");
+    assert_eq!(all.entries.len(), 40);
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn garbage_collection_forgets_unnamed_files_past_the_grace_period_only<
+    F: StoreFactory,
+>() {
+    use crate::store::{FileAccess, FileUsage};
+    let f = open::<F>(64);
+    users(&*f.store, &["alice", "bob"]).await;
+    let [named, orphan, young, body, in_body] = ["a", "b", "c", "d", "e"].map(|c| c.repeat(64));
+    let at = |id: &str, secs: i64| crate::store::StoredFile { created_at: secs, ..stored_file(id) };
+    for id in [&named, &orphan, &in_body] {
+        f.store.record_file(at(id, 100), user("alice"), Vec::new()).await.expect("record");
+    }
+    f.store.record_file(at(&body, 100), user("alice"), vec![in_body.clone()]).await.expect("body");
+    f.store.record_file(at(&young, 900), user("bob"), Vec::new()).await.expect("young");
+    f.store.send_message(file_message("alice", "bob", 1, &named)).await.expect("named");
+    f.store.send_message(file_message("alice", "bob", 2, &body)).await.expect("body named");
+    assert_eq!(
+        f.store.file_usage(user("alice")).await.expect("usage"),
+        FileUsage { user_bytes: 12, total_bytes: 15 }
+    );
+
+    // Cutoff 500: `orphan` (uploaded at 100, named by nothing) goes; the
+    // named file, the named merger body and what it names, and the young
+    // upload stay.
+    let removed = f.store.collect_unnamed_files(500).await.expect("collect");
+    assert_eq!(removed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec![orphan.as_str()]);
+    assert_eq!(
+        f.store.file_access(user("alice"), orphan.clone()).await.expect("read"),
+        FileAccess::Unknown
+    );
+    for id in [&named, &body, &in_body] {
+        assert!(matches!(
+            f.store.file_access(user("bob"), id.clone()).await.expect("read"),
+            FileAccess::Granted(_)
+        ));
+    }
+    assert_eq!(f.store.file_usage(user("alice")).await.expect("usage").user_bytes, 9);
+    // Uploading a collected-looking content again restarts its grace period.
+    f.store.record_file(at(&young, 2_000), user("bob"), Vec::new()).await.expect("again");
+    assert!(f.store.collect_unnamed_files(1_500).await.expect("collect").is_empty());
+    let removed = f.store.collect_unnamed_files(2_001).await.expect("collect");
+    assert_eq!(removed.len(), 1);
+    assert_eq!(
+        f.store.file_usage(user("bob")).await.expect("usage"),
+        FileUsage { user_bytes: 0, total_bytes: 9 }
+    );
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn group_timelines_keep_their_own_sequence_and_page_after_a_cursor<
+    F: StoreFactory,
+>() {
+    let f = open::<F>(64);
+    users(&*f.store, &["alice", "bob"]).await;
+    let empty = f.store.timeline_page("@TGS#1".into(), 0, 100, usize::MAX).await.expect("page");
+    assert_eq!((empty.entries.len(), empty.head), (0, 0), "an unknown group's page is empty");
+    // A message to reshape into a group's (groups cannot be sent to yet).
+    let mut message =
+        f.store.send_message(text("alice", "bob", 1, "hello group")).await.expect("send").message;
+    message.conversation_type = confab_proto::message::ConversationType::Group;
+    message.to = "@TGS#1".into();
+    let pushed = message.clone();
+    let bob_head = f.store.inbox_head(user("bob")).await.expect("head");
+    f.pushes.take();
+    // A group message is stored once and its timeline entry refers to it;
+    // other events are stored as they are. Nobody's inbox is written.
+    let (first, second) = f
+        .store
+        .transact(move |tx| {
+            let key = group_key("@TGS#1");
+            message.sequence = tx.next_conversation_sequence(&key)?;
+            let row = tx.next_message_row()?;
+            message.id = confab_proto::MessageId(format!("{}-1-1", row.0));
+            message.random = 2;
+            tx.insert_message(row, &key, &message)?;
+            let first = tx.append_timeline("@TGS#1", EventRecord::Message(row))?;
+            let revoked = InboxEvent::MessageRevoked { message };
+            let second = tx.append_timeline("@TGS#1", EventRecord::Event(&revoked))?;
+            tx.publish(Delivery {
+                audience: Audience::Group("@TGS#1".into()),
+                push: Arc::new(Push::Transient { message: pushed }),
+                skip: None,
+            });
+            Ok((first, second))
+        })
+        .await
+        .expect("append");
+    assert_eq!((first, second), (1, 2));
+    let other = f
+        .store
+        .transact(|tx| {
+            let read = InboxEvent::ConversationRead {
+                conversation_id: "GROUP@TGS#2".into(),
+                read_sequence: 0,
+            };
+            tx.append_timeline("@TGS#2", EventRecord::Event(&read))
+        })
+        .await
+        .expect("append");
+    assert_eq!(other, 1, "every group counts from 1");
+    let pushes = f.pushes.take();
+    assert_eq!(pushes.len(), 1);
+    assert_eq!(pushes[0].audience, Audience::Group("@TGS#1".into()));
+    assert_eq!(f.store.inbox_head(user("bob")).await.expect("head"), bob_head);
+
+    let all = f.store.timeline_page("@TGS#1".into(), 0, 100, usize::MAX).await.expect("page");
+    assert_eq!((all.group_id.as_str(), all.head), ("@TGS#1", 2));
+    assert_eq!(all.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
+    match &all.entries[0].event {
+        InboxEvent::Message { message } => {
+            assert_eq!((message.sequence, message.id.as_str()), (1, "2-1-1"));
+            assert_eq!(message.to, "@TGS#1");
+        }
+        other => panic!("expected the stored message, got {other:?}"),
+    }
+    assert!(matches!(all.entries[1].event, InboxEvent::MessageRevoked { .. }));
+    let after = f.store.timeline_page("@TGS#1".into(), 1, 100, usize::MAX).await.expect("page");
+    assert_eq!(after.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2]);
+    let limited = f.store.timeline_page("@TGS#1".into(), 0, 1, usize::MAX).await.expect("page");
+    assert_eq!((limited.entries.len(), limited.head), (1, 2));
+    // A byte cap still lets one entry through, so a reader always moves on.
+    let capped = f.store.timeline_page("@TGS#1".into(), 0, 100, 1).await.expect("page");
+    assert_eq!(capped.entries.len(), 1);
+}
+
+/// Conformance case (see the module docs).
+pub(crate) async fn session_keys_retire_sigs_one_by_one_and_all_at_once<F: StoreFactory>() {
+    let f = open::<F>(8);
+    f.store.register_account(user("alice"), "h1".into(), 1).await.expect("register");
+    let fresh = f.store.session_standing(user("alice"), Some("s1".into())).await.expect("read");
+    assert_eq!((fresh.generation, fresh.sigs_valid_from, fresh.revoked), (0, 0, false));
+    f.store.revoke_user_sig(user("alice"), "s1".into(), 100, 10).await.expect("revoke");
+    // A sig that expired anyway is not recorded.
+    f.store.revoke_user_sig(user("alice"), "s0".into(), 5, 10).await.expect("revoke");
+    let read = |serial: &str| f.store.session_standing(user("alice"), Some(serial.into()));
+    assert!(read("s1").await.expect("read").revoked);
+    assert!(!read("s0").await.expect("read").revoked);
+    assert_eq!(f.store.bump_session_generation(user("alice"), 50).await.expect("bump"), 1);
+    let bumped = read("s1").await.expect("read");
+    assert_eq!((bumped.generation, bumped.sigs_valid_from, bumped.revoked), (1, 51, false));
+    assert_eq!(f.store.change_password(user("alice"), "h2".into(), 60).await.expect("change"), 2);
+    assert_eq!(f.store.password_hash(user("alice")).await.expect("hash").as_deref(), Some("h2"));
+    assert!(matches!(
+        f.store.bump_session_generation(user("ghost"), 1).await,
+        Err(StoreError::UserNotFound(_))
+    ));
+    assert!(matches!(
+        f.store.change_password(user("ghost"), "h".into(), 1).await,
+        Err(StoreError::UserNotFound(_))
+    ));
+}
+
+/// Expands to one `#[tokio::test]` per conformance case, each run against
+/// the stores the given [`StoreFactory`] opens.
+macro_rules! store_conformance_suite {
+    ($factory:ty) => {
+        $crate::store::conformance::store_conformance_suite!(@cases $factory;
+            sequences_ids_and_inboxes_are_gap_free,
+            a_repeated_random_returns_the_original_and_changes_nothing,
+            a_refused_write_does_not_disturb_its_batch,
+            paging_and_cleared_history,
+            reading_tells_the_reader_and_the_peer,
+            online_only_messages_are_delivered_not_stored,
+            accounts_and_profiles,
+            files_are_granted_by_upload_and_by_messages_and_never_by_naming_them,
+            a_merger_body_grants_the_files_it_names,
+            only_the_sender_changes_the_payload_either_side_changes_cloud_custom_data,
+            sync_pages_are_capped_in_bytes_and_cover_the_inbox_exactly_once,
+            garbage_collection_forgets_unnamed_files_past_the_grace_period_only,
+            group_timelines_keep_their_own_sequence_and_page_after_a_cursor,
+            session_keys_retire_sigs_one_by_one_and_all_at_once,
+        );
+    };
+    (@cases $factory:ty; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                $crate::store::conformance::$case::<$factory>().await;
+            }
+        )*
+    };
+}
+pub(crate) use store_conformance_suite;

@@ -1,0 +1,107 @@
+//! The reads every backend offers, by feature area: they run concurrently,
+//! beside the writer, and see committed data only (each in one consistent
+//! snapshot). [`super::Store`] is all of them plus the writer.
+
+use super::{FileAccess, FileUsage, SessionStanding, StoreFuture};
+use confab_proto::conversation::ConversationState;
+use confab_proto::inbox::TimelinePage;
+use confab_proto::ops::{
+    GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, SyncResponse,
+};
+use confab_proto::profile::Profile;
+use confab_proto::{ConversationId, UserId};
+
+/// Accounts: existence, passwords and session standings.
+pub trait AccountRead {
+    /// Whether the user exists.
+    fn user_exists(&self, user: UserId) -> StoreFuture<bool>;
+
+    /// The account's password hash (`None` for unknown users and users
+    /// without a password).
+    fn password_hash(&self, user: UserId) -> StoreFuture<Option<String>>;
+
+    /// The user's session generation and floor for UserSigs minted
+    /// elsewhere, and whether the password-issued UserSig `serial` was
+    /// revoked. An unknown user has generation 0, floor 0, nothing revoked.
+    fn session_standing(
+        &self,
+        user: UserId,
+        serial: Option<String>,
+    ) -> StoreFuture<SessionStanding>;
+}
+
+/// Profiles.
+pub trait ProfileRead {
+    /// Profiles of the users that exist, in the order asked, each once.
+    fn profiles(&self, users: Vec<UserId>) -> StoreFuture<Vec<Profile>>;
+}
+
+/// Inboxes: heads and `sync` pages.
+pub trait InboxRead {
+    /// Sequence of the newest entry of the user's inbox (0 when empty).
+    fn inbox_head(&self, user: UserId) -> StoreFuture<u64>;
+
+    /// Inbox entries after `after`, at most `limit` and no more than fit a
+    /// response frame of `max_bytes` (always at least one when there is
+    /// one), plus the head, read in one transaction.
+    fn sync(
+        &self,
+        user: UserId,
+        after: u64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> StoreFuture<SyncResponse>;
+}
+
+/// Group timelines: pages after a cursor.
+pub trait TimelineRead {
+    /// A group's timeline entries after `after`, at most `limit` and no
+    /// more than fit `max_bytes` of a response frame (always at least one
+    /// when there is one), plus the timeline's head, read in one
+    /// transaction. An unknown group's page is empty with head 0.
+    fn timeline_page(
+        &self,
+        group_id: String,
+        after: u64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> StoreFuture<TimelinePage>;
+}
+
+/// Conversation lists.
+pub trait ConversationRead {
+    /// The user's non-deleted conversations, newest activity first, and the
+    /// inbox head they reflect, read in one transaction.
+    fn conversation_list(&self, user: UserId) -> StoreFuture<(Vec<ConversationState>, u64)>;
+}
+
+/// A user's view of a conversation's history.
+pub trait MessageRead {
+    /// The user's view of a conversation's history: up to `count` messages
+    /// before `before_sequence` and after what the user cleared, ascending.
+    fn message_list(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+        before_sequence: Option<u64>,
+        count: u32,
+    ) -> StoreFuture<GetMessageListResponse>;
+
+    /// A page of `user`'s view of a C2C conversation by time
+    /// (`getMessageListHopping`; `count` already capped).
+    fn message_hopping(
+        &self,
+        user: UserId,
+        request: GetMessageListHopping,
+    ) -> StoreFuture<GetMessageListHoppingResponse>;
+}
+
+/// The file service's access checks and usage.
+pub trait FileRead {
+    /// Whether `user` may download the file `id`.
+    fn file_access(&self, user: UserId, id: String) -> StoreFuture<FileAccess>;
+
+    /// Bytes of stored files `user` uploaded, and of the whole file store
+    /// (for the upload quota and the disk budget).
+    fn file_usage(&self, user: UserId) -> StoreFuture<FileUsage>;
+}

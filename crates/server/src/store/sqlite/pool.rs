@@ -1,0 +1,78 @@
+//! The read pool: a few read-only connections, each lent to one blocking
+//! task at a time, so reads run beside the writer and each other.
+
+use super::StoreError;
+use rusqlite::Connection;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+
+/// Read connections kept open.
+pub(super) const READ_CONNECTIONS: usize = 4;
+
+/// Read connections handed out one per blocking task.
+pub(super) struct ReadPool {
+    connections: Arc<Mutex<Vec<Connection>>>,
+    permits: Arc<Semaphore>,
+    size: u32,
+}
+
+/// Returns a connection to the pool (then frees its permit) even when the
+/// read panics or its caller stops waiting.
+struct Lease {
+    connection: Option<Connection>,
+    pool: Arc<Mutex<Vec<Connection>>>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(conn) = self.connection.take() {
+            self.pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        }
+    }
+}
+
+impl ReadPool {
+    /// A pool of these connections.
+    pub(super) fn new(connections: Vec<Connection>) -> Self {
+        let size = connections.len();
+        Self {
+            connections: Arc::new(Mutex::new(connections)),
+            permits: Arc::new(Semaphore::new(size)),
+            size: u32::try_from(size).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Runs `work` on a pooled connection in a blocking task.
+    pub(super) async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let permit =
+            Arc::clone(&self.permits).acquire_owned().await.map_err(|_| StoreError::Closed)?;
+        let connection = self.connections.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        // Every permit stands for one pooled connection, so one is there.
+        let connection = connection.ok_or_else(|| StoreError::Task("read pool is empty".into()))?;
+        let mut lease = Lease {
+            connection: Some(connection),
+            pool: Arc::clone(&self.connections),
+            _permit: permit,
+        };
+        tokio::task::spawn_blocking(move || match lease.connection.as_mut() {
+            Some(conn) => work(conn),
+            None => Err(StoreError::Closed),
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Waits for running reads, then closes every connection.
+    pub(super) async fn close(&self) {
+        if let Ok(all) = self.permits.acquire_many(self.size).await {
+            all.forget();
+        }
+        self.permits.close();
+        self.connections.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}

@@ -1,0 +1,222 @@
+//! The transactional primitives every backend implements, by feature area,
+//! and [`WriteTx`], the whole set a write's rule code runs against.
+//!
+//! A write is a closure over `&mut dyn WriteTx` that the backend's single
+//! writer runs inside its current batch transaction (see
+//! [`super::Store::submit`]). The closure holds the rules (the services in
+//! `crate::services`); the primitives only load, save, count and append,
+//! and decide nothing. Every primitive is synchronous and speaks in the
+//! store's own records, never in a driver's types, so a backend on another
+//! database implements the same set on its own writer thread.
+//!
+//! Invariants a rule must keep: it refuses (returns an error for which
+//! [`super::StoreError::is_rejection`] holds) only before its first write,
+//! since a rejected write's effects are not rolled back one by one: only
+//! the sequences it took and the pushes it published are. Sequences are
+//! gap-free per inbox, per timeline and per conversation; a backend may
+//! cache them, as long as the rule code cannot tell.
+
+use super::types::{ConversationTouch, EventRecord, MessageRow, ReadMarks, StoredFile};
+use super::StoreError;
+use crate::fanout::Delivery;
+use confab_proto::message::WireMessage;
+use confab_proto::profile::Profile;
+use confab_proto::{ConversationId, UserId};
+
+/// Accounts: existence, password hashes, session generations, revoked
+/// UserSigs.
+pub trait AccountTx {
+    /// Creates the user (with `password_hash`, if any) unless the userID is
+    /// taken; `true` when created.
+    fn insert_user(
+        &mut self,
+        user: &UserId,
+        password_hash: Option<&str>,
+        now_secs: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Whether the user exists.
+    fn user_exists(&mut self, user: &UserId) -> Result<bool, StoreError>;
+
+    /// Replaces the user's password hash; `false` for an unknown user.
+    fn set_password_hash(&mut self, user: &UserId, hash: &str) -> Result<bool, StoreError>;
+
+    /// Increments the user's session generation and raises the floor for
+    /// UserSigs minted elsewhere to at least `sigs_valid_from`; the new
+    /// generation, `None` for an unknown user.
+    fn bump_session_generation(
+        &mut self,
+        user: &UserId,
+        sigs_valid_from: i64,
+    ) -> Result<Option<u64>, StoreError>;
+
+    /// Records the password-issued UserSig `serial` as revoked until
+    /// `expire_at` (again: nothing changes).
+    fn insert_sig_revocation(
+        &mut self,
+        user: &UserId,
+        serial: &str,
+        expire_at: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Forgets every revoked UserSig of the user.
+    fn forget_sig_revocations(&mut self, user: &UserId) -> Result<(), StoreError>;
+
+    /// Forgets the revocations of sigs that expired by `now_secs`.
+    fn forget_expired_sig_revocations(&mut self, now_secs: i64) -> Result<(), StoreError>;
+}
+
+/// Profiles: one document per user.
+pub trait ProfileTx {
+    /// The user's profile, if the user has one.
+    fn load_profile(&mut self, user: &UserId) -> Result<Option<Profile>, StoreError>;
+
+    /// Stores the profile of `profile.user_id`, replacing any earlier one.
+    fn save_profile(&mut self, profile: &Profile) -> Result<(), StoreError>;
+}
+
+/// Messages: stored once, numbered by row and by their conversation's sequence.
+pub trait MessageTx {
+    /// The stored message `sender` sent with `random`, if any.
+    fn message_by_random(
+        &mut self,
+        sender: &UserId,
+        random: u64,
+    ) -> Result<Option<WireMessage>, StoreError>;
+
+    /// The row the next stored message gets.
+    fn next_message_row(&mut self) -> Result<MessageRow, StoreError>;
+
+    /// The next message sequence of a conversation (by its key).
+    fn next_conversation_sequence(&mut self, conv_key: &str) -> Result<u64, StoreError>;
+
+    /// The next number for a message that is delivered but never stored
+    /// (`onlineUserOnly`); counts from 1 again when the writer restarts.
+    fn next_transient_number(&mut self) -> u64;
+
+    /// Stores a new message at `row` in the conversation `conv_key` (its
+    /// sender, random, time and sequence are the message's).
+    fn insert_message(
+        &mut self,
+        row: MessageRow,
+        conv_key: &str,
+        message: &WireMessage,
+    ) -> Result<(), StoreError>;
+
+    /// The stored message at `row` with its conversation's key.
+    fn load_message(
+        &mut self,
+        row: MessageRow,
+    ) -> Result<Option<(String, WireMessage)>, StoreError>;
+
+    /// Replaces the stored message at `row` (a revoke, a modification).
+    fn update_message(&mut self, row: MessageRow, message: &WireMessage) -> Result<(), StoreError>;
+
+    /// Hides the message at `row` from `owner`'s history (again: nothing changes).
+    fn hide_message(&mut self, owner: &UserId, row: MessageRow) -> Result<(), StoreError>;
+}
+
+/// Conversations: each user's row per conversation.
+pub trait ConversationTx {
+    /// Applies a stored message to one side of a conversation (see
+    /// [`ConversationTouch`]).
+    fn touch_conversation(&mut self, touch: &ConversationTouch<'_>) -> Result<(), StoreError>;
+
+    /// The owner's read marks of a conversation; `None` when the owner has
+    /// no such conversation.
+    fn read_marks(
+        &mut self,
+        owner: &UserId,
+        conversation_id: &ConversationId,
+    ) -> Result<Option<ReadMarks>, StoreError>;
+
+    /// Sets the owner's read sequence and clears the unread count.
+    fn mark_read(
+        &mut self,
+        owner: &UserId,
+        conversation_id: &ConversationId,
+        read_sequence: u64,
+    ) -> Result<(), StoreError>;
+
+    /// Raises the peer-read sequence of the owner's conversation to at
+    /// least `sequence`; `false` when the owner has no such conversation.
+    fn raise_peer_read(
+        &mut self,
+        owner: &UserId,
+        conversation_id: &ConversationId,
+        sequence: u64,
+    ) -> Result<bool, StoreError>;
+
+    /// Marks the owner's conversation deleted (unknown ones: nothing
+    /// happens); with `clear_history`, also moves its cleared point to its
+    /// last sequence and drops its unread count and last message.
+    fn delete_conversation(
+        &mut self,
+        owner: &UserId,
+        conversation_id: &ConversationId,
+        clear_history: bool,
+    ) -> Result<(), StoreError>;
+}
+
+/// Inboxes: each user's ordered log of personal events.
+pub trait InboxTx {
+    /// Appends a record to the owner's inbox with the inbox's next sequence,
+    /// which it returns.
+    fn append_inbox(&mut self, owner: &UserId, record: EventRecord<'_>) -> Result<u64, StoreError>;
+}
+
+/// Group timelines: each group's ordered log, written once per event
+/// whatever the number of members.
+pub trait TimelineTx {
+    /// Appends a record to the group's timeline with the timeline's next
+    /// sequence (the group's own, from 1), which it returns.
+    fn append_timeline(
+        &mut self,
+        group_id: &str,
+        record: EventRecord<'_>,
+    ) -> Result<u64, StoreError>;
+}
+
+/// The file service's records: contents, uploaders, grants, references.
+pub trait FileTx {
+    /// Whether `user` holds a grant for the file `id`.
+    fn has_file_grant(&mut self, id: &str, user: &UserId) -> Result<bool, StoreError>;
+
+    /// Grants `user` the file `id`; `false` when the grant was held already.
+    fn insert_file_grant(&mut self, id: &str, user: &UserId) -> Result<bool, StoreError>;
+
+    /// The files the merger body `id` names.
+    fn file_refs(&mut self, id: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Records a content unless it is known; either way its latest upload
+    /// time becomes at least `file.created_at`.
+    fn upsert_file(&mut self, file: &StoredFile) -> Result<(), StoreError>;
+
+    /// Records that `user` uploaded the file `id` (again: nothing changes).
+    fn insert_file_uploader(&mut self, id: &str, user: &UserId) -> Result<(), StoreError>;
+
+    /// Records that the merger body `id` names `ref_id` (again: nothing changes).
+    fn insert_file_ref(&mut self, id: &str, ref_id: &str) -> Result<(), StoreError>;
+
+    /// Records that the stored message at `row` names the files `ids`.
+    fn name_files_in_message(&mut self, row: MessageRow, ids: &[String]) -> Result<(), StoreError>;
+
+    /// The files some stored message names, and those last uploaded at or
+    /// after `cutoff_secs`.
+    fn file_gc_roots(&mut self, cutoff_secs: i64) -> Result<Vec<String>, StoreError>;
+
+    /// Every recorded file, by ID.
+    fn all_files(&mut self) -> Result<Vec<StoredFile>, StoreError>;
+
+    /// Forgets the file with its grants, uploaders and references.
+    fn forget_file(&mut self, id: &str) -> Result<(), StoreError>;
+}
+
+/// Everything a write can do inside the writer's transaction.
+pub trait WriteTx:
+    AccountTx + ProfileTx + MessageTx + ConversationTx + InboxTx + TimelineTx + FileTx
+{
+    /// Queues a push for its audience, sent only once the batch committed
+    /// (and dropped if this write is rejected or the batch fails).
+    fn publish(&mut self, delivery: Delivery);
+}

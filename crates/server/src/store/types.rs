@@ -1,0 +1,116 @@
+//! The records the store interface speaks in, shared by every backend:
+//! stored-message numbers, conversation keys, inbox and timeline records,
+//! file records and session standings.
+
+use confab_proto::inbox::InboxEvent;
+use confab_proto::{ConversationId, UserId};
+
+/// The store's number of a stored message: unique across all messages,
+/// increasing in the order they were stored, and the first part of the
+/// message's ID (`<row>-<time>-<random>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MessageRow(pub i64);
+
+/// Key of the C2C conversation between two users, the same from both sides
+/// (what a conversation's message sequence counts in).
+pub fn c2c_key(a: &UserId, b: &UserId) -> String {
+    let (first, second) = if a <= b { (a, b) } else { (b, a) };
+    format!("c2c:{first}\u{0}{second}")
+}
+
+/// Key of a group's conversation: its messages' sequence is the group's own.
+pub fn group_key(group_id: &str) -> String {
+    format!("group:{group_id}")
+}
+
+/// What an inbox or timeline entry holds: a reference to a stored message
+/// (the entry shows it as it currently is, as an `InboxEvent::Message`), or
+/// any other event, stored as is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum EventRecord<'a> {
+    /// A `message` event for the stored message at this row.
+    Message(MessageRow),
+    /// Any other event.
+    Event(&'a InboxEvent),
+}
+
+/// A stored message's effect on one owner's side of a conversation:
+/// creates the owner's conversation or revives a deleted one, adds
+/// `unread_increment` to its unread count, moves its last sequence up to
+/// `sequence` and its activity time to `time`, and, when `last_message` is
+/// set, makes that message its last message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConversationTouch<'a> {
+    /// Whose conversation.
+    pub owner: &'a UserId,
+    /// The conversation, from the owner's side.
+    pub conversation_id: &'a ConversationId,
+    /// The conversation's key ([`c2c_key`]).
+    pub conv_key: &'a str,
+    /// The message to show as the last one (`None`: keep the current one).
+    pub last_message: Option<MessageRow>,
+    /// How much the unread count grows.
+    pub unread_increment: u64,
+    /// The message's sequence.
+    pub sequence: u64,
+    /// The message's time, seconds.
+    pub time: i64,
+}
+
+/// Where one owner stands in a conversation, as far as reading goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadMarks {
+    /// Sequence of the newest message.
+    pub last_sequence: u64,
+    /// Highest sequence the owner read.
+    pub read_sequence: u64,
+    /// Messages the owner has not read.
+    pub unread_count: u64,
+}
+
+/// What decides whether a UserSig of a user still works before its expiry
+/// (the server's session keys; see `docs/protocol.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SessionStanding {
+    /// The generation a password-issued UserSig must name.
+    pub generation: u64,
+    /// UserSigs minted elsewhere must be issued at or after this second.
+    pub sigs_valid_from: i64,
+    /// The password-issued UserSig asked about was revoked.
+    pub revoked: bool,
+}
+
+/// A content kept by the file service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredFile {
+    /// Lowercase hex SHA-256 of the content.
+    pub id: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Kind it was first uploaded as (`image`, `video`, `audio`, `file`, `merger`).
+    pub kind: String,
+    /// MIME type sniffed from the content.
+    pub content_type: String,
+    /// When it was first stored, seconds since the epoch.
+    pub created_at: i64,
+}
+
+/// How many bytes the file store holds, for quotas.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileUsage {
+    /// Stored files the user uploaded (each content once).
+    pub user_bytes: u64,
+    /// All stored files.
+    pub total_bytes: u64,
+}
+
+/// What a user may do with a file ID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileAccess {
+    /// The user uploaded it or a message they can see names it.
+    Granted(StoredFile),
+    /// It exists, but the user may not download it.
+    Denied,
+    /// No such file.
+    Unknown,
+}
