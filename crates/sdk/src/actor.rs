@@ -27,7 +27,7 @@ use crate::store::Applied;
 use crate::transport::{Connection, TransportError};
 use crate::TimError;
 use confab_proto::frame::{close, Push, RequestFrame, ServerFrame};
-use confab_proto::inbox::InboxEntry;
+use confab_proto::inbox::{InboxEntry, TimelinePage};
 use confab_proto::ops::{
     GetConversationList, GetConversationListResponse, Heartbeat, IssuedUserSig, Login,
     LoginResponse, Logout, Operation, RenewUserSig, SendMessageResponse, Sync, SyncResponse,
@@ -597,7 +597,8 @@ impl Actor {
                 let response: SyncResponse = decode(link, result)?;
                 let before = self.cursor;
                 self.apply(&response.entries)?;
-                if self.cursor < response.head && self.cursor > before {
+                let groups_behind = self.apply_timelines(&response.groups)?;
+                if (self.cursor < response.head && self.cursor > before) || groups_behind {
                     self.send_sync(link).await
                 } else {
                     self.sync_done(link).await
@@ -728,7 +729,14 @@ impl Actor {
 
     async fn send_sync(&mut self, link: &mut Link) -> Result<(), End> {
         link.phase = Phase::Syncing;
-        let request = Sync { after: self.cursor, limit: SYNC_PAGE, groups: Vec::new() };
+        let groups = match self.core.store.group_cursors() {
+            Ok(groups) => groups,
+            Err(e) => {
+                self.core.report(e.into());
+                return Err(End::Lost { logged_in: true, reason: "local store".into() });
+            }
+        };
+        let request = Sync { after: self.cursor, limit: SYNC_PAGE, groups };
         self.send_op(link, &request, Pending::Sync).await
     }
 
@@ -777,6 +785,25 @@ impl Actor {
                 self.cursor = applied.cursor;
                 self.emit_applied(applied);
                 Ok(())
+            }
+            Err(e) => {
+                self.core.report(e.into());
+                Err(End::Lost { logged_in: true, reason: "local store".into() })
+            }
+        }
+    }
+
+    /// Applies the group timeline pages of a sync answer and emits what
+    /// they changed; true when a group is still behind its head.
+    fn apply_timelines(&mut self, pages: &[TimelinePage]) -> Result<bool, End> {
+        if pages.is_empty() {
+            return Ok(false);
+        }
+        match self.core.store.apply_timeline_pages(pages) {
+            Ok(applied) => {
+                let behind = applied.groups_behind;
+                self.emit_applied(applied);
+                Ok(behind)
             }
             Err(e) => {
                 self.core.report(e.into());

@@ -3,7 +3,9 @@
 //! message but stays out of the outbox until [`Store::finish_upload`] puts
 //! the uploaded payload in and queues it, in one transaction.
 
-use super::{ensure_conversation, Result, Store};
+use super::conversations::ensure_conversation;
+use super::messages::insert_unsent;
+use super::{Result, Store};
 use crate::model::{Conversation, Message};
 use confab_proto::message::MessageElement;
 use rusqlite::{params, OptionalExtension};
@@ -26,7 +28,7 @@ impl Store {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         ensure_conversation(&tx, &message.conversation_id, message.conversation_type)?;
-        let key = super::insert_unsent(&tx, message, false, false)?;
+        let key = insert_unsent(&tx, message, false, false)?;
         tx.prepare_cached("INSERT INTO uploads (message_key, job, state) VALUES (?1, ?2, ?3)")?
             .execute(params![key, serde_json::to_string(job)?, ACTIVE])?;
         tx.prepare_cached(
