@@ -76,7 +76,7 @@ impl Tim {
                 let changed = store.store_profiles(&response.profiles)?;
                 announce_profiles(&session.core, changed)?;
             }
-            Err(e) => self.log(tracing::Level::INFO, format_args!("peer profile: {e}")),
+            Err(e) => session.core.log(tracing::Level::INFO, format_args!("peer profile: {e}")),
         }
         store.conversation(conversation_id)?.ok_or_else(|| {
             TimError::new(
@@ -126,7 +126,9 @@ impl Tim {
         match session.core.store.total_unread() {
             Ok(total) => total,
             Err(e) => {
-                self.log(tracing::Level::ERROR, format_args!("getTotalUnreadMessageCount: {e}"));
+                session
+                    .core
+                    .log(tracing::Level::ERROR, format_args!("getTotalUnreadMessageCount: {e}"));
                 0
             }
         }

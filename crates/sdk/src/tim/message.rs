@@ -357,7 +357,7 @@ impl Tim {
         match session.core.store.find_message(message_id) {
             Ok(m) => m,
             Err(e) => {
-                self.log(tracing::Level::ERROR, format_args!("findMessage: {e}"));
+                session.core.log(tracing::Level::ERROR, format_args!("findMessage: {e}"));
                 None
             }
         }

@@ -25,7 +25,7 @@ use crate::event::{Event, EventHub, EventName, ListenerId, NetState};
 use crate::files;
 use crate::files::upload::FileService;
 use crate::options::TimOptions;
-use crate::session::{log_at, SessionCore};
+use crate::session::SessionCore;
 use crate::TimError;
 use confab_proto::ops::Operation;
 use confab_proto::{code, ConversationId, ConversationKind};
@@ -141,10 +141,6 @@ impl Tim {
 
     fn ready_session(&self) -> Result<Arc<Session>, TimError> {
         self.session().filter(|s| s.core.is_ready()).ok_or_else(TimError::not_ready)
-    }
-
-    fn log(&self, level: tracing::Level, message: std::fmt::Arguments<'_>) {
-        log_at(&self.inner.log_level, level, message);
     }
 
     // ----- events --------------------------------------------------------

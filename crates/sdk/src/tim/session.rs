@@ -25,6 +25,7 @@ use confab_proto::ops::{ChangePassword, IssuedUserSig, SignOutEverywhere};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument as _;
 
 impl Tim {
     // ----- lifecycle ---------------------------------------------------
@@ -55,9 +56,11 @@ impl Tim {
         let options = &self.inner.options;
         let path = Store::path_for(&options.data_dir, options.sdk_app_id, user_id);
         let store = Store::open(&path, user_id)?;
+        let instance_id = store.instance_id()?;
         let core = Arc::new(SessionCore::new(
             user_id.to_owned(),
             user_sig.to_owned(),
+            &instance_id,
             store,
             Arc::clone(&self.inner.hub),
             Arc::clone(&options.clock),
@@ -75,7 +78,9 @@ impl Tim {
         )?);
         let (reply, result) = oneshot::channel();
         let actor = Actor::new(options.clone(), Arc::clone(&core), receiver, reply);
-        let task = tokio::spawn(actor.run());
+        // The actor and everything it logs carry the login's user and
+        // instance.
+        let task = tokio::spawn(actor.run().instrument(core.span.clone()));
         let session =
             Arc::new(Session { core, commands, task: Mutex::new(Some(task)), files: file_service });
         *self.slot() = Some(Arc::clone(&session));
@@ -115,7 +120,9 @@ impl Tim {
             if session.commands.send(Command::Logout { reply }).is_ok() {
                 let limit = self.inner.options.request_timeout + std::time::Duration::from_secs(1);
                 if tokio::time::timeout(limit, done).await.is_err() {
-                    self.log(tracing::Level::WARN, format_args!("logout was not confirmed"));
+                    session
+                        .core
+                        .log(tracing::Level::WARN, format_args!("logout was not confirmed"));
                 }
             }
         }
