@@ -33,9 +33,20 @@ impl Store {
 
     /// One visible conversation.
     pub(crate) fn conversation(&self, id: &str) -> Result<Option<Conversation>> {
-        Ok(self.conversations(Some(&[id.to_owned()]))?.into_iter().next())
+        self.conversation_in(&self.lock(), id)
     }
 
+    /// One visible conversation, read through `conn`.
+    pub(super) fn conversation_in(
+        &self,
+        conn: &rusqlite::Connection,
+        id: &str,
+    ) -> Result<Option<Conversation>> {
+        Ok(self.conversations_in(conn, Some(&[id.to_owned()]))?.into_iter().next())
+    }
+
+    /// Visible conversations read through `conn` (see
+    /// [`Store::conversations`]).
     pub(super) fn conversations_in(
         &self,
         conn: &rusqlite::Connection,

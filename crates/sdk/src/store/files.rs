@@ -38,10 +38,7 @@ impl Store {
         )?
         .execute(params![message.conversation_id, now_millis, key])?;
         tx.commit()?;
-        let conversation = self
-            .conversations_in(&conn, Some(std::slice::from_ref(&message.conversation_id)))?
-            .into_iter()
-            .next();
+        let conversation = self.conversation_in(&conn, &message.conversation_id)?;
         Ok((key, conversation))
     }
 
@@ -86,10 +83,7 @@ impl Store {
             .execute(params![key])?;
         tx.commit()?;
         let Some(message) = self.message_by_key_in(&conn, key)? else { return Ok(None) };
-        let conversation = self
-            .conversations_in(&conn, Some(std::slice::from_ref(&message.conversation_id)))?
-            .into_iter()
-            .next();
+        let conversation = self.conversation_in(&conn, &message.conversation_id)?;
         Ok(Some((message, conversation)))
     }
 
@@ -119,7 +113,7 @@ impl Store {
         )?
         .execute(params![conversation_id, now_millis])?;
         tx.commit()?;
-        Ok(Some(self.conversations_in(&conn, Some(&[conversation_id]))?.into_iter().next()))
+        Ok(Some(self.conversation_in(&conn, &conversation_id)?))
     }
 
     /// The upload finished: stores the payload with its file IDs and URLs,

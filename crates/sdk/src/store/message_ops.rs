@@ -81,8 +81,7 @@ impl Store {
             Some(message) => message,
             None => message_from_wire(m, &self.me),
         };
-        let conversation =
-            self.conversations_in(&conn, Some(&[conversation_id]))?.into_iter().next();
+        let conversation = self.conversation_in(&conn, &conversation_id)?;
         Ok((message, conversation))
     }
 
@@ -137,8 +136,7 @@ impl Store {
         }
         tx.commit()?;
         let deleted = self.messages_by_keys(&conn, &keys)?;
-        let conversation =
-            self.conversations_in(&conn, Some(&[conversation_id.to_owned()]))?.into_iter().next();
+        let conversation = self.conversation_in(&conn, conversation_id)?;
         Ok((deleted, conversation))
     }
 

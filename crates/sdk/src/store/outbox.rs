@@ -57,10 +57,7 @@ impl Store {
             .execute(params![message.conversation_id, key])?;
         }
         tx.commit()?;
-        let conversation = self
-            .conversations_in(&conn, Some(std::slice::from_ref(&message.conversation_id)))?
-            .into_iter()
-            .next();
+        let conversation = self.conversation_in(&conn, &message.conversation_id)?;
         Ok((key, conversation))
     }
 
@@ -83,7 +80,7 @@ impl Store {
         )?
         .execute(params![conversation_id, now_millis])?;
         tx.commit()?;
-        Ok(self.conversations_in(&conn, Some(&[conversation_id]))?.into_iter().next())
+        self.conversation_in(&conn, &conversation_id)
     }
 
     /// The outbox in order.
@@ -175,8 +172,7 @@ impl Store {
         }
         tx.commit()?;
         let message = self.message_by_key_in(&conn, key)?;
-        let conversation =
-            self.conversations_in(&conn, Some(&[conversation_id]))?.into_iter().next();
+        let conversation = self.conversation_in(&conn, &conversation_id)?;
         Ok(message.map(|m| (m, conversation)))
     }
 
@@ -196,10 +192,7 @@ impl Store {
             return Ok(None);
         }
         let Some(message) = self.message_by_key_in(&conn, key)? else { return Ok(None) };
-        let conversation = self
-            .conversations_in(&conn, Some(std::slice::from_ref(&message.conversation_id)))?
-            .into_iter()
-            .next();
+        let conversation = self.conversation_in(&conn, &message.conversation_id)?;
         Ok(Some((message, conversation)))
     }
 }

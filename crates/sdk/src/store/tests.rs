@@ -1,38 +1,23 @@
 //! Local store unit tests: migrations, cursor and idempotent apply, outbox
-//! order and acknowledgement merging, history contiguity.
+//! order and acknowledgement merging, history contiguity, group timeline
+//! cursors and pages.
 
 use super::*;
-use crate::model::Message;
-use crate::model::{MessageFlow, MessageStatus};
+use crate::model::{Message, MessageFlow, MessageStatus};
 use confab_proto::conversation::ConversationState;
 use confab_proto::inbox::{InboxEntry, InboxEvent, TimelineCursor, TimelineEntry, TimelinePage};
-use confab_proto::message::{ConversationType, WireMessage};
-use confab_proto::message::{MessageElement, Priority, TextPayload};
-use confab_proto::MessageId;
-use confab_proto::UserId;
+use confab_proto::message::{ConversationType, MessageElement, TextPayload, WireMessage};
+use confab_proto::testing::WireMessageSample;
 
 fn wire(from: &str, to: &str, sequence: u64, random: u64) -> WireMessage {
-    WireMessage {
-        id: MessageId(format!("{sequence}-{random}")),
-        conversation_type: ConversationType::C2c,
-        from: UserId::new(from),
-        to: to.into(),
-        sequence,
-        time: 1_700_000_000 + i64::try_from(sequence).expect("small"),
-        random,
-        element: MessageElement::Text(TextPayload { text: format!("m{sequence}") }),
-        priority: Priority::Normal,
-        cloud_custom_data: String::new(),
-        nick: from.to_uppercase(),
-        avatar: String::new(),
-        need_read_receipt: false,
-        at_user_list: Vec::new(),
-        excluded_from_unread_count: false,
-        excluded_from_last_message: false,
-        online_user_only: false,
-        is_revoked: false,
-        version: 0,
-    }
+    WireMessageSample::new(from, to)
+        .id(format!("{sequence}-{random}"))
+        .sequence(sequence)
+        .time(1_700_000_000 + i64::try_from(sequence).expect("small"))
+        .random(random)
+        .text(format!("m{sequence}"))
+        .nick(from.to_uppercase())
+        .build()
 }
 
 fn entry(seq: u64, message: WireMessage) -> InboxEntry {
@@ -279,9 +264,8 @@ fn bootstrap_fills_conversations_and_sets_the_cursor() {
 }
 
 fn group_message(from: &str, group: &str, sequence: u64, random: u64) -> WireMessage {
-    let mut m = wire(from, group, sequence, random);
-    m.conversation_type = ConversationType::Group;
-    m
+    let m = wire(from, group, sequence, random);
+    WireMessage { conversation_type: ConversationType::Group, ..m }
 }
 
 fn timeline(group: &str, head: u64, entries: Vec<(u64, InboxEvent)>) -> TimelinePage {

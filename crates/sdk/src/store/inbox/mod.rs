@@ -159,17 +159,11 @@ impl Store {
     pub(crate) fn apply_entries(&self, entries: &[InboxEntry]) -> Result<Applied> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let mut cursor = cursor_of(&tx)?.unwrap_or(0);
+        let start = cursor_of(&tx)?.unwrap_or(0);
         let mut changes = Changes::default();
-        for entry in entries {
-            if entry.seq <= cursor {
-                continue;
-            }
-            if entry.seq != cursor + 1 {
-                break;
-            }
-            self.apply_event(&tx, &entry.event, &mut changes)?;
-            cursor = entry.seq;
+        let events = entries.iter().map(|e| (e.seq, &e.event));
+        let cursor = self.apply_in_order(&tx, start, events, &mut changes)?;
+        if cursor > start {
             set_cursor(&tx, cursor)?;
         }
         tx.commit()?;
@@ -188,17 +182,8 @@ impl Store {
         let mut behind = false;
         for page in pages {
             let Some(start) = group_cursor_of(&tx, &page.group_id)? else { continue };
-            let mut cursor = start;
-            for entry in &page.entries {
-                if entry.seq <= cursor {
-                    continue;
-                }
-                if entry.seq != cursor + 1 {
-                    break;
-                }
-                self.apply_event(&tx, &entry.event, &mut changes)?;
-                cursor = entry.seq;
-            }
+            let events = page.entries.iter().map(|e| (e.seq, &e.event));
+            let cursor = self.apply_in_order(&tx, start, events, &mut changes)?;
             if cursor > start {
                 set_group_cursor(&tx, &page.group_id, cursor)?;
                 behind |= cursor < page.head;
@@ -209,6 +194,29 @@ impl Store {
         let mut applied = changes.resolve(self, &conn, inbox_cursor)?;
         applied.groups_behind = behind;
         Ok(applied)
+    }
+
+    /// Applies the events that follow `cursor` without a gap (those at or
+    /// below it are skipped, the first gap stops); returns the new cursor.
+    /// The caller moves its cursor in the same transaction.
+    fn apply_in_order<'a>(
+        &self,
+        tx: &Transaction<'_>,
+        mut cursor: u64,
+        events: impl Iterator<Item = (u64, &'a InboxEvent)>,
+        changes: &mut Changes,
+    ) -> Result<u64> {
+        for (seq, event) in events {
+            if seq <= cursor {
+                continue;
+            }
+            if seq != cursor + 1 {
+                break;
+            }
+            self.apply_event(tx, event, changes)?;
+            cursor = seq;
+        }
+        Ok(cursor)
     }
 
     /// Applies one event, dispatched by area.
