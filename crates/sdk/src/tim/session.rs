@@ -3,10 +3,10 @@
 //! account's sign-in (TIM has no such methods): `change_password` and
 //! `sign_out_everywhere`.
 //!
-//! The extensions are the server's to decide; the SDK checks the new password's rules
-//! early for a fast error. After a password change the login goes on with
-//! the fresh UserSig the server answered with (announced as
-//! `onUserSigRenewed` so the application stores it); after signing out
+//! The extensions are the server's to decide; the SDK checks the new
+//! password's rules early for a fast error. After a password change the
+//! login goes on with the fresh UserSig the server answered with (announced
+//! as `onUserSigRenewed` so the application stores it); after signing out
 //! everywhere this login ends as after `logout` (SDK_NOT_READY), and every
 //! other instance of the user is kicked with `userSigExpired`.
 
