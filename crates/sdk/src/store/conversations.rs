@@ -11,6 +11,7 @@ use rusqlite::{params, OptionalExtension};
 
 const SYSTEM_CONVERSATION: &str = "@TIM#SYSTEM";
 
+/// Creates the conversation (visible) unless it exists.
 pub(super) fn ensure_conversation(
     tx: &rusqlite::Connection,
     conversation_id: &str,
@@ -147,6 +148,8 @@ impl Store {
     }
 }
 
+/// Marks a conversation read up to `read_sequence` through `conn`: the
+/// unread count becomes what `me` received after it; true when it changed.
 pub(super) fn mark_read_in(
     conn: &rusqlite::Connection,
     me: &str,

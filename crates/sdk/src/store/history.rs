@@ -21,6 +21,7 @@ pub(super) struct HistoryRange {
     pub(super) complete: bool,
 }
 
+/// The run of a conversation; `None` when it has none yet.
 pub(super) fn load_range(
     tx: &rusqlite::Connection,
     conversation_id: &str,
@@ -41,6 +42,7 @@ pub(super) fn load_range(
     })
 }
 
+/// Replaces the run of a conversation.
 pub(super) fn save_range(
     tx: &rusqlite::Connection,
     conversation_id: &str,

@@ -9,6 +9,8 @@ use crate::model::{Message, MessageFlow, MessageStatus, ReadReceiptInfo};
 use confab_proto::message::WireMessage;
 use rusqlite::{params, OptionalExtension};
 
+/// The columns of a message row (`m`), with its conversation (`c`) joined
+/// in for the peer's read mark; read back by [`RawMessage::from_row`].
 pub(super) const MESSAGE_COLUMNS: &str =
     "m.key, m.id, m.conversation_id, m.conv_type, m.sender, m.receiver, \
      m.random, m.sequence, m.time, m.status, m.element, m.priority, m.cloud_custom_data, m.nick, \
@@ -42,6 +44,7 @@ pub(super) struct RawMessage {
 }
 
 impl RawMessage {
+    /// Reads the [`MESSAGE_COLUMNS`] of a row.
     pub(super) fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             id: row.get(1)?,
@@ -66,6 +69,7 @@ impl RawMessage {
         })
     }
 
+    /// The message as the API shows it to `me`.
     pub(super) fn into_message(self, me: &str) -> Result<Message> {
         let mut element: serde_json::Value = serde_json::from_str(&self.element)?;
         let message_type =
@@ -134,6 +138,7 @@ impl Store {
         self.message_by_key_in(&self.lock(), key)
     }
 
+    /// A message by store key, read through `conn`.
     pub(super) fn message_by_key_in(
         &self,
         conn: &rusqlite::Connection,
@@ -152,6 +157,7 @@ impl Store {
         Ok(Some(message))
     }
 
+    /// Messages by store key, in the keys' order (missing ones left out).
     pub(super) fn messages_by_keys(
         &self,
         conn: &rusqlite::Connection,
@@ -166,6 +172,7 @@ impl Store {
         Ok(out)
     }
 
+    /// Messages matching a `WHERE` clause over `m` (and `c`).
     pub(super) fn query_messages(
         &self,
         conn: &rusqlite::Connection,
@@ -220,6 +227,8 @@ impl Store {
         Ok(())
     }
 
+    /// Takes over the server's fields (ID, sequence, time, content...) of
+    /// a message sent here: it is `success` from now on.
     pub(super) fn write_server_fields(
         &self,
         tx: &rusqlite::Connection,
@@ -298,6 +307,7 @@ impl Store {
     }
 }
 
+/// The keys a query selects (its first column).
 pub(super) fn query_keys(
     conn: &rusqlite::Connection,
     sql: &str,

@@ -27,6 +27,7 @@ impl Store {
     }
 }
 
+/// A stored profile, read through `conn`.
 pub(super) fn profile_in(conn: &rusqlite::Connection, user_id: &str) -> Result<Option<Profile>> {
     let json: Option<String> = conn
         .prepare_cached("SELECT profile FROM profiles WHERE user_id = ?1")?
@@ -35,6 +36,7 @@ pub(super) fn profile_in(conn: &rusqlite::Connection, user_id: &str) -> Result<O
     Ok(json.as_deref().map(serde_json::from_str).transpose()?)
 }
 
+/// Stores a profile; true when it differs from the stored one.
 pub(super) fn store_profile(conn: &rusqlite::Connection, profile: &Profile) -> Result<bool> {
     if profile_in(conn, profile.user_id.as_str())?.as_ref() == Some(profile) {
         return Ok(false);
