@@ -30,6 +30,7 @@ use confab_proto::code;
 use confab_proto::message::{body_size, MessageElement};
 use confab_proto::MAX_MESSAGE_BODY_BYTES;
 use std::path::PathBuf;
+use tracing::Instrument as _;
 
 impl Tim {
     /// TIM `createImageMessage`: an image message from a local JPEG, PNG,
@@ -235,7 +236,10 @@ impl Tim {
         rendition: Rendition,
     ) -> Result<PathBuf, TimError> {
         let session = self.session().ok_or_else(TimError::not_ready)?;
-        files::download::download(&session.files, message, rendition).await
+        // Downloads run in the caller's task: log them as the login's.
+        files::download::download(&session.files, message, rendition)
+            .instrument(session.core.span.clone())
+            .await
     }
 
     // ----- merger bodies in the file service ----------------------------
@@ -299,6 +303,7 @@ impl Tim {
             Some(list) => list,
             None => {
                 let path = files::download::download(&session.files, message, Rendition::Original)
+                    .instrument(session.core.span.clone())
                     .await
                     .map_err(|e| download_error(&e))?;
                 let body = tokio::fs::read(&path).await.map_err(|e| {
