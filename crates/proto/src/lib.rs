@@ -24,6 +24,8 @@ pub mod inbox;
 pub mod message;
 pub mod ops;
 pub mod profile;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use error::{code, ErrorBody};
 pub use ids::{ConversationId, ConversationKind, MessageId, UserId};

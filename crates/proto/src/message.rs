@@ -450,28 +450,9 @@ pub struct WireMessage {
 pub(crate) mod tests {
     use super::*;
 
+    /// The stored C2C text message the snapshots are taken of.
     pub(crate) fn sample() -> WireMessage {
-        WireMessage {
-            id: MessageId("17-1764115200-42".into()),
-            conversation_type: ConversationType::C2c,
-            from: UserId::new("alice"),
-            to: "bob".into(),
-            sequence: 17,
-            time: 1_764_115_200,
-            random: 42,
-            element: MessageElement::Text(TextPayload { text: "hi".into() }),
-            priority: Priority::Normal,
-            cloud_custom_data: String::new(),
-            nick: "Alice".into(),
-            avatar: String::new(),
-            need_read_receipt: false,
-            at_user_list: Vec::new(),
-            excluded_from_unread_count: false,
-            excluded_from_last_message: false,
-            online_user_only: false,
-            is_revoked: false,
-            version: 0,
-        }
+        crate::testing::WireMessageSample::default().build()
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::store::Applied;
 use crate::transport::{Connection, TransportError};
 use crate::TimError;
 use confab_proto::frame::{close, Push, RequestFrame, ServerFrame};
-use confab_proto::inbox::InboxEntry;
+use confab_proto::inbox::{InboxEntry, TimelinePage};
 use confab_proto::ops::{
     GetConversationList, GetConversationListResponse, Heartbeat, IssuedUserSig, Login,
     LoginResponse, Logout, Operation, RenewUserSig, SendMessageResponse, Sync, SyncResponse,
@@ -597,7 +597,8 @@ impl Actor {
                 let response: SyncResponse = decode(link, result)?;
                 let before = self.cursor;
                 self.apply(&response.entries)?;
-                if self.cursor < response.head && self.cursor > before {
+                let groups_behind = self.apply_timelines(&response.groups)?;
+                if (self.cursor < response.head && self.cursor > before) || groups_behind {
                     self.send_sync(link).await
                 } else {
                     self.sync_done(link).await
@@ -728,7 +729,14 @@ impl Actor {
 
     async fn send_sync(&mut self, link: &mut Link) -> Result<(), End> {
         link.phase = Phase::Syncing;
-        let request = Sync { after: self.cursor, limit: SYNC_PAGE, groups: Vec::new() };
+        let groups = match self.core.store.group_cursors() {
+            Ok(groups) => groups,
+            Err(e) => {
+                self.core.report(e.into());
+                return Err(End::Lost { logged_in: true, reason: "local store".into() });
+            }
+        };
+        let request = Sync { after: self.cursor, limit: SYNC_PAGE, groups };
         self.send_op(link, &request, Pending::Sync).await
     }
 
@@ -777,6 +785,25 @@ impl Actor {
                 self.cursor = applied.cursor;
                 self.emit_applied(applied);
                 Ok(())
+            }
+            Err(e) => {
+                self.core.report(e.into());
+                Err(End::Lost { logged_in: true, reason: "local store".into() })
+            }
+        }
+    }
+
+    /// Applies the group timeline pages of a sync answer and emits what
+    /// they changed; true when a group is still behind its head.
+    fn apply_timelines(&mut self, pages: &[TimelinePage]) -> Result<bool, End> {
+        if pages.is_empty() {
+            return Ok(false);
+        }
+        match self.core.store.apply_timeline_pages(pages) {
+            Ok(applied) => {
+                let behind = applied.groups_behind;
+                self.emit_applied(applied);
+                Ok(behind)
             }
             Err(e) => {
                 self.core.report(e.into());
@@ -954,4 +981,113 @@ fn decode<T: serde::de::DeserializeOwned>(
     })?;
     serde_json::from_value(data)
         .map_err(|e| End::Lost { logged_in: link.logged_in, reason: format!("bad response: {e}") })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::event::Event;
+    use crate::options::TimOptions;
+    use crate::store::Store;
+    use crate::transport::memory::{pair, ServerSide};
+    use crate::Tim;
+    use confab_proto::frame::{RequestFrame, ServerFrame};
+    use confab_proto::inbox::{InboxEvent, TimelineCursor, TimelineEntry, TimelinePage};
+    use confab_proto::ops::{GetConversationListResponse, LoginResponse, Sync, SyncResponse};
+    use confab_proto::testing::WireMessageSample;
+    use confab_proto::UserId;
+    use std::sync::Arc;
+    use tokio::sync::mpsc;
+
+    /// Answers one client like a server with one group timeline: every
+    /// `sync` request is handed to the test, and answered with the page.
+    async fn serve(mut server: ServerSide, page: TimelinePage, syncs: mpsc::UnboundedSender<Sync>) {
+        while let Some(text) = server.incoming.recv().await {
+            let request: RequestFrame = serde_json::from_str(&text).expect("request frame");
+            let frame = match request.op.as_str() {
+                "login" => ServerFrame::ok(
+                    request.id,
+                    &LoginResponse {
+                        user_id: UserId::new("alice"),
+                        inbox_seq: 0,
+                        server_time: 1_764_115_200,
+                        user_sig_expire_at: 0,
+                        heartbeat_interval_ms: 3_600_000,
+                        user_sig_issued_at: 0,
+                        user_sig_renewable: false,
+                    },
+                ),
+                "getConversationList" => ServerFrame::ok(
+                    request.id,
+                    &GetConversationListResponse { conversations: Vec::new(), inbox_seq: 0 },
+                ),
+                "sync" => {
+                    let sync: Sync = serde_json::from_value(request.data).expect("sync request");
+                    let groups =
+                        if sync.groups.is_empty() { Vec::new() } else { vec![page.clone()] };
+                    syncs.send(sync).expect("test listening");
+                    ServerFrame::ok(
+                        request.id,
+                        &SyncResponse { entries: Vec::new(), head: 0, groups },
+                    )
+                }
+                _ => ServerFrame::ok(request.id, &serde_json::json!({})),
+            };
+            let frame = serde_json::to_string(&frame.expect("frame")).expect("serialize");
+            if server.outgoing.send(Ok(frame)).is_err() {
+                return;
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn sync_carries_the_group_cursors_and_applies_the_pages_it_gets_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (transport, mut listener) = pair();
+        let mut options = TimOptions::new(1400000000, "ws://memory", dir.path());
+        options.transport = Arc::new(transport);
+        // A group followed from before (groups are joined in a later issue).
+        let path = Store::path_for(dir.path(), 1400000000, "alice");
+        Store::open(&path, "alice").expect("store").follow_group("@TGS#1", 0).expect("follow");
+
+        let page = TimelinePage {
+            group_id: "@TGS#1".into(),
+            entries: vec![TimelineEntry {
+                seq: 1,
+                event: InboxEvent::Message {
+                    message: WireMessageSample::new("bob", "alice")
+                        .group("@TGS#1")
+                        .sequence(1)
+                        .build(),
+                },
+            }],
+            head: 1,
+        };
+        let (syncs, mut synced) = mpsc::unbounded_channel();
+        let tim = Tim::create(options);
+        let mut events = tim.subscribe();
+        let server = tokio::spawn(async move {
+            let side = listener.accepted.recv().await.expect("a connection");
+            serve(side, page, syncs).await;
+        });
+        tim.login("alice", "sig").await.expect("login");
+
+        let sync = synced.recv().await.expect("a sync");
+        assert_eq!(sync.groups, vec![TimelineCursor { group_id: "@TGS#1".into(), after: 0 }]);
+        let received = loop {
+            match events.recv().await.expect("events") {
+                Event::MessageReceived(list) => break list,
+                _ => continue,
+            }
+        };
+        assert_eq!(received.len(), 1);
+        assert_eq!(received[0].conversation_id, "GROUP@TGS#1");
+        // The cursor moved with the page: the next sync asks after 1.
+        let store = Store::open(&path, "alice").expect("store");
+        assert_eq!(
+            store.group_cursors().expect("cursors"),
+            vec![TimelineCursor { group_id: "@TGS#1".into(), after: 1 }]
+        );
+        tim.destroy().await.expect("destroy");
+        server.abort();
+    }
 }

@@ -1,7 +1,13 @@
 //! State shared by the API handle and the session actor of one login: the
 //! account's store, readiness, network state, the last announced unread
-//! total, the current UserSig (renewals replace it), and the event hub. Everything here is a short synchronous
-//! operation; nothing is held across an `.await`.
+//! total, the current UserSig (renewals replace it), the event hub, and the
+//! login's tracing span. Everything here is a short synchronous operation;
+//! nothing is held across an `.await`.
+//!
+//! The span (`tim{user=… instance=…}`) is what tells two clients in one
+//! process apart in logs: the actor task runs inside it, and every log line
+//! written through [`SessionCore::log`] (the actor's, the file tasks', the
+//! handle's) is written inside it.
 
 use crate::event::{Event, EventHub, NetState};
 use crate::options::Clock;
@@ -39,6 +45,8 @@ pub(crate) struct SessionCore {
     pub(crate) last_delete_ms: Mutex<Option<i64>>,
     /// The UserSig the login works with and what the server said of it.
     sig: Mutex<SigState>,
+    /// The login's span: `tim` with the user and this store's instance ID.
+    pub(crate) span: tracing::Span,
 }
 
 /// The login's UserSig and what is known of its lifetime.
@@ -64,15 +72,19 @@ impl SigState {
 }
 
 impl SessionCore {
+    /// The state of a new login of `user_id` on the instance
+    /// `instance_id` (the store's).
     pub(crate) fn new(
         user_id: String,
         user_sig: String,
+        instance_id: &str,
         store: Store,
         hub: Arc<EventHub>,
         clock: Arc<dyn Clock>,
         log_level: Arc<AtomicU8>,
     ) -> Self {
         Self {
+            span: tracing::info_span!("tim", user = %user_id, instance = %instance_id),
             sig: Mutex::new(SigState { user_sig, ..SigState::default() }),
             user_id,
             store,
@@ -234,7 +246,10 @@ impl SessionCore {
     }
 
     /// Logs if TIM's log level lets `level` through (0 all … 4 none).
+    /// Logs inside the login's span, so the line names its user and
+    /// instance whichever task writes it.
     pub(crate) fn log(&self, level: tracing::Level, message: std::fmt::Arguments<'_>) {
+        let _entered = self.span.enter();
         log_at(&self.log_level, level, message);
     }
 
@@ -288,5 +303,94 @@ pub(crate) fn log_at(
         2 => tracing::warn!("{message}"),
         1 => tracing::info!("{message}"),
         _ => tracing::debug!("{message}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::SystemClock;
+    use std::io::Write;
+    use tracing::Instrument as _;
+
+    /// A log sink the test reads back.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("sink").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+        type Writer = Captured;
+
+        fn make_writer(&'a self) -> Self::Writer {
+            self.clone()
+        }
+    }
+
+    impl Captured {
+        /// The captured line containing `needle`.
+        fn line_with(&self, needle: &str) -> String {
+            let bytes = self.0.lock().expect("sink").clone();
+            let text = String::from_utf8(bytes).expect("utf-8");
+            text.lines()
+                .find(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("no line with {needle:?} in:\n{text}"))
+                .to_owned()
+        }
+    }
+
+    fn core(user: &str, instance: &str) -> Arc<SessionCore> {
+        Arc::new(SessionCore::new(
+            user.to_owned(),
+            "sig".to_owned(),
+            instance,
+            Store::open_in_memory(user).expect("store"),
+            Arc::new(EventHub::new()),
+            Arc::new(SystemClock),
+            Arc::new(AtomicU8::new(0)),
+        ))
+    }
+
+    #[tokio::test]
+    async fn two_clients_in_one_process_are_told_apart_in_logs() {
+        let sink = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(sink.clone())
+            .with_ansi(false)
+            .without_time()
+            .with_max_level(tracing::Level::DEBUG)
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+        let alice = core("alice", "a1");
+        let bob = core("bob", "b2");
+
+        // The handle and the file tasks log through the core.
+        alice.log(tracing::Level::WARN, format_args!("from alice's handle"));
+        // The actor task runs inside its login's span.
+        let actor_core = Arc::clone(&bob);
+        tokio::spawn(
+            async move {
+                tracing::debug!("from bob's actor");
+                actor_core.log(tracing::Level::INFO, format_args!("bob's actor through the core"));
+            }
+            .instrument(bob.span.clone()),
+        )
+        .await
+        .expect("task");
+
+        assert!(sink.line_with("from alice's handle").contains("tim{user=alice instance=a1}"));
+        assert!(sink.line_with("from bob's actor").contains("tim{user=bob instance=b2}"));
+        let nested = sink.line_with("bob's actor through the core");
+        assert!(nested.contains("tim{user=bob instance=b2}"), "{nested}");
+        assert!(!nested.contains("alice"), "{nested}");
     }
 }

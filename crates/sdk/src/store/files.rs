@@ -3,7 +3,9 @@
 //! message but stays out of the outbox until [`Store::finish_upload`] puts
 //! the uploaded payload in and queues it, in one transaction.
 
-use super::{ensure_conversation, Result, Store};
+use super::conversations::ensure_conversation;
+use super::messages::insert_unsent;
+use super::{Result, Store};
 use crate::model::{Conversation, Message};
 use confab_proto::message::MessageElement;
 use rusqlite::{params, OptionalExtension};
@@ -26,7 +28,7 @@ impl Store {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         ensure_conversation(&tx, &message.conversation_id, message.conversation_type)?;
-        let key = super::insert_unsent(&tx, message, false, false)?;
+        let key = insert_unsent(&tx, message, false, false)?;
         tx.prepare_cached("INSERT INTO uploads (message_key, job, state) VALUES (?1, ?2, ?3)")?
             .execute(params![key, serde_json::to_string(job)?, ACTIVE])?;
         tx.prepare_cached(
@@ -36,10 +38,7 @@ impl Store {
         )?
         .execute(params![message.conversation_id, now_millis, key])?;
         tx.commit()?;
-        let conversation = self
-            .conversations_in(&conn, Some(std::slice::from_ref(&message.conversation_id)))?
-            .into_iter()
-            .next();
+        let conversation = self.conversation_in(&conn, &message.conversation_id)?;
         Ok((key, conversation))
     }
 
@@ -84,10 +83,7 @@ impl Store {
             .execute(params![key])?;
         tx.commit()?;
         let Some(message) = self.message_by_key_in(&conn, key)? else { return Ok(None) };
-        let conversation = self
-            .conversations_in(&conn, Some(std::slice::from_ref(&message.conversation_id)))?
-            .into_iter()
-            .next();
+        let conversation = self.conversation_in(&conn, &message.conversation_id)?;
         Ok(Some((message, conversation)))
     }
 
@@ -117,7 +113,7 @@ impl Store {
         )?
         .execute(params![conversation_id, now_millis])?;
         tx.commit()?;
-        Ok(Some(self.conversations_in(&conn, Some(&[conversation_id]))?.into_iter().next()))
+        Ok(Some(self.conversation_in(&conn, &conversation_id)?))
     }
 
     /// The upload finished: stores the payload with its file IDs and URLs,

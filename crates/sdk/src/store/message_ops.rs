@@ -8,7 +8,8 @@
 //! one), so applying the same report twice, or an older one late, changes
 //! nothing and announces nothing.
 
-use super::{ensure_conversation, Result, Store};
+use super::conversations::ensure_conversation;
+use super::{Result, Store};
 use crate::model::{message_from_wire, Conversation, Message};
 use confab_proto::message::{ConversationType, WireMessage};
 use rusqlite::{params, OptionalExtension as _};
@@ -54,33 +55,8 @@ pub(super) fn refresh_state(
     Ok(Refreshed { revoked, modified })
 }
 
-/// Revoked and modified messages found while applying inbox entries: the
-/// keys of stored ones, and messages this store does not hold (announced
-/// as the server sent them).
-#[derive(Default)]
-pub(super) struct Updates {
-    revoked: Vec<i64>,
-    modified: Vec<i64>,
-    revoked_unknown: Vec<Message>,
-    modified_unknown: Vec<Message>,
-}
-
-impl Updates {
-    /// The announced messages, as stored after the transaction.
-    pub(super) fn resolve(
-        self,
-        store: &Store,
-        conn: &rusqlite::Connection,
-    ) -> Result<(Vec<Message>, Vec<Message>)> {
-        let mut revoked = store.messages_by_keys(conn, &self.revoked)?;
-        revoked.extend(self.revoked_unknown);
-        let mut modified = store.messages_by_keys(conn, &self.modified)?;
-        modified.extend(self.modified_unknown);
-        Ok((revoked, modified))
-    }
-}
-
-fn key_of_id(tx: &rusqlite::Connection, id: &str) -> Result<Option<(i64, String)>> {
+/// The key and conversation of a stored message by server ID.
+pub(super) fn key_of_id(tx: &rusqlite::Connection, id: &str) -> Result<Option<(i64, String)>> {
     Ok(tx
         .prepare_cached("SELECT key, conversation_id FROM messages WHERE id = ?1")?
         .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -88,39 +64,6 @@ fn key_of_id(tx: &rusqlite::Connection, id: &str) -> Result<Option<(i64, String)
 }
 
 impl Store {
-    /// Applies a `messageRevoked` (`revoke`) or `messageModified` inbox
-    /// event.
-    pub(super) fn apply_update(
-        &self,
-        tx: &rusqlite::Connection,
-        m: &WireMessage,
-        revoke: bool,
-        updates: &mut Updates,
-        changed: &mut std::collections::BTreeSet<String>,
-    ) -> Result<()> {
-        match key_of_id(tx, m.id.as_str())? {
-            Some((key, conversation_id)) => {
-                let refreshed = refresh_state(tx, key, m)?;
-                if revoke && refreshed.revoked {
-                    updates.revoked.push(key);
-                    changed.insert(conversation_id);
-                } else if !revoke && refreshed.modified {
-                    updates.modified.push(key);
-                    changed.insert(conversation_id);
-                }
-            }
-            None => {
-                let message = message_from_wire(m, &self.me);
-                if revoke {
-                    updates.revoked_unknown.push(message);
-                } else {
-                    updates.modified_unknown.push(message);
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// Records the server's answer to this instance's revoke or modify:
     /// the message as it is now, and its conversation when known.
     pub(crate) fn record_update(&self, m: &WireMessage) -> Result<(Message, Option<Conversation>)> {
@@ -138,8 +81,7 @@ impl Store {
             Some(message) => message,
             None => message_from_wire(m, &self.me),
         };
-        let conversation =
-            self.conversations_in(&conn, Some(&[conversation_id]))?.into_iter().next();
+        let conversation = self.conversation_in(&conn, &conversation_id)?;
         Ok((message, conversation))
     }
 
@@ -194,8 +136,7 @@ impl Store {
         }
         tx.commit()?;
         let deleted = self.messages_by_keys(&conn, &keys)?;
-        let conversation =
-            self.conversations_in(&conn, Some(&[conversation_id.to_owned()]))?.into_iter().next();
+        let conversation = self.conversation_in(&conn, conversation_id)?;
         Ok((deleted, conversation))
     }
 

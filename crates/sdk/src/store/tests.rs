@@ -1,33 +1,23 @@
 //! Local store unit tests: migrations, cursor and idempotent apply, outbox
-//! order and acknowledgement merging, history contiguity.
+//! order and acknowledgement merging, history contiguity, group timeline
+//! cursors and pages.
 
 use super::*;
-use crate::model::{MessageFlow, MessageStatus};
-use confab_proto::message::{MessageElement, Priority, TextPayload};
-use confab_proto::MessageId;
+use crate::model::{Message, MessageFlow, MessageStatus};
+use confab_proto::conversation::ConversationState;
+use confab_proto::inbox::{InboxEntry, InboxEvent, TimelineCursor, TimelineEntry, TimelinePage};
+use confab_proto::message::{ConversationType, MessageElement, TextPayload, WireMessage};
+use confab_proto::testing::WireMessageSample;
 
 fn wire(from: &str, to: &str, sequence: u64, random: u64) -> WireMessage {
-    WireMessage {
-        id: MessageId(format!("{sequence}-{random}")),
-        conversation_type: ConversationType::C2c,
-        from: UserId::new(from),
-        to: to.into(),
-        sequence,
-        time: 1_700_000_000 + i64::try_from(sequence).expect("small"),
-        random,
-        element: MessageElement::Text(TextPayload { text: format!("m{sequence}") }),
-        priority: Priority::Normal,
-        cloud_custom_data: String::new(),
-        nick: from.to_uppercase(),
-        avatar: String::new(),
-        need_read_receipt: false,
-        at_user_list: Vec::new(),
-        excluded_from_unread_count: false,
-        excluded_from_last_message: false,
-        online_user_only: false,
-        is_revoked: false,
-        version: 0,
-    }
+    WireMessageSample::new(from, to)
+        .id(format!("{sequence}-{random}"))
+        .sequence(sequence)
+        .time(1_700_000_000 + i64::try_from(sequence).expect("small"))
+        .random(random)
+        .text(format!("m{sequence}"))
+        .nick(from.to_uppercase())
+        .build()
 }
 
 fn entry(seq: u64, message: WireMessage) -> InboxEntry {
@@ -271,4 +261,94 @@ fn bootstrap_fills_conversations_and_sets_the_cursor() {
     let applied = store.apply_entries(&[entry(43, wire("bob", "alice", 7, 77))]).expect("apply");
     assert!(applied.received.is_empty());
     assert_eq!(store.total_unread().expect("total"), 3);
+}
+
+fn group_message(from: &str, group: &str, sequence: u64, random: u64) -> WireMessage {
+    let m = wire(from, group, sequence, random);
+    WireMessage { conversation_type: ConversationType::Group, ..m }
+}
+
+fn timeline(group: &str, head: u64, entries: Vec<(u64, InboxEvent)>) -> TimelinePage {
+    TimelinePage {
+        group_id: group.into(),
+        entries: entries.into_iter().map(|(seq, event)| TimelineEntry { seq, event }).collect(),
+        head,
+    }
+}
+
+#[test]
+fn group_cursors_start_empty_and_keep_the_first_position() {
+    let store = Store::open_in_memory("alice").expect("open");
+    assert!(store.group_cursors().expect("cursors").is_empty());
+    store.follow_group("@TGS#2", 0).expect("follow");
+    store.follow_group("@TGS#1", 3).expect("follow");
+    store.follow_group("@TGS#1", 9).expect("follow again");
+    assert_eq!(
+        store.group_cursors().expect("cursors"),
+        vec![
+            TimelineCursor { group_id: "@TGS#1".into(), after: 3 },
+            TimelineCursor { group_id: "@TGS#2".into(), after: 0 },
+        ]
+    );
+}
+
+#[test]
+fn timeline_pages_apply_through_the_area_dispatch_and_move_only_their_cursor() {
+    let store = Store::open_in_memory("alice").expect("open");
+    store.follow_group("@TGS#1", 0).expect("follow");
+    let first = group_message("bob", "@TGS#1", 1, 21);
+    let mut edited = first.clone();
+    edited.version = 1;
+    edited.element = MessageElement::Text(TextPayload { text: "edited".into() });
+    let page = timeline(
+        "@TGS#1",
+        5,
+        vec![
+            (1, InboxEvent::Message { message: first.clone() }),
+            (2, InboxEvent::MessageModified { message: edited }),
+        ],
+    );
+    let applied = store.apply_timeline_pages(std::slice::from_ref(&page)).expect("apply");
+    assert_eq!(applied.received.len(), 1);
+    assert_eq!(applied.received[0].conversation_id, "GROUP@TGS#1");
+    assert_eq!(applied.received[0].conversation_type, ConversationType::Group);
+    assert_eq!(applied.modified.len(), 1);
+    assert_eq!(applied.conversations.len(), 1);
+    assert_eq!(applied.conversations[0].conversation_id, "GROUP@TGS#1");
+    assert_eq!(applied.conversations[0].unread_count, 1);
+    assert!(applied.groups_behind, "the head (5) is past the cursor (2)");
+    assert_eq!(
+        store.group_cursors().expect("cursors"),
+        vec![TimelineCursor { group_id: "@TGS#1".into(), after: 2 }]
+    );
+    // The inbox cursor is not the timeline's.
+    assert_eq!(store.cursor().expect("cursor"), None);
+
+    // The same page again: nothing stored or announced twice.
+    let again = store.apply_timeline_pages(&[page]).expect("apply again");
+    assert!(again.received.is_empty() && again.modified.is_empty());
+    assert!(!again.groups_behind);
+
+    // A gap stops the group; a group this store does not follow is ignored.
+    let gap = timeline("@TGS#1", 5, vec![(4, InboxEvent::Message { message: first.clone() })]);
+    let other = timeline(
+        "@TGS#9",
+        1,
+        vec![(1, InboxEvent::Message { message: group_message("bob", "@TGS#9", 1, 22) })],
+    );
+    let skipped = store.apply_timeline_pages(&[gap, other]).expect("apply");
+    assert!(skipped.received.is_empty() && skipped.conversations.is_empty());
+    assert_eq!(store.group_cursors().expect("cursors")[0].after, 2);
+    assert!(store.conversation("GROUP@TGS#9").expect("conversation").is_none());
+
+    // Caught up: the next entry reaches the head.
+    let last = timeline(
+        "@TGS#1",
+        3,
+        vec![(3, InboxEvent::Message { message: group_message("carol", "@TGS#1", 2, 23) })],
+    );
+    let caught_up = store.apply_timeline_pages(&[last]).expect("apply");
+    assert_eq!(caught_up.received.len(), 1);
+    assert!(!caught_up.groups_behind);
+    assert_eq!(store.total_unread().expect("total"), 2);
 }

@@ -230,7 +230,9 @@ impl Tim {
         let message = match session.core.store.record_update(&latest) {
             Ok((message, _)) => message,
             Err(e) => {
-                self.log(tracing::Level::WARN, format_args!("storing the latest version: {e}"));
+                session
+                    .core
+                    .log(tracing::Level::WARN, format_args!("storing the latest version: {e}"));
                 crate::model::message_from_wire(&latest, &session.core.user_id)
             }
         };

@@ -1,0 +1,183 @@
+//! Conversations: the list with each one's last message and peer profile,
+//! unread counts and read marks, and deleting conversations.
+
+use super::messages::{RawMessage, MESSAGE_COLUMNS, MESSAGE_COLUMN_COUNT};
+use super::{enum_str, parse_enum, sql_u64, u64_sql, Result, Store};
+use crate::model::{Conversation, LastMessage};
+use confab_proto::message::ConversationType;
+use confab_proto::profile::Profile;
+use confab_proto::UserId;
+use rusqlite::{params, OptionalExtension};
+
+const SYSTEM_CONVERSATION: &str = "@TIM#SYSTEM";
+
+/// Creates the conversation (visible) unless it exists.
+pub(super) fn ensure_conversation(
+    tx: &rusqlite::Connection,
+    conversation_id: &str,
+    conv_type: ConversationType,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO conversations (conversation_id, conv_type, visible)
+        VALUES (?1, ?2, 1)",
+    )?
+    .execute(params![conversation_id, enum_str(&conv_type)?])?;
+    Ok(())
+}
+
+impl Store {
+    /// Visible conversations, most recent first; with `ids`, only those.
+    pub(crate) fn conversations(&self, ids: Option<&[String]>) -> Result<Vec<Conversation>> {
+        let conn = self.lock();
+        self.conversations_in(&conn, ids)
+    }
+
+    /// One visible conversation.
+    pub(crate) fn conversation(&self, id: &str) -> Result<Option<Conversation>> {
+        self.conversation_in(&self.lock(), id)
+    }
+
+    /// One visible conversation, read through `conn`.
+    pub(super) fn conversation_in(
+        &self,
+        conn: &rusqlite::Connection,
+        id: &str,
+    ) -> Result<Option<Conversation>> {
+        Ok(self.conversations_in(conn, Some(&[id.to_owned()]))?.into_iter().next())
+    }
+
+    /// Visible conversations read through `conn` (see
+    /// [`Store::conversations`]).
+    pub(super) fn conversations_in(
+        &self,
+        conn: &rusqlite::Connection,
+        ids: Option<&[String]>,
+    ) -> Result<Vec<Conversation>> {
+        // One pass over the conversations with their last message and peer
+        // profile joined in: the list is what a cold start waits for.
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS}, c.conversation_id, c.conv_type, c.unread_count,
+                    m.key IS NOT NULL, p.profile
+             FROM conversations c
+             LEFT JOIN messages m ON m.key = c.last_message_key
+             LEFT JOIN profiles p
+                    ON c.conv_type = 'C2C' AND p.user_id = substr(c.conversation_id, 4)
+             WHERE c.visible = 1 ORDER BY c.update_time DESC, c.conversation_id"
+        );
+        let wanted: Option<std::collections::HashSet<&str>> =
+            ids.map(|ids| ids.iter().map(String::as_str).collect());
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(MESSAGE_COLUMN_COUNT)?;
+            if wanted.as_ref().is_some_and(|w| !w.contains(id.as_str())) {
+                continue;
+            }
+            let conv_type: String = row.get(MESSAGE_COLUMN_COUNT + 1)?;
+            let unread: i64 = row.get(MESSAGE_COLUMN_COUNT + 2)?;
+            let last_message = if row.get::<_, bool>(MESSAGE_COLUMN_COUNT + 3)? {
+                Some(LastMessage::of(&RawMessage::from_row(row)?.into_message(&self.me)?))
+            } else {
+                None
+            };
+            let profile: Option<String> = row.get(MESSAGE_COLUMN_COUNT + 4)?;
+            let user_profile = match id.strip_prefix(confab_proto::constants::types::CONV_C2C) {
+                Some(peer) => Some(match profile {
+                    Some(json) => serde_json::from_str(&json)?,
+                    None => Profile::empty(UserId::new(peer)),
+                }),
+                None => None,
+            };
+            out.push(Conversation::new(
+                id,
+                parse_enum(&conv_type)?,
+                u64_sql(unread),
+                last_message,
+                user_profile,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Sum of unread counts over visible conversations (system excluded).
+    pub(crate) fn total_unread(&self) -> Result<u64> {
+        let total: i64 = self
+            .lock()
+            .prepare_cached(
+                "SELECT COALESCE(SUM(unread_count), 0) FROM conversations
+             WHERE visible = 1 AND conversation_id != ?1",
+            )?
+            .query_row(params![SYSTEM_CONVERSATION], |r| r.get(0))?;
+        Ok(u64_sql(total))
+    }
+
+    /// Marks a conversation read up to `read_sequence`; true when its
+    /// unread count changed.
+    pub(crate) fn mark_read(&self, conversation_id: &str, read_sequence: u64) -> Result<bool> {
+        mark_read_in(&self.lock(), &self.me, conversation_id, read_sequence)
+    }
+
+    /// Removes conversations from the list; with `clear`, also their
+    /// messages (except those still waiting in the outbox).
+    pub(crate) fn delete_conversations(&self, ids: &[String], clear: bool) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        for id in ids {
+            tx.prepare_cached(
+                "UPDATE conversations SET visible = 0, unread_count = 0, last_message_key = NULL
+                 WHERE conversation_id = ?1",
+            )?
+            .execute(params![id])?;
+            if clear {
+                tx.prepare_cached(
+                    "DELETE FROM messages WHERE conversation_id = ?1
+                       AND key NOT IN (SELECT message_key FROM outbox)",
+                )?
+                .execute(params![id])?;
+                tx.prepare_cached(
+                    "UPDATE conversations
+                       SET range_lo = last_sequence + 1, range_hi = last_sequence,
+                       range_complete = 1 WHERE conversation_id = ?1",
+                )?
+                .execute(params![id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Marks a conversation read up to `read_sequence` through `conn`: the
+/// unread count becomes what `me` received after it; true when it changed.
+pub(super) fn mark_read_in(
+    conn: &rusqlite::Connection,
+    me: &str,
+    conversation_id: &str,
+    read_sequence: u64,
+) -> Result<bool> {
+    let row: Option<(i64, i64, i64)> = conn
+        .prepare_cached(
+            "SELECT unread_count, read_sequence, last_sequence FROM conversations
+             WHERE conversation_id = ?1",
+        )?
+        .query_row(params![conversation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((unread, old_read, last)) = row else { return Ok(false) };
+    let read = sql_u64(read_sequence).max(old_read);
+    let new_unread: i64 = if read >= last {
+        0
+    } else {
+        conn.prepare_cached(
+            "SELECT COUNT(*) FROM messages WHERE conversation_id = ?1 AND sender != ?2
+               AND sequence > ?3 AND excluded_unread = 0",
+        )?
+        .query_row(params![conversation_id, me, read], |r| r.get(0))?
+    };
+    let new_unread = new_unread.min(unread);
+    conn.prepare_cached(
+        "UPDATE conversations SET read_sequence = ?2, unread_count = ?3 WHERE conversation_id = ?1",
+    )?
+    .execute(params![conversation_id, read, new_unread])?;
+    Ok(new_unread != unread)
+}

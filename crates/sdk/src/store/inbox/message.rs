@@ -1,0 +1,159 @@
+//! Message events: a new message, a revoke, a modification (from the
+//! inbox for C2C, from a group's timeline for groups).
+
+use super::Changes;
+use crate::model::message_from_wire;
+use crate::model::MessageStatus;
+use crate::store::conversations::ensure_conversation;
+use crate::store::history::extend_range;
+use crate::store::message_ops::{key_of_id, refresh_state};
+use crate::store::profiles::remember_sender;
+use crate::store::{sql_u64, Result, Store};
+use confab_proto::constants::types;
+use confab_proto::message::{ConversationType, WireMessage};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+/// How a new message related to what the store held.
+enum ApplyKind {
+    /// New here: announce it.
+    Received(i64),
+    /// Sent by this instance and now acknowledged.
+    Merged(i64),
+    /// Already announced.
+    Known,
+}
+
+/// Which state change a message event reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Update {
+    /// `messageRevoked`.
+    Revoke,
+    /// `messageModified`.
+    Modify,
+}
+
+/// The local conversation of a message: `C2C<peer>` (the peer being the
+/// other side, whoever sent it), `GROUP<groupID>` or the system
+/// conversation.
+fn conversation_of(m: &WireMessage, mine: bool) -> String {
+    match m.conversation_type {
+        ConversationType::C2c => {
+            let peer = if mine { m.to.as_str() } else { m.from.as_str() };
+            format!("{}{peer}", types::CONV_C2C)
+        }
+        ConversationType::Group => format!("{}{}", types::CONV_GROUP, m.to),
+        ConversationType::System => types::CONV_SYSTEM.to_owned(),
+    }
+}
+
+impl Store {
+    /// Applies a new message (inbox or timeline): stores it or merges it
+    /// into the copy this store has (the acknowledgement of a message sent
+    /// here, or one known from a history fetch), extends the history run,
+    /// and updates its conversation.
+    pub(super) fn apply_message(
+        &self,
+        tx: &Transaction<'_>,
+        m: &WireMessage,
+        changes: &mut Changes,
+    ) -> Result<()> {
+        let mine = m.from.as_str() == self.me;
+        let conversation_id = conversation_of(m, mine);
+        ensure_conversation(tx, &conversation_id, m.conversation_type)?;
+        let existing: Option<(i64, String, Option<String>, bool)> = tx
+            .prepare_cached(
+                "SELECT key, status, local_id, via_inbox FROM messages
+                 WHERE id = ?1 OR (sender = ?2 AND random = ?3)",
+            )?
+            .query_row(params![m.id.as_str(), m.from.as_str(), sql_u64(m.random)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        let (key, kind) = match existing {
+            // Sent by this instance: its acknowledgement, by another road.
+            Some((key, status, Some(_), _)) => {
+                let was_pending = status != MessageStatus::Success.as_str();
+                self.write_server_fields(tx, key, m)?;
+                refresh_state(tx, key, m)?;
+                tx.prepare_cached("DELETE FROM outbox WHERE message_key = ?1")?
+                    .execute(params![key])?;
+                (key, if was_pending { ApplyKind::Merged(key) } else { ApplyKind::Known })
+            }
+            Some((key, _, None, true)) => {
+                refresh_state(tx, key, m)?;
+                (key, ApplyKind::Known)
+            }
+            // Known from a history fetch, not yet announced.
+            Some((key, _, None, false)) => {
+                self.write_server_fields(tx, key, m)?;
+                refresh_state(tx, key, m)?;
+                (key, ApplyKind::Received(key))
+            }
+            None => {
+                let (key, _) = self.upsert_wire(tx, &conversation_id, m, true)?;
+                (key, ApplyKind::Received(key))
+            }
+        };
+        tx.prepare_cached("UPDATE messages SET via_inbox = 1 WHERE key = ?1")?
+            .execute(params![key])?;
+        extend_range(tx, &conversation_id, m.sequence)?;
+        let announced = matches!(kind, ApplyKind::Received(_));
+        let counts = announced && !mine && !m.excluded_from_unread_count;
+        tx.prepare_cached(
+            "UPDATE conversations SET visible = 1,
+               last_sequence = MAX(last_sequence, ?2),
+               update_time = MAX(update_time, ?3),
+               unread_count = unread_count + (CASE WHEN ?4 AND ?2 > read_sequence THEN 1 ELSE 0 END)
+             WHERE conversation_id = ?1",
+        )?
+        .execute(params![
+            conversation_id,
+            sql_u64(m.sequence),
+            m.time.saturating_mul(1000),
+            counts
+        ])?;
+        if !m.excluded_from_last_message {
+            self.maybe_set_last(tx, &conversation_id, key, m.sequence)?;
+        }
+        if !mine && announced {
+            remember_sender(tx, m)?;
+        }
+        match kind {
+            ApplyKind::Received(key) => changes.received.push(key),
+            ApplyKind::Merged(key) => changes.merged.push(key),
+            ApplyKind::Known => {}
+        }
+        changes.conversations.insert(conversation_id);
+        Ok(())
+    }
+
+    /// Applies a `messageRevoked` or `messageModified` event.
+    pub(super) fn apply_update(
+        &self,
+        tx: &rusqlite::Connection,
+        m: &WireMessage,
+        update: Update,
+        changes: &mut Changes,
+    ) -> Result<()> {
+        match key_of_id(tx, m.id.as_str())? {
+            Some((key, conversation_id)) => {
+                let refreshed = refresh_state(tx, key, m)?;
+                if update == Update::Revoke && refreshed.revoked {
+                    changes.revoked.push(key);
+                    changes.conversations.insert(conversation_id);
+                } else if update == Update::Modify && refreshed.modified {
+                    changes.modified.push(key);
+                    changes.conversations.insert(conversation_id);
+                }
+            }
+            None => {
+                let message = message_from_wire(m, &self.me);
+                match update {
+                    Update::Revoke => changes.revoked_unknown.push(message),
+                    Update::Modify => changes.modified_unknown.push(message),
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,246 @@
+//! Applying what a sync brings: the bootstrap from `getConversationList`,
+//! inbox entries and group timeline pages.
+//!
+//! Entries are applied in order, each in the transaction that moves its
+//! cursor (the inbox's, or its group's), and each is dispatched by area in
+//! one `match` over the wire's [`InboxEvent`] ([`Store::apply_event`]):
+//! messages, revokes and modifications in `message.rs`, read marks in
+//! `conversation.rs`, profiles in `profile.rs`. A new kind of event (groups,
+//! relations) is one arm here and its own file. What the entries changed is
+//! gathered as store keys in [`Changes`] and read back as messages once the
+//! transaction committed ([`Applied`]).
+
+use super::conversations::ensure_conversation;
+use super::history::{save_range, HistoryRange};
+use super::sync_state::{cursor_of, group_cursor_of, set_cursor, set_group_cursor};
+use super::{sql_u64, Result, Store};
+use crate::model::{Conversation, Message};
+use confab_proto::conversation::ConversationState;
+use confab_proto::inbox::{InboxEntry, InboxEvent, TimelinePage};
+use confab_proto::profile::Profile;
+use rusqlite::{params, Transaction};
+use std::collections::BTreeSet;
+
+mod conversation;
+mod message;
+mod profile;
+
+/// What applying inbox entries or timeline pages changed, for the events.
+#[derive(Debug, Default)]
+pub(crate) struct Applied {
+    /// New messages to announce (MESSAGE_RECEIVED).
+    pub(crate) received: Vec<Message>,
+    /// My messages whose acknowledgement arrived through the inbox.
+    pub(crate) merged: Vec<Message>,
+    /// My messages the peer read (MESSAGE_READ_BY_PEER).
+    pub(crate) read_by_peer: Vec<Message>,
+    /// Conversations that changed.
+    pub(crate) conversations: Vec<Conversation>,
+    /// Profiles that changed.
+    pub(crate) profiles: Vec<Profile>,
+    /// Messages that became revoked (MESSAGE_REVOKED).
+    pub(crate) revoked: Vec<Message>,
+    /// Messages that got a newer version (MESSAGE_MODIFIED).
+    pub(crate) modified: Vec<Message>,
+    /// The inbox cursor afterwards.
+    pub(crate) cursor: u64,
+    /// A group timeline moved but is still behind its head (more pages
+    /// are waiting: sync again).
+    pub(crate) groups_behind: bool,
+}
+
+/// What the events of one transaction changed so far: store keys of the
+/// messages to announce, conversations touched, profiles changed.
+#[derive(Default)]
+pub(super) struct Changes {
+    /// New messages (MESSAGE_RECEIVED).
+    received: Vec<i64>,
+    /// My messages acknowledged through the inbox.
+    merged: Vec<i64>,
+    /// My messages the peer read.
+    read_by_peer: Vec<i64>,
+    /// IDs of the conversations that changed.
+    conversations: BTreeSet<String>,
+    /// Profiles that changed.
+    profiles: Vec<Profile>,
+    /// Stored messages that became revoked.
+    revoked: Vec<i64>,
+    /// Stored messages that got a newer version.
+    modified: Vec<i64>,
+    /// Revoked messages this store does not hold, as the server sent them.
+    revoked_unknown: Vec<Message>,
+    /// Modified messages this store does not hold, as the server sent them.
+    modified_unknown: Vec<Message>,
+}
+
+impl Changes {
+    /// The changes as announced: messages and conversations as stored after
+    /// the transaction.
+    fn resolve(self, store: &Store, conn: &rusqlite::Connection, cursor: u64) -> Result<Applied> {
+        let received = store.messages_by_keys(conn, &self.received)?;
+        let merged = store.messages_by_keys(conn, &self.merged)?;
+        let read_by_peer = store.messages_by_keys(conn, &self.read_by_peer)?;
+        let ids: Vec<String> = self.conversations.into_iter().collect();
+        let conversations: Vec<Conversation> = store.conversations_in(conn, Some(&ids))?;
+        let mut revoked = store.messages_by_keys(conn, &self.revoked)?;
+        revoked.extend(self.revoked_unknown);
+        let mut modified = store.messages_by_keys(conn, &self.modified)?;
+        modified.extend(self.modified_unknown);
+        Ok(Applied {
+            received,
+            merged,
+            read_by_peer,
+            conversations,
+            profiles: self.profiles,
+            revoked,
+            modified,
+            cursor,
+            groups_behind: false,
+        })
+    }
+}
+
+impl Store {
+    /// Fills a fresh store from `getConversationList` and sets the cursor
+    /// to the inbox sequence it reflects. Returns the conversations.
+    pub(crate) fn bootstrap(
+        &self,
+        states: &[ConversationState],
+        inbox_seq: u64,
+    ) -> Result<Vec<Conversation>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut ids = Vec::new();
+        for state in states {
+            let id = state.conversation_id.as_str();
+            ensure_conversation(&tx, id, state.conversation_type)?;
+            let last_key = match &state.last_message {
+                Some(m) => Some(self.upsert_wire(&tx, id, m, true)?.0),
+                None => None,
+            };
+            tx.prepare_cached(
+                "UPDATE conversations SET visible = 1, unread_count = ?2, read_sequence = ?3,
+                   peer_read_sequence = ?4, last_sequence = MAX(last_sequence, ?5),
+                   last_message_key = ?6, update_time = ?7
+                 WHERE conversation_id = ?1",
+            )?
+            .execute(params![
+                id,
+                sql_u64(state.unread_count),
+                sql_u64(state.read_sequence),
+                sql_u64(state.peer_read_sequence),
+                sql_u64(state.last_sequence),
+                last_key,
+                state.update_time.saturating_mul(1000)
+            ])?;
+            if state.last_sequence <= state.cleared_sequence {
+                // Nothing visible: an empty, complete run at the top.
+                save_range(
+                    &tx,
+                    id,
+                    HistoryRange {
+                        lo: state.last_sequence + 1,
+                        hi: state.last_sequence,
+                        complete: true,
+                    },
+                )?;
+            }
+            ids.push(id.to_owned());
+        }
+        set_cursor(&tx, inbox_seq)?;
+        tx.commit()?;
+        drop(conn);
+        self.conversations(Some(&ids))
+    }
+
+    /// Applies inbox entries in order (those at or below the cursor are
+    /// skipped; the first gap stops), advancing the cursor in the same
+    /// transaction.
+    pub(crate) fn apply_entries(&self, entries: &[InboxEntry]) -> Result<Applied> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let start = cursor_of(&tx)?.unwrap_or(0);
+        let mut changes = Changes::default();
+        let events = entries.iter().map(|e| (e.seq, &e.event));
+        let cursor = self.apply_in_order(&tx, start, events, &mut changes)?;
+        if cursor > start {
+            set_cursor(&tx, cursor)?;
+        }
+        tx.commit()?;
+        changes.resolve(self, &conn, cursor)
+    }
+
+    /// Applies group timeline pages (the `groups` of a sync answer) by the
+    /// inbox's rules, each group against its own cursor: entries at or
+    /// below it are skipped, the first gap stops that group, and the cursor
+    /// moves in the same transaction. Pages of groups this store does not
+    /// follow are ignored.
+    pub(crate) fn apply_timeline_pages(&self, pages: &[TimelinePage]) -> Result<Applied> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut changes = Changes::default();
+        let mut behind = false;
+        for page in pages {
+            let Some(start) = group_cursor_of(&tx, &page.group_id)? else { continue };
+            let events = page.entries.iter().map(|e| (e.seq, &e.event));
+            let cursor = self.apply_in_order(&tx, start, events, &mut changes)?;
+            if cursor > start {
+                set_group_cursor(&tx, &page.group_id, cursor)?;
+                behind |= cursor < page.head;
+            }
+        }
+        let inbox_cursor = cursor_of(&tx)?.unwrap_or(0);
+        tx.commit()?;
+        let mut applied = changes.resolve(self, &conn, inbox_cursor)?;
+        applied.groups_behind = behind;
+        Ok(applied)
+    }
+
+    /// Applies the events that follow `cursor` without a gap (those at or
+    /// below it are skipped, the first gap stops); returns the new cursor.
+    /// The caller moves its cursor in the same transaction.
+    fn apply_in_order<'a>(
+        &self,
+        tx: &Transaction<'_>,
+        mut cursor: u64,
+        events: impl Iterator<Item = (u64, &'a InboxEvent)>,
+        changes: &mut Changes,
+    ) -> Result<u64> {
+        for (seq, event) in events {
+            if seq <= cursor {
+                continue;
+            }
+            if seq != cursor + 1 {
+                break;
+            }
+            self.apply_event(tx, event, changes)?;
+            cursor = seq;
+        }
+        Ok(cursor)
+    }
+
+    /// Applies one event, dispatched by area.
+    fn apply_event(
+        &self,
+        tx: &Transaction<'_>,
+        event: &InboxEvent,
+        changes: &mut Changes,
+    ) -> Result<()> {
+        match event {
+            InboxEvent::Message { message } => self.apply_message(tx, message, changes),
+            InboxEvent::MessageRevoked { message } => {
+                self.apply_update(tx, message, message::Update::Revoke, changes)
+            }
+            InboxEvent::MessageModified { message } => {
+                self.apply_update(tx, message, message::Update::Modify, changes)
+            }
+            InboxEvent::ConversationRead { conversation_id, read_sequence } => {
+                self.apply_read(tx, conversation_id.as_str(), *read_sequence, changes)
+            }
+            InboxEvent::PeerRead { conversation_id, read_sequence } => {
+                self.apply_peer_read(tx, conversation_id.as_str(), *read_sequence, changes)
+            }
+            InboxEvent::ProfileUpdated { profile } => profile::apply_profile(tx, profile, changes),
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Conversations (server: `handlers/conversation.rs`):
+//! `getConversationList`, `getConversationProfile`, `deleteConversation`,
+//! `setMessageRead` and `getTotalUnreadMessageCount`. Lists are served
+//! from the local store; changes go to the server first.
+
+use super::profile::announce_profiles;
+use super::{c2c_peer, Tim};
+use crate::event::Event;
+use crate::model::{Conversation, ConversationListResult, DeleteConversationOptions};
+use crate::TimError;
+use confab_proto::ops::{DeleteConversation, GetUserProfile, SetMessageRead};
+use confab_proto::{code, ConversationId, UserId};
+
+/// Most conversations per `delete_conversation` call.
+const MAX_DELETE: usize = 100;
+
+impl Tim {
+    /// TIM `setMessageRead`: marks the whole conversation read.
+    pub async fn set_message_read(&self, conversation_id: &str) -> Result<(), TimError> {
+        let session = self.ready_session()?;
+        c2c_peer(conversation_id)?;
+        let request = SetMessageRead { conversation_id: ConversationId::from(conversation_id) };
+        let response = self.request(&session, &request).await?;
+        let core = &session.core;
+        if core.store.mark_read(conversation_id, response.read_sequence)? {
+            if let Some(c) = core.store.conversation(conversation_id)? {
+                core.emit(Event::ConversationListUpdated(vec![c]));
+            }
+            core.refresh_total_unread();
+        }
+        Ok(())
+    }
+
+    /// TIM `getConversationList`: all conversations (most recent first) or
+    /// just the listed ones that the local store holds.
+    #[expect(clippy::unused_async, reason = "asynchronous like TIM's; served from the local store")]
+    pub async fn get_conversation_list(
+        &self,
+        ids: Option<Vec<String>>,
+    ) -> Result<ConversationListResult, TimError> {
+        let session = self.ready_session()?;
+        if let Some(ids) = &ids {
+            if ids.is_empty() {
+                return Err(TimError::new(
+                    code::INVALID_CONVERSATION_ID,
+                    "the conversationID list must not be empty",
+                ));
+            }
+        }
+        let list = session.core.store.conversations(ids.as_deref())?;
+        Ok(ConversationListResult {
+            conversation_list: list,
+            is_sync_completed: session.core.is_synced(),
+        })
+    }
+
+    /// TIM `getConversationProfile`: a conversation from the local store,
+    /// with the peer's profile refreshed from the server when connected (a
+    /// changed profile is announced as for `get_user_profile`).
+    pub async fn get_conversation_profile(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Conversation, TimError> {
+        let session = self.ready_session()?;
+        let peer = c2c_peer(conversation_id)?;
+        let store = &session.core.store;
+        if store.conversation(conversation_id)?.is_none() {
+            return Err(TimError::new(
+                code::CONVERSATION_NOT_FOUND,
+                format!("no conversation {conversation_id}"),
+            ));
+        }
+        let request = GetUserProfile { user_id_list: vec![UserId::new(peer)] };
+        match self.request(&session, &request).await {
+            Ok(response) => {
+                let changed = store.store_profiles(&response.profiles)?;
+                announce_profiles(&session.core, changed)?;
+            }
+            Err(e) => session.core.log(tracing::Level::INFO, format_args!("peer profile: {e}")),
+        }
+        store.conversation(conversation_id)?.ok_or_else(|| {
+            TimError::new(
+                code::CONVERSATION_NOT_FOUND,
+                format!("no conversation {conversation_id}"),
+            )
+        })
+    }
+
+    /// TIM `deleteConversation`: removes conversations (1 to 100) on the
+    /// server and locally, with their history unless
+    /// `clear_history_message` is false. CONVERSATION_LIST_UPDATED carries
+    /// the remaining list.
+    pub async fn delete_conversation(
+        &self,
+        options: DeleteConversationOptions,
+    ) -> Result<Vec<String>, TimError> {
+        let session = self.ready_session()?;
+        let ids = options.conversation_id_list;
+        if ids.is_empty() || ids.len() > MAX_DELETE {
+            return Err(TimError::new(
+                code::INVALID_CONVERSATION_ID,
+                format!("between 1 and {MAX_DELETE} conversationIDs are required"),
+            ));
+        }
+        for id in &ids {
+            c2c_peer(id)?;
+        }
+        let request = DeleteConversation {
+            conversation_id_list: ids.iter().map(|id| ConversationId::from(id.as_str())).collect(),
+            clear_history_message: options.clear_history_message,
+        };
+        let response = self.request(&session, &request).await?;
+        let deleted: Vec<String> =
+            response.conversation_id_list.into_iter().map(|id| id.0).collect();
+        let core = &session.core;
+        core.store.delete_conversations(&deleted, options.clear_history_message)?;
+        core.emit(Event::ConversationListUpdated(core.store.conversations(None)?));
+        core.refresh_total_unread();
+        Ok(deleted)
+    }
+
+    /// TIM `getTotalUnreadMessageCount`: the sum of unread counts (0 when
+    /// not logged in).
+    pub fn get_total_unread_message_count(&self) -> u64 {
+        let Some(session) = self.session() else { return 0 };
+        match session.core.store.total_unread() {
+            Ok(total) => total,
+            Err(e) => {
+                session
+                    .core
+                    .log(tracing::Level::ERROR, format_args!("getTotalUnreadMessageCount: {e}"));
+                0
+            }
+        }
+    }
+}
