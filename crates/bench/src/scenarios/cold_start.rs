@@ -5,8 +5,8 @@
 
 use crate::report::{Goal, RunFigures};
 use confab_proto::inbox::{InboxEntry, InboxEvent};
-use confab_proto::message::{ConversationType, MessageElement, Priority, TextPayload, WireMessage};
-use confab_proto::{MessageId, UserId};
+use confab_proto::message::WireMessage;
+use confab_proto::testing::WireMessageSample;
 use confab_sdk::transport::{SwitchableTransport, WsTransport};
 use confab_sdk::{Tim, TimOptions};
 use std::path::Path;
@@ -28,27 +28,14 @@ pub const ME: &str = "cold-me";
 /// A stored message of conversation `peer`, sequence `seq`.
 pub fn wire_message(n: u64, peer: &str, seq: u64, incoming: bool) -> WireMessage {
     let (from, to) = if incoming { (peer, ME) } else { (ME, peer) };
-    WireMessage {
-        id: MessageId(format!("{n}-1764115200-{n}")),
-        conversation_type: ConversationType::C2c,
-        from: UserId::new(from),
-        to: to.to_owned(),
-        sequence: seq,
-        time: 1_764_115_200 + n as i64,
-        random: n + 1,
-        element: MessageElement::Text(TextPayload { text: format!("message {seq} with {peer}") }),
-        priority: Priority::Normal,
-        cloud_custom_data: String::new(),
-        nick: String::new(),
-        avatar: String::new(),
-        need_read_receipt: false,
-        at_user_list: Vec::new(),
-        excluded_from_unread_count: false,
-        excluded_from_last_message: false,
-        online_user_only: false,
-        is_revoked: false,
-        version: 0,
-    }
+    WireMessageSample::new(from, to)
+        .id(format!("{n}-1764115200-{n}"))
+        .sequence(seq)
+        .time(1_764_115_200 + n as i64)
+        .random(n + 1)
+        .text(format!("message {seq} with {peer}"))
+        .nick("")
+        .build()
 }
 
 /// Fills the local store under `dir` (once).

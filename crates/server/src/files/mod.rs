@@ -12,7 +12,7 @@
 //!   contents are stored once), recorded, and the uploader is granted it.
 //! - `GET`/`HEAD /files/{id}[/{name}]` stream a file (with `Range`) to users
 //!   holding a grant: the uploader, and sender and receiver of every
-//!   committed message naming it (see `store::sqlite::files`).
+//!   committed message naming it (see `services::files`).
 //!
 //! - Uploads are admitted against the user's quota and the store's budget
 //!   (`quota`); files no message names are collected after a grace period

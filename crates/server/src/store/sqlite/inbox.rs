@@ -133,33 +133,18 @@ pub(super) fn entries_after(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use confab_proto::message::{MessageElement, TextPayload, WireMessage};
 
     #[test]
     fn entry_lengths_are_the_encoded_lengths() {
-        use confab_proto::message::{ConversationType, Priority};
-        use confab_proto::MessageId;
-        let message = WireMessage {
-            id: MessageId("1-2-3".into()),
-            conversation_type: ConversationType::C2c,
-            from: UserId::new("alice"),
-            to: "bob".into(),
-            sequence: 1,
-            time: 2,
-            random: 3,
-            element: MessageElement::Text(TextPayload { text: "héllo \"quoted\" ✓\n".into() }),
-            priority: Priority::Normal,
-            cloud_custom_data: "{\"r\":\"👍\"}".into(),
-            nick: String::new(),
-            avatar: String::new(),
-            need_read_receipt: false,
-            at_user_list: Vec::new(),
-            excluded_from_unread_count: false,
-            excluded_from_last_message: false,
-            online_user_only: false,
-            is_revoked: false,
-            version: 0,
-        };
+        let mut message = confab_proto::testing::WireMessageSample::new("alice", "bob")
+            .id("1-2-3")
+            .sequence(1)
+            .time(2)
+            .random(3)
+            .text("héllo \"quoted\" ✓\n")
+            .nick("")
+            .build();
+        message.cloud_custom_data = "{\"r\":\"👍\"}".into();
         let stored = serde_json::to_string(&message).expect("encode");
         let entry = InboxEntry { seq: 12_345, event: InboxEvent::Message { message } };
         let wire = serde_json::to_string(&entry).expect("encode");
