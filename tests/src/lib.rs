@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
 
+pub mod files;
 pub mod tls;
 
 /// How long any wait in a scenario may take before the test fails.
@@ -219,6 +220,19 @@ impl EventLog {
         self.wait_for(&format!("{n} received messages"), |events| {
             let got = received_in(events);
             (got.len() >= n).then_some(got)
+        })
+        .await
+    }
+
+    /// Waits for a MESSAGE_MODIFIED carrying message `id` at `version`.
+    pub async fn wait_modified(&self, id: &str, version: u32) -> Message {
+        self.wait_for(&format!("MESSAGE_MODIFIED for {id} v{version}"), |events| {
+            events.iter().find_map(|e| match e {
+                Event::MessageModified(list) => {
+                    list.iter().find(|m| m.id == id && m.version == version).cloned()
+                }
+                _ => None,
+            })
         })
         .await
     }

@@ -9,10 +9,11 @@ use confab_proto::frame::ServerFrame;
 use confab_proto::message::{FilePayload, MessageControlInfo, MessageElement};
 use confab_proto::ops::{self, Heartbeat, SyncResponse};
 use confab_proto::{code, ErrorBody};
-use confab_sdk::{Event, Message, SendMessageOptions};
+use confab_sdk::SendMessageOptions;
 use confab_server::config::ModerationMode;
-use confab_tests::{text_of, within, EventLog, RawClient, TestClient, TestServer};
-use reqwest::{Method, StatusCode};
+use confab_tests::files::FileClient;
+use confab_tests::{text_of, within, RawClient, TestClient, TestServer};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
@@ -200,66 +201,9 @@ async fn the_sdk_resends_what_the_in_flight_cap_refused_so_a_burst_arrives_exact
 
 // ------------------------------------------------------------- uploads
 
-/// HTTP calls to the file service as one user.
-struct Files<'a> {
-    server: &'a TestServer,
-    http: reqwest::Client,
-    auth: String,
-}
-
-impl<'a> Files<'a> {
-    fn new(server: &'a TestServer, user: &str) -> Self {
-        Self {
-            server,
-            http: reqwest::Client::new(),
-            auth: format!("UserSig {user}:{}", server.user_sig(user)),
-        }
-    }
-
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, format!("{}{path}", self.server.http_url()))
-            .header("Authorization", &self.auth)
-    }
-
-    async fn send(&self, what: &str, request: reqwest::RequestBuilder) -> (StatusCode, Value) {
-        let response = within(what, request.send()).await.expect("request completes");
-        let status = response.status();
-        let text = within(what, response.text()).await.expect("body");
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::Null)
-        };
-        (status, body)
-    }
-
-    async fn create(&self, size: usize) -> (StatusCode, Value) {
-        let body = json!({"kind": "file", "fileName": "f.bin", "size": size});
-        self.send("create upload", self.request(Method::POST, "/files/uploads").json(&body)).await
-    }
-
-    /// Uploads `bytes` as a file in one PATCH; returns its file ID.
-    async fn upload(&self, bytes: &[u8]) -> String {
-        let (status, body) = self.create(bytes.len()).await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        let upload = body["uploadID"].as_str().expect("uploadID").to_owned();
-        let request = self
-            .request(Method::PATCH, &format!("/files/uploads/{upload}"))
-            .header("Upload-Offset", "0")
-            .body(bytes.to_vec());
-        let (status, body) = self.send("patch", request).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["file"]["uuid"].as_str().expect("uuid").to_owned()
-    }
-
-    async fn download_status(&self, id: &str) -> StatusCode {
-        let response =
-            within("download", self.request(Method::GET, &format!("/files/{id}")).send())
-                .await
-                .expect("request completes");
-        response.status()
-    }
+/// The file ID of an uploaded file's FileInfo.
+fn uuid_of(info: &Value) -> String {
+    info["uuid"].as_str().expect("uuid").to_owned()
 }
 
 fn content(seed: u8, len: usize) -> Vec<u8> {
@@ -274,23 +218,23 @@ async fn uploads_past_the_user_quota_or_the_disk_budget_are_refused_with_their_c
     })
     .await;
     let (alice, bob, carol, dave) = (
-        Files::new(&server, "alice"),
-        Files::new(&server, "bob"),
-        Files::new(&server, "carol"),
-        Files::new(&server, "dave"),
+        FileClient::new(&server, "alice"),
+        FileClient::new(&server, "bob"),
+        FileClient::new(&server, "carol"),
+        FileClient::new(&server, "dave"),
     );
-    alice.upload(&content(1, 6_000)).await;
+    uuid_of(&alice.upload("file", "f.bin", &content(1, 6_000)).await);
     // Stored files and unfinished uploads both count against the quota.
-    let (status, body) = alice.create(3_000).await;
+    let (status, body) = alice.create("file", "f.bin", 3_000).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = alice.create(1_001).await;
+    let (status, body) = alice.create("file", "f.bin", 1_001).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["code"], code::UPLOAD_QUOTA_EXCEEDED);
     // Another user has their own quota, but the store's budget is shared.
-    bob.upload(&content(2, 9_000)).await;
-    let (status, body) = carol.create(7_000).await;
+    uuid_of(&bob.upload("file", "f.bin", &content(2, 9_000)).await);
+    let (status, body) = carol.create("file", "f.bin", 7_000).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = dave.create(1).await;
+    let (status, body) = dave.create("file", "f.bin", 1).await;
     assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE);
     assert_eq!(body["code"], code::STORAGE_FULL);
 }
@@ -315,9 +259,9 @@ async fn files_no_message_names_are_collected_after_the_grace_period_and_named_o
     .await;
     let mut alice_ws = RawClient::login(&server, "alice").await;
     let _bob_ws = RawClient::login(&server, "bob").await;
-    let (alice, bob) = (Files::new(&server, "alice"), Files::new(&server, "bob"));
-    let named = alice.upload(&content(3, 4_000)).await;
-    let orphan = alice.upload(&content(4, 5_000)).await;
+    let (alice, bob) = (FileClient::new(&server, "alice"), FileClient::new(&server, "bob"));
+    let named = uuid_of(&alice.upload("file", "f.bin", &content(3, 4_000)).await);
+    let orphan = uuid_of(&alice.upload("file", "f.bin", &content(4, 5_000)).await);
     alice_ws.call(&file_message("bob", 1, &named)).await.expect("alice sends the file");
     let blob = |id: &str| server.data_dir().join("files").join(&id[..2]).join(id);
     assert!(blob(&orphan).exists());
@@ -331,28 +275,19 @@ async fn files_no_message_names_are_collected_after_the_grace_period_and_named_o
     server.clock.advance_ms(601_000);
     within("a periodic pass", passes.wait_for(|n| *n >= 1)).await.expect("collector runs");
     assert!(!blob(&orphan).exists(), "the unnamed file's content is deleted");
-    assert_eq!(alice.download_status(&orphan).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        alice.get(&format!("/files/{}", &orphan), None).await.status(),
+        StatusCode::NOT_FOUND
+    );
     assert!(blob(&named).exists());
-    assert_eq!(alice.download_status(&named).await, StatusCode::OK);
-    assert_eq!(bob.download_status(&named).await, StatusCode::OK);
+    assert_eq!(alice.get(&format!("/files/{}", &named), None).await.status(), StatusCode::OK);
+    assert_eq!(bob.get(&format!("/files/{}", &named), None).await.status(), StatusCode::OK);
     // Its quota is given back: the same content can be uploaded again.
-    assert_eq!(alice.upload(&content(4, 5_000)).await, orphan);
-    assert_eq!(alice.download_status(&orphan).await, StatusCode::OK);
+    assert_eq!(uuid_of(&alice.upload("file", "f.bin", &content(4, 5_000)).await), orphan);
+    assert_eq!(alice.get(&format!("/files/{}", &orphan), None).await.status(), StatusCode::OK);
 }
 
 // -------------------------------------------------- message integrity
-
-async fn wait_modified(log: &EventLog, id: &str, version: u32) -> Message {
-    log.wait_for(&format!("MESSAGE_MODIFIED for {id} v{version}"), |events| {
-        events.iter().find_map(|e| match e {
-            Event::MessageModified(list) => {
-                list.iter().find(|m| m.id == id && m.version == version).cloned()
-            }
-            _ => None,
-        })
-    })
-    .await
-}
 
 #[tokio::test]
 async fn the_receiver_cannot_rewrite_the_senders_text_but_may_change_cloud_custom_data() {
@@ -380,7 +315,7 @@ async fn the_receiver_cannot_rewrite_the_senders_text_but_may_change_cloud_custo
     reaction.cloud_custom_data = r#"{"reactions":{"👍":["bob"]}}"#.into();
     let reacted = within("reaction", bob.tim.modify_message(&reaction)).await.expect("allowed");
     assert_eq!(reacted.version, 1);
-    let on_alice = wait_modified(&alice.events, &sent.id, 1).await;
+    let on_alice = alice.events.wait_modified(&sent.id, 1).await;
     assert_eq!(on_alice.cloud_custom_data, reaction.cloud_custom_data);
     assert_eq!(text_of(&on_alice), "I owe bob $5");
     assert_eq!(text_of(&alice.history("C2Cbob").await[0]), "I owe bob $5");
@@ -388,7 +323,7 @@ async fn the_receiver_cannot_rewrite_the_senders_text_but_may_change_cloud_custo
     let mut fixed = on_alice.clone();
     fixed.payload = json!({ "text": "I owe bob $6" });
     within("own edit", alice.tim.modify_message(&fixed)).await.expect("the sender edits");
-    assert_eq!(text_of(&wait_modified(&bob.events, &sent.id, 2).await), "I owe bob $6");
+    assert_eq!(text_of(&bob.events.wait_modified(&sent.id, 2).await), "I owe bob $6");
 }
 
 #[tokio::test]
@@ -400,7 +335,7 @@ async fn the_permissive_setting_restores_tims_rule() {
     let mut fixed = bob.events.wait_received(1).await.remove(0);
     fixed.payload = json!({ "text": "hello" });
     within("bob edits", bob.tim.modify_message(&fixed)).await.expect("allowed by the setting");
-    assert_eq!(text_of(&wait_modified(&alice.events, &sent.id, 1).await), "hello");
+    assert_eq!(text_of(&alice.events.wait_modified(&sent.id, 1).await), "hello");
 }
 
 // ------------------------------------------------------------ moderation

@@ -5,95 +5,10 @@
 use confab_proto::message::{FilePayload, MessageElement};
 use confab_proto::{code, ops};
 use confab_testkit::{sha256_hex, sniffable_mp4 as mp4, sniffable_png as png};
+use confab_tests::files::FileClient;
 use confab_tests::{within, RawClient, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-/// HTTP calls to the file service as one user.
-struct Files<'a> {
-    server: &'a TestServer,
-    http: reqwest::Client,
-    auth: String,
-}
-
-impl<'a> Files<'a> {
-    fn new(server: &'a TestServer, user: &str) -> Self {
-        Self {
-            server,
-            http: reqwest::Client::new(),
-            auth: format!("UserSig {user}:{}", server.user_sig(user)),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.server.http_url())
-    }
-
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.http.request(method, self.url(path)).header("Authorization", &self.auth)
-    }
-
-    async fn send(&self, what: &str, request: reqwest::RequestBuilder) -> (StatusCode, Value) {
-        let response = within(what, request.send()).await.expect("request completes");
-        let status = response.status();
-        let text = within(what, response.text()).await.expect("body");
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).expect("JSON body")
-        };
-        (status, body)
-    }
-
-    async fn create(&self, kind: &str, name: &str, size: usize) -> (StatusCode, Value) {
-        let body = json!({"kind": kind, "fileName": name, "size": size});
-        self.send("create upload", self.request(Method::POST, "/files/uploads").json(&body)).await
-    }
-
-    async fn create_ok(&self, kind: &str, name: &str, size: usize) -> String {
-        let (status, body) = self.create(kind, name, size).await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        assert_eq!(body["offset"], 0);
-        body["uploadID"].as_str().expect("uploadID").to_owned()
-    }
-
-    async fn patch(&self, upload: &str, offset: usize, bytes: &[u8]) -> (StatusCode, Value) {
-        let request = self
-            .request(Method::PATCH, &format!("/files/uploads/{upload}"))
-            .header("Upload-Offset", offset.to_string())
-            .body(bytes.to_vec());
-        self.send("patch upload", request).await
-    }
-
-    async fn offset(&self, upload: &str) -> (StatusCode, Value) {
-        self.send("upload offset", self.request(Method::GET, &format!("/files/uploads/{upload}")))
-            .await
-    }
-
-    /// Uploads `bytes` in one PATCH; returns the FileInfo.
-    async fn upload(&self, kind: &str, name: &str, bytes: &[u8]) -> Value {
-        let upload = self.create_ok(kind, name, bytes.len()).await;
-        let (status, body) = self.patch(&upload, 0, bytes).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["offset"], bytes.len());
-        body["file"].clone()
-    }
-
-    async fn get(&self, path: &str, range: Option<&str>) -> reqwest::Response {
-        let mut request = self.request(Method::GET, path);
-        if let Some(range) = range {
-            request = request.header("Range", range);
-        }
-        within("download", request.send()).await.expect("request completes")
-    }
-
-    async fn error_of(&self, path: &str) -> (StatusCode, i32) {
-        let response = self.get(path, None).await;
-        let status = response.status();
-        let body: Value = within("error body", response.json()).await.expect("JSON error");
-        (status, body["code"].as_i64().expect("code") as i32)
-    }
-}
 
 /// A C2C message whose element is a file of the file service.
 fn file_message(to: &str, random: u64, uuid: &str) -> ops::SendMessage {
@@ -109,7 +24,7 @@ fn file_message(to: &str, random: u64, uuid: &str) -> ops::SendMessage {
 #[tokio::test]
 async fn a_cut_upload_resumes_at_the_servers_offset_and_finishes_with_the_content_hash() {
     let server = TestServer::start().await;
-    let alice = Files::new(&server, "alice");
+    let alice = FileClient::new(&server, "alice");
     let content = png(200_000);
     let upload = alice.create_ok("image", "cat.png", content.len()).await;
 
@@ -192,14 +107,14 @@ async fn an_upload_survives_a_server_restart() {
     let mut server = TestServer::start().await;
     let content = mp4(10_000);
     let upload = {
-        let alice = Files::new(&server, "alice");
+        let alice = FileClient::new(&server, "alice");
         let upload = alice.create_ok("video", "clip.mp4", content.len()).await;
         let (status, _) = alice.patch(&upload, 0, &content[..4_000]).await;
         assert_eq!(status, StatusCode::OK);
         upload
     };
     server.restart().await;
-    let alice = Files::new(&server, "alice");
+    let alice = FileClient::new(&server, "alice");
     assert_eq!(alice.offset(&upload).await.1["offset"], 4_000);
     let (status, body) = alice.patch(&upload, 4_000, &content[4_000..]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -216,7 +131,7 @@ async fn limits_and_types_are_refused_with_tim_codes() {
         c.max_file_bytes = 4_000;
     })
     .await;
-    let alice = Files::new(&server, "alice");
+    let alice = FileClient::new(&server, "alice");
     for kind in ["image", "video", "audio", "file", "merger"] {
         let (status, body) = alice.create(kind, "x", 0).await;
         assert_eq!(
@@ -295,8 +210,11 @@ async fn a_file_message_lets_its_receiver_download_and_nobody_else() {
     let mut alice_ws = RawClient::login(&server, "alice").await;
     let mut carol_ws = RawClient::login(&server, "carol").await;
     let _bob_ws = RawClient::login(&server, "bob").await;
-    let (alice, bob, carol) =
-        (Files::new(&server, "alice"), Files::new(&server, "bob"), Files::new(&server, "carol"));
+    let (alice, bob, carol) = (
+        FileClient::new(&server, "alice"),
+        FileClient::new(&server, "bob"),
+        FileClient::new(&server, "carol"),
+    );
     let content: Vec<u8> = (0..5_000u32).map(|i| (i * 7 % 256) as u8).collect();
     let info = alice.upload("file", "report.bin", &content).await;
     let id = info["uuid"].as_str().expect("uuid").to_owned();
@@ -360,7 +278,7 @@ async fn a_file_message_lets_its_receiver_download_and_nobody_else() {
 #[tokio::test]
 async fn bad_ids_and_credentials_are_refused_before_any_file_access() {
     let server = TestServer::start().await;
-    let alice = Files::new(&server, "alice");
+    let alice = FileClient::new(&server, "alice");
     for bad in [
         "/files/..%2F..%2Fetc%2Fpasswd",
         "/files/..%2F..%2Fetc%2Fpasswd/x",
@@ -411,7 +329,7 @@ async fn bad_ids_and_credentials_are_refused_before_any_file_access() {
 #[tokio::test]
 async fn uploads_belong_to_their_creator_can_be_cancelled_and_expire() {
     let server = TestServer::start_with(|c| c.upload_expire_secs = 3_600).await;
-    let (alice, bob) = (Files::new(&server, "alice"), Files::new(&server, "bob"));
+    let (alice, bob) = (FileClient::new(&server, "alice"), FileClient::new(&server, "bob"));
     let upload = alice.create_ok("file", "secret.txt", 10).await;
     assert_eq!(alice.patch(&upload, 0, b"12345").await.1["offset"], 5);
 
@@ -442,7 +360,7 @@ async fn uploads_belong_to_their_creator_can_be_cancelled_and_expire() {
     // An unfinished upload is gone once its time is up.
     let upload = alice.create_ok("file", "slow.txt", 10).await;
     server.clock.advance_ms(3_600_000);
-    let alice = Files::new(&server, "alice");
+    let alice = FileClient::new(&server, "alice");
     let (status, body) = alice.patch(&upload, 0, b"0123456789").await;
     assert_eq!((status, &body["code"]), (StatusCode::NOT_FOUND, &json!(code::UPLOAD_NOT_FOUND)));
     // The request or the periodic sweep (woken by the same clock jump) removes it.

@@ -24,19 +24,6 @@ async fn wait_revoked(log: &EventLog, id: &str) -> Message {
     .await
 }
 
-/// Waits for a MESSAGE_MODIFIED carrying `id` at `version`.
-async fn wait_modified(log: &EventLog, id: &str, version: u32) -> Message {
-    log.wait_for(&format!("MESSAGE_MODIFIED for {id} v{version}"), |events| {
-        events.iter().find_map(|e| match e {
-            Event::MessageModified(list) => {
-                list.iter().find(|m| m.id == id && m.version == version).cloned()
-            }
-            _ => None,
-        })
-    })
-    .await
-}
-
 fn count_revoked(log: &EventLog) -> usize {
     log.count(|e| matches!(e, Event::MessageRevoked(_)))
 }
@@ -156,10 +143,10 @@ async fn modify_reaches_everyone_and_conflicts_carry_the_latest_version() {
     assert!(fixed.is_modified);
     assert_eq!(fixed.version, 1);
     assert_eq!(text_of(&fixed), "hello");
-    let on_bob = wait_modified(&bob.events, &original.id, 1).await;
+    let on_bob = bob.events.wait_modified(&original.id, 1).await;
     assert_eq!(text_of(&on_bob), "hello");
     assert!(on_bob.is_modified);
-    let on_phone = wait_modified(&alice_phone.events, &original.id, 1).await;
+    let on_phone = alice_phone.events.wait_modified(&original.id, 1).await;
     assert_eq!(text_of(&on_phone), "hello");
     assert_eq!(alice.events.count(|e| matches!(e, Event::MessageModified(_))), 0);
     let history = bob.history("C2Calice").await;
@@ -186,7 +173,7 @@ async fn modify_reaches_everyone_and_conflicts_carry_the_latest_version() {
     assert_eq!(latest["version"], 2);
     assert_eq!(latest["ID"], original.id.as_str());
     assert_eq!(latest["conversationID"], "C2Cbob");
-    wait_modified(&alice_phone.events, &original.id, 2).await;
+    alice_phone.events.wait_modified(&original.id, 2).await;
 
     // cloudCustomData of the message, together with a type change to custom.
     let mut custom = fixed.clone();
@@ -196,7 +183,7 @@ async fn modify_reaches_everyone_and_conflicts_carry_the_latest_version() {
     custom.cloud_custom_data = "meta".into();
     let changed = within("to custom", alice.tim.modify_message(&custom)).await.expect("custom");
     assert_eq!(changed.r#type, types::MSG_CUSTOM);
-    let on_bob = wait_modified(&bob.events, &original.id, 3).await;
+    let on_bob = bob.events.wait_modified(&original.id, 3).await;
     assert_eq!(on_bob.cloud_custom_data, "meta");
     assert_eq!(on_bob.payload["data"], "d");
 
@@ -516,7 +503,7 @@ async fn moderation_mask_stores_the_masked_text_for_both_sides() {
             .await
             .expect("modified");
     assert_eq!(text_of(&modified), "**** again");
-    let on_bob = wait_modified(&bob.events, &sent.id, 1).await;
+    let on_bob = bob.events.wait_modified(&sent.id, 1).await;
     assert_eq!(text_of(&on_bob), "**** again");
     // Non-text payloads are not looked at.
     let custom = alice
