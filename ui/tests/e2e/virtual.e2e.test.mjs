@@ -76,8 +76,8 @@ describe('10,000-message conversation', { timeout: 180_000 }, () => {
     assert.equal(result.messages, 10_000);
     assert.ok(result.reachedStart, 'reached the first message');
     assert.ok(result.maxRows < 150, `max rows in the DOM: ${result.maxRows}`);
-    // A frame per screen; generous for a 2-core CI machine without a GPU.
-    assert.ok(result.median < 50, `median frame ${result.median} ms`);
+    // The median frame time is printed above, never asserted: tests do not
+    // assert on timings (a loaded machine would fail them).
   });
 
   it('had no console errors', () => {
