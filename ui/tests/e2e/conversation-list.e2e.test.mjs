@@ -128,6 +128,25 @@ describe('The conversation list: new chats, drafts, reopening', { timeout: 240_0
     assert.match(await row('bob').textContent(), /Draft:\s*still thinking/);
   });
 
+  it('the new-chat dialog says in words when the user does not exist or is yourself (decided by code)', async () => {
+    await page.getByRole('button', { name: 'New chat' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New chat' });
+    const alert = dialog.getByRole('alert');
+    await dialog.getByRole('textbox').fill('nobody-here');
+    await dialog.getByRole('button', { name: 'Start chat' }).click();
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /There is no user “nobody-here” on this server/);
+    assert.doesNotMatch(await alert.innerText(), /Code|\d{4}/, 'a known error needs no code');
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/new-chat-not-found-1100x720.png` });
+    await dialog.getByRole('textbox').fill('alice');
+    await dialog.getByRole('button', { name: 'Start chat' }).click();
+    await page.waitForFunction(() => /That is you\./.test(document.querySelector('[role="dialog"] [role="alert"]')?.textContent ?? ''));
+    assert.doesNotMatch(await alert.innerText(), /Code|\d{4}/, 'a known error needs no code');
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/new-chat-self-1100x720.png` });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('had no console errors', () => {
     assert.deepEqual(errors, []);
   });
