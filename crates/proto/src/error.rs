@@ -356,6 +356,32 @@ pub mod code {
 mod tests {
     use super::*;
 
+    /// Every code defined here that TIM's reference lacks is in the table
+    /// "Error codes beyond TIM's reference" of `docs/protocol.md`.
+    #[test]
+    fn codes_beyond_the_reference_are_documented() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+        let reference =
+            std::fs::read_to_string(format!("{root}/../shared/reference/error-codes.tsv"))
+                .expect("shared/reference/error-codes.tsv beside the repo");
+        let known: std::collections::HashSet<&str> =
+            reference.lines().skip(1).filter_map(|l| l.split('\t').next()).collect();
+        let doc = std::fs::read_to_string(format!("{root}/docs/protocol.md")).expect("protocol.md");
+        let mut missing = Vec::new();
+        for line in include_str!("error.rs").lines() {
+            let Some(rest) = line.trim().strip_prefix("pub const ") else { continue };
+            let Some((name, value)) = rest.split_once(": i32 = ") else { continue };
+            let value = value.trim_end_matches(';');
+            if !value.chars().all(|c| c.is_ascii_digit()) || known.contains(value) {
+                continue;
+            }
+            if !doc.contains(&format!("| {value} | `{name}` |")) {
+                missing.push(format!("{value} {name}"));
+            }
+        }
+        assert!(missing.is_empty(), "codes missing from docs/protocol.md: {missing:?}");
+    }
+
     #[test]
     fn codes_match_the_reference() {
         let path =
