@@ -148,7 +148,9 @@ async fn modify_reaches_everyone_and_conflicts_carry_the_latest_version() {
     assert!(on_bob.is_modified);
     let on_phone = alice_phone.events.wait_modified(&original.id, 1).await;
     assert_eq!(text_of(&on_phone), "hello");
-    assert_eq!(alice.events.count(|e| matches!(e, Event::MessageModified(_))), 0);
+    // Checklist 290 and 983: MESSAGE_MODIFIED fires for self too.
+    let on_alice = alice.events.wait_modified(&original.id, 1).await;
+    assert_eq!(text_of(&on_alice), "hello");
     let history = bob.history("C2Calice").await;
     assert!(history[0].is_modified);
     assert_eq!(text_of(&history[0]), "hello");
@@ -174,6 +176,14 @@ async fn modify_reaches_everyone_and_conflicts_carry_the_latest_version() {
     assert_eq!(latest["ID"], original.id.as_str());
     assert_eq!(latest["conversationID"], "C2Cbob");
     alice_phone.events.wait_modified(&original.id, 2).await;
+    // Bob's version 2 reached alice after the echo of her version 1 (one
+    // ordered inbox), and she heard of version 1 exactly once.
+    alice.events.wait_modified(&original.id, 2).await;
+    let v1_on_alice = |e: &Event| {
+        matches!(e, Event::MessageModified(list)
+            if list.iter().any(|m| m.id == original.id && m.version == 1))
+    };
+    assert_eq!(alice.events.count(v1_on_alice), 1);
 
     // cloudCustomData of the message, together with a type change to custom.
     let mut custom = fixed.clone();

@@ -167,9 +167,9 @@ impl Tim {
     /// TIM `modifyMessage`: the caller changed `payload` (text, custom,
     /// location and face messages, also their `type` among those) and/or
     /// `cloudCustomData` of a stored message and passes it in. Resolves
-    /// with the latest message (`is_modified`, a new `version`); everyone
-    /// else in the conversation (and this user's other instances) gets
-    /// MESSAGE_MODIFIED. Errors: 2480 when someone modified it meanwhile,
+    /// with the latest message (`is_modified`, a new `version`); this
+    /// instance, everyone else in the conversation and this user's other
+    /// instances get MESSAGE_MODIFIED, once each. Errors: 2480 when someone modified it meanwhile,
     /// with `data.message` the latest version (as a [`Message`]); 20026
     /// for a message that was never stored (`onlineUserOnly`, unsent) or
     /// does not exist; 80002 over 12 KB; 80001 when the profanity filter
@@ -212,6 +212,10 @@ impl Tim {
         };
         core.stop_acting_on(&message.id);
         let (modified, conversation) = outcome?;
+        // TIM fires MESSAGE_MODIFIED for self too (自己和对端用户都会收到).
+        // The inbox echo of this change brings no newer version, so this
+        // instance announces it once, here.
+        core.emit(Event::MessageModified(vec![modified.clone()]));
         if let Some(c) = conversation {
             core.emit(Event::ConversationListUpdated(vec![c]));
         }
