@@ -137,7 +137,15 @@ describe('The conversation list: new chats, drafts, reopening', { timeout: 240_0
     await alert.waitFor();
     assert.match(await alert.innerText(), /There is no user “nobody-here” on this server/);
     assert.doesNotMatch(await alert.innerText(), /Code|\d{4}/, 'a known error needs no code');
-    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/new-chat-not-found-1100x720.png` });
+    if (process.env.SCREENSHOTS) {
+      for (const [width, height, theme] of [[1100, 720, 'light'], [720, 480, 'light'], [1280, 800, 'dark'], [1920, 1080, 'light']]) {
+        await page.setViewportSize({ width, height });
+        await page.emulateMedia({ colorScheme: theme });
+        await page.screenshot({ path: `${process.env.SCREENSHOTS}/new-chat-not-found-${width}x${height}${theme === 'dark' ? '-dark' : ''}.png`, animations: 'disabled' });
+      }
+      await page.setViewportSize({ width: 1100, height: 720 });
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
     await dialog.getByRole('textbox').fill('alice');
     await dialog.getByRole('button', { name: 'Start chat' }).click();
     await page.waitForFunction(() => /That is you\./.test(document.querySelector('[role="dialog"] [role="alert"]')?.textContent ?? ''));
