@@ -37,23 +37,38 @@ function makeFile(dir, name, size) {
   return path;
 }
 
-/** The drag source window; resolves with its button's centre once mapped. */
+/**
+ * The drag source window; resolves with its button's centre once mapped,
+ * and `said(word)`: whether the source has printed that word since (its
+ * lines say what GTK told it about the drag: begin, data, failed, end).
+ */
 function dragSource(files) {
   const child = spawn('/usr/bin/python3', [join(ROOT, 'tests/e2e/drag_source.py'), ...files], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let out = '';
+  const said = (word) => out.split('\n').some((line) => line.split(' ')[0] === word);
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`drag source not ready: ${out}`)), 20_000);
-    child.stdout.on('data', (d) => {
-      out += d;
+    const timer = setInterval(() => {
       const m = out.match(/ready (\d+) (\d+)/);
       if (m) {
-        clearTimeout(timer);
-        resolve({ child, x: Number(m[1]), y: Number(m[2]) });
+        clearInterval(timer);
+        clearTimeout(limit);
+        resolve({ child, x: Number(m[1]), y: Number(m[2]), said, log: () => out.trim().split('\n').join(', ') });
       }
+    }, 20);
+    const limit = setTimeout(() => {
+      clearInterval(timer);
+      reject(new Error(`drag source not ready: ${out}`));
+    }, 20_000);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      clearTimeout(limit);
+      reject(new Error(`drag source exited with ${code}: ${out}`));
     });
-    child.once('exit', (code) => reject(new Error(`drag source exited with ${code}: ${out}`)));
   });
 }
 
@@ -84,7 +99,12 @@ async function chatPaneCentre(browser) {
 
 const fileCard = (browser, name) => browser.$(`[data-testid="file-card"][data-file-name="${name}"]`);
 
-/** A real drag of `paths` from the GTK drag source onto the chat pane. */
+/**
+ * A real drag of `paths` from the GTK drag source onto the chat pane.
+ * Resolves with the source, still running (the app may ask it for the
+ * files after the button is released), once GTK says the drag is over;
+ * the caller kills it.
+ */
 async function dragOnto(browser, paths) {
   const source = await dragSource(paths);
   try {
@@ -105,25 +125,40 @@ async function dragOnto(browser, paths) {
     }
     await pause(200);
     xdotool('mouseup', 1);
-  } finally {
+    // A drag that never began ends with the release; one that did ends
+    // when the target has taken the drop (or refused it).
+    for (const deadline = Date.now() + 15_000; source.said('begin') && !source.said('end') && Date.now() < deadline; ) {
+      await pause(50);
+    }
+    return source;
+  } catch (e) {
     source.child.kill();
+    throw e;
   }
 }
 
 /**
- * Drags `path` onto the chat pane until a message for it shows (`shown`):
- * an X drag synthesized while the previous one is still being torn down
- * can fail to start, and then nothing was dropped, so trying again cannot
- * send twice.
+ * Drags `path` onto the chat pane until a message for it shows (`shown`).
+ * An X drag synthesized while the previous one is still being torn down
+ * can fail to start or be refused; the drag source says so (no "begin", or
+ * "failed"), nothing was dropped, and only then is the drag tried again, so
+ * a retry cannot send twice. A drop GTK completed must show its message.
  */
 async function dropFile(browser, path, shown) {
   for (let attempt = 1; ; attempt++) {
-    await dragOnto(browser, [path]);
+    const source = await dragOnto(browser, [path]);
     try {
-      await browser.waitUntil(shown, { timeout: 8_000, interval: 100 });
-      return;
-    } catch (e) {
-      if (attempt === 3) throw new Error(`no message after ${attempt} drags of ${path}: ${e.message}`);
+      const dropped = source.said('begin') && source.said('end') && !source.said('failed');
+      if (dropped || attempt === 3) {
+        await browser.waitUntil(shown, {
+          timeout: 60_000,
+          interval: 100,
+          timeoutMsg: `no message after ${attempt} drag(s) of ${path}; the drag source said: ${source.log()}`,
+        });
+        return;
+      }
+    } finally {
+      source.child.kill();
     }
   }
 }
