@@ -12,6 +12,7 @@ mod scenarios {
     mod file_service;
     mod hostile_files;
     mod merger;
+    mod message_ids;
     mod message_ops;
     mod offline;
     mod sessions;

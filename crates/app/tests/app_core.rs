@@ -57,7 +57,7 @@ async fn wait_event<T>(
 /// A text message built the way the UI facade builds it.
 fn text_message(from: &str, to: &str, text: &str, random: u64) -> Value {
     json!({
-        "ID": format!("local-{random}"), "type": "TIMTextElem", "payload": {"text": text},
+        "ID": format!("{from}-0-{random}"), "type": "TIMTextElem", "payload": {"text": text},
         "conversationID": format!("C2C{to}"), "conversationType": "C2C", "to": to,
         "from": from, "flow": "out", "time": 0, "status": "unSend", "isRevoked": false,
         "priority": "Normal", "nick": "", "avatar": "", "isPeerRead": false, "nameCard": "",

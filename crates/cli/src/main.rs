@@ -549,6 +549,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let options = SendMessageOptions {
                 online_user_only: args.online_user_only,
                 message_control_info: control,
+                ..Default::default()
             };
             let sent = tim.send_message(&message, options).await;
             close(tim);

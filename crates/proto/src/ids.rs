@@ -36,7 +36,15 @@ impl From<&str> for UserId {
     }
 }
 
-/// A server-assigned message ID (TIM `message.ID`), unique on the server.
+/// A message ID (TIM `message.ID`), unique on the server.
+///
+/// As in TIM, the sender's client makes it when it creates the message,
+/// and it is the message's ID from then on, before and after sending:
+/// `<from>-<clientTime>-<random>` ([`MessageId::client_made`]). The server
+/// builds the same ID from what the client sends (its user, `clientTime`
+/// in seconds, `random`), so a resend of one message is known by its ID.
+/// Messages stored before this scheme keep their older IDs
+/// (`<row>-<time>-<random>`); an ID is opaque to everyone else.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct MessageId(pub String);
@@ -45,6 +53,13 @@ impl MessageId {
     /// The ID as a string slice.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The ID of the message `from` creates at `client_time` (seconds of
+    /// the client's clock) with `random`. Unambiguous: neither number can
+    /// hold a `-`, so the last two parts are always the numbers.
+    pub fn client_made(from: &UserId, client_time: u64, random: u64) -> Self {
+        Self(format!("{}-{client_time}-{random}", from.as_str()))
     }
 }
 
@@ -121,6 +136,14 @@ impl From<&str> for ConversationId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_made_ids_name_sender_time_and_random() {
+        let id = MessageId::client_made(&UserId::new("a-1"), 1_700_000_000, 42);
+        assert_eq!(id.as_str(), "a-1-1700000000-42");
+        // Another sender whose ID is a prefix cannot make the same ID.
+        assert_ne!(MessageId::client_made(&UserId::new("a"), 1, 1_700_000_000), id);
+    }
 
     #[test]
     fn conversation_ids_parse_by_prefix() {

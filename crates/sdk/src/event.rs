@@ -112,10 +112,10 @@ pub enum Event {
     /// far. `loaded` never decreases for one message and ends at `total`.
     #[serde(rename = "onMessageUploadProgress")]
     MessageUploadProgress {
-        /// The message's ID (its local ID `local-<random>` until sent).
+        /// The message's ID.
         #[serde(rename = "ID")]
         id: String,
-        /// The message's `random`, stable across the ID change.
+        /// The message's `random`.
         random: u64,
         /// Its conversation.
         #[serde(rename = "conversationID")]

@@ -97,8 +97,9 @@ pub struct ReadReceiptInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
-    /// Message ID: a local ID (`local-<random>`) until the server
-    /// acknowledged it, then the server's ID.
+    /// Message ID, made by the sender's client when it creates the message
+    /// (`<from>-<time>-<random>`) and the same on the server and every
+    /// client from then on; opaque (older messages have other forms).
     #[serde(rename = "ID")]
     pub id: String,
     /// `TIM.TYPES.MSG_*` value, e.g. `TIMTextElem`.
@@ -437,6 +438,11 @@ pub struct SendMessageOptions {
     pub online_user_only: bool,
     /// Unread / last-message control.
     pub message_control_info: Option<MessageControlInfo>,
+    /// Do not queue while disconnected (Confab extension). By default a
+    /// message sent while disconnected waits in the outbox, `unSend`, and
+    /// the send settles when it went out; with this set it is stored as
+    /// `fail` at once (resend it later) and the send fails with 2800.
+    pub fail_when_offline: bool,
 }
 
 /// Result of `send_message` / `resend_message` (TIM `imResponse.data`).

@@ -227,7 +227,7 @@ async fn register_send_and_receive_over_the_bridge() {
 
     let bob = TestClient::login(&server, "bob").await;
     let message = json!({
-        "ID": "local-5", "type": "TIMTextElem", "payload": {"text": "hi bob"},
+        "ID": "alice-0-5", "type": "TIMTextElem", "payload": {"text": "hi bob"},
         "conversationID": "C2Cbob", "conversationType": "C2C", "to": "bob", "from": "alice",
         "flow": "out", "time": 0, "status": "unSend", "isRevoked": false, "priority": "Normal",
         "nick": "", "avatar": "", "isPeerRead": false, "nameCard": "", "atUserList": [],

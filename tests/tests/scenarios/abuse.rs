@@ -356,6 +356,7 @@ async fn a_client_cannot_exclude_its_text_from_moderation_unless_the_server_allo
             excluded_from_content_moderation: true,
             ..Default::default()
         }),
+        ..Default::default()
     };
     let sent = within("excluded send", alice.tim.send_message(&sneaky, options))
         .await

@@ -207,7 +207,7 @@ async fn modify_reaches_everyone_and_conflicts_carry_the_latest_version() {
         "online only",
         alice.tim.send_message(
             &transient,
-            SendMessageOptions { online_user_only: true, message_control_info: None },
+            SendMessageOptions { online_user_only: true, ..Default::default() },
         ),
     )
     .await
@@ -480,6 +480,7 @@ async fn moderation_block_refuses_and_stores_nothing_unless_excluded() {
             excluded_from_content_moderation: true,
             ..Default::default()
         }),
+        ..Default::default()
     };
     within("excluded send", alice.tim.send_message(&excluded, options)).await.expect("sent");
     let got = bob.events.wait_received(2).await;

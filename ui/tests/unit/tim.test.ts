@@ -15,8 +15,8 @@ describe('Tim facade', () => {
     const tim = await signedIn();
     await tim.getMyProfile();
     const m = tim.createTextMessage({ to: 'bob', conversationType: Tim.TYPES.CONV_C2C, payload: { text: 'hello' } });
-    expect(m.ID).toMatch(/^local-\d+$/);
-    expect(m.ID).toBe(`local-${m.random}`);
+    // checklist 1147: created with its ID, the one it keeps (made on the client, as in TIM).
+    expect(m.ID).toBe(`${m.from}-${m.time}-${m.random}`);
     expect(Number.isSafeInteger(m.random)).toBe(true);
     expect(m.random).toBeLessThan(2 ** 53);
     expect(m).toMatchObject({
@@ -62,7 +62,7 @@ describe('Tim facade', () => {
 
   it('buildMessage fills every field of an unsent own message and keeps what it is given', () => {
     const m = buildMessage({ type: 'TIMTextElem', payload: { text: 'x' }, conversationType: 'C2C', to: 'bob', from: 'alice' });
-    expect(m).toMatchObject({ ID: `local-${m.random}`, conversationID: 'C2Cbob', flow: 'out', status: 'unSend', version: 0 });
+    expect(m).toMatchObject({ ID: `alice-${m.time}-${m.random}`, conversationID: 'C2Cbob', flow: 'out', status: 'unSend', version: 0 });
     const given = buildMessage({ ...m, ID: 'srv-1', random: 7, flow: 'in', status: 'success' });
     expect(given).toMatchObject({ ID: 'srv-1', random: 7, flow: 'in', status: 'success' });
   });

@@ -39,6 +39,10 @@ pub struct SendOptions {
     /// Unread / last-message control.
     #[cfg_attr(feature = "ts", ts(optional))]
     pub message_control_info: Option<MessageControlInfo>,
+    /// Fail at once (2800) instead of waiting in the outbox while
+    /// disconnected (Confab extension; the message is kept as `fail`).
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub fail_when_offline: bool,
 }
 
 /// `tim.sendMessage` arguments.
@@ -155,6 +159,7 @@ impl AppCore {
         let options = SendMessageOptions {
             online_user_only: options.online_user_only,
             message_control_info: options.message_control_info,
+            fail_when_offline: options.fail_when_offline,
         };
         self.tim()?.send_message(&args.message, options).await.map_err(from_tim)
     }

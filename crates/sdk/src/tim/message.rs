@@ -78,8 +78,9 @@ impl Tim {
         };
         let me = core.store.profile(&core.user_id).ok().flatten();
         let (message_type, payload) = split_element(&options.payload.into_element());
+        let time = core.now_millis() / 1000;
         Ok(Message {
-            id: format!("local-{random}"),
+            id: client_made_id(&core.user_id, time, random),
             r#type: message_type,
             payload,
             conversation_id,
@@ -87,7 +88,7 @@ impl Tim {
             to: options.to,
             from: core.user_id.clone(),
             flow: MessageFlow::Out,
-            time: core.now_millis() / 1000,
+            time,
             status: MessageStatus::UnSend,
             is_revoked: false,
             priority: options.priority,
@@ -108,12 +109,16 @@ impl Tim {
         })
     }
 
-    /// TIM `sendMessage`. The message is stored with an outbox row at once
-    /// (shown by `get_message_list` / `get_conversation_list`), then sent
-    /// in order when connected. Resolves on the server's answer; while
-    /// disconnected it keeps waiting. Dropping the future does not cancel
-    /// the send. `online_user_only` messages are never queued: they fail
-    /// with 2800 when not connected.
+    /// TIM `sendMessage`. The message is stored with an outbox row at once,
+    /// `unSend` (shown by `get_message_list` / `get_conversation_list`),
+    /// then sent in order when connected. The rule while disconnected:
+    /// the send stays pending and resolves when the message went out (the
+    /// outbox survives restarts: the message then goes out at the next
+    /// login, and this future ends with 2999 at logout); with
+    /// `fail_when_offline` it is stored as `fail` and the send fails at once
+    /// with 2800. Dropping the future does not cancel the send.
+    /// `online_user_only` messages are never queued: they fail with 2800
+    /// when not connected.
     pub async fn send_message(
         &self,
         message: &Message,
@@ -121,7 +126,10 @@ impl Tim {
     ) -> Result<SendResult, TimError> {
         let session = self.ready_session()?;
         let core = &session.core;
-        if message.from != core.user_id || message.random > RANDOM_MASK {
+        if message.from != core.user_id
+            || message.random > RANDOM_MASK
+            || message.id != client_made_id(&message.from, message.time, message.random)
+        {
             return Err(TimError::new(
                 code::MESSAGE_SEND_NEED_MESSAGE_INSTANCE,
                 "not a message created by this instance's create_*_message",
@@ -170,7 +178,7 @@ impl Tim {
                 ));
             }
             let request = SendMessage {
-                message: outgoing(message, element, core.now_millis()),
+                message: outgoing(message, element),
                 online_user_only: true,
                 message_control_info: None,
             };
@@ -184,6 +192,9 @@ impl Tim {
                 })?;
                 match stored.status {
                     MessageStatus::Success => return Ok(SendResult { message: stored }),
+                    MessageStatus::Fail if options.fail_when_offline && offline(core) => {
+                        return Err(not_queued());
+                    }
                     MessageStatus::Fail => self.requeue(core, key)?,
                     MessageStatus::UnSend => {}
                 }
@@ -200,6 +211,15 @@ impl Tim {
                 )?;
                 if let Some(c) = conversation {
                     core.emit(Event::ConversationListUpdated(vec![c]));
+                }
+                if options.fail_when_offline && offline(core) {
+                    if let Some((failed, conversation)) = core.store.fail_send(key)? {
+                        core.emit(Event::MessageStatusChanged(vec![failed]));
+                        if let Some(c) = conversation {
+                            core.emit(Event::ConversationListUpdated(vec![c]));
+                        }
+                    }
+                    return Err(not_queued());
                 }
                 key
             }
@@ -364,7 +384,27 @@ impl Tim {
     }
 }
 
-fn outgoing(message: &Message, element: MessageElement, now_millis: i64) -> OutgoingMessage {
+/// Not connected now (the outbox would hold a message).
+fn offline(core: &SessionCore) -> bool {
+    core.net_state() != NetState::Connected
+}
+
+/// The answer to a send that asked not to be queued while disconnected.
+fn not_queued() -> TimError {
+    TimError::network("not connected, and the send asked not to wait (failWhenOffline): the message is stored as failed; resend it")
+}
+
+/// The ID of a message this client creates: the rule the server applies to
+/// what it receives (`confab_proto::MessageId::client_made`), so the ID is
+/// the same before and after sending.
+pub(crate) fn client_made_id(user_id: &str, time_secs: i64, random: u64) -> String {
+    let time = u64::try_from(time_secs).unwrap_or(0);
+    confab_proto::MessageId::client_made(&user_id.into(), time, random).0
+}
+
+/// What the server is sent for `message`: its creation time as
+/// `clientTime` (milliseconds), from which the server rebuilds its ID.
+fn outgoing(message: &Message, element: MessageElement) -> OutgoingMessage {
     OutgoingMessage {
         conversation_type: message.conversation_type,
         to: message.to.clone(),
@@ -374,6 +414,6 @@ fn outgoing(message: &Message, element: MessageElement, now_millis: i64) -> Outg
         cloud_custom_data: message.cloud_custom_data.clone(),
         need_read_receipt: message.need_read_receipt,
         at_user_list: message.at_user_list.clone(),
-        client_time: now_millis,
+        client_time: message.time.saturating_mul(1000),
     }
 }

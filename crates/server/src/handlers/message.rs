@@ -114,6 +114,9 @@ pub(crate) fn send_message(
         from: caller.user.clone(),
         to,
         random: message.random,
+        // Milliseconds on the wire; the ID takes whole seconds (none sent,
+        // or before 1970: 0, so such a client's resends match by random).
+        client_time: u64::try_from(message.client_time).map_or(0, |ms| ms / 1000),
         element: message.element,
         priority: message.priority,
         cloud_custom_data: message.cloud_custom_data,

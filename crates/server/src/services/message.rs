@@ -1,4 +1,6 @@
-//! Sending a C2C message as stored: deduplication by (sender, `random`),
+//! Sending a C2C message as stored: its ID made by the client's rule
+//! (`<from>-<clientTime>-<random>`, see [`MessageId::client_made`]) and a
+//! resend recognised by it,
 //! the receiver's existence, the file check and grants, the sender's nick
 //! and avatar stamped on it, its ID and sequence, both sides of the
 //! conversation and both inboxes; or, for `onlineUserOnly`, delivery to
@@ -23,8 +25,11 @@ pub struct NewMessage {
     pub from: UserId,
     /// C2C receiver.
     pub to: UserId,
-    /// The sender's client message ID (dedup key with `from`).
+    /// The sender's random number for the message (part of its ID).
     pub random: u64,
+    /// The client's clock when it created the message, seconds (part of its
+    /// ID; 0 when the client sent none).
+    pub client_time: u64,
     /// Content.
     pub element: MessageElement,
     /// Priority.
@@ -45,9 +50,14 @@ pub struct NewMessage {
 
 /// Stores (or, for `onlineUserOnly`, only delivers) a C2C message.
 fn send(tx: &mut dyn WriteTx, new: NewMessage) -> Result<SendMessageResponse, StoreError> {
+    let id = MessageId::client_made(&new.from, new.client_time, new.random);
     if !new.online_user_only {
-        if let Some(original) = tx.message_by_random(&new.from, new.random)? {
-            return Ok(SendMessageResponse { message: original, duplicate: true });
+        // The same ID again is a resend of the stored message (the ID
+        // names its sender, so nobody else's message can match).
+        if let Some(row) = tx.message_row(id.as_str())? {
+            if let Some((_, original)) = tx.load_message(row)? {
+                return Ok(SendMessageResponse { message: original, duplicate: true });
+            }
         }
     }
     if !tx.user_exists(&new.to)? {
@@ -63,7 +73,7 @@ fn send(tx: &mut dyn WriteTx, new: NewMessage) -> Result<SendMessageResponse, St
     let (nick, avatar) =
         tx.load_profile(&new.from)?.map(|p| (p.nick, p.avatar)).unwrap_or_default();
     let mut message = WireMessage {
-        id: MessageId(String::new()),
+        id,
         conversation_type: ConversationType::C2c,
         from: new.from.clone(),
         to: new.to.as_str().to_owned(),
@@ -85,10 +95,6 @@ fn send(tx: &mut dyn WriteTx, new: NewMessage) -> Result<SendMessageResponse, St
     };
 
     if new.online_user_only {
-        // Never stored, so it takes no row number; the "t" keeps it apart
-        // from stored IDs.
-        let number = tx.next_transient_number();
-        message.id = MessageId(format!("t{number}-{}-{}", new.time, new.random));
         // Delivered, so the receiver may fetch what it names.
         for id in &file_ids {
             files::grant(tx, id, &new.to)?;
@@ -102,7 +108,6 @@ fn send(tx: &mut dyn WriteTx, new: NewMessage) -> Result<SendMessageResponse, St
     let key = c2c_key(&new.from, &new.to);
     message.sequence = tx.next_conversation_sequence(&key)?;
     let row = tx.next_message_row()?;
-    message.id = MessageId(format!("{}-{}-{}", row.0, new.time, new.random));
     tx.insert_message(row, &key, &message)?;
     let last_message = (!message.excluded_from_last_message).then_some(row);
     let sides = [
@@ -130,7 +135,7 @@ fn send(tx: &mut dyn WriteTx, new: NewMessage) -> Result<SendMessageResponse, St
 }
 
 impl dyn Store {
-    /// Stores a C2C message (deduplicated by sender and `random`), updates both
+    /// Stores a C2C message (a resend of a stored ID returns the original), updates both
     /// conversations and appends it to both inboxes; for `online_user_only`,
     /// only assigns an ID and delivers it to online sessions.
     pub(crate) fn send_message(&self, message: NewMessage) -> StoreFuture<SendMessageResponse> {

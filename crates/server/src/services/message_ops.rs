@@ -20,11 +20,6 @@ fn not_found(message_id: &str) -> StoreError {
     ))
 }
 
-/// The row number in a message ID (`<row>-<time>-<random>`).
-fn row_of(message_id: &str) -> Option<MessageRow> {
-    message_id.split('-').next()?.parse().ok().map(MessageRow)
-}
-
 /// The stored message `message_id` of `user`'s C2C conversation
 /// `conversation_id`, with its row; `None` when it is not there.
 fn load(
@@ -33,9 +28,8 @@ fn load(
     conversation_id: &ConversationId,
     message_id: &str,
 ) -> Result<Option<(MessageRow, WireMessage)>, StoreError> {
-    let (Some(peer), Some(row)) = (conversation_id.c2c_peer(), row_of(message_id)) else {
-        return Ok(None);
-    };
+    let Some(peer) = conversation_id.c2c_peer() else { return Ok(None) };
+    let Some(row) = tx.message_row(message_id)? else { return Ok(None) };
     let Some((key, message)) = tx.load_message(row)? else { return Ok(None) };
     if key != c2c_key(user, &peer) {
         return Ok(None);

@@ -66,6 +66,7 @@ pub(crate) fn text(from: &str, to: &str, random: u64, body: &str) -> NewMessage 
         from: user(from),
         to: user(to),
         random,
+        client_time: 1_700_000_000,
         element: MessageElement::Text(TextPayload { text: body.into() }),
         priority: Priority::Normal,
         cloud_custom_data: String::new(),
@@ -111,8 +112,9 @@ pub(crate) async fn sequences_ids_and_inboxes_are_gap_free<F: StoreFactory>() {
     }
     let seqs: Vec<u64> = results.iter().map(|r| r.message.sequence).collect();
     assert_eq!(seqs, vec![1, 2, 3, 4, 1]);
-    assert_eq!(results[0].message.id.as_str(), "1-1700000000-1");
-    assert_eq!(results[4].message.id.as_str(), "5-1700000000-1");
+    // IDs are the clients' (sender, client time, random), not row numbers.
+    assert_eq!(results[0].message.id.as_str(), "alice-1700000000-1");
+    assert_eq!(results[4].message.id.as_str(), "carol-1700000000-1");
     let pushes = f.pushes.take();
     assert_eq!(inbox_seqs(&pushes, "alice"), vec![1, 2, 3, 4, 5]);
     assert_eq!(inbox_seqs(&pushes, "bob"), vec![1, 2, 3, 4]);
@@ -144,10 +146,20 @@ pub(crate) async fn a_repeated_random_returns_the_original_and_changes_nothing<F
     assert_eq!(f.store.inbox_head(user("bob")).await.expect("head"), 1);
     let page = f.store.message_list(user("bob"), "C2Calice".into(), None, 20).await.expect("page");
     assert_eq!(page.messages.len(), 1);
+    assert_eq!(first.message.id.as_str(), "alice-1700000000-42", "the ID the client made");
     // The same random from another sender is another message.
     users(&*f.store, &["carol"]).await;
     let other = f.store.send_message(text("carol", "bob", 42, "mine")).await.expect("send");
     assert!(!other.duplicate);
+    // So is the same random from alice in another second: the window in
+    // which a repeated random is a resend is the ID's (one second of the
+    // client's clock), not forever.
+    let later = NewMessage { client_time: 1_700_000_001, ..text("alice", "bob", 42, "new") };
+    let later = f.store.send_message(later).await.expect("send");
+    assert!(!later.duplicate);
+    assert_eq!(later.message.id.as_str(), "alice-1700000001-42");
+    let page = f.store.message_list(user("bob"), "C2Calice".into(), None, 20).await.expect("page");
+    assert_eq!(page.messages.len(), 2);
 }
 
 /// Conformance case (see the module docs).
@@ -584,7 +596,7 @@ pub(crate) async fn group_timelines_keep_their_own_sequence_and_page_after_a_cur
             let key = group_key("@TGS#1");
             message.sequence = tx.next_conversation_sequence(&key)?;
             let row = tx.next_message_row()?;
-            message.id = confab_proto::MessageId(format!("{}-1-1", row.0));
+            message.id = confab_proto::MessageId(format!("alice-{}-1", row.0));
             message.random = 2;
             tx.insert_message(row, &key, &message)?;
             let first = tx.append_timeline("@TGS#1", EventRecord::Message(row))?;
@@ -622,7 +634,7 @@ pub(crate) async fn group_timelines_keep_their_own_sequence_and_page_after_a_cur
     assert_eq!(all.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
     match &all.entries[0].event {
         InboxEvent::Message { message } => {
-            assert_eq!((message.sequence, message.id.as_str()), (1, "2-1-1"));
+            assert_eq!((message.sequence, message.id.as_str()), (1, "alice-2-1"));
             assert_eq!(message.to, "@TGS#1");
         }
         other => panic!("expected the stored message, got {other:?}"),

@@ -77,22 +77,14 @@ pub trait ProfileTx {
 
 /// Messages: stored once, numbered by row and by their conversation's sequence.
 pub trait MessageTx {
-    /// The stored message `sender` sent with `random`, if any.
-    fn message_by_random(
-        &mut self,
-        sender: &UserId,
-        random: u64,
-    ) -> Result<Option<WireMessage>, StoreError>;
+    /// The row of the stored message with this ID, if any.
+    fn message_row(&mut self, message_id: &str) -> Result<Option<MessageRow>, StoreError>;
 
     /// The row the next stored message gets.
     fn next_message_row(&mut self) -> Result<MessageRow, StoreError>;
 
     /// The next message sequence of a conversation (by its key).
     fn next_conversation_sequence(&mut self, conv_key: &str) -> Result<u64, StoreError>;
-
-    /// The next number for a message that is delivered but never stored
-    /// (`onlineUserOnly`); counts from 1 again when the writer restarts.
-    fn next_transient_number(&mut self) -> u64;
 
     /// Stores a new message at `row` in the conversation `conv_key` (its
     /// sender, random, time and sequence are the message's).

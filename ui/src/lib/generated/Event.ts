@@ -26,11 +26,11 @@ code: number,
  */
 message: string, } } | { "name": "onMessageStatusChanged", "data": Array<Message> } | { "name": "onMessageRevoked", "data": Array<Message> } | { "name": "onMessageModified", "data": Array<Message> } | { "name": "onMessageUploadProgress", "data": { 
 /**
- * The message's ID (its local ID `local-<random>` until sent).
+ * The message's ID.
  */
 ID: string, 
 /**
- * The message's `random`, stable across the ID change.
+ * The message's `random`.
  */
 random: number, 
 /**

@@ -10,8 +10,9 @@ import type { ReadReceiptInfo } from "./ReadReceiptInfo";
  */
 export type Message = { 
 /**
- * Message ID: a local ID (`local-<random>`) until the server
- * acknowledged it, then the server's ID.
+ * Message ID, made by the sender's client when it creates the message
+ * (`<from>-<time>-<random>`) and the same on the server and every
+ * client from then on; opaque (older messages have other forms).
  */
 ID: string, 
 /**

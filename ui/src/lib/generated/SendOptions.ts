@@ -12,4 +12,9 @@ onlineUserOnly?: boolean,
 /**
  * Unread / last-message control.
  */
-messageControlInfo?: MessageControlInfo, };
+messageControlInfo?: MessageControlInfo, 
+/**
+ * Fail at once (2800) instead of waiting in the outbox while
+ * disconnected (Confab extension; the message is kept as `fail`).
+ */
+failWhenOffline?: boolean, };

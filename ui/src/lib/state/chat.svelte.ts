@@ -286,7 +286,8 @@ export class ChatState {
   async deleteMessages(list: Message[]): Promise<boolean> {
     const batch = list.slice(0, MAX_SELECTION);
     if (batch.length === 0) return false;
-    const local = batch.filter((m) => m.status === 'fail' && m.ID.startsWith('local-'));
+    // Failed before the server took it: only this device has it.
+    const local = batch.filter((m) => m.status === 'fail' && !m.sequence);
     const remote = batch.filter((m) => !local.includes(m));
     try {
       if (remote.length) await this.#tim.deleteMessage(remote);

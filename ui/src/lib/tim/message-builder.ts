@@ -12,22 +12,33 @@ export function random53(): number {
   return (a[0] & 0x1fffff) * 2 ** 32 + a[1];
 }
 
+/**
+ * The ID of a message `from` creates at `time` (seconds) with `random`:
+ * `<from>-<time>-<random>`, the rule the SDK and the server apply too, so a
+ * message has this ID before and after sending (docs/protocol.md, "Message
+ * IDs"). Anywhere else an ID is opaque.
+ */
+export function messageID(from: string, time: number, random: number): string {
+  return `${from}-${time}-${random}`;
+}
+
 /** What a new message must be given; anything else of `Message` may be given too. */
 export type MessageSeed = Pick<Message, 'type' | 'payload' | 'conversationType' | 'to' | 'from'> & Partial<Message>;
 
 /**
  * A whole `Message` from a seed. Defaults are those of an own message not
- * sent yet: `local-<random>` ID, conversation `<type><to>`, flow `out`,
- * status `unSend`, the current second, normal priority, nothing read,
- * revoked, modified or deleted.
+ * sent yet: the ID its sender's client makes (`messageID`, kept for life),
+ * conversation `<type><to>`, flow `out`, status `unSend`, the current
+ * second, normal priority, nothing read, revoked, modified or deleted.
  */
 export function buildMessage(seed: MessageSeed): Message {
   const random = seed.random ?? random53();
+  const time = seed.time ?? Math.floor(Date.now() / 1000);
   return {
-    ID: `local-${random}`,
+    ID: messageID(seed.from, time, random),
     conversationID: `${seed.conversationType}${seed.to}`,
     flow: 'out',
-    time: Math.floor(Date.now() / 1000),
+    time,
     status: 'unSend',
     isRevoked: false,
     priority: TYPES.MSG_PRIORITY_NORMAL,

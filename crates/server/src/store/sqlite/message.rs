@@ -14,17 +14,13 @@ use confab_proto::{ConversationId, ConversationKind, UserId};
 use rusqlite::{params, Connection, OptionalExtension as _};
 
 impl MessageTx for SqliteTx<'_> {
-    fn message_by_random(
-        &mut self,
-        sender: &UserId,
-        random: u64,
-    ) -> Result<Option<WireMessage>, StoreError> {
-        let json = self
+    fn message_row(&mut self, message_id: &str) -> Result<Option<MessageRow>, StoreError> {
+        Ok(self
             .conn
-            .prepare_cached("SELECT message FROM messages WHERE sender = ?1 AND random = ?2")?
-            .query_row(params![sender.as_str(), random], |r| r.get::<_, String>(0))
-            .optional()?;
-        json.map(|j| serde_json::from_str(&j).map_err(StoreError::from)).transpose()
+            .prepare_cached("SELECT id FROM messages WHERE message_id = ?1")?
+            .query_row([message_id], |r| r.get(0))
+            .optional()?
+            .map(MessageRow))
     }
 
     fn next_message_row(&mut self) -> Result<MessageRow, StoreError> {
@@ -48,11 +44,6 @@ impl MessageTx for SqliteTx<'_> {
         })
     }
 
-    fn next_transient_number(&mut self) -> u64 {
-        self.state.transient_ids += 1;
-        self.state.transient_ids
-    }
-
     fn insert_message(
         &mut self,
         row: MessageRow,
@@ -61,11 +52,12 @@ impl MessageTx for SqliteTx<'_> {
     ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO messages (id, conv_key, sequence, sender, random, time, message)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO messages (id, message_id, conv_key, sequence, sender, random, time, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 row.0,
+                message.id.as_str(),
                 conv_key,
                 message.sequence,
                 message.from.as_str(),

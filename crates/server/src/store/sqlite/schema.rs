@@ -3,7 +3,7 @@
 //! read connections are configured.
 
 use super::StoreError;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension as _, TransactionBehavior};
 use std::path::Path;
 use std::time::Duration;
 
@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_file_gc.sql"),
     include_str!("migrations/0006_session_keys.sql"),
     include_str!("migrations/0007_group_timelines.sql"),
+    include_str!("migrations/0008_message_ids.sql"),
 ];
 
 /// The schema version this build creates.
@@ -74,15 +75,39 @@ pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
 
 /// Applies the migrations the database has not seen yet, each in its own
 /// transaction together with the `user_version` bump.
+///
+/// Foreign keys are off while a migration runs (SQLite's way to rebuild a
+/// table others refer to, which `PRAGMA foreign_keys` cannot change inside
+/// a transaction), and every reference is checked before it commits: a
+/// migration that leaves one dangling is rolled back.
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let found: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
     }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = apply(conn, found);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    result
+}
+
+/// The migrations after version `found`, foreign keys off (see [`migrate`]).
+fn apply(conn: &mut Connection, found: u32) -> Result<(), StoreError> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let version = index as u32 + 1;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
+        let dangling: Option<String> =
+            tx.prepare("PRAGMA foreign_key_check")?.query_row([], |r| r.get(0)).optional()?;
+        if let Some(table) = dangling {
+            return Err(StoreError::Open {
+                path: tx.path().unwrap_or("?").to_owned(),
+                reason: format!("migration {version} leaves a dangling reference in {table}"),
+            });
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
         tracing::info!(version, "applied database migration");

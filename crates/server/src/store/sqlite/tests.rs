@@ -90,7 +90,7 @@ async fn migrations_apply_to_a_fresh_file_and_data_survives_reopening() {
     // Counters continue from the stored state after a restart.
     let second = again.send_message(text("bob", "alice", 1, "yo")).await.expect("send");
     assert_eq!(second.message.sequence, 2);
-    assert!(second.message.id.as_str().starts_with("2-"));
+    assert_eq!(second.message.id.as_str(), "bob-1700000000-1");
     assert_eq!(again.inbox_head(user("alice")).await.expect("head"), 2);
     again.close().await.expect("close");
 }
@@ -137,4 +137,63 @@ async fn migration_5_finds_the_files_that_earlier_messages_name() {
     let removed = again.collect_unnamed_files(i64::MAX).await.expect("collect");
     assert_eq!(removed.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), vec![unnamed.as_str()]);
     again.close().await.expect("close");
+}
+
+/// Migration 8 (client-made message IDs) on a database an older confabd
+/// left: earlier messages keep their IDs (`<row>-<time>-<random>`) and stay
+/// addressable by them, every reference to them survives the table's
+/// rebuild, and a repeated `random` in another second is a new message.
+#[tokio::test]
+async fn migration_8_keeps_earlier_message_ids_and_references() {
+    let Fixture { _dir, path, store, .. } = open(8);
+    users(&*store, &["alice", "bob"]).await;
+    for random in [1, 2] {
+        store.send_message(text("alice", "bob", random, "before")).await.expect("send");
+    }
+    store.close().await.expect("close");
+    // Back to version 7: the old table, and IDs as an older confabd made them.
+    let raw = Connection::open(&path).expect("raw open");
+    raw.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         CREATE TABLE old (
+             id INTEGER PRIMARY KEY, conv_key TEXT NOT NULL, sequence INTEGER NOT NULL,
+             sender TEXT NOT NULL REFERENCES users (user_id), random INTEGER NOT NULL,
+             time INTEGER NOT NULL, message TEXT NOT NULL,
+             UNIQUE (sender, random), UNIQUE (conv_key, sequence));
+         INSERT INTO old SELECT id, conv_key, sequence, sender, random, time,
+             json_set(message, '$.ID', id || '-' || time || '-' || random) FROM messages;
+         DROP TABLE messages;
+         ALTER TABLE old RENAME TO messages;
+         CREATE INDEX messages_by_time ON messages (conv_key, time, sequence);
+         PRAGMA user_version = 7;",
+    )
+    .expect("downgrade");
+    drop(raw);
+
+    let again = reopen(&path);
+    let old_id = "1-1700000000-1";
+    let revoked = again
+        .revoke_message(user("alice"), "C2Cbob".into(), old_id.into(), 1_700_000_001, 120)
+        .await
+        .expect("an earlier message is found by its earlier ID");
+    assert_eq!(revoked.id.as_str(), old_id);
+    let page = again.message_list(user("bob"), "C2Calice".into(), None, 20).await.expect("page");
+    let ids: Vec<_> = page.messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, [old_id, "2-1700000000-2"]);
+    let (list, _) = again.conversation_list(user("bob")).await.expect("list");
+    assert_eq!(list[0].last_message.as_ref().map(|m| m.id.as_str()), Some("2-1700000000-2"));
+    // The same random again, in another second, is a new message now.
+    let later = crate::services::message::NewMessage {
+        client_time: 1_700_000_005,
+        ..text("alice", "bob", 1, "after")
+    };
+    let later = again.send_message(later).await.expect("send");
+    assert!(!later.duplicate);
+    assert_eq!(later.message.id.as_str(), "alice-1700000005-1");
+    again.close().await.expect("close");
+    let raw = Connection::open(&path).expect("raw open");
+    let dangling: i64 = raw
+        .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(dangling, 0);
 }

@@ -37,8 +37,6 @@ pub(super) enum Command {
 pub(super) struct WriterState {
     pub(super) counters: Counters,
     deliveries: Vec<Delivery>,
-    /// Counter for the IDs of `onlineUserOnly` messages (never stored).
-    pub(super) transient_ids: u64,
     /// Users known to exist (users are never removed).
     pub(super) known_users: HashSet<String>,
     /// Profiles as stored, of users whose profile was read or written.
