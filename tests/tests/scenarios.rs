@@ -14,6 +14,7 @@ mod scenarios {
     mod merger;
     mod message_ops;
     mod offline;
+    mod protocol_doc;
     mod sessions;
     mod tls;
 }
