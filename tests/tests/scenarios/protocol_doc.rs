@@ -348,6 +348,30 @@ async fn binary_frames_are_answered_as_frames_that_are_not_requests() {
     assert_eq!(early.close_code().await, close::LOGIN_FAILED);
 }
 
+/// A heartbeat frame padded with an unknown key to exactly `size` bytes.
+fn padded_heartbeat(id: u64, size: usize) -> String {
+    let empty = frame(id, "heartbeat", json!({"pad": ""}));
+    let padded = frame(id, "heartbeat", json!({"pad": "p".repeat(size - empty.len())}));
+    assert_eq!(padded.len(), size);
+    padded
+}
+
+#[tokio::test]
+async fn a_client_message_may_have_65536_bytes_and_unknown_keys_are_ignored() {
+    let server = TestServer::start().await;
+    let mut alice = RawClient::login(&server, "alice").await;
+    alice.send_raw(&padded_heartbeat(1_000, MAX_FRAME_BYTES)).await;
+    match alice.next_reply().await {
+        Some(ServerFrame::Ok { id, data }) => {
+            assert_eq!(id, 1_000);
+            assert_eq!(data["serverTime"], START_MS, "serverTime is in milliseconds");
+        }
+        other => panic!("a 65,536-byte heartbeat is served: {other:?}"),
+    }
+    alice.send_raw(&padded_heartbeat(1_001, MAX_FRAME_BYTES + 1)).await;
+    assert_eq!(alice.close_code().await, 1009);
+}
+
 #[tokio::test]
 async fn a_second_login_gets_2025_and_the_session_goes_on_as_the_same_user() {
     let server = TestServer::start().await;
