@@ -537,6 +537,33 @@ impl RawClient {
             .expect("send raw frame");
     }
 
+    /// Sends a binary frame (not part of the protocol).
+    pub async fn send_binary(&mut self, bytes: &[u8]) {
+        self.socket
+            .send(tokio_tungstenite::tungstenite::Message::Binary(bytes.to_vec().into()))
+            .await
+            .expect("send binary frame");
+    }
+
+    /// Reads until the server closes the connection; the close frame's
+    /// code (1005 when the close frame had none, 1006 when the connection
+    /// ended without one). Frames before the close are skipped.
+    pub async fn close_code(&mut self) -> u16 {
+        within("the server closes the connection", async {
+            while let Some(frame) = self.socket.next().await {
+                match frame {
+                    Ok(tokio_tungstenite::tungstenite::Message::Close(close)) => {
+                        return close.map_or(1005, |c| u16::from(c.code));
+                    }
+                    Ok(_) => {}
+                    Err(_) => return 1006,
+                }
+            }
+            1006
+        })
+        .await
+    }
+
     /// The next response or error frame (pushes are skipped); `None` when
     /// the server closed the connection.
     pub async fn next_reply(&mut self) -> Option<ServerFrame> {

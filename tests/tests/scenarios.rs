@@ -15,6 +15,7 @@ mod scenarios {
     mod message_ids;
     mod message_ops;
     mod offline;
+    mod protocol_doc;
     mod sessions;
     mod tls;
 }
