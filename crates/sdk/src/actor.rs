@@ -241,7 +241,7 @@ impl Actor {
         if self.core.become_ready() {
             self.core.emit(Event::SdkReady);
         }
-        self.send_login_reply(reply, Ok(LoginResult { repeat_login: false, offline: true }));
+        self.send_login_reply(reply, Ok(LoginResult { offline: true, ..LoginResult::default() }));
         true
     }
 

@@ -450,7 +450,7 @@ pub struct SendResult {
 
 /// Result of `login`.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginResult {
     /// This instance was already logged in with this account.
@@ -458,6 +458,25 @@ pub struct LoginResult {
     /// The server was unreachable: the SDK started from the local store and
     /// keeps reconnecting in the background (Confab extension).
     pub offline: bool,
+    /// With `repeat_login`: why nothing happened (TIM's
+    /// `imResponse.data.errorInfo`); absent otherwise. Text for people:
+    /// decide by `repeat_login`, never by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub error_info: Option<String>,
+}
+
+impl LoginResult {
+    /// The answer to `login` on an instance already logged in as `user_id`.
+    pub(crate) fn repeat(user_id: &str) -> Self {
+        Self {
+            repeat_login: true,
+            offline: false,
+            error_info: Some(format!(
+                "this instance is already logged in as {user_id}: repeat login, nothing changed"
+            )),
+        }
+    }
 }
 
 /// Options of `get_message_list`.
@@ -649,10 +668,13 @@ pub(crate) mod tests {
         let d: DeleteConversationOptions =
             serde_json::from_value(json!({"conversationIDList": ["C2Cbob"]})).expect("parse");
         assert!(d.clear_history_message);
+        // checklist 35: a repeat login resolves with repeatLogin and errorInfo.
+        let repeat = serde_json::to_value(LoginResult::repeat("alice")).expect("serialize");
+        assert_eq!(repeat["repeatLogin"], true);
+        assert!(repeat["errorInfo"].as_str().is_some_and(|s| s.contains("alice")));
         assert_eq!(
-            serde_json::to_value(LoginResult { repeat_login: true, offline: false })
-                .expect("serialize"),
-            json!({"repeatLogin": true, "offline": false})
+            serde_json::to_value(LoginResult::default()).expect("serialize"),
+            json!({"repeatLogin": false, "offline": false})
         );
     }
 }
