@@ -83,12 +83,16 @@ impl PartialEq<&str> for MessageStatus {
     }
 }
 
-/// `message.readReceiptInfo` (C2C form).
+/// `message.readReceiptInfo` (C2C form): the state of read receipts
+/// (`needReadReceipt` messages and `sendMessageReadReceipt`). The peer's
+/// `setMessageRead` sets the message's top-level `is_peer_read` instead;
+/// neither touches the other.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadReceiptInfo {
-    /// Whether the peer has read the message.
+    /// Whether the peer sent a read receipt for the message. Confab does
+    /// not serve read receipts yet, so this stays false.
     pub is_peer_read: bool,
 }
 
@@ -131,7 +135,9 @@ pub struct Message {
     pub nick: String,
     /// Sender's avatar.
     pub avatar: String,
-    /// C2C: the peer read this (outgoing) message.
+    /// C2C: the peer read this (outgoing) message (the peer's
+    /// `setMessageRead` reached it; read receipts are in
+    /// `read_receipt_info`).
     pub is_peer_read: bool,
     /// Sender's group name card (groups only).
     pub name_card: String,
@@ -145,7 +151,7 @@ pub struct Message {
     pub is_modified: bool,
     /// Read receipts were asked for.
     pub need_read_receipt: bool,
-    /// Read receipt state.
+    /// Read receipt state (not set by `setMessageRead`).
     pub read_receipt_info: ReadReceiptInfo,
     /// Broadcast message.
     pub is_broadcast_message: bool,
@@ -210,8 +216,8 @@ pub(crate) fn message_from_wire(m: &confab_proto::message::WireMessage, me: &str
         nick: m.nick.clone(),
         avatar: m.avatar.clone(),
         is_peer_read: false,
-        name_card: String::new(),
-        at_user_list: Vec::new(),
+        name_card: m.name_card.clone(),
+        at_user_list: m.at_user_list.clone(),
         cloud_custom_data: m.cloud_custom_data.clone(),
         is_deleted: false,
         is_modified: m.version > 0,
