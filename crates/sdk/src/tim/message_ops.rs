@@ -189,6 +189,10 @@ impl Tim {
                 format!("bad payload for {}: {e}", message.r#type),
             )
         })?;
+        // A merger whose body is stored goes as the server keeps it,
+        // without its list: changing only `cloudCustomData` of a large
+        // merger is no content change and stays within 12 KB (checklist 283).
+        let element = crate::files::wire_element(element);
         let size = body_size(&element, &message.cloud_custom_data);
         if size > MAX_MESSAGE_BODY_BYTES {
             return Err(TimError::new(
