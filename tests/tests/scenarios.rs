@@ -15,5 +15,6 @@ mod scenarios {
     mod message_ops;
     mod offline;
     mod sessions;
+    mod tim_fidelity;
     mod tls;
 }
