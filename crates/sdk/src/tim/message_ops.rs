@@ -309,8 +309,15 @@ impl Tim {
 
     /// TIM `getMessageListHopping` for C2C conversations: up to `count`
     /// (default and at most 15) messages from the server starting at
-    /// `time`, older (direction 0) or newer (1), oldest first, with where
-    /// to continue. Messages deleted by this user are left out.
+    /// `time` (or `sequence`), older (direction 0) or newer (1), oldest
+    /// first, with where to continue. Messages deleted by this user are
+    /// left out.
+    ///
+    /// Pages are cut by sequence, not by second: TIM's continuation is a
+    /// time, which cannot tell apart messages sent in one second, so this
+    /// instance remembers where each conversation's last page in each
+    /// direction ended, and a call whose `time` is that page's
+    /// `nextMessageTime` continues from the exact message (checklist 322).
     pub async fn get_message_list_hopping(
         &self,
         options: GetMessageListHoppingOptions,
