@@ -10,8 +10,8 @@ use confab_proto::code;
 use confab_proto::message::MessageControlInfo;
 use confab_proto::ops;
 use confab_sdk::{
-    CreateMessageOptions, Event, GetMessageListHoppingOptions, MergerMessagePayload, Message,
-    SendMessageOptions, Tim, TimOptions,
+    CreateMessageOptions, Event, GetMessageListHoppingOptions, HoppingPage, MergerMessagePayload,
+    Message, SendMessageOptions, Tim, TimOptions,
 };
 use confab_server::config::ModerationMode;
 use confab_tests::{text_of, within, RawClient, TestClient, TestServer};
@@ -84,6 +84,11 @@ async fn the_sender_hears_message_modified_once_when_the_server_masks_its_text()
 
 // ------------------------------------------ getMessageListHopping (322)
 
+/// One `getMessageListHopping` call of `client`'s.
+async fn hop(client: &TestClient, options: GetMessageListHoppingOptions) -> HoppingPage {
+    within("hop", client.tim.get_message_list_hopping(options)).await.expect("hop")
+}
+
 /// Every message of `conversation_id` through `client`, page by page in
 /// `direction`, each page continued with the previous `nextMessageTime`
 /// exactly as a TIM app does; returns the texts in the order read.
@@ -92,17 +97,13 @@ async fn hop_through(client: &TestClient, conversation_id: &str, direction: u8) 
     let mut time = None;
     for page_number in 0.. {
         assert!(page_number < 20, "hopping does not end: {texts:?}");
-        let page = within(
-            "hop",
-            client.tim.get_message_list_hopping(GetMessageListHoppingOptions {
-                conversation_id: conversation_id.into(),
-                time,
-                direction,
-                ..Default::default()
-            }),
-        )
-        .await
-        .expect("hop");
+        let options = GetMessageListHoppingOptions {
+            conversation_id: conversation_id.into(),
+            time,
+            direction,
+            ..Default::default()
+        };
+        let page = hop(client, options).await;
         assert!(page.message_list.len() <= 15);
         let mut page_texts: Vec<String> = page.message_list.iter().map(text_of).collect();
         if direction == 0 {
@@ -154,32 +155,24 @@ async fn hopping_pages_through_bursts_inside_one_second_without_repeats_or_gaps(
 
     // A fresh hop to a time still takes the whole second: TIM's start.
     let second = bob.events.received()[0].time;
-    let from_first_second = within(
-        "hop to a time",
-        alice.tim.get_message_list_hopping(GetMessageListHoppingOptions {
-            conversation_id: "C2Cbob".into(),
-            time: Some(second),
-            direction: 0,
-            ..Default::default()
-        }),
-    )
-    .await
-    .expect("hop");
+    let to_a_time = GetMessageListHoppingOptions {
+        conversation_id: "C2Cbob".into(),
+        time: Some(second),
+        direction: 0,
+        ..Default::default()
+    };
+    let from_first_second = hop(&alice, to_a_time).await;
     let texts: Vec<String> = from_first_second.message_list.iter().map(text_of).collect();
     assert_eq!(texts, expected[5..20]);
     // And a start by sequence (the group form, served for C2C too) is exact.
-    let by_sequence = within(
-        "hop by sequence",
-        alice.tim.get_message_list_hopping(GetMessageListHoppingOptions {
-            conversation_id: "C2Cbob".into(),
-            sequence: Some(18),
-            direction: 1,
-            count: Some(4),
-            ..Default::default()
-        }),
-    )
-    .await
-    .expect("hop");
+    let from_sequence = GetMessageListHoppingOptions {
+        conversation_id: "C2Cbob".into(),
+        sequence: Some(18),
+        direction: 1,
+        count: Some(4),
+        ..Default::default()
+    };
+    let by_sequence = hop(&alice, from_sequence).await;
     let texts: Vec<String> = by_sequence.message_list.iter().map(text_of).collect();
     assert_eq!(texts, expected[17..21]);
     assert_eq!(by_sequence.message_list[0].sequence, 18);

@@ -68,7 +68,9 @@ nick: string,
  */
 avatar: string, 
 /**
- * C2C: the peer read this (outgoing) message.
+ * C2C: the peer read this (outgoing) message (the peer's
+ * `setMessageRead` reached it; read receipts are in
+ * `read_receipt_info`).
  */
 isPeerRead: boolean, 
 /**
@@ -96,7 +98,7 @@ isModified: boolean,
  */
 needReadReceipt: boolean, 
 /**
- * Read receipt state.
+ * Read receipt state (not set by `setMessageRead`).
  */
 readReceiptInfo: ReadReceiptInfo, 
 /**
