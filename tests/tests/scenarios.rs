@@ -17,5 +17,6 @@ mod scenarios {
     mod offline;
     mod protocol_doc;
     mod sessions;
+    mod tim_fidelity;
     mod tls;
 }

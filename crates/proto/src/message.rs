@@ -426,6 +426,10 @@ pub struct WireMessage {
     pub avatar: String,
     /// Whether read receipts were asked for.
     pub need_read_receipt: bool,
+    /// The sender's group name card when sent (TIM `nameCard`); group
+    /// messages only, absent when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name_card: String,
     /// @-mentioned userIDs (or `TIM.TYPES.MSG_AT_ALL`); group messages only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub at_user_list: Vec<String>,

@@ -408,19 +408,27 @@ operation!(DeleteMessages, "deleteMessages", DeleteMessagesResponse);
 pub const MAX_HOPPING_COUNT: u32 = 15;
 
 /// `getMessageListHopping`: a page of a C2C conversation's history starting
-/// at a server time. Direction 0 returns the newest `count` messages with
-/// `time <= time` (older ones, "up"); direction 1 the oldest `count` with
-/// `time >= time` ("down"). The page is ascending either way.
+/// at a message sequence or a server time. Direction 0 returns the `count`
+/// messages just below the start, the start included (older ones, "up"):
+/// `sequence <= sequence`, or `time <= time`; direction 1 the `count` just
+/// above it (`sequence >= sequence`, or `time >= time`, "down"). Pages are
+/// cut by sequence, so many messages in one second page without repeats
+/// or gaps: continue with the previous page's `nextMessageSeq`. The page is
+/// ascending either way.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetMessageListHopping {
     /// The conversation, from the requester's side.
     #[serde(rename = "conversationID")]
     pub conversation_id: ConversationId,
-    /// Start time (server time, seconds); `None`: the newest end for
-    /// direction 0, the oldest for direction 1.
+    /// Start time (server time, seconds); `None` (and no `sequence`): the
+    /// newest end for direction 0, the oldest for direction 1.
     #[serde(default)]
     pub time: Option<i64>,
+    /// Start sequence (the conversation's message sequence, included);
+    /// wins over `time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u64>,
     /// 0 older, 1 newer.
     #[serde(default)]
     pub direction: u8,
@@ -437,10 +445,14 @@ pub struct GetMessageListHoppingResponse {
     pub messages: Vec<WireMessage>,
     /// True when nothing further exists in the requested direction.
     pub is_completed: bool,
-    /// Where to continue (the time of the next message in the direction);
-    /// `None` when completed.
+    /// The time of the next message in the direction; `None` when
+    /// completed.
     #[serde(default)]
     pub next_message_time: Option<i64>,
+    /// Where to continue: the sequence of the next message in the
+    /// direction (pass it as `sequence`); `None` when completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_message_seq: Option<u64>,
 }
 operation!(GetMessageListHopping, "getMessageListHopping", GetMessageListHoppingResponse);
 
@@ -633,18 +645,30 @@ mod tests {
             &GetMessageListHopping {
                 conversation_id: "C2Cbob".into(),
                 time: Some(1_764_115_200),
+                sequence: None,
                 direction: 1,
                 count: 15,
             },
             json!({"conversationID":"C2Cbob","time":1764115200,"direction":1,"count":15}),
         );
         round_trip(
+            &GetMessageListHopping {
+                conversation_id: "C2Cbob".into(),
+                time: None,
+                sequence: Some(42),
+                direction: 0,
+                count: 15,
+            },
+            json!({"conversationID":"C2Cbob","time":null,"sequence":42,"direction":0,"count":15}),
+        );
+        round_trip(
             &GetMessageListHoppingResponse {
                 messages: vec![],
                 is_completed: false,
                 next_message_time: Some(9),
+                next_message_seq: Some(41),
             },
-            json!({"messages":[],"isCompleted":false,"nextMessageTime":9}),
+            json!({"messages":[],"isCompleted":false,"nextMessageTime":9,"nextMessageSeq":41}),
         );
         let message = crate::message::tests::sample();
         let wire = serde_json::to_value(&message).expect("json");

@@ -39,6 +39,7 @@ impl Default for WireMessageSample {
             nick: "Alice".into(),
             avatar: String::new(),
             need_read_receipt: false,
+            name_card: String::new(),
             at_user_list: Vec::new(),
             excluded_from_unread_count: false,
             excluded_from_last_message: false,
@@ -114,6 +115,18 @@ impl WireMessageSample {
     /// Sets the sender's nickname.
     pub fn nick(mut self, nick: impl Into<String>) -> Self {
         self.0.nick = nick.into();
+        self
+    }
+
+    /// Sets the sender's group name card.
+    pub fn name_card(mut self, name_card: impl Into<String>) -> Self {
+        self.0.name_card = name_card.into();
+        self
+    }
+
+    /// Sets the @-mentioned users.
+    pub fn at_user_list(mut self, users: &[&str]) -> Self {
+        self.0.at_user_list = users.iter().map(|u| (*u).to_owned()).collect();
         self
     }
 

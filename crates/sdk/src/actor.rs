@@ -23,7 +23,7 @@ use crate::event::{Event, NetState};
 use crate::model::{message_from_wire, LoginResult, Message};
 use crate::options::TimOptions;
 use crate::session::SessionCore;
-use crate::store::Applied;
+use crate::store::{Acknowledged, Applied};
 use crate::transport::{Connection, TransportError};
 use crate::TimError;
 use confab_proto::frame::{close, Push, RequestFrame, ServerFrame};
@@ -241,7 +241,7 @@ impl Actor {
         if self.core.become_ready() {
             self.core.emit(Event::SdkReady);
         }
-        self.send_login_reply(reply, Ok(LoginResult { repeat_login: false, offline: true }));
+        self.send_login_reply(reply, Ok(LoginResult { offline: true, ..LoginResult::default() }));
         true
     }
 
@@ -917,8 +917,13 @@ impl Actor {
         let outcome = match result {
             Ok(data) => match serde_json::from_value::<SendMessageResponse>(data) {
                 Ok(response) => match self.core.store.complete_send(key, &response.message) {
-                    Ok(Some((message, conversation))) => {
+                    Ok(Some(Acknowledged { message, conversation, rewritten })) => {
                         self.core.emit(Event::MessageStatusChanged(vec![message.clone()]));
+                        // TIM tells the sender when the server changed
+                        // what it sent (checklist 984).
+                        if rewritten {
+                            self.core.emit(Event::MessageModified(vec![message.clone()]));
+                        }
                         if let Some(c) = conversation {
                             self.core.emit(Event::ConversationListUpdated(vec![c]));
                         }

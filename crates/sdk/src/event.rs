@@ -102,7 +102,9 @@ pub enum Event {
     #[serde(rename = "onMessageRevoked")]
     MessageRevoked(Vec<Message>),
     /// `onMessageModified`: messages of my conversations were modified (by
-    /// the peer, or by me on another instance), as they are now.
+    /// the peer, by me here or on another instance, or by the server when
+    /// it stored other content than this instance sent, e.g. a masked
+    /// text), as they are now.
     #[serde(rename = "onMessageModified")]
     MessageModified(Vec<Message>),
 

@@ -83,12 +83,16 @@ impl PartialEq<&str> for MessageStatus {
     }
 }
 
-/// `message.readReceiptInfo` (C2C form).
+/// `message.readReceiptInfo` (C2C form): the state of read receipts
+/// (`needReadReceipt` messages and `sendMessageReadReceipt`). The peer's
+/// `setMessageRead` sets the message's top-level `is_peer_read` instead;
+/// neither touches the other.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadReceiptInfo {
-    /// Whether the peer has read the message.
+    /// Whether the peer sent a read receipt for the message. Confab does
+    /// not serve read receipts yet, so this stays false.
     pub is_peer_read: bool,
 }
 
@@ -132,7 +136,9 @@ pub struct Message {
     pub nick: String,
     /// Sender's avatar.
     pub avatar: String,
-    /// C2C: the peer read this (outgoing) message.
+    /// C2C: the peer read this (outgoing) message (the peer's
+    /// `setMessageRead` reached it; read receipts are in
+    /// `read_receipt_info`).
     pub is_peer_read: bool,
     /// Sender's group name card (groups only).
     pub name_card: String,
@@ -146,7 +152,7 @@ pub struct Message {
     pub is_modified: bool,
     /// Read receipts were asked for.
     pub need_read_receipt: bool,
-    /// Read receipt state.
+    /// Read receipt state (not set by `setMessageRead`).
     pub read_receipt_info: ReadReceiptInfo,
     /// Broadcast message.
     pub is_broadcast_message: bool,
@@ -211,8 +217,8 @@ pub(crate) fn message_from_wire(m: &confab_proto::message::WireMessage, me: &str
         nick: m.nick.clone(),
         avatar: m.avatar.clone(),
         is_peer_read: false,
-        name_card: String::new(),
-        at_user_list: Vec::new(),
+        name_card: m.name_card.clone(),
+        at_user_list: m.at_user_list.clone(),
         cloud_custom_data: m.cloud_custom_data.clone(),
         is_deleted: false,
         is_modified: m.version > 0,
@@ -456,7 +462,7 @@ pub struct SendResult {
 
 /// Result of `login`.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginResult {
     /// This instance was already logged in with this account.
@@ -464,6 +470,25 @@ pub struct LoginResult {
     /// The server was unreachable: the SDK started from the local store and
     /// keeps reconnecting in the background (Confab extension).
     pub offline: bool,
+    /// With `repeat_login`: why nothing happened (TIM's
+    /// `imResponse.data.errorInfo`); absent otherwise. Text for people:
+    /// decide by `repeat_login`, never by this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub error_info: Option<String>,
+}
+
+impl LoginResult {
+    /// The answer to `login` on an instance already logged in as `user_id`.
+    pub(crate) fn repeat(user_id: &str) -> Self {
+        Self {
+            repeat_login: true,
+            offline: false,
+            error_info: Some(format!(
+                "this instance is already logged in as {user_id}: repeat login, nothing changed"
+            )),
+        }
+    }
 }
 
 /// Options of `get_message_list`.
@@ -655,10 +680,13 @@ pub(crate) mod tests {
         let d: DeleteConversationOptions =
             serde_json::from_value(json!({"conversationIDList": ["C2Cbob"]})).expect("parse");
         assert!(d.clear_history_message);
+        // checklist 35: a repeat login resolves with repeatLogin and errorInfo.
+        let repeat = serde_json::to_value(LoginResult::repeat("alice")).expect("serialize");
+        assert_eq!(repeat["repeatLogin"], true);
+        assert!(repeat["errorInfo"].as_str().is_some_and(|s| s.contains("alice")));
         assert_eq!(
-            serde_json::to_value(LoginResult { repeat_login: true, offline: false })
-                .expect("serialize"),
-            json!({"repeatLogin": true, "offline": false})
+            serde_json::to_value(LoginResult::default()).expect("serialize"),
+            json!({"repeatLogin": false, "offline": false})
         );
     }
 }

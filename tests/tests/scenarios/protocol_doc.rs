@@ -250,6 +250,7 @@ fn every_field_the_wire_types_carry_is_on_the_page() {
         avatar: String::new(),
         need_read_receipt: false,
         at_user_list: vec!["bob".into()],
+        name_card: "Al".into(),
         excluded_from_unread_count: false,
         excluded_from_last_message: false,
         online_user_only: false,

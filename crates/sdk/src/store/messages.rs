@@ -6,7 +6,7 @@
 
 use super::{enum_str, merger, message_ops, parse_enum, sql_u64, u64_sql, Result, Store};
 use crate::model::{Message, MessageFlow, MessageStatus, ReadReceiptInfo};
-use confab_proto::message::WireMessage;
+use confab_proto::message::{MessageElement, WireMessage};
 use rusqlite::{params, OptionalExtension};
 
 /// The columns of a message row (`m`), with its conversation (`c`) joined
@@ -15,10 +15,10 @@ pub(super) const MESSAGE_COLUMNS: &str =
     "m.key, m.id, m.conversation_id, m.conv_type, m.sender, m.receiver, \
      m.random, m.sequence, m.time, m.status, m.element, m.priority, m.cloud_custom_data, m.nick, \
      m.avatar, m.need_read_receipt, COALESCE(c.peer_read_sequence, 0), m.is_revoked, m.version, \
-     m.is_deleted";
+     m.is_deleted, m.at_user_list, m.name_card";
 
 /// Columns of `MESSAGE_COLUMNS`; queries that select more put theirs after.
-pub(super) const MESSAGE_COLUMN_COUNT: usize = 20;
+pub(super) const MESSAGE_COLUMN_COUNT: usize = 22;
 
 /// A message row before its JSON columns are parsed.
 pub(super) struct RawMessage {
@@ -41,6 +41,8 @@ pub(super) struct RawMessage {
     is_revoked: bool,
     version: i64,
     is_deleted: bool,
+    at_user_list: String,
+    name_card: String,
 }
 
 impl RawMessage {
@@ -66,6 +68,8 @@ impl RawMessage {
             is_revoked: row.get(17)?,
             version: row.get(18)?,
             is_deleted: row.get(19)?,
+            at_user_list: row.get(20)?,
+            name_card: row.get(21)?,
         })
     }
 
@@ -95,13 +99,15 @@ impl RawMessage {
             nick: self.nick,
             avatar: self.avatar,
             is_peer_read,
-            name_card: String::new(),
-            at_user_list: Vec::new(),
+            name_card: self.name_card,
+            at_user_list: serde_json::from_str(&self.at_user_list)?,
             cloud_custom_data: self.cloud_custom_data,
             is_deleted: self.is_deleted,
             is_modified: self.version > 0,
             need_read_receipt: self.need_read_receipt,
-            read_receipt_info: ReadReceiptInfo { is_peer_read },
+            // Read receipts (`sendMessageReadReceipt`) fill this, not
+            // `setMessageRead`, whose mark is the top-level `is_peer_read`.
+            read_receipt_info: ReadReceiptInfo::default(),
             is_broadcast_message: false,
             sequence: u64_sql(self.sequence),
             random: u64_sql(self.random),
@@ -227,6 +233,35 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the server stored other content than this client made for
+    /// message `key`: the profanity filter masked its text, say. Only the
+    /// element types whose content the client makes alone are compared
+    /// (text, custom, face, location); the server completes file and
+    /// merger elements (URLs, the stored merger body) as a matter of course.
+    pub(super) fn rewritten_by_server(
+        &self,
+        tx: &rusqlite::Connection,
+        key: i64,
+        m: &WireMessage,
+    ) -> Result<bool> {
+        let made: Option<String> = tx
+            .prepare_cached("SELECT element FROM messages WHERE key = ?1")?
+            .query_row(params![key], |r| r.get(0))
+            .optional()?;
+        let Some(made) = made else { return Ok(false) };
+        let made: MessageElement = serde_json::from_str(&made)?;
+        let client_made = |e: &MessageElement| {
+            matches!(
+                e,
+                MessageElement::Text(_)
+                    | MessageElement::Custom(_)
+                    | MessageElement::Face(_)
+                    | MessageElement::Location(_)
+            )
+        };
+        Ok(client_made(&made) && made != m.element)
+    }
+
     /// Takes over the server's fields (ID, sequence, time, content...) of
     /// a message sent here: it is `success` from now on.
     pub(super) fn write_server_fields(
@@ -237,7 +272,8 @@ impl Store {
     ) -> Result<()> {
         tx.prepare_cached(
             "UPDATE messages SET id = ?2, sequence = ?3, time = ?4, status = 'success', nick = ?5,
-               avatar = ?6, excluded_unread = ?7, excluded_last = ?8, element = ?9
+               avatar = ?6, excluded_unread = ?7, excluded_last = ?8, element = ?9,
+               at_user_list = ?10, name_card = ?11
              WHERE key = ?1",
         )?
         .execute(params![
@@ -250,7 +286,9 @@ impl Store {
             m.excluded_from_unread_count,
             m.excluded_from_last_message,
             // The server's content: the profanity filter may have masked it.
-            serde_json::to_string(&m.element)?
+            serde_json::to_string(&m.element)?,
+            serde_json::to_string(&m.at_user_list)?,
+            m.name_card
         ])?;
         Ok(())
     }
@@ -278,9 +316,10 @@ impl Store {
             "INSERT INTO messages (id, conversation_id, conv_type, sender, receiver, random,
                sequence,
                time, status, element, priority, cloud_custom_data, nick, avatar, need_read_receipt,
-               excluded_unread, excluded_last, via_inbox, is_revoked, version)
+               excluded_unread, excluded_last, via_inbox, is_revoked, version, at_user_list,
+               name_card)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'success', ?9, ?10, ?11, ?12, ?13, ?14,
-                     ?15, ?16, ?17, ?18, ?19)",
+                     ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
         )?
         .execute(params![
             m.id.as_str(),
@@ -301,7 +340,9 @@ impl Store {
             m.excluded_from_last_message,
             via_inbox,
             m.is_revoked,
-            m.version
+            m.version,
+            serde_json::to_string(&m.at_user_list)?,
+            m.name_card
         ])?;
         Ok((tx.last_insert_rowid(), true))
     }
@@ -329,9 +370,9 @@ pub(super) fn insert_unsent(
     tx.prepare_cached(
         "INSERT INTO messages (id, local_id, conversation_id, conv_type, sender, receiver,
            random, sequence, time, status, element, priority, cloud_custom_data, nick, avatar,
-           need_read_receipt, excluded_unread, excluded_last)
+           need_read_receipt, excluded_unread, excluded_last, at_user_list, name_card)
          VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, 'unSend', ?8, ?9, ?10, ?11, ?12, ?13,
-                 ?14, ?15)",
+                 ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         message.id,
@@ -348,7 +389,9 @@ pub(super) fn insert_unsent(
         message.avatar,
         message.need_read_receipt,
         excluded_unread,
-        excluded_last
+        excluded_last,
+        serde_json::to_string(&message.at_user_list)?,
+        message.name_card
     ])?;
     Ok(tx.last_insert_rowid())
 }

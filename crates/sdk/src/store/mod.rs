@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_message_ops.sql"),
     include_str!("migrations/0004_merger_bodies.sql"),
     include_str!("migrations/0005_group_cursors.sql"),
+    include_str!("migrations/0006_mentions.sql"),
 ];
 
 mod conversations;
@@ -51,6 +52,7 @@ mod profiles;
 mod sync_state;
 
 pub(crate) use inbox::Applied;
+pub(crate) use outbox::Acknowledged;
 
 /// Failures of the local store.
 #[derive(Debug, thiserror::Error)]

@@ -22,6 +22,19 @@ pub(crate) struct OutboxItem {
     pub(crate) request: SendMessage,
 }
 
+/// What [`Store::complete_send`] changed.
+#[derive(Debug)]
+pub(crate) struct Acknowledged {
+    /// The message as stored now: `success`, with the server's fields.
+    pub(crate) message: Message,
+    /// Its conversation.
+    pub(crate) conversation: Option<Conversation>,
+    /// The server stored other content than the client made (the
+    /// profanity filter masked the text): the sender hears
+    /// MESSAGE_MODIFIED, as TIM's sender does when the server changed it.
+    pub(crate) rewritten: bool,
+}
+
 impl Store {
     /// Persists a new outgoing message with its outbox row (one
     /// transaction) and makes it the conversation's last message (unless
@@ -133,14 +146,14 @@ impl Store {
         Ok(out)
     }
 
-    /// Records a successful acknowledgement. Returns the message and its
-    /// conversation when this changed the status (`None` when the inbox
-    /// already delivered the acknowledgement).
+    /// Records a successful acknowledgement. Returns what changed when
+    /// this changed the status (`None` when the inbox already delivered
+    /// the acknowledgement).
     pub(crate) fn complete_send(
         &self,
         key: i64,
         wire: &WireMessage,
-    ) -> Result<Option<(Message, Option<Conversation>)>> {
+    ) -> Result<Option<Acknowledged>> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let row: Option<(String, String)> = tx
@@ -153,6 +166,7 @@ impl Store {
             tx.commit()?;
             return Ok(None);
         }
+        let rewritten = self.rewritten_by_server(&tx, key, wire)?;
         self.write_server_fields(&tx, key, wire)?;
         // Right above the run, the run grows; further up, messages in
         // between are still unknown and the inbox will fill them in.
@@ -173,7 +187,7 @@ impl Store {
         tx.commit()?;
         let message = self.message_by_key_in(&conn, key)?;
         let conversation = self.conversation_in(&conn, &conversation_id)?;
-        Ok(message.map(|m| (m, conversation)))
+        Ok(message.map(|message| Acknowledged { message, conversation, rewritten }))
     }
 
     /// Records a rejection: status `fail`, out of the outbox. Returns the

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::model::{Message, MessageFlow, MessageStatus};
+use confab_proto::constants::types::MSG_AT_ALL;
 use confab_proto::conversation::ConversationState;
 use confab_proto::inbox::{InboxEntry, InboxEvent, TimelineCursor, TimelineEntry, TimelinePage};
 use confab_proto::message::{ConversationType, MessageElement, TextPayload, WireMessage};
@@ -124,8 +125,46 @@ fn apply_is_idempotent_and_advances_the_cursor() {
         .expect("peer read");
     assert_eq!(peer.read_by_peer.len(), 1);
     assert!(peer.read_by_peer[0].is_peer_read);
-    assert!(peer.read_by_peer[0].read_receipt_info.is_peer_read);
+    // checklist 1157: readReceiptInfo belongs to read receipts, not to setMessageRead.
+    assert!(!peer.read_by_peer[0].read_receipt_info.is_peer_read);
     assert_eq!(store.cursor().expect("cursor"), Some(5));
+}
+
+/// `wire` with the text the sender wrote ("hi", as `local` makes it) or
+/// the server's rewrite of it.
+fn acked(sequence: u64, random: u64, text: &str) -> WireMessage {
+    let mut m = wire("alice", "bob", sequence, random);
+    m.element = MessageElement::Text(TextPayload { text: text.into() });
+    m
+}
+
+#[test]
+fn an_acknowledgement_with_other_text_is_a_modification_announced_once() {
+    // checklist 984: MESSAGE_MODIFIED "also fires on the sender when a
+    // third-party server callback changed the message's content".
+    let store = Store::open_in_memory("alice").expect("open");
+    store.bootstrap(&[], 0).expect("bootstrap");
+    let (kept, _) = store.enqueue_new(&local("bob", 101), None, 5_000).expect("enqueue");
+    let (masked, _) = store.enqueue_new(&local("bob", 102), None, 6_000).expect("enqueue");
+    let (late, _) = store.enqueue_new(&local("bob", 103), None, 7_000).expect("enqueue");
+
+    // The send response first: the store says whether the text changed.
+    let ack = store.complete_send(kept, &acked(1, 101, "hi")).expect("ack").expect("changed");
+    assert!(!ack.rewritten, "the server kept the text");
+    let ack = store.complete_send(masked, &acked(2, 102, "**")).expect("ack").expect("changed");
+    assert!(ack.rewritten);
+    assert_eq!(ack.message.payload["text"], "**");
+    // Its inbox echo brings nothing new.
+    let echo = store.apply_entries(&[entry(1, acked(1, 101, "hi")), entry(2, acked(2, 102, "**"))]);
+    let echo = echo.expect("echo");
+    assert!(echo.merged.is_empty() && echo.modified.is_empty());
+
+    // The inbox first: merged and modified, once; the late response is no news.
+    let first = store.apply_entries(&[entry(3, acked(3, 103, "**"))]).expect("inbox first");
+    assert_eq!(first.merged.len(), 1);
+    assert_eq!(first.modified.len(), 1);
+    assert_eq!(first.modified[0].payload["text"], "**");
+    assert!(store.complete_send(late, &acked(3, 103, "**")).expect("ack").is_none());
 }
 
 #[test]
@@ -159,9 +198,9 @@ fn outbox_keeps_order_and_merges_acknowledgements() {
     assert!(store.complete_send(k1, &wire("alice", "bob", 1, 101)).expect("ack").is_none());
 
     // Ack first, inbox later: no announcement either.
-    let (m2, _) =
+    let ack =
         store.complete_send(k2, &wire("alice", "bob", 2, 102)).expect("ack").expect("changed");
-    assert_eq!(m2.sequence, 2);
+    assert_eq!(ack.message.sequence, 2);
     let later = store.apply_entries(&[entry(2, wire("alice", "bob", 2, 102))]).expect("apply");
     assert!(later.received.is_empty() && later.merged.is_empty());
 
@@ -351,4 +390,46 @@ fn timeline_pages_apply_through_the_area_dispatch_and_move_only_their_cursor() {
     assert_eq!(caught_up.received.len(), 1);
     assert!(!caught_up.groups_behind);
     assert_eq!(store.total_unread().expect("total"), 2);
+}
+
+#[test]
+fn mentions_and_name_cards_survive_the_local_store() {
+    // Issue 12: atUserList and nameCard survive storage, whichever road a
+    // message takes into the store.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = Store::path_for(dir.path(), 1400000000, "alice");
+    let store = Store::open(&path, "alice").expect("open");
+    store.follow_group("@TGS#1", 0).expect("follow");
+    // From a group timeline.
+    let mut received = group_message("bob", "@TGS#1", 1, 21);
+    received.at_user_list = vec!["alice".into(), MSG_AT_ALL.into()];
+    received.name_card = "Bobby".into();
+    let page = timeline("@TGS#1", 1, vec![(1, InboxEvent::Message { message: received })]);
+    let applied = store.apply_timeline_pages(std::slice::from_ref(&page)).expect("apply");
+    assert_eq!(applied.received[0].at_user_list, ["alice", MSG_AT_ALL]);
+    assert_eq!(applied.received[0].name_card, "Bobby");
+    // Made here: through the outbox, into the request, and back from the
+    // server's acknowledgement.
+    let mut mine = local("@TGS#1", 31);
+    mine.conversation_type = ConversationType::Group;
+    mine.conversation_id = "GROUP@TGS#1".into();
+    mine.at_user_list = vec!["bob".into()];
+    let (key, _) = store.enqueue_new(&mine, None, 5_000).expect("enqueue");
+    let outbox = store.outbox().expect("outbox");
+    assert_eq!(outbox[0].request.message.at_user_list, ["bob"]);
+    let mut acked = group_message("alice", "@TGS#1", 2, 31);
+    acked.element = MessageElement::Text(TextPayload { text: "hi".into() });
+    acked.at_user_list = vec!["bob".into()];
+    acked.name_card = "Ally".into();
+    store.complete_send(key, &acked).expect("ack").expect("changed");
+    drop(store);
+    // Read back after reopening the file.
+    let store = Store::open(&path, "alice").expect("reopen");
+    let theirs = store.find_message("1-21").expect("find").expect("stored");
+    assert_eq!(
+        (theirs.at_user_list, theirs.name_card),
+        (vec!["alice".into(), MSG_AT_ALL.into()], "Bobby".into())
+    );
+    let ours = store.find_message("2-31").expect("find").expect("stored");
+    assert_eq!((ours.at_user_list, ours.name_card), (vec!["bob".to_owned()], "Ally".to_owned()));
 }

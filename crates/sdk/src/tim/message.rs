@@ -144,6 +144,15 @@ impl Tim {
         if message.to.is_empty() {
             return Err(TimError::new(code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE, "no receiver"));
         }
+        // The seed forbids the combination without naming a code; 2100
+        // (MESSAGE_SEND_FAIL) is the server's answer too, so a client hears
+        // one code whichever side refuses (docs/protocol.md).
+        if options.online_user_only && options.message_control_info.is_some() {
+            return Err(TimError::new(
+                code::MESSAGE_SEND_FAIL,
+                "onlineUserOnly cannot be combined with messageControlInfo",
+            ));
+        }
         let element = message.element().map_err(|e| {
             TimError::new(code::MESSAGE_SEND_NEED_MESSAGE_INSTANCE, format!("bad payload: {e}"))
         })?;
@@ -163,12 +172,6 @@ impl Tim {
             return Err(TimError::new(
                 code::ERR_SVR_COMM_BODY_SIZE_LIMIT,
                 format!("the message body is {size} bytes; the limit is 12 KB"),
-            ));
-        }
-        if options.online_user_only && options.message_control_info.is_some() {
-            return Err(TimError::new(
-                code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE,
-                "onlineUserOnly cannot be combined with messageControlInfo",
             ));
         }
         if options.online_user_only {

@@ -37,10 +37,12 @@ pub struct GetMessageListHoppingOptions {
     #[serde(rename = "conversationID")]
     pub conversation_id: String,
     /// C2C: the server time (seconds) to start from; `None` starts at the
-    /// newest end (direction 0) or the oldest (direction 1).
+    /// newest end (direction 0) or the oldest (direction 1). Passing the
+    /// previous page's `nextMessageTime` continues exactly where it ended.
     #[serde(default)]
     pub time: Option<i64>,
-    /// Groups: the sequence to start from (not served for C2C).
+    /// The message sequence to start from, included (TIM's start for
+    /// groups; for C2C a Confab extension that wins over `time`).
     #[serde(default)]
     pub sequence: Option<u64>,
     /// 0 (default): older messages, "up"; 1: newer, "down".
@@ -189,6 +191,10 @@ impl Tim {
                 format!("bad payload for {}: {e}", message.r#type),
             )
         })?;
+        // A merger whose body is stored goes as the server keeps it,
+        // without its list: changing only `cloudCustomData` of a large
+        // merger is no content change and stays within 12 KB (checklist 283).
+        let element = crate::files::wire_element(element);
         let size = body_size(&element, &message.cloud_custom_data);
         if size > MAX_MESSAGE_BODY_BYTES {
             return Err(TimError::new(
@@ -303,8 +309,15 @@ impl Tim {
 
     /// TIM `getMessageListHopping` for C2C conversations: up to `count`
     /// (default and at most 15) messages from the server starting at
-    /// `time`, older (direction 0) or newer (1), oldest first, with where
-    /// to continue. Messages deleted by this user are left out.
+    /// `time` (or `sequence`), older (direction 0) or newer (1), oldest
+    /// first, with where to continue. Messages deleted by this user are
+    /// left out.
+    ///
+    /// Pages are cut by sequence, not by second: TIM's continuation is a
+    /// time, which cannot tell apart messages sent in one second, so this
+    /// instance remembers where each conversation's last page in each
+    /// direction ended, and a call whose `time` is that page's
+    /// `nextMessageTime` continues from the exact message (checklist 322).
     pub async fn get_message_list_hopping(
         &self,
         options: GetMessageListHoppingOptions,
@@ -321,13 +334,34 @@ impl Tim {
             None | Some(0) => MAX_HOPPING_COUNT,
             Some(n) => n.min(MAX_HOPPING_COUNT),
         };
+        let position =
+            (session.core.user_id.clone(), options.conversation_id.clone(), options.direction);
+        let sequence = options.sequence.or_else(|| {
+            let time = options.time?;
+            self.hopping_continuations()
+                .get(&position)
+                .filter(|(next_time, _)| *next_time == time)
+                .map(|(_, next_sequence)| *next_sequence)
+        });
         let request = GetMessageListHopping {
             conversation_id: ConversationId::from(options.conversation_id.as_str()),
             time: options.time,
+            sequence,
             direction: options.direction,
             count,
         };
         let response = self.request(&session, &request).await?;
+        {
+            let mut continuations = self.hopping_continuations();
+            match (response.is_completed, response.next_message_time, response.next_message_seq) {
+                (false, Some(time), Some(next)) => {
+                    continuations.insert(position, (time, next));
+                }
+                _ => {
+                    continuations.remove(&position);
+                }
+            }
+        }
         let message_list =
             session.core.store.store_hopping(&options.conversation_id, &response.messages)?;
         Ok(HoppingPage {

@@ -30,8 +30,9 @@ use crate::TimError;
 use confab_proto::ops::Operation;
 use confab_proto::{code, ConversationId, ConversationKind};
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -72,7 +73,14 @@ struct TimInner {
     /// Files of messages made by `create_*_message` (image, audio, video,
     /// file) and not sent yet, by message ID.
     file_sources: Mutex<HashMap<String, files::PendingSource>>,
+    /// Where the last `get_message_list_hopping` page of a conversation
+    /// ended, by (user, conversationID, direction): its `nextMessageTime`
+    /// and the sequence of that next message.
+    hopping_continuations: Mutex<HashMap<HoppingPosition, (i64, u64)>>,
 }
+
+/// A user's conversation and a hopping direction.
+type HoppingPosition = (String, String, u8);
 
 /// One login: its core and its actor.
 struct Session {
@@ -113,21 +121,58 @@ fn c2c_peer(conversation_id: &str) -> Result<String, TimError> {
     }
 }
 
+/// The live instances of this process, by server, SDKAppID and data
+/// directory.
+///
+/// TIM's `TIM.create` returns the same instance for the same SDKAppID
+/// within one page. An SDKAppID names an app on one server, so the server
+/// URL is part of the key; and a native process may hold several users'
+/// instances (the scenario tests run alice, bob and carol side by side),
+/// each on its own data directory, so the directory stands for TIM's page
+/// (two instances on one directory would share an account's store and
+/// cursor, which must never happen anyway). Entries are weak: dropping
+/// every handle, or `destroy`, frees the slot.
+static INSTANCES: Mutex<Vec<(InstanceKey, Weak<TimInner>)>> = Mutex::new(Vec::new());
+
+/// Server URL, SDKAppID and data directory of an instance.
+type InstanceKey = (String, u64, PathBuf);
+
 impl Tim {
     /// Creates an instance (TIM `TIM.create`). Nothing connects until
-    /// [`Tim::login`].
+    /// [`Tim::login`]. While an instance for the same server, SDKAppID and
+    /// data directory lives (not destroyed, some handle kept), returns that
+    /// instance and ignores the other options, as TIM does for the same
+    /// SDKAppID.
     pub fn create(options: TimOptions) -> Tim {
-        Tim {
-            inner: Arc::new(TimInner {
-                options,
-                hub: Arc::new(EventHub::new()),
-                log_level: Arc::new(AtomicU8::new(0)),
-                session: Mutex::new(None),
-                lifecycle: tokio::sync::Mutex::new(()),
-                destroyed: AtomicBool::new(false),
-                file_sources: Mutex::new(HashMap::new()),
-            }),
+        let mut instances = INSTANCES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        instances.retain(|(_, weak)| {
+            weak.upgrade().is_some_and(|inner| !inner.destroyed.load(Ordering::SeqCst))
+        });
+        let key: InstanceKey =
+            (options.server_url.clone(), options.sdk_app_id, options.data_dir.clone());
+        if let Some(inner) =
+            instances.iter().find(|(k, _)| *k == key).and_then(|(_, weak)| weak.upgrade())
+        {
+            return Tim { inner };
         }
+        let inner = Arc::new(TimInner {
+            options,
+            hub: Arc::new(EventHub::new()),
+            log_level: Arc::new(AtomicU8::new(0)),
+            session: Mutex::new(None),
+            lifecycle: tokio::sync::Mutex::new(()),
+            destroyed: AtomicBool::new(false),
+            file_sources: Mutex::new(HashMap::new()),
+            hopping_continuations: Mutex::new(HashMap::new()),
+        });
+        instances.push((key, Arc::downgrade(&inner)));
+        Tim { inner }
+    }
+
+    fn hopping_continuations(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<HoppingPosition, (i64, u64)>> {
+        self.inner.hopping_continuations.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<Arc<Session>>> {
@@ -210,5 +255,44 @@ impl Tim {
             .map_err(|_| TimError::not_ready())?;
         let value = result.await.map_err(|_| TimError::network("the session ended"))??;
         Ok(serde_json::from_value(value)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(server: &str, app: u64, dir: &std::path::Path) -> TimOptions {
+        TimOptions::new(app, server, dir)
+    }
+
+    #[tokio::test]
+    async fn create_returns_the_live_instance_of_the_same_app_server_and_directory() {
+        // checklist 1115: "`TIM.create({ SDKAppID })` returns the same
+        // instance for the same SDKAppID."
+        let server = "ws://confab.invalid/ws";
+        let dir = tempfile::tempdir().expect("tempdir");
+        let other_dir = tempfile::tempdir().expect("tempdir");
+        let first = Tim::create(options(server, 1_400_000_001, dir.path()));
+        let again = Tim::create(options(server, 1_400_000_001, dir.path()));
+        assert!(Arc::ptr_eq(&first.inner, &again.inner));
+        // Another app, server or directory is another instance.
+        for different in [
+            options(server, 1_400_000_002, dir.path()),
+            options("ws://elsewhere.invalid/ws", 1_400_000_001, dir.path()),
+            options(server, 1_400_000_001, other_dir.path()),
+        ] {
+            assert!(!Arc::ptr_eq(&first.inner, &Tim::create(different).inner));
+        }
+        // A destroyed instance is not handed out again.
+        first.destroy().await.expect("destroy");
+        let fresh = Tim::create(options(server, 1_400_000_001, dir.path()));
+        assert!(!Arc::ptr_eq(&first.inner, &fresh.inner));
+        // Nor is one whose handles are all gone.
+        let weak = Arc::downgrade(&fresh.inner);
+        drop(fresh);
+        assert!(weak.upgrade().is_none());
+        let next = Tim::create(options(server, 1_400_000_001, dir.path()));
+        assert!(!next.inner.destroyed.load(Ordering::SeqCst));
     }
 }

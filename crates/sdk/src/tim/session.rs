@@ -35,7 +35,8 @@ impl Tim {
     /// reached but this account's local store has synced before, resolves
     /// with `offline: true`, fires SDK_READY from the store and keeps
     /// reconnecting. Logging in again as the same user resolves with
-    /// `repeat_login: true`; as another user, logs the first one out.
+    /// `repeat_login: true` and an `error_info` saying so; as another
+    /// user, logs the first one out.
     pub async fn login(&self, user_id: &str, user_sig: &str) -> Result<LoginResult, TimError> {
         if self.inner.destroyed.load(Ordering::SeqCst) {
             return Err(TimError::new(code::SDK_IS_NOT_READY, "the instance was destroyed"));
@@ -49,7 +50,7 @@ impl Tim {
         let _lifecycle = self.inner.lifecycle.lock().await;
         if let Some(session) = self.session() {
             if session.core.user_id == user_id {
-                return Ok(LoginResult { repeat_login: true, offline: false });
+                return Ok(LoginResult::repeat(user_id));
             }
             self.logout_locked().await?;
         }

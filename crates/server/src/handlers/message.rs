@@ -121,6 +121,7 @@ pub(crate) fn send_message(
         priority: message.priority,
         cloud_custom_data: message.cloud_custom_data,
         need_read_receipt: message.need_read_receipt,
+        at_user_list: message.at_user_list,
         control,
         online_user_only: request.online_user_only,
         time: ctx.clock.now_secs(),

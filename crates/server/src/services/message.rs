@@ -38,6 +38,8 @@ pub struct NewMessage {
     pub cloud_custom_data: String,
     /// Read receipts asked for.
     pub need_read_receipt: bool,
+    /// @-mentioned users (group messages; the handler refuses them on C2C).
+    pub at_user_list: Vec<String>,
     /// Unread and last-message control.
     pub control: MessageControlInfo,
     /// Deliver to online instances only; store nothing.
@@ -86,7 +88,9 @@ fn send(tx: &mut dyn WriteTx, new: NewMessage) -> Result<SendMessageResponse, St
         nick,
         avatar,
         need_read_receipt: new.need_read_receipt,
-        at_user_list: Vec::new(),
+        // Group name cards come with groups; a C2C sender has none.
+        name_card: String::new(),
+        at_user_list: new.at_user_list,
         excluded_from_unread_count: new.control.excluded_from_unread_count,
         excluded_from_last_message: new.control.excluded_from_last_message,
         online_user_only: new.online_user_only,

@@ -71,6 +71,7 @@ pub(crate) fn text(from: &str, to: &str, random: u64, body: &str) -> NewMessage 
         priority: Priority::Normal,
         cloud_custom_data: String::new(),
         need_read_receipt: false,
+        at_user_list: Vec::new(),
         control: MessageControlInfo::default(),
         online_user_only: false,
         time: 1_700_000_000,
@@ -649,6 +650,59 @@ pub(crate) async fn group_timelines_keep_their_own_sequence_and_page_after_a_cur
     assert_eq!(capped.entries.len(), 1);
 }
 
+/// Conformance case (see the module docs): `atUserList` and `nameCard`
+/// come back from every read as they were written (issue 12: "atUserList
+/// and nameCard survive storage").
+pub(crate) async fn mentions_and_name_cards_survive_storage<F: StoreFactory>() {
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob"]).await;
+    // Through the message service (the handler refuses mentions on C2C;
+    // the service and the store keep whatever they are given).
+    let mentioned = NewMessage {
+        at_user_list: vec!["bob".into(), confab_proto::constants::types::MSG_AT_ALL.into()],
+        ..text("alice", "bob", 1, "@bob @all")
+    };
+    let sent = f.store.send_message(mentioned).await.expect("send").message;
+    assert_eq!(sent.at_user_list, ["bob", confab_proto::constants::types::MSG_AT_ALL]);
+    let page = f
+        .store
+        .message_list(user("bob"), ConversationId::c2c(&user("alice")), None, 10)
+        .await
+        .expect("history");
+    assert_eq!(page.messages, std::slice::from_ref(&sent));
+    let sync = f.store.sync(user("bob"), 0, 10, usize::MAX).await.expect("sync");
+    assert!(matches!(&sync.entries[0].event, InboxEvent::Message { message } if *message == sent));
+
+    // A group message with the sender's name card, on a group timeline.
+    let mut message = sent;
+    message.conversation_type = confab_proto::message::ConversationType::Group;
+    message.to = "@TGS#1".into();
+    message.name_card = "Ally (team lead)".into();
+    let written = f
+        .store
+        .transact(move |tx| {
+            let key = group_key("@TGS#1");
+            message.sequence = tx.next_conversation_sequence(&key)?;
+            message.random = 2;
+            message.id = confab_proto::MessageId("alice-1700000000-2".into());
+            let row = tx.next_message_row()?;
+            tx.insert_message(row, &key, &message)?;
+            tx.append_timeline("@TGS#1", EventRecord::Message(row))?;
+            Ok(message)
+        })
+        .await
+        .expect("append");
+    let page = f.store.timeline_page("@TGS#1".into(), 0, 10, usize::MAX).await.expect("page");
+    match &page.entries[0].event {
+        InboxEvent::Message { message } => {
+            assert_eq!(message, &written);
+            assert_eq!(message.name_card, "Ally (team lead)");
+            assert_eq!(message.at_user_list, ["bob", confab_proto::constants::types::MSG_AT_ALL]);
+        }
+        other => panic!("expected the stored message, got {other:?}"),
+    }
+}
+
 /// Conformance case (see the module docs).
 pub(crate) async fn session_keys_retire_sigs_one_by_one_and_all_at_once<F: StoreFactory>() {
     let f = open::<F>(8);
@@ -695,6 +749,7 @@ macro_rules! store_conformance_suite {
             garbage_collection_forgets_unnamed_files_past_the_grace_period_only,
             group_timelines_keep_their_own_sequence_and_page_after_a_cursor,
             session_keys_retire_sigs_one_by_one_and_all_at_once,
+            mentions_and_name_cards_survive_storage,
         );
     };
     (@cases $factory:ty; $($case:ident),* $(,)?) => {

@@ -87,7 +87,7 @@ pub trait MessageRead {
         count: u32,
     ) -> StoreFuture<GetMessageListResponse>;
 
-    /// A page of `user`'s view of a C2C conversation by time
+    /// A page of `user`'s view of a C2C conversation from a sequence or a time
     /// (`getMessageListHopping`; `count` already capped).
     fn message_hopping(
         &self,

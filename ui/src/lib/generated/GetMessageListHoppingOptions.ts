@@ -10,11 +10,13 @@ export type GetMessageListHoppingOptions = {
 conversationID: string, 
 /**
  * C2C: the server time (seconds) to start from; `None` starts at the
- * newest end (direction 0) or the oldest (direction 1).
+ * newest end (direction 0) or the oldest (direction 1). Passing the
+ * previous page's `nextMessageTime` continues exactly where it ended.
  */
 time: number | null, 
 /**
- * Groups: the sequence to start from (not served for C2C).
+ * The message sequence to start from, included (TIM's start for
+ * groups; for C2C a Confab extension that wins over `time`).
  */
 sequence: number | null, 
 /**

@@ -69,7 +69,9 @@ nick: string,
  */
 avatar: string, 
 /**
- * C2C: the peer read this (outgoing) message.
+ * C2C: the peer read this (outgoing) message (the peer's
+ * `setMessageRead` reached it; read receipts are in
+ * `read_receipt_info`).
  */
 isPeerRead: boolean, 
 /**
@@ -97,7 +99,7 @@ isModified: boolean,
  */
 needReadReceipt: boolean, 
 /**
- * Read receipt state.
+ * Read receipt state (not set by `setMessageRead`).
  */
 readReceiptInfo: ReadReceiptInfo, 
 /**

@@ -73,6 +73,11 @@ impl Store {
             // Sent by this instance: its acknowledgement, by another road.
             Some((key, status, Some(_), _)) => {
                 let was_pending = status != MessageStatus::Success.as_str();
+                // Announced once, with the acknowledgement that arrives
+                // first (this road or the send response).
+                if was_pending && self.rewritten_by_server(tx, key, m)? {
+                    changes.modified.push(key);
+                }
                 self.write_server_fields(tx, key, m)?;
                 refresh_state(tx, key, m)?;
                 tx.prepare_cached("DELETE FROM outbox WHERE message_key = ?1")?

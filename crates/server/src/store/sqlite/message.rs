@@ -1,7 +1,8 @@
 //! Messages: the `messages` table (each message stored once, with its row,
 //! conversation key and sequence) and `hidden_messages` ("delete for me"),
 //! and the reads of a user's view of a conversation's history: by
-//! sequence (`getMessageList`) and by time (`getMessageListHopping`).
+//! sequence (`getMessageList`) and from a sequence or a time, paged by
+//! sequence (`getMessageListHopping`).
 
 use super::writer::{CounterKey, SqliteTx};
 use crate::store::tx::MessageTx;
@@ -158,38 +159,40 @@ pub(super) fn hopping(
             messages: Vec::new(),
             is_completed: true,
             next_message_time: None,
+            next_message_seq: None,
         });
     };
     let key = c2c_key(user, &peer);
     let cleared = cleared_sequence(conn, user, &request.conversation_id)?;
     let older = request.direction == 0;
-    let time = request.time.unwrap_or(if older { i64::MAX } else { i64::MIN });
-    let sql = if older {
-        "SELECT message, time FROM messages m
-         WHERE conv_key = ?1 AND sequence > ?2 AND time <= ?3
-           AND NOT EXISTS (SELECT 1 FROM hidden_messages h
-                           WHERE h.owner = ?5 AND h.message_id = m.id)
-         ORDER BY time DESC, sequence DESC LIMIT ?4"
-    } else {
-        "SELECT message, time FROM messages m
-         WHERE conv_key = ?1 AND sequence > ?2 AND time >= ?3
-           AND NOT EXISTS (SELECT 1 FROM hidden_messages h
-                           WHERE h.owner = ?5 AND h.message_id = m.id)
-         ORDER BY time ASC, sequence ASC LIMIT ?4"
+    // The start is a sequence or a time; the order is always the sequence,
+    // so a page boundary inside one second neither repeats nor skips.
+    let (column, start) = match (request.sequence, request.time) {
+        (Some(sequence), _) => ("sequence", i64::try_from(sequence).unwrap_or(i64::MAX)),
+        (None, Some(time)) => ("time", time),
+        (None, None) => ("sequence", if older { i64::MAX } else { i64::MIN }),
     };
+    let (compare, order) = if older { ("<=", "DESC") } else { (">=", "ASC") };
+    let sql = format!(
+        "SELECT message, time, sequence FROM messages m
+         WHERE conv_key = ?1 AND sequence > ?2 AND {column} {compare} ?3
+           AND NOT EXISTS (SELECT 1 FROM hidden_messages h
+                           WHERE h.owner = ?5 AND h.message_id = m.id)
+         ORDER BY sequence {order} LIMIT ?4"
+    );
     let count = request.count;
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
-        .query_map(params![key, cleared, time, u64::from(count) + 1, user.as_str()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        .query_map(params![key, cleared, start, u64::from(count) + 1, user.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
         })?;
     let mut messages = Vec::new();
-    let mut next_message_time = None;
+    let mut next = None;
     for row in rows {
-        let (json, time) = row?;
+        let (json, time, sequence) = row?;
         if messages.len() == count as usize {
             // One more than the page: where the next page starts.
-            next_message_time = Some(time);
+            next = Some((time, u64::try_from(sequence).unwrap_or(0)));
             break;
         }
         messages.push(serde_json::from_str::<WireMessage>(&json)?);
@@ -199,7 +202,8 @@ pub(super) fn hopping(
     }
     Ok(GetMessageListHoppingResponse {
         messages,
-        is_completed: next_message_time.is_none(),
-        next_message_time,
+        is_completed: next.is_none(),
+        next_message_time: next.map(|(time, _)| time),
+        next_message_seq: next.map(|(_, sequence)| sequence),
     })
 }
