@@ -352,3 +352,19 @@ fn timeline_pages_apply_through_the_area_dispatch_and_move_only_their_cursor() {
     assert!(!caught_up.groups_behind);
     assert_eq!(store.total_unread().expect("total"), 2);
 }
+
+#[test]
+fn recent_messages_are_the_newest_of_every_conversation_newest_first() {
+    let store = Store::open_in_memory("alice").expect("open");
+    store.bootstrap(&[], 0).expect("bootstrap");
+    let entries = vec![
+        entry(1, wire("bob", "alice", 1, 11)),
+        entry(2, wire("carol", "alice", 1, 21)),
+        entry(3, wire("bob", "alice", 2, 12)),
+    ];
+    store.apply_entries(&entries).expect("apply");
+    let ids = |list: Vec<Message>| list.into_iter().map(|m| m.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.recent_messages(10).expect("all")), ["2-12", "1-21", "1-11"]);
+    assert_eq!(ids(store.recent_messages(2).expect("two")), ["2-12", "1-21"]);
+    assert!(store.recent_messages(0).expect("none").is_empty());
+}

@@ -362,6 +362,23 @@ impl Tim {
             }
         }
     }
+
+    /// The newest `limit` messages of the local store (every conversation,
+    /// newest first): what [`Tim::find_message`] can find, for a client
+    /// that answers `findMessage` synchronously from its own copy. Empty
+    /// when not logged in.
+    pub fn local_messages(&self, limit: usize) -> Vec<Message> {
+        let Some(session) = self.session() else {
+            return Vec::new();
+        };
+        match session.core.store.recent_messages(limit) {
+            Ok(list) => list,
+            Err(e) => {
+                session.core.log(tracing::Level::ERROR, format_args!("localMessages: {e}"));
+                Vec::new()
+            }
+        }
+    }
 }
 
 fn outgoing(message: &Message, element: MessageElement, now_millis: i64) -> OutgoingMessage {
