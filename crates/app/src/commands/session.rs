@@ -168,6 +168,13 @@ impl AppCore {
             sdk_app_id: grant.sdk_app_id,
             server_url: url,
         };
+        self.start_session(session).await
+    }
+
+    /// Logs the SDK in with `session` until it is ready, then saves it.
+    /// The caller holds the lifecycle lock.
+    async fn start_session(&self, session: SavedSession) -> Result<AppState, ErrorBody> {
+        let inner = &self.inner;
         let tim = inner.client_for(&session.server_url, session.sdk_app_id).await;
         login_until_ready(&tim, &session).await.map_err(from_tim)?;
         inner.update_settings(|s| s.session = Some(session))?;
@@ -195,10 +202,7 @@ impl AppCore {
             sdk_app_id,
             server_url: url,
         };
-        let tim = inner.client_for(&session.server_url, session.sdk_app_id).await;
-        login_until_ready(&tim, &session).await.map_err(from_tim)?;
-        inner.update_settings(|s| s.session = Some(session))?;
-        Ok(inner.state_changed())
+        self.start_session(session).await
     }
 
     pub(crate) async fn resume(&self, _: Empty) -> Result<AppState, ErrorBody> {

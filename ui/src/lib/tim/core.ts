@@ -13,10 +13,12 @@ import type {
   CommandArgs,
   CommandName,
   CommandResult,
+  CreateMessageArgs,
   Message,
   Profile,
 } from '$lib/types';
-import { CONFAB_EVENT, EVENT } from './constants';
+import { CONFAB_EVENT, EVENT, TYPES } from './constants';
+import { buildMessage } from './message-builder';
 import type { TimEvent, TimEventName, TimHandler } from './events';
 
 /** TIM's `imResponse`. */
@@ -76,6 +78,27 @@ export class TimCore {
   /** `call` wrapped as TIM's `imResponse`. */
   async tim<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<ImResponse<CommandResult<C>>> {
     return { code: 0, data: await this.call(command, args) };
+  }
+
+  /**
+   * A new own message (`unSend`) of `seed`'s type and payload, addressed
+   * and flagged by TIM's MESSAGE_OPTIONS, with this user's nick and
+   * avatar; kept for `findMessage`.
+   */
+  ownMessage(seed: Pick<Message, 'type' | 'payload'>, options: Omit<CreateMessageArgs<unknown>, 'payload'>): Message {
+    const message = buildMessage({
+      ...seed,
+      conversationType: options.conversationType,
+      to: options.to,
+      from: this.userID ?? '',
+      priority: options.priority ?? TYPES.MSG_PRIORITY_NORMAL,
+      nick: this.myProfile?.nick ?? '',
+      avatar: this.myProfile?.avatar ?? '',
+      cloudCustomData: options.cloudCustomData ?? '',
+      needReadReceipt: options.needReadReceipt ?? false,
+    });
+    this.messages.set(message.ID, message);
+    return message;
   }
 
   /** Keeps these messages for `findMessage`. */

@@ -14,7 +14,6 @@ import { toImError } from '$lib/backend';
 import type { CreateMessageArgs, Empty, FileSource, ImError, Message } from '$lib/types';
 import { TYPES } from './constants';
 import type { ImResponse, TimCore } from './core';
-import { buildMessage } from './message-builder';
 
 /** What `payload.file` may be: a local path, a File/Blob, or a file input element. */
 export type FileInput = string | Blob | { files: ArrayLike<File> | null };
@@ -74,19 +73,7 @@ export function fileApi(core: TimCore) {
     const { onProgress, payload, ...rest } = options;
     const file = pickedFile(payload?.file);
     if (!file) throw { code: NO_FILE[command], message: 'payload.file: no file selected' } satisfies ImError;
-    const message = buildMessage({
-      type: TYPE_OF[command],
-      payload: provisionalPayload(file),
-      conversationType: rest.conversationType,
-      to: rest.to,
-      from: core.userID ?? '',
-      priority: rest.priority ?? TYPES.MSG_PRIORITY_NORMAL,
-      nick: core.myProfile?.nick ?? '',
-      avatar: core.myProfile?.avatar ?? '',
-      cloudCustomData: rest.cloudCustomData ?? '',
-      needReadReceipt: rest.needReadReceipt ?? false,
-    });
-    core.messages.set(message.ID, message);
+    const message = core.ownMessage({ type: TYPE_OF[command], payload: provisionalPayload(file) }, rest);
     if (onProgress) core.progress.set(message.random, onProgress);
     // TIM Web: an audio File carries its duration (ms) as a property.
     const duration = payload.duration ?? (file as { duration?: unknown }).duration;

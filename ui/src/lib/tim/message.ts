@@ -18,7 +18,6 @@ import type {
 } from '$lib/types';
 import { TYPES } from './constants';
 import type { ImResponse, TimCore } from './core';
-import { buildMessage } from './message-builder';
 
 /** `createTextMessage` options (TIM's MESSAGE_OPTIONS). */
 export type TextMessageOptions = CreateMessageArgs<{ text: string }>;
@@ -74,18 +73,7 @@ export function messageApi(core: TimCore) {
     options: CommandArgs<C>,
     seed: Pick<Message, 'type' | 'payload'>,
   ): Message {
-    const message = buildMessage({
-      ...seed,
-      conversationType: options.conversationType,
-      to: options.to,
-      from: core.userID ?? '',
-      priority: options.priority ?? TYPES.MSG_PRIORITY_NORMAL,
-      nick: core.myProfile?.nick ?? '',
-      avatar: core.myProfile?.avatar ?? '',
-      cloudCustomData: options.cloudCustomData ?? '',
-      needReadReceipt: options.needReadReceipt ?? false,
-    });
-    core.messages.set(message.ID, message);
+    const message = core.ownMessage(seed, options);
     core.prepare(message, () => core.call(command, options));
     return message;
   }
@@ -102,19 +90,7 @@ export function messageApi(core: TimCore) {
   return {
     /** Builds a text message locally (synchronous, like TIM). */
     createTextMessage(options: TextMessageOptions): Message {
-      const message = buildMessage({
-        type: TYPES.MSG_TEXT,
-        payload: { text: options.payload.text },
-        conversationType: options.conversationType,
-        to: options.to,
-        from: core.userID ?? '',
-        priority: options.priority ?? TYPES.MSG_PRIORITY_NORMAL,
-        nick: core.myProfile?.nick ?? '',
-        avatar: core.myProfile?.avatar ?? '',
-        cloudCustomData: options.cloudCustomData ?? '',
-        needReadReceipt: options.needReadReceipt ?? false,
-      });
-      core.messages.set(message.ID, message);
+      const message = core.ownMessage({ type: TYPES.MSG_TEXT, payload: { text: options.payload.text } }, options);
       return message;
     },
 
