@@ -169,13 +169,15 @@ export class TimCore {
   /**
    * Registers the SDK's part of a message made synchronously: `work`
    * returns the SDK's message, whose fields (payload above all) are then
-   * copied onto `message`, which keeps its own ID, random, time and status.
+   * copied onto `message`, which keeps its own random (the key of an own
+   * message), time and status, and its ID unless `takeID` (a file message:
+   * the SDK knows its file by the ID it made).
    */
-  prepare(message: Message, work: () => Promise<Message>): void {
+  prepare(message: Message, work: () => Promise<Message>, takeID = false): void {
     const run = async () => {
       const made = await work();
       const { ID, random, time, status } = message;
-      Object.assign(message, made, { ID, random, time, status });
+      Object.assign(message, made, { ID: takeID ? made.ID : ID, random, time, status });
       this.messages.set(message.ID, message);
     };
     const preparation: Preparation = { run, done: run() };

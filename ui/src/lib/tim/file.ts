@@ -7,7 +7,10 @@
 // element: its first file) or, as the desktop app gives it, a local path.
 // The SDK's part (staging a browser file on the host, reading the file's
 // headers) runs in the background; `sendMessage` waits for it, and its
-// failure (2251 no file, 2253 too large, …) is the send's. `onProgress`
+// failure (2251 no file, 2253 too large, …) is the send's. The message
+// keeps its `random` (the key of an own message) throughout; its `ID`
+// becomes the SDK's when the SDK has read the file (the SDK knows the
+// file by that ID), before it is sent. `onProgress`
 // gets the upload's progress as a fraction from 0 to 1.
 import type { DragDropHandler, Unsubscribe } from '$lib/backend';
 import { toImError } from '$lib/backend';
@@ -81,7 +84,7 @@ export function fileApi(core: TimCore) {
       const source: FileSource = { ...payload, file: await hostPath(file) };
       if (typeof duration === 'number') source.duration = duration;
       return core.call(command, { ...rest, payload: source });
-    });
+    }, true);
     return message;
   }
 
