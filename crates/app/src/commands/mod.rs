@@ -34,8 +34,8 @@ use conversation::{
 use desktop::SetUnreadBadgeArgs;
 use file::{DownloadFileArgs, DownloadFileResult};
 use message::{
-    CreateMessageArgs, FindMessageArgs, LocalMessagesArgs, GetMessageListArgs, MessageArgs, MessageListArgs,
-    MessageResult, ResendMessageArgs, SendMessageArgs,
+    CreateMessageArgs, FindMessageArgs, GetMessageListArgs, LocalMessagesArgs, MessageArgs,
+    MessageListArgs, MessageResult, ResendMessageArgs, SendMessageArgs,
 };
 use profile::GetUserProfileArgs;
 use serde::{Deserialize, Serialize};
