@@ -31,9 +31,10 @@ type AnyHandler = (event: TimEvent<TimEventName>) => void;
 
 /**
  * How many of the local store's newest messages the facade holds for the
- * synchronous `findMessage` when a session starts (the app command's cap).
+ * synchronous `findMessage` when a session starts (older ones: the
+ * asynchronous `fetchMessage`).
  */
-export const LOCAL_MESSAGES_HELD = 5000;
+export const LOCAL_MESSAGES_HELD = 1000;
 
 /** The SDK's part of a `create*Message`, still running or failed. */
 interface Preparation {

@@ -114,9 +114,9 @@ export function messageApi(core: TimCore) {
     },
 
     /**
-     * A message of the local store (its newest messages, held since the
+     * A message of the local store (its newest 1,000, held since the
      * session started) or seen since (created, sent, received, paged), or
-     * null; synchronous, as in TIM.
+     * null; synchronous, as in TIM. `fetchMessage` reads the whole store.
      */
     findMessage(messageID: string): Message | null {
       return core.messages.get(messageID) ?? null;
