@@ -43,5 +43,7 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
+    // Node 20's WebSocket (the facade tests against the real web host).
+    execArgv: ['--experimental-websocket'],
   },
 });

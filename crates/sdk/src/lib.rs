@@ -36,8 +36,8 @@ pub use files::{is_safe_to_open, FileSource, Rendition, MAX_FILE_SIZE};
 pub use model::{
     message_for_show, Conversation, ConversationListResult, CreateMessageOptions,
     DeleteConversationOptions, GetMessageListOptions, IntoElement, LastMessage, LoginResult,
-    Message, MessageFlow, MessageListPage, MessageStatus, ReadReceiptInfo, SendMessageOptions,
-    SendResult,
+    Message, MessageFlow, MessageIdentity, MessageListPage, MessageStatus, ReadReceiptInfo,
+    SendMessageOptions, SendResult,
 };
 pub use options::{Clock, ReconnectPolicy, SystemClock, TimOptions};
 pub use tim::message_ops::{

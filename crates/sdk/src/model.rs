@@ -390,6 +390,20 @@ pub struct CreateMessageOptions<P> {
     pub cloud_custom_data: String,
     /// Ask for read receipts.
     pub need_read_receipt: bool,
+    /// The creation time and `random` to give the message (Confab
+    /// extension, for a facade that already showed the message it made,
+    /// so the message keeps its ID); `None`: now and a new random.
+    pub identity: Option<MessageIdentity>,
+}
+
+/// What a message's ID is made of besides its sender: its creation time
+/// and `random` (see `confab_proto::MessageId::client_made`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MessageIdentity {
+    /// Creation time, seconds (not negative).
+    pub time: i64,
+    /// `random`, 1 to 2^53 − 1.
+    pub random: u64,
 }
 
 impl<P> CreateMessageOptions<P> {
@@ -402,6 +416,7 @@ impl<P> CreateMessageOptions<P> {
             priority: Priority::Normal,
             cloud_custom_data: String::new(),
             need_read_receipt: false,
+            identity: None,
         }
     }
 }

@@ -98,6 +98,7 @@ export function loggedInBackend(state: AppState = appState()): FakeBackend {
     .handle('app.notify', () => ({}))
     .handle('tim.getConversationList', () => ({ conversationList: [], isSyncCompleted: true }))
     .handle('tim.getTotalUnreadMessageCount', () => 0)
+    .handle('tim.getLocalMessages', () => [])
     .handle('tim.getMyProfile', () => profile(state.userID ?? 'alice', { nick: 'Alice' }))
     .handle('tim.setMessageRead', () => ({}))
     .handle('tim.getMessageList', () => ({ messageList: [], nextReqMessageID: '', isCompleted: true }));

@@ -281,7 +281,8 @@ describe('Chat', () => {
     expect(chat.messages).toHaveLength(1);
     expect(chat.messages[0]).toMatchObject({ ID: 'srv-r', status: 'success' });
     expect(chat.sendErrors.size).toBe(0);
-    expect(b.callsOf('tim.resendMessage')[0].message).toMatchObject({ status: 'fail' });
+    // The failed message itself was resent (and, as in TIM, that object is now the sent one).
+    expect(b.callsOf('tim.resendMessage')[0].message).toMatchObject({ ID: 'srv-r', status: 'success' });
   });
 
   it('a queued message is delivered later by the status event', async () => {

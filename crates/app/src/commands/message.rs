@@ -2,7 +2,7 @@
 //! `tim.resendMessage`, `tim.createForwardMessage`,
 //! `tim.createMergerMessage`, `tim.downloadMergerMessage`,
 //! `tim.revokeMessage`, `tim.modifyMessage`, `tim.deleteMessage`,
-//! `tim.findMessage`, `tim.getMessageListHopping`): their argument and
+//! `tim.findMessage`, `tim.getLocalMessages`, `tim.getMessageListHopping`): their argument and
 //! result types (TIM's option objects) and handlers, one SDK call each.
 
 use crate::core::AppCore;
@@ -88,6 +88,15 @@ pub struct CreateMessageArgs<P> {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub need_read_receipt: Option<bool>,
+    /// The creation time (seconds) of the message the facade already made
+    /// and shows; with `random`, the SDK's message keeps its ID.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub time: Option<i64>,
+    /// That message's `random` (see `time`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub random: Option<u64>,
 }
 
 impl<P> CreateMessageArgs<P> {
@@ -100,6 +109,10 @@ impl<P> CreateMessageArgs<P> {
             priority: self.priority.unwrap_or_default(),
             cloud_custom_data: self.cloud_custom_data.unwrap_or_default(),
             need_read_receipt: self.need_read_receipt.unwrap_or_default(),
+            identity: self
+                .time
+                .zip(self.random)
+                .map(|(time, random)| confab_sdk::MessageIdentity { time, random }),
         }
     }
 }
@@ -138,6 +151,17 @@ pub struct FindMessageArgs {
     #[serde(rename = "messageID")]
     pub message_id: String,
 }
+
+/// `tim.getLocalMessages` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalMessagesArgs {
+    /// At most this many (the newest), capped at [`MAX_LOCAL_MESSAGES`].
+    pub count: u32,
+}
+
+/// The most `tim.getLocalMessages` returns at once.
+pub const MAX_LOCAL_MESSAGES: u32 = 5_000;
 
 impl AppCore {
     pub(crate) async fn get_message_list(
@@ -224,6 +248,17 @@ impl AppCore {
         args: FindMessageArgs,
     ) -> Result<Option<Message>, ErrorBody> {
         Ok(self.tim()?.find_message(&args.message_id))
+    }
+
+    /// The newest messages of the local store (what `tim.findMessage`
+    /// finds), for the facade's synchronous `findMessage`.
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn get_local_messages(
+        &self,
+        args: LocalMessagesArgs,
+    ) -> Result<Vec<Message>, ErrorBody> {
+        let count = args.count.min(MAX_LOCAL_MESSAGES);
+        Ok(self.tim()?.local_messages(usize::try_from(count).unwrap_or(usize::MAX)))
     }
 
     pub(crate) async fn get_message_list_hopping(

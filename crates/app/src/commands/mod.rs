@@ -34,12 +34,12 @@ use conversation::{
 use desktop::SetUnreadBadgeArgs;
 use file::{DownloadFileArgs, DownloadFileResult};
 use message::{
-    CreateMessageArgs, FindMessageArgs, GetMessageListArgs, MessageArgs, MessageListArgs,
-    MessageResult, ResendMessageArgs, SendMessageArgs,
+    CreateMessageArgs, FindMessageArgs, GetMessageListArgs, LocalMessagesArgs, MessageArgs,
+    MessageListArgs, MessageResult, ResendMessageArgs, SendMessageArgs,
 };
 use profile::GetUserProfileArgs;
 use serde::{Deserialize, Serialize};
-use session::{ChangePasswordArgs, ChooseServerArgs, CredentialsArgs};
+use session::{ChangePasswordArgs, ChooseServerArgs, CredentialsArgs, UserSigLoginArgs};
 
 pub mod conversation;
 pub mod desktop;
@@ -128,6 +128,8 @@ command_set! {
     "app.pasteImage" => paste_image(Empty) -> MaybePath;
     "app.localFileUrl" => local_file_url(PathArgs) -> LocalFileUrl;
     "app.writeStagedFile" => write_staged_file(WriteStagedFileArgs) -> StagedFile;
+    "tim.login" => user_sig_login(UserSigLoginArgs) -> AppState;
+    "tim.logout" => logout(Empty) -> AppState;
     "tim.getConversationList" => get_conversation_list(GetConversationListArgs) -> ConversationListResult;
     "tim.getConversationProfile" => get_conversation_profile(ConversationArgs) -> ConversationProfileResult;
     "tim.deleteConversation" => delete_conversation(DeleteConversationArgs) -> DeleteConversationResult;
@@ -152,6 +154,7 @@ command_set! {
     "tim.modifyMessage" => modify_message(MessageArgs) -> MessageResult;
     "tim.deleteMessage" => delete_message(MessageListArgs) -> MessageListArgs;
     "tim.findMessage" => find_message(FindMessageArgs) -> Option<Message>;
+    "tim.getLocalMessages" => get_local_messages(LocalMessagesArgs) -> Vec<Message>;
     "tim.getMessageListHopping" => get_message_list_hopping(GetMessageListHoppingOptions) -> HoppingPage;
 }
 

@@ -1,6 +1,7 @@
 //! The session commands (`app.getState`, `app.chooseServer`,
 //! `app.register`, `app.login`, `app.resume`, `app.logout`,
-//! `app.changePassword`, `app.signOutEverywhere`): their argument types
+//! `app.changePassword`, `app.signOutEverywhere`, and TIM's own
+//! `tim.login` / `tim.logout` with a UserSig): their argument types
 //! and handlers. Every transition but `app.getState` and
 //! `app.changePassword` takes the core's lifecycle lock, so at most one
 //! runs at a time; each saves the settings before it answers.
@@ -44,6 +45,33 @@ pub struct CredentialsArgs {
     pub user_id: String,
     /// Its password.
     pub password: String,
+}
+
+/// `tim.login` arguments: TIM's `{userID, userSig}`, for an app whose own
+/// server issued the UserSig (the password sign-in is `app.login`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSigLoginArgs {
+    /// The account.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// A UserSig issued for it by the chosen server's SDKAppID and key.
+    #[serde(rename = "userSig")]
+    pub user_sig: String,
+    /// The SDKAppID the UserSig was issued for (TIM's `TIM.create`
+    /// option); by default the saved session's, else confabd's default.
+    #[serde(rename = "SDKAppID", default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub sdk_app_id: Option<u64>,
+}
+
+impl std::fmt::Debug for UserSigLoginArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserSigLoginArgs")
+            .field("user_id", &self.user_id)
+            .field("sdk_app_id", &self.sdk_app_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// `app.changePassword` arguments.
@@ -140,10 +168,41 @@ impl AppCore {
             sdk_app_id: grant.sdk_app_id,
             server_url: url,
         };
+        self.start_session(session).await
+    }
+
+    /// Logs the SDK in with `session` until it is ready, then saves it.
+    /// The caller holds the lifecycle lock.
+    async fn start_session(&self, session: SavedSession) -> Result<AppState, ErrorBody> {
+        let inner = &self.inner;
         let tim = inner.client_for(&session.server_url, session.sdk_app_id).await;
         login_until_ready(&tim, &session).await.map_err(from_tim)?;
         inner.update_settings(|s| s.session = Some(session))?;
         Ok(inner.state_changed())
+    }
+
+    /// TIM `login({userID, userSig})` on the chosen server: saves the
+    /// session (so `app.resume` works after a restart) and resolves once
+    /// the SDK is ready, like `app.login`.
+    pub(crate) async fn user_sig_login(
+        &self,
+        args: UserSigLoginArgs,
+    ) -> Result<AppState, ErrorBody> {
+        let inner = &self.inner;
+        let _lifecycle = inner.lifecycle.lock().await;
+        let url = inner.server_url().await?;
+        let saved_app_id = lock(&inner.settings).session.as_ref().map(|s| s.sdk_app_id);
+        let sdk_app_id = args
+            .sdk_app_id
+            .or(saved_app_id)
+            .unwrap_or_else(|| confab_server::config::Config::default().sdk_app_id);
+        let session = SavedSession {
+            user_id: args.user_id,
+            user_sig: args.user_sig,
+            sdk_app_id,
+            server_url: url,
+        };
+        self.start_session(session).await
     }
 
     pub(crate) async fn resume(&self, _: Empty) -> Result<AppState, ErrorBody> {

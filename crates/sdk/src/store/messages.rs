@@ -130,6 +130,18 @@ impl Store {
         }
     }
 
+    /// The newest `limit` messages of the local store, newest first (every
+    /// conversation; what `find_message` can find).
+    pub(crate) fn recent_messages(&self, limit: usize) -> Result<Vec<Message>> {
+        let conn = self.lock();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let keys = conn
+            .prepare_cached("SELECT key FROM messages ORDER BY key DESC LIMIT ?1")?
+            .query_map(params![limit], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        self.messages_by_keys(&conn, &keys)
+    }
+
     /// The store key of a message by server or local ID.
     pub(crate) fn key_of(&self, id: &str) -> Result<Option<i64>> {
         Ok(self

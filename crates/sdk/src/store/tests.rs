@@ -433,3 +433,19 @@ fn mentions_and_name_cards_survive_the_local_store() {
     let ours = store.find_message("2-31").expect("find").expect("stored");
     assert_eq!((ours.at_user_list, ours.name_card), (vec!["bob".to_owned()], "Ally".to_owned()));
 }
+
+#[test]
+fn recent_messages_are_the_newest_of_every_conversation_newest_first() {
+    let store = Store::open_in_memory("alice").expect("open");
+    store.bootstrap(&[], 0).expect("bootstrap");
+    let entries = vec![
+        entry(1, wire("bob", "alice", 1, 11)),
+        entry(2, wire("carol", "alice", 1, 21)),
+        entry(3, wire("bob", "alice", 2, 12)),
+    ];
+    store.apply_entries(&entries).expect("apply");
+    let ids = |list: Vec<Message>| list.into_iter().map(|m| m.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.recent_messages(10).expect("all")), ["2-12", "1-21", "1-11"]);
+    assert_eq!(ids(store.recent_messages(2).expect("two")), ["2-12", "1-21"]);
+    assert!(store.recent_messages(0).expect("none").is_empty());
+}

@@ -96,6 +96,7 @@ impl Tim {
             priority: options.priority,
             cloud_custom_data: options.cloud_custom_data,
             need_read_receipt: options.need_read_receipt,
+            identity: options.identity,
         })?;
         self.inner
             .file_sources

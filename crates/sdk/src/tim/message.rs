@@ -70,7 +70,16 @@ impl Tim {
             ));
         }
         let core = &session.core;
-        let random = rand::random::<u64>() & RANDOM_MASK;
+        let (time, random) = match options.identity {
+            None => (core.now_millis() / 1000, rand::random::<u64>() & RANDOM_MASK),
+            Some(i) if i.time >= 0 && (1..=RANDOM_MASK).contains(&i.random) => (i.time, i.random),
+            Some(i) => {
+                return Err(TimError::new(
+                    code::MESSAGE_SEND_NEED_MESSAGE_INSTANCE,
+                    format!("a message's time must not be negative and its random must be 1 to 2^53 - 1 (got {i:?})"),
+                ))
+            }
+        };
         let conversation_id = match options.conversation_type {
             ConversationType::C2c => format!("{}{}", types::CONV_C2C, options.to),
             ConversationType::Group => format!("{}{}", types::CONV_GROUP, options.to),
@@ -78,7 +87,6 @@ impl Tim {
         };
         let me = core.store.profile(&core.user_id).ok().flatten();
         let (message_type, payload) = split_element(&options.payload.into_element());
-        let time = core.now_millis() / 1000;
         Ok(Message {
             id: client_made_id(&core.user_id, time, random),
             r#type: message_type,
@@ -382,6 +390,23 @@ impl Tim {
             Err(e) => {
                 session.core.log(tracing::Level::ERROR, format_args!("findMessage: {e}"));
                 None
+            }
+        }
+    }
+
+    /// The newest `limit` messages of the local store (every conversation,
+    /// newest first): what [`Tim::find_message`] can find, for a client
+    /// that answers `findMessage` synchronously from its own copy. Empty
+    /// when not logged in.
+    pub fn local_messages(&self, limit: usize) -> Vec<Message> {
+        let Some(session) = self.session() else {
+            return Vec::new();
+        };
+        match session.core.store.recent_messages(limit) {
+            Ok(list) => list,
+            Err(e) => {
+                session.core.log(tracing::Level::ERROR, format_args!("localMessages: {e}"));
+                Vec::new()
             }
         }
     }

@@ -399,6 +399,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            identity,
             ..
         } = options;
         self.create_message(CreateMessageOptions {
@@ -408,6 +409,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            identity,
         })
     }
 
@@ -431,6 +433,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            identity,
         } = options;
         if payload.message_list.is_empty() {
             return Err(TimError::new(code::MESSAGE_MERGER_TYPE_INVALID, "messageList is empty"));
@@ -474,6 +477,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            identity,
         })
     }
 
@@ -497,6 +501,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            identity,
         } = options;
         let mut message = self.create_message(CreateMessageOptions {
             to,
@@ -505,6 +510,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            identity,
         })?;
         message.at_user_list = payload.at_user_list;
         Ok(message)

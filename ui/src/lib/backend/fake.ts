@@ -178,6 +178,7 @@ export class FakeMedia {
         return { ...m, payload: { ...m.payload, downloadKey: '', messageList: (m.payload.messageList as unknown[]) ?? [] } };
       })
       .handle('tim.findMessage', (a) => this.messages.get(String(a.messageID)) ?? null)
+      .handle('tim.getLocalMessages', (a) => [...this.messages.values()].reverse().slice(0, Number(a.count)))
       .handle('tim.getMessageListHopping', (a) => {
         const list = [...this.messages.values()].filter((m) => m.conversationID === a.conversationID);
         return { messageList: list.slice(-(Number(a.count) || 15)), isCompleted: true, nextMessageTime: 0 };

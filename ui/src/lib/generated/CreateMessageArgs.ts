@@ -29,4 +29,13 @@ cloudCustomData?: string,
 /**
  * Ask for read receipts.
  */
-needReadReceipt?: boolean, };
+needReadReceipt?: boolean, 
+/**
+ * The creation time (seconds) of the message the facade already made
+ * and shows; with `random`, the SDK's message keeps its ID.
+ */
+time?: number, 
+/**
+ * That message's `random` (see `time`).
+ */
+random?: number, };

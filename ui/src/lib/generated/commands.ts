@@ -21,6 +21,7 @@ import type { GetMessageListHoppingOptions } from "./GetMessageListHoppingOption
 import type { GetUserProfileArgs } from "./GetUserProfileArgs";
 import type { HoppingPage } from "./HoppingPage";
 import type { LocalFileUrl } from "./LocalFileUrl";
+import type { LocalMessagesArgs } from "./LocalMessagesArgs";
 import type { MaybePath } from "./MaybePath";
 import type { MergerMessagePayload } from "./MergerMessagePayload";
 import type { Message } from "./Message";
@@ -40,6 +41,7 @@ import type { SendMessageArgs } from "./SendMessageArgs";
 import type { SendResult } from "./SendResult";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
 import type { StagedFile } from "./StagedFile";
+import type { UserSigLoginArgs } from "./UserSigLoginArgs";
 import type { WriteStagedFileArgs } from "./WriteStagedFileArgs";
 
 /** Every command name (docs/app-commands.md). */
@@ -61,6 +63,8 @@ export const COMMANDS = [
   "app.pasteImage",
   "app.localFileUrl",
   "app.writeStagedFile",
+  "tim.login",
+  "tim.logout",
   "tim.getConversationList",
   "tim.getConversationProfile",
   "tim.deleteConversation",
@@ -85,6 +89,7 @@ export const COMMANDS = [
   "tim.modifyMessage",
   "tim.deleteMessage",
   "tim.findMessage",
+  "tim.getLocalMessages",
   "tim.getMessageListHopping",
 ] as const;
 
@@ -110,6 +115,8 @@ export type CommandMap = {
   "app.pasteImage": { args: Empty; result: MaybePath };
   "app.localFileUrl": { args: PathArgs; result: LocalFileUrl };
   "app.writeStagedFile": { args: WriteStagedFileArgs; result: StagedFile };
+  "tim.login": { args: UserSigLoginArgs; result: AppState };
+  "tim.logout": { args: Empty; result: AppState };
   "tim.getConversationList": { args: GetConversationListArgs; result: ConversationListResult };
   "tim.getConversationProfile": { args: ConversationArgs; result: ConversationProfileResult };
   "tim.deleteConversation": { args: DeleteConversationArgs; result: DeleteConversationResult };
@@ -134,6 +141,7 @@ export type CommandMap = {
   "tim.modifyMessage": { args: MessageArgs; result: MessageResult };
   "tim.deleteMessage": { args: MessageListArgs; result: MessageListArgs };
   "tim.findMessage": { args: FindMessageArgs; result: Message | null };
+  "tim.getLocalMessages": { args: LocalMessagesArgs; result: Array<Message> };
   "tim.getMessageListHopping": { args: GetMessageListHoppingOptions; result: HoppingPage };
 };
 

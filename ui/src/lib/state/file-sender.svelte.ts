@@ -99,7 +99,9 @@ export class FileSender {
       this.#tim.app
         .localFileUrl(src.path)
         .then(({ url }) => {
-          if (chat.messages.some((m) => messageKey(m) === key)) this.#setLocalPreview(key, url);
+          // The bubble may have become the created message meanwhile.
+          const now = this.#currentKey(key);
+          if (chat.messages.some((m) => messageKey(m) === now)) this.#setLocalPreview(now, url);
         })
         .catch(() => {
           /* no preview: the bubble waits for the thumbnail */
@@ -205,9 +207,19 @@ export class FileSender {
     this.localPreviews = next;
   }
 
+  /** Where a bubble's key went (provisional → created), for previews that arrive late. */
+  #moved = new Map<string, string>();
+
+  #currentKey(key: string): string {
+    let now = key;
+    for (let hops = 0; hops < 4 && this.#moved.has(now); hops++) now = this.#moved.get(now) ?? now;
+    return now;
+  }
+
   /** The preview follows a message whose key changed (provisional → created → sent). */
   moveLocalPreview(from: string, to: string): void {
     if (from === to) return;
+    this.#moved.set(from, to);
     const url = this.localPreviews.get(from);
     if (!url) return;
     const next = new Map(this.localPreviews);

@@ -32,9 +32,7 @@ type StateCommand =
 /** The app commands over `core`. */
 export function appApi(core: TimCore) {
   async function withState<C extends StateCommand>(command: C, args: CommandArgs<C>): Promise<AppState> {
-    const state: AppState = await core.call(command, args);
-    core.setAppState(state);
-    return state;
+    return core.followState(await core.call(command, args));
   }
 
   return {

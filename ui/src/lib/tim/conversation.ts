@@ -1,35 +1,80 @@
 // The conversation methods of the facade (TIM's conversation API): the
-// list, one profile, deleting, read marks and the unread total.
-import type { ConversationListResult, ConversationProfileResult, DeleteConversationResult, Empty } from '$lib/types';
+// list (all, by IDs, or filtered), one profile, deleting, read marks and
+// the unread total.
+import type { Conversation, ConversationListResult, ConversationProfileResult, ConversationType, Empty } from '$lib/types';
 import type { ImResponse, TimCore } from './core';
 
 /** `deleteConversation` options: one conversation ID, or TIM's options object. */
 export type DeleteConversationOptions = string | { conversationIDList: string[]; clearHistoryMessage?: boolean };
 
+/** `getConversationList`'s filter form: every filter given must hold. */
+export interface ConversationFilter {
+  /** `C2C`, `GROUP` (or `@TIM#SYSTEM`, `TOPIC`: none exist yet). */
+  type?: ConversationType | string;
+  /** One `TIM.TYPES.CONV_MARK_TYPE_*` value the conversation is marked with. */
+  markType?: number;
+  /** A conversation group the conversation belongs to. */
+  groupName?: string;
+}
+
+/** `getConversationList` options (TIM's three forms): none, an ID list, or a filter. */
+export type ConversationListOptions = string[] | ConversationFilter | undefined;
+
+/** Whether `c` passes every filter given. */
+function matches(c: Conversation, filter: ConversationFilter): boolean {
+  if (filter.type !== undefined && c.type !== filter.type) return false;
+  if (filter.markType !== undefined && !c.markList.includes(filter.markType)) return false;
+  if (filter.groupName !== undefined && !c.conversationGroupList.includes(filter.groupName)) return false;
+  return true;
+}
+
 /** The conversation methods over `core`. */
 export function conversationApi(core: TimCore) {
+  /**
+   * Deletes conversations (and by default their history). The String
+   * form resolves `{conversationID}`, the Object form `{conversationIDList}`.
+   */
+  function deleteConversation(conversationID: string): Promise<ImResponse<{ conversationID: string }>>;
+  function deleteConversation(options: {
+    conversationIDList: string[];
+    clearHistoryMessage?: boolean;
+  }): Promise<ImResponse<{ conversationIDList: string[] }>>;
+  async function deleteConversation(
+    options: DeleteConversationOptions,
+  ): Promise<ImResponse<{ conversationID: string } | { conversationIDList: string[] }>> {
+    if (typeof options === 'string') {
+      await core.call('tim.deleteConversation', { conversationIDList: [options], clearHistoryMessage: true });
+      return { code: 0, data: { conversationID: options } };
+    }
+    const args = { conversationIDList: options.conversationIDList, clearHistoryMessage: options.clearHistoryMessage ?? true };
+    return core.tim('tim.deleteConversation', args);
+  }
+
   return {
-    getConversationList(conversationIDList?: string[]): Promise<ImResponse<ConversationListResult>> {
-      return core.tim('tim.getConversationList', conversationIDList ? { conversationIDList } : {});
+    /**
+     * All conversations; those of an ID list; or those that pass a filter
+     * `{type, markType, groupName}` (marks and conversation groups come
+     * later: until then those filters match nothing).
+     */
+    async getConversationList(options?: ConversationListOptions): Promise<ImResponse<ConversationListResult>> {
+      if (Array.isArray(options)) return core.tim('tim.getConversationList', { conversationIDList: options });
+      const res = await core.tim('tim.getConversationList', {});
+      if (!options) return res;
+      const conversationList = res.data.conversationList.filter((c) => matches(c, options));
+      return { code: 0, data: { ...res.data, conversationList } };
     },
 
     getConversationProfile(conversationID: string): Promise<ImResponse<ConversationProfileResult>> {
       return core.tim('tim.getConversationProfile', { conversationID });
     },
 
-    deleteConversation(options: DeleteConversationOptions): Promise<ImResponse<DeleteConversationResult>> {
-      const args =
-        typeof options === 'string'
-          ? { conversationIDList: [options], clearHistoryMessage: true }
-          : { conversationIDList: options.conversationIDList, clearHistoryMessage: options.clearHistoryMessage ?? true };
-      return core.tim('tim.deleteConversation', args);
-    },
+    deleteConversation,
 
     setMessageRead(options: { conversationID: string }): Promise<ImResponse<Empty>> {
       return core.tim('tim.setMessageRead', options);
     },
 
-    /** Synchronous, from the last TOTAL_UNREAD_MESSAGE_COUNT_UPDATED (TIM semantics). */
+    /** Synchronous (TIM semantics): filled when the session starts, then kept by TOTAL_UNREAD_MESSAGE_COUNT_UPDATED. */
     getTotalUnreadMessageCount(): number {
       return core.totalUnread;
     },

@@ -1,8 +1,11 @@
-// The facade's event map, derived from the Rust event type: every event
-// on the channel is the generated `AppEvent` union (the SDK's TIM events
-// plus the app's own), plus the web backend's bridge event.
-import type { AppEvent } from '$lib/types';
+// The facade's event map: every event on the channel is the generated
+// `AppEvent` union (the SDK's TIM events plus the app's own) or the web
+// backend's bridge event; TIM's events Confab does not emit yet (groups,
+// friends, topics, extensions, …) are typed here with TIM's data shapes,
+// so `on(TIM.EVENT.X, …)` type-checks for every one of TIM's 31 events.
+import type { AppEvent, Conversation, Message } from '$lib/types';
 import type { BRIDGE_EVENT, BridgeEventData } from '$lib/backend/backend';
+import type { EVENT } from './constants';
 
 /** The web backend's bridge link event (not from Rust: the WebSocket's own state). */
 export interface BridgeEvent {
@@ -10,8 +13,36 @@ export interface BridgeEvent {
   data: BridgeEventData;
 }
 
+/** A TIM object Confab does not model yet (group, friend, topic, …): its fields as TIM names them. */
+export type TimObject = Record<string, unknown>;
+
+/** The data of TIM's events that no Confab component emits yet (TIM's shapes). */
+interface NotYetEmitted {
+  [EVENT.MESSAGE_READ_RECEIPT_RECEIVED]: Array<{ conversationID: string; messageID: string; readCount: number; unreadCount: number }>;
+  [EVENT.MESSAGE_EXTENSIONS_UPDATED]: { messageID: string; extensions: Array<{ key: string; value: string }> };
+  [EVENT.MESSAGE_EXTENSIONS_DELETED]: { messageID: string; keyList: string[] };
+  [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: string[];
+  [EVENT.CONVERSATION_IN_GROUP_UPDATED]: { groupName: string; conversationList: Conversation[] };
+  [EVENT.GROUP_LIST_UPDATED]: TimObject[];
+  [EVENT.GROUP_SYSTEM_NOTICE_RECEIVED]: { message: Message; type: number };
+  [EVENT.GROUP_ATTRIBUTES_UPDATED]: { groupID: string; groupAttributes: Record<string, string> };
+  [EVENT.GROUP_COUNTER_UPDATED]: { groupID: string; key: string; value: number };
+  [EVENT.TOPIC_CREATED]: { groupID: string; topicID: string };
+  [EVENT.TOPIC_DELETED]: { groupID: string; topicIDList: string[] };
+  [EVENT.TOPIC_UPDATED]: { groupID: string; topic: TimObject };
+  [EVENT.USER_STATUS_UPDATED]: Array<{ userID: string; statusType: number; customStatus: string }>;
+  [EVENT.BLACKLIST_UPDATED]: string[];
+  [EVENT.FRIEND_LIST_UPDATED]: TimObject[];
+  [EVENT.FRIEND_GROUP_LIST_UPDATED]: TimObject[];
+  [EVENT.FRIEND_APPLICATION_LIST_UPDATED]: { applicationList: TimObject[]; unreadCount: number };
+  [EVENT.SDK_RELOAD]: undefined;
+}
+
+/** An event of `NotYetEmitted` as `{name, data}`. */
+type NotYetEmittedEvent = { [K in keyof NotYetEmitted]: { name: K; data: NotYetEmitted[K] } }[keyof NotYetEmitted];
+
 /** Every event a handler can receive. */
-export type AnyTimEvent = AppEvent | BridgeEvent;
+export type AnyTimEvent = AppEvent | BridgeEvent | Exclude<NotYetEmittedEvent, { name: AppEvent['name'] }>;
 
 /** An event name (TIM.EVENT values and Confab's). */
 export type TimEventName = AnyTimEvent['name'];
@@ -35,3 +66,9 @@ export type UploadProgress = EventDataMap['onMessageUploadProgress'];
 
 /** `onFileDownloadProgress`. */
 export type DownloadProgress = EventDataMap['onFileDownloadProgress'];
+
+/** Every TIM.EVENT value the map lacks: must stay `never` (checked by the type below). */
+type MissingTimEvents = Exclude<(typeof EVENT)[keyof typeof EVENT], TimEventName>;
+
+/** Fails to compile when a TIM event is missing from the map. */
+export const EVERY_TIM_EVENT_IS_TYPED: [MissingTimEvents] extends [never] ? true : MissingTimEvents = true;

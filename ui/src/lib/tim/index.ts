@@ -1,7 +1,7 @@
-export { Tim } from './tim';
+export { Tim, type TimOptions } from './tim';
 export { random53, buildMessage, type MessageSeed } from './message-builder';
 export type { ImResponse } from './core';
-export type { TimEvent, TimEventName, TimHandler, EventDataMap, UploadProgress, DownloadProgress } from './events';
+export type { TimEvent, TimEventName, TimHandler, EventDataMap, UploadProgress, DownloadProgress, TimObject } from './events';
 export type {
   TextMessageOptions,
   ForwardMessageOptions,
@@ -10,8 +10,9 @@ export type {
   HoppingOptions,
   HoppingResult,
 } from './message';
-export type { FileMessageOptions } from './file';
-export type { DeleteConversationOptions } from './conversation';
+export type { FileMessageOptions, FileInput } from './file';
+export type { LoginOptions, LoginResult } from './session';
+export type { DeleteConversationOptions, ConversationFilter, ConversationListOptions } from './conversation';
 export type { Rendition, PickKind } from '$lib/types';
 export { EVENT, TYPES, CONFAB_EVENT } from './constants';
 export { ERROR_CODE } from './errors';

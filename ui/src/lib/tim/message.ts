@@ -18,7 +18,6 @@ import type {
 } from '$lib/types';
 import { TYPES } from './constants';
 import type { ImResponse, TimCore } from './core';
-import { buildMessage } from './message-builder';
 
 /** `createTextMessage` options (TIM's MESSAGE_OPTIONS). */
 export type TextMessageOptions = CreateMessageArgs<{ text: string }>;
@@ -36,29 +35,46 @@ export type HoppingResult = HoppingPage;
 
 /** The message methods over `core`. */
 export function messageApi(core: TimCore) {
+  /**
+   * Sends `message` (after its preparation, if a creator left one) and
+   * changes that object itself, as TIM does: `success` with what the
+   * server gave it, or `fail`; the rejection carries it as `data.message`.
+   */
   async function send(
     command: 'tim.sendMessage' | 'tim.resendMessage',
-    args: CommandArgs<'tim.sendMessage'>,
     message: Message,
+    options?: SendMessageOptions,
   ): Promise<ImResponse<SendResult>> {
     try {
+      const preparing = core.prepared(message, command === 'tim.resendMessage');
+      if (preparing) await preparing;
+      const args = { message, ...(options ? { options } : {}) };
       const res = await core.tim(command, args);
-      core.remember([res.data.message]);
-      return res;
+      Object.assign(message, res.data.message);
+      core.remember([message]);
+      return { code: 0, data: { message } };
     } catch (e) {
       const err = toImError(e) as ImError;
-      const failed: Message = { ...message, status: 'fail' };
-      core.messages.set(failed.ID, failed);
-      throw { code: err.code, message: err.message, data: { message: failed } } satisfies ImError;
+      message.status = 'fail';
+      core.messages.set(message.ID, message);
+      throw { code: err.code, message: err.message, data: { message } } satisfies ImError;
+    } finally {
+      core.progress.delete(message.random);
     }
   }
 
-  async function create<C extends 'tim.createForwardMessage' | 'tim.createMergerMessage'>(
+  /**
+   * A message made at once from `seed` (TIM's creators are synchronous),
+   * whose SDK part (`command`) runs in the background and is awaited by
+   * `sendMessage`; its failure is the send's.
+   */
+  function created<C extends 'tim.createForwardMessage' | 'tim.createMergerMessage'>(
     command: C,
     options: CommandArgs<C>,
-  ): Promise<Message> {
-    const message = await core.call(command, options);
-    core.remember([message]);
+    seed: Pick<Message, 'type' | 'payload'>,
+  ): Message {
+    const message = core.ownMessage(seed, options);
+    core.prepare(message, () => core.call(command, options));
     return message;
   }
 
@@ -74,29 +90,21 @@ export function messageApi(core: TimCore) {
   return {
     /** Builds a text message locally (synchronous, like TIM). */
     createTextMessage(options: TextMessageOptions): Message {
-      const message = buildMessage({
-        type: TYPES.MSG_TEXT,
-        payload: { text: options.payload.text },
-        conversationType: options.conversationType,
-        to: options.to,
-        from: core.userID ?? '',
-        priority: options.priority ?? TYPES.MSG_PRIORITY_NORMAL,
-        nick: core.myProfile?.nick ?? '',
-        avatar: core.myProfile?.avatar ?? '',
-        cloudCustomData: options.cloudCustomData ?? '',
-        needReadReceipt: options.needReadReceipt ?? false,
-      });
-      core.messages.set(message.ID, message);
+      const message = core.ownMessage({ type: TYPES.MSG_TEXT, payload: { text: options.payload.text } }, options);
       return message;
     },
 
-    /** Sends a created message; rejects with `{code, message, data: {message}}`. */
+    /**
+     * Sends a created message; the object becomes `success` (with the
+     * server's fields) or `fail`. Rejects with `{code, message, data: {message}}`.
+     */
     sendMessage(message: Message, options?: SendMessageOptions): Promise<ImResponse<SendResult>> {
-      return send('tim.sendMessage', { message, ...(options ? { options } : {}) }, message);
+      return send('tim.sendMessage', message, options);
     },
 
+    /** Sends a failed message again (the same object changes, as with sendMessage). */
     resendMessage(message: Message): Promise<ImResponse<SendResult>> {
-      return send('tim.resendMessage', { message }, message);
+      return send('tim.resendMessage', message);
     },
 
     async getMessageList(options: GetMessageListArgs): Promise<ImResponse<MessageListPage>> {
@@ -105,7 +113,11 @@ export function messageApi(core: TimCore) {
       return res;
     },
 
-    /** A message this facade has seen (created, sent, received, paged), or null. */
+    /**
+     * A message of the local store (its newest 1,000, held since the
+     * session started) or seen since (created, sent, received, paged), or
+     * null; synchronous, as in TIM. `fetchMessage` reads the whole store.
+     */
     findMessage(messageID: string): Message | null {
       return core.messages.get(messageID) ?? null;
     },
@@ -119,18 +131,25 @@ export function messageApi(core: TimCore) {
       return found;
     },
 
-    /** A copy of `payload` (a received or own message) addressed to another conversation. */
-    createForwardMessage(options: ForwardMessageOptions): Promise<Message> {
-      return create('tim.createForwardMessage', options);
+    /** A copy of `payload` (a sent, unrevoked message) addressed to another conversation; synchronous. */
+    createForwardMessage(options: ForwardMessageOptions): Message {
+      return created('tim.createForwardMessage', options, { type: options.payload.type, payload: { ...options.payload.payload } });
     },
 
-    createMergerMessage(options: MergerMessageOptions): Promise<Message> {
-      return create('tim.createMergerMessage', options);
+    /** A merged-forward message of `payload.messageList`; synchronous (a large body is stored when it is sent). */
+    createMergerMessage(options: MergerMessageOptions): Message {
+      const { title, abstractList, compatibleText, messageList } = options.payload;
+      return created('tim.createMergerMessage', options, {
+        type: TYPES.MSG_MERGER,
+        payload: { title, abstractList, compatibleText, messageList, downloadKey: '', layersOverLimit: false },
+      });
     },
 
-    /** Revokes a sent message (2110 outside the window). */
-    revokeMessage(message: Message): Promise<ImResponse<MessageResult>> {
-      return remembered('tim.revokeMessage', message);
+    /** Revokes a sent message (2110 outside the window); `message.isRevoked` becomes true. */
+    async revokeMessage(message: Message): Promise<ImResponse<MessageResult>> {
+      const res = await remembered('tim.revokeMessage', message);
+      message.isRevoked = true;
+      return res;
     },
 
     /** Sends the changed payload / cloudCustomData; 2480 carries `data.message` (the latest). */
@@ -138,16 +157,19 @@ export function messageApi(core: TimCore) {
       return remembered('tim.modifyMessage', message);
     },
 
-    /** Deletes for this user only (≤ 30 from one conversation; once a second). */
+    /** Deletes for this user only (≤ 30 from one conversation; once a second); each deleted one gets `isDeleted`. */
     async deleteMessage(messageList: Message[]): Promise<ImResponse<MessageListArgs>> {
       const res = await core.tim('tim.deleteMessage', { messageList });
+      const deleted = new Set(res.data.messageList.map((m) => m.ID));
+      for (const m of messageList) if (deleted.has(m.ID)) m.isDeleted = true;
       core.remember(res.data.messageList);
       return res;
     },
 
-    /** Fills `payload.messageList` of a merger message whose body is stored server-side. */
+    /** Fills `payload.messageList` (and the related fields) of the given merger message in place. */
     async downloadMergerMessage(message: Message): Promise<ImResponse<Message>> {
       const res = await core.tim('tim.downloadMergerMessage', { message });
+      Object.assign(message.payload, res.data.payload);
       core.remember([res.data]);
       return res;
     },

@@ -1,6 +1,6 @@
 // `Tim`: a TIM-compatible facade over the Backend, composed of one file
-// per area (message, conversation, profile, file) plus `tim.app` (the
-// app's own commands), all typed by the generated CommandMap.
+// per area (session, message, conversation, profile, file) plus `tim.app`
+// (the app's own commands), all typed by the generated CommandMap.
 import type { Backend } from '$lib/backend';
 import { appApi, type AppApi } from './app';
 import { CONFAB_EVENT, EVENT, TYPES } from './constants';
@@ -10,9 +10,16 @@ import type { TimEventName, TimHandler } from './events';
 import { fileApi, type FileApi } from './file';
 import { messageApi, type MessageApi } from './message';
 import { profileApi, type ProfileApi } from './profile';
+import { sessionApi, type SessionApi } from './session';
+
+/** `new Tim` options (TIM's `TIM.create` options). */
+export interface TimOptions {
+  /** The SDKAppID UserSigs are issued for (`login`); by default the saved session's, else confabd's default. */
+  SDKAppID?: number;
+}
 
 /** The area methods `Tim` is composed of (declaration merging: the constructor installs them). */
-export interface Tim extends MessageApi, ConversationApi, ProfileApi, FileApi {}
+export interface Tim extends SessionApi, MessageApi, ConversationApi, ProfileApi, FileApi {}
 
 /**
  * A TIM-compatible facade over the Backend: TIM's method names, events,
@@ -27,11 +34,12 @@ export class Tim {
   readonly app: AppApi;
   #core: TimCore;
 
-  constructor(backend: Backend) {
+  constructor(backend: Backend, options: TimOptions = {}) {
     const core = new TimCore(backend);
     this.#core = core;
     this.app = appApi(core);
-    for (const area of [messageApi(core), conversationApi(core), profileApi(core), fileApi(core)]) {
+    const areas = [sessionApi(core, options.SDKAppID), messageApi(core), conversationApi(core), profileApi(core), fileApi(core)];
+    for (const area of areas) {
       // Descriptors, so getters (`nativeFiles`) stay getters.
       Object.defineProperties(this, Object.getOwnPropertyDescriptors(area));
     }
