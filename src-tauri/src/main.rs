@@ -14,7 +14,7 @@
 mod desktop;
 
 use anyhow::Context as _;
-use confab_app::{AppCore, AppEvent, AppOptions, ErrorBody};
+use confab_app::{AppCore, AppEvent, AppOptions, ErrorBody, Platform};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::{Emitter as _, Manager as _};
@@ -84,8 +84,13 @@ fn setup(app: &mut tauri::App) -> anyhow::Result<()> {
     tauri::async_runtime::spawn(serve_files);
     let hooks = Arc::new(desktop::Desktop::new(handle.clone(), tray, files));
     let remote_server = std::env::var("CONFAB_SERVER_URL").ok().filter(|v| !v.is_empty());
-    let core = AppCore::open(AppOptions { hooks, remote_server, ..AppOptions::new(&data_dir) })
-        .with_context(|| format!("opening {}", data_dir.display()))?;
+    let core = AppCore::open(AppOptions {
+        hooks,
+        remote_server,
+        platform: Platform::Desktop,
+        ..AppOptions::new(&data_dir)
+    })
+    .with_context(|| format!("opening {}", data_dir.display()))?;
     let core = Arc::new(core);
     let forwarder = tauri::async_runtime::spawn(forward_events(handle, core.events()));
     app.manage(core);

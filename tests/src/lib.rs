@@ -524,6 +524,7 @@ impl RawClient {
             user_sig: server.user_sig(user),
             instance_id: format!("raw-{user}"),
             protocol_version: confab_proto::PROTOCOL_VERSION,
+            platform: confab_proto::ops::Platform::Web,
         };
         raw.call(&login).await.expect("raw login succeeds");
         raw

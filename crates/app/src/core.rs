@@ -19,7 +19,7 @@ use crate::settings::{SavedSession, Settings};
 use crate::state::{system_locale, AppEvent, AppOwnEvent, AppState, Mode};
 use confab_proto::files::FileKind;
 use confab_proto::{code, ErrorBody};
-use confab_sdk::{CustomCa, Event, NetState, Tim, TimError, TimOptions, TlsConfig};
+use confab_sdk::{CustomCa, Event, NetState, Platform, Tim, TimError, TimOptions, TlsConfig};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
@@ -137,11 +137,16 @@ pub struct AppOptions {
     /// With `remote_server`: a CA certificate file (PEM) to trust for it,
     /// besides the platform's roots.
     pub remote_ca_file: Option<PathBuf>,
+    /// What kind of client the shell is, sent at every login: the desktop
+    /// app says [`Platform::Desktop`], the web host [`Platform::Web`] (the
+    /// server lets one of each be online together, see
+    /// [`confab_sdk::TimOptions::platform`]).
+    pub platform: Platform,
 }
 
 impl AppOptions {
-    /// Options with no native hooks, the system locale and the saved server
-    /// choice.
+    /// Options with no native hooks, the system locale, the saved server
+    /// choice and the web platform.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
@@ -149,6 +154,7 @@ impl AppOptions {
             locale: None,
             remote_server: None,
             remote_ca_file: None,
+            platform: Platform::Web,
         }
     }
 }
@@ -187,6 +193,8 @@ pub(crate) struct Inner {
     data_dir: PathBuf,
     hooks: Arc<dyn DesktopHooks>,
     locale: String,
+    /// Sent at every login of the SDK instance.
+    platform: Platform,
     events: broadcast::Sender<AppEvent>,
     pub(crate) settings: Mutex<Settings>,
     /// What the chosen server's certificate may be issued by (settings'
@@ -310,6 +318,7 @@ impl AppCore {
                 data_dir,
                 hooks: options.hooks,
                 locale: options.locale.unwrap_or_else(system_locale),
+                platform: options.platform,
                 events,
                 settings: Mutex::new(settings),
                 tls: Mutex::new(tls),
@@ -506,6 +515,7 @@ impl Inner {
         }
         let mut options = TimOptions::new(sdk_app_id, ws_url.clone(), self.data_dir.join(SDK_DIR));
         options.tls = tls.clone();
+        options.platform = self.platform;
         let tim = Tim::create(options);
         let forwarder = tokio::spawn(forward_events(Arc::downgrade(self), tim.subscribe()));
         let client = Client { tim: tim.clone(), ws_url, sdk_app_id, tls, forwarder };

@@ -2,7 +2,7 @@
 //! temporary directories): the command set end to end, events, the saved
 //! session, offline resume, logout, local mode with its embedded server.
 
-use confab_app::{AppCore, AppEvent, AppOptions, AppOwnEvent, AppState, Mode};
+use confab_app::{AppCore, AppEvent, AppOptions, AppOwnEvent, AppState, Mode, Platform};
 use confab_proto::code;
 use confab_sdk::Event;
 use confab_tests::{within, TestClient, TestServer};
@@ -433,4 +433,68 @@ async fn the_saved_user_sig_follows_password_changes_and_renewals_and_signing_ou
     let client = TestClient::create(&server, "alice", dir.path().to_path_buf(), None, false);
     let refused = within("renewed sig after sign-out", client.tim.login("alice", &renewed)).await;
     assert_eq!(refused.expect_err("retired").code, code::ACCOUNT_A2KEY_EXPIRED);
+}
+
+/// Signs `core` in as the registered alice on `server_url`.
+async fn signed_in_as_alice(core: &AppCore, server_url: &str) {
+    call(core, "app.chooseServer", json!({"mode": "remote", "url": server_url})).await;
+    let creds = json!({"userID": "alice", "password": "alice-secret"});
+    assert!(state_of(core, "app.login", creds).await.logged_in);
+}
+
+/// Issue 12 (multi-instance versus multi-device): the shell's platform goes
+/// into every login. The desktop app and a web page of the same account are
+/// online together; a second desktop app kicks the first.
+// checklist 1091: KICKED_OUT_MULT_DEVICE ('multipleDevice'): kicked by a
+// login on another terminal.
+#[tokio::test]
+async fn the_shell_platform_decides_who_a_login_kicks() {
+    let server = TestServer::start().await;
+    let open_as = |dir: &std::path::Path, platform: Platform| {
+        AppCore::open(AppOptions { locale: Some("en-US".into()), platform, ..AppOptions::new(dir) })
+            .expect("open app")
+    };
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().expect("temp dir")).collect();
+    let desktop = open_as(dirs[0].path(), Platform::Desktop);
+    let mut desktop_events = desktop.events();
+    registered(&desktop, &server.http_url(), "alice").await;
+    let web = open_as(dirs[1].path(), Platform::Web);
+    let mut web_events = web.events();
+    signed_in_as_alice(&web, &server.http_url()).await;
+
+    let bob = TestClient::login(&server, "bob").await;
+    bob.send_text("alice", "to the desktop and the page").await;
+    for (events, who) in [(&mut desktop_events, "desktop"), (&mut web_events, "web page")] {
+        let text = wait_event(events, who, |e| match e {
+            AppEvent::Sdk(Event::KickedOut { kick_type }) => panic!("{who} kicked: {kick_type}"),
+            AppEvent::Sdk(Event::MessageReceived(list)) => Some(list[0].payload.clone()),
+            _ => None,
+        })
+        .await;
+        assert_eq!(text["text"], "to the desktop and the page");
+    }
+
+    let desktop2 = open_as(dirs[2].path(), Platform::Desktop);
+    signed_in_as_alice(&desktop2, &server.http_url()).await;
+    let kind = wait_event(&mut desktop_events, "the first desktop kicked", |e| match e {
+        AppEvent::Sdk(Event::KickedOut { kick_type }) => Some(kick_type.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(kind, confab_proto::constants::types::KICKED_OUT_MULT_DEVICE);
+    bob.send_text("alice", "to the page and the new desktop").await;
+    for (core, who) in [(&web, "web page"), (&desktop2, "second desktop")] {
+        let state = state_of(core, "app.getState", json!({})).await;
+        assert!(state.logged_in, "{who} still signed in");
+    }
+    let text = wait_event(&mut web_events, "the page still receives", |e| match e {
+        AppEvent::Sdk(Event::KickedOut { kick_type }) => panic!("web page kicked: {kick_type}"),
+        AppEvent::Sdk(Event::MessageReceived(list)) => Some(list[0].payload.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(text["text"], "to the page and the new desktop");
+    for core in [desktop, web, desktop2] {
+        core.shutdown().await.expect("shutdown");
+    }
 }

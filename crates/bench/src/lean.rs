@@ -69,6 +69,7 @@ impl Lean {
                 user_sig: user_sig(user),
                 instance_id: format!("bench-{user}"),
                 protocol_version: confab_proto::PROTOCOL_VERSION,
+                platform: confab_proto::ops::Platform::Web,
             })
             .await?;
         Ok((lean, response))

@@ -16,6 +16,11 @@
 //! `<profile>/data`, so history and queued messages survive between runs.
 //! When the SDK renews the UserSig (half of its life is over) or the
 //! password changes, `session.json` takes the new one at once.
+//!
+//! The CLI logs in as platform `cli`, a terminal: it is online beside a
+//! web page of the same account, and the server's device policy decides
+//! whether it also is beside the desktop app (TIM's default: it is not,
+//! and the earlier terminal is kicked with `multipleDevice`).
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -23,7 +28,7 @@ use confab_proto::message::{CustomPayload, MessageControlInfo, TextPayload};
 use confab_proto::profile::ProfilePatch;
 use confab_sdk::{
     CreateMessageOptions, CustomCa, DeleteConversationOptions, Event, GetMessageListOptions,
-    SendMessageOptions, Tim, TimError, TimOptions, TlsConfig,
+    Platform, SendMessageOptions, Tim, TimError, TimOptions, TlsConfig,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -347,6 +352,9 @@ async fn connect(
     let mut options =
         TimOptions::new(session.sdk_app_id, ws_url(&session.server), profile.join("data"));
     options.tls = tls_config(&session.server, session.ca_file.as_deref())?;
+    // A terminal: the server's device policy decides whether it shares the
+    // account with the desktop app (TIM's default: it does not).
+    options.platform = Platform::Cli;
     let tim = Tim::create(options);
     // Two subscriptions: one is consumed waiting for ready, the other keeps
     // every event (also those of the initial sync) for the caller.

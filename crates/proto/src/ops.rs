@@ -71,6 +71,55 @@ pub struct Login {
     /// The client's [`crate::PROTOCOL_VERSION`].
     #[serde(rename = "protocolVersion")]
     pub protocol_version: u32,
+    /// What kind of client this instance is; [`Platform::Web`] when the
+    /// frame names none. The server's session rules depend on it.
+    #[serde(default)]
+    pub platform: Platform,
+}
+
+/// What kind of client an instance is, sent in [`Login`]. The server keeps
+/// TIM's two rules apart by it: web pages of one account are limited in
+/// number (the oldest is kicked with `multipleAccount`, TIM's multi-instance
+/// rule), while the terminals (every other platform) follow the server's
+/// device policy (a login on another terminal kicks with `multipleDevice`,
+/// TIM's multi-device rule). A web page and a terminal never kick each
+/// other. `docs/protocol.md`, "Instances and devices", has the whole rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    /// A web page: TIM's Web SDK, the Confab web host. The default.
+    #[default]
+    Web,
+    /// The desktop app.
+    Desktop,
+    /// The command-line client.
+    Cli,
+}
+
+impl Platform {
+    /// Every platform, in a fixed order.
+    pub const ALL: [Self; 3] = [Self::Web, Self::Desktop, Self::Cli];
+
+    /// The wire name (`web`, `desktop`, `cli`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Desktop => "desktop",
+            Self::Cli => "cli",
+        }
+    }
+
+    /// Whether this is a terminal (not a web page): terminals follow the
+    /// device policy, web pages the web instance limit.
+    pub fn is_terminal(self) -> bool {
+        self != Self::Web
+    }
+}
+
+impl std::fmt::Display for Platform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Response to [`Login`].
@@ -527,6 +576,26 @@ mod tests {
     }
 
     #[test]
+    fn a_login_without_a_platform_is_a_web_page_and_unknown_platforms_are_refused() {
+        let base =
+            json!({"sdkAppID":1,"userID":"a","userSig":"s","instanceID":"i","protocolVersion":1});
+        let login: Login = serde_json::from_value(base.clone()).expect("parse");
+        assert_eq!(login.platform, Platform::Web);
+        for platform in Platform::ALL {
+            let mut named = base.clone();
+            named["platform"] = json!(platform.as_str());
+            let login: Login = serde_json::from_value(named).expect("parse");
+            assert_eq!(login.platform, platform);
+            assert_eq!(platform.to_string(), platform.as_str());
+        }
+        let mut unknown = base;
+        unknown["platform"] = json!("toaster");
+        assert!(serde_json::from_value::<Login>(unknown).is_err());
+        assert!(!Platform::Web.is_terminal());
+        assert!(Platform::Desktop.is_terminal() && Platform::Cli.is_terminal());
+    }
+
+    #[test]
     fn operation_names_are_unique() {
         let mut names = ALL_OPERATIONS.to_vec();
         names.sort_unstable();
@@ -561,8 +630,9 @@ mod tests {
                 user_sig: "sig".into(),
                 instance_id: "i1".into(),
                 protocol_version: 1,
+                platform: Platform::Desktop,
             },
-            json!({"sdkAppID":1400000000u64,"userID":"alice","userSig":"sig","instanceID":"i1","protocolVersion":1}),
+            json!({"sdkAppID":1400000000u64,"userID":"alice","userSig":"sig","instanceID":"i1","protocolVersion":1,"platform":"desktop"}),
         );
         round_trip(&Sync { after: 3, limit: 500, groups: vec![] }, json!({"after":3,"limit":500}));
         round_trip(

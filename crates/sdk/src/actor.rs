@@ -340,6 +340,7 @@ impl Actor {
             user_sig: self.core.user_sig(),
             instance_id,
             protocol_version: PROTOCOL_VERSION,
+            platform: self.options.platform,
         };
         if let Err(end) = self.send_op(&mut link, &login, Pending::Login).await {
             return end;

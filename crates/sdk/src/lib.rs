@@ -29,6 +29,7 @@ pub use confab_proto::message::{
     ConversationType, CustomPayload, FacePayload, LocationPayload, MessageControlInfo,
     MessageElement, Priority, TextPayload,
 };
+pub use confab_proto::ops::Platform;
 pub use confab_proto::profile::{CustomField, Profile, ProfilePatch};
 pub use error::TimError;
 pub use event::{Event, EventName, ListenerId, NetState};

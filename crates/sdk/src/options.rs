@@ -1,9 +1,11 @@
 //! Construction options of a [`crate::Tim`] instance: where the server and
-//! the local store are, which transport to use and which certificates it
-//! trusts, reconnect and timeout policy, and the clock seam.
+//! the local store are, what kind of client it is, which transport to use
+//! and which certificates it trusts, reconnect and timeout policy, and the
+//! clock seam.
 
 use crate::tls::TlsConfig;
 use crate::transport::{Transport, WsTransport};
+use confab_proto::ops::Platform;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +23,13 @@ pub struct TimOptions {
     /// Directory of the local stores: one SQLite file per account under
     /// `<data_dir>/<sdkAppID>/`.
     pub data_dir: PathBuf,
+    /// What kind of client this instance is, sent at every login (default
+    /// [`Platform::Web`], as TIM's Web SDK). The server limits web pages of
+    /// one account by number (the oldest is kicked with `multipleAccount`)
+    /// and lets terminals (the desktop app, the CLI) follow its device
+    /// policy (kicked with `multipleDevice`); a web page and a terminal are
+    /// online together.
+    pub platform: Platform,
     /// How connections are made (default [`WsTransport`]).
     pub transport: Arc<dyn Transport>,
     /// The certificates a `wss://`/`https://` server may present (default:
@@ -38,8 +47,8 @@ pub struct TimOptions {
 }
 
 impl TimOptions {
-    /// Options with the defaults: WebSocket transport trusting the
-    /// platform's roots, 500 ms to 30 s
+    /// Options with the defaults: a web instance, WebSocket transport
+    /// trusting the platform's roots, 500 ms to 30 s
     /// backoff with jitter, 15 s request timeout, the system clock.
     pub fn new(
         sdk_app_id: u64,
@@ -50,6 +59,7 @@ impl TimOptions {
             sdk_app_id,
             server_url: server_url.into(),
             data_dir: data_dir.into(),
+            platform: Platform::Web,
             transport: Arc::new(WsTransport),
             tls: TlsConfig::platform(),
             reconnect: ReconnectPolicy::default(),
@@ -65,6 +75,7 @@ impl std::fmt::Debug for TimOptions {
             .field("sdk_app_id", &self.sdk_app_id)
             .field("server_url", &self.server_url)
             .field("data_dir", &self.data_dir)
+            .field("platform", &self.platform)
             .field("tls", &self.tls)
             .field("reconnect", &self.reconnect)
             .field("request_timeout", &self.request_timeout)

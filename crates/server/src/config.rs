@@ -88,6 +88,24 @@ pub enum ModerationMode {
     Mask,
 }
 
+/// Which terminals of one account (instances of every platform but `web`)
+/// may be online together; a login that breaks the rule kicks the other
+/// terminals with `multipleDevice` (TIM's `KICKED_OUT_MULT_DEVICE`). Web
+/// pages are never counted here: they follow `max_instances_per_user`, and
+/// a web page and a terminal never kick each other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum DevicePolicy {
+    /// TIM's default ("single platform"): one terminal at a time, whatever
+    /// its platform. A second desktop app, or the CLI, kicks the desktop app.
+    #[default]
+    Single,
+    /// TIM's "multi-platform" policy: one terminal per platform. The desktop
+    /// app and the CLI are online together; a second desktop app kicks the
+    /// first.
+    PerPlatform,
+}
+
 /// Everything `confabd` can be told.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -106,9 +124,13 @@ pub struct Config {
     pub secret_key: Option<String>,
     /// A file holding the secret key (surrounding whitespace ignored).
     pub secret_key_file: Option<PathBuf>,
-    /// How many instances of one user may be online at once; one more kicks
-    /// the oldest.
+    /// How many web instances (platform `web`) of one user may be online at
+    /// once, TIM's "Web端实例同时在线"; one more kicks the oldest web instance
+    /// with `multipleAccount`. Terminals follow [`Config::device_policy`].
     pub max_instances_per_user: usize,
+    /// Which terminals (the desktop app, the CLI) of one user may be online
+    /// together; see [`DevicePolicy`].
+    pub device_policy: DevicePolicy,
     /// Whether HTTP registration is open.
     pub registration: Registration,
     /// Lifetime, in seconds, of the UserSigs that `/api/register`,
@@ -217,6 +239,7 @@ impl fmt::Debug for Config {
             .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
             .field("secret_key_file", &self.secret_key_file)
             .field("max_instances_per_user", &self.max_instances_per_user)
+            .field("device_policy", &self.device_policy)
             .field("registration", &self.registration)
             .field("user_sig_expire_secs", &self.user_sig_expire_secs)
             .field("heartbeat_interval_ms", &self.heartbeat_interval_ms)
@@ -264,6 +287,7 @@ impl Default for Config {
             secret_key: None,
             secret_key_file: None,
             max_instances_per_user: 1,
+            device_policy: DevicePolicy::Single,
             registration: Registration::Open,
             user_sig_expire_secs: 604_800,
             heartbeat_interval_ms: 30_000,
@@ -605,9 +629,12 @@ pub struct ConfigArgs {
     /// CONFABD_SECRET_KEY) [default: generated once into DATA_DIR/secret.key].
     #[arg(long, env = "CONFABD_SECRET_KEY_FILE", value_name = "PATH", global = true)]
     pub secret_key_file: Option<PathBuf>,
-    /// Instances of one user online at once; one more kicks the oldest [default: 1].
+    /// Web instances (browser pages) of one user online at once; one more kicks the oldest with multipleAccount [default: 1].
     #[arg(long, env = "CONFABD_MAX_INSTANCES_PER_USER", global = true)]
     pub max_instances_per_user: Option<usize>,
+    /// Terminals (desktop app, CLI) of one user online together: `single` (one; another kicks it with multipleDevice) or `per-platform` (one per platform) [default: single].
+    #[arg(long, env = "CONFABD_DEVICE_POLICY", value_enum, global = true)]
+    pub device_policy: Option<DevicePolicy>,
     /// Whether POST /api/register creates accounts [default: open].
     #[arg(long, env = "CONFABD_REGISTRATION", value_enum, global = true)]
     pub registration: Option<Registration>,
@@ -752,6 +779,7 @@ impl ConfigArgs {
             secret_key,
             secret_key_file,
             max_instances_per_user,
+            device_policy,
             registration,
             user_sig_expire_secs,
             heartbeat_interval_ms,
@@ -806,6 +834,9 @@ impl ConfigArgs {
         }
         if let Some(v) = max_instances_per_user {
             config.max_instances_per_user = v;
+        }
+        if let Some(v) = device_policy {
+            config.device_policy = v;
         }
         if let Some(v) = registration {
             config.registration = v;
@@ -1003,6 +1034,40 @@ mod tests {
         assert!(Config { send_burst: 0, send_rate_per_sec: 0, ..Config::default() }
             .validate()
             .is_ok());
+    }
+
+    #[test]
+    fn session_rules_from_toml_env_names_and_flags() {
+        use clap::Parser as _;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            config: ConfigArgs,
+        }
+        // TIM's defaults: one web page; one terminal of any platform.
+        let defaults = Config::default();
+        assert_eq!(defaults.max_instances_per_user, 1);
+        assert_eq!(defaults.device_policy, DevicePolicy::Single);
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("confabd.toml");
+        std::fs::write(&file, "max_instances_per_user = 3\ndevice_policy = \"per-platform\"\n")
+            .expect("write");
+        let args = ConfigArgs { config: Some(file.clone()), ..Default::default() };
+        let config = args.load().expect("load");
+        assert_eq!(config.max_instances_per_user, 3);
+        assert_eq!(config.device_policy, DevicePolicy::PerPlatform);
+
+        let cli = Cli::try_parse_from(["confabd", "--device-policy", "single"]).expect("parse");
+        assert_eq!(cli.config.device_policy, Some(DevicePolicy::Single));
+        let config = ConfigArgs { config: Some(file.clone()), ..cli.config }.load().expect("load");
+        assert_eq!(config.device_policy, DevicePolicy::Single, "the flag wins over the file");
+        assert!(Cli::try_parse_from(["confabd", "--device-policy", "any"]).is_err());
+
+        std::fs::write(&file, "device_policy = \"everything\"\n").expect("write");
+        let refused = ConfigArgs { config: Some(file), ..Default::default() }.load();
+        assert!(matches!(refused, Err(ConfigError::Parse { .. })));
+        assert!(Config { max_instances_per_user: 0, ..Config::default() }.validate().is_err());
     }
 
     #[test]

@@ -291,7 +291,7 @@ async fn login(
         }
     };
     let user = request.user_id;
-    let link = ctx.sessions.register(&user, &request.instance_id);
+    let link = ctx.sessions.register(&user, &request.instance_id, request.platform);
     // A sign-out of all devices that committed between the check above and
     // the registration did not see this session: check again.
     if let Err(error) = session_keys::still_stands(ctx, &user, &sig).await {
@@ -321,7 +321,8 @@ async fn login(
         ctx.sessions.unregister(&user, link.id);
         return None;
     }
-    tracing::info!(%user, instance = %request.instance_id, session = %link.id, "logged in");
+    tracing::info!(%user, instance = %request.instance_id, platform = %request.platform,
+        session = %link.id, "logged in");
     Some(LoggedIn { caller, link, sig })
 }
 
@@ -589,10 +590,12 @@ impl Session {
                 End::Close(CLOSE_TRY_AGAIN_LATER, "too many pushes queued; reconnect and sync")
             }
             CloseReason::Kicked(kick_type) => {
-                let message = if kick_type == types::KICKED_OUT_USERSIG_EXPIRED {
-                    "the account signed out of all devices or changed its password"
-                } else {
-                    "logged in on another instance beyond the instance limit"
+                let message = match kick_type {
+                    types::KICKED_OUT_USERSIG_EXPIRED => {
+                        "the account signed out of all devices or changed its password"
+                    }
+                    types::KICKED_OUT_MULT_DEVICE => "the account logged in on another device",
+                    _ => "the account logged in on another web page beyond the web instance limit",
                 };
                 let kick = Push::KickedOut { kick_type: kick_type.into(), message: message.into() };
                 match socket.send_push(&kick).await {

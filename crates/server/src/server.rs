@@ -18,7 +18,7 @@ use crate::http::{self, AppState};
 use crate::listener::{self, Transport};
 use crate::login_throttle::LoginThrottle;
 use crate::passwords::PasswordService;
-use crate::sessions::SessionRegistry;
+use crate::sessions::{SessionPolicy, SessionRegistry};
 use crate::store::Store;
 use crate::usersig;
 use anyhow::Context as _;
@@ -107,7 +107,7 @@ pub async fn start(
             .await
             .context("moderation word list task")??
     };
-    let sessions = Arc::new(SessionRegistry::new(config.max_instances_per_user));
+    let sessions = Arc::new(SessionRegistry::new(SessionPolicy::from_config(&config)));
     let database_path = config.database_path();
     let store = {
         let config = config.clone();

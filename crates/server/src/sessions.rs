@@ -1,15 +1,27 @@
 //! The session registry: which sessions of which user are live, in login
-//! order, and delivery of pushes to them.
+//! order, with their platforms; who a new login kicks; delivery of pushes.
 //!
-//! Invariants: a user has at most `max_instances` sessions; at most one per
-//! instance ID (a reconnecting instance replaces its old session). Entries
-//! are removed when the registry tells a session to close (kick, replace,
-//! overflow) and when the session ends. The lock is never held across an
-//! await.
+//! TIM keeps two rules apart, and so does the registry ([`SessionPolicy`]):
+//! - **multi-instance**: web pages (platform `web`) of one user are at most
+//!   `max_web_instances`; one more kicks the oldest web page with
+//!   `multipleAccount`;
+//! - **multi-device**: terminals (every other platform: the desktop app, the
+//!   CLI) follow the [`DevicePolicy`]; a login that breaks it kicks the
+//!   other terminals with `multipleDevice`.
+//!
+//! A web page and a terminal never kick each other.
+//!
+//! Invariants: a user has at most `max_web_instances` web sessions and the
+//! terminals the device policy allows; at most one session per instance ID
+//! (a reconnecting instance replaces its old session). Entries are removed
+//! when the registry tells a session to close (kick, replace, overflow) and
+//! when the session ends. The lock is never held across an await.
 
+use crate::config::{Config, DevicePolicy};
 use crate::fanout::{Delivery, Fanout, SessionId};
 use confab_proto::constants::types;
 use confab_proto::frame::Push;
+use confab_proto::ops::Platform;
 use confab_proto::UserId;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,28 +54,68 @@ pub struct SessionLink {
     pub close: watch::Receiver<Option<CloseReason>>,
 }
 
+/// Which sessions of one user may be online together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// Web sessions of one user online at once (at least 1); one more kicks
+    /// the oldest with `multipleAccount`.
+    pub max_web_instances: usize,
+    /// Which terminals may be online together; the others are kicked with
+    /// `multipleDevice`.
+    pub devices: DevicePolicy,
+}
+
+impl SessionPolicy {
+    /// The policy `config` asks for.
+    pub fn from_config(config: &Config) -> Self {
+        Self { max_web_instances: config.max_instances_per_user, devices: config.device_policy }
+    }
+
+    /// Whether a terminal of platform `new` logging in kicks a live
+    /// terminal of platform `old`.
+    fn displaces(self, new: Platform, old: Platform) -> bool {
+        match self.devices {
+            DevicePolicy::Single => true,
+            DevicePolicy::PerPlatform => new == old,
+        }
+    }
+}
+
+impl Default for SessionPolicy {
+    /// TIM's defaults: one web page, one terminal.
+    fn default() -> Self {
+        Self { max_web_instances: 1, devices: DevicePolicy::Single }
+    }
+}
+
 struct Entry {
     id: SessionId,
     instance_id: String,
+    platform: Platform,
     outbound: mpsc::Sender<Arc<Push>>,
     close: watch::Sender<Option<CloseReason>>,
+}
+
+impl Entry {
+    fn kick(&self, user: &UserId, by: SessionId, kick_type: &'static str) {
+        self.close.send_replace(Some(CloseReason::Kicked(kick_type)));
+        tracing::info!(%user, kicked = %self.id, platform = %self.platform, by = %by, kick_type,
+            "a new login displaced this session");
+    }
 }
 
 /// All live sessions of this process.
 pub struct SessionRegistry {
     users: Mutex<HashMap<UserId, Vec<Entry>>>,
     next_id: AtomicU64,
-    max_instances: usize,
+    policy: SessionPolicy,
 }
 
 impl SessionRegistry {
-    /// An empty registry allowing `max_instances` sessions per user (at least 1).
-    pub fn new(max_instances: usize) -> Self {
-        Self {
-            users: Mutex::new(HashMap::new()),
-            next_id: AtomicU64::new(1),
-            max_instances: max_instances.max(1),
-        }
+    /// An empty registry enforcing `policy` (a web limit of 0 counts as 1).
+    pub fn new(policy: SessionPolicy) -> Self {
+        let policy = SessionPolicy { max_web_instances: policy.max_web_instances.max(1), ..policy };
+        Self { users: Mutex::new(HashMap::new()), next_id: AtomicU64::new(1), policy }
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<UserId, Vec<Entry>>> {
@@ -72,13 +124,16 @@ impl SessionRegistry {
         self.users.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Registers a logged-in session. A previous session of the same
-    /// instance is replaced; if the user would exceed the instance limit,
-    /// the oldest sessions are kicked (`multipleAccount`).
-    pub fn register(&self, user: &UserId, instance_id: &str) -> SessionLink {
+    /// Registers a logged-in session of `platform`. A previous session of
+    /// the same instance is replaced. A web session beyond the web limit
+    /// kicks the oldest web sessions (`multipleAccount`); a terminal kicks
+    /// the terminals the device policy does not let it share the account
+    /// with (`multipleDevice`).
+    pub fn register(&self, user: &UserId, instance_id: &str, platform: Platform) -> SessionLink {
         let id = SessionId(self.next_id.fetch_add(1, Ordering::Relaxed));
         let (outbound, outbound_rx) = mpsc::channel(OUTBOUND_CAPACITY);
         let (close, close_rx) = watch::channel(None);
+        let policy = self.policy;
         let mut users = self.lock();
         let sessions = users.entry(user.clone()).or_default();
         sessions.retain(|old| {
@@ -89,13 +144,27 @@ impl SessionRegistry {
                 true
             }
         });
-        while sessions.len() >= self.max_instances {
-            // Sessions are kept in login order: the first is the oldest.
-            let oldest = sessions.remove(0);
-            oldest.close.send_replace(Some(CloseReason::Kicked(types::KICKED_OUT_MULT_ACCOUNT)));
-            tracing::info!(%user, kicked = %oldest.id, by = %id, "instance limit reached");
+        if platform.is_terminal() {
+            sessions.retain(|old| {
+                let displaced =
+                    old.platform.is_terminal() && policy.displaces(platform, old.platform);
+                if displaced {
+                    old.kick(user, id, types::KICKED_OUT_MULT_DEVICE);
+                }
+                !displaced
+            });
+        } else {
+            let mut web = sessions.iter().filter(|s| !s.platform.is_terminal()).count();
+            while web >= policy.max_web_instances {
+                // Sessions are kept in login order: the first web one is the oldest.
+                let Some(oldest) = sessions.iter().position(|s| !s.platform.is_terminal()) else {
+                    break;
+                };
+                sessions.remove(oldest).kick(user, id, types::KICKED_OUT_MULT_ACCOUNT);
+                web -= 1;
+            }
         }
-        sessions.push(Entry { id, instance_id: instance_id.to_owned(), outbound, close });
+        sessions.push(Entry { id, instance_id: instance_id.to_owned(), platform, outbound, close });
         SessionLink { id, outbound: outbound_rx, close: close_rx }
     }
 
@@ -188,16 +257,27 @@ mod tests {
         })
     }
 
+    fn registry(max_web_instances: usize, devices: DevicePolicy) -> SessionRegistry {
+        SessionRegistry::new(SessionPolicy { max_web_instances, devices })
+    }
+
+    fn kicked(link: &SessionLink) -> Option<&'static str> {
+        match *link.close.borrow() {
+            Some(CloseReason::Kicked(kick_type)) => Some(kick_type),
+            _ => None,
+        }
+    }
+
     #[test]
     fn limit_kicks_the_oldest_and_same_instance_replaces() {
-        let registry = SessionRegistry::new(2);
+        let registry = registry(2, DevicePolicy::Single);
         let alice = UserId::new("alice");
-        let a = registry.register(&alice, "i1");
-        let b = registry.register(&alice, "i2");
-        let b2 = registry.register(&alice, "i2");
+        let a = registry.register(&alice, "i1", Platform::Web);
+        let b = registry.register(&alice, "i2", Platform::Web);
+        let b2 = registry.register(&alice, "i2", Platform::Web);
         assert_eq!(*b.close.borrow(), Some(CloseReason::Replaced));
         assert_eq!(*a.close.borrow(), None);
-        let c = registry.register(&alice, "i3");
+        let c = registry.register(&alice, "i3", Platform::Web);
         assert_eq!(*a.close.borrow(), Some(CloseReason::Kicked(types::KICKED_OUT_MULT_ACCOUNT)));
         assert_eq!(*b2.close.borrow(), None);
         assert_eq!(*c.close.borrow(), None);
@@ -207,13 +287,80 @@ mod tests {
         assert_eq!(registry.session_count(&alice), 0);
     }
 
+    // checklist 39-41: by default one web instance per account; a web login
+    // beyond it kicks the other web page with KICKED_OUT_MULT_ACCOUNT.
+    // checklist 1091: a login on another terminal kicks with
+    // KICKED_OUT_MULT_DEVICE. A web page and a terminal never kick each other.
+    #[test]
+    fn web_pages_and_terminals_follow_separate_rules_by_default() {
+        let registry = SessionRegistry::new(SessionPolicy::default());
+        let alice = UserId::new("alice");
+        let desktop = registry.register(&alice, "d1", Platform::Desktop);
+        let web = registry.register(&alice, "w1", Platform::Web);
+        assert_eq!((kicked(&desktop), kicked(&web)), (None, None), "desktop + web together");
+
+        let web2 = registry.register(&alice, "w2", Platform::Web);
+        assert_eq!(kicked(&web), Some(types::KICKED_OUT_MULT_ACCOUNT));
+        assert_eq!((kicked(&desktop), kicked(&web2)), (None, None));
+
+        let desktop2 = registry.register(&alice, "d2", Platform::Desktop);
+        assert_eq!(kicked(&desktop), Some(types::KICKED_OUT_MULT_DEVICE));
+        assert_eq!((kicked(&web2), kicked(&desktop2)), (None, None));
+
+        // Single policy: the CLI is another terminal, so it kicks the desktop.
+        let cli = registry.register(&alice, "c1", Platform::Cli);
+        assert_eq!(kicked(&desktop2), Some(types::KICKED_OUT_MULT_DEVICE));
+        assert_eq!((kicked(&web2), kicked(&cli)), (None, None));
+        assert_eq!(registry.session_count(&alice), 2);
+    }
+
+    #[test]
+    fn per_platform_policy_keeps_one_terminal_of_each_platform() {
+        let registry = registry(1, DevicePolicy::PerPlatform);
+        let alice = UserId::new("alice");
+        let desktop = registry.register(&alice, "d1", Platform::Desktop);
+        let cli = registry.register(&alice, "c1", Platform::Cli);
+        let web = registry.register(&alice, "w1", Platform::Web);
+        assert_eq!((kicked(&desktop), kicked(&cli), kicked(&web)), (None, None, None));
+
+        let desktop2 = registry.register(&alice, "d2", Platform::Desktop);
+        assert_eq!(kicked(&desktop), Some(types::KICKED_OUT_MULT_DEVICE));
+        let cli2 = registry.register(&alice, "c2", Platform::Cli);
+        assert_eq!(kicked(&cli), Some(types::KICKED_OUT_MULT_DEVICE));
+        assert_eq!((kicked(&desktop2), kicked(&cli2), kicked(&web)), (None, None, None));
+        assert_eq!(registry.session_count(&alice), 3);
+        // Another user's sessions are untouched by any of it.
+        let bob = registry.register(&UserId::new("bob"), "d1", Platform::Desktop);
+        assert_eq!(kicked(&bob), None);
+    }
+
+    // checklist 42, 49-50: with the web limit at N, the (N+1)th web login
+    // kicks the web page that logged in first; terminals in between do not
+    // count and are not candidates.
+    #[test]
+    fn the_web_limit_counts_and_kicks_web_pages_only() {
+        let registry = registry(2, DevicePolicy::Single);
+        let alice = UserId::new("alice");
+        let desktop = registry.register(&alice, "d1", Platform::Desktop);
+        let a1 = registry.register(&alice, "w1", Platform::Web);
+        let a2 = registry.register(&alice, "w2", Platform::Web);
+        let a3 = registry.register(&alice, "w3", Platform::Web);
+        assert_eq!(kicked(&a1), Some(types::KICKED_OUT_MULT_ACCOUNT));
+        assert_eq!((kicked(&a2), kicked(&a3), kicked(&desktop)), (None, None, None));
+        // A reconnect of a live web page replaces it; it kicks nobody.
+        let a3_again = registry.register(&alice, "w3", Platform::Web);
+        assert_eq!(*a3.close.borrow(), Some(CloseReason::Replaced));
+        assert_eq!((kicked(&a2), kicked(&a3_again)), (None, None));
+        assert_eq!(registry.session_count(&alice), 3);
+    }
+
     #[test]
     fn kick_all_keeps_only_the_caller() {
-        let registry = SessionRegistry::new(3);
+        let registry = registry(3, DevicePolicy::Single);
         let alice = UserId::new("alice");
-        let one = registry.register(&alice, "i1");
-        let two = registry.register(&alice, "i2");
-        let three = registry.register(&alice, "i3");
+        let one = registry.register(&alice, "i1", Platform::Web);
+        let two = registry.register(&alice, "i2", Platform::Web);
+        let three = registry.register(&alice, "i3", Platform::Web);
         let expired = types::KICKED_OUT_USERSIG_EXPIRED;
         assert_eq!(registry.kick_all(&alice, Some(two.id), expired), 2);
         assert_eq!(*one.close.borrow(), Some(CloseReason::Kicked(expired)));
@@ -226,10 +373,10 @@ mod tests {
 
     #[test]
     fn deliveries_skip_and_overflow() {
-        let registry = SessionRegistry::new(3);
+        let registry = registry(3, DevicePolicy::Single);
         let bob = UserId::new("bob");
-        let mut one = registry.register(&bob, "i1");
-        let mut two = registry.register(&bob, "i2");
+        let mut one = registry.register(&bob, "i1", Platform::Web);
+        let mut two = registry.register(&bob, "i2", Platform::Web);
         registry.deliver(vec![Delivery::to_user(bob.clone(), Arc::new(push(1)), Some(one.id))]);
         assert!(one.outbound.try_recv().is_err());
         assert_eq!(two.outbound.try_recv().ok().as_deref(), Some(&push(1)));

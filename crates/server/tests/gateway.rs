@@ -412,6 +412,61 @@ async fn kicks_replacement_and_sig_expiry() {
     s.handle.shutdown().await.expect("shutdown");
 }
 
+/// Logs `user` in on a raw socket as instance `instance` of `platform`.
+async fn login_on(s: &TestServer, user: &str, instance: &str, platform: &str) -> Client {
+    let mut client = Client::connect(s).await;
+    let sig = s.handle.mint_user_sig(user, 86_400);
+    let answer = client
+        .request(
+            "login",
+            json!({"sdkAppID": s.handle.sdk_app_id(), "userID": user, "userSig": sig,
+                   "instanceID": instance, "protocolVersion": 1, "platform": platform}),
+        )
+        .await;
+    assert_eq!(answer["t"], "ok", "login failed: {answer}");
+    client
+}
+
+// checklist 1091: a login on another terminal kicks with 'multipleDevice';
+// checklist 41: a second web page kicks with 'multipleAccount'. On the wire:
+// the push, then close 4001. A login without `platform` is a web page.
+#[tokio::test]
+async fn platforms_on_the_wire_and_the_kick_of_each_rule() {
+    let s = server(|_| {}).await;
+    let mut desktop = login_on(&s, "alice", "d1", "desktop").await;
+    // No `platform`: a web page, online beside the desktop app.
+    let (mut web, _) = Client::login_as(&s, "alice", "w1").await;
+    let _web2 = login_on(&s, "alice", "w2", "web").await;
+    let kick = web.push().await;
+    assert_eq!(
+        (kick["kind"].clone(), kick["type"].clone()),
+        (json!("kickedOut"), json!("multipleAccount"))
+    );
+    assert_eq!(web.closed_with().await, 4001);
+
+    let _cli = login_on(&s, "alice", "c1", "cli").await;
+    let kick = desktop.push().await;
+    assert_eq!(
+        (kick["kind"].clone(), kick["type"].clone()),
+        (json!("kickedOut"), json!("multipleDevice"))
+    );
+    assert_eq!(desktop.closed_with().await, 4001);
+
+    // An unknown platform is bad login data: 20001, then close 4002.
+    let mut unknown = Client::connect(&s).await;
+    let sig = s.handle.mint_user_sig("alice", 86_400);
+    let answer = unknown
+        .request(
+            "login",
+            json!({"sdkAppID": s.handle.sdk_app_id(), "userID": "alice", "userSig": sig,
+                   "instanceID": "t1", "protocolVersion": 1, "platform": "toaster"}),
+        )
+        .await;
+    assert_eq!(code_of(&answer), 20001);
+    assert_eq!(unknown.closed_with().await, 4002);
+    s.handle.shutdown().await.expect("shutdown");
+}
+
 #[tokio::test]
 async fn silent_sessions_are_closed() {
     let s = server(|c| c.heartbeat_interval_ms = 40).await;

@@ -9,7 +9,7 @@
 use anyhow::Context as _;
 use clap::Parser;
 use confab_app::loopback;
-use confab_app::{AppCore, AppOptions};
+use confab_app::{AppCore, AppOptions, Platform};
 use confab_webhost::{Listeners, WebHooks, WebHost};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -75,6 +75,9 @@ async fn main() -> anyhow::Result<()> {
     let content_origin = listeners.content_origin().context("listener address")?;
     let core = AppCore::open(AppOptions {
         remote_server: args.server,
+        // A browser page: beside the desktop app, limited in number like
+        // TIM's web instances.
+        platform: Platform::Web,
         hooks: Arc::new(WebHooks {
             data_dir: data_dir.clone(),
             content_origin: content_origin.clone(),

@@ -383,6 +383,7 @@ async fn a_second_login_gets_2025_and_the_session_goes_on_as_the_same_user() {
         user_sig: server.user_sig("alice"),
         instance_id: "alice-1".into(),
         protocol_version: confab_proto::PROTOCOL_VERSION,
+        platform: ops::Platform::Web,
     };
     let answer = raw.call(&login).await.expect("login");
     // Units: serverTime in milliseconds, the UserSig's expiry in seconds.
@@ -438,6 +439,7 @@ async fn a_failed_login_closes_with_4002_and_a_replaced_session_with_1000() {
             user_sig: server.user_sig("carol"),
             instance_id: instance.clone(),
             protocol_version: confab_proto::PROTOCOL_VERSION,
+            platform: ops::Platform::Web,
         };
         let answer = client.call(&login).await;
         if ok {

@@ -10,6 +10,7 @@ import {
   ensureResultsDir,
   launchBrowser,
   openPage,
+  signIn,
   sleep,
   startConfabd,
   startWeb,
@@ -171,13 +172,28 @@ describe('Confab UI against a real server', { timeout: 240_000 }, () => {
     assert.match(history, /sent while offline/);
   });
 
-  it('says on the sign-in page that alice logged in elsewhere', async () => {
+  it('stays signed in beside the CLI, and says on the sign-in page that another web page took over', async () => {
+    // The CLI is a terminal, not a web page: TIM's default lets both be
+    // online. Were this page kicked, bob's next message would never reach it.
     await cli(aliceElsewhere, 'login', 'alice', '--server', server.url, '--password', PASSWORD);
+    await cli(bob, 'send', 'alice', 'while the CLI signed in');
+    await row('bob').getByText('while the CLI signed in').waitFor();
+    assert.equal(await page.getByTestId('kicked-reason').count(), 0);
+
+    // A second web page of alice is one more than the server allows (1).
+    const other = await startWeb({ server: server.url });
+    dirs.push(other.dataDir);
+    const opened = await openPage(browser, other.url);
+    await signIn(opened.page, 'alice', PASSWORD);
+    await opened.page.getByRole('listbox', { name: 'Chats' }).waitFor();
     const reason = page.getByRole('form', { name: 'Sign in' }).getByTestId('kicked-reason');
     await reason.waitFor({ timeout: 20_000 });
-    assert.match(await reason.textContent(), /signed in somewhere else/);
+    assert.match(await reason.textContent(), /another web page/);
     await page.screenshot({ path: join(ensureResultsDir(), 'kicked.png'), animations: 'disabled' });
     await page.locator('input[name="password"]').waitFor();
+    await opened.context.close();
+    await other.stop();
+    assert.deepEqual(opened.errors, []);
   });
 
   it('had no console errors', () => {

@@ -2,13 +2,14 @@
 // (issue 10, defects 3 and 11): the form focuses its first field, sign-up
 // shows the server's rules before anything is typed, checks them the same
 // way, says what is wrong in words (the code only in small print, never
-// "90,007"), and a session kicked by the CLI logging in as the same user
-// says so on the sign-in page with the user ID kept.
+// "90,007"), and a session kicked by another web page of the same user
+// (one more than the server allows) says so on the sign-in page with the
+// user ID kept.
 // SCREENSHOTS=<dir> saves the screens to <dir>/<name>.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, launchBrowser, openPage, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
+import { cli, launchBrowser, openPage, signIn, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
 const SHOTS = process.env.SCREENSHOTS;
 
@@ -110,7 +111,7 @@ describe('sign-in and sign-up', { timeout: 180_000 }, () => {
     signedIn = { userID: 'dave', password: 'dave-secret-12' };
   });
 
-  it('a session kicked by another device says so on the sign-in page, user ID kept', async () => {
+  it('a session kicked by another web page says so on the sign-in page, user ID kept', async () => {
     if (!signedIn) {
       // The sign-up test failed before signing anyone in: sign carol in.
       const toSignIn = page.getByRole('button', { name: 'Already have an account? Sign in' });
@@ -122,11 +123,17 @@ describe('sign-in and sign-up', { timeout: 180_000 }, () => {
       signedIn = { userID: 'carol', password: 'carol-secret-1' };
     }
     const { userID, password } = signedIn;
-    await cli(cliCarol, 'login', userID, '--server', server.url, '--password', password);
+    const other = await startWeb({ server: server.url });
+    dirs.push(other.dataDir);
+    const opened = await openPage(browser, other.url);
+    await signIn(opened.page, userID, password);
+    await opened.page.getByRole('listbox', { name: 'Chats' }).waitFor();
     const form = page.getByRole('form', { name: 'Sign in' });
     await form.waitFor({ timeout: 20_000 });
     await form.getByTestId('kicked-reason').waitFor();
-    assert.match(await form.getByTestId('kicked-reason').innerText(), /signed in somewhere else/);
+    assert.match(await form.getByTestId('kicked-reason').innerText(), /another web page/);
+    await opened.context.close();
+    await other.stop();
     assert.equal(await page.getByRole('alertdialog').count(), 0, 'no dialog hides the sign-in page');
     assert.equal(await form.locator('input[name="userID"]').inputValue(), userID);
     assert.equal(await focusedName(), 'password');

@@ -133,8 +133,8 @@ export const en = {
   'date.yesterday': 'Yesterday',
 
   'kicked.title': 'You were signed out',
-  'kicked.multipleAccount': 'Your account signed in somewhere else, so this window was signed out.',
-  'kicked.multipleDevice': 'Your account signed in on another device, so this one was signed out.',
+  'kicked.multipleAccount': 'Your account was opened in another web page, more pages than it may have open at once, so this page was signed out. Signing in here again signs the oldest other page out.',
+  'kicked.multipleDevice': 'Your account signed in on another device (another desktop app or the command line), so this one was signed out. Signing in here again signs that device out.',
   'kicked.userSigExpired': 'Your sign-in ended: it expired, the password was changed, or you signed out of all devices. Sign in again to keep chatting.',
   'kicked.other': 'The server ended this session. Sign in again to keep chatting.',
 
@@ -414,8 +414,8 @@ export const zhCN: Record<MessageKey, Entry> = {
   'date.yesterday': '昨天',
 
   'kicked.title': '你已被登出',
-  'kicked.multipleAccount': '你的账号在其他地方登录，此窗口已登出。',
-  'kicked.multipleDevice': '你的账号在另一台设备上登录，此设备已登出。',
+  'kicked.multipleAccount': '你的账号在另一个网页中登录，超出了同时在线的网页数量，此网页已登出。在这里重新登录会使最早登录的其他网页登出。',
+  'kicked.multipleDevice': '你的账号在另一台设备（另一个桌面应用或命令行）上登录，此设备已登出。在这里重新登录会使那台设备登出。',
   'kicked.userSigExpired': '登录已失效：已过期、密码已修改，或已在所有设备上退出。请重新登录后继续聊天。',
   'kicked.other': '服务器结束了此会话，请重新登录后继续聊天。',
 
