@@ -195,7 +195,15 @@ describe('sending files', () => {
     expect(chat.messages[2].payload).toMatchObject({ fileName: 'c.mp3', fileSize: 2048 });
     await until(() => media.heldCount === 3);
     expect(b.staged.map((f) => f.name)).toEqual(['a.png', 'b.mp4', 'c.mp3']);
-    expect(b.callsOf('tim.createImageMessage')[0]).toEqual({ to: 'bob', conversationType: 'C2C', payload: { file: '/staged/1/a.png' } });
+    // The SDK's message is made with the shown bubble's time and random: the same ID.
+    const image = chat.messages[0];
+    expect(b.callsOf('tim.createImageMessage')[0]).toEqual({
+      to: 'bob',
+      conversationType: 'C2C',
+      payload: { file: '/staged/1/a.png' },
+      time: image.time,
+      random: image.random,
+    });
     expect(b.callsOf('tim.createVideoMessage')[0].payload).toEqual({ file: '/staged/2/b.mp4' });
     expect(b.callsOf('tim.createFileMessage')[0].payload).toEqual({ file: '/staged/3/c.mp3' });
     expect(chat.messages).toHaveLength(3);
