@@ -132,6 +132,36 @@ describe('the desktop app', { timeout: 600_000 }, () => {
     }
   });
 
+  it('a second terminal (the CLI as alice) signs the desktop out with multipleDevice; the sign-in page says so', async () => {
+    // Issue 12: the desktop app and the CLI are both terminals; under the
+    // default device policy the newer one signs the older out, with
+    // KICKED_OUT_MULT_DEVICE (a web page would stay online beside them).
+    const app = await launchApp({ CONFAB_DATA_DIR: aliceApp, CONFAB_SERVER_URL: server.url });
+    try {
+      const { browser } = app;
+      // The saved session resumes: the chat list comes back without a sign-in.
+      await (await row(browser, 'bob')).waitForDisplayed();
+      await (await browser.$('[data-testid="net-dot"][data-state="connected"]')).waitForExist();
+      await cli(aliceCli, ['login', 'alice', '--server', server.url], { env: { CONFAB_PASSWORD: ALICE_PASSWORD } });
+      await cli(aliceCli, ['send', 'bob', 'from the terminal']);
+      const reason = await browser.$('form [data-testid="kicked-reason"]');
+      await reason.waitForDisplayed({ timeout: 20_000 });
+      assert.match(await textOf(browser, reason), /signed in on another device/);
+      // The user ID is kept for signing in again.
+      assert.equal(await (await browser.$('input[name="userID"]')).getValue(), 'alice');
+      await browser.saveScreenshot(join(resultsDir(), 'kicked-multiple-device-1100x720.png'));
+      // The terminal steps aside; signing in here again works (and the saved
+      // session is the desktop's for the tests after this one).
+      await cli(aliceCli, ['logout']);
+      await (await browser.$('input[name="password"]')).setValue(ALICE_PASSWORD);
+      await (await browser.$('form button[type="submit"]')).click();
+      await (await row(browser, 'bob')).waitForDisplayed();
+    } finally {
+      await snapshot(app, 'kicked-end');
+      await quitApp(app);
+    }
+  });
+
   it('starts from the local store with a 10,000-message conversation (launch time, memory)', async () => {
     await cli(bob, ['send', 'alice', 'seed', '--count', String(SEEDED)], { timeout: 300_000 });
     // One run to let the SDK sync the seeded messages into the local store.

@@ -144,6 +144,33 @@ describe('sign-in and sign-up', { timeout: 180_000 }, () => {
     await page.getByRole('listbox', { name: 'Chats' }).waitFor();
   });
 
+  it('in Chinese, a kicked web page says so in Chinese (multipleAccount)', async () => {
+    const hostA = await startWeb({ server: server.url });
+    const hostB = await startWeb({ server: server.url });
+    dirs.push(hostA.dataDir, hostB.dataDir);
+    const zh = await openPage(browser, hostA.url, { locale: 'zh-CN', viewport: { width: 1100, height: 720 } });
+    const other = await openPage(browser, hostB.url);
+    try {
+      // The form in Chinese: the fields by name, the button by its type.
+      await zh.page.locator('input[name="userID"]').fill('bob');
+      await zh.page.locator('input[name="password"]').fill('bob-secret-12');
+      await zh.page.locator('form button[type="submit"]').click();
+      await zh.page.locator('[data-testid="net-dot"][data-state="connected"]').waitFor();
+      await signIn(other.page, 'bob', 'bob-secret-12');
+      const reason = zh.page.getByTestId('kicked-reason');
+      await reason.waitFor({ timeout: 20_000 });
+      assert.match(await reason.innerText(), /另一个网页/);
+      assert.equal(await zh.page.evaluate(() => document.documentElement.lang), 'zh-CN');
+      await shot('3b-kicked-signin-zh-1100x720', zh.page);
+      assert.deepEqual(zh.errors.filter((e) => !/status of 40\d|Failed to load resource/.test(e)), []);
+    } finally {
+      await zh.context.close();
+      await other.context.close();
+      await hostA.stop();
+      await hostB.stop();
+    }
+  });
+
   it('had no console errors', () => {
     assert.deepEqual(
       errors.filter((e) => !/status of 40\d|Failed to load resource/.test(e)),

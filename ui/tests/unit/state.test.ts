@@ -312,6 +312,8 @@ describe('Chat', () => {
     b.emit('onMessageReadByPeer', [{ ...mine[1], isPeerRead: true }]);
     const chat = app.chats.get('C2Cbob');
     expect(chat.messages.map((m) => m.isPeerRead)).toEqual([true, true]);
+    // Checklist 330, 1157: readReceiptInfo belongs to read receipts, not to the C2C read mark.
+    expect(chat.messages.map((m) => m.readReceiptInfo.isPeerRead)).toEqual([false, false]);
   });
 
   it('unread divider at the first unread message', async () => {

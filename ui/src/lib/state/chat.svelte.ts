@@ -333,7 +333,11 @@ export class ChatState {
     return this.messages.filter((m) => m.type === TYPES.MSG_IMAGE && !m.isRevoked);
   }
 
-  /** The peer read up to these messages: every earlier own message is read too. */
+  /**
+   * The peer read up to these messages: every earlier own message is read too.
+   * Only the C2C `isPeerRead` changes; `readReceiptInfo` belongs to read
+   * receipts (checklist 330, 1157).
+   */
   markPeerRead(list: Message[]): void {
     const latest = Math.max(...list.map((m) => m.time));
     const ids = new Set(list.map((m) => m.ID));
@@ -342,7 +346,7 @@ export class ChatState {
       if (m.flow !== 'out' || m.isPeerRead || m.status !== 'success') return m;
       if (!ids.has(m.ID) && m.time > latest) return m;
       changed = true;
-      return { ...m, isPeerRead: true, readReceiptInfo: { isPeerRead: true } };
+      return { ...m, isPeerRead: true };
     });
     if (changed) this.messages = next;
   }
