@@ -244,7 +244,7 @@ describe('message list with rows of very different heights', { timeout: 300_000 
     const { context, page, errors } = await openPage(browser, web.url, { viewport: { width: 1100, height: 720 } });
     try {
       await page.locator('[data-conversation="C2Ccarol"]').click();
-      await page.locator('[role="log"] [data-testid="message"]').filter({ hasText: 'carol 3' }).waitFor();
+      await page.locator('[role="log"] [data-testid="message"]').filter({ has: page.getByText('carol 3', { exact: true }) }).waitFor();
       const composer = page.getByTestId('composer');
       await composer.fill('my own text');
       await composer.press('Enter');
@@ -306,7 +306,7 @@ describe('message list with rows of very different heights', { timeout: 300_000 
     const { context, page, errors } = await openPage(browser, web.url, { viewport: { width: 800, height: 600 } });
     try {
       await page.locator('[data-conversation="C2Ccarol"]').click();
-      await page.locator('[role="log"] [data-testid="message"]').filter({ hasText: 'carol 3' }).waitFor();
+      await page.locator('[role="log"] [data-testid="message"]').filter({ has: page.getByText('carol 3', { exact: true }) }).waitFor();
       await page.getByRole('list', { name: 'Messages' }).waitFor();
       const structure = () =>
         page.evaluate(() => {
@@ -346,11 +346,16 @@ describe('message list with rows of very different heights', { timeout: 300_000 
         const log = document.querySelector('[role="log"]');
         log.scrollTop = log.scrollHeight;
       });
-      await page.locator('[role="log"] [data-testid="message"]').filter({ hasText: 'carol 3' }).click({ button: 'right' });
+      await page.locator('[role="log"] [data-testid="message"]').filter({ has: page.getByText('carol 3', { exact: true }) }).click({ button: 'right' });
       await page.getByRole('menuitem', { name: 'Select' }).click();
       const boxes = page.locator('[role="log"] [role="listitem"] input[type="checkbox"]');
       await boxes.first().waitFor();
-      await page.locator('[role="log"] [data-testid="message"]').filter({ hasText: 'carol 2' }).getByRole('checkbox').check();
+      // The text exactly: by substring, "hi from carol" with a time of 2:xx also holds "carol 2".
+      await page
+        .locator('[role="log"] [data-testid="message"]')
+        .filter({ has: page.getByText('carol 2', { exact: true }) })
+        .getByRole('checkbox')
+        .check();
       await page.getByTestId('selection-bar').getByText('2 selected').waitFor();
       await check('selecting');
       await page.getByTestId('selection-bar').getByRole('button', { name: 'Cancel' }).click();

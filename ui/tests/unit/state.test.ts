@@ -424,6 +424,19 @@ describe('Drafts, profile, settings, new chat', () => {
     expect(app.profile.profile?.nick).toBe('Alicia');
   });
 
+  it("the desktop host's locale is the system language; a browser's own language wins over the web host's", async () => {
+    const desktop = loggedInBackend(appState({ locale: 'zh-CN' }));
+    desktop.hostLocale = true;
+    const onDesktop = new AppModel(desktop, { storage: new MemoryStorage(), systemLocale: 'en-US' });
+    await onDesktop.start();
+    expect(onDesktop.settings.locale).toBe('zh-CN');
+
+    const web = loggedInBackend(appState({ locale: 'en-US' }));
+    const inBrowser = new AppModel(web, { storage: new MemoryStorage(), systemLocale: 'zh-CN' });
+    await inBrowser.start();
+    expect(inBrowser.settings.locale).toBe('zh-CN');
+  });
+
   it('settings: theme and language override the system and are remembered', () => {
     const storage = new MemoryStorage();
     const app = new AppModel(new FakeBackend(), { storage, systemLocale: 'zh-Hans-CN' });

@@ -25,6 +25,13 @@ export interface Backend {
    * are staged with `stageFile` first.
    */
   readonly nativeFiles: boolean;
+  /**
+   * True where the host's locale is the user's system language (the desktop
+   * app: WebKit's `navigator.language` may not follow the OS); false in the
+   * browser, whose own language is the user's (the web host's process may
+   * run in another locale).
+   */
+  readonly hostLocale: boolean;
   /** Browser only: uploads a File's bytes to the host and returns its local path. */
   stageFile(file: File): Promise<string>;
   /** Native drag and drop of files over the window (Tauri); a no-op elsewhere. */

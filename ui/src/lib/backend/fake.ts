@@ -21,6 +21,8 @@ export class FakeBackend implements Backend {
 
   /** Tauri-like (paths from pickers / drops) when true; browser-like otherwise. */
   nativeFiles = false;
+  /** Desktop-like (the host's locale is the system's) when true. */
+  hostLocale = false;
   /** Files passed to stageFile, in order. */
   staged: File[] = [];
   /** When set, stageFile rejects with it. */

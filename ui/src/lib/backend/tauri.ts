@@ -29,6 +29,7 @@ export class TauriBackend implements Backend {
   // ---- files ----------------------------------------------------------------
 
   readonly nativeFiles = true;
+  readonly hostLocale = true;
 
   /** Not needed in Tauri: drops, pickers and the clipboard give paths. */
   async stageFile(_file: File): Promise<string> {

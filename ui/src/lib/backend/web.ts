@@ -71,6 +71,7 @@ export class WebBackend implements Backend {
   // ---- files ----------------------------------------------------------------
 
   readonly nativeFiles = false;
+  readonly hostLocale = false;
 
   /** `POST /stage?name=…` with the raw bytes → `{path}` (the host's local copy). */
   async stageFile(file: File): Promise<string> {

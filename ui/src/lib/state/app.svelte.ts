@@ -58,11 +58,13 @@ export class AppModel {
 
   #reading = new Set<string>();
   #storage: KeyValue;
+  #backend: Backend;
   /** The conversation whose latest message its list shows on screen (reported by the list). */
   #latestShown: string | null = null;
 
   constructor(backend: Backend, options: AppModelOptions) {
     this.tim = new Tim(backend);
+    this.#backend = backend;
     this.#storage = options.storage;
     this.focus = options.focus ?? new WindowFocus(true);
     this.settings = new Settings(options.storage, options.systemLocale ?? 'en');
@@ -88,7 +90,8 @@ export class AppModel {
 
   async start(): Promise<void> {
     await this.session.start();
-    if (this.session.state?.locale) this.settings.systemLocale = this.session.state.locale;
+    // The desktop host knows the OS language; a browser's own language wins.
+    if (this.#backend.hostLocale && this.session.state?.locale) this.settings.systemLocale = this.session.state.locale;
   }
 
   #signedIn(): void {
