@@ -165,6 +165,8 @@ async fn migration_8_keeps_earlier_message_ids_and_references() {
          DROP TABLE messages;
          ALTER TABLE old RENAME TO messages;
          CREATE INDEX messages_by_time ON messages (conv_key, time, sequence);
+         DROP TABLE group_members;
+         DROP TABLE groups;
          PRAGMA user_version = 7;",
     )
     .expect("downgrade");
