@@ -938,10 +938,7 @@ mod tests {
             },
             json!({"memberList":[],"offset":0}),
         );
-        round_trip(
-            &GroupIdResponse { group_id: GroupId::new("g") },
-            json!({"groupID":"g"}),
-        );
+        round_trip(&GroupIdResponse { group_id: GroupId::new("g") }, json!({"groupID":"g"}));
         round_trip(
             &GroupSystemNotice {
                 operation_type: notice::KICKED_OUT,

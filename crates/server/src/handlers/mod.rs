@@ -11,6 +11,7 @@
 //! awaited concurrently.
 
 pub(crate) mod conversation;
+pub(crate) mod group;
 pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
@@ -46,6 +47,7 @@ pub(crate) fn registry() -> Result<Registry, RegistryError> {
     message::register(&mut registry)?;
     message_ops::register(&mut registry)?;
     conversation::register(&mut registry)?;
+    group::register(&mut registry)?;
     profile::register(&mut registry)?;
     Ok(registry)
 }

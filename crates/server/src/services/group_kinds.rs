@@ -235,7 +235,9 @@ impl KindRules {
     /// for a kind without a limit).
     pub(crate) fn max_members(&self, asked: Option<u64>) -> u64 {
         match asked {
-            Some(n) if n > 0 && (self.default_max_members == 0 || n <= self.default_max_members) => {
+            Some(n)
+                if n > 0 && (self.default_max_members == 0 || n <= self.default_max_members) =>
+            {
                 n
             }
             _ => self.default_max_members,

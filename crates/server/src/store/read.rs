@@ -3,8 +3,8 @@
 //! snapshot). [`super::Store`] is all of them plus the writer.
 
 use super::{FileAccess, FileUsage, MemberRecord, SessionStanding, StoreFuture};
-use confab_proto::group::{GroupMember, GroupProfile};
 use confab_proto::conversation::ConversationState;
+use confab_proto::group::{GroupMember, GroupProfile};
 use confab_proto::inbox::TimelinePage;
 use confab_proto::ops::{
     GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, SyncResponse,
@@ -83,8 +83,12 @@ pub trait GroupRead {
 
     /// Members by join time (then userID), from `offset`, at most `count`,
     /// with nick and avatar.
-    fn members_page(&self, group: GroupId, offset: u64, count: u32)
-        -> StoreFuture<Vec<GroupMember>>;
+    fn members_page(
+        &self,
+        group: GroupId,
+        offset: u64,
+        count: u32,
+    ) -> StoreFuture<Vec<GroupMember>>;
 
     /// The given users that are members, in the order asked, each once.
     fn members_of(&self, group: GroupId, users: Vec<UserId>) -> StoreFuture<Vec<GroupMember>>;

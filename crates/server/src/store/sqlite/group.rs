@@ -18,7 +18,8 @@ use confab_proto::{ConversationId, GroupId, UserId};
 use rusqlite::{params, Connection, OptionalExtension as _, Row};
 use std::collections::{HashMap, HashSet};
 
-const MESSAGE_HEAD_SQL: &str = "SELECT COALESCE(MAX(sequence), 0) FROM messages WHERE conv_key = ?1";
+const MESSAGE_HEAD_SQL: &str =
+    "SELECT COALESCE(MAX(sequence), 0) FROM messages WHERE conv_key = ?1";
 
 const MEMBER_COLUMNS: &str = "user_id, role, join_time, join_sequence, join_timeline, name_card,
      mute_until, read_sequence, custom";
@@ -58,7 +59,10 @@ fn finish_member(
     Ok(record)
 }
 
-fn load_profile_doc(conn: &Connection, group: &GroupId) -> Result<Option<GroupProfile>, StoreError> {
+fn load_profile_doc(
+    conn: &Connection,
+    group: &GroupId,
+) -> Result<Option<GroupProfile>, StoreError> {
     let json = conn
         .prepare_cached("SELECT profile FROM groups WHERE group_id = ?1")?
         .query_row([group.as_str()], |r| r.get::<_, String>(0))
@@ -94,7 +98,11 @@ impl GroupTx for SqliteTx<'_> {
                 "INSERT INTO groups (group_id, profile, created_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (group_id) DO NOTHING",
             )?
-            .execute(params![profile.group_id.as_str(), serde_json::to_string(profile)?, now_secs])?;
+            .execute(params![
+                profile.group_id.as_str(),
+                serde_json::to_string(profile)?,
+                now_secs
+            ])?;
         Ok(inserted == 1)
     }
 
@@ -113,7 +121,9 @@ impl GroupTx for SqliteTx<'_> {
         self.conn
             .prepare_cached("DELETE FROM group_members WHERE group_id = ?1")?
             .execute([group.as_str()])?;
-        self.conn.prepare_cached("DELETE FROM groups WHERE group_id = ?1")?.execute([group.as_str()])?;
+        self.conn
+            .prepare_cached("DELETE FROM groups WHERE group_id = ?1")?
+            .execute([group.as_str()])?;
         Ok(())
     }
 
@@ -164,9 +174,8 @@ impl GroupTx for SqliteTx<'_> {
     }
 
     fn member_ids(&mut self, group: &GroupId) -> Result<Vec<UserId>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT user_id FROM group_members WHERE group_id = ?1")?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT user_id FROM group_members WHERE group_id = ?1")?;
         let rows = stmt.query_map([group.as_str()], |r| r.get::<_, String>(0))?;
         let mut ids = Vec::new();
         for row in rows {
@@ -178,10 +187,10 @@ impl GroupTx for SqliteTx<'_> {
     fn group_heads(&mut self, group: &GroupId) -> Result<GroupHeads, StoreError> {
         let conn = self.conn;
         let key = group_key(group.as_str());
-        let message_sequence = self
-            .state
-            .counters
-            .peek(&CounterKey::Conversation(key.clone()), || log_head(conn, MESSAGE_HEAD_SQL, &key))?;
+        let message_sequence =
+            self.state.counters.peek(&CounterKey::Conversation(key.clone()), || {
+                log_head(conn, MESSAGE_HEAD_SQL, &key)
+            })?;
         let timeline = self.state.counters.peek(&CounterKey::Timeline(group.0.clone()), || {
             log_head(conn, super::timeline::HEAD_SQL, group.as_str())
         })?;
@@ -190,7 +199,10 @@ impl GroupTx for SqliteTx<'_> {
 }
 
 /// The group's profile with its computed counts.
-pub(super) fn group(conn: &Connection, group: &GroupId) -> Result<Option<GroupProfile>, StoreError> {
+pub(super) fn group(
+    conn: &Connection,
+    group: &GroupId,
+) -> Result<Option<GroupProfile>, StoreError> {
     let Some(mut profile) = load_profile_doc(conn, group)? else { return Ok(None) };
     complete(conn, &mut profile)?;
     Ok(Some(profile))
@@ -223,7 +235,8 @@ pub(super) fn memberships(
         "SELECT g.profile, {MEMBER_COLUMNS} FROM group_members m
          JOIN groups g ON g.group_id = m.group_id WHERE m.user_id = ?1 ORDER BY m.group_id"
     ))?;
-    let rows = stmt.query_map([user.as_str()], |r| Ok((r.get::<_, String>(0)?, member_from_row(r, 1)?)))?;
+    let rows =
+        stmt.query_map([user.as_str()], |r| Ok((r.get::<_, String>(0)?, member_from_row(r, 1)?)))?;
     let mut found = Vec::new();
     for row in rows {
         let (profile, member) = row?;
@@ -234,11 +247,20 @@ pub(super) fn memberships(
     Ok(found)
 }
 
-fn profiles_of(conn: &Connection, users: &[UserId]) -> Result<HashMap<UserId, Profile>, StoreError> {
-    Ok(super::profile::load_many(conn, users)?.into_iter().map(|p| (p.user_id.clone(), p)).collect())
+fn profiles_of(
+    conn: &Connection,
+    users: &[UserId],
+) -> Result<HashMap<UserId, Profile>, StoreError> {
+    Ok(super::profile::load_many(conn, users)?
+        .into_iter()
+        .map(|p| (p.user_id.clone(), p))
+        .collect())
 }
 
-fn with_profiles(conn: &Connection, records: Vec<MemberRecord>) -> Result<Vec<GroupMember>, StoreError> {
+fn with_profiles(
+    conn: &Connection,
+    records: Vec<MemberRecord>,
+) -> Result<Vec<GroupMember>, StoreError> {
     let ids: Vec<UserId> = records.iter().map(|r| r.user_id.clone()).collect();
     let profiles = profiles_of(conn, &ids)?;
     Ok(records.iter().map(|r| r.to_member(profiles.get(&r.user_id))).collect())

@@ -23,15 +23,15 @@ use super::{
     MemberRecord, MessageRead, ProfileRead, SessionStanding, Store, StoreError, StoreFuture,
     TimelineRead, WriteJob,
 };
-use confab_proto::group::{GroupMember, GroupProfile};
-use confab_proto::GroupId;
 use crate::fanout::Fanout;
 use confab_proto::conversation::ConversationState;
+use confab_proto::group::{GroupMember, GroupProfile};
 use confab_proto::inbox::TimelinePage;
 use confab_proto::ops::{
     GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, SyncResponse,
 };
 use confab_proto::profile::Profile;
+use confab_proto::GroupId;
 use confab_proto::{ConversationId, UserId};
 use pool::ReadPool;
 use rusqlite::Connection;
@@ -209,12 +209,7 @@ impl GroupRead for SqliteStore {
         self.read_tx(move |tx| group::memberships(tx, &user))
     }
 
-    fn members_page(
-        &self,
-        id: GroupId,
-        offset: u64,
-        count: u32,
-    ) -> StoreFuture<Vec<GroupMember>> {
+    fn members_page(&self, id: GroupId, offset: u64, count: u32) -> StoreFuture<Vec<GroupMember>> {
         self.read_tx(move |tx| group::members_page(tx, &id, offset, count))
     }
 
