@@ -12,6 +12,7 @@
 
 pub(crate) mod conversation;
 pub(crate) mod group;
+pub(crate) mod group_message;
 pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
