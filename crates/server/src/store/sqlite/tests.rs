@@ -125,7 +125,8 @@ async fn migration_5_finds_the_files_that_earlier_messages_name() {
     // (migrations 7, group timelines, and 6, session keys, undone first).
     let raw = Connection::open(&path).expect("raw open");
     raw.execute_batch(
-        "DROP TABLE timelines; DROP TABLE revoked_user_sigs; ALTER TABLE users DROP COLUMN session_generation;
+        "DROP TABLE group_members; DROP TABLE groups;
+         DROP TABLE timelines; DROP TABLE revoked_user_sigs; ALTER TABLE users DROP COLUMN session_generation;
          ALTER TABLE users DROP COLUMN sigs_valid_from;
          DROP TABLE message_files; DROP TABLE file_uploaders;
          ALTER TABLE files DROP COLUMN last_upload_at; PRAGMA user_version = 4;",
