@@ -559,6 +559,74 @@ mod tests {
         assert_eq!(registry.session_count(&alice), 0);
     }
 
+    fn joined(group: &str) -> Push {
+        let mut profile = confab_proto::group::GroupProfile::default();
+        profile.group_id = confab_proto::GroupId::new(group);
+        Push::Inbox(confab_proto::inbox::InboxEntry {
+            seq: 1,
+            event: InboxEvent::GroupJoined { group: profile, after: 0 },
+        })
+    }
+
+    fn to_group(group: &str, n: u64, skip: Option<SessionId>) -> Delivery {
+        Delivery {
+            audience: crate::fanout::Audience::Group(group.into()),
+            push: Arc::new(push(n)),
+            skip,
+        }
+    }
+
+    #[test]
+    fn group_pushes_reach_online_members_once_per_session_but_the_sender() {
+        let registry = registry(2, DevicePolicy::Single);
+        let (alice, bob, carol) = (UserId::new("alice"), UserId::new("bob"), UserId::new("carol"));
+        let mut a = registry.register(&alice, "a", Platform::Web);
+        let mut b1 = registry.register(&bob, "b1", Platform::Web);
+        let mut b2 = registry.register(&bob, "b2", Platform::Web);
+        // alice's groups come from the store at login; bob joins by a push.
+        let epoch = registry.membership_epoch(&alice);
+        assert!(registry.load_groups(&alice, &["g".into()], epoch));
+        registry.deliver(vec![Delivery::to_user(bob.clone(), Arc::new(joined("g")), None)]);
+        assert!(b1.outbound.try_recv().is_ok() && b2.outbound.try_recv().is_ok());
+        // A stale read (a membership change passed) is refused.
+        assert!(!registry.load_groups(&bob, &[], epoch));
+        // Offline users are not indexed.
+        assert!(!registry.load_groups(&carol, &["g".into()], 0));
+        registry.deliver(vec![to_group("g", 5, Some(a.id))]);
+        assert!(a.outbound.try_recv().is_err(), "the sending session is skipped");
+        assert_eq!(b1.outbound.try_recv().ok().as_deref(), Some(&push(5)));
+        assert_eq!(b2.outbound.try_recv().ok().as_deref(), Some(&push(5)));
+        assert!(b1.outbound.try_recv().is_err(), "once");
+        // Leaving stops the pushes; so does going offline.
+        let left = Push::Inbox(confab_proto::inbox::InboxEntry {
+            seq: 2,
+            event: InboxEvent::GroupLeft {
+                group_id: confab_proto::GroupId::new("g"),
+                reason: confab_proto::group::LeftReason::Quit,
+            },
+        });
+        registry.deliver(vec![Delivery::to_user(bob.clone(), Arc::new(left), None)]);
+        registry.unregister(&alice, a.id);
+        registry.deliver(vec![to_group("g", 6, None)]);
+        assert!(b1.outbound.try_recv().is_ok(), "the groupLeft push itself");
+        assert!(b1.outbound.try_recv().is_err());
+        assert!(registry.online_members("g").is_empty());
+    }
+
+    #[test]
+    fn one_avchatroom_at_a_time() {
+        let registry = registry(1, DevicePolicy::Single);
+        let alice = UserId::new("alice");
+        assert_eq!(registry.join_room(&alice, "r1"), (None, false), "offline");
+        let _a = registry.register(&alice, "a", Platform::Web);
+        assert_eq!(registry.join_room(&alice, "r1"), (None, true));
+        assert_eq!(registry.join_room(&alice, "r2"), (Some("r1".into()), true));
+        assert!(!registry.in_room(&alice, "r1") && registry.in_room(&alice, "r2"));
+        assert_eq!(registry.online_members("r2"), [alice.clone()]);
+        registry.close_room("r2");
+        assert!(!registry.in_room(&alice, "r2"));
+    }
+
     #[test]
     fn deliveries_skip_and_overflow() {
         let registry = registry(3, DevicePolicy::Single);
