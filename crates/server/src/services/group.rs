@@ -503,7 +503,12 @@ fn quit(tx: &mut dyn WriteTx, actor: &Actor, id: &GroupId) -> Result<(), StoreEr
         tx.save_group(&profile)?;
     }
     tx.delete_member(id, &actor.user)?;
-    tip(tx, &profile, actor, tip_payload(actor, types::GRP_TIP_MBR_QUIT, &[actor.user.clone()]))?;
+    tip(
+        tx,
+        &profile,
+        actor,
+        tip_payload(actor, types::GRP_TIP_MBR_QUIT, std::slice::from_ref(&actor.user)),
+    )?;
     tell_left(tx, &actor.user, id, LeftReason::Quit)?;
     complete(tx, &mut profile)?;
     tell_notice(tx, &actor.user, notice::QUIT, &profile, actor, "")?;
