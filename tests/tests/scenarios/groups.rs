@@ -116,7 +116,7 @@ async fn work_groups_are_joined_by_invitation_never_dismissed_and_left_ownerless
     assert_eq!(created.group.max_member_count, 200);
     // checklist 683: a Work group's members may invite by default.
     assert_eq!(created.group.invite_option, InviteOption::FreeAccess);
-    // checklist 701: the group enters bob's group list (GROUP_LIST_UPDATED).
+    // checklist 694: the group enters bob's group list (GROUP_LIST_UPDATED).
     let joined = bob
         .wait_push(|p| match p {
             Push::Inbox(e) => match &e.event {
@@ -134,7 +134,7 @@ async fn work_groups_are_joined_by_invitation_never_dismissed_and_left_ownerless
     // checklist 1190, 719: not joined by request (2601).
     let join = JoinGroup { group_id: gid("w1"), apply_message: String::new() };
     assert_eq!(refused(carol.call(&join).await), code::CANNOT_JOIN_WORK);
-    // checklist 1191, 858: any member invites, and the invitee is added.
+    // checklist 1191, 852: any member invites, and the invitee is added.
     let add = AddGroupMember { group_id: gid("w1"), user_id_list: vec![UserId::new("carol")] };
     let added = bob.call(&add).await.expect("bob invites carol");
     assert_eq!(added.success_user_id_list, [UserId::new("carol")]);
@@ -149,7 +149,7 @@ async fn work_groups_are_joined_by_invitation_never_dismissed_and_left_ownerless
         invite_option: Some(InviteOption::DisableInvite),
         ..Default::default()
     };
-    // checklist 716: any Work member may edit the profile.
+    // checklist 715: any Work member may edit the profile.
     carol.call(&disable).await.expect("a Work member edits the profile");
     let add_dave = AddGroupMember { group_id: gid("w1"), user_id_list: vec![UserId::new("dave")] };
     assert_eq!(refused(bob.call(&add_dave).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
@@ -160,10 +160,10 @@ async fn work_groups_are_joined_by_invitation_never_dismissed_and_left_ownerless
         ..Default::default()
     };
     assert_eq!(refused(alice.call(&join_option).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
-    // checklist 1193, 728: not found by searching.
+    // checklist 1193, 740: not found by searching.
     let search = SearchGroupByID { group_id: gid("w1") };
     assert_eq!(refused(alice.call(&search).await), code::ERR_SVR_GROUP_NOT_FOUND);
-    // checklist 1195, 875: members cannot be muted.
+    // checklist 1195, 874: members cannot be muted.
     let mute =
         SetGroupMemberMuteTime { group_id: gid("w1"), user_id: UserId::new("bob"), mute_time: 60 };
     assert_eq!(refused(alice.call(&mute).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
@@ -177,10 +177,10 @@ async fn work_groups_are_joined_by_invitation_never_dismissed_and_left_ownerless
         refused(alice.call(&role).await),
         code::CANNOT_SET_MEMBER_ROLE_IN_WORK_AND_AVCHATROOM
     );
-    // checklist 1194, 693: even the owner cannot dismiss it (2622).
+    // checklist 1194, 700: even the owner cannot dismiss it (2622).
     let dismiss = DismissGroup { group_id: gid("w1") };
     assert_eq!(refused(alice.call(&dismiss).await), code::CANNOT_DISMISS_WORK);
-    // checklist 1194, 722: the owner may quit, leaving it ownerless.
+    // checklist 1194, 734, 736: the owner may quit, leaving it ownerless.
     alice.call(&QuitGroup { group_id: gid("w1") }).await.expect("owner quits a Work group");
     let quit = wait_tip(&mut bob, confab_proto::constants::types::GRP_TIP_MBR_QUIT).await;
     assert_eq!(quit.user_id_list, ["alice"]);
@@ -210,10 +210,10 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
     assert_eq!(created.group.join_option, JoinOption::FreeAccess);
     assert_eq!(created.group.invite_option, InviteOption::DisableInvite);
     assert_eq!(created.group.max_member_count, 2000);
-    // checklist 730: found by searching.
+    // checklist 740: only Work groups are not found by searching.
     alice.call(&SearchGroupByID { group_id: gid("p1") }).await.expect("searchable");
 
-    // checklist 735-736: FreeAccess joins at once; again: AlreadyInGroup.
+    // checklist 724, 726: FreeAccess joins at once; again: AlreadyInGroup.
     let join = JoinGroup { group_id: gid("p1"), apply_message: "hi".into() };
     let joined = carol.call(&join).await.expect("join");
     assert_eq!(joined.status, JoinStatus::JoinedSuccess);
@@ -222,7 +222,7 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
     assert_eq!(tip.user_id_list, ["carol"]);
     assert_eq!(carol.call(&join).await.expect("again").status, JoinStatus::AlreadyInGroup);
 
-    // checklist 718: a member may not change a Public group's profile.
+    // checklist 715: a member may not change a Public group's profile.
     let need = UpdateGroupProfile {
         group_id: gid("p1"),
         join_option: Some(JoinOption::NeedPermission),
@@ -235,12 +235,12 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
     // checklist 714: members get GRP_TIP_GRP_PROFILE_UPDATED with the change.
     let tip = wait_tip(&mut bob, confab_proto::constants::types::GRP_TIP_GRP_PROFILE_UPDATED).await;
     assert_eq!(tip.new_group_profile["joinOption"], "NeedPermission");
-    // checklist 737, 1186: NeedPermission waits; owners and admins are told.
+    // checklist 727, 1186: NeedPermission waits; owners and admins are told.
     let waiting = dave.call(&join).await.expect("apply");
     assert_eq!(waiting.status, JoinStatus::WaitAdminApproval);
     let request = wait_notice(&mut alice, notice::JOIN_REQUEST).await;
     assert_eq!((request.operator_id.as_str(), request.handle_message.as_str()), ("dave", "hi"));
-    // checklist 738: DisableApply refuses.
+    // checklist 728: DisableApply refuses.
     let disable = UpdateGroupProfile {
         group_id: gid("p1"),
         join_option: Some(JoinOption::DisableApply),
@@ -248,7 +248,7 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
     };
     alice.call(&disable).await.expect("disable");
     assert_eq!(refused(dave.call(&join).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
-    // checklist 713, 1263: limits in bytes; maxMemberNum only by REST.
+    // checklist 706, 710, 1260: limits in bytes; maxMemberNum only by REST.
     let long = UpdateGroupProfile {
         group_id: gid("p1"),
         name: Some("群".repeat(11)),
@@ -259,16 +259,16 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
         UpdateGroupProfile { group_id: gid("p1"), max_member_num: Some(10), ..Default::default() };
     assert_eq!(refused(alice.call(&max).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
 
-    // checklist 1199, 859: members may not invite by default (10007).
+    // checklist 1199, 853: members may not invite by default (10007).
     let add = AddGroupMember { group_id: gid("p1"), user_id_list: vec![UserId::new("dave")] };
     assert_eq!(refused(bob.call(&add).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
-    // checklist 722: the owner of a Public group cannot quit (10009).
+    // checklist 734: the owner of a Public group cannot quit (10009).
     assert_eq!(
         refused(alice.call(&QuitGroup { group_id: gid("p1") }).await),
         code::ERR_SVR_GROUP_SUPER_NOT_ALLOW_QUIT
     );
 
-    // checklist 882-893: roles, by the owner only.
+    // checklist 882-892: roles, by the owner only.
     let make_admin = SetGroupMemberRole {
         group_id: gid("p1"),
         user_id: UserId::new("bob"),
@@ -293,7 +293,7 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
     assert_eq!(tip.user_id_list, ["bob"]);
     wait_notice(&mut bob, notice::SET_ADMIN).await;
 
-    // checklist 866-881: mutes by role; a muted member's sends get 10017.
+    // checklist 870-879: mutes by role; a muted member's sends get 10017.
     let mute_carol = SetGroupMemberMuteTime {
         group_id: gid("p1"),
         user_id: UserId::new("carol"),
@@ -341,7 +341,7 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
     bob.call(&group_text("p1", 4, "admins still talk")).await.expect("admin sends");
     alice.call(&group_text("p1", 5, "so does the owner")).await.expect("owner sends");
 
-    // checklist 895-905: name cards.
+    // checklist 896-900: name cards.
     let card =
         SetGroupMemberNameCard { group_id: gid("p1"), user_id: None, name_card: "Carol C".into() };
     assert_eq!(carol.call(&card).await.expect("own card").member.name_card, "Carol C");
@@ -358,7 +358,7 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
     assert_eq!(profiles.member_list.len(), 1);
     assert_eq!(profiles.member_list[0].name_card, "Carol C");
 
-    // checklist 862-866: removal by the owner; the removed member is told.
+    // checklist 863, 866: removal by the owner; the removed member is told.
     let kick = DeleteGroupMember {
         group_id: gid("p1"),
         user_id_list: vec![UserId::new("carol")],
@@ -369,7 +369,7 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
     assert_eq!(kicked.user_id_list, [UserId::new("carol")]);
     let notice = wait_notice(&mut carol, notice::KICKED_OUT).await;
     assert_eq!(notice.handle_message, "bye");
-    // checklist 745-750: transfer; 2621 to oneself, 2623 to a non-member.
+    // checklist 751-753: transfer; 2621 to oneself, 2623 to a non-member.
     let to_self = ChangeGroupOwner { group_id: gid("p1"), new_owner_id: UserId::new("alice") };
     assert_eq!(refused(alice.call(&to_self).await), code::CANNOT_CHANGE_OWNER_TO_SELF);
     let to_carol = ChangeGroupOwner { group_id: gid("p1"), new_owner_id: UserId::new("carol") };
@@ -377,7 +377,7 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
     let to_bob = ChangeGroupOwner { group_id: gid("p1"), new_owner_id: UserId::new("bob") };
     assert_eq!(refused(carol.call(&to_bob).await), code::NOT_OWNER);
     assert_eq!(alice.call(&to_bob).await.expect("transfer").group.owner_id, "bob");
-    // checklist 692-695: only the owner dismisses; every member is told.
+    // checklist 699, 702: only the owner dismisses; every member is told.
     let dismiss = DismissGroup { group_id: gid("p1") };
     assert_eq!(refused(alice.call(&dismiss).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
     bob.call(&dismiss).await.expect("the new owner dismisses");
@@ -411,7 +411,7 @@ async fn meeting_groups_are_free_to_join_and_communities_have_custom_roles() {
     let join = JoinGroup { group_id: gid("m1"), apply_message: String::new() };
     assert_eq!(bob.call(&join).await.expect("join").status, JoinStatus::JoinedSuccess);
 
-    // checklist 699: a Community's ID starts with @TGS#_.
+    // checklist 695: a Community's ID starts with @TGS#_.
     assert_eq!(
         refused(alice.call(&create(GroupType::Community, "c1", &[])).await),
         code::ERR_SVR_GROUP_INVALID_GROUPID
@@ -427,7 +427,7 @@ async fn meeting_groups_are_free_to_join_and_communities_have_custom_roles() {
         role: MemberRole::Custom,
     };
     assert_eq!(alice.call(&custom).await.expect("custom role").member.role, MemberRole::Custom);
-    // checklist 833, 1221: a Community's member list offset is a string.
+    // checklist 833-834, 1221: a Community's member list offset is a string.
     let page = bob
         .call(&GetGroupMemberList {
             group_id: gid("@TGS#_c1"),
@@ -469,7 +469,7 @@ async fn avchatrooms_have_online_joiners_only_and_broadcast_without_storing() {
     );
     let room = alice.call(&create(GroupType::AvChatRoom, "live", &[])).await.expect("room");
     assert_eq!(room.group.max_member_count, 0, "checklist 1217: no member limit");
-    // checklist 692, 1207: even the creator joins before sending.
+    // checklist 691, 1207: even the creator joins before sending.
     assert_eq!(
         refused(alice.call(&group_text("live", 1, "hi")).await),
         code::MESSAGE_SEND_FAIL_NOT_IN_AVCHATROOM
@@ -582,7 +582,8 @@ async fn a_group_message_reaches_online_members_once_and_offline_members_through
     let third = alice.call(&group_text("w", 3, "three")).await.expect("send").message;
     wait_group_message(&mut carol, third.id.as_str()).await;
 
-    // Unread counts come from the timeline and the read sequence.
+    // Unread counts come from the timeline and the read sequence
+    // (checklist 1164-1170: setMessageRead sets unreadCount to 0).
     let list = carol.call(&GetConversationList {}).await.expect("list");
     let conversation = list
         .conversations
@@ -624,7 +625,7 @@ async fn a_group_message_reaches_online_members_once_and_offline_members_through
         refused(dave.call(&group_text("nope", 1, "?")).await),
         code::ERR_SVR_GROUP_NOT_FOUND
     );
-    // A member joining later sees only what came after (checklist 1207 aside).
+    // A member joining later sees only what came after.
     let add = AddGroupMember { group_id: gid("w"), user_id_list: vec![UserId::new("dave")] };
     bob.call(&add).await.expect("bob adds dave");
     let history = dave
@@ -649,13 +650,13 @@ async fn a_five_hundred_member_group_is_created_in_one_call_and_paged() {
         futures_util::future::join_all(logins).await;
     }
     let ids: Vec<&str> = names.iter().map(String::as_str).collect();
-    // checklist 685, 1252: at most 500 at creation.
+    // checklist 684, 1253: at most 500 at creation.
     let mut too_many = create(GroupType::Public, "big", &ids);
     too_many.member_list.extend(members(&["x1", "x2"]));
     assert_eq!(refused(alice.call(&too_many).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
     let created = alice.call(&create(GroupType::Public, "big", &ids)).await.expect("create");
     assert_eq!(created.group.member_count, 500);
-    // checklist 831: count defaults to 15, more than 100 gives 100.
+    // checklist 832, 1242: count defaults to 15, more than 100 gives 100.
     let page = alice
         .call(&GetGroupMemberList {
             group_id: gid("big"),
@@ -674,7 +675,7 @@ async fn a_five_hundred_member_group_is_created_in_one_call_and_paged() {
         .await
         .expect("page");
     assert_eq!(page.member_list.len(), 50);
-    assert_eq!(page.offset, MemberListOffset::Number(0), "checklist 832: all pulled");
+    assert_eq!(page.offset, MemberListOffset::Number(0), "checklist 834: all pulled");
     let page = alice
         .call(&GetGroupMemberList {
             group_id: gid("big"),
@@ -685,7 +686,7 @@ async fn a_five_hundred_member_group_is_created_in_one_call_and_paged() {
         .expect("page");
     assert_eq!(page.member_list.len(), 100);
     assert_eq!(page.offset, MemberListOffset::Number(100));
-    // checklist 849: getGroupMemberProfile looks at the first 50 users.
+    // checklist 846, 1241: getGroupMemberProfile looks at the first 50 users.
     let users: Vec<UserId> = names.iter().take(60).map(|n| UserId::new(n.as_str())).collect();
     let profiles = alice
         .call(&GetGroupMemberProfile {
@@ -696,7 +697,7 @@ async fn a_five_hundred_member_group_is_created_in_one_call_and_paged() {
         .await
         .expect("profiles");
     assert_eq!(profiles.member_list.len(), 50);
-    // checklist 862: at most 20 removed per call.
+    // checklist 861, 1255: at most 20 removed per call.
     let kick = DeleteGroupMember {
         group_id: gid("big"),
         user_id_list: names.iter().take(21).map(|n| UserId::new(n.as_str())).collect(),

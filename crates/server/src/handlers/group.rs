@@ -51,7 +51,7 @@ use confab_proto::{code, ErrorBody, GroupId, UserId};
 use futures_util::FutureExt as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Byte limits of the group profile's texts (checklist 1263).
+/// Byte limits of the group profile's texts (checklist 1260).
 pub(crate) const MAX_NAME_BYTES: usize = 30;
 /// `introduction` limit in bytes.
 pub(crate) const MAX_INTRODUCTION_BYTES: usize = 240;
@@ -110,7 +110,7 @@ fn check_texts(
 }
 
 /// A group ID a creator may choose: printable, no spaces, at most 48
-/// bytes; a Community's starts with `@TGS#_` (checklist 699).
+/// bytes; a Community's starts with `@TGS#_` (checklist 695).
 fn check_group_id(id: &GroupId, kind: GroupType) -> Result<(), ErrorBody> {
     let s = id.as_str();
     let wellformed = !s.is_empty()
@@ -462,7 +462,7 @@ pub(crate) fn get_group_member_list(
             if !sessions.in_room(&user, profile.group_id.as_str()) {
                 return Err(not_member(&request.group_id));
             }
-            // checklist 839-843: up to 500 online joiners, userID only here.
+            // checklist 837-841: up to 500 online joiners (userID only here).
             let mut members: Vec<GroupMember> = sessions
                 .online_members(profile.group_id.as_str())
                 .into_iter()
@@ -621,7 +621,7 @@ pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::Regi
 mod tests {
     use super::*;
 
-    // checklist 667, 670, 1263: byte limits of the profile texts.
+    // checklist 674, 677, 1260: byte limits of the profile texts.
     #[test]
     fn profile_texts_are_limited_in_bytes() {
         let ok = |n: Option<&str>, i: Option<&str>, t: Option<&str>, a: Option<&str>| {
