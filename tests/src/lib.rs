@@ -519,14 +519,26 @@ impl RawClient {
 
     /// Connects and logs in as `user`.
     pub async fn login(server: &TestServer, user: &str) -> Self {
+        Self::login_instance(server, user, &format!("raw-{user}"), confab_proto::ops::Platform::Web)
+            .await
+    }
+
+    /// Connects and logs in as `user` from the instance `instance_id` of
+    /// `platform` (another instance of a user already online).
+    pub async fn login_instance(
+        server: &TestServer,
+        user: &str,
+        instance_id: &str,
+        platform: confab_proto::ops::Platform,
+    ) -> Self {
         let mut raw = Self::connect(server).await;
         let login = confab_proto::ops::Login {
             sdk_app_id: server.sdk_app_id(),
             user_id: user.into(),
             user_sig: server.user_sig(user),
-            instance_id: format!("raw-{user}"),
+            instance_id: instance_id.to_owned(),
             protocol_version: confab_proto::PROTOCOL_VERSION,
-            platform: confab_proto::ops::Platform::Web,
+            platform,
         };
         raw.call(&login).await.expect("raw login succeeds");
         raw

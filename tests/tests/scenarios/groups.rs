@@ -709,3 +709,58 @@ async fn a_five_hundred_member_group_is_created_in_one_call_and_paged() {
     let sent = alice.call(&group_text("big", 1, "hello all")).await.expect("send");
     assert_eq!(sent.message.sequence, 1);
 }
+
+#[tokio::test]
+async fn every_instance_of_a_member_follows_the_group_but_the_sending_one() {
+    let server = TestServer::start().await;
+    let mut alice = RawClient::login(&server, "alice").await;
+    let mut alice_desktop =
+        RawClient::login_instance(&server, "alice", "desk", confab_proto::ops::Platform::Desktop)
+            .await;
+    let mut bob = RawClient::login(&server, "bob").await;
+    alice.call(&create(GroupType::Meeting, "m", &["bob"])).await.expect("create");
+    // Both of alice's instances learn of the group from her inbox.
+    for instance in [&mut alice, &mut alice_desktop] {
+        instance
+            .wait_push(|p| match p {
+                Push::Inbox(e) => matches!(e.event, InboxEvent::GroupJoined { .. }).then_some(()),
+                _ => None,
+            })
+            .await;
+    }
+    let sent = alice.call(&group_text("m", 1, "from the web")).await.expect("send").message;
+    wait_group_message(&mut alice_desktop, sent.id.as_str()).await;
+    wait_group_message(&mut bob, sent.id.as_str()).await;
+    // A read mark on one instance reaches the other through the inbox.
+    let read = SetMessageRead { conversation_id: ConversationId::from("GROUPm") };
+    assert_eq!(bob.call(&read).await.expect("read").read_sequence, 1);
+    alice_desktop.call(&read).await.expect("read");
+    let mark = alice
+        .wait_push(|p| match p {
+            Push::Inbox(e) => match &e.event {
+                InboxEvent::ConversationRead { conversation_id, read_sequence }
+                    if conversation_id.as_str() == "GROUPm" =>
+                {
+                    Some(*read_sequence)
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .await;
+    assert_eq!(mark, 1);
+    // Quitting on one instance stops the group's pushes to all of bob's.
+    bob.call(&QuitGroup { group_id: gid("m") }).await.expect("quit");
+    let later = alice.call(&group_text("m", 2, "bye bob")).await.expect("send").message;
+    wait_group_message(&mut alice_desktop, later.id.as_str()).await;
+    let echo = alice.call(&group_text("m", 3, "marker")).await.expect("send").message;
+    wait_group_message(&mut alice_desktop, echo.id.as_str()).await;
+    // Had bob's session been pushed either, the push would be queued before
+    // the answer to a request it makes now.
+    let list = bob.call(&GetGroupList::default()).await.expect("list");
+    assert!(list.group_list.is_empty());
+    let seen = bob.kept_pushes();
+    assert!(!seen.iter().any(|p| matches!(p, Push::Timeline { entry, .. }
+        if matches!(&entry.event, InboxEvent::Message { message }
+            if message.id == later.id || message.id == echo.id))));
+}
