@@ -301,8 +301,6 @@ pub mod code {
     /// Tencent server code: an owner may not quit this group (only a Work
     /// group's owner may, leaving it ownerless).
     pub const ERR_SVR_GROUP_SUPER_NOT_ALLOW_QUIT: i32 = 10009;
-    /// Tencent server code: the user is a member already.
-    pub const ERR_SVR_GROUP_ALLREADY_MEMBER: i32 = 10013;
     /// Tencent server code: the group is full (`maxMemberCount`).
     pub const ERR_SVR_GROUP_FULL_MEMBER_COUNT: i32 = 10014;
     /// Tencent server code: the group ID asked for at creation is taken.
