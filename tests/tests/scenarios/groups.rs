@@ -764,3 +764,63 @@ async fn every_instance_of_a_member_follows_the_group_but_the_sending_one() {
         if matches!(&entry.event, InboxEvent::Message { message }
             if message.id == later.id || message.id == echo.id))));
 }
+
+#[tokio::test]
+async fn initial_admins_manage_members_and_invite_options_open_invitations() {
+    let server = TestServer::start().await;
+    let mut alice = RawClient::login(&server, "alice").await;
+    let mut bob = RawClient::login(&server, "bob").await;
+    let mut carol = RawClient::login(&server, "carol").await;
+    RawClient::login(&server, "dave").await;
+    // checklist 686: an initial member's role may only be Admin.
+    let mut request = create(GroupType::Public, "p", &["bob", "carol"]);
+    request.member_list[0].role = Some(MemberRole::Admin);
+    let mut owner_role = request.clone();
+    owner_role.member_list[1].role = Some(MemberRole::Owner);
+    assert_eq!(refused(alice.call(&owner_role).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
+    alice.call(&request).await.expect("create");
+    let bob_member = bob
+        .call(&GetGroupMemberProfile {
+            group_id: gid("p"),
+            user_id_list: vec![UserId::new("bob")],
+            member_custom_field_filter: vec![],
+        })
+        .await
+        .expect("profile");
+    assert_eq!(bob_member.member_list[0].role, MemberRole::Admin);
+    // An admin adds members whatever the invite option; a member may not
+    // (checklist 853) until inviteOption FreeAccess (checklist 854).
+    let add =
+        |who: &str| AddGroupMember { group_id: gid("p"), user_id_list: vec![UserId::new(who)] };
+    assert_eq!(refused(carol.call(&add("dave")).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+    let open = UpdateGroupProfile {
+        group_id: gid("p"),
+        invite_option: Some(InviteOption::FreeAccess),
+        ..Default::default()
+    };
+    bob.call(&open).await.expect("an admin opens invitations");
+    let added = carol.call(&add("dave")).await.expect("a member invites");
+    assert_eq!(added.success_user_id_list, [UserId::new("dave")]);
+    // Unknown users fail; the admin removes an ordinary member, not the owner.
+    let unknown = bob.call(&add("nobody")).await.expect("answer");
+    assert_eq!(unknown.failure_user_id_list, [UserId::new("nobody")]);
+    let kick = |who: &str| DeleteGroupMember {
+        group_id: gid("p"),
+        user_id_list: vec![UserId::new(who)],
+        reason: String::new(),
+        duration: 0,
+    };
+    assert_eq!(refused(bob.call(&kick("alice")).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+    assert_eq!(refused(carol.call(&kick("dave")).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+    bob.call(&kick("dave")).await.expect("an admin removes a member");
+    // Cancelling the admin role gives GRP_TIP_MBR_CANCELED_ADMIN (checklist 892).
+    let demote = SetGroupMemberRole {
+        group_id: gid("p"),
+        user_id: UserId::new("bob"),
+        role: MemberRole::Member,
+    };
+    alice.call(&demote).await.expect("demote");
+    let tip =
+        wait_tip(&mut carol, confab_proto::constants::types::GRP_TIP_MBR_CANCELED_ADMIN).await;
+    assert_eq!(tip.user_id_list, ["bob"]);
+}
