@@ -504,6 +504,8 @@ pub struct RawClient {
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
     next_id: u64,
+    /// Pushes that arrived while a reply was awaited, oldest first.
+    pushes: std::collections::VecDeque<confab_proto::frame::Push>,
 }
 
 impl RawClient {
@@ -512,19 +514,31 @@ impl RawClient {
         let (socket, _) = within("raw connect", tokio_tungstenite::connect_async(server.ws_url()))
             .await
             .expect("websocket connects");
-        Self { socket, next_id: 1 }
+        Self { socket, next_id: 1, pushes: std::collections::VecDeque::new() }
     }
 
     /// Connects and logs in as `user`.
     pub async fn login(server: &TestServer, user: &str) -> Self {
+        Self::login_instance(server, user, &format!("raw-{user}"), confab_proto::ops::Platform::Web)
+            .await
+    }
+
+    /// Connects and logs in as `user` from the instance `instance_id` of
+    /// `platform` (another instance of a user already online).
+    pub async fn login_instance(
+        server: &TestServer,
+        user: &str,
+        instance_id: &str,
+        platform: confab_proto::ops::Platform,
+    ) -> Self {
         let mut raw = Self::connect(server).await;
         let login = confab_proto::ops::Login {
             sdk_app_id: server.sdk_app_id(),
             user_id: user.into(),
             user_sig: server.user_sig(user),
-            instance_id: format!("raw-{user}"),
+            instance_id: instance_id.to_owned(),
             protocol_version: confab_proto::PROTOCOL_VERSION,
-            platform: confab_proto::ops::Platform::Web,
+            platform,
         };
         raw.call(&login).await.expect("raw login succeeds");
         raw
@@ -565,17 +579,20 @@ impl RawClient {
         .await
     }
 
-    /// The next response or error frame (pushes are skipped); `None` when
-    /// the server closed the connection.
+    /// The next response or error frame (pushes are kept for
+    /// [`Self::next_push`]); `None` when the server closed the connection.
     pub async fn next_reply(&mut self) -> Option<ServerFrame> {
+        let pushes = &mut self.pushes;
+        let socket = &mut self.socket;
         within("raw reply", async {
-            while let Some(frame) = self.socket.next().await {
+            while let Some(frame) = socket.next().await {
                 match frame {
                     Ok(tokio_tungstenite::tungstenite::Message::Text(text)) => {
                         let frame: ServerFrame =
                             serde_json::from_str(&text).expect("server frames parse");
-                        if !matches!(frame, ServerFrame::Push { .. }) {
-                            return Some(frame);
+                        match frame {
+                            ServerFrame::Push { push } => pushes.push_back(push),
+                            other => return Some(other),
                         }
                     }
                     Ok(tokio_tungstenite::tungstenite::Message::Close(_)) | Err(_) => return None,
@@ -607,6 +624,46 @@ impl RawClient {
             panic!("the connection closed before the reply");
         })
         .await
+    }
+
+    /// The next push: one that arrived while a reply was awaited, or the
+    /// next one from the socket (within the harness timeout).
+    pub async fn next_push(&mut self) -> confab_proto::frame::Push {
+        if let Some(push) = self.pushes.pop_front() {
+            return push;
+        }
+        let socket = &mut self.socket;
+        within("raw push", async {
+            while let Some(frame) = socket.next().await {
+                if let Ok(tokio_tungstenite::tungstenite::Message::Text(text)) = frame {
+                    let frame: ServerFrame =
+                        serde_json::from_str(&text).expect("server frames parse");
+                    if let ServerFrame::Push { push } = frame {
+                        return push;
+                    }
+                }
+            }
+            panic!("the connection closed before a push");
+        })
+        .await
+    }
+
+    /// Waits for the first push `pick` maps to a value (skipping others).
+    pub async fn wait_push<T>(
+        &mut self,
+        mut pick: impl FnMut(&confab_proto::frame::Push) -> Option<T>,
+    ) -> T {
+        loop {
+            let push = self.next_push().await;
+            if let Some(found) = pick(&push) {
+                return found;
+            }
+        }
+    }
+
+    /// Pushes received so far that were kept while replies were awaited.
+    pub fn kept_pushes(&self) -> Vec<confab_proto::frame::Push> {
+        self.pushes.iter().cloned().collect()
     }
 
     /// Performs an operation and decodes its response.

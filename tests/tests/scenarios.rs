@@ -11,6 +11,7 @@ mod scenarios {
     mod durability;
     mod file_messages;
     mod file_service;
+    mod groups;
     mod hostile_files;
     mod merger;
     mod message_ids;

@@ -298,6 +298,13 @@ pub mod code {
     /// exist, is not in the caller's conversations, or was never stored
     /// (`onlineUserOnly`).
     pub const ERR_SVR_MSG_NOT_FOUND: i32 = 20026;
+    /// Tencent server code: an owner may not quit this group (only a Work
+    /// group's owner may, leaving it ownerless).
+    pub const ERR_SVR_GROUP_SUPER_NOT_ALLOW_QUIT: i32 = 10009;
+    /// Tencent server code: the group is full (`maxMemberCount`).
+    pub const ERR_SVR_GROUP_FULL_MEMBER_COUNT: i32 = 10014;
+    /// Tencent server code: the group ID asked for at creation is taken.
+    pub const ERR_SVR_GROUP_GROUPID_IN_USED: i32 = 10021;
     /// Confab: the caller may not access this file of the file service
     /// (not uploaded by them and named by no message they can see), or it
     /// does not exist; also a message naming such a file is refused with it.

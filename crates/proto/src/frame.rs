@@ -87,6 +87,19 @@ pub fn push_frame_json(push: &Push) -> Result<String, serde_json::Error> {
 pub enum Push {
     /// A new inbox entry of the logged-in user, in sequence order.
     Inbox(InboxEntry),
+    /// A new entry of a group's timeline (a message, a tip), pushed to the
+    /// group's online members in sequence order. An entry more than one
+    /// past the client's cursor for the group reveals a gap: the client
+    /// asks `sync` with its cursors. AVChatRoom messages come with `seq` 0
+    /// (they are not stored and have no place on a timeline).
+    #[serde(rename_all = "camelCase")]
+    Timeline {
+        /// The group.
+        #[serde(rename = "groupID")]
+        group_id: crate::ids::GroupId,
+        /// The entry.
+        entry: crate::inbox::TimelineEntry,
+    },
     /// An `onlineUserOnly` message: not stored, not in the inbox, delivered
     /// only to instances online when it was sent.
     #[serde(rename_all = "camelCase")]
@@ -172,6 +185,21 @@ mod tests {
                     }),
                 },
                 r#"{"t":"push","push":{"kind":"inbox","seq":2,"event":{"kind":"conversationRead","conversationID":"C2Cbob","readSequence":1}}}"#,
+            ),
+            (
+                ServerFrame::Push {
+                    push: Push::Timeline {
+                        group_id: "g".into(),
+                        entry: crate::inbox::TimelineEntry {
+                            seq: 4,
+                            event: InboxEvent::GroupLeft {
+                                group_id: "g".into(),
+                                reason: crate::group::LeftReason::Quit,
+                            },
+                        },
+                    },
+                },
+                r#"{"t":"push","push":{"kind":"timeline","groupID":"g","entry":{"seq":4,"event":{"kind":"groupLeft","groupID":"g","reason":"quit"}}}}"#,
             ),
         ];
         for (frame, expected) in cases {

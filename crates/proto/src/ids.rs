@@ -1,4 +1,4 @@
-//! Newtype identifiers: users, messages and TIM conversation IDs.
+//! Newtype identifiers: users, groups, messages and TIM conversation IDs.
 //!
 //! A conversation ID is always seen from one user's side: alice's one-to-one
 //! conversation with bob is `C2Cbob`, bob's is `C2Calice`.
@@ -8,7 +8,7 @@ use std::fmt;
 
 /// A user's ID (TIM `userID`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct UserId(pub String);
 
@@ -31,6 +31,36 @@ impl fmt::Display for UserId {
 }
 
 impl From<&str> for UserId {
+    fn from(s: &str) -> Self {
+        Self(s.to_owned())
+    }
+}
+
+/// A group's ID (TIM `groupID`): chosen by its creator or made by the
+/// server (`@TGS#…`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct GroupId(pub String);
+
+impl GroupId {
+    /// Wraps a string as a group ID without validation.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The ID as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for GroupId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for GroupId {
     fn from(s: &str) -> Self {
         Self(s.to_owned())
     }
@@ -110,6 +140,11 @@ impl ConversationId {
                 .filter(|g| !g.is_empty())
                 .map(|g| ConversationKind::Group(g.to_owned()))
         }
+    }
+
+    /// The conversation of a group (`GROUP<groupID>`).
+    pub fn group(group: &GroupId) -> Self {
+        Self(format!("{}{}", crate::constants::types::CONV_GROUP, group.0))
     }
 
     /// The peer of a one-to-one conversation, if this is one.

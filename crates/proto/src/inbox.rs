@@ -15,7 +15,8 @@
 //! group. The inbox keeps what is personal (C2C messages, read marks,
 //! profile, membership changes and system notices).
 
-use crate::ids::ConversationId;
+use crate::group::{GroupProfile, GroupSystemNotice, LeftReason};
+use crate::ids::{ConversationId, GroupId};
 use crate::message::WireMessage;
 use crate::profile::Profile;
 use serde::{Deserialize, Serialize};
@@ -80,6 +81,36 @@ pub enum InboxEvent {
         /// The new profile.
         profile: Profile,
     },
+    /// The owner became a member of a group (created it, joined it, was
+    /// added): the group enters the owner's group list, and the client
+    /// keeps a timeline cursor for it from `after` on (the timeline's head
+    /// when the owner joined; their join tip and everything later is
+    /// after it).
+    #[serde(rename_all = "camelCase")]
+    GroupJoined {
+        /// The group as it was then, with the owner's `selfInfo`.
+        group: GroupProfile,
+        /// The owner's first cursor on the group's timeline.
+        after: u64,
+    },
+    /// The owner is no longer a member of a group: it leaves the group
+    /// list and the client drops its cursor (history already fetched may
+    /// stay).
+    #[serde(rename_all = "camelCase")]
+    GroupLeft {
+        /// The group.
+        #[serde(rename = "groupID")]
+        group_id: GroupId,
+        /// Why.
+        reason: LeftReason,
+    },
+    /// A group system notice for the owner (`TIMGroupSystemNoticeElem`,
+    /// shown in `@TIM#SYSTEM`, `GROUP_SYSTEM_NOTICE_RECEIVED`).
+    #[serde(rename_all = "camelCase")]
+    GroupSystemNotice {
+        /// The notice.
+        notice: GroupSystemNotice,
+    },
 }
 
 /// A client's position on one group's timeline: the last sequence applied.
@@ -140,6 +171,9 @@ mod tests {
             InboxEvent::Message { message: crate::message::tests::sample() },
             InboxEvent::MessageRevoked { message: crate::message::tests::sample() },
             InboxEvent::MessageModified { message: crate::message::tests::sample() },
+            InboxEvent::GroupJoined { group: GroupProfile::default(), after: 3 },
+            InboxEvent::GroupLeft { group_id: GroupId::new("g"), reason: LeftReason::Kicked },
+            InboxEvent::GroupSystemNotice { notice: GroupSystemNotice::default() },
         ] {
             let entry = InboxEntry { seq: 1, event };
             let json = serde_json::to_string(&entry).expect("serialize");
@@ -162,6 +196,28 @@ mod tests {
         .expect("serialize");
         assert_eq!(modified["kind"], "messageModified");
         assert_eq!(modified["message"]["version"], 0);
+    }
+
+    #[test]
+    fn group_membership_events_snapshot() {
+        let left = InboxEvent::GroupLeft { group_id: GroupId::new("g"), reason: LeftReason::Quit };
+        assert_eq!(
+            serde_json::to_string(&left).expect("serialize"),
+            r#"{"kind":"groupLeft","groupID":"g","reason":"quit"}"#
+        );
+        let joined = serde_json::to_value(InboxEvent::GroupJoined {
+            group: GroupProfile::default(),
+            after: 4,
+        })
+        .expect("serialize");
+        assert_eq!(joined["kind"], "groupJoined");
+        assert_eq!(joined["after"], 4);
+        assert_eq!(joined["group"]["type"], "Private");
+        let notice =
+            serde_json::to_value(InboxEvent::GroupSystemNotice { notice: Default::default() })
+                .expect("serialize");
+        assert_eq!(notice["kind"], "groupSystemNotice");
+        assert_eq!(notice["notice"]["operationType"], 0);
     }
 
     #[test]

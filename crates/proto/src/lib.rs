@@ -19,6 +19,7 @@ pub mod conversation;
 pub mod error;
 pub mod files;
 pub mod frame;
+pub mod group;
 pub mod ids;
 pub mod inbox;
 pub mod message;
@@ -28,7 +29,7 @@ pub mod profile;
 pub mod testing;
 
 pub use error::{code, ErrorBody};
-pub use ids::{ConversationId, ConversationKind, MessageId, UserId};
+pub use ids::{ConversationId, ConversationKind, GroupId, MessageId, UserId};
 
 /// Version of the wire protocol spoken by this crate. A client sends it in
 /// `login`; the server refuses versions it does not speak.

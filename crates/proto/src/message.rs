@@ -267,6 +267,10 @@ pub enum MessageElement {
     /// `TIMRelayElem` (merged forward).
     #[serde(rename = "TIMRelayElem")]
     Merger(MergerPayload),
+    /// `TIMGroupTipElem`: a change of a group, stored on its timeline by
+    /// the server (clients cannot send it).
+    #[serde(rename = "TIMGroupTipElem")]
+    GroupTip(crate::group::GroupTipPayload),
 }
 
 impl MessageElement {
@@ -283,6 +287,7 @@ impl MessageElement {
             Self::Video(_) => types::MSG_VIDEO,
             Self::File(_) => types::MSG_FILE,
             Self::Merger(_) => types::MSG_MERGER,
+            Self::GroupTip(_) => types::MSG_GRP_TIP,
         }
     }
 
@@ -318,7 +323,11 @@ impl MessageElement {
                     }
                 }
             }
-            Self::Text(_) | Self::Custom(_) | Self::Face(_) | Self::Location(_) => {}
+            Self::Text(_)
+            | Self::Custom(_)
+            | Self::Face(_)
+            | Self::Location(_)
+            | Self::GroupTip(_) => {}
         }
     }
 }
@@ -352,7 +361,7 @@ pub struct MessageControlInfo {
 pub struct OutgoingMessage {
     /// Conversation type; only `C2C` is served by protocol version 1.
     pub conversation_type: ConversationType,
-    /// Receiver: a userID for C2C.
+    /// Receiver: a userID for C2C, a groupID for GROUP.
     pub to: String,
     /// The client's message ID (TIM `random`), unique per sender and at most
     /// 2^53 - 1. The server deduplicates by (sender, random): sending the
@@ -404,7 +413,7 @@ pub struct WireMessage {
     pub conversation_type: ConversationType,
     /// Sender.
     pub from: UserId,
-    /// Receiver (userID for C2C).
+    /// Receiver (userID for C2C, groupID for GROUP).
     pub to: String,
     /// Per-conversation sequence, from 1 without gaps among stored messages;
     /// 0 for `onlineUserOnly` messages, which are not stored.

@@ -4,6 +4,7 @@
 //! one session that change state are applied in the order they were sent.
 
 use crate::conversation::ConversationState;
+use crate::group;
 use crate::ids::{ConversationId, UserId};
 use crate::inbox::{InboxEntry, TimelineCursor, TimelinePage};
 use crate::message::{MessageControlInfo, MessageElement, OutgoingMessage, WireMessage};
@@ -49,6 +50,22 @@ pub const ALL_OPERATIONS: &[&str] = &[
     RenewUserSig::NAME,
     ChangePassword::NAME,
     SignOutEverywhere::NAME,
+    group::CreateGroup::NAME,
+    group::GetGroupList::NAME,
+    group::GetGroupProfile::NAME,
+    group::DismissGroup::NAME,
+    group::UpdateGroupProfile::NAME,
+    group::JoinGroup::NAME,
+    group::QuitGroup::NAME,
+    group::SearchGroupByID::NAME,
+    group::AddGroupMember::NAME,
+    group::DeleteGroupMember::NAME,
+    group::GetGroupMemberList::NAME,
+    group::GetGroupMemberProfile::NAME,
+    group::ChangeGroupOwner::NAME,
+    group::SetGroupMemberRole::NAME,
+    group::SetGroupMemberMuteTime::NAME,
+    group::SetGroupMemberNameCard::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -596,6 +613,14 @@ mod tests {
     }
 
     #[test]
+    fn group_operations_are_all_listed() {
+        assert_eq!(crate::group::GROUP_OPERATIONS.len(), 16);
+        for name in crate::group::GROUP_OPERATIONS {
+            assert!(ALL_OPERATIONS.contains(name), "{name}");
+        }
+    }
+
+    #[test]
     fn operation_names_are_unique() {
         let mut names = ALL_OPERATIONS.to_vec();
         names.sort_unstable();
@@ -608,7 +633,7 @@ mod tests {
     /// checks every listed operation against its handlers).
     #[test]
     fn operation_list_is_complete() {
-        let source = include_str!("ops.rs");
+        let source = concat!(include_str!("ops.rs"), include_str!("group.rs"));
         let mut defined: Vec<&str> = source
             .lines()
             .filter_map(|line| line.strip_prefix("operation!("))

@@ -878,6 +878,8 @@ impl Actor {
                 self.core.emit(Event::MessageReceived(vec![message]));
                 Ok(())
             }
+            // Group timelines reach the SDK in a later step (issue 13).
+            Push::Timeline { .. } => Ok(()),
             Push::KickedOut { kick_type, message } => {
                 self.log(tracing::Level::WARN, format_args!("kicked out: {message}"));
                 self.kicked(&kick_type);

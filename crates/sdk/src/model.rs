@@ -243,6 +243,7 @@ pub fn message_for_show(element: &MessageElement) -> String {
         MessageElement::Video(_) => "[视频]".into(),
         MessageElement::File(f) => format!("[文件]{}", f.file_name),
         MessageElement::Merger(_) => "[聊天记录]".into(),
+        MessageElement::GroupTip(_) => "[群提示消息]".into(),
     }
 }
 

@@ -81,6 +81,7 @@ fn decode_as<O: Operation>(data: serde_json::Value) -> Result<&'static str, Erro
 /// The decoding half of the gateway's dispatch table; a test below keeps it
 /// covering every operation.
 fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
+    use confab_proto::group;
     let data = frame.data;
     match frame.op.as_str() {
         Login::NAME => {
@@ -110,6 +111,22 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         RenewUserSig::NAME => decode_as::<RenewUserSig>(data),
         ChangePassword::NAME => decode_as::<ChangePassword>(data),
         SignOutEverywhere::NAME => decode_as::<SignOutEverywhere>(data),
+        group::CreateGroup::NAME => decode_as::<group::CreateGroup>(data),
+        group::GetGroupList::NAME => decode_as::<group::GetGroupList>(data),
+        group::GetGroupProfile::NAME => decode_as::<group::GetGroupProfile>(data),
+        group::DismissGroup::NAME => decode_as::<group::DismissGroup>(data),
+        group::UpdateGroupProfile::NAME => decode_as::<group::UpdateGroupProfile>(data),
+        group::JoinGroup::NAME => decode_as::<group::JoinGroup>(data),
+        group::QuitGroup::NAME => decode_as::<group::QuitGroup>(data),
+        group::SearchGroupByID::NAME => decode_as::<group::SearchGroupByID>(data),
+        group::AddGroupMember::NAME => decode_as::<group::AddGroupMember>(data),
+        group::DeleteGroupMember::NAME => decode_as::<group::DeleteGroupMember>(data),
+        group::GetGroupMemberList::NAME => decode_as::<group::GetGroupMemberList>(data),
+        group::GetGroupMemberProfile::NAME => decode_as::<group::GetGroupMemberProfile>(data),
+        group::ChangeGroupOwner::NAME => decode_as::<group::ChangeGroupOwner>(data),
+        group::SetGroupMemberRole::NAME => decode_as::<group::SetGroupMemberRole>(data),
+        group::SetGroupMemberMuteTime::NAME => decode_as::<group::SetGroupMemberMuteTime>(data),
+        group::SetGroupMemberNameCard::NAME => decode_as::<group::SetGroupMemberNameCard>(data),
         other => Err(ErrorBody::new(code::UNKNOWN_OPERATION, format!("unknown op {other:?}"))),
     }
 }

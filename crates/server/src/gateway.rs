@@ -300,6 +300,11 @@ async fn login(
         return None;
     }
     let caller = Caller { user: user.clone(), session: link.id };
+    if let Err(e) = load_groups(ctx, &user).await {
+        ctx.sessions.unregister(&user, link.id);
+        fail_login(socket, Some(id), handlers::store_error(e)).await;
+        return None;
+    }
     let head = match ctx.store.inbox_head(user.clone()).await {
         Ok(head) => head,
         Err(e) => {
@@ -324,6 +329,28 @@ async fn login(
     tracing::info!(%user, instance = %request.instance_id, platform = %request.platform,
         session = %link.id, "logged in");
     Some(LoggedIn { caller, link, sig })
+}
+
+/// Tells the session registry the user's groups, so group pushes reach
+/// the new session; reads again when a membership change passed while
+/// reading (the registry's epoch moved).
+async fn load_groups(
+    ctx: &ServerContext,
+    user: &confab_proto::UserId,
+) -> Result<(), crate::store::StoreError> {
+    loop {
+        let epoch = ctx.sessions.membership_epoch(user);
+        let groups: Vec<String> = ctx
+            .store
+            .memberships(user.clone())
+            .await?
+            .into_iter()
+            .map(|(profile, _)| profile.group_id.0)
+            .collect();
+        if ctx.sessions.load_groups(user, &groups, epoch) || ctx.sessions.session_count(user) == 0 {
+            return Ok(());
+        }
+    }
 }
 
 async fn fail_login(socket: &mut Socket, id: Option<u64>, error: ErrorBody) {

@@ -11,6 +11,14 @@
 //!
 //! A web page and a terminal never kick each other.
 //!
+//! The registry also keeps, in memory, which online users are members of
+//! which groups ([`GroupIndex`]), so a group push reaches every live
+//! session of every online member without reading the store: a session's
+//! user's groups are loaded when it logs in ([`SessionRegistry::load_groups`]),
+//! and the index follows the `groupJoined` / `groupLeft` inbox pushes it
+//! delivers, in commit order. An AVChatRoom's members are its online
+//! joiners and live only here ([`SessionRegistry::join_room`]).
+//!
 //! Invariants: a user has at most `max_web_instances` web sessions and the
 //! terminals the device policy allows; at most one session per instance ID
 //! (a reconnecting instance replaces its old session). Entries are removed
@@ -21,9 +29,10 @@ use crate::config::{Config, DevicePolicy};
 use crate::fanout::{Delivery, Fanout, SessionId};
 use confab_proto::constants::types;
 use confab_proto::frame::Push;
+use confab_proto::inbox::InboxEvent;
 use confab_proto::ops::Platform;
 use confab_proto::UserId;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{mpsc, watch};
@@ -104,9 +113,64 @@ impl Entry {
     }
 }
 
+/// Which online users are members of which groups (group IDs as strings).
+#[derive(Default)]
+struct GroupIndex {
+    /// Online members of each group (AVChatRoom joiners included).
+    members: HashMap<String, HashSet<UserId>>,
+    /// The groups of each online user.
+    groups: HashMap<UserId, HashSet<String>>,
+    /// The AVChatRoom each online user is in (one at a time).
+    rooms: HashMap<UserId, String>,
+    /// Bumped by every membership change of an online user, so a login
+    /// can tell whether the memberships it read went stale meanwhile.
+    epochs: HashMap<UserId, u64>,
+}
+
+impl GroupIndex {
+    fn add(&mut self, user: &UserId, group: &str) {
+        self.members.entry(group.to_owned()).or_default().insert(user.clone());
+        self.groups.entry(user.clone()).or_default().insert(group.to_owned());
+    }
+
+    fn remove(&mut self, user: &UserId, group: &str) {
+        if let Some(members) = self.members.get_mut(group) {
+            members.remove(user);
+            if members.is_empty() {
+                self.members.remove(group);
+            }
+        }
+        if let Some(groups) = self.groups.get_mut(user) {
+            groups.remove(group);
+        }
+        if self.rooms.get(user).is_some_and(|room| room == group) {
+            self.rooms.remove(user);
+        }
+    }
+
+    fn forget_user(&mut self, user: &UserId) {
+        for group in self.groups.remove(user).unwrap_or_default() {
+            if let Some(members) = self.members.get_mut(&group) {
+                members.remove(user);
+                if members.is_empty() {
+                    self.members.remove(&group);
+                }
+            }
+        }
+        self.rooms.remove(user);
+        self.epochs.remove(user);
+    }
+
+    fn bump(&mut self, user: &UserId) {
+        *self.epochs.entry(user.clone()).or_default() += 1;
+    }
+}
+
 /// All live sessions of this process.
 pub struct SessionRegistry {
     users: Mutex<HashMap<UserId, Vec<Entry>>>,
+    /// Locked after `users` when both are needed, never before.
+    index: Mutex<GroupIndex>,
     next_id: AtomicU64,
     policy: SessionPolicy,
 }
@@ -115,7 +179,88 @@ impl SessionRegistry {
     /// An empty registry enforcing `policy` (a web limit of 0 counts as 1).
     pub fn new(policy: SessionPolicy) -> Self {
         let policy = SessionPolicy { max_web_instances: policy.max_web_instances.max(1), ..policy };
-        Self { users: Mutex::new(HashMap::new()), next_id: AtomicU64::new(1), policy }
+        Self {
+            users: Mutex::new(HashMap::new()),
+            index: Mutex::new(GroupIndex::default()),
+            next_id: AtomicU64::new(1),
+            policy,
+        }
+    }
+
+    fn index(&self) -> MutexGuard<'_, GroupIndex> {
+        // Every update leaves the maps consistent at each step.
+        self.index.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How many membership changes of `user` the registry has seen while
+    /// online; read before reading the user's memberships from the store,
+    /// handed to [`Self::load_groups`].
+    pub fn membership_epoch(&self, user: &UserId) -> u64 {
+        self.index().epochs.get(user).copied().unwrap_or(0)
+    }
+
+    /// Makes `groups` (read from the store after `epoch` was taken) the
+    /// online user's groups; `false` when a membership change passed
+    /// meanwhile (read again) or the user has no live session.
+    pub fn load_groups(&self, user: &UserId, groups: &[String], epoch: u64) -> bool {
+        let users = self.lock();
+        if !users.contains_key(user) {
+            return false;
+        }
+        let mut index = self.index();
+        if index.epochs.get(user).copied().unwrap_or(0) != epoch {
+            return false;
+        }
+        for group in groups {
+            index.add(user, group);
+        }
+        true
+    }
+
+    /// Puts an online user in an AVChatRoom (its members are its online
+    /// joiners); returns the room the user left for it, if any (one room
+    /// at a time). `false` in the second place when the user is offline.
+    pub fn join_room(&self, user: &UserId, group: &str) -> (Option<String>, bool) {
+        let users = self.lock();
+        if !users.contains_key(user) {
+            return (None, false);
+        }
+        let mut index = self.index();
+        let previous = index.rooms.get(user).cloned().filter(|room| room != group);
+        if let Some(room) = &previous {
+            index.remove(user, room);
+        }
+        index.add(user, group);
+        index.rooms.insert(user.clone(), group.to_owned());
+        (previous, true)
+    }
+
+    /// Takes a user out of an AVChatRoom; `false` when not in it.
+    pub fn leave_room(&self, user: &UserId, group: &str) -> bool {
+        let mut index = self.index();
+        if index.rooms.get(user).is_none_or(|room| room != group) {
+            return false;
+        }
+        index.remove(user, group);
+        true
+    }
+
+    /// Whether the user is in this AVChatRoom.
+    pub fn in_room(&self, user: &UserId, group: &str) -> bool {
+        self.index().rooms.get(user).is_some_and(|room| room == group)
+    }
+
+    /// The online members of a group (an AVChatRoom's joiners).
+    pub fn online_members(&self, group: &str) -> Vec<UserId> {
+        self.index().members.get(group).map(|m| m.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Empties an AVChatRoom (dismissed).
+    pub fn close_room(&self, group: &str) {
+        let mut index = self.index();
+        for user in index.members.get(group).cloned().unwrap_or_default() {
+            index.remove(&user, group);
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<UserId, Vec<Entry>>> {
@@ -175,6 +320,7 @@ impl SessionRegistry {
             sessions.retain(|s| s.id != id);
             if sessions.is_empty() {
                 users.remove(user);
+                self.index().forget_user(user);
             }
         }
     }
@@ -200,6 +346,7 @@ impl SessionRegistry {
         let kicked = before - sessions.len();
         if sessions.is_empty() {
             users.remove(user);
+            self.index().forget_user(user);
         }
         kicked
     }
@@ -210,34 +357,75 @@ impl SessionRegistry {
     }
 }
 
+/// Sends one push to a user's sessions but `skip`; closes the ones that
+/// cannot keep up. `true` when the user has no session left.
+fn send_to(
+    sessions: &mut Vec<Entry>,
+    user: &UserId,
+    push: &Arc<Push>,
+    skip: Option<SessionId>,
+) -> bool {
+    sessions.retain(|session| {
+        if Some(session.id) == skip {
+            return true;
+        }
+        match session.outbound.try_send(Arc::clone(push)) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!(user = %user, session = %session.id,
+                    "push queue full; closing the session so it resyncs");
+                session.close.send_replace(Some(CloseReason::Overflow));
+                false
+            }
+            // The session is ending and will unregister itself.
+            Err(mpsc::error::TrySendError::Closed(_)) => true,
+        }
+    });
+    sessions.is_empty()
+}
+
 impl Fanout for SessionRegistry {
     fn deliver(&self, deliveries: Vec<Delivery>) {
         let mut users = self.lock();
+        let mut index = self.index();
         for delivery in deliveries {
-            let Some(user) = delivery.user() else {
-                // No group exists yet, so no session is a member of one.
-                tracing::debug!(audience = %delivery.audience, "no live members to push to");
-                continue;
-            };
-            let Some(sessions) = users.get_mut(user) else { continue };
-            sessions.retain(|session| {
-                if Some(session.id) == delivery.skip {
-                    return true;
-                }
-                match session.outbound.try_send(Arc::clone(&delivery.push)) {
-                    Ok(()) => true,
-                    Err(mpsc::error::TrySendError::Full(_)) => {
-                        tracing::warn!(user = %user, session = %session.id,
-                            "push queue full; closing the session so it resyncs");
-                        session.close.send_replace(Some(CloseReason::Overflow));
-                        false
+            match &delivery.audience {
+                crate::fanout::Audience::User(user) => {
+                    let Some(sessions) = users.get_mut(user) else { continue };
+                    // The index follows membership changes in commit order,
+                    // before the pushes that come after them.
+                    if let Push::Inbox(entry) = &*delivery.push {
+                        match &entry.event {
+                            InboxEvent::GroupJoined { group, .. } => {
+                                index.add(user, group.group_id.as_str());
+                                index.bump(user);
+                            }
+                            InboxEvent::GroupLeft { group_id, .. } => {
+                                index.remove(user, group_id.as_str());
+                                index.bump(user);
+                            }
+                            _ => {}
+                        }
                     }
-                    // The session is ending and will unregister itself.
-                    Err(mpsc::error::TrySendError::Closed(_)) => true,
+                    if send_to(sessions, user, &delivery.push, delivery.skip) {
+                        users.remove(user);
+                        index.forget_user(user);
+                    }
                 }
-            });
-            if sessions.is_empty() {
-                users.remove(user);
+                crate::fanout::Audience::Group(group) => {
+                    let Some(members) = index.members.get(group) else { continue };
+                    let mut gone = Vec::new();
+                    for member in members {
+                        let Some(sessions) = users.get_mut(member) else { continue };
+                        if send_to(sessions, member, &delivery.push, delivery.skip) {
+                            gone.push(member.clone());
+                        }
+                    }
+                    for member in gone {
+                        users.remove(&member);
+                        index.forget_user(&member);
+                    }
+                }
             }
         }
     }
@@ -369,6 +557,76 @@ mod tests {
         assert_eq!(registry.session_count(&alice), 1);
         assert_eq!(registry.kick_all(&alice, None, expired), 1);
         assert_eq!(registry.session_count(&alice), 0);
+    }
+
+    fn joined(group: &str) -> Push {
+        let profile = confab_proto::group::GroupProfile {
+            group_id: confab_proto::GroupId::new(group),
+            ..Default::default()
+        };
+        Push::Inbox(confab_proto::inbox::InboxEntry {
+            seq: 1,
+            event: InboxEvent::GroupJoined { group: profile, after: 0 },
+        })
+    }
+
+    fn to_group(group: &str, n: u64, skip: Option<SessionId>) -> Delivery {
+        Delivery {
+            audience: crate::fanout::Audience::Group(group.into()),
+            push: Arc::new(push(n)),
+            skip,
+        }
+    }
+
+    #[test]
+    fn group_pushes_reach_online_members_once_per_session_but_the_sender() {
+        let registry = registry(2, DevicePolicy::Single);
+        let (alice, bob, carol) = (UserId::new("alice"), UserId::new("bob"), UserId::new("carol"));
+        let mut a = registry.register(&alice, "a", Platform::Web);
+        let mut b1 = registry.register(&bob, "b1", Platform::Web);
+        let mut b2 = registry.register(&bob, "b2", Platform::Web);
+        // alice's groups come from the store at login; bob joins by a push.
+        let epoch = registry.membership_epoch(&alice);
+        assert!(registry.load_groups(&alice, &["g".into()], epoch));
+        registry.deliver(vec![Delivery::to_user(bob.clone(), Arc::new(joined("g")), None)]);
+        assert!(b1.outbound.try_recv().is_ok() && b2.outbound.try_recv().is_ok());
+        // A stale read (a membership change passed) is refused.
+        assert!(!registry.load_groups(&bob, &[], epoch));
+        // Offline users are not indexed.
+        assert!(!registry.load_groups(&carol, &["g".into()], 0));
+        registry.deliver(vec![to_group("g", 5, Some(a.id))]);
+        assert!(a.outbound.try_recv().is_err(), "the sending session is skipped");
+        assert_eq!(b1.outbound.try_recv().ok().as_deref(), Some(&push(5)));
+        assert_eq!(b2.outbound.try_recv().ok().as_deref(), Some(&push(5)));
+        assert!(b1.outbound.try_recv().is_err(), "once");
+        // Leaving stops the pushes; so does going offline.
+        let left = Push::Inbox(confab_proto::inbox::InboxEntry {
+            seq: 2,
+            event: InboxEvent::GroupLeft {
+                group_id: confab_proto::GroupId::new("g"),
+                reason: confab_proto::group::LeftReason::Quit,
+            },
+        });
+        registry.deliver(vec![Delivery::to_user(bob.clone(), Arc::new(left), None)]);
+        registry.unregister(&alice, a.id);
+        registry.deliver(vec![to_group("g", 6, None)]);
+        assert!(b1.outbound.try_recv().is_ok(), "the groupLeft push itself");
+        assert!(b1.outbound.try_recv().is_err());
+        assert!(registry.online_members("g").is_empty());
+    }
+
+    #[test]
+    fn one_avchatroom_at_a_time() {
+        let registry = registry(1, DevicePolicy::Single);
+        let alice = UserId::new("alice");
+        assert_eq!(registry.join_room(&alice, "r1"), (None, false), "offline");
+        let _a = registry.register(&alice, "a", Platform::Web);
+        assert_eq!(registry.join_room(&alice, "r1"), (None, true));
+        assert_eq!(registry.join_room(&alice, "r2"), (Some("r1".into()), true));
+        assert!(!registry.in_room(&alice, "r1") && registry.in_room(&alice, "r2"));
+        assert_eq!(registry.online_members("r2"), std::slice::from_ref(&alice));
+        registry.close_room("r2");
+        assert!(!registry.in_room(&alice, "r2"));
     }
 
     #[test]

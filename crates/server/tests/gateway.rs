@@ -224,7 +224,8 @@ async fn bad_frames_get_errors_and_the_session_keeps_working() {
                                         "type": "TIMTextElem", "payload": {"text": "x"}}}),
         )
         .await;
-    assert_eq!(code_of(&group), 2106);
+    // Group messages are served: a group that does not exist is not found.
+    assert_eq!(code_of(&group), 10010);
 
     let first = alice.request("sendMessage", text_message("bob", 99, "hello")).await;
     assert_eq!(first["t"], "ok", "{first}");

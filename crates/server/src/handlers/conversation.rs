@@ -14,6 +14,7 @@ use confab_proto::ops::{
     GetConversationListResponse, SetMessageRead, SetMessageReadResponse,
 };
 use confab_proto::{code, ConversationId, ConversationKind, ErrorBody};
+use futures_util::FutureExt as _;
 
 /// Most conversations one `deleteConversation` takes.
 pub(crate) const MAX_DELETE: usize = 100;
@@ -41,9 +42,21 @@ pub(crate) fn get_conversation_list(
     caller: &Caller,
     _request: GetConversationList,
 ) -> Reply<GetConversationListResponse> {
-    from_store(ctx.store.conversation_list(caller.user.clone()), |(conversations, inbox_seq)| {
-        GetConversationListResponse { conversations, inbox_seq }
-    })
+    // Group conversations come from the caller's memberships: their unread
+    // counts are computed from each group's messages and the read sequence.
+    let c2c = ctx.store.conversation_list(caller.user.clone());
+    let groups = ctx.store.group_conversations(caller.user.clone());
+    async move {
+        let (mut conversations, inbox_seq) = c2c.await.map_err(super::store_error)?;
+        conversations.extend(groups.await.map_err(super::store_error)?);
+        conversations.sort_by(|a, b| {
+            b.update_time
+                .cmp(&a.update_time)
+                .then_with(|| a.conversation_id.cmp(&b.conversation_id))
+        });
+        Ok(GetConversationListResponse { conversations, inbox_seq })
+    }
+    .boxed()
 }
 
 /// `setMessageRead`.
@@ -54,6 +67,12 @@ pub(crate) fn set_message_read(
 ) -> Reply<SetMessageReadResponse> {
     if !is_valid(&request.conversation_id) {
         return reject(invalid_id(&request.conversation_id));
+    }
+    if let Some(ConversationKind::Group(group)) = request.conversation_id.kind() {
+        return from_store(
+            ctx.store.set_group_read(caller.user.clone(), confab_proto::GroupId::new(group)),
+            |r| r,
+        );
     }
     from_store(ctx.store.set_message_read(caller.user.clone(), request.conversation_id), |r| r)
 }

@@ -1,6 +1,7 @@
 //! Messages: `sendMessage` and `getMessageList`.
 //!
-//! `sendMessage` checks, in this order (protocol version 1 serves C2C only):
+//! `sendMessage` of a group message is served by `super::group_message`.
+//! For C2C it checks, in this order:
 //!
 //! | condition | code |
 //! |---|---|
@@ -92,6 +93,9 @@ pub(crate) fn send_message(
     caller: &Caller,
     request: SendMessage,
 ) -> Reply<SendMessageResponse> {
+    if request.message.conversation_type == ConversationType::Group {
+        return super::group_message::send_group_message(ctx, caller, request);
+    }
     let to = match validate_send(&caller.user, &request) {
         Ok(to) => to,
         Err(e) => return reject(e),
@@ -153,6 +157,15 @@ pub(crate) fn get_message_list(
         0 => DEFAULT_PAGE,
         n => n.min(MAX_PAGE),
     };
+    if let Some(ConversationKind::Group(group)) = request.conversation_id.kind() {
+        return super::group_message::group_message_list(
+            ctx,
+            caller,
+            confab_proto::GroupId::new(group),
+            request.before_sequence,
+            count,
+        );
+    }
     from_store(
         ctx.store.message_list(
             caller.user.clone(),

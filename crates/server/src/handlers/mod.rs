@@ -11,6 +11,8 @@
 //! awaited concurrently.
 
 pub(crate) mod conversation;
+pub(crate) mod group;
+pub(crate) mod group_message;
 pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
@@ -46,6 +48,7 @@ pub(crate) fn registry() -> Result<Registry, RegistryError> {
     message::register(&mut registry)?;
     message_ops::register(&mut registry)?;
     conversation::register(&mut registry)?;
+    group::register(&mut registry)?;
     profile::register(&mut registry)?;
     Ok(registry)
 }

@@ -15,6 +15,8 @@
 pub(crate) mod account;
 pub(crate) mod conversation;
 pub(crate) mod files;
+pub(crate) mod group;
+pub(crate) mod group_kinds;
 pub(crate) mod inbox;
 pub(crate) mod message;
 pub(crate) mod message_ops;

@@ -730,6 +730,109 @@ pub(crate) async fn session_keys_retire_sigs_one_by_one_and_all_at_once<F: Store
     ));
 }
 
+/// Conformance case (see the module docs).
+pub(crate) async fn groups_keep_members_heads_and_unread_counts<F: StoreFactory>() {
+    use crate::services::group::Actor;
+    use confab_proto::group::{CreateGroup, GroupType, NewGroupMember};
+    use confab_proto::GroupId;
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob", "carol"]).await;
+    let actor = |who: &str| Actor { user: user(who), now: 100 };
+    let request = CreateGroup {
+        name: "g".into(),
+        group_type: GroupType::Public,
+        member_list: ["bob", "ghost"]
+            .iter()
+            .map(|u| NewGroupMember { user_id: user(u), role: None, member_custom_field: vec![] })
+            .collect(),
+        ..Default::default()
+    };
+    let g = GroupId::new("g");
+    let created =
+        f.store.create_group(actor("alice"), g.clone(), request.clone()).await.expect("create");
+    // Unknown users are not added; the creator is the owner.
+    assert_eq!(created.group.member_count, 2);
+    assert!(matches!(
+        f.store.create_group(actor("bob"), g.clone(), request).await,
+        Err(StoreError::Refused(e)) if e.code == confab_proto::code::ERR_SVR_GROUP_GROUPID_IN_USED
+    ));
+    let joined: Vec<String> = f
+        .pushes
+        .take()
+        .iter()
+        .filter_map(|d| match (&d.audience, &*d.push) {
+            (Audience::User(u), Push::Inbox(e))
+                if matches!(e.event, InboxEvent::GroupJoined { .. }) =>
+            {
+                Some(u.0.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(joined, ["alice", "bob"]);
+    // A message is stored once: one timeline push for the group, no inbox entry.
+    let mut message = text("alice", "g", 7, "hi");
+    message.to = user("g");
+    let wire = confab_proto::message::WireMessage {
+        id: confab_proto::MessageId::client_made(&user("alice"), 0, 7),
+        conversation_type: confab_proto::message::ConversationType::Group,
+        from: user("alice"),
+        to: "g".into(),
+        sequence: 0,
+        time: 101,
+        random: 7,
+        element: message.element,
+        priority: Priority::Normal,
+        cloud_custom_data: String::new(),
+        nick: String::new(),
+        avatar: String::new(),
+        need_read_receipt: false,
+        name_card: String::new(),
+        at_user_list: vec![],
+        excluded_from_unread_count: false,
+        excluded_from_last_message: false,
+        online_user_only: false,
+        is_revoked: false,
+        version: 0,
+    };
+    let new = crate::services::group::NewGroupMessage { message: wire.clone(), origin: None };
+    let sent = f.store.send_group_message(new.clone()).await.expect("send");
+    assert_eq!(sent.message.sequence, 1);
+    let pushes = f.pushes.take();
+    assert_eq!(pushes.len(), 1);
+    assert_eq!(pushes[0].audience, Audience::Group("g".into()));
+    assert!(f.store.send_group_message(new).await.expect("resend").duplicate);
+    // A non-member is refused before anything is written.
+    let outsider = crate::services::group::NewGroupMessage {
+        message: confab_proto::message::WireMessage {
+            id: confab_proto::MessageId::client_made(&user("carol"), 0, 8),
+            from: user("carol"),
+            ..wire
+        },
+        origin: None,
+    };
+    assert!(f.store.send_group_message(outsider).await.is_err());
+    // Unread: bob has one, alice (the sender) none; reading clears it.
+    let bob_list = f.store.group_conversations(user("bob")).await.expect("list");
+    assert_eq!((bob_list.len(), bob_list[0].unread_count), (1, 1));
+    let alice_list = f.store.group_conversations(user("alice")).await.expect("list");
+    assert_eq!(alice_list[0].unread_count, 0);
+    f.store.set_group_read(user("bob"), g.clone()).await.expect("read");
+    let bob_list = f.store.group_conversations(user("bob")).await.expect("list");
+    assert_eq!(bob_list[0].unread_count, 0);
+    // A member added later starts after what was there.
+    let added = f.store.add_group_members(actor("alice"), g.clone(), vec![user("carol")]);
+    assert_eq!(added.await.expect("add").success, [user("carol")]);
+    let carol = f.store.member(g.clone(), user("carol")).await.expect("read").expect("member");
+    assert_eq!(carol.join_sequence, 1);
+    let page =
+        f.store.group_messages(g.clone(), carol.join_sequence, None, 10).await.expect("page");
+    assert!(page.messages.iter().all(|m| m.sequence > 1));
+    let timeline = f.store.timeline_page("g".into(), carol.join_timeline, 10, 1 << 20).await;
+    assert_eq!(timeline.expect("timeline").entries.len(), 1, "only the join tip");
+    assert_eq!(f.store.memberships(user("carol")).await.expect("read").len(), 1);
+}
+
 /// Expands to one `#[tokio::test]` per conformance case, each run against
 /// the stores the given [`StoreFactory`] opens.
 macro_rules! store_conformance_suite {
@@ -750,6 +853,7 @@ macro_rules! store_conformance_suite {
             group_timelines_keep_their_own_sequence_and_page_after_a_cursor,
             session_keys_retire_sigs_one_by_one_and_all_at_once,
             mentions_and_name_cards_survive_storage,
+            groups_keep_members_heads_and_unread_counts,
         );
     };
     (@cases $factory:ty; $($case:ident),* $(,)?) => {

@@ -23,12 +23,13 @@ mod types;
 pub use error::StoreError;
 pub use job::{Ran, WriteJob};
 pub use read::{
-    AccountRead, ConversationRead, FileRead, InboxRead, MessageRead, ProfileRead, TimelineRead,
+    AccountRead, ConversationRead, FileRead, GroupRead, InboxRead, MessageRead, ProfileRead,
+    TimelineRead,
 };
 pub use tx::WriteTx;
 pub use types::{
-    c2c_key, group_key, ConversationTouch, EventRecord, FileAccess, FileUsage, MessageRow,
-    ReadMarks, SessionStanding, StoredFile,
+    c2c_key, group_key, ConversationTouch, EventRecord, FileAccess, FileUsage, GroupHeads,
+    MemberRecord, MessageRow, ReadMarks, SessionStanding, StoredFile,
 };
 
 use crate::config::{Config, StoreBackend};
@@ -49,6 +50,7 @@ pub trait Store:
     + ProfileRead
     + InboxRead
     + TimelineRead
+    + GroupRead
     + ConversationRead
     + MessageRead
     + FileRead

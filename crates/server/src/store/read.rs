@@ -2,14 +2,15 @@
 //! beside the writer, and see committed data only (each in one consistent
 //! snapshot). [`super::Store`] is all of them plus the writer.
 
-use super::{FileAccess, FileUsage, SessionStanding, StoreFuture};
+use super::{FileAccess, FileUsage, MemberRecord, SessionStanding, StoreFuture};
 use confab_proto::conversation::ConversationState;
+use confab_proto::group::{GroupMember, GroupProfile};
 use confab_proto::inbox::TimelinePage;
 use confab_proto::ops::{
     GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, SyncResponse,
 };
 use confab_proto::profile::Profile;
-use confab_proto::{ConversationId, UserId};
+use confab_proto::{ConversationId, GroupId, UserId};
 
 /// Accounts: existence, passwords and session standings.
 pub trait AccountRead {
@@ -66,6 +67,47 @@ pub trait TimelineRead {
         limit: u32,
         max_bytes: usize,
     ) -> StoreFuture<TimelinePage>;
+}
+
+/// Groups, their members and their history as members see it. Profiles
+/// come with their `member_count` and `next_message_seq` computed.
+pub trait GroupRead {
+    /// A group's profile; `None` for an unknown group.
+    fn group(&self, group: GroupId) -> StoreFuture<Option<GroupProfile>>;
+
+    /// The user's record in a group; `None` when not a stored member.
+    fn member(&self, group: GroupId, user: UserId) -> StoreFuture<Option<MemberRecord>>;
+
+    /// Every group the user is a stored member of, with the record.
+    fn memberships(&self, user: UserId) -> StoreFuture<Vec<(GroupProfile, MemberRecord)>>;
+
+    /// Members by join time (then userID), from `offset`, at most `count`,
+    /// with nick and avatar.
+    fn members_page(
+        &self,
+        group: GroupId,
+        offset: u64,
+        count: u32,
+    ) -> StoreFuture<Vec<GroupMember>>;
+
+    /// The given users that are members, in the order asked, each once.
+    fn members_of(&self, group: GroupId, users: Vec<UserId>) -> StoreFuture<Vec<GroupMember>>;
+
+    /// The user's group conversations (groups of a listed kind they are a
+    /// member of): last message, unread count from the messages after the
+    /// read sequence that others sent (tips and `excludedFromUnreadCount`
+    /// messages do not count), sequences, activity time.
+    fn group_conversations(&self, user: UserId) -> StoreFuture<Vec<ConversationState>>;
+
+    /// A page of a group's messages with a sequence above `after` (the
+    /// member's join point) and below `before_sequence`, ascending.
+    fn group_messages(
+        &self,
+        group: GroupId,
+        after: u64,
+        before_sequence: Option<u64>,
+        count: u32,
+    ) -> StoreFuture<GetMessageListResponse>;
 }
 
 /// Conversation lists.

@@ -16,12 +16,15 @@
 //! gap-free per inbox, per timeline and per conversation; a backend may
 //! cache them, as long as the rule code cannot tell.
 
-use super::types::{ConversationTouch, EventRecord, MessageRow, ReadMarks, StoredFile};
+use super::types::{
+    ConversationTouch, EventRecord, GroupHeads, MemberRecord, MessageRow, ReadMarks, StoredFile,
+};
 use super::StoreError;
 use crate::fanout::Delivery;
+use confab_proto::group::GroupProfile;
 use confab_proto::message::WireMessage;
 use confab_proto::profile::Profile;
-use confab_proto::{ConversationId, UserId};
+use confab_proto::{ConversationId, GroupId, UserId};
 
 /// Accounts: existence, password hashes, session generations, revoked
 /// UserSigs.
@@ -169,6 +172,44 @@ pub trait TimelineTx {
     ) -> Result<u64, StoreError>;
 }
 
+/// Groups: one profile document per group and one row per stored member.
+pub trait GroupTx {
+    /// Stores a new group unless its ID is taken; `true` when stored.
+    fn insert_group(&mut self, profile: &GroupProfile, now_secs: i64) -> Result<bool, StoreError>;
+
+    /// The stored profile of a group (its `member_count` and
+    /// `next_message_seq` as last saved, not computed).
+    fn load_group(&mut self, group: &GroupId) -> Result<Option<GroupProfile>, StoreError>;
+
+    /// Replaces a group's stored profile.
+    fn save_group(&mut self, profile: &GroupProfile) -> Result<(), StoreError>;
+
+    /// Forgets a group and its members (its timeline and messages stay).
+    fn delete_group(&mut self, group: &GroupId) -> Result<(), StoreError>;
+
+    /// One member's record.
+    fn load_member(
+        &mut self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> Result<Option<MemberRecord>, StoreError>;
+
+    /// Stores a member's record, replacing any earlier one.
+    fn save_member(&mut self, group: &GroupId, member: &MemberRecord) -> Result<(), StoreError>;
+
+    /// Removes a member (not one: nothing happens).
+    fn delete_member(&mut self, group: &GroupId, user: &UserId) -> Result<(), StoreError>;
+
+    /// How many members are stored.
+    fn member_count(&mut self, group: &GroupId) -> Result<u64, StoreError>;
+
+    /// Every stored member's ID.
+    fn member_ids(&mut self, group: &GroupId) -> Result<Vec<UserId>, StoreError>;
+
+    /// The group's message sequence and timeline heads, without moving them.
+    fn group_heads(&mut self, group: &GroupId) -> Result<GroupHeads, StoreError>;
+}
+
 /// The file service's records: contents, uploaders, grants, references.
 pub trait FileTx {
     /// Whether `user` holds a grant for the file `id`.
@@ -206,7 +247,7 @@ pub trait FileTx {
 
 /// Everything a write can do inside the writer's transaction.
 pub trait WriteTx:
-    AccountTx + ProfileTx + MessageTx + ConversationTx + InboxTx + TimelineTx + FileTx
+    AccountTx + ProfileTx + MessageTx + ConversationTx + InboxTx + TimelineTx + GroupTx + FileTx
 {
     /// Queues a push for its audience, sent only once the batch committed
     /// (and dropped if this write is rejected or the batch fails).

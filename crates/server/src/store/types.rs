@@ -2,7 +2,9 @@
 //! stored-message numbers, conversation keys, inbox and timeline records,
 //! file records and session standings.
 
+use confab_proto::group::{CustomField, GroupMember, MemberRole};
 use confab_proto::inbox::InboxEvent;
+use confab_proto::profile::Profile;
 use confab_proto::{ConversationId, UserId};
 
 /// The store's number of a stored message: unique across all messages,
@@ -113,4 +115,53 @@ pub enum FileAccess {
     Denied,
     /// No such file.
     Unknown,
+}
+
+/// One member of a group as stored: what is personal to the member in it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemberRecord {
+    /// The member.
+    pub user_id: UserId,
+    /// Role.
+    pub role: MemberRole,
+    /// When they joined, seconds.
+    pub join_time: i64,
+    /// The group's message sequence when they joined (they see later ones).
+    pub join_sequence: u64,
+    /// The group's timeline head when they joined (their first cursor).
+    pub join_timeline: u64,
+    /// Name card.
+    pub name_card: String,
+    /// Muted until, seconds (0: not muted).
+    pub mute_until: i64,
+    /// Highest group message sequence read.
+    pub read_sequence: u64,
+    /// Member custom fields.
+    pub custom: Vec<CustomField>,
+}
+
+impl MemberRecord {
+    /// The wire member, with the nick and avatar of `profile`.
+    pub fn to_member(&self, profile: Option<&Profile>) -> GroupMember {
+        GroupMember {
+            user_id: self.user_id.clone(),
+            nick: profile.map(|p| p.nick.clone()).unwrap_or_default(),
+            avatar: profile.map(|p| p.avatar.clone()).unwrap_or_default(),
+            role: self.role,
+            join_time: self.join_time,
+            name_card: self.name_card.clone(),
+            mute_until: self.mute_until,
+            member_custom_field: self.custom.clone(),
+        }
+    }
+}
+
+/// Where a group's two counters stand: its message sequence (messages and
+/// tips) and its timeline (every event).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupHeads {
+    /// Sequence of the newest stored group message (0: none).
+    pub message_sequence: u64,
+    /// Sequence of the newest timeline entry (0: none).
+    pub timeline: u64,
 }

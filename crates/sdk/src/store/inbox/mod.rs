@@ -241,6 +241,11 @@ impl Store {
                 self.apply_peer_read(tx, conversation_id.as_str(), *read_sequence, changes)
             }
             InboxEvent::ProfileUpdated { profile } => profile::apply_profile(tx, profile, changes),
+            // Groups reach the SDK in a later step (issue 13); until then
+            // their membership events and notices are skipped in order.
+            InboxEvent::GroupJoined { .. }
+            | InboxEvent::GroupLeft { .. }
+            | InboxEvent::GroupSystemNotice { .. } => Ok(()),
         }
     }
 }

@@ -7,6 +7,7 @@
 mod account;
 mod conversation;
 mod files;
+mod group;
 mod inbox;
 mod message;
 mod pool;
@@ -18,16 +19,19 @@ mod writer;
 pub use schema::SCHEMA_VERSION;
 
 use super::{
-    AccountRead, ConversationRead, FileAccess, FileRead, FileUsage, InboxRead, MessageRead,
-    ProfileRead, SessionStanding, Store, StoreError, StoreFuture, TimelineRead, WriteJob,
+    AccountRead, ConversationRead, FileAccess, FileRead, FileUsage, GroupRead, InboxRead,
+    MemberRecord, MessageRead, ProfileRead, SessionStanding, Store, StoreError, StoreFuture,
+    TimelineRead, WriteJob,
 };
 use crate::fanout::Fanout;
 use confab_proto::conversation::ConversationState;
+use confab_proto::group::{GroupMember, GroupProfile};
 use confab_proto::inbox::TimelinePage;
 use confab_proto::ops::{
     GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, SyncResponse,
 };
 use confab_proto::profile::Profile;
+use confab_proto::GroupId;
 use confab_proto::{ConversationId, UserId};
 use pool::ReadPool;
 use rusqlite::Connection;
@@ -189,6 +193,42 @@ impl TimelineRead for SqliteStore {
         max_bytes: usize,
     ) -> StoreFuture<TimelinePage> {
         self.read_tx(move |tx| timeline::page(tx, group_id, after, limit, max_bytes))
+    }
+}
+
+impl GroupRead for SqliteStore {
+    fn group(&self, id: GroupId) -> StoreFuture<Option<GroupProfile>> {
+        self.read_tx(move |tx| group::group(tx, &id))
+    }
+
+    fn member(&self, id: GroupId, user: UserId) -> StoreFuture<Option<MemberRecord>> {
+        self.read(move |conn| group::member(conn, &id, &user))
+    }
+
+    fn memberships(&self, user: UserId) -> StoreFuture<Vec<(GroupProfile, MemberRecord)>> {
+        self.read_tx(move |tx| group::memberships(tx, &user))
+    }
+
+    fn members_page(&self, id: GroupId, offset: u64, count: u32) -> StoreFuture<Vec<GroupMember>> {
+        self.read_tx(move |tx| group::members_page(tx, &id, offset, count))
+    }
+
+    fn members_of(&self, id: GroupId, users: Vec<UserId>) -> StoreFuture<Vec<GroupMember>> {
+        self.read_tx(move |tx| group::members_of(tx, &id, &users))
+    }
+
+    fn group_conversations(&self, user: UserId) -> StoreFuture<Vec<ConversationState>> {
+        self.read_tx(move |tx| group::conversations(tx, &user))
+    }
+
+    fn group_messages(
+        &self,
+        id: GroupId,
+        after: u64,
+        before_sequence: Option<u64>,
+        count: u32,
+    ) -> StoreFuture<GetMessageListResponse> {
+        self.read_tx(move |tx| group::messages(tx, &id, after, before_sequence, count))
     }
 }
 

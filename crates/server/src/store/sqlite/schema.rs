@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_session_keys.sql"),
     include_str!("migrations/0007_group_timelines.sql"),
     include_str!("migrations/0008_message_ids.sql"),
+    include_str!("migrations/0009_groups.sql"),
 ];
 
 /// The schema version this build creates.

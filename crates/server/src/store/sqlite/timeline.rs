@@ -10,7 +10,7 @@ use crate::store::{EventRecord, StoreError};
 use confab_proto::inbox::{TimelineEntry, TimelinePage};
 use rusqlite::{params, Connection};
 
-const HEAD_SQL: &str = "SELECT COALESCE(MAX(seq), 0) FROM timelines WHERE group_id = ?1";
+pub(super) const HEAD_SQL: &str = "SELECT COALESCE(MAX(seq), 0) FROM timelines WHERE group_id = ?1";
 
 impl TimelineTx for SqliteTx<'_> {
     fn append_timeline(

@@ -93,6 +93,19 @@ impl Counters {
         Ok(current + 1)
     }
 
+    /// The current value of a sequence (what [`Self::next`] counts on
+    /// from), without moving it.
+    pub(super) fn peek(
+        &self,
+        key: &CounterKey,
+        load: impl FnOnce() -> Result<u64, StoreError>,
+    ) -> Result<u64, StoreError> {
+        match self.sequences.get(key) {
+            Some(seq) => Ok(*seq),
+            None => load(),
+        }
+    }
+
     /// The next message row, after the stored maximum `load` reads.
     pub(super) fn next_row(
         &mut self,

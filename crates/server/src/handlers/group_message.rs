@@ -1,0 +1,266 @@
+//! Group messages: `sendMessage` with `conversationType: GROUP`,
+//! `getMessageList` of `GROUP<id>` and the group cursors of `sync`.
+//!
+//! | op | condition | code |
+//! |---|---|---|
+//! | send | `onlineUserOnly` with `messageControlInfo` | 2100 `MESSAGE_SEND_FAIL` |
+//! | send | body over 12 KB | 80002 `ERR_SVR_COMM_BODY_SIZE_LIMIT` |
+//! | send | `random` 0 or over 2^53 − 1 | 20001 `ERR_SVR_MSG_PKG_PARSE_FAILED` |
+//! | send | a group tip (only the server makes them) | 2106 `MESSAGE_SEND_INVALID_CONVERSATION_TYPE` |
+//! | send | unknown group | 10010 `ERR_SVR_GROUP_NOT_FOUND` |
+//! | send | an AVChatRoom the sender has not joined | 2101 `MESSAGE_SEND_FAIL_NOT_IN_AVCHATROOM` |
+//! | send | not a member | 10007 `ERR_SVR_GROUP_PERMISSION_DENY` |
+//! | send | the sender is muted (`muteUntil`), or everyone is (`muteAllMembers`) and the sender is neither owner nor admin | 10017 `ERR_SVR_GROUP_SHUTUP_DENY` |
+//! | send | filtered text, rate, files | as for C2C (80001, 2996, 90009) |
+//! | history, sync | not a member | 10007 |
+//! | sync | a cursor of a group that does not exist | 10010 |
+//!
+//! A stored group's message is written once, on the group's timeline, and
+//! pushed from memory to the online members' sessions (not the sending
+//! one). An AVChatRoom's messages, and `onlineUserOnly` messages of any
+//! group, are pushed to online members only (sequence 0) and not stored.
+
+use super::message::MAX_RANDOM;
+use super::{reject, Caller, Reply};
+use crate::fanout::{Audience, Delivery};
+use crate::server::ServerContext;
+use crate::services::group::NewGroupMessage;
+use crate::services::group_kinds::rules;
+use confab_proto::frame::Push;
+use confab_proto::inbox::{InboxEvent, TimelineEntry, TimelinePage};
+use confab_proto::message::{ConversationType, MessageElement, WireMessage};
+use confab_proto::ops::{GetMessageListResponse, SendMessage, SendMessageResponse, SyncResponse};
+use confab_proto::{code, ErrorBody, GroupId, MessageId, MAX_MESSAGE_BODY_BYTES};
+use futures_util::FutureExt as _;
+use std::sync::Arc;
+
+fn refuse(code: i32, message: impl Into<String>) -> ErrorBody {
+    ErrorBody::new(code, message)
+}
+
+/// The checks of a group `sendMessage` that need no stored state.
+fn validate(request: &SendMessage) -> Result<(), ErrorBody> {
+    let message = &request.message;
+    if request.online_user_only && request.message_control_info.is_some() {
+        return Err(refuse(
+            code::MESSAGE_SEND_FAIL,
+            "onlineUserOnly cannot be combined with messageControlInfo",
+        ));
+    }
+    if matches!(message.element, MessageElement::GroupTip(_)) {
+        return Err(refuse(
+            code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE,
+            "group tips are made by the server",
+        ));
+    }
+    let size = message.body_size();
+    if size > MAX_MESSAGE_BODY_BYTES {
+        return Err(refuse(
+            code::ERR_SVR_COMM_BODY_SIZE_LIMIT,
+            format!("message body is {size} bytes; the limit is {MAX_MESSAGE_BODY_BYTES}"),
+        ));
+    }
+    if message.random == 0 || message.random > MAX_RANDOM {
+        return Err(refuse(
+            code::ERR_SVR_MSG_PKG_PARSE_FAILED,
+            "random must be between 1 and 2^53 - 1",
+        ));
+    }
+    if message.to.is_empty() {
+        return Err(refuse(
+            code::ERR_SVR_GROUP_NOT_FOUND,
+            "a group message needs the groupID in `to`",
+        ));
+    }
+    Ok(())
+}
+
+/// `sendMessage` to a group.
+pub(crate) fn send_group_message(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: SendMessage,
+) -> Reply<SendMessageResponse> {
+    if let Err(e) = validate(&request) {
+        return reject(e);
+    }
+    let mut control = request.message_control_info.unwrap_or_default();
+    if !ctx.config.allow_moderation_exclusion {
+        control.excluded_from_content_moderation = false;
+    }
+    let mut outgoing = request.message;
+    if !control.excluded_from_content_moderation {
+        if let Err(e) = ctx.moderation.apply(&mut outgoing.element) {
+            return reject(e);
+        }
+    }
+    if let Err(e) = ctx.send_rate.check(&caller.user, ctx.clock.now_ms()) {
+        return reject(e);
+    }
+    let client_time = u64::try_from(outgoing.client_time).map_or(0, |ms| ms / 1000);
+    let message = WireMessage {
+        id: MessageId::client_made(&caller.user, client_time, outgoing.random),
+        conversation_type: ConversationType::Group,
+        from: caller.user.clone(),
+        to: outgoing.to.clone(),
+        sequence: 0,
+        time: ctx.clock.now_secs(),
+        random: outgoing.random,
+        element: outgoing.element,
+        priority: outgoing.priority,
+        cloud_custom_data: outgoing.cloud_custom_data,
+        nick: String::new(),
+        avatar: String::new(),
+        need_read_receipt: outgoing.need_read_receipt,
+        name_card: String::new(),
+        at_user_list: outgoing.at_user_list,
+        excluded_from_unread_count: control.excluded_from_unread_count,
+        excluded_from_last_message: control.excluded_from_last_message,
+        online_user_only: request.online_user_only,
+        is_revoked: false,
+        version: 0,
+    };
+    let group_id = GroupId::new(outgoing.to);
+    let group = ctx.store.group(group_id.clone());
+    let member = ctx.store.member(group_id.clone(), caller.user.clone());
+    let store = Arc::clone(&ctx.store);
+    let sessions = Arc::clone(&ctx.sessions);
+    let caller = caller.clone();
+    async move {
+        let Some(profile) = group.await.map_err(super::store_error)? else {
+            return Err(refuse(
+                code::ERR_SVR_GROUP_NOT_FOUND,
+                format!("group {group_id} does not exist"),
+            ));
+        };
+        let kind = rules(profile.group_type);
+        if kind.keeps_history && !message.online_user_only {
+            return store
+                .send_group_message(NewGroupMessage { message, origin: Some(caller.session) })
+                .await
+                .map_err(super::store_error);
+        }
+        // Broadcast only: an AVChatRoom's message, or onlineUserOnly.
+        let mut message = message;
+        if kind.stored_members {
+            let record = member.await.map_err(super::store_error)?.ok_or_else(|| {
+                refuse(
+                    code::ERR_SVR_GROUP_PERMISSION_DENY,
+                    format!("not a member of group {group_id}"),
+                )
+            })?;
+            if record.mute_until > message.time
+                || (profile.mute_all_members && !record.role.is_manager())
+            {
+                return Err(refuse(
+                    code::ERR_SVR_GROUP_SHUTUP_DENY,
+                    "the sender is muted in this group",
+                ));
+            }
+            message.name_card = record.name_card;
+        } else {
+            if !sessions.in_room(&caller.user, group_id.as_str()) {
+                return Err(refuse(
+                    code::MESSAGE_SEND_FAIL_NOT_IN_AVCHATROOM,
+                    "join the AVChatRoom before sending to it",
+                ));
+            }
+            if profile.mute_all_members && profile.owner_id != caller.user.0 {
+                return Err(refuse(
+                    code::ERR_SVR_GROUP_SHUTUP_DENY,
+                    "everyone is muted in this group",
+                ));
+            }
+        }
+        let profiles =
+            store.profiles(vec![caller.user.clone()]).await.map_err(super::store_error)?;
+        if let Some(p) = profiles.first() {
+            message.nick = p.nick.clone();
+            message.avatar = p.avatar.clone();
+        }
+        let entry =
+            TimelineEntry { seq: 0, event: InboxEvent::Message { message: message.clone() } };
+        crate::fanout::Fanout::deliver(
+            &*sessions,
+            vec![Delivery {
+                audience: Audience::Group(group_id.0.clone()),
+                push: Arc::new(Push::Timeline { group_id, entry }),
+                skip: Some(caller.session),
+            }],
+        );
+        Ok(SendMessageResponse { message, duplicate: false })
+    }
+    .boxed()
+}
+
+/// `getMessageList` of a group: the member's view, from their join point.
+pub(crate) fn group_message_list(
+    ctx: &ServerContext,
+    caller: &Caller,
+    group: GroupId,
+    before_sequence: Option<u64>,
+    count: u32,
+) -> Reply<GetMessageListResponse> {
+    let member = ctx.store.member(group.clone(), caller.user.clone());
+    let store = Arc::clone(&ctx.store);
+    async move {
+        let Some(record) = member.await.map_err(super::store_error)? else {
+            return Err(refuse(
+                code::ERR_SVR_GROUP_PERMISSION_DENY,
+                format!("not a member of group {group}"),
+            ));
+        };
+        store
+            .group_messages(group, record.join_sequence, before_sequence, count)
+            .await
+            .map_err(super::store_error)
+    }
+    .boxed()
+}
+
+/// Adds one timeline page per group cursor to a `sync` answer: members
+/// only (a cursor of a group the caller is not a member of is refused with
+/// 10007), each cursor raised to the member's join point.
+pub(crate) fn with_group_pages(
+    ctx: &ServerContext,
+    caller: &Caller,
+    cursors: Vec<confab_proto::inbox::TimelineCursor>,
+    limit: u32,
+    inbox: crate::store::StoreFuture<SyncResponse>,
+) -> Reply<SyncResponse> {
+    let memberships = ctx.store.memberships(caller.user.clone());
+    let store = Arc::clone(&ctx.store);
+    let max_bytes = ctx.config.max_sync_reply_bytes;
+    async move {
+        let memberships = memberships.await.map_err(super::store_error)?;
+        let mut pages = Vec::with_capacity(cursors.len());
+        let mut asks = Vec::with_capacity(cursors.len());
+        for cursor in cursors {
+            let Some((_, record)) =
+                memberships.iter().find(|(profile, _)| profile.group_id.0 == cursor.group_id)
+            else {
+                let exists = store
+                    .group(GroupId::new(cursor.group_id.clone()))
+                    .await
+                    .map_err(super::store_error)?
+                    .is_some();
+                let (code, why) = if exists {
+                    (code::ERR_SVR_GROUP_PERMISSION_DENY, "the caller is not a member of")
+                } else {
+                    (code::ERR_SVR_GROUP_NOT_FOUND, "there is no")
+                };
+                return Err(refuse(code, format!("{why} group {}", cursor.group_id)));
+            };
+            let after = cursor.after.max(record.join_timeline);
+            asks.push(store.timeline_page(cursor.group_id, after, limit, max_bytes));
+        }
+        let mut response = inbox.await.map_err(super::store_error)?;
+        for ask in asks {
+            let page: TimelinePage = ask.await.map_err(super::store_error)?;
+            pages.push(page);
+        }
+        response.groups = pages;
+        Ok(response)
+    }
+    .boxed()
+}
