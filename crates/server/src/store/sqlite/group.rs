@@ -367,12 +367,5 @@ pub(super) fn messages(
         params![group_key(group.as_str()), after, before, u64::from(count) + 1],
         |r| r.get::<_, String>(0),
     )?;
-    let mut messages = Vec::new();
-    for row in rows {
-        messages.push(serde_json::from_str::<WireMessage>(&row?)?);
-    }
-    let is_completed = messages.len() <= count as usize;
-    messages.truncate(count as usize);
-    messages.reverse();
-    Ok(GetMessageListResponse { messages, is_completed })
+    super::message::newest_first_page(rows, count)
 }

@@ -139,6 +139,16 @@ pub(super) fn page(
         .query_map(params![key, cleared, before, u64::from(count) + 1, user.as_str()], |r| {
             r.get::<_, String>(0)
         })?;
+    newest_first_page(rows, count)
+}
+
+/// A history page from rows of stored messages, newest first, of which the
+/// query asked one more than `count` (its presence says more are older):
+/// at most `count` messages in conversation order, and whether that is all.
+pub(super) fn newest_first_page(
+    rows: impl Iterator<Item = rusqlite::Result<String>>,
+    count: u32,
+) -> Result<GetMessageListResponse, StoreError> {
     let mut messages = Vec::new();
     for row in rows {
         messages.push(serde_json::from_str::<WireMessage>(&row?)?);
