@@ -94,7 +94,28 @@ export async function quitApp({ browser, driver }) {
     await browser?.deleteSession();
   } finally {
     await stop(driver);
+    await reapApp();
   }
+}
+
+/**
+ * Waits until no app process is left (an app closing a large store can take a
+ * while after its session ends), then kills what still lingers, so the next
+ * test finds only the app it launched.
+ */
+async function reapApp(timeout = 15_000) {
+  const deadline = performance.now() + timeout;
+  while (appPids().length > 0 && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  for (const pid of appPids()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  while (appPids().length > 0) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** The processes whose executable is the app, started by this test run. */
