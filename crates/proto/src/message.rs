@@ -271,6 +271,11 @@ pub enum MessageElement {
     /// the server (clients cannot send it).
     #[serde(rename = "TIMGroupTipElem")]
     GroupTip(crate::group::GroupTipPayload),
+    /// `TIMGroupSystemNoticeElem`: a group system notice, in the
+    /// `@TIM#SYSTEM` conversation. Made by the SDK from the inbox's
+    /// `groupSystemNotice` events; never sent by a client.
+    #[serde(rename = "TIMGroupSystemNoticeElem")]
+    GroupSystemNotice(crate::group::GroupSystemNotice),
 }
 
 impl MessageElement {
@@ -288,7 +293,14 @@ impl MessageElement {
             Self::File(_) => types::MSG_FILE,
             Self::Merger(_) => types::MSG_MERGER,
             Self::GroupTip(_) => types::MSG_GRP_TIP,
+            Self::GroupSystemNotice(_) => types::MSG_GRP_SYS_NOTICE,
         }
+    }
+
+    /// Elements only the server makes (group tips and system notices): a
+    /// client sending one is refused with 2106.
+    pub fn is_server_made(&self) -> bool {
+        matches!(self, Self::GroupTip(_) | Self::GroupSystemNotice(_))
     }
 
     /// The file IDs (`uuid`s of confabd's file service) this element
@@ -327,7 +339,8 @@ impl MessageElement {
             | Self::Custom(_)
             | Self::Face(_)
             | Self::Location(_)
-            | Self::GroupTip(_) => {}
+            | Self::GroupTip(_)
+            | Self::GroupSystemNotice(_) => {}
         }
     }
 }

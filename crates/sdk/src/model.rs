@@ -244,6 +244,7 @@ pub fn message_for_show(element: &MessageElement) -> String {
         MessageElement::File(f) => format!("[文件]{}", f.file_name),
         MessageElement::Merger(_) => "[聊天记录]".into(),
         MessageElement::GroupTip(_) => "[群提示消息]".into(),
+        MessageElement::GroupSystemNotice(_) => "[群系统通知]".into(),
     }
 }
 

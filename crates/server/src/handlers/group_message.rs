@@ -6,7 +6,7 @@
 //! | send | `onlineUserOnly` with `messageControlInfo` | 2100 `MESSAGE_SEND_FAIL` |
 //! | send | body over 12 KB | 80002 `ERR_SVR_COMM_BODY_SIZE_LIMIT` |
 //! | send | `random` 0 or over 2^53 − 1 | 20001 `ERR_SVR_MSG_PKG_PARSE_FAILED` |
-//! | send | a group tip (only the server makes them) | 2106 `MESSAGE_SEND_INVALID_CONVERSATION_TYPE` |
+//! | send | a group tip or system notice (only the server makes them) | 2106 `MESSAGE_SEND_INVALID_CONVERSATION_TYPE` |
 //! | send | unknown group | 10010 `ERR_SVR_GROUP_NOT_FOUND` |
 //! | send | an AVChatRoom the sender has not joined | 2101 `MESSAGE_SEND_FAIL_NOT_IN_AVCHATROOM` |
 //! | send | not a member | 10007 `ERR_SVR_GROUP_PERMISSION_DENY` |
@@ -28,7 +28,7 @@ use crate::services::group::NewGroupMessage;
 use crate::services::group_kinds::rules;
 use confab_proto::frame::Push;
 use confab_proto::inbox::{InboxEvent, TimelineEntry, TimelinePage};
-use confab_proto::message::{ConversationType, MessageElement, WireMessage};
+use confab_proto::message::{ConversationType, WireMessage};
 use confab_proto::ops::{GetMessageListResponse, SendMessage, SendMessageResponse, SyncResponse};
 use confab_proto::{code, ErrorBody, GroupId, MessageId, MAX_MESSAGE_BODY_BYTES};
 use futures_util::FutureExt as _;
@@ -47,10 +47,10 @@ fn validate(request: &SendMessage) -> Result<(), ErrorBody> {
             "onlineUserOnly cannot be combined with messageControlInfo",
         ));
     }
-    if matches!(message.element, MessageElement::GroupTip(_)) {
+    if message.element.is_server_made() {
         return Err(refuse(
             code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE,
-            "group tips are made by the server",
+            "group tips and system notices are made by the server",
         ));
     }
     let size = message.body_size();

@@ -6,6 +6,7 @@
 //! | condition | code |
 //! |---|---|
 //! | `conversationType` is not `C2C` | 2106 `MESSAGE_SEND_INVALID_CONVERSATION_TYPE` |
+//! | a group tip or group system notice (only the server makes them) | 2106 `MESSAGE_SEND_INVALID_CONVERSATION_TYPE` |
 //! | `onlineUserOnly` together with `messageControlInfo` | 2100 `MESSAGE_SEND_FAIL` |
 //! | body (payload + `cloudCustomData`) over 12 KB | 80002 `ERR_SVR_COMM_BODY_SIZE_LIMIT` |
 //! | `random` is 0 or above 2^53 − 1 | 20001 `ERR_SVR_MSG_PKG_PARSE_FAILED` |
@@ -48,6 +49,12 @@ pub(crate) fn validate_send(from: &UserId, request: &SendMessage) -> Result<User
         return Err(ErrorBody::new(
             code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE,
             "only C2C messages can be sent with this protocol version",
+        ));
+    }
+    if message.element.is_server_made() {
+        return Err(ErrorBody::new(
+            code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE,
+            "group tips and system notices are made by the server",
         ));
     }
     if !message.at_user_list.is_empty() {
@@ -201,6 +208,16 @@ mod tests {
         let mut group = request("g", "hi", 1);
         group.message.conversation_type = ConversationType::Group;
         assert_eq!(code_of(group), code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE);
+        let mut tip = request("bob", "hi", 1);
+        tip.message.element = confab_proto::message::MessageElement::GroupTip(
+            confab_proto::group::GroupTipPayload::default(),
+        );
+        assert_eq!(code_of(tip), code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE);
+        let mut notice = request("bob", "hi", 1);
+        notice.message.element = confab_proto::message::MessageElement::GroupSystemNotice(
+            confab_proto::group::GroupSystemNotice::default(),
+        );
+        assert_eq!(code_of(notice), code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE);
         let mut both = request("bob", "hi", 1);
         both.online_user_only = true;
         both.message_control_info = Some(MessageControlInfo::default());
