@@ -18,6 +18,7 @@ mod scenarios {
     mod message_ops;
     mod offline;
     mod protocol_doc;
+    mod sdk_groups;
     mod sessions;
     mod tim_fidelity;
     mod tls;

@@ -15,6 +15,7 @@ use crate::ops::Operation;
 use serde::{Deserialize, Serialize};
 
 /// A group's kind (`TIM.TYPES.GRP_*`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum GroupType {
     /// `GRP_WORK` / `GRP_PRIVATE` (`'Private'`), 好友工作群; the default.
@@ -54,6 +55,7 @@ impl GroupType {
 }
 
 /// How a user joins by request (`TIM.TYPES.JOIN_OPTIONS_*`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum JoinOption {
     /// `'FreeAccess'`: joins at once.
@@ -66,6 +68,7 @@ pub enum JoinOption {
 }
 
 /// Who may invite (`TIM.TYPES.INVITE_OPTIONS_*`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InviteOption {
     /// `'DisableInvite'`: members may not invite.
@@ -78,6 +81,7 @@ pub enum InviteOption {
 }
 
 /// A member's role (`TIM.TYPES.GRP_MBR_ROLE_*`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MemberRole {
     /// `'Owner'`.
@@ -99,6 +103,7 @@ impl MemberRole {
 }
 
 /// Outcome of `joinGroup` (`TIM.TYPES.JOIN_STATUS_*`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum JoinStatus {
     /// `'JoinedSuccess'`.
@@ -110,6 +115,8 @@ pub enum JoinStatus {
 }
 
 /// A `{key, value}` custom field of a group or a member.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "GroupCustomField"))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomField {
     /// The key.
@@ -119,6 +126,7 @@ pub struct CustomField {
 }
 
 /// The caller's own standing in a group (TIM `Group.selfInfo`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupSelfInfo {
@@ -133,6 +141,7 @@ pub struct GroupSelfInfo {
 }
 
 /// A group's profile (TIM `Group`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupProfile {
@@ -181,6 +190,7 @@ pub struct GroupProfile {
 }
 
 /// A group member (TIM `GroupMember`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupMember {
@@ -270,6 +280,7 @@ pub mod notice {
 }
 
 /// `TIMGroupSystemNoticeElem` payload: a notice in `@TIM#SYSTEM`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct GroupSystemNotice {

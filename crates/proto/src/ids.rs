@@ -38,6 +38,7 @@ impl From<&str> for UserId {
 
 /// A group's ID (TIM `groupID`): chosen by its creator or made by the
 /// server (`@TGS#…`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct GroupId(pub String);

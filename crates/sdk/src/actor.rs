@@ -4,7 +4,12 @@
 //! fresh store (`getConversationList`) and syncs the inbox until the head,
 //! holding pushes that arrive meanwhile and then applying them by the
 //! cursor rule (`seq <= cursor` ignored, `cursor + 1` applied, beyond that
-//! a resync). After the first complete sync of a login it fires SDK_READY,
+//! a resync). Group timelines follow the same rule, each against its own
+//! cursor; a (re)connect first syncs the inbox alone up to its head (it
+//! brings the groups joined and left meanwhile) and only then sends the
+//! group cursors, so it never asks for a group it already left (docs/
+//! protocol.md, "Group timelines"). After the first complete sync of a
+//! login it fires SDK_READY,
 //! then sends the outbox in order. It heartbeats, times requests out, and
 //! reconnects with exponential backoff and jitter until the login ends
 //! (logout, kick, or a fatal login error).
@@ -27,7 +32,8 @@ use crate::store::{Acknowledged, Applied};
 use crate::transport::{Connection, TransportError};
 use crate::TimError;
 use confab_proto::frame::{close, Push, RequestFrame, ServerFrame};
-use confab_proto::inbox::{InboxEntry, TimelinePage};
+use confab_proto::group::{GetGroupList, GetGroupListResponse};
+use confab_proto::inbox::{InboxEntry, InboxEvent, TimelineEntry, TimelinePage};
 use confab_proto::ops::{
     GetConversationList, GetConversationListResponse, Heartbeat, IssuedUserSig, Login,
     LoginResponse, Logout, Operation, RenewUserSig, SendMessageResponse, Sync, SyncResponse,
@@ -68,7 +74,12 @@ pub(crate) enum Command {
 enum Pending {
     Login,
     Bootstrap,
-    Sync,
+    /// A `sync`; `groups`: it carried the group cursors.
+    Sync {
+        groups: bool,
+    },
+    /// `getGroupList`, to drop groups the server refused cursors of.
+    ReconcileGroups,
     Heartbeat,
     Renew,
     Logout(oneshot::Sender<()>),
@@ -99,6 +110,13 @@ struct Link {
     phase: Phase,
     logged_in: bool,
     held: Vec<InboxEntry>,
+    /// Timeline pushes held while syncing, by group.
+    held_timeline: Vec<(String, TimelineEntry)>,
+    /// The inbox reached its head on this connection: syncs carry the
+    /// group cursors from now on.
+    inbox_synced: bool,
+    /// Consecutive refusals of the group cursors (10007 / 10010).
+    group_refusals: u8,
     in_flight: HashSet<i64>,
     /// Highest outbox position sent on this connection.
     sent_position: i64,
@@ -121,6 +139,9 @@ pub(crate) struct Actor {
     login_reply: Option<oneshot::Sender<Result<LoginResult, TimError>>>,
     waiters: HashMap<i64, Vec<oneshot::Sender<Result<Message, TimError>>>>,
     cursor: u64,
+    /// A group was joined since the last sync with group cursors: its
+    /// timeline may hold entries already.
+    joined_since_sync: bool,
 }
 
 fn err_lost(reason: impl Into<String>) -> End {
@@ -158,6 +179,7 @@ impl Actor {
             login_reply: Some(login_reply),
             waiters: HashMap::new(),
             cursor: 0,
+            joined_since_sync: false,
         }
     }
 
@@ -323,6 +345,9 @@ impl Actor {
             phase: Phase::LoggingIn,
             logged_in: false,
             held: Vec::new(),
+            held_timeline: Vec::new(),
+            inbox_synced: false,
+            group_refusals: 0,
             in_flight: HashSet::new(),
             sent_position: 0,
             heartbeat: None,
@@ -594,16 +619,51 @@ impl Actor {
                 }
                 self.send_sync(link).await
             }
-            Pending::Sync => {
+            Pending::Sync { groups: with_groups } => {
+                let result = match result {
+                    Err(e)
+                        if with_groups
+                            && (e.code == code::ERR_SVR_GROUP_PERMISSION_DENY
+                                || e.code == code::ERR_SVR_GROUP_NOT_FOUND) =>
+                    {
+                        return self.on_groups_refused(link, &e).await;
+                    }
+                    other => other,
+                };
                 let response: SyncResponse = decode(link, result)?;
                 let before = self.cursor;
                 self.apply(&response.entries)?;
                 let groups_behind = self.apply_timelines(&response.groups)?;
-                if (self.cursor < response.head && self.cursor > before) || groups_behind {
+                if with_groups {
+                    link.group_refusals = 0;
+                }
+                if self.cursor < response.head && self.cursor > before {
+                    return self.send_sync(link).await;
+                }
+                if !link.inbox_synced {
+                    link.inbox_synced = true;
+                    return self.send_sync(link).await;
+                }
+                if groups_behind || self.joined_since_sync {
                     self.send_sync(link).await
                 } else {
                     self.sync_done(link).await
                 }
+            }
+            Pending::ReconcileGroups => {
+                let response: GetGroupListResponse = decode(link, result)?;
+                match self.core.store.replace_groups(&response.group_list) {
+                    Ok(changed) => {
+                        if changed {
+                            self.emit_group_list();
+                        }
+                    }
+                    Err(e) => {
+                        self.core.report(e.into());
+                        return Err(End::Lost { logged_in: true, reason: "local store".into() });
+                    }
+                }
+                self.send_sync(link).await
             }
             Pending::Send(key) => {
                 link.in_flight.remove(&key);
@@ -728,17 +788,47 @@ impl Actor {
         }
     }
 
+    /// Asks for what follows the cursors: the inbox alone until it reached
+    /// its head on this connection, then the inbox and every followed group
+    /// timeline.
     async fn send_sync(&mut self, link: &mut Link) -> Result<(), End> {
         link.phase = Phase::Syncing;
-        let groups = match self.core.store.group_cursors() {
-            Ok(groups) => groups,
-            Err(e) => {
-                self.core.report(e.into());
-                return Err(End::Lost { logged_in: true, reason: "local store".into() });
+        let groups = if link.inbox_synced {
+            match self.core.store.group_cursors() {
+                Ok(groups) => groups,
+                Err(e) => {
+                    self.core.report(e.into());
+                    return Err(End::Lost { logged_in: true, reason: "local store".into() });
+                }
             }
+        } else {
+            Vec::new()
         };
+        let with_groups = !groups.is_empty();
+        if link.inbox_synced {
+            self.joined_since_sync = false;
+        }
         let request = Sync { after: self.cursor, limit: SYNC_PAGE, groups };
-        self.send_op(link, &request, Pending::Sync).await
+        self.send_op(link, &request, Pending::Sync { groups: with_groups }).await
+    }
+
+    /// The server refused a group cursor (the group is gone, or this user
+    /// is no longer a member). First the inbox is synced again (it brings
+    /// the `groupLeft` that was missed, e.g. one appended between the inbox
+    /// sync and this one); refused again, the group list is taken from the
+    /// server and groups not on it are dropped; refused a third time, the
+    /// connection is given up and made again.
+    async fn on_groups_refused(&mut self, link: &mut Link, error: &TimError) -> Result<(), End> {
+        link.group_refusals += 1;
+        self.log(tracing::Level::INFO, format_args!("group cursors refused: {error}"));
+        match link.group_refusals {
+            1 => {
+                link.inbox_synced = false;
+                self.send_sync(link).await
+            }
+            2 => self.send_op(link, &GetGroupList::default(), Pending::ReconcileGroups).await,
+            _ => Err(End::Lost { logged_in: true, reason: format!("group sync refused: {error}") }),
+        }
     }
 
     /// The sync reached the head: apply held pushes by the cursor rule,
@@ -764,7 +854,8 @@ impl Actor {
         if !run.is_empty() {
             self.apply(&run)?;
         }
-        if gap {
+        gap |= self.apply_held_timeline(link)?;
+        if gap || self.joined_since_sync {
             return self.send_sync(link).await;
         }
         link.phase = Phase::Live;
@@ -784,6 +875,7 @@ impl Actor {
         match self.core.store.apply_entries(entries) {
             Ok(applied) => {
                 self.cursor = applied.cursor;
+                self.joined_since_sync |= applied.joined;
                 self.emit_applied(applied);
                 Ok(())
             }
@@ -813,6 +905,93 @@ impl Actor {
         }
     }
 
+    /// Applies the timeline pushes held while syncing (each group by its
+    /// cursor); true when one showed a gap (sync again).
+    fn apply_held_timeline(&mut self, link: &mut Link) -> Result<bool, End> {
+        let held = std::mem::take(&mut link.held_timeline);
+        if held.is_empty() {
+            return Ok(false);
+        }
+        let mut pages: Vec<TimelinePage> = Vec::new();
+        for (group_id, entry) in held {
+            match pages.iter_mut().find(|p| p.group_id == group_id) {
+                Some(page) => page.entries.push(entry),
+                None => pages.push(TimelinePage { group_id, entries: vec![entry], head: 0 }),
+            }
+        }
+        for page in &mut pages {
+            page.entries.sort_by_key(|e| e.seq);
+            page.head = page.entries.last().map_or(0, |e| e.seq);
+        }
+        self.apply_timelines(&pages)?;
+        for page in &pages {
+            match self.core.store.group_cursor(&page.group_id) {
+                Ok(Some(cursor)) if cursor < page.head => return Ok(true),
+                Ok(_) => {}
+                Err(e) => {
+                    self.core.report(e.into());
+                    return Err(End::Lost { logged_in: true, reason: "local store".into() });
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// A live timeline push: applied when it follows its group's cursor,
+    /// ignored when already applied or the group is not followed, and a
+    /// sync when it reveals a gap. Entries with `seq` 0 (AVChatRoom and
+    /// `onlineUserOnly` messages) are on no timeline: announced only.
+    async fn on_timeline_push(
+        &mut self,
+        link: &mut Link,
+        group_id: String,
+        entry: TimelineEntry,
+    ) -> Result<(), End> {
+        if entry.seq == 0 {
+            if let InboxEvent::Message { message } = &entry.event {
+                let joined = self.core.store.group(&group_id).ok().flatten().is_some();
+                if joined {
+                    let message = message_from_wire(message, &self.core.user_id);
+                    self.core.emit(Event::MessageReceived(vec![message]));
+                }
+            }
+            return Ok(());
+        }
+        if link.phase != Phase::Live {
+            link.held_timeline.push((group_id, entry));
+            return Ok(());
+        }
+        let cursor = match self.core.store.group_cursor(&group_id) {
+            Ok(cursor) => cursor,
+            Err(e) => {
+                self.core.report(e.into());
+                return Err(End::Lost { logged_in: true, reason: "local store".into() });
+            }
+        };
+        match cursor {
+            None => Ok(()),
+            Some(cursor) if entry.seq <= cursor => Ok(()),
+            Some(cursor) if entry.seq == cursor + 1 => {
+                let head = entry.seq;
+                let page = TimelinePage { group_id, entries: vec![entry], head };
+                self.apply_timelines(std::slice::from_ref(&page))?;
+                Ok(())
+            }
+            Some(_) => {
+                link.held_timeline.push((group_id, entry));
+                self.send_sync(link).await
+            }
+        }
+    }
+
+    /// GROUP_LIST_UPDATED with the stored list.
+    fn emit_group_list(&self) {
+        match self.core.store.groups() {
+            Ok(list) => self.core.emit(Event::GroupListUpdated(list)),
+            Err(e) => self.core.report(e.into()),
+        }
+    }
+
     fn emit_applied(&mut self, applied: Applied) {
         let Applied {
             received,
@@ -822,6 +1001,7 @@ impl Actor {
             profiles,
             revoked,
             modified,
+            groups,
             ..
         } = applied;
         for m in &merged {
@@ -855,6 +1035,9 @@ impl Actor {
         if !profiles.is_empty() {
             self.core.emit(Event::ProfileUpdated(profiles));
         }
+        if let Some(groups) = groups {
+            self.core.emit(Event::GroupListUpdated(groups));
+        }
     }
 
     async fn on_push(&mut self, link: &mut Link, push: Push) -> Result<(), End> {
@@ -867,7 +1050,13 @@ impl Actor {
                 if entry.seq <= self.cursor {
                     Ok(())
                 } else if entry.seq == self.cursor + 1 {
-                    self.apply(std::slice::from_ref(&entry))
+                    self.apply(std::slice::from_ref(&entry))?;
+                    if self.joined_since_sync {
+                        // A group joined: fetch what its timeline holds.
+                        self.send_sync(link).await
+                    } else {
+                        Ok(())
+                    }
                 } else {
                     link.held.push(entry);
                     self.send_sync(link).await
@@ -878,8 +1067,9 @@ impl Actor {
                 self.core.emit(Event::MessageReceived(vec![message]));
                 Ok(())
             }
-            // Group timelines reach the SDK in a later step (issue 13).
-            Push::Timeline { .. } => Ok(()),
+            Push::Timeline { group_id, entry } => {
+                self.on_timeline_push(link, group_id.0, entry).await
+            }
             Push::KickedOut { kick_type, message } => {
                 self.log(tracing::Level::WARN, format_args!("kicked out: {message}"));
                 self.kicked(&kick_type);
@@ -1048,12 +1238,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn sync_carries_the_group_cursors_and_applies_the_pages_it_gets_back() {
+    async fn sync_sends_the_group_cursors_once_the_inbox_is_at_its_head_and_applies_the_pages() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (transport, mut listener) = pair();
         let mut options = TimOptions::new(1400000000, "ws://memory", dir.path());
         options.transport = Arc::new(transport);
-        // A group followed from before (groups are joined in a later issue).
+        // A group followed from before.
         let path = Store::path_for(dir.path(), 1400000000, "alice");
         Store::open(&path, "alice").expect("store").follow_group("@TGS#1", 0).expect("follow");
 
@@ -1079,7 +1269,11 @@ mod tests {
         });
         tim.login("alice", "sig").await.expect("login");
 
-        let sync = synced.recv().await.expect("a sync");
+        // The inbox first, alone (it may say a group was left meanwhile),
+        // then the group cursors.
+        let first = synced.recv().await.expect("a sync");
+        assert!(first.groups.is_empty(), "the first sync is the inbox's: {first:?}");
+        let sync = synced.recv().await.expect("a second sync");
         assert_eq!(sync.groups, vec![TimelineCursor { group_id: "@TGS#1".into(), after: 0 }]);
         let received = loop {
             match events.recv().await.expect("events") {

@@ -71,6 +71,11 @@ pub enum Event {
     /// `onProfileUpdated`: changed profiles (mine included).
     #[serde(rename = "onProfileUpdated")]
     ProfileUpdated(Vec<Profile>),
+    /// `onGroupListUpdated`: the group list changed (joined, left,
+    /// dismissed, a profile or the caller's standing changed); carries the
+    /// whole list (checklist 694, 702, 736).
+    #[serde(rename = "onGroupListUpdated")]
+    GroupListUpdated(Vec<confab_proto::group::GroupProfile>),
     /// `kickedOut`: the instance was forced offline (already logged out).
     #[serde(rename = "kickedOut")]
     KickedOut {
@@ -189,6 +194,9 @@ pub enum EventName {
     /// `onProfileUpdated`.
     #[serde(rename = "onProfileUpdated")]
     ProfileUpdated,
+    /// `onGroupListUpdated`.
+    #[serde(rename = "onGroupListUpdated")]
+    GroupListUpdated,
     /// `kickedOut`.
     #[serde(rename = "kickedOut")]
     KickedOut,
@@ -231,6 +239,7 @@ impl EventName {
             Self::ConversationListUpdated => e::CONVERSATION_LIST_UPDATED,
             Self::TotalUnreadMessageCountUpdated => e::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED,
             Self::ProfileUpdated => e::PROFILE_UPDATED,
+            Self::GroupListUpdated => e::GROUP_LIST_UPDATED,
             Self::KickedOut => e::KICKED_OUT,
             Self::NetStateChange => e::NET_STATE_CHANGE,
             Self::Error => e::ERROR,
@@ -256,6 +265,7 @@ impl Event {
             Self::ConversationListUpdated(_) => EventName::ConversationListUpdated,
             Self::TotalUnreadMessageCountUpdated(_) => EventName::TotalUnreadMessageCountUpdated,
             Self::ProfileUpdated(_) => EventName::ProfileUpdated,
+            Self::GroupListUpdated(_) => EventName::GroupListUpdated,
             Self::KickedOut { .. } => EventName::KickedOut,
             Self::NetStateChange { .. } => EventName::NetStateChange,
             Self::Error { .. } => EventName::Error,
@@ -355,6 +365,7 @@ mod tests {
                 json!({"name":"onTotalUnreadMessageCountUpdated","data":3}),
             ),
             (Event::ProfileUpdated(vec![]), json!({"name":"onProfileUpdated","data":[]})),
+            (Event::GroupListUpdated(vec![]), json!({"name":"onGroupListUpdated","data":[]})),
             (
                 Event::KickedOut { kick_type: "multipleAccount".into() },
                 json!({"name":"kickedOut","data":{"type":"multipleAccount"}}),

@@ -57,11 +57,13 @@ impl Store {
         // profile joined in: the list is what a cold start waits for.
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS}, c.conversation_id, c.conv_type, c.unread_count,
-                    m.key IS NOT NULL, p.profile
+                    m.key IS NOT NULL, p.profile, g.profile
              FROM conversations c
              LEFT JOIN messages m ON m.key = c.last_message_key
              LEFT JOIN profiles p
                     ON c.conv_type = 'C2C' AND p.user_id = substr(c.conversation_id, 4)
+             LEFT JOIN groups g
+                    ON c.conv_type = 'GROUP' AND g.group_id = substr(c.conversation_id, 6)
              WHERE c.visible = 1 ORDER BY c.update_time DESC, c.conversation_id"
         );
         let wanted: Option<std::collections::HashSet<&str>> =
@@ -89,13 +91,18 @@ impl Store {
                 }),
                 None => None,
             };
-            out.push(Conversation::new(
+            let mut conversation = Conversation::new(
                 id,
                 parse_enum(&conv_type)?,
                 u64_sql(unread),
                 last_message,
                 user_profile,
-            ));
+            );
+            // A group's conversation carries the group as last seen (null
+            // once the group was left).
+            let group: Option<String> = row.get(MESSAGE_COLUMN_COUNT + 5)?;
+            conversation.group_profile = group.as_deref().map(serde_json::from_str).transpose()?;
+            out.push(conversation);
         }
         Ok(out)
     }

@@ -2,7 +2,8 @@
 //! `<data_dir>/<sdkAppID>/<percent-encoded userID>.sqlite`.
 //!
 //! It owns the instance ID, the sync state (the inbox cursor and one cursor
-//! per group timeline), conversations, messages, profiles and the outbox.
+//! per group timeline), conversations, messages, profiles, the group list
+//! and the outbox.
 //! Every inbox page is applied in one transaction together with advancing
 //! the cursor, so a crash never applies an entry twice or skips one;
 //! applying is idempotent besides (a message already stored is neither
@@ -21,6 +22,7 @@
 //! | `conversations.rs` | the conversation list, unread counts and read marks |
 //! | `outbox.rs` | queued sends and their acknowledgements |
 //! | `profiles.rs` | last known profiles |
+//! | `groups.rs` | the group list (groups joined, with `selfInfo`) and following their timelines |
 //! | `files.rs`, `merger.rs` | upload jobs of file messages, merger bodies |
 //!
 //! The connection sits behind a `std` mutex; every method is one short
@@ -38,10 +40,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_merger_bodies.sql"),
     include_str!("migrations/0005_group_cursors.sql"),
     include_str!("migrations/0006_mentions.sql"),
+    include_str!("migrations/0007_groups.sql"),
 ];
 
 mod conversations;
 mod files;
+mod groups;
 mod history;
 mod inbox;
 pub(crate) mod merger;

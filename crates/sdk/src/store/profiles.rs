@@ -52,6 +52,9 @@ pub(super) fn store_profile(conn: &rusqlite::Connection, profile: &Profile) -> R
 /// Keeps the sender's nick and avatar from a new message as a hint of
 /// their profile.
 pub(super) fn remember_sender(conn: &rusqlite::Connection, m: &WireMessage) -> Result<()> {
+    if m.conversation_type == confab_proto::message::ConversationType::System {
+        return Ok(()); // the system is not a user
+    }
     let mut profile =
         profile_in(conn, m.from.as_str())?.unwrap_or_else(|| Profile::empty(m.from.clone()));
     if profile.nick == m.nick && profile.avatar == m.avatar {

@@ -30,10 +30,16 @@ impl Store {
         Ok(cursors)
     }
 
+    /// The cursor of a followed group's timeline; `None` when the group is
+    /// not followed.
+    pub(crate) fn group_cursor(&self, group_id: &str) -> Result<Option<u64>> {
+        group_cursor_of(&self.lock(), group_id)
+    }
+
     /// Starts following a group's timeline after `after` (a group joined:
     /// its entries up to `after` are not wanted). A group already followed
     /// keeps its cursor.
-    #[cfg_attr(not(test), expect(dead_code, reason = "groups are joined from a later issue on"))]
+    #[cfg(test)]
     pub(crate) fn follow_group(&self, group_id: &str, after: u64) -> Result<()> {
         self.lock()
             .prepare_cached(

@@ -4,12 +4,13 @@
 //! from the local store; changes go to the server first.
 
 use super::profile::announce_profiles;
-use super::{c2c_peer, Tim};
+use super::{chat_conversation, Tim};
 use crate::event::Event;
 use crate::model::{Conversation, ConversationListResult, DeleteConversationOptions};
 use crate::TimError;
 use confab_proto::ops::{DeleteConversation, GetUserProfile, SetMessageRead};
-use confab_proto::{code, ConversationId, UserId};
+use confab_proto::ConversationKind;
+use confab_proto::{code, ConversationId};
 
 /// Most conversations per `delete_conversation` call.
 const MAX_DELETE: usize = 100;
@@ -18,7 +19,7 @@ impl Tim {
     /// TIM `setMessageRead`: marks the whole conversation read.
     pub async fn set_message_read(&self, conversation_id: &str) -> Result<(), TimError> {
         let session = self.ready_session()?;
-        c2c_peer(conversation_id)?;
+        chat_conversation(conversation_id)?;
         let request = SetMessageRead { conversation_id: ConversationId::from(conversation_id) };
         let response = self.request(&session, &request).await?;
         let core = &session.core;
@@ -62,7 +63,7 @@ impl Tim {
         conversation_id: &str,
     ) -> Result<Conversation, TimError> {
         let session = self.ready_session()?;
-        let peer = c2c_peer(conversation_id)?;
+        let kind = chat_conversation(conversation_id)?;
         let store = &session.core.store;
         if store.conversation(conversation_id)?.is_none() {
             return Err(TimError::new(
@@ -70,7 +71,16 @@ impl Tim {
                 format!("no conversation {conversation_id}"),
             ));
         }
-        let request = GetUserProfile { user_id_list: vec![UserId::new(peer)] };
+        // A group's conversation shows the group as the local list has it.
+        let ConversationKind::C2c(peer) = kind else {
+            return store.conversation(conversation_id)?.ok_or_else(|| {
+                TimError::new(
+                    code::CONVERSATION_NOT_FOUND,
+                    format!("no conversation {conversation_id}"),
+                )
+            });
+        };
+        let request = GetUserProfile { user_id_list: vec![peer] };
         match self.request(&session, &request).await {
             Ok(response) => {
                 let changed = store.store_profiles(&response.profiles)?;
@@ -103,7 +113,7 @@ impl Tim {
             ));
         }
         for id in &ids {
-            c2c_peer(id)?;
+            chat_conversation(id)?;
         }
         let request = DeleteConversation {
             conversation_id_list: ids.iter().map(|id| ConversationId::from(id.as_str())).collect(),

@@ -4,7 +4,7 @@
 //! `resendMessage`, `getMessageList` (local run first, then the server) and
 //! `findMessage`.
 
-use super::{c2c_peer, Session, Tim, RANDOM_MASK};
+use super::{chat_conversation, Session, Tim, RANDOM_MASK};
 use crate::actor::Command;
 use crate::event::{Event, NetState};
 use crate::files;
@@ -143,10 +143,10 @@ impl Tim {
                 "not a message created by this instance's create_*_message",
             ));
         }
-        if message.conversation_type != ConversationType::C2c {
+        if message.conversation_type == ConversationType::System {
             return Err(TimError::new(
                 code::MESSAGE_SEND_INVALID_CONVERSATION_TYPE,
-                "only C2C messages can be sent",
+                "only C2C and group messages can be sent",
             ));
         }
         if message.to.is_empty() {
@@ -309,7 +309,7 @@ impl Tim {
         let session = self.ready_session()?;
         let core = &session.core;
         let conversation_id = options.conversation_id;
-        c2c_peer(&conversation_id)?;
+        chat_conversation(&conversation_id)?;
         let pending = core.store.pending_messages(&conversation_id)?;
         // Where the page starts: below a sequence, or inside the unsent tail.
         let (before, pending_below) = match options.next_req_message_id.as_deref() {

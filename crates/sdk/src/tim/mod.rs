@@ -15,6 +15,7 @@
 //! | `message_ops.rs` | `revoke_message`, `modify_message`, `delete_message`, `get_message_list_hopping`, forward / merger / @ factories |
 //! | `conversation.rs` | `get_conversation_list`, `get_conversation_profile`, `delete_conversation`, `set_message_read`, `get_total_unread_message_count` |
 //! | `profile.rs` | `get_my_profile`, `get_user_profile`, `update_my_profile` |
+//! | `group.rs` | `create_group`, `get_group_list`, `get_group_profile`, `dismiss_group`, `update_group_profile`, `join_group`, `quit_group`, `search_group_by_id`, `add_group_member`, `delete_group_member`, `get_group_member_list`, `get_group_member_profile`, `change_group_owner`, `set_group_member_role`, `set_group_member_mute_time`, `set_group_member_name_card` |
 //! | `file.rs` | file message factories, uploads, downloads, `cancel_upload`, `download_merger_message` |
 //!
 //! This file keeps the handle itself: creation, events, state and the
@@ -38,6 +39,7 @@ use tokio::task::JoinHandle;
 
 mod conversation;
 mod file;
+mod group;
 mod message;
 pub(crate) mod message_ops;
 mod profile;
@@ -114,6 +116,22 @@ fn c2c_peer(conversation_id: &str) -> Result<String, TimError> {
             code::CONVERSATION_UN_RECORDED_TYPE,
             format!("{conversation_id}: only C2C conversations are served"),
         )),
+        None => Err(TimError::new(
+            code::INVALID_CONVERSATION_ID,
+            format!("invalid conversationID {conversation_id:?}"),
+        )),
+    }
+}
+
+/// A conversation messages are exchanged in: `C2C<userID>` or
+/// `GROUP<groupID>` (the system conversation is refused with 2502).
+fn chat_conversation(conversation_id: &str) -> Result<ConversationKind, TimError> {
+    match ConversationId::from(conversation_id).kind() {
+        Some(ConversationKind::System) => Err(TimError::new(
+            code::CONVERSATION_UN_RECORDED_TYPE,
+            format!("{conversation_id}: only C2C and group conversations are served"),
+        )),
+        Some(kind) => Ok(kind),
         None => Err(TimError::new(
             code::INVALID_CONVERSATION_ID,
             format!("invalid conversationID {conversation_id:?}"),

@@ -5,8 +5,9 @@
 //! cursor (the inbox's, or its group's), and each is dispatched by area in
 //! one `match` over the wire's [`InboxEvent`] ([`Store::apply_event`]):
 //! messages, revokes and modifications in `message.rs`, read marks in
-//! `conversation.rs`, profiles in `profile.rs`. A new kind of event (groups,
-//! relations) is one arm here and its own file. What the entries changed is
+//! `conversation.rs`, profiles in `profile.rs`, membership and system
+//! notices in `group.rs`. A new kind of event (relations) is one arm here
+//! and its own file. What the entries changed is
 //! gathered as store keys in [`Changes`] and read back as messages once the
 //! transaction committed ([`Applied`]).
 
@@ -16,12 +17,14 @@ use super::sync_state::{cursor_of, group_cursor_of, set_cursor, set_group_cursor
 use super::{sql_u64, Result, Store};
 use crate::model::{Conversation, Message};
 use confab_proto::conversation::ConversationState;
+use confab_proto::group::GroupProfile;
 use confab_proto::inbox::{InboxEntry, InboxEvent, TimelinePage};
 use confab_proto::profile::Profile;
 use rusqlite::{params, Transaction};
 use std::collections::BTreeSet;
 
 mod conversation;
+mod group;
 mod message;
 mod profile;
 
@@ -42,6 +45,10 @@ pub(crate) struct Applied {
     pub(crate) revoked: Vec<Message>,
     /// Messages that got a newer version (MESSAGE_MODIFIED).
     pub(crate) modified: Vec<Message>,
+    /// The group list afterwards, when it changed (GROUP_LIST_UPDATED).
+    pub(crate) groups: Option<Vec<GroupProfile>>,
+    /// A group was joined: its timeline may already hold entries to fetch.
+    pub(crate) joined: bool,
     /// The inbox cursor afterwards.
     pub(crate) cursor: u64,
     /// A group timeline moved but is still behind its head (more pages
@@ -71,6 +78,10 @@ pub(super) struct Changes {
     revoked_unknown: Vec<Message>,
     /// Modified messages this store does not hold, as the server sent them.
     modified_unknown: Vec<Message>,
+    /// The group list changed.
+    groups_changed: bool,
+    /// A group was joined.
+    joined: bool,
 }
 
 impl Changes {
@@ -86,6 +97,7 @@ impl Changes {
         revoked.extend(self.revoked_unknown);
         let mut modified = store.messages_by_keys(conn, &self.modified)?;
         modified.extend(self.modified_unknown);
+        let groups = if self.groups_changed { Some(super::groups::groups_in(conn)?) } else { None };
         Ok(Applied {
             received,
             merged,
@@ -94,6 +106,8 @@ impl Changes {
             profiles: self.profiles,
             revoked,
             modified,
+            groups,
+            joined: self.joined,
             cursor,
             groups_behind: false,
         })
@@ -213,16 +227,18 @@ impl Store {
             if seq != cursor + 1 {
                 break;
             }
-            self.apply_event(tx, event, changes)?;
+            self.apply_event(tx, seq, event, changes)?;
             cursor = seq;
         }
         Ok(cursor)
     }
 
-    /// Applies one event, dispatched by area.
+    /// Applies one event (`seq`: its sequence in its inbox or timeline),
+    /// dispatched by area.
     fn apply_event(
         &self,
         tx: &Transaction<'_>,
+        seq: u64,
         event: &InboxEvent,
         changes: &mut Changes,
     ) -> Result<()> {
@@ -241,11 +257,15 @@ impl Store {
                 self.apply_peer_read(tx, conversation_id.as_str(), *read_sequence, changes)
             }
             InboxEvent::ProfileUpdated { profile } => profile::apply_profile(tx, profile, changes),
-            // Groups reach the SDK in a later step (issue 13); until then
-            // their membership events and notices are skipped in order.
-            InboxEvent::GroupJoined { .. }
-            | InboxEvent::GroupLeft { .. }
-            | InboxEvent::GroupSystemNotice { .. } => Ok(()),
+            InboxEvent::GroupJoined { group, after } => {
+                Self::apply_group_joined(tx, group, *after, changes)
+            }
+            InboxEvent::GroupLeft { group_id, .. } => {
+                Self::apply_group_left(tx, group_id.0.as_str(), changes)
+            }
+            InboxEvent::GroupSystemNotice { notice } => {
+                self.apply_group_notice(tx, seq, notice, changes)
+            }
         }
     }
 }

@@ -1,0 +1,405 @@
+//! Groups through the SDK: alice, bob and carol create, join, chat in,
+//! leave and dismiss groups with real SDK instances against a real server,
+//! and every instance's view (group list, conversations, messages, system
+//! notices) is asserted, including what an instance that was offline
+//! catches up on when it reconnects.
+
+use confab_proto::code;
+use confab_proto::constants::types;
+use confab_proto::group::{
+    CreateGroup, DeleteGroupMember, GetGroupList, GroupProfile, GroupType, JoinGroup, JoinOption,
+    JoinStatus, NewGroupMember,
+};
+use confab_proto::{GroupId, UserId};
+use confab_sdk::{
+    ConversationType, CreateMessageOptions, Event, Message, Platform, SendMessageOptions,
+    TextPayload, TimOptions,
+};
+use confab_tests::{received_in, text_of, within, TestClient, TestServer};
+
+/// A text message to a group.
+fn group_text(client: &TestClient, group_id: &str, text: &str) -> Message {
+    client
+        .tim
+        .create_text_message(CreateMessageOptions {
+            conversation_type: ConversationType::Group,
+            ..CreateMessageOptions::c2c(group_id.to_owned(), TextPayload { text: text.to_owned() })
+        })
+        .expect("create a group text")
+}
+
+/// Sends a text to a group and returns the sent message.
+async fn send_group_text(client: &TestClient, group_id: &str, text: &str) -> Message {
+    let message = group_text(client, group_id, text);
+    within("group send", client.tim.send_message(&message, SendMessageOptions::default()))
+        .await
+        .expect("group send succeeds")
+        .message
+}
+
+/// Waits until the latest GROUP_LIST_UPDATED satisfies `check`.
+async fn wait_group_list(
+    client: &TestClient,
+    what: &str,
+    check: impl Fn(&[GroupProfile]) -> bool,
+) -> Vec<GroupProfile> {
+    client
+        .events
+        .wait_for(what, |events| {
+            events
+                .iter()
+                .rev()
+                .find_map(|e| match e {
+                    Event::GroupListUpdated(list) => Some(list.clone()),
+                    _ => None,
+                })
+                .filter(|list| check(list))
+        })
+        .await
+}
+
+/// Waits until MESSAGE_RECEIVED delivered texts `texts` in conversation `id`, in order.
+async fn wait_texts(client: &TestClient, conversation_id: &str, texts: &[&str]) -> Vec<Message> {
+    client
+        .events
+        .wait_for(&format!("{} texts in {conversation_id}", texts.len()), |events| {
+            let got: Vec<Message> = received_in(events)
+                .into_iter()
+                .filter(|m| m.conversation_id == conversation_id && m.r#type == types::MSG_TEXT)
+                .collect();
+            (got.len() >= texts.len()).then_some(got)
+        })
+        .await
+}
+
+/// The system notices (`@TIM#SYSTEM`) among `events`, as their
+/// `operationType`s.
+fn notice_types(events: &[Event]) -> Vec<i64> {
+    received_in(events)
+        .into_iter()
+        .filter(|m| m.conversation_id == types::CONV_SYSTEM)
+        .map(|m| {
+            assert_eq!(m.r#type, types::MSG_GRP_SYS_NOTICE);
+            m.payload["operationType"].as_i64().expect("operationType")
+        })
+        .collect()
+}
+
+/// A new instance of `user` on the desktop platform, logged in and ready.
+async fn desktop_instance(server: &TestServer, user: &str) -> TestClient {
+    let dir = std::sync::Arc::new(tempfile::tempdir().expect("temp dir"));
+    let mut options = TimOptions::new(server.sdk_app_id(), server.ws_url(), dir.path());
+    options.platform = Platform::Desktop;
+    let client = TestClient::create_with_options(options, user, Some(dir), false);
+    client.login_and_wait(&server.user_sig(user)).await;
+    client
+}
+
+fn work_group(members: &[&str]) -> CreateGroup {
+    CreateGroup {
+        name: "team".into(),
+        group_type: GroupType::Work,
+        member_list: members
+            .iter()
+            .map(|u| NewGroupMember {
+                user_id: UserId::new(*u),
+                role: None,
+                member_custom_field: Vec::new(),
+            })
+            .collect(),
+        ..CreateGroup::default()
+    }
+}
+
+#[tokio::test]
+async fn a_work_group_is_created_listed_and_chatted_in_by_every_member() {
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+
+    let created = within("create", alice.tim.create_group(work_group(&["bob", "carol"])))
+        .await
+        .expect("createGroup");
+    let group_id = created.group.group_id.0.clone();
+    assert!(group_id.starts_with("@TGS#"), "server-made ID: {group_id}");
+    // checklist 694: GROUP_LIST_UPDATED fires for the creator and the
+    // initial members.
+    for client in [&alice, &bob, &carol] {
+        let list = wait_group_list(client, "the new group listed", |l| l.len() == 1).await;
+        assert_eq!(list[0].group_id.0, group_id);
+        assert_eq!(list[0].name, "team");
+        let listed = within("getGroupList", client.tim.get_group_list(GetGroupList::default()))
+            .await
+            .expect("getGroupList");
+        assert_eq!(listed.len(), 1);
+        let me = listed[0].self_info.as_ref().expect("selfInfo");
+        let owner = client.user_id == "alice";
+        assert_eq!(me.role.is_manager(), owner, "{}: {:?}", client.user_id, me.role);
+    }
+    // The creator is told "created" (6), the added members "invited" (7).
+    alice
+        .events
+        .wait_for("created notice", |events| notice_types(events).contains(&6).then_some(()))
+        .await;
+    bob.events
+        .wait_for("invited notice", |events| notice_types(events).contains(&7).then_some(()))
+        .await;
+
+    // Messages reach every member once, in order.
+    let conversation_id = format!("GROUP{group_id}");
+    let sent = send_group_text(&alice, &group_id, "hello team").await;
+    assert_eq!(sent.conversation_id, conversation_id);
+    assert_eq!(sent.status, "success");
+    assert!(sent.sequence > 0);
+    send_group_text(&bob, &group_id, "hi alice").await;
+    for client in [&bob, &carol] {
+        let got = wait_texts(
+            client,
+            &conversation_id,
+            if client.user_id == "bob" { &["hello team"] } else { &["hello team", "hi alice"] },
+        )
+        .await;
+        assert_eq!(text_of(&got[0]), "hello team");
+        assert_eq!(got[0].id, sent.id, "the client-made ID is the message's ID everywhere");
+        assert_eq!(got[0].conversation_type, ConversationType::Group);
+    }
+    let carol_got = wait_texts(&carol, &conversation_id, &["hello team", "hi alice"]).await;
+    assert_eq!(carol_got.iter().map(text_of).collect::<Vec<_>>(), ["hello team", "hi alice"]);
+
+    // The conversation list has the group, its profile and the unread count
+    // (tips do not count).
+    let list = carol.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    let conversation =
+        list.iter().find(|c| c.conversation_id == conversation_id).expect("group conversation");
+    assert_eq!(conversation.conversation_type, ConversationType::Group);
+    assert_eq!(conversation.unread_count, 2);
+    assert_eq!(conversation.group_profile.as_ref().expect("groupProfile")["groupID"], group_id);
+    assert_eq!(carol.tim.get_total_unread_message_count(), 2);
+    carol.tim.set_message_read(&conversation_id).await.expect("setMessageRead");
+    let list = carol.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    let conversation = list.iter().find(|c| c.conversation_id == conversation_id).expect("group");
+    assert_eq!(conversation.unread_count, 0);
+    assert_eq!(carol.tim.get_total_unread_message_count(), 0);
+
+    // History pages through the server from carol's join point: the two
+    // texts after the creation tips.
+    let history = carol.history(&conversation_id).await;
+    let texts: Vec<String> =
+        history.iter().filter(|m| m.r#type == types::MSG_TEXT).map(text_of).collect();
+    assert_eq!(texts, ["hello team", "hi alice"]);
+    assert!(history.iter().all(|m| m.conversation_id == conversation_id));
+}
+
+#[tokio::test]
+async fn a_member_removed_while_offline_catches_up_without_an_error_and_others_get_every_message_once(
+) {
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+    let group_id = within("create", alice.tim.create_group(work_group(&["bob", "carol"])))
+        .await
+        .expect("createGroup")
+        .group
+        .group_id
+        .0;
+    let conversation_id = format!("GROUP{group_id}");
+    wait_group_list(&carol, "carol in the group", |l| l.len() == 1).await;
+    wait_group_list(&bob, "bob in the group", |l| l.len() == 1).await;
+    send_group_text(&alice, &group_id, "before").await;
+    wait_texts(&bob, &conversation_id, &["before"]).await;
+    wait_texts(&carol, &conversation_id, &["before"]).await;
+
+    // bob and carol go offline; alice writes three messages and removes
+    // carol.
+    bob.transport.set_offline(true);
+    carol.transport.set_offline(true);
+    for i in 1..=3 {
+        send_group_text(&alice, &group_id, &format!("while away {i}")).await;
+    }
+    let removed = within(
+        "remove carol",
+        alice.tim.delete_group_member(DeleteGroupMember {
+            group_id: GroupId::new(group_id.clone()),
+            user_id_list: vec![UserId::new("carol")],
+            reason: "tidying up".into(),
+            duration: 0,
+        }),
+    )
+    .await
+    .expect("deleteGroupMember");
+    assert_eq!(removed.user_id_list, [UserId::new("carol")]);
+
+    // carol comes back: her inbox tells her she was removed before her
+    // group cursors go out, so the sync is never refused (10007).
+    let errors_before = carol.events.count(|e| matches!(e, Event::Error { .. }));
+    carol.transport.set_offline(false);
+    wait_group_list(&carol, "carol's list without the group", <[GroupProfile]>::is_empty).await;
+    carol
+        .events
+        .wait_for("kicked-out notice (4)", |events| notice_types(events).contains(&4).then_some(()))
+        .await;
+    // She still works: a C2C message goes out.
+    carol.send_text("alice", "still here").await;
+    assert_eq!(carol.events.count(|e| matches!(e, Event::Error { .. })), errors_before);
+    // What was written while she was away is no longer hers to read: a
+    // removed member's timeline ends with her membership (the server
+    // refuses her cursor), so only the message from before is there.
+    let carol_texts: Vec<String> = carol
+        .events
+        .received()
+        .iter()
+        .filter(|m| m.conversation_id == conversation_id && m.r#type == types::MSG_TEXT)
+        .map(text_of)
+        .collect();
+    assert_eq!(carol_texts, ["before"]);
+
+    // bob comes back and gets the three messages exactly once, in order,
+    // and the tip that carol was removed.
+    bob.transport.set_offline(false);
+    let got = wait_texts(&bob, &conversation_id, &["before", "1", "2", "3"]).await;
+    assert_eq!(
+        got.iter().map(text_of).collect::<Vec<_>>(),
+        ["before", "while away 1", "while away 2", "while away 3"]
+    );
+    bob.events
+        .wait_for("the removal tip", |events| {
+            received_in(events)
+                .iter()
+                .find(|m| {
+                    m.conversation_id == conversation_id
+                        && m.r#type == types::MSG_GRP_TIP
+                        && m.payload["operationType"] == types::GRP_TIP_MBR_KICKED_OUT
+                })
+                .cloned()
+        })
+        .await;
+    // A later message still reaches bob live.
+    send_group_text(&alice, &group_id, "after").await;
+    let got = wait_texts(&bob, &conversation_id, &["before", "1", "2", "3", "after"]).await;
+    assert_eq!(text_of(&got[4]), "after");
+    assert_eq!(got.len(), 5, "no duplicates");
+}
+
+#[tokio::test]
+async fn joining_quitting_and_dismissing_a_public_group_reach_every_instance() {
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    // A second instance of bob's on a desktop (one Web instance is allowed).
+    let bob_laptop = desktop_instance(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+
+    let created = within(
+        "create public",
+        alice.tim.create_group(CreateGroup {
+            name: "open".into(),
+            group_type: GroupType::Public,
+            join_option: Some(JoinOption::FreeAccess),
+            ..CreateGroup::default()
+        }),
+    )
+    .await
+    .expect("createGroup");
+    let group_id = created.group.group_id.clone();
+
+    // bob joins from one instance; both of his instances list the group.
+    let joined = within(
+        "join",
+        bob.tim.join_group(JoinGroup { group_id: group_id.clone(), apply_message: String::new() }),
+    )
+    .await
+    .expect("joinGroup");
+    assert_eq!(joined.status, JoinStatus::JoinedSuccess);
+    for client in [&bob, &bob_laptop] {
+        let list = wait_group_list(client, "bob's list with the group", |l| l.len() == 1).await;
+        assert_eq!(list[0].group_id, group_id);
+    }
+    // checklist 724: already a member resolves with AlreadyInGroup.
+    let again = bob
+        .tim
+        .join_group(JoinGroup { group_id: group_id.clone(), apply_message: String::new() })
+        .await
+        .expect("joinGroup again");
+    assert_eq!(again.status, JoinStatus::AlreadyInGroup);
+    let carol_joined = carol
+        .tim
+        .join_group(JoinGroup { group_id: group_id.clone(), apply_message: String::new() })
+        .await
+        .expect("carol joins");
+    assert_eq!(carol_joined.status, JoinStatus::JoinedSuccess);
+
+    // The laptop sends; both bob instances and alice see it.
+    send_group_text(&bob_laptop, &group_id.0, "from the laptop").await;
+    let conversation_id = format!("GROUP{}", group_id.0);
+    wait_texts(&alice, &conversation_id, &["from the laptop"]).await;
+    wait_texts(&bob, &conversation_id, &["from the laptop"]).await;
+
+    // checklist 736: bob quits; the group leaves both of his lists and the
+    // others see a quit tip.
+    let quit = bob.tim.quit_group(&group_id.0).await.expect("quitGroup");
+    assert_eq!(quit, group_id);
+    for client in [&bob, &bob_laptop] {
+        wait_group_list(client, "bob's list without the group", <[GroupProfile]>::is_empty).await;
+    }
+    alice
+        .events
+        .wait_for("quit tip", |events| {
+            received_in(events)
+                .iter()
+                .find(|m| {
+                    m.conversation_id == conversation_id
+                        && m.r#type == types::MSG_GRP_TIP
+                        && m.payload["operationType"] == types::GRP_TIP_MBR_QUIT
+                })
+                .cloned()
+        })
+        .await;
+    // A message after he quit does not reach him.
+    let err = bob
+        .tim
+        .send_message(&group_text(&bob, &group_id.0, "still in?"), SendMessageOptions::default())
+        .await
+        .expect_err("not a member");
+    assert_eq!(err.code, code::ERR_SVR_GROUP_PERMISSION_DENY);
+
+    // checklist 702: the owner dismisses it; carol gets notice 5 and the
+    // group leaves her list.
+    let dismissed = alice.tim.dismiss_group(&group_id.0).await.expect("dismissGroup");
+    assert_eq!(dismissed, group_id);
+    wait_group_list(&alice, "alice's list without the group", <[GroupProfile]>::is_empty).await;
+    wait_group_list(&carol, "carol's list without the group", <[GroupProfile]>::is_empty).await;
+    carol
+        .events
+        .wait_for("dismissed notice (5)", |events| notice_types(events).contains(&5).then_some(()))
+        .await;
+    // The group's conversation and history stay; the system conversation
+    // holds the notices and never counts as unread: carol's one unread
+    // message is bob's.
+    let list = carol.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    let group = list.iter().find(|c| c.conversation_id == conversation_id).expect("group stays");
+    assert_eq!(group.unread_count, 1);
+    let system =
+        list.iter().find(|c| c.conversation_id == types::CONV_SYSTEM).expect("system conversation");
+    assert_eq!(system.unread_count, 0);
+    assert_eq!(carol.tim.get_total_unread_message_count(), 1);
+}
+
+#[tokio::test]
+async fn group_calls_refuse_bad_input_with_tim_codes() {
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let err = alice.tim.quit_group("").await.expect_err("empty ID");
+    assert_eq!(err.code, code::ILLEGAL_GROUP_ID);
+    let err = alice.tim.dismiss_group("@TGS#nope").await.expect_err("no such group");
+    assert_eq!(err.code, code::ERR_SVR_GROUP_NOT_FOUND);
+    // A Work group cannot be dismissed, not even by its owner (2622; checklist 700).
+    let id = alice.tim.create_group(work_group(&[])).await.expect("create").group.group_id;
+    let err = alice.tim.dismiss_group(&id.0).await.expect_err("work");
+    assert_eq!(err.code, code::CANNOT_DISMISS_WORK);
+    // The system conversation is not a chat: no messages are sent to it.
+    let err = alice.tim.set_message_read(types::CONV_SYSTEM).await.expect_err("system");
+    assert_eq!(err.code, code::CONVERSATION_UN_RECORDED_TYPE);
+    assert_eq!(alice.tim.get_group_list(GetGroupList::default()).await.expect("list").len(), 1);
+}
