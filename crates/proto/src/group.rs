@@ -325,6 +325,9 @@ pub const GROUP_OPERATIONS: &[&str] = &[
     SetGroupMemberRole::NAME,
     SetGroupMemberMuteTime::NAME,
     SetGroupMemberNameCard::NAME,
+    GetGroupApplicationList::NAME,
+    HandleGroupApplication::NAME,
+    GetGroupOnlineMemberCount::NAME,
 ];
 
 /// One initial member of `createGroup`.
@@ -731,6 +734,92 @@ pub struct SetGroupMemberNameCard {
 }
 operation!(SetGroupMemberNameCard, "setGroupMemberNameCard", GroupMemberResponse);
 
+/// `GroupApplication.applicationType` of a join request (the seed's
+/// comment: 0 join request, 1 invitation request).
+pub const APPLICATION_JOIN: i64 = 0;
+
+/// A pending request (TIM `getGroupApplicationList` item). As a request
+/// field only `groupID` and `applicant` are needed: the SDK passes an item
+/// unchanged, or builds one from a join-request notice (its
+/// `groupProfile.groupID` and `operatorID`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GroupApplication {
+    /// Who asked to join.
+    pub applicant: UserId,
+    /// The applicant's nickname.
+    pub applicant_nick: String,
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The group's name.
+    pub group_name: String,
+    /// [`APPLICATION_JOIN`] (invitation requests are not served yet).
+    pub application_type: i64,
+    /// The invitee of an invitation request; empty for a join request.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// The applicant's `applyMessage`.
+    pub note: String,
+    /// When the request was made, seconds.
+    pub time: i64,
+}
+
+/// `getGroupApplicationList`: pending requests of every group where the
+/// caller is the owner or an admin.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetGroupApplicationList {}
+
+/// Response to [`GetGroupApplicationList`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetGroupApplicationListResponse {
+    /// Pending requests, oldest first.
+    pub application_list: Vec<GroupApplication>,
+}
+operation!(GetGroupApplicationList, "getGroupApplicationList", GetGroupApplicationListResponse);
+
+/// `handleGroupApplication`'s decision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HandleAction {
+    /// `'Agree'`: the applicant joins.
+    #[default]
+    Agree,
+    /// `'Reject'`: the request is refused.
+    Reject,
+}
+
+/// `handleGroupApplication` (owner or admin; the first decision stands).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HandleGroupApplication {
+    /// Agree or reject.
+    pub handle_action: HandleAction,
+    /// A note to the applicant.
+    #[serde(default)]
+    pub handle_message: String,
+    /// The request (an item of [`GetGroupApplicationList`]).
+    pub application: GroupApplication,
+}
+operation!(HandleGroupApplication, "handleGroupApplication", GroupResponse);
+
+/// `getGroupOnlineMemberCount`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetGroupOnlineMemberCount {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+}
+
+/// Response to [`GetGroupOnlineMemberCount`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnlineMemberCountResponse {
+    /// Online joiners of an AVChatRoom the caller is in; 0 otherwise.
+    pub member_count: u64,
+}
+operation!(GetGroupOnlineMemberCount, "getGroupOnlineMemberCount", OnlineMemberCountResponse);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -909,6 +998,37 @@ mod tests {
                 duration: 0,
             },
             json!({"groupID":"g","userIDList":["bob"],"reason":"r","duration":0}),
+        );
+    }
+
+    #[test]
+    fn application_snapshots() {
+        round_trip(
+            &GroupApplication {
+                applicant: UserId::new("carol"),
+                applicant_nick: "C".into(),
+                group_id: GroupId::new("g"),
+                group_name: "club".into(),
+                application_type: APPLICATION_JOIN,
+                user_id: String::new(),
+                note: "hi".into(),
+                time: 5,
+            },
+            json!({"applicant":"carol","applicantNick":"C","groupID":"g","groupName":"club",
+                   "applicationType":0,"userID":"","note":"hi","time":5}),
+        );
+        // A request names only the group and the applicant.
+        let handle: HandleGroupApplication = serde_json::from_value(json!({
+            "handleAction":"Reject","application":{"groupID":"g","applicant":"carol"}
+        }))
+        .expect("parse");
+        assert_eq!(handle.handle_action, HandleAction::Reject);
+        assert_eq!(handle.handle_message, "");
+        assert_eq!(handle.application.applicant, UserId::new("carol"));
+        round_trip(&OnlineMemberCountResponse { member_count: 2 }, json!({"memberCount":2}));
+        round_trip(
+            &GetGroupOnlineMemberCount { group_id: GroupId::new("g") },
+            json!({"groupID":"g"}),
         );
     }
 

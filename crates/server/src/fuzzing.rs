@@ -127,6 +127,11 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         group::SetGroupMemberRole::NAME => decode_as::<group::SetGroupMemberRole>(data),
         group::SetGroupMemberMuteTime::NAME => decode_as::<group::SetGroupMemberMuteTime>(data),
         group::SetGroupMemberNameCard::NAME => decode_as::<group::SetGroupMemberNameCard>(data),
+        group::GetGroupApplicationList::NAME => decode_as::<group::GetGroupApplicationList>(data),
+        group::HandleGroupApplication::NAME => decode_as::<group::HandleGroupApplication>(data),
+        group::GetGroupOnlineMemberCount::NAME => {
+            decode_as::<group::GetGroupOnlineMemberCount>(data)
+        }
         other => Err(ErrorBody::new(code::UNKNOWN_OPERATION, format!("unknown op {other:?}"))),
     }
 }

@@ -30,6 +30,16 @@
 //! | role | Work or AVChatRoom: 2682; `Owner`, or `Custom` outside a Community: 2683; not the owner: 2681; oneself: 2684; not a member: 2623 |
 //! | mute | Work: 10007; oneself: 2685; not allowed for that member: 10007; not a member: 2623 |
 //! | name card | AVChatRoom: 10007; not allowed for that member: 10007; not a member: 2623 |
+//! | handle application | not the owner or an admin | 10007 |
+//! | handle application | no pending request (another owner or admin handled it, or none was made) | 10024 `ERR_SVR_GROUP_REQ_ALLREADY_BEEN_PROCESSED` |
+//! | handle application | agreed, but the applicant is a member already | 10013 `ERR_SVR_GROUP_ALLREADY_MEMBER` |
+//! | handle application | agreed, but the group is full | 10014 |
+//!
+//! Never refused: `getGroupApplicationList` (the requests of the groups the
+//! caller owns or administers; none: an empty list) and
+//! `getGroupOnlineMemberCount` (checklist 745: 0 for a kind other than
+//! AVChatRoom or a room the caller is not in; only an unknown group is
+//! 10010).
 //!
 //! Silently capped, as TIM does: `getGroupMemberList` `count` (default 15,
 //! at most 100) and `getGroupMemberProfile` `userIDList` (first 50).
@@ -40,12 +50,13 @@ use crate::services::group::{self as service, Actor};
 use crate::services::group_kinds::rules;
 use confab_proto::group::{
     AddGroupMember, AddGroupMemberResponse, ChangeGroupOwner, CreateGroup, CreateGroupResponse,
-    DeleteGroupMember, DeleteGroupMemberResponse, DismissGroup, GetGroupList, GetGroupListResponse,
-    GetGroupMemberList, GetGroupMemberListResponse, GetGroupMemberProfile, GetGroupProfile,
+    DeleteGroupMember, DeleteGroupMemberResponse, DismissGroup, GetGroupApplicationList,
+    GetGroupApplicationListResponse, GetGroupList, GetGroupListResponse, GetGroupMemberList,
+    GetGroupMemberListResponse, GetGroupMemberProfile, GetGroupOnlineMemberCount, GetGroupProfile,
     GroupIdResponse, GroupMember, GroupMemberResponse, GroupProfile, GroupResponse, GroupType,
-    JoinGroup, JoinGroupResponse, JoinStatus, MemberListOffset, MemberRole, QuitGroup,
-    SearchGroupByID, SetGroupMemberMuteTime, SetGroupMemberNameCard, SetGroupMemberRole,
-    UpdateGroupProfile,
+    HandleAction, HandleGroupApplication, JoinGroup, JoinGroupResponse, JoinStatus,
+    MemberListOffset, MemberRole, OnlineMemberCountResponse, QuitGroup, SearchGroupByID,
+    SetGroupMemberMuteTime, SetGroupMemberNameCard, SetGroupMemberRole, UpdateGroupProfile,
 };
 use confab_proto::{code, ErrorBody, GroupId, UserId};
 use futures_util::FutureExt as _;
@@ -596,6 +607,61 @@ pub(crate) fn set_group_member_name_card(
     )
 }
 
+/// `getGroupApplicationList`.
+pub(crate) fn get_group_application_list(
+    ctx: &ServerContext,
+    caller: &Caller,
+    _request: GetGroupApplicationList,
+) -> Reply<GetGroupApplicationListResponse> {
+    from_store(ctx.store.group_applications(caller.user.clone()), |application_list| {
+        GetGroupApplicationListResponse { application_list }
+    })
+}
+
+/// `handleGroupApplication`.
+pub(crate) fn handle_group_application(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: HandleGroupApplication,
+) -> Reply<GroupResponse> {
+    let agree = request.handle_action == HandleAction::Agree;
+    from_store(
+        ctx.store.handle_group_application(
+            actor(ctx, caller),
+            request.application.group_id,
+            request.application.applicant,
+            agree,
+            request.handle_message,
+        ),
+        |group| GroupResponse { group },
+    )
+}
+
+/// `getGroupOnlineMemberCount`: an AVChatRoom's online joiners, to a
+/// joiner; 0 otherwise.
+pub(crate) fn get_group_online_member_count(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: GetGroupOnlineMemberCount,
+) -> Reply<OnlineMemberCountResponse> {
+    let group = ctx.store.group(request.group_id.clone());
+    let sessions = std::sync::Arc::clone(&ctx.sessions);
+    let user = caller.user.clone();
+    async move {
+        let Some(profile) = group.await.map_err(super::store_error)? else {
+            return Err(not_found(&request.group_id));
+        };
+        let room = profile.group_id.as_str();
+        let member_count = if service::joined_in_memory(&profile) && sessions.in_room(&user, room) {
+            sessions.online_members(room).len() as u64
+        } else {
+            0
+        };
+        Ok(OnlineMemberCountResponse { member_count })
+    }
+    .boxed()
+}
+
 /// Adds this area's operations to the registry.
 pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::RegistryError> {
     registry.service::<CreateGroup>(create_group)?;
@@ -614,6 +680,9 @@ pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::Regi
     registry.service::<SetGroupMemberRole>(set_group_member_role)?;
     registry.service::<SetGroupMemberMuteTime>(set_group_member_mute_time)?;
     registry.service::<SetGroupMemberNameCard>(set_group_member_name_card)?;
+    registry.service::<GetGroupApplicationList>(get_group_application_list)?;
+    registry.service::<HandleGroupApplication>(handle_group_application)?;
+    registry.service::<GetGroupOnlineMemberCount>(get_group_online_member_count)?;
     Ok(())
 }
 

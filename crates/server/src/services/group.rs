@@ -436,6 +436,8 @@ fn admit(
         let record =
             new_record(tx, &profile.group_id, user, MemberRole::Member, actor.now, Vec::new())?;
         tx.save_member(&profile.group_id, &record)?;
+        // Joining any way settles a pending join request.
+        tx.delete_application(&profile.group_id, user)?;
         records.push(record);
     }
     let mut after = profile.clone();
@@ -469,6 +471,9 @@ fn join(
             "this group takes no join requests (DisableApply)",
         )),
         JoinOption::NeedPermission => {
+            // Pending until the first owner or admin handles it
+            // (`handleGroupApplication`); asking again renews it.
+            tx.save_application(id, &actor.user, apply_message, actor.now)?;
             // Every owner and admin gets the request as a system notice.
             for user in tx.member_ids(id)? {
                 if tx.load_member(id, &user)?.is_some_and(|r| r.role.is_manager()) {
@@ -485,6 +490,55 @@ fn join(
             after.self_info = tx.load_member(id, &actor.user)?.as_ref().map(self_info);
             Ok((JoinStatus::JoinedSuccess, Some(after)))
         }
+    }
+}
+
+/// `handleGroupApplication`: the first owner or admin to handle a pending
+/// request decides it; the applicant is told (notice 2 or 3) and, agreed,
+/// joins as any joiner does (`groupJoined`, a `GRP_TIP_MBR_JOIN` tip).
+fn handle_application(
+    tx: &mut dyn WriteTx,
+    actor: &Actor,
+    id: &GroupId,
+    applicant: &UserId,
+    agree: bool,
+    handle_message: &str,
+) -> Result<GroupProfile, StoreError> {
+    let profile = snapshot(tx, id)?;
+    let role = membership(tx, id, &actor.user)?.role;
+    if !role.is_manager() {
+        return Err(refused(
+            code::ERR_SVR_GROUP_PERMISSION_DENY,
+            "only the owner or an admin handles join requests",
+        ));
+    }
+    if !tx.has_application(id, applicant)? {
+        return Err(refused(
+            code::ERR_SVR_GROUP_REQ_ALLREADY_BEEN_PROCESSED,
+            format!("no pending join request of {applicant}: handled already"),
+        ));
+    }
+    if agree {
+        if tx.load_member(id, applicant)?.is_some() {
+            return Err(refused(
+                code::ERR_SVR_GROUP_ALLREADY_MEMBER,
+                format!("{applicant} is a member already"),
+            ));
+        }
+        if profile.max_member_count > 0 && profile.member_count >= profile.max_member_count {
+            return Err(refused(code::ERR_SVR_GROUP_FULL_MEMBER_COUNT, "the group is full"));
+        }
+        let after = admit(tx, actor, &profile, std::slice::from_ref(applicant))?;
+        tell_notice(tx, applicant, notice::REQUEST_ACCEPTED, &after, actor, handle_message)?;
+        let mut after = after;
+        after.self_info = tx.load_member(id, &actor.user)?.as_ref().map(self_info);
+        Ok(after)
+    } else {
+        tx.delete_application(id, applicant)?;
+        tell_notice(tx, applicant, notice::REQUEST_REFUSED, &profile, actor, handle_message)?;
+        let mut profile = profile;
+        profile.self_info = tx.load_member(id, &actor.user)?.as_ref().map(self_info);
+        Ok(profile)
     }
 }
 
@@ -928,6 +982,20 @@ impl dyn Store {
         apply_message: String,
     ) -> StoreFuture<(JoinStatus, Option<GroupProfile>)> {
         self.transact(move |tx| join(tx, &actor, &id, &apply_message))
+    }
+
+    /// `handleGroupApplication` (see [`handle_application`]).
+    pub(crate) fn handle_group_application(
+        &self,
+        actor: Actor,
+        id: GroupId,
+        applicant: UserId,
+        agree: bool,
+        handle_message: String,
+    ) -> StoreFuture<GroupProfile> {
+        self.transact(move |tx| {
+            handle_application(tx, &actor, &id, &applicant, agree, &handle_message)
+        })
     }
 
     /// `quitGroup` of a kind with stored members.

@@ -208,6 +208,22 @@ pub trait GroupTx {
 
     /// The group's message sequence and timeline heads, without moving them.
     fn group_heads(&mut self, group: &GroupId) -> Result<GroupHeads, StoreError>;
+
+    /// Records (or renews) `applicant`'s pending join request.
+    fn save_application(
+        &mut self,
+        group: &GroupId,
+        applicant: &UserId,
+        note: &str,
+        time: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Whether `applicant` has a pending join request.
+    fn has_application(&mut self, group: &GroupId, applicant: &UserId) -> Result<bool, StoreError>;
+
+    /// Forgets `applicant`'s pending join request (none: nothing happens).
+    fn delete_application(&mut self, group: &GroupId, applicant: &UserId)
+        -> Result<(), StoreError>;
 }
 
 /// The file service's records: contents, uploaders, grants, references.

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_group_timelines.sql"),
     include_str!("migrations/0008_message_ids.sql"),
     include_str!("migrations/0009_groups.sql"),
+    include_str!("migrations/0010_group_applications.sql"),
 ];
 
 /// The schema version this build creates.
