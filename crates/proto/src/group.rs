@@ -13,6 +13,7 @@
 use crate::ids::{GroupId, UserId};
 use crate::ops::Operation;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A group's kind (`TIM.TYPES.GRP_*`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -328,6 +329,14 @@ pub const GROUP_OPERATIONS: &[&str] = &[
     GetGroupApplicationList::NAME,
     HandleGroupApplication::NAME,
     GetGroupOnlineMemberCount::NAME,
+    InitGroupAttributes::NAME,
+    SetGroupAttributes::NAME,
+    DeleteGroupAttributes::NAME,
+    GetGroupAttributes::NAME,
+    SetGroupCounters::NAME,
+    IncreaseGroupCounter::NAME,
+    DecreaseGroupCounter::NAME,
+    GetGroupCounters::NAME,
 ];
 
 /// One initial member of `createGroup`.
@@ -819,6 +828,147 @@ pub struct OnlineMemberCountResponse {
     pub member_count: u64,
 }
 operation!(GetGroupOnlineMemberCount, "getGroupOnlineMemberCount", OnlineMemberCountResponse);
+
+/// Group attributes: key → value.
+pub type GroupAttributes = BTreeMap<String, String>;
+
+/// Group counters: key → value.
+pub type GroupCounters = BTreeMap<String, i64>;
+
+/// `initGroupAttributes`: replaces the whole attribute set.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitGroupAttributes {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The new set (≤ 16 keys of ≤ 32 bytes, values ≤ 4 KB, ≤ 16 KB in all).
+    pub group_attributes: GroupAttributes,
+}
+
+/// A response carrying attributes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupAttributesResponse {
+    /// The attributes initialized, set or asked for.
+    pub group_attributes: GroupAttributes,
+}
+operation!(InitGroupAttributes, "initGroupAttributes", GroupAttributesResponse);
+
+/// `setGroupAttributes`: adds or overwrites the given keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetGroupAttributes {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The keys to set (the set after stays within the limits of init).
+    pub group_attributes: GroupAttributes,
+}
+operation!(SetGroupAttributes, "setGroupAttributes", GroupAttributesResponse);
+
+/// `deleteGroupAttributes`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteGroupAttributes {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// Keys to delete; empty: all.
+    pub key_list: Vec<String>,
+}
+
+/// Response to [`DeleteGroupAttributes`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyListResponse {
+    /// The keys deleted.
+    pub key_list: Vec<String>,
+}
+operation!(DeleteGroupAttributes, "deleteGroupAttributes", KeyListResponse);
+
+/// `getGroupAttributes`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetGroupAttributes {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// Keys wanted; empty: all.
+    #[serde(default)]
+    pub key_list: Vec<String>,
+}
+operation!(GetGroupAttributes, "getGroupAttributes", GroupAttributesResponse);
+
+/// `setGroupCounters`: adds or overwrites the given counters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetGroupCounters {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The counters to set.
+    pub counters: GroupCounters,
+}
+
+/// A response carrying counters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCountersResponse {
+    /// The counters set or asked for.
+    pub counters: GroupCounters,
+}
+operation!(SetGroupCounters, "setGroupCounters", GroupCountersResponse);
+
+/// `increaseGroupCounter` / `decreaseGroupCounter` (their own types of
+/// this shape).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncreaseGroupCounter {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The counter (a missing one starts at 0).
+    pub key: String,
+    /// How much to add.
+    pub value: i64,
+}
+
+/// A counter after a change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCounterResponse {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The counter.
+    pub key: String,
+    /// Its value now.
+    pub value: i64,
+}
+operation!(IncreaseGroupCounter, "increaseGroupCounter", GroupCounterResponse);
+
+/// `decreaseGroupCounter`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecreaseGroupCounter {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The counter (a missing one starts at 0).
+    pub key: String,
+    /// How much to subtract.
+    pub value: i64,
+}
+operation!(DecreaseGroupCounter, "decreaseGroupCounter", GroupCounterResponse);
+
+/// `getGroupCounters`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetGroupCounters {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// Counters wanted; absent or empty: all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_list: Vec<String>,
+}
+operation!(GetGroupCounters, "getGroupCounters", GroupCountersResponse);
 
 #[cfg(test)]
 mod tests {

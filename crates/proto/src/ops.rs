@@ -69,6 +69,14 @@ pub const ALL_OPERATIONS: &[&str] = &[
     group::GetGroupApplicationList::NAME,
     group::HandleGroupApplication::NAME,
     group::GetGroupOnlineMemberCount::NAME,
+    group::InitGroupAttributes::NAME,
+    group::SetGroupAttributes::NAME,
+    group::DeleteGroupAttributes::NAME,
+    group::GetGroupAttributes::NAME,
+    group::SetGroupCounters::NAME,
+    group::IncreaseGroupCounter::NAME,
+    group::DecreaseGroupCounter::NAME,
+    group::GetGroupCounters::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -617,7 +625,7 @@ mod tests {
 
     #[test]
     fn group_operations_are_all_listed() {
-        assert_eq!(crate::group::GROUP_OPERATIONS.len(), 19);
+        assert_eq!(crate::group::GROUP_OPERATIONS.len(), 27);
         for name in crate::group::GROUP_OPERATIONS {
             assert!(ALL_OPERATIONS.contains(name), "{name}");
         }

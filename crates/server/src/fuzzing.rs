@@ -129,6 +129,14 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         group::SetGroupMemberNameCard::NAME => decode_as::<group::SetGroupMemberNameCard>(data),
         group::GetGroupApplicationList::NAME => decode_as::<group::GetGroupApplicationList>(data),
         group::HandleGroupApplication::NAME => decode_as::<group::HandleGroupApplication>(data),
+        group::InitGroupAttributes::NAME => decode_as::<group::InitGroupAttributes>(data),
+        group::SetGroupAttributes::NAME => decode_as::<group::SetGroupAttributes>(data),
+        group::DeleteGroupAttributes::NAME => decode_as::<group::DeleteGroupAttributes>(data),
+        group::GetGroupAttributes::NAME => decode_as::<group::GetGroupAttributes>(data),
+        group::SetGroupCounters::NAME => decode_as::<group::SetGroupCounters>(data),
+        group::IncreaseGroupCounter::NAME => decode_as::<group::IncreaseGroupCounter>(data),
+        group::DecreaseGroupCounter::NAME => decode_as::<group::DecreaseGroupCounter>(data),
+        group::GetGroupCounters::NAME => decode_as::<group::GetGroupCounters>(data),
         group::GetGroupOnlineMemberCount::NAME => {
             decode_as::<group::GetGroupOnlineMemberCount>(data)
         }

@@ -1,19 +1,24 @@
 //! Groups end to end at the wire, the methods beyond slice 1: join
-//! requests (`getGroupApplicationList`, `handleGroupApplication`) and
-//! `getGroupOnlineMemberCount`, acted out by alice, bob, carol and dave
+//! requests (`getGroupApplicationList`, `handleGroupApplication`),
+//! `getGroupOnlineMemberCount`, group attributes and group counters, acted
+//! out by alice, bob, carol and dave
 //! against a real server with every client's view asserted.
 
 use confab_proto::constants::types;
 use confab_proto::frame::Push;
 use confab_proto::group::{
-    self as g, notice, CreateGroup, GetGroupApplicationList, GetGroupList,
-    GetGroupOnlineMemberCount, GroupApplication, GroupType, HandleAction, HandleGroupApplication,
-    JoinGroup, JoinOption, JoinStatus, MemberRole, NewGroupMember, APPLICATION_JOIN,
+    self as g, notice, CreateGroup, DecreaseGroupCounter, DeleteGroupAttributes,
+    GetGroupApplicationList, GetGroupAttributes, GetGroupCounters, GetGroupList,
+    GetGroupOnlineMemberCount, GetGroupProfile, GroupApplication, GroupType, HandleAction,
+    HandleGroupApplication, IncreaseGroupCounter, InitGroupAttributes, JoinGroup, JoinOption,
+    JoinStatus, MemberRole, NewGroupMember, SetGroupAttributes, SetGroupCounters, APPLICATION_JOIN,
 };
-use confab_proto::inbox::InboxEvent;
+use confab_proto::inbox::{InboxEvent, TimelineCursor};
 use confab_proto::message::MessageElement;
+use confab_proto::ops::Sync as SyncOp;
 use confab_proto::{code, ErrorBody, GroupId, UserId};
 use confab_tests::{RawClient, TestServer};
+use std::collections::BTreeMap;
 
 fn gid(id: &str) -> GroupId {
     GroupId::new(id)
@@ -234,4 +239,277 @@ async fn online_member_count_is_an_avchatrooms_joiners_and_zero_elsewhere() {
     // bob leaves: one joiner left.
     bob.call(&g::QuitGroup { group_id: gid("live") }).await.expect("bob quits");
     assert_eq!(alice.call(&count).await.expect("count").member_count, 1);
+}
+
+/// Waits for a `groupAttributesUpdated` timeline push; its seq and set.
+async fn wait_attributes(raw: &mut RawClient) -> (u64, BTreeMap<String, String>) {
+    raw.wait_push(|push| match push {
+        Push::Timeline { entry, .. } => match &entry.event {
+            InboxEvent::GroupAttributesUpdated { group_attributes, .. } => {
+                Some((entry.seq, group_attributes.clone()))
+            }
+            _ => None,
+        },
+        _ => None,
+    })
+    .await
+}
+
+/// Waits for a `groupCounterUpdated` timeline push; its seq, key, value.
+async fn wait_counter(raw: &mut RawClient) -> (u64, String, i64) {
+    raw.wait_push(|push| match push {
+        Push::Timeline { entry, .. } => match &entry.event {
+            InboxEvent::GroupCounterUpdated { key, value, .. } => {
+                Some((entry.seq, key.clone(), *value))
+            }
+            _ => None,
+        },
+        _ => None,
+    })
+    .await
+}
+
+fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+/// The entries of one group's timeline after `after`, read by `sync`.
+async fn timeline_after(raw: &mut RawClient, group: &str, after: u64) -> Vec<InboxEvent> {
+    let cursor = TimelineCursor { group_id: group.into(), after };
+    let synced =
+        raw.call(&SyncOp { after: 0, limit: 0, groups: vec![cursor] }).await.expect("group sync");
+    synced.groups[0].entries.iter().map(|e| e.event.clone()).collect()
+}
+
+#[tokio::test]
+async fn group_attributes_are_kept_per_group_and_every_member_follows_them() {
+    let server = TestServer::start().await;
+    let mut alice = RawClient::login(&server, "alice").await;
+    let mut bob = RawClient::login(&server, "bob").await;
+    let mut carol = RawClient::login(&server, "carol").await;
+    // dave is a member who is offline while the attributes change.
+    RawClient::login(&server, "dave").await;
+    let group = CreateGroup {
+        name: "attrs".into(),
+        group_type: GroupType::Public,
+        group_id: Some(gid("attrs")),
+        member_list: ["bob", "dave"]
+            .iter()
+            .map(|u| NewGroupMember {
+                user_id: UserId::new(*u),
+                role: None,
+                member_custom_field: vec![],
+            })
+            .collect(),
+        ..Default::default()
+    };
+    alice.call(&group).await.expect("create");
+    let start = GetGroupProfile { group_id: gid("attrs"), group_custom_field_filter: vec![] };
+    let head = alice.call(&start).await.expect("profile").group.next_message_seq;
+    assert_eq!(head, 1);
+
+    // checklist 774, 783-784: any member initializes; every member is told.
+    let init = InitGroupAttributes {
+        group_id: gid("attrs"),
+        group_attributes: attrs(&[("k1", "v1"), ("k2", "v2")]),
+    };
+    let done = bob.call(&init).await.expect("bob initializes");
+    assert_eq!(done.group_attributes, attrs(&[("k1", "v1"), ("k2", "v2")]));
+    let (seq_a, set_a) = wait_attributes(&mut alice).await;
+    let (seq_b, set_b) = wait_attributes(&mut bob).await;
+    assert_eq!((seq_a, &set_a), (seq_b, &set_b), "one timeline entry, the caller included");
+    assert!(seq_a > 0, "on the group's timeline");
+    assert_eq!(set_a, attrs(&[("k1", "v1"), ("k2", "v2")]));
+    // checklist 776: a non-member cannot.
+    assert_eq!(refused(carol.call(&init).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+    let get_all = GetGroupAttributes { group_id: gid("attrs"), key_list: vec![] };
+    assert_eq!(refused(carol.call(&get_all).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+
+    // checklist 788, 791-792: set adds and overwrites; the event has the whole set.
+    let set = SetGroupAttributes {
+        group_id: gid("attrs"),
+        group_attributes: attrs(&[("k2", "two"), ("k3", "v3")]),
+    };
+    assert_eq!(
+        alice.call(&set).await.expect("set").group_attributes,
+        attrs(&[("k2", "two"), ("k3", "v3")])
+    );
+    let (_, whole) = wait_attributes(&mut bob).await;
+    assert_eq!(whole, attrs(&[("k1", "v1"), ("k2", "two"), ("k3", "v3")]));
+    // checklist 802, 804: all, or the keys asked for.
+    assert_eq!(bob.call(&get_all).await.expect("get").group_attributes, whole);
+    let some = GetGroupAttributes { group_id: gid("attrs"), key_list: vec!["k3".into()] };
+    assert_eq!(bob.call(&some).await.expect("get").group_attributes, attrs(&[("k3", "v3")]));
+
+    // checklist 795, 798-799: deleting names the deleted keys.
+    let delete = DeleteGroupAttributes {
+        group_id: gid("attrs"),
+        key_list: vec!["k1".into(), "nope".into()],
+    };
+    assert_eq!(alice.call(&delete).await.expect("delete").key_list, ["k1"]);
+    let (_, after_delete) = wait_attributes(&mut bob).await;
+    assert_eq!(after_delete, attrs(&[("k2", "two"), ("k3", "v3")]));
+    // checklist 785: init replaces the whole set.
+    let reinit =
+        InitGroupAttributes { group_id: gid("attrs"), group_attributes: attrs(&[("only", "1")]) };
+    alice.call(&reinit).await.expect("re-init");
+    assert_eq!(bob.call(&get_all).await.expect("get").group_attributes, attrs(&[("only", "1")]));
+
+    // checklist 777-781, 1264: the limits, refused with 10004.
+    let long_key = InitGroupAttributes {
+        group_id: gid("attrs"),
+        group_attributes: attrs(&[(&"k".repeat(33), "v")]),
+    };
+    assert_eq!(refused(alice.call(&long_key).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
+    let big_value = SetGroupAttributes {
+        group_id: gid("attrs"),
+        group_attributes: attrs(&[("k", &"v".repeat(4 * 1024 + 1))]),
+    };
+    assert_eq!(refused(alice.call(&big_value).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
+    let seventeen: BTreeMap<String, String> =
+        (0..17).map(|i| (format!("k{i}"), "v".to_owned())).collect();
+    let too_many = InitGroupAttributes { group_id: gid("attrs"), group_attributes: seventeen };
+    assert_eq!(refused(alice.call(&too_many).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
+    // Five values of 4 KB pass one by one but not past 16 KB together.
+    for i in 0..3 {
+        let one = SetGroupAttributes {
+            group_id: gid("attrs"),
+            group_attributes: attrs(&[(&format!("big{i}"), &"v".repeat(4 * 1024))]),
+        };
+        alice.call(&one).await.expect("within 16 KB");
+    }
+    let over = SetGroupAttributes {
+        group_id: gid("attrs"),
+        group_attributes: attrs(&[("big3", &"v".repeat(4 * 1024))]),
+    };
+    assert_eq!(refused(alice.call(&over).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
+    // checklist 795: keyList [] deletes everything.
+    let clear = DeleteGroupAttributes { group_id: gid("attrs"), key_list: vec![] };
+    let cleared = alice.call(&clear).await.expect("clear");
+    assert_eq!(cleared.key_list, ["big0", "big1", "big2", "only"]);
+    assert!(bob.call(&get_all).await.expect("get").group_attributes.is_empty());
+
+    // dave, offline all along, catches up by his timeline cursor.
+    let mut dave = RawClient::login(&server, "dave").await;
+    let sets: Vec<BTreeMap<String, String>> = timeline_after(&mut dave, "attrs", 0)
+        .await
+        .into_iter()
+        .filter_map(|e| match e {
+            InboxEvent::GroupAttributesUpdated { group_id, group_attributes } => {
+                assert_eq!(group_id, gid("attrs"));
+                Some(group_attributes)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sets.first(), Some(&attrs(&[("k1", "v1"), ("k2", "v2")])));
+    assert_eq!(sets.last(), Some(&BTreeMap::new()));
+    assert_eq!(sets.len(), 8, "init, set, delete, re-init, three sets, clear");
+}
+
+#[tokio::test]
+async fn an_avchatrooms_attributes_and_counters_need_joining_and_are_pushed_only() {
+    let server = TestServer::start().await;
+    let mut alice = RawClient::login(&server, "alice").await;
+    let mut bob = RawClient::login(&server, "bob").await;
+    let mut carol = RawClient::login(&server, "carol").await;
+    let room = CreateGroup {
+        name: "live".into(),
+        group_type: GroupType::AvChatRoom,
+        group_id: Some(gid("live")),
+        ..Default::default()
+    };
+    alice.call(&room).await.expect("room");
+    let init =
+        InitGroupAttributes { group_id: gid("live"), group_attributes: attrs(&[("a", "1")]) };
+    // checklist 776, 1216: even the owner joins first.
+    assert_eq!(refused(alice.call(&init).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+    let join = JoinGroup { group_id: gid("live"), apply_message: String::new() };
+    alice.call(&join).await.expect("alice joins");
+    bob.call(&join).await.expect("bob joins");
+    alice.call(&init).await.expect("init");
+    // checklist 784: the joiners are told, pushed with seq 0 (no timeline).
+    for joiner in [&mut alice, &mut bob] {
+        let (seq, set) = wait_attributes(joiner).await;
+        assert_eq!((seq, set), (0, attrs(&[("a", "1")])));
+    }
+    let get_all = GetGroupAttributes { group_id: gid("live"), key_list: vec![] };
+    assert_eq!(bob.call(&get_all).await.expect("get").group_attributes, attrs(&[("a", "1")]));
+    assert_eq!(refused(carol.call(&get_all).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+    // checklist 808: counters work in an AVChatRoom too.
+    let inc = IncreaseGroupCounter { group_id: gid("live"), key: "likes".into(), value: 3 };
+    let after = bob.call(&inc).await.expect("increase");
+    assert_eq!((after.group_id, after.key.as_str(), after.value), (gid("live"), "likes", 3));
+    assert_eq!(wait_counter(&mut alice).await, (0, "likes".to_owned(), 3));
+    assert_eq!(refused(carol.call(&inc).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+}
+
+#[tokio::test]
+async fn group_counters_are_set_increased_and_decreased_for_every_member() {
+    let server = TestServer::start().await;
+    let mut alice = RawClient::login(&server, "alice").await;
+    let mut bob = RawClient::login(&server, "bob").await;
+    let mut carol = RawClient::login(&server, "carol").await;
+    let group = CreateGroup {
+        name: "count".into(),
+        group_type: GroupType::Work,
+        group_id: Some(gid("count")),
+        member_list: vec![NewGroupMember {
+            user_id: UserId::new("bob"),
+            role: None,
+            member_custom_field: vec![],
+        }],
+        ..Default::default()
+    };
+    alice.call(&group).await.expect("create");
+
+    // checklist 807, 809-811: set adds or overwrites; caller and members told.
+    let set = SetGroupCounters {
+        group_id: gid("count"),
+        counters: BTreeMap::from([("a".to_owned(), 1), ("b".to_owned(), 2)]),
+    };
+    assert_eq!(bob.call(&set).await.expect("set").counters, set.counters);
+    for member in [&mut alice, &mut bob] {
+        let (seq_a, key_a, value_a) = wait_counter(member).await;
+        let (seq_b, key_b, value_b) = wait_counter(member).await;
+        assert!(seq_a > 0 && seq_b == seq_a + 1, "one timeline entry per counter");
+        assert_eq!((key_a.as_str(), value_a, key_b.as_str(), value_b), ("a", 1, "b", 2));
+    }
+    // checklist 814-816: increase answers {groupID, key, value} with the new value.
+    let inc = IncreaseGroupCounter { group_id: gid("count"), key: "a".into(), value: 5 };
+    let increased = alice.call(&inc).await.expect("increase");
+    assert_eq!(
+        (increased.group_id, increased.key.as_str(), increased.value),
+        (gid("count"), "a", 6)
+    );
+    for member in [&mut alice, &mut bob] {
+        let (_, key, value) = wait_counter(member).await;
+        assert_eq!((key.as_str(), value), ("a", 6));
+    }
+    // checklist 820-822: decrease, below zero too; a missing counter starts at 0.
+    let dec = DecreaseGroupCounter { group_id: gid("count"), key: "c".into(), value: 4 };
+    assert_eq!(bob.call(&dec).await.expect("decrease").value, -4);
+    let (_, key, value) = wait_counter(&mut alice).await;
+    assert_eq!((key.as_str(), value), ("c", -4));
+    // checklist 826-827: all, or the keys asked for.
+    let all = GetGroupCounters { group_id: gid("count"), key_list: vec![] };
+    let got = bob.call(&all).await.expect("get").counters;
+    assert_eq!(
+        got,
+        BTreeMap::from([("a".to_owned(), 6), ("b".to_owned(), 2), ("c".to_owned(), -4)])
+    );
+    let some = GetGroupCounters { group_id: gid("count"), key_list: vec!["b".into()] };
+    assert_eq!(
+        alice.call(&some).await.expect("get").counters,
+        BTreeMap::from([("b".to_owned(), 2)])
+    );
+    // Members only; a key is required; no overflow.
+    assert_eq!(refused(carol.call(&all).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+    assert_eq!(refused(carol.call(&inc).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+    let no_key = IncreaseGroupCounter { group_id: gid("count"), key: String::new(), value: 1 };
+    assert_eq!(refused(alice.call(&no_key).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
+    let huge = IncreaseGroupCounter { group_id: gid("count"), key: "a".into(), value: i64::MAX };
+    assert_eq!(refused(alice.call(&huge).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
+    let unknown = GetGroupCounters { group_id: gid("nope"), key_list: vec![] };
+    assert_eq!(refused(alice.call(&unknown).await), code::ERR_SVR_GROUP_NOT_FOUND);
 }

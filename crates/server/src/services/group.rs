@@ -39,7 +39,7 @@ fn not_found(group: &GroupId) -> StoreError {
     refused(code::ERR_SVR_GROUP_NOT_FOUND, format!("group {group} does not exist"))
 }
 
-fn not_member(group: &GroupId) -> StoreError {
+pub(super) fn not_member(group: &GroupId) -> StoreError {
     refused(code::ERR_SVR_GROUP_PERMISSION_DENY, format!("not a member of group {group}"))
 }
 
@@ -53,7 +53,7 @@ pub(crate) struct Actor {
 }
 
 /// The group, or 10010.
-fn load(tx: &mut dyn WriteTx, group: &GroupId) -> Result<GroupProfile, StoreError> {
+pub(super) fn load(tx: &mut dyn WriteTx, group: &GroupId) -> Result<GroupProfile, StoreError> {
     tx.load_group(group)?.ok_or_else(|| not_found(group))
 }
 
@@ -71,7 +71,7 @@ fn complete(tx: &mut dyn WriteTx, profile: &mut GroupProfile) -> Result<(), Stor
 }
 
 /// The caller's record, or 10007.
-fn membership(
+pub(super) fn membership(
     tx: &mut dyn WriteTx,
     group: &GroupId,
     user: &UserId,

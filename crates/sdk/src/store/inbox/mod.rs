@@ -245,7 +245,9 @@ impl Store {
             // their membership events and notices are skipped in order.
             InboxEvent::GroupJoined { .. }
             | InboxEvent::GroupLeft { .. }
-            | InboxEvent::GroupSystemNotice { .. } => Ok(()),
+            | InboxEvent::GroupSystemNotice { .. }
+            | InboxEvent::GroupAttributesUpdated { .. }
+            | InboxEvent::GroupCounterUpdated { .. } => Ok(()),
         }
     }
 }

@@ -11,7 +11,8 @@ use crate::store::tx::GroupTx;
 use crate::store::{group_key, GroupHeads, MemberRecord, StoreError};
 use confab_proto::conversation::ConversationState;
 use confab_proto::group::{
-    GroupApplication, GroupMember, GroupProfile, MemberRole, APPLICATION_JOIN,
+    GroupApplication, GroupAttributes, GroupCounters, GroupMember, GroupProfile, MemberRole,
+    APPLICATION_JOIN,
 };
 use confab_proto::message::{ConversationType, WireMessage};
 use confab_proto::ops::GetMessageListResponse;
@@ -120,6 +121,11 @@ impl GroupTx for SqliteTx<'_> {
     }
 
     fn delete_group(&mut self, group: &GroupId) -> Result<(), StoreError> {
+        for table in ["group_attributes", "group_counters"] {
+            self.conn
+                .prepare_cached(&format!("DELETE FROM {table} WHERE group_id = ?1"))?
+                .execute([group.as_str()])?;
+        }
         self.conn
             .prepare_cached("DELETE FROM group_applications WHERE group_id = ?1")?
             .execute([group.as_str()])?;
@@ -242,6 +248,46 @@ impl GroupTx for SqliteTx<'_> {
             .execute([group.as_str(), applicant.as_str()])?;
         Ok(())
     }
+
+    fn load_group_attributes(&mut self, group: &GroupId) -> Result<GroupAttributes, StoreError> {
+        attributes(self.conn, group)
+    }
+
+    fn save_group_attributes(
+        &mut self,
+        group: &GroupId,
+        attributes: &GroupAttributes,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM group_attributes WHERE group_id = ?1")?
+            .execute([group.as_str()])?;
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO group_attributes (group_id, key, value) VALUES (?1, ?2, ?3)",
+        )?;
+        for (key, value) in attributes {
+            insert.execute(params![group.as_str(), key, value])?;
+        }
+        Ok(())
+    }
+
+    fn load_group_counters(&mut self, group: &GroupId) -> Result<GroupCounters, StoreError> {
+        counters(self.conn, group)
+    }
+
+    fn save_group_counter(
+        &mut self,
+        group: &GroupId,
+        key: &str,
+        value: i64,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO group_counters (group_id, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (group_id, key) DO UPDATE SET value = ?3",
+            )?
+            .execute(params![group.as_str(), key, value])?;
+        Ok(())
+    }
 }
 
 /// The group's profile with its computed counts.
@@ -270,6 +316,25 @@ pub(super) fn member(
     user: &UserId,
 ) -> Result<Option<MemberRecord>, StoreError> {
     load_member(conn, group, user)
+}
+
+/// A group's attributes.
+pub(super) fn attributes(
+    conn: &Connection,
+    group: &GroupId,
+) -> Result<GroupAttributes, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT key, value FROM group_attributes WHERE group_id = ?1")?;
+    let rows = stmt.query_map([group.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A group's counters.
+pub(super) fn counters(conn: &Connection, group: &GroupId) -> Result<GroupCounters, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT key, value FROM group_counters WHERE group_id = ?1")?;
+    let rows = stmt.query_map([group.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Pending join requests of the groups `user` owns or administers.
