@@ -337,6 +337,7 @@ pub const GROUP_OPERATIONS: &[&str] = &[
     IncreaseGroupCounter::NAME,
     DecreaseGroupCounter::NAME,
     GetGroupCounters::NAME,
+    SetGroupMemberCustomField::NAME,
 ];
 
 /// One initial member of `createGroup`.
@@ -969,6 +970,22 @@ pub struct GetGroupCounters {
     pub key_list: Vec<String>,
 }
 operation!(GetGroupCounters, "getGroupCounters", GroupCountersResponse);
+
+/// `setGroupMemberCustomField`: adds or overwrites the member's fields by
+/// key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetGroupMemberCustomField {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The member; absent: the caller.
+    #[serde(default, rename = "userID", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+    /// The fields to set.
+    pub member_custom_field: Vec<CustomField>,
+}
+operation!(SetGroupMemberCustomField, "setGroupMemberCustomField", GroupMemberResponse);
 
 #[cfg(test)]
 mod tests {

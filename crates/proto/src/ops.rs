@@ -77,6 +77,7 @@ pub const ALL_OPERATIONS: &[&str] = &[
     group::IncreaseGroupCounter::NAME,
     group::DecreaseGroupCounter::NAME,
     group::GetGroupCounters::NAME,
+    group::SetGroupMemberCustomField::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -625,7 +626,7 @@ mod tests {
 
     #[test]
     fn group_operations_are_all_listed() {
-        assert_eq!(crate::group::GROUP_OPERATIONS.len(), 27);
+        assert_eq!(crate::group::GROUP_OPERATIONS.len(), 28);
         for name in crate::group::GROUP_OPERATIONS {
             assert!(ALL_OPERATIONS.contains(name), "{name}");
         }

@@ -137,6 +137,9 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         group::IncreaseGroupCounter::NAME => decode_as::<group::IncreaseGroupCounter>(data),
         group::DecreaseGroupCounter::NAME => decode_as::<group::DecreaseGroupCounter>(data),
         group::GetGroupCounters::NAME => decode_as::<group::GetGroupCounters>(data),
+        group::SetGroupMemberCustomField::NAME => {
+            decode_as::<group::SetGroupMemberCustomField>(data)
+        }
         group::GetGroupOnlineMemberCount::NAME => {
             decode_as::<group::GetGroupOnlineMemberCount>(data)
         }

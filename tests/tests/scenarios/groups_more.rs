@@ -1,17 +1,19 @@
 //! Groups end to end at the wire, the methods beyond slice 1: join
 //! requests (`getGroupApplicationList`, `handleGroupApplication`),
-//! `getGroupOnlineMemberCount`, group attributes and group counters, acted
+//! `getGroupOnlineMemberCount`, group attributes and group counters,
+//! `setGroupMemberCustomField`, acted
 //! out by alice, bob, carol and dave
 //! against a real server with every client's view asserted.
 
 use confab_proto::constants::types;
 use confab_proto::frame::Push;
 use confab_proto::group::{
-    self as g, notice, CreateGroup, DecreaseGroupCounter, DeleteGroupAttributes,
+    self as g, notice, CreateGroup, CustomField, DecreaseGroupCounter, DeleteGroupAttributes,
     GetGroupApplicationList, GetGroupAttributes, GetGroupCounters, GetGroupList,
-    GetGroupOnlineMemberCount, GetGroupProfile, GroupApplication, GroupType, HandleAction,
-    HandleGroupApplication, IncreaseGroupCounter, InitGroupAttributes, JoinGroup, JoinOption,
-    JoinStatus, MemberRole, NewGroupMember, SetGroupAttributes, SetGroupCounters, APPLICATION_JOIN,
+    GetGroupMemberProfile, GetGroupOnlineMemberCount, GetGroupProfile, GroupApplication, GroupType,
+    HandleAction, HandleGroupApplication, IncreaseGroupCounter, InitGroupAttributes, JoinGroup,
+    JoinOption, JoinStatus, MemberRole, NewGroupMember, SetGroupAttributes, SetGroupCounters,
+    SetGroupMemberCustomField, APPLICATION_JOIN,
 };
 use confab_proto::inbox::{InboxEvent, TimelineCursor};
 use confab_proto::message::MessageElement;
@@ -512,4 +514,82 @@ async fn group_counters_are_set_increased_and_decreased_for_every_member() {
     assert_eq!(refused(alice.call(&huge).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
     let unknown = GetGroupCounters { group_id: gid("nope"), key_list: vec![] };
     assert_eq!(refused(alice.call(&unknown).await), code::ERR_SVR_GROUP_NOT_FOUND);
+}
+
+fn field(key: &str, value: &str) -> CustomField {
+    CustomField { key: key.into(), value: value.into() }
+}
+
+#[tokio::test]
+async fn member_custom_fields_are_set_by_the_member_or_whoever_manages_them() {
+    let server = TestServer::start().await;
+    let mut alice = RawClient::login(&server, "alice").await;
+    let mut bob = RawClient::login(&server, "bob").await;
+    let mut carol = RawClient::login(&server, "carol").await;
+    RawClient::login(&server, "dave").await;
+    let mut group = approval_group("fields");
+    group.join_option = None;
+    for user in ["carol", "dave"] {
+        group.member_list.push(NewGroupMember {
+            user_id: UserId::new(user),
+            role: None,
+            member_custom_field: vec![],
+        });
+    }
+    alice.call(&group).await.expect("create");
+    let set = |user: Option<&str>, fields: Vec<CustomField>| SetGroupMemberCustomField {
+        group_id: gid("fields"),
+        user_id: user.map(UserId::new),
+        member_custom_field: fields,
+    };
+
+    // checklist 905-906, 908: no userID sets the caller's own fields.
+    let own = carol.call(&set(None, vec![field("k", "v")])).await.expect("own");
+    assert_eq!(own.member.user_id, UserId::new("carol"));
+    assert_eq!(own.member.member_custom_field, [field("k", "v")]);
+    assert_eq!(own.group.group_id, gid("fields"));
+    // checklist 907: an ordinary member sets only their own.
+    let others = set(Some("dave"), vec![field("k", "x")]);
+    assert_eq!(refused(carol.call(&others).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+    // An admin sets an ordinary member's (overwriting by key, adding new keys)…
+    let by_admin = set(Some("carol"), vec![field("k", "w"), field("k2", "v2")]);
+    let changed = bob.call(&by_admin).await.expect("admin sets carol's");
+    assert_eq!(changed.member.member_custom_field, [field("k", "w"), field("k2", "v2")]);
+    // …but not the owner's; the owner sets anyone's.
+    let owners = set(Some("alice"), vec![field("k", "x")]);
+    assert_eq!(refused(bob.call(&owners).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+    alice.call(&set(Some("bob"), vec![field("k", "b")])).await.expect("owner sets bob's");
+    // Every member reads the fields.
+    let profile = GetGroupMemberProfile {
+        group_id: gid("fields"),
+        user_id_list: vec![UserId::new("carol"), UserId::new("bob")],
+        member_custom_field_filter: vec![],
+    };
+    let read = alice.call(&profile).await.expect("profiles");
+    let fields: Vec<_> = read.member_list.iter().map(|m| m.member_custom_field.clone()).collect();
+    assert_eq!(fields, [vec![field("k", "w"), field("k2", "v2")], vec![field("k", "b")]]);
+    // No field, a non-member target, an AVChatRoom.
+    assert_eq!(
+        refused(carol.call(&set(None, vec![])).await),
+        code::ERR_SVR_GROUP_INVALID_PARAMETERS
+    );
+    let stranger = set(Some("erin"), vec![field("k", "v")]);
+    assert_eq!(refused(alice.call(&stranger).await), code::MEMBER_NOT_IN_GROUP);
+    let room = CreateGroup {
+        name: "live".into(),
+        group_type: GroupType::AvChatRoom,
+        group_id: Some(gid("live")),
+        ..Default::default()
+    };
+    alice.call(&room).await.expect("room");
+    alice
+        .call(&JoinGroup { group_id: gid("live"), apply_message: String::new() })
+        .await
+        .expect("join");
+    let in_room = SetGroupMemberCustomField {
+        group_id: gid("live"),
+        user_id: None,
+        member_custom_field: vec![field("k", "v")],
+    };
+    assert_eq!(refused(alice.call(&in_room).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
 }

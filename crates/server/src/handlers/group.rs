@@ -30,6 +30,7 @@
 //! | role | Work or AVChatRoom: 2682; `Owner`, or `Custom` outside a Community: 2683; not the owner: 2681; oneself: 2684; not a member: 2623 |
 //! | mute | Work: 10007; oneself: 2685; not allowed for that member: 10007; not a member: 2623 |
 //! | name card | AVChatRoom: 10007; not allowed for that member: 10007; not a member: 2623 |
+//! | member custom field | AVChatRoom: 10007; not allowed for that member (as name card): 10007; no field given: 10004; not a member: 2623 |
 //! | handle application | not the owner or an admin | 10007 |
 //! | handle application | no pending request (another owner or admin handled it, or none was made) | 10024 `ERR_SVR_GROUP_REQ_ALLREADY_BEEN_PROCESSED` |
 //! | handle application | agreed, but the applicant is a member already | 10013 `ERR_SVR_GROUP_ALLREADY_MEMBER` |
@@ -56,7 +57,8 @@ use confab_proto::group::{
     GroupIdResponse, GroupMember, GroupMemberResponse, GroupProfile, GroupResponse, GroupType,
     HandleAction, HandleGroupApplication, JoinGroup, JoinGroupResponse, JoinStatus,
     MemberListOffset, MemberRole, OnlineMemberCountResponse, QuitGroup, SearchGroupByID,
-    SetGroupMemberMuteTime, SetGroupMemberNameCard, SetGroupMemberRole, UpdateGroupProfile,
+    SetGroupMemberCustomField, SetGroupMemberMuteTime, SetGroupMemberNameCard, SetGroupMemberRole,
+    UpdateGroupProfile,
 };
 use confab_proto::{code, ErrorBody, GroupId, UserId};
 use futures_util::FutureExt as _;
@@ -607,6 +609,27 @@ pub(crate) fn set_group_member_name_card(
     )
 }
 
+/// `setGroupMemberCustomField` (`userID` defaults to the caller).
+pub(crate) fn set_group_member_custom_field(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: SetGroupMemberCustomField,
+) -> Reply<GroupMemberResponse> {
+    if request.member_custom_field.is_empty() {
+        return reject(invalid("memberCustomField names no field"));
+    }
+    let user = request.user_id.unwrap_or_else(|| caller.user.clone());
+    from_store(
+        ctx.store.set_group_member_custom_field(
+            actor(ctx, caller),
+            request.group_id,
+            user,
+            request.member_custom_field,
+        ),
+        member_response,
+    )
+}
+
 /// `getGroupApplicationList`.
 pub(crate) fn get_group_application_list(
     ctx: &ServerContext,
@@ -680,6 +703,7 @@ pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::Regi
     registry.service::<SetGroupMemberRole>(set_group_member_role)?;
     registry.service::<SetGroupMemberMuteTime>(set_group_member_mute_time)?;
     registry.service::<SetGroupMemberNameCard>(set_group_member_name_card)?;
+    registry.service::<SetGroupMemberCustomField>(set_group_member_custom_field)?;
     registry.service::<GetGroupApplicationList>(get_group_application_list)?;
     registry.service::<HandleGroupApplication>(handle_group_application)?;
     registry.service::<GetGroupOnlineMemberCount>(get_group_online_member_count)?;

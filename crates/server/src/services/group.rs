@@ -881,6 +881,50 @@ fn set_name_card(
     Ok((profile, target))
 }
 
+/// `setGroupMemberCustomField`: fields added or overwritten by key, by the
+/// same rule as name cards (anyone their own; the owner anyone's; an admin
+/// ordinary members'); an AVChatRoom keeps no member fields.
+fn set_member_custom(
+    tx: &mut dyn WriteTx,
+    actor: &Actor,
+    id: &GroupId,
+    user: &UserId,
+    fields: Vec<CustomField>,
+) -> Result<MemberChange, StoreError> {
+    let mut profile = load(tx, id)?;
+    if !rules(profile.group_type).stored_members {
+        return Err(refused(
+            code::ERR_SVR_GROUP_PERMISSION_DENY,
+            "an AVChatRoom keeps no member custom fields",
+        ));
+    }
+    let role = membership(tx, id, &actor.user)?.role;
+    let Some(mut target) = tx.load_member(id, user)? else {
+        return Err(refused(code::MEMBER_NOT_IN_GROUP, format!("{user} is not a member")));
+    };
+    let allowed = *user == actor.user
+        || match role {
+            MemberRole::Owner => true,
+            MemberRole::Admin => !target.role.is_manager(),
+            _ => false,
+        };
+    if !allowed {
+        return Err(refused(
+            code::ERR_SVR_GROUP_PERMISSION_DENY,
+            format!("the caller may not set {user}'s custom fields"),
+        ));
+    }
+    for field in fields {
+        match target.custom.iter_mut().find(|f| f.key == field.key) {
+            Some(old) => old.value = field.value,
+            None => target.custom.push(field),
+        }
+    }
+    tx.save_member(id, &target)?;
+    complete(tx, &mut profile)?;
+    Ok((profile, target))
+}
+
 /// A validated group message (stored kinds).
 #[derive(Clone, Debug)]
 pub(crate) struct NewGroupMessage {
@@ -1065,6 +1109,17 @@ impl dyn Store {
         name_card: String,
     ) -> StoreFuture<MemberChange> {
         self.transact(move |tx| set_name_card(tx, &actor, &id, &user, name_card))
+    }
+
+    /// `setGroupMemberCustomField`.
+    pub(crate) fn set_group_member_custom_field(
+        &self,
+        actor: Actor,
+        id: GroupId,
+        user: UserId,
+        fields: Vec<CustomField>,
+    ) -> StoreFuture<MemberChange> {
+        self.transact(move |tx| set_member_custom(tx, &actor, &id, &user, fields))
     }
 
     /// Stores a group message once, on the group's timeline, and pushes it
