@@ -338,6 +338,7 @@ pub const GROUP_OPERATIONS: &[&str] = &[
     DecreaseGroupCounter::NAME,
     GetGroupCounters::NAME,
     SetGroupMemberCustomField::NAME,
+    MarkGroupMemberList::NAME,
 ];
 
 /// One initial member of `createGroup`.
@@ -641,6 +642,10 @@ pub struct GetGroupMemberList {
     /// Where to start (0).
     #[serde(default)]
     pub offset: MemberListOffset,
+    /// AVChatRoom only: the online joiners carrying this mark
+    /// ([`MarkGroupMemberList`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<u64>,
 }
 
 /// Response to [`GetGroupMemberList`].
@@ -987,6 +992,34 @@ pub struct SetGroupMemberCustomField {
 }
 operation!(SetGroupMemberCustomField, "setGroupMemberCustomField", GroupMemberResponse);
 
+/// `markGroupMemberList` (AVChatRoom only; the owner marks joiners).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkGroupMemberList {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The joiners (≤ 500).
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<UserId>,
+    /// A custom mark, ≥ 1000 (a room has at most 10 distinct marks).
+    pub mark_type: u64,
+    /// `true` adds the mark, `false` removes it.
+    pub enable_mark: bool,
+}
+
+/// Response to [`MarkGroupMemberList`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkGroupMemberListResponse {
+    /// Joiners marked (or unmarked).
+    #[serde(rename = "successUserIDList")]
+    pub success_user_id_list: Vec<UserId>,
+    /// Users not in the room.
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<UserId>,
+}
+operation!(MarkGroupMemberList, "markGroupMemberList", MarkGroupMemberListResponse);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1134,6 +1167,7 @@ mod tests {
                 group_id: GroupId::new("g"),
                 count: 15,
                 offset: MemberListOffset::Text("15".into()),
+                filter: None,
             },
             json!({"groupID":"g","count":15,"offset":"15"}),
         );

@@ -78,6 +78,7 @@ pub const ALL_OPERATIONS: &[&str] = &[
     group::DecreaseGroupCounter::NAME,
     group::GetGroupCounters::NAME,
     group::SetGroupMemberCustomField::NAME,
+    group::MarkGroupMemberList::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -626,7 +627,7 @@ mod tests {
 
     #[test]
     fn group_operations_are_all_listed() {
-        assert_eq!(crate::group::GROUP_OPERATIONS.len(), 28);
+        assert_eq!(crate::group::GROUP_OPERATIONS.len(), 29);
         for name in crate::group::GROUP_OPERATIONS {
             assert!(ALL_OPERATIONS.contains(name), "{name}");
         }

@@ -137,6 +137,7 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         group::IncreaseGroupCounter::NAME => decode_as::<group::IncreaseGroupCounter>(data),
         group::DecreaseGroupCounter::NAME => decode_as::<group::DecreaseGroupCounter>(data),
         group::GetGroupCounters::NAME => decode_as::<group::GetGroupCounters>(data),
+        group::MarkGroupMemberList::NAME => decode_as::<group::MarkGroupMemberList>(data),
         group::SetGroupMemberCustomField::NAME => {
             decode_as::<group::SetGroupMemberCustomField>(data)
         }

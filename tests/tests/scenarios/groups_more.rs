@@ -1,7 +1,7 @@
 //! Groups end to end at the wire, the methods beyond slice 1: join
 //! requests (`getGroupApplicationList`, `handleGroupApplication`),
 //! `getGroupOnlineMemberCount`, group attributes and group counters,
-//! `setGroupMemberCustomField`, acted
+//! `setGroupMemberCustomField` and `markGroupMemberList`, acted
 //! out by alice, bob, carol and dave
 //! against a real server with every client's view asserted.
 
@@ -10,10 +10,11 @@ use confab_proto::frame::Push;
 use confab_proto::group::{
     self as g, notice, CreateGroup, CustomField, DecreaseGroupCounter, DeleteGroupAttributes,
     GetGroupApplicationList, GetGroupAttributes, GetGroupCounters, GetGroupList,
-    GetGroupMemberProfile, GetGroupOnlineMemberCount, GetGroupProfile, GroupApplication, GroupType,
-    HandleAction, HandleGroupApplication, IncreaseGroupCounter, InitGroupAttributes, JoinGroup,
-    JoinOption, JoinStatus, MemberRole, NewGroupMember, SetGroupAttributes, SetGroupCounters,
-    SetGroupMemberCustomField, APPLICATION_JOIN,
+    GetGroupMemberList, GetGroupMemberProfile, GetGroupOnlineMemberCount, GetGroupProfile,
+    GroupApplication, GroupType, HandleAction, HandleGroupApplication, IncreaseGroupCounter,
+    InitGroupAttributes, JoinGroup, JoinOption, JoinStatus, MarkGroupMemberList, MemberListOffset,
+    MemberRole, NewGroupMember, SetGroupAttributes, SetGroupCounters, SetGroupMemberCustomField,
+    APPLICATION_JOIN,
 };
 use confab_proto::inbox::{InboxEvent, TimelineCursor};
 use confab_proto::message::MessageElement;
@@ -592,4 +593,92 @@ async fn member_custom_fields_are_set_by_the_member_or_whoever_manages_them() {
         member_custom_field: vec![field("k", "v")],
     };
     assert_eq!(refused(alice.call(&in_room).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
+}
+
+#[tokio::test]
+async fn the_owner_marks_an_avchatrooms_joiners_and_the_member_list_filters_by_mark() {
+    let server = TestServer::start().await;
+    let mut alice = RawClient::login(&server, "alice").await;
+    let mut bob = RawClient::login(&server, "bob").await;
+    let mut carol = RawClient::login(&server, "carol").await;
+    let room = CreateGroup {
+        name: "live".into(),
+        group_type: GroupType::AvChatRoom,
+        group_id: Some(gid("live")),
+        ..Default::default()
+    };
+    alice.call(&room).await.expect("room");
+    let join = JoinGroup { group_id: gid("live"), apply_message: String::new() };
+    for joiner in [&mut alice, &mut bob, &mut carol] {
+        joiner.call(&join).await.expect("join");
+    }
+    let mark = |users: &[&str], mark_type: u64, enable_mark: bool| MarkGroupMemberList {
+        group_id: gid("live"),
+        user_id_list: users.iter().map(|u| UserId::new(*u)).collect(),
+        mark_type,
+        enable_mark,
+    };
+    let list = |filter: Option<u64>| GetGroupMemberList {
+        group_id: gid("live"),
+        count: 0,
+        offset: MemberListOffset::Number(0),
+        filter,
+    };
+    let ids = |members: &[g::GroupMember]| -> Vec<String> {
+        let mut ids: Vec<String> = members.iter().map(|m| m.user_id.0.clone()).collect();
+        ids.sort();
+        ids
+    };
+
+    // checklist 913-916: the joiners succeed, others fail.
+    let marked = alice.call(&mark(&["bob", "carol", "dave"], 1000, true)).await.expect("mark");
+    assert_eq!(marked.success_user_id_list, [UserId::new("bob"), UserId::new("carol")]);
+    assert_eq!(marked.failure_user_id_list, [UserId::new("dave")]);
+    // checklist 842, 917: the member list filters by mark.
+    let with_mark = bob.call(&list(Some(1000))).await.expect("filtered");
+    assert_eq!(ids(&with_mark.member_list), ["bob", "carol"]);
+    assert_eq!(
+        ids(&bob.call(&list(None)).await.expect("all").member_list),
+        ["alice", "bob", "carol"]
+    );
+    // checklist 915: false removes the mark.
+    alice.call(&mark(&["carol"], 1000, false)).await.expect("unmark");
+    assert_eq!(ids(&carol.call(&list(Some(1000))).await.expect("filtered").member_list), ["bob"]);
+    // A joiner who leaves loses their marks.
+    bob.call(&g::QuitGroup { group_id: gid("live") }).await.expect("bob leaves");
+    assert!(carol.call(&list(Some(1000))).await.expect("filtered").member_list.is_empty());
+    // checklist 912: only the owner marks.
+    assert_eq!(
+        refused(carol.call(&mark(&["alice"], 1001, true)).await),
+        code::ERR_SVR_GROUP_PERMISSION_DENY
+    );
+    // checklist 913-914: limits.
+    assert_eq!(
+        refused(alice.call(&mark(&["carol"], 999, true)).await),
+        code::ERR_SVR_GROUP_INVALID_PARAMETERS
+    );
+    let too_many: Vec<String> = (0..501).map(|i| format!("u{i}")).collect();
+    let too_many: Vec<&str> = too_many.iter().map(String::as_str).collect();
+    assert_eq!(
+        refused(alice.call(&mark(&too_many, 1000, true)).await),
+        code::ERR_SVR_GROUP_INVALID_PARAMETERS
+    );
+    for m in 2000..2010 {
+        alice.call(&mark(&["carol"], m, true)).await.expect("ten marks");
+    }
+    assert_eq!(
+        refused(alice.call(&mark(&["carol"], 2010, true)).await),
+        code::ERR_SVR_GROUP_INVALID_PARAMETERS
+    );
+    alice.call(&mark(&["alice"], 2009, true)).await.expect("an existing mark is no new one");
+    // checklist 911, 1215: AVChatRoom only.
+    let public = CreateGroup {
+        name: "pub".into(),
+        group_type: GroupType::Public,
+        group_id: Some(gid("pub")),
+        ..Default::default()
+    };
+    alice.call(&public).await.expect("public");
+    let in_public = MarkGroupMemberList { group_id: gid("pub"), ..mark(&["alice"], 1000, true) };
+    assert_eq!(refused(alice.call(&in_public).await), code::ERR_SVR_GROUP_PERMISSION_DENY);
 }
