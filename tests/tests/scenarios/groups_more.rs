@@ -202,6 +202,13 @@ async fn join_requests_wait_for_the_first_owner_or_admin_to_decide() {
         alice.call(&GetGroupApplicationList::default()).await.expect("list").application_list.len(),
         1
     );
+    // Joining another way (the owner adds dave) settles his request.
+    let add = g::AddGroupMember { group_id: gid("club"), user_id_list: vec![UserId::new("dave")] };
+    alice.call(&add).await.expect("alice adds dave");
+    let list = alice.call(&GetGroupApplicationList::default()).await.expect("list");
+    assert!(list.application_list.is_empty());
+    let late = handle("club", "dave", HandleAction::Agree, "");
+    assert_eq!(refused(bob.call(&late).await), code::ERR_SVR_GROUP_REQ_ALLREADY_BEEN_PROCESSED);
 }
 
 #[tokio::test]
