@@ -12,6 +12,7 @@ mod scenarios {
     mod file_messages;
     mod file_service;
     mod groups;
+    mod groups_more;
     mod hostile_files;
     mod merger;
     mod message_ids;

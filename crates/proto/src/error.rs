@@ -305,6 +305,15 @@ pub mod code {
     pub const ERR_SVR_GROUP_FULL_MEMBER_COUNT: i32 = 10014;
     /// Tencent server code: the group ID asked for at creation is taken.
     pub const ERR_SVR_GROUP_GROUPID_IN_USED: i32 = 10021;
+    /// Tencent server code: the user is a member of the group already.
+    pub const ERR_SVR_GROUP_ALLREADY_MEMBER: i32 = 10013;
+    /// Tencent server code: the join request (or invitation) was handled
+    /// already, or there is none pending.
+    pub const ERR_SVR_GROUP_REQ_ALLREADY_BEEN_PROCESSED: i32 = 10024;
+    /// Tencent server code: a group attribute write conflicted with another
+    /// (refresh with `getGroupAttributes`). Confab serializes writes and
+    /// never returns it; clients may still meet it from TIM.
+    pub const ERR_SVR_GROUP_ATTRIBUTE_WRITE_CONFLICT: i32 = 10056;
     /// Confab: the caller may not access this file of the file service
     /// (not uploaded by them and named by no message they can see), or it
     /// does not exist; also a message naming such a file is refused with it.

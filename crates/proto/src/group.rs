@@ -13,6 +13,7 @@
 use crate::ids::{GroupId, UserId};
 use crate::ops::Operation;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A group's kind (`TIM.TYPES.GRP_*`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -336,6 +337,19 @@ pub const GROUP_OPERATIONS: &[&str] = &[
     SetGroupMemberRole::NAME,
     SetGroupMemberMuteTime::NAME,
     SetGroupMemberNameCard::NAME,
+    GetGroupApplicationList::NAME,
+    HandleGroupApplication::NAME,
+    GetGroupOnlineMemberCount::NAME,
+    InitGroupAttributes::NAME,
+    SetGroupAttributes::NAME,
+    DeleteGroupAttributes::NAME,
+    GetGroupAttributes::NAME,
+    SetGroupCounters::NAME,
+    IncreaseGroupCounter::NAME,
+    DecreaseGroupCounter::NAME,
+    GetGroupCounters::NAME,
+    SetGroupMemberCustomField::NAME,
+    MarkGroupMemberList::NAME,
 ];
 
 /// One initial member of `createGroup`.
@@ -639,6 +653,10 @@ pub struct GetGroupMemberList {
     /// Where to start (0).
     #[serde(default)]
     pub offset: MemberListOffset,
+    /// AVChatRoom only: the online joiners carrying this mark
+    /// ([`MarkGroupMemberList`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<u64>,
 }
 
 /// Response to [`GetGroupMemberList`].
@@ -741,6 +759,277 @@ pub struct SetGroupMemberNameCard {
     pub name_card: String,
 }
 operation!(SetGroupMemberNameCard, "setGroupMemberNameCard", GroupMemberResponse);
+
+/// `GroupApplication.applicationType` of a join request (the seed's
+/// comment: 0 join request, 1 invitation request).
+pub const APPLICATION_JOIN: i64 = 0;
+
+/// A pending request (TIM `getGroupApplicationList` item). As a request
+/// field only `groupID` and `applicant` are needed: the SDK passes an item
+/// unchanged, or builds one from a join-request notice (its
+/// `groupProfile.groupID` and `operatorID`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GroupApplication {
+    /// Who asked to join.
+    pub applicant: UserId,
+    /// The applicant's nickname.
+    pub applicant_nick: String,
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The group's name.
+    pub group_name: String,
+    /// [`APPLICATION_JOIN`] (invitation requests are not served yet).
+    pub application_type: i64,
+    /// The invitee of an invitation request; empty for a join request.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// The applicant's `applyMessage`.
+    pub note: String,
+    /// When the request was made, seconds.
+    pub time: i64,
+}
+
+/// `getGroupApplicationList`: pending requests of every group where the
+/// caller is the owner or an admin.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetGroupApplicationList {}
+
+/// Response to [`GetGroupApplicationList`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetGroupApplicationListResponse {
+    /// Pending requests, oldest first.
+    pub application_list: Vec<GroupApplication>,
+}
+operation!(GetGroupApplicationList, "getGroupApplicationList", GetGroupApplicationListResponse);
+
+/// `handleGroupApplication`'s decision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HandleAction {
+    /// `'Agree'`: the applicant joins.
+    #[default]
+    Agree,
+    /// `'Reject'`: the request is refused.
+    Reject,
+}
+
+/// `handleGroupApplication` (owner or admin; the first decision stands).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HandleGroupApplication {
+    /// Agree or reject.
+    pub handle_action: HandleAction,
+    /// A note to the applicant.
+    #[serde(default)]
+    pub handle_message: String,
+    /// The request (an item of [`GetGroupApplicationList`]).
+    pub application: GroupApplication,
+}
+operation!(HandleGroupApplication, "handleGroupApplication", GroupResponse);
+
+/// `getGroupOnlineMemberCount`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetGroupOnlineMemberCount {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+}
+
+/// Response to [`GetGroupOnlineMemberCount`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnlineMemberCountResponse {
+    /// Online joiners of an AVChatRoom the caller is in; 0 otherwise.
+    pub member_count: u64,
+}
+operation!(GetGroupOnlineMemberCount, "getGroupOnlineMemberCount", OnlineMemberCountResponse);
+
+/// Group attributes: key → value.
+pub type GroupAttributes = BTreeMap<String, String>;
+
+/// Group counters: key → value.
+pub type GroupCounters = BTreeMap<String, i64>;
+
+/// `initGroupAttributes`: replaces the whole attribute set.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitGroupAttributes {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The new set (≤ 16 keys of ≤ 32 bytes, values ≤ 4 KB, ≤ 16 KB in all).
+    pub group_attributes: GroupAttributes,
+}
+
+/// A response carrying attributes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupAttributesResponse {
+    /// The attributes initialized, set or asked for.
+    pub group_attributes: GroupAttributes,
+}
+operation!(InitGroupAttributes, "initGroupAttributes", GroupAttributesResponse);
+
+/// `setGroupAttributes`: adds or overwrites the given keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetGroupAttributes {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The keys to set (the set after stays within the limits of init).
+    pub group_attributes: GroupAttributes,
+}
+operation!(SetGroupAttributes, "setGroupAttributes", GroupAttributesResponse);
+
+/// `deleteGroupAttributes`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteGroupAttributes {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// Keys to delete; empty: all.
+    pub key_list: Vec<String>,
+}
+
+/// Response to [`DeleteGroupAttributes`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyListResponse {
+    /// The keys deleted.
+    pub key_list: Vec<String>,
+}
+operation!(DeleteGroupAttributes, "deleteGroupAttributes", KeyListResponse);
+
+/// `getGroupAttributes`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetGroupAttributes {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// Keys wanted; empty: all.
+    #[serde(default)]
+    pub key_list: Vec<String>,
+}
+operation!(GetGroupAttributes, "getGroupAttributes", GroupAttributesResponse);
+
+/// `setGroupCounters`: adds or overwrites the given counters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetGroupCounters {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The counters to set.
+    pub counters: GroupCounters,
+}
+
+/// A response carrying counters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCountersResponse {
+    /// The counters set or asked for.
+    pub counters: GroupCounters,
+}
+operation!(SetGroupCounters, "setGroupCounters", GroupCountersResponse);
+
+/// `increaseGroupCounter` / `decreaseGroupCounter` (their own types of
+/// this shape).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncreaseGroupCounter {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The counter (a missing one starts at 0).
+    pub key: String,
+    /// How much to add.
+    pub value: i64,
+}
+
+/// A counter after a change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCounterResponse {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The counter.
+    pub key: String,
+    /// Its value now.
+    pub value: i64,
+}
+operation!(IncreaseGroupCounter, "increaseGroupCounter", GroupCounterResponse);
+
+/// `decreaseGroupCounter`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecreaseGroupCounter {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The counter (a missing one starts at 0).
+    pub key: String,
+    /// How much to subtract.
+    pub value: i64,
+}
+operation!(DecreaseGroupCounter, "decreaseGroupCounter", GroupCounterResponse);
+
+/// `getGroupCounters`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetGroupCounters {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// Counters wanted; absent or empty: all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_list: Vec<String>,
+}
+operation!(GetGroupCounters, "getGroupCounters", GroupCountersResponse);
+
+/// `setGroupMemberCustomField`: adds or overwrites the member's fields by
+/// key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetGroupMemberCustomField {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The member; absent: the caller.
+    #[serde(default, rename = "userID", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+    /// The fields to set.
+    pub member_custom_field: Vec<CustomField>,
+}
+operation!(SetGroupMemberCustomField, "setGroupMemberCustomField", GroupMemberResponse);
+
+/// `markGroupMemberList` (AVChatRoom only; the owner marks joiners).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkGroupMemberList {
+    /// The group.
+    #[serde(rename = "groupID")]
+    pub group_id: GroupId,
+    /// The joiners (≤ 500).
+    #[serde(rename = "userIDList")]
+    pub user_id_list: Vec<UserId>,
+    /// A custom mark, ≥ 1000 (a room has at most 10 distinct marks).
+    pub mark_type: u64,
+    /// `true` adds the mark, `false` removes it.
+    pub enable_mark: bool,
+}
+
+/// Response to [`MarkGroupMemberList`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkGroupMemberListResponse {
+    /// Joiners marked (or unmarked).
+    #[serde(rename = "successUserIDList")]
+    pub success_user_id_list: Vec<UserId>,
+    /// Users not in the room.
+    #[serde(rename = "failureUserIDList")]
+    pub failure_user_id_list: Vec<UserId>,
+}
+operation!(MarkGroupMemberList, "markGroupMemberList", MarkGroupMemberListResponse);
 
 #[cfg(test)]
 mod tests {
@@ -889,6 +1178,7 @@ mod tests {
                 group_id: GroupId::new("g"),
                 count: 15,
                 offset: MemberListOffset::Text("15".into()),
+                filter: None,
             },
             json!({"groupID":"g","count":15,"offset":"15"}),
         );
@@ -920,6 +1210,37 @@ mod tests {
                 duration: 0,
             },
             json!({"groupID":"g","userIDList":["bob"],"reason":"r","duration":0}),
+        );
+    }
+
+    #[test]
+    fn application_snapshots() {
+        round_trip(
+            &GroupApplication {
+                applicant: UserId::new("carol"),
+                applicant_nick: "C".into(),
+                group_id: GroupId::new("g"),
+                group_name: "club".into(),
+                application_type: APPLICATION_JOIN,
+                user_id: String::new(),
+                note: "hi".into(),
+                time: 5,
+            },
+            json!({"applicant":"carol","applicantNick":"C","groupID":"g","groupName":"club",
+                   "applicationType":0,"userID":"","note":"hi","time":5}),
+        );
+        // A request names only the group and the applicant.
+        let handle: HandleGroupApplication = serde_json::from_value(json!({
+            "handleAction":"Reject","application":{"groupID":"g","applicant":"carol"}
+        }))
+        .expect("parse");
+        assert_eq!(handle.handle_action, HandleAction::Reject);
+        assert_eq!(handle.handle_message, "");
+        assert_eq!(handle.application.applicant, UserId::new("carol"));
+        round_trip(&OnlineMemberCountResponse { member_count: 2 }, json!({"memberCount":2}));
+        round_trip(
+            &GetGroupOnlineMemberCount { group_id: GroupId::new("g") },
+            json!({"groupID":"g"}),
         );
     }
 

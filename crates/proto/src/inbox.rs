@@ -20,6 +20,7 @@ use crate::ids::{ConversationId, GroupId};
 use crate::message::WireMessage;
 use crate::profile::Profile;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One inbox entry: its sequence in the owner's inbox and the event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,6 +111,29 @@ pub enum InboxEvent {
     GroupSystemNotice {
         /// The notice.
         notice: GroupSystemNotice,
+    },
+    /// A group's attributes changed (`GROUP_ATTRIBUTES_UPDATED`): on the
+    /// group's timeline (an AVChatRoom's: pushed with `seq` 0), carrying the
+    /// whole set after the change.
+    #[serde(rename_all = "camelCase")]
+    GroupAttributesUpdated {
+        /// The group.
+        #[serde(rename = "groupID")]
+        group_id: GroupId,
+        /// Every attribute now, key → value.
+        group_attributes: BTreeMap<String, String>,
+    },
+    /// One group counter changed (`GROUP_COUNTER_UPDATED`): on the group's
+    /// timeline (an AVChatRoom's: pushed with `seq` 0).
+    #[serde(rename_all = "camelCase")]
+    GroupCounterUpdated {
+        /// The group.
+        #[serde(rename = "groupID")]
+        group_id: GroupId,
+        /// The counter.
+        key: String,
+        /// Its value now.
+        value: i64,
     },
 }
 
@@ -218,6 +242,31 @@ mod tests {
                 .expect("serialize");
         assert_eq!(notice["kind"], "groupSystemNotice");
         assert_eq!(notice["notice"]["operationType"], 0);
+    }
+
+    #[test]
+    fn group_attribute_and_counter_events_snapshot() {
+        let attributes = InboxEvent::GroupAttributesUpdated {
+            group_id: GroupId::new("g"),
+            group_attributes: BTreeMap::from([("k".to_owned(), "v".to_owned())]),
+        };
+        let json = serde_json::to_string(&attributes).expect("serialize");
+        assert_eq!(
+            json,
+            r#"{"kind":"groupAttributesUpdated","groupID":"g","groupAttributes":{"k":"v"}}"#
+        );
+        assert_eq!(serde_json::from_str::<InboxEvent>(&json).expect("parse"), attributes);
+        let counter = InboxEvent::GroupCounterUpdated {
+            group_id: GroupId::new("g"),
+            key: "likes".into(),
+            value: -2,
+        };
+        let json = serde_json::to_string(&counter).expect("serialize");
+        assert_eq!(
+            json,
+            r#"{"kind":"groupCounterUpdated","groupID":"g","key":"likes","value":-2}"#
+        );
+        assert_eq!(serde_json::from_str::<InboxEvent>(&json).expect("parse"), counter);
     }
 
     #[test]

@@ -66,6 +66,19 @@ pub const ALL_OPERATIONS: &[&str] = &[
     group::SetGroupMemberRole::NAME,
     group::SetGroupMemberMuteTime::NAME,
     group::SetGroupMemberNameCard::NAME,
+    group::GetGroupApplicationList::NAME,
+    group::HandleGroupApplication::NAME,
+    group::GetGroupOnlineMemberCount::NAME,
+    group::InitGroupAttributes::NAME,
+    group::SetGroupAttributes::NAME,
+    group::DeleteGroupAttributes::NAME,
+    group::GetGroupAttributes::NAME,
+    group::SetGroupCounters::NAME,
+    group::IncreaseGroupCounter::NAME,
+    group::DecreaseGroupCounter::NAME,
+    group::GetGroupCounters::NAME,
+    group::SetGroupMemberCustomField::NAME,
+    group::MarkGroupMemberList::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -614,7 +627,7 @@ mod tests {
 
     #[test]
     fn group_operations_are_all_listed() {
-        assert_eq!(crate::group::GROUP_OPERATIONS.len(), 16);
+        assert_eq!(crate::group::GROUP_OPERATIONS.len(), 29);
         for name in crate::group::GROUP_OPERATIONS {
             assert!(ALL_OPERATIONS.contains(name), "{name}");
         }

@@ -948,12 +948,24 @@ impl Actor {
         entry: TimelineEntry,
     ) -> Result<(), End> {
         if entry.seq == 0 {
-            if let InboxEvent::Message { message } = &entry.event {
-                let joined = self.core.store.group(&group_id).ok().flatten().is_some();
-                if joined {
-                    let message = message_from_wire(message, &self.core.user_id);
+            if self.core.store.group(&group_id).ok().flatten().is_none() {
+                return Ok(()); // not (or no longer) in that room
+            }
+            match entry.event {
+                InboxEvent::Message { message } => {
+                    let message = message_from_wire(&message, &self.core.user_id);
                     self.core.emit(Event::MessageReceived(vec![message]));
                 }
+                InboxEvent::GroupAttributesUpdated { group_id, group_attributes } => {
+                    self.core.emit(Event::GroupAttributesUpdated {
+                        group_id: group_id.0,
+                        group_attributes,
+                    });
+                }
+                InboxEvent::GroupCounterUpdated { group_id, key, value } => {
+                    self.core.emit(Event::GroupCounterUpdated { group_id: group_id.0, key, value });
+                }
+                _ => {}
             }
             return Ok(());
         }
@@ -1002,6 +1014,7 @@ impl Actor {
             revoked,
             modified,
             groups,
+            group_values,
             ..
         } = applied;
         for m in &merged {
@@ -1037,6 +1050,9 @@ impl Actor {
         }
         if let Some(groups) = groups {
             self.core.emit(Event::GroupListUpdated(groups));
+        }
+        for event in group_values {
+            self.core.emit(event);
         }
     }
 

@@ -76,6 +76,28 @@ pub enum Event {
     /// whole list (checklist 694, 702, 736).
     #[serde(rename = "onGroupListUpdated")]
     GroupListUpdated(Vec<confab_proto::group::GroupProfile>),
+    /// `groupAttributesUpdated`: a group's attributes changed (checklist
+    /// 784); carries all of them.
+    #[serde(rename = "groupAttributesUpdated")]
+    GroupAttributesUpdated {
+        /// The group.
+        #[serde(rename = "groupID")]
+        group_id: String,
+        /// Every attribute now, key → value.
+        #[serde(rename = "groupAttributes")]
+        group_attributes: std::collections::BTreeMap<String, String>,
+    },
+    /// `onGroupCounterUpdated`: one group counter changed (checklist 810).
+    #[serde(rename = "onGroupCounterUpdated")]
+    GroupCounterUpdated {
+        /// The group.
+        #[serde(rename = "groupID")]
+        group_id: String,
+        /// The counter.
+        key: String,
+        /// Its value now.
+        value: i64,
+    },
     /// `kickedOut`: the instance was forced offline (already logged out).
     #[serde(rename = "kickedOut")]
     KickedOut {
@@ -197,6 +219,12 @@ pub enum EventName {
     /// `onGroupListUpdated`.
     #[serde(rename = "onGroupListUpdated")]
     GroupListUpdated,
+    /// `groupAttributesUpdated`.
+    #[serde(rename = "groupAttributesUpdated")]
+    GroupAttributesUpdated,
+    /// `onGroupCounterUpdated`.
+    #[serde(rename = "onGroupCounterUpdated")]
+    GroupCounterUpdated,
     /// `kickedOut`.
     #[serde(rename = "kickedOut")]
     KickedOut,
@@ -240,6 +268,8 @@ impl EventName {
             Self::TotalUnreadMessageCountUpdated => e::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED,
             Self::ProfileUpdated => e::PROFILE_UPDATED,
             Self::GroupListUpdated => e::GROUP_LIST_UPDATED,
+            Self::GroupAttributesUpdated => e::GROUP_ATTRIBUTES_UPDATED,
+            Self::GroupCounterUpdated => e::GROUP_COUNTER_UPDATED,
             Self::KickedOut => e::KICKED_OUT,
             Self::NetStateChange => e::NET_STATE_CHANGE,
             Self::Error => e::ERROR,
@@ -266,6 +296,8 @@ impl Event {
             Self::TotalUnreadMessageCountUpdated(_) => EventName::TotalUnreadMessageCountUpdated,
             Self::ProfileUpdated(_) => EventName::ProfileUpdated,
             Self::GroupListUpdated(_) => EventName::GroupListUpdated,
+            Self::GroupAttributesUpdated { .. } => EventName::GroupAttributesUpdated,
+            Self::GroupCounterUpdated { .. } => EventName::GroupCounterUpdated,
             Self::KickedOut { .. } => EventName::KickedOut,
             Self::NetStateChange { .. } => EventName::NetStateChange,
             Self::Error { .. } => EventName::Error,

@@ -199,13 +199,20 @@ pub(crate) fn split_element(element: &MessageElement) -> (String, serde_json::Va
 /// `onlineUserOnly` messages, which are never stored).
 pub(crate) fn message_from_wire(m: &confab_proto::message::WireMessage, me: &str) -> Message {
     let mine = m.from.as_str() == me;
-    let peer = if mine { m.to.as_str() } else { m.from.as_str() };
+    let conversation_id = match m.conversation_type {
+        ConversationType::C2c => {
+            let peer = if mine { m.to.as_str() } else { m.from.as_str() };
+            format!("{}{peer}", types::CONV_C2C)
+        }
+        ConversationType::Group => format!("{}{}", types::CONV_GROUP, m.to),
+        ConversationType::System => types::CONV_SYSTEM.to_owned(),
+    };
     let (message_type, payload) = split_element(&m.element);
     Message {
         id: m.id.0.clone(),
         r#type: message_type,
         payload,
-        conversation_id: format!("{}{peer}", types::CONV_C2C),
+        conversation_id,
         conversation_type: m.conversation_type,
         to: m.to.clone(),
         from: m.from.0.clone(),

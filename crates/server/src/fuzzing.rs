@@ -127,6 +127,23 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         group::SetGroupMemberRole::NAME => decode_as::<group::SetGroupMemberRole>(data),
         group::SetGroupMemberMuteTime::NAME => decode_as::<group::SetGroupMemberMuteTime>(data),
         group::SetGroupMemberNameCard::NAME => decode_as::<group::SetGroupMemberNameCard>(data),
+        group::GetGroupApplicationList::NAME => decode_as::<group::GetGroupApplicationList>(data),
+        group::HandleGroupApplication::NAME => decode_as::<group::HandleGroupApplication>(data),
+        group::InitGroupAttributes::NAME => decode_as::<group::InitGroupAttributes>(data),
+        group::SetGroupAttributes::NAME => decode_as::<group::SetGroupAttributes>(data),
+        group::DeleteGroupAttributes::NAME => decode_as::<group::DeleteGroupAttributes>(data),
+        group::GetGroupAttributes::NAME => decode_as::<group::GetGroupAttributes>(data),
+        group::SetGroupCounters::NAME => decode_as::<group::SetGroupCounters>(data),
+        group::IncreaseGroupCounter::NAME => decode_as::<group::IncreaseGroupCounter>(data),
+        group::DecreaseGroupCounter::NAME => decode_as::<group::DecreaseGroupCounter>(data),
+        group::GetGroupCounters::NAME => decode_as::<group::GetGroupCounters>(data),
+        group::MarkGroupMemberList::NAME => decode_as::<group::MarkGroupMemberList>(data),
+        group::SetGroupMemberCustomField::NAME => {
+            decode_as::<group::SetGroupMemberCustomField>(data)
+        }
+        group::GetGroupOnlineMemberCount::NAME => {
+            decode_as::<group::GetGroupOnlineMemberCount>(data)
+        }
         other => Err(ErrorBody::new(code::UNKNOWN_OPERATION, format!("unknown op {other:?}"))),
     }
 }

@@ -125,6 +125,9 @@ struct GroupIndex {
     /// Bumped by every membership change of an online user, so a login
     /// can tell whether the memberships it read went stale meanwhile.
     epochs: HashMap<UserId, u64>,
+    /// Each AVChatRoom's marks (`markGroupMemberList`): mark → joiners
+    /// carrying it. A joiner's marks go when they leave the room.
+    marks: HashMap<String, HashMap<u64, HashSet<UserId>>>,
 }
 
 impl GroupIndex {
@@ -145,6 +148,20 @@ impl GroupIndex {
         }
         if self.rooms.get(user).is_some_and(|room| room == group) {
             self.rooms.remove(user);
+            self.unmark(user, group);
+        }
+    }
+
+    /// Drops `user`'s marks in the room `group`.
+    fn unmark(&mut self, user: &UserId, group: &str) {
+        if let Some(marks) = self.marks.get_mut(group) {
+            for holders in marks.values_mut() {
+                holders.remove(user);
+            }
+            marks.retain(|_, holders| !holders.is_empty());
+            if marks.is_empty() {
+                self.marks.remove(group);
+            }
         }
     }
 
@@ -157,7 +174,9 @@ impl GroupIndex {
                 }
             }
         }
-        self.rooms.remove(user);
+        if let Some(room) = self.rooms.remove(user) {
+            self.unmark(user, &room);
+        }
         self.epochs.remove(user);
     }
 
@@ -255,12 +274,69 @@ impl SessionRegistry {
         self.index().members.get(group).map(|m| m.iter().cloned().collect()).unwrap_or_default()
     }
 
+    /// Adds (`enable`) or removes `mark` on the joiners of the AVChatRoom
+    /// `group` among `users`; answers the joiners changed and the users not
+    /// in the room, or `None` (nothing changed) when adding would give the
+    /// room more than `max_marks` distinct marks.
+    pub fn mark_room_members(
+        &self,
+        group: &str,
+        users: &[UserId],
+        mark: u64,
+        enable: bool,
+        max_marks: usize,
+    ) -> Option<(Vec<UserId>, Vec<UserId>)> {
+        let mut index = self.index();
+        let (mut success, mut failure) = (Vec::new(), Vec::new());
+        for user in users {
+            if success.contains(user) || failure.contains(user) {
+                continue;
+            }
+            if index.rooms.get(user).is_some_and(|room| room == group) {
+                success.push(user.clone());
+            } else {
+                failure.push(user.clone());
+            }
+        }
+        let marks = index.marks.entry(group.to_owned()).or_default();
+        if enable && !success.is_empty() && !marks.contains_key(&mark) && marks.len() >= max_marks {
+            return None;
+        }
+        if enable {
+            if !success.is_empty() {
+                marks.entry(mark).or_default().extend(success.iter().cloned());
+            }
+        } else if let Some(holders) = marks.get_mut(&mark) {
+            for user in &success {
+                holders.remove(user);
+            }
+            if holders.is_empty() {
+                marks.remove(&mark);
+            }
+        }
+        if marks.is_empty() {
+            index.marks.remove(group);
+        }
+        Some((success, failure))
+    }
+
+    /// The joiners of the AVChatRoom `group` carrying `mark`.
+    pub fn marked_members(&self, group: &str, mark: u64) -> Vec<UserId> {
+        self.index()
+            .marks
+            .get(group)
+            .and_then(|marks| marks.get(&mark))
+            .map(|holders| holders.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Empties an AVChatRoom (dismissed).
     pub fn close_room(&self, group: &str) {
         let mut index = self.index();
         for user in index.members.get(group).cloned().unwrap_or_default() {
             index.remove(&user, group);
         }
+        index.marks.remove(group);
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<UserId, Vec<Entry>>> {

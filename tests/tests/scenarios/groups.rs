@@ -433,13 +433,19 @@ async fn meeting_groups_are_free_to_join_and_communities_have_custom_roles() {
             group_id: gid("@TGS#_c1"),
             count: 1,
             offset: MemberListOffset::Text("0".into()),
+            filter: None,
         })
         .await
         .expect("page");
     assert_eq!(page.member_list.len(), 1);
     assert_eq!(page.offset, MemberListOffset::Text("1".into()));
     let rest = bob
-        .call(&GetGroupMemberList { group_id: gid("@TGS#_c1"), count: 1, offset: page.offset })
+        .call(&GetGroupMemberList {
+            group_id: gid("@TGS#_c1"),
+            count: 1,
+            offset: page.offset,
+            filter: None,
+        })
         .await
         .expect("rest");
     assert_eq!(rest.offset, MemberListOffset::Text("0".into()), "all pulled");
@@ -512,6 +518,7 @@ async fn avchatrooms_have_online_joiners_only_and_broadcast_without_storing() {
             group_id: gid("live"),
             count: 0,
             offset: MemberListOffset::Number(0),
+            filter: None,
         })
         .await
         .expect("members");
@@ -662,6 +669,7 @@ async fn a_five_hundred_member_group_is_created_in_one_call_and_paged() {
             group_id: gid("big"),
             count: 0,
             offset: MemberListOffset::Number(0),
+            filter: None,
         })
         .await
         .expect("page");
@@ -671,6 +679,7 @@ async fn a_five_hundred_member_group_is_created_in_one_call_and_paged() {
             group_id: gid("big"),
             count: 500,
             offset: MemberListOffset::Number(450),
+            filter: None,
         })
         .await
         .expect("page");
@@ -681,6 +690,7 @@ async fn a_five_hundred_member_group_is_created_in_one_call_and_paged() {
             group_id: gid("big"),
             count: 500,
             offset: MemberListOffset::Number(0),
+            filter: None,
         })
         .await
         .expect("page");

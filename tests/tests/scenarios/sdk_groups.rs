@@ -403,3 +403,144 @@ async fn group_calls_refuse_bad_input_with_tim_codes() {
     assert_eq!(err.code, code::CONVERSATION_UN_RECORDED_TYPE);
     assert_eq!(alice.tim.get_group_list(GetGroupList::default()).await.expect("list").len(), 1);
 }
+
+#[tokio::test]
+async fn attributes_counters_join_requests_and_a_live_room_reach_members_through_the_sdk() {
+    use confab_proto::group::{
+        GetGroupOnlineMemberCount, HandleAction, HandleGroupApplication, IncreaseGroupCounter,
+        SetGroupAttributes,
+    };
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+    let group_id =
+        alice.tim.create_group(work_group(&["bob"])).await.expect("create").group.group_id;
+    wait_group_list(&bob, "bob in the group", |l| l.len() == 1).await;
+
+    // checklist 784: every member hears of attribute changes, the caller too.
+    alice
+        .tim
+        .set_group_attributes(SetGroupAttributes {
+            group_id: group_id.clone(),
+            group_attributes: [("topic".to_owned(), "launch".to_owned())].into(),
+        })
+        .await
+        .expect("setGroupAttributes");
+    for client in [&alice, &bob] {
+        client
+            .events
+            .wait_for("GROUP_ATTRIBUTES_UPDATED", |events| {
+                events.iter().find_map(|e| match e {
+                    Event::GroupAttributesUpdated { group_id: g, group_attributes }
+                        if *g == group_id.0
+                            && group_attributes.get("topic").map(String::as_str)
+                                == Some("launch") =>
+                    {
+                        Some(())
+                    }
+                    _ => None,
+                })
+            })
+            .await;
+    }
+    // checklist 810: and of counter changes.
+    bob.tim
+        .increase_group_counter(IncreaseGroupCounter {
+            group_id: group_id.clone(),
+            key: "likes".into(),
+            value: 2,
+        })
+        .await
+        .expect("increaseGroupCounter");
+    alice
+        .events
+        .wait_for("GROUP_COUNTER_UPDATED", |events| {
+            events.iter().find_map(|e| match e {
+                Event::GroupCounterUpdated { key, value: 2, .. } if key == "likes" => Some(()),
+                _ => None,
+            })
+        })
+        .await;
+
+    // A join request: carol asks, alice agrees, carol's list gets the group.
+    let open = alice
+        .tim
+        .create_group(CreateGroup {
+            name: "by request".into(),
+            group_type: GroupType::Public,
+            join_option: Some(JoinOption::NeedPermission),
+            ..CreateGroup::default()
+        })
+        .await
+        .expect("create")
+        .group
+        .group_id;
+    let asked = carol
+        .tim
+        .join_group(JoinGroup { group_id: open.clone(), apply_message: "let me in".into() })
+        .await
+        .expect("joinGroup");
+    assert_eq!(asked.status, JoinStatus::WaitAdminApproval);
+    assert!(carol.tim.get_group_list(GetGroupList::default()).await.expect("list").is_empty());
+    let pending = alice.tim.get_group_application_list().await.expect("applications");
+    let application = pending
+        .application_list
+        .into_iter()
+        .find(|a| a.group_id == open && a.applicant.as_str() == "carol")
+        .expect("carol's request");
+    alice
+        .tim
+        .handle_group_application(HandleGroupApplication {
+            handle_action: HandleAction::Agree,
+            handle_message: "welcome".into(),
+            application,
+        })
+        .await
+        .expect("handleGroupApplication");
+    let list = wait_group_list(&carol, "carol admitted", |l| l.len() == 1).await;
+    assert_eq!(list[0].group_id, open);
+    // checklist 771: she is told by notice 2.
+    carol
+        .events
+        .wait_for("request accepted (2)", |events| notice_types(events).contains(&2).then_some(()))
+        .await;
+
+    // An AVChatRoom: never in the group list; its messages are pushed to
+    // its online joiners only.
+    let room = alice
+        .tim
+        .create_group(CreateGroup {
+            name: "live".into(),
+            group_type: GroupType::AvChatRoom,
+            ..CreateGroup::default()
+        })
+        .await
+        .expect("create room")
+        .group
+        .group_id;
+    for client in [&alice, &bob] {
+        let joined = client
+            .tim
+            .join_group(JoinGroup { group_id: room.clone(), apply_message: String::new() })
+            .await
+            .expect("join the room");
+        assert_eq!(joined.status, JoinStatus::JoinedSuccess);
+    }
+    let count = alice
+        .tim
+        .get_group_online_member_count(GetGroupOnlineMemberCount { group_id: room.clone() })
+        .await
+        .expect("online count");
+    assert_eq!(count.member_count, 2);
+    assert!(alice
+        .tim
+        .get_group_list(GetGroupList::default())
+        .await
+        .expect("list")
+        .iter()
+        .all(|g| g.group_id != room));
+    send_group_text(&bob, &room.0, "live hello").await;
+    let got = wait_texts(&alice, &format!("GROUP{}", room.0), &["live hello"]).await;
+    assert_eq!(text_of(&got[0]), "live hello");
+}

@@ -30,6 +30,20 @@
 //! | role | Work or AVChatRoom: 2682; `Owner`, or `Custom` outside a Community: 2683; not the owner: 2681; oneself: 2684; not a member: 2623 |
 //! | mute | Work: 10007; oneself: 2685; not allowed for that member: 10007; not a member: 2623 |
 //! | name card | AVChatRoom: 10007; not allowed for that member: 10007; not a member: 2623 |
+//! | member custom field | AVChatRoom: 10007; not allowed for that member (as name card): 10007; no field given: 10004; not a member: 2623 |
+//! | mark | a kind without marks (all but AVChatRoom) | 10007 |
+//! | mark | not the owner | 10007 |
+//! | mark | `userIDList` empty or over 500; `markType` below 1000; an 11th distinct mark in the room | 10004 |
+//! | handle application | not the owner or an admin | 10007 |
+//! | handle application | no pending request (another owner or admin handled it, or none was made) | 10024 `ERR_SVR_GROUP_REQ_ALLREADY_BEEN_PROCESSED` |
+//! | handle application | agreed, but the applicant is a member already | 10013 `ERR_SVR_GROUP_ALLREADY_MEMBER` |
+//! | handle application | agreed, but the group is full | 10014 |
+//!
+//! Never refused: `getGroupApplicationList` (the requests of the groups the
+//! caller owns or administers; none: an empty list) and
+//! `getGroupOnlineMemberCount` (checklist 745: 0 for a kind other than
+//! AVChatRoom or a room the caller is not in; only an unknown group is
+//! 10010).
 //!
 //! Silently capped, as TIM does: `getGroupMemberList` `count` (default 15,
 //! at most 100) and `getGroupMemberProfile` `userIDList` (first 50).
@@ -40,12 +54,14 @@ use crate::services::group::{self as service, Actor};
 use crate::services::group_kinds::rules;
 use confab_proto::group::{
     AddGroupMember, AddGroupMemberResponse, ChangeGroupOwner, CreateGroup, CreateGroupResponse,
-    DeleteGroupMember, DeleteGroupMemberResponse, DismissGroup, GetGroupList, GetGroupListResponse,
-    GetGroupMemberList, GetGroupMemberListResponse, GetGroupMemberProfile, GetGroupProfile,
+    DeleteGroupMember, DeleteGroupMemberResponse, DismissGroup, GetGroupApplicationList,
+    GetGroupApplicationListResponse, GetGroupList, GetGroupListResponse, GetGroupMemberList,
+    GetGroupMemberListResponse, GetGroupMemberProfile, GetGroupOnlineMemberCount, GetGroupProfile,
     GroupIdResponse, GroupMember, GroupMemberResponse, GroupProfile, GroupResponse, GroupType,
-    JoinGroup, JoinGroupResponse, JoinStatus, MemberListOffset, MemberRole, QuitGroup,
-    SearchGroupByID, SetGroupMemberMuteTime, SetGroupMemberNameCard, SetGroupMemberRole,
-    UpdateGroupProfile,
+    HandleAction, HandleGroupApplication, JoinGroup, JoinGroupResponse, JoinStatus,
+    MarkGroupMemberList, MarkGroupMemberListResponse, MemberListOffset, MemberRole,
+    OnlineMemberCountResponse, QuitGroup, SearchGroupByID, SetGroupMemberCustomField,
+    SetGroupMemberMuteTime, SetGroupMemberNameCard, SetGroupMemberRole, UpdateGroupProfile,
 };
 use confab_proto::{code, ErrorBody, GroupId, UserId};
 use futures_util::FutureExt as _;
@@ -462,9 +478,15 @@ pub(crate) fn get_group_member_list(
             if !sessions.in_room(&user, profile.group_id.as_str()) {
                 return Err(not_member(&request.group_id));
             }
-            // checklist 837-841: up to 500 online joiners (userID only here).
-            let mut members: Vec<GroupMember> = sessions
-                .online_members(profile.group_id.as_str())
+            // checklist 837-842: up to 500 online joiners (userID only here),
+            // those carrying the mark `filter` when one is given.
+            let joiners = match request.filter {
+                Some(mark) if rules(profile.group_type).member_marks => {
+                    sessions.marked_members(profile.group_id.as_str(), mark)
+                }
+                _ => sessions.online_members(profile.group_id.as_str()),
+            };
+            let mut members: Vec<GroupMember> = joiners
                 .into_iter()
                 .take(500)
                 .map(|user_id| GroupMember { user_id, ..Default::default() })
@@ -596,6 +618,138 @@ pub(crate) fn set_group_member_name_card(
     )
 }
 
+/// `setGroupMemberCustomField` (`userID` defaults to the caller).
+pub(crate) fn set_group_member_custom_field(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: SetGroupMemberCustomField,
+) -> Reply<GroupMemberResponse> {
+    if request.member_custom_field.is_empty() {
+        return reject(invalid("memberCustomField names no field"));
+    }
+    let user = request.user_id.unwrap_or_else(|| caller.user.clone());
+    from_store(
+        ctx.store.set_group_member_custom_field(
+            actor(ctx, caller),
+            request.group_id,
+            user,
+            request.member_custom_field,
+        ),
+        member_response,
+    )
+}
+
+/// Most users of one `markGroupMemberList` (checklist 913, 1256).
+pub(crate) const MAX_MARK_USERS: usize = 500;
+/// The smallest custom mark.
+pub(crate) const MIN_MARK_TYPE: u64 = 1000;
+/// Most distinct marks of one AVChatRoom.
+pub(crate) const MAX_ROOM_MARKS: usize = 10;
+
+/// `markGroupMemberList`: the owner marks (or unmarks) an AVChatRoom's
+/// online joiners; marks live with the joiners in memory.
+pub(crate) fn mark_group_member_list(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: MarkGroupMemberList,
+) -> Reply<MarkGroupMemberListResponse> {
+    if request.user_id_list.is_empty() || request.user_id_list.len() > MAX_MARK_USERS {
+        return reject(invalid(format!("userIDList holds 1 to {MAX_MARK_USERS} users")));
+    }
+    if request.mark_type < MIN_MARK_TYPE {
+        return reject(invalid(format!("markType is a custom mark, at least {MIN_MARK_TYPE}")));
+    }
+    let group = ctx.store.group(request.group_id.clone());
+    let sessions = std::sync::Arc::clone(&ctx.sessions);
+    let user = caller.user.clone();
+    async move {
+        let Some(profile) = group.await.map_err(super::store_error)? else {
+            return Err(not_found(&request.group_id));
+        };
+        if !rules(profile.group_type).member_marks {
+            return Err(ErrorBody::new(
+                code::ERR_SVR_GROUP_PERMISSION_DENY,
+                "only an AVChatRoom's members are marked",
+            ));
+        }
+        if profile.owner_id != user.0 {
+            return Err(ErrorBody::new(
+                code::ERR_SVR_GROUP_PERMISSION_DENY,
+                "only the owner marks members",
+            ));
+        }
+        let Some((success, failure)) = sessions.mark_room_members(
+            profile.group_id.as_str(),
+            &request.user_id_list,
+            request.mark_type,
+            request.enable_mark,
+            MAX_ROOM_MARKS,
+        ) else {
+            return Err(invalid(format!("an AVChatRoom has at most {MAX_ROOM_MARKS} marks")));
+        };
+        Ok(MarkGroupMemberListResponse {
+            success_user_id_list: success,
+            failure_user_id_list: failure,
+        })
+    }
+    .boxed()
+}
+
+/// `getGroupApplicationList`.
+pub(crate) fn get_group_application_list(
+    ctx: &ServerContext,
+    caller: &Caller,
+    _request: GetGroupApplicationList,
+) -> Reply<GetGroupApplicationListResponse> {
+    from_store(ctx.store.group_applications(caller.user.clone()), |application_list| {
+        GetGroupApplicationListResponse { application_list }
+    })
+}
+
+/// `handleGroupApplication`.
+pub(crate) fn handle_group_application(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: HandleGroupApplication,
+) -> Reply<GroupResponse> {
+    let agree = request.handle_action == HandleAction::Agree;
+    from_store(
+        ctx.store.handle_group_application(
+            actor(ctx, caller),
+            request.application.group_id,
+            request.application.applicant,
+            agree,
+            request.handle_message,
+        ),
+        |group| GroupResponse { group },
+    )
+}
+
+/// `getGroupOnlineMemberCount`: an AVChatRoom's online joiners, to a
+/// joiner; 0 otherwise.
+pub(crate) fn get_group_online_member_count(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: GetGroupOnlineMemberCount,
+) -> Reply<OnlineMemberCountResponse> {
+    let group = ctx.store.group(request.group_id.clone());
+    let sessions = std::sync::Arc::clone(&ctx.sessions);
+    let user = caller.user.clone();
+    async move {
+        let Some(profile) = group.await.map_err(super::store_error)? else {
+            return Err(not_found(&request.group_id));
+        };
+        let room = profile.group_id.as_str();
+        let member_count = if service::joined_in_memory(&profile) && sessions.in_room(&user, room) {
+            sessions.online_members(room).len() as u64
+        } else {
+            0
+        };
+        Ok(OnlineMemberCountResponse { member_count })
+    }
+    .boxed()
+}
+
 /// Adds this area's operations to the registry.
 pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::RegistryError> {
     registry.service::<CreateGroup>(create_group)?;
@@ -614,6 +768,11 @@ pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::Regi
     registry.service::<SetGroupMemberRole>(set_group_member_role)?;
     registry.service::<SetGroupMemberMuteTime>(set_group_member_mute_time)?;
     registry.service::<SetGroupMemberNameCard>(set_group_member_name_card)?;
+    registry.service::<SetGroupMemberCustomField>(set_group_member_custom_field)?;
+    registry.service::<MarkGroupMemberList>(mark_group_member_list)?;
+    registry.service::<GetGroupApplicationList>(get_group_application_list)?;
+    registry.service::<HandleGroupApplication>(handle_group_application)?;
+    registry.service::<GetGroupOnlineMemberCount>(get_group_online_member_count)?;
     Ok(())
 }
 

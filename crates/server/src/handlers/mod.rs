@@ -13,6 +13,7 @@
 pub(crate) mod conversation;
 pub(crate) mod group;
 pub(crate) mod group_message;
+pub(crate) mod group_values;
 pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
@@ -49,6 +50,7 @@ pub(crate) fn registry() -> Result<Registry, RegistryError> {
     message_ops::register(&mut registry)?;
     conversation::register(&mut registry)?;
     group::register(&mut registry)?;
+    group_values::register(&mut registry)?;
     profile::register(&mut registry)?;
     Ok(registry)
 }

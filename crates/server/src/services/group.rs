@@ -39,7 +39,7 @@ fn not_found(group: &GroupId) -> StoreError {
     refused(code::ERR_SVR_GROUP_NOT_FOUND, format!("group {group} does not exist"))
 }
 
-fn not_member(group: &GroupId) -> StoreError {
+pub(super) fn not_member(group: &GroupId) -> StoreError {
     refused(code::ERR_SVR_GROUP_PERMISSION_DENY, format!("not a member of group {group}"))
 }
 
@@ -53,7 +53,7 @@ pub(crate) struct Actor {
 }
 
 /// The group, or 10010.
-fn load(tx: &mut dyn WriteTx, group: &GroupId) -> Result<GroupProfile, StoreError> {
+pub(super) fn load(tx: &mut dyn WriteTx, group: &GroupId) -> Result<GroupProfile, StoreError> {
     tx.load_group(group)?.ok_or_else(|| not_found(group))
 }
 
@@ -71,7 +71,7 @@ fn complete(tx: &mut dyn WriteTx, profile: &mut GroupProfile) -> Result<(), Stor
 }
 
 /// The caller's record, or 10007.
-fn membership(
+pub(super) fn membership(
     tx: &mut dyn WriteTx,
     group: &GroupId,
     user: &UserId,
@@ -436,6 +436,8 @@ fn admit(
         let record =
             new_record(tx, &profile.group_id, user, MemberRole::Member, actor.now, Vec::new())?;
         tx.save_member(&profile.group_id, &record)?;
+        // Joining any way settles a pending join request.
+        tx.delete_application(&profile.group_id, user)?;
         records.push(record);
     }
     let mut after = profile.clone();
@@ -469,6 +471,9 @@ fn join(
             "this group takes no join requests (DisableApply)",
         )),
         JoinOption::NeedPermission => {
+            // Pending until the first owner or admin handles it
+            // (`handleGroupApplication`); asking again renews it.
+            tx.save_application(id, &actor.user, apply_message, actor.now)?;
             // Every owner and admin gets the request as a system notice.
             for user in tx.member_ids(id)? {
                 if tx.load_member(id, &user)?.is_some_and(|r| r.role.is_manager()) {
@@ -485,6 +490,55 @@ fn join(
             after.self_info = tx.load_member(id, &actor.user)?.as_ref().map(self_info);
             Ok((JoinStatus::JoinedSuccess, Some(after)))
         }
+    }
+}
+
+/// `handleGroupApplication`: the first owner or admin to handle a pending
+/// request decides it; the applicant is told (notice 2 or 3) and, agreed,
+/// joins as any joiner does (`groupJoined`, a `GRP_TIP_MBR_JOIN` tip).
+fn handle_application(
+    tx: &mut dyn WriteTx,
+    actor: &Actor,
+    id: &GroupId,
+    applicant: &UserId,
+    agree: bool,
+    handle_message: &str,
+) -> Result<GroupProfile, StoreError> {
+    let profile = snapshot(tx, id)?;
+    let role = membership(tx, id, &actor.user)?.role;
+    if !role.is_manager() {
+        return Err(refused(
+            code::ERR_SVR_GROUP_PERMISSION_DENY,
+            "only the owner or an admin handles join requests",
+        ));
+    }
+    if !tx.has_application(id, applicant)? {
+        return Err(refused(
+            code::ERR_SVR_GROUP_REQ_ALLREADY_BEEN_PROCESSED,
+            format!("no pending join request of {applicant}: handled already"),
+        ));
+    }
+    if agree {
+        if tx.load_member(id, applicant)?.is_some() {
+            return Err(refused(
+                code::ERR_SVR_GROUP_ALLREADY_MEMBER,
+                format!("{applicant} is a member already"),
+            ));
+        }
+        if profile.max_member_count > 0 && profile.member_count >= profile.max_member_count {
+            return Err(refused(code::ERR_SVR_GROUP_FULL_MEMBER_COUNT, "the group is full"));
+        }
+        let after = admit(tx, actor, &profile, std::slice::from_ref(applicant))?;
+        tell_notice(tx, applicant, notice::REQUEST_ACCEPTED, &after, actor, handle_message)?;
+        let mut after = after;
+        after.self_info = tx.load_member(id, &actor.user)?.as_ref().map(self_info);
+        Ok(after)
+    } else {
+        tx.delete_application(id, applicant)?;
+        tell_notice(tx, applicant, notice::REQUEST_REFUSED, &profile, actor, handle_message)?;
+        let mut profile = profile;
+        profile.self_info = tx.load_member(id, &actor.user)?.as_ref().map(self_info);
+        Ok(profile)
     }
 }
 
@@ -827,6 +881,50 @@ fn set_name_card(
     Ok((profile, target))
 }
 
+/// `setGroupMemberCustomField`: fields added or overwritten by key, by the
+/// same rule as name cards (anyone their own; the owner anyone's; an admin
+/// ordinary members'); an AVChatRoom keeps no member fields.
+fn set_member_custom(
+    tx: &mut dyn WriteTx,
+    actor: &Actor,
+    id: &GroupId,
+    user: &UserId,
+    fields: Vec<CustomField>,
+) -> Result<MemberChange, StoreError> {
+    let mut profile = load(tx, id)?;
+    if !rules(profile.group_type).stored_members {
+        return Err(refused(
+            code::ERR_SVR_GROUP_PERMISSION_DENY,
+            "an AVChatRoom keeps no member custom fields",
+        ));
+    }
+    let role = membership(tx, id, &actor.user)?.role;
+    let Some(mut target) = tx.load_member(id, user)? else {
+        return Err(refused(code::MEMBER_NOT_IN_GROUP, format!("{user} is not a member")));
+    };
+    let allowed = *user == actor.user
+        || match role {
+            MemberRole::Owner => true,
+            MemberRole::Admin => !target.role.is_manager(),
+            _ => false,
+        };
+    if !allowed {
+        return Err(refused(
+            code::ERR_SVR_GROUP_PERMISSION_DENY,
+            format!("the caller may not set {user}'s custom fields"),
+        ));
+    }
+    for field in fields {
+        match target.custom.iter_mut().find(|f| f.key == field.key) {
+            Some(old) => old.value = field.value,
+            None => target.custom.push(field),
+        }
+    }
+    tx.save_member(id, &target)?;
+    complete(tx, &mut profile)?;
+    Ok((profile, target))
+}
+
 /// A validated group message (stored kinds).
 #[derive(Clone, Debug)]
 pub(crate) struct NewGroupMessage {
@@ -930,6 +1028,20 @@ impl dyn Store {
         self.transact(move |tx| join(tx, &actor, &id, &apply_message))
     }
 
+    /// `handleGroupApplication` (see [`handle_application`]).
+    pub(crate) fn handle_group_application(
+        &self,
+        actor: Actor,
+        id: GroupId,
+        applicant: UserId,
+        agree: bool,
+        handle_message: String,
+    ) -> StoreFuture<GroupProfile> {
+        self.transact(move |tx| {
+            handle_application(tx, &actor, &id, &applicant, agree, &handle_message)
+        })
+    }
+
     /// `quitGroup` of a kind with stored members.
     pub(crate) fn quit_group(&self, actor: Actor, id: GroupId) -> StoreFuture<()> {
         self.transact(move |tx| quit(tx, &actor, &id))
@@ -997,6 +1109,17 @@ impl dyn Store {
         name_card: String,
     ) -> StoreFuture<MemberChange> {
         self.transact(move |tx| set_name_card(tx, &actor, &id, &user, name_card))
+    }
+
+    /// `setGroupMemberCustomField`.
+    pub(crate) fn set_group_member_custom_field(
+        &self,
+        actor: Actor,
+        id: GroupId,
+        user: UserId,
+        fields: Vec<CustomField>,
+    ) -> StoreFuture<MemberChange> {
+        self.transact(move |tx| set_member_custom(tx, &actor, &id, &user, fields))
     }
 
     /// Stores a group message once, on the group's timeline, and pushes it

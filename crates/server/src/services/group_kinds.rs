@@ -65,6 +65,9 @@ pub(crate) struct KindRules {
     pub stored_members: bool,
     /// Whether name cards are kept (not AVChatRoom).
     pub name_cards: bool,
+    /// Whether the owner marks members (`markGroupMemberList`) and the
+    /// member list filters by mark (AVChatRoom only, checklist 911, 1215).
+    pub member_marks: bool,
 }
 
 /// Every kind's rules (checklist 1188-1227).
@@ -88,6 +91,7 @@ pub(crate) const KINDS: [KindRules; 5] = [
         members_addable: true,
         stored_members: true,
         name_cards: true,
+        member_marks: false,
     },
     KindRules {
         kind: GroupType::Public,
@@ -108,6 +112,7 @@ pub(crate) const KINDS: [KindRules; 5] = [
         members_addable: true,
         stored_members: true,
         name_cards: true,
+        member_marks: false,
     },
     KindRules {
         kind: GroupType::Meeting,
@@ -128,6 +133,7 @@ pub(crate) const KINDS: [KindRules; 5] = [
         members_addable: true,
         stored_members: true,
         name_cards: true,
+        member_marks: false,
     },
     KindRules {
         kind: GroupType::AvChatRoom,
@@ -148,6 +154,7 @@ pub(crate) const KINDS: [KindRules; 5] = [
         members_addable: false,
         stored_members: false,
         name_cards: false,
+        member_marks: true,
     },
     KindRules {
         kind: GroupType::Community,
@@ -170,6 +177,7 @@ pub(crate) const KINDS: [KindRules; 5] = [
         members_addable: true,
         stored_members: true,
         name_cards: true,
+        member_marks: false,
     },
 ];
 

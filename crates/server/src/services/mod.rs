@@ -17,6 +17,7 @@ pub(crate) mod conversation;
 pub(crate) mod files;
 pub(crate) mod group;
 pub(crate) mod group_kinds;
+pub(crate) mod group_values;
 pub(crate) mod inbox;
 pub(crate) mod message;
 pub(crate) mod message_ops;

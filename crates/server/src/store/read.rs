@@ -4,7 +4,9 @@
 
 use super::{FileAccess, FileUsage, MemberRecord, SessionStanding, StoreFuture};
 use confab_proto::conversation::ConversationState;
-use confab_proto::group::{GroupMember, GroupProfile};
+use confab_proto::group::{
+    GroupApplication, GroupAttributes, GroupCounters, GroupMember, GroupProfile,
+};
 use confab_proto::inbox::TimelinePage;
 use confab_proto::ops::{
     GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, SyncResponse,
@@ -77,6 +79,13 @@ pub trait GroupRead {
 
     /// The user's record in a group; `None` when not a stored member.
     fn member(&self, group: GroupId, user: UserId) -> StoreFuture<Option<MemberRecord>>;
+
+    /// The pending join requests of every group where `user` is the owner
+    /// or an admin, oldest first, with the applicant's nick and group name.
+    fn group_applications(&self, user: UserId) -> StoreFuture<Vec<GroupApplication>>;
+
+    /// A group's attributes and counters.
+    fn group_values(&self, group: GroupId) -> StoreFuture<(GroupAttributes, GroupCounters)>;
 
     /// Every group the user is a stored member of, with the record.
     fn memberships(&self, user: UserId) -> StoreFuture<Vec<(GroupProfile, MemberRecord)>>;

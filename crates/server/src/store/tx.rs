@@ -21,7 +21,7 @@ use super::types::{
 };
 use super::StoreError;
 use crate::fanout::Delivery;
-use confab_proto::group::GroupProfile;
+use confab_proto::group::{GroupAttributes, GroupCounters, GroupProfile};
 use confab_proto::message::WireMessage;
 use confab_proto::profile::Profile;
 use confab_proto::{ConversationId, GroupId, UserId};
@@ -208,6 +208,43 @@ pub trait GroupTx {
 
     /// The group's message sequence and timeline heads, without moving them.
     fn group_heads(&mut self, group: &GroupId) -> Result<GroupHeads, StoreError>;
+
+    /// Records (or renews) `applicant`'s pending join request.
+    fn save_application(
+        &mut self,
+        group: &GroupId,
+        applicant: &UserId,
+        note: &str,
+        time: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Whether `applicant` has a pending join request.
+    fn has_application(&mut self, group: &GroupId, applicant: &UserId) -> Result<bool, StoreError>;
+
+    /// Forgets `applicant`'s pending join request (none: nothing happens).
+    fn delete_application(&mut self, group: &GroupId, applicant: &UserId)
+        -> Result<(), StoreError>;
+
+    /// The group's attributes.
+    fn load_group_attributes(&mut self, group: &GroupId) -> Result<GroupAttributes, StoreError>;
+
+    /// Replaces the group's attributes with `attributes`.
+    fn save_group_attributes(
+        &mut self,
+        group: &GroupId,
+        attributes: &GroupAttributes,
+    ) -> Result<(), StoreError>;
+
+    /// The group's counters.
+    fn load_group_counters(&mut self, group: &GroupId) -> Result<GroupCounters, StoreError>;
+
+    /// Sets one counter of the group.
+    fn save_group_counter(
+        &mut self,
+        group: &GroupId,
+        key: &str,
+        value: i64,
+    ) -> Result<(), StoreError>;
 }
 
 /// The file service's records: contents, uploaders, grants, references.

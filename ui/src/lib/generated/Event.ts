@@ -9,7 +9,27 @@ import type { Rendition } from "./Rendition";
 /**
  * An SDK event. The serde form is `{"name": "<TIM.EVENT value>", "data": …}`.
  */
-export type Event = { "name": "sdkStateReady" } | { "name": "sdkStateNotReady" } | { "name": "sdkDestroy" } | { "name": "onMessageReceived", "data": Array<Message> } | { "name": "onMessageReadByPeer", "data": Array<Message> } | { "name": "onConversationListUpdated", "data": Array<Conversation> } | { "name": "onTotalUnreadMessageCountUpdated", "data": number } | { "name": "onProfileUpdated", "data": Array<Profile> } | { "name": "onGroupListUpdated", "data": Array<GroupProfile> } | { "name": "kickedOut", "data": { 
+export type Event = { "name": "sdkStateReady" } | { "name": "sdkStateNotReady" } | { "name": "sdkDestroy" } | { "name": "onMessageReceived", "data": Array<Message> } | { "name": "onMessageReadByPeer", "data": Array<Message> } | { "name": "onConversationListUpdated", "data": Array<Conversation> } | { "name": "onTotalUnreadMessageCountUpdated", "data": number } | { "name": "onProfileUpdated", "data": Array<Profile> } | { "name": "onGroupListUpdated", "data": Array<GroupProfile> } | { "name": "groupAttributesUpdated", "data": { 
+/**
+ * The group.
+ */
+groupID: string, 
+/**
+ * Every attribute now, key → value.
+ */
+groupAttributes: { [key in string]: string }, } } | { "name": "onGroupCounterUpdated", "data": { 
+/**
+ * The group.
+ */
+groupID: string, 
+/**
+ * The counter.
+ */
+key: string, 
+/**
+ * Its value now.
+ */
+value: number, } } | { "name": "kickedOut", "data": { 
 /**
  * `TIM.TYPES.KICKED_OUT_*` value, e.g. `multipleAccount`.
  */

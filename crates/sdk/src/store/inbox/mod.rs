@@ -6,7 +6,8 @@
 //! one `match` over the wire's [`InboxEvent`] ([`Store::apply_event`]):
 //! messages, revokes and modifications in `message.rs`, read marks in
 //! `conversation.rs`, profiles in `profile.rs`, membership and system
-//! notices in `group.rs`. A new kind of event (relations) is one arm here
+//! notices in `group.rs`; group attribute and counter changes become their
+//! events as they are. A new kind of event (relations) is one arm here
 //! and its own file. What the entries changed is
 //! gathered as store keys in [`Changes`] and read back as messages once the
 //! transaction committed ([`Applied`]).
@@ -15,6 +16,7 @@ use super::conversations::ensure_conversation;
 use super::history::{save_range, HistoryRange};
 use super::sync_state::{cursor_of, group_cursor_of, set_cursor, set_group_cursor};
 use super::{sql_u64, Result, Store};
+use crate::event::Event;
 use crate::model::{Conversation, Message};
 use confab_proto::conversation::ConversationState;
 use confab_proto::group::GroupProfile;
@@ -49,6 +51,8 @@ pub(crate) struct Applied {
     pub(crate) groups: Option<Vec<GroupProfile>>,
     /// A group was joined: its timeline may already hold entries to fetch.
     pub(crate) joined: bool,
+    /// GROUP_ATTRIBUTES_UPDATED and GROUP_COUNTER_UPDATED to fire, in order.
+    pub(crate) group_values: Vec<Event>,
     /// The inbox cursor afterwards.
     pub(crate) cursor: u64,
     /// A group timeline moved but is still behind its head (more pages
@@ -82,6 +86,8 @@ pub(super) struct Changes {
     groups_changed: bool,
     /// A group was joined.
     joined: bool,
+    /// Group attribute and counter changes, as their events.
+    group_values: Vec<Event>,
 }
 
 impl Changes {
@@ -108,6 +114,7 @@ impl Changes {
             modified,
             groups,
             joined: self.joined,
+            group_values: self.group_values,
             cursor,
             groups_behind: false,
         })
@@ -265,6 +272,21 @@ impl Store {
             }
             InboxEvent::GroupSystemNotice { notice } => {
                 self.apply_group_notice(tx, seq, notice, changes)
+            }
+            InboxEvent::GroupAttributesUpdated { group_id, group_attributes } => {
+                changes.group_values.push(Event::GroupAttributesUpdated {
+                    group_id: group_id.0.clone(),
+                    group_attributes: group_attributes.clone(),
+                });
+                Ok(())
+            }
+            InboxEvent::GroupCounterUpdated { group_id, key, value } => {
+                changes.group_values.push(Event::GroupCounterUpdated {
+                    group_id: group_id.0.clone(),
+                    key: key.clone(),
+                    value: *value,
+                });
+                Ok(())
             }
         }
     }

@@ -10,7 +10,10 @@ use super::writer::{CounterKey, SqliteTx};
 use crate::store::tx::GroupTx;
 use crate::store::{group_key, GroupHeads, MemberRecord, StoreError};
 use confab_proto::conversation::ConversationState;
-use confab_proto::group::{GroupMember, GroupProfile, MemberRole};
+use confab_proto::group::{
+    GroupApplication, GroupAttributes, GroupCounters, GroupMember, GroupProfile, MemberRole,
+    APPLICATION_JOIN,
+};
 use confab_proto::message::{ConversationType, WireMessage};
 use confab_proto::ops::GetMessageListResponse;
 use confab_proto::profile::Profile;
@@ -118,6 +121,14 @@ impl GroupTx for SqliteTx<'_> {
     }
 
     fn delete_group(&mut self, group: &GroupId) -> Result<(), StoreError> {
+        for table in ["group_attributes", "group_counters"] {
+            self.conn
+                .prepare_cached(&format!("DELETE FROM {table} WHERE group_id = ?1"))?
+                .execute([group.as_str()])?;
+        }
+        self.conn
+            .prepare_cached("DELETE FROM group_applications WHERE group_id = ?1")?
+            .execute([group.as_str()])?;
         self.conn
             .prepare_cached("DELETE FROM group_members WHERE group_id = ?1")?
             .execute([group.as_str()])?;
@@ -196,6 +207,87 @@ impl GroupTx for SqliteTx<'_> {
         })?;
         Ok(GroupHeads { message_sequence, timeline })
     }
+
+    fn save_application(
+        &mut self,
+        group: &GroupId,
+        applicant: &UserId,
+        note: &str,
+        time: i64,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO group_applications (group_id, applicant, note, time)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (group_id, applicant) DO UPDATE SET note = ?3, time = ?4",
+            )?
+            .execute(params![group.as_str(), applicant.as_str(), note, time])?;
+        Ok(())
+    }
+
+    fn has_application(&mut self, group: &GroupId, applicant: &UserId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM group_applications WHERE group_id = ?1 AND applicant = ?2",
+            )?
+            .query_row([group.as_str(), applicant.as_str()], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn delete_application(
+        &mut self,
+        group: &GroupId,
+        applicant: &UserId,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "DELETE FROM group_applications WHERE group_id = ?1 AND applicant = ?2",
+            )?
+            .execute([group.as_str(), applicant.as_str()])?;
+        Ok(())
+    }
+
+    fn load_group_attributes(&mut self, group: &GroupId) -> Result<GroupAttributes, StoreError> {
+        attributes(self.conn, group)
+    }
+
+    fn save_group_attributes(
+        &mut self,
+        group: &GroupId,
+        attributes: &GroupAttributes,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM group_attributes WHERE group_id = ?1")?
+            .execute([group.as_str()])?;
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO group_attributes (group_id, key, value) VALUES (?1, ?2, ?3)",
+        )?;
+        for (key, value) in attributes {
+            insert.execute(params![group.as_str(), key, value])?;
+        }
+        Ok(())
+    }
+
+    fn load_group_counters(&mut self, group: &GroupId) -> Result<GroupCounters, StoreError> {
+        counters(self.conn, group)
+    }
+
+    fn save_group_counter(
+        &mut self,
+        group: &GroupId,
+        key: &str,
+        value: i64,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO group_counters (group_id, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (group_id, key) DO UPDATE SET value = ?3",
+            )?
+            .execute(params![group.as_str(), key, value])?;
+        Ok(())
+    }
 }
 
 /// The group's profile with its computed counts.
@@ -224,6 +316,69 @@ pub(super) fn member(
     user: &UserId,
 ) -> Result<Option<MemberRecord>, StoreError> {
     load_member(conn, group, user)
+}
+
+/// A group's attributes.
+pub(super) fn attributes(
+    conn: &Connection,
+    group: &GroupId,
+) -> Result<GroupAttributes, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT key, value FROM group_attributes WHERE group_id = ?1")?;
+    let rows = stmt.query_map([group.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A group's counters.
+pub(super) fn counters(conn: &Connection, group: &GroupId) -> Result<GroupCounters, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT key, value FROM group_counters WHERE group_id = ?1")?;
+    let rows = stmt.query_map([group.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Pending join requests of the groups `user` owns or administers.
+pub(super) fn applications(
+    conn: &Connection,
+    user: &UserId,
+) -> Result<Vec<GroupApplication>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.group_id, a.applicant, a.note, a.time, g.profile FROM group_applications a
+         JOIN group_members m ON m.group_id = a.group_id AND m.user_id = ?1
+         JOIN groups g ON g.group_id = a.group_id
+         WHERE m.role IN ('Owner', 'Admin') ORDER BY a.time, a.group_id, a.applicant",
+    )?;
+    let rows = stmt.query_map([user.as_str()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut found = Vec::new();
+    for row in rows {
+        let (group_id, applicant, note, time, profile) = row?;
+        let profile: GroupProfile = serde_json::from_str(&profile)?;
+        found.push(GroupApplication {
+            applicant: UserId::new(applicant),
+            group_id: GroupId::new(group_id),
+            group_name: profile.name,
+            application_type: APPLICATION_JOIN,
+            note,
+            time,
+            ..Default::default()
+        });
+    }
+    let ids: Vec<UserId> = found.iter().map(|a| a.applicant.clone()).collect();
+    let profiles = profiles_of(conn, &ids)?;
+    for application in &mut found {
+        if let Some(p) = profiles.get(&application.applicant) {
+            application.applicant_nick = p.nick.clone();
+        }
+    }
+    Ok(found)
 }
 
 /// Every group the user is a stored member of, with the record.

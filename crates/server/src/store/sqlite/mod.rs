@@ -25,7 +25,9 @@ use super::{
 };
 use crate::fanout::Fanout;
 use confab_proto::conversation::ConversationState;
-use confab_proto::group::{GroupMember, GroupProfile};
+use confab_proto::group::{
+    GroupApplication, GroupAttributes, GroupCounters, GroupMember, GroupProfile,
+};
 use confab_proto::inbox::TimelinePage;
 use confab_proto::ops::{
     GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, SyncResponse,
@@ -207,6 +209,14 @@ impl GroupRead for SqliteStore {
 
     fn memberships(&self, user: UserId) -> StoreFuture<Vec<(GroupProfile, MemberRecord)>> {
         self.read_tx(move |tx| group::memberships(tx, &user))
+    }
+
+    fn group_values(&self, id: GroupId) -> StoreFuture<(GroupAttributes, GroupCounters)> {
+        self.read_tx(move |tx| Ok((group::attributes(tx, &id)?, group::counters(tx, &id)?)))
+    }
+
+    fn group_applications(&self, user: UserId) -> StoreFuture<Vec<GroupApplication>> {
+        self.read_tx(move |tx| group::applications(tx, &user))
     }
 
     fn members_page(&self, id: GroupId, offset: u64, count: u32) -> StoreFuture<Vec<GroupMember>> {

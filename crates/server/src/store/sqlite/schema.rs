@@ -18,6 +18,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_group_timelines.sql"),
     include_str!("migrations/0008_message_ids.sql"),
     include_str!("migrations/0009_groups.sql"),
+    include_str!("migrations/0010_group_applications.sql"),
+    include_str!("migrations/0011_group_attributes.sql"),
 ];
 
 /// The schema version this build creates.
