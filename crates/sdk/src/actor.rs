@@ -642,7 +642,22 @@ impl Actor {
                 }
                 if !link.inbox_synced {
                     link.inbox_synced = true;
-                    return self.send_sync(link).await;
+                    // Now the group cursors, if there are any (an account
+                    // in no group is done: no extra round trip).
+                    let follows = match self.core.store.group_cursors() {
+                        Ok(cursors) => !cursors.is_empty(),
+                        Err(e) => {
+                            self.core.report(e.into());
+                            return Err(End::Lost {
+                                logged_in: true,
+                                reason: "local store".into(),
+                            });
+                        }
+                    };
+                    if follows || self.joined_since_sync {
+                        return self.send_sync(link).await;
+                    }
+                    return self.sync_done(link).await;
                 }
                 if groups_behind || self.joined_since_sync {
                     self.send_sync(link).await
