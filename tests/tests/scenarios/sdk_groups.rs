@@ -544,3 +544,66 @@ async fn attributes_counters_join_requests_and_a_live_room_reach_members_through
     let got = wait_texts(&alice, &format!("GROUP{}", room.0), &["live hello"]).await;
     assert_eq!(text_of(&got[0]), "live hello");
 }
+
+#[tokio::test]
+async fn group_messages_are_revoked_modified_and_deleted_with_the_groups_rules() {
+    use confab_proto::message::TextPayload as WireText;
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+    let group_id = alice
+        .tim
+        .create_group(work_group(&["bob", "carol"]))
+        .await
+        .expect("create")
+        .group
+        .group_id
+        .0;
+    let conversation_id = format!("GROUP{group_id}");
+    wait_group_list(&carol, "carol in the group", |l| l.len() == 1).await;
+    let from_alice = send_group_text(&alice, &group_id, "by the owner").await;
+    let from_bob = send_group_text(&bob, &group_id, "by a member").await;
+    wait_texts(&carol, &conversation_id, &["by the owner", "by a member"]).await;
+    wait_texts(&bob, &conversation_id, &["by the owner"]).await;
+
+    // A member cannot revoke someone else's message...
+    let err = bob.tim.revoke_message(&from_alice).await.expect_err("not bob's");
+    assert_eq!(err.code, code::MESSAGE_REVOKE_FAIL);
+    // ...the owner can (issue 13: owner and admins revoke others' messages),
+    // and every member sees it revoked.
+    let revoked = alice.tim.revoke_message(&from_bob).await.expect("the owner revokes");
+    assert!(revoked.is_revoked);
+    for client in [&bob, &carol] {
+        client
+            .events
+            .wait_for("MESSAGE_REVOKED", |events| {
+                events.iter().find_map(|e| match e {
+                    Event::MessageRevoked(list) => {
+                        list.iter().find(|m| m.id == from_bob.id && m.is_revoked).cloned()
+                    }
+                    _ => None,
+                })
+            })
+            .await;
+    }
+
+    // The sender modifies his own text; the others get MESSAGE_MODIFIED.
+    let mut edited = send_group_text(&bob, &group_id, "typo").await;
+    wait_texts(&carol, &conversation_id, &["by the owner", "by a member", "typo"]).await;
+    edited.payload = serde_json::to_value(WireText { text: "fixed".into() }).expect("payload");
+    let modified = bob.tim.modify_message(&edited).await.expect("modifyMessage");
+    assert_eq!(text_of(&modified), "fixed");
+    let seen = carol.events.wait_modified(&edited.id, modified.version).await;
+    assert_eq!(text_of(&seen), "fixed");
+    alice.events.wait_modified(&edited.id, modified.version).await;
+
+    // Deleting is for the caller only: carol's history loses it, alice's keeps it.
+    carol.tim.delete_message(vec![from_alice.clone()]).await.expect("deleteMessage");
+    let carol_history = carol.history(&conversation_id).await;
+    assert!(carol_history.iter().all(|m| m.id != from_alice.id));
+    let alice_history = alice.history(&conversation_id).await;
+    assert!(alice_history.iter().any(|m| m.id == from_alice.id));
+    // A revoked message stays in history, marked.
+    assert!(alice_history.iter().any(|m| m.id == from_bob.id && m.is_revoked));
+}

@@ -7,9 +7,11 @@
 //! version conflicts); this instance learns the outcome from its response
 //! and does not announce its own change as MESSAGE_REVOKED /
 //! MESSAGE_MODIFIED (its other instances and the peer get those through
-//! their inboxes, also after being offline).
+//! their inboxes, the members of a group through its timeline, also after
+//! being offline). Revoke, modify and delete work in C2C and group
+//! conversations; hopping is C2C only for now.
 
-use super::{c2c_peer, Tim};
+use super::{c2c_peer, chat_conversation, Tim};
 use crate::event::Event;
 use crate::model::{CreateMessageOptions, IntoElement, Message, MessageStatus};
 use crate::TimError;
@@ -141,7 +143,7 @@ impl Tim {
     /// last message.
     pub async fn revoke_message(&self, message: &Message) -> Result<Message, TimError> {
         let session = self.ready_session()?;
-        c2c_peer(&message.conversation_id)?;
+        chat_conversation(&message.conversation_id)?;
         if !is_stored(message) {
             return Err(TimError::new(
                 code::MESSAGE_REVOKE_FAIL,
@@ -178,7 +180,7 @@ impl Tim {
     /// refuses the text.
     pub async fn modify_message(&self, message: &Message) -> Result<Message, TimError> {
         let session = self.ready_session()?;
-        c2c_peer(&message.conversation_id)?;
+        chat_conversation(&message.conversation_id)?;
         if !is_stored(message) {
             return Err(TimError::new(
                 code::ERR_SVR_MSG_NOT_FOUND,
@@ -265,7 +267,7 @@ impl Tim {
             return Err(TimError::new(code::MESSAGE_DELETE_FAIL, "messageList is empty"));
         };
         let conversation_id = first.conversation_id.clone();
-        c2c_peer(&conversation_id)?;
+        chat_conversation(&conversation_id)?;
         {
             let now = core.now_millis();
             let mut last =

@@ -1,12 +1,12 @@
-//! Operations on stored messages: `revokeMessage`, `modifyMessage`,
-//! `deleteMessages` and `getMessageListHopping` (C2C only in protocol
-//! version 1).
+//! Operations on stored messages: `revokeMessage`, `modifyMessage` and
+//! `deleteMessages` in C2C and group conversations, and
+//! `getMessageListHopping` (C2C only for now).
 //!
 //! | op | condition | code |
 //! |---|---|---|
-//! | all | malformed or non-C2C conversation ID | 2503 `INVALID_CONVERSATION_ID` |
-//! | revoke, modify | message not in the caller's conversation, never stored (`onlineUserOnly`) | 20026 |
-//! | revoke | the caller is not the sender, or the revoke window (`revoke_window_secs`) has passed | 2110 `MESSAGE_REVOKE_FAIL` |
+//! | all | malformed conversation ID; not C2C or GROUP (hopping: not C2C) | 2503 `INVALID_CONVERSATION_ID` |
+//! | revoke, modify | message not in the caller's conversation (in a group: the caller is not a member), never stored (`onlineUserOnly`, AVChatRoom) | 20026 |
+//! | revoke | the caller is not the sender (nor, in a group, its owner or an admin), or the revoke window (`revoke_window_secs`) has passed | 2110 `MESSAGE_REVOKE_FAIL` |
 //! | modify | body over 12 KB | 80002 `ERR_SVR_COMM_BODY_SIZE_LIMIT` |
 //! | modify | text with a filtered word (block mode) | 80001 `ERR_SVR_COMM_SENSITIVE_TEXT` |
 //! | modify | the message is revoked | 20026 |
@@ -28,6 +28,14 @@ use confab_proto::ops::{
 };
 use confab_proto::{code, ConversationId, ErrorBody, MAX_MESSAGE_BODY_BYTES};
 
+/// A C2C or group conversation ID (the ops on stored messages).
+fn check_chat(id: &ConversationId) -> Result<(), ErrorBody> {
+    match id.kind() {
+        Some(confab_proto::ConversationKind::Group(group)) if !group.is_empty() => Ok(()),
+        _ => check_c2c(id),
+    }
+}
+
 fn check_c2c(id: &ConversationId) -> Result<(), ErrorBody> {
     match id.c2c_peer() {
         Some(peer) if confab_proto::account::validate_user_id(peer.as_str()).is_ok() => Ok(()),
@@ -44,7 +52,7 @@ pub(crate) fn revoke_message(
     caller: &Caller,
     request: RevokeMessage,
 ) -> Reply<RevokeMessageResponse> {
-    if let Err(e) = check_c2c(&request.conversation_id) {
+    if let Err(e) = check_chat(&request.conversation_id) {
         return reject(e);
     }
     from_store(
@@ -66,7 +74,7 @@ pub(crate) fn modify_message(
     request: ModifyMessage,
 ) -> Reply<ModifyMessageResponse> {
     let mut request = request;
-    if let Err(e) = check_c2c(&request.conversation_id) {
+    if let Err(e) = check_chat(&request.conversation_id) {
         return reject(e);
     }
     let size = body_size(&request.element, &request.cloud_custom_data);
@@ -91,7 +99,7 @@ pub(crate) fn delete_messages(
     caller: &Caller,
     request: DeleteMessages,
 ) -> Reply<DeleteMessagesResponse> {
-    if let Err(e) = check_c2c(&request.conversation_id) {
+    if let Err(e) = check_chat(&request.conversation_id) {
         return reject(e);
     }
     let mut ids = request.message_id_list;

@@ -1,17 +1,25 @@
-//! Operations on stored messages: revoke (only the sender, within the
-//! revoke window), modify (permission, version and content-type checks)
-//! and delete for one user. Every check runs inside the writer before
+//! Operations on stored messages: revoke (the sender, within the revoke
+//! window; in a group also its owner and admins, checklist 218/1160 and
+//! issue 13), modify (permission, version and content-type checks) and
+//! delete for one user, in C2C and group conversations. Every check runs inside the writer before
 //! anything is written, so two concurrent modifications of one version
 //! cannot both win. Revokes and modifications rewrite the stored message
 //! (`isRevoked`, `version`), so every later read shows the current state;
-//! the inbox events carry the message as it became.
+//! the events carry the message as it became: in both participants'
+//! inboxes for C2C, once on the group's timeline (pushed to its online
+//! members) for a group.
 
 use super::inbox;
-use crate::store::{c2c_key, MessageRow, Store, StoreError, StoreFuture, WriteTx};
-use confab_proto::inbox::InboxEvent;
+use crate::fanout::{Audience, Delivery};
+use crate::store::{
+    c2c_key, group_key, EventRecord, MessageRow, Store, StoreError, StoreFuture, WriteTx,
+};
+use confab_proto::frame::Push;
+use confab_proto::inbox::{InboxEvent, TimelineEntry};
 use confab_proto::message::{MessageElement, WireMessage};
 use confab_proto::ops::{ModifyMessage, MAX_DELETE_MESSAGES};
-use confab_proto::{code, ConversationId, ErrorBody, UserId};
+use confab_proto::{code, ConversationId, ConversationKind, ErrorBody, GroupId, UserId};
+use std::sync::Arc;
 
 fn not_found(message_id: &str) -> StoreError {
     StoreError::Refused(ErrorBody::new(
@@ -20,32 +28,70 @@ fn not_found(message_id: &str) -> StoreError {
     ))
 }
 
-/// The stored message `message_id` of `user`'s C2C conversation
-/// `conversation_id`, with its row; `None` when it is not there.
+/// Where a stored message lives, as its caller may reach it.
+enum Place {
+    /// A C2C conversation.
+    C2c,
+    /// A group the caller is a member of; `manager`: the caller is its
+    /// owner or an admin.
+    Group { group: GroupId, manager: bool },
+}
+
+/// The stored message `message_id` of `user`'s conversation
+/// `conversation_id` (C2C, or a group `user` is a member of), with its row
+/// and place; `None` when it is not there.
 fn load(
     tx: &mut dyn WriteTx,
     user: &UserId,
     conversation_id: &ConversationId,
     message_id: &str,
-) -> Result<Option<(MessageRow, WireMessage)>, StoreError> {
-    let Some(peer) = conversation_id.c2c_peer() else { return Ok(None) };
+) -> Result<Option<(MessageRow, WireMessage, Place)>, StoreError> {
+    let (expected, place) = match conversation_id.kind() {
+        Some(ConversationKind::C2c(peer)) => (c2c_key(user, &peer), Place::C2c),
+        Some(ConversationKind::Group(group)) => {
+            let group = GroupId::new(group);
+            let Some(member) = tx.load_member(&group, user)? else { return Ok(None) };
+            let place = Place::Group { manager: member.role.is_manager(), group: group.clone() };
+            (group_key(group.as_str()), place)
+        }
+        _ => return Ok(None),
+    };
     let Some(row) = tx.message_row(message_id)? else { return Ok(None) };
     let Some((key, message)) = tx.load_message(row)? else { return Ok(None) };
-    if key != c2c_key(user, &peer) {
+    if key != expected {
         return Ok(None);
     }
-    Ok((message.id.as_str() == message_id).then_some((row, message)))
+    Ok((message.id.as_str() == message_id).then_some((row, message, place)))
 }
 
-/// Appends `event` (built per owner) to both participants' inboxes.
-fn tell_both(
+/// Tells everyone who sees `message` about its change: both participants'
+/// inboxes for C2C; the group's timeline (once) and its online members for
+/// a group.
+fn tell(
     tx: &mut dyn WriteTx,
     message: &WireMessage,
+    place: &Place,
     event: impl Fn(WireMessage) -> InboxEvent,
 ) -> Result<(), StoreError> {
-    let to = UserId::new(message.to.clone());
-    inbox::append(tx, &to, event(message.clone()), None)?;
-    inbox::append(tx, &message.from, event(message.clone()), None)?;
+    match place {
+        Place::C2c => {
+            let to = UserId::new(message.to.clone());
+            inbox::append(tx, &to, event(message.clone()), None)?;
+            inbox::append(tx, &message.from, event(message.clone()), None)?;
+        }
+        Place::Group { group, .. } => {
+            let event = event(message.clone());
+            let seq = tx.append_timeline(group.as_str(), EventRecord::Event(&event))?;
+            tx.publish(Delivery {
+                audience: Audience::Group(group.0.clone()),
+                push: Arc::new(Push::Timeline {
+                    group_id: group.clone(),
+                    entry: TimelineEntry { seq, event },
+                }),
+                skip: None,
+            });
+        }
+    }
     Ok(())
 }
 
@@ -58,13 +104,15 @@ fn revoke(
     now_secs: i64,
     window_secs: i64,
 ) -> Result<WireMessage, StoreError> {
-    let Some((row, mut message)) = load(tx, user, conversation_id, message_id)? else {
+    let Some((row, mut message, place)) = load(tx, user, conversation_id, message_id)? else {
         return Err(not_found(message_id));
     };
-    if message.from != *user {
+    // A group's owner and admins may revoke anyone's message there.
+    let manager = matches!(place, Place::Group { manager: true, .. });
+    if message.from != *user && !manager {
         return Err(StoreError::Refused(ErrorBody::new(
             code::MESSAGE_REVOKE_FAIL,
-            "only the sender can revoke a message",
+            "only the sender (or, in a group, its owner or an admin) can revoke a message",
         )));
     }
     if message.is_revoked {
@@ -78,7 +126,7 @@ fn revoke(
     }
     message.is_revoked = true;
     tx.update_message(row, &message)?;
-    tell_both(tx, &message, |message| InboxEvent::MessageRevoked { message })?;
+    tell(tx, &message, &place, |message| InboxEvent::MessageRevoked { message })?;
     Ok(message)
 }
 
@@ -102,7 +150,7 @@ fn modify(
     payload_by_receiver: bool,
 ) -> Result<WireMessage, StoreError> {
     let id = request.message_id.as_str();
-    let Some((row, mut message)) = load(tx, user, &request.conversation_id, id)? else {
+    let Some((row, mut message, place)) = load(tx, user, &request.conversation_id, id)? else {
         return Err(not_found(id));
     };
     if message.is_revoked {
@@ -145,7 +193,7 @@ fn modify(
     message.cloud_custom_data = request.cloud_custom_data;
     message.version += 1;
     tx.update_message(row, &message)?;
-    tell_both(tx, &message, |message| InboxEvent::MessageModified { message })?;
+    tell(tx, &message, &place, |message| InboxEvent::MessageModified { message })?;
     Ok(message)
 }
 
@@ -158,7 +206,7 @@ fn hide(
 ) -> Result<Vec<String>, StoreError> {
     let mut hidden = Vec::new();
     for id in message_ids.iter().take(MAX_DELETE_MESSAGES) {
-        let Some((row, _)) = load(tx, user, conversation_id, id)? else { continue };
+        let Some((row, _, _)) = load(tx, user, conversation_id, id)? else { continue };
         tx.hide_message(user, row)?;
         hidden.push(id.clone());
     }

@@ -6,7 +6,7 @@ use crate::model::message_from_wire;
 use crate::model::MessageStatus;
 use crate::store::conversations::ensure_conversation;
 use crate::store::history::extend_range;
-use crate::store::message_ops::{key_of_id, refresh_state};
+use crate::store::message_ops::{key_of_id, refresh_state, Refreshed};
 use crate::store::profiles::remember_sender;
 use crate::store::{sql_u64, Result, Store};
 use confab_proto::constants::types;
@@ -46,6 +46,19 @@ fn conversation_of(m: &WireMessage, mine: bool) -> String {
     }
 }
 
+/// A message entry read after the message changed carries it as it is
+/// now (a group timeline refers to the stored message), so the change it
+/// brings to a copy this store already announced is announced here: the
+/// later `messageRevoked` / `messageModified` entry then finds nothing new.
+fn note_refreshed(changes: &mut Changes, key: i64, refreshed: &Refreshed) {
+    if refreshed.revoked {
+        changes.revoked.push(key);
+    }
+    if refreshed.modified {
+        changes.modified.push(key);
+    }
+}
+
 impl Store {
     /// Applies a new message (inbox or timeline): stores it or merges it
     /// into the copy this store has (the acknowledgement of a message sent
@@ -79,13 +92,15 @@ impl Store {
                     changes.modified.push(key);
                 }
                 self.write_server_fields(tx, key, m)?;
-                refresh_state(tx, key, m)?;
+                let refreshed = refresh_state(tx, key, m)?;
+                note_refreshed(changes, key, &refreshed);
                 tx.prepare_cached("DELETE FROM outbox WHERE message_key = ?1")?
                     .execute(params![key])?;
                 (key, if was_pending { ApplyKind::Merged(key) } else { ApplyKind::Known })
             }
             Some((key, _, None, true)) => {
-                refresh_state(tx, key, m)?;
+                let refreshed = refresh_state(tx, key, m)?;
+                note_refreshed(changes, key, &refreshed);
                 (key, ApplyKind::Known)
             }
             // Known from a history fetch, not yet announced.
