@@ -607,3 +607,73 @@ async fn group_messages_are_revoked_modified_and_deleted_with_the_groups_rules()
     // A revoked message stays in history, marked.
     assert!(alice_history.iter().any(|m| m.id == from_bob.id && m.is_revoked));
 }
+
+#[tokio::test]
+async fn mentions_fill_group_at_info_list_until_the_conversation_is_read() {
+    use confab_sdk::TextAtPayload;
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+    let group_id = alice
+        .tim
+        .create_group(work_group(&["bob", "carol"]))
+        .await
+        .expect("create")
+        .group
+        .group_id
+        .0;
+    let conversation_id = format!("GROUP{group_id}");
+    wait_group_list(&bob, "bob in the group", |l| l.len() == 1).await;
+    let at = |users: &[&str], text: &str| {
+        alice
+            .tim
+            .create_text_at_message(CreateMessageOptions {
+                conversation_type: ConversationType::Group,
+                ..CreateMessageOptions::c2c(
+                    group_id.clone(),
+                    TextAtPayload {
+                        text: text.to_owned(),
+                        at_user_list: users.iter().map(|u| (*u).to_owned()).collect(),
+                    },
+                )
+            })
+            .expect("an @ message")
+    };
+    for message in [
+        at(&["bob"], "@bob look"),
+        at(&[types::MSG_AT_ALL], "@all lunch"),
+        at(&[types::MSG_AT_ALL, "bob"], "@all @bob both"),
+    ] {
+        within("send @", alice.tim.send_message(&message, SendMessageOptions::default()))
+            .await
+            .expect("sent");
+    }
+    wait_texts(&bob, &conversation_id, &["1", "2", "3"]).await;
+    wait_texts(&carol, &conversation_id, &["1", "2", "3"]).await;
+
+    // checklist 112: CONV_AT_ME 1, CONV_AT_ALL 2, CONV_AT_ALL_AT_ME 3.
+    let at_types = |client: &TestClient| {
+        let client = client.tim.clone();
+        let id = conversation_id.clone();
+        async move {
+            let list = client.get_conversation_list(Some(vec![id])).await.expect("list");
+            list.conversation_list[0]
+                .group_at_info_list
+                .iter()
+                .map(|a| a["atType"].as_i64().expect("atType"))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        at_types(&bob).await,
+        [types::CONV_AT_ME, types::CONV_AT_ALL, types::CONV_AT_ALL_AT_ME]
+    );
+    // carol is only in the @all ones.
+    assert_eq!(at_types(&carol).await, [types::CONV_AT_ALL, types::CONV_AT_ALL]);
+    // The sender has none of her own.
+    assert!(at_types(&alice).await.is_empty());
+    // Reading the conversation clears them.
+    bob.tim.set_message_read(&conversation_id).await.expect("read");
+    assert!(at_types(&bob).await.is_empty());
+}

@@ -4,6 +4,7 @@
 use super::messages::{RawMessage, MESSAGE_COLUMNS, MESSAGE_COLUMN_COUNT};
 use super::{enum_str, parse_enum, sql_u64, u64_sql, Result, Store};
 use crate::model::{Conversation, LastMessage};
+use confab_proto::constants::types;
 use confab_proto::message::ConversationType;
 use confab_proto::profile::Profile;
 use confab_proto::UserId;
@@ -102,7 +103,59 @@ impl Store {
             // once the group was left).
             let group: Option<String> = row.get(MESSAGE_COLUMN_COUNT + 5)?;
             conversation.group_profile = group.as_deref().map(serde_json::from_str).transpose()?;
+            if conversation.unread_count > 0 {
+                if let Some(group_id) = conversation.conversation_id.strip_prefix(types::CONV_GROUP)
+                {
+                    conversation.group_at_info_list =
+                        self.unread_mentions(conn, &conversation.conversation_id, group_id)?;
+                }
+            }
             out.push(conversation);
+        }
+        Ok(out)
+    }
+
+    /// `groupAtInfoList` of a group conversation: its unread messages from
+    /// others that @-mention this user or everyone, each `{from, groupID,
+    /// messageSequence, atType}` with `atType` `CONV_AT_ME` (1),
+    /// `CONV_AT_ALL` (2) or both (3), oldest first (checklist 112). Reading
+    /// the conversation clears them, as it moves the read sequence.
+    fn unread_mentions(
+        &self,
+        conn: &rusqlite::Connection,
+        conversation_id: &str,
+        group_id: &str,
+    ) -> Result<Vec<serde_json::Value>> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT m.sender, m.sequence, m.at_user_list FROM messages m
+               JOIN conversations c ON c.conversation_id = m.conversation_id
+             WHERE m.conversation_id = ?1 AND m.sequence > c.read_sequence
+               AND m.sender != ?2 AND m.at_user_list != '[]'
+               AND m.is_revoked = 0 AND m.is_deleted = 0
+             ORDER BY m.sequence",
+        )?;
+        let rows: Vec<(String, i64, String)> = stmt
+            .query_map(params![conversation_id, self.me], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for (from, sequence, at) in rows {
+            let at: Vec<String> = serde_json::from_str(&at)?;
+            let me = at.iter().any(|u| *u == self.me);
+            let all = at.iter().any(|u| u == types::MSG_AT_ALL);
+            let at_type = match (me, all) {
+                (true, true) => types::CONV_AT_ALL_AT_ME,
+                (true, false) => types::CONV_AT_ME,
+                (false, true) => types::CONV_AT_ALL,
+                (false, false) => continue,
+            };
+            out.push(serde_json::json!({
+                "from": from,
+                "groupID": group_id,
+                "messageSequence": sequence,
+                "atType": at_type,
+            }));
         }
         Ok(out)
     }
