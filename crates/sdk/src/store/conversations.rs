@@ -142,7 +142,7 @@ impl Store {
         let mut out = Vec::new();
         for (from, sequence, at) in rows {
             let at: Vec<String> = serde_json::from_str(&at)?;
-            let me = at.iter().any(|u| *u == self.me);
+            let me = at.contains(&self.me);
             let all = at.iter().any(|u| u == types::MSG_AT_ALL);
             let at_type = match (me, all) {
                 (true, true) => types::CONV_AT_ALL_AT_ME,
