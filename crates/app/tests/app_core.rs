@@ -593,7 +593,7 @@ async fn group_commands_carry_tim_shapes_and_codes() {
     let got =
         call(&bob, "tim.getGroupAttributes", json!({"groupID": "friends", "keyList": []})).await;
     assert_eq!(got["groupAttributes"], json!({"k": "v"}));
-    // checklist 812: `imResponse.data` = { groupID, key, value } …
+    // checklist 815: `imResponse.data` = { groupID, key, value } …
     let counter = call(
         &alice,
         "tim.increaseGroupCounter",
