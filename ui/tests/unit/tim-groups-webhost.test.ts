@@ -106,6 +106,28 @@ describe('the group methods of the facade over the real web host', { timeout: 60
     expect((await alice.getGroupOnlineMemberCount('club')).data).toEqual({ memberCount: 0 });
   });
 
+  it('a join request is handled with the notice it arrived as (handleGroupApplication `message` form)', async () => {
+    await alice.createGroup({ name: 'Gate', type: TYPES.GRP_PUBLIC, groupID: 'gate', joinOption: TYPES.JOIN_OPTIONS_NEED_PERMISSION });
+    const notice = nextEvent(alice, EVENT.MESSAGE_RECEIVED, (list) =>
+      list.some((m) => m.conversationID === TYPES.CONV_SYSTEM && m.payload.operationType === 1 && m.payload.groupProfile?.groupID === 'gate'),
+    );
+    // checklist 727: NeedPermission: the result is WaitAdminApproval, and every online owner/admin receives a join-request group system notice.
+    const asked = await bob.joinGroup({ groupID: 'gate', applyMessage: 'let me in' });
+    expect(asked.data.status).toBe(TYPES.JOIN_STATUS_WAIT_APPROVAL);
+    const request = (await notice).find((m) => m.conversationID === TYPES.CONV_SYSTEM)!;
+    expect(request.type).toBe(TYPES.MSG_GRP_SYS_NOTICE);
+    const pending = await alice.getGroupApplicationList();
+    expect(pending.data.applicationList).toEqual([expect.objectContaining({ applicant: 'bob', groupID: 'gate', applicationType: 0 })]);
+
+    const admitted = nextEvent(bob, EVENT.GROUP_LIST_UPDATED, (list) => list.some((g) => g.groupID === 'gate'));
+    // checklist 764: `message`: the join-request group system notice;
+    // checklist 770: `imResponse.data.group` is the group's profile.
+    const handled = await alice.handleGroupApplication({ handleAction: 'Agree', handleMessage: 'welcome', message: request });
+    expect(handled.data.group.groupID).toBe('gate');
+    await admitted;
+    expect((await alice.getGroupApplicationList()).data.applicationList).toEqual([]);
+  });
+
   it('a refused call rejects with its TIM code', async () => {
     // checklist 719: Work groups cannot be joined by request (tsv: 2601 CANNOT_JOIN_WORK).
     const err = await bob.joinGroup({ groupID: 'desk' }).then(
