@@ -642,3 +642,76 @@ async fn group_commands_carry_tim_shapes_and_codes() {
     let dismissed = call(&alice, "tim.dismissGroup", json!({"groupID": "friends"})).await;
     assert_eq!(dismissed, json!({"groupID": "friends"}));
 }
+
+#[tokio::test]
+async fn the_member_and_value_group_commands_take_tim_arguments() {
+    let server = TestServer::start().await;
+    let (alice_dir, bob_dir) =
+        (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+    let alice = open(alice_dir.path());
+    let bob = open(bob_dir.path());
+    registered(&alice, &server.http_url(), "alice").await;
+    registered(&bob, &server.http_url(), "bob").await;
+    let g = json!("team");
+    call(&alice, "tim.createGroup", json!({"name": "Team", "type": "Public", "groupID": g})).await;
+
+    let added =
+        call(&alice, "tim.addGroupMember", json!({"groupID": g, "userIDList": ["bob"]})).await;
+    assert_eq!(added["successUserIDList"], json!(["bob"]));
+    assert_eq!(added["group"]["groupID"], g);
+    let profiles =
+        call(&alice, "tim.getGroupMemberProfile", json!({"groupID": g, "userIDList": ["bob"]}))
+            .await;
+    assert_eq!(profiles["memberList"][0]["userID"], "bob");
+    let card =
+        call(&alice, "tim.setGroupMemberNameCard", json!({"groupID": g, "nameCard": "Al"})).await;
+    assert_eq!(card["member"]["nameCard"], "Al");
+    let role = call(
+        &alice,
+        "tim.setGroupMemberRole",
+        json!({"groupID": g, "userID": "bob", "role": "Admin"}),
+    )
+    .await;
+    assert_eq!(role["member"]["role"], "Admin");
+    let muted = call(
+        &alice,
+        "tim.setGroupMemberMuteTime",
+        json!({"groupID": g, "userID": "bob", "muteTime": 60}),
+    )
+    .await;
+    assert!(muted["member"]["muteUntil"].as_i64().is_some_and(|t| t > 0));
+    let updated =
+        call(&alice, "tim.updateGroupProfile", json!({"groupID": g, "introduction": "we"})).await;
+    assert_eq!(updated["group"]["introduction"], "we");
+
+    let init = call(
+        &alice,
+        "tim.initGroupAttributes",
+        json!({"groupID": g, "groupAttributes": {"a": "1", "b": "2"}}),
+    )
+    .await;
+    assert_eq!(init["groupAttributes"], json!({"a": "1", "b": "2"}));
+    let deleted =
+        call(&alice, "tim.deleteGroupAttributes", json!({"groupID": g, "keyList": ["a"]})).await;
+    assert_eq!(deleted, json!({"keyList": ["a"]}));
+    let counters =
+        call(&alice, "tim.setGroupCounters", json!({"groupID": g, "counters": {"c": 5}})).await;
+    assert_eq!(counters, json!({"counters": {"c": 5}}));
+    let lower =
+        call(&alice, "tim.decreaseGroupCounter", json!({"groupID": g, "key": "c", "value": 1}))
+            .await;
+    assert_eq!(lower, json!({"groupID": "team", "key": "c", "value": 4}));
+
+    let removed = call(
+        &alice,
+        "tim.deleteGroupMember",
+        json!({"groupID": g, "userIDList": ["bob"], "reason": "", "duration": 0}),
+    )
+    .await;
+    assert_eq!(removed["userIDList"], json!(["bob"]));
+    call(&alice, "tim.addGroupMember", json!({"groupID": g, "userIDList": ["bob"]})).await;
+    // checklist 754: `imResponse.data.group` is the updated group, with `ownerID === newOwnerID`.
+    let owner =
+        call(&alice, "tim.changeGroupOwner", json!({"groupID": g, "newOwnerID": "bob"})).await;
+    assert_eq!(owner["group"]["ownerID"], "bob");
+}
