@@ -498,3 +498,220 @@ async fn the_shell_platform_decides_who_a_login_kicks() {
         core.shutdown().await.expect("shutdown");
     }
 }
+
+/// A group text message built the way the UI facade builds it.
+fn group_text_message(from: &str, group_id: &str, text: &str, random: u64) -> Value {
+    let mut m = text_message(from, group_id, text, random);
+    m["conversationID"] = json!(format!("GROUP{group_id}"));
+    m["conversationType"] = json!("GROUP");
+    m
+}
+
+#[tokio::test]
+async fn group_commands_carry_tim_shapes_and_codes() {
+    let server = TestServer::start().await;
+    let (alice_dir, bob_dir) =
+        (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+    let alice = open(alice_dir.path());
+    let bob = open(bob_dir.path());
+    registered(&alice, &server.http_url(), "alice").await;
+    registered(&bob, &server.http_url(), "bob").await;
+    let mut alice_events = alice.events();
+    let mut bob_events = bob.events();
+
+    // checklist 692: `imResponse.data.group` is the created group's profile.
+    // checklist 693: `imResponse.data.overLimitUserIDList` …
+    let created = call(
+        &alice,
+        "tim.createGroup",
+        json!({"name": "Friends", "type": "Public", "groupID": "friends", "joinOption": "FreeAccess"}),
+    )
+    .await;
+    assert_eq!(created["group"]["groupID"], "friends");
+    assert_eq!(created["group"]["type"], "Public");
+    assert_eq!(created["overLimitUserIDList"], json!([]));
+    // checklist 694: GROUP_LIST_UPDATED fires for the creator … (the app forwards it as is).
+    let listed = wait_event(&mut alice_events, "onGroupListUpdated", |e| match e {
+        AppEvent::Sdk(Event::GroupListUpdated(list)) => Some(list.clone()),
+        _ => None,
+    })
+    .await;
+    assert!(listed.iter().any(|g| g.group_id.0 == "friends"));
+    // checklist 652: `imResponse.data.groupList` = [Group].
+    let list = call(&alice, "tim.getGroupList", json!({})).await;
+    assert_eq!(list["groupList"][0]["groupID"], "friends");
+    let profile = call(&alice, "tim.getGroupProfile", json!({"groupID": "friends"})).await;
+    assert_eq!(profile["group"]["name"], "Friends");
+
+    // checklist 741: `imResponse.data.group` holds the group's information.
+    let found = call(&bob, "tim.searchGroupByID", json!({"groupID": "friends"})).await;
+    assert_eq!(found["group"]["groupID"], "friends");
+    // checklist 726: FreeAccess: the user joins at once (status JoinedSuccess).
+    let joined = call(&bob, "tim.joinGroup", json!({"groupID": "friends"})).await;
+    assert_eq!(joined["status"], "JoinedSuccess");
+    assert_eq!(joined["group"]["groupID"], "friends");
+    // checklist 724: Already being a member resolves; it does not reject.
+    let again = call(&bob, "tim.joinGroup", json!({"groupID": "friends"})).await;
+    assert_eq!(again["status"], "AlreadyInGroup");
+    let members = call(
+        &alice,
+        "tim.getGroupMemberList",
+        json!({"groupID": "friends", "count": 15, "offset": 0}),
+    )
+    .await;
+    assert_eq!(members["memberList"].as_array().map(Vec::len), Some(2));
+    assert_eq!(members["offset"], 0);
+
+    // A group message: conversationType GROUP, `to` the group ID.
+    let sent = call(
+        &alice,
+        "tim.sendMessage",
+        json!({"message": group_text_message("alice", "friends", "hello group", 7)}),
+    )
+    .await;
+    assert_eq!(sent["message"]["status"], "success");
+    let received = wait_event(&mut bob_events, "group message", |e| match e {
+        AppEvent::Sdk(Event::MessageReceived(list)) => {
+            // The join tip comes first: wait for the text.
+            list.iter()
+                .find(|m| m.conversation_id == "GROUPfriends" && m.payload.get("text").is_some())
+                .cloned()
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(received.payload["text"], "hello group");
+
+    // checklist 791: `imResponse.data.groupAttributes` holds the attributes that were set.
+    let set = call(
+        &alice,
+        "tim.setGroupAttributes",
+        json!({"groupID": "friends", "groupAttributes": {"k": "v"}}),
+    )
+    .await;
+    assert_eq!(set["groupAttributes"], json!({"k": "v"}));
+    let got =
+        call(&bob, "tim.getGroupAttributes", json!({"groupID": "friends", "keyList": []})).await;
+    assert_eq!(got["groupAttributes"], json!({"k": "v"}));
+    // checklist 815: `imResponse.data` = { groupID, key, value } …
+    let counter = call(
+        &alice,
+        "tim.increaseGroupCounter",
+        json!({"groupID": "friends", "key": "n", "value": 2}),
+    )
+    .await;
+    assert_eq!(counter, json!({"groupID": "friends", "key": "n", "value": 2}));
+    let counters = call(&bob, "tim.getGroupCounters", json!({"groupID": "friends"})).await;
+    assert_eq!(counters["counters"], json!({"n": 2}));
+    wait_event(&mut bob_events, "onGroupCounterUpdated", |e| match e {
+        AppEvent::Sdk(Event::GroupCounterUpdated { key, value, .. })
+            if key == "n" && *value == 2 =>
+        {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+    let applications = call(&alice, "tim.getGroupApplicationList", json!({})).await;
+    assert_eq!(applications["applicationList"], json!([]));
+    let online = call(&alice, "tim.getGroupOnlineMemberCount", json!({"groupID": "friends"})).await;
+    // checklist 745: … For a non-AVChatRoom group … returns `memberCount === 0` …
+    assert_eq!(online["memberCount"], 0);
+
+    // checklist 751: Only the group owner may transfer ownership (tsv: 2681 NOT_OWNER).
+    assert_eq!(
+        call_err(&bob, "tim.changeGroupOwner", json!({"groupID": "friends", "newOwnerID": "bob"}))
+            .await,
+        code::NOT_OWNER
+    );
+    // checklist 735: `imResponse.data.groupID` is the group that was left.
+    let quit = call(&bob, "tim.quitGroup", json!({"groupID": "friends"})).await;
+    assert_eq!(quit, json!({"groupID": "friends"}));
+    // checklist 719: Work groups cannot be joined by request (tsv: 2601 CANNOT_JOIN_WORK).
+    call(&alice, "tim.createGroup", json!({"name": "Work", "groupID": "work1"})).await;
+    assert_eq!(
+        call_err(&bob, "tim.joinGroup", json!({"groupID": "work1"})).await,
+        code::CANNOT_JOIN_WORK
+    );
+    // Arguments of the wrong shape are refused before the SDK.
+    assert_eq!(
+        call_err(&alice, "tim.quitGroup", json!({"group": 1})).await,
+        code::INVALID_OPERATION
+    );
+    // checklist 701: `imResponse.data.groupID` is the dismissed group's ID.
+    let dismissed = call(&alice, "tim.dismissGroup", json!({"groupID": "friends"})).await;
+    assert_eq!(dismissed, json!({"groupID": "friends"}));
+}
+
+#[tokio::test]
+async fn the_member_and_value_group_commands_take_tim_arguments() {
+    let server = TestServer::start().await;
+    let (alice_dir, bob_dir) =
+        (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+    let alice = open(alice_dir.path());
+    let bob = open(bob_dir.path());
+    registered(&alice, &server.http_url(), "alice").await;
+    registered(&bob, &server.http_url(), "bob").await;
+    let g = json!("team");
+    call(&alice, "tim.createGroup", json!({"name": "Team", "type": "Public", "groupID": g})).await;
+
+    let added =
+        call(&alice, "tim.addGroupMember", json!({"groupID": g, "userIDList": ["bob"]})).await;
+    assert_eq!(added["successUserIDList"], json!(["bob"]));
+    assert_eq!(added["group"]["groupID"], g);
+    let profiles =
+        call(&alice, "tim.getGroupMemberProfile", json!({"groupID": g, "userIDList": ["bob"]}))
+            .await;
+    assert_eq!(profiles["memberList"][0]["userID"], "bob");
+    let card =
+        call(&alice, "tim.setGroupMemberNameCard", json!({"groupID": g, "nameCard": "Al"})).await;
+    assert_eq!(card["member"]["nameCard"], "Al");
+    let role = call(
+        &alice,
+        "tim.setGroupMemberRole",
+        json!({"groupID": g, "userID": "bob", "role": "Admin"}),
+    )
+    .await;
+    assert_eq!(role["member"]["role"], "Admin");
+    let muted = call(
+        &alice,
+        "tim.setGroupMemberMuteTime",
+        json!({"groupID": g, "userID": "bob", "muteTime": 60}),
+    )
+    .await;
+    assert!(muted["member"]["muteUntil"].as_i64().is_some_and(|t| t > 0));
+    let updated =
+        call(&alice, "tim.updateGroupProfile", json!({"groupID": g, "introduction": "we"})).await;
+    assert_eq!(updated["group"]["introduction"], "we");
+
+    let init = call(
+        &alice,
+        "tim.initGroupAttributes",
+        json!({"groupID": g, "groupAttributes": {"a": "1", "b": "2"}}),
+    )
+    .await;
+    assert_eq!(init["groupAttributes"], json!({"a": "1", "b": "2"}));
+    let deleted =
+        call(&alice, "tim.deleteGroupAttributes", json!({"groupID": g, "keyList": ["a"]})).await;
+    assert_eq!(deleted, json!({"keyList": ["a"]}));
+    let counters =
+        call(&alice, "tim.setGroupCounters", json!({"groupID": g, "counters": {"c": 5}})).await;
+    assert_eq!(counters, json!({"counters": {"c": 5}}));
+    let lower =
+        call(&alice, "tim.decreaseGroupCounter", json!({"groupID": g, "key": "c", "value": 1}))
+            .await;
+    assert_eq!(lower, json!({"groupID": "team", "key": "c", "value": 4}));
+
+    let removed = call(
+        &alice,
+        "tim.deleteGroupMember",
+        json!({"groupID": g, "userIDList": ["bob"], "reason": "", "duration": 0}),
+    )
+    .await;
+    assert_eq!(removed["userIDList"], json!(["bob"]));
+    call(&alice, "tim.addGroupMember", json!({"groupID": g, "userIDList": ["bob"]})).await;
+    // checklist 754: `imResponse.data.group` is the updated group, with `ownerID === newOwnerID`.
+    let owner =
+        call(&alice, "tim.changeGroupOwner", json!({"groupID": g, "newOwnerID": "bob"})).await;
+    assert_eq!(owner["group"]["ownerID"], "bob");
+}

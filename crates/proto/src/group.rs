@@ -353,6 +353,7 @@ pub const GROUP_OPERATIONS: &[&str] = &[
 ];
 
 /// One initial member of `createGroup`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewGroupMember {
@@ -368,6 +369,7 @@ pub struct NewGroupMember {
 }
 
 /// `createGroup`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateGroup {
@@ -409,6 +411,7 @@ pub struct CreateGroup {
 }
 
 /// Response to [`CreateGroup`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateGroupResponse {
@@ -422,6 +425,7 @@ operation!(CreateGroup, "createGroup", CreateGroupResponse);
 
 /// `getGroupList`: the caller's groups (never AVChatRooms). The server
 /// returns whole profiles; `groupProfileFilter` is for the SDK to trim.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetGroupList {
@@ -431,6 +435,7 @@ pub struct GetGroupList {
 }
 
 /// Response to [`GetGroupList`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetGroupListResponse {
@@ -440,6 +445,7 @@ pub struct GetGroupListResponse {
 operation!(GetGroupList, "getGroupList", GetGroupListResponse);
 
 /// `getGroupProfile`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetGroupProfile {
@@ -452,6 +458,7 @@ pub struct GetGroupProfile {
 }
 
 /// A response carrying one group.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupResponse {
     /// The group.
@@ -461,6 +468,7 @@ operation!(GetGroupProfile, "getGroupProfile", GroupResponse);
 
 /// A request naming one group (`dismissGroup`, `quitGroup`,
 /// `searchGroupByID` use their own types of this shape).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DismissGroup {
     /// The group.
@@ -469,6 +477,7 @@ pub struct DismissGroup {
 }
 
 /// A response naming one group.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupIdResponse {
     /// The group.
@@ -478,6 +487,7 @@ pub struct GroupIdResponse {
 operation!(DismissGroup, "dismissGroup", GroupIdResponse);
 
 /// `updateGroupProfile`: absent fields stay.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateGroupProfile {
@@ -515,6 +525,7 @@ pub struct UpdateGroupProfile {
 operation!(UpdateGroupProfile, "updateGroupProfile", GroupResponse);
 
 /// `joinGroup`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JoinGroup {
@@ -527,6 +538,7 @@ pub struct JoinGroup {
 }
 
 /// Response to [`JoinGroup`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JoinGroupResponse {
     /// The outcome.
@@ -538,6 +550,7 @@ pub struct JoinGroupResponse {
 operation!(JoinGroup, "joinGroup", JoinGroupResponse);
 
 /// `quitGroup`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct QuitGroup {
     /// The group.
@@ -547,6 +560,7 @@ pub struct QuitGroup {
 operation!(QuitGroup, "quitGroup", GroupIdResponse);
 
 /// `searchGroupByID` (never finds a Work group).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchGroupByID {
     /// The group.
@@ -556,6 +570,7 @@ pub struct SearchGroupByID {
 operation!(SearchGroupByID, "searchGroupByID", GroupResponse);
 
 /// `addGroupMember`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AddGroupMember {
     /// The group.
@@ -567,6 +582,7 @@ pub struct AddGroupMember {
 }
 
 /// Response to [`AddGroupMember`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddGroupMemberResponse {
@@ -588,6 +604,7 @@ pub struct AddGroupMemberResponse {
 operation!(AddGroupMember, "addGroupMember", AddGroupMemberResponse);
 
 /// `deleteGroupMember`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteGroupMember {
     /// The group.
@@ -605,6 +622,7 @@ pub struct DeleteGroupMember {
 }
 
 /// Response to [`DeleteGroupMember`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteGroupMemberResponse {
     /// The group after the change.
@@ -616,6 +634,7 @@ pub struct DeleteGroupMemberResponse {
 operation!(DeleteGroupMember, "deleteGroupMember", DeleteGroupMemberResponse);
 
 /// A member-list position: a number, or (Community) a string.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum MemberListOffset {
@@ -642,6 +661,7 @@ impl MemberListOffset {
 }
 
 /// `getGroupMemberList`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetGroupMemberList {
     /// The group.
@@ -660,6 +680,7 @@ pub struct GetGroupMemberList {
 }
 
 /// Response to [`GetGroupMemberList`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetGroupMemberListResponse {
@@ -672,6 +693,7 @@ pub struct GetGroupMemberListResponse {
 operation!(GetGroupMemberList, "getGroupMemberList", GetGroupMemberListResponse);
 
 /// `getGroupMemberProfile` (the first 50 users count).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetGroupMemberProfile {
@@ -687,6 +709,7 @@ pub struct GetGroupMemberProfile {
 }
 
 /// A response carrying members.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberListResponse {
@@ -696,6 +719,7 @@ pub struct MemberListResponse {
 operation!(GetGroupMemberProfile, "getGroupMemberProfile", MemberListResponse);
 
 /// `changeGroupOwner`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChangeGroupOwner {
     /// The group.
@@ -708,6 +732,7 @@ pub struct ChangeGroupOwner {
 operation!(ChangeGroupOwner, "changeGroupOwner", GroupResponse);
 
 /// A response carrying the group and one member.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupMemberResponse {
     /// The group.
@@ -717,6 +742,7 @@ pub struct GroupMemberResponse {
 }
 
 /// `setGroupMemberRole` (owner only).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetGroupMemberRole {
     /// The group.
@@ -731,6 +757,7 @@ pub struct SetGroupMemberRole {
 operation!(SetGroupMemberRole, "setGroupMemberRole", GroupMemberResponse);
 
 /// `setGroupMemberMuteTime`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetGroupMemberMuteTime {
@@ -746,6 +773,7 @@ pub struct SetGroupMemberMuteTime {
 operation!(SetGroupMemberMuteTime, "setGroupMemberMuteTime", GroupMemberResponse);
 
 /// `setGroupMemberNameCard`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetGroupMemberNameCard {
@@ -768,6 +796,7 @@ pub const APPLICATION_JOIN: i64 = 0;
 /// field only `groupID` and `applicant` are needed: the SDK passes an item
 /// unchanged, or builds one from a join-request notice (its
 /// `groupProfile.groupID` and `operatorID`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct GroupApplication {
@@ -793,10 +822,12 @@ pub struct GroupApplication {
 
 /// `getGroupApplicationList`: pending requests of every group where the
 /// caller is the owner or an admin.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetGroupApplicationList {}
 
 /// Response to [`GetGroupApplicationList`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetGroupApplicationListResponse {
@@ -806,6 +837,7 @@ pub struct GetGroupApplicationListResponse {
 operation!(GetGroupApplicationList, "getGroupApplicationList", GetGroupApplicationListResponse);
 
 /// `handleGroupApplication`'s decision.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HandleAction {
     /// `'Agree'`: the applicant joins.
@@ -816,6 +848,7 @@ pub enum HandleAction {
 }
 
 /// `handleGroupApplication` (owner or admin; the first decision stands).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HandleGroupApplication {
@@ -830,6 +863,7 @@ pub struct HandleGroupApplication {
 operation!(HandleGroupApplication, "handleGroupApplication", GroupResponse);
 
 /// `getGroupOnlineMemberCount`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetGroupOnlineMemberCount {
     /// The group.
@@ -838,6 +872,7 @@ pub struct GetGroupOnlineMemberCount {
 }
 
 /// Response to [`GetGroupOnlineMemberCount`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OnlineMemberCountResponse {
@@ -853,6 +888,7 @@ pub type GroupAttributes = BTreeMap<String, String>;
 pub type GroupCounters = BTreeMap<String, i64>;
 
 /// `initGroupAttributes`: replaces the whole attribute set.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InitGroupAttributes {
@@ -864,6 +900,7 @@ pub struct InitGroupAttributes {
 }
 
 /// A response carrying attributes.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupAttributesResponse {
@@ -873,6 +910,7 @@ pub struct GroupAttributesResponse {
 operation!(InitGroupAttributes, "initGroupAttributes", GroupAttributesResponse);
 
 /// `setGroupAttributes`: adds or overwrites the given keys.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetGroupAttributes {
@@ -885,6 +923,7 @@ pub struct SetGroupAttributes {
 operation!(SetGroupAttributes, "setGroupAttributes", GroupAttributesResponse);
 
 /// `deleteGroupAttributes`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteGroupAttributes {
@@ -896,6 +935,7 @@ pub struct DeleteGroupAttributes {
 }
 
 /// Response to [`DeleteGroupAttributes`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyListResponse {
@@ -905,6 +945,7 @@ pub struct KeyListResponse {
 operation!(DeleteGroupAttributes, "deleteGroupAttributes", KeyListResponse);
 
 /// `getGroupAttributes`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetGroupAttributes {
@@ -918,6 +959,7 @@ pub struct GetGroupAttributes {
 operation!(GetGroupAttributes, "getGroupAttributes", GroupAttributesResponse);
 
 /// `setGroupCounters`: adds or overwrites the given counters.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetGroupCounters {
     /// The group.
@@ -928,6 +970,7 @@ pub struct SetGroupCounters {
 }
 
 /// A response carrying counters.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupCountersResponse {
     /// The counters set or asked for.
@@ -937,6 +980,7 @@ operation!(SetGroupCounters, "setGroupCounters", GroupCountersResponse);
 
 /// `increaseGroupCounter` / `decreaseGroupCounter` (their own types of
 /// this shape).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncreaseGroupCounter {
     /// The group.
@@ -949,6 +993,7 @@ pub struct IncreaseGroupCounter {
 }
 
 /// A counter after a change.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupCounterResponse {
     /// The group.
@@ -962,6 +1007,7 @@ pub struct GroupCounterResponse {
 operation!(IncreaseGroupCounter, "increaseGroupCounter", GroupCounterResponse);
 
 /// `decreaseGroupCounter`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecreaseGroupCounter {
     /// The group.
@@ -975,6 +1021,7 @@ pub struct DecreaseGroupCounter {
 operation!(DecreaseGroupCounter, "decreaseGroupCounter", GroupCounterResponse);
 
 /// `getGroupCounters`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetGroupCounters {
@@ -989,6 +1036,7 @@ operation!(GetGroupCounters, "getGroupCounters", GroupCountersResponse);
 
 /// `setGroupMemberCustomField`: adds or overwrites the member's fields by
 /// key.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetGroupMemberCustomField {
@@ -1004,6 +1052,7 @@ pub struct SetGroupMemberCustomField {
 operation!(SetGroupMemberCustomField, "setGroupMemberCustomField", GroupMemberResponse);
 
 /// `markGroupMemberList` (AVChatRoom only; the owner marks joiners).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MarkGroupMemberList {
@@ -1020,6 +1069,7 @@ pub struct MarkGroupMemberList {
 }
 
 /// Response to [`MarkGroupMemberList`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MarkGroupMemberListResponse {
     /// Joiners marked (or unmarked).

@@ -5,8 +5,9 @@
 //! - [`session`]: choose a server, register, log in, resume, log out,
 //!   change the password, sign out everywhere;
 //! - [`desktop`]: notifications and the unread badge;
-//! - [`conversation`], [`message`], [`file`], [`profile`]: the `tim.*`
-//!   commands of those areas;
+//! - [`conversation`], [`message`], [`file`], [`profile`], [`group`]: the
+//!   `tim.*` commands of those areas (the group commands carry the wire
+//!   types of `confab_proto::group`);
 //! - the native file commands are in [`crate::native`].
 //!
 //! This module holds the one table that lists every command,
@@ -22,6 +23,19 @@ use crate::native::{
     WriteStagedFileArgs,
 };
 use crate::state::AppState;
+use confab_proto::group::{
+    AddGroupMember, AddGroupMemberResponse, ChangeGroupOwner, CreateGroup, CreateGroupResponse,
+    DecreaseGroupCounter, DeleteGroupAttributes, DeleteGroupMember, DeleteGroupMemberResponse,
+    DismissGroup, GetGroupApplicationListResponse, GetGroupAttributes, GetGroupCounters,
+    GetGroupList, GetGroupListResponse, GetGroupMemberList, GetGroupMemberListResponse,
+    GetGroupMemberProfile, GetGroupOnlineMemberCount, GetGroupProfile, GroupAttributesResponse,
+    GroupCounterResponse, GroupCountersResponse, GroupIdResponse, GroupMemberResponse,
+    GroupResponse, HandleGroupApplication, IncreaseGroupCounter, InitGroupAttributes, JoinGroup,
+    JoinGroupResponse, KeyListResponse, MarkGroupMemberList, MarkGroupMemberListResponse,
+    MemberListResponse, OnlineMemberCountResponse, QuitGroup, SearchGroupByID, SetGroupAttributes,
+    SetGroupCounters, SetGroupMemberCustomField, SetGroupMemberMuteTime, SetGroupMemberNameCard,
+    SetGroupMemberRole, UpdateGroupProfile,
+};
 use confab_proto::ErrorBody;
 use confab_sdk::{
     ConversationListResult, FileSource, GetMessageListHoppingOptions, HoppingPage,
@@ -44,6 +58,7 @@ use session::{ChangePasswordArgs, ChooseServerArgs, CredentialsArgs, UserSigLogi
 pub mod conversation;
 pub mod desktop;
 pub mod file;
+pub mod group;
 pub mod message;
 pub mod profile;
 pub mod session;
@@ -156,6 +171,35 @@ command_set! {
     "tim.findMessage" => find_message(FindMessageArgs) -> Option<Message>;
     "tim.getLocalMessages" => get_local_messages(LocalMessagesArgs) -> Vec<Message>;
     "tim.getMessageListHopping" => get_message_list_hopping(GetMessageListHoppingOptions) -> HoppingPage;
+    "tim.createGroup" => create_group(CreateGroup) -> CreateGroupResponse;
+    "tim.getGroupList" => get_group_list(GetGroupList) -> GetGroupListResponse;
+    "tim.getGroupProfile" => get_group_profile(GetGroupProfile) -> GroupResponse;
+    "tim.dismissGroup" => dismiss_group(DismissGroup) -> GroupIdResponse;
+    "tim.updateGroupProfile" => update_group_profile(UpdateGroupProfile) -> GroupResponse;
+    "tim.joinGroup" => join_group(JoinGroup) -> JoinGroupResponse;
+    "tim.quitGroup" => quit_group(QuitGroup) -> GroupIdResponse;
+    "tim.searchGroupByID" => search_group_by_id(SearchGroupByID) -> GroupResponse;
+    "tim.addGroupMember" => add_group_member(AddGroupMember) -> AddGroupMemberResponse;
+    "tim.deleteGroupMember" => delete_group_member(DeleteGroupMember) -> DeleteGroupMemberResponse;
+    "tim.getGroupMemberList" => get_group_member_list(GetGroupMemberList) -> GetGroupMemberListResponse;
+    "tim.getGroupMemberProfile" => get_group_member_profile(GetGroupMemberProfile) -> MemberListResponse;
+    "tim.changeGroupOwner" => change_group_owner(ChangeGroupOwner) -> GroupResponse;
+    "tim.setGroupMemberRole" => set_group_member_role(SetGroupMemberRole) -> GroupMemberResponse;
+    "tim.setGroupMemberMuteTime" => set_group_member_mute_time(SetGroupMemberMuteTime) -> GroupMemberResponse;
+    "tim.setGroupMemberNameCard" => set_group_member_name_card(SetGroupMemberNameCard) -> GroupMemberResponse;
+    "tim.getGroupApplicationList" => get_group_application_list(Empty) -> GetGroupApplicationListResponse;
+    "tim.handleGroupApplication" => handle_group_application(HandleGroupApplication) -> GroupResponse;
+    "tim.getGroupOnlineMemberCount" => get_group_online_member_count(GetGroupOnlineMemberCount) -> OnlineMemberCountResponse;
+    "tim.initGroupAttributes" => init_group_attributes(InitGroupAttributes) -> GroupAttributesResponse;
+    "tim.setGroupAttributes" => set_group_attributes(SetGroupAttributes) -> GroupAttributesResponse;
+    "tim.deleteGroupAttributes" => delete_group_attributes(DeleteGroupAttributes) -> KeyListResponse;
+    "tim.getGroupAttributes" => get_group_attributes(GetGroupAttributes) -> GroupAttributesResponse;
+    "tim.setGroupCounters" => set_group_counters(SetGroupCounters) -> GroupCountersResponse;
+    "tim.increaseGroupCounter" => increase_group_counter(IncreaseGroupCounter) -> GroupCounterResponse;
+    "tim.decreaseGroupCounter" => decrease_group_counter(DecreaseGroupCounter) -> GroupCounterResponse;
+    "tim.getGroupCounters" => get_group_counters(GetGroupCounters) -> GroupCountersResponse;
+    "tim.setGroupMemberCustomField" => set_group_member_custom_field(SetGroupMemberCustomField) -> GroupMemberResponse;
+    "tim.markGroupMemberList" => mark_group_member_list(MarkGroupMemberList) -> MarkGroupMemberListResponse;
 }
 
 #[cfg(test)]

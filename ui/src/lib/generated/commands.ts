@@ -1,28 +1,63 @@
 // Generated from the Rust types by crates/app (ts-rs). Do not edit:
 // regenerate with `UPDATE_TS=1 cargo test -p confab-app --test generated_ts`.
+import type { AddGroupMember } from "./AddGroupMember";
+import type { AddGroupMemberResponse } from "./AddGroupMemberResponse";
 import type { AppState } from "./AppState";
+import type { ChangeGroupOwner } from "./ChangeGroupOwner";
 import type { ChangePasswordArgs } from "./ChangePasswordArgs";
 import type { ChooseServerArgs } from "./ChooseServerArgs";
 import type { ConversationArgs } from "./ConversationArgs";
 import type { ConversationListResult } from "./ConversationListResult";
 import type { ConversationProfileResult } from "./ConversationProfileResult";
+import type { CreateGroup } from "./CreateGroup";
+import type { CreateGroupResponse } from "./CreateGroupResponse";
 import type { CreateMessageArgs } from "./CreateMessageArgs";
 import type { CredentialsArgs } from "./CredentialsArgs";
+import type { DecreaseGroupCounter } from "./DecreaseGroupCounter";
 import type { DeleteConversationArgs } from "./DeleteConversationArgs";
 import type { DeleteConversationResult } from "./DeleteConversationResult";
+import type { DeleteGroupAttributes } from "./DeleteGroupAttributes";
+import type { DeleteGroupMember } from "./DeleteGroupMember";
+import type { DeleteGroupMemberResponse } from "./DeleteGroupMemberResponse";
+import type { DismissGroup } from "./DismissGroup";
 import type { DownloadFileArgs } from "./DownloadFileArgs";
 import type { DownloadFileResult } from "./DownloadFileResult";
 import type { Empty } from "./Empty";
 import type { FileSource } from "./FileSource";
 import type { FindMessageArgs } from "./FindMessageArgs";
 import type { GetConversationListArgs } from "./GetConversationListArgs";
+import type { GetGroupApplicationListResponse } from "./GetGroupApplicationListResponse";
+import type { GetGroupAttributes } from "./GetGroupAttributes";
+import type { GetGroupCounters } from "./GetGroupCounters";
+import type { GetGroupList } from "./GetGroupList";
+import type { GetGroupListResponse } from "./GetGroupListResponse";
+import type { GetGroupMemberList } from "./GetGroupMemberList";
+import type { GetGroupMemberListResponse } from "./GetGroupMemberListResponse";
+import type { GetGroupMemberProfile } from "./GetGroupMemberProfile";
+import type { GetGroupOnlineMemberCount } from "./GetGroupOnlineMemberCount";
+import type { GetGroupProfile } from "./GetGroupProfile";
 import type { GetMessageListArgs } from "./GetMessageListArgs";
 import type { GetMessageListHoppingOptions } from "./GetMessageListHoppingOptions";
 import type { GetUserProfileArgs } from "./GetUserProfileArgs";
+import type { GroupAttributesResponse } from "./GroupAttributesResponse";
+import type { GroupCounterResponse } from "./GroupCounterResponse";
+import type { GroupCountersResponse } from "./GroupCountersResponse";
+import type { GroupIdResponse } from "./GroupIdResponse";
+import type { GroupMemberResponse } from "./GroupMemberResponse";
+import type { GroupResponse } from "./GroupResponse";
+import type { HandleGroupApplication } from "./HandleGroupApplication";
 import type { HoppingPage } from "./HoppingPage";
+import type { IncreaseGroupCounter } from "./IncreaseGroupCounter";
+import type { InitGroupAttributes } from "./InitGroupAttributes";
+import type { JoinGroup } from "./JoinGroup";
+import type { JoinGroupResponse } from "./JoinGroupResponse";
+import type { KeyListResponse } from "./KeyListResponse";
 import type { LocalFileUrl } from "./LocalFileUrl";
 import type { LocalMessagesArgs } from "./LocalMessagesArgs";
+import type { MarkGroupMemberList } from "./MarkGroupMemberList";
+import type { MarkGroupMemberListResponse } from "./MarkGroupMemberListResponse";
 import type { MaybePath } from "./MaybePath";
+import type { MemberListResponse } from "./MemberListResponse";
 import type { MergerMessagePayload } from "./MergerMessagePayload";
 import type { Message } from "./Message";
 import type { MessageArgs } from "./MessageArgs";
@@ -30,17 +65,27 @@ import type { MessageListArgs } from "./MessageListArgs";
 import type { MessageListPage } from "./MessageListPage";
 import type { MessageResult } from "./MessageResult";
 import type { NotifyArgs } from "./NotifyArgs";
+import type { OnlineMemberCountResponse } from "./OnlineMemberCountResponse";
 import type { PathArgs } from "./PathArgs";
 import type { PickFilesArgs } from "./PickFilesArgs";
 import type { PickFilesResult } from "./PickFilesResult";
 import type { Profile } from "./Profile";
 import type { ProfilePatch } from "./ProfilePatch";
+import type { QuitGroup } from "./QuitGroup";
 import type { ResendMessageArgs } from "./ResendMessageArgs";
 import type { SaveFileAsArgs } from "./SaveFileAsArgs";
+import type { SearchGroupByID } from "./SearchGroupByID";
 import type { SendMessageArgs } from "./SendMessageArgs";
 import type { SendResult } from "./SendResult";
+import type { SetGroupAttributes } from "./SetGroupAttributes";
+import type { SetGroupCounters } from "./SetGroupCounters";
+import type { SetGroupMemberCustomField } from "./SetGroupMemberCustomField";
+import type { SetGroupMemberMuteTime } from "./SetGroupMemberMuteTime";
+import type { SetGroupMemberNameCard } from "./SetGroupMemberNameCard";
+import type { SetGroupMemberRole } from "./SetGroupMemberRole";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
 import type { StagedFile } from "./StagedFile";
+import type { UpdateGroupProfile } from "./UpdateGroupProfile";
 import type { UserSigLoginArgs } from "./UserSigLoginArgs";
 import type { WriteStagedFileArgs } from "./WriteStagedFileArgs";
 
@@ -91,6 +136,35 @@ export const COMMANDS = [
   "tim.findMessage",
   "tim.getLocalMessages",
   "tim.getMessageListHopping",
+  "tim.createGroup",
+  "tim.getGroupList",
+  "tim.getGroupProfile",
+  "tim.dismissGroup",
+  "tim.updateGroupProfile",
+  "tim.joinGroup",
+  "tim.quitGroup",
+  "tim.searchGroupByID",
+  "tim.addGroupMember",
+  "tim.deleteGroupMember",
+  "tim.getGroupMemberList",
+  "tim.getGroupMemberProfile",
+  "tim.changeGroupOwner",
+  "tim.setGroupMemberRole",
+  "tim.setGroupMemberMuteTime",
+  "tim.setGroupMemberNameCard",
+  "tim.getGroupApplicationList",
+  "tim.handleGroupApplication",
+  "tim.getGroupOnlineMemberCount",
+  "tim.initGroupAttributes",
+  "tim.setGroupAttributes",
+  "tim.deleteGroupAttributes",
+  "tim.getGroupAttributes",
+  "tim.setGroupCounters",
+  "tim.increaseGroupCounter",
+  "tim.decreaseGroupCounter",
+  "tim.getGroupCounters",
+  "tim.setGroupMemberCustomField",
+  "tim.markGroupMemberList",
 ] as const;
 
 /** A command name. */
@@ -143,6 +217,35 @@ export type CommandMap = {
   "tim.findMessage": { args: FindMessageArgs; result: Message | null };
   "tim.getLocalMessages": { args: LocalMessagesArgs; result: Array<Message> };
   "tim.getMessageListHopping": { args: GetMessageListHoppingOptions; result: HoppingPage };
+  "tim.createGroup": { args: CreateGroup; result: CreateGroupResponse };
+  "tim.getGroupList": { args: GetGroupList; result: GetGroupListResponse };
+  "tim.getGroupProfile": { args: GetGroupProfile; result: GroupResponse };
+  "tim.dismissGroup": { args: DismissGroup; result: GroupIdResponse };
+  "tim.updateGroupProfile": { args: UpdateGroupProfile; result: GroupResponse };
+  "tim.joinGroup": { args: JoinGroup; result: JoinGroupResponse };
+  "tim.quitGroup": { args: QuitGroup; result: GroupIdResponse };
+  "tim.searchGroupByID": { args: SearchGroupByID; result: GroupResponse };
+  "tim.addGroupMember": { args: AddGroupMember; result: AddGroupMemberResponse };
+  "tim.deleteGroupMember": { args: DeleteGroupMember; result: DeleteGroupMemberResponse };
+  "tim.getGroupMemberList": { args: GetGroupMemberList; result: GetGroupMemberListResponse };
+  "tim.getGroupMemberProfile": { args: GetGroupMemberProfile; result: MemberListResponse };
+  "tim.changeGroupOwner": { args: ChangeGroupOwner; result: GroupResponse };
+  "tim.setGroupMemberRole": { args: SetGroupMemberRole; result: GroupMemberResponse };
+  "tim.setGroupMemberMuteTime": { args: SetGroupMemberMuteTime; result: GroupMemberResponse };
+  "tim.setGroupMemberNameCard": { args: SetGroupMemberNameCard; result: GroupMemberResponse };
+  "tim.getGroupApplicationList": { args: Empty; result: GetGroupApplicationListResponse };
+  "tim.handleGroupApplication": { args: HandleGroupApplication; result: GroupResponse };
+  "tim.getGroupOnlineMemberCount": { args: GetGroupOnlineMemberCount; result: OnlineMemberCountResponse };
+  "tim.initGroupAttributes": { args: InitGroupAttributes; result: GroupAttributesResponse };
+  "tim.setGroupAttributes": { args: SetGroupAttributes; result: GroupAttributesResponse };
+  "tim.deleteGroupAttributes": { args: DeleteGroupAttributes; result: KeyListResponse };
+  "tim.getGroupAttributes": { args: GetGroupAttributes; result: GroupAttributesResponse };
+  "tim.setGroupCounters": { args: SetGroupCounters; result: GroupCountersResponse };
+  "tim.increaseGroupCounter": { args: IncreaseGroupCounter; result: GroupCounterResponse };
+  "tim.decreaseGroupCounter": { args: DecreaseGroupCounter; result: GroupCounterResponse };
+  "tim.getGroupCounters": { args: GetGroupCounters; result: GroupCountersResponse };
+  "tim.setGroupMemberCustomField": { args: SetGroupMemberCustomField; result: GroupMemberResponse };
+  "tim.markGroupMemberList": { args: MarkGroupMemberList; result: MarkGroupMemberListResponse };
 };
 
 /** The arguments of command `C`. */

@@ -8,6 +8,8 @@ export const ERROR_CODE = {
   MESSAGE_MODIFY_CONFLICT: 2480,
   /** TIM `MESSAGE_REVOKE_FAIL`: too late to recall. */
   MESSAGE_REVOKE_FAIL: 2110,
+  /** TIM `INVALID_OPERATION`: arguments missing or of the wrong shape. */
+  INVALID_OPERATION: 2905,
   /** Confab: a one-to-one conversation with oneself. */
   CANNOT_MESSAGE_SELF: 90008,
 } as const;

@@ -1,6 +1,8 @@
 // The facade's event map: every event on the channel is the generated
 // `AppEvent` union (the SDK's TIM events plus the app's own) or the web
-// backend's bridge event; TIM's events Confab does not emit yet (groups,
+// backend's bridge event (GROUP_LIST_UPDATED, GROUP_ATTRIBUTES_UPDATED and
+// GROUP_COUNTER_UPDATED among the SDK's, typed by the generated `Event`);
+// TIM's events Confab does not emit yet (group system notices,
 // friends, topics, extensions, …) are typed here with TIM's data shapes,
 // so `on(TIM.EVENT.X, …)` type-checks for every one of TIM's 31 events.
 import type { AppEvent, Conversation, Message } from '$lib/types';
@@ -23,10 +25,7 @@ interface NotYetEmitted {
   [EVENT.MESSAGE_EXTENSIONS_DELETED]: { messageID: string; keyList: string[] };
   [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: string[];
   [EVENT.CONVERSATION_IN_GROUP_UPDATED]: { groupName: string; conversationList: Conversation[] };
-  [EVENT.GROUP_LIST_UPDATED]: TimObject[];
   [EVENT.GROUP_SYSTEM_NOTICE_RECEIVED]: { message: Message; type: number };
-  [EVENT.GROUP_ATTRIBUTES_UPDATED]: { groupID: string; groupAttributes: Record<string, string> };
-  [EVENT.GROUP_COUNTER_UPDATED]: { groupID: string; key: string; value: number };
   [EVENT.TOPIC_CREATED]: { groupID: string; topicID: string };
   [EVENT.TOPIC_DELETED]: { groupID: string; topicIDList: string[] };
   [EVENT.TOPIC_UPDATED]: { groupID: string; topic: TimObject };

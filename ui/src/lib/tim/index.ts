@@ -12,6 +12,7 @@ export type {
 } from './message';
 export type { FileMessageOptions, FileInput } from './file';
 export type { LoginOptions, LoginResult } from './session';
+export type { CreateGroupOptions, GroupMemberListOptions, HandleGroupApplicationOptions } from './group';
 export type { DeleteConversationOptions, ConversationFilter, ConversationListOptions } from './conversation';
 export type { Rendition, PickKind } from '$lib/types';
 export { EVENT, TYPES, CONFAB_EVENT } from './constants';

@@ -1,5 +1,5 @@
 // `Tim`: a TIM-compatible facade over the Backend, composed of one file
-// per area (session, message, conversation, profile, file) plus `tim.app`
+// per area (session, message, conversation, profile, file, group) plus `tim.app`
 // (the app's own commands), all typed by the generated CommandMap.
 import type { Backend } from '$lib/backend';
 import { appApi, type AppApi } from './app';
@@ -8,6 +8,7 @@ import { conversationApi, type ConversationApi } from './conversation';
 import { TimCore } from './core';
 import type { TimEventName, TimHandler } from './events';
 import { fileApi, type FileApi } from './file';
+import { groupApi, type GroupApi } from './group';
 import { messageApi, type MessageApi } from './message';
 import { profileApi, type ProfileApi } from './profile';
 import { sessionApi, type SessionApi } from './session';
@@ -19,7 +20,7 @@ export interface TimOptions {
 }
 
 /** The area methods `Tim` is composed of (declaration merging: the constructor installs them). */
-export interface Tim extends SessionApi, MessageApi, ConversationApi, ProfileApi, FileApi {}
+export interface Tim extends SessionApi, MessageApi, ConversationApi, ProfileApi, FileApi, GroupApi {}
 
 /**
  * A TIM-compatible facade over the Backend: TIM's method names, events,
@@ -38,7 +39,7 @@ export class Tim {
     const core = new TimCore(backend);
     this.#core = core;
     this.app = appApi(core);
-    const areas = [sessionApi(core, options.SDKAppID), messageApi(core), conversationApi(core), profileApi(core), fileApi(core)];
+    const areas = [sessionApi(core, options.SDKAppID), messageApi(core), conversationApi(core), profileApi(core), fileApi(core), groupApi(core)];
     for (const area of areas) {
       // Descriptors, so getters (`nativeFiles`) stay getters.
       Object.defineProperties(this, Object.getOwnPropertyDescriptors(area));
