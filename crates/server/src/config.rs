@@ -178,6 +178,12 @@ pub struct Config {
     /// Messages one user may send at once before the rate applies (the
     /// bucket's size).
     pub send_burst: u32,
+    /// Messages one group takes per second, from all its members together
+    /// (TIM's per-group limit, 40 by default). Over it, lower priorities
+    /// are refused first with 2996: `Lowest` once less than half a second's
+    /// allowance is left, `Low` below a quarter, `Normal` when none is left;
+    /// `High` always goes (checklist: message priority). 0 turns it off.
+    pub group_send_rate_per_sec: u32,
     /// Largest `sync` reply, in bytes of its frame; entries beyond it are
     /// left for the next `sync` (the client pages on while `head` is ahead).
     pub max_sync_reply_bytes: usize,
@@ -258,6 +264,7 @@ impl fmt::Debug for Config {
             .field("upload_expire_secs", &self.upload_expire_secs)
             .field("send_rate_per_sec", &self.send_rate_per_sec)
             .field("send_burst", &self.send_burst)
+            .field("group_send_rate_per_sec", &self.group_send_rate_per_sec)
             .field("max_sync_reply_bytes", &self.max_sync_reply_bytes)
             .field("max_in_flight_per_session", &self.max_in_flight_per_session)
             .field("upload_quota_bytes_per_user", &self.upload_quota_bytes_per_user)
@@ -306,6 +313,7 @@ impl Default for Config {
             upload_expire_secs: 86_400,
             send_rate_per_sec: 10,
             send_burst: 100,
+            group_send_rate_per_sec: 40,
             max_sync_reply_bytes: DEFAULT_MAX_SYNC_REPLY_BYTES,
             max_in_flight_per_session: 128,
             upload_quota_bytes_per_user: DEFAULT_UPLOAD_QUOTA_BYTES,
@@ -701,6 +709,9 @@ pub struct ConfigArgs {
     /// Messages one user may send at once before the rate applies [default: 100].
     #[arg(long, env = "CONFABD_SEND_BURST", value_name = "N", global = true)]
     pub send_burst: Option<u32>,
+    /// Messages one group takes per second; lower priorities are refused first over it; 0 turns it off [default: 40].
+    #[arg(long, env = "CONFABD_GROUP_SEND_RATE_PER_SEC", value_name = "N", global = true)]
+    pub group_send_rate_per_sec: Option<u32>,
     /// Largest sync reply in bytes; the client pages for the rest [default: 1048576].
     #[arg(long, env = "CONFABD_MAX_SYNC_REPLY_BYTES", value_name = "BYTES", global = true)]
     pub max_sync_reply_bytes: Option<usize>,
@@ -798,6 +809,7 @@ impl ConfigArgs {
             upload_expire_secs,
             send_rate_per_sec,
             send_burst,
+            group_send_rate_per_sec,
             max_sync_reply_bytes,
             max_in_flight_per_session,
             upload_quota_bytes_per_user,
@@ -891,6 +903,9 @@ impl ConfigArgs {
         }
         if let Some(v) = send_burst {
             config.send_burst = v;
+        }
+        if let Some(v) = group_send_rate_per_sec {
+            config.group_send_rate_per_sec = v;
         }
         if let Some(v) = max_sync_reply_bytes {
             config.max_sync_reply_bytes = v;

@@ -1,4 +1,6 @@
-//! Per-user send rate: a token bucket per user on the server clock.
+//! Send rates: a token bucket per user (`send_rate_per_sec`, `send_burst`)
+//! and one per group (`group_send_rate_per_sec`, all members together, with
+//! TIM's message priorities), on the server clock.
 //!
 //! Each user's bucket holds up to `send_burst` sends and refills at
 //! `send_rate_per_sec`; a send takes one, and a send finding the bucket empty
@@ -7,10 +9,18 @@
 //! so refills need no floating point. Buckets that are full again carry no
 //! information and are dropped when the table grows, so its size follows the
 //! number of users sending right now, not of all users.
+//!
+//! A group's bucket holds one second's allowance. Over the group's rate,
+//! TIM's server delivers higher priorities first; here lower priorities are
+//! refused first: `Lowest` needs more than half the bucket left, `Low` more
+//! than a quarter, `Normal` one send, and `High` always goes (taking what is
+//! left).
 
 use crate::config::Config;
+use confab_proto::message::Priority;
 use confab_proto::{code, ErrorBody, UserId};
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 
 /// Thousandths of a send in one send.
@@ -27,22 +37,21 @@ struct Bucket {
     at_ms: i64,
 }
 
-/// The send rate limiter of one server.
+/// Token buckets by key (a user, a group).
 #[derive(Debug)]
-pub(crate) struct SendRate {
+struct Buckets<K> {
     /// Refill, in thousandths of a send per millisecond (= sends per second).
     per_ms: u64,
     /// Bucket size in thousandths of a send.
     capacity: u64,
-    buckets: Mutex<HashMap<UserId, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
-impl SendRate {
-    /// The limiter `config` asks for (`send_rate_per_sec` 0: no limit).
-    pub fn from_config(config: &Config) -> Self {
+impl<K: Hash + Eq + Clone> Buckets<K> {
+    fn new(rate_per_sec: u32, burst: u32) -> Self {
         Self {
-            per_ms: u64::from(config.send_rate_per_sec),
-            capacity: u64::from(config.send_burst).saturating_mul(UNIT),
+            per_ms: u64::from(rate_per_sec),
+            capacity: u64::from(burst).saturating_mul(UNIT),
             buckets: Mutex::new(HashMap::new()),
         }
     }
@@ -52,31 +61,85 @@ impl SendRate {
         bucket.level.saturating_add(elapsed.saturating_mul(self.per_ms)).min(self.capacity)
     }
 
-    /// Takes one send of `user`'s allowance at `now_ms`, or refuses with
-    /// 2996 when there is none left.
-    pub fn check(&self, user: &UserId, now_ms: i64) -> Result<(), ErrorBody> {
+    /// Takes one send from `key`'s bucket when more than `reserve` is left
+    /// beyond it (with `always`, takes what is left, down to nothing, and
+    /// never refuses); else the milliseconds until it would be taken.
+    fn take(&self, key: &K, now_ms: i64, reserve: u64, always: bool) -> Result<(), u64> {
         if self.per_ms == 0 {
             return Ok(());
         }
         let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if buckets.len() > PRUNE_ABOVE && !buckets.contains_key(user) {
+        if buckets.len() > PRUNE_ABOVE && !buckets.contains_key(key) {
             buckets.retain(|_, b| self.level_at(*b, now_ms) < self.capacity);
         }
         let full = Bucket { level: self.capacity, at_ms: now_ms };
-        let bucket = buckets.entry(user.clone()).or_insert(full);
+        let bucket = buckets.entry(key.clone()).or_insert(full);
         let level = self.level_at(*bucket, now_ms);
-        if level < UNIT {
-            let wait_ms = (UNIT - level).div_ceil(self.per_ms);
-            return Err(ErrorBody::new(
+        let needed = UNIT.saturating_add(reserve);
+        if level < needed && !always {
+            return Err((needed - level).div_ceil(self.per_ms));
+        }
+        *bucket = Bucket { level: level.saturating_sub(UNIT), at_ms: now_ms.max(bucket.at_ms) };
+        Ok(())
+    }
+}
+
+/// The per-user send rate limiter of one server.
+#[derive(Debug)]
+pub(crate) struct SendRate(Buckets<UserId>);
+
+impl SendRate {
+    /// The limiter `config` asks for (`send_rate_per_sec` 0: no limit).
+    pub fn from_config(config: &Config) -> Self {
+        Self(Buckets::new(config.send_rate_per_sec, config.send_burst))
+    }
+
+    /// Takes one send of `user`'s allowance at `now_ms`, or refuses with
+    /// 2996 when there is none left.
+    pub fn check(&self, user: &UserId, now_ms: i64) -> Result<(), ErrorBody> {
+        self.0.take(user, now_ms, 0, false).map_err(|wait_ms| {
+            ErrorBody::new(
                 code::OVER_FREQUENCY_LIMIT,
                 format!(
                     "sending too fast: at most {} messages per second; retry in {wait_ms} ms",
-                    self.per_ms
+                    self.0.per_ms
                 ),
-            ));
-        }
-        *bucket = Bucket { level: level - UNIT, at_ms: now_ms.max(bucket.at_ms) };
-        Ok(())
+            )
+        })
+    }
+}
+
+/// The per-group send rate limiter of one server.
+#[derive(Debug)]
+pub(crate) struct GroupSendRate(Buckets<String>);
+
+impl GroupSendRate {
+    /// The limiter `config` asks for (`group_send_rate_per_sec` 0: no
+    /// limit).
+    pub fn from_config(config: &Config) -> Self {
+        let rate = config.group_send_rate_per_sec;
+        Self(Buckets::new(rate, rate))
+    }
+
+    /// Takes one send of `group`'s allowance for a message of `priority`,
+    /// or refuses with 2996 (lower priorities first, see the module docs).
+    pub fn check(&self, group: &str, priority: Priority, now_ms: i64) -> Result<(), ErrorBody> {
+        let capacity = self.0.capacity;
+        let (reserve, always) = match priority {
+            Priority::High => (0, true),
+            Priority::Normal => (0, false),
+            Priority::Low => (capacity / 4, false),
+            Priority::Lowest => (capacity / 2, false),
+        };
+        self.0.take(&group.to_owned(), now_ms, reserve, always).map_err(|wait_ms| {
+            ErrorBody::new(
+                code::OVER_FREQUENCY_LIMIT,
+                format!(
+                    "the group is over its rate of {} messages per second for {priority:?} messages; retry in {wait_ms} ms",
+                    self.0.per_ms
+                ),
+            )
+        })
     }
 }
 
@@ -117,6 +180,44 @@ mod tests {
     }
 
     #[test]
+    fn a_busy_group_refuses_lower_priorities_first_and_high_always_goes() {
+        let rate = GroupSendRate::from_config(&Config {
+            group_send_rate_per_sec: 40,
+            ..Config::default()
+        });
+        // 40 a second: once 20 are used, half is left and Lowest stops first.
+        for _ in 0..20 {
+            rate.check("g", Priority::Lowest, 0).expect("plenty left");
+        }
+        assert_eq!(
+            rate.check("g", Priority::Lowest, 0).expect_err("half used").code,
+            code::OVER_FREQUENCY_LIMIT
+        );
+        // Low goes on until a quarter is left, then Normal until none.
+        for _ in 0..10 {
+            rate.check("g", Priority::Low, 0).expect("more than a quarter left");
+        }
+        assert!(rate.check("g", Priority::Low, 0).is_err());
+        for _ in 0..10 {
+            rate.check("g", Priority::Normal, 0).expect("some left");
+        }
+        assert!(rate.check("g", Priority::Normal, 0).is_err());
+        // High always goes, even on an empty bucket.
+        for _ in 0..5 {
+            rate.check("g", Priority::High, 0).expect("high priority");
+        }
+        // Another group has its own allowance; a second later this one has
+        // a second's worth again.
+        rate.check("h", Priority::Lowest, 0).expect("another group");
+        rate.check("g", Priority::Normal, 1_000).expect("refilled");
+        let off =
+            GroupSendRate::from_config(&Config { group_send_rate_per_sec: 0, ..Config::default() });
+        for _ in 0..1_000 {
+            off.check("g", Priority::Lowest, 0).expect("no limit");
+        }
+    }
+
+    #[test]
     fn zero_rate_means_no_limit_and_full_buckets_are_pruned() {
         let open = limiter(0, 0);
         for _ in 0..10_000 {
@@ -128,6 +229,6 @@ mod tests {
         }
         // An hour later every bucket is full again and pruned on growth.
         rate.check(&UserId::new("late"), 3_600_000).expect("send");
-        assert!(rate.buckets.lock().expect("lock").len() <= 2);
+        assert!(rate.0.buckets.lock().expect("lock").len() <= 2);
     }
 }

@@ -48,6 +48,8 @@ pub(crate) struct ServerContext {
     pub files: FileService,
     /// Per-user send rate.
     pub send_rate: crate::limits::SendRate,
+    /// Per-group send rate, by message priority.
+    pub group_send_rate: crate::limits::GroupSendRate,
     /// Password hashing: bounded concurrency, reused memory.
     pub passwords: PasswordService,
     /// Password login back-off per account and per address.
@@ -126,6 +128,7 @@ pub async fn start(
             .context("opening the file storage")?
     };
     let send_rate = crate::limits::SendRate::from_config(&config);
+    let group_send_rate = crate::limits::GroupSendRate::from_config(&config);
     let ctx = Arc::new(ServerContext {
         config,
         secret_key,
@@ -134,6 +137,7 @@ pub async fn start(
         sessions,
         moderation: Arc::new(moderation),
         send_rate,
+        group_send_rate,
         files,
         passwords: PasswordService::new(),
         login_throttle: LoginThrottle::default(),

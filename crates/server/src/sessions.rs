@@ -269,6 +269,12 @@ impl SessionRegistry {
         self.index().rooms.get(user).is_some_and(|room| room == group)
     }
 
+    /// Whether an online user is a member of a group (an AVChatRoom's
+    /// joiner), by the in-memory index: no store read.
+    pub fn online_member(&self, user: &UserId, group: &str) -> bool {
+        self.index().members.get(group).is_some_and(|m| m.contains(user))
+    }
+
     /// The online members of a group (an AVChatRoom's joiners).
     pub fn online_members(&self, group: &str) -> Vec<UserId> {
         self.index().members.get(group).map(|m| m.iter().cloned().collect()).unwrap_or_default()

@@ -162,6 +162,10 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             &format!("{} per second", defaults.send_rate_per_sec),
         ),
         server_limit("send burst (`send_burst`, default)", &defaults.send_burst.to_string()),
+        server_limit(
+            "messages per group per second (`group_send_rate_per_sec`, default)",
+            &defaults.group_send_rate_per_sec.to_string(),
+        ),
         server_limit("SDKAppID (`sdk_app_id`, default)", &grouped(defaults.sdk_app_id)),
     ]
     .into_iter()

@@ -677,3 +677,60 @@ async fn mentions_fill_group_at_info_list_until_the_conversation_is_read() {
     bob.tim.set_message_read(&conversation_id).await.expect("read");
     assert!(at_types(&bob).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_group_over_its_rate_refuses_lower_priorities_first_and_lets_high_through() {
+    use confab_sdk::Priority;
+    // Four a second for the group (the server clock stands still here),
+    // no per-user limit in the way.
+    let server = TestServer::start_with(|c| {
+        c.group_send_rate_per_sec = 4;
+        c.send_rate_per_sec = 0;
+    })
+    .await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let group_id =
+        alice.tim.create_group(work_group(&["bob"])).await.expect("create").group.group_id.0;
+    wait_group_list(&bob, "bob in the group", |l| l.len() == 1).await;
+    let send = |client: &TestClient, priority: Priority| {
+        let message = client
+            .tim
+            .create_text_message(CreateMessageOptions {
+                conversation_type: ConversationType::Group,
+                priority,
+                ..CreateMessageOptions::c2c(
+                    group_id.clone(),
+                    TextPayload { text: format!("{priority:?}") },
+                )
+            })
+            .expect("message");
+        let tim = client.tim.clone();
+        async move {
+            within(
+                "send",
+                tim.send_message(
+                    &message,
+                    SendMessageOptions { fail_when_offline: true, ..SendMessageOptions::default() },
+                ),
+            )
+            .await
+        }
+    };
+    // Two of the four go (members together: alice and bob share it).
+    send(&alice, Priority::Normal).await.expect("first");
+    send(&bob, Priority::Normal).await.expect("second");
+    // Half is used: the lowest priority is refused first (2996)...
+    let err = send(&alice, Priority::Lowest).await.expect_err("lowest refused");
+    assert_eq!(err.code, code::OVER_FREQUENCY_LIMIT);
+    // ...Low still goes, then Normal, then Normal no more...
+    send(&alice, Priority::Low).await.expect("low");
+    send(&bob, Priority::Normal).await.expect("normal");
+    let err = send(&bob, Priority::Normal).await.expect_err("normal refused");
+    assert_eq!(err.code, code::OVER_FREQUENCY_LIMIT);
+    // ...and High always.
+    send(&alice, Priority::High).await.expect("high goes");
+    // A second later the group has a second's allowance again.
+    server.clock.advance_ms(1_000);
+    send(&bob, Priority::Normal).await.expect("refilled");
+}

@@ -11,7 +11,8 @@
 //! | send | an AVChatRoom the sender has not joined | 2101 `MESSAGE_SEND_FAIL_NOT_IN_AVCHATROOM` |
 //! | send | not a member | 10007 `ERR_SVR_GROUP_PERMISSION_DENY` |
 //! | send | the sender is muted (`muteUntil`), or everyone is (`muteAllMembers`) and the sender is neither owner nor admin | 10017 `ERR_SVR_GROUP_SHUTUP_DENY` |
-//! | send | filtered text, rate, files | as for C2C (80001, 2996, 90009) |
+//! | send | filtered text, the sender's rate, files | as for C2C (80001, 2996, 90009) |
+//! | send | the group is over `group_send_rate_per_sec` for this priority (`Lowest` first, then `Low`, `Normal`; never `High`) | 2996 `OVER_FREQUENCY_LIMIT` |
 //! | history, sync | not a member | 10007 |
 //! | sync | a cursor of a group that does not exist | 10010 |
 //!
@@ -96,6 +97,15 @@ pub(crate) fn send_group_message(
     }
     if let Err(e) = ctx.send_rate.check(&caller.user, ctx.clock.now_ms()) {
         return reject(e);
+    }
+    // The group's own rate is charged only for its members (known from the
+    // online index, the sender being online), so outsiders cannot use it up;
+    // everyone else is refused by the membership check below.
+    if ctx.sessions.online_member(&caller.user, &outgoing.to) {
+        let now = ctx.clock.now_ms();
+        if let Err(e) = ctx.group_send_rate.check(&outgoing.to, outgoing.priority, now) {
+            return reject(e);
+        }
     }
     let client_time = u64::try_from(outgoing.client_time).map_or(0, |ms| ms / 1000);
     let message = WireMessage {
