@@ -22,10 +22,11 @@ use confab_proto::group::{
     AddGroupMember, AddGroupMemberResponse, ChangeGroupOwner, CreateGroup, CreateGroupResponse,
     DeleteGroupMember, DeleteGroupMemberResponse, DismissGroup, GetGroupList, GetGroupMemberList,
     GetGroupMemberListResponse, GetGroupMemberProfile, GetGroupProfile, GroupMemberResponse,
-    GroupProfile, GroupType, JoinGroup, JoinGroupResponse, JoinStatus, MemberListResponse,
-    QuitGroup, SearchGroupByID, SetGroupMemberMuteTime, SetGroupMemberNameCard, SetGroupMemberRole,
-    UpdateGroupProfile,
+    GroupProfile, GroupResponse, GroupType, JoinGroup, JoinGroupResponse, JoinStatus,
+    MemberListResponse, QuitGroup, SearchGroupByID, SetGroupMemberMuteTime, SetGroupMemberNameCard,
+    SetGroupMemberRole, UpdateGroupProfile,
 };
+use confab_proto::ops::Operation;
 use confab_proto::GroupId;
 
 /// Refuses an empty group ID before it goes to the server.
@@ -42,7 +43,46 @@ fn announce_groups(core: &SessionCore) -> Result<(), TimError> {
     Ok(())
 }
 
+/// An answer that carries the group's profile as it now is.
+trait CarriesGroup {
+    fn group(&self) -> &GroupProfile;
+}
+
+macro_rules! carries_group {
+    ($($t:ty),*) => {$(
+        impl CarriesGroup for $t {
+            fn group(&self) -> &GroupProfile {
+                &self.group
+            }
+        }
+    )*};
+}
+carries_group!(
+    GroupResponse,
+    GroupMemberResponse,
+    AddGroupMemberResponse,
+    DeleteGroupMemberResponse
+);
+
 impl Tim {
+    /// Sends one operation on the group `group_id` whose answer carries the
+    /// group's profile, and keeps that profile (see `keep_group`).
+    async fn change_group<O>(
+        &self,
+        group_id: &GroupId,
+        options: &O,
+    ) -> Result<O::Response, TimError>
+    where
+        O: Operation,
+        O::Response: CarriesGroup,
+    {
+        require_group_id(group_id)?;
+        let session = self.ready_session()?;
+        let response = self.request(&session, options).await?;
+        self.keep_group(&session, response.group())?;
+        Ok(response)
+    }
+
     /// Keeps a group this account is a member of (its `selfInfo` says so,
     /// or it is already in the list) and announces a changed list.
     fn keep_group(&self, session: &Session, group: &GroupProfile) -> Result<(), TimError> {
@@ -104,11 +144,7 @@ impl Tim {
         &self,
         options: GetGroupProfile,
     ) -> Result<GroupProfile, TimError> {
-        require_group_id(&options.group_id)?;
-        let session = self.ready_session()?;
-        let response = self.request(&session, &options).await?;
-        self.keep_group(&session, &response.group)?;
-        Ok(response.group)
+        Ok(self.change_group(&options.group_id, &options).await?.group)
     }
 
     /// TIM `dismissGroup` (owner only; never a Work group: 2622). Resolves
@@ -127,11 +163,7 @@ impl Tim {
         &self,
         options: UpdateGroupProfile,
     ) -> Result<GroupProfile, TimError> {
-        require_group_id(&options.group_id)?;
-        let session = self.ready_session()?;
-        let response = self.request(&session, &options).await?;
-        self.keep_group(&session, &response.group)?;
-        Ok(response.group)
+        Ok(self.change_group(&options.group_id, &options).await?.group)
     }
 
     /// TIM `joinGroup`: joined at once, waiting for approval, or already a
@@ -183,11 +215,7 @@ impl Tim {
         &self,
         options: AddGroupMember,
     ) -> Result<AddGroupMemberResponse, TimError> {
-        require_group_id(&options.group_id)?;
-        let session = self.ready_session()?;
-        let response = self.request(&session, &options).await?;
-        self.keep_group(&session, &response.group)?;
-        Ok(response)
+        self.change_group(&options.group_id, &options).await
     }
 
     /// TIM `deleteGroupMember`: the members removed.
@@ -195,11 +223,7 @@ impl Tim {
         &self,
         options: DeleteGroupMember,
     ) -> Result<DeleteGroupMemberResponse, TimError> {
-        require_group_id(&options.group_id)?;
-        let session = self.ready_session()?;
-        let response = self.request(&session, &options).await?;
-        self.keep_group(&session, &response.group)?;
-        Ok(response)
+        self.change_group(&options.group_id, &options).await
     }
 
     /// TIM `getGroupMemberList`: a page of members and the next offset.
@@ -227,11 +251,7 @@ impl Tim {
         &self,
         options: ChangeGroupOwner,
     ) -> Result<GroupProfile, TimError> {
-        require_group_id(&options.group_id)?;
-        let session = self.ready_session()?;
-        let response = self.request(&session, &options).await?;
-        self.keep_group(&session, &response.group)?;
-        Ok(response.group)
+        Ok(self.change_group(&options.group_id, &options).await?.group)
     }
 
     /// TIM `setGroupMemberRole`: the group and the member.
@@ -239,11 +259,7 @@ impl Tim {
         &self,
         options: SetGroupMemberRole,
     ) -> Result<GroupMemberResponse, TimError> {
-        require_group_id(&options.group_id)?;
-        let session = self.ready_session()?;
-        let response = self.request(&session, &options).await?;
-        self.keep_group(&session, &response.group)?;
-        Ok(response)
+        self.change_group(&options.group_id, &options).await
     }
 
     /// TIM `setGroupMemberMuteTime` (seconds; 0 lifts it).
@@ -251,11 +267,7 @@ impl Tim {
         &self,
         options: SetGroupMemberMuteTime,
     ) -> Result<GroupMemberResponse, TimError> {
-        require_group_id(&options.group_id)?;
-        let session = self.ready_session()?;
-        let response = self.request(&session, &options).await?;
-        self.keep_group(&session, &response.group)?;
-        Ok(response)
+        self.change_group(&options.group_id, &options).await
     }
 
     /// TIM `setGroupMemberNameCard` (the caller's own without `userID`).
@@ -263,10 +275,6 @@ impl Tim {
         &self,
         options: SetGroupMemberNameCard,
     ) -> Result<GroupMemberResponse, TimError> {
-        require_group_id(&options.group_id)?;
-        let session = self.ready_session()?;
-        let response = self.request(&session, &options).await?;
-        self.keep_group(&session, &response.group)?;
-        Ok(response)
+        self.change_group(&options.group_id, &options).await
     }
 }
