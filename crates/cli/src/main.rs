@@ -24,11 +24,16 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use confab_proto::group::{
+    AddGroupMember, DeleteGroupMember, GetGroupList, GetGroupMemberList, JoinGroup,
+};
 use confab_proto::message::{CustomPayload, MessageControlInfo, TextPayload};
 use confab_proto::profile::ProfilePatch;
+use confab_proto::UserId;
 use confab_sdk::{
-    CreateMessageOptions, CustomCa, DeleteConversationOptions, Event, GetMessageListOptions,
-    Platform, SendMessageOptions, Tim, TimError, TimOptions, TlsConfig,
+    ConversationType, CreateMessageOptions, CustomCa, DeleteConversationOptions, Event,
+    GetMessageListOptions, Platform, SendMessageOptions, TextAtPayload, Tim, TimError, TimOptions,
+    TlsConfig,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -89,6 +94,9 @@ enum Command {
     },
     /// Update your profile.
     SetProfile(SetProfileArgs),
+    /// Groups: create, join, quit, dismiss, list, members, add, remove.
+    #[command(subcommand)]
+    Group(GroupCommand),
     /// Print every event as one JSON object per line until interrupted.
     Listen {
         /// Stop after this many MESSAGE_RECEIVED messages.
@@ -150,12 +158,84 @@ struct ChangePasswordArgs {
     new_password: String,
 }
 
+/// `confab group …`: TIM's group methods, each printing TIM's answer.
+#[derive(Subcommand)]
+enum GroupCommand {
+    /// Create a group (you are its owner) and print it.
+    Create {
+        /// The group's name.
+        #[arg(long)]
+        name: String,
+        /// TIM's kind: Private (Work), Public, ChatRoom (Meeting),
+        /// AVChatRoom or Community.
+        #[arg(long = "type", default_value = "Private")]
+        group_type: String,
+        /// A groupID of your choosing (else the server makes one).
+        #[arg(long = "id")]
+        group_id: Option<String>,
+        /// How others join: FreeAccess, NeedPermission or DisableApply.
+        #[arg(long)]
+        join_option: Option<String>,
+        /// A member to add at once (repeatable).
+        #[arg(long = "member", value_name = "USERID")]
+        members: Vec<String>,
+    },
+    /// Join a group (or ask to, when it needs approval).
+    Join {
+        /// The groupID.
+        group_id: String,
+        /// The message sent with a join request.
+        #[arg(long, default_value = "")]
+        apply_message: String,
+    },
+    /// Leave a group.
+    Quit {
+        /// The groupID.
+        group_id: String,
+    },
+    /// Dismiss a group you own.
+    Dismiss {
+        /// The groupID.
+        group_id: String,
+    },
+    /// The groups you are in.
+    List,
+    /// A group's members (first page, up to 100).
+    Members {
+        /// The groupID.
+        group_id: String,
+    },
+    /// Add members to a group.
+    Add {
+        /// The groupID.
+        group_id: String,
+        /// The users to add.
+        #[arg(required = true)]
+        user_ids: Vec<String>,
+    },
+    /// Remove members from a group.
+    Remove {
+        /// The groupID.
+        group_id: String,
+        /// The members to remove.
+        #[arg(required = true)]
+        user_ids: Vec<String>,
+    },
+}
+
 #[derive(Args)]
 struct SendArgs {
-    /// Receiver's userID.
+    /// Receiver's userID (with `--group`, the groupID).
     to: String,
     /// Text to send (for a custom message: its data).
     text: String,
+    /// Send to the group TO (a GROUP conversation) instead of a user.
+    #[arg(long)]
+    group: bool,
+    /// Mention a member (repeatable; `__kImSDK_MesssageAtALL__` for
+    /// everyone): a TIM @ message, group only.
+    #[arg(long = "at", value_name = "USERID", requires = "group", conflicts_with = "custom")]
+    at: Vec<String>,
     /// Send a custom message whose data is TEXT.
     #[arg(long)]
     custom: bool,
@@ -540,11 +620,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     extension: args.extension,
                 };
                 let mut options = CreateMessageOptions::c2c(args.to, payload);
+                options.conversation_type = conversation_type(args.group);
                 options.cloud_custom_data = args.cloud_custom_data;
                 tim.create_custom_message(options)?
+            } else if !args.at.is_empty() {
+                let payload = TextAtPayload { text: args.text, at_user_list: args.at };
+                let mut options = CreateMessageOptions::c2c(args.to, payload);
+                options.conversation_type = ConversationType::Group;
+                options.cloud_custom_data = args.cloud_custom_data;
+                tim.create_text_at_message(options)?
             } else {
                 let mut options =
                     CreateMessageOptions::c2c(args.to, TextPayload { text: args.text });
+                options.conversation_type = conversation_type(args.group);
                 options.cloud_custom_data = args.cloud_custom_data;
                 tim.create_text_message(options)?
             };
@@ -613,6 +701,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let result = tim.update_my_profile(patch).await;
             close(tim);
             print(&result?)
+        }
+        Command::Group(command) => {
+            let (tim, _) = connect(&profile).await?;
+            let answer = group(&tim, command).await;
+            close(tim);
+            print(&answer?)
         }
         Command::Listen { count } => {
             let (tim, mut events) = connect(&profile).await?;
@@ -688,6 +782,70 @@ async fn history(tim: &Tim, args: HistoryArgs) -> Result<serde_json::Value, TimE
 
 /// `send --count N`: N numbered text messages, queued in batches so the
 /// outbox pipelines them; the last sent message.
+/// The conversation type of `send` (`--group` or not).
+fn conversation_type(group: bool) -> ConversationType {
+    if group {
+        ConversationType::Group
+    } else {
+        ConversationType::C2c
+    }
+}
+
+/// Runs one `confab group …` command: TIM's answer as JSON. The options
+/// are built as TIM's JSON so the kinds and options keep TIM's strings.
+async fn group(tim: &Tim, command: GroupCommand) -> Result<serde_json::Value, Failure> {
+    use serde_json::{json, to_value};
+    let group_id = |id: String| confab_proto::GroupId::new(id);
+    let users = |ids: Vec<String>| ids.into_iter().map(|u| UserId::new(u)).collect();
+    Ok(match command {
+        GroupCommand::Create { name, group_type, group_id, join_option, members } => {
+            let mut options = json!({ "name": name, "type": group_type });
+            if let Some(id) = group_id {
+                options["groupID"] = json!(id);
+            }
+            if let Some(join) = join_option {
+                options["joinOption"] = json!(join);
+            }
+            options["memberList"] =
+                members.iter().map(|u| json!({ "userID": u })).collect::<serde_json::Value>();
+            let options = serde_json::from_value(options)
+                .map_err(|e| Failure::Usage(format!("group create: {e}")))?;
+            to_value(tim.create_group(options).await?)
+        }
+        GroupCommand::Join { group_id: id, apply_message } => {
+            to_value(tim.join_group(JoinGroup { group_id: group_id(id), apply_message }).await?)
+        }
+        GroupCommand::Quit { group_id } => to_value(tim.quit_group(&group_id).await?),
+        GroupCommand::Dismiss { group_id } => to_value(tim.dismiss_group(&group_id).await?),
+        GroupCommand::List => {
+            to_value(json!({ "groupList": tim.get_group_list(GetGroupList::default()).await? }))
+        }
+        GroupCommand::Members { group_id: id } => {
+            let options = GetGroupMemberList {
+                group_id: group_id(id),
+                count: 100,
+                offset: Default::default(),
+                filter: None,
+            };
+            to_value(tim.get_group_member_list(options).await?)
+        }
+        GroupCommand::Add { group_id: id, user_ids } => {
+            let options = AddGroupMember { group_id: group_id(id), user_id_list: users(user_ids) };
+            to_value(tim.add_group_member(options).await?)
+        }
+        GroupCommand::Remove { group_id: id, user_ids } => {
+            let options = DeleteGroupMember {
+                group_id: group_id(id),
+                user_id_list: users(user_ids),
+                reason: String::new(),
+                duration: 0,
+            };
+            to_value(tim.delete_group_member(options).await?)
+        }
+    }
+    .context("encode output")?)
+}
+
 async fn send_numbered(tim: &Tim, args: &SendArgs) -> anyhow::Result<confab_sdk::Message> {
     const BATCH: usize = 500;
     let mut last = None;

@@ -178,3 +178,102 @@ async fn ca_file_reaches_a_self_hosted_https_server() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("hello over TLS"), "{}", out.stdout);
 }
+
+/// `confab group …` and `send --group`: alice creates a Work group with bob,
+/// bob writes in it and mentions alice, alice's conversation shows the
+/// mention (CONV_AT_ME), a Public group is joined by ID, and the group's
+/// refusals come back with their TIM codes.
+#[tokio::test]
+async fn groups_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config { data_dir: dir.path().join("server"), ..Config::default() };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let server =
+        confab_server::start(config, listener, Arc::new(SystemClock)).await.expect("server");
+    let url = server.http_url();
+    let [alice, bob, carol] = ["alice", "bob", "carol"].map(|u| dir.path().join(u));
+    for (profile, user) in [(&alice, "alice"), (&bob, "bob"), (&carol, "carol")] {
+        let out =
+            confab(profile, &["register", user, "--server", &url, "--password", "secret-pass"])
+                .await;
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+
+    let out =
+        confab(&alice, &["group", "create", "--name", "Team", "--id", "team", "--member", "bob"])
+            .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let created = json(&out.stdout);
+    assert_eq!(created["group"]["groupID"], "team");
+    assert_eq!(created["group"]["type"], "Private");
+    let out = confab(&bob, &["group", "list"]).await;
+    assert_eq!(json(&out.stdout)["groupList"][0]["groupID"], "team");
+    let out = confab(&alice, &["group", "members", "team"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut members: Vec<String> = json(&out.stdout)["memberList"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m["userID"].as_str().expect("userID").to_owned())
+        .collect();
+    members.sort();
+    assert_eq!(members, ["alice", "bob"]);
+
+    let out = confab(&bob, &["send", "team", "hi team", "--group"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(json(&out.stdout)["conversationID"], "GROUPteam");
+    let out = confab(&bob, &["send", "team", "@alice look", "--group", "--at", "alice"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(json(&out.stdout)["atUserList"], serde_json::json!(["alice"]));
+    let out = confab(&alice, &["conversations"]).await;
+    let list = json(&out.stdout);
+    let team = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["conversationID"] == "GROUPteam")
+        .expect("the group's conversation");
+    assert_eq!(team["unreadCount"], 2);
+    // The conversation's groupAtInfoList names the mention of me (CONV_AT_ME = 1).
+    assert_eq!(team["groupAtInfoList"][0]["atType"], 1);
+
+    // carol is not a member: 10007; `--at` without `--group` is bad usage.
+    let out = confab(&carol, &["send", "team", "let me in", "--group"]).await;
+    assert_eq!(out.code, 1);
+    assert_eq!(error_json(&out)["code"], 10007);
+    let out = confab(&alice, &["send", "bob", "x", "--at", "bob"]).await;
+    assert_eq!(out.code, 2, "--at needs --group");
+
+    let out = confab(
+        &alice,
+        &[
+            "group",
+            "create",
+            "--name",
+            "Open",
+            "--id",
+            "open",
+            "--type",
+            "Public",
+            "--join-option",
+            "FreeAccess",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = confab(&carol, &["group", "join", "open"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(json(&out.stdout)["status"], "JoinedSuccess");
+    let out = confab(&alice, &["group", "remove", "open", "carol"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = confab(&carol, &["group", "list"]).await;
+    assert_eq!(json(&out.stdout)["groupList"], serde_json::json!([]));
+    // A Work group cannot be dismissed (2622 in TIM's table).
+    let out = confab(&alice, &["group", "dismiss", "team"]).await;
+    assert_eq!(out.code, 1);
+    assert_eq!(error_json(&out)["code"], confab_proto::code::CANNOT_DISMISS_WORK);
+    let out = confab(&alice, &["group", "create", "--name", "x", "--type", "NoSuchKind"]).await;
+    assert_eq!(out.code, 2, "an unknown kind is a usage error: {}", out.stderr);
+
+    server.shutdown().await.expect("shutdown");
+}

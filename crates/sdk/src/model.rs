@@ -387,9 +387,9 @@ impl Conversation {
 /// Options of `create_text_message` / `create_custom_message`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateMessageOptions<P> {
-    /// Receiver userID (C2C).
+    /// The receiver: a userID (C2C) or a groupID (GROUP).
     pub to: String,
-    /// Conversation type; only C2C can be sent in protocol version 1.
+    /// Conversation type: `C2C` (to a userID) or `GROUP` (to a groupID).
     pub conversation_type: ConversationType,
     /// The payload.
     pub payload: P,
