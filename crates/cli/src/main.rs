@@ -796,7 +796,7 @@ fn conversation_type(group: bool) -> ConversationType {
 async fn group(tim: &Tim, command: GroupCommand) -> Result<serde_json::Value, Failure> {
     use serde_json::{json, to_value};
     let group_id = |id: String| confab_proto::GroupId::new(id);
-    let users = |ids: Vec<String>| ids.into_iter().map(|u| UserId::new(u)).collect();
+    let users = |ids: Vec<String>| ids.into_iter().map(UserId::new).collect();
     Ok(match command {
         GroupCommand::Create { name, group_type, group_id, join_option, members } => {
             let mut options = json!({ "name": name, "type": group_type });
