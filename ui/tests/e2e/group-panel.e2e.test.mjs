@@ -8,7 +8,8 @@
 // at 1100×720 and 720×480.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { cli, launchBrowser, openPage, signIn, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
@@ -28,6 +29,28 @@ async function shots(page, name) {
     await page.screenshot({ path: join(SHOTS, `${name}-${w}x${h}.png`), animations: 'disabled' });
   }
   await page.setViewportSize(before);
+}
+
+// Evaluated through the DevTools protocol: the app's CSP (script-src 'self') stays on.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the page in the light and the dark theme: no critical or serious violation. */
+async function audit(page, screen) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const lines = [];
+  for (const colorScheme of ['light', 'dark']) {
+    // Reduced motion: no colour transition is caught half way by the audit.
+    await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+    const found = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.flatMap((v) =>
+        v.nodes.filter((n) => n.impact === 'critical' || n.impact === 'serious').map((n) => `${v.id}: ${n.target.join(' ')} | ${n.failureSummary}`),
+      );
+    });
+    for (const f of found) lines.push(`[${screen}, ${colorScheme}] ${f}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+  assert.deepEqual(lines, [], `axe found critical/serious violations:\n${lines.join('\n')}`);
 }
 
 /**
@@ -140,6 +163,7 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
     assert.equal(await panel('bob').getByTestId('group-dismiss').count(), 0);
     assert.equal(await memberRow('bob', 'alice').getByTestId('member-actions-toggle').count(), 0, 'a member has no actions on others');
     await panel('bob').getByTestId('group-leave').waitFor();
+    await audit(pages.bob, 'member panel');
     await shots(pages.bob, 'panel-member');
   });
 
@@ -194,6 +218,7 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
       await memberRow(who, 'carol').and(pages[who].locator('[data-muted="true"]')).waitFor();
       await memberRow(who, 'carol').getByTestId('member-muted').waitFor();
     }
+    await audit(pages.alice, 'owner panel');
     await shots(pages.alice, 'panel-owner');
   });
 
@@ -251,6 +276,7 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
       assert.match(await item.textContent(), /carol asks to join Book club/);
       assert.match(await item.textContent(), /let me in please/);
     }
+    await audit(pages.alice, 'inbox');
     await shots(pages.alice, 'inbox');
 
     const aliceItem = pages.alice.locator('[data-testid="application"][data-applicant="carol"]');
