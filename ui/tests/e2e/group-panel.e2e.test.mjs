@@ -253,6 +253,48 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
     await panel('alice').waitFor({ state: 'detached' });
   });
 
+  it('bob, the owner now, dismisses the group behind a confirmation', async () => {
+    await panel('bob').getByTestId('group-dismiss').click();
+    const confirm = pages.bob.getByRole('alertdialog', { name: 'Dismiss Club?' });
+    // Cancel first: nothing happens.
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await panel('bob').getByTestId('group-dismiss').click();
+    await confirm.getByTestId('confirm').click();
+    await panel('bob').getByTestId('group-gone').and(pages.bob.locator('[data-gone="dismissed"]')).waitFor();
+    assert.equal(await panel('bob').getByTestId('group-dismiss').count(), 0);
+  });
+
+  it('a Work group: its owner may leave but not dismiss; nobody is muted or made admin; any member edits', async () => {
+    const created = await bridge(pages.alice, 'tim.createGroup', newGroup({ name: 'Desk', type: 'Private', groupID: 'desk', memberList: [{ userID: 'bob' }] }));
+    assert.equal(created.ok?.group?.type, 'Private', JSON.stringify(created));
+    await bridge(pages.alice, 'tim.updateGroupProfile', { groupID: 'desk', notification: 'Work only' });
+    await openPanel('alice', 'desk');
+    assert.equal(await panel('alice').getByTestId('group-kind').textContent(), 'Work group');
+    await panel('alice').getByTestId('group-leave').waitFor();
+    assert.equal(await panel('alice').getByTestId('group-dismiss').count(), 0);
+    await memberRow('alice', 'bob').getByTestId('member-actions-toggle').click();
+    const offered = await memberRow('alice', 'bob').getByRole('group').getByRole('button').allTextContents();
+    assert.deepEqual(offered, ['Set name card…', 'Make owner…', 'Remove from group…']);
+    await openPanel('bob', 'desk');
+    // checklist 715: any member of a Work group edits its profile; no join option or mute-all there.
+    await panel('bob').getByTestId('group-edit').click();
+    assert.equal(await panel('bob').locator('select[name="joinOption"]').count(), 0);
+    assert.equal(await panel('bob').locator('input[name="muteAllMembers"]').count(), 0);
+    await panel('bob').locator('textarea[name="introduction"]').fill('Desk of alice and bob');
+    await panel('bob').getByTestId('group-profile-form').getByRole('button', { name: 'Save' }).click();
+    await panel('alice').getByTestId('group-introduction').filter({ hasText: 'Desk of alice and bob' }).waitFor();
+    // The owner leaves; the group stays, without an owner.
+    await panel('alice').getByTestId('group-leave').click();
+    const confirm = pages.alice.getByRole('alertdialog', { name: 'Leave Desk?' });
+    assert.match(await confirm.textContent(), /left without one/);
+    await confirm.getByTestId('confirm').click();
+    await panel('alice').getByTestId('group-gone').and(pages.alice.locator('[data-gone="quit"]')).waitFor();
+    await memberRow('bob', 'alice').waitFor({ state: 'detached' });
+    await pages.alice.keyboard.press('Escape');
+    await pages.bob.keyboard.press('Escape');
+  });
+
   it('a join request to a NeedPermission group: badges for owner and admin; alice approves, carol joins; bob’s late answer shows 10024', async () => {
     const created = await bridge(
       pages.alice,
