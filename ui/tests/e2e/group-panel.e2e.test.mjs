@@ -220,6 +220,18 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
     }
     await audit(pages.alice, 'owner panel');
     await shots(pages.alice, 'panel-owner');
+    // carol's view in Chinese: a second window on her web host, in a zh-CN browser.
+    const zh = await openPage(browser, webs.carol.url, { viewport: { width: 1100, height: 720 }, locale: 'zh-CN' });
+    await zh.page.locator('[data-conversation="GROUPclub"]').click();
+    await zh.page.getByTestId('group-info-open').click();
+    const zhPanel = zh.page.getByTestId('group-info-panel');
+    await zhPanel.locator('[data-testid="member"][data-user="carol"][data-muted="true"]').waitFor();
+    assert.equal(await zhPanel.getByTestId('group-kind').textContent(), '公开群');
+    assert.equal(await zhPanel.locator('[data-user="alice"]').getByTestId('role-badge').textContent(), '群主');
+    await audit(zh.page, 'member panel, zh-CN');
+    await shots(zh.page, 'panel-member-zh');
+    await zh.context.close();
+    assert.deepEqual(zh.errors, []);
   });
 
   it('alice removes carol: gone from every list; carol’s panel says she is no longer a member', async () => {
