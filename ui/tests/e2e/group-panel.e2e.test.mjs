@@ -206,6 +206,11 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
     // An admin may act on ordinary members but not on the owner.
     assert.equal(await memberRow('bob', 'alice').getByTestId('member-actions-toggle').count(), 0);
     await memberRow('bob', 'carol').getByTestId('member-actions-toggle').waitFor();
+    // bob sets his own name card: shown in place of his user ID. (The server
+    // makes no tip for a name card, so the others see it at their next reload.)
+    await panel('bob').locator('input[name="myNameCard"]').fill('Bobby');
+    await panel('bob').getByTestId('my-name-card').getByRole('button', { name: 'Save' }).click();
+    await memberRow('bob', 'bob').filter({ hasText: 'Bobby' }).waitFor();
   });
 
   it('alice mutes carol for 10 minutes; carol and bob see it', async () => {
@@ -232,6 +237,11 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
     await shots(zh.page, 'panel-member-zh');
     await zh.context.close();
     assert.deepEqual(zh.errors, []);
+    // The mute's tip reloaded every view: bob's name card is there too.
+    for (const who of ['alice', 'carol']) await memberRow(who, 'bob').filter({ hasText: 'Bobby' }).waitFor();
+    // Unmute: everyone sees it lifted.
+    await memberAction('alice', 'carol', 'Unmute');
+    for (const who of ['alice', 'bob', 'carol']) await memberRow(who, 'carol').and(pages[who].locator('[data-muted="false"]')).waitFor();
   });
 
   it('alice removes carol: gone from every list; carol’s panel says she is no longer a member', async () => {
@@ -246,7 +256,7 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
 
   it('alice makes bob the owner, then leaves; bob sees himself owner and alice gone', async () => {
     await memberAction('alice', 'bob', 'Make owner…');
-    await pages.alice.getByRole('alertdialog', { name: 'Make bob the owner?' }).getByTestId('confirm').click();
+    await pages.alice.getByRole('alertdialog', { name: 'Make Bobby the owner?' }).getByTestId('confirm').click();
     await memberRow('alice', 'bob').and(pages.alice.locator('[data-role="Owner"]')).waitFor();
     await memberRow('alice', 'alice').and(pages.alice.locator('[data-role="Member"]')).waitFor();
     await panel('alice').and(pages.alice.locator('[data-role="Member"]')).waitFor();
