@@ -94,6 +94,27 @@ describe('GroupInfo (the panel’s state)', () => {
     expect(info.members.find((m) => m.userID === 'bob')?.muteUntil).toBe(1600);
   });
 
+  it('an older load answering last never overwrites a newer one', async () => {
+    const b = groupBackend();
+    let release: (() => void) | null = null;
+    let calls = 0;
+    b.handle('tim.getGroupProfile', async () => {
+      calls++;
+      if (calls === 1) {
+        await new Promise<void>((r) => (release = r));
+        return { group: group({ notification: 'old' }) };
+      }
+      return { group: group({ notification: 'new' }) };
+    });
+    const info = new GroupInfo(new Tim(b), 'club', 'alice');
+    const first = info.load();
+    await info.load();
+    expect(info.group?.notification).toBe('new');
+    release!();
+    await first;
+    expect(info.group?.notification).toBe('new');
+  });
+
   it('a refused call resolves with its TIM code, and nothing changes', async () => {
     const b = groupBackend();
     b.handle('tim.dismissGroup', () => {

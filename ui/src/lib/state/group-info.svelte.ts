@@ -36,6 +36,8 @@ export class GroupInfo {
   #tim: Tim;
   #me: string;
   #reload: ReturnType<typeof setTimeout> | null = null;
+  /** Bumped by each load: an older load's answer never overwrites a newer one. */
+  #loadSeq = 0;
   #off: Array<() => void> = [];
 
   constructor(tim: Tim, groupID: string, me: string) {
@@ -102,12 +104,17 @@ export class GroupInfo {
 
   /** The profile, then every member (pages of 100). */
   async load(): Promise<void> {
+    const seq = ++this.#loadSeq;
     try {
-      this.group = (await this.#tim.getGroupProfile({ groupID: this.groupID })).data.group;
-      await this.loadMembers();
+      const group = (await this.#tim.getGroupProfile({ groupID: this.groupID })).data.group;
+      const members = await this.#fetchMembers();
+      if (seq !== this.#loadSeq) return;
+      this.group = group;
+      this.members = members;
       this.status = 'ready';
       this.error = null;
     } catch (e) {
+      if (seq !== this.#loadSeq) return;
       const err = toImError(e);
       // Not a member (any more): the profile stays readable, the members not.
       if (this.group && err.code === 10007) {
@@ -121,7 +128,8 @@ export class GroupInfo {
     }
   }
 
-  async loadMembers(): Promise<void> {
+  /** Every member, owner first (pages of 100). */
+  async #fetchMembers(): Promise<GroupMember[]> {
     const all: GroupMember[] = [];
     let offset: number | string = 0;
     for (let page = 0; page < MEMBER_PAGES_MAX; page++) {
@@ -130,7 +138,7 @@ export class GroupInfo {
       offset = res.data.offset;
       if (!offset || offset === '0') break;
     }
-    this.members = sortMembers(all);
+    return sortMembers(all);
   }
 
   /** Runs one TIM call as the named action; the panel shows its result. */
@@ -207,8 +215,10 @@ export class GroupInfo {
   }
 
   async #refreshMembers(): Promise<void> {
+    const seq = ++this.#loadSeq;
     try {
-      await this.loadMembers();
+      const members = await this.#fetchMembers();
+      if (seq === this.#loadSeq) this.members = members;
     } catch (e) {
       console.warn('getGroupMemberList failed', toImError(e));
     }
