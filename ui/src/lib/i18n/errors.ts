@@ -63,3 +63,49 @@ export function errorKey(e: ImError): MessageKey {
       return 'error.generic';
   }
 }
+
+/**
+ * Human words for a refused call of the group info panel or the
+ * applications inbox, by TIM group code (server table in
+ * crates/server/src/handlers/group.rs); other codes as `errorKey`.
+ */
+export function groupInfoErrorKey(e: ImError): MessageKey {
+  switch (e.code) {
+    case 10007:
+      return 'groupInfo.error.permission';
+    case 10004:
+      return 'groupInfo.error.invalid';
+    case 10010:
+    case 2603:
+      return 'groupInfo.error.notFound';
+    case 10009:
+      return 'groupInfo.error.ownerQuit';
+    case 10013:
+      return 'groupInfo.error.alreadyMember';
+    case 10014:
+      return 'groupInfo.error.full';
+    case 10024:
+      return 'groupInfo.error.processed';
+    case 2623:
+      return 'groupInfo.error.notMember';
+    case 2681:
+      return 'groupInfo.error.notOwner';
+    case 2682:
+    case 2683:
+      return 'groupInfo.error.rolesFixed';
+    case 2621:
+    case 2684:
+    case 2685:
+      return 'groupInfo.error.self';
+    case 2622:
+      return 'groupInfo.error.dismissWork';
+    case 2620:
+      return 'groupInfo.error.noTransfer';
+    case 2661:
+      return 'groupInfo.error.noAdd';
+    case 2686:
+      return 'groupInfo.error.muteDuration';
+    default:
+      return errorKey(e);
+  }
+}
