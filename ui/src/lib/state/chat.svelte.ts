@@ -164,14 +164,15 @@ export class ChatState {
   }
 
   /** Creates, shows at once (sending), sends; failures stay with Retry. */
-  async send(text: string): Promise<void> {
+  async send(text: string, atUserList: string[] = []): Promise<void> {
     const body = text.trim();
     if (!body) return;
-    const message = this.#tim.createTextMessage({
-      to: this.peerID,
-      conversationType: this.#conversationType(),
-      payload: { text: body },
-    });
+    const options = { to: this.peerID, conversationType: this.#conversationType() };
+    // A group text that @-mentions members goes as TIM's at-message.
+    const message =
+      atUserList.length > 0 && options.conversationType === TYPES.CONV_GROUP
+        ? this.#tim.createTextAtMessage({ ...options, payload: { text: body, atUserList } })
+        : this.#tim.createTextMessage({ ...options, payload: { text: body } });
     await this.#deliver(message, () => this.#tim.sendMessage(message));
   }
 
