@@ -32,6 +32,7 @@ export class Groups {
   joinStatus: JoinStatus | null = $state(null);
 
   #members = new SvelteMap<string, GroupMember[]>();
+  #profiles = new SvelteMap<string, GroupProfile>();
   #loading = new Map<string, Promise<void>>();
   #app: AppModel;
 
@@ -46,7 +47,8 @@ export class Groups {
         if (m.type === TYPES.MSG_GRP_TIP && this.#members.has(id)) void this.loadMembers(id, true);
       }
     });
-    tim.on(EVENT.GROUP_LIST_UPDATED, () => {
+    tim.on(EVENT.GROUP_LIST_UPDATED, (e) => {
+      if (Array.isArray(e.data)) for (const g of e.data) this.#profiles.set(g.groupID, g);
       for (const id of [...this.#members.keys()]) void this.loadMembers(id, true);
     });
   }
@@ -84,6 +86,21 @@ export class Groups {
     })();
     this.#loading.set(groupID, work);
     return work;
+  }
+
+  /** The group's profile as last read (undefined until read). */
+  profile(groupID: string): GroupProfile | undefined {
+    return this.#profiles.get(groupID);
+  }
+
+  /** Reads a group's profile (for a chat header whose conversation has none yet). */
+  async loadProfile(groupID: string): Promise<void> {
+    try {
+      const res = await this.#tim.getGroupProfile({ groupID });
+      this.#profiles.set(groupID, res.data.group);
+    } catch (e) {
+      console.warn('getGroupProfile failed', toImError(e));
+    }
   }
 
   /** A user's name in a group (name card > nick > user ID), "You" for me. */
@@ -127,6 +144,7 @@ export class Groups {
         // AVChatRooms take no initial members.
         ...(g.type !== TYPES.GRP_AVCHATROOM && members.length ? { memberList: members.map((userID) => ({ userID })) } : {}),
       });
+      this.#profiles.set(res.data.group.groupID, res.data.group);
       this.close();
       this.#app.openConversation(`${TYPES.CONV_GROUP}${res.data.group.groupID}`);
       void this.#app.conversations.load();
@@ -166,6 +184,7 @@ export class Groups {
     try {
       const res = await this.#tim.joinGroup({ groupID: g.groupID, applyMessage });
       this.joinStatus = res.data.status;
+      if (res.data.group) this.#profiles.set(g.groupID, res.data.group);
       if (res.data.status !== TYPES.JOIN_STATUS_WAIT_APPROVAL) void this.#app.conversations.load();
     } catch (e) {
       this.error = toImError(e);
@@ -184,6 +203,7 @@ export class Groups {
 
   reset(): void {
     this.#members.clear();
+    this.#profiles.clear();
     this.close();
   }
 }
