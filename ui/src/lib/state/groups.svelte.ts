@@ -93,6 +93,15 @@ export class Groups {
     return this.#profiles.get(groupID);
   }
 
+  #wanted = new Set<string>();
+
+  /** Reads a group's profile once (a list row whose conversation has none yet). */
+  wantProfile(groupID: string): Promise<void> {
+    if (this.#wanted.has(groupID) || this.#profiles.has(groupID)) return Promise.resolve();
+    this.#wanted.add(groupID);
+    return this.loadProfile(groupID);
+  }
+
   /** Reads a group's profile (for a chat header whose conversation has none yet). */
   async loadProfile(groupID: string): Promise<void> {
     try {
@@ -204,6 +213,7 @@ export class Groups {
   reset(): void {
     this.#members.clear();
     this.#profiles.clear();
+    this.#wanted.clear();
     this.close();
   }
 }
