@@ -8,13 +8,29 @@
 // SCREENSHOTS=<dir> saves the group chat, the create and the join dialogs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { cli, launchBrowser, openPage, removeDir, signIn, startConfabd, startWeb, tempDir } from './harness.mjs';
 
 const USERS = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
 const GROUP = 'team-e2e';
 const SHOTS = process.env.SCREENSHOTS;
+
+// Evaluated through the DevTools protocol: the app's CSP stays on.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** Critical and serious axe findings of every screen checked, one line each. */
+const axeLines = [];
+
+/** Runs axe-core on the page as it is; its critical and serious findings go to `axeLines`. */
+async function axe(page, screen) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.filter((n) => n.impact === 'critical' || n.impact === 'serious').map((n) => n.target.join(' ')) }));
+  });
+  for (const v of violations) if (v.nodes.length) axeLines.push(`[${screen}] ${v.id}: ${v.help} — ${v.nodes.slice(0, 4).join(', ')}`);
+}
 
 /** Saves a screenshot at each size when SCREENSHOTS names a directory (light). */
 async function shots(page, name) {
@@ -112,7 +128,9 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await members.press('Enter');
     assert.deepEqual(await dialog.getByTestId('member-chip').allTextContents().then((l) => l.map((s) => s.trim())), ['bob', 'carol']);
     await dialog.locator('input[name="group-id"]').fill(GROUP);
+    await dialog.locator('input[name="group-name"]').focus();
     await shots(page, 'groups-create-dialog');
+    await axe(page, 'create dialog');
     await dialog.getByRole('button', { name: 'Create group' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByTestId('chat-title').filter({ hasText: 'Team' }).waitFor();
@@ -172,6 +190,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
       'bob',
       'carol',
     ]);
+    await axe(page, 'mention list');
     await composer.pressSequentially('car');
     assert.deepEqual(await list.getByRole('option').evaluateAll((l) => l.map((o) => o.getAttribute('data-user'))), ['carol']);
     await composer.press('Enter');
@@ -207,6 +226,8 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
 
   it('alice removes carol: the tip line appears for alice and bob; carol gets the notice', async () => {
     await shots(p.alice.page, 'groups-chat');
+    await axe(p.alice.page, 'group chat');
+    await axe(p.carol.page, 'group chat with a mention');
     // The member panel is the other half of this issue: the removal goes
     // through alice's own web host bridge, as her panel will send it.
     const res = await bridge(p.alice.page, 'tim.deleteGroupMember', { groupID: GROUP, userIDList: ['carol'], reason: '', duration: 0 });
@@ -249,6 +270,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     assert.equal(await join.getByTestId('found-kind').textContent(), 'Public');
     assert.equal(await join.getByTestId('found-count').textContent(), '1 member');
     await shots(bob, 'groups-join-dialog');
+    await axe(bob, 'join dialog');
     await join.getByTestId('join-button').click();
     await join.locator('[data-testid="join-status"][data-status="JoinedSuccess"]').waitFor();
     await join.getByTestId('open-joined').click();
@@ -279,6 +301,10 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     // Work groups are not searchable (TIM) and take no join requests.
     assert.match(await error.textContent(), /(There is no group with this ID|Work groups cannot be joined|does not take join requests).* Code \d+/);
     await carol.keyboard.press('Escape');
+  });
+
+  it('axe-core: no critical or serious findings on the group screens', () => {
+    assert.deepEqual(axeLines, []);
   });
 
   it('no page logged an error', () => {

@@ -47,6 +47,8 @@ export class Groups {
         if (m.type === TYPES.MSG_GRP_TIP && this.#members.has(id)) void this.loadMembers(id, true);
       }
     });
+    // Another session (a sign-out, a kick) must not see this one's groups.
+    tim.on(EVENT.SDK_NOT_READY, () => this.reset());
     tim.on(EVENT.GROUP_LIST_UPDATED, (e) => {
       if (Array.isArray(e.data)) for (const g of e.data) this.#profiles.set(g.groupID, g);
       for (const id of [...this.#members.keys()]) void this.loadMembers(id, true);
