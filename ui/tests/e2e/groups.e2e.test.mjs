@@ -287,6 +287,35 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await bob.keyboard.press('Escape');
   });
 
+  it('carol asks to join a Public group that needs approval: waiting; alice gets the request as a notice', async () => {
+    const page = p.alice.page;
+    await page.getByTestId('new-group').click();
+    const dialog = page.getByRole('dialog', { name: 'New group' });
+    await dialog.locator('input[name="group-name"]').fill('Guild');
+    await dialog.locator('input[data-kind="public"]').check();
+    // Approval is the default way in for a Public group.
+    assert.equal(await dialog.locator('select[name="join-option"]').inputValue(), 'NeedPermission');
+    await dialog.locator('input[name="group-id"]').fill('guild');
+    await dialog.getByRole('button', { name: 'Create group' }).click();
+    await page.getByTestId('chat-title').filter({ hasText: 'Guild' }).waitFor();
+
+    const carol = p.carol.page;
+    await carol.getByTestId('join-group').click();
+    const join = carol.getByRole('dialog', { name: 'Join a group' });
+    await join.locator('input[name="join-group-id"]').fill('guild');
+    await join.getByRole('button', { name: 'Search' }).click();
+    await join.getByTestId('found-name').filter({ hasText: 'Guild' }).waitFor();
+    await join.locator('input[name="apply-message"]').fill('let me in');
+    await join.getByTestId('join-button').click();
+    await join.locator('[data-testid="join-status"][data-status="WaitAdminApproval"]').filter({ hasText: 'waiting for an admin' }).waitFor();
+    // Nothing to open yet.
+    assert.equal(await join.getByTestId('open-joined').count(), 0);
+    await carol.keyboard.press('Escape');
+    await join.waitFor({ state: 'detached' });
+
+    await row('alice', '@TIM#SYSTEM').filter({ hasText: 'carol asked to join Guild (“let me in”)' }).waitFor();
+  });
+
   it('carol, removed from the Work group, cannot find or join it again: said in words, code in small print', async () => {
     const carol = p.carol.page;
     await carol.getByTestId('join-group').click();

@@ -33,6 +33,8 @@ export class Groups {
 
   #members = new SvelteMap<string, GroupMember[]>();
   #profiles = new SvelteMap<string, GroupProfile>();
+  /** Names of members seen before (`groupID\nuserID`), so that tips about those who left still name them. */
+  #former = new SvelteMap<string, string>();
   #loading = new Map<string, Promise<void>>();
   #app: AppModel;
 
@@ -79,6 +81,9 @@ export class Groups {
           offset = res.data.offset;
           if (!offset || res.data.memberList.length === 0) break;
         }
+        for (const m of this.#members.get(groupID) ?? []) {
+          if (!all.some((x) => x.userID === m.userID)) this.#former.set(`${groupID}\n${m.userID}`, memberName(m));
+        }
         this.#members.set(groupID, all);
       } catch (e) {
         console.warn('getGroupMemberList failed', toImError(e));
@@ -118,7 +123,7 @@ export class Groups {
   nameOf(groupID: string, userID: string): string {
     if (userID && userID === this.#app.session.userID) return this.#app.i18n.t('groups.you');
     const m = this.#members.get(groupID)?.find((x) => x.userID === userID);
-    return m ? memberName(m) : userID;
+    return m ? memberName(m) : (this.#former.get(`${groupID}\n${userID}`) ?? userID);
   }
 
   /** My role in a group, when its members are loaded. */
@@ -215,6 +220,7 @@ export class Groups {
   reset(): void {
     this.#members.clear();
     this.#profiles.clear();
+    this.#former.clear();
     this.#wanted.clear();
     this.close();
   }
