@@ -191,6 +191,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
       'carol',
     ]);
     await axe(page, 'mention list');
+    await shots(page, 'groups-mention-list');
     await composer.pressSequentially('car');
     assert.deepEqual(await list.getByRole('option').evaluateAll((l) => l.map((o) => o.getAttribute('data-user'))), ['carol']);
     await composer.press('Enter');
@@ -212,6 +213,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await p.carol.page.locator('[data-testid="message"] [data-mentions-me="true"]').filter({ hasText: '@Carol please look' }).waitFor();
     // Reading clears the mention marker.
     await carolRow.getByTestId('at-marker').waitFor({ state: 'detached' });
+    await shots(p.carol.page, 'groups-chat-mentioned');
   });
 
   it('Esc closes the @ list and keeps the text', async () => {
@@ -236,6 +238,9 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await tip('bob', 'alice removed').waitFor();
     assert.match(await tip('bob', 'alice removed').textContent(), /alice removed (carol|Carol)/);
     await p.alice.page.getByTestId('chat-member-count').filter({ hasText: '2 members' }).waitFor();
+    // carol's old mention still reads as one for bob, though she has left.
+    await bubble('bob', '@Carol please look').locator('.mention').filter({ hasText: '@Carol' }).waitFor();
+    await shots(p.bob.page, 'groups-chat-tip');
     // carol hears it as a system notice, in words.
     const system = row('carol', '@TIM#SYSTEM');
     await system.filter({ hasText: 'Group notifications' }).waitFor();
