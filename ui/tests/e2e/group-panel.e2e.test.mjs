@@ -97,7 +97,7 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
   async function openPanel(who, groupID) {
     const page = pages[who];
     await row(who, `GROUP${groupID}`).click();
-    await page.getByTestId('group-info-open').click();
+    await page.getByTestId('group-info-button').click();
     await panel(who).waitFor();
     await panel(who).locator(`[data-testid="member"]`).first().waitFor();
   }
@@ -228,7 +228,7 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
     // carol's view in Chinese: a second window on her web host, in a zh-CN browser.
     const zh = await openPage(browser, webs.carol.url, { viewport: { width: 1100, height: 720 }, locale: 'zh-CN' });
     await zh.page.locator('[data-conversation="GROUPclub"]').click();
-    await zh.page.getByTestId('group-info-open').click();
+    await zh.page.getByTestId('group-info-button').click();
     const zhPanel = zh.page.getByTestId('group-info-panel');
     await zhPanel.locator('[data-testid="member"][data-user="carol"][data-muted="true"]').waitFor();
     assert.equal(await zhPanel.getByTestId('group-kind').textContent(), '公开群');

@@ -1,12 +1,15 @@
 import type { Message } from '$lib/types';
 import { messageKey } from '$lib/state/names';
 import { dayDiff } from '$lib/i18n/i18n.svelte';
+import { isSystemLine } from '$lib/state/group-text';
 
 export type Row =
   | { kind: 'top'; key: 'top' }
   | { kind: 'day'; key: string; time: number }
   | { kind: 'unread'; key: 'unread' }
-  | { kind: 'msg'; key: string; message: Message; first: boolean; last: boolean };
+  | { kind: 'msg'; key: string; message: Message; first: boolean; last: boolean }
+  /** A group tip or system notice: a muted line, never grouped with bubbles. */
+  | { kind: 'tip'; key: string; message: Message };
 
 /** Consecutive messages from one sender within this many seconds group together. */
 export const GROUP_GAP = 5 * 60;
@@ -31,8 +34,15 @@ export function buildRows(messages: readonly Message[], firstUnreadKey: string |
       rows.push({ kind: 'unread', key: 'unread' });
       breakGroup = true;
     }
+    if (isSystemLine(m)) {
+      if (prevRow) prevRow.last = true;
+      rows.push({ kind: 'tip', key, message: m });
+      prev = m;
+      prevRow = null;
+      continue;
+    }
     const grouped =
-      !breakGroup && prev !== null && prev.from === m.from && prev.flow === m.flow && m.time - prev.time <= GROUP_GAP;
+      !breakGroup && !(prev && isSystemLine(prev)) && prev !== null && prev.from === m.from && prev.flow === m.flow && m.time - prev.time <= GROUP_GAP;
     if (!grouped && prevRow) prevRow.last = true;
     const row: Extract<Row, { kind: 'msg' }> = { kind: 'msg', key, message: m, first: !grouped, last: false };
     rows.push(row);

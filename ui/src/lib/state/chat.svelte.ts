@@ -125,7 +125,16 @@ export class ChatState {
       this.error = null;
       if (first) this.markFirstUnread(unreadCount);
     } catch (e) {
-      this.error = toImError(e);
+      const err = toImError(e);
+      // The SDK serves no history of the system conversation (2502): it
+      // shows the notices of this session, and the latest one from the list.
+      if (this.conversationID === TYPES.CONV_SYSTEM && err.code === SYSTEM_HISTORY_REFUSED) {
+        this.isCompleted = true;
+        this.status = 'ready';
+        this.error = null;
+        return;
+      }
+      this.error = err;
       this.status = 'error';
     }
   }
@@ -164,14 +173,15 @@ export class ChatState {
   }
 
   /** Creates, shows at once (sending), sends; failures stay with Retry. */
-  async send(text: string): Promise<void> {
+  async send(text: string, atUserList: string[] = []): Promise<void> {
     const body = text.trim();
     if (!body) return;
-    const message = this.#tim.createTextMessage({
-      to: this.peerID,
-      conversationType: this.#conversationType(),
-      payload: { text: body },
-    });
+    const options = { to: this.peerID, conversationType: this.#conversationType() };
+    // A group text that @-mentions members goes as TIM's at-message.
+    const message =
+      atUserList.length > 0 && options.conversationType === TYPES.CONV_GROUP
+        ? this.#tim.createTextAtMessage({ ...options, payload: { text: body, atUserList } })
+        : this.#tim.createTextMessage({ ...options, payload: { text: body } });
     await this.#deliver(message, () => this.#tim.sendMessage(message));
   }
 
@@ -352,6 +362,9 @@ export class ChatState {
   }
 }
 
+/** CONVERSATION_UN_RECORDED_TYPE: the SDK's answer to a history request of `@TIM#SYSTEM`. */
+const SYSTEM_HISTORY_REFUSED = 2502;
+
 /** Chat states by conversation, fed by the message events. */
 export class Chats {
   /** Keys of own messages still on their way (the "queued" count). */
@@ -393,7 +406,8 @@ export class Chats {
       else byConv.set(m.conversationID, [m]);
     }
     for (const [id, l] of byConv) {
-      const chat = this.#map.get(id);
+      // System notices are kept from the start (the SDK has no history of them to page).
+      const chat = id === TYPES.CONV_SYSTEM ? this.get(id) : this.#map.get(id);
       if (chat) apply(chat, l);
     }
   }

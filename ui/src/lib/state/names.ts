@@ -9,8 +9,27 @@ export function peerOf(conversationID: string): string {
   return conversationID;
 }
 
+/**
+ * A conversation's name: a group's name (else its ID), a peer's remark or
+ * nickname (else the user ID). The system conversation has no name here:
+ * the UI says "Group notifications" in its language (`isSystemConversation`).
+ */
 export function conversationName(c: Conversation): string {
+  if (c.type === TYPES.CONV_GROUP || c.conversationID.startsWith(TYPES.CONV_GROUP)) {
+    const name = c.groupProfile?.name;
+    return typeof name === 'string' && name ? name : peerOf(c.conversationID);
+  }
   return c.remark || c.userProfile?.nick || peerOf(c.conversationID);
+}
+
+/** The group system-notice conversation (`@TIM#SYSTEM`). */
+export function isSystemConversation(conversationID: string): boolean {
+  return conversationID === TYPES.CONV_SYSTEM;
+}
+
+/** A group conversation (`GROUP<groupID>`). */
+export function isGroupConversation(conversationID: string): boolean {
+  return conversationID.startsWith(TYPES.CONV_GROUP);
 }
 
 export function lastMessageOf(c: Conversation): LastMessage | null {

@@ -4,6 +4,7 @@ export type { ImResponse } from './core';
 export type { TimEvent, TimEventName, TimHandler, EventDataMap, UploadProgress, DownloadProgress, TimObject } from './events';
 export type {
   TextMessageOptions,
+  TextAtMessageOptions,
   ForwardMessageOptions,
   MergerMessageOptions,
   SendMessageOptions,

@@ -21,6 +21,8 @@ import type { ImResponse, TimCore } from './core';
 
 /** `createTextMessage` options (TIM's MESSAGE_OPTIONS). */
 export type TextMessageOptions = CreateMessageArgs<{ text: string }>;
+/** `createTextAtMessage` options: the text and whom it @-mentions. */
+export type TextAtMessageOptions = CreateMessageArgs<{ text: string; atUserList?: string[] }>;
 /** `createForwardMessage` options: the message to forward as the payload. */
 export type ForwardMessageOptions = CreateMessageArgs<Message>;
 /** `createMergerMessage` options. */
@@ -91,6 +93,16 @@ export function messageApi(core: TimCore) {
     /** Builds a text message locally (synchronous, like TIM). */
     createTextMessage(options: TextMessageOptions): Message {
       const message = core.ownMessage({ type: TYPES.MSG_TEXT, payload: { text: options.payload.text } }, options);
+      return message;
+    },
+
+    /**
+     * Builds a group text message that @-mentions `atUserList` (user IDs,
+     * or `TIM.TYPES.MSG_AT_ALL` for everyone); synchronous, like TIM.
+     */
+    createTextAtMessage(options: TextAtMessageOptions): Message {
+      const message = core.ownMessage({ type: TYPES.MSG_TEXT, payload: { text: options.payload.text } }, options);
+      message.atUserList = [...(options.payload.atUserList ?? [])];
       return message;
     },
 
