@@ -164,6 +164,18 @@ async fn a_work_group_is_created_listed_and_chatted_in_by_every_member() {
         assert_eq!(got[0].id, sent.id, "the client-made ID is the message's ID everywhere");
         assert_eq!(got[0].conversation_type, ConversationType::Group);
     }
+    // The creator's own first message makes a GROUP conversation with the
+    // group's profile, like every member's.
+    let list = alice.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    let mine = list.iter().find(|c| c.conversation_id == conversation_id).expect("alice's group");
+    assert_eq!(mine.conversation_type, ConversationType::Group);
+    assert_eq!(mine.group_profile.as_ref().expect("groupProfile")["groupID"], group_id);
+    // The notices conversation pages like any other (from the local store).
+    let notices = alice.history(types::CONV_SYSTEM).await;
+    assert!(
+        notices.iter().any(|m| m.r#type == types::MSG_GRP_SYS_NOTICE),
+        "the created notice in @TIM#SYSTEM's history: {notices:?}"
+    );
     let carol_got = wait_texts(&carol, &conversation_id, &["hello team", "hi alice"]).await;
     assert_eq!(carol_got.iter().map(text_of).collect::<Vec<_>>(), ["hello team", "hi alice"]);
 

@@ -92,6 +92,33 @@ impl Store {
         )
     }
 
+    /// A page of the `@TIM#SYSTEM` conversation (group system notices),
+    /// oldest first: up to `count` notices below sequence `before` (the
+    /// inbox sequence that brought each), and whether none is older. The
+    /// notices exist on this device only (no server history pages them):
+    /// those received since this store began.
+    pub(crate) fn system_page(
+        &self,
+        before: Option<u64>,
+        count: usize,
+    ) -> Result<(Vec<Message>, bool)> {
+        let conn = self.lock();
+        let mut rows = self.query_messages(
+            &conn,
+            "m.conversation_id = ?1 AND m.sequence < ?2 AND m.is_deleted = 0
+             ORDER BY m.sequence DESC LIMIT ?3",
+            params![
+                confab_proto::constants::types::CONV_SYSTEM,
+                sql_u64(before.unwrap_or(u64::MAX >> 1)),
+                i64::try_from(count + 1).unwrap_or(i64::MAX)
+            ],
+        )?;
+        let completed = rows.len() <= count;
+        rows.truncate(count);
+        rows.reverse();
+        Ok((rows, completed))
+    }
+
     /// Up to `count` messages below `before` (or the newest), oldest first,
     /// when the local run can answer; `None` when the server must be asked.
     pub(crate) fn local_page(

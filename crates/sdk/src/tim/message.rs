@@ -301,7 +301,8 @@ impl Tim {
     /// oldest first within a page. Served from the local store where it
     /// holds a complete run, else fetched from the server and stored.
     /// Unsent messages come at the newest end. Offline, returns what the
-    /// store holds.
+    /// store holds. `@TIM#SYSTEM` pages the group system notices this
+    /// device received (they have no server history).
     pub async fn get_message_list(
         &self,
         options: GetMessageListOptions,
@@ -309,6 +310,9 @@ impl Tim {
         let session = self.ready_session()?;
         let core = &session.core;
         let conversation_id = options.conversation_id;
+        if conversation_id == types::CONV_SYSTEM {
+            return system_page(core, options.next_req_message_id.as_deref());
+        }
         chat_conversation(&conversation_id)?;
         let pending = core.store.pending_messages(&conversation_id)?;
         // Where the page starts: below a sequence, or inside the unsent tail.
@@ -444,4 +448,27 @@ fn outgoing(message: &Message, element: MessageElement) -> OutgoingMessage {
         at_user_list: message.at_user_list.clone(),
         client_time: message.time.saturating_mul(1000),
     }
+}
+
+/// `getMessageList` of `@TIM#SYSTEM`: the group system notices this device
+/// received, paged from the local store (notices have no server history).
+fn system_page(core: &SessionCore, next: Option<&str>) -> Result<MessageListPage, TimError> {
+    let before = match next {
+        None | Some("") => None,
+        Some(id) => Some(
+            core.store
+                .find_message(id)?
+                .ok_or_else(|| {
+                    TimError::new(code::INVALID_OPERATION, format!("unknown nextReqMessageID {id}"))
+                })?
+                .sequence,
+        ),
+    };
+    let (message_list, is_completed) = core.store.system_page(before, MESSAGE_PAGE_SIZE)?;
+    let next_req_message_id = if is_completed {
+        String::new()
+    } else {
+        message_list.first().map(|m| m.id.clone()).unwrap_or_default()
+    };
+    Ok(MessageListPage { message_list, next_req_message_id, is_completed })
 }
