@@ -34,6 +34,7 @@ use crate::TimError;
 use confab_proto::frame::{close, Push, RequestFrame, ServerFrame};
 use confab_proto::group::{GetGroupList, GetGroupListResponse};
 use confab_proto::inbox::{InboxEntry, InboxEvent, TimelineEntry, TimelinePage};
+use confab_proto::message::ConversationType;
 use confab_proto::ops::{
     GetConversationList, GetConversationListResponse, Heartbeat, IssuedUserSig, Login,
     LoginResponse, Logout, Operation, RenewUserSig, SendMessageResponse, Sync, SyncResponse,
@@ -616,6 +617,17 @@ impl Actor {
                         self.core.report(e.into());
                         return Err(End::Lost { logged_in: true, reason: "local store".into() });
                     }
+                }
+                // Groups joined before this store began: their profiles
+                // (and the group list) come from the server before the sync.
+                let in_groups = response
+                    .conversations
+                    .iter()
+                    .any(|c| c.conversation_type == ConversationType::Group);
+                if in_groups {
+                    return self
+                        .send_op(link, &GetGroupList::default(), Pending::ReconcileGroups)
+                        .await;
                 }
                 self.send_sync(link).await
             }

@@ -746,3 +746,46 @@ async fn a_group_over_its_rate_refuses_lower_priorities_first_and_lets_high_thro
     server.clock.advance_ms(1_000);
     send(&bob, Priority::Normal).await.expect("refilled");
 }
+
+/// A member's new device starts from a fresh local store (bootstrapped from
+/// the conversation list, its inbox cursor past the `groupJoined` entry)
+/// and still follows the groups joined before it began: the group list and
+/// the conversation's groupProfile are there at once, later messages
+/// arrive live, and history pages from the server.
+#[tokio::test]
+async fn a_new_device_follows_the_groups_joined_before_it_began() {
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob_first = TestClient::login(&server, "bob").await;
+    let group_id = within("create", alice.tim.create_group(work_group(&["bob"])))
+        .await
+        .expect("createGroup")
+        .group
+        .group_id
+        .0;
+    let conversation_id = format!("GROUP{group_id}");
+    send_group_text(&alice, &group_id, "before the new device").await;
+    wait_texts(&bob_first, &conversation_id, &["before the new device"]).await;
+    drop(bob_first);
+
+    let bob = desktop_instance(&server, "bob").await;
+    let list = wait_group_list(&bob, "the group listed on the new device", |l| l.len() == 1).await;
+    assert_eq!(list[0].group_id.0, group_id);
+    let conversations = bob.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    let conversation =
+        conversations.iter().find(|c| c.conversation_id == conversation_id).expect("the group");
+    assert_eq!(conversation.conversation_type, ConversationType::Group);
+    assert_eq!(conversation.group_profile.as_ref().expect("groupProfile")["groupID"], group_id);
+
+    send_group_text(&alice, &group_id, "after the new device").await;
+    let got = wait_texts(&bob, &conversation_id, &["after the new device"]).await;
+    assert_eq!(got.iter().map(text_of).collect::<Vec<_>>(), ["after the new device"]);
+    let texts: Vec<String> = bob
+        .history(&conversation_id)
+        .await
+        .iter()
+        .filter(|m| m.r#type == types::MSG_TEXT)
+        .map(text_of)
+        .collect();
+    assert_eq!(texts, ["before the new device", "after the new device"]);
+}

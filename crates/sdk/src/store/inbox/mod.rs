@@ -18,6 +18,7 @@ use super::sync_state::{cursor_of, group_cursor_of, set_cursor, set_group_cursor
 use super::{sql_u64, Result, Store};
 use crate::event::Event;
 use crate::model::{Conversation, Message};
+use confab_proto::constants::types;
 use confab_proto::conversation::ConversationState;
 use confab_proto::group::GroupProfile;
 use confab_proto::inbox::{InboxEntry, InboxEvent, TimelinePage};
@@ -123,7 +124,9 @@ impl Changes {
 
 impl Store {
     /// Fills a fresh store from `getConversationList` and sets the cursor
-    /// to the inbox sequence it reflects. Returns the conversations.
+    /// to the inbox sequence it reflects; each group conversation's
+    /// timeline is followed from its last sequence (the group profiles come
+    /// from `getGroupList` next). Returns the conversations.
     pub(crate) fn bootstrap(
         &self,
         states: &[ConversationState],
@@ -165,6 +168,16 @@ impl Store {
                         complete: true,
                     },
                 )?;
+            }
+            if let Some(group_id) = id.strip_prefix(types::CONV_GROUP) {
+                // A group joined before this store began: its joining is
+                // behind the inbox cursor set below, so follow its
+                // timeline from here (the last sequence the state names).
+                tx.prepare_cached(
+                    "INSERT INTO group_cursors (group_id, sequence) VALUES (?1, ?2)
+                     ON CONFLICT (group_id) DO NOTHING",
+                )?
+                .execute(params![group_id, sql_u64(state.last_sequence)])?;
             }
             ids.push(id.to_owned());
         }
