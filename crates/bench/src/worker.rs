@@ -120,6 +120,11 @@ pub struct Outcome {
     pub catchup_requests: u64,
     /// Catch-up: bytes of the `sync` answers.
     pub catchup_bytes: u64,
+    /// Catch-up: seconds from sending each `sync` to having its whole
+    /// answer (the server's work and the transfer).
+    pub catchup_wait_secs: f64,
+    /// Catch-up: seconds decoding the answers (the client's work).
+    pub catchup_decode_secs: f64,
 }
 
 /// Unix time in nanoseconds (the clock every process on the machine shares).
@@ -397,7 +402,9 @@ async fn catchup(
     let mut after = inbox_after;
     let mut behind: Vec<TimelineCursor> = cursors.to_vec();
     let (mut entries, mut requests, mut bytes) = (0u64, 0u64, 0u64);
+    let (mut wait_secs, mut decode_secs) = (0f64, 0f64);
     loop {
+        let asked = Instant::now();
         let id = lean.send(&Sync { after, limit: 0, groups: behind.clone() }).await?;
         requests += 1;
         let answer: SyncResponse = loop {
@@ -406,10 +413,17 @@ async fn catchup(
                 bail!("sync failed: {text}");
             }
             if text.starts_with("{\"t\":\"ok\"") {
+                let arrived = Instant::now();
+                wait_secs += (arrived - asked).as_secs_f64();
                 bytes += text.len() as u64;
-                match serde_json::from_str(&text)? {
+                let frame = serde_json::from_str(&text)?;
+                decode_secs += arrived.elapsed().as_secs_f64();
+                match frame {
                     confab_proto::frame::ServerFrame::Ok { id: got, data } if got == id => {
-                        break serde_json::from_value(data)?
+                        let decoding = Instant::now();
+                        let answer = serde_json::from_value(data)?;
+                        decode_secs += decoding.elapsed().as_secs_f64();
+                        break answer;
                     }
                     _ => {}
                 }
@@ -443,6 +457,8 @@ async fn catchup(
         catchup_entries: entries,
         catchup_requests: requests,
         catchup_bytes: bytes,
+        catchup_wait_secs: wait_secs,
+        catchup_decode_secs: decode_secs,
         ..Outcome::default()
     })
 }

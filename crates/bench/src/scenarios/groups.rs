@@ -206,8 +206,15 @@ fn add_fan_figures(figures: &mut RunFigures, fan: &mut Fan, bar: f64) -> anyhow:
     figures.add("latency p50 (send to member)", at(0.5).unwrap_or(0.0), "ms");
     figures.add("latency p99 (send to member)", at(0.99).unwrap_or(0.0), "ms");
     figures.add("deliveries in the run", fan.deliveries as f64, "dlv");
-    figures.add("durable msgs/s (acknowledged)", fan.acked as f64 / fan.ack_secs, "msg/s");
+    // Senders read their acknowledgements behind the other senders'
+    // messages on the same connection, so this follows the delivery rate.
+    figures.add("msgs/s acknowledged to senders", fan.acked as f64 / fan.ack_secs, "msg/s");
     figures.add("clients' CPU seconds (all workers)", fan.clients.cpu_seconds, "s");
+    figures.add(
+        "clients' CPU per delivery",
+        fan.clients.cpu_seconds * 1e6 / fan.deliveries as f64,
+        "us",
+    );
     figures.add("clients' login seconds (slowest worker)", fan.login_secs, "s");
     Ok(())
 }
@@ -220,13 +227,19 @@ pub async fn work(
     run: usize,
 ) -> anyhow::Result<RunFigures> {
     let server = Confabd::start(binary, dir, &server_env()).await?;
-    let before = server.usage()?;
-    let mut fan = fan_out(&server, params, GroupType::Work, "gw", run, || Ok(())).await?;
+    let mut joined = Usage::default();
+    let mut fan = fan_out(&server, params, GroupType::Work, "gw", run, || {
+        joined = server.usage()?;
+        Ok(())
+    })
+    .await?;
     let after = server.usage()?;
     server.stop().await?;
     let mut figures = RunFigures::default();
     add_fan_figures(&mut figures, &mut fan, 300_000.0)?;
-    figures.add("server CPU seconds", after.cpu_seconds - before.cpu_seconds, "s");
+    let cpu = after.cpu_seconds - joined.cpu_seconds;
+    figures.add("server CPU seconds (sending)", cpu, "s");
+    figures.add("server CPU per delivery", cpu * 1e6 / fan.deliveries as f64, "us");
     figures.add("server peak RSS", after.peak_rss_bytes as f64 / 1e6, "MB");
     Ok(figures)
 }
@@ -264,7 +277,9 @@ pub async fn avchatroom(
         "KiB",
     );
     figures.add("server RSS with the room", joined.rss_bytes as f64 / 1e6, "MB");
-    figures.add("server CPU seconds", after.cpu_seconds - joined.cpu_seconds, "s");
+    let cpu = after.cpu_seconds - joined.cpu_seconds;
+    figures.add("server CPU seconds (sending)", cpu, "s");
+    figures.add("server CPU per delivery", cpu * 1e6 / fan.deliveries as f64, "us");
     figures.add("server peak RSS", after.peak_rss_bytes as f64 / 1e6, "MB");
     Ok(figures)
 }
@@ -380,6 +395,8 @@ pub async fn catchup(
         1000.0,
     );
     figures.add("of which connect + login", outcome.catchup_login_secs * 1000.0, "ms");
+    figures.add("of which waiting for sync answers", outcome.catchup_wait_secs * 1000.0, "ms");
+    figures.add("of which decoding them (client)", outcome.catchup_decode_secs * 1000.0, "ms");
     figures.add("timeline entries received", outcome.catchup_entries as f64, "entries");
     figures.add("sync requests", outcome.catchup_requests as f64, "requests");
     figures.add("sync answer bytes", outcome.catchup_bytes as f64 / 1e6, "MB");
