@@ -61,8 +61,8 @@ pub enum Role {
     Senders {
         /// How they join and count.
         members: Members,
-        /// The group to create on `create`.
-        create: Option<CreateGroup>,
+        /// The group to create on `create` (boxed: the variants stay small).
+        create: Option<Box<CreateGroup>>,
         /// Messages each sender sends.
         messages: u64,
         /// Requests in flight per sender.
@@ -169,7 +169,7 @@ pub async fn main() -> anyhow::Result<()> {
             expect(&mut stdin, "create").await?;
             if let Some(create) = &create {
                 let first = clients.first_mut().context("no sender")?;
-                first.call(create).await.context("createGroup")?;
+                first.call(create.as_ref()).await.context("createGroup")?;
             }
             say(&mut out, "created").await?;
             expect(&mut stdin, "join").await?;
@@ -332,7 +332,7 @@ async fn count(
         let text = lean.next_text().await?;
         if let Some(sent) = stamp_of(&text) {
             let now = unix_ns();
-            if outcome.deliveries % every == 0 {
+            if outcome.deliveries.is_multiple_of(every) {
                 outcome.latencies_us.push(now.saturating_sub(sent) / 1000);
             }
             outcome.deliveries += 1;
@@ -376,7 +376,7 @@ async fn send_and_count(
             outcome.failed += 1;
         } else if let Some(stamp) = stamp_of(&text) {
             let now = unix_ns();
-            if outcome.deliveries % every == 0 {
+            if outcome.deliveries.is_multiple_of(every) {
                 outcome.latencies_us.push(now.saturating_sub(stamp) / 1000);
             }
             outcome.deliveries += 1;

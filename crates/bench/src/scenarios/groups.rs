@@ -121,7 +121,7 @@ async fn fan_out(
             concurrency: 64,
             role: Role::Senders {
                 members: members(total - params.messages_per_sender),
-                create: Some(create),
+                create: Some(Box::new(create)),
                 messages: params.messages_per_sender,
                 window: params.window,
             },
