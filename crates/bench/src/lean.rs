@@ -36,6 +36,17 @@ impl Lean {
     /// Connects to `server`, from `source` when given (to use more than one
     /// loopback address's ephemeral ports).
     pub async fn connect(server: SocketAddr, source: Option<IpAddr>) -> anyhow::Result<Self> {
+        Self::connect_with(server, source, false).await
+    }
+
+    /// Like [`Lean::connect`]; `large_frames` lifts the client's frame and
+    /// message size limits (16 and 64 MiB by default), for a `sync` answer
+    /// with many groups' pages in one frame.
+    pub async fn connect_with(
+        server: SocketAddr,
+        source: Option<IpAddr>,
+        large_frames: bool,
+    ) -> anyhow::Result<Self> {
         let socket = tokio::net::TcpSocket::new_v4().context("socket")?;
         if let Some(ip) = source {
             // Ports of earlier runs linger in TIME_WAIT; they may be reused
@@ -46,9 +57,12 @@ impl Lean {
         let stream = socket.connect(server).await.context("connect")?;
         stream.set_nodelay(true).context("nodelay")?;
         let url = format!("ws://{server}{}", confab_proto::WS_PATH);
-        let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        let mut config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
             .read_buffer_size(4096)
             .write_buffer_size(0);
+        if large_frames {
+            config = config.max_frame_size(None).max_message_size(None);
+        }
         let (ws, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(config))
             .await
             .context("websocket handshake")?;
@@ -61,8 +75,12 @@ impl Lean {
         source: Option<IpAddr>,
         user: &str,
     ) -> anyhow::Result<(Self, LoginResponse)> {
-        let mut lean = Self::connect(server, source).await?;
-        let response = lean
+        Self::connect(server, source).await?.log_in(user).await
+    }
+
+    /// Logs in as `user` on a connection made with [`Lean::connect_with`].
+    pub async fn log_in(mut self, user: &str) -> anyhow::Result<(Self, LoginResponse)> {
+        let response = self
             .call(&Login {
                 sdk_app_id: crate::process::SDK_APP_ID,
                 user_id: user.into(),
@@ -72,7 +90,7 @@ impl Lean {
                 platform: confab_proto::ops::Platform::Web,
             })
             .await?;
-        Ok((lean, response))
+        Ok((self, response))
     }
 
     /// Sends a request without waiting; returns its ID.
@@ -102,6 +120,32 @@ impl Lean {
     /// The next frame from the server.
     pub async fn next(&mut self) -> anyhow::Result<ServerFrame> {
         next_frame(&mut self.ws).await
+    }
+
+    /// The next text frame from the server, undecoded (for clients that
+    /// only count pushes and must not spend the machine's CPU decoding them).
+    pub async fn next_text(&mut self) -> anyhow::Result<String> {
+        loop {
+            match self.ws.next().await {
+                Some(Ok(WsMessage::Text(text))) => return Ok(text.as_str().to_owned()),
+                Some(Ok(WsMessage::Close(reason))) => bail!("closed by server: {reason:?}"),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e.into()),
+                None => bail!("connection ended"),
+            }
+        }
+    }
+
+    /// Closes the connection and waits until the server has closed its
+    /// side too, so the session is over when this returns.
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        self.ws.close(None).await?;
+        while let Some(frame) = self.ws.next().await {
+            if frame.is_err() {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// Splits the connection into a sender of requests and a stream of

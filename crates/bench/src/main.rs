@@ -11,13 +11,15 @@ mod process;
 mod report;
 mod scenarios;
 mod stats;
+mod worker;
 
 use anyhow::Context;
 use clap::Parser;
 use process::Confabd;
 use report::{aggregate, Report, RunFigures};
 use scenarios::{
-    cold_start, connections, durability, history, latency, local_page, logins, throughput, upload,
+    cold_start, connections, durability, groups, history, latency, local_page, logins, throughput,
+    upload,
 };
 use std::path::PathBuf;
 
@@ -32,13 +34,17 @@ const ALL: &[&str] = &[
     "durability",
     "upload",
     "logins",
+    "group-work",
+    "group-avchatroom",
+    "group-catchup",
 ];
 
 #[derive(Parser, Debug)]
 #[command(name = "confab-bench", about = "Measure confabd and the Confab SDK")]
 struct Args {
     /// Scenarios to run (comma-separated): latency, throughput, history,
-    /// connections, cold-start, local-page, durability, upload, logins; or `all`.
+    /// connections, cold-start, local-page, durability, upload, logins,
+    /// group-work, group-avchatroom, group-catchup; or `all`.
     #[arg(long, default_value = "all", value_delimiter = ',')]
     scenarios: Vec<String>,
     /// Runs per scenario; figures are medians over the runs.
@@ -108,6 +114,39 @@ struct Args {
     /// Logins: wrong-password and unknown-userID refusals timed (at most 15).
     #[arg(long, default_value_t = 10)]
     login_refusals: usize,
+    /// Group work: members of the Work group, all online (senders included).
+    #[arg(long, default_value_t = 200)]
+    work_members: usize,
+    /// Group work: members that send.
+    #[arg(long, default_value_t = 4)]
+    work_senders: usize,
+    /// Group work: messages each sender sends.
+    #[arg(long, default_value_t = 2500)]
+    work_messages: u64,
+    /// Group work: worker processes holding the receiving members.
+    #[arg(long, default_value_t = 2)]
+    work_processes: usize,
+    /// AVChatRoom: members online in the room (senders included).
+    #[arg(long, default_value_t = 10_000)]
+    room_members: usize,
+    /// AVChatRoom: members that broadcast.
+    #[arg(long, default_value_t = 2)]
+    room_senders: usize,
+    /// AVChatRoom: messages each sender broadcasts.
+    #[arg(long, default_value_t = 100)]
+    room_messages: u64,
+    /// AVChatRoom: worker processes holding the receiving members.
+    #[arg(long, default_value_t = 4)]
+    room_processes: usize,
+    /// Group senders: requests in flight per sender.
+    #[arg(long, default_value_t = 64)]
+    group_window: u64,
+    /// Group catch-up: groups the reconnecting user is in.
+    #[arg(long, default_value_t = 500)]
+    catchup_groups: usize,
+    /// Group catch-up: messages written to each group while it was offline.
+    #[arg(long, default_value_t = 100)]
+    catchup_messages: usize,
 }
 
 impl Args {
@@ -128,11 +167,30 @@ impl Args {
         self.logins = 20;
         self.login_burst = 4;
         self.login_refusals = 3;
+        self.work_members = 6;
+        self.work_senders = 2;
+        self.work_messages = 20;
+        self.room_members = 8;
+        self.room_messages = 10;
+        self.room_processes = 2;
+        self.catchup_groups = 5;
+        self.catchup_messages = 10;
     }
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // A group scenario's clients run in child processes of this binary.
+    if std::env::args().nth(1).as_deref() == Some(worker::SUBCOMMAND) {
+        tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_env("CONFAB_BENCH_LOG")
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            )
+            .with_writer(std::io::stderr)
+            .init();
+        return worker::main().await;
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CONFAB_BENCH_LOG")
@@ -327,6 +385,41 @@ async fn run_scenario(
                 let server = Confabd::start(binary, &dir.join(format!("server{run}")), &[]).await?;
                 runs.push(logins::run(&server, &p, &run.to_string()).await?);
                 server.stop().await?;
+            }
+            params = serde_json::to_value(&p)?;
+        }
+        "group-work" | "group-avchatroom" => {
+            let work = name == "group-work";
+            let p = groups::FanParams {
+                members: if work { args.work_members } else { args.room_members },
+                senders: if work { args.work_senders } else { args.room_senders },
+                messages_per_sender: if work { args.work_messages } else { args.room_messages },
+                window: args.group_window,
+                processes: if work { args.work_processes } else { args.room_processes },
+                // Room members come from addresses of their own, as many
+                // as each worker holds.
+                per_address: if work { 0 } else { args.connections_per_address },
+            };
+            for run in 0..args.runs {
+                let server = dir.join(format!("server{run}"));
+                runs.push(if work {
+                    groups::work(binary, &server, &p, run).await?
+                } else {
+                    groups::avchatroom(binary, &server, &p, run).await?
+                });
+            }
+            params = serde_json::to_value(&p)?;
+        }
+        "group-catchup" => {
+            let p = groups::CatchupParams {
+                groups: args.catchup_groups,
+                messages: args.catchup_messages,
+                window: args.group_window as usize,
+            };
+            for run in 0..args.runs {
+                runs.push(
+                    groups::catchup(binary, &dir.join(format!("server{run}")), &p, run).await?,
+                );
             }
             params = serde_json::to_value(&p)?;
         }

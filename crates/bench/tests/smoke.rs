@@ -36,7 +36,10 @@ fn every_scenario_runs_at_smoke_size() {
             "local-page",
             "durability",
             "upload",
-            "logins"
+            "logins",
+            "group-work",
+            "group-avchatroom",
+            "group-catchup"
         ]
     );
     for r in report["reports"].as_array().expect("reports") {
