@@ -390,6 +390,21 @@ fn timeline_pages_apply_through_the_area_dispatch_and_move_only_their_cursor() {
     assert_eq!(caught_up.received.len(), 1);
     assert!(!caught_up.groups_behind);
     assert_eq!(store.total_unread().expect("total"), 2);
+
+    // A group the answer's byte budget did not reach comes as an empty page
+    // below its head: behind while another group moved on, and not when
+    // nothing moved (no asking forever).
+    store.follow_group("@TGS#2", 0).expect("follow");
+    let moved = timeline(
+        "@TGS#1",
+        4,
+        vec![(4, InboxEvent::Message { message: group_message("carol", "@TGS#1", 3, 24) })],
+    );
+    let unreached = timeline("@TGS#2", 7, Vec::new());
+    let partial = store.apply_timeline_pages(&[moved, unreached.clone()]).expect("apply");
+    assert!(partial.groups_behind, "@TGS#2 is below its head (7)");
+    let stuck = store.apply_timeline_pages(&[unreached]).expect("apply");
+    assert!(!stuck.groups_behind);
 }
 
 #[test]

@@ -208,25 +208,32 @@ impl Store {
     /// inbox's rules, each group against its own cursor: entries at or
     /// below it are skipped, the first gap stops that group, and the cursor
     /// moves in the same transaction. Pages of groups this store does not
-    /// follow are ignored.
+    /// follow are ignored. `groups_behind` when a cursor moved and some
+    /// followed group is still below its page's head (ask again).
     pub(crate) fn apply_timeline_pages(&self, pages: &[TimelinePage]) -> Result<Applied> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let mut changes = Changes::default();
-        let mut behind = false;
+        let mut progressed = false;
+        let mut lagging = false;
         for page in pages {
             let Some(start) = group_cursor_of(&tx, &page.group_id)? else { continue };
             let events = page.entries.iter().map(|e| (e.seq, &e.event));
             let cursor = self.apply_in_order(&tx, start, events, &mut changes)?;
             if cursor > start {
                 set_group_cursor(&tx, &page.group_id, cursor)?;
-                behind |= cursor < page.head;
+                progressed = true;
             }
+            // An empty page below its head is a group the answer's byte
+            // budget did not reach: behind as well.
+            lagging |= cursor < page.head;
         }
         let inbox_cursor = cursor_of(&tx)?.unwrap_or(0);
         tx.commit()?;
         let mut applied = changes.resolve(self, &conn, inbox_cursor)?;
-        applied.groups_behind = behind;
+        // Behind only while an answer moves some cursor on: a page that
+        // cannot be applied (a gap) does not make the client ask forever.
+        applied.groups_behind = progressed && lagging;
         Ok(applied)
     }
 
