@@ -3,8 +3,8 @@
 // app; bob and carol are the real confab CLI. alice creates a Work group
 // with both in the app, writes, is @-mentioned by bob, @-mentions carol
 // through the composer's autocompletion, and removes carol from the group
-// info panel; each side's view is asserted (the CLI's through its events
-// and its group list). Screenshots go to test-results/desktop/.
+// info panel; each side's view is asserted (the CLI's through the events
+// its `listen` prints). Screenshots go to test-results/desktop/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -26,6 +26,12 @@ function groupTexts(events) {
     .filter((e) => e.name === 'onMessageReceived')
     .flatMap((e) => e.data)
     .filter((m) => m.conversationID === CONVERSATION && m.type === 'TIMTextElem');
+}
+
+/** The group IDs of the latest GROUP_LIST_UPDATED among `events` (undefined before one). */
+function lastGroupIDs(events) {
+  const last = events.filter((e) => e.name === 'onGroupListUpdated').at(-1);
+  return last?.data.map((g) => g.groupID);
 }
 
 describe('groups in the desktop app', { timeout: 600_000 }, () => {
@@ -79,14 +85,11 @@ describe('groups in the desktop app', { timeout: 600_000 }, () => {
       const count = await browser.$('[data-testid="chat-member-count"]');
       await browser.waitUntil(async () => /3/.test(await textOf(browser, count)), { timeoutMsg: '3 members' });
 
-      // bob and carol are in it (their own group lists say so).
-      for (const who of ['bob', 'carol']) {
-        const listed = JSON.parse(await cli(profiles[who], ['group', 'list']));
-        assert.deepEqual(
-          listed.groupList.map((g) => g.groupID),
-          [GROUP],
-          `${who}'s groups`,
-        );
+      // bob and carol are in it: their group lists say so (GROUP_LIST_UPDATED;
+      // no other CLI command runs on a listening profile, which would share
+      // its local store and take its events).
+      for (const listener of [bobListens, carolListens]) {
+        await listener.waitFor((events) => lastGroupIDs(events)?.join() === GROUP);
       }
 
       // alice writes; both receive it.
@@ -122,11 +125,11 @@ describe('groups in the desktop app', { timeout: 600_000 }, () => {
       await browser.waitUntil(async () => (await list.$$('[role="option"]')).length === 1, { timeoutMsg: 'only carol is offered' });
       await browser.keys('Enter');
       await list.waitForDisplayed({ reverse: true });
-      await browser.keys([...'over to you']);
+      await composer.addValue('over to you');
       await browser.keys('Enter');
-      const mention = await carolListens.waitFor((events) =>
-        groupTexts(events).find((m) => m.payload.text.includes('over to you')),
-      );
+      const isMention = (m) => m.payload.text.includes('over to you');
+      const events = await carolListens.waitFor((all) => groupTexts(all).some(isMention));
+      const mention = groupTexts(events).find(isMention);
       assert.deepEqual(mention.atUserList, ['carol']);
       assert.match(mention.payload.text, /^@carol over to you$/);
 
@@ -144,9 +147,7 @@ describe('groups in the desktop app', { timeout: 600_000 }, () => {
       const tip = await browser.$('[data-testid="group-tip"][data-operation="3"]');
       await tip.waitForDisplayed({ timeout: 20_000 });
       await browser.saveScreenshot(join(resultsDir(), 'group-chat.png'));
-      await browser.waitUntil(async () => JSON.parse(await cli(profiles.carol, ['group', 'list'])).groupList.length === 0, {
-        timeoutMsg: 'carol is out of the group',
-      });
+      await carolListens.waitFor((events) => lastGroupIDs(events)?.length === 0);
       await bobListens.waitFor((events) =>
         events.some((e) => e.name === 'onMessageReceived' && e.data.some((m) => m.type === 'TIMGroupTipElem' && m.payload?.operationType === 3)),
       );

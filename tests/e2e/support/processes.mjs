@@ -148,7 +148,7 @@ export function listenCli(profile, args = [], { bin = binOf('confab'), waitTimeo
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          rej(new Error(`listen: condition not met; events: ${JSON.stringify(events).slice(0, 2000)}\n${stderr}`));
+          rej(new Error(`listen: condition not met; last events: ${JSON.stringify(events).slice(-3000)}\n${stderr}`));
         }, timeout);
         waiters.add(check);
         check();
