@@ -789,3 +789,68 @@ async fn a_new_device_follows_the_groups_joined_before_it_began() {
         .collect();
     assert_eq!(texts, ["before the new device", "after the new device"]);
 }
+
+/// A member offline while five groups got twenty 1 KB messages each
+/// catches up on all hundred when it comes back, although one `sync`
+/// answer holds only 64 KiB (`max_sync_reply_bytes`): the groups share the answer's
+/// budget, the ones it did not reach come as empty pages below their
+/// heads, and the client asks again until every cursor is at its head.
+#[tokio::test]
+async fn catching_up_on_many_groups_pages_through_a_byte_capped_sync() {
+    let server = TestServer::start_with(|c| {
+        c.max_sync_reply_bytes = 65_536;
+        c.send_rate_per_sec = 0;
+        c.group_send_rate_per_sec = 0;
+    })
+    .await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob_dir = tempfile::tempdir().expect("temp dir");
+    let bob = TestClient::login_at(&server, "bob", bob_dir.path()).await;
+    let mut groups = Vec::new();
+    for _ in 0..5 {
+        let id = within("create", alice.tim.create_group(work_group(&["bob"])))
+            .await
+            .expect("createGroup")
+            .group
+            .group_id
+            .0;
+        groups.push(id);
+    }
+    wait_group_list(&bob, "five groups", |l| l.len() == 5).await;
+    drop(bob);
+
+    let mut expected = Vec::new();
+    for (g, id) in groups.iter().enumerate() {
+        for n in 0..20 {
+            let text = format!("group {g} message {n} {}", "x".repeat(1000));
+            send_group_text(&alice, id, &text).await;
+            expected.push((format!("GROUP{id}"), text));
+        }
+    }
+
+    let bob = TestClient::login_at(&server, "bob", bob_dir.path()).await;
+    let got = bob
+        .events
+        .wait_for("all hundred group messages", |events| {
+            let texts: Vec<(String, String)> = received_in(events)
+                .into_iter()
+                .filter(|m| m.r#type == types::MSG_TEXT)
+                .map(|m| (m.conversation_id.clone(), text_of(&m)))
+                .collect();
+            (texts.len() >= expected.len()).then_some(texts)
+        })
+        .await;
+    let mut got_sorted = got.clone();
+    got_sorted.sort();
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort();
+    assert_eq!(got_sorted, expected_sorted, "each message once");
+    for id in &groups {
+        let conversation_id = format!("GROUP{id}");
+        let in_order: Vec<&String> =
+            got.iter().filter(|(c, _)| *c == conversation_id).map(|(_, t)| t).collect();
+        let sent: Vec<&String> =
+            expected.iter().filter(|(c, _)| *c == conversation_id).map(|(_, t)| t).collect();
+        assert_eq!(in_order, sent, "{conversation_id} in order");
+    }
+}

@@ -230,7 +230,9 @@ pub(crate) fn group_message_list(
 
 /// Adds one timeline page per group cursor to a `sync` answer: members
 /// only (a cursor of a group the caller is not a member of is refused with
-/// 10007), each cursor raised to the member's join point.
+/// 10007), each cursor raised to the member's join point, all the pages
+/// within one `max_sync_reply_bytes` (those it did not reach come empty
+/// with their heads).
 pub(crate) fn with_group_pages(
     ctx: &ServerContext,
     caller: &Caller,
@@ -243,7 +245,6 @@ pub(crate) fn with_group_pages(
     let max_bytes = ctx.config.max_sync_reply_bytes;
     async move {
         let memberships = memberships.await.map_err(super::store_error)?;
-        let mut pages = Vec::with_capacity(cursors.len());
         let mut asks = Vec::with_capacity(cursors.len());
         for cursor in cursors {
             let Some((_, record)) =
@@ -262,13 +263,13 @@ pub(crate) fn with_group_pages(
                 return Err(refuse(code, format!("{why} group {}", cursor.group_id)));
             };
             let after = cursor.after.max(record.join_timeline);
-            asks.push(store.timeline_page(cursor.group_id, after, limit, max_bytes));
+            asks.push((cursor.group_id, after));
         }
+        // One budget for all the groups (else an account in many busy
+        // groups gets an answer of many megabytes).
+        let pages = store.timeline_pages(asks, limit, max_bytes);
         let mut response = inbox.await.map_err(super::store_error)?;
-        for ask in asks {
-            let page: TimelinePage = ask.await.map_err(super::store_error)?;
-            pages.push(page);
-        }
+        let pages: Vec<TimelinePage> = pages.await.map_err(super::store_error)?;
         response.groups = pages;
         Ok(response)
     }

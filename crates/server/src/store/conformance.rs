@@ -10,7 +10,7 @@ use crate::fanout::{Audience, Delivery, Fanout, SessionId};
 use crate::services::message::NewMessage;
 use crate::store::{group_key, EventRecord, Store, StoreError};
 use confab_proto::frame::Push;
-use confab_proto::inbox::InboxEvent;
+use confab_proto::inbox::{InboxEvent, TimelinePage};
 use confab_proto::message::{MessageControlInfo, MessageElement, Priority, TextPayload};
 use confab_proto::profile::ProfilePatch;
 use confab_proto::{ConversationId, UserId};
@@ -648,6 +648,16 @@ pub(crate) async fn group_timelines_keep_their_own_sequence_and_page_after_a_cur
     // A byte cap still lets one entry through, so a reader always moves on.
     let capped = f.store.timeline_page("@TGS#1".into(), 0, 100, 1).await.expect("page");
     assert_eq!(capped.entries.len(), 1);
+
+    // Several groups share one budget: all of it fits a large one; a tiny
+    // one gives the first group one entry and the next its head only.
+    let cursors = vec![("@TGS#1".to_owned(), 0), ("@TGS#2".to_owned(), 0)];
+    let both = f.store.timeline_pages(cursors.clone(), 100, usize::MAX).await.expect("pages");
+    let seqs = |p: &TimelinePage| p.entries.iter().map(|e| e.seq).collect::<Vec<_>>();
+    assert_eq!(both.iter().map(seqs).collect::<Vec<_>>(), vec![vec![1, 2], vec![1]]);
+    let tight = f.store.timeline_pages(cursors, 100, 1).await.expect("pages");
+    assert_eq!(tight.iter().map(seqs).collect::<Vec<_>>(), vec![vec![1], vec![]]);
+    assert_eq!((tight[1].group_id.as_str(), tight[1].head), ("@TGS#2", 1));
 }
 
 /// Conformance case (see the module docs): `atUserList` and `nameCard`

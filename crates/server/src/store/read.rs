@@ -69,6 +69,18 @@ pub trait TimelineRead {
         limit: u32,
         max_bytes: usize,
     ) -> StoreFuture<TimelinePage>;
+
+    /// Pages of several groups' timelines (`(groupID, after)` each, in
+    /// order) read in one transaction and sharing one budget of
+    /// `max_bytes`: each group gets what the ones before it left (the first
+    /// at least one entry), the rest come empty with their heads (the
+    /// client is behind there and asks again). `limit` is per group.
+    fn timeline_pages(
+        &self,
+        cursors: Vec<(String, u64)>,
+        limit: u32,
+        max_bytes: usize,
+    ) -> StoreFuture<Vec<TimelinePage>>;
 }
 
 /// Groups, their members and their history as members see it. Profiles

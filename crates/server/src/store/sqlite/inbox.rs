@@ -77,7 +77,7 @@ pub(super) fn capped_log(
     limit: u32,
     max_bytes: usize,
     overhead: usize,
-) -> Result<Vec<(u64, InboxEvent)>, StoreError> {
+) -> Result<(Vec<(u64, InboxEvent)>, usize), StoreError> {
     let after = i64::try_from(after).unwrap_or(i64::MAX);
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params![key, after, limit])?;
@@ -104,7 +104,7 @@ pub(super) fn capped_log(
         used += cost;
         entries.push((seq, event));
     }
-    Ok(entries)
+    Ok((entries, used))
 }
 
 /// Inbox entries with `seq > after`, ascending, at most `limit`, and no
@@ -116,7 +116,7 @@ pub(super) fn entries_after(
     limit: u32,
     max_bytes: usize,
 ) -> Result<Vec<InboxEntry>, StoreError> {
-    let entries = capped_log(
+    let (entries, _) = capped_log(
         conn,
         "SELECT i.seq, i.event, m.message FROM inbox i
          LEFT JOIN messages m ON m.id = i.message_row

@@ -196,6 +196,15 @@ impl TimelineRead for SqliteStore {
     ) -> StoreFuture<TimelinePage> {
         self.read_tx(move |tx| timeline::page(tx, group_id, after, limit, max_bytes))
     }
+
+    fn timeline_pages(
+        &self,
+        cursors: Vec<(String, u64)>,
+        limit: u32,
+        max_bytes: usize,
+    ) -> StoreFuture<Vec<TimelinePage>> {
+        self.read_tx(move |tx| timeline::pages(tx, cursors, limit, max_bytes))
+    }
 }
 
 impl GroupRead for SqliteStore {

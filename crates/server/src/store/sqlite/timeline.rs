@@ -40,8 +40,46 @@ pub(super) fn page(
     limit: u32,
     max_bytes: usize,
 ) -> Result<TimelinePage, StoreError> {
+    Ok(page_within(conn, group_id, after, limit, max_bytes)?.0)
+}
+
+/// Pages of several groups (`(groupID, after)` each, in order) sharing one
+/// byte budget, as one `sync` answer carries them: each group gets what is
+/// left of `max_bytes` (the first at least one entry), and once nothing is
+/// left the others come empty with their heads, so a client sees them
+/// behind and asks again.
+pub(super) fn pages(
+    conn: &Connection,
+    cursors: Vec<(String, u64)>,
+    limit: u32,
+    max_bytes: usize,
+) -> Result<Vec<TimelinePage>, StoreError> {
+    let mut left = max_bytes;
+    let mut out = Vec::with_capacity(cursors.len());
+    for (group_id, after) in cursors {
+        if left == 0 {
+            let head = log_head(conn, HEAD_SQL, &group_id)?;
+            out.push(TimelinePage { group_id, entries: Vec::new(), head });
+            continue;
+        }
+        let (page, used) = page_within(conn, group_id, after, limit, left)?;
+        left = if page.entries.is_empty() { left } else { left.saturating_sub(used) };
+        out.push(page);
+    }
+    Ok(out)
+}
+
+/// One group's page within `max_bytes`, and the bytes its entries took
+/// (the page's overhead included).
+fn page_within(
+    conn: &Connection,
+    group_id: String,
+    after: u64,
+    limit: u32,
+    max_bytes: usize,
+) -> Result<(TimelinePage, usize), StoreError> {
     let head = log_head(conn, HEAD_SQL, &group_id)?;
-    let entries = capped_log(
+    let (entries, used) = capped_log(
         conn,
         "SELECT t.seq, t.event, m.message FROM timelines t
          LEFT JOIN messages m ON m.id = t.message_row
@@ -53,5 +91,5 @@ pub(super) fn page(
         SYNC_FRAME_OVERHEAD + group_id.len(),
     )?;
     let entries = entries.into_iter().map(|(seq, event)| TimelineEntry { seq, event }).collect();
-    Ok(TimelinePage { group_id, entries, head })
+    Ok((TimelinePage { group_id, entries, head }, used))
 }
