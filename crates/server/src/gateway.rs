@@ -25,7 +25,7 @@ use crate::handlers::registry::{Route, Served, SessionOp};
 use crate::handlers::{self, Caller};
 use crate::server::ServerContext;
 use crate::session_keys::{self, SessionSig};
-use crate::sessions::{CloseReason, SessionLink};
+use crate::sessions::{CloseReason, EncodedPush, SessionLink};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use confab_proto::constants::types;
 use confab_proto::frame::{close, push_frame_json, Push, RequestFrame, ServerFrame};
@@ -94,7 +94,12 @@ impl Socket {
                 return Err(Gone);
             }
         };
-        match tokio::time::timeout(SEND_TIMEOUT, self.ws.feed(Message::Text(text.into()))).await {
+        self.queue_message(Message::Text(text.into())).await
+    }
+
+    /// Queues one WebSocket message without flushing.
+    async fn queue_message(&mut self, message: Message) -> Result<(), Gone> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.ws.feed(message)).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => {
                 tracing::debug!(error = %e, "send failed");
@@ -111,8 +116,9 @@ impl Socket {
         self.queue_encoded(serde_json::to_string(frame)).await
     }
 
-    async fn queue_push(&mut self, push: &Push) -> Result<(), Gone> {
-        self.queue_encoded(push_frame_json(push)).await
+    /// Queues a push the registry encoded (once for all its sessions).
+    async fn queue_push(&mut self, push: EncodedPush) -> Result<(), Gone> {
+        self.queue_message(Message::Text(push)).await
     }
 
     /// Writes every queued frame to the peer.
@@ -492,7 +498,7 @@ impl Session {
                 }
                 push = link.outbound.recv() => match push {
                     Some(push) => {
-                        if socket.queue_push(&push).await.is_err()
+                        if socket.queue_push(push).await.is_err()
                             || self.send_ready(&mut socket, &mut link).await.is_err()
                         {
                             break End::Gone;
@@ -593,7 +599,7 @@ impl Session {
             if let Some(frame) = ready {
                 socket.queue_frame(&frame).await?;
             } else if let Ok(push) = link.outbound.try_recv() {
-                socket.queue_push(&push).await?;
+                socket.queue_push(push).await?;
             } else {
                 break;
             }

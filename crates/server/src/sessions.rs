@@ -34,8 +34,24 @@ use confab_proto::ops::Platform;
 use confab_proto::UserId;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use tokio::sync::{mpsc, watch};
+
+/// A push frame as text, encoded once per delivery and shared by every
+/// session it goes to (a clone is a reference count, not a copy): a group
+/// push is encoded once, not once per member.
+pub type EncodedPush = axum::extract::ws::Utf8Bytes;
+
+/// Encodes a push frame for the sessions; `None` (logged) if it cannot be.
+fn encode_push(push: &Push) -> Option<EncodedPush> {
+    match confab_proto::frame::push_frame_json(push) {
+        Ok(text) => Some(text.into()),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot encode a push");
+            None
+        }
+    }
+}
 
 /// Pushes a session may have queued before it counts as too slow and is closed.
 pub const OUTBOUND_CAPACITY: usize = 1024;
@@ -57,8 +73,8 @@ pub enum CloseReason {
 pub struct SessionLink {
     /// The session's ID.
     pub id: SessionId,
-    /// Pushes for this session, in order.
-    pub outbound: mpsc::Receiver<Arc<Push>>,
+    /// Pushes for this session, in order, as encoded frames.
+    pub outbound: mpsc::Receiver<EncodedPush>,
     /// Set once the registry wants the session closed.
     pub close: watch::Receiver<Option<CloseReason>>,
 }
@@ -101,7 +117,7 @@ struct Entry {
     id: SessionId,
     instance_id: String,
     platform: Platform,
-    outbound: mpsc::Sender<Arc<Push>>,
+    outbound: mpsc::Sender<EncodedPush>,
     close: watch::Sender<Option<CloseReason>>,
 }
 
@@ -444,14 +460,14 @@ impl SessionRegistry {
 fn send_to(
     sessions: &mut Vec<Entry>,
     user: &UserId,
-    push: &Arc<Push>,
+    push: &EncodedPush,
     skip: Option<SessionId>,
 ) -> bool {
     sessions.retain(|session| {
         if Some(session.id) == skip {
             return true;
         }
-        match session.outbound.try_send(Arc::clone(push)) {
+        match session.outbound.try_send(push.clone()) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
                 tracing::warn!(user = %user, session = %session.id,
@@ -468,9 +484,13 @@ fn send_to(
 
 impl Fanout for SessionRegistry {
     fn deliver(&self, deliveries: Vec<Delivery>) {
+        // Encoded before the locks are taken, once per delivery.
+        let encoded: Vec<Option<EncodedPush>> =
+            deliveries.iter().map(|d| encode_push(&d.push)).collect();
         let mut users = self.lock();
         let mut index = self.index();
-        for delivery in deliveries {
+        for (delivery, frame) in deliveries.into_iter().zip(encoded) {
+            let Some(frame) = frame else { continue };
             match &delivery.audience {
                 crate::fanout::Audience::User(user) => {
                     let Some(sessions) = users.get_mut(user) else { continue };
@@ -489,7 +509,7 @@ impl Fanout for SessionRegistry {
                             _ => {}
                         }
                     }
-                    if send_to(sessions, user, &delivery.push, delivery.skip) {
+                    if send_to(sessions, user, &frame, delivery.skip) {
                         users.remove(user);
                         index.forget_user(user);
                     }
@@ -499,7 +519,7 @@ impl Fanout for SessionRegistry {
                     let mut gone = Vec::new();
                     for member in members {
                         let Some(sessions) = users.get_mut(member) else { continue };
-                        if send_to(sessions, member, &delivery.push, delivery.skip) {
+                        if send_to(sessions, member, &frame, delivery.skip) {
                             gone.push(member.clone());
                         }
                     }
@@ -516,6 +536,7 @@ impl Fanout for SessionRegistry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn push(n: u64) -> Push {
         Push::Inbox(confab_proto::inbox::InboxEntry {
@@ -525,6 +546,11 @@ mod tests {
                 read_sequence: n,
             },
         })
+    }
+
+    /// `push(n)` as the frame a session is sent.
+    fn frame(n: u64) -> String {
+        confab_proto::frame::push_frame_json(&push(n)).expect("encode")
     }
 
     fn registry(max_web_instances: usize, devices: DevicePolicy) -> SessionRegistry {
@@ -678,8 +704,8 @@ mod tests {
         assert!(!registry.load_groups(&carol, &["g".into()], 0));
         registry.deliver(vec![to_group("g", 5, Some(a.id))]);
         assert!(a.outbound.try_recv().is_err(), "the sending session is skipped");
-        assert_eq!(b1.outbound.try_recv().ok().as_deref(), Some(&push(5)));
-        assert_eq!(b2.outbound.try_recv().ok().as_deref(), Some(&push(5)));
+        assert_eq!(b1.outbound.try_recv().ok().as_deref(), Some(frame(5).as_str()));
+        assert_eq!(b2.outbound.try_recv().ok().as_deref(), Some(frame(5).as_str()));
         assert!(b1.outbound.try_recv().is_err(), "once");
         // Leaving stops the pushes; so does going offline.
         let left = Push::Inbox(confab_proto::inbox::InboxEntry {
@@ -719,7 +745,7 @@ mod tests {
         let mut two = registry.register(&bob, "i2", Platform::Web);
         registry.deliver(vec![Delivery::to_user(bob.clone(), Arc::new(push(1)), Some(one.id))]);
         assert!(one.outbound.try_recv().is_err());
-        assert_eq!(two.outbound.try_recv().ok().as_deref(), Some(&push(1)));
+        assert_eq!(two.outbound.try_recv().ok().as_deref(), Some(frame(1).as_str()));
         let flood = (0..=OUTBOUND_CAPACITY as u64)
             .map(|n| Delivery::to_user(bob.clone(), Arc::new(push(n)), Some(two.id)))
             .collect();
