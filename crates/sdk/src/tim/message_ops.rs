@@ -401,6 +401,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
             ..
         } = options;
@@ -411,6 +412,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
         })
     }
@@ -435,6 +437,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
         } = options;
         if payload.message_list.is_empty() {
@@ -479,6 +482,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
         })
     }
@@ -503,6 +507,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
         } = options;
         let mut message = self.create_message(CreateMessageOptions {
@@ -512,6 +517,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
         })?;
         message.at_user_list = payload.at_user_list;

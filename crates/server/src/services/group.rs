@@ -100,6 +100,7 @@ fn tip(
     let row = if keeps { Some(tx.next_message_row()?) } else { None };
     let random = TIP_RANDOM_BASE + row.map_or(0, |r| r.0.unsigned_abs());
     let mut message = WireMessage {
+        receiver_list: Vec::new(),
         id: MessageId::client_made(&actor.user, actor.now.unsigned_abs(), random),
         conversation_type: ConversationType::Group,
         from: actor.user.clone(),
@@ -144,12 +145,50 @@ fn store_on_timeline(
         None => 0,
     };
     let entry = TimelineEntry { seq, event: InboxEvent::Message { message: message.clone() } };
-    tx.publish(Delivery {
-        audience: Audience::Group(group.0.clone()),
-        push: Arc::new(Push::Timeline { group_id: group.clone(), entry }),
-        skip,
-    });
+    for delivery in timeline_deliveries(group, entry, skip) {
+        tx.publish(delivery);
+    }
     Ok(())
+}
+
+/// The pushes of one timeline entry: to every online member, or, for a
+/// targeted message (and its revoke or modification), the entry to its
+/// sender and receivers and [`InboxEvent::Withheld`] with the same `seq`
+/// to everyone else (so their cursors stay gap-free without seeing it).
+pub(crate) fn timeline_deliveries(
+    group: &GroupId,
+    entry: TimelineEntry,
+    skip: Option<SessionId>,
+) -> Vec<Delivery> {
+    let push = |entry| Arc::new(Push::Timeline { group_id: group.clone(), entry });
+    let targeted = entry.event.message().filter(|m| !m.receiver_list.is_empty()).map(|m| {
+        let mut users: Vec<UserId> = vec![m.from.clone()];
+        users.extend(m.receiver_list.iter().map(|r| UserId::new(r.clone())));
+        users.sort_unstable();
+        users.dedup();
+        users
+    });
+    let Some(users) = targeted else {
+        return vec![Delivery {
+            audience: Audience::Group(group.0.clone()),
+            push: push(entry),
+            skip,
+        }];
+    };
+    let mut deliveries = Vec::with_capacity(users.len() + 1);
+    if entry.seq != 0 {
+        let withheld = TimelineEntry { seq: entry.seq, event: InboxEvent::Withheld };
+        deliveries.push(Delivery {
+            audience: Audience::GroupExcept(group.0.clone(), users.clone()),
+            push: push(withheld),
+            skip: None,
+        });
+    }
+    let full = push(entry);
+    for user in users {
+        deliveries.push(Delivery { audience: Audience::User(user), push: Arc::clone(&full), skip });
+    }
+    deliveries
 }
 
 fn tip_payload(actor: &Actor, operation_type: i64, users: &[UserId]) -> GroupTipPayload {
@@ -955,6 +994,14 @@ fn send(tx: &mut dyn WriteTx, new: NewGroupMessage) -> Result<SendMessageRespons
             code::ERR_SVR_GROUP_SHUTUP_DENY,
             "everyone but the owner and admins is muted",
         ));
+    }
+    for receiver in &message.receiver_list {
+        if tx.load_member(&group, &UserId::new(receiver.clone()))?.is_none() {
+            return Err(refused(
+                code::ERR_SVR_GROUP_INVALID_PARAMETERS,
+                format!("receiverList names {receiver}, who is not a member"),
+            ));
+        }
     }
     let file_ids: Vec<String> = message.element.file_ids().into_iter().map(str::to_owned).collect();
     {

@@ -1,0 +1,217 @@
+//! The remaining rules of group chat, each a story with real SDK clients
+//! against a real server: targeted messages (`receiverList`), hopping
+//! through a group's history, the tips members see, and groups at size.
+
+use confab_proto::code;
+use confab_proto::constants::types;
+use confab_proto::group::{CreateGroup, GroupProfile, GroupType, NewGroupMember};
+use confab_proto::UserId;
+use confab_sdk::{
+    ConversationType, CreateMessageOptions, Event, Message, Platform, SendMessageOptions,
+    TextPayload, TimOptions,
+};
+use confab_tests::{received_in, text_of, within, TestClient, TestServer};
+
+/// A group text; `receivers` makes it targeted (TIM `receiverList`).
+fn group_text(client: &TestClient, group_id: &str, text: &str, receivers: &[&str]) -> Message {
+    client
+        .tim
+        .create_text_message(CreateMessageOptions {
+            conversation_type: ConversationType::Group,
+            receiver_list: receivers.iter().map(|r| (*r).to_owned()).collect(),
+            ..CreateMessageOptions::c2c(group_id.to_owned(), TextPayload { text: text.to_owned() })
+        })
+        .expect("create a group text")
+}
+
+/// Sends a group text; the error code when the server refuses it.
+async fn send(
+    client: &TestClient,
+    group_id: &str,
+    text: &str,
+    receivers: &[&str],
+) -> Result<Message, i32> {
+    let message = group_text(client, group_id, text, receivers);
+    within("group send", client.tim.send_message(&message, SendMessageOptions::default()))
+        .await
+        .map(|r| r.message)
+        .map_err(|e| e.code)
+}
+
+fn create(kind: GroupType, members: &[&str]) -> CreateGroup {
+    CreateGroup {
+        name: "team".into(),
+        group_type: kind,
+        member_list: members
+            .iter()
+            .map(|u| NewGroupMember {
+                user_id: UserId::new(*u),
+                role: None,
+                member_custom_field: Vec::new(),
+            })
+            .collect(),
+        ..CreateGroup::default()
+    }
+}
+
+/// Waits until the group list holds `n` groups.
+async fn wait_listed(client: &TestClient, n: usize) -> Vec<GroupProfile> {
+    client
+        .events
+        .wait_for("group listed", |events| {
+            events
+                .iter()
+                .rev()
+                .find_map(|e| match e {
+                    Event::GroupListUpdated(list) => Some(list.clone()),
+                    _ => None,
+                })
+                .filter(|list| list.len() == n)
+        })
+        .await
+}
+
+/// The texts received live in a conversation, in order.
+fn texts_in(events: &[Event], conversation_id: &str) -> Vec<String> {
+    received_in(events)
+        .into_iter()
+        .filter(|m| m.conversation_id == conversation_id && m.r#type == types::MSG_TEXT)
+        .map(|m| text_of(&m))
+        .collect()
+}
+
+/// Waits until the live texts of a conversation end with `last`.
+async fn wait_text(client: &TestClient, conversation_id: &str, last: &str) -> Vec<String> {
+    client
+        .events
+        .wait_for(&format!("{last:?} in {conversation_id}"), |events| {
+            let texts = texts_in(events, conversation_id);
+            texts.iter().any(|t| t == last).then_some(texts)
+        })
+        .await
+}
+
+/// A second instance of `user` with a fresh local store (catches up
+/// through sync and history only).
+async fn fresh_instance(server: &TestServer, user: &str) -> TestClient {
+    let dir = std::sync::Arc::new(tempfile::tempdir().expect("temp dir"));
+    let mut options = TimOptions::new(server.sdk_app_id(), server.ws_url(), dir.path());
+    options.platform = Platform::Desktop;
+    let client = TestClient::create_with_options(options, user, Some(dir), false);
+    client.login_and_wait(&server.user_sig(user)).await;
+    client
+}
+
+fn history_texts(history: &[Message]) -> Vec<String> {
+    history.iter().filter(|m| m.r#type == types::MSG_TEXT).map(text_of).collect()
+}
+
+// checklist 92: `receiverList` (Array of member userIDs) makes a targeted
+// group message: at most 50 receivers; only the listed members receive it.
+// checklist 96: `receiverList` is not supported in Community or AVChatRoom groups.
+// checklist 97: Targeted group messages do not count toward the receivers'
+// conversation `unreadCount`.
+// checklist 109: An @ message cannot carry `receiverList`.
+#[tokio::test]
+async fn a_targeted_group_message_reaches_only_its_receivers_live_through_sync_and_history() {
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+    // dave has an account, and is offline from here on.
+    let dave = TestClient::login(&server, "dave").await;
+    within("dave logs out", dave.tim.logout()).await.expect("logout");
+    drop(dave);
+    let group_id = within(
+        "create",
+        alice.tim.create_group(create(GroupType::Work, &["bob", "carol", "dave"])),
+    )
+    .await
+    .expect("createGroup")
+    .group
+    .group_id
+    .0;
+    let conversation_id = format!("GROUP{group_id}");
+    for client in [&alice, &bob, &carol] {
+        wait_listed(client, 1).await;
+    }
+
+    // dave is offline; alice whispers to bob and dave, then speaks to all.
+    let whisper =
+        send(&alice, &group_id, "for bob and dave", &["bob", "dave"]).await.expect("targeted send");
+    assert!(whisper.sequence > 0, "stored with the group's sequence");
+    send(&alice, &group_id, "for everyone", &[]).await.expect("send");
+
+    assert_eq!(
+        wait_text(&bob, &conversation_id, "for everyone").await,
+        ["for bob and dave", "for everyone"]
+    );
+    assert_eq!(wait_text(&carol, &conversation_id, "for everyone").await, ["for everyone"]);
+    // Only the message to all counts as unread (checklist 97).
+    for client in [&bob, &carol] {
+        let list = client.tim.get_conversation_list(None).await.expect("list").conversation_list;
+        let group =
+            list.iter().find(|c| c.conversation_id == conversation_id).expect("group conversation");
+        assert_eq!(group.unread_count, 1, "{}", client.user_id);
+    }
+
+    // dave logs in later: sync brings the whisper, and it is not unread.
+    let dave = TestClient::login(&server, "dave").await;
+    let history = dave.history(&conversation_id).await;
+    assert_eq!(history_texts(&history), ["for bob and dave", "for everyone"]);
+    let list = dave.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    let group =
+        list.iter().find(|c| c.conversation_id == conversation_id).expect("group conversation");
+    assert_eq!(group.unread_count, 1);
+
+    // A fresh instance of carol (sync from her join point, then server
+    // history) never sees it; a fresh one of bob does.
+    let carol2 = fresh_instance(&server, "carol").await;
+    assert_eq!(history_texts(&carol2.history(&conversation_id).await), ["for everyone"]);
+    let bob2 = fresh_instance(&server, "bob").await;
+    assert_eq!(
+        history_texts(&bob2.history(&conversation_id).await),
+        ["for bob and dave", "for everyone"]
+    );
+    // carol's timeline stayed gap-free: a later message reaches her live.
+    send(&alice, &group_id, "later", &[]).await.expect("send");
+    assert_eq!(wait_text(&carol, &conversation_id, "later").await, ["for everyone", "later"]);
+    // The sender's own history keeps it.
+    let alice2 = fresh_instance(&server, "alice").await;
+    assert_eq!(
+        history_texts(&alice2.history(&conversation_id).await),
+        ["for bob and dave", "for everyone", "later"]
+    );
+
+    // The refusals.
+    let fifty_one: Vec<String> = (0..51).map(|i| format!("u{i}")).collect();
+    let fifty_one: Vec<&str> = fifty_one.iter().map(String::as_str).collect();
+    assert_eq!(
+        send(&alice, &group_id, "x", &fifty_one).await.err(),
+        Some(code::ERR_SVR_GROUP_INVALID_PARAMETERS)
+    );
+    assert_eq!(
+        send(&alice, &group_id, "x", &["bob", "erin"]).await.err(),
+        Some(code::ERR_SVR_GROUP_INVALID_PARAMETERS)
+    );
+    let mut at = group_text(&alice, &group_id, "@bob", &["bob"]);
+    at.at_user_list = vec!["bob".into()];
+    let refused =
+        within("at send", alice.tim.send_message(&at, SendMessageOptions::default())).await;
+    assert_eq!(refused.err().map(|e| e.code), Some(code::ERR_SVR_GROUP_INVALID_PARAMETERS));
+    let community =
+        within("create", alice.tim.create_group(create(GroupType::Community, &["bob"])))
+            .await
+            .expect("createGroup")
+            .group
+            .group_id
+            .0;
+    assert_eq!(
+        send(&alice, &community, "x", &["bob"]).await.err(),
+        Some(code::ERR_SVR_GROUP_PERMISSION_DENY)
+    );
+    // carol never got anything targeted at others.
+    assert!(!texts_in(&carol.events.all(), &conversation_id)
+        .iter()
+        .any(|t| t == "for bob and dave" || t == "@bob"));
+}
