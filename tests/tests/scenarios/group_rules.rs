@@ -215,3 +215,71 @@ async fn a_targeted_group_message_reaches_only_its_receivers_live_through_sync_a
         .iter()
         .any(|t| t == "for bob and dave" || t == "@bob"));
 }
+
+// checklist 315: `conversationID` 'GROUP${groupID}' … Group and topic
+// conversations start from `sequence` (Number), the message sequence.
+// checklist 319: `direction` defaults to 0 (older); 1 pulls newer messages.
+// checklist 320: `count` defaults to 15, which is also the maximum.
+// checklist 321: Group/topic: `imResponse.data` = { messageList, isCompleted,
+// nextMessageSeq }. When isCompleted is true, nextMessageSeq === ''.
+#[tokio::test]
+async fn a_group_history_is_hopped_through_by_sequence_in_both_directions() {
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+    let group_id = within("create", alice.tim.create_group(create(GroupType::Work, &["bob"])))
+        .await
+        .expect("createGroup")
+        .group
+        .group_id
+        .0;
+    let conversation_id = format!("GROUP{group_id}");
+    wait_listed(&bob, 1).await;
+    let mut sent = Vec::new();
+    for i in 1..=20 {
+        sent.push(send(&alice, &group_id, &format!("g{i}"), &[]).await.expect("send"));
+        if i == 10 {
+            // Not bob's to see: hopping leaves it out for him.
+            send(&alice, &group_id, "aside", &["alice"]).await.expect("targeted send");
+        }
+    }
+    wait_text(&bob, &conversation_id, "g20").await;
+    let hop = |client: &TestClient, sequence: Option<i64>, direction: u8, count: Option<u32>| {
+        let options = confab_sdk::GetMessageListHoppingOptions {
+            conversation_id: conversation_id.clone(),
+            sequence: sequence.map(|s| u64::try_from(s).expect("sequence")),
+            direction,
+            count,
+            ..Default::default()
+        };
+        let tim = client.tim.clone();
+        async move { within("hop", tim.get_message_list_hopping(options)).await }
+    };
+    let texts = |list: &[Message]| history_texts(list);
+    let expected =
+        |range: std::ops::RangeInclusive<usize>| range.map(|i| format!("g{i}")).collect::<Vec<_>>();
+    let seq = |i: usize| i64::try_from(sent[i].sequence).expect("sequence");
+
+    // Up (the default) from g20: 15 messages, the aside left out.
+    let up = hop(&bob, Some(seq(19)), 0, None).await.expect("hop");
+    assert_eq!(texts(&up.message_list), expected(6..=20));
+    assert!(!up.is_completed);
+    assert_eq!(up.next_message_seq, Some(seq(4)));
+    let rest = hop(&bob, up.next_message_seq, 0, None).await.expect("hop");
+    assert_eq!(texts(&rest.message_list), expected(1..=5));
+    assert!(rest.is_completed);
+    assert_eq!(serde_json::to_value(&rest).expect("json")["nextMessageSeq"], "");
+    // Down from g3, 5 at a time.
+    let down = hop(&bob, Some(seq(2)), 1, Some(5)).await.expect("hop");
+    assert_eq!(texts(&down.message_list), expected(3..=7));
+    assert_eq!(down.next_message_seq, Some(seq(7)));
+    let end = hop(&bob, Some(seq(15)), 1, Some(40)).await.expect("hop");
+    assert_eq!(texts(&end.message_list), expected(16..=20));
+    assert!(end.is_completed);
+    // The sender sees her aside; a non-member is refused.
+    let mine = hop(&alice, Some(seq(10)), 0, Some(2)).await.expect("hop");
+    assert_eq!(texts(&mine.message_list), ["aside", "g11"]);
+    let refused = hop(&carol, None, 0, None).await;
+    assert_eq!(refused.err().map(|e| e.code), Some(code::ERR_SVR_GROUP_PERMISSION_DENY));
+}
