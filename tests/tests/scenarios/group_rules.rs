@@ -216,8 +216,9 @@ async fn a_targeted_group_message_reaches_only_its_receivers_live_through_sync_a
         .any(|t| t == "for bob and dave" || t == "@bob"));
 }
 
-// checklist 315: `conversationID` 'GROUP${groupID}' … Group and topic
-// conversations start from `sequence` (Number), the message sequence.
+// checklist 315: `conversationID`: 'C2C${userID}', 'GROUP${groupID}' or 'GROUP${topicID}'.
+// checklist 317: Group and topic conversations start from `sequence`
+// (Number), the message sequence.
 // checklist 319: `direction` defaults to 0 (older); 1 pulls newer messages.
 // checklist 320: `count` defaults to 15, which is also the maximum.
 // checklist 321: Group/topic: `imResponse.data` = { messageList, isCompleted,
@@ -282,4 +283,175 @@ async fn a_group_history_is_hopped_through_by_sequence_in_both_directions() {
     assert_eq!(texts(&mine.message_list), ["aside", "g11"]);
     let refused = hop(&carol, None, 0, None).await;
     assert_eq!(refused.err().map(|e| e.code), Some(code::ERR_SVR_GROUP_PERMISSION_DENY));
+}
+
+/// The group tips among `events` in a group's conversation, as
+/// (operationType, payload).
+fn tips_in(events: &[Event], conversation_id: &str) -> Vec<(i64, serde_json::Value)> {
+    received_in(events)
+        .into_iter()
+        .filter(|m| m.conversation_id == conversation_id && m.r#type == types::MSG_GRP_TIP)
+        .map(|m| (m.payload["operationType"].as_i64().expect("operationType"), m.payload))
+        .collect()
+}
+
+/// Waits until `client` saw `n` tips in the conversation.
+async fn wait_tips(
+    client: &TestClient,
+    conversation_id: &str,
+    n: usize,
+) -> Vec<(i64, serde_json::Value)> {
+    client
+        .events
+        .wait_for(&format!("{n} tips"), |events| {
+            let tips = tips_in(events, conversation_id);
+            (tips.len() >= n).then_some(tips)
+        })
+        .await
+}
+
+// checklist 1176: Group tip operation types: GRP_TIP_MBR_JOIN 1, MBR_QUIT 2,
+// MBR_KICKED_OUT 3; MBR_SET_ADMIN 4, MBR_CANCELED_ADMIN 5;
+// GRP_PROFILE_UPDATED 6, MBR_PROFILE_UPDATED 7 (covers mutes);
+// BAN_AVCHATROOM_MEMBER 10, UNBAN_AVCHATROOM_MEMBER 11.
+#[tokio::test]
+async fn every_membership_and_profile_change_is_a_tip_each_member_sees() {
+    use confab_proto::group::{
+        DeleteGroupMember, JoinGroup, MemberRole, SetGroupMemberMuteTime, SetGroupMemberNameCard,
+        SetGroupMemberRole, UpdateGroupProfile,
+    };
+    use confab_proto::GroupId;
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+    let dave = TestClient::login(&server, "dave").await;
+    let group_id =
+        within("create", alice.tim.create_group(create(GroupType::Public, &["bob", "carol"])))
+            .await
+            .expect("createGroup")
+            .group
+            .group_id;
+    let conversation_id = format!("GROUP{group_id}");
+    wait_listed(&carol, 1).await;
+    let before = tips_in(&carol.events.all(), &conversation_id).len();
+    carol.events.clear();
+    let g = || group_id.clone();
+
+    within("join", dave.tim.join_group(JoinGroup { group_id: g(), ..Default::default() }))
+        .await
+        .expect("join");
+    let role = |role| SetGroupMemberRole { group_id: g(), user_id: UserId::new("bob"), role };
+    within("admin", alice.tim.set_group_member_role(role(MemberRole::Admin)))
+        .await
+        .expect("set admin");
+    within("member", alice.tim.set_group_member_role(role(MemberRole::Member)))
+        .await
+        .expect("cancel admin");
+    let rename =
+        UpdateGroupProfile { group_id: g(), name: Some("renamed".into()), ..Default::default() };
+    within("rename", alice.tim.update_group_profile(rename)).await.expect("update profile");
+    let card = SetGroupMemberNameCard { group_id: g(), user_id: None, name_card: "Bobby".into() };
+    within("name card", bob.tim.set_group_member_name_card(card)).await.expect("name card");
+    let mute = |mute_time| SetGroupMemberMuteTime {
+        group_id: g(),
+        user_id: UserId::new("dave"),
+        mute_time,
+    };
+    within("mute", alice.tim.set_group_member_mute_time(mute(60))).await.expect("mute");
+    within("unmute", alice.tim.set_group_member_mute_time(mute(0))).await.expect("unmute");
+    let mute_all =
+        UpdateGroupProfile { group_id: g(), mute_all_members: Some(true), ..Default::default() };
+    within("mute all", alice.tim.update_group_profile(mute_all)).await.expect("mute all");
+    let kick = DeleteGroupMember {
+        group_id: g(),
+        user_id_list: vec![UserId::new("dave")],
+        ..Default::default()
+    };
+    within("kick", alice.tim.delete_group_member(kick)).await.expect("kick");
+    within("quit", bob.tim.quit_group(group_id.as_str())).await.expect("quit");
+
+    let tips = wait_tips(&carol, &conversation_id, 10).await;
+    let kinds: Vec<i64> = tips.iter().map(|(kind, _)| *kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            types::GRP_TIP_MBR_JOIN,
+            types::GRP_TIP_MBR_SET_ADMIN,
+            types::GRP_TIP_MBR_CANCELED_ADMIN,
+            types::GRP_TIP_GRP_PROFILE_UPDATED,
+            types::GRP_TIP_MBR_PROFILE_UPDATED,
+            types::GRP_TIP_MBR_PROFILE_UPDATED,
+            types::GRP_TIP_MBR_PROFILE_UPDATED,
+            types::GRP_TIP_GRP_PROFILE_UPDATED,
+            types::GRP_TIP_MBR_KICKED_OUT,
+            types::GRP_TIP_MBR_QUIT,
+        ],
+        "after {before} creation tips"
+    );
+    assert_eq!(tips[0].1["userIDList"], serde_json::json!(["dave"]));
+    assert_eq!(tips[3].1["newGroupProfile"]["name"], "renamed");
+    // The name card tip carries the card (as TIM's member-profile tip).
+    assert_eq!(tips[4].1["operatorID"], "bob");
+    assert_eq!(
+        tips[4].1["memberList"],
+        serde_json::json!([{"userID": "bob", "nameCard": "Bobby"}])
+    );
+    assert_eq!(tips[5].1["memberList"], serde_json::json!([{"userID": "dave", "muteTime": 60}]));
+    assert_eq!(tips[6].1["memberList"], serde_json::json!([{"userID": "dave", "muteTime": 0}]));
+    assert_eq!(tips[7].1["newGroupProfile"]["muteAllMembers"], true);
+    assert_eq!(tips[8].1["userIDList"], serde_json::json!(["dave"]));
+    assert_eq!(tips[9].1["userIDList"], serde_json::json!(["bob"]));
+    // Tips never count as unread.
+    let list = carol.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    let group = list.iter().find(|c| c.conversation_id == conversation_id).expect("group");
+    assert_eq!(group.unread_count, 0);
+
+    // An AVChatRoom's tips go to its joiners live: join, quit, and a
+    // removal with a duration (a ban).
+    let room = within(
+        "create room",
+        alice.tim.create_group(CreateGroup {
+            name: "live".into(),
+            group_type: GroupType::AvChatRoom,
+            ..CreateGroup::default()
+        }),
+    )
+    .await
+    .expect("createGroup")
+    .group
+    .group_id;
+    let room_conversation = format!("GROUP{room}");
+    let join = |client: &TestClient, room: GroupId| {
+        let tim = client.tim.clone();
+        async move {
+            within("join room", tim.join_group(JoinGroup { group_id: room, ..Default::default() }))
+                .await
+                .expect("join room")
+        }
+    };
+    join(&alice, room.clone()).await;
+    join(&carol, room.clone()).await;
+    join(&bob, room.clone()).await;
+    within("quit room", bob.tim.quit_group(room.as_str())).await.expect("quit room");
+    join(&dave, room.clone()).await;
+    let ban = DeleteGroupMember {
+        group_id: room.clone(),
+        user_id_list: vec![UserId::new("dave")],
+        duration: 60,
+        ..Default::default()
+    };
+    within("ban", alice.tim.delete_group_member(ban)).await.expect("ban");
+    let tips = wait_tips(&carol, &room_conversation, 4).await;
+    let seen: Vec<(i64, serde_json::Value)> =
+        tips.into_iter().map(|(kind, payload)| (kind, payload["userIDList"].clone())).collect();
+    assert_eq!(
+        seen,
+        [
+            (types::GRP_TIP_MBR_JOIN, serde_json::json!(["bob"])),
+            (types::GRP_TIP_MBR_QUIT, serde_json::json!(["bob"])),
+            (types::GRP_TIP_MBR_JOIN, serde_json::json!(["dave"])),
+            (types::GRP_TIP_BAN_AVCHATROOM_MEMBER, serde_json::json!(["dave"])),
+        ]
+    );
 }

@@ -98,8 +98,32 @@ fn tip(
 ) -> Result<(), StoreError> {
     let keeps = rules(group.group_type).keeps_history;
     let row = if keeps { Some(tx.next_message_row()?) } else { None };
+    let mut message = tip_message(group, actor, payload, row);
+    store_on_timeline(tx, &group.group_id, &mut message, row, None)
+}
+
+/// The pushes of a tip of an AVChatRoom (kept in memory, never stored):
+/// to the room's joiners, with sequence 0.
+pub(crate) fn room_tip(
+    group: &GroupProfile,
+    actor: &Actor,
+    payload: GroupTipPayload,
+) -> Vec<Delivery> {
+    let message = tip_message(group, actor, payload, None);
+    let entry = TimelineEntry { seq: 0, event: InboxEvent::Message { message } };
+    timeline_deliveries(&group.group_id, entry, None)
+}
+
+/// A tip as a group message (a stored one at `row`).
+fn tip_message(
+    group: &GroupProfile,
+    actor: &Actor,
+    payload: GroupTipPayload,
+    row: Option<crate::store::MessageRow>,
+) -> WireMessage {
+    let keeps = row.is_some();
     let random = TIP_RANDOM_BASE + row.map_or(0, |r| r.0.unsigned_abs());
-    let mut message = WireMessage {
+    WireMessage {
         receiver_list: Vec::new(),
         id: MessageId::client_made(&actor.user, actor.now.unsigned_abs(), random),
         conversation_type: ConversationType::Group,
@@ -121,8 +145,7 @@ fn tip(
         online_user_only: !keeps,
         is_revoked: false,
         version: 0,
-    };
-    store_on_timeline(tx, &group.group_id, &mut message, row, None)
+    }
 }
 
 /// Stores `message` (at `row`, when the group keeps history) with the
@@ -875,7 +898,11 @@ fn set_mute(
     tx.save_member(id, &target)?;
     complete(tx, &mut profile)?;
     let payload = GroupTipPayload {
-        member_list: vec![TipMember { user_id: user.0.clone(), mute_time: seconds }],
+        member_list: vec![TipMember {
+            user_id: user.0.clone(),
+            mute_time: Some(seconds),
+            name_card: None,
+        }],
         ..tip_payload(actor, types::GRP_TIP_MBR_PROFILE_UPDATED, std::slice::from_ref(user))
     };
     tip(tx, &profile, actor, payload)?;
@@ -914,8 +941,22 @@ fn set_name_card(
             format!("the caller may not set {user}'s name card"),
         ));
     }
+    let changed = target.name_card != name_card;
     target.name_card = name_card;
     tx.save_member(id, &target)?;
+    if changed {
+        // TIM tells the group: GRP_TIP_MBR_PROFILE_UPDATED with the card.
+        let payload = GroupTipPayload {
+            member_list: vec![TipMember {
+                user_id: user.0.clone(),
+                mute_time: None,
+                name_card: Some(target.name_card.clone()),
+            }],
+            ..tip_payload(actor, types::GRP_TIP_MBR_PROFILE_UPDATED, std::slice::from_ref(user))
+        };
+        complete(tx, &mut profile)?;
+        tip(tx, &profile, actor, payload)?;
+    }
     complete(tx, &mut profile)?;
     Ok((profile, target))
 }
