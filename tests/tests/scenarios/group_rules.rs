@@ -455,3 +455,40 @@ async fn every_membership_and_profile_change_is_a_tip_each_member_sees() {
         ]
     );
 }
+
+// checklist 1039: GROUP_SYSTEM_NOTICE_RECEIVED is not described in the 2.27
+// text, which delivers group system notices through MESSAGE_RECEIVED, as
+// Messages of type MSG_GRP_SYS_NOTICE in '@TIM#SYSTEM'.
+// checklist 1040: An implementation may keep this constant without ever firing it.
+#[tokio::test]
+async fn group_system_notices_arrive_as_messages_never_as_their_own_event() {
+    use confab_proto::constants::event;
+    let server = TestServer::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    within("create", alice.tim.create_group(create(GroupType::Work, &["bob"])))
+        .await
+        .expect("createGroup");
+    let notices = bob
+        .events
+        .wait_for("the invitation notice", |events| {
+            let notices: Vec<Message> = received_in(events)
+                .into_iter()
+                .filter(|m| m.conversation_id == types::CONV_SYSTEM)
+                .collect();
+            (!notices.is_empty()).then_some(notices)
+        })
+        .await;
+    assert_eq!(notices[0].r#type, types::MSG_GRP_SYS_NOTICE);
+    assert_eq!(notices[0].payload["operationType"], 7, "invited");
+    assert!(bob
+        .events
+        .all()
+        .iter()
+        .all(|e| e.name().as_str() != event::GROUP_SYSTEM_NOTICE_RECEIVED));
+    assert_eq!(
+        event::GROUP_SYSTEM_NOTICE_RECEIVED,
+        "receiveGroupSystemNotice",
+        "the constant is kept"
+    );
+}
