@@ -492,3 +492,76 @@ async fn group_system_notices_arrive_as_messages_never_as_their_own_event() {
         "the constant is kept"
     );
 }
+
+/// A group text as a raw `sendMessage` request.
+fn raw_group_text(group_id: &str, random: u64, text: &str) -> confab_proto::ops::SendMessage {
+    let mut request = confab_proto::ops::SendMessage::c2c_text(group_id, random, text);
+    request.message.conversation_type = ConversationType::Group;
+    request
+}
+
+/// The text of a timeline push's message, if it is one.
+fn pushed_text(push: &confab_proto::frame::Push) -> Option<String> {
+    use confab_proto::inbox::InboxEvent;
+    use confab_proto::message::MessageElement;
+    match push {
+        confab_proto::frame::Push::Timeline { entry, .. } => match &entry.event {
+            InboxEvent::Message { message } => match &message.element {
+                MessageElement::Text(text) => Some(text.text.clone()),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+// checklist 1213: getGroupOnlineMemberCount works only here (AVChatRoom).
+// An AVChatRoom's members are its online joiners; a message reaches all of
+// them (docs/protocol.md, "Groups"). 300 lean raw-WebSocket joiners.
+#[tokio::test]
+async fn an_avchatroom_with_three_hundred_online_joiners_counts_them_and_reaches_them_all() {
+    use confab_proto::group::{GetGroupOnlineMemberCount, JoinGroup};
+    use confab_tests::RawClient;
+    use futures_util::future::join_all;
+    const JOINERS: usize = 300;
+    let server = TestServer::start_with(|config| config.max_connections_per_ip = 2 * JOINERS).await;
+    let mut owner = RawClient::login(&server, "host").await;
+    let room = owner
+        .call(&CreateGroup {
+            name: "live".into(),
+            group_type: GroupType::AvChatRoom,
+            ..CreateGroup::default()
+        })
+        .await
+        .expect("create the room")
+        .group
+        .group_id;
+    owner
+        .call(&JoinGroup { group_id: room.clone(), ..Default::default() })
+        .await
+        .expect("host joins");
+    let server = &server;
+    let joiners: Vec<RawClient> = join_all((0..JOINERS).map(|i| {
+        let room = room.clone();
+        async move {
+            let mut client = RawClient::login(server, &format!("viewer{i}")).await;
+            client
+                .call(&JoinGroup { group_id: room, ..Default::default() })
+                .await
+                .expect("join the room");
+            client
+        }
+    }))
+    .await;
+    let count =
+        owner.call(&GetGroupOnlineMemberCount { group_id: room.clone() }).await.expect("count");
+    assert_eq!(count.member_count, JOINERS as u64 + 1, "every joiner and the host");
+
+    owner.call(&raw_group_text(room.as_str(), 7, "to everyone watching")).await.expect("broadcast");
+    let got = join_all(joiners.into_iter().map(|mut client| async move {
+        client.wait_push(|push| pushed_text(push).filter(|t| t == "to everyone watching")).await
+    }))
+    .await;
+    assert_eq!(got.len(), JOINERS);
+}
