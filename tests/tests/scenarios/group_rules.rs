@@ -155,7 +155,8 @@ async fn a_targeted_group_message_reaches_only_its_receivers_live_through_sync_a
         assert_eq!(group.unread_count, 1, "{}", client.user_id);
     }
 
-    // dave logs in later: sync brings the whisper, and it is not unread.
+    // dave logs in later (a fresh store): the server's history has the
+    // whisper for him, and it is not unread.
     let dave = TestClient::login(&server, "dave").await;
     let history = dave.history(&conversation_id).await;
     assert_eq!(history_texts(&history), ["for bob and dave", "for everyone"]);
@@ -564,4 +565,130 @@ async fn an_avchatroom_with_three_hundred_online_joiners_counts_them_and_reaches
     }))
     .await;
     assert_eq!(got.len(), JOINERS);
+}
+
+// checklist 1253: createGroup memberList: 500.
+// checklist 1254: addGroupMember: 500, or 20 with invite approval.
+// A group of 500 members, filled in batches as those limits allow; a
+// message reaches every online SDK client (20 of them) and is in every
+// other member's history. (A Public group: the server caps a Work group at
+// its 200-member default, see the branch report.)
+#[tokio::test]
+async fn a_five_hundred_member_group_is_filled_in_batches_and_a_message_reaches_every_member() {
+    use confab_proto::group::{
+        AddGroupMember, GetGroupMemberList, GetGroupProfile, MemberListOffset,
+    };
+    use confab_proto::ops::GetMessageList;
+    use confab_tests::RawClient;
+    use futures_util::future::join_all;
+    const MEMBERS: usize = 500;
+    const ONLINE: usize = 20;
+    let server = TestServer::start_with(|config| config.max_connections_per_ip = 2 * MEMBERS).await;
+    let server = &server;
+    let names: Vec<String> = (1..MEMBERS).map(|i| format!("m{i:03}")).collect();
+    // Every member has an account (a login creates it).
+    join_all(names.iter().map(|name| async move {
+        RawClient::login(server, name).await;
+    }))
+    .await;
+    // 20 members online with real SDK clients (spread over both batches).
+    let online: Vec<TestClient> = join_all(
+        names.iter().step_by(MEMBERS / ONLINE).map(|name| TestClient::login(server, name)),
+    )
+    .await;
+    assert_eq!(online.len(), ONLINE);
+    let owner = TestClient::login(server, "owner").await;
+    let (first, rest) = names.split_at(250);
+    let members: Vec<&str> = first.iter().map(String::as_str).collect();
+    let group_id = within("create", owner.tim.create_group(create(GroupType::Public, &members)))
+        .await
+        .expect("createGroup")
+        .group
+        .group_id;
+    let added = within(
+        "add the rest",
+        owner.tim.add_group_member(AddGroupMember {
+            group_id: group_id.clone(),
+            user_id_list: rest.iter().map(|u| UserId::new(u.clone())).collect(),
+        }),
+    )
+    .await
+    .expect("addGroupMember");
+    assert_eq!(added.success_user_id_list.len(), rest.len());
+    let profile = within(
+        "profile",
+        owner.tim.get_group_profile(GetGroupProfile {
+            group_id: group_id.clone(),
+            ..Default::default()
+        }),
+    )
+    .await
+    .expect("getGroupProfile");
+    assert_eq!(profile.member_count, MEMBERS as u64);
+
+    for client in &online {
+        wait_listed(client, 1).await;
+    }
+    let conversation_id = format!("GROUP{group_id}");
+    send(&owner, group_id.as_str(), "hello five hundred", &[]).await.expect("send");
+    join_all(online.iter().map(|client| wait_text(client, &conversation_id, "hello five hundred")))
+        .await;
+
+    // Everyone else: the member list counts 500, and any member's history
+    // has the message.
+    let mut listed = std::collections::HashSet::new();
+    let mut offset = 0;
+    loop {
+        let page = within(
+            "member page",
+            owner.tim.get_group_member_list(GetGroupMemberList {
+                group_id: group_id.clone(),
+                count: 100,
+                offset: MemberListOffset::Number(offset),
+                filter: None,
+            }),
+        )
+        .await
+        .expect("getGroupMemberList");
+        if page.member_list.is_empty() {
+            break;
+        }
+        offset += page.member_list.len() as u64;
+        listed.extend(page.member_list.into_iter().map(|m| m.user_id));
+    }
+    assert_eq!(listed.len(), MEMBERS);
+    let mut last = RawClient::login(server, names.last().expect("a member")).await;
+    let history = last
+        .call(&GetMessageList {
+            conversation_id: confab_proto::ConversationId::from(conversation_id.as_str()),
+            before_sequence: None,
+            count: 20,
+        })
+        .await
+        .expect("history");
+    assert!(history.messages.iter().any(|m| matches!(
+        &m.element,
+        confab_proto::message::MessageElement::Text(t) if t.text == "hello five hundred"
+    )));
+}
+
+// A known SDK gap, kept as a reproduction for the integrator: a fresh
+// local store (first login on a machine) of a user who is already a member
+// bootstraps from getConversationList and never starts following its
+// groups' timelines (only the inbox's `groupJoined` does), so live group
+// messages are ignored until the next `groupJoined`; history still works.
+#[tokio::test]
+#[ignore = "SDK: a fresh store does not follow the timelines of groups joined before it"]
+async fn a_fresh_store_of_an_existing_member_gets_live_group_messages() {
+    let server = TestServer::start().await;
+    confab_tests::RawClient::login(&server, "bob").await;
+    let alice = TestClient::login(&server, "alice").await;
+    let group_id = within("create", alice.tim.create_group(create(GroupType::Public, &["bob"])))
+        .await
+        .expect("c")
+        .group
+        .group_id;
+    let bob = TestClient::login(&server, "bob").await;
+    send(&alice, group_id.as_str(), "live?", &[]).await.expect("send");
+    wait_text(&bob, &format!("GROUP{group_id}"), "live?").await;
 }
