@@ -672,13 +672,11 @@ async fn a_five_hundred_member_group_is_filled_in_batches_and_a_message_reaches_
     )));
 }
 
-// A known SDK gap, kept as a reproduction for the integrator: a fresh
-// local store (first login on a machine) of a user who is already a member
-// bootstraps from getConversationList and never starts following its
-// groups' timelines (only the inbox's `groupJoined` does), so live group
-// messages are ignored until the next `groupJoined`; history still works.
+// A fresh local store (first login on a machine) of a user who is already
+// a member bootstraps from getConversationList, so no `groupJoined` tells
+// it which timelines to follow: it follows the group list's groups from
+// their heads, and live group messages reach it.
 #[tokio::test]
-#[ignore = "SDK: a fresh store does not follow the timelines of groups joined before it"]
 async fn a_fresh_store_of_an_existing_member_gets_live_group_messages() {
     let server = TestServer::start().await;
     confab_tests::RawClient::login(&server, "bob").await;
