@@ -1,9 +1,7 @@
 //! The session actor: the one task that owns the connection of a login.
 //!
 //! It connects through the configured transport, logs in, bootstraps a
-//! fresh store (`getConversationList`, then `getGroupList` to follow the
-//! groups already joined from their timelines' heads) and syncs the inbox
-//! until the head,
+//! fresh store (`getConversationList`) and syncs the inbox until the head,
 //! holding pushes that arrive meanwhile and then applying them by the
 //! cursor rule (`seq <= cursor` ignored, `cursor + 1` applied, beyond that
 //! a resync). Group timelines follow the same rule, each against its own
@@ -82,9 +80,6 @@ enum Pending {
     },
     /// `getGroupList`, to drop groups the server refused cursors of.
     ReconcileGroups,
-    /// `getGroupList` after a fresh store's bootstrap: the groups the user
-    /// is already in, to follow from their timelines' heads.
-    BootstrapGroups,
     Heartbeat,
     Renew,
     Logout(oneshot::Sender<()>),
@@ -617,20 +612,6 @@ impl Actor {
                         }
                         self.core.refresh_total_unread();
                     }
-                    Err(e) => {
-                        self.core.report(e.into());
-                        return Err(End::Lost { logged_in: true, reason: "local store".into() });
-                    }
-                }
-                // The inbox starts at its head, so no `groupJoined` will
-                // say which groups to follow: the group list does.
-                self.send_op(link, &GetGroupList::default(), Pending::BootstrapGroups).await
-            }
-            Pending::BootstrapGroups => {
-                let response: GetGroupListResponse = decode(link, result)?;
-                match self.core.store.follow_from_head(&response.group_list) {
-                    Ok(true) => self.emit_group_list(),
-                    Ok(false) => {}
                     Err(e) => {
                         self.core.report(e.into());
                         return Err(End::Lost { logged_in: true, reason: "local store".into() });
@@ -1267,10 +1248,6 @@ mod tests {
                 "getConversationList" => ServerFrame::ok(
                     request.id,
                     &GetConversationListResponse { conversations: Vec::new(), inbox_seq: 0 },
-                ),
-                "getGroupList" => ServerFrame::ok(
-                    request.id,
-                    &confab_proto::group::GetGroupListResponse { group_list: Vec::new() },
                 ),
                 "sync" => {
                     let sync: Sync = serde_json::from_value(request.data).expect("sync request");

@@ -39,21 +39,6 @@ impl Store {
         Ok(changed)
     }
 
-    /// Stores the groups a fresh store's user is already in and follows
-    /// each timeline from its head: the cursor is [`FROM_HEAD`] until the
-    /// first sync's page, whose `head` it becomes (earlier messages are
-    /// history, as for the inbox's bootstrap). True when the list changed.
-    pub(crate) fn follow_from_head(&self, profiles: &[GroupProfile]) -> Result<bool> {
-        let mut conn = self.lock();
-        let tx = conn.transaction()?;
-        let mut changed = false;
-        for p in profiles {
-            changed |= put_group(&tx, p, Some(FROM_HEAD))?;
-        }
-        tx.commit()?;
-        Ok(changed)
-    }
-
     /// Replaces the group list with the server's (`getGroupList`): groups
     /// not listed are dropped with their cursors. True when it changed.
     pub(crate) fn replace_groups(&self, profiles: &[GroupProfile]) -> Result<bool> {
@@ -129,11 +114,6 @@ pub(super) fn group_in(
         .optional()?;
     Ok(json.as_deref().map(serde_json::from_str).transpose()?)
 }
-
-/// A group cursor meaning "from the timeline's head": beyond any head, so
-/// the server answers it with an empty page and the head (2^63 − 1, the
-/// largest a SQLite integer holds).
-pub(crate) const FROM_HEAD: u64 = i64::MAX as u64;
 
 /// Stores a group's profile and, with `follow`, follows its timeline after
 /// that sequence (a cursor already further on stays; never an

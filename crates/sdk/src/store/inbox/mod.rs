@@ -203,13 +203,6 @@ impl Store {
         let mut behind = false;
         for page in pages {
             let Some(start) = group_cursor_of(&tx, &page.group_id)? else { continue };
-            if start == crate::store::groups::FROM_HEAD {
-                // Followed from its head (a fresh store): adopt it.
-                if page.head < start {
-                    set_group_cursor(&tx, &page.group_id, page.head)?;
-                }
-                continue;
-            }
             let events = page.entries.iter().map(|e| (e.seq, &e.event));
             let cursor = self.apply_in_order(&tx, start, events, &mut changes)?;
             if cursor > start {
