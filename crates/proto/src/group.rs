@@ -242,8 +242,14 @@ pub struct TipMember {
     /// The member.
     #[serde(rename = "userID")]
     pub user_id: String,
-    /// Seconds of mute set (0: mute lifted).
-    pub mute_time: i64,
+    /// Seconds of mute set (0: mute lifted); absent when the change is
+    /// not a mute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mute_time: Option<i64>,
+    /// The member's new name card (`setGroupMemberNameCard`); absent when
+    /// the change is not one of the name card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_card: Option<String>,
 }
 
 /// `TIMGroupSystemNoticeElem` operation types (the data model's list).
@@ -1190,10 +1196,29 @@ mod tests {
                 operation_type: 7,
                 user_id_list: vec!["bob".into()],
                 new_group_profile: serde_json::Map::new(),
-                member_list: vec![TipMember { user_id: "bob".into(), mute_time: 60 }],
+                member_list: vec![TipMember {
+                    user_id: "bob".into(),
+                    mute_time: Some(60),
+                    name_card: None,
+                }],
             },
             json!({"operatorID":"alice","operationType":7,"userIDList":["bob"],
                    "memberList":[{"userID":"bob","muteTime":60}]}),
+        );
+        round_trip(
+            &GroupTipPayload {
+                operator_id: "bob".into(),
+                operation_type: 7,
+                user_id_list: vec!["bob".into()],
+                new_group_profile: serde_json::Map::new(),
+                member_list: vec![TipMember {
+                    user_id: "bob".into(),
+                    mute_time: None,
+                    name_card: Some("Bobby".into()),
+                }],
+            },
+            json!({"operatorID":"bob","operationType":7,"userIDList":["bob"],
+                   "memberList":[{"userID":"bob","nameCard":"Bobby"}]}),
         );
     }
 

@@ -135,6 +135,33 @@ pub enum InboxEvent {
         /// Its value now.
         value: i64,
     },
+    /// A timeline entry the reader may not see (a targeted group message,
+    /// or its revoke or modification, for a member not among its
+    /// receivers): it keeps the timeline gap-free for that reader and
+    /// changes nothing. Never stored; made when a timeline is read or
+    /// pushed.
+    Withheld,
+}
+
+impl InboxEvent {
+    /// The message this event carries, if any.
+    pub fn message(&self) -> Option<&crate::message::WireMessage> {
+        match self {
+            Self::Message { message }
+            | Self::MessageRevoked { message }
+            | Self::MessageModified { message } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// This event as `user` may see it: [`InboxEvent::Withheld`] when it
+    /// carries a targeted message not meant for them.
+    pub fn as_seen_by(self, user: &str) -> Self {
+        match self.message() {
+            Some(message) if !message.visible_to(user) => Self::Withheld,
+            _ => self,
+        }
+    }
 }
 
 /// A client's position on one group's timeline: the last sequence applied.

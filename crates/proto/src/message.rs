@@ -395,6 +395,10 @@ pub struct OutgoingMessage {
     /// @-mentioned userIDs (or `TIM.TYPES.MSG_AT_ALL`); group messages only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub at_user_list: Vec<String>,
+    /// A targeted group message (TIM `receiverList`): the members who alone
+    /// receive it (at most 50); empty for a message to the whole group.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receiver_list: Vec<String>,
     /// Client clock at creation, in milliseconds (informational).
     #[serde(default)]
     pub client_time: i64,
@@ -455,6 +459,11 @@ pub struct WireMessage {
     /// @-mentioned userIDs (or `TIM.TYPES.MSG_AT_ALL`); group messages only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub at_user_list: Vec<String>,
+    /// A targeted group message's receivers (TIM `receiverList`): only they
+    /// and the sender ever see it, and it raises nobody's unread count.
+    /// Empty (absent) for every other message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receiver_list: Vec<String>,
     /// Does not raise the receiver's unread count.
     pub excluded_from_unread_count: bool,
     /// Does not become the conversation's last message.
@@ -470,6 +479,16 @@ pub struct WireMessage {
     /// from, so concurrent modifications are detected.
     #[serde(default)]
     pub version: u32,
+}
+
+impl WireMessage {
+    /// Whether `user` may see this message: anyone for an ordinary message;
+    /// the sender and the listed receivers for a targeted group message.
+    pub fn visible_to(&self, user: &str) -> bool {
+        self.receiver_list.is_empty()
+            || self.from.as_str() == user
+            || self.receiver_list.iter().any(|r| r == user)
+    }
 }
 
 #[cfg(test)]

@@ -256,6 +256,7 @@ impl SendMessage {
         use crate::message::{ConversationType, MessageElement, TextPayload};
         Self {
             message: OutgoingMessage {
+                receiver_list: Vec::new(),
                 conversation_type: ConversationType::C2c,
                 to: to.to_owned(),
                 random,

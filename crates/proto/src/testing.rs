@@ -26,6 +26,7 @@ impl Default for WireMessageSample {
     /// `17-1764115200-42`, sequence 17, time 1764115200, random 42.
     fn default() -> Self {
         Self(WireMessage {
+            receiver_list: Vec::new(),
             id: MessageId("17-1764115200-42".into()),
             conversation_type: ConversationType::C2c,
             from: UserId::new("alice"),

@@ -190,6 +190,11 @@ pub enum Event {
 
 /// The name of an event, for [`crate::Tim::on`]; serialized as the
 /// `TIM.EVENT` value.
+///
+/// `TIM.EVENT.GROUP_SYSTEM_NOTICE_RECEIVED` is deliberately absent: TIM
+/// 2.27 delivers group system notices through `MESSAGE_RECEIVED`, as
+/// `TIMGroupSystemNoticeElem` messages of `@TIM#SYSTEM` (checklist 1039,
+/// 1040: the constant is kept, the event never fires).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EventName {
     /// `sdkStateReady`.

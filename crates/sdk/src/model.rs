@@ -144,6 +144,11 @@ pub struct Message {
     pub name_card: String,
     /// @-mentioned users (groups only).
     pub at_user_list: Vec<String>,
+    /// A targeted group message's receivers (TIM `receiverList`, given to
+    /// `create_*_message`): only they and the sender see it. Empty for
+    /// every other message, and not kept in the local store once sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receiver_list: Vec<String>,
     /// Opaque data stored with the message.
     pub cloud_custom_data: String,
     /// Deleted.
@@ -226,6 +231,7 @@ pub(crate) fn message_from_wire(m: &confab_proto::message::WireMessage, me: &str
         is_peer_read: false,
         name_card: m.name_card.clone(),
         at_user_list: m.at_user_list.clone(),
+        receiver_list: m.receiver_list.clone(),
         cloud_custom_data: m.cloud_custom_data.clone(),
         is_deleted: false,
         is_modified: m.version > 0,
@@ -399,6 +405,10 @@ pub struct CreateMessageOptions<P> {
     pub cloud_custom_data: String,
     /// Ask for read receipts.
     pub need_read_receipt: bool,
+    /// Makes a targeted group message (TIM `receiverList`): the members
+    /// who alone receive it, at most 50; not with @-mentions, not in a
+    /// Community or AVChatRoom. Empty: the whole group.
+    pub receiver_list: Vec<String>,
     /// The creation time and `random` to give the message (Confab
     /// extension, for a facade that already showed the message it made,
     /// so the message keeps its ID); `None`: now and a new random.
@@ -425,6 +435,7 @@ impl<P> CreateMessageOptions<P> {
             priority: Priority::Normal,
             cloud_custom_data: String::new(),
             need_read_receipt: false,
+            receiver_list: Vec::new(),
             identity: None,
         }
     }
@@ -608,6 +619,7 @@ pub(crate) mod tests {
             is_peer_read: false,
             name_card: String::new(),
             at_user_list: vec![],
+            receiver_list: vec![],
             cloud_custom_data: String::new(),
             is_deleted: false,
             is_modified: false,

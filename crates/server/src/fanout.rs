@@ -29,6 +29,10 @@ pub enum Audience {
     User(UserId),
     /// Every live session of the group's online members (TIM `groupID`).
     Group(String),
+    /// Every live session of the group's online members but those of the
+    /// listed users (who get their own delivery: a targeted message's
+    /// sender and receivers).
+    GroupExcept(String, Vec<UserId>),
 }
 
 impl fmt::Display for Audience {
@@ -36,6 +40,9 @@ impl fmt::Display for Audience {
         match self {
             Self::User(user) => write!(f, "user {user}"),
             Self::Group(group) => write!(f, "group {group}"),
+            Self::GroupExcept(group, except) => {
+                write!(f, "group {group} but {} users", except.len())
+            }
         }
     }
 }
@@ -61,7 +68,7 @@ impl Delivery {
     pub fn user(&self) -> Option<&UserId> {
         match &self.audience {
             Audience::User(user) => Some(user),
-            Audience::Group(_) => None,
+            Audience::Group(_) | Audience::GroupExcept(..) => None,
         }
     }
 }

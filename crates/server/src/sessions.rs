@@ -514,10 +514,18 @@ impl Fanout for SessionRegistry {
                         index.forget_user(user);
                     }
                 }
-                crate::fanout::Audience::Group(group) => {
+                crate::fanout::Audience::Group(group)
+                | crate::fanout::Audience::GroupExcept(group, _) => {
+                    let except: &[UserId] = match &delivery.audience {
+                        crate::fanout::Audience::GroupExcept(_, except) => except,
+                        _ => &[],
+                    };
                     let Some(members) = index.members.get(group) else { continue };
                     let mut gone = Vec::new();
                     for member in members {
+                        if except.contains(member) {
+                            continue;
+                        }
                         let Some(sessions) = users.get_mut(member) else { continue };
                         if send_to(sessions, member, &frame, delivery.skip) {
                             gone.push(member.clone());

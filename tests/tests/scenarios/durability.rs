@@ -288,3 +288,118 @@ async fn every_acknowledged_message_survives_kill_9_of_confabd() {
     bob.destroy().await.expect("bob leaves");
     server.kill9().await;
 }
+
+/// Every message of a conversation from a fresh instance's history.
+async fn full_history(tim: &confab_sdk::Tim, conversation_id: &str) -> Vec<confab_sdk::Message> {
+    let mut pages = Vec::new();
+    let mut next = None;
+    loop {
+        let page = within(
+            "history page",
+            tim.get_message_list(confab_sdk::GetMessageListOptions {
+                conversation_id: conversation_id.to_owned(),
+                next_req_message_id: next,
+            }),
+        )
+        .await
+        .expect("history");
+        let done = page.is_completed || page.message_list.is_empty();
+        next = Some(page.next_req_message_id.clone());
+        pages.push(page.message_list);
+        if done {
+            break;
+        }
+    }
+    pages.into_iter().rev().flatten().collect()
+}
+
+// The group form of the kill -9 guarantee (ARCHITECTURE.md: "An
+// acknowledged message survives kill -9"), for a message stored once on a
+// group's timeline: every member finds each acknowledged one exactly once,
+// at the sequence its acknowledgement gave, in sequence order.
+#[tokio::test]
+async fn every_acknowledged_group_message_survives_kill_9_for_every_member() {
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+    confab_tests::init_logging();
+    let data = tempfile::tempdir().expect("server dir");
+    let clients = tempfile::tempdir().expect("client dirs");
+    let server = confab_tests::ConfabdProcess::start(data.path()).await;
+    for user in ["bob", "carol"] {
+        let tim = process_client(&server, user, &clients.path().join(user)).await;
+        tim.destroy().await.expect("leaves");
+    }
+    let alice = process_client(&server, "alice", &clients.path().join("alice")).await;
+    let members = ["bob", "carol"]
+        .iter()
+        .map(|u| confab_proto::group::NewGroupMember {
+            user_id: confab_proto::UserId::new(*u),
+            role: None,
+            member_custom_field: Vec::new(),
+        })
+        .collect();
+    let group_id = within(
+        "create",
+        alice.create_group(confab_proto::group::CreateGroup {
+            name: "durable".into(),
+            member_list: members,
+            ..Default::default()
+        }),
+    )
+    .await
+    .expect("createGroup")
+    .group
+    .group_id
+    .0;
+    let conversation_id = format!("GROUP{group_id}");
+
+    let mut in_flight = FuturesUnordered::new();
+    for i in 0..300 {
+        let tim = alice.clone();
+        let to = group_id.clone();
+        in_flight.push(async move {
+            let m = tim
+                .create_text_message(confab_sdk::CreateMessageOptions {
+                    conversation_type: confab_sdk::ConversationType::Group,
+                    // High is never held back by the group's own rate.
+                    priority: confab_sdk::Priority::High,
+                    ..confab_sdk::CreateMessageOptions::c2c(
+                        to,
+                        confab_proto::message::TextPayload { text: format!("group durable {i}") },
+                    )
+                })
+                .expect("create");
+            tim.send_message(&m, SendMessageOptions::default()).await
+        });
+    }
+    let mut acknowledged = std::collections::HashMap::new();
+    within("100 acknowledgements", async {
+        while acknowledged.len() < 100 {
+            let sent = in_flight.next().await.expect("sends pending").expect("acknowledged send");
+            acknowledged.insert(sent.message.id, sent.message.sequence);
+        }
+    })
+    .await;
+    server.kill9().await;
+    drop(in_flight);
+    alice.destroy().await.expect("alice leaves");
+
+    let server = confab_tests::ConfabdProcess::start(data.path()).await;
+    for user in ["alice", "bob", "carol"] {
+        let tim =
+            process_client(&server, user, &clients.path().join(format!("{user}-fresh"))).await;
+        let history: Vec<_> = full_history(&tim, &conversation_id)
+            .await
+            .into_iter()
+            .filter(|m| m.r#type == confab_proto::constants::types::MSG_TEXT)
+            .collect();
+        let ids: HashSet<_> = history.iter().map(|m| m.id.clone()).collect();
+        assert_eq!(ids.len(), history.len(), "{user}: every message once");
+        assert!(history.windows(2).all(|w| w[0].sequence < w[1].sequence), "{user}: in order");
+        for (id, sequence) in &acknowledged {
+            let found = history.iter().find(|m| &m.id == id);
+            assert_eq!(found.map(|m| m.sequence), Some(*sequence), "{user}: acknowledged {id}");
+        }
+        tim.destroy().await.expect("leaves");
+    }
+    server.kill9().await;
+}

@@ -320,7 +320,7 @@ async fn public_groups_follow_their_join_option_roles_and_mutes() {
     assert!(muted.member.mute_until > 0);
     let tip =
         wait_tip(&mut alice, confab_proto::constants::types::GRP_TIP_MBR_PROFILE_UPDATED).await;
-    assert_eq!(tip.member_list[0].mute_time, 600);
+    assert_eq!(tip.member_list[0].mute_time, Some(600));
     assert_eq!(
         refused(carol.call(&group_text("p1", 1, "hello")).await),
         code::ERR_SVR_GROUP_SHUTUP_DENY

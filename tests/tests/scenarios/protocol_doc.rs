@@ -223,6 +223,7 @@ fn every_field_the_wire_types_carry_is_on_the_page() {
     };
     let element = MessageElement::Text(TextPayload { text: "hi".into() });
     let outgoing = OutgoingMessage {
+        receiver_list: Vec::new(),
         conversation_type: ConversationType::C2c,
         to: "bob".into(),
         random: 1,
@@ -240,6 +241,7 @@ fn every_field_the_wire_types_carry_is_on_the_page() {
         "OutgoingMessage",
     );
     let wire = WireMessage {
+        receiver_list: Vec::new(),
         id: MessageId("alice-1-1".into()),
         conversation_type: ConversationType::C2c,
         from: UserId::new("alice"),

@@ -88,6 +88,10 @@ pub struct CreateMessageArgs<P> {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub need_read_receipt: Option<bool>,
+    /// A targeted group message's receivers (TIM `receiverList`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub receiver_list: Option<Vec<String>>,
     /// The creation time (seconds) of the message the facade already made
     /// and shows; with `random`, the SDK's message keeps its ID.
     #[serde(default)]
@@ -109,6 +113,7 @@ impl<P> CreateMessageArgs<P> {
             priority: self.priority.unwrap_or_default(),
             cloud_custom_data: self.cloud_custom_data.unwrap_or_default(),
             need_read_receipt: self.need_read_receipt.unwrap_or_default(),
+            receiver_list: self.receiver_list.unwrap_or_default(),
             identity: self
                 .time
                 .zip(self.random)

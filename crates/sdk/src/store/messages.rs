@@ -101,6 +101,7 @@ impl RawMessage {
             is_peer_read,
             name_card: self.name_card,
             at_user_list: serde_json::from_str(&self.at_user_list)?,
+            receiver_list: Vec::new(),
             cloud_custom_data: self.cloud_custom_data,
             is_deleted: self.is_deleted,
             is_modified: self.version > 0,
@@ -348,7 +349,8 @@ impl Store {
             m.nick,
             m.avatar,
             m.need_read_receipt,
-            m.excluded_from_unread_count,
+            // Targeted group messages never count as unread (checklist 97).
+            m.excluded_from_unread_count || !m.receiver_list.is_empty(),
             m.excluded_from_last_message,
             via_inbox,
             m.is_revoked,

@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_group_cursors.sql"),
     include_str!("migrations/0006_mentions.sql"),
     include_str!("migrations/0007_groups.sql"),
+    include_str!("migrations/0008_receiver_lists.sql"),
 ];
 
 mod conversations;

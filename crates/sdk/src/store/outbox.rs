@@ -56,8 +56,14 @@ impl Store {
             control.is_some_and(|c| c.excluded_from_unread_count),
             excluded_last,
         )?;
-        tx.prepare_cached("INSERT INTO outbox (message_key, control_info) VALUES (?1, ?2)")?
-            .execute(params![key, control_info])?;
+        tx.prepare_cached(
+            "INSERT INTO outbox (message_key, control_info, receiver_list) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![
+            key,
+            control_info,
+            serde_json::to_string(&message.receiver_list)?
+        ])?;
         tx.prepare_cached(
             "UPDATE conversations SET visible = 1, update_time = MAX(update_time, ?2)
              WHERE conversation_id = ?1",
@@ -108,17 +114,19 @@ impl Store {
     pub(crate) fn outbox_after(&self, position: i64, limit: usize) -> Result<Vec<OutboxItem>> {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(
-            "SELECT o.position, o.message_key, o.control_info FROM outbox o
+            "SELECT o.position, o.message_key, o.control_info, o.receiver_list FROM outbox o
              WHERE o.position > ?1 ORDER BY o.position LIMIT ?2",
         )?;
         // SQLite reads a negative LIMIT as none.
         let limit = i64::try_from(limit).unwrap_or(-1);
-        let rows: Vec<(i64, i64, Option<String>)> = stmt
-            .query_map(params![position, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        let rows: Vec<(i64, i64, Option<String>, String)> = stmt
+            .query_map(params![position, limit], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
         let mut out = Vec::with_capacity(rows.len());
-        for (position, key, control) in rows {
+        for (position, key, control, receivers) in rows {
             let Some(m) = self.message_by_key_in(&conn, key)? else { continue };
             let message_control_info: Option<MessageControlInfo> =
                 control.as_deref().map(serde_json::from_str).transpose()?;
@@ -128,6 +136,7 @@ impl Store {
                 key,
                 request: SendMessage {
                     message: OutgoingMessage {
+                        receiver_list: serde_json::from_str(&receivers)?,
                         conversation_type: m.conversation_type,
                         to: m.to,
                         random: m.random,

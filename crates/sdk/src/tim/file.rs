@@ -93,6 +93,7 @@ impl Tim {
             to: options.to,
             conversation_type: options.conversation_type,
             payload: files::Prepared(element),
+            receiver_list: options.receiver_list.clone(),
             priority: options.priority,
             cloud_custom_data: options.cloud_custom_data,
             need_read_receipt: options.need_read_receipt,

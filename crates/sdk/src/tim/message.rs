@@ -105,6 +105,7 @@ impl Tim {
             is_peer_read: false,
             name_card: String::new(),
             at_user_list: Vec::new(),
+            receiver_list: options.receiver_list,
             cloud_custom_data: options.cloud_custom_data,
             is_deleted: false,
             is_modified: false,
@@ -438,6 +439,7 @@ pub(crate) fn client_made_id(user_id: &str, time_secs: i64, random: u64) -> Stri
 /// `clientTime` (milliseconds), from which the server rebuilds its ID.
 fn outgoing(message: &Message, element: MessageElement) -> OutgoingMessage {
     OutgoingMessage {
+        receiver_list: message.receiver_list.clone(),
         conversation_type: message.conversation_type,
         to: message.to.clone(),
         random: message.random,

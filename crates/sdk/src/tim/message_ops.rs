@@ -9,9 +9,9 @@
 //! MESSAGE_MODIFIED (its other instances and the peer get those through
 //! their inboxes, the members of a group through its timeline, also after
 //! being offline). Revoke, modify and delete work in C2C and group
-//! conversations; hopping is C2C only for now.
+//! conversations; hopping serves C2C (by time) and groups (by sequence).
 
-use super::{c2c_peer, chat_conversation, Tim};
+use super::{chat_conversation, Tim};
 use crate::event::Event;
 use crate::model::{CreateMessageOptions, IntoElement, Message, MessageStatus};
 use crate::TimError;
@@ -35,7 +35,7 @@ const DELETE_INTERVAL_MS: i64 = 1000;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetMessageListHoppingOptions {
-    /// `C2C<userID>` (group conversations come with groups).
+    /// `C2C<userID>` or `GROUP<groupID>`.
     #[serde(rename = "conversationID")]
     pub conversation_id: String,
     /// C2C: the server time (seconds) to start from; `None` starts at the
@@ -65,10 +65,16 @@ pub struct HoppingPage {
     pub message_list: Vec<Message>,
     /// Nothing further exists in the requested direction.
     pub is_completed: bool,
-    /// Where to continue (a server time, seconds); `''` when completed.
+    /// Where to continue (a server time, seconds; C2C's continuation);
+    /// `''` when completed.
     #[serde(with = "number_or_empty")]
     #[cfg_attr(feature = "ts", ts(type = "number | \"\""))]
     pub next_message_time: Option<i64>,
+    /// Where to continue (a message sequence; a group's continuation, to
+    /// pass as `sequence`); `''` when completed.
+    #[serde(with = "number_or_empty")]
+    #[cfg_attr(feature = "ts", ts(type = "number | \"\""))]
+    pub next_message_seq: Option<i64>,
 }
 
 /// TIM's "a number, or `''` for none".
@@ -309,9 +315,10 @@ impl Tim {
             .collect())
     }
 
-    /// TIM `getMessageListHopping` for C2C conversations: up to `count`
-    /// (default and at most 15) messages from the server starting at
-    /// `time` (or `sequence`), older (direction 0) or newer (1), oldest
+    /// TIM `getMessageListHopping` for C2C and group conversations: up to
+    /// `count` (default and at most 15) messages from the server starting
+    /// at `sequence` (a group's start; its continuation is
+    /// `nextMessageSeq`) or `time` (C2C), older (direction 0) or newer (1), oldest
     /// first, with where to continue. Messages deleted by this user are
     /// left out.
     ///
@@ -325,7 +332,10 @@ impl Tim {
         options: GetMessageListHoppingOptions,
     ) -> Result<HoppingPage, TimError> {
         let session = self.ready_session()?;
-        c2c_peer(&options.conversation_id)?;
+        let group = matches!(
+            chat_conversation(&options.conversation_id)?,
+            confab_proto::ConversationKind::Group(_)
+        );
         if options.direction > 1 {
             return Err(TimError::new(
                 code::INVALID_OPERATION,
@@ -338,8 +348,10 @@ impl Tim {
         };
         let position =
             (session.core.user_id.clone(), options.conversation_id.clone(), options.direction);
+        // A group starts from a sequence (checklist 317), never a time.
+        let time = if group { None } else { options.time };
         let sequence = options.sequence.or_else(|| {
-            let time = options.time?;
+            let time = time?;
             self.hopping_continuations()
                 .get(&position)
                 .filter(|(next_time, _)| *next_time == time)
@@ -347,7 +359,7 @@ impl Tim {
         });
         let request = GetMessageListHopping {
             conversation_id: ConversationId::from(options.conversation_id.as_str()),
-            time: options.time,
+            time,
             sequence,
             direction: options.direction,
             count,
@@ -373,6 +385,11 @@ impl Tim {
                 None
             } else {
                 response.next_message_time
+            },
+            next_message_seq: if response.is_completed {
+                None
+            } else {
+                response.next_message_seq.and_then(|s| i64::try_from(s).ok())
             },
         })
     }
@@ -401,6 +418,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
             ..
         } = options;
@@ -411,6 +429,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
         })
     }
@@ -435,6 +454,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
         } = options;
         if payload.message_list.is_empty() {
@@ -479,6 +499,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
         })
     }
@@ -503,6 +524,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
         } = options;
         let mut message = self.create_message(CreateMessageOptions {
@@ -512,6 +534,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            receiver_list,
             identity,
         })?;
         message.at_user_list = payload.at_user_list;
@@ -526,14 +549,27 @@ mod tests {
 
     #[test]
     fn hopping_page_uses_an_empty_string_when_completed() {
-        let done =
-            HoppingPage { message_list: vec![], is_completed: true, next_message_time: None };
+        let done = HoppingPage {
+            message_list: vec![],
+            is_completed: true,
+            next_message_time: None,
+            next_message_seq: None,
+        };
         let value = serde_json::to_value(&done).expect("serialize");
-        assert_eq!(value, json!({"messageList": [], "isCompleted": true, "nextMessageTime": ""}));
+        assert_eq!(
+            value,
+            json!({"messageList": [], "isCompleted": true, "nextMessageTime": "", "nextMessageSeq": ""})
+        );
         assert_eq!(serde_json::from_value::<HoppingPage>(value).expect("parse"), done);
-        let more = HoppingPage { next_message_time: Some(7), is_completed: false, ..done };
+        let more = HoppingPage {
+            next_message_time: Some(7),
+            next_message_seq: Some(3),
+            is_completed: false,
+            ..done
+        };
         let value = serde_json::to_value(&more).expect("serialize");
         assert_eq!(value["nextMessageTime"], 7);
+        assert_eq!(value["nextMessageSeq"], 3);
         assert_eq!(serde_json::from_value::<HoppingPage>(value).expect("parse"), more);
     }
 

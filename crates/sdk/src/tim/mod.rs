@@ -111,20 +111,6 @@ impl Drop for Session {
     }
 }
 
-fn c2c_peer(conversation_id: &str) -> Result<String, TimError> {
-    match ConversationId::from(conversation_id).kind() {
-        Some(ConversationKind::C2c(peer)) => Ok(peer.0),
-        Some(_) => Err(TimError::new(
-            code::CONVERSATION_UN_RECORDED_TYPE,
-            format!("{conversation_id}: only C2C conversations are served"),
-        )),
-        None => Err(TimError::new(
-            code::INVALID_CONVERSATION_ID,
-            format!("invalid conversationID {conversation_id:?}"),
-        )),
-    }
-}
-
 /// A conversation messages are exchanged in: `C2C<userID>` or
 /// `GROUP<groupID>` (the system conversation is refused with 2502).
 fn chat_conversation(conversation_id: &str) -> Result<ConversationKind, TimError> {

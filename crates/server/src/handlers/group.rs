@@ -52,6 +52,7 @@ use super::{from_store, reject, Caller, Reply};
 use crate::server::ServerContext;
 use crate::services::group::{self as service, Actor};
 use crate::services::group_kinds::rules;
+use confab_proto::constants::types;
 use confab_proto::group::{
     AddGroupMember, AddGroupMemberResponse, ChangeGroupOwner, CreateGroup, CreateGroupResponse,
     DeleteGroupMember, DeleteGroupMemberResponse, DismissGroup, GetGroupApplicationList,
@@ -319,6 +320,7 @@ pub(crate) fn join_group(
             if let Some(previous) = previous {
                 tracing::debug!(%user, room = %previous, "left an AVChatRoom to join another");
             }
+            tell_room(&sessions, &profile, &actor, types::GRP_TIP_MBR_JOIN, vec![user.clone()]);
             let group = with_room(&sessions, profile);
             return Ok(JoinGroupResponse { status: JoinStatus::JoinedSuccess, group: Some(group) });
         }
@@ -329,6 +331,24 @@ pub(crate) fn join_group(
         Ok(JoinGroupResponse { status, group })
     }
     .boxed()
+}
+
+/// Pushes an AVChatRoom tip (`GRP_TIP_*` `kind` about `users`) to the
+/// room's joiners; a room keeps no timeline, so it goes with sequence 0.
+fn tell_room(
+    sessions: &crate::sessions::SessionRegistry,
+    profile: &GroupProfile,
+    actor: &Actor,
+    kind: i64,
+    users: Vec<UserId>,
+) {
+    let payload = confab_proto::group::GroupTipPayload {
+        operator_id: actor.user.0.clone(),
+        operation_type: kind,
+        user_id_list: users.into_iter().map(|u| u.0).collect(),
+        ..Default::default()
+    };
+    crate::fanout::Fanout::deliver(sessions, service::room_tip(profile, actor, payload));
 }
 
 fn with_room(
@@ -357,6 +377,8 @@ pub(crate) fn quit_group(
             if !sessions.leave_room(&actor.user, profile.group_id.as_str()) {
                 return Err(not_member(&request.group_id));
             }
+            let quitter = vec![actor.user.clone()];
+            tell_room(&sessions, &profile, &actor, types::GRP_TIP_MBR_QUIT, quitter);
         } else {
             store.quit_group(actor, request.group_id.clone()).await.map_err(super::store_error)?;
         }
@@ -440,6 +462,16 @@ pub(crate) fn delete_group_member(
                 .into_iter()
                 .filter(|u| sessions.leave_room(u, profile.group_id.as_str()))
                 .collect();
+            if !removed.is_empty() {
+                // A removal with a duration is TIM's ban (the ban itself is
+                // not enforced yet: the user may join again).
+                let kind = if request.duration > 0 {
+                    types::GRP_TIP_BAN_AVCHATROOM_MEMBER
+                } else {
+                    types::GRP_TIP_MBR_KICKED_OUT
+                };
+                tell_room(&sessions, &profile, &actor, kind, removed.clone());
+            }
             return Ok(DeleteGroupMemberResponse {
                 group: with_room(&sessions, profile),
                 user_id_list: removed,

@@ -7,7 +7,10 @@
 //! | send | body over 12 KB | 80002 `ERR_SVR_COMM_BODY_SIZE_LIMIT` |
 //! | send | `random` 0 or over 2^53 − 1 | 20001 `ERR_SVR_MSG_PKG_PARSE_FAILED` |
 //! | send | a group tip or system notice (only the server makes them) | 2106 `MESSAGE_SEND_INVALID_CONVERSATION_TYPE` |
+//! | send | `receiverList` over 50 users, with an empty userID, or with `atUserList` | 10004 `ERR_SVR_GROUP_INVALID_PARAMETERS` |
 //! | send | unknown group | 10010 `ERR_SVR_GROUP_NOT_FOUND` |
+//! | send | `receiverList` in a Community or AVChatRoom | 10007 `ERR_SVR_GROUP_PERMISSION_DENY` |
+//! | send | `receiverList` naming a user who is not a member | 10004 `ERR_SVR_GROUP_INVALID_PARAMETERS` |
 //! | send | an AVChatRoom the sender has not joined | 2101 `MESSAGE_SEND_FAIL_NOT_IN_AVCHATROOM` |
 //! | send | not a member | 10007 `ERR_SVR_GROUP_PERMISSION_DENY` |
 //! | send | the sender is muted (`muteUntil`), or everyone is (`muteAllMembers`) and the sender is neither owner nor admin | 10017 `ERR_SVR_GROUP_SHUTUP_DENY` |
@@ -23,15 +26,13 @@
 
 use super::message::MAX_RANDOM;
 use super::{reject, Caller, Reply};
-use crate::fanout::{Audience, Delivery};
 use crate::server::ServerContext;
-use crate::services::group::NewGroupMessage;
+use crate::services::group::{timeline_deliveries, NewGroupMessage};
 use crate::services::group_kinds::rules;
-use confab_proto::frame::Push;
 use confab_proto::inbox::{InboxEvent, TimelineEntry, TimelinePage};
 use confab_proto::message::{ConversationType, WireMessage};
 use confab_proto::ops::{GetMessageListResponse, SendMessage, SendMessageResponse, SyncResponse};
-use confab_proto::{code, ErrorBody, GroupId, MessageId, MAX_MESSAGE_BODY_BYTES};
+use confab_proto::{code, ErrorBody, GroupId, MessageId, UserId, MAX_MESSAGE_BODY_BYTES};
 use futures_util::FutureExt as _;
 use std::sync::Arc;
 
@@ -73,8 +74,30 @@ fn validate(request: &SendMessage) -> Result<(), ErrorBody> {
             "a group message needs the groupID in `to`",
         ));
     }
+    let receivers = &message.receiver_list;
+    if receivers.len() > MAX_RECEIVERS {
+        return Err(refuse(
+            code::ERR_SVR_GROUP_INVALID_PARAMETERS,
+            format!("receiverList has {} users; at most {MAX_RECEIVERS}", receivers.len()),
+        ));
+    }
+    if receivers.iter().any(String::is_empty) {
+        return Err(refuse(
+            code::ERR_SVR_GROUP_INVALID_PARAMETERS,
+            "receiverList holds an empty userID",
+        ));
+    }
+    if !receivers.is_empty() && !message.at_user_list.is_empty() {
+        return Err(refuse(
+            code::ERR_SVR_GROUP_INVALID_PARAMETERS,
+            "an @ message cannot be targeted (receiverList)",
+        ));
+    }
     Ok(())
 }
+
+/// Most receivers of a targeted group message (TIM `receiverList`).
+pub const MAX_RECEIVERS: usize = 50;
 
 /// `sendMessage` to a group.
 pub(crate) fn send_group_message(
@@ -124,6 +147,7 @@ pub(crate) fn send_group_message(
         need_read_receipt: outgoing.need_read_receipt,
         name_card: String::new(),
         at_user_list: outgoing.at_user_list,
+        receiver_list: dedup(outgoing.receiver_list),
         excluded_from_unread_count: control.excluded_from_unread_count,
         excluded_from_last_message: control.excluded_from_last_message,
         online_user_only: request.online_user_only,
@@ -144,6 +168,12 @@ pub(crate) fn send_group_message(
             ));
         };
         let kind = rules(profile.group_type);
+        if !message.receiver_list.is_empty() && !kind.targeted_messages {
+            return Err(refuse(
+                code::ERR_SVR_GROUP_PERMISSION_DENY,
+                "this kind of group takes no targeted messages (receiverList)",
+            ));
+        }
         if kind.keeps_history && !message.online_user_only {
             return store
                 .send_group_message(NewGroupMessage { message, origin: Some(caller.session) })
@@ -188,19 +218,36 @@ pub(crate) fn send_group_message(
             message.nick = p.nick.clone();
             message.avatar = p.avatar.clone();
         }
+        if !message.receiver_list.is_empty() {
+            let named = store
+                .members_of(
+                    group_id.clone(),
+                    message.receiver_list.iter().map(UserId::new).collect(),
+                )
+                .await
+                .map_err(super::store_error)?;
+            if named.len() != message.receiver_list.len() {
+                return Err(refuse(
+                    code::ERR_SVR_GROUP_INVALID_PARAMETERS,
+                    "receiverList names a user who is not a member",
+                ));
+            }
+        }
         let entry =
             TimelineEntry { seq: 0, event: InboxEvent::Message { message: message.clone() } };
         crate::fanout::Fanout::deliver(
             &*sessions,
-            vec![Delivery {
-                audience: Audience::Group(group_id.0.clone()),
-                push: Arc::new(Push::Timeline { group_id, entry }),
-                skip: Some(caller.session),
-            }],
+            timeline_deliveries(&group_id, entry, Some(caller.session)),
         );
         Ok(SendMessageResponse { message, duplicate: false })
     }
     .boxed()
+}
+
+/// The list without repeats, in first-seen order.
+fn dedup(list: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    list.into_iter().filter(|u| seen.insert(u.clone())).collect()
 }
 
 /// `getMessageList` of a group: the member's view, from their join point.
@@ -221,7 +268,7 @@ pub(crate) fn group_message_list(
             ));
         };
         store
-            .group_messages(group, record.join_sequence, before_sequence, count)
+            .group_messages(group, record.user_id, record.join_sequence, before_sequence, count)
             .await
             .map_err(super::store_error)
     }
@@ -243,6 +290,7 @@ pub(crate) fn with_group_pages(
     let memberships = ctx.store.memberships(caller.user.clone());
     let store = Arc::clone(&ctx.store);
     let max_bytes = ctx.config.max_sync_reply_bytes;
+    let caller = caller.clone();
     async move {
         let memberships = memberships.await.map_err(super::store_error)?;
         let mut asks = Vec::with_capacity(cursors.len());
@@ -269,7 +317,13 @@ pub(crate) fn with_group_pages(
         // groups gets an answer of many megabytes).
         let pages = store.timeline_pages(asks, limit, max_bytes);
         let mut response = inbox.await.map_err(super::store_error)?;
-        let pages: Vec<TimelinePage> = pages.await.map_err(super::store_error)?;
+        let mut pages: Vec<TimelinePage> = pages.await.map_err(super::store_error)?;
+        for page in &mut pages {
+            for entry in &mut page.entries {
+                let event = std::mem::replace(&mut entry.event, InboxEvent::Withheld);
+                entry.event = event.as_seen_by(caller.user.as_str());
+            }
+        }
         response.groups = pages;
         Ok(response)
     }

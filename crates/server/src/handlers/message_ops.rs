@@ -1,10 +1,11 @@
 //! Operations on stored messages: `revokeMessage`, `modifyMessage` and
 //! `deleteMessages` in C2C and group conversations, and
-//! `getMessageListHopping` (C2C only for now).
+//! `getMessageListHopping` of C2C and group conversations.
 //!
 //! | op | condition | code |
 //! |---|---|---|
-//! | all | malformed conversation ID; not C2C or GROUP (hopping: not C2C) | 2503 `INVALID_CONVERSATION_ID` |
+//! | all | malformed conversation ID; not C2C or GROUP | 2503 `INVALID_CONVERSATION_ID` |
+//! | hopping | a group the caller is not a stored member of (an AVChatRoom keeps no history) | 10007 `ERR_SVR_GROUP_PERMISSION_DENY` |
 //! | revoke, modify | message not in the caller's conversation (in a group: the caller is not a member), never stored (`onlineUserOnly`, AVChatRoom) | 20026 |
 //! | revoke | the caller is not the sender (nor, in a group, its owner or an admin), or the revoke window (`revoke_window_secs`) has passed | 2110 `MESSAGE_REVOKE_FAIL` |
 //! | modify | body over 12 KB | 80002 `ERR_SVR_COMM_BODY_SIZE_LIMIT` |
@@ -26,7 +27,10 @@ use confab_proto::ops::{
     ModifyMessage, ModifyMessageResponse, RevokeMessage, RevokeMessageResponse,
     MAX_DELETE_MESSAGES, MAX_HOPPING_COUNT,
 };
-use confab_proto::{code, ConversationId, ErrorBody, MAX_MESSAGE_BODY_BYTES};
+use confab_proto::{
+    code, ConversationId, ConversationKind, ErrorBody, GroupId, MAX_MESSAGE_BODY_BYTES,
+};
+use futures_util::FutureExt as _;
 
 /// A C2C or group conversation ID (the ops on stored messages).
 fn check_chat(id: &ConversationId) -> Result<(), ErrorBody> {
@@ -117,7 +121,7 @@ pub(crate) fn get_message_list_hopping(
     request: GetMessageListHopping,
 ) -> Reply<GetMessageListHoppingResponse> {
     let mut request = request;
-    if let Err(e) = check_c2c(&request.conversation_id) {
+    if let Err(e) = check_chat(&request.conversation_id) {
         return reject(e);
     }
     if request.direction > 1 {
@@ -130,7 +134,23 @@ pub(crate) fn get_message_list_hopping(
         0 => MAX_HOPPING_COUNT,
         n => n.min(MAX_HOPPING_COUNT),
     };
-    from_store(ctx.store.message_hopping(caller.user.clone(), request), |r| r)
+    let Some(ConversationKind::Group(group)) = request.conversation_id.kind() else {
+        return from_store(ctx.store.message_hopping(caller.user.clone(), request), |r| r);
+    };
+    // A group's history is its members' (from their join point).
+    let member = ctx.store.member(GroupId::new(group.clone()), caller.user.clone());
+    let store = std::sync::Arc::clone(&ctx.store);
+    let user = caller.user.clone();
+    async move {
+        if member.await.map_err(super::store_error)?.is_none() {
+            return Err(ErrorBody::new(
+                code::ERR_SVR_GROUP_PERMISSION_DENY,
+                format!("not a member of group {group}"),
+            ));
+        }
+        store.message_hopping(user, request).await.map_err(super::store_error)
+    }
+    .boxed()
 }
 
 /// Adds this area's operations to the registry.

@@ -98,8 +98,33 @@ fn tip(
 ) -> Result<(), StoreError> {
     let keeps = rules(group.group_type).keeps_history;
     let row = if keeps { Some(tx.next_message_row()?) } else { None };
+    let mut message = tip_message(group, actor, payload, row);
+    store_on_timeline(tx, &group.group_id, &mut message, row, None)
+}
+
+/// The pushes of a tip of an AVChatRoom (kept in memory, never stored):
+/// to the room's joiners, with sequence 0.
+pub(crate) fn room_tip(
+    group: &GroupProfile,
+    actor: &Actor,
+    payload: GroupTipPayload,
+) -> Vec<Delivery> {
+    let message = tip_message(group, actor, payload, None);
+    let entry = TimelineEntry { seq: 0, event: InboxEvent::Message { message } };
+    timeline_deliveries(&group.group_id, entry, None)
+}
+
+/// A tip as a group message (a stored one at `row`).
+fn tip_message(
+    group: &GroupProfile,
+    actor: &Actor,
+    payload: GroupTipPayload,
+    row: Option<crate::store::MessageRow>,
+) -> WireMessage {
+    let keeps = row.is_some();
     let random = TIP_RANDOM_BASE + row.map_or(0, |r| r.0.unsigned_abs());
-    let mut message = WireMessage {
+    WireMessage {
+        receiver_list: Vec::new(),
         id: MessageId::client_made(&actor.user, actor.now.unsigned_abs(), random),
         conversation_type: ConversationType::Group,
         from: actor.user.clone(),
@@ -120,8 +145,7 @@ fn tip(
         online_user_only: !keeps,
         is_revoked: false,
         version: 0,
-    };
-    store_on_timeline(tx, &group.group_id, &mut message, row, None)
+    }
 }
 
 /// Stores `message` (at `row`, when the group keeps history) with the
@@ -144,12 +168,50 @@ fn store_on_timeline(
         None => 0,
     };
     let entry = TimelineEntry { seq, event: InboxEvent::Message { message: message.clone() } };
-    tx.publish(Delivery {
-        audience: Audience::Group(group.0.clone()),
-        push: Arc::new(Push::Timeline { group_id: group.clone(), entry }),
-        skip,
-    });
+    for delivery in timeline_deliveries(group, entry, skip) {
+        tx.publish(delivery);
+    }
     Ok(())
+}
+
+/// The pushes of one timeline entry: to every online member, or, for a
+/// targeted message (and its revoke or modification), the entry to its
+/// sender and receivers and [`InboxEvent::Withheld`] with the same `seq`
+/// to everyone else (so their cursors stay gap-free without seeing it).
+pub(crate) fn timeline_deliveries(
+    group: &GroupId,
+    entry: TimelineEntry,
+    skip: Option<SessionId>,
+) -> Vec<Delivery> {
+    let push = |entry| Arc::new(Push::Timeline { group_id: group.clone(), entry });
+    let targeted = entry.event.message().filter(|m| !m.receiver_list.is_empty()).map(|m| {
+        let mut users: Vec<UserId> = vec![m.from.clone()];
+        users.extend(m.receiver_list.iter().map(|r| UserId::new(r.clone())));
+        users.sort_unstable();
+        users.dedup();
+        users
+    });
+    let Some(users) = targeted else {
+        return vec![Delivery {
+            audience: Audience::Group(group.0.clone()),
+            push: push(entry),
+            skip,
+        }];
+    };
+    let mut deliveries = Vec::with_capacity(users.len() + 1);
+    if entry.seq != 0 {
+        let withheld = TimelineEntry { seq: entry.seq, event: InboxEvent::Withheld };
+        deliveries.push(Delivery {
+            audience: Audience::GroupExcept(group.0.clone(), users.clone()),
+            push: push(withheld),
+            skip: None,
+        });
+    }
+    let full = push(entry);
+    for user in users {
+        deliveries.push(Delivery { audience: Audience::User(user), push: Arc::clone(&full), skip });
+    }
+    deliveries
 }
 
 fn tip_payload(actor: &Actor, operation_type: i64, users: &[UserId]) -> GroupTipPayload {
@@ -836,7 +898,11 @@ fn set_mute(
     tx.save_member(id, &target)?;
     complete(tx, &mut profile)?;
     let payload = GroupTipPayload {
-        member_list: vec![TipMember { user_id: user.0.clone(), mute_time: seconds }],
+        member_list: vec![TipMember {
+            user_id: user.0.clone(),
+            mute_time: Some(seconds),
+            name_card: None,
+        }],
         ..tip_payload(actor, types::GRP_TIP_MBR_PROFILE_UPDATED, std::slice::from_ref(user))
     };
     tip(tx, &profile, actor, payload)?;
@@ -875,8 +941,22 @@ fn set_name_card(
             format!("the caller may not set {user}'s name card"),
         ));
     }
+    let changed = target.name_card != name_card;
     target.name_card = name_card;
     tx.save_member(id, &target)?;
+    if changed {
+        // TIM tells the group: GRP_TIP_MBR_PROFILE_UPDATED with the card.
+        let payload = GroupTipPayload {
+            member_list: vec![TipMember {
+                user_id: user.0.clone(),
+                mute_time: None,
+                name_card: Some(target.name_card.clone()),
+            }],
+            ..tip_payload(actor, types::GRP_TIP_MBR_PROFILE_UPDATED, std::slice::from_ref(user))
+        };
+        complete(tx, &mut profile)?;
+        tip(tx, &profile, actor, payload)?;
+    }
     complete(tx, &mut profile)?;
     Ok((profile, target))
 }
@@ -955,6 +1035,14 @@ fn send(tx: &mut dyn WriteTx, new: NewGroupMessage) -> Result<SendMessageRespons
             code::ERR_SVR_GROUP_SHUTUP_DENY,
             "everyone but the owner and admins is muted",
         ));
+    }
+    for receiver in &message.receiver_list {
+        if tx.load_member(&group, &UserId::new(receiver.clone()))?.is_none() {
+            return Err(refused(
+                code::ERR_SVR_GROUP_INVALID_PARAMETERS,
+                format!("receiverList names {receiver}, who is not a member"),
+            ));
+        }
     }
     let file_ids: Vec<String> = message.element.file_ids().into_iter().map(str::to_owned).collect();
     {

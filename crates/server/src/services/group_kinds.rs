@@ -44,6 +44,9 @@ pub(crate) struct KindRules {
     pub default_max_members: u64,
     /// Whether its messages are stored (AVChatRoom: broadcast only).
     pub keeps_history: bool,
+    /// Whether a message may be targeted at some members (`receiverList`;
+    /// not in a Community or an AVChatRoom, checklist 96).
+    pub targeted_messages: bool,
     /// Whether it appears in the group list and the conversation list
     /// and counts unread messages (not AVChatRoom).
     pub listed: bool,
@@ -82,6 +85,7 @@ pub(crate) const KINDS: [KindRules; 5] = [
         owner_may_quit: true,
         default_max_members: 200,
         keeps_history: true,
+        targeted_messages: true,
         listed: true,
         members_mutable: false,
         searchable: false,
@@ -103,6 +107,7 @@ pub(crate) const KINDS: [KindRules; 5] = [
         owner_may_quit: false,
         default_max_members: 2000,
         keeps_history: true,
+        targeted_messages: true,
         listed: true,
         members_mutable: true,
         searchable: true,
@@ -124,6 +129,7 @@ pub(crate) const KINDS: [KindRules; 5] = [
         owner_may_quit: false,
         default_max_members: 10_000,
         keeps_history: true,
+        targeted_messages: true,
         listed: true,
         members_mutable: true,
         searchable: true,
@@ -145,6 +151,7 @@ pub(crate) const KINDS: [KindRules; 5] = [
         owner_may_quit: false,
         default_max_members: 0,
         keeps_history: false,
+        targeted_messages: false,
         listed: false,
         members_mutable: true,
         searchable: true,
@@ -168,6 +175,7 @@ pub(crate) const KINDS: [KindRules; 5] = [
         // community is 100,000 members.
         default_max_members: 100_000,
         keeps_history: true,
+        targeted_messages: false,
         listed: true,
         members_mutable: true,
         searchable: true,

@@ -75,6 +75,7 @@ fn send(tx: &mut dyn WriteTx, new: NewMessage) -> Result<SendMessageResponse, St
     let (nick, avatar) =
         tx.load_profile(&new.from)?.map(|p| (p.nick, p.avatar)).unwrap_or_default();
     let mut message = WireMessage {
+        receiver_list: Vec::new(),
         id,
         conversation_type: ConversationType::C2c,
         from: new.from.clone(),

@@ -10,16 +10,13 @@
 //! members) for a group.
 
 use super::inbox;
-use crate::fanout::{Audience, Delivery};
 use crate::store::{
     c2c_key, group_key, EventRecord, MessageRow, Store, StoreError, StoreFuture, WriteTx,
 };
-use confab_proto::frame::Push;
 use confab_proto::inbox::{InboxEvent, TimelineEntry};
 use confab_proto::message::{MessageElement, WireMessage};
 use confab_proto::ops::{ModifyMessage, MAX_DELETE_MESSAGES};
 use confab_proto::{code, ConversationId, ConversationKind, ErrorBody, GroupId, UserId};
-use std::sync::Arc;
 
 fn not_found(message_id: &str) -> StoreError {
     StoreError::Refused(ErrorBody::new(
@@ -82,14 +79,10 @@ fn tell(
         Place::Group { group, .. } => {
             let event = event(message.clone());
             let seq = tx.append_timeline(group.as_str(), EventRecord::Event(&event))?;
-            tx.publish(Delivery {
-                audience: Audience::Group(group.0.clone()),
-                push: Arc::new(Push::Timeline {
-                    group_id: group.clone(),
-                    entry: TimelineEntry { seq, event },
-                }),
-                skip: None,
-            });
+            let entry = TimelineEntry { seq, event };
+            for delivery in super::group::timeline_deliveries(group, entry, None) {
+                tx.publish(delivery);
+            }
         }
     }
     Ok(())

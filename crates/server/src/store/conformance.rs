@@ -784,6 +784,7 @@ pub(crate) async fn groups_keep_members_heads_and_unread_counts<F: StoreFactory>
     let mut message = text("alice", "g", 7, "hi");
     message.to = user("g");
     let wire = confab_proto::message::WireMessage {
+        receiver_list: Vec::new(),
         id: confab_proto::MessageId::client_made(&user("alice"), 0, 7),
         conversation_type: confab_proto::message::ConversationType::Group,
         from: user("alice"),
@@ -835,8 +836,11 @@ pub(crate) async fn groups_keep_members_heads_and_unread_counts<F: StoreFactory>
     assert_eq!(added.await.expect("add").success, [user("carol")]);
     let carol = f.store.member(g.clone(), user("carol")).await.expect("read").expect("member");
     assert_eq!(carol.join_sequence, 1);
-    let page =
-        f.store.group_messages(g.clone(), carol.join_sequence, None, 10).await.expect("page");
+    let page = f
+        .store
+        .group_messages(g.clone(), user("carol"), carol.join_sequence, None, 10)
+        .await
+        .expect("page");
     assert!(page.messages.iter().all(|m| m.sequence > 1));
     let timeline = f.store.timeline_page("g".into(), carol.join_timeline, 10, 1 << 20).await;
     assert_eq!(timeline.expect("timeline").entries.len(), 1, "only the join tip");

@@ -116,15 +116,19 @@ pub trait GroupRead {
 
     /// The user's group conversations (groups of a listed kind they are a
     /// member of): last message, unread count from the messages after the
-    /// read sequence that others sent (tips and `excludedFromUnreadCount`
-    /// messages do not count), sequences, activity time.
+    /// read sequence that others sent (tips, targeted and
+    /// `excludedFromUnreadCount` messages do not count; the last message is
+    /// one the user may see), sequences, activity time.
     fn group_conversations(&self, user: UserId) -> StoreFuture<Vec<ConversationState>>;
 
     /// A page of a group's messages with a sequence above `after` (the
-    /// member's join point) and below `before_sequence`, ascending.
+    /// member's join point) and below `before_sequence`, ascending, as
+    /// `reader` sees them: a targeted message (`receiverList`) only for
+    /// its sender and receivers.
     fn group_messages(
         &self,
         group: GroupId,
+        reader: UserId,
         after: u64,
         before_sequence: Option<u64>,
         count: u32,

@@ -31,6 +31,10 @@ cloudCustomData?: string,
  */
 needReadReceipt?: boolean, 
 /**
+ * A targeted group message's receivers (TIM `receiverList`).
+ */
+receiverList?: Array<string>, 
+/**
  * The creation time (seconds) of the message the facade already made
  * and shows; with `random`, the SDK's message keeps its ID.
  */

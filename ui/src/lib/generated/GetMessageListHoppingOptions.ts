@@ -5,7 +5,7 @@
  */
 export type GetMessageListHoppingOptions = { 
 /**
- * `C2C<userID>` (group conversations come with groups).
+ * `C2C<userID>` or `GROUP<groupID>`.
  */
 conversationID: string, 
 /**

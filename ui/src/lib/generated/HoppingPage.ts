@@ -15,6 +15,12 @@ messageList: Array<Message>,
  */
 isCompleted: boolean, 
 /**
- * Where to continue (a server time, seconds); `''` when completed.
+ * Where to continue (a server time, seconds; C2C's continuation);
+ * `''` when completed.
  */
-nextMessageTime: number | "", };
+nextMessageTime: number | "", 
+/**
+ * Where to continue (a message sequence; a group's continuation, to
+ * pass as `sequence`); `''` when completed.
+ */
+nextMessageSeq: number | "", };

@@ -83,6 +83,12 @@ nameCard: string,
  */
 atUserList: Array<string>, 
 /**
+ * A targeted group message's receivers (TIM `receiverList`, given to
+ * `create_*_message`): only they and the sender see it. Empty for
+ * every other message, and not kept in the local store once sent.
+ */
+receiverList?: Array<string>, 
+/**
  * Opaque data stored with the message.
  */
 cloudCustomData: string, 

@@ -97,6 +97,8 @@ export class TimCore {
       avatar: this.myProfile?.avatar ?? '',
       cloudCustomData: options.cloudCustomData ?? '',
       needReadReceipt: options.needReadReceipt ?? false,
+      // A targeted group message (TIM `receiverList`) carries its receivers.
+      ...(options.receiverList?.length ? { receiverList: options.receiverList } : {}),
     });
     this.messages.set(message.ID, message);
     return message;

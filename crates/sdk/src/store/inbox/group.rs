@@ -62,6 +62,7 @@ impl Store {
 /// The message a system notice is shown as.
 pub(crate) fn notice_message(me: &str, inbox_seq: u64, notice: &GroupSystemNotice) -> WireMessage {
     WireMessage {
+        receiver_list: Vec::new(),
         id: MessageId(format!("{SYSTEM_SENDER}-{inbox_seq}")),
         conversation_type: ConversationType::System,
         from: UserId::new(SYSTEM_SENDER),

@@ -118,7 +118,8 @@ impl Store {
             .execute(params![key])?;
         extend_range(tx, &conversation_id, m.sequence)?;
         let announced = matches!(kind, ApplyKind::Received(_));
-        let counts = announced && !mine && !m.excluded_from_unread_count;
+        let counts =
+            announced && !mine && !m.excluded_from_unread_count && m.receiver_list.is_empty();
         tx.prepare_cached(
             "UPDATE conversations SET visible = 1,
                last_sequence = MAX(last_sequence, ?2),

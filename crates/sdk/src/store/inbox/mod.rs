@@ -308,6 +308,8 @@ impl Store {
                 });
                 Ok(())
             }
+            // A targeted message for other members: it only moves the cursor.
+            InboxEvent::Withheld => Ok(()),
         }
     }
 }

@@ -472,15 +472,18 @@ pub(super) fn conversations(
             .prepare_cached(
                 "SELECT COUNT(*) FROM messages WHERE conv_key = ?1 AND sequence > ?2 AND sender <> ?3
                    AND json_extract(message, '$.type') <> 'TIMGroupTipElem'
-                   AND NOT json_extract(message, '$.excludedFromUnreadCount')",
+                   AND NOT json_extract(message, '$.excludedFromUnreadCount')
+                   AND json_extract(message, '$.receiverList') IS NULL",
             )?
             .query_row(params![key, from, user.as_str()], |r| r.get(0))?;
         let last: Option<(String, u64, i64)> = conn
             .prepare_cached(
                 "SELECT message, sequence, time FROM messages WHERE conv_key = ?1 AND sequence > ?2
+                   AND (json_extract(message, '$.receiverList') IS NULL OR sender = ?3
+                   OR EXISTS (SELECT 1 FROM json_each(message, '$.receiverList') WHERE value = ?3))
                  ORDER BY sequence DESC LIMIT 1",
             )?
-            .query_row(params![key, member.join_sequence], |r| {
+            .query_row(params![key, member.join_sequence, user.as_str()], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?;
@@ -505,10 +508,13 @@ pub(super) fn conversations(
     Ok(list)
 }
 
-/// A page of a group's messages above `after` and below `before`.
+/// A page of a group's messages above `after` and below `before`, as
+/// `reader` sees them (targeted messages only for their sender and
+/// receivers).
 pub(super) fn messages(
     conn: &Connection,
     group: &GroupId,
+    reader: &UserId,
     after: u64,
     before_sequence: Option<u64>,
     count: u32,
@@ -516,10 +522,12 @@ pub(super) fn messages(
     let before = before_sequence.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
     let mut stmt = conn.prepare_cached(
         "SELECT message FROM messages WHERE conv_key = ?1 AND sequence > ?2 AND sequence < ?3
+           AND (json_extract(message, '$.receiverList') IS NULL OR sender = ?5
+                   OR EXISTS (SELECT 1 FROM json_each(message, '$.receiverList') WHERE value = ?5))
          ORDER BY sequence DESC LIMIT ?4",
     )?;
     let rows = stmt.query_map(
-        params![group_key(group.as_str()), after, before, u64::from(count) + 1],
+        params![group_key(group.as_str()), after, before, u64::from(count) + 1, reader.as_str()],
         |r| r.get::<_, String>(0),
     )?;
     super::message::newest_first_page(rows, count)

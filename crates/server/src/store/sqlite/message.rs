@@ -164,16 +164,30 @@ pub(super) fn hopping(
     user: &UserId,
     request: &GetMessageListHopping,
 ) -> Result<GetMessageListHoppingResponse, StoreError> {
-    let Some(peer) = request.conversation_id.c2c_peer() else {
-        return Ok(GetMessageListHoppingResponse {
-            messages: Vec::new(),
-            is_completed: true,
-            next_message_time: None,
-            next_message_seq: None,
-        });
+    let nothing = GetMessageListHoppingResponse {
+        messages: Vec::new(),
+        is_completed: true,
+        next_message_time: None,
+        next_message_seq: None,
     };
-    let key = c2c_key(user, &peer);
-    let cleared = cleared_sequence(conn, user, &request.conversation_id)?;
+    // A group's history starts at the member's join point (none for a
+    // non-member); a C2C one after what the user cleared.
+    let (key, cleared) = match request.conversation_id.kind() {
+        Some(ConversationKind::Group(group)) => {
+            let joined: Option<u64> = conn
+                .prepare_cached(
+                    "SELECT join_sequence FROM group_members WHERE group_id = ?1 AND user_id = ?2",
+                )?
+                .query_row(params![group, user.as_str()], |r| r.get(0))
+                .optional()?;
+            let Some(joined) = joined else { return Ok(nothing) };
+            (crate::store::group_key(&group), joined)
+        }
+        _ => {
+            let Some(peer) = request.conversation_id.c2c_peer() else { return Ok(nothing) };
+            (c2c_key(user, &peer), cleared_sequence(conn, user, &request.conversation_id)?)
+        }
+    };
     let older = request.direction == 0;
     // The start is a sequence or a time; the order is always the sequence,
     // so a page boundary inside one second neither repeats nor skips.
@@ -188,6 +202,8 @@ pub(super) fn hopping(
          WHERE conv_key = ?1 AND sequence > ?2 AND {column} {compare} ?3
            AND NOT EXISTS (SELECT 1 FROM hidden_messages h
                            WHERE h.owner = ?5 AND h.message_id = m.id)
+           AND (json_extract(message, '$.receiverList') IS NULL OR sender = ?5
+                OR EXISTS (SELECT 1 FROM json_each(message, '$.receiverList') WHERE value = ?5))
          ORDER BY sequence {order} LIMIT ?4"
     );
     let count = request.count;

@@ -243,11 +243,12 @@ impl GroupRead for SqliteStore {
     fn group_messages(
         &self,
         id: GroupId,
+        reader: UserId,
         after: u64,
         before_sequence: Option<u64>,
         count: u32,
     ) -> StoreFuture<GetMessageListResponse> {
-        self.read_tx(move |tx| group::messages(tx, &id, after, before_sequence, count))
+        self.read_tx(move |tx| group::messages(tx, &id, &reader, after, before_sequence, count))
     }
 }
 
