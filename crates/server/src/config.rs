@@ -184,6 +184,11 @@ pub struct Config {
     /// allowance is left, `Low` below a quarter, `Normal` when none is left;
     /// `High` always goes (checklist: message priority). 0 turns it off.
     pub group_send_rate_per_sec: u32,
+    /// Whether an AVChatRoom's joiners are told of each join and quit
+    /// (GRP_TIP_MBR_JOIN / GRP_TIP_MBR_QUIT tips, pushed live). Off by
+    /// default: in a room of thousands a wave of joins is a push per joiner
+    /// per join. Removals and bans are told either way.
+    pub av_chat_room_join_tips: bool,
     /// Largest `sync` reply, in bytes of its frame; entries beyond it are
     /// left for the next `sync` (the client pages on while `head` is ahead).
     pub max_sync_reply_bytes: usize,
@@ -265,6 +270,7 @@ impl fmt::Debug for Config {
             .field("send_rate_per_sec", &self.send_rate_per_sec)
             .field("send_burst", &self.send_burst)
             .field("group_send_rate_per_sec", &self.group_send_rate_per_sec)
+            .field("av_chat_room_join_tips", &self.av_chat_room_join_tips)
             .field("max_sync_reply_bytes", &self.max_sync_reply_bytes)
             .field("max_in_flight_per_session", &self.max_in_flight_per_session)
             .field("upload_quota_bytes_per_user", &self.upload_quota_bytes_per_user)
@@ -314,6 +320,7 @@ impl Default for Config {
             send_rate_per_sec: 10,
             send_burst: 100,
             group_send_rate_per_sec: 40,
+            av_chat_room_join_tips: false,
             max_sync_reply_bytes: DEFAULT_MAX_SYNC_REPLY_BYTES,
             max_in_flight_per_session: 128,
             upload_quota_bytes_per_user: DEFAULT_UPLOAD_QUOTA_BYTES,
@@ -712,6 +719,9 @@ pub struct ConfigArgs {
     /// Messages one group takes per second; lower priorities are refused first over it; 0 turns it off [default: 40].
     #[arg(long, env = "CONFABD_GROUP_SEND_RATE_PER_SEC", value_name = "N", global = true)]
     pub group_send_rate_per_sec: Option<u32>,
+    /// Tell an AVChatRoom's joiners of each join and quit [default: false].
+    #[arg(long, env = "CONFABD_AV_CHAT_ROOM_JOIN_TIPS", value_name = "BOOL", global = true)]
+    pub av_chat_room_join_tips: Option<bool>,
     /// Largest sync reply in bytes; the client pages for the rest [default: 1048576].
     #[arg(long, env = "CONFABD_MAX_SYNC_REPLY_BYTES", value_name = "BYTES", global = true)]
     pub max_sync_reply_bytes: Option<usize>,
@@ -810,6 +820,7 @@ impl ConfigArgs {
             send_rate_per_sec,
             send_burst,
             group_send_rate_per_sec,
+            av_chat_room_join_tips,
             max_sync_reply_bytes,
             max_in_flight_per_session,
             upload_quota_bytes_per_user,
@@ -906,6 +917,9 @@ impl ConfigArgs {
         }
         if let Some(v) = group_send_rate_per_sec {
             config.group_send_rate_per_sec = v;
+        }
+        if let Some(v) = av_chat_room_join_tips {
+            config.av_chat_room_join_tips = v;
         }
         if let Some(v) = max_sync_reply_bytes {
             config.max_sync_reply_bytes = v;

@@ -322,7 +322,8 @@ async fn every_membership_and_profile_change_is_a_tip_each_member_sees() {
         SetGroupMemberRole, UpdateGroupProfile,
     };
     use confab_proto::GroupId;
-    let server = TestServer::start().await;
+    // AVChatRoom joins and quits are told only with this setting on.
+    let server = TestServer::start_with(|c| c.av_chat_room_join_tips = true).await;
     let alice = TestClient::login(&server, "alice").await;
     let bob = TestClient::login(&server, "bob").await;
     let carol = TestClient::login(&server, "carol").await;

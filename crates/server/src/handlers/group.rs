@@ -298,6 +298,7 @@ pub(crate) fn join_group(
 ) -> Reply<JoinGroupResponse> {
     let group = ctx.store.group(request.group_id.clone());
     let store = std::sync::Arc::clone(&ctx.store);
+    let join_tips = ctx.config.av_chat_room_join_tips;
     let sessions = std::sync::Arc::clone(&ctx.sessions);
     let actor = actor(ctx, caller);
     async move {
@@ -320,7 +321,9 @@ pub(crate) fn join_group(
             if let Some(previous) = previous {
                 tracing::debug!(%user, room = %previous, "left an AVChatRoom to join another");
             }
-            tell_room(&sessions, &profile, &actor, types::GRP_TIP_MBR_JOIN, vec![user.clone()]);
+            if join_tips {
+                tell_room(&sessions, &profile, &actor, types::GRP_TIP_MBR_JOIN, vec![user.clone()]);
+            }
             let group = with_room(&sessions, profile);
             return Ok(JoinGroupResponse { status: JoinStatus::JoinedSuccess, group: Some(group) });
         }
@@ -367,6 +370,7 @@ pub(crate) fn quit_group(
 ) -> Reply<GroupIdResponse> {
     let group = ctx.store.group(request.group_id.clone());
     let store = std::sync::Arc::clone(&ctx.store);
+    let join_tips = ctx.config.av_chat_room_join_tips;
     let sessions = std::sync::Arc::clone(&ctx.sessions);
     let actor = actor(ctx, caller);
     async move {
@@ -377,8 +381,10 @@ pub(crate) fn quit_group(
             if !sessions.leave_room(&actor.user, profile.group_id.as_str()) {
                 return Err(not_member(&request.group_id));
             }
-            let quitter = vec![actor.user.clone()];
-            tell_room(&sessions, &profile, &actor, types::GRP_TIP_MBR_QUIT, quitter);
+            if join_tips {
+                let quitter = vec![actor.user.clone()];
+                tell_room(&sessions, &profile, &actor, types::GRP_TIP_MBR_QUIT, quitter);
+            }
         } else {
             store.quit_group(actor, request.group_id.clone()).await.map_err(super::store_error)?;
         }
