@@ -251,6 +251,35 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     assert.equal(await p.carol.page.getByTestId('composer').count(), 0);
   });
 
+  it('bob’s group chat and the create dialog in dark and 简体中文: tips, member count and kinds in Chinese, axe-clean', async () => {
+    const page = p.bob.page;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('radio', { name: 'Dark' }).check({ force: true });
+    await page.locator('select[name="language"]').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '设置' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('heading', { name: '设置' }).waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    await page.locator('[data-testid="group-tip"]').filter({ hasText: '移出了群聊' }).waitFor();
+    await page.getByTestId('chat-member-count').filter({ hasText: '2 位成员' }).waitFor();
+    await shots(page, 'groups-chat-dark-zh');
+    await axe(page, 'group chat, dark, zh');
+    await page.getByTestId('new-group').click();
+    const dialog = page.getByRole('dialog', { name: '新建群聊' });
+    await dialog.waitFor();
+    assert.equal(await dialog.locator('.kind').count(), 5);
+    await shots(page, 'groups-create-dialog-dark-zh');
+    await axe(page, 'create dialog, dark, zh');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: '设置' }).click();
+    await page.getByRole('radio', { name: '跟随系统' }).check({ force: true });
+    await page.locator('select[name="language"]').selectOption('en');
+    await page.keyboard.press('Escape');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  });
+
   it('bob joins a Public group by its ID: found with kind and count, joined, opened; again: already a member', async () => {
     // alice makes the Public group that anyone may join at once.
     const page = p.alice.page;
