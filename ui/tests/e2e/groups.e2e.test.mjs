@@ -24,6 +24,15 @@ const axeLines = [];
 
 /** Runs axe-core on the page as it is; its critical and serious findings go to `axeLines`. */
 async function axe(page, screen) {
+  // Checked once entrances are over: mid-fade, text is paler than it will be.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
@@ -278,6 +287,25 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await page.keyboard.press('Escape');
     await page.getByRole('heading', { name: 'Settings' }).waitFor({ state: 'detached' });
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  });
+
+  it('below 900 px, where the list hides its buttons, New chat (the rail’s +) leads on to New group and Join a group', async () => {
+    const page = p.bob.page;
+    await page.setViewportSize({ width: 720, height: 480 });
+    assert.equal(await page.getByTestId('new-group').isVisible(), false);
+    for (const [link, title] of [
+      ['new-chat-new-group', 'New group'],
+      ['new-chat-join-group', 'Join a group'],
+    ]) {
+      await page.getByRole('navigation').getByRole('button', { name: 'New chat' }).click();
+      await page.getByRole('dialog', { name: 'New chat' }).getByTestId(link).click();
+      const dialog = page.getByRole('dialog', { name: title });
+      await dialog.waitFor();
+      await axe(page, `${title} from New chat at 720x480`);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+    }
+    await page.setViewportSize({ width: 1100, height: 720 });
   });
 
   it('bob joins a Public group by its ID: found with kind and count, joined, opened; again: already a member', async () => {
