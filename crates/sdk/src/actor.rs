@@ -1,7 +1,9 @@
 //! The session actor: the one task that owns the connection of a login.
 //!
 //! It connects through the configured transport, logs in, bootstraps a
-//! fresh store (`getConversationList`) and syncs the inbox until the head,
+//! fresh store (`getConversationList`, each group conversation followed
+//! from its last sequence, then `getGroupList` for their profiles) and
+//! syncs the inbox until the head,
 //! holding pushes that arrive meanwhile and then applying them by the
 //! cursor rule (`seq <= cursor` ignored, `cursor + 1` applied, beyond that
 //! a resync). Group timelines follow the same rule, each against its own
