@@ -144,6 +144,10 @@ struct GroupIndex {
     /// Each AVChatRoom's marks (`markGroupMemberList`): mark → joiners
     /// carrying it. A joiner's marks go when they leave the room.
     marks: HashMap<String, HashMap<u64, HashSet<UserId>>>,
+    /// Each AVChatRoom's bans (`deleteGroupMember` with a `duration`):
+    /// user → until when (server seconds) they may not join again. Kept, like
+    /// the room, in memory only.
+    bans: HashMap<String, HashMap<UserId, i64>>,
 }
 
 impl GroupIndex {
@@ -359,6 +363,33 @@ impl SessionRegistry {
             index.remove(&user, group);
         }
         index.marks.remove(group);
+        index.bans.remove(group);
+    }
+
+    /// Bans `users` from the AVChatRoom `group` until `until` (server
+    /// clock, seconds): TIM's removal with a `duration`.
+    pub fn ban_from_room(&self, group: &str, users: &[UserId], until: i64) {
+        let mut index = self.index();
+        let bans = index.bans.entry(group.to_owned()).or_default();
+        for user in users {
+            bans.insert(user.clone(), until);
+        }
+    }
+
+    /// Until when (seconds) `user` may not join the AVChatRoom `group`, if
+    /// a ban still stands at `now` (an expired one is forgotten).
+    pub fn banned_until(&self, user: &UserId, group: &str, now: i64) -> Option<i64> {
+        let mut index = self.index();
+        let bans = index.bans.get_mut(group)?;
+        let until = *bans.get(user)?;
+        if until > now {
+            return Some(until);
+        }
+        bans.remove(user);
+        if bans.is_empty() {
+            index.bans.remove(group);
+        }
+        None
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<UserId, Vec<Entry>>> {

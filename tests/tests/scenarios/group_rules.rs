@@ -456,6 +456,13 @@ async fn every_membership_and_profile_change_is_a_tip_each_member_sees() {
             (types::GRP_TIP_BAN_AVCHATROOM_MEMBER, serde_json::json!(["dave"])),
         ]
     );
+    // checklist 862: for `duration` the removed user cannot join again;
+    // after it, they may.
+    let again = dave.tim.join_group(JoinGroup { group_id: room.clone(), ..Default::default() });
+    let refused = within("join while banned", again).await.expect_err("banned");
+    assert_eq!(refused.code, confab_proto::code::ERR_SVR_GROUP_PERMISSION_DENY);
+    server.clock.advance_ms(61_000);
+    join(&dave, room.clone()).await;
 }
 
 // checklist 1039: GROUP_SYSTEM_NOTICE_RECEIVED is not described in the 2.27

@@ -19,6 +19,7 @@
 //! | update | not owner/admin (any member of a Work group may) | 10007 |
 //! | join | a Work group | 2601 `CANNOT_JOIN_WORK` |
 //! | join | `DisableApply` | 10007 |
+//! | join | an AVChatRoom the caller was removed from with a `duration` that has not run out | 10007 |
 //! | join | the group is full | 10014 |
 //! | quit | the owner, unless Work | 10009 `ERR_SVR_GROUP_SUPER_NOT_ALLOW_QUIT` |
 //! | add | over 500 users | 10004 |
@@ -307,6 +308,12 @@ pub(crate) fn join_group(
         };
         if service::joined_in_memory(&profile) {
             let user = &actor.user;
+            if let Some(until) = sessions.banned_until(user, profile.group_id.as_str(), actor.now) {
+                return Err(ErrorBody::new(
+                    code::ERR_SVR_GROUP_PERMISSION_DENY,
+                    format!("banned from this AVChatRoom until {until} (server time, seconds)"),
+                ));
+            }
             if sessions.in_room(user, profile.group_id.as_str()) {
                 let group = with_room(&sessions, profile);
                 return Ok(JoinGroupResponse {
@@ -439,7 +446,8 @@ pub(crate) fn add_group_member(
 }
 
 /// `deleteGroupMember`: an AVChatRoom's joiners are removed from memory by
-/// its owner (the ban `duration` is not kept yet).
+/// its owner; with a `duration` they are banned that long (joinGroup
+/// refused with 10007), in memory like the room.
 pub(crate) fn delete_group_member(
     ctx: &ServerContext,
     caller: &Caller,
@@ -463,14 +471,20 @@ pub(crate) fn delete_group_member(
                     "only the owner removes AVChatRoom members",
                 ));
             }
+            if request.duration > 0 {
+                // TIM's ban: for `duration` seconds the listed users may not
+                // join again (checklist: deleteGroupMember `duration`).
+                let seconds = i64::try_from(request.duration).unwrap_or(i64::MAX);
+                let until = actor.now.saturating_add(seconds);
+                sessions.ban_from_room(profile.group_id.as_str(), &request.user_id_list, until);
+            }
             let removed: Vec<UserId> = request
                 .user_id_list
                 .into_iter()
                 .filter(|u| sessions.leave_room(u, profile.group_id.as_str()))
                 .collect();
             if !removed.is_empty() {
-                // A removal with a duration is TIM's ban (the ban itself is
-                // not enforced yet: the user may join again).
+                // A removal with a duration is TIM's ban.
                 let kind = if request.duration > 0 {
                     types::GRP_TIP_BAN_AVCHATROOM_MEMBER
                 } else {
