@@ -376,6 +376,16 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await join.waitFor({ state: 'detached' });
 
     await row('alice', '@TIM#SYSTEM').filter({ hasText: 'carol asked to join Guild (“let me in”)' }).waitFor();
+    // The notice leads to the requests inbox, where alice lets carol in.
+    await row('alice', '@TIM#SYSTEM').click();
+    const notice = p.alice.page.locator('[data-testid="group-tip"]').filter({ hasText: 'carol asked to join Guild' });
+    await notice.getByTestId('review-requests').click();
+    const item = p.alice.page.locator('[data-testid="application"][data-group="guild"][data-applicant="carol"]');
+    await item.getByRole('button', { name: 'Approve' }).click();
+    await item.getByTestId('application-outcome').waitFor();
+    await row('carol', 'GROUPguild').waitFor();
+    await p.alice.page.keyboard.press('Escape');
+    await p.alice.page.getByTestId('applications-inbox').waitFor({ state: 'detached' });
   });
 
   it('carol, removed from the Work group, cannot find or join it again: said in words, code in small print', async () => {
