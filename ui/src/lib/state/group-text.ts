@@ -5,6 +5,7 @@
 import type { GroupMember, GroupType, Message } from '$lib/types';
 import { TYPES } from '$lib/tim';
 import type { MessageKey } from '$lib/i18n/messages';
+import { splitMatches } from './media';
 
 type T = (key: MessageKey, params?: Record<string, string | number>) => string;
 
@@ -259,14 +260,7 @@ export function splitMentions(text: string, labels: readonly string[]): { text: 
   if (uniq.length === 0 || !text.includes('@')) return [{ text, mention: false }];
   const alt = uniq.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const re = new RegExp(`@(?:${alt})(?=\\s|$|[,.!?:;，。！？：；])`, 'g');
-  const out: { text: string; mention: boolean }[] = [];
-  let last = 0;
-  for (const m of text.matchAll(re)) {
-    if (m.index! > last) out.push({ text: text.slice(last, m.index), mention: false });
-    out.push({ text: m[0], mention: true });
-    last = m.index! + m[0].length;
-  }
-  if (last < text.length) out.push({ text: text.slice(last), mention: false });
+  const out = splitMatches(text, re);
   return out.length ? out : [{ text, mention: false }];
 }
 

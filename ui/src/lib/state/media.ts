@@ -215,6 +215,11 @@ export function mentionParts(text: string, atUserList: readonly string[]): { tex
   const alt = [...names, 'all', 'All', '所有人'].join('|');
   const re = new RegExp(`@(?:${alt})(?=\\s|$|[,.!?，。！？])`, 'g');
   if (atUserList.length === 0) return [{ text, mention: false }];
+  return splitMatches(text, re);
+}
+
+/** `text` split at the matches of the global pattern `re`, the matches marked as mentions. */
+export function splitMatches(text: string, re: RegExp): { text: string; mention: boolean }[] {
   const out: { text: string; mention: boolean }[] = [];
   let last = 0;
   for (const m of text.matchAll(re)) {
