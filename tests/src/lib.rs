@@ -431,26 +431,7 @@ impl TestClient {
 
     /// Every message of a conversation, oldest first, paging to the start.
     pub async fn history(&self, conversation_id: &str) -> Vec<Message> {
-        let mut pages = Vec::new();
-        let mut next = None;
-        loop {
-            let page = within(
-                "history page",
-                self.tim.get_message_list(confab_sdk::GetMessageListOptions {
-                    conversation_id: conversation_id.to_owned(),
-                    next_req_message_id: next,
-                }),
-            )
-            .await
-            .expect("getMessageList");
-            let done = page.is_completed || page.message_list.is_empty();
-            next = Some(page.next_req_message_id.clone());
-            pages.push(page.message_list);
-            if done {
-                break;
-            }
-        }
-        pages.into_iter().rev().flatten().collect()
+        full_history(&self.tim, conversation_id).await
     }
 }
 
@@ -770,4 +751,56 @@ fn parse_listen_line(line: &str) -> Option<SocketAddr> {
         }
     }
     None
+}
+
+/// Plain members for a `createGroup` `memberList` (no role, no custom
+/// fields).
+pub fn group_members(users: &[&str]) -> Vec<confab_proto::group::NewGroupMember> {
+    users
+        .iter()
+        .map(|u| confab_proto::group::NewGroupMember {
+            user_id: confab_proto::UserId::new(*u),
+            role: None,
+            member_custom_field: Vec::new(),
+        })
+        .collect()
+}
+
+/// A `createGroup` of `kind` named "team" with `members` (the server makes
+/// the group ID).
+pub fn new_group(
+    kind: confab_proto::group::GroupType,
+    members: &[&str],
+) -> confab_proto::group::CreateGroup {
+    confab_proto::group::CreateGroup {
+        name: "team".into(),
+        group_type: kind,
+        member_list: group_members(members),
+        ..Default::default()
+    }
+}
+
+/// Every message of a conversation in `tim`'s view, oldest first, paging
+/// `getMessageList` to the start.
+pub async fn full_history(tim: &confab_sdk::Tim, conversation_id: &str) -> Vec<Message> {
+    let mut pages = Vec::new();
+    let mut next = None;
+    loop {
+        let page = within(
+            "history page",
+            tim.get_message_list(confab_sdk::GetMessageListOptions {
+                conversation_id: conversation_id.to_owned(),
+                next_req_message_id: next,
+            }),
+        )
+        .await
+        .expect("getMessageList");
+        let done = page.is_completed || page.message_list.is_empty();
+        next = Some(page.next_req_message_id.clone());
+        pages.push(page.message_list);
+        if done {
+            break;
+        }
+    }
+    pages.into_iter().rev().flatten().collect()
 }

@@ -289,30 +289,6 @@ async fn every_acknowledged_message_survives_kill_9_of_confabd() {
     server.kill9().await;
 }
 
-/// Every message of a conversation from a fresh instance's history.
-async fn full_history(tim: &confab_sdk::Tim, conversation_id: &str) -> Vec<confab_sdk::Message> {
-    let mut pages = Vec::new();
-    let mut next = None;
-    loop {
-        let page = within(
-            "history page",
-            tim.get_message_list(confab_sdk::GetMessageListOptions {
-                conversation_id: conversation_id.to_owned(),
-                next_req_message_id: next,
-            }),
-        )
-        .await
-        .expect("history");
-        let done = page.is_completed || page.message_list.is_empty();
-        next = Some(page.next_req_message_id.clone());
-        pages.push(page.message_list);
-        if done {
-            break;
-        }
-    }
-    pages.into_iter().rev().flatten().collect()
-}
-
 // The group form of the kill -9 guarantee (ARCHITECTURE.md: "An
 // acknowledged message survives kill -9"), for a message stored once on a
 // group's timeline: every member finds each acknowledged one exactly once,
@@ -329,14 +305,7 @@ async fn every_acknowledged_group_message_survives_kill_9_for_every_member() {
         tim.destroy().await.expect("leaves");
     }
     let alice = process_client(&server, "alice", &clients.path().join("alice")).await;
-    let members = ["bob", "carol"]
-        .iter()
-        .map(|u| confab_proto::group::NewGroupMember {
-            user_id: confab_proto::UserId::new(*u),
-            role: None,
-            member_custom_field: Vec::new(),
-        })
-        .collect();
+    let members = confab_tests::group_members(&["bob", "carol"]);
     let group_id = within(
         "create",
         alice.create_group(confab_proto::group::CreateGroup {
@@ -387,7 +356,7 @@ async fn every_acknowledged_group_message_survives_kill_9_for_every_member() {
     for user in ["alice", "bob", "carol"] {
         let tim =
             process_client(&server, user, &clients.path().join(format!("{user}-fresh"))).await;
-        let history: Vec<_> = full_history(&tim, &conversation_id)
+        let history: Vec<_> = confab_tests::full_history(&tim, &conversation_id)
             .await
             .into_iter()
             .filter(|m| m.r#type == confab_proto::constants::types::MSG_TEXT)

@@ -4,13 +4,13 @@
 
 use confab_proto::code;
 use confab_proto::constants::types;
-use confab_proto::group::{CreateGroup, GroupProfile, GroupType, NewGroupMember};
+use confab_proto::group::{CreateGroup, GroupProfile, GroupType};
 use confab_proto::UserId;
 use confab_sdk::{
     ConversationType, CreateMessageOptions, Event, Message, Platform, SendMessageOptions,
     TextPayload, TimOptions,
 };
-use confab_tests::{received_in, text_of, within, TestClient, TestServer};
+use confab_tests::{new_group, received_in, text_of, within, TestClient, TestServer};
 
 /// A group text; `receivers` makes it targeted (TIM `receiverList`).
 fn group_text(client: &TestClient, group_id: &str, text: &str, receivers: &[&str]) -> Message {
@@ -36,22 +36,6 @@ async fn send(
         .await
         .map(|r| r.message)
         .map_err(|e| e.code)
-}
-
-fn create(kind: GroupType, members: &[&str]) -> CreateGroup {
-    CreateGroup {
-        name: "team".into(),
-        group_type: kind,
-        member_list: members
-            .iter()
-            .map(|u| NewGroupMember {
-                user_id: UserId::new(*u),
-                role: None,
-                member_custom_field: Vec::new(),
-            })
-            .collect(),
-        ..CreateGroup::default()
-    }
 }
 
 /// Waits until the group list holds `n` groups.
@@ -124,7 +108,7 @@ async fn a_targeted_group_message_reaches_only_its_receivers_live_through_sync_a
     drop(dave);
     let group_id = within(
         "create",
-        alice.tim.create_group(create(GroupType::Work, &["bob", "carol", "dave"])),
+        alice.tim.create_group(new_group(GroupType::Work, &["bob", "carol", "dave"])),
     )
     .await
     .expect("createGroup")
@@ -201,7 +185,7 @@ async fn a_targeted_group_message_reaches_only_its_receivers_live_through_sync_a
         within("at send", alice.tim.send_message(&at, SendMessageOptions::default())).await;
     assert_eq!(refused.err().map(|e| e.code), Some(code::ERR_SVR_GROUP_INVALID_PARAMETERS));
     let community =
-        within("create", alice.tim.create_group(create(GroupType::Community, &["bob"])))
+        within("create", alice.tim.create_group(new_group(GroupType::Community, &["bob"])))
             .await
             .expect("createGroup")
             .group
@@ -230,7 +214,7 @@ async fn a_group_history_is_hopped_through_by_sequence_in_both_directions() {
     let alice = TestClient::login(&server, "alice").await;
     let bob = TestClient::login(&server, "bob").await;
     let carol = TestClient::login(&server, "carol").await;
-    let group_id = within("create", alice.tim.create_group(create(GroupType::Work, &["bob"])))
+    let group_id = within("create", alice.tim.create_group(new_group(GroupType::Work, &["bob"])))
         .await
         .expect("createGroup")
         .group
@@ -329,7 +313,7 @@ async fn every_membership_and_profile_change_is_a_tip_each_member_sees() {
     let carol = TestClient::login(&server, "carol").await;
     let dave = TestClient::login(&server, "dave").await;
     let group_id =
-        within("create", alice.tim.create_group(create(GroupType::Public, &["bob", "carol"])))
+        within("create", alice.tim.create_group(new_group(GroupType::Public, &["bob", "carol"])))
             .await
             .expect("createGroup")
             .group
@@ -475,7 +459,7 @@ async fn group_system_notices_arrive_as_messages_never_as_their_own_event() {
     let server = TestServer::start().await;
     let alice = TestClient::login(&server, "alice").await;
     let bob = TestClient::login(&server, "bob").await;
-    within("create", alice.tim.create_group(create(GroupType::Work, &["bob"])))
+    within("create", alice.tim.create_group(new_group(GroupType::Work, &["bob"])))
         .await
         .expect("createGroup");
     let notices = bob
@@ -608,7 +592,7 @@ async fn a_five_hundred_member_group_is_filled_in_batches_and_a_message_reaches_
     let owner = TestClient::login(server, "owner").await;
     let (first, rest) = names.split_at(250);
     let members: Vec<&str> = first.iter().map(String::as_str).collect();
-    let group_id = within("create", owner.tim.create_group(create(GroupType::Public, &members)))
+    let group_id = within("create", owner.tim.create_group(new_group(GroupType::Public, &members)))
         .await
         .expect("createGroup")
         .group
@@ -689,7 +673,7 @@ async fn a_fresh_store_of_an_existing_member_gets_live_group_messages() {
     let server = TestServer::start().await;
     confab_tests::RawClient::login(&server, "bob").await;
     let alice = TestClient::login(&server, "alice").await;
-    let group_id = within("create", alice.tim.create_group(create(GroupType::Public, &["bob"])))
+    let group_id = within("create", alice.tim.create_group(new_group(GroupType::Public, &["bob"])))
         .await
         .expect("c")
         .group

@@ -8,8 +8,8 @@ use confab_proto::group::{
     self as g, notice, AddGroupMember, ChangeGroupOwner, CreateGroup, DeleteGroupMember,
     DismissGroup, GetGroupList, GetGroupMemberList, GetGroupMemberProfile, GetGroupProfile,
     GroupType, InviteOption, JoinGroup, JoinOption, JoinStatus, MemberListOffset, MemberRole,
-    NewGroupMember, QuitGroup, SearchGroupByID, SetGroupMemberMuteTime, SetGroupMemberNameCard,
-    SetGroupMemberRole, UpdateGroupProfile,
+    QuitGroup, SearchGroupByID, SetGroupMemberMuteTime, SetGroupMemberNameCard, SetGroupMemberRole,
+    UpdateGroupProfile,
 };
 use confab_proto::inbox::{InboxEvent, TimelineCursor};
 use confab_proto::message::{ConversationType, MessageElement};
@@ -19,22 +19,12 @@ use confab_proto::ops::{
 use confab_proto::{code, ConversationId, ErrorBody, GroupId, UserId};
 use confab_tests::{RawClient, TestServer};
 
-fn members(ids: &[&str]) -> Vec<NewGroupMember> {
-    ids.iter()
-        .map(|id| NewGroupMember {
-            user_id: UserId::new(*id),
-            role: None,
-            member_custom_field: vec![],
-        })
-        .collect()
-}
-
 fn create(kind: GroupType, id: &str, with: &[&str]) -> CreateGroup {
     CreateGroup {
         name: "team".into(),
         group_type: kind,
         group_id: Some(GroupId::new(id)),
-        member_list: members(with),
+        member_list: confab_tests::group_members(with),
         ..Default::default()
     }
 }
@@ -659,7 +649,7 @@ async fn a_five_hundred_member_group_is_created_in_one_call_and_paged() {
     let ids: Vec<&str> = names.iter().map(String::as_str).collect();
     // checklist 684, 1253: at most 500 at creation.
     let mut too_many = create(GroupType::Public, "big", &ids);
-    too_many.member_list.extend(members(&["x1", "x2"]));
+    too_many.member_list.extend(confab_tests::group_members(&["x1", "x2"]));
     assert_eq!(refused(alice.call(&too_many).await), code::ERR_SVR_GROUP_INVALID_PARAMETERS);
     let created = alice.call(&create(GroupType::Public, "big", &ids)).await.expect("create");
     assert_eq!(created.group.member_count, 500);

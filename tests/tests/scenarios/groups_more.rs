@@ -303,14 +303,7 @@ async fn group_attributes_are_kept_per_group_and_every_member_follows_them() {
         name: "attrs".into(),
         group_type: GroupType::Public,
         group_id: Some(gid("attrs")),
-        member_list: ["bob", "dave"]
-            .iter()
-            .map(|u| NewGroupMember {
-                user_id: UserId::new(*u),
-                role: None,
-                member_custom_field: vec![],
-            })
-            .collect(),
+        member_list: confab_tests::group_members(&["bob", "dave"]),
         ..Default::default()
     };
     alice.call(&group).await.expect("create");

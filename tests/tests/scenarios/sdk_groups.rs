@@ -8,7 +8,7 @@ use confab_proto::code;
 use confab_proto::constants::types;
 use confab_proto::group::{
     CreateGroup, DeleteGroupMember, GetGroupList, GroupProfile, GroupType, JoinGroup, JoinOption,
-    JoinStatus, NewGroupMember,
+    JoinStatus,
 };
 use confab_proto::{GroupId, UserId};
 use confab_sdk::{
@@ -95,20 +95,9 @@ async fn desktop_instance(server: &TestServer, user: &str) -> TestClient {
     client
 }
 
+/// A Work group named "team" with `members`.
 fn work_group(members: &[&str]) -> CreateGroup {
-    CreateGroup {
-        name: "team".into(),
-        group_type: GroupType::Work,
-        member_list: members
-            .iter()
-            .map(|u| NewGroupMember {
-                user_id: UserId::new(*u),
-                role: None,
-                member_custom_field: Vec::new(),
-            })
-            .collect(),
-        ..CreateGroup::default()
-    }
+    confab_tests::new_group(GroupType::Work, members)
 }
 
 #[tokio::test]
