@@ -42,13 +42,17 @@ fn error_json(out: &Output) -> Value {
     json(line)
 }
 
+/// A real confabd on 127.0.0.1 (any port), its data under `dir/server`.
+async fn start_server(dir: &Path) -> confab_server::ServerHandle {
+    let config = Config { data_dir: dir.join("server"), ..Config::default() };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    confab_server::start(config, listener, Arc::new(SystemClock)).await.expect("server")
+}
+
 #[tokio::test]
 async fn register_send_list_page_and_listen() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = Config { data_dir: dir.path().join("server"), ..Config::default() };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let server =
-        confab_server::start(config, listener, Arc::new(SystemClock)).await.expect("server");
+    let server = start_server(dir.path()).await;
     let url = server.http_url();
     let alice = dir.path().join("alice");
     let bob = dir.path().join("bob");
@@ -186,10 +190,7 @@ async fn ca_file_reaches_a_self_hosted_https_server() {
 #[tokio::test]
 async fn groups_from_the_command_line() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = Config { data_dir: dir.path().join("server"), ..Config::default() };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let server =
-        confab_server::start(config, listener, Arc::new(SystemClock)).await.expect("server");
+    let server = start_server(dir.path()).await;
     let url = server.http_url();
     let [alice, bob, carol] = ["alice", "bob", "carol"].map(|u| dir.path().join(u));
     for (profile, user) in [(&alice, "alice"), (&bob, "bob"), (&carol, "carol")] {
