@@ -8,35 +8,15 @@
 // at 1100×720 and 720×480.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { cli, launchBrowser, openPage, signIn, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
+import { cli, injectAxe, launchBrowser, openPage, signIn, sizeShots, startConfabd, startWeb, tearDown, tempDir } from './harness.mjs';
 
 const USERS = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
-const SHOTS = process.env.SCREENSHOTS;
 
-/** Saves a screenshot at 1100×720 and 720×480 when SCREENSHOTS names a directory. */
-async function shots(page, name) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  const before = page.viewportSize();
-  for (const [w, h] of [
-    [1100, 720],
-    [720, 480],
-  ]) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: join(SHOTS, `${name}-${w}x${h}.png`), animations: 'disabled' });
-  }
-  await page.setViewportSize(before);
-}
 
-// Evaluated through the DevTools protocol: the app's CSP (script-src 'self') stays on.
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core on the page in the light and the dark theme: no critical or serious violation. */
 async function audit(page, screen) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  await injectAxe(page);
   const lines = [];
   for (const colorScheme of ['light', 'dark']) {
     // Reduced motion: no colour transition is caught half way by the audit.
@@ -164,7 +144,7 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
     assert.equal(await memberRow('bob', 'alice').getByTestId('member-actions-toggle').count(), 0, 'a member has no actions on others');
     await panel('bob').getByTestId('group-leave').waitFor();
     await audit(pages.bob, 'member panel');
-    await shots(pages.bob, 'panel-member');
+    await sizeShots(pages.bob, 'panel-member');
   });
 
   it('alice edits the announcement: over 300 bytes is refused before sending; bob sees the new one live', async () => {
@@ -224,7 +204,7 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
       await memberRow(who, 'carol').getByTestId('member-muted').waitFor();
     }
     await audit(pages.alice, 'owner panel');
-    await shots(pages.alice, 'panel-owner');
+    await sizeShots(pages.alice, 'panel-owner');
     // carol's view in Chinese: a second window on her web host, in a zh-CN browser.
     const zh = await openPage(browser, webs.carol.url, { viewport: { width: 1100, height: 720 }, locale: 'zh-CN' });
     await zh.page.locator('[data-conversation="GROUPclub"]').click();
@@ -234,7 +214,7 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
     assert.equal(await zhPanel.getByTestId('group-kind').textContent(), '公开群');
     assert.equal(await zhPanel.locator('[data-user="alice"]').getByTestId('role-badge').textContent(), '群主');
     await audit(zh.page, 'member panel, zh-CN');
-    await shots(zh.page, 'panel-member-zh');
+    await sizeShots(zh.page, 'panel-member-zh');
     await zh.context.close();
     assert.deepEqual(zh.errors, []);
     // The mute's tip reloaded every view: bob's name card is there too.
@@ -341,7 +321,7 @@ describe('group info panel and applications inbox', { timeout: 300_000 }, () => 
       assert.match(await item.textContent(), /let me in please/);
     }
     await audit(pages.alice, 'inbox');
-    await shots(pages.alice, 'inbox');
+    await sizeShots(pages.alice, 'inbox');
 
     const aliceItem = pages.alice.locator('[data-testid="application"][data-applicant="carol"]');
     await aliceItem.getByRole('button', { name: 'Approve' }).click();

@@ -8,17 +8,11 @@
 // SCREENSHOTS=<dir> saves the group chat, the create and the join dialogs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { cli, launchBrowser, openPage, removeDir, signIn, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { cli, injectAxe, launchBrowser, openPage, removeDir, signIn, sizeShots, startConfabd, startWeb, tempDir } from './harness.mjs';
 
 const USERS = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
 const GROUP = 'team-e2e';
-const SHOTS = process.env.SCREENSHOTS;
 
-// Evaluated through the DevTools protocol: the app's CSP stays on.
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** Critical and serious axe findings of every screen checked, one line each. */
 const axeLines = [];
 
@@ -33,7 +27,7 @@ async function axe(page, screen) {
         .map((a) => a.finished.catch(() => {})),
     ),
   );
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  await injectAxe(page);
   const violations = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.filter((n) => n.impact === 'critical' || n.impact === 'serious').map((n) => n.target.join(' ')) }));
@@ -41,21 +35,6 @@ async function axe(page, screen) {
   for (const v of violations) if (v.nodes.length) axeLines.push(`[${screen}] ${v.id}: ${v.help} — ${v.nodes.slice(0, 4).join(', ')}`);
 }
 
-/** Saves a screenshot at each size when SCREENSHOTS names a directory (light). */
-async function shots(page, name) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  const before = page.viewportSize();
-  for (const [w, h] of [
-    [1100, 720],
-    [720, 480],
-  ]) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await page.screenshot({ path: join(SHOTS, `${name}-${w}x${h}.png`), animations: 'disabled' });
-  }
-  await page.setViewportSize(before);
-}
 
 /** One command through a page's own web host bridge (a second connection to the same app instance). */
 function bridge(page, command, args) {
@@ -138,7 +117,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     assert.deepEqual(await dialog.getByTestId('member-chip').allTextContents().then((l) => l.map((s) => s.trim())), ['bob', 'carol']);
     await dialog.locator('input[name="group-id"]').fill(GROUP);
     await dialog.locator('input[name="group-name"]').focus();
-    await shots(page, 'groups-create-dialog');
+    await sizeShots(page, 'groups-create-dialog');
     await axe(page, 'create dialog');
     await dialog.getByRole('button', { name: 'Create group' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -200,7 +179,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
       'carol',
     ]);
     await axe(page, 'mention list');
-    await shots(page, 'groups-mention-list');
+    await sizeShots(page, 'groups-mention-list');
     await composer.pressSequentially('car');
     assert.deepEqual(await list.getByRole('option').evaluateAll((l) => l.map((o) => o.getAttribute('data-user'))), ['carol']);
     await composer.press('Enter');
@@ -222,7 +201,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await p.carol.page.locator('[data-testid="message"] [data-mentions-me="true"]').filter({ hasText: '@Carol please look' }).waitFor();
     // Reading clears the mention marker.
     await carolRow.getByTestId('at-marker').waitFor({ state: 'detached' });
-    await shots(p.carol.page, 'groups-chat-mentioned');
+    await sizeShots(p.carol.page, 'groups-chat-mentioned');
   });
 
   it('Esc closes the @ list and keeps the text', async () => {
@@ -236,7 +215,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
   });
 
   it('alice removes carol: the tip line appears for alice and bob; carol gets the notice', async () => {
-    await shots(p.alice.page, 'groups-chat');
+    await sizeShots(p.alice.page, 'groups-chat');
     await axe(p.alice.page, 'group chat');
     await axe(p.carol.page, 'group chat with a mention');
     // The member panel is the other half of this issue: the removal goes
@@ -249,7 +228,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await p.alice.page.getByTestId('chat-member-count').filter({ hasText: '2 members' }).waitFor();
     // carol's old mention still reads as one for bob, though she has left.
     await bubble('bob', '@Carol please look').locator('.mention').filter({ hasText: '@Carol' }).waitFor();
-    await shots(p.bob.page, 'groups-chat-tip');
+    await sizeShots(p.bob.page, 'groups-chat-tip');
     // carol hears it as a system notice, in words.
     const system = row('carol', '@TIM#SYSTEM');
     await system.filter({ hasText: 'Group notifications' }).waitFor();
@@ -271,13 +250,13 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
     await page.locator('[data-testid="group-tip"]').filter({ hasText: '移出了群聊' }).waitFor();
     await page.getByTestId('chat-member-count').filter({ hasText: '2 位成员' }).waitFor();
-    await shots(page, 'groups-chat-dark-zh');
+    await sizeShots(page, 'groups-chat-dark-zh');
     await axe(page, 'group chat, dark, zh');
     await page.getByTestId('new-group').click();
     const dialog = page.getByRole('dialog', { name: '新建群聊' });
     await dialog.waitFor();
     assert.equal(await dialog.locator('.kind').count(), 5);
-    await shots(page, 'groups-create-dialog-dark-zh');
+    await sizeShots(page, 'groups-create-dialog-dark-zh');
     await axe(page, 'create dialog, dark, zh');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
@@ -331,7 +310,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await join.getByTestId('found-name').filter({ hasText: 'Open house' }).waitFor();
     assert.equal(await join.getByTestId('found-kind').textContent(), 'Public');
     assert.equal(await join.getByTestId('found-count').textContent(), '1 member');
-    await shots(bob, 'groups-join-dialog');
+    await sizeShots(bob, 'groups-join-dialog');
     await axe(bob, 'join dialog');
     await join.getByTestId('join-button').click();
     await join.locator('[data-testid="join-status"][data-status="JoinedSuccess"]').waitFor();

@@ -1,6 +1,7 @@
 // Real processes for the browser E2E tests: confabd, confab-web, the confab
 // CLI, and Chromium through playwright-core. Nothing here is faked.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -102,3 +103,31 @@ export async function tearDown({ browser, web, server, dirs = [] }) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Evaluated through the DevTools protocol: the app's CSP (script-src 'self') stays on.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Loads axe-core into the page (once); then `window.axe.run` audits it. */
+export async function injectAxe(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+}
+
+/**
+ * Saves a screenshot of the page at 1100×720 and 720×480 as
+ * `<name>-<w>x<h>.png` when SCREENSHOTS names a directory, then restores
+ * its size.
+ */
+export async function sizeShots(page, name, dir = process.env.SCREENSHOTS) {
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const before = page.viewportSize();
+  for (const [w, h] of [
+    [1100, 720],
+    [720, 480],
+  ]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.screenshot({ path: join(dir, `${name}-${w}x${h}.png`), animations: 'disabled' });
+  }
+  await page.setViewportSize(before);
+}
