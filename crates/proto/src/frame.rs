@@ -69,6 +69,21 @@ impl ServerFrame {
     }
 }
 
+/// Serializes a successful response as its `{"t":"ok","id":…,"data":…}`
+/// frame straight from `data`: the same JSON as [`ServerFrame::ok`] (keys
+/// in `data`'s field order rather than sorted), without building its
+/// [`serde_json::Value`] tree first, which a large `sync` answer would
+/// otherwise pay for twice.
+pub fn ok_frame_json<T: Serialize>(id: u64, data: &T) -> Result<String, serde_json::Error> {
+    #[derive(Serialize)]
+    struct OkFrame<'a, T> {
+        t: &'static str,
+        id: u64,
+        data: &'a T,
+    }
+    serde_json::to_string(&OkFrame { t: "ok", id, data })
+}
+
 /// Serializes a push as its `{"t":"push","push":…}` frame, byte for byte what
 /// [`ServerFrame::Push`] gives, without cloning the push (a push may be
 /// shared by every session it goes to).

@@ -21,7 +21,7 @@
 //! string `op`) is answered with `id: null` and 20001; the session goes on.
 
 use crate::auth;
-use crate::handlers::registry::{Route, Served, SessionOp};
+use crate::handlers::registry::{FrameText, Route, Served, SessionOp};
 use crate::handlers::{self, Caller};
 use crate::server::ServerContext;
 use crate::session_keys::{self, SessionSig};
@@ -112,8 +112,14 @@ impl Socket {
         }
     }
 
-    async fn queue_frame(&mut self, frame: &ServerFrame) -> Result<(), Gone> {
-        self.queue_encoded(serde_json::to_string(frame)).await
+    async fn queue_text(&mut self, frame: FrameText) -> Result<(), Gone> {
+        self.queue_message(Message::Text(frame.0.into())).await
+    }
+
+    /// Sends an encoded frame now.
+    async fn send_text(&mut self, frame: FrameText) -> Result<(), Gone> {
+        self.queue_text(frame).await?;
+        self.flush().await
     }
 
     /// Queues a push the registry encoded (once for all its sessions).
@@ -328,7 +334,7 @@ async fn login(
         user_sig_issued_at: sig.issued_at,
         user_sig_renewable: sig.renewable(),
     };
-    if socket.send_frame(&respond(id, Ok(response))).await.is_err() {
+    if socket.send_text(respond(id, Ok(response))).await.is_err() {
         ctx.sessions.unregister(&user, link.id);
         return None;
     }
@@ -397,15 +403,11 @@ async fn authenticate(ctx: &ServerContext, request: &Login) -> Result<SessionSig
 }
 
 /// What the session does with one request.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "made and consumed once per request on the stack; boxing would allocate every answer"
-)]
 enum Dispatch {
     /// Answer now.
-    Now(ServerFrame),
+    Now(FrameText),
     /// Answer when the service replies.
-    Later(BoxFuture<'static, ServerFrame>),
+    Later(BoxFuture<'static, FrameText>),
     /// An operation on the session's own UserSig or lifecycle: run after
     /// every earlier reply was sent, by the session itself.
     Lifecycle(u64, Lifecycle),
@@ -435,7 +437,7 @@ enum After {
 struct Session {
     ctx: Arc<ServerContext>,
     caller: Caller,
-    pending: FuturesUnordered<BoxFuture<'static, ServerFrame>>,
+    pending: FuturesUnordered<BoxFuture<'static, FrameText>>,
     /// The UserSig the session works with (replaced by a renewal or a
     /// password change).
     sig: SessionSig,
@@ -490,7 +492,7 @@ impl Session {
                     break End::Close(close::IDLE, "no heartbeat within three intervals");
                 }
                 Some(frame) = self.pending.next(), if !self.pending.is_empty() => {
-                    if socket.queue_frame(&frame).await.is_err()
+                    if socket.queue_text(frame).await.is_err()
                         || self.send_ready(&mut socket, &mut link).await.is_err()
                     {
                         break End::Gone;
@@ -543,7 +545,7 @@ impl Session {
                         }
                         Incoming::Request(frame) => match self.dispatch(frame) {
                             Dispatch::Now(answer) => {
-                                if socket.send_frame(&answer).await.is_err() {
+                                if socket.send_text(answer).await.is_err() {
                                     break End::Gone;
                                 }
                             }
@@ -553,7 +555,7 @@ impl Session {
                                     break End::Gone;
                                 }
                                 let (answer, after) = self.lifecycle(id, operation).await;
-                                if socket.send_frame(&answer).await.is_err() {
+                                if socket.send_text(answer).await.is_err() {
                                     break End::Gone;
                                 }
                                 match after {
@@ -597,7 +599,7 @@ impl Session {
             })
             .await;
             if let Some(frame) = ready {
-                socket.queue_frame(&frame).await?;
+                socket.queue_text(frame).await?;
             } else if let Ok(push) = link.outbound.try_recv() {
                 socket.queue_push(push).await?;
             } else {
@@ -609,7 +611,7 @@ impl Session {
 
     async fn flush(&mut self, socket: &mut Socket) -> Result<(), Gone> {
         while let Some(frame) = self.pending.next().await {
-            socket.send_frame(&frame).await?;
+            socket.send_text(frame).await?;
         }
         Ok(())
     }
@@ -649,7 +651,7 @@ impl Session {
 
     /// Runs a [`Lifecycle`] operation; the services are in
     /// [`handlers::session`].
-    async fn lifecycle(&mut self, id: u64, operation: Lifecycle) -> (ServerFrame, After) {
+    async fn lifecycle(&mut self, id: u64, operation: Lifecycle) -> (FrameText, After) {
         let ctx = Arc::clone(&self.ctx);
         let caller = self.caller.clone();
         match operation {
@@ -681,7 +683,7 @@ impl Session {
         &mut self,
         id: u64,
         issued: Result<session_keys::Issued, ErrorBody>,
-    ) -> ServerFrame {
+    ) -> FrameText {
         respond(
             id,
             issued.map(|issued| {
@@ -706,13 +708,10 @@ impl Session {
                 }
             }
             Some(Route::Session(op)) => self.dispatch_session(*op, id, frame.data),
-            None => Dispatch::Now(ServerFrame::Err {
-                id: Some(id),
-                error: ErrorBody::new(
-                    code::UNKNOWN_OPERATION,
-                    format!("unknown op {:?}", frame.op),
-                ),
-            }),
+            None => Dispatch::Now(FrameText::err(
+                Some(id),
+                ErrorBody::new(code::UNKNOWN_OPERATION, format!("unknown op {:?}", frame.op)),
+            )),
         }
     }
 
@@ -720,10 +719,10 @@ impl Session {
     /// to [`Session::lifecycle`] (run after every earlier reply was sent).
     fn dispatch_session(&self, op: SessionOp, id: u64, data: serde_json::Value) -> Dispatch {
         match op {
-            SessionOp::Login => Dispatch::Now(ServerFrame::Err {
-                id: Some(id),
-                error: ErrorBody::new(code::REPEAT_LOGIN, "this session is already logged in"),
-            }),
+            SessionOp::Login => Dispatch::Now(FrameText::err(
+                Some(id),
+                ErrorBody::new(code::REPEAT_LOGIN, "this session is already logged in"),
+            )),
             SessionOp::Heartbeat => Dispatch::Now(respond(
                 id,
                 decode::<Heartbeat>(data)

@@ -12,7 +12,7 @@
 
 use super::{Caller, Reply};
 use crate::server::ServerContext;
-use confab_proto::frame::ServerFrame;
+use confab_proto::frame::{ok_frame_json, ServerFrame};
 use confab_proto::ops::Operation;
 use confab_proto::{code, ErrorBody};
 use futures_util::future::BoxFuture;
@@ -38,17 +38,36 @@ pub(crate) enum SessionOp {
     SignOutEverywhere,
 }
 
+/// A frame encoded as its JSON text, ready for the socket.
+#[derive(Debug)]
+pub(crate) struct FrameText(pub(crate) String);
+
+impl FrameText {
+    /// The `{"t":"err",…}` frame of `error`, answering request `id`.
+    pub(crate) fn err(id: Option<u64>, error: ErrorBody) -> Self {
+        match serde_json::to_string(&ServerFrame::Err { id, error }) {
+            Ok(text) => Self(text),
+            // An error body is two plain fields; this cannot happen, but a
+            // request must still get its answer.
+            Err(e) => {
+                tracing::error!(error = %e, "cannot encode an error frame");
+                Self(format!(
+                    r#"{{"t":"err","id":{},"error":{{"code":{},"message":"internal error"}}}}"#,
+                    id.map_or_else(|| "null".to_owned(), |id| id.to_string()),
+                    code::INTERNAL
+                ))
+            }
+        }
+    }
+}
+
 /// A response frame in flight.
-pub(crate) type Answer = BoxFuture<'static, ServerFrame>;
+pub(crate) type Answer = BoxFuture<'static, FrameText>;
 
 /// What a service operation made of a request.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "made and consumed once per request on the stack; boxing would allocate every answer"
-)]
 pub(crate) enum Served {
     /// The answer, now (the request did not decode).
-    Now(ServerFrame),
+    Now(FrameText),
     /// The answer, when the service replies.
     Later(Answer),
 }
@@ -91,7 +110,7 @@ impl Registry {
                     let reply = service(ctx, caller, request);
                     Served::Later(async move { respond(id, reply.await) }.boxed())
                 }
-                Err(error) => Served::Now(ServerFrame::Err { id: Some(id), error }),
+                Err(error) => Served::Now(FrameText::err(Some(id), error)),
             };
         self.add(O::NAME, Route::Service(Box::new(route)))
     }
@@ -131,16 +150,17 @@ pub(crate) fn decode<O: Operation>(data: serde_json::Value) -> Result<O, ErrorBo
     })
 }
 
-/// The response frame of request `id`: its result, or the error that the
-/// result could not be encoded.
-pub(crate) fn respond<T: Serialize>(id: u64, result: Result<T, ErrorBody>) -> ServerFrame {
+/// The response frame of request `id`, encoded: its result, or the error
+/// that the result could not be encoded. The result is written straight
+/// into the frame's text ([`ok_frame_json`]), never through a `Value` tree.
+pub(crate) fn respond<T: Serialize>(id: u64, result: Result<T, ErrorBody>) -> FrameText {
     let encoded = result.and_then(|value| {
-        ServerFrame::ok(id, &value)
+        ok_frame_json(id, &value)
             .map_err(|e| ErrorBody::new(code::INTERNAL, format!("cannot encode the response: {e}")))
     });
     match encoded {
-        Ok(frame) => frame,
-        Err(error) => ServerFrame::Err { id: Some(id), error },
+        Ok(text) => FrameText(text),
+        Err(error) => FrameText::err(Some(id), error),
     }
 }
 
