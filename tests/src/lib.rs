@@ -804,3 +804,16 @@ pub async fn full_history(tim: &confab_sdk::Tim, conversation_id: &str) -> Vec<M
     }
     pages.into_iter().rev().flatten().collect()
 }
+
+/// The group timeline entries a push carries: a `timeline` push's one, a
+/// `room` push's every merged one; none for any other push.
+pub fn pushed_entries(
+    push: &confab_proto::frame::Push,
+) -> Vec<&confab_proto::inbox::TimelineEntry> {
+    use confab_proto::frame::Push;
+    match push {
+        Push::Timeline { entry, .. } => vec![entry],
+        Push::Room { entries, .. } => entries.iter().collect(),
+        _ => Vec::new(),
+    }
+}

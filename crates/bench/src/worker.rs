@@ -309,15 +309,19 @@ async fn join_and_count(
     Ok(tasks)
 }
 
-/// The send time a bench message push carries, if `text` is one of the
-/// group's message pushes.
-fn stamp_of(text: &str) -> Option<u64> {
-    if !text.contains("\"kind\":\"timeline\"") {
-        return None;
-    }
-    let at = text.find(STAMP)? + STAMP.len();
-    let digits: String = text[at..].chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+/// The send times the bench messages of `text` carry, if it is one of the
+/// group's message pushes (a `timeline` push carries one, a `room` push
+/// one per merged message).
+fn stamps_of(text: &str) -> impl Iterator<Item = u64> + '_ {
+    let pushed = text.contains("\"kind\":\"timeline\"") || text.contains("\"kind\":\"room\"");
+    let mut rest = if pushed { text } else { "" };
+    std::iter::from_fn(move || {
+        let at = rest.find(STAMP)? + STAMP.len();
+        let digits = rest[at..].bytes().take_while(u8::is_ascii_digit).count();
+        let stamp = rest[at..at + digits].parse().ok();
+        rest = &rest[at + digits..];
+        stamp
+    })
 }
 
 /// Counts the group's message pushes until `want`.
@@ -330,16 +334,21 @@ async fn count(
     let every = members.sample_every.max(1);
     while outcome.deliveries < want {
         let text = lean.next_text().await?;
-        if let Some(sent) = stamp_of(&text) {
-            let now = unix_ns();
-            if outcome.deliveries.is_multiple_of(every) {
-                outcome.latencies_us.push(now.saturating_sub(sent) / 1000);
-            }
-            outcome.deliveries += 1;
-            outcome.last_delivery_ns = now;
-        }
+        tally(&text, every, outcome);
     }
     Ok(())
+}
+
+/// Counts the deliveries `text` brings (none unless it is a message push).
+fn tally(text: &str, every: u64, outcome: &mut Outcome) {
+    let now = unix_ns();
+    for sent in stamps_of(text) {
+        if outcome.deliveries.is_multiple_of(every) {
+            outcome.latencies_us.push(now.saturating_sub(sent) / 1000);
+        }
+        outcome.deliveries += 1;
+        outcome.last_delivery_ns = now;
+    }
 }
 
 /// One sender: pipelined group messages, then the others' messages.
@@ -374,13 +383,8 @@ async fn send_and_count(
                 tracing::warn!("group send refused: {text}");
             }
             outcome.failed += 1;
-        } else if let Some(stamp) = stamp_of(&text) {
-            let now = unix_ns();
-            if outcome.deliveries.is_multiple_of(every) {
-                outcome.latencies_us.push(now.saturating_sub(stamp) / 1000);
-            }
-            outcome.deliveries += 1;
-            outcome.last_delivery_ns = now;
+        } else {
+            tally(&text, every, &mut outcome);
         }
     }
     outcome.acked_ns = unix_ns();

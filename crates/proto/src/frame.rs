@@ -96,6 +96,32 @@ pub fn push_frame_json(push: &Push) -> Result<String, serde_json::Error> {
     serde_json::to_string(&PushFrame { t: "push", push })
 }
 
+/// Serializes a [`Push::Room`] frame of `entries` (borrowed: a room's
+/// broadcaster encodes one frame for every member, and another only for a
+/// sender, without its own entries), byte for byte what
+/// [`push_frame_json`] gives for the same push.
+pub fn room_frame_json(
+    group_id: &crate::ids::GroupId,
+    entries: &[&crate::inbox::TimelineEntry],
+) -> Result<String, serde_json::Error> {
+    #[derive(Serialize)]
+    struct RoomPush<'a> {
+        kind: &'static str,
+        #[serde(rename = "groupID")]
+        group_id: &'a crate::ids::GroupId,
+        entries: &'a [&'a crate::inbox::TimelineEntry],
+    }
+    #[derive(Serialize)]
+    struct RoomFrame<'a> {
+        t: &'static str,
+        push: RoomPush<'a>,
+    }
+    serde_json::to_string(&RoomFrame {
+        t: "push",
+        push: RoomPush { kind: "room", group_id, entries },
+    })
+}
+
 /// Pushes from the server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -114,6 +140,21 @@ pub enum Push {
         group_id: crate::ids::GroupId,
         /// The entry.
         entry: crate::inbox::TimelineEntry,
+    },
+    /// A group's broadcast-only messages, merged: an AVChatRoom's messages
+    /// and the `onlineUserOnly` messages of any group, every one broadcast
+    /// to the group's online members since the group's last `room` push,
+    /// oldest first. Each entry's `seq` is 0 (none is on a timeline). A
+    /// session never gets the entries it sent itself (their answers carry
+    /// them). Merging is what lets a room of thousands take messages faster
+    /// than one frame per member per message.
+    #[serde(rename_all = "camelCase")]
+    Room {
+        /// The group.
+        #[serde(rename = "groupID")]
+        group_id: crate::ids::GroupId,
+        /// The entries, oldest first; never empty.
+        entries: Vec<crate::inbox::TimelineEntry>,
     },
     /// An `onlineUserOnly` message: not stored, not in the inbox, delivered
     /// only to instances online when it was sent.
@@ -167,6 +208,38 @@ mod tests {
         let no_data: RequestFrame =
             serde_json::from_str(r#"{"id":1,"op":"logout"}"#).expect("parse");
         assert_eq!(no_data.data, serde_json::Value::Null);
+    }
+
+    #[test]
+    fn an_ok_frame_encoded_directly_reads_back_as_the_same_frame() {
+        let data = crate::ops::HeartbeatResponse { server_time: 5 };
+        let text = ok_frame_json(3, &data).expect("encode");
+        assert_eq!(text, r#"{"t":"ok","id":3,"data":{"serverTime":5}}"#);
+        let frame: ServerFrame = serde_json::from_str(&text).expect("decode");
+        assert_eq!(frame, ServerFrame::ok(3, &data).expect("ok"));
+    }
+
+    #[test]
+    fn a_room_frame_encoded_from_borrowed_entries_is_the_room_push() {
+        let entries: Vec<crate::inbox::TimelineEntry> = (1..=2)
+            .map(|n| crate::inbox::TimelineEntry {
+                seq: 0,
+                event: InboxEvent::ConversationRead {
+                    conversation_id: "GROUPlive".into(),
+                    read_sequence: n,
+                },
+            })
+            .collect();
+        let group_id = crate::ids::GroupId::new("live");
+        let borrowed: Vec<&crate::inbox::TimelineEntry> = entries.iter().collect();
+        let text = room_frame_json(&group_id, &borrowed).expect("encode");
+        let push = Push::Room { group_id, entries };
+        assert_eq!(text, push_frame_json(&push).expect("encode"));
+        assert!(
+            text.starts_with(r#"{"t":"push","push":{"kind":"room","groupID":"live","entries":[{"#)
+        );
+        let frame: ServerFrame = serde_json::from_str(&text).expect("decode");
+        assert_eq!(frame, ServerFrame::Push { push });
     }
 
     #[test]

@@ -977,25 +977,7 @@ impl Actor {
         entry: TimelineEntry,
     ) -> Result<(), End> {
         if entry.seq == 0 {
-            if self.core.store.group(&group_id).ok().flatten().is_none() {
-                return Ok(()); // not (or no longer) in that room
-            }
-            match entry.event {
-                InboxEvent::Message { message } => {
-                    let message = message_from_wire(&message, &self.core.user_id);
-                    self.core.emit(Event::MessageReceived(vec![message]));
-                }
-                InboxEvent::GroupAttributesUpdated { group_id, group_attributes } => {
-                    self.core.emit(Event::GroupAttributesUpdated {
-                        group_id: group_id.0,
-                        group_attributes,
-                    });
-                }
-                InboxEvent::GroupCounterUpdated { group_id, key, value } => {
-                    self.core.emit(Event::GroupCounterUpdated { group_id: group_id.0, key, value });
-                }
-                _ => {}
-            }
+            self.on_broadcast(&group_id, vec![entry]);
             return Ok(());
         }
         if link.phase != Phase::Live {
@@ -1022,6 +1004,37 @@ impl Actor {
                 link.held_timeline.push((group_id, entry));
                 self.send_sync(link).await
             }
+        }
+    }
+
+    /// Entries on no timeline (`seq` 0) of a group the user is in: an
+    /// AVChatRoom's events, and broadcast-only messages (one
+    /// MESSAGE_RECEIVED for all the messages of a `room` push). Nothing for
+    /// a group the user is not (or no longer) in.
+    fn on_broadcast(&self, group_id: &str, entries: Vec<TimelineEntry>) {
+        if self.core.store.group(group_id).ok().flatten().is_none() {
+            return;
+        }
+        let mut messages = Vec::new();
+        for entry in entries {
+            match entry.event {
+                InboxEvent::Message { message } => {
+                    messages.push(message_from_wire(&message, &self.core.user_id));
+                }
+                InboxEvent::GroupAttributesUpdated { group_id, group_attributes } => {
+                    self.core.emit(Event::GroupAttributesUpdated {
+                        group_id: group_id.0,
+                        group_attributes,
+                    });
+                }
+                InboxEvent::GroupCounterUpdated { group_id, key, value } => {
+                    self.core.emit(Event::GroupCounterUpdated { group_id: group_id.0, key, value });
+                }
+                _ => {}
+            }
+        }
+        if !messages.is_empty() {
+            self.core.emit(Event::MessageReceived(messages));
         }
     }
 
@@ -1114,6 +1127,10 @@ impl Actor {
             }
             Push::Timeline { group_id, entry } => {
                 self.on_timeline_push(link, group_id.0, entry).await
+            }
+            Push::Room { group_id, entries } => {
+                self.on_broadcast(group_id.as_str(), entries);
+                Ok(())
             }
             Push::KickedOut { kick_type, message } => {
                 self.log(tracing::Level::WARN, format_args!("kicked out: {message}"));

@@ -311,7 +311,7 @@ async fn login(
         fail_login(socket, Some(id), error).await;
         return None;
     }
-    let caller = Caller { user: user.clone(), session: link.id };
+    let caller = Caller { user: user.clone(), session: link.id, sends: Default::default() };
     if let Err(e) = load_groups(ctx, &user).await {
         ctx.sessions.unregister(&user, link.id);
         fail_login(socket, Some(id), handlers::store_error(e)).await;

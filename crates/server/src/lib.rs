@@ -19,6 +19,7 @@
 //! (rules over store primitives) are internal.
 
 mod auth;
+pub mod broadcast;
 pub mod clock;
 pub mod config;
 pub mod fanout;

@@ -42,6 +42,8 @@ pub(crate) struct ServerContext {
     pub store: Arc<dyn Store>,
     /// Live sessions.
     pub sessions: Arc<SessionRegistry>,
+    /// Broadcast-only group messages, merged per group.
+    pub broadcaster: Arc<crate::broadcast::Broadcaster>,
     /// The profanity filter, compiled once.
     pub moderation: Arc<crate::moderation::Moderator>,
     /// File storage and unfinished uploads.
@@ -129,12 +131,14 @@ pub async fn start(
     };
     let send_rate = crate::limits::SendRate::from_config(&config);
     let group_send_rate = crate::limits::GroupSendRate::from_config(&config);
+    let broadcaster = crate::broadcast::Broadcaster::new(Arc::clone(&sessions));
     let ctx = Arc::new(ServerContext {
         config,
         secret_key,
         clock,
         store,
         sessions,
+        broadcaster,
         moderation: Arc::new(moderation),
         send_rate,
         group_send_rate,

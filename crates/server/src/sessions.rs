@@ -295,6 +295,12 @@ impl SessionRegistry {
         self.index().members.get(group).is_some_and(|m| m.contains(user))
     }
 
+    /// How many online members a group has (an AVChatRoom's joiners),
+    /// without listing them.
+    pub fn online_member_count(&self, group: &str) -> usize {
+        self.index().members.get(group).map_or(0, HashSet::len)
+    }
+
     /// The online members of a group (an AVChatRoom's joiners).
     pub fn online_members(&self, group: &str) -> Vec<UserId> {
         self.index().members.get(group).map(|m| m.iter().cloned().collect()).unwrap_or_default()
@@ -494,10 +500,19 @@ fn send_to(
     push: &EncodedPush,
     skip: Option<SessionId>,
 ) -> bool {
+    send_each(sessions, user, |id| (Some(id) != skip).then_some(push))
+}
+
+/// Sends each of a user's sessions the frame `frame_for` picks for it (none
+/// for `None`); closes the ones that cannot keep up. `true` when the user
+/// has no session left.
+fn send_each<'a>(
+    sessions: &mut Vec<Entry>,
+    user: &UserId,
+    frame_for: impl Fn(SessionId) -> Option<&'a EncodedPush>,
+) -> bool {
     sessions.retain(|session| {
-        if Some(session.id) == skip {
-            return true;
-        }
+        let Some(push) = frame_for(session.id) else { return true };
         match session.outbound.try_send(push.clone()) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
@@ -511,6 +526,38 @@ fn send_to(
         }
     });
     sessions.is_empty()
+}
+
+impl SessionRegistry {
+    /// Hands a group's merged broadcast frame to every live session of its
+    /// online members: `frame` to each, but a session listed in `own` gets
+    /// its own frame there instead (without the entries it sent; `None`:
+    /// nothing). Used by [`crate::broadcast::Broadcaster`].
+    pub fn deliver_room(
+        &self,
+        group: &str,
+        frame: &EncodedPush,
+        own: &[(SessionId, Option<EncodedPush>)],
+    ) {
+        let mut users = self.lock();
+        let mut index = self.index();
+        let Some(members) = index.members.get(group) else { return };
+        let frame_for = |id: SessionId| match own.iter().find(|(sender, _)| *sender == id) {
+            Some((_, mine)) => mine.as_ref(),
+            None => Some(frame),
+        };
+        let mut gone = Vec::new();
+        for member in members {
+            let Some(sessions) = users.get_mut(member) else { continue };
+            if send_each(sessions, member, frame_for) {
+                gone.push(member.clone());
+            }
+        }
+        for member in gone {
+            users.remove(&member);
+            index.forget_user(&member);
+        }
+    }
 }
 
 impl Fanout for SessionRegistry {
@@ -760,6 +807,7 @@ mod tests {
         assert!(b1.outbound.try_recv().is_ok(), "the groupLeft push itself");
         assert!(b1.outbound.try_recv().is_err());
         assert!(registry.online_members("g").is_empty());
+        assert_eq!(registry.online_member_count("g"), 0);
     }
 
     #[test]
@@ -772,6 +820,7 @@ mod tests {
         assert_eq!(registry.join_room(&alice, "r2"), (Some("r1".into()), true));
         assert!(!registry.in_room(&alice, "r1") && registry.in_room(&alice, "r2"));
         assert_eq!(registry.online_members("r2"), std::slice::from_ref(&alice));
+        assert_eq!(registry.online_member_count("r2"), 1);
         registry.close_room("r2");
         assert!(!registry.in_room(&alice, "r2"));
     }

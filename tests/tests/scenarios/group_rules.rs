@@ -493,20 +493,14 @@ fn raw_group_text(group_id: &str, random: u64, text: &str) -> confab_proto::ops:
     request
 }
 
-/// The text of a timeline push's message, if it is one.
-fn pushed_text(push: &confab_proto::frame::Push) -> Option<String> {
+/// Whether a push carries a group text message reading `text`.
+fn pushes_text(push: &confab_proto::frame::Push, text: &str) -> bool {
     use confab_proto::inbox::InboxEvent;
     use confab_proto::message::MessageElement;
-    match push {
-        confab_proto::frame::Push::Timeline { entry, .. } => match &entry.event {
-            InboxEvent::Message { message } => match &message.element {
-                MessageElement::Text(text) => Some(text.text.clone()),
-                _ => None,
-            },
-            _ => None,
-        },
-        _ => None,
-    }
+    confab_tests::pushed_entries(push).into_iter().any(|entry| {
+        matches!(&entry.event, InboxEvent::Message { message }
+            if matches!(&message.element, MessageElement::Text(t) if t.text == text))
+    })
 }
 
 // checklist 1213: getGroupOnlineMemberCount works only here (AVChatRoom).
@@ -553,7 +547,7 @@ async fn an_avchatroom_with_three_hundred_online_joiners_counts_them_and_reaches
 
     owner.call(&raw_group_text(room.as_str(), 7, "to everyone watching")).await.expect("broadcast");
     let got = join_all(joiners.into_iter().map(|mut client| async move {
-        client.wait_push(|push| pushed_text(push).filter(|t| t == "to everyone watching")).await
+        client.wait_push(|push| pushes_text(push, "to everyone watching").then_some(())).await
     }))
     .await;
     assert_eq!(got.len(), JOINERS);

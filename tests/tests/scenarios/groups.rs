@@ -43,15 +43,14 @@ fn gid(id: &str) -> GroupId {
     GroupId::new(id)
 }
 
-/// Waits for a group timeline push carrying a message with this ID; its
-/// timeline sequence.
+/// Waits for a group push (`timeline`, or a merged `room` push) carrying
+/// a message with this ID; its timeline sequence (0 off the timeline).
 async fn wait_group_message(raw: &mut RawClient, id: &str) -> u64 {
-    raw.wait_push(|push| match push {
-        Push::Timeline { entry, .. } => match &entry.event {
+    raw.wait_push(|push| {
+        confab_tests::pushed_entries(push).into_iter().find_map(|entry| match &entry.event {
             InboxEvent::Message { message } if message.id.as_str() == id => Some(entry.seq),
             _ => None,
-        },
-        _ => None,
+        })
     })
     .await
 }

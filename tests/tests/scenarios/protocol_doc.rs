@@ -150,6 +150,10 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             &grouped(confab_server::sessions::OUTBOUND_CAPACITY as u64),
         ),
         server_limit(
+            "entries per `room` push",
+            &confab_server::broadcast::MAX_ENTRIES_PER_FRAME.to_string(),
+        ),
+        server_limit(
             "revoke window (`revoke_window_secs`, default)",
             &format!("{} s", defaults.revoke_window_secs),
         ),

@@ -546,6 +546,101 @@ async fn attributes_counters_join_requests_and_a_live_room_reach_members_through
     assert_eq!(text_of(&got[0]), "live hello");
 }
 
+// Many group messages in flight from one sender are stored in the order
+// they were sent: the server reads the group and the member for each send
+// on several connections at once, and still hands them to the writer in
+// the session's order (docs/protocol.md, "Group timelines").
+#[tokio::test]
+async fn pipelined_group_messages_keep_their_senders_order_on_the_timeline() {
+    let server = TestServer::start_with(|c| c.group_send_rate_per_sec = 0).await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let group_id =
+        alice.tim.create_group(work_group(&["bob"])).await.expect("create").group.group_id;
+    let texts: Vec<String> = (0..60).map(|n| format!("in order {n}")).collect();
+    let messages: Vec<Message> = texts.iter().map(|t| group_text(&alice, &group_id.0, t)).collect();
+    let sent = futures_util::future::join_all(
+        messages.iter().map(|m| alice.tim.send_message(m, SendMessageOptions::default())),
+    )
+    .await;
+    let sequences: Vec<u64> = sent.into_iter().map(|r| r.expect("sent").message.sequence).collect();
+    assert!(
+        sequences.windows(2).all(|w| w[0] < w[1]),
+        "sequences follow the send order: {sequences:?}"
+    );
+    let wanted: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let got: Vec<String> = wait_texts(&bob, &format!("GROUP{}", group_id.0), &wanted)
+        .await
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(got, texts, "bob sees them in the order sent");
+}
+
+// A busy AVChatRoom's messages come merged (`room` pushes, docs/protocol.md
+// "Group timelines"): through the SDK every joiner still gets every message
+// exactly once, each sender's in the order sent, and never its own back.
+#[tokio::test]
+async fn a_busy_rooms_merged_messages_arrive_once_in_order_and_not_back_at_their_sender() {
+    const EACH: usize = 40;
+    // Capacity, not TIM's 40 messages/s per group: the group rate is off.
+    let server = TestServer::start_with(|c| c.group_send_rate_per_sec = 0).await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+    let room = alice
+        .tim
+        .create_group(CreateGroup {
+            name: "busy".into(),
+            group_type: GroupType::AvChatRoom,
+            ..CreateGroup::default()
+        })
+        .await
+        .expect("create room")
+        .group
+        .group_id;
+    for client in [&alice, &bob, &carol] {
+        client
+            .tim
+            .join_group(JoinGroup { group_id: room.clone(), apply_message: String::new() })
+            .await
+            .expect("join the room");
+    }
+    let texts = |who: &str| (0..EACH).map(|n| format!("{who} {n}")).collect::<Vec<_>>();
+    let (from_alice, from_bob) = (texts("alice"), texts("bob"));
+    // Both send at once, every message in flight together.
+    let sends = |client: &TestClient, list: &[String]| {
+        let messages: Vec<Message> = list.iter().map(|t| group_text(client, &room.0, t)).collect();
+        let tim = client.tim.clone();
+        async move {
+            futures_util::future::join_all(
+                messages.iter().map(|m| tim.send_message(m, SendMessageOptions::default())),
+            )
+            .await
+        }
+    };
+    let (a, b) = tokio::join!(sends(&alice, &from_alice), sends(&bob, &from_bob));
+    let failed: Vec<_> = a.iter().chain(&b).filter_map(|r| r.as_ref().err()).collect();
+    assert!(failed.is_empty(), "every send succeeds: {failed:?}");
+    let conversation = format!("GROUP{}", room.0);
+    let everything: Vec<&str> = from_alice.iter().chain(&from_bob).map(String::as_str).collect();
+    let carol_got = wait_texts(&carol, &conversation, &everything).await;
+    let carol_texts: Vec<String> = carol_got.iter().map(text_of).collect();
+    assert_eq!(carol_texts.len(), 2 * EACH, "exactly once each: {carol_texts:?}");
+    for list in [&from_alice, &from_bob] {
+        let order: Vec<&String> = carol_texts.iter().filter(|t| list.contains(t)).collect();
+        assert_eq!(order, list.iter().collect::<Vec<_>>(), "each sender's order kept");
+    }
+    // alice gets bob's, and none of her own; a last message from carol
+    // shows nothing else was on its way to her.
+    send_group_text(&carol, &room.0, "last").await;
+    let mut wanted: Vec<&str> = from_bob.iter().map(String::as_str).collect();
+    wanted.push("last");
+    let alice_got: Vec<String> =
+        wait_texts(&alice, &conversation, &wanted).await.iter().map(text_of).collect();
+    assert_eq!(alice_got, wanted, "bob's in order, then carol's; none of alice's own");
+}
+
 #[tokio::test]
 async fn group_messages_are_revoked_modified_and_deleted_with_the_groups_rules() {
     use confab_proto::message::TextPayload as WireText;

@@ -232,7 +232,7 @@ pub(crate) fn get_group_profile(
         let record = member.await.map_err(super::store_error)?;
         let Some(mut profile) = profile else { return Err(not_found(&request.group_id)) };
         if service::joined_in_memory(&profile) {
-            profile.member_count = sessions.online_members(profile.group_id.as_str()).len() as u64;
+            profile.member_count = sessions.online_member_count(profile.group_id.as_str()) as u64;
         }
         if !request.group_custom_field_filter.is_empty() {
             let wanted = &request.group_custom_field_filter;
@@ -283,7 +283,7 @@ pub(crate) fn update_group_profile(
     async move {
         let mut group = updated.await.map_err(super::store_error)?;
         if service::joined_in_memory(&group) {
-            group.member_count = sessions.online_members(group.group_id.as_str()).len() as u64;
+            group.member_count = sessions.online_member_count(group.group_id.as_str()) as u64;
         }
         Ok(GroupResponse { group })
     }
@@ -365,7 +365,7 @@ fn with_room(
     sessions: &crate::sessions::SessionRegistry,
     mut profile: GroupProfile,
 ) -> GroupProfile {
-    profile.member_count = sessions.online_members(profile.group_id.as_str()).len() as u64;
+    profile.member_count = sessions.online_member_count(profile.group_id.as_str()) as u64;
     profile
 }
 
@@ -793,7 +793,7 @@ pub(crate) fn get_group_online_member_count(
         };
         let room = profile.group_id.as_str();
         let member_count = if service::joined_in_memory(&profile) && sessions.in_room(&user, room) {
-            sessions.online_members(room).len() as u64
+            sessions.online_member_count(room) as u64
         } else {
             0
         };

@@ -22,7 +22,8 @@
 //! A stored group's message is written once, on the group's timeline, and
 //! pushed from memory to the online members' sessions (not the sending
 //! one). An AVChatRoom's messages, and `onlineUserOnly` messages of any
-//! group, are pushed to online members only (sequence 0) and not stored.
+//! group, are not stored: they go to online members only (sequence 0),
+//! merged per group into `room` pushes ([`crate::broadcast`]).
 
 use super::message::MAX_RANDOM;
 use super::{reject, Caller, Reply};
@@ -159,6 +160,8 @@ pub(crate) fn send_group_message(
     let member = ctx.store.member(group_id.clone(), caller.user.clone());
     let store = Arc::clone(&ctx.store);
     let sessions = Arc::clone(&ctx.sessions);
+    let broadcaster = Arc::clone(&ctx.broadcaster);
+    let mut turn = caller.sends.next();
     let caller = caller.clone();
     async move {
         let Some(profile) = group.await.map_err(super::store_error)? else {
@@ -175,10 +178,11 @@ pub(crate) fn send_group_message(
             ));
         }
         if kind.keeps_history && !message.online_user_only {
-            return store
-                .send_group_message(NewGroupMessage { message, origin: Some(caller.session) })
-                .await
-                .map_err(super::store_error);
+            turn.wait().await;
+            let sent =
+                store.send_group_message(NewGroupMessage { message, origin: Some(caller.session) });
+            drop(turn);
+            return sent.await.map_err(super::store_error);
         }
         // Broadcast only: an AVChatRoom's message, or onlineUserOnly.
         let mut message = message;
@@ -235,10 +239,16 @@ pub(crate) fn send_group_message(
         }
         let entry =
             TimelineEntry { seq: 0, event: InboxEvent::Message { message: message.clone() } };
-        crate::fanout::Fanout::deliver(
-            &*sessions,
-            timeline_deliveries(&group_id, entry, Some(caller.session)),
-        );
+        turn.wait().await;
+        if message.receiver_list.is_empty() {
+            // Merged with the group's other broadcasts (`room` pushes).
+            broadcaster.send(&group_id, entry, caller.session);
+        } else {
+            crate::fanout::Fanout::deliver(
+                &*sessions,
+                timeline_deliveries(&group_id, entry, Some(caller.session)),
+            );
+        }
         Ok(SendMessageResponse { message, duplicate: false })
     }
     .boxed()

@@ -27,6 +27,8 @@ use confab_proto::{code, ErrorBody, UserId};
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt as _;
 pub(crate) use registry::{Registry, RegistryError};
+use std::sync::{Arc, Mutex};
+use tokio::sync::oneshot;
 
 /// A service's answer in flight.
 pub(crate) type Reply<T> = BoxFuture<'static, Result<T, ErrorBody>>;
@@ -38,6 +40,54 @@ pub(crate) struct Caller {
     pub user: UserId,
     /// The session.
     pub session: SessionId,
+    /// The order of the session's group sends.
+    pub sends: SendOrder,
+}
+
+/// Keeps one session's group messages in the order the session sent them.
+///
+/// A group send reads the group and the member before it hands the message
+/// on (to the writer, or to the broadcaster), and those reads run on
+/// several connections at once: without turns, a client with many sends in
+/// flight could see them stored or broadcast in the order its reads
+/// finished. Each send takes a [`Turn`] when it is dispatched (in the
+/// session's order) and hands its message on only after the turn before
+/// it ended: its message handed on, or the send refused or dropped.
+#[derive(Clone, Default)]
+pub(crate) struct SendOrder(Arc<Mutex<Option<oneshot::Receiver<()>>>>);
+
+impl std::fmt::Debug for SendOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SendOrder")
+    }
+}
+
+impl SendOrder {
+    /// The next turn: after every turn taken before it. Take it while the
+    /// request is dispatched, not in its future.
+    pub(crate) fn next(&self) -> Turn {
+        let (done, ended) = oneshot::channel();
+        // Every update is one replace.
+        let before = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).replace(ended);
+        Turn { before, _done: done }
+    }
+}
+
+/// One send's place in its session's [`SendOrder`]; the turn ends when it
+/// is dropped.
+pub(crate) struct Turn {
+    before: Option<oneshot::Receiver<()>>,
+    _done: oneshot::Sender<()>,
+}
+
+impl Turn {
+    /// Waits until the turn before this one ended.
+    pub(crate) async fn wait(&mut self) {
+        if let Some(before) = self.before.take() {
+            // Ended either way: its sender is dropped, never used.
+            let _ = before.await;
+        }
+    }
 }
 
 /// The registry of every operation the server serves: each feature area
