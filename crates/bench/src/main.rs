@@ -37,6 +37,7 @@ const ALL: &[&str] = &[
     "group-work",
     "group-avchatroom",
     "group-catchup",
+    "group-catchup-sdk",
 ];
 
 #[derive(Parser, Debug)]
@@ -44,7 +45,8 @@ const ALL: &[&str] = &[
 struct Args {
     /// Scenarios to run (comma-separated): latency, throughput, history,
     /// connections, cold-start, local-page, durability, upload, logins,
-    /// group-work, group-avchatroom, group-catchup; or `all`.
+    /// group-work, group-avchatroom, group-catchup, group-catchup-sdk; or
+    /// `all`.
     #[arg(long, default_value = "all", value_delimiter = ',')]
     scenarios: Vec<String>,
     /// Runs per scenario; figures are medians over the runs.
@@ -410,11 +412,12 @@ async fn run_scenario(
             }
             params = serde_json::to_value(&p)?;
         }
-        "group-catchup" => {
+        "group-catchup" | "group-catchup-sdk" => {
             let p = groups::CatchupParams {
                 groups: args.catchup_groups,
                 messages: args.catchup_messages,
                 window: args.group_window as usize,
+                sdk: name == "group-catchup-sdk",
             };
             for run in 0..args.runs {
                 runs.push(

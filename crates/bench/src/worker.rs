@@ -76,6 +76,20 @@ pub enum Role {
         /// Its group cursors.
         cursors: Vec<TimelineCursor>,
     },
+    /// One SDK instance (the first user), its local store in `dir`. Without
+    /// `catch_up` it logs in, waits until it follows `groups` groups and
+    /// ends (its store stays); with it, on `go` it opens that store again,
+    /// logs in and counts group messages received until it has `expect`.
+    Sdk {
+        /// The SDK's data directory.
+        dir: std::path::PathBuf,
+        /// Groups to follow before going away.
+        groups: usize,
+        /// Group messages to receive when catching up.
+        expect: u64,
+        /// Catch up (true) or only follow the groups (false).
+        catch_up: bool,
+    },
 }
 
 /// How members join and what they count.
@@ -150,6 +164,16 @@ pub async fn main() -> anyhow::Result<()> {
             say(&mut out, "ready").await?;
             expect(&mut stdin, "go").await?;
             catchup(&spec, inbox_after, &cursors).await?
+        }
+        Role::Sdk { dir, groups, catch_up: false, .. } => {
+            sdk_follow(&spec, &dir, groups).await?;
+            say(&mut out, "ready").await?;
+            Outcome::default()
+        }
+        Role::Sdk { dir, expect: want, catch_up: true, .. } => {
+            say(&mut out, "ready").await?;
+            expect(&mut stdin, "go").await?;
+            sdk_catchup(&spec, &dir, want).await?
         }
         Role::Members(members) => {
             let (clients, login_secs) = log_in_all(&spec).await?;
@@ -459,6 +483,70 @@ async fn catchup(
         catchup_bytes: bytes,
         catchup_wait_secs: wait_secs,
         catchup_decode_secs: decode_secs,
+        ..Outcome::default()
+    })
+}
+
+/// An SDK instance of the spec's first user on `dir`, logging in.
+async fn sdk_login(
+    spec: &Spec,
+    dir: &std::path::Path,
+) -> anyhow::Result<(confab_sdk::Tim, tokio::sync::broadcast::Receiver<confab_sdk::Event>)> {
+    let user = spec.users.first().context("no SDK user")?;
+    let url = format!("ws://{}{}", spec.server, confab_proto::WS_PATH);
+    let tim =
+        confab_sdk::Tim::create(confab_sdk::TimOptions::new(crate::process::SDK_APP_ID, url, dir));
+    let events = tim.subscribe();
+    tim.login(user, &crate::lean::user_sig(user)).await.context("SDK login")?;
+    Ok((tim, events))
+}
+
+/// Logs the SDK in on a fresh store and waits until it follows `groups`
+/// groups (the store keeps their cursors when this process ends).
+async fn sdk_follow(spec: &Spec, dir: &std::path::Path, groups: usize) -> anyhow::Result<()> {
+    let (tim, mut events) = sdk_login(spec, dir).await?;
+    tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        loop {
+            if tim.get_group_list(Default::default()).await.map(|l| l.len()).unwrap_or(0) >= groups
+            {
+                return Ok(());
+            }
+            if let Err(tokio::sync::broadcast::error::RecvError::Closed) = events.recv().await {
+                bail!("SDK events ended");
+            }
+        }
+    })
+    .await
+    .context("the SDK did not follow every group")?
+}
+
+/// Opens the SDK's store again, logs in, and counts the group messages it
+/// receives until `want`: the time an app restarted after the messages
+/// were written takes to show them all.
+async fn sdk_catchup(spec: &Spec, dir: &std::path::Path, want: u64) -> anyhow::Result<Outcome> {
+    let start = Instant::now();
+    let (_tim, mut events) = sdk_login(spec, dir).await?;
+    let login_secs = start.elapsed().as_secs_f64();
+    let mut received = 0u64;
+    while received < want {
+        match events.recv().await {
+            Ok(confab_sdk::Event::MessageReceived(list)) => {
+                received += list
+                    .iter()
+                    .filter(|m| m.conversation_type == confab_sdk::ConversationType::Group)
+                    .count() as u64;
+            }
+            Ok(_) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                bail!("the event reader fell {n} events behind")
+            }
+            Err(e) => bail!("SDK events ended: {e}"),
+        }
+    }
+    Ok(Outcome {
+        catchup_login_secs: login_secs,
+        catchup_secs: start.elapsed().as_secs_f64(),
+        catchup_entries: received,
         ..Outcome::default()
     })
 }

@@ -39,7 +39,8 @@ fn every_scenario_runs_at_smoke_size() {
             "logins",
             "group-work",
             "group-avchatroom",
-            "group-catchup"
+            "group-catchup",
+            "group-catchup-sdk"
         ]
     );
     for r in report["reports"].as_array().expect("reports") {

@@ -11,6 +11,9 @@
 //! - `group-catchup`: one user in `groups` Work groups goes offline, another
 //!   writes `messages` to each, and the first reconnects and syncs every
 //!   group cursor to its head.
+//! - `group-catchup-sdk`: the same with the real SDK as that user: it
+//!   follows the groups, its process ends, and a new process opens its
+//!   store, logs in and receives every message (stored in its SQLite).
 
 use crate::lean::Lean;
 use crate::process::{Confabd, Usage};
@@ -300,9 +303,31 @@ pub struct CatchupParams {
     pub messages: usize,
     /// Requests in flight while writing them.
     pub window: usize,
+    /// The catching-up client is the SDK (else a lean protocol client).
+    pub sdk: bool,
 }
 
-/// One `group-catchup` run on a fresh server.
+/// Syncs a lean client's inbox to its head: its inbox cursor and the first
+/// cursor of every group it joined.
+async fn sync_cursors(reader: &mut Lean) -> anyhow::Result<(u64, Vec<TimelineCursor>)> {
+    let mut after = 0;
+    let mut cursors = Vec::new();
+    loop {
+        let answer: SyncResponse =
+            reader.call(&Sync { after, limit: 0, groups: Vec::new() }).await?;
+        for entry in &answer.entries {
+            if let InboxEvent::GroupJoined { group, after } = &entry.event {
+                cursors.push(TimelineCursor { group_id: group.group_id.0.clone(), after: *after });
+            }
+        }
+        after = answer.entries.last().map_or(after, |e| e.seq);
+        if after >= answer.head {
+            return Ok((after, cursors));
+        }
+    }
+}
+
+/// One `group-catchup` (or `group-catchup-sdk`) run on a fresh server.
 pub async fn catchup(
     binary: &Path,
     dir: &Path,
@@ -329,27 +354,40 @@ pub async fn catchup(
             .await
             .with_context(|| format!("create {group}"))?;
     }
-    // The reader syncs its inbox (learning its groups and first cursors),
-    // then goes offline.
-    let mut after = 0;
-    let mut cursors = Vec::new();
-    loop {
-        let answer: SyncResponse =
-            reader.call(&Sync { after, limit: 0, groups: Vec::new() }).await?;
-        for entry in &answer.entries {
-            if let InboxEvent::GroupJoined { group, after } = &entry.event {
-                cursors.push(TimelineCursor { group_id: group.group_id.0.clone(), after: *after });
-            }
+    // The reader learns its groups and first cursors, then goes offline.
+    let sdk_dir = dir.join(format!("sdk{run}"));
+    let catching_up = if params.sdk {
+        reader.close().await?;
+        let sdk = |catch_up| Spec {
+            server: server.addr,
+            users: vec![user.clone()],
+            source_octet: 0,
+            concurrency: 1,
+            role: Role::Sdk {
+                dir: sdk_dir.clone(),
+                groups: params.groups,
+                expect: (params.groups * params.messages) as u64,
+                catch_up,
+            },
+        };
+        let mut follow = Worker::start(&sdk(false)).await?;
+        follow.hear("ready").await?;
+        follow.finish().await?;
+        sdk(true)
+    } else {
+        let (after, cursors) = sync_cursors(&mut reader).await?;
+        if cursors.len() != params.groups {
+            bail!("the reader learnt {} groups of {}", cursors.len(), params.groups);
         }
-        after = answer.entries.last().map_or(after, |e| e.seq);
-        if after >= answer.head {
-            break;
+        reader.close().await?;
+        Spec {
+            server: server.addr,
+            users: vec![user],
+            source_octet: 0,
+            concurrency: 1,
+            role: Role::Catchup { inbox_after: after, cursors },
         }
-    }
-    if cursors.len() != params.groups {
-        bail!("the reader learnt {} groups of {}", cursors.len(), params.groups);
-    }
-    reader.close().await?;
+    };
     // The writer fills every group while the reader is away.
     let total = params.groups * params.messages;
     let (mut sent, mut done) = (0usize, 0usize);
@@ -377,14 +415,7 @@ pub async fn catchup(
     }
     writer.close().await?;
     let before = server.usage()?;
-    let mut client = Worker::start(&Spec {
-        server: server.addr,
-        users: vec![user],
-        source_octet: 0,
-        concurrency: 1,
-        role: Role::Catchup { inbox_after: after, cursors },
-    })
-    .await?;
+    let mut client = Worker::start(&catching_up).await?;
     client.hear("ready").await?;
     client.tell("go").await?;
     let (outcome, usage) = client.finish().await?;
@@ -401,12 +432,25 @@ pub async fn catchup(
         Goal::AtMost,
         1000.0,
     );
-    figures.add("of which connect + login", outcome.catchup_login_secs * 1000.0, "ms");
-    figures.add("of which waiting for sync answers", outcome.catchup_wait_secs * 1000.0, "ms");
-    figures.add("of which decoding them (client)", outcome.catchup_decode_secs * 1000.0, "ms");
-    figures.add("timeline entries received", outcome.catchup_entries as f64, "entries");
-    figures.add("sync requests", outcome.catchup_requests as f64, "requests");
-    figures.add("sync answer bytes", outcome.catchup_bytes as f64 / 1e6, "MB");
+    if params.sdk {
+        figures.add(
+            "of which opening the store + login",
+            outcome.catchup_login_secs * 1000.0,
+            "ms",
+        );
+        figures.add(
+            "group messages received (MESSAGE_RECEIVED)",
+            outcome.catchup_entries as f64,
+            "msgs",
+        );
+    } else {
+        figures.add("of which connect + login", outcome.catchup_login_secs * 1000.0, "ms");
+        figures.add("of which waiting for sync answers", outcome.catchup_wait_secs * 1000.0, "ms");
+        figures.add("of which decoding them (client)", outcome.catchup_decode_secs * 1000.0, "ms");
+        figures.add("timeline entries received", outcome.catchup_entries as f64, "entries");
+        figures.add("sync requests", outcome.catchup_requests as f64, "requests");
+        figures.add("sync answer bytes", outcome.catchup_bytes as f64 / 1e6, "MB");
+    }
     figures.add("client peak RSS", usage.peak_rss_bytes as f64 / 1e6, "MB");
     figures.add("server CPU seconds (catch-up)", after_usage.cpu_seconds - before.cpu_seconds, "s");
     Ok(figures)
