@@ -112,6 +112,7 @@ impl Socket {
         }
     }
 
+    /// Queues an encoded frame without flushing.
     async fn queue_text(&mut self, frame: FrameText) -> Result<(), Gone> {
         self.queue_message(Message::Text(frame.0.into())).await
     }
