@@ -33,7 +33,7 @@ use crate::session::SessionCore;
 use crate::store::{Acknowledged, Applied};
 use crate::transport::{Connection, TransportError};
 use crate::TimError;
-use confab_proto::frame::{close, Push, RequestFrame, ServerFrame};
+use confab_proto::frame::{close, Push, RequestFrame};
 use confab_proto::group::{GetGroupList, GetGroupListResponse};
 use confab_proto::inbox::{InboxEntry, InboxEvent, TimelineEntry, TimelinePage};
 use confab_proto::message::ConversationType;
@@ -43,6 +43,7 @@ use confab_proto::ops::{
 };
 use confab_proto::{code, UserId, PROTOCOL_VERSION};
 use futures_util::{SinkExt, StreamExt};
+use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -559,27 +560,82 @@ impl Actor {
     }
 
     async fn on_frame(&mut self, link: &mut Link, text: &str) -> Result<(), End> {
-        let frame: ServerFrame = match serde_json::from_str(text) {
+        // The payload stays text until the pending request (or the push) it
+        // belongs to says what it is: a `sync` answer of a megabyte goes
+        // straight into its type, never through a `Value` tree.
+        let frame: RawFrame<'_> = match serde_json::from_str(text) {
             Ok(f) => f,
             Err(e) => {
                 self.log(tracing::Level::WARN, format_args!("unreadable frame: {e}"));
                 return Ok(());
             }
         };
-        match frame {
-            ServerFrame::Ok { id, data } => match link.pending.remove(&id) {
-                Some((pending, _)) => self.on_response(link, pending, Ok(data)).await,
+        match (frame.t.as_ref(), frame.id) {
+            ("ok", Some(id)) => match link.pending.remove(&id) {
+                Some((Pending::Sync { groups }, _)) => {
+                    let data = frame.data.map_or("null", RawValue::get);
+                    let response =
+                        serde_json::from_str::<SyncResponse>(data).map_err(|e| End::Lost {
+                            logged_in: link.logged_in,
+                            reason: format!("bad response: {e}"),
+                        })?;
+                    self.on_sync(link, groups, Ok(response)).await
+                }
+                Some((pending, _)) => {
+                    let data = match frame.data.map(|raw| serde_json::from_str(raw.get())) {
+                        Some(Ok(value)) => value,
+                        None => serde_json::Value::Null,
+                        Some(Err(e)) => {
+                            self.log(tracing::Level::WARN, format_args!("unreadable answer: {e}"));
+                            return Ok(());
+                        }
+                    };
+                    self.on_response(link, pending, Ok(data)).await
+                }
                 None => Ok(()),
             },
-            ServerFrame::Err { id: Some(id), error } => match link.pending.remove(&id) {
-                Some((pending, _)) => self.on_response(link, pending, Err(error.into())).await,
-                None => Ok(()),
-            },
-            ServerFrame::Err { id: None, error } => {
-                self.log(tracing::Level::WARN, format_args!("server error: {error}"));
+            ("err", id) => {
+                let Some(error) = frame.error else {
+                    self.log(
+                        tracing::Level::WARN,
+                        format_args!("an error frame without its error"),
+                    );
+                    return Ok(());
+                };
+                match id.and_then(|id| link.pending.remove(&id)) {
+                    Some((pending, _)) => self.on_response(link, pending, Err(error.into())).await,
+                    None if id.is_none() => {
+                        self.log(tracing::Level::WARN, format_args!("server error: {error}"));
+                        Ok(())
+                    }
+                    None => Ok(()),
+                }
+            }
+            ("push", _) => {
+                let push = frame.push.map(|raw| serde_json::from_str::<Push>(raw.get()));
+                match push {
+                    Some(Ok(push)) => self.on_push(link, push).await,
+                    Some(Err(e)) => {
+                        self.log(tracing::Level::WARN, format_args!("unreadable push: {e}"));
+                        Ok(())
+                    }
+                    None => {
+                        self.log(
+                            tracing::Level::WARN,
+                            format_args!("a push frame without its push"),
+                        );
+                        Ok(())
+                    }
+                }
+            }
+            ("ok", None) => {
+                self.log(tracing::Level::WARN, format_args!("an answer without its request ID"));
                 Ok(())
             }
-            ServerFrame::Push { push } => self.on_push(link, push).await,
+            (t, _) => {
+                self.log(tracing::Level::WARN, format_args!("unknown frame type {t:?}"));
+                Ok(())
+            }
         }
     }
 
@@ -633,51 +689,12 @@ impl Actor {
                 }
                 self.send_sync(link).await
             }
-            Pending::Sync { groups: with_groups } => {
-                let result = match result {
-                    Err(e)
-                        if with_groups
-                            && (e.code == code::ERR_SVR_GROUP_PERMISSION_DENY
-                                || e.code == code::ERR_SVR_GROUP_NOT_FOUND) =>
-                    {
-                        return self.on_groups_refused(link, &e).await;
-                    }
-                    other => other,
-                };
-                let response: SyncResponse = decode(link, result)?;
-                let before = self.cursor;
-                self.apply(&response.entries)?;
-                let groups_behind = self.apply_timelines(&response.groups)?;
-                if with_groups {
-                    link.group_refusals = 0;
-                }
-                if self.cursor < response.head && self.cursor > before {
-                    return self.send_sync(link).await;
-                }
-                if !link.inbox_synced {
-                    link.inbox_synced = true;
-                    // Now the group cursors, if there are any (an account
-                    // in no group is done: no extra round trip).
-                    let follows = match self.core.store.group_cursors() {
-                        Ok(cursors) => !cursors.is_empty(),
-                        Err(e) => {
-                            self.core.report(e.into());
-                            return Err(End::Lost {
-                                logged_in: true,
-                                reason: "local store".into(),
-                            });
-                        }
-                    };
-                    if follows || self.joined_since_sync {
-                        return self.send_sync(link).await;
-                    }
-                    return self.sync_done(link).await;
-                }
-                if groups_behind || self.joined_since_sync {
-                    self.send_sync(link).await
-                } else {
-                    self.sync_done(link).await
-                }
+            Pending::Sync { groups } => {
+                let response = result.and_then(|data| {
+                    serde_json::from_value::<SyncResponse>(data)
+                        .map_err(|e| TimError::new(code::INTERNAL, format!("bad response: {e}")))
+                });
+                self.on_sync(link, groups, response).await
             }
             Pending::ReconcileGroups => {
                 let response: GetGroupListResponse = decode(link, result)?;
@@ -711,6 +728,62 @@ impl Actor {
                     Ok(())
                 }
             }
+        }
+    }
+
+    /// A `sync` answer (or its refusal): applies it, and asks again while
+    /// the inbox or a group is behind.
+    async fn on_sync(
+        &mut self,
+        link: &mut Link,
+        with_groups: bool,
+        result: Result<SyncResponse, TimError>,
+    ) -> Result<(), End> {
+        let response = match result {
+            Err(e)
+                if with_groups
+                    && (e.code == code::ERR_SVR_GROUP_PERMISSION_DENY
+                        || e.code == code::ERR_SVR_GROUP_NOT_FOUND) =>
+            {
+                return self.on_groups_refused(link, &e).await;
+            }
+            Err(e) => {
+                return Err(End::Lost {
+                    logged_in: link.logged_in,
+                    reason: format!("request failed: {e}"),
+                })
+            }
+            Ok(response) => response,
+        };
+        let before = self.cursor;
+        self.apply(&response.entries)?;
+        let groups_behind = self.apply_timelines(&response.groups)?;
+        if with_groups {
+            link.group_refusals = 0;
+        }
+        if self.cursor < response.head && self.cursor > before {
+            return self.send_sync(link).await;
+        }
+        if !link.inbox_synced {
+            link.inbox_synced = true;
+            // Now the group cursors, if there are any (an account
+            // in no group is done: no extra round trip).
+            let follows = match self.core.store.group_cursors() {
+                Ok(cursors) => !cursors.is_empty(),
+                Err(e) => {
+                    self.core.report(e.into());
+                    return Err(End::Lost { logged_in: true, reason: "local store".into() });
+                }
+            };
+            if follows || self.joined_since_sync {
+                return self.send_sync(link).await;
+            }
+            return self.sync_done(link).await;
+        }
+        if groups_behind || self.joined_since_sync {
+            self.send_sync(link).await
+        } else {
+            self.sync_done(link).await
         }
     }
 
@@ -1229,6 +1302,27 @@ fn deliver<T>(reply: oneshot::Sender<T>, value: T) {
     if reply.send(value).is_err() {
         tracing::trace!("the caller stopped waiting");
     }
+}
+
+/// A server frame as read, its payload (`data` of an answer, `push` of a
+/// push) left as text for the reader that knows its type.
+#[derive(serde::Deserialize)]
+struct RawFrame<'a> {
+    /// `ok`, `err` or `push`.
+    #[serde(borrow)]
+    t: std::borrow::Cow<'a, str>,
+    /// The request answered (`null` for an error about no request).
+    #[serde(default)]
+    id: Option<u64>,
+    /// An answer's data.
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+    /// An error's code and message.
+    #[serde(default)]
+    error: Option<confab_proto::ErrorBody>,
+    /// A push.
+    #[serde(borrow, default)]
+    push: Option<&'a RawValue>,
 }
 
 fn decode<T: serde::de::DeserializeOwned>(

@@ -183,10 +183,24 @@ impl Store {
         keys: &[i64],
     ) -> Result<Vec<Message>> {
         let mut out = Vec::with_capacity(keys.len());
-        for key in keys {
-            if let Some(m) = self.message_by_key_in(conn, *key)? {
-                out.push(m);
+        let mut start = 0;
+        while start < keys.len() {
+            // A run of consecutive keys (messages stored one after another,
+            // as a sync page stores them) is read with one query.
+            let mut end = start + 1;
+            while end < keys.len() && keys[end - 1].checked_add(1) == Some(keys[end]) {
+                end += 1;
             }
+            if end - start == 1 {
+                out.extend(self.message_by_key_in(conn, keys[start])?);
+            } else {
+                out.extend(self.query_messages(
+                    conn,
+                    "m.key BETWEEN ?1 AND ?2 ORDER BY m.key",
+                    params![keys[start], keys[end - 1]],
+                )?);
+            }
+            start = end;
         }
         Ok(out)
     }
@@ -325,6 +339,18 @@ impl Store {
             message_ops::refresh_state(tx, key, m)?;
             return Ok((key, false));
         }
+        Ok((self.insert_wire(tx, conversation_id, m, via_inbox)?, true))
+    }
+
+    /// Inserts a server message the caller found no copy of (by ID, or by
+    /// sender and random); its key.
+    pub(super) fn insert_wire(
+        &self,
+        tx: &rusqlite::Connection,
+        conversation_id: &str,
+        m: &WireMessage,
+        via_inbox: bool,
+    ) -> Result<i64> {
         tx.prepare_cached(
             "INSERT INTO messages (id, conversation_id, conv_type, sender, receiver, random,
                sequence,
@@ -358,7 +384,7 @@ impl Store {
             serde_json::to_string(&m.at_user_list)?,
             m.name_card
         ])?;
-        Ok((tx.last_insert_rowid(), true))
+        Ok(tx.last_insert_rowid())
     }
 }
 

@@ -464,3 +464,30 @@ fn recent_messages_are_the_newest_of_every_conversation_newest_first() {
     assert_eq!(ids(store.recent_messages(2).expect("two")), ["2-12", "1-21"]);
     assert!(store.recent_messages(0).expect("none").is_empty());
 }
+
+#[test]
+fn one_batch_remembers_each_sender_once_and_reads_its_messages_back_in_order() {
+    let store = Store::open_in_memory("alice").expect("open");
+    store.bootstrap(&[], 0).expect("bootstrap");
+    // A profile event for bob sits between two of his messages with the
+    // same nick: the later message still writes the nick it carries (the
+    // batch's sender cache is forgotten at a profile event).
+    let mut renamed = confab_proto::profile::Profile::empty(confab_proto::UserId::new("bob"));
+    renamed.nick = "Robert".into();
+    let entries = vec![
+        entry(1, wire("bob", "alice", 1, 11)),
+        entry(2, wire("carol", "alice", 1, 21)),
+        InboxEntry { seq: 3, event: InboxEvent::ProfileUpdated { profile: renamed } },
+        entry(4, wire("bob", "alice", 2, 12)),
+        entry(5, wire("bob", "alice", 3, 13)),
+    ];
+    let applied = store.apply_entries(&entries).expect("apply");
+    let texts: Vec<String> =
+        applied.received.iter().map(|m| m.payload["text"].as_str().unwrap_or("").into()).collect();
+    assert_eq!(texts, ["m1", "m1", "m2", "m3"], "every new message, in the order applied");
+    let bob = store.profile("bob").expect("read").expect("bob known");
+    assert_eq!(bob.nick, "BOB", "the last message's nick, as without the batch cache");
+    assert_eq!(applied.conversations.len(), 2);
+    let unread: u64 = applied.conversations.iter().map(|c| c.unread_count).sum();
+    assert_eq!(unread, 4);
+}

@@ -72,7 +72,10 @@ impl Store {
     ) -> Result<()> {
         let mine = m.from.as_str() == self.me;
         let conversation_id = conversation_of(m, mine);
-        ensure_conversation(tx, &conversation_id, m.conversation_type)?;
+        if !changes.ensured.contains(&conversation_id) {
+            ensure_conversation(tx, &conversation_id, m.conversation_type)?;
+            changes.ensured.insert(conversation_id.clone());
+        }
         let existing: Option<(i64, String, Option<String>, bool)> = tx
             .prepare_cached(
                 "SELECT key, status, local_id, via_inbox FROM messages
@@ -82,6 +85,8 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
             .optional()?;
+        // Set when the message is inserted here, already marked via_inbox.
+        let mut inserted = None;
         let (key, kind) = match existing {
             // Sent by this instance: its acknowledgement, by another road.
             Some((key, status, Some(_), _)) => {
@@ -109,13 +114,18 @@ impl Store {
                 refresh_state(tx, key, m)?;
                 (key, ApplyKind::Received(key))
             }
+            // New here: stored as it came by the inbox or a timeline (the
+            // lookup above found no copy).
             None => {
-                let (key, _) = self.upsert_wire(tx, &conversation_id, m, true)?;
+                let key = self.insert_wire(tx, &conversation_id, m, true)?;
+                inserted = Some(key);
                 (key, ApplyKind::Received(key))
             }
         };
-        tx.prepare_cached("UPDATE messages SET via_inbox = 1 WHERE key = ?1")?
-            .execute(params![key])?;
+        if inserted.is_none() {
+            tx.prepare_cached("UPDATE messages SET via_inbox = 1 WHERE key = ?1")?
+                .execute(params![key])?;
+        }
         extend_range(tx, &conversation_id, m.sequence)?;
         let announced = matches!(kind, ApplyKind::Received(_));
         let counts =
@@ -137,7 +147,11 @@ impl Store {
             self.maybe_set_last(tx, &conversation_id, key, m.sequence)?;
         }
         if !mine && announced {
-            remember_sender(tx, m)?;
+            let sender = (m.from.as_str().to_owned(), m.nick.clone(), m.avatar.clone());
+            if !changes.senders.contains(&sender) {
+                remember_sender(tx, m)?;
+                changes.senders.insert(sender);
+            }
         }
         match kind {
             ApplyKind::Received(key) => changes.received.push(key),

@@ -24,7 +24,7 @@ use confab_proto::group::GroupProfile;
 use confab_proto::inbox::{InboxEntry, InboxEvent, TimelinePage};
 use confab_proto::profile::Profile;
 use rusqlite::{params, Transaction};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 mod conversation;
 mod group;
@@ -89,6 +89,13 @@ pub(super) struct Changes {
     joined: bool,
     /// Group attribute and counter changes, as their events.
     group_values: Vec<Event>,
+    /// Conversations known to have their row in this transaction (each is
+    /// ensured once, not once per message).
+    ensured: HashSet<String>,
+    /// Senders (userID, nick, avatar) whose profile this transaction has
+    /// already brought up to date from a message; forgotten when a profile
+    /// event is applied.
+    senders: HashSet<(String, String, String)>,
 }
 
 impl Changes {

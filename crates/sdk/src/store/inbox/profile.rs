@@ -15,5 +15,7 @@ pub(super) fn apply_profile(
     if store_profile(tx, profile)? {
         changes.profiles.push(profile.clone());
     }
+    // A message after this one must compare its sender's name again.
+    changes.senders.clear();
     Ok(())
 }
