@@ -20,6 +20,7 @@ mod scenarios {
     mod message_ops;
     mod offline;
     mod protocol_doc;
+    mod relations;
     mod sdk_groups;
     mod sessions;
     mod tim_fidelity;

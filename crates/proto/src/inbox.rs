@@ -94,6 +94,22 @@ pub enum InboxEvent {
         /// The owner's first cursor on the group's timeline.
         after: u64,
     },
+    /// The owner put users on their blacklist (those already on it are
+    /// not named).
+    #[serde(rename_all = "camelCase")]
+    BlacklistAdded {
+        /// The users added.
+        #[serde(rename = "userIDList")]
+        user_id_list: Vec<crate::ids::UserId>,
+    },
+    /// The owner took users off their blacklist (those not on it are not
+    /// named).
+    #[serde(rename_all = "camelCase")]
+    BlacklistRemoved {
+        /// The users removed.
+        #[serde(rename = "userIDList")]
+        user_id_list: Vec<crate::ids::UserId>,
+    },
     /// The owner is no longer a member of a group: it leaves the group
     /// list and the client drops its cursor (history already fetched may
     /// stay).
@@ -225,6 +241,8 @@ mod tests {
             InboxEvent::GroupJoined { group: GroupProfile::default(), after: 3 },
             InboxEvent::GroupLeft { group_id: GroupId::new("g"), reason: LeftReason::Kicked },
             InboxEvent::GroupSystemNotice { notice: GroupSystemNotice::default() },
+            InboxEvent::BlacklistAdded { user_id_list: vec![crate::UserId::new("bob")] },
+            InboxEvent::BlacklistRemoved { user_id_list: vec![crate::UserId::new("bob")] },
         ] {
             let entry = InboxEntry { seq: 1, event };
             let json = serde_json::to_string(&entry).expect("serialize");

@@ -25,6 +25,7 @@ pub mod inbox;
 pub mod message;
 pub mod ops;
 pub mod profile;
+pub mod relation;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

@@ -79,6 +79,9 @@ pub const ALL_OPERATIONS: &[&str] = &[
     group::GetGroupCounters::NAME,
     group::SetGroupMemberCustomField::NAME,
     group::MarkGroupMemberList::NAME,
+    crate::relation::GetBlacklist::NAME,
+    crate::relation::AddToBlacklist::NAME,
+    crate::relation::RemoveFromBlacklist::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -647,7 +650,8 @@ mod tests {
     /// checks every listed operation against its handlers).
     #[test]
     fn operation_list_is_complete() {
-        let source = concat!(include_str!("ops.rs"), include_str!("group.rs"));
+        let source =
+            concat!(include_str!("ops.rs"), include_str!("group.rs"), include_str!("relation.rs"));
         let mut defined: Vec<&str> = source
             .lines()
             .filter_map(|line| line.strip_prefix("operation!("))

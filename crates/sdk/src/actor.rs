@@ -41,6 +41,7 @@ use confab_proto::ops::{
     GetConversationList, GetConversationListResponse, Heartbeat, IssuedUserSig, Login,
     LoginResponse, Logout, Operation, RenewUserSig, SendMessageResponse, Sync, SyncResponse,
 };
+use confab_proto::relation::{BlacklistResponse, GetBlacklist};
 use confab_proto::{code, UserId, PROTOCOL_VERSION};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::value::RawValue;
@@ -84,6 +85,11 @@ enum Pending {
     },
     /// `getGroupList`, to drop groups the server refused cursors of.
     ReconcileGroups,
+    /// `getBlacklist` of a fresh store's bootstrap; `groups`: the group
+    /// list is to be fetched next.
+    BootstrapBlacklist {
+        groups: bool,
+    },
     Heartbeat,
     Renew,
     Logout(oneshot::Sender<()>),
@@ -676,13 +682,26 @@ impl Actor {
                         return Err(End::Lost { logged_in: true, reason: "local store".into() });
                     }
                 }
-                // Groups joined before this store began: their profiles
-                // (and the group list) come from the server before the sync.
-                let in_groups = response
+                // The blacklist as it is now (later changes come by the
+                // inbox); then the profiles of the groups joined before this
+                // store began (and the group list), before the sync.
+                let groups = response
                     .conversations
                     .iter()
                     .any(|c| c.conversation_type == ConversationType::Group);
-                if in_groups {
+                self.send_op(link, &GetBlacklist {}, Pending::BootstrapBlacklist { groups }).await
+            }
+            Pending::BootstrapBlacklist { groups } => {
+                let response: BlacklistResponse = decode(link, result)?;
+                match self.core.store.replace_blacklist(&response.user_id_list) {
+                    Ok(Some(list)) => self.core.emit(Event::BlacklistUpdated(list)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.core.report(e.into());
+                        return Err(End::Lost { logged_in: true, reason: "local store".into() });
+                    }
+                }
+                if groups {
                     return self
                         .send_op(link, &GetGroupList::default(), Pending::ReconcileGroups)
                         .await;
@@ -1130,6 +1149,7 @@ impl Actor {
             modified,
             groups,
             group_values,
+            blacklist,
             ..
         } = applied;
         for m in &merged {
@@ -1168,6 +1188,9 @@ impl Actor {
         }
         for event in group_values {
             self.core.emit(event);
+        }
+        if let Some(list) = blacklist {
+            self.core.emit(Event::BlacklistUpdated(list));
         }
     }
 

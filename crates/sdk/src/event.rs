@@ -98,6 +98,11 @@ pub enum Event {
         /// Its value now.
         value: i64,
     },
+    /// `blacklistUpdated`: my blacklist changed (here, on another
+    /// instance, or learnt when this store began); carries the whole list
+    /// (checklist 511, 517).
+    #[serde(rename = "blacklistUpdated")]
+    BlacklistUpdated(Vec<String>),
     /// `kickedOut`: the instance was forced offline (already logged out).
     #[serde(rename = "kickedOut")]
     KickedOut {
@@ -230,6 +235,9 @@ pub enum EventName {
     /// `onGroupCounterUpdated`.
     #[serde(rename = "onGroupCounterUpdated")]
     GroupCounterUpdated,
+    /// `blacklistUpdated`.
+    #[serde(rename = "blacklistUpdated")]
+    BlacklistUpdated,
     /// `kickedOut`.
     #[serde(rename = "kickedOut")]
     KickedOut,
@@ -275,6 +283,7 @@ impl EventName {
             Self::GroupListUpdated => e::GROUP_LIST_UPDATED,
             Self::GroupAttributesUpdated => e::GROUP_ATTRIBUTES_UPDATED,
             Self::GroupCounterUpdated => e::GROUP_COUNTER_UPDATED,
+            Self::BlacklistUpdated => e::BLACKLIST_UPDATED,
             Self::KickedOut => e::KICKED_OUT,
             Self::NetStateChange => e::NET_STATE_CHANGE,
             Self::Error => e::ERROR,
@@ -303,6 +312,7 @@ impl Event {
             Self::GroupListUpdated(_) => EventName::GroupListUpdated,
             Self::GroupAttributesUpdated { .. } => EventName::GroupAttributesUpdated,
             Self::GroupCounterUpdated { .. } => EventName::GroupCounterUpdated,
+            Self::BlacklistUpdated(_) => EventName::BlacklistUpdated,
             Self::KickedOut { .. } => EventName::KickedOut,
             Self::NetStateChange { .. } => EventName::NetStateChange,
             Self::Error { .. } => EventName::Error,
@@ -403,6 +413,10 @@ mod tests {
             ),
             (Event::ProfileUpdated(vec![]), json!({"name":"onProfileUpdated","data":[]})),
             (Event::GroupListUpdated(vec![]), json!({"name":"onGroupListUpdated","data":[]})),
+            (
+                Event::BlacklistUpdated(vec!["bob".into()]),
+                json!({"name":"blacklistUpdated","data":["bob"]}),
+            ),
             (
                 Event::KickedOut { kick_type: "multipleAccount".into() },
                 json!({"name":"kickedOut","data":{"type":"multipleAccount"}}),

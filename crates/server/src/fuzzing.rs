@@ -81,7 +81,7 @@ fn decode_as<O: Operation>(data: serde_json::Value) -> Result<&'static str, Erro
 /// The decoding half of the gateway's dispatch table; a test below keeps it
 /// covering every operation.
 fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
-    use confab_proto::group;
+    use confab_proto::{group, relation};
     let data = frame.data;
     match frame.op.as_str() {
         Login::NAME => {
@@ -138,6 +138,9 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         group::DecreaseGroupCounter::NAME => decode_as::<group::DecreaseGroupCounter>(data),
         group::GetGroupCounters::NAME => decode_as::<group::GetGroupCounters>(data),
         group::MarkGroupMemberList::NAME => decode_as::<group::MarkGroupMemberList>(data),
+        relation::GetBlacklist::NAME => decode_as::<relation::GetBlacklist>(data),
+        relation::AddToBlacklist::NAME => decode_as::<relation::AddToBlacklist>(data),
+        relation::RemoveFromBlacklist::NAME => decode_as::<relation::RemoveFromBlacklist>(data),
         group::SetGroupMemberCustomField::NAME => {
             decode_as::<group::SetGroupMemberCustomField>(data)
         }

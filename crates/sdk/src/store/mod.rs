@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_mentions.sql"),
     include_str!("migrations/0007_groups.sql"),
     include_str!("migrations/0008_receiver_lists.sql"),
+    include_str!("migrations/0009_blacklist.sql"),
 ];
 
 mod conversations;
@@ -54,6 +55,7 @@ mod message_ops;
 mod messages;
 mod outbox;
 mod profiles;
+mod relations;
 mod sync_state;
 
 pub(crate) use inbox::Applied;

@@ -45,6 +45,7 @@ mod group_values;
 mod message;
 pub(crate) mod message_ops;
 mod profile;
+mod relation;
 mod session;
 
 /// Largest `random` (below 2^53).

@@ -18,6 +18,7 @@ pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
 pub(crate) mod registry;
+pub(crate) mod relation;
 pub(crate) mod session;
 pub(crate) mod sync;
 
@@ -102,6 +103,7 @@ pub(crate) fn registry() -> Result<Registry, RegistryError> {
     group::register(&mut registry)?;
     group_values::register(&mut registry)?;
     profile::register(&mut registry)?;
+    relation::register(&mut registry)?;
     Ok(registry)
 }
 

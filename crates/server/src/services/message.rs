@@ -1,7 +1,8 @@
 //! Sending a C2C message as stored: its ID made by the client's rule
 //! (`<from>-<clientTime>-<random>`, see [`MessageId::client_made`]) and a
 //! resend recognised by it,
-//! the receiver's existence, the file check and grants, the sender's nick
+//! the receiver's existence, no blacklist either way (20007), the file
+//! check and grants, the sender's nick
 //! and avatar stamped on it, its ID and sequence, both sides of the
 //! conversation and both inboxes; or, for `onlineUserOnly`, delivery to
 //! online sessions only (the request checks are in `crate::handlers::message`).
@@ -14,7 +15,7 @@ use confab_proto::message::{
     ConversationType, MessageControlInfo, MessageElement, Priority, WireMessage,
 };
 use confab_proto::ops::SendMessageResponse;
-use confab_proto::{ConversationId, MessageId, UserId};
+use confab_proto::{code, ConversationId, ErrorBody, MessageId, UserId};
 use std::sync::Arc;
 
 /// A validated message to store (or, with `online_user_only`, only to
@@ -64,6 +65,13 @@ fn send(tx: &mut dyn WriteTx, new: NewMessage) -> Result<SendMessageResponse, St
     }
     if !tx.user_exists(&new.to)? {
         return Err(StoreError::UserNotFound(new.to));
+    }
+    // A blacklist either way ends the conversation, online-only sends too.
+    if tx.blocked_either_way(&new.from, &new.to)? {
+        return Err(StoreError::Refused(ErrorBody::new(
+            code::ERR_SVR_MSG_IN_PEER_BLACKLIST,
+            format!("{} and {} have a blacklist between them", new.from, new.to),
+        )));
     }
     // Checked before anything is written (a rejection must leave the batch
     // untouched); the receiver's grants are written with the message.

@@ -22,3 +22,4 @@ pub(crate) mod inbox;
 pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
+pub(crate) mod relation;

@@ -296,6 +296,39 @@ pub(crate) async fn online_only_messages_are_delivered_not_stored<F: StoreFactor
 }
 
 /// Conformance case (see the module docs).
+pub(crate) async fn blacklists_keep_their_order_tell_the_owner_and_stop_messages_both_ways<
+    F: StoreFactory,
+>() {
+    use crate::services::relation::BlacklistChange::{Add, Remove};
+    use confab_proto::inbox::InboxEvent;
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob", "carol"]).await;
+    let ids = |names: &[&str]| names.iter().map(|n| user(n)).collect::<Vec<_>>();
+    let list = f.store.change_blacklist(user("alice"), ids(&["carol", "bob"]), Add, 5).await;
+    assert_eq!(list.expect("add").user_id_list, ids(&["carol", "bob"]), "in the order added");
+    // Again with one new: only that one is told.
+    f.pushes.take();
+    let list = f.store.change_blacklist(user("alice"), ids(&["bob"]), Add, 6).await.expect("again");
+    assert_eq!(list.user_id_list, ids(&["carol", "bob"]));
+    assert!(f.pushes.take().is_empty(), "no change, no event");
+    let unknown = f.store.change_blacklist(user("alice"), ids(&["nobody"]), Add, 7).await;
+    assert!(matches!(unknown, Err(StoreError::UserNotFound(_))));
+    for (from, to) in [("bob", "alice"), ("alice", "bob")] {
+        let refused = f.store.send_message(text(from, to, 1, "hi")).await.expect_err("blocked");
+        assert!(matches!(refused, StoreError::Refused(ref e)
+            if e.code == confab_proto::code::ERR_SVR_MSG_IN_PEER_BLACKLIST));
+    }
+    let list = f.store.change_blacklist(user("alice"), ids(&["carol"]), Remove, 8).await;
+    assert_eq!(list.expect("remove").user_id_list, ids(&["bob"]));
+    let pushes = f.pushes.take();
+    assert!(matches!(&*pushes[0].push, Push::Inbox(entry)
+        if entry.event == InboxEvent::BlacklistRemoved { user_id_list: ids(&["carol"]) }));
+    assert_eq!(f.store.blacklist(user("alice")).await.expect("read"), ids(&["bob"]));
+    assert!(f.store.blacklist(user("bob")).await.expect("read").is_empty(), "one-sided");
+    f.store.send_message(text("carol", "alice", 2, "hi")).await.expect("carol is not blocked");
+}
+
+/// Conformance case (see the module docs).
 pub(crate) async fn accounts_and_profiles<F: StoreFactory>() {
     let f = open::<F>(8);
     f.store.register_account(user("alice"), "hash".into(), 5).await.expect("register");
@@ -868,6 +901,7 @@ macro_rules! store_conformance_suite {
             session_keys_retire_sigs_one_by_one_and_all_at_once,
             mentions_and_name_cards_survive_storage,
             groups_keep_members_heads_and_unread_counts,
+            blacklists_keep_their_order_tell_the_owner_and_stop_messages_both_ways,
         );
     };
     (@cases $factory:ty; $($case:ident),* $(,)?) => {

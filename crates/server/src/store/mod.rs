@@ -24,7 +24,7 @@ pub use error::StoreError;
 pub use job::{Ran, WriteJob};
 pub use read::{
     AccountRead, ConversationRead, FileRead, GroupRead, InboxRead, MessageRead, ProfileRead,
-    TimelineRead,
+    RelationRead, TimelineRead,
 };
 pub use tx::WriteTx;
 pub use types::{
@@ -54,6 +54,7 @@ pub trait Store:
     + ConversationRead
     + MessageRead
     + FileRead
+    + RelationRead
     + Send
     + Sync
     + 'static

@@ -33,6 +33,12 @@ pub trait AccountRead {
     ) -> StoreFuture<SessionStanding>;
 }
 
+/// Reads of the relation chain.
+pub trait RelationRead {
+    /// The user's blacklist, oldest entry first.
+    fn blacklist(&self, user: UserId) -> StoreFuture<Vec<UserId>>;
+}
+
 /// Profiles.
 pub trait ProfileRead {
     /// Profiles of the users that exist, in the order asked, each once.

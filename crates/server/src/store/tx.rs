@@ -282,9 +282,37 @@ pub trait FileTx {
     fn forget_file(&mut self, id: &str) -> Result<(), StoreError>;
 }
 
+/// Write primitives of the relation chain (blacklists).
+pub trait RelationTx {
+    /// Puts `blocked` on `owner`'s blacklist; `false` when it was there.
+    fn blacklist_insert(
+        &mut self,
+        owner: &UserId,
+        blocked: &UserId,
+        now_secs: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Takes `blocked` off `owner`'s blacklist; `false` when it was not there.
+    fn blacklist_delete(&mut self, owner: &UserId, blocked: &UserId) -> Result<bool, StoreError>;
+
+    /// `owner`'s blacklist, oldest entry first.
+    fn blacklist_of(&mut self, owner: &UserId) -> Result<Vec<UserId>, StoreError>;
+
+    /// Whether either user has the other on their blacklist.
+    fn blocked_either_way(&mut self, a: &UserId, b: &UserId) -> Result<bool, StoreError>;
+}
+
 /// Everything a write can do inside the writer's transaction.
 pub trait WriteTx:
-    AccountTx + ProfileTx + MessageTx + ConversationTx + InboxTx + TimelineTx + GroupTx + FileTx
+    AccountTx
+    + ProfileTx
+    + MessageTx
+    + ConversationTx
+    + InboxTx
+    + TimelineTx
+    + GroupTx
+    + FileTx
+    + RelationTx
 {
     /// Queues a push for its audience, sent only once the batch committed
     /// (and dropped if this write is rejected or the batch fails).

@@ -29,7 +29,7 @@ key: string,
 /**
  * Its value now.
  */
-value: number, } } | { "name": "kickedOut", "data": { 
+value: number, } } | { "name": "blacklistUpdated", "data": Array<string> } | { "name": "kickedOut", "data": { 
 /**
  * `TIM.TYPES.KICKED_OUT_*` value, e.g. `multipleAccount`.
  */

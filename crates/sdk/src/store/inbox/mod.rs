@@ -54,6 +54,8 @@ pub(crate) struct Applied {
     pub(crate) joined: bool,
     /// GROUP_ATTRIBUTES_UPDATED and GROUP_COUNTER_UPDATED to fire, in order.
     pub(crate) group_values: Vec<Event>,
+    /// My blacklist afterwards, when it changed (BLACKLIST_UPDATED).
+    pub(crate) blacklist: Option<Vec<String>>,
     /// The inbox cursor afterwards.
     pub(crate) cursor: u64,
     /// A group timeline moved but is still behind its head (more pages
@@ -89,6 +91,8 @@ pub(super) struct Changes {
     joined: bool,
     /// Group attribute and counter changes, as their events.
     group_values: Vec<Event>,
+    /// My blacklist changed.
+    blacklist_changed: bool,
     /// Conversations known to have their row in this transaction (each is
     /// ensured once, not once per message).
     ensured: HashSet<String>,
@@ -112,6 +116,8 @@ impl Changes {
         let mut modified = store.messages_by_keys(conn, &self.modified)?;
         modified.extend(self.modified_unknown);
         let groups = if self.groups_changed { Some(super::groups::groups_in(conn)?) } else { None };
+        let blacklist =
+            if self.blacklist_changed { Some(super::relations::blacklist_in(conn)?) } else { None };
         Ok(Applied {
             received,
             merged,
@@ -123,6 +129,7 @@ impl Changes {
             groups,
             joined: self.joined,
             group_values: self.group_values,
+            blacklist,
             cursor,
             groups_behind: false,
         })
@@ -313,6 +320,15 @@ impl Store {
                     key: key.clone(),
                     value: *value,
                 });
+                Ok(())
+            }
+            InboxEvent::BlacklistAdded { user_id_list } => {
+                changes.blacklist_changed |= super::relations::add_to_blacklist(tx, user_id_list)?;
+                Ok(())
+            }
+            InboxEvent::BlacklistRemoved { user_id_list } => {
+                changes.blacklist_changed |=
+                    super::relations::remove_from_blacklist(tx, user_id_list)?;
                 Ok(())
             }
             // A targeted message for other members: it only moves the cursor.

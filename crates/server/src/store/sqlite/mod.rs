@@ -12,6 +12,7 @@ mod inbox;
 mod message;
 mod pool;
 mod profile;
+mod relation;
 mod schema;
 mod timeline;
 mod writer;
@@ -20,8 +21,8 @@ pub use schema::SCHEMA_VERSION;
 
 use super::{
     AccountRead, ConversationRead, FileAccess, FileRead, FileUsage, GroupRead, InboxRead,
-    MemberRecord, MessageRead, ProfileRead, SessionStanding, Store, StoreError, StoreFuture,
-    TimelineRead, WriteJob,
+    MemberRecord, MessageRead, ProfileRead, RelationRead, SessionStanding, Store, StoreError,
+    StoreFuture, TimelineRead, WriteJob,
 };
 use crate::fanout::Fanout;
 use confab_proto::conversation::ConversationState;
@@ -163,6 +164,12 @@ impl AccountRead for SqliteStore {
 impl ProfileRead for SqliteStore {
     fn profiles(&self, users: Vec<UserId>) -> StoreFuture<Vec<Profile>> {
         self.read(move |conn| profile::load_many(conn, &users))
+    }
+}
+
+impl RelationRead for SqliteStore {
+    fn blacklist(&self, user: UserId) -> StoreFuture<Vec<UserId>> {
+        self.read(move |conn| relation::blacklist(conn, &user))
     }
 }
 
