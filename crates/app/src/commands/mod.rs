@@ -5,9 +5,9 @@
 //! - [`session`]: choose a server, register, log in, resume, log out,
 //!   change the password, sign out everywhere;
 //! - [`desktop`]: notifications and the unread badge;
-//! - [`conversation`], [`message`], [`file`], [`profile`], [`group`]: the
-//!   `tim.*` commands of those areas (the group commands carry the wire
-//!   types of `confab_proto::group`);
+//! - [`conversation`], [`message`], [`file`], [`profile`], [`group`],
+//!   [`relation`]: the `tim.*` commands of those areas (the group commands
+//!   carry the wire types of `confab_proto::group`);
 //! - the native file commands are in [`crate::native`].
 //!
 //! This module holds the one table that lists every command,
@@ -52,6 +52,7 @@ use message::{
     MessageListArgs, MessageResult, ResendMessageArgs, SendMessageArgs,
 };
 use profile::GetUserProfileArgs;
+use relation::UserIdListArgs;
 use serde::{Deserialize, Serialize};
 use session::{ChangePasswordArgs, ChooseServerArgs, CredentialsArgs, UserSigLoginArgs};
 
@@ -61,6 +62,7 @@ pub mod file;
 pub mod group;
 pub mod message;
 pub mod profile;
+pub mod relation;
 pub mod session;
 
 pub use desktop::NotifyArgs;
@@ -200,6 +202,9 @@ command_set! {
     "tim.getGroupCounters" => get_group_counters(GetGroupCounters) -> GroupCountersResponse;
     "tim.setGroupMemberCustomField" => set_group_member_custom_field(SetGroupMemberCustomField) -> GroupMemberResponse;
     "tim.markGroupMemberList" => mark_group_member_list(MarkGroupMemberList) -> MarkGroupMemberListResponse;
+    "tim.getBlacklist" => get_blacklist(Empty) -> Vec<String>;
+    "tim.addToBlacklist" => add_to_blacklist(UserIdListArgs) -> Vec<String>;
+    "tim.removeFromBlacklist" => remove_from_blacklist(UserIdListArgs) -> Vec<String>;
 }
 
 #[cfg(test)]

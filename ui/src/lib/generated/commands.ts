@@ -86,6 +86,7 @@ import type { SetGroupMemberRole } from "./SetGroupMemberRole";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
 import type { StagedFile } from "./StagedFile";
 import type { UpdateGroupProfile } from "./UpdateGroupProfile";
+import type { UserIdListArgs } from "./UserIdListArgs";
 import type { UserSigLoginArgs } from "./UserSigLoginArgs";
 import type { WriteStagedFileArgs } from "./WriteStagedFileArgs";
 
@@ -165,6 +166,9 @@ export const COMMANDS = [
   "tim.getGroupCounters",
   "tim.setGroupMemberCustomField",
   "tim.markGroupMemberList",
+  "tim.getBlacklist",
+  "tim.addToBlacklist",
+  "tim.removeFromBlacklist",
 ] as const;
 
 /** A command name. */
@@ -246,6 +250,9 @@ export type CommandMap = {
   "tim.getGroupCounters": { args: GetGroupCounters; result: GroupCountersResponse };
   "tim.setGroupMemberCustomField": { args: SetGroupMemberCustomField; result: GroupMemberResponse };
   "tim.markGroupMemberList": { args: MarkGroupMemberList; result: MarkGroupMemberListResponse };
+  "tim.getBlacklist": { args: Empty; result: Array<string> };
+  "tim.addToBlacklist": { args: UserIdListArgs; result: Array<string> };
+  "tim.removeFromBlacklist": { args: UserIdListArgs; result: Array<string> };
 };
 
 /** The arguments of command `C`. */

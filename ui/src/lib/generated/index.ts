@@ -119,6 +119,7 @@ export type * from "./SetUnreadBadgeArgs";
 export type * from "./StagedFile";
 export type * from "./UpdateGroupProfile";
 export type * from "./UserId";
+export type * from "./UserIdListArgs";
 export type * from "./UserSigLoginArgs";
 export type * from "./WriteStagedFileArgs";
 export * from "./commands";

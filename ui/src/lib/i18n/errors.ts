@@ -27,6 +27,10 @@ export function errorKey(e: ImError): MessageKey {
       return 'error.modifyConflict';
     case 2996:
       return 'error.tooFast';
+    case 20007:
+      return 'error.blocked';
+    case 2742:
+      return 'error.blockSelf';
     case 2250:
     case 2251:
     case 2300:

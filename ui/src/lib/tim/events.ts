@@ -30,7 +30,6 @@ interface NotYetEmitted {
   [EVENT.TOPIC_DELETED]: { groupID: string; topicIDList: string[] };
   [EVENT.TOPIC_UPDATED]: { groupID: string; topic: TimObject };
   [EVENT.USER_STATUS_UPDATED]: Array<{ userID: string; statusType: number; customStatus: string }>;
-  [EVENT.BLACKLIST_UPDATED]: string[];
   [EVENT.FRIEND_LIST_UPDATED]: TimObject[];
   [EVENT.FRIEND_GROUP_LIST_UPDATED]: TimObject[];
   [EVENT.FRIEND_APPLICATION_LIST_UPDATED]: { applicationList: TimObject[]; unreadCount: number };
