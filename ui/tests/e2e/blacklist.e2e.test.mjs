@@ -25,6 +25,15 @@ describe('The blacklist in the UI against a real server', { timeout: 300_000 }, 
   const bubble = (who, text) => p[who].page.locator('[data-testid="message"]').filter({ hasText: text });
 
   async function axe(page, screen) {
+    // Checked once entrances are over: mid-fade, text is paler than it will be.
+    await page.evaluate(() =>
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+          .map((a) => a.finished.catch(() => {})),
+      ),
+    );
     await injectAxe(page);
     const violations = await page.evaluate(async () => {
       const r = await window.axe.run(document, { resultTypes: ['violations'] });
