@@ -14,7 +14,10 @@
 //! member is paid per frame, not per message.
 //!
 //! A sender's own sessions get a frame without the entries they sent (the
-//! answers carry them), encoded once per sending session of the batch.
+//! answers carry them), encoded once per sending session of the batch; a
+//! frame has at most [`MAX_SENDERS_PER_FRAME`] senders, so a room where
+//! many people talk at once costs a bounded number of encodings per frame,
+//! not one per sender.
 //!
 //! Invariants: entries of one group leave in the order `send` took them;
 //! at most one drain task per group runs at a time (the outbox exists
@@ -31,6 +34,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// Most entries one `room` frame carries; more wait for the next frame, so
 /// one frame stays well inside a client's frame limit.
 pub const MAX_ENTRIES_PER_FRAME: usize = 256;
+
+/// Most sending sessions one `room` frame carries entries of (each gets its
+/// own copy of the frame without its entries); the next sender's entries
+/// wait for the next frame.
+pub const MAX_SENDERS_PER_FRAME: usize = 8;
 
 /// The outboxes of the groups with broadcasts going out.
 pub struct Broadcaster {
@@ -86,8 +94,10 @@ impl Broadcaster {
         }
     }
 
-    /// Up to [`MAX_ENTRIES_PER_FRAME`] pending entries of `group`, oldest
-    /// first; `None` (and the outbox removed) when none is pending.
+    /// The oldest pending entries of `group` that fit one frame (at most
+    /// [`MAX_ENTRIES_PER_FRAME`] entries from at most
+    /// [`MAX_SENDERS_PER_FRAME`] senders); `None` (and the outbox removed)
+    /// when none is pending.
     fn take(&self, group: &GroupId) -> Option<Vec<(TimelineEntry, SessionId)>> {
         let mut outboxes = self.outboxes();
         let pending = outboxes.get_mut(group)?;
@@ -95,7 +105,18 @@ impl Broadcaster {
             outboxes.remove(group);
             return None;
         }
-        let rest = pending.split_off(pending.len().min(MAX_ENTRIES_PER_FRAME));
+        let mut senders: Vec<SessionId> = Vec::with_capacity(MAX_SENDERS_PER_FRAME);
+        let mut end = 0;
+        for (_, origin) in pending.iter().take(MAX_ENTRIES_PER_FRAME) {
+            if !senders.contains(origin) {
+                if senders.len() == MAX_SENDERS_PER_FRAME {
+                    break;
+                }
+                senders.push(*origin);
+            }
+            end += 1;
+        }
+        let rest = pending.split_off(end);
         Some(std::mem::replace(pending, rest))
     }
 
@@ -195,6 +216,26 @@ mod tests {
         // Alice sent the only entry of that frame: she gets nothing.
         tokio::task::yield_now().await;
         assert!(a.outbound.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_frame_carries_at_most_eight_senders() {
+        let sessions = Arc::new(SessionRegistry::new(SessionPolicy::default()));
+        let bob = UserId::new("bob");
+        let mut b = sessions.register(&bob, "b", Platform::Web);
+        assert!(sessions.join_room(&bob, "live").1);
+        let broadcaster = Broadcaster::new(Arc::clone(&sessions));
+        let group = GroupId::new("live");
+        // Ten senders (sessions nobody reads), one entry each.
+        let total = MAX_SENDERS_PER_FRAME as u64 + 2;
+        for n in 1..=total {
+            let sender = sessions.register(&UserId::new(format!("u{n}")), "i", Platform::Web);
+            broadcaster.send(&group, entry(n), sender.id);
+        }
+        let first = numbers(&b.outbound.recv().await.expect("first frame"));
+        let second = numbers(&b.outbound.recv().await.expect("second frame"));
+        assert_eq!(first, (1..=MAX_SENDERS_PER_FRAME as u64).collect::<Vec<_>>());
+        assert_eq!(second, (MAX_SENDERS_PER_FRAME as u64 + 1..=total).collect::<Vec<_>>());
     }
 
     #[tokio::test]

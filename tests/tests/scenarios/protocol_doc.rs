@@ -154,6 +154,10 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             &confab_server::broadcast::MAX_ENTRIES_PER_FRAME.to_string(),
         ),
         server_limit(
+            "sending sessions per `room` push",
+            &confab_server::broadcast::MAX_SENDERS_PER_FRAME.to_string(),
+        ),
+        server_limit(
             "revoke window (`revoke_window_secs`, default)",
             &format!("{} s", defaults.revoke_window_secs),
         ),
