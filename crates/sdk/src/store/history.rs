@@ -61,23 +61,37 @@ pub(super) fn save_range(
     Ok(())
 }
 
-/// Extends the run with a message that arrived through the inbox.
+/// The run after a message of `sequence` arrived through the inbox: the
+/// next sequence extends it, an older one changes nothing, a gap starts a
+/// new run (what lies between is unknown).
+fn extended(range: Option<HistoryRange>, sequence: u64) -> Option<HistoryRange> {
+    let next = match range {
+        None => HistoryRange { lo: sequence, hi: sequence, complete: false },
+        Some(r) if sequence <= r.hi => return Some(r),
+        Some(r) if sequence == r.hi + 1 => HistoryRange { hi: sequence, ..r },
+        Some(_) => HistoryRange { lo: sequence, hi: sequence, complete: false },
+    };
+    // As `save_range` stores it and `load_range` reads it back.
+    Some(HistoryRange { complete: next.complete || next.lo <= 1, ..next })
+}
+
+/// Extends the run with messages that arrived through the inbox, in the
+/// order they arrived (sequence 0: not on the conversation); one read and
+/// at most one write for all of them.
 pub(super) fn extend_range(
     tx: &rusqlite::Connection,
     conversation_id: &str,
-    sequence: u64,
+    sequences: &[u64],
 ) -> Result<()> {
-    if sequence == 0 {
-        return Ok(());
+    let loaded = load_range(tx, conversation_id)?;
+    let mut range = loaded;
+    for &sequence in sequences.iter().filter(|&&s| s != 0) {
+        range = extended(range, sequence);
     }
-    let next = match load_range(tx, conversation_id)? {
-        None => HistoryRange { lo: sequence, hi: sequence, complete: false },
-        Some(r) if sequence <= r.hi => return Ok(()),
-        Some(r) if sequence == r.hi + 1 => HistoryRange { hi: sequence, ..r },
-        // A gap: what lies between is unknown, start a new run.
-        Some(_) => HistoryRange { lo: sequence, hi: sequence, complete: false },
-    };
-    save_range(tx, conversation_id, next)
+    match range {
+        Some(r) if range != loaded => save_range(tx, conversation_id, r),
+        _ => Ok(()),
+    }
 }
 
 impl Store {

@@ -491,3 +491,59 @@ fn one_batch_remembers_each_sender_once_and_reads_its_messages_back_in_order() {
     let unread: u64 = applied.conversations.iter().map(|c| c.unread_count).sum();
     assert_eq!(unread, 4);
 }
+
+#[test]
+fn a_batch_leaves_its_conversations_as_the_same_entries_one_by_one_do() {
+    // Messages of two conversations, a read mark between them, a revoke,
+    // mine and theirs: applied as one batch (conversation updates gathered
+    // per run of messages) and one entry at a time, the stores agree.
+    let read = |seq: u64, peer: &str, at: u64| InboxEntry {
+        seq,
+        event: InboxEvent::ConversationRead {
+            conversation_id: format!("C2C{peer}").as_str().into(),
+            read_sequence: at,
+        },
+    };
+    let mut revoked = wire("bob", "alice", 2, 12);
+    revoked.is_revoked = true;
+    let entries = vec![
+        entry(1, wire("bob", "alice", 1, 11)),
+        entry(2, wire("bob", "alice", 2, 12)),
+        entry(3, wire("carol", "alice", 1, 21)),
+        read(4, "bob", 1),
+        entry(5, wire("bob", "alice", 3, 13)),
+        entry(6, wire("alice", "bob", 4, 14)),
+        InboxEntry { seq: 7, event: InboxEvent::MessageRevoked { message: revoked } },
+        entry(8, wire("carol", "alice", 2, 22)),
+    ];
+    let batch = Store::open_in_memory("alice").expect("open");
+    batch.bootstrap(&[], 0).expect("bootstrap");
+    batch.apply_entries(&entries).expect("batch");
+    let single = Store::open_in_memory("alice").expect("open");
+    single.bootstrap(&[], 0).expect("bootstrap");
+    for e in &entries {
+        single.apply_entries(std::slice::from_ref(e)).expect("one");
+    }
+    let view = |store: &Store| {
+        store
+            .conversations(None)
+            .expect("list")
+            .into_iter()
+            .map(|c| {
+                let last = c.last_message_summary().map(|l| l.last_sequence);
+                (c.conversation_id.clone(), c.unread_count, last)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(view(&batch), view(&single));
+    assert_eq!(batch.total_unread().expect("total"), single.total_unread().expect("total"));
+    // The same history runs: the same local pages.
+    for conversation in ["C2Cbob", "C2Ccarol"] {
+        let page = |store: &Store| {
+            store.local_page(conversation, None, 15).expect("page").map(|(page, completed)| {
+                (page.iter().map(|m| m.sequence).collect::<Vec<_>>(), completed)
+            })
+        };
+        assert_eq!(page(&batch), page(&single), "{conversation}");
+    }
+}

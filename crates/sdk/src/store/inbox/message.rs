@@ -8,6 +8,7 @@ use crate::store::conversations::ensure_conversation;
 use crate::store::history::extend_range;
 use crate::store::message_ops::{key_of_id, refresh_state, Refreshed};
 use crate::store::profiles::remember_sender;
+use crate::store::u64_sql;
 use crate::store::{sql_u64, Result, Store};
 use confab_proto::constants::types;
 use confab_proto::message::{ConversationType, WireMessage};
@@ -21,6 +22,20 @@ enum ApplyKind {
     Merged(i64),
     /// Already announced.
     Known,
+}
+
+/// What a run of new messages does to one conversation, applied once when
+/// the run ends ([`Store::flush_touches`]).
+#[derive(Debug, Default)]
+pub(super) struct Touch {
+    /// Every message's sequence, in the order applied (for the history run).
+    sequences: Vec<u64>,
+    /// The latest message time, milliseconds.
+    time_ms: i64,
+    /// Sequences of the messages that count as unread if above the read mark.
+    counted: Vec<u64>,
+    /// The newest message that may be the last message: (key, sequence).
+    last: Option<(i64, u64)>,
 }
 
 /// Which state change a message event reports.
@@ -60,6 +75,42 @@ fn note_refreshed(changes: &mut Changes, key: i64, refreshed: &Refreshed) {
 }
 
 impl Store {
+    /// Applies what the messages since the last flush did to their
+    /// conversations: the history run, `visible`, the newest sequence and
+    /// time, the unread count (against the read mark as it is now: no read
+    /// event came between, see `apply_in_order`) and the last message.
+    pub(super) fn flush_touches(&self, tx: &Transaction<'_>, changes: &mut Changes) -> Result<()> {
+        for (conversation_id, touch) in std::mem::take(&mut changes.touches) {
+            extend_range(tx, &conversation_id, &touch.sequences)?;
+            let read: Option<i64> = tx
+                .prepare_cached(
+                    "SELECT read_sequence FROM conversations WHERE conversation_id = ?1",
+                )?
+                .query_row(params![conversation_id], |r| r.get(0))
+                .optional()?;
+            let read = read.map_or(0, u64_sql);
+            let unread = touch.counted.iter().filter(|&&s| s > read).count();
+            let newest = touch.sequences.iter().copied().max().unwrap_or(0);
+            tx.prepare_cached(
+                "UPDATE conversations SET visible = 1,
+                   last_sequence = MAX(last_sequence, ?2),
+                   update_time = MAX(update_time, ?3),
+                   unread_count = unread_count + ?4
+                 WHERE conversation_id = ?1",
+            )?
+            .execute(params![
+                conversation_id,
+                sql_u64(newest),
+                touch.time_ms,
+                unread as i64
+            ])?;
+            if let Some((key, sequence)) = touch.last {
+                self.maybe_set_last(tx, &conversation_id, key, sequence)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Applies a new message (inbox or timeline): stores it or merges it
     /// into the copy this store has (the acknowledgement of a message sent
     /// here, or one known from a history fetch), extends the history run,
@@ -126,25 +177,21 @@ impl Store {
             tx.prepare_cached("UPDATE messages SET via_inbox = 1 WHERE key = ?1")?
                 .execute(params![key])?;
         }
-        extend_range(tx, &conversation_id, m.sequence)?;
         let announced = matches!(kind, ApplyKind::Received(_));
         let counts =
             announced && !mine && !m.excluded_from_unread_count && m.receiver_list.is_empty();
-        tx.prepare_cached(
-            "UPDATE conversations SET visible = 1,
-               last_sequence = MAX(last_sequence, ?2),
-               update_time = MAX(update_time, ?3),
-               unread_count = unread_count + (CASE WHEN ?4 AND ?2 > read_sequence THEN 1 ELSE 0 END)
-             WHERE conversation_id = ?1",
-        )?
-        .execute(params![
-            conversation_id,
-            sql_u64(m.sequence),
-            m.time.saturating_mul(1000),
-            counts
-        ])?;
-        if !m.excluded_from_last_message {
-            self.maybe_set_last(tx, &conversation_id, key, m.sequence)?;
+        // The conversation row changes once per conversation when the run
+        // of messages ends (`flush_touches`), not once per message.
+        let touch = changes.touches.entry(conversation_id.clone()).or_default();
+        touch.sequences.push(m.sequence);
+        touch.time_ms = touch.time_ms.max(m.time.saturating_mul(1000));
+        if counts {
+            touch.counted.push(m.sequence);
+        }
+        if !m.excluded_from_last_message
+            && touch.last.is_none_or(|(_, sequence)| sequence <= m.sequence)
+        {
+            touch.last = Some((key, m.sequence));
         }
         if !mine && announced {
             let sender = (m.from.as_str().to_owned(), m.nick.clone(), m.avatar.clone());

@@ -93,6 +93,9 @@ pub(super) struct Changes {
     group_values: Vec<Event>,
     /// My blacklist changed.
     blacklist_changed: bool,
+    /// What the messages applied since the last flush do to their
+    /// conversations, by conversation ID.
+    touches: std::collections::HashMap<String, message::Touch>,
     /// Conversations known to have their row in this transaction (each is
     /// ensured once, not once per message).
     ensured: HashSet<String>,
@@ -268,9 +271,15 @@ impl Store {
             if seq != cursor + 1 {
                 break;
             }
+            // Messages touch their conversations together; anything else
+            // (a read mark, a revoke, a notice) sees them applied first.
+            if !matches!(event, InboxEvent::Message { .. }) {
+                self.flush_touches(tx, changes)?;
+            }
             self.apply_event(tx, seq, event, changes)?;
             cursor = seq;
         }
+        self.flush_touches(tx, changes)?;
         Ok(cursor)
     }
 
