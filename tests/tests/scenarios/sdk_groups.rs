@@ -17,6 +17,31 @@ use confab_sdk::{
 };
 use confab_tests::{received_in, text_of, within, TestClient, TestServer};
 
+/// An AVChatRoom `creator` makes, which every one of `joiners` joins
+/// (JoinedSuccess; the creator too must join to be in it).
+async fn live_room(creator: &TestClient, name: &str, joiners: &[&TestClient]) -> GroupId {
+    let room = creator
+        .tim
+        .create_group(CreateGroup {
+            name: name.into(),
+            group_type: GroupType::AvChatRoom,
+            ..CreateGroup::default()
+        })
+        .await
+        .expect("create room")
+        .group
+        .group_id;
+    for client in joiners {
+        let joined = client
+            .tim
+            .join_group(JoinGroup { group_id: room.clone(), apply_message: String::new() })
+            .await
+            .expect("join the room");
+        assert_eq!(joined.status, JoinStatus::JoinedSuccess);
+    }
+    room
+}
+
 /// A text message to a group.
 fn group_text(client: &TestClient, group_id: &str, text: &str) -> Message {
     client
@@ -509,25 +534,7 @@ async fn attributes_counters_join_requests_and_a_live_room_reach_members_through
 
     // An AVChatRoom: never in the group list; its messages are pushed to
     // its online joiners only.
-    let room = alice
-        .tim
-        .create_group(CreateGroup {
-            name: "live".into(),
-            group_type: GroupType::AvChatRoom,
-            ..CreateGroup::default()
-        })
-        .await
-        .expect("create room")
-        .group
-        .group_id;
-    for client in [&alice, &bob] {
-        let joined = client
-            .tim
-            .join_group(JoinGroup { group_id: room.clone(), apply_message: String::new() })
-            .await
-            .expect("join the room");
-        assert_eq!(joined.status, JoinStatus::JoinedSuccess);
-    }
+    let room = live_room(&alice, "live", &[&alice, &bob]).await;
     let count = alice
         .tim
         .get_group_online_member_count(GetGroupOnlineMemberCount { group_id: room.clone() })
@@ -588,24 +595,7 @@ async fn a_busy_rooms_merged_messages_arrive_once_in_order_and_not_back_at_their
     let alice = TestClient::login(&server, "alice").await;
     let bob = TestClient::login(&server, "bob").await;
     let carol = TestClient::login(&server, "carol").await;
-    let room = alice
-        .tim
-        .create_group(CreateGroup {
-            name: "busy".into(),
-            group_type: GroupType::AvChatRoom,
-            ..CreateGroup::default()
-        })
-        .await
-        .expect("create room")
-        .group
-        .group_id;
-    for client in [&alice, &bob, &carol] {
-        client
-            .tim
-            .join_group(JoinGroup { group_id: room.clone(), apply_message: String::new() })
-            .await
-            .expect("join the room");
-    }
+    let room = live_room(&alice, "busy", &[&alice, &bob, &carol]).await;
     let texts = |who: &str| (0..EACH).map(|n| format!("{who} {n}")).collect::<Vec<_>>();
     let (from_alice, from_bob) = (texts("alice"), texts("bob"));
     // Both send at once, every message in flight together.

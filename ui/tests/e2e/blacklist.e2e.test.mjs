@@ -8,7 +8,7 @@
 // send and the Settings list, at the UI-DESIGN sizes (and in dark 简体中文).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, injectAxe, launchBrowser, openPage, removeDir, signIn, sizeShots, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { auditAxe, cli, launchBrowser, openPage, removeDir, signIn, sizeShots, startConfabd, startWeb, tempDir } from './harness.mjs';
 
 const USERS = { alice: 'alice-secret-1', bob: 'bob-secret-12' };
 
@@ -24,23 +24,8 @@ describe('The blacklist in the UI against a real server', { timeout: 300_000 }, 
   const row = (who, id) => p[who].page.locator(`[data-conversation="${id}"]`);
   const bubble = (who, text) => p[who].page.locator('[data-testid="message"]').filter({ hasText: text });
 
-  async function axe(page, screen) {
-    // Checked once entrances are over: mid-fade, text is paler than it will be.
-    await page.evaluate(() =>
-      Promise.all(
-        document
-          .getAnimations()
-          .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
-          .map((a) => a.finished.catch(() => {})),
-      ),
-    );
-    await injectAxe(page);
-    const violations = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.filter((n) => n.impact === 'critical' || n.impact === 'serious').map((n) => n.target.join(' ')) }));
-    });
-    for (const v of violations) if (v.nodes.length) axeLines.push(`[${screen}] ${v.id}: ${v.nodes.slice(0, 4).join(', ')}`);
-  }
+  const axe = (page, screen) => auditAxe(page, screen, axeLines);
+
 
   async function send(who, text) {
     const composer = p[who].page.getByTestId('composer');

@@ -8,7 +8,7 @@
 // SCREENSHOTS=<dir> saves the group chat, the create and the join dialogs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, injectAxe, launchBrowser, openPage, removeDir, signIn, sizeShots, startConfabd, startWeb, tempDir } from './harness.mjs';
+import { auditAxe, cli, launchBrowser, openPage, removeDir, signIn, sizeShots, startConfabd, startWeb, tempDir } from './harness.mjs';
 
 const USERS = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
 const GROUP = 'team-e2e';
@@ -16,24 +16,8 @@ const GROUP = 'team-e2e';
 /** Critical and serious axe findings of every screen checked, one line each. */
 const axeLines = [];
 
-/** Runs axe-core on the page as it is; its critical and serious findings go to `axeLines`. */
-async function axe(page, screen) {
-  // Checked once entrances are over: mid-fade, text is paler than it will be.
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
-        .map((a) => a.finished.catch(() => {})),
-    ),
-  );
-  await injectAxe(page);
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.filter((n) => n.impact === 'critical' || n.impact === 'serious').map((n) => n.target.join(' ')) }));
-  });
-  for (const v of violations) if (v.nodes.length) axeLines.push(`[${screen}] ${v.id}: ${v.help} — ${v.nodes.slice(0, 4).join(', ')}`);
-}
+/** Audits the page with axe-core into `axeLines`. */
+const axe = (page, screen) => auditAxe(page, screen, axeLines);
 
 
 /** One command through a page's own web host bridge (a second connection to the same app instance). */

@@ -113,6 +113,28 @@ export async function injectAxe(page) {
 }
 
 /**
+ * Runs axe-core on the page once its entrance animations are over (mid-fade,
+ * text is paler than it will be) and appends its critical and serious
+ * findings to `lines`, one line each, prefixed with `[screen]`.
+ */
+export async function auditAxe(page, screen, lines) {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
+  await injectAxe(page);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.filter((n) => n.impact === 'critical' || n.impact === 'serious').map((n) => n.target.join(' ')) }));
+  });
+  for (const v of violations) if (v.nodes.length) lines.push(`[${screen}] ${v.id}: ${v.help} — ${v.nodes.slice(0, 4).join(', ')}`);
+}
+
+/**
  * Saves a screenshot of the page at 1100×720 and 720×480 as
  * `<name>-<w>x<h>.png` when SCREENSHOTS names a directory, then restores
  * its size.

@@ -6,6 +6,7 @@ import type { ImError } from '$lib/types';
 import { EVENT } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import type { AppModel } from './app.svelte';
+import { perApp } from './per-app';
 
 /** The users I blocked, and the calls that change them. */
 export class Blacklist {
@@ -75,14 +76,5 @@ export class Blacklist {
   }
 }
 
-const registry = new WeakMap<AppModel, Blacklist>();
-
 /** The `Blacklist` of an app (made on first use). */
-export function blacklistOf(app: AppModel): Blacklist {
-  let b = registry.get(app);
-  if (!b) {
-    b = new Blacklist(app);
-    registry.set(app, b);
-  }
-  return b;
-}
+export const blacklistOf = perApp((app) => new Blacklist(app));

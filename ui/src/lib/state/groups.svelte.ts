@@ -7,6 +7,7 @@ import type { GroupMember, GroupProfile, GroupType, ImError, JoinOption, JoinSta
 import { EVENT, TYPES, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import type { AppModel } from './app.svelte';
+import { perApp } from './per-app';
 import { memberName, parseUserIDs } from './group-text';
 import { peerOf } from './names';
 
@@ -226,14 +227,5 @@ export class Groups {
   }
 }
 
-const registry = new WeakMap<AppModel, Groups>();
-
 /** The `Groups` of an app (made on first use). */
-export function groupsOf(app: AppModel): Groups {
-  let g = registry.get(app);
-  if (!g) {
-    g = new Groups(app);
-    registry.set(app, g);
-  }
-  return g;
-}
+export const groupsOf = perApp((app) => new Groups(app));
