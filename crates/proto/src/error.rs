@@ -331,6 +331,26 @@ pub mod code {
     /// Confab: the upload would take the server's file store past its disk
     /// budget (`file_storage_budget_bytes`).
     pub const STORAGE_FULL: i32 = 90022;
+    /// Tencent server code (关系链 30001): a relation-chain request's field
+    /// breaks its rule (a limit, a `source` format, an unconfigured custom
+    /// field, a list's length).
+    pub const ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS: i32 = 30001;
+    /// Tencent server code (关系链 30010): the caller's friend list is full
+    /// ([`crate::relation::MAX_FRIENDS`]).
+    pub const ERR_SVR_FRIENDSHIP_COUNT_LIMIT: i32 = 30010;
+    /// Tencent server code (30014): the other user's friend list is full.
+    pub const ERR_SVR_FRIENDSHIP_PEER_COUNT_LIMIT: i32 = 30014;
+    /// Tencent server code (30516): the user takes no friend requests
+    /// (`allowType` `AllowType_Type_DenyAny`).
+    pub const ERR_SVR_FRIENDSHIP_ALLOW_TYPE_DENY_ANY: i32 = 30516;
+    /// Confab: the caller has [`crate::relation::MAX_FRIEND_GROUPS`] friend
+    /// groups already.
+    pub const FRIEND_GROUP_LIMIT: i32 = 90013;
+    /// Confab: `addFriend` of oneself.
+    pub const CANNOT_ADD_SELF_AS_FRIEND: i32 = 90014;
+    /// Confab: the caller's profile says `AdminForbid_Type_SendOut`: they
+    /// may not send friend requests.
+    pub const FRIEND_REQUEST_FORBIDDEN: i32 = 90015;
     /// `modifyMessage` of another user's `payload` (only the sender changes
     /// the content; either participant may change `cloudCustomData`):
     /// TIM's permission-denied code, 10007 `ERR_SVR_GROUP_PERMISSION_DENY`

@@ -110,6 +110,62 @@ pub enum InboxEvent {
         #[serde(rename = "userIDList")]
         user_id_list: Vec<crate::ids::UserId>,
     },
+    /// A friend was added to the owner's list or changed (remark, custom
+    /// fields, profile as of the change): the whole friend now.
+    #[serde(rename_all = "camelCase")]
+    FriendUpdated {
+        /// The friend.
+        friend: crate::relation::Friend,
+    },
+    /// Users left the owner's friend list (and with it every friend group
+    /// of the owner).
+    #[serde(rename_all = "camelCase")]
+    FriendDeleted {
+        /// The users.
+        #[serde(rename = "userIDList")]
+        user_id_list: Vec<crate::ids::UserId>,
+    },
+    /// A friend request to or from the owner is new or was made again: the
+    /// request now (one to the owner is unread).
+    #[serde(rename_all = "camelCase")]
+    FriendApplicationUpdated {
+        /// The request, seen from the owner.
+        application: crate::relation::FriendApplication,
+    },
+    /// A friend request to or from the owner is gone (accepted, refused,
+    /// deleted, or ended by a blacklist or a friendship).
+    #[serde(rename_all = "camelCase")]
+    FriendApplicationDeleted {
+        /// The other user.
+        #[serde(rename = "userID")]
+        user_id: crate::ids::UserId,
+        /// Which of the owner's requests.
+        #[serde(rename = "type")]
+        application_type: crate::relation::ApplicationType,
+    },
+    /// Every friend request to the owner is read.
+    FriendApplicationsRead,
+    /// A friend group of the owner was made or its friends changed: the
+    /// whole group now.
+    #[serde(rename_all = "camelCase")]
+    FriendGroupUpdated {
+        /// The group.
+        friend_group: crate::relation::FriendGroup,
+    },
+    /// A friend group of the owner was deleted.
+    #[serde(rename_all = "camelCase")]
+    FriendGroupDeleted {
+        /// Its name.
+        name: String,
+    },
+    /// A friend group of the owner was renamed (it keeps its place).
+    #[serde(rename_all = "camelCase")]
+    FriendGroupRenamed {
+        /// The name it had.
+        old_name: String,
+        /// The name it has.
+        new_name: String,
+    },
     /// The owner is no longer a member of a group: it leaves the group
     /// list and the client drops its cursor (history already fetched may
     /// stay).
@@ -243,6 +299,9 @@ mod tests {
             InboxEvent::GroupSystemNotice { notice: GroupSystemNotice::default() },
             InboxEvent::BlacklistAdded { user_id_list: vec![crate::UserId::new("bob")] },
             InboxEvent::BlacklistRemoved { user_id_list: vec![crate::UserId::new("bob")] },
+            InboxEvent::FriendDeleted { user_id_list: vec![crate::UserId::new("bob")] },
+            InboxEvent::FriendApplicationsRead,
+            InboxEvent::FriendGroupRenamed { old_name: "a".into(), new_name: "b".into() },
         ] {
             let entry = InboxEntry { seq: 1, event };
             let json = serde_json::to_string(&entry).expect("serialize");

@@ -82,6 +82,23 @@ pub const ALL_OPERATIONS: &[&str] = &[
     crate::relation::GetBlacklist::NAME,
     crate::relation::AddToBlacklist::NAME,
     crate::relation::RemoveFromBlacklist::NAME,
+    crate::relation::GetFriendList::NAME,
+    crate::relation::AddFriend::NAME,
+    crate::relation::DeleteFriend::NAME,
+    crate::relation::CheckFriend::NAME,
+    crate::relation::GetFriendProfile::NAME,
+    crate::relation::UpdateFriend::NAME,
+    crate::relation::GetFriendApplicationList::NAME,
+    crate::relation::AcceptFriendApplication::NAME,
+    crate::relation::RefuseFriendApplication::NAME,
+    crate::relation::DeleteFriendApplication::NAME,
+    crate::relation::SetFriendApplicationRead::NAME,
+    crate::relation::GetFriendGroupList::NAME,
+    crate::relation::CreateFriendGroup::NAME,
+    crate::relation::DeleteFriendGroup::NAME,
+    crate::relation::AddToFriendGroup::NAME,
+    crate::relation::RemoveFromFriendGroup::NAME,
+    crate::relation::RenameFriendGroup::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.

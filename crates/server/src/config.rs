@@ -145,6 +145,15 @@ pub struct Config {
     /// Custom profile field keys users may set (each `Tag_Profile_Custom_*`);
     /// empty means none.
     pub profile_custom_fields: Vec<String>,
+    /// Custom friend field keys users may set on their friends (each
+    /// `Tag_SNS_Custom_*`, `updateFriend`); empty means none.
+    pub friend_custom_fields: Vec<String>,
+    /// Whether one-to-one messages need a friendship (TIM's relation-chain
+    /// check for C2C): off (the default, as in TIM) lets anyone message
+    /// anyone; on refuses a message unless each has the other (20009
+    /// neither, 20010 the receiver lacks the sender, 20011 the sender lacks
+    /// the receiver).
+    pub c2c_requires_friendship: bool,
     /// Log filter (`tracing` env-filter syntax, e.g. `info,confab_server=debug`).
     pub log: String,
     /// How long after sending, in seconds, a sender may revoke a message
@@ -256,6 +265,8 @@ impl fmt::Debug for Config {
             .field("heartbeat_interval_ms", &self.heartbeat_interval_ms)
             .field("max_batch", &self.max_batch)
             .field("profile_custom_fields", &self.profile_custom_fields)
+            .field("friend_custom_fields", &self.friend_custom_fields)
+            .field("c2c_requires_friendship", &self.c2c_requires_friendship)
             .field("log", &self.log)
             .field("revoke_window_secs", &self.revoke_window_secs)
             .field("moderation_words", &self.moderation_words.len())
@@ -306,6 +317,8 @@ impl Default for Config {
             heartbeat_interval_ms: 30_000,
             max_batch: 512,
             profile_custom_fields: Vec::new(),
+            friend_custom_fields: Vec::new(),
+            c2c_requires_friendship: false,
             log: "info".into(),
             revoke_window_secs: 120,
             moderation_words: Vec::new(),
@@ -549,6 +562,14 @@ impl Config {
                 ));
             }
         }
+        let sns = confab_proto::relation::FRIEND_CUSTOM_FIELD_PREFIX;
+        for key in &self.friend_custom_fields {
+            if !key.starts_with(sns) || key.len() == sns.len() {
+                return invalid(format!(
+                    "friend custom field {key:?} must start with {sns} and name a field"
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -671,6 +692,18 @@ pub struct ConfigArgs {
         global = true
     )]
     pub profile_custom_fields: Option<Vec<String>>,
+    /// Custom friend field keys users may set, `Tag_SNS_Custom_*` (repeat or comma-separate) [default: none].
+    #[arg(
+        long = "friend-custom-field",
+        env = "CONFABD_FRIEND_CUSTOM_FIELDS",
+        value_delimiter = ',',
+        value_name = "KEY",
+        global = true
+    )]
+    pub friend_custom_fields: Option<Vec<String>>,
+    /// Whether one-to-one messages need a friendship both ways (true/false) [default: false].
+    #[arg(long, env = "CONFABD_C2C_REQUIRES_FRIENDSHIP", value_name = "BOOL", global = true)]
+    pub c2c_requires_friendship: Option<bool>,
     /// Log filter, e.g. `info` or `info,confab_server=debug` [default: info].
     #[arg(long, env = "CONFABD_LOG", value_name = "FILTER", global = true)]
     pub log: Option<String>,
@@ -806,6 +839,8 @@ impl ConfigArgs {
             heartbeat_interval_ms,
             max_batch,
             profile_custom_fields,
+            friend_custom_fields,
+            c2c_requires_friendship,
             log,
             revoke_window_secs,
             moderation_words,
@@ -875,6 +910,12 @@ impl ConfigArgs {
         }
         if let Some(v) = profile_custom_fields {
             config.profile_custom_fields = v.into_iter().filter(|k| !k.is_empty()).collect();
+        }
+        if let Some(v) = friend_custom_fields {
+            config.friend_custom_fields = v.into_iter().filter(|k| !k.is_empty()).collect();
+        }
+        if let Some(v) = c2c_requires_friendship {
+            config.c2c_requires_friendship = v;
         }
         if let Some(v) = log {
             config.log = v;

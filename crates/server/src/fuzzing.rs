@@ -141,6 +141,33 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         relation::GetBlacklist::NAME => decode_as::<relation::GetBlacklist>(data),
         relation::AddToBlacklist::NAME => decode_as::<relation::AddToBlacklist>(data),
         relation::RemoveFromBlacklist::NAME => decode_as::<relation::RemoveFromBlacklist>(data),
+        relation::GetFriendList::NAME => decode_as::<relation::GetFriendList>(data),
+        relation::AddFriend::NAME => decode_as::<relation::AddFriend>(data),
+        relation::DeleteFriend::NAME => decode_as::<relation::DeleteFriend>(data),
+        relation::CheckFriend::NAME => decode_as::<relation::CheckFriend>(data),
+        relation::GetFriendProfile::NAME => decode_as::<relation::GetFriendProfile>(data),
+        relation::UpdateFriend::NAME => decode_as::<relation::UpdateFriend>(data),
+        relation::GetFriendApplicationList::NAME => {
+            decode_as::<relation::GetFriendApplicationList>(data)
+        }
+        relation::AcceptFriendApplication::NAME => {
+            decode_as::<relation::AcceptFriendApplication>(data)
+        }
+        relation::RefuseFriendApplication::NAME => {
+            decode_as::<relation::RefuseFriendApplication>(data)
+        }
+        relation::DeleteFriendApplication::NAME => {
+            decode_as::<relation::DeleteFriendApplication>(data)
+        }
+        relation::SetFriendApplicationRead::NAME => {
+            decode_as::<relation::SetFriendApplicationRead>(data)
+        }
+        relation::GetFriendGroupList::NAME => decode_as::<relation::GetFriendGroupList>(data),
+        relation::CreateFriendGroup::NAME => decode_as::<relation::CreateFriendGroup>(data),
+        relation::DeleteFriendGroup::NAME => decode_as::<relation::DeleteFriendGroup>(data),
+        relation::AddToFriendGroup::NAME => decode_as::<relation::AddToFriendGroup>(data),
+        relation::RemoveFromFriendGroup::NAME => decode_as::<relation::RemoveFromFriendGroup>(data),
+        relation::RenameFriendGroup::NAME => decode_as::<relation::RenameFriendGroup>(data),
         group::SetGroupMemberCustomField::NAME => {
             decode_as::<group::SetGroupMemberCustomField>(data)
         }

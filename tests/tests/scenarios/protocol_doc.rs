@@ -175,6 +175,19 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             &defaults.group_send_rate_per_sec.to_string(),
         ),
         server_limit("SDKAppID (`sdk_app_id`, default)", &grouped(defaults.sdk_app_id)),
+        server_limit(
+            "`deleteFriend` IDs per request",
+            &confab_proto::relation::MAX_DELETE_FRIEND_IDS.to_string(),
+        ),
+        server_limit(
+            "`checkFriend`, `getFriendProfile`, friend group IDs per request",
+            &grouped(confab_proto::relation::MAX_FRIEND_IDS_PER_CALL as u64),
+        ),
+        server_limit("friends per user", &grouped(confab_proto::relation::MAX_FRIENDS)),
+        server_limit(
+            "friend groups per user",
+            &confab_proto::relation::MAX_FRIEND_GROUPS.to_string(),
+        ),
     ]
     .into_iter()
     .collect();

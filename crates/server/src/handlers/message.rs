@@ -135,6 +135,7 @@ pub(crate) fn send_message(
         at_user_list: message.at_user_list,
         control,
         online_user_only: request.online_user_only,
+        require_friendship: ctx.config.c2c_requires_friendship,
         time: ctx.clock.now_secs(),
         origin: Some(caller.session),
     };

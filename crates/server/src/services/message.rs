@@ -1,7 +1,8 @@
 //! Sending a C2C message as stored: its ID made by the client's rule
 //! (`<from>-<clientTime>-<random>`, see [`MessageId::client_made`]) and a
 //! resend recognised by it,
-//! the receiver's existence, no blacklist either way (20007), the file
+//! the receiver's existence, no blacklist either way (20007), a friendship
+//! both ways where the server asks for one (20009–20011), the file
 //! check and grants, the sender's nick
 //! and avatar stamped on it, its ID and sequence, both sides of the
 //! conversation and both inboxes; or, for `onlineUserOnly`, delivery to
@@ -45,6 +46,9 @@ pub struct NewMessage {
     pub control: MessageControlInfo,
     /// Deliver to online instances only; store nothing.
     pub online_user_only: bool,
+    /// Refuse unless sender and receiver have each other as friends
+    /// (`c2c_requires_friendship`).
+    pub require_friendship: bool,
     /// Server time, seconds.
     pub time: i64,
     /// The session that sent it (does not get the transient echo).
@@ -72,6 +76,26 @@ fn send(tx: &mut dyn WriteTx, new: NewMessage) -> Result<SendMessageResponse, St
             code::ERR_SVR_MSG_IN_PEER_BLACKLIST,
             format!("{} and {} have a blacklist between them", new.from, new.to),
         )));
+    }
+    if new.require_friendship {
+        let sender_has = tx.friend_of(&new.from, &new.to)?.is_some();
+        let receiver_has = tx.friend_of(&new.to, &new.from)?.is_some();
+        let refusal = match (sender_has, receiver_has) {
+            (true, true) => None,
+            (false, false) => Some((code::ERR_SVR_MSG_BOTH_NOT_FRIEND, "are not friends")),
+            (true, false) => {
+                Some((code::ERR_SVR_MSG_NOT_PEER_FRIEND, "are friends one way: you are not theirs"))
+            }
+            (false, true) => {
+                Some((code::ERR_SVR_MSG_NOT_SELF_FRIEND, "are friends one way: they are not yours"))
+            }
+        };
+        if let Some((code, what)) = refusal {
+            return Err(StoreError::Refused(ErrorBody::new(
+                code,
+                format!("{} and {} {what}; this server needs a friendship", new.from, new.to),
+            )));
+        }
     }
     // Checked before anything is written (a rejection must leave the batch
     // untouched); the receiver's grants are written with the message.

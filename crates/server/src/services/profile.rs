@@ -1,5 +1,6 @@
 //! Profiles as stored: applying a validated patch and telling the owner's
-//! other instances (the patch checks are in `crate::handlers::profile`).
+//! other instances and everyone who has the owner as a friend (the patch
+//! checks are in `crate::handlers::profile`).
 
 use super::inbox;
 use crate::store::{Store, StoreError, StoreFuture, WriteTx};
@@ -21,6 +22,7 @@ fn update(
     profile.last_updated_number = now_secs;
     tx.save_profile(&profile)?;
     inbox::append(tx, user, InboxEvent::ProfileUpdated { profile: profile.clone() }, None)?;
+    super::relation::tell_friends_of_profile(tx, &profile)?;
     Ok(profile)
 }
 

@@ -74,6 +74,7 @@ pub(crate) fn text(from: &str, to: &str, random: u64, body: &str) -> NewMessage 
         at_user_list: Vec::new(),
         control: MessageControlInfo::default(),
         online_user_only: false,
+        require_friendship: false,
         time: 1_700_000_000,
         origin: Some(SessionId(1)),
     }
@@ -326,6 +327,190 @@ pub(crate) async fn blacklists_keep_their_order_tell_the_owner_and_stop_messages
     assert_eq!(f.store.blacklist(user("alice")).await.expect("read"), ids(&["bob"]));
     assert!(f.store.blacklist(user("bob")).await.expect("read").is_empty(), "one-sided");
     f.store.send_message(text("carol", "alice", 2, "hi")).await.expect("carol is not blocked");
+}
+
+fn refused_with<T: std::fmt::Debug>(result: Result<T, StoreError>, want: i32) {
+    match result {
+        Err(StoreError::Refused(e)) => assert_eq!(e.code, want, "{}", e.message),
+        other => panic!("expected {want}, got {other:?}"),
+    }
+}
+
+fn inbox_events(deliveries: &[Delivery], who: &str) -> Vec<InboxEvent> {
+    deliveries
+        .iter()
+        .filter(|d| d.user().map(UserId::as_str) == Some(who))
+        .filter_map(|d| match d.push.as_ref() {
+            Push::Inbox(entry) => Some(entry.event.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Conformance case (see the module docs): requests, acceptance, groups,
+/// deletion, the blacklist's end of a friendship, and profile news to
+/// friends (checklist 507, 509, 551–561, 599–605, 623–649).
+pub(crate) async fn friends_requests_and_groups_follow_the_rules_and_tell_each_side<
+    F: StoreFactory,
+>() {
+    use crate::services::relation::{BlacklistChange, GroupMembers};
+    use confab_proto::code;
+    use confab_proto::relation::{
+        AddFriend, AddType, ApplicationType, DeleteType, ResponseAction, ADD_FRIEND_PENDING,
+    };
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob", "carol"]).await;
+    let ids = |names: &[&str]| names.iter().map(|n| user(n)).collect::<Vec<_>>();
+    let add = |to: &str| AddFriend {
+        to: user(to),
+        source: "AddSource_Type_Web".into(),
+        wording: "hi".into(),
+        remark: "B".into(),
+        group_name: "Work".into(),
+        ..AddFriend::default()
+    };
+
+    // Every profile starts NeedConfirm: a request, seen from both sides.
+    let asked = f.store.add_friend(user("alice"), add("bob"), 10).await.expect("ask");
+    assert_eq!(asked.code, ADD_FRIEND_PENDING);
+    let pushes = f.pushes.take();
+    assert!(
+        matches!(&inbox_events(&pushes, "bob")[..], [InboxEvent::FriendApplicationUpdated { application }]
+        if application.user_id == user("alice") && application.application_type == ApplicationType::ComeIn)
+    );
+    assert!(
+        matches!(&inbox_events(&pushes, "alice")[..], [InboxEvent::FriendApplicationUpdated { application }]
+        if application.user_id == user("bob") && application.application_type == ApplicationType::SendOut)
+    );
+    let bobs = f.store.friend_requests(user("bob")).await.expect("read");
+    assert_eq!((bobs.unread_count, bobs.unread_user_id_list.clone()), (1, ids(&["alice"])));
+    assert_eq!(bobs.friend_application_list[0].wording, "hi");
+    f.store.set_friend_requests_read(user("bob")).await.expect("read");
+    assert_eq!(f.store.friend_requests(user("bob")).await.expect("read").unread_count, 0);
+
+    // Accepting and adding back: both lists, with the requester's remark and group.
+    let refused = f
+        .store
+        .accept_friend_request(user("bob"), user("carol"), ResponseAction::Agree, String::new(), 11)
+        .await;
+    refused_with(refused, code::FRIEND_APPLICATION_NOT_EXIST);
+    f.pushes.take();
+    f.store
+        .accept_friend_request(
+            user("bob"),
+            user("alice"),
+            ResponseAction::AgreeAndAdd,
+            "A".into(),
+            12,
+        )
+        .await
+        .expect("accept");
+    let alices = f.store.friends(user("alice"), None).await.expect("friends");
+    assert_eq!(alices.len(), 1);
+    assert_eq!(
+        (alices[0].remark.as_str(), alices[0].group_list.clone()),
+        ("B", vec!["Work".into()])
+    );
+    let bobs = f.store.friends(user("bob"), None).await.expect("friends");
+    assert_eq!((bobs[0].user_id.clone(), bobs[0].remark.as_str()), (user("alice"), "A"));
+    let pushes = f.pushes.take();
+    let alice_events = inbox_events(&pushes, "alice");
+    assert!(alice_events.iter().any(
+        |e| matches!(e, InboxEvent::FriendUpdated { friend } if friend.user_id == user("bob"))
+    ));
+    assert!(alice_events.iter().any(|e| matches!(e, InboxEvent::FriendGroupUpdated { friend_group } if friend_group.name == "Work")));
+    assert!(alice_events.iter().any(|e| matches!(
+        e,
+        InboxEvent::FriendApplicationDeleted { application_type: ApplicationType::SendOut, .. }
+    )));
+    assert!(f
+        .store
+        .friend_requests(user("alice"))
+        .await
+        .expect("read")
+        .friend_application_list
+        .is_empty());
+    refused_with(f.store.add_friend(user("alice"), add("bob"), 13).await, code::ALREADY_MY_FRIEND);
+
+    // carol allows anyone: a one-way add changes alice's list only.
+    let patch =
+        ProfilePatch { allow_type: Some("AllowType_Type_AllowAny".into()), ..Default::default() };
+    f.store.update_profile(user("carol"), patch, 14).await.expect("allow any");
+    let single = AddFriend { add_type: AddType::Single, group_name: String::new(), ..add("carol") };
+    assert_eq!(f.store.add_friend(user("alice"), single, 15).await.expect("add").code, 0);
+    let rel =
+        f.store.friend_relations(user("carol"), ids(&["alice", "nobody"])).await.expect("rel");
+    assert!(!rel[0].a_has_b && rel[0].b_has_a && !rel[1].exists);
+    let patch =
+        ProfilePatch { allow_type: Some("AllowType_Type_DenyAny".into()), ..Default::default() };
+    f.store.update_profile(user("carol"), patch, 16).await.expect("deny any");
+    refused_with(
+        f.store.add_friend(user("bob"), add("carol"), 17).await,
+        code::ERR_SVR_FRIENDSHIP_ALLOW_TYPE_DENY_ANY,
+    );
+
+    // A friend's new profile reaches alice; groups follow their friends.
+    f.pushes.take();
+    let patch = ProfilePatch { nick: Some("Bobby".into()), ..Default::default() };
+    f.store.update_profile(user("bob"), patch, 18).await.expect("nick");
+    assert!(
+        matches!(&inbox_events(&f.pushes.take(), "alice")[..], [InboxEvent::ProfileUpdated { profile }]
+        if profile.nick == "Bobby")
+    );
+    let made = f
+        .store
+        .change_friend_group(
+            user("alice"),
+            "Close".into(),
+            ids(&["carol", "bob", "nobody"]),
+            GroupMembers::Create,
+        )
+        .await
+        .expect("create");
+    assert_eq!(made.friend_group.user_id_list, ids(&["carol", "bob"]));
+    assert_eq!(made.failure_user_id_list[0].code, code::NOT_MY_FRIEND);
+    refused_with(
+        f.store
+            .change_friend_group(user("alice"), "Close".into(), vec![], GroupMembers::Create)
+            .await,
+        code::FRIEND_GROUP_EXISTED,
+    );
+    let renamed = f.store.rename_friend_group(user("alice"), "Close".into(), "Inner".into()).await;
+    assert_eq!(renamed.expect("rename").user_id_list, ids(&["carol", "bob"]));
+    refused_with(
+        f.store.rename_friend_group(user("alice"), "Close".into(), "X".into()).await,
+        code::FRIEND_GROUP_NOT_EXIST,
+    );
+    let groups = f.store.friend_groups(user("alice")).await.expect("groups");
+    assert_eq!(groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["Work", "Inner"]);
+
+    // Deleting carol (one-way: she never had alice) takes her out of groups.
+    let gone =
+        f.store.delete_friends(user("alice"), ids(&["carol", "bob"]), DeleteType::Single).await;
+    let gone = gone.expect("delete");
+    assert_eq!(gone.success_user_id_list.len(), 2);
+    let groups = f.store.friend_groups(user("alice")).await.expect("groups");
+    assert!(groups.iter().all(|g| g.user_id_list.is_empty()), "{groups:?}");
+    assert_eq!(f.store.friends(user("bob"), None).await.expect("bob's").len(), 1, "single delete");
+
+    // A blacklist ends what is left (bob has alice) and blocks requests.
+    f.store
+        .add_friend(user("bob"), AddFriend { group_name: String::new(), ..add("alice") }, 19)
+        .await
+        .expect_err("bob has alice already");
+    f.pushes.take();
+    f.store
+        .change_blacklist(user("alice"), ids(&["bob"]), BlacklistChange::Add, 20)
+        .await
+        .expect("block");
+    assert!(f.store.friends(user("bob"), None).await.expect("bob's").is_empty());
+    assert!(inbox_events(&f.pushes.take(), "bob")
+        .iter()
+        .any(|e| matches!(e, InboxEvent::FriendDeleted { user_id_list } if *user_id_list == ids(&["alice"]))));
+    refused_with(
+        f.store.add_friend(user("bob"), add("alice"), 21).await,
+        code::ERR_SVR_MSG_IN_PEER_BLACKLIST,
+    );
 }
 
 /// Conformance case (see the module docs).
@@ -902,6 +1087,7 @@ macro_rules! store_conformance_suite {
             mentions_and_name_cards_survive_storage,
             groups_keep_members_heads_and_unread_counts,
             blacklists_keep_their_order_tell_the_owner_and_stop_messages_both_ways,
+            friends_requests_and_groups_follow_the_rules_and_tell_each_side,
         );
     };
     (@cases $factory:ty; $($case:ident),* $(,)?) => {

@@ -23,10 +23,10 @@ mod types;
 pub use error::StoreError;
 pub use job::{Ran, WriteJob};
 pub use read::{
-    AccountRead, ConversationRead, FileRead, GroupRead, InboxRead, MessageRead, ProfileRead,
-    RelationRead, TimelineRead,
+    AccountRead, ConversationRead, FileRead, FriendRelation, GroupRead, InboxRead, MessageRead,
+    ProfileRead, RelationRead, TimelineRead,
 };
-pub use tx::WriteTx;
+pub use tx::{FriendFields, FriendRequestRecord, WriteTx};
 pub use types::{
     c2c_key, group_key, ConversationTouch, EventRecord, FileAccess, FileUsage, GroupHeads,
     MemberRecord, MessageRow, ReadMarks, SessionStanding, StoredFile,

@@ -37,6 +37,45 @@ pub trait AccountRead {
 pub trait RelationRead {
     /// The user's blacklist, oldest entry first.
     fn blacklist(&self, user: UserId) -> StoreFuture<Vec<UserId>>;
+
+    /// The user's friends in the order added (`only`: just these, in that
+    /// order, those who are friends), with profiles and groups.
+    fn friends(
+        &self,
+        user: UserId,
+        only: Option<Vec<UserId>>,
+    ) -> StoreFuture<Vec<confab_proto::relation::Friend>>;
+
+    /// For each of `others` (each once, in order): whether it is a
+    /// registered user, whether `user` has it, and whether it has `user`.
+    fn friend_relations(
+        &self,
+        user: UserId,
+        others: Vec<UserId>,
+    ) -> StoreFuture<Vec<FriendRelation>>;
+
+    /// The requests to and from the user, newest first, with who sent the
+    /// unread ones.
+    fn friend_requests(
+        &self,
+        user: UserId,
+    ) -> StoreFuture<confab_proto::relation::FriendApplicationListResponse>;
+
+    /// The user's friend groups, in the order made.
+    fn friend_groups(&self, user: UserId) -> StoreFuture<Vec<confab_proto::relation::FriendGroup>>;
+}
+
+/// What [`RelationRead::friend_relations`] finds for one user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FriendRelation {
+    /// The other user.
+    pub user: UserId,
+    /// Whether they are registered.
+    pub exists: bool,
+    /// The asker has them.
+    pub a_has_b: bool,
+    /// They have the asker.
+    pub b_has_a: bool,
 }
 
 /// Profiles.

@@ -282,7 +282,45 @@ pub trait FileTx {
     fn forget_file(&mut self, id: &str) -> Result<(), StoreError>;
 }
 
-/// Write primitives of the relation chain (blacklists).
+/// The owner's fields for one friend, as stored (the friend's profile and
+/// groups live elsewhere).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FriendFields {
+    /// The owner's remark.
+    pub remark: String,
+    /// `AddSource_Type_*`.
+    pub source: String,
+    /// The request message the friendship began with.
+    pub wording: String,
+    /// The owner's `Tag_SNS_Custom_*` fields, sorted by key.
+    pub custom: Vec<confab_proto::profile::CustomField>,
+}
+
+/// A pending friend request as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FriendRequestRecord {
+    /// Who asked.
+    pub requester: UserId,
+    /// Who was asked.
+    pub target: UserId,
+    /// `AddSource_Type_*`.
+    pub source: String,
+    /// The requester's message.
+    pub wording: String,
+    /// Whether the requester asked for a two-way friendship.
+    pub both_ways: bool,
+    /// The requester's remark for the target.
+    pub remark: String,
+    /// The requester's friend group for the target (`""`: none).
+    pub group_name: String,
+    /// When it was (last) made, server seconds.
+    pub made_at: i64,
+    /// The target has not marked it read.
+    pub unread: bool,
+}
+
+/// Write primitives of the relation chain: blacklists, friends, friend
+/// requests and friend groups.
 pub trait RelationTx {
     /// Puts `blocked` on `owner`'s blacklist; `false` when it was there.
     fn blacklist_insert(
@@ -300,6 +338,95 @@ pub trait RelationTx {
 
     /// Whether either user has the other on their blacklist.
     fn blocked_either_way(&mut self, a: &UserId, b: &UserId) -> Result<bool, StoreError>;
+
+    /// `friend` on `owner`'s list as the wire shows it (profile and groups
+    /// filled in), if there.
+    fn friend_of(
+        &mut self,
+        owner: &UserId,
+        friend: &UserId,
+    ) -> Result<Option<confab_proto::relation::Friend>, StoreError>;
+
+    /// Puts `friend` on `owner`'s list with these fields, or changes the
+    /// fields of one already there (who keeps their place).
+    fn friend_save(
+        &mut self,
+        owner: &UserId,
+        friend: &UserId,
+        fields: &FriendFields,
+        now_secs: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Takes `friend` off `owner`'s list and out of the owner's friend
+    /// groups; `false` when not there.
+    fn friend_delete(&mut self, owner: &UserId, friend: &UserId) -> Result<bool, StoreError>;
+
+    /// How many friends `owner` has.
+    fn friend_count(&mut self, owner: &UserId) -> Result<u64, StoreError>;
+
+    /// The users who have `user` on their friend list.
+    fn friend_owners(&mut self, user: &UserId) -> Result<Vec<UserId>, StoreError>;
+
+    /// The pending request from `requester` to `target`, if any.
+    fn friend_request_load(
+        &mut self,
+        requester: &UserId,
+        target: &UserId,
+    ) -> Result<Option<FriendRequestRecord>, StoreError>;
+
+    /// Saves a request (replacing one between the same two, which keeps
+    /// its place).
+    fn friend_request_save(&mut self, request: &FriendRequestRecord) -> Result<(), StoreError>;
+
+    /// Deletes the request from `requester` to `target`; `false` when none.
+    fn friend_request_delete(
+        &mut self,
+        requester: &UserId,
+        target: &UserId,
+    ) -> Result<bool, StoreError>;
+
+    /// Marks every request to `target` read; `false` when none was unread.
+    fn friend_requests_mark_read(&mut self, target: &UserId) -> Result<bool, StoreError>;
+
+    /// `owner`'s friend group `name`, if it exists.
+    fn friend_group_load(
+        &mut self,
+        owner: &UserId,
+        name: &str,
+    ) -> Result<Option<confab_proto::relation::FriendGroup>, StoreError>;
+
+    /// The names of `owner`'s friend groups, in the order made.
+    fn friend_group_names(&mut self, owner: &UserId) -> Result<Vec<String>, StoreError>;
+
+    /// Makes an empty friend group; `false` when the name is taken.
+    fn friend_group_create(&mut self, owner: &UserId, name: &str) -> Result<bool, StoreError>;
+
+    /// Deletes a friend group (its friends stay friends); `false` when none.
+    fn friend_group_delete(&mut self, owner: &UserId, name: &str) -> Result<bool, StoreError>;
+
+    /// Renames a friend group (`new` must be free); it keeps its place.
+    fn friend_group_rename(
+        &mut self,
+        owner: &UserId,
+        old: &str,
+        new: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Puts a friend in a group; `false` when already there.
+    fn friend_group_add(
+        &mut self,
+        owner: &UserId,
+        name: &str,
+        friend: &UserId,
+    ) -> Result<bool, StoreError>;
+
+    /// Takes a friend out of a group; `false` when not there.
+    fn friend_group_remove(
+        &mut self,
+        owner: &UserId,
+        name: &str,
+        friend: &UserId,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Everything a write can do inside the writer's transaction.

@@ -171,6 +171,33 @@ impl RelationRead for SqliteStore {
     fn blacklist(&self, user: UserId) -> StoreFuture<Vec<UserId>> {
         self.read(move |conn| relation::blacklist(conn, &user))
     }
+
+    fn friends(
+        &self,
+        user: UserId,
+        only: Option<Vec<UserId>>,
+    ) -> StoreFuture<Vec<confab_proto::relation::Friend>> {
+        self.read_tx(move |conn| relation::friends(conn, &user, only.as_deref()))
+    }
+
+    fn friend_relations(
+        &self,
+        user: UserId,
+        others: Vec<UserId>,
+    ) -> StoreFuture<Vec<super::FriendRelation>> {
+        self.read_tx(move |conn| relation::relations(conn, &user, &others))
+    }
+
+    fn friend_requests(
+        &self,
+        user: UserId,
+    ) -> StoreFuture<confab_proto::relation::FriendApplicationListResponse> {
+        self.read(move |conn| relation::requests(conn, &user))
+    }
+
+    fn friend_groups(&self, user: UserId) -> StoreFuture<Vec<confab_proto::relation::FriendGroup>> {
+        self.read_tx(move |conn| relation::friend_groups(conn, &user))
+    }
 }
 
 impl InboxRead for SqliteStore {

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_group_applications.sql"),
     include_str!("migrations/0011_group_attributes.sql"),
     include_str!("migrations/0012_blacklists.sql"),
+    include_str!("migrations/0013_friends.sql"),
 ];
 
 /// The schema version this build creates.
