@@ -11,6 +11,7 @@ mod scenarios {
     mod durability;
     mod file_messages;
     mod file_service;
+    mod friends;
     mod group_rules;
     mod groups;
     mod groups_more;

@@ -41,7 +41,10 @@ use confab_proto::ops::{
     GetConversationList, GetConversationListResponse, Heartbeat, IssuedUserSig, Login,
     LoginResponse, Logout, Operation, RenewUserSig, SendMessageResponse, Sync, SyncResponse,
 };
-use confab_proto::relation::{BlacklistResponse, GetBlacklist};
+use confab_proto::relation::{
+    BlacklistResponse, FriendApplicationListResponse, FriendGroupListResponse, FriendListResponse,
+    GetBlacklist, GetFriendApplicationList, GetFriendGroupList, GetFriendList,
+};
 use confab_proto::{code, UserId, PROTOCOL_VERSION};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::value::RawValue;
@@ -85,9 +88,11 @@ enum Pending {
     },
     /// `getGroupList`, to drop groups the server refused cursors of.
     ReconcileGroups,
-    /// `getBlacklist` of a fresh store's bootstrap; `groups`: the group
-    /// list is to be fetched next.
-    BootstrapBlacklist {
+    /// One whole relation list read by a store that has not read them yet
+    /// (a fresh store's bootstrap, or a store from before the friend
+    /// lists); `groups`: the group list is to be fetched after them.
+    ReadRelations {
+        step: RelationStep,
         groups: bool,
     },
     Heartbeat,
@@ -95,6 +100,15 @@ enum Pending {
     Logout(oneshot::Sender<()>),
     Send(i64),
     Api(oneshot::Sender<Result<serde_json::Value, TimError>>),
+}
+
+/// The relation lists a store reads whole once, in this order.
+#[derive(Clone, Copy)]
+enum RelationStep {
+    Blacklist,
+    Friends,
+    FriendGroups,
+    Applications,
 }
 
 /// How a connection ended.
@@ -689,24 +703,11 @@ impl Actor {
                     .conversations
                     .iter()
                     .any(|c| c.conversation_type == ConversationType::Group);
-                self.send_op(link, &GetBlacklist {}, Pending::BootstrapBlacklist { groups }).await
+                let step = RelationStep::Blacklist;
+                self.send_op(link, &GetBlacklist {}, Pending::ReadRelations { step, groups }).await
             }
-            Pending::BootstrapBlacklist { groups } => {
-                let response: BlacklistResponse = decode(link, result)?;
-                match self.core.store.replace_blacklist(&response.user_id_list) {
-                    Ok(Some(list)) => self.core.emit(Event::BlacklistUpdated(list)),
-                    Ok(None) => {}
-                    Err(e) => {
-                        self.core.report(e.into());
-                        return Err(End::Lost { logged_in: true, reason: "local store".into() });
-                    }
-                }
-                if groups {
-                    return self
-                        .send_op(link, &GetGroupList::default(), Pending::ReconcileGroups)
-                        .await;
-                }
-                self.send_sync(link).await
+            Pending::ReadRelations { step, groups } => {
+                self.on_relation_list(link, step, groups, result).await
             }
             Pending::Sync { groups } => {
                 let response = result.and_then(|data| {
@@ -861,7 +862,20 @@ impl Actor {
         match self.core.store.cursor() {
             Ok(Some(cursor)) => {
                 self.cursor = cursor;
-                self.send_sync(link).await
+                match self.core.store.relations_read() {
+                    Ok(true) => self.send_sync(link).await,
+                    // A store from before the friend lists reads them once;
+                    // the sync then replays what changed since its cursor.
+                    Ok(false) => {
+                        let pending =
+                            Pending::ReadRelations { step: RelationStep::Blacklist, groups: false };
+                        self.send_op(link, &GetBlacklist {}, pending).await
+                    }
+                    Err(e) => {
+                        self.core.report(e.into());
+                        Err(End::Lost { logged_in: true, reason: "local store".into() })
+                    }
+                }
             }
             Ok(None) => self.send_op(link, &GetConversationList {}, Pending::Bootstrap).await,
             Err(e) => {
@@ -1138,6 +1152,87 @@ impl Actor {
         }
     }
 
+    /// Keeps one whole relation list and asks for the next (then the group
+    /// list or the sync).
+    async fn on_relation_list(
+        &mut self,
+        link: &mut Link,
+        step: RelationStep,
+        groups: bool,
+        result: Result<serde_json::Value, TimError>,
+    ) -> Result<(), End> {
+        let store = &self.core.store;
+        let kept = match step {
+            RelationStep::Blacklist => {
+                let response: BlacklistResponse = decode(link, result)?;
+                store.replace_blacklist(&response.user_id_list).map(|changed| {
+                    changed.map(Event::BlacklistUpdated).into_iter().collect::<Vec<_>>()
+                })
+            }
+            RelationStep::Friends => {
+                let response: FriendListResponse = decode(link, result)?;
+                store.replace_friends(&response.friend_list).and_then(|changed| {
+                    Ok(if changed {
+                        vec![Event::FriendListUpdated(store.friends()?)]
+                    } else {
+                        vec![]
+                    })
+                })
+            }
+            RelationStep::FriendGroups => {
+                let response: FriendGroupListResponse = decode(link, result)?;
+                store.replace_friend_groups(&response.friend_group_list).and_then(|changed| {
+                    Ok(if changed {
+                        vec![
+                            Event::FriendGroupListUpdated(store.friend_groups()?),
+                            Event::FriendListUpdated(store.friends()?),
+                        ]
+                    } else {
+                        vec![]
+                    })
+                })
+            }
+            RelationStep::Applications => {
+                let response: FriendApplicationListResponse = decode(link, result)?;
+                store.replace_friend_applications(&response).and_then(|changed| {
+                    Ok(if changed {
+                        vec![Event::FriendApplicationListUpdated(store.friend_applications()?)]
+                    } else {
+                        vec![]
+                    })
+                })
+            }
+        };
+        match kept {
+            Ok(events) => {
+                for event in events {
+                    self.core.emit(event);
+                }
+            }
+            Err(e) => {
+                self.core.report(e.into());
+                return Err(End::Lost { logged_in: true, reason: "local store".into() });
+            }
+        }
+        let next = |step| Pending::ReadRelations { step, groups };
+        match step {
+            RelationStep::Blacklist => {
+                self.send_op(link, &GetFriendList {}, next(RelationStep::Friends)).await
+            }
+            RelationStep::Friends => {
+                self.send_op(link, &GetFriendGroupList {}, next(RelationStep::FriendGroups)).await
+            }
+            RelationStep::FriendGroups => {
+                let pending = next(RelationStep::Applications);
+                self.send_op(link, &GetFriendApplicationList {}, pending).await
+            }
+            RelationStep::Applications if groups => {
+                self.send_op(link, &GetGroupList::default(), Pending::ReconcileGroups).await
+            }
+            RelationStep::Applications => self.send_sync(link).await,
+        }
+    }
+
     fn emit_applied(&mut self, applied: Applied) {
         let Applied {
             received,
@@ -1150,6 +1245,9 @@ impl Actor {
             groups,
             group_values,
             blacklist,
+            friends,
+            friend_applications,
+            friend_groups,
             ..
         } = applied;
         for m in &merged {
@@ -1191,6 +1289,15 @@ impl Actor {
         }
         if let Some(list) = blacklist {
             self.core.emit(Event::BlacklistUpdated(list));
+        }
+        if let Some(list) = friend_groups {
+            self.core.emit(Event::FriendGroupListUpdated(list));
+        }
+        if let Some(list) = friends {
+            self.core.emit(Event::FriendListUpdated(list));
+        }
+        if let Some(list) = friend_applications {
+            self.core.emit(Event::FriendApplicationListUpdated(list));
         }
     }
 

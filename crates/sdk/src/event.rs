@@ -103,6 +103,19 @@ pub enum Event {
     /// (checklist 511, 517).
     #[serde(rename = "blacklistUpdated")]
     BlacklistUpdated(Vec<String>),
+    /// `onFriendListUpdated`: my friend list changed (a friend added,
+    /// deleted or updated, here or on another instance, a friend's profile
+    /// or groups); carries the whole list (checklist 549, 1074–1076).
+    #[serde(rename = "onFriendListUpdated")]
+    FriendListUpdated(Vec<confab_proto::relation::Friend>),
+    /// `onFriendApplicationListUpdated`: my friend requests changed; carries
+    /// `{friendApplicationList, unreadCount}` (checklist 1082–1084).
+    #[serde(rename = "onFriendApplicationListUpdated")]
+    FriendApplicationListUpdated(crate::model::FriendApplicationList),
+    /// `onFriendGroupListUpdated`: my friend groups changed; carries them
+    /// all (checklist 1078–1080).
+    #[serde(rename = "onFriendGroupListUpdated")]
+    FriendGroupListUpdated(Vec<confab_proto::relation::FriendGroup>),
     /// `kickedOut`: the instance was forced offline (already logged out).
     #[serde(rename = "kickedOut")]
     KickedOut {
@@ -238,6 +251,15 @@ pub enum EventName {
     /// `blacklistUpdated`.
     #[serde(rename = "blacklistUpdated")]
     BlacklistUpdated,
+    /// `onFriendListUpdated`.
+    #[serde(rename = "onFriendListUpdated")]
+    FriendListUpdated,
+    /// `onFriendApplicationListUpdated`.
+    #[serde(rename = "onFriendApplicationListUpdated")]
+    FriendApplicationListUpdated,
+    /// `onFriendGroupListUpdated`.
+    #[serde(rename = "onFriendGroupListUpdated")]
+    FriendGroupListUpdated,
     /// `kickedOut`.
     #[serde(rename = "kickedOut")]
     KickedOut,
@@ -284,6 +306,9 @@ impl EventName {
             Self::GroupAttributesUpdated => e::GROUP_ATTRIBUTES_UPDATED,
             Self::GroupCounterUpdated => e::GROUP_COUNTER_UPDATED,
             Self::BlacklistUpdated => e::BLACKLIST_UPDATED,
+            Self::FriendListUpdated => e::FRIEND_LIST_UPDATED,
+            Self::FriendApplicationListUpdated => e::FRIEND_APPLICATION_LIST_UPDATED,
+            Self::FriendGroupListUpdated => e::FRIEND_GROUP_LIST_UPDATED,
             Self::KickedOut => e::KICKED_OUT,
             Self::NetStateChange => e::NET_STATE_CHANGE,
             Self::Error => e::ERROR,
@@ -313,6 +338,9 @@ impl Event {
             Self::GroupAttributesUpdated { .. } => EventName::GroupAttributesUpdated,
             Self::GroupCounterUpdated { .. } => EventName::GroupCounterUpdated,
             Self::BlacklistUpdated(_) => EventName::BlacklistUpdated,
+            Self::FriendListUpdated(_) => EventName::FriendListUpdated,
+            Self::FriendApplicationListUpdated(_) => EventName::FriendApplicationListUpdated,
+            Self::FriendGroupListUpdated(_) => EventName::FriendGroupListUpdated,
             Self::KickedOut { .. } => EventName::KickedOut,
             Self::NetStateChange { .. } => EventName::NetStateChange,
             Self::Error { .. } => EventName::Error,

@@ -31,14 +31,20 @@ pub use confab_proto::message::{
 };
 pub use confab_proto::ops::Platform;
 pub use confab_proto::profile::{CustomField, Profile, ProfilePatch};
+pub use confab_proto::relation::{
+    AddFriend, AddFriendResponse, AddType, ApplicationType, CheckFriendResponse, CheckType,
+    CheckedRelation, DeleteType, Friend, FriendApplication, FriendGroup, FriendGroupChange,
+    FriendProfileResponse, FriendResultResponse, Relation, ResponseAction, UpdateFriend,
+    UserFailure, UserResult,
+};
 pub use error::TimError;
 pub use event::{Event, EventName, ListenerId, NetState};
 pub use files::{is_safe_to_open, FileSource, Rendition, MAX_FILE_SIZE};
 pub use model::{
     message_for_show, Conversation, ConversationListResult, CreateMessageOptions,
-    DeleteConversationOptions, GetMessageListOptions, IntoElement, LastMessage, LoginResult,
-    Message, MessageFlow, MessageIdentity, MessageListPage, MessageStatus, ReadReceiptInfo,
-    SendMessageOptions, SendResult,
+    DeleteConversationOptions, FriendApplicationList, GetMessageListOptions, IntoElement,
+    LastMessage, LoginResult, Message, MessageFlow, MessageIdentity, MessageListPage,
+    MessageStatus, ReadReceiptInfo, SendMessageOptions, SendResult,
 };
 pub use options::{Clock, ReconnectPolicy, SystemClock, TimOptions};
 pub use tim::message_ops::{

@@ -571,6 +571,18 @@ pub struct ConversationListResult {
     pub is_sync_completed: bool,
 }
 
+/// TIM's friend request list (`getFriendApplicationList`'s data and
+/// FRIEND_APPLICATION_LIST_UPDATED's).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FriendApplicationList {
+    /// Requests to and by me, newest first.
+    pub friend_application_list: Vec<confab_proto::relation::FriendApplication>,
+    /// How many requests to me are unread.
+    pub unread_count: u64,
+}
+
 /// Options of `delete_conversation`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

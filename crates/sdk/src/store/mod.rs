@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_groups.sql"),
     include_str!("migrations/0008_receiver_lists.sql"),
     include_str!("migrations/0009_blacklist.sql"),
+    include_str!("migrations/0010_friends.sql"),
 ];
 
 mod conversations;
@@ -55,7 +56,7 @@ mod message_ops;
 mod messages;
 mod outbox;
 mod profiles;
-mod relations;
+pub(crate) mod relations;
 mod sync_state;
 
 pub(crate) use inbox::Applied;

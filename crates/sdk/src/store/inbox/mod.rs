@@ -56,6 +56,14 @@ pub(crate) struct Applied {
     pub(crate) group_values: Vec<Event>,
     /// My blacklist afterwards, when it changed (BLACKLIST_UPDATED).
     pub(crate) blacklist: Option<Vec<String>>,
+    /// My friends afterwards, when they changed (FRIEND_LIST_UPDATED).
+    pub(crate) friends: Option<Vec<confab_proto::relation::Friend>>,
+    /// My friend requests afterwards, when they changed
+    /// (FRIEND_APPLICATION_LIST_UPDATED).
+    pub(crate) friend_applications: Option<crate::model::FriendApplicationList>,
+    /// My friend groups afterwards, when they changed
+    /// (FRIEND_GROUP_LIST_UPDATED).
+    pub(crate) friend_groups: Option<Vec<confab_proto::relation::FriendGroup>>,
     /// The inbox cursor afterwards.
     pub(crate) cursor: u64,
     /// A group timeline moved but is still behind its head (more pages
@@ -93,6 +101,8 @@ pub(super) struct Changes {
     group_values: Vec<Event>,
     /// My blacklist changed.
     blacklist_changed: bool,
+    /// Which friend lists changed.
+    relations: super::relations::RelationChanges,
     /// What the messages applied since the last flush do to their
     /// conversations, by conversation ID.
     touches: std::collections::HashMap<String, message::Touch>,
@@ -121,6 +131,20 @@ impl Changes {
         let groups = if self.groups_changed { Some(super::groups::groups_in(conn)?) } else { None };
         let blacklist =
             if self.blacklist_changed { Some(super::relations::blacklist_in(conn)?) } else { None };
+        let mut relations = self.relations;
+        // A friend's new profile is part of their Friend.
+        for p in &self.profiles {
+            relations.friends |= super::relations::is_friend(conn, p.user_id.as_str())?;
+        }
+        let friends =
+            if relations.friends { Some(super::relations::friends_in(conn)?) } else { None };
+        let friend_applications = if relations.applications {
+            Some(super::relations::applications_in(conn)?)
+        } else {
+            None
+        };
+        let friend_groups =
+            if relations.groups { Some(super::relations::friend_groups_in(conn)?) } else { None };
         Ok(Applied {
             received,
             merged,
@@ -133,6 +157,9 @@ impl Changes {
             joined: self.joined,
             group_values: self.group_values,
             blacklist,
+            friends,
+            friend_applications,
+            friend_groups,
             cursor,
             groups_behind: false,
         })
@@ -338,6 +365,49 @@ impl Store {
             InboxEvent::BlacklistRemoved { user_id_list } => {
                 changes.blacklist_changed |=
                     super::relations::remove_from_blacklist(tx, user_id_list)?;
+                Ok(())
+            }
+            InboxEvent::FriendUpdated { friend } => {
+                changes.relations.friends |= super::relations::upsert_friend(tx, friend)?;
+                changes.senders.clear(); // the friend's profile may be newer
+                Ok(())
+            }
+            InboxEvent::FriendDeleted { user_id_list } => {
+                let (friends, groups) = super::relations::delete_friends(tx, user_id_list)?;
+                changes.relations.friends |= friends;
+                changes.relations.groups |= groups;
+                Ok(())
+            }
+            InboxEvent::FriendApplicationUpdated { application } => {
+                changes.relations.applications |=
+                    super::relations::upsert_application(tx, application, true)?;
+                Ok(())
+            }
+            InboxEvent::FriendApplicationDeleted { user_id, application_type } => {
+                changes.relations.applications |=
+                    super::relations::delete_application(tx, user_id, *application_type)?;
+                Ok(())
+            }
+            InboxEvent::FriendApplicationsRead => {
+                changes.relations.applications |= super::relations::read_applications(tx)?;
+                Ok(())
+            }
+            InboxEvent::FriendGroupUpdated { friend_group } => {
+                let changed = super::relations::upsert_friend_group(tx, friend_group)?;
+                changes.relations.groups |= changed;
+                changes.relations.friends |= changed; // their groupList
+                Ok(())
+            }
+            InboxEvent::FriendGroupDeleted { name } => {
+                let changed = super::relations::delete_friend_group(tx, name)?;
+                changes.relations.groups |= changed;
+                changes.relations.friends |= changed;
+                Ok(())
+            }
+            InboxEvent::FriendGroupRenamed { old_name, new_name } => {
+                let changed = super::relations::rename_friend_group(tx, old_name, new_name)?;
+                changes.relations.groups |= changed;
+                changes.relations.friends |= changed;
                 Ok(())
             }
             // A targeted message for other members: it only moves the cursor.
