@@ -36,7 +36,15 @@ use confab_proto::group::{
     SetGroupCounters, SetGroupMemberCustomField, SetGroupMemberMuteTime, SetGroupMemberNameCard,
     SetGroupMemberRole, UpdateGroupProfile,
 };
+use confab_proto::relation::{
+    AcceptFriendApplication, AddFriend, AddFriendResponse, AddToFriendGroup, CheckFriend,
+    CheckFriendResponse, CreateFriendGroup, DeleteFriend, DeleteFriendApplication,
+    DeleteFriendGroup, Friend, FriendGroup, FriendGroupChange, FriendProfileResponse,
+    FriendResultResponse, GetFriendProfile, RefuseFriendApplication, RemoveFromFriendGroup,
+    RenameFriendGroup, UpdateFriend, UserResult,
+};
 use confab_proto::ErrorBody;
+use confab_sdk::FriendApplicationList;
 use confab_sdk::{
     ConversationListResult, FileSource, GetMessageListHoppingOptions, HoppingPage,
     MergerMessagePayload, Message, MessageListPage, Profile, ProfilePatch, SendResult,
@@ -205,6 +213,23 @@ command_set! {
     "tim.getBlacklist" => get_blacklist(Empty) -> Vec<String>;
     "tim.addToBlacklist" => add_to_blacklist(UserIdListArgs) -> Vec<String>;
     "tim.removeFromBlacklist" => remove_from_blacklist(UserIdListArgs) -> Vec<String>;
+    "tim.getFriendList" => get_friend_list(Empty) -> Vec<Friend>;
+    "tim.addFriend" => add_friend(AddFriend) -> AddFriendResponse;
+    "tim.deleteFriend" => delete_friend(DeleteFriend) -> FriendResultResponse;
+    "tim.checkFriend" => check_friend(CheckFriend) -> CheckFriendResponse;
+    "tim.getFriendProfile" => get_friend_profile(GetFriendProfile) -> FriendProfileResponse;
+    "tim.updateFriend" => update_friend(UpdateFriend) -> Friend;
+    "tim.getFriendApplicationList" => get_friend_application_list(Empty) -> FriendApplicationList;
+    "tim.acceptFriendApplication" => accept_friend_application(AcceptFriendApplication) -> UserResult;
+    "tim.refuseFriendApplication" => refuse_friend_application(RefuseFriendApplication) -> UserResult;
+    "tim.deleteFriendApplication" => delete_friend_application(DeleteFriendApplication) -> UserResult;
+    "tim.setFriendApplicationRead" => set_friend_application_read(Empty) -> Empty;
+    "tim.getFriendGroupList" => get_friend_group_list(Empty) -> Vec<FriendGroup>;
+    "tim.createFriendGroup" => create_friend_group(CreateFriendGroup) -> FriendGroupChange;
+    "tim.deleteFriendGroup" => delete_friend_group(DeleteFriendGroup) -> FriendGroup;
+    "tim.addToFriendGroup" => add_to_friend_group(AddToFriendGroup) -> FriendGroupChange;
+    "tim.removeFromFriendGroup" => remove_from_friend_group(RemoveFromFriendGroup) -> FriendGroupChange;
+    "tim.renameFriendGroup" => rename_friend_group(RenameFriendGroup) -> FriendGroup;
 }
 
 #[cfg(test)]

@@ -1,14 +1,21 @@
 // Generated from the Rust types by crates/app (ts-rs). Do not edit:
 // regenerate with `UPDATE_TS=1 cargo test -p confab-app --test generated_ts`.
+import type { AcceptFriendApplication } from "./AcceptFriendApplication";
+import type { AddFriend } from "./AddFriend";
+import type { AddFriendResponse } from "./AddFriendResponse";
 import type { AddGroupMember } from "./AddGroupMember";
 import type { AddGroupMemberResponse } from "./AddGroupMemberResponse";
+import type { AddToFriendGroup } from "./AddToFriendGroup";
 import type { AppState } from "./AppState";
 import type { ChangeGroupOwner } from "./ChangeGroupOwner";
 import type { ChangePasswordArgs } from "./ChangePasswordArgs";
+import type { CheckFriend } from "./CheckFriend";
+import type { CheckFriendResponse } from "./CheckFriendResponse";
 import type { ChooseServerArgs } from "./ChooseServerArgs";
 import type { ConversationArgs } from "./ConversationArgs";
 import type { ConversationListResult } from "./ConversationListResult";
 import type { ConversationProfileResult } from "./ConversationProfileResult";
+import type { CreateFriendGroup } from "./CreateFriendGroup";
 import type { CreateGroup } from "./CreateGroup";
 import type { CreateGroupResponse } from "./CreateGroupResponse";
 import type { CreateMessageArgs } from "./CreateMessageArgs";
@@ -16,6 +23,9 @@ import type { CredentialsArgs } from "./CredentialsArgs";
 import type { DecreaseGroupCounter } from "./DecreaseGroupCounter";
 import type { DeleteConversationArgs } from "./DeleteConversationArgs";
 import type { DeleteConversationResult } from "./DeleteConversationResult";
+import type { DeleteFriend } from "./DeleteFriend";
+import type { DeleteFriendApplication } from "./DeleteFriendApplication";
+import type { DeleteFriendGroup } from "./DeleteFriendGroup";
 import type { DeleteGroupAttributes } from "./DeleteGroupAttributes";
 import type { DeleteGroupMember } from "./DeleteGroupMember";
 import type { DeleteGroupMemberResponse } from "./DeleteGroupMemberResponse";
@@ -25,7 +35,14 @@ import type { DownloadFileResult } from "./DownloadFileResult";
 import type { Empty } from "./Empty";
 import type { FileSource } from "./FileSource";
 import type { FindMessageArgs } from "./FindMessageArgs";
+import type { Friend } from "./Friend";
+import type { FriendApplicationList } from "./FriendApplicationList";
+import type { FriendGroup } from "./FriendGroup";
+import type { FriendGroupChange } from "./FriendGroupChange";
+import type { FriendProfileResponse } from "./FriendProfileResponse";
+import type { FriendResultResponse } from "./FriendResultResponse";
 import type { GetConversationListArgs } from "./GetConversationListArgs";
+import type { GetFriendProfile } from "./GetFriendProfile";
 import type { GetGroupApplicationListResponse } from "./GetGroupApplicationListResponse";
 import type { GetGroupAttributes } from "./GetGroupAttributes";
 import type { GetGroupCounters } from "./GetGroupCounters";
@@ -72,6 +89,9 @@ import type { PickFilesResult } from "./PickFilesResult";
 import type { Profile } from "./Profile";
 import type { ProfilePatch } from "./ProfilePatch";
 import type { QuitGroup } from "./QuitGroup";
+import type { RefuseFriendApplication } from "./RefuseFriendApplication";
+import type { RemoveFromFriendGroup } from "./RemoveFromFriendGroup";
+import type { RenameFriendGroup } from "./RenameFriendGroup";
 import type { ResendMessageArgs } from "./ResendMessageArgs";
 import type { SaveFileAsArgs } from "./SaveFileAsArgs";
 import type { SearchGroupByID } from "./SearchGroupByID";
@@ -85,8 +105,10 @@ import type { SetGroupMemberNameCard } from "./SetGroupMemberNameCard";
 import type { SetGroupMemberRole } from "./SetGroupMemberRole";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
 import type { StagedFile } from "./StagedFile";
+import type { UpdateFriend } from "./UpdateFriend";
 import type { UpdateGroupProfile } from "./UpdateGroupProfile";
 import type { UserIdListArgs } from "./UserIdListArgs";
+import type { UserResult } from "./UserResult";
 import type { UserSigLoginArgs } from "./UserSigLoginArgs";
 import type { WriteStagedFileArgs } from "./WriteStagedFileArgs";
 
@@ -169,6 +191,23 @@ export const COMMANDS = [
   "tim.getBlacklist",
   "tim.addToBlacklist",
   "tim.removeFromBlacklist",
+  "tim.getFriendList",
+  "tim.addFriend",
+  "tim.deleteFriend",
+  "tim.checkFriend",
+  "tim.getFriendProfile",
+  "tim.updateFriend",
+  "tim.getFriendApplicationList",
+  "tim.acceptFriendApplication",
+  "tim.refuseFriendApplication",
+  "tim.deleteFriendApplication",
+  "tim.setFriendApplicationRead",
+  "tim.getFriendGroupList",
+  "tim.createFriendGroup",
+  "tim.deleteFriendGroup",
+  "tim.addToFriendGroup",
+  "tim.removeFromFriendGroup",
+  "tim.renameFriendGroup",
 ] as const;
 
 /** A command name. */
@@ -253,6 +292,23 @@ export type CommandMap = {
   "tim.getBlacklist": { args: Empty; result: Array<string> };
   "tim.addToBlacklist": { args: UserIdListArgs; result: Array<string> };
   "tim.removeFromBlacklist": { args: UserIdListArgs; result: Array<string> };
+  "tim.getFriendList": { args: Empty; result: Array<Friend> };
+  "tim.addFriend": { args: AddFriend; result: AddFriendResponse };
+  "tim.deleteFriend": { args: DeleteFriend; result: FriendResultResponse };
+  "tim.checkFriend": { args: CheckFriend; result: CheckFriendResponse };
+  "tim.getFriendProfile": { args: GetFriendProfile; result: FriendProfileResponse };
+  "tim.updateFriend": { args: UpdateFriend; result: Friend };
+  "tim.getFriendApplicationList": { args: Empty; result: FriendApplicationList };
+  "tim.acceptFriendApplication": { args: AcceptFriendApplication; result: UserResult };
+  "tim.refuseFriendApplication": { args: RefuseFriendApplication; result: UserResult };
+  "tim.deleteFriendApplication": { args: DeleteFriendApplication; result: UserResult };
+  "tim.setFriendApplicationRead": { args: Empty; result: Empty };
+  "tim.getFriendGroupList": { args: Empty; result: Array<FriendGroup> };
+  "tim.createFriendGroup": { args: CreateFriendGroup; result: FriendGroupChange };
+  "tim.deleteFriendGroup": { args: DeleteFriendGroup; result: FriendGroup };
+  "tim.addToFriendGroup": { args: AddToFriendGroup; result: FriendGroupChange };
+  "tim.removeFromFriendGroup": { args: RemoveFromFriendGroup; result: FriendGroupChange };
+  "tim.renameFriendGroup": { args: RenameFriendGroup; result: FriendGroup };
 };
 
 /** The arguments of command `C`. */

@@ -3,7 +3,7 @@
 // backend's bridge event (GROUP_LIST_UPDATED, GROUP_ATTRIBUTES_UPDATED and
 // GROUP_COUNTER_UPDATED among the SDK's, typed by the generated `Event`);
 // TIM's events Confab does not emit yet (group system notices,
-// friends, topics, extensions, …) are typed here with TIM's data shapes,
+// topics, extensions, …) are typed here with TIM's data shapes,
 // so `on(TIM.EVENT.X, …)` type-checks for every one of TIM's 31 events.
 import type { AppEvent, Conversation, Message } from '$lib/types';
 import type { BRIDGE_EVENT, BridgeEventData } from '$lib/backend/backend';
@@ -30,9 +30,6 @@ interface NotYetEmitted {
   [EVENT.TOPIC_DELETED]: { groupID: string; topicIDList: string[] };
   [EVENT.TOPIC_UPDATED]: { groupID: string; topic: TimObject };
   [EVENT.USER_STATUS_UPDATED]: Array<{ userID: string; statusType: number; customStatus: string }>;
-  [EVENT.FRIEND_LIST_UPDATED]: TimObject[];
-  [EVENT.FRIEND_GROUP_LIST_UPDATED]: TimObject[];
-  [EVENT.FRIEND_APPLICATION_LIST_UPDATED]: { applicationList: TimObject[]; unreadCount: number };
   [EVENT.SDK_RELOAD]: undefined;
 }
 

@@ -79,6 +79,28 @@ export type {
   NewGroupMember,
   OnlineMemberCountResponse,
   UpdateGroupProfile,
+  // The relation chain (the wire types of confab_proto::relation).
+  AddFriend,
+  AddFriendResponse,
+  AddType,
+  ApplicationType,
+  CheckedRelation,
+  CheckFriend,
+  CheckFriendResponse,
+  CheckType,
+  DeleteType,
+  Friend,
+  FriendApplication,
+  FriendApplicationList,
+  FriendGroup,
+  FriendGroupChange,
+  FriendProfileResponse,
+  FriendResultResponse,
+  Relation,
+  ResponseAction,
+  UpdateFriend,
+  UserFailure,
+  UserResult,
 } from '../generated';
 export { COMMANDS } from '../generated';
 
