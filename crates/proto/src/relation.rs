@@ -334,6 +334,7 @@ operation!(GetFriendList, "getFriendList", FriendListResponse);
 #[serde(rename_all = "camelCase")]
 pub struct FriendListResponse {
     /// The friends.
+    #[serde(default)]
     pub friend_list: Vec<Friend>,
 }
 
@@ -501,8 +502,10 @@ operation!(GetFriendApplicationList, "getFriendApplicationList", FriendApplicati
 #[serde(rename_all = "camelCase")]
 pub struct FriendApplicationListResponse {
     /// Newest first.
+    #[serde(default)]
     pub friend_application_list: Vec<FriendApplication>,
     /// How many requests to me are unread.
+    #[serde(default)]
     pub unread_count: u64,
     /// Confab's: who sent the unread ones (so a new store knows which).
     #[serde(rename = "unreadUserIDList", default)]
@@ -577,6 +580,7 @@ operation!(GetFriendGroupList, "getFriendGroupList", FriendGroupListResponse);
 #[serde(rename_all = "camelCase")]
 pub struct FriendGroupListResponse {
     /// In the order made.
+    #[serde(default)]
     pub friend_group_list: Vec<FriendGroup>,
 }
 
