@@ -18,8 +18,8 @@ use clap::Parser;
 use process::Confabd;
 use report::{aggregate, Report, RunFigures};
 use scenarios::{
-    cold_start, connections, durability, groups, history, latency, local_page, logins, throughput,
-    upload,
+    cold_start, connections, durability, friends, groups, history, latency, local_page, logins,
+    throughput, upload,
 };
 use std::path::PathBuf;
 
@@ -38,6 +38,7 @@ const ALL: &[&str] = &[
     "group-avchatroom",
     "group-catchup",
     "group-catchup-sdk",
+    "friends-sync",
 ];
 
 #[derive(Parser, Debug)]
@@ -45,8 +46,8 @@ const ALL: &[&str] = &[
 struct Args {
     /// Scenarios to run (comma-separated): latency, throughput, history,
     /// connections, cold-start, local-page, durability, upload, logins,
-    /// group-work, group-avchatroom, group-catchup, group-catchup-sdk; or
-    /// `all`.
+    /// group-work, group-avchatroom, group-catchup, group-catchup-sdk,
+    /// friends-sync; or `all`.
     #[arg(long, default_value = "all", value_delimiter = ',')]
     scenarios: Vec<String>,
     /// Runs per scenario; figures are medians over the runs.
@@ -149,6 +150,15 @@ struct Args {
     /// Group catch-up: messages written to each group while it was offline.
     #[arg(long, default_value_t = 100)]
     catchup_messages: usize,
+    /// Friends sync: friends the account has.
+    #[arg(long, default_value_t = 3000)]
+    friends: usize,
+    /// Friends sync: friends who change their nick while it is away.
+    #[arg(long, default_value_t = 20)]
+    friends_renamed: usize,
+    /// Friends sync: new friends while it is away.
+    #[arg(long, default_value_t = 10)]
+    friends_added: usize,
 }
 
 impl Args {
@@ -177,6 +187,9 @@ impl Args {
         self.room_processes = 2;
         self.catchup_groups = 5;
         self.catchup_messages = 10;
+        self.friends = 30;
+        self.friends_renamed = 3;
+        self.friends_added = 2;
     }
 }
 
@@ -423,6 +436,18 @@ async fn run_scenario(
                 runs.push(
                     groups::catchup(binary, &dir.join(format!("server{run}")), &p, run).await?,
                 );
+            }
+            params = serde_json::to_value(&p)?;
+        }
+        "friends-sync" => {
+            let p = friends::FriendParams {
+                friends: args.friends,
+                renamed: args.friends_renamed,
+                added: args.friends_added,
+                concurrency: 16,
+            };
+            for run in 0..args.runs {
+                runs.push(friends::run(binary, &dir.join(format!("server{run}")), &p, run).await?);
             }
             params = serde_json::to_value(&p)?;
         }

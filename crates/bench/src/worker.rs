@@ -90,6 +90,19 @@ pub enum Role {
         /// Catch up (true) or only follow the groups (false).
         catch_up: bool,
     },
+    /// One SDK instance with many friends, its local store in `dir`: on
+    /// `go` it logs in and waits until its friend list has `expect`
+    /// friends, `renamed` of them with a nick starting `new-`.
+    Friends {
+        /// The SDK's data directory.
+        dir: std::path::PathBuf,
+        /// Friends the list must reach.
+        expect: usize,
+        /// Friends whose nick must have changed.
+        renamed: usize,
+        /// Whether the store was used before (for the report only).
+        reconnect: bool,
+    },
 }
 
 /// How members join and what they count.
@@ -174,6 +187,11 @@ pub async fn main() -> anyhow::Result<()> {
             say(&mut out, "ready").await?;
             expect(&mut stdin, "go").await?;
             sdk_catchup(&spec, &dir, want).await?
+        }
+        Role::Friends { dir, expect: want, renamed, .. } => {
+            say(&mut out, "ready").await?;
+            expect(&mut stdin, "go").await?;
+            sdk_friends(&spec, &dir, want, renamed).await?
         }
         Role::Members(members) => {
             let (clients, login_secs) = log_in_all(&spec).await?;
@@ -547,6 +565,46 @@ async fn sdk_catchup(spec: &Spec, dir: &std::path::Path, want: u64) -> anyhow::R
         catchup_login_secs: login_secs,
         catchup_secs: start.elapsed().as_secs_f64(),
         catchup_entries: received,
+        ..Outcome::default()
+    })
+}
+
+/// Logs the SDK in (on whatever its store holds) and waits until its
+/// friend list has `want` friends, `renamed` of them renamed `new-…`.
+async fn sdk_friends(
+    spec: &Spec,
+    dir: &std::path::Path,
+    want: usize,
+    renamed: usize,
+) -> anyhow::Result<Outcome> {
+    let start = Instant::now();
+    let (tim, mut events) = sdk_login(spec, dir).await?;
+    let login_secs = start.elapsed().as_secs_f64();
+    let done = |list: &[confab_sdk::Friend]| {
+        list.len() == want
+            && list.iter().filter(|f| f.profile.nick.starts_with("new-")).count() == renamed
+    };
+    // The list as the store holds it once the SDK is ready, then as its
+    // events tell.
+    let mut list = Vec::new();
+    while !done(&list) {
+        match tokio::time::timeout(std::time::Duration::from_secs(120), events.recv()).await {
+            Err(_) => bail!("the friend list stayed at {} friends", list.len()),
+            Ok(Ok(confab_sdk::Event::FriendListUpdated(now))) => list = now,
+            Ok(Ok(confab_sdk::Event::SdkReady))
+            | Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {
+                if let Ok(now) = tim.get_friend_list().await {
+                    list = now;
+                }
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => bail!("SDK events ended: {e}"),
+        }
+    }
+    Ok(Outcome {
+        catchup_login_secs: login_secs,
+        catchup_secs: start.elapsed().as_secs_f64(),
+        catchup_entries: list.len() as u64,
         ..Outcome::default()
     })
 }

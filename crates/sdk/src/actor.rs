@@ -1484,9 +1484,16 @@ mod tests {
 
     /// Answers one client like a server with one group timeline: every
     /// `sync` request is handed to the test, and answered with the page.
-    async fn serve(mut server: ServerSide, page: TimelinePage, syncs: mpsc::UnboundedSender<Sync>) {
+    /// Every operation's name goes to `ops`.
+    async fn serve(
+        mut server: ServerSide,
+        page: TimelinePage,
+        syncs: mpsc::UnboundedSender<Sync>,
+        ops: mpsc::UnboundedSender<String>,
+    ) {
         while let Some(text) = server.incoming.recv().await {
             let request: RequestFrame = serde_json::from_str(&text).expect("request frame");
+            let _ = ops.send(request.op.clone());
             let frame = match request.op.as_str() {
                 "login" => ServerFrame::ok(
                     request.id,
@@ -1551,7 +1558,7 @@ mod tests {
         let mut events = tim.subscribe();
         let server = tokio::spawn(async move {
             let side = listener.accepted.recv().await.expect("a connection");
-            serve(side, page, syncs).await;
+            serve(side, page, syncs, mpsc::unbounded_channel().0).await;
         });
         tim.login("alice", "sig").await.expect("login");
 
@@ -1577,5 +1584,57 @@ mod tests {
         );
         tim.destroy().await.expect("destroy");
         server.abort();
+    }
+
+    /// The operations a login sends until its first sync, on a store in
+    /// `dir`.
+    async fn ops_until_sync(dir: &std::path::Path) -> Vec<String> {
+        let (transport, mut listener) = pair();
+        let mut options = TimOptions::new(1400000000, "ws://memory", dir);
+        options.transport = Arc::new(transport);
+        let page = TimelinePage { group_id: "@TGS#1".into(), entries: Vec::new(), head: 0 };
+        let (syncs, mut synced) = mpsc::unbounded_channel();
+        let (ops, mut seen) = mpsc::unbounded_channel();
+        let tim = Tim::create(options);
+        let server = tokio::spawn(async move {
+            let side = listener.accepted.recv().await.expect("a connection");
+            serve(side, page, syncs, ops).await;
+        });
+        tim.login("alice", "sig").await.expect("login");
+        synced.recv().await.expect("a sync");
+        tim.destroy().await.expect("destroy");
+        server.abort();
+        let mut names = Vec::new();
+        while let Ok(op) = seen.try_recv() {
+            names.push(op);
+        }
+        names.truncate(names.iter().position(|op| op == "sync").map_or(names.len(), |i| i + 1));
+        names
+    }
+
+    /// A fresh store reads the relation lists once; a later login syncs
+    /// without reading them again (an account with thousands of friends
+    /// reloads none); a store from before the friend lists reads them at
+    /// its next login.
+    #[tokio::test]
+    async fn relation_lists_are_read_once_per_store_not_at_every_login() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let lists =
+            ["getBlacklist", "getFriendList", "getFriendGroupList", "getFriendApplicationList"];
+        let first = ops_until_sync(dir.path()).await;
+        let want: Vec<&str> =
+            ["login", "getConversationList"].into_iter().chain(lists).chain(["sync"]).collect();
+        assert_eq!(first, want);
+        let again = ops_until_sync(dir.path()).await;
+        assert_eq!(again, ["login", "sync"], "a reconnect reads no list");
+        // A store from before version 10 has no `relations_read`.
+        let path = Store::path_for(dir.path(), 1400000000, "alice");
+        rusqlite::Connection::open(&path)
+            .expect("open")
+            .execute("DELETE FROM meta WHERE key = 'relations_read'", [])
+            .expect("forget");
+        let upgraded = ops_until_sync(dir.path()).await;
+        let want: Vec<&str> = ["login"].into_iter().chain(lists).chain(["sync"]).collect();
+        assert_eq!(upgraded, want);
     }
 }

@@ -28,7 +28,7 @@ use std::path::Path;
 /// The environment of the servers these scenarios start: no group send
 /// rate (the scenarios measure capacity, not TIM's 40/s limit) and a long
 /// heartbeat (lean clients do not beat while thousands of others log in).
-fn server_env() -> [(&'static str, String); 2] {
+pub(super) fn server_env() -> [(&'static str, String); 2] {
     [
         ("CONFABD_GROUP_SEND_RATE_PER_SEC", "0".to_owned()),
         ("CONFABD_HEARTBEAT_INTERVAL_MS", "3600000".to_owned()),

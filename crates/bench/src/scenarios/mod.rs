@@ -6,6 +6,7 @@
 pub mod cold_start;
 pub mod connections;
 pub mod durability;
+pub mod friends;
 pub mod groups;
 pub mod history;
 pub mod latency;
