@@ -24,6 +24,7 @@ mod scenarios {
     mod relations;
     mod sdk_groups;
     mod sessions;
+    mod status;
     mod tim_fidelity;
     mod tls;
 }

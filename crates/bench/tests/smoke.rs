@@ -40,7 +40,8 @@ fn every_scenario_runs_at_smoke_size() {
             "group-work",
             "group-avchatroom",
             "group-catchup",
-            "group-catchup-sdk"
+            "group-catchup-sdk",
+            "friends-sync"
         ]
     );
     for r in report["reports"].as_array().expect("reports") {

@@ -163,6 +163,14 @@ pub enum Push {
         /// The message (its `sequence` is 0).
         message: WireMessage,
     },
+    /// Users the logged-in user subscribed to (or the user themselves, after
+    /// `setSelfStatus`) changed status (`USER_STATUS_UPDATED`). Not stored:
+    /// a client that was away asks `getUserStatus`.
+    #[serde(rename_all = "camelCase")]
+    UserStatus {
+        /// The statuses now.
+        user_status_list: Vec<crate::status::UserStatus>,
+    },
     /// This session is being closed by the server; the client must not
     /// reconnect with the same UserSig on its own.
     #[serde(rename_all = "camelCase")]

@@ -26,6 +26,7 @@ pub mod message;
 pub mod ops;
 pub mod profile;
 pub mod relation;
+pub mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

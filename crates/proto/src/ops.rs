@@ -99,6 +99,10 @@ pub const ALL_OPERATIONS: &[&str] = &[
     crate::relation::AddToFriendGroup::NAME,
     crate::relation::RemoveFromFriendGroup::NAME,
     crate::relation::RenameFriendGroup::NAME,
+    crate::status::SetSelfStatus::NAME,
+    crate::status::GetUserStatus::NAME,
+    crate::status::SubscribeUserStatus::NAME,
+    crate::status::UnsubscribeUserStatus::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -667,8 +671,12 @@ mod tests {
     /// checks every listed operation against its handlers).
     #[test]
     fn operation_list_is_complete() {
-        let source =
-            concat!(include_str!("ops.rs"), include_str!("group.rs"), include_str!("relation.rs"));
+        let source = concat!(
+            include_str!("ops.rs"),
+            include_str!("group.rs"),
+            include_str!("relation.rs"),
+            include_str!("status.rs")
+        );
         let mut defined: Vec<&str> = source
             .lines()
             .filter_map(|line| line.strip_prefix("operation!("))

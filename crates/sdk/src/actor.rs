@@ -1335,6 +1335,10 @@ impl Actor {
                 self.on_broadcast(group_id.as_str(), entries);
                 Ok(())
             }
+            Push::UserStatus { user_status_list } => {
+                self.core.emit(Event::UserStatusUpdated(user_status_list));
+                Ok(())
+            }
             Push::KickedOut { kick_type, message } => {
                 self.log(tracing::Level::WARN, format_args!("kicked out: {message}"));
                 self.kicked(&kick_type);

@@ -116,6 +116,11 @@ pub enum Event {
     /// all (checklist 1078–1080).
     #[serde(rename = "onFriendGroupListUpdated")]
     FriendGroupListUpdated(Vec<confab_proto::relation::FriendGroup>),
+    /// `onUserStatusUpdated`: users I subscribed to changed status, or I
+    /// set my custom status (here or on another instance); carries
+    /// `[{userID, statusType, customStatus}]` (checklist 1066–1068).
+    #[serde(rename = "onUserStatusUpdated")]
+    UserStatusUpdated(Vec<confab_proto::status::UserStatus>),
     /// `kickedOut`: the instance was forced offline (already logged out).
     #[serde(rename = "kickedOut")]
     KickedOut {
@@ -260,6 +265,9 @@ pub enum EventName {
     /// `onFriendGroupListUpdated`.
     #[serde(rename = "onFriendGroupListUpdated")]
     FriendGroupListUpdated,
+    /// `onUserStatusUpdated`.
+    #[serde(rename = "onUserStatusUpdated")]
+    UserStatusUpdated,
     /// `kickedOut`.
     #[serde(rename = "kickedOut")]
     KickedOut,
@@ -309,6 +317,7 @@ impl EventName {
             Self::FriendListUpdated => e::FRIEND_LIST_UPDATED,
             Self::FriendApplicationListUpdated => e::FRIEND_APPLICATION_LIST_UPDATED,
             Self::FriendGroupListUpdated => e::FRIEND_GROUP_LIST_UPDATED,
+            Self::UserStatusUpdated => e::USER_STATUS_UPDATED,
             Self::KickedOut => e::KICKED_OUT,
             Self::NetStateChange => e::NET_STATE_CHANGE,
             Self::Error => e::ERROR,
@@ -341,6 +350,7 @@ impl Event {
             Self::FriendListUpdated(_) => EventName::FriendListUpdated,
             Self::FriendApplicationListUpdated(_) => EventName::FriendApplicationListUpdated,
             Self::FriendGroupListUpdated(_) => EventName::FriendGroupListUpdated,
+            Self::UserStatusUpdated(_) => EventName::UserStatusUpdated,
             Self::KickedOut { .. } => EventName::KickedOut,
             Self::NetStateChange { .. } => EventName::NetStateChange,
             Self::Error { .. } => EventName::Error,

@@ -37,6 +37,7 @@ pub use confab_proto::relation::{
     FriendProfileResponse, FriendResultResponse, Relation, ResponseAction, UpdateFriend,
     UserFailure, UserResult,
 };
+pub use confab_proto::status::{StatusFailures, UserStatus, UserStatusResponse};
 pub use error::TimError;
 pub use event::{Event, EventName, ListenerId, NetState};
 pub use files::{is_safe_to_open, FileSource, Rendition, MAX_FILE_SIZE};

@@ -81,7 +81,7 @@ fn decode_as<O: Operation>(data: serde_json::Value) -> Result<&'static str, Erro
 /// The decoding half of the gateway's dispatch table; a test below keeps it
 /// covering every operation.
 fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
-    use confab_proto::{group, relation};
+    use confab_proto::{group, relation, status};
     let data = frame.data;
     match frame.op.as_str() {
         Login::NAME => {
@@ -168,6 +168,10 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         relation::AddToFriendGroup::NAME => decode_as::<relation::AddToFriendGroup>(data),
         relation::RemoveFromFriendGroup::NAME => decode_as::<relation::RemoveFromFriendGroup>(data),
         relation::RenameFriendGroup::NAME => decode_as::<relation::RenameFriendGroup>(data),
+        status::SetSelfStatus::NAME => decode_as::<status::SetSelfStatus>(data),
+        status::GetUserStatus::NAME => decode_as::<status::GetUserStatus>(data),
+        status::SubscribeUserStatus::NAME => decode_as::<status::SubscribeUserStatus>(data),
+        status::UnsubscribeUserStatus::NAME => decode_as::<status::UnsubscribeUserStatus>(data),
         group::SetGroupMemberCustomField::NAME => {
             decode_as::<group::SetGroupMemberCustomField>(data)
         }

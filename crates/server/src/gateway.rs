@@ -229,12 +229,14 @@ pub(crate) async fn serve(
         return;
     }
     let Some(login) = login(&mut socket, &ctx, &mut shutdown).await else { return };
-    let LoggedIn { caller, link, sig } = login;
+    let LoggedIn { caller, link, sig, instance_id } = login;
     let user = caller.user.clone();
     let id = link.id;
+    ctx.presence.session_started(&user, &instance_id).await;
     let session = Session { ctx: Arc::clone(&ctx), caller, pending: FuturesUnordered::new(), sig };
-    session.run(socket, link, &mut shutdown).await;
+    let logged_out = session.run(socket, link, &mut shutdown).await;
     ctx.sessions.unregister(&user, id);
+    ctx.presence.session_ended(&user, &instance_id, logged_out).await;
     tracing::debug!(%user, session = %id, "session ended");
 }
 
@@ -243,6 +245,8 @@ struct LoggedIn {
     link: SessionLink,
     /// The UserSig the session logged in with.
     sig: SessionSig,
+    /// The instance it is.
+    instance_id: String,
 }
 
 /// Waits for the `login` frame and performs it; `None` when the connection
@@ -341,7 +345,7 @@ async fn login(
     }
     tracing::info!(%user, instance = %request.instance_id, platform = %request.platform,
         session = %link.id, "logged in");
-    Some(LoggedIn { caller, link, sig })
+    Some(LoggedIn { caller, link, sig, instance_id: request.instance_id })
 }
 
 /// Tells the session registry the user's groups, so group pushes reach
@@ -451,12 +455,14 @@ enum End {
 }
 
 impl Session {
+    /// Serves the session until it ends; whether it ended logged out (a
+    /// logout, a sign-out everywhere, a kick), not merely disconnected.
     async fn run(
         mut self,
         mut socket: Socket,
         mut link: SessionLink,
         shutdown: &mut watch::Receiver<bool>,
-    ) {
+    ) -> bool {
         let idle = self.ctx.idle_timeout();
         let idle_timer = tokio::time::sleep(idle);
         tokio::pin!(idle_timer);
@@ -576,10 +582,12 @@ impl Session {
                 }
             }
         };
+        let logged_out = matches!(end, End::Close(code, _) if code == close::LOGGED_OUT || code == close::KICKED_OUT);
         if let End::Close(code, reason) = end {
             tracing::debug!(user = %self.caller.user, code, reason, "closing session");
             socket.close(code, reason).await;
         }
+        logged_out
     }
 
     /// Sends every outstanding reply.

@@ -34,6 +34,7 @@ mod listener;
 mod login_throttle;
 pub mod moderation;
 mod passwords;
+mod presence;
 mod server;
 mod services;
 mod session_keys;

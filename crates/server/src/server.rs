@@ -58,6 +58,8 @@ pub(crate) struct ServerContext {
     pub login_throttle: LoginThrottle,
     /// Which handler serves each operation.
     pub operations: crate::handlers::Registry,
+    /// Who is logged in and who follows whose status.
+    pub presence: Arc<crate::presence::Presence>,
 }
 
 impl ServerContext {
@@ -132,6 +134,8 @@ pub async fn start(
     let send_rate = crate::limits::SendRate::from_config(&config);
     let group_send_rate = crate::limits::GroupSendRate::from_config(&config);
     let broadcaster = crate::broadcast::Broadcaster::new(Arc::clone(&sessions));
+    let presence =
+        Arc::new(crate::presence::Presence::new(Arc::clone(&sessions), Arc::clone(&store)));
     let ctx = Arc::new(ServerContext {
         config,
         secret_key,
@@ -146,6 +150,7 @@ pub async fn start(
         passwords: PasswordService::new(),
         login_throttle: LoginThrottle::default(),
         operations,
+        presence,
     });
     let sweeper = tokio::spawn(files::sweep_expired_uploads(Arc::clone(&ctx)));
     let (stop, stopped) = watch::channel(false);

@@ -188,6 +188,26 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             "friend groups per user",
             &confab_proto::relation::MAX_FRIEND_GROUPS.to_string(),
         ),
+        server_limit(
+            "`getUserStatus` IDs per request",
+            &confab_proto::status::MAX_STATUS_QUERY_IDS.to_string(),
+        ),
+        server_limit(
+            "`subscribeUserStatus`, `unsubscribeUserStatus` IDs per request",
+            &confab_proto::status::MAX_STATUS_SUBSCRIBE_IDS.to_string(),
+        ),
+        server_limit(
+            "status subscriptions per user",
+            &confab_proto::status::MAX_STATUS_SUBSCRIPTIONS.to_string(),
+        ),
+        server_limit(
+            "status calls per user per 5 s",
+            &confab_proto::status::STATUS_RATE_CALLS.to_string(),
+        ),
+        server_limit(
+            "custom status",
+            &format!("{} bytes", confab_proto::status::MAX_CUSTOM_STATUS_BYTES),
+        ),
     ]
     .into_iter()
     .collect();

@@ -44,11 +44,11 @@ use confab_proto::relation::{
     RenameFriendGroup, UpdateFriend, UserResult,
 };
 use confab_proto::ErrorBody;
-use confab_sdk::FriendApplicationList;
 use confab_sdk::{
     ConversationListResult, FileSource, GetMessageListHoppingOptions, HoppingPage,
     MergerMessagePayload, Message, MessageListPage, Profile, ProfilePatch, SendResult,
 };
+use confab_sdk::{FriendApplicationList, StatusFailures, UserStatus, UserStatusResponse};
 use conversation::{
     ConversationArgs, ConversationProfileResult, DeleteConversationArgs, DeleteConversationResult,
     GetConversationListArgs,
@@ -60,7 +60,7 @@ use message::{
     MessageListArgs, MessageResult, ResendMessageArgs, SendMessageArgs,
 };
 use profile::GetUserProfileArgs;
-use relation::UserIdListArgs;
+use relation::{OptionalUserIdListArgs, SetSelfStatusArgs, UserIdListArgs};
 use serde::{Deserialize, Serialize};
 use session::{ChangePasswordArgs, ChooseServerArgs, CredentialsArgs, UserSigLoginArgs};
 
@@ -230,6 +230,10 @@ command_set! {
     "tim.addToFriendGroup" => add_to_friend_group(AddToFriendGroup) -> FriendGroupChange;
     "tim.removeFromFriendGroup" => remove_from_friend_group(RemoveFromFriendGroup) -> FriendGroupChange;
     "tim.renameFriendGroup" => rename_friend_group(RenameFriendGroup) -> FriendGroup;
+    "tim.setSelfStatus" => set_self_status(SetSelfStatusArgs) -> UserStatus;
+    "tim.getUserStatus" => get_user_status(UserIdListArgs) -> UserStatusResponse;
+    "tim.subscribeUserStatus" => subscribe_user_status(UserIdListArgs) -> StatusFailures;
+    "tim.unsubscribeUserStatus" => unsubscribe_user_status(OptionalUserIdListArgs) -> StatusFailures;
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use confab_proto::relation::{
     RenameFriendGroup, UpdateFriend, UserResult,
 };
 use confab_proto::ErrorBody;
-use confab_sdk::FriendApplicationList;
+use confab_sdk::{FriendApplicationList, StatusFailures, UserStatus, UserStatusResponse};
 use serde::{Deserialize, Serialize};
 
 /// `tim.addToBlacklist` / `tim.removeFromBlacklist` arguments.
@@ -170,4 +170,56 @@ impl AppCore {
 
 fn strings(ids: Vec<confab_proto::UserId>) -> Vec<String> {
     ids.into_iter().map(|u| u.as_str().to_owned()).collect()
+}
+
+/// `tim.setSelfStatus` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetSelfStatusArgs {
+    /// The custom status (`""` clears it).
+    pub custom_status: String,
+}
+
+/// `tim.unsubscribeUserStatus` arguments: none (or an empty list) cancels
+/// every subscription.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionalUserIdListArgs {
+    /// The users.
+    #[serde(rename = "userIDList", default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub user_id_list: Option<Vec<String>>,
+}
+
+/// The user status commands.
+impl AppCore {
+    pub(crate) async fn set_self_status(
+        &self,
+        args: SetSelfStatusArgs,
+    ) -> Result<UserStatus, ErrorBody> {
+        self.tim()?.set_self_status(args.custom_status).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn get_user_status(
+        &self,
+        args: UserIdListArgs,
+    ) -> Result<UserStatusResponse, ErrorBody> {
+        self.tim()?.get_user_status(args.user_id_list).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn subscribe_user_status(
+        &self,
+        args: UserIdListArgs,
+    ) -> Result<StatusFailures, ErrorBody> {
+        self.tim()?.subscribe_user_status(args.user_id_list).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn unsubscribe_user_status(
+        &self,
+        args: OptionalUserIdListArgs,
+    ) -> Result<StatusFailures, ErrorBody> {
+        let ids = args.user_id_list.unwrap_or_default();
+        self.tim()?.unsubscribe_user_status(ids).await.map_err(from_tim)
+    }
 }

@@ -47,6 +47,7 @@ pub(crate) mod message_ops;
 mod profile;
 mod relation;
 mod session;
+mod status;
 
 /// Largest `random` (below 2^53).
 const RANDOM_MASK: u64 = (1 << 53) - 1;

@@ -102,6 +102,7 @@ impl Tim {
     /// TIM `getFriendList`: my friends as this device knows them (kept up
     /// to date by the server's events; FRIEND_LIST_UPDATED on every
     /// change), in the order added (checklist 548).
+    #[expect(clippy::unused_async, reason = "asynchronous like TIM's; served from the local store")]
     pub async fn get_friend_list(&self) -> Result<Vec<Friend>, TimError> {
         let session = self.ready_session()?;
         Ok(session.core.store.friends()?)
@@ -176,6 +177,7 @@ impl Tim {
 
     /// TIM `getFriendApplicationList`: the requests to and by me as this
     /// device knows them, and how many to me are unread (checklist 594).
+    #[expect(clippy::unused_async, reason = "asynchronous like TIM's; served from the local store")]
     pub async fn get_friend_application_list(&self) -> Result<FriendApplicationList, TimError> {
         let session = self.ready_session()?;
         Ok(session.core.store.friend_applications()?)
@@ -239,6 +241,7 @@ impl Tim {
 
     /// TIM `getFriendGroupList`: my friend groups as this device knows them
     /// (checklist 620).
+    #[expect(clippy::unused_async, reason = "asynchronous like TIM's; served from the local store")]
     pub async fn get_friend_group_list(&self) -> Result<Vec<FriendGroup>, TimError> {
         let session = self.ready_session()?;
         Ok(session.core.store.friend_groups()?)

@@ -20,6 +20,7 @@ pub(crate) mod profile;
 pub(crate) mod registry;
 pub(crate) mod relation;
 pub(crate) mod session;
+pub(crate) mod status;
 pub(crate) mod sync;
 
 use crate::fanout::SessionId;
@@ -104,6 +105,7 @@ pub(crate) fn registry() -> Result<Registry, RegistryError> {
     group_values::register(&mut registry)?;
     profile::register(&mut registry)?;
     relation::register(&mut registry)?;
+    status::register(&mut registry)?;
     Ok(registry)
 }
 

@@ -23,3 +23,4 @@ pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
 pub(crate) mod relation;
+pub(crate) mod status;

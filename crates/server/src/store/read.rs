@@ -31,6 +31,10 @@ pub trait AccountRead {
         user: UserId,
         serial: Option<String>,
     ) -> StoreFuture<SessionStanding>;
+
+    /// For each of `users` (in order): its custom status (`""`: none), or
+    /// `None` when the user is not registered.
+    fn custom_statuses(&self, users: Vec<UserId>) -> StoreFuture<Vec<(UserId, Option<String>)>>;
 }
 
 /// Reads of the relation chain.

@@ -67,6 +67,9 @@ pub trait AccountTx {
 
     /// Forgets the revocations of sigs that expired by `now_secs`.
     fn forget_expired_sig_revocations(&mut self, now_secs: i64) -> Result<(), StoreError>;
+
+    /// Sets `user`'s custom status (`""` clears it).
+    fn set_custom_status(&mut self, user: &UserId, status: &str) -> Result<(), StoreError>;
 }
 
 /// Profiles: one document per user.

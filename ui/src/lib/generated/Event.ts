@@ -8,6 +8,7 @@ import type { Message } from "./Message";
 import type { NetState } from "./NetState";
 import type { Profile } from "./Profile";
 import type { Rendition } from "./Rendition";
+import type { UserStatus } from "./UserStatus";
 
 /**
  * An SDK event. The serde form is `{"name": "<TIM.EVENT value>", "data": …}`.
@@ -32,7 +33,7 @@ key: string,
 /**
  * Its value now.
  */
-value: number, } } | { "name": "blacklistUpdated", "data": Array<string> } | { "name": "onFriendListUpdated", "data": Array<Friend> } | { "name": "onFriendApplicationListUpdated", "data": FriendApplicationList } | { "name": "onFriendGroupListUpdated", "data": Array<FriendGroup> } | { "name": "kickedOut", "data": { 
+value: number, } } | { "name": "blacklistUpdated", "data": Array<string> } | { "name": "onFriendListUpdated", "data": Array<Friend> } | { "name": "onFriendApplicationListUpdated", "data": FriendApplicationList } | { "name": "onFriendGroupListUpdated", "data": Array<FriendGroup> } | { "name": "onUserStatusUpdated", "data": Array<UserStatus> } | { "name": "kickedOut", "data": { 
 /**
  * `TIM.TYPES.KICKED_OUT_*` value, e.g. `multipleAccount`.
  */

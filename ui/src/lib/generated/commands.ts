@@ -83,6 +83,7 @@ import type { MessageListPage } from "./MessageListPage";
 import type { MessageResult } from "./MessageResult";
 import type { NotifyArgs } from "./NotifyArgs";
 import type { OnlineMemberCountResponse } from "./OnlineMemberCountResponse";
+import type { OptionalUserIdListArgs } from "./OptionalUserIdListArgs";
 import type { PathArgs } from "./PathArgs";
 import type { PickFilesArgs } from "./PickFilesArgs";
 import type { PickFilesResult } from "./PickFilesResult";
@@ -103,13 +104,17 @@ import type { SetGroupMemberCustomField } from "./SetGroupMemberCustomField";
 import type { SetGroupMemberMuteTime } from "./SetGroupMemberMuteTime";
 import type { SetGroupMemberNameCard } from "./SetGroupMemberNameCard";
 import type { SetGroupMemberRole } from "./SetGroupMemberRole";
+import type { SetSelfStatusArgs } from "./SetSelfStatusArgs";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
 import type { StagedFile } from "./StagedFile";
+import type { StatusFailures } from "./StatusFailures";
 import type { UpdateFriend } from "./UpdateFriend";
 import type { UpdateGroupProfile } from "./UpdateGroupProfile";
 import type { UserIdListArgs } from "./UserIdListArgs";
 import type { UserResult } from "./UserResult";
 import type { UserSigLoginArgs } from "./UserSigLoginArgs";
+import type { UserStatus } from "./UserStatus";
+import type { UserStatusResponse } from "./UserStatusResponse";
 import type { WriteStagedFileArgs } from "./WriteStagedFileArgs";
 
 /** Every command name (docs/app-commands.md). */
@@ -208,6 +213,10 @@ export const COMMANDS = [
   "tim.addToFriendGroup",
   "tim.removeFromFriendGroup",
   "tim.renameFriendGroup",
+  "tim.setSelfStatus",
+  "tim.getUserStatus",
+  "tim.subscribeUserStatus",
+  "tim.unsubscribeUserStatus",
 ] as const;
 
 /** A command name. */
@@ -309,6 +318,10 @@ export type CommandMap = {
   "tim.addToFriendGroup": { args: AddToFriendGroup; result: FriendGroupChange };
   "tim.removeFromFriendGroup": { args: RemoveFromFriendGroup; result: FriendGroupChange };
   "tim.renameFriendGroup": { args: RenameFriendGroup; result: FriendGroup };
+  "tim.setSelfStatus": { args: SetSelfStatusArgs; result: UserStatus };
+  "tim.getUserStatus": { args: UserIdListArgs; result: UserStatusResponse };
+  "tim.subscribeUserStatus": { args: UserIdListArgs; result: StatusFailures };
+  "tim.unsubscribeUserStatus": { args: OptionalUserIdListArgs; result: StatusFailures };
 };
 
 /** The arguments of command `C`. */

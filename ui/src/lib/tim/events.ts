@@ -29,7 +29,6 @@ interface NotYetEmitted {
   [EVENT.TOPIC_CREATED]: { groupID: string; topicID: string };
   [EVENT.TOPIC_DELETED]: { groupID: string; topicIDList: string[] };
   [EVENT.TOPIC_UPDATED]: { groupID: string; topic: TimObject };
-  [EVENT.USER_STATUS_UPDATED]: Array<{ userID: string; statusType: number; customStatus: string }>;
   [EVENT.SDK_RELOAD]: undefined;
 }
 

@@ -101,6 +101,10 @@ export type {
   UpdateFriend,
   UserFailure,
   UserResult,
+  // User status (confab_proto::status).
+  StatusFailures,
+  UserStatus,
+  UserStatusResponse,
 } from '../generated';
 export { COMMANDS } from '../generated';
 

@@ -1,5 +1,5 @@
 //! Accounts: the `users` table (existence, password hashes, session
-//! generations) and `revoked_user_sigs`.
+//! generations), `revoked_user_sigs` and `custom_status`.
 
 use super::writer::SqliteTx;
 use crate::store::tx::AccountTx;
@@ -14,6 +14,23 @@ pub(super) fn exists(conn: &Connection, user: &UserId) -> Result<bool, StoreErro
         .query_row([user.as_str()], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+/// Each user's custom status (`""`: none), `None` when not registered.
+pub(super) fn custom_statuses(
+    conn: &Connection,
+    users: &[UserId],
+) -> Result<Vec<(UserId, Option<String>)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.user_id, COALESCE(s.status, '') FROM users u
+         LEFT JOIN custom_status s ON s.user_id = u.user_id WHERE u.user_id = ?1",
+    )?;
+    let mut out = Vec::with_capacity(users.len());
+    for user in users {
+        let status = stmt.query_row([user.as_str()], |r| r.get::<_, String>(1)).optional()?;
+        out.push((user.clone(), status));
+    }
+    Ok(out)
 }
 
 /// The user's password hash, if the user exists and has one.
@@ -138,6 +155,22 @@ impl AccountTx for SqliteTx<'_> {
 
     fn forget_expired_sig_revocations(&mut self, now_secs: i64) -> Result<(), StoreError> {
         self.conn.execute("DELETE FROM revoked_user_sigs WHERE expire_at <= ?1", [now_secs])?;
+        Ok(())
+    }
+
+    fn set_custom_status(&mut self, user: &UserId, status: &str) -> Result<(), StoreError> {
+        if status.is_empty() {
+            self.conn
+                .prepare_cached("DELETE FROM custom_status WHERE user_id = ?1")?
+                .execute([user.as_str()])?;
+        } else {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO custom_status (user_id, status) VALUES (?1, ?2)
+                     ON CONFLICT (user_id) DO UPDATE SET status = excluded.status",
+                )?
+                .execute(params![user.as_str(), status])?;
+        }
         Ok(())
     }
 }

@@ -148,6 +148,10 @@ impl AccountRead for SqliteStore {
         self.read(move |conn| account::exists(conn, &user))
     }
 
+    fn custom_statuses(&self, users: Vec<UserId>) -> StoreFuture<Vec<(UserId, Option<String>)>> {
+        self.read(move |conn| account::custom_statuses(conn, &users))
+    }
+
     fn password_hash(&self, user: UserId) -> StoreFuture<Option<String>> {
         self.read(move |conn| account::password_hash(conn, &user))
     }

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_group_attributes.sql"),
     include_str!("migrations/0012_blacklists.sql"),
     include_str!("migrations/0013_friends.sql"),
+    include_str!("migrations/0014_custom_status.sql"),
 ];
 
 /// The schema version this build creates.
