@@ -97,6 +97,25 @@ enum Command {
     /// Groups: create, join, quit, dismiss, list, members, add, remove.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// Friends: add, list, requests, accept, refuse, delete, check.
+    #[command(subcommand)]
+    Friend(FriendCommand),
+    /// Put users on your blacklist (messages and friend requests between
+    /// you are refused with 20007) and print the whole list.
+    Block {
+        /// The users.
+        #[arg(required = true)]
+        user_ids: Vec<String>,
+    },
+    /// Take users off your blacklist and print the whole list.
+    Unblock {
+        /// The users.
+        #[arg(required = true)]
+        user_ids: Vec<String>,
+    },
+    /// Your custom status, or users' statuses.
+    #[command(subcommand)]
+    Status(StatusCommand),
     /// Print every event as one JSON object per line until interrupted.
     Listen {
         /// Stop after this many MESSAGE_RECEIVED messages.
@@ -218,6 +237,81 @@ enum GroupCommand {
         /// The groupID.
         group_id: String,
         /// The members to remove.
+        #[arg(required = true)]
+        user_ids: Vec<String>,
+    },
+}
+
+/// `confab friend …`: TIM's friend methods, each printing TIM's answer.
+#[derive(Subcommand)]
+enum FriendCommand {
+    /// Ask a user to be a friend (added at once when they allow anyone:
+    /// code 0; else a request waits for them: code 30539).
+    Add {
+        /// The user.
+        user_id: String,
+        /// A message for them.
+        #[arg(long, default_value = "")]
+        wording: String,
+        /// Your remark for them.
+        #[arg(long, default_value = "")]
+        remark: String,
+        /// A friend group of yours to put them in.
+        #[arg(long, default_value = "")]
+        group: String,
+        /// Only you gain them (they do not gain you).
+        #[arg(long)]
+        one_way: bool,
+    },
+    /// Your friends.
+    List,
+    /// Friend requests to and from you.
+    Requests,
+    /// Accept a user's request (both of you gain each other, unless
+    /// `--one-way`: only they gain you).
+    Accept {
+        /// The requester.
+        user_id: String,
+        /// Your remark for them.
+        #[arg(long, default_value = "")]
+        remark: String,
+        /// Agree without adding them back.
+        #[arg(long)]
+        one_way: bool,
+    },
+    /// Refuse a user's request.
+    Refuse {
+        /// The requester.
+        user_id: String,
+    },
+    /// Remove friends (both ways, unless `--one-way`).
+    Delete {
+        /// The friends.
+        #[arg(required = true)]
+        user_ids: Vec<String>,
+        /// Only remove them from your list.
+        #[arg(long)]
+        one_way: bool,
+    },
+    /// Your relation with users (both directions).
+    Check {
+        /// The users.
+        #[arg(required = true)]
+        user_ids: Vec<String>,
+    },
+}
+
+/// `confab status …`.
+#[derive(Subcommand)]
+enum StatusCommand {
+    /// Set your custom status (`""` clears it).
+    Set {
+        /// The custom status.
+        custom_status: String,
+    },
+    /// Users' statuses (1 online, 2 offline, 3 not logged in).
+    Get {
+        /// The users.
         #[arg(required = true)]
         user_ids: Vec<String>,
     },
@@ -708,6 +802,39 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             close(tim);
             print(&answer?)
         }
+        Command::Friend(command) => {
+            let (tim, _) = connect(&profile).await?;
+            let answer = friend(&tim, command).await;
+            close(tim);
+            print(&answer?)
+        }
+        Command::Block { user_ids } => {
+            let (tim, _) = connect(&profile).await?;
+            let answer = tim.add_to_blacklist(user_ids).await;
+            close(tim);
+            print(&answer?)
+        }
+        Command::Unblock { user_ids } => {
+            let (tim, _) = connect(&profile).await?;
+            let answer = tim.remove_from_blacklist(user_ids).await;
+            close(tim);
+            print(&answer?)
+        }
+        Command::Status(command) => {
+            let (tim, _) = connect(&profile).await?;
+            let answer = match command {
+                StatusCommand::Set { custom_status } => tim
+                    .set_self_status(custom_status)
+                    .await
+                    .map(|s| serde_json::to_value(s).unwrap_or_default()),
+                StatusCommand::Get { user_ids } => tim
+                    .get_user_status(user_ids)
+                    .await
+                    .map(|s| serde_json::to_value(s).unwrap_or_default()),
+            };
+            close(tim);
+            print(&answer?)
+        }
         Command::Listen { count } => {
             let (tim, mut events) = connect(&profile).await?;
             let mut received = 0usize;
@@ -841,6 +968,41 @@ async fn group(tim: &Tim, command: GroupCommand) -> Result<serde_json::Value, Fa
                 duration: 0,
             };
             to_value(tim.delete_group_member(options).await?)
+        }
+    }
+    .context("encode output")?)
+}
+
+async fn friend(tim: &Tim, command: FriendCommand) -> Result<serde_json::Value, Failure> {
+    use confab_sdk::{AddFriend, AddType, CheckType, DeleteType, ResponseAction};
+    use serde_json::{json, to_value};
+    Ok(match command {
+        FriendCommand::Add { user_id, wording, remark, group, one_way } => {
+            let options = AddFriend {
+                to: UserId::new(user_id),
+                source: "AddSource_Type_CLI".into(),
+                wording,
+                add_type: if one_way { AddType::Single } else { AddType::Both },
+                remark,
+                group_name: group,
+            };
+            to_value(tim.add_friend(options).await?)
+        }
+        FriendCommand::List => to_value(json!({ "friendList": tim.get_friend_list().await? })),
+        FriendCommand::Requests => to_value(tim.get_friend_application_list().await?),
+        FriendCommand::Accept { user_id, remark, one_way } => {
+            let action = if one_way { ResponseAction::Agree } else { ResponseAction::AgreeAndAdd };
+            to_value(tim.accept_friend_application(user_id, action, remark).await?)
+        }
+        FriendCommand::Refuse { user_id } => {
+            to_value(tim.refuse_friend_application(user_id).await?)
+        }
+        FriendCommand::Delete { user_ids, one_way } => {
+            let how = if one_way { DeleteType::Single } else { DeleteType::Both };
+            to_value(tim.delete_friend(user_ids, how).await?)
+        }
+        FriendCommand::Check { user_ids } => {
+            to_value(tim.check_friend(user_ids, CheckType::Both).await?)
         }
     }
     .context("encode output")?)

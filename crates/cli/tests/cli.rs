@@ -278,3 +278,59 @@ async fn groups_from_the_command_line() {
 
     server.shutdown().await.expect("shutdown");
 }
+
+/// `confab friend …`, `block` and `status`: alice asks bob, bob sees the
+/// request and accepts, both list each other, the relation checks both
+/// ways; a status set by bob is what alice reads; bob blocks alice and
+/// the friendship ends while her message and her request are refused with
+/// 20007.
+#[tokio::test]
+async fn friends_blacklist_and_status_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = start_server(dir.path()).await;
+    let url = server.http_url();
+    let [alice, bob] = ["alice", "bob"].map(|u| dir.path().join(u));
+    for (profile, user) in [(&alice, "alice"), (&bob, "bob")] {
+        let out =
+            confab(profile, &["register", user, "--server", &url, "--password", "secret-pass"])
+                .await;
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+
+    let out = confab(&alice, &["friend", "add", "bob", "--wording", "hi, it's alice"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(json(&out.stdout)["code"], confab_proto::relation::ADD_FRIEND_PENDING);
+    let out = confab(&bob, &["friend", "requests"]).await;
+    let requests = json(&out.stdout);
+    assert_eq!(requests["unreadCount"], 1);
+    assert_eq!(requests["friendApplicationList"][0]["wording"], "hi, it's alice");
+    let out = confab(&bob, &["friend", "accept", "alice", "--remark", "Al"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for (profile, other) in [(&alice, "bob"), (&bob, "alice")] {
+        let out = confab(profile, &["friend", "list"]).await;
+        assert_eq!(json(&out.stdout)["friendList"][0]["userID"], other, "{}", out.stdout);
+    }
+    let out = confab(&alice, &["friend", "check", "bob"]).await;
+    assert_eq!(json(&out.stdout)["successUserIDList"][0]["relation"], "CheckResult_Type_BothWay");
+
+    let out = confab(&bob, &["status", "set", "away for lunch"]).await;
+    assert_eq!(json(&out.stdout)["customStatus"], "away for lunch");
+    let out = confab(&alice, &["status", "get", "bob"]).await;
+    let status = &json(&out.stdout)["successUserList"][0];
+    assert_eq!(status["customStatus"], "away for lunch");
+    // bob's CLI run ended and logged nothing out: his instance is offline.
+    assert_eq!(status["statusType"], confab_proto::status::USER_STATUS_OFFLINE);
+
+    let out = confab(&bob, &["block", "alice"]).await;
+    assert_eq!(json(&out.stdout), serde_json::json!(["alice"]));
+    let out = confab(&alice, &["friend", "list"]).await;
+    assert_eq!(json(&out.stdout)["friendList"], serde_json::json!([]));
+    let out = confab(&alice, &["send", "bob", "still there?"]).await;
+    assert_eq!(error_json(&out)["code"], confab_proto::code::ERR_SVR_MSG_IN_PEER_BLACKLIST);
+    let out = confab(&alice, &["friend", "add", "bob"]).await;
+    assert_eq!(error_json(&out)["code"], confab_proto::code::ERR_SVR_MSG_IN_PEER_BLACKLIST);
+    let out = confab(&bob, &["unblock", "alice"]).await;
+    assert_eq!(json(&out.stdout), serde_json::json!([]));
+
+    server.shutdown().await.expect("shutdown");
+}
