@@ -12,18 +12,31 @@ use confab_sdk::{
 };
 use confab_tests::{within, TestClient, TestServer};
 
-/// The latest FRIEND_LIST_UPDATED at `client` once `check` accepts it.
-async fn wait_friends(client: &TestClient, what: &str, check: impl Fn(&[Friend]) -> bool) {
+/// Waits until the latest event `pick` finds at `client` satisfies `check`.
+async fn wait_latest<T>(
+    client: &TestClient,
+    what: &str,
+    pick: fn(&Event) -> Option<&T>,
+    check: impl Fn(&T) -> bool,
+) {
     client
         .events
         .wait_for(&format!("{what} at {}", client.user_id), |events| {
-            let latest = events.iter().rev().find_map(|e| match e {
-                Event::FriendListUpdated(list) => Some(list),
-                _ => None,
-            })?;
+            let latest = events.iter().rev().find_map(pick)?;
             check(latest).then_some(())
         })
         .await;
+}
+
+/// The latest FRIEND_LIST_UPDATED at `client` once `check` accepts it.
+async fn wait_friends(client: &TestClient, what: &str, check: impl Fn(&[Friend]) -> bool) {
+    fn pick(e: &Event) -> Option<&Vec<Friend>> {
+        match e {
+            Event::FriendListUpdated(list) => Some(list),
+            _ => None,
+        }
+    }
+    wait_latest(client, what, pick, |list: &Vec<Friend>| check(list)).await;
 }
 
 /// The userIDs of a friend list.
@@ -37,30 +50,24 @@ async fn wait_applications(
     what: &str,
     check: impl Fn(&FriendApplicationList) -> bool,
 ) {
-    client
-        .events
-        .wait_for(&format!("{what} at {}", client.user_id), |events| {
-            let latest = events.iter().rev().find_map(|e| match e {
-                Event::FriendApplicationListUpdated(list) => Some(list),
-                _ => None,
-            })?;
-            check(latest).then_some(())
-        })
-        .await;
+    fn pick(e: &Event) -> Option<&FriendApplicationList> {
+        match e {
+            Event::FriendApplicationListUpdated(list) => Some(list),
+            _ => None,
+        }
+    }
+    wait_latest(client, what, pick, check).await;
 }
 
 /// The latest FRIEND_GROUP_LIST_UPDATED once `check` accepts it.
 async fn wait_groups(client: &TestClient, what: &str, check: impl Fn(&[FriendGroup]) -> bool) {
-    client
-        .events
-        .wait_for(&format!("{what} at {}", client.user_id), |events| {
-            let latest = events.iter().rev().find_map(|e| match e {
-                Event::FriendGroupListUpdated(list) => Some(list),
-                _ => None,
-            })?;
-            check(latest).then_some(())
-        })
-        .await;
+    fn pick(e: &Event) -> Option<&Vec<FriendGroup>> {
+        match e {
+            Event::FriendGroupListUpdated(list) => Some(list),
+            _ => None,
+        }
+    }
+    wait_latest(client, what, pick, |list: &Vec<FriendGroup>| check(list)).await;
 }
 
 fn ask(to: &str) -> AddFriend {

@@ -114,6 +114,24 @@ pub(crate) fn reject<T: Send + 'static>(error: ErrorBody) -> Reply<T> {
     futures_util::future::ready(Err(error)).boxed()
 }
 
+/// `users` each once, in the order first named, when the request names
+/// `min` to `max` of them; else refused with `code`.
+pub(crate) fn id_list(
+    users: Vec<UserId>,
+    min: usize,
+    max: usize,
+    code: i32,
+) -> Result<Vec<UserId>, ErrorBody> {
+    if users.len() < min || users.len() > max {
+        return Err(ErrorBody::new(
+            code,
+            format!("userIDList must hold {min} to {max} userIDs, not {}", users.len()),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    Ok(users.into_iter().filter(|u| seen.insert(u.clone())).collect())
+}
+
 /// Maps a store result into a reply.
 pub(crate) fn from_store<T, U>(
     pending: StoreFuture<T>,

@@ -94,42 +94,23 @@ fn checked_blacklist(
     users: Vec<UserId>,
     how: BlacklistChange,
 ) -> Result<Vec<UserId>, ErrorBody> {
-    if users.is_empty() || users.len() > MAX_BLACKLIST_IDS_PER_CALL {
-        return Err(ErrorBody::new(
-            code::MALFORMED_FRAME,
-            format!(
-                "userIDList must hold 1 to {MAX_BLACKLIST_IDS_PER_CALL} userIDs, not {}",
-                users.len()
-            ),
-        ));
-    }
+    let users = super::id_list(users, 1, MAX_BLACKLIST_IDS_PER_CALL, code::MALFORMED_FRAME)?;
     if how == BlacklistChange::Add && users.contains(me) {
         return Err(ErrorBody::new(
             code::CANNOT_ADD_SELF_TO_BLACKLIST,
             "you cannot put yourself on your blacklist",
         ));
     }
-    Ok(once_each(users))
-}
-
-fn once_each(users: Vec<UserId>) -> Vec<UserId> {
-    let mut seen = std::collections::HashSet::new();
-    users.into_iter().filter(|u| seen.insert(u.clone())).collect()
+    Ok(users)
 }
 
 fn invalid(message: String) -> ErrorBody {
     ErrorBody::new(code::ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, message)
 }
 
-/// `users` each once, when there are `min` to `max` of them.
+/// `users` each once, when there are `min` to `max` of them (else 30001).
 fn id_list(users: Vec<UserId>, min: usize, max: usize) -> Result<Vec<UserId>, ErrorBody> {
-    if users.len() < min || users.len() > max {
-        return Err(invalid(format!(
-            "userIDList must hold {min} to {max} userIDs, not {}",
-            users.len()
-        )));
-    }
-    Ok(once_each(users))
+    super::id_list(users, min, max, code::ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS)
 }
 
 fn at_most(name: &str, value: &str, max: usize) -> Result<(), ErrorBody> {

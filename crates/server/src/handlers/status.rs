@@ -27,16 +27,9 @@ fn malformed(message: String) -> ErrorBody {
     ErrorBody::new(code::MALFORMED_FRAME, message)
 }
 
-/// `users` each once, when there are `min` to `max` of them.
+/// `users` each once, when there are `min` to `max` of them (else 20001).
 fn id_list(users: Vec<UserId>, min: usize, max: usize) -> Result<Vec<UserId>, ErrorBody> {
-    if users.len() < min || users.len() > max {
-        return Err(malformed(format!(
-            "userIDList must hold {min} to {max} userIDs, not {}",
-            users.len()
-        )));
-    }
-    let mut seen = std::collections::HashSet::new();
-    Ok(users.into_iter().filter(|u| seen.insert(u.clone())).collect())
+    super::id_list(users, min, max, code::MALFORMED_FRAME)
 }
 
 fn rate_limited(ctx: &ServerContext, caller: &Caller) -> Result<(), ErrorBody> {
