@@ -87,4 +87,18 @@ describe('The profile panel against a real server', { timeout: 300_000 }, () => 
     const out = JSON.parse(await cli(profiles.bob, 'friend', 'add', 'alice'));
     assert.equal(out.code, 0, 'added at once, not a request');
   });
+
+  it("shows bob's presence and custom status in his chat, live", async () => {
+    await cli(profiles.bob, 'send', 'alice', 'ping');
+    await page.getByRole('button', { name: 'Close' }).first().click();
+    await page.locator('[data-conversation="C2Cbob"]').click();
+    // bob's CLI runs ended without logging out: offline, not "not logged in".
+    await page.getByTestId('chat-presence').filter({ hasText: 'Offline' }).waitFor();
+    const dot = page.locator('header [data-testid="presence-dot"]');
+    assert.equal(await dot.getAttribute('data-status'), '2');
+    assert.equal(await dot.getAttribute('aria-hidden'), 'true', 'the words beside it say it');
+    await cli(profiles.bob, 'status', 'set', 'out for lunch');
+    await page.getByTestId('chat-presence').filter({ hasText: 'Offline · out for lunch' }).waitFor();
+    await sizeShots(page, 'chat-presence');
+  });
 });
