@@ -29,9 +29,10 @@ pub const MAX_STATUS_SUBSCRIBE_IDS: usize = 100;
 pub const MAX_STATUS_SUBSCRIPTIONS: usize = 200;
 /// Longest custom status, in bytes (Confab's; the seed names none).
 pub const MAX_CUSTOM_STATUS_BYTES: usize = 256;
-/// Calls of `getUserStatus` (of other users), `subscribeUserStatus` and
-/// `unsubscribeUserStatus` one user may make per [`STATUS_RATE_WINDOW_MS`]
-/// (the seed: "5 秒 20 次"); past it they are refused with 2996.
+/// Calls of each of `getUserStatus` (of other users), `subscribeUserStatus`
+/// and `unsubscribeUserStatus` one user may make per
+/// [`STATUS_RATE_WINDOW_MS`] (the seed: "5 秒 20 次", each); past it they
+/// are refused with 2996.
 pub const STATUS_RATE_CALLS: usize = 20;
 /// The window of [`STATUS_RATE_CALLS`], in milliseconds.
 pub const STATUS_RATE_WINDOW_MS: i64 = 5_000;

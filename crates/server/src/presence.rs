@@ -51,8 +51,9 @@ struct State {
     watchers: HashMap<UserId, HashSet<UserId>>,
     /// Whom each user follows, earliest first.
     watching: HashMap<UserId, VecDeque<UserId>>,
-    /// When each user's rate-limited status calls were made (ms).
-    calls: HashMap<UserId, VecDeque<i64>>,
+    /// When each user's rate-limited status calls were made (ms), per
+    /// operation.
+    calls: HashMap<(UserId, &'static str), VecDeque<i64>>,
 }
 
 impl Roster {
@@ -152,12 +153,13 @@ impl Roster {
             .unwrap_or_default()
     }
 
-    /// Counts one rate-limited status call of `user` at `now_ms`; `false`
-    /// (and not counted) when [`STATUS_RATE_CALLS`] were made in the last
-    /// [`STATUS_RATE_WINDOW_MS`].
-    pub fn allow_call(&self, user: &UserId, now_ms: i64) -> bool {
+    /// Counts one call of the rate-limited operation `op` by `user` at
+    /// `now_ms`; `false` (and not counted) when [`STATUS_RATE_CALLS`] of
+    /// them were made in the last [`STATUS_RATE_WINDOW_MS`] (each
+    /// operation has its own count, as the seed's "各 20 次" says).
+    pub fn allow_call(&self, user: &UserId, op: &'static str, now_ms: i64) -> bool {
         let mut state = self.lock();
-        let calls = state.calls.entry(user.clone()).or_default();
+        let calls = state.calls.entry((user.clone(), op)).or_default();
         while calls.front().is_some_and(|&t| t <= now_ms - STATUS_RATE_WINDOW_MS) {
             calls.pop_front();
         }
@@ -303,11 +305,15 @@ mod tests {
         presence.unsubscribe(&me, None);
         assert!(presence.watching(&me).is_empty() && presence.watchers(&users[3]).is_empty());
         for i in 0..STATUS_RATE_CALLS as i64 {
-            assert!(presence.allow_call(&me, 1_000 + i));
+            assert!(presence.allow_call(&me, "getUserStatus", 1_000 + i));
         }
-        assert!(!presence.allow_call(&me, 2_000), "21st call in 5 s");
+        assert!(!presence.allow_call(&me, "getUserStatus", 2_000), "21st call in 5 s");
         assert!(
-            presence.allow_call(&me, 1_000 + STATUS_RATE_WINDOW_MS),
+            presence.allow_call(&me, "subscribeUserStatus", 2_000),
+            "another operation's count"
+        );
+        assert!(
+            presence.allow_call(&me, "getUserStatus", 1_000 + STATUS_RATE_WINDOW_MS),
             "the first left the window"
         );
     }

@@ -201,7 +201,7 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             &confab_proto::status::MAX_STATUS_SUBSCRIPTIONS.to_string(),
         ),
         server_limit(
-            "status calls per user per 5 s",
+            "calls per user per 5 s of each status operation",
             &confab_proto::status::STATUS_RATE_CALLS.to_string(),
         ),
         server_limit(

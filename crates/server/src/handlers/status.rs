@@ -6,13 +6,14 @@
 //! | setSelfStatus | `customStatus` over 256 bytes | 20001 `MALFORMED_FRAME` |
 //! | getUserStatus | `userIDList` empty or over 500 | 20001 |
 //! | subscribe / unsubscribe | `userIDList` over 100 (empty for subscribe) | 20001 |
-//! | getUserStatus of others, subscribe, unsubscribe | the 21st call within 5 s | 2996 `OVER_FREQUENCY_LIMIT` |
+//! | getUserStatus of others, subscribe, unsubscribe | the 21st call of that operation within 5 s | 2996 `OVER_FREQUENCY_LIMIT` |
 //!
 //! Per user: an unregistered userID is a failure (2501); subscribing to
 //! oneself is a failure (20001).
 
 use super::{reject, Caller, Reply};
 use crate::server::ServerContext;
+use confab_proto::ops::Operation as _;
 use confab_proto::relation::UserFailure;
 use confab_proto::status::{
     GetUserStatus, SetSelfStatus, StatusFailures, SubscribeUserStatus, UnsubscribeUserStatus,
@@ -32,14 +33,14 @@ fn id_list(users: Vec<UserId>, min: usize, max: usize) -> Result<Vec<UserId>, Er
     super::id_list(users, min, max, code::MALFORMED_FRAME)
 }
 
-fn rate_limited(ctx: &ServerContext, caller: &Caller) -> Result<(), ErrorBody> {
-    if ctx.presence.roster().allow_call(&caller.user, ctx.clock.now_ms()) {
+fn rate_limited(ctx: &ServerContext, caller: &Caller, op: &'static str) -> Result<(), ErrorBody> {
+    if ctx.presence.roster().allow_call(&caller.user, op, ctx.clock.now_ms()) {
         return Ok(());
     }
     Err(ErrorBody::new(
         code::OVER_FREQUENCY_LIMIT,
         format!(
-            "at most {STATUS_RATE_CALLS} status calls per {} s; try again shortly",
+            "at most {STATUS_RATE_CALLS} calls of {op} per {} s; try again shortly",
             STATUS_RATE_WINDOW_MS / 1000
         ),
     ))
@@ -91,7 +92,7 @@ pub(crate) fn get_user_status(
     };
     // Asking only for oneself is not limited (the seed's 注意2).
     if users.iter().any(|u| *u != caller.user) {
-        if let Err(e) = rate_limited(ctx, caller) {
+        if let Err(e) = rate_limited(ctx, caller, GetUserStatus::NAME) {
             return reject(e);
         }
     }
@@ -127,7 +128,7 @@ pub(crate) fn subscribe_user_status(
         Ok(users) => users,
         Err(e) => return reject(e),
     };
-    if let Err(e) = rate_limited(ctx, caller) {
+    if let Err(e) = rate_limited(ctx, caller, SubscribeUserStatus::NAME) {
         return reject(e);
     }
     let (store, presence) = (Arc::clone(&ctx.store), Arc::clone(&ctx.presence));
@@ -165,7 +166,7 @@ pub(crate) fn unsubscribe_user_status(
         Ok(users) => users,
         Err(e) => return reject(e),
     };
-    if let Err(e) = rate_limited(ctx, caller) {
+    if let Err(e) = rate_limited(ctx, caller, UnsubscribeUserStatus::NAME) {
         return reject(e);
     }
     let targets = (!users.is_empty()).then_some(users.as_slice());
