@@ -11,6 +11,7 @@
 // dark 简体中文.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { auditAxe, cli, launchBrowser, openPage, removeDir, signIn, sizeShots, startConfabd, startWeb, tempDir } from './harness.mjs';
 
 const USERS = { alice: 'alice-secret-1', bob: 'bob-secret-12' };
@@ -44,6 +45,21 @@ describe('Friends in the UI against a real server', { timeout: 300_000 }, () => 
     await dialog.locator('textarea[name="wording"]').fill(wording);
     await dialog.getByTestId('add-friend-submit').click();
     return dialog;
+  }
+
+  /** The larger UI-DESIGN sizes (sizeShots takes 1100×720 and 720×480). */
+  async function largeShots(page, name, dir = process.env.SCREENSHOTS) {
+    if (!dir) return;
+    const before = page.viewportSize();
+    for (const [w, h] of [
+      [1280, 800],
+      [1920, 1080],
+    ]) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await page.screenshot({ path: join(dir, `${name}-${w}x${h}.png`), animations: 'disabled' });
+    }
+    await page.setViewportSize(before);
   }
 
   before(async () => {
@@ -197,6 +213,7 @@ describe('Friends in the UI against a real server', { timeout: 300_000 }, () => 
     await friendRow('alice', 'bob').waitFor();
     await axe(page, 'friend card');
     await sizeShots(page, 'friends-card');
+    await largeShots(page, 'friends-card');
   });
 
   it('Send message opens the chat with bob', async () => {
