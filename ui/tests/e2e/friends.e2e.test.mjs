@@ -72,6 +72,12 @@ describe('Friends in the UI against a real server', { timeout: 300_000 }, () => 
       await cli(profile, 'set-profile', '--nick', userID === 'alice' ? 'Alice' : 'Bob');
       await cli(profile, 'logout');
     }
+    // carol (CLI only) asks alice to be her friend before alice signs in.
+    const carol = tempDir('carol-cli');
+    dirs.push(carol);
+    await cli(carol, 'register', 'carol', '--server', server.url, '--password', 'carol-secret-1');
+    await cli(carol, 'set-profile', '--nick', 'Carol');
+    await cli(carol, 'friend', 'add', 'alice', '--wording', 'Carol here, from the book club');
     browser = await launchBrowser();
     for (const [userID, password] of Object.entries(USERS)) {
       const web = await startWeb({ server: server.url });
@@ -265,6 +271,25 @@ describe('Friends in the UI against a real server', { timeout: 300_000 }, () => 
     await section('alice', 'Team').getByText('No one in this group yet.').waitFor();
     await friendRow('bob', 'alice').waitFor({ state: 'detached' });
     await p.bob.page.getByTestId('contacts-list').getByText('No friends yet').waitFor();
+  });
+
+  it("alice accepts carol's request and blocks her from her card: she leaves the list for Blocked users", async () => {
+    const page = p.alice.page;
+    await page.getByTestId('friend-requests-entry').click();
+    await page.locator('[data-testid="friend-request"][data-user="carol"]').getByRole('button', { name: 'Accept' }).click();
+    await friendRow('alice', 'carol').click();
+    const card = page.getByTestId('friend-card');
+    await card.getByRole('heading', { name: 'Carol' }).waitFor();
+    await card.getByTestId('friend-block').click();
+    const dialog = page.getByRole('alertdialog', { name: 'Block Carol?' });
+    await dialog.getByText('you’ll no longer be friends').waitFor();
+    await dialog.getByTestId('confirm-block').click();
+    const blocked = page.getByTestId('contacts-blacklist');
+    await blocked.getByTestId('blocked-user').filter({ hasText: 'carol' }).waitFor();
+    await friendRow('alice', 'carol').waitFor({ state: 'detached' });
+    await axe(page, 'blocked users in contacts');
+    await blocked.getByRole('button', { name: 'Unblock' }).click();
+    await blocked.getByText('No one is blocked.').waitFor();
   });
 
   it('alice deletes the empty group, after confirming; no page errors; axe found nothing', async () => {
