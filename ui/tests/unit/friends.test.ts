@@ -146,6 +146,12 @@ describe('Friends (state over the facade)', () => {
     expect(b.callsOf('tim.acceptFriendApplication')).toEqual([{ userID: 'erin', type: 'Response_Action_AgreeAndAdd', remark: '' }]);
     await friends.refuse('erin');
     expect(b.callsOf('tim.refuseFriendApplication')).toEqual([{ userID: 'erin' }]);
+    // One that arrives while the requests are on screen is read at once.
+    friends.show(true);
+    b.emit('onFriendApplicationListUpdated', { friendApplicationList: [request('ivy', 'Pendency_Type_ComeIn')], unreadCount: 1 });
+    await flush();
+    expect(b.callsOf('tim.setFriendApplicationRead')).toHaveLength(2);
+    expect(friends.unreadCount).toBe(0);
     await friends.withdraw('frank');
     expect(b.callsOf('tim.deleteFriendApplication')).toEqual([{ userID: 'frank', type: 'Pendency_Type_SendOut' }]);
   });

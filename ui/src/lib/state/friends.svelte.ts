@@ -102,7 +102,10 @@ export class Friends {
     });
     tim.on(EVENT.FRIEND_APPLICATION_LIST_UPDATED, (e) => {
       const data = e.data as FriendApplicationList | undefined;
-      if (data && Array.isArray(data.friendApplicationList)) this.#takeApplications(data);
+      if (!data || !Array.isArray(data.friendApplicationList)) return;
+      this.#takeApplications(data);
+      // A request that arrives while the requests are on screen is read.
+      if (this.open && this.selected?.kind === 'requests') void this.markRead();
     });
     tim.on(EVENT.SDK_READY, () => void this.load(true));
     tim.on(EVENT.SDK_NOT_READY, () => this.reset());
