@@ -187,6 +187,9 @@ describe('Friends in the UI against a real server', { timeout: 300_000 }, () => 
     await friendRow('alice', 'bob').click();
     const card = page.getByTestId('friend-card');
     await card.getByRole('heading', { name: 'Bob' }).waitFor();
+    // bob's page is open: his card and row say he is online.
+    await card.getByTestId('friend-presence').getByText('Online').waitFor();
+    assert.equal(await friendRow('alice', 'bob').locator('[data-testid="presence-dot"]').getAttribute('data-status'), '1');
     await card.getByTestId('friend-group-select').selectOption('Work');
     await card.getByTestId('friend-group-add').click();
     await card.locator('[data-testid="friend-group-chip"][data-group="Work"]').waitFor();

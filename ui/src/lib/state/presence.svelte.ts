@@ -8,6 +8,7 @@
 // One `Presence` per AppModel, reached through `presenceOf(app)`.
 import { SvelteMap } from 'svelte/reactivity';
 import type { UserStatus } from '$lib/types';
+import type { MessageKey } from '$lib/i18n/messages';
 import { EVENT } from '$lib/tim';
 import type { AppModel } from './app.svelte';
 import { perApp } from './per-app';
@@ -100,6 +101,18 @@ export class Presence {
       console.warn('user status unavailable', e);
     }
   }
+}
+
+/**
+ * A user's presence in words: "Online", "Offline · in a meeting", the
+ * custom status alone when not logged in, '' when nothing is known.
+ */
+export function presenceLine(presence: Presence, userID: string, t: (key: MessageKey, params?: Record<string, string | number>) => string): string {
+  const type = presence.type(userID);
+  const custom = presence.custom(userID);
+  const state = type === STATUS.ONLINE ? t('presence.online') : type === STATUS.OFFLINE ? t('presence.offline') : '';
+  if (state && custom) return t('presence.withStatus', { state, status: custom });
+  return state || custom;
 }
 
 /** The `Presence` of an app (made on first use). */
