@@ -7,6 +7,7 @@ mod scenarios {
     mod auth;
     mod bad_input;
     mod chat;
+    mod conversation_settings;
     mod devices;
     mod durability;
     mod file_messages;

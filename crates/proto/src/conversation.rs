@@ -2,7 +2,9 @@
 //!
 //! The server keeps, per user and conversation, the read position, the
 //! peer's read position, the unread count and the point up to which the
-//! user cleared the history. The SDK turns this into TIM `Conversation`
+//! user cleared the history, and the user's own settings of it (pin, remind
+//! type, marks, custom data: [`ConversationSettings`], changed by the
+//! operations of this module). The SDK turns this into TIM `Conversation`
 //! objects.
 
 use crate::ids::ConversationId;
@@ -59,5 +61,251 @@ mod tests {
             r#"{"conversationID":"C2Cbob","type":"C2C","lastMessage":null,"unreadCount":2,"readSequence":3,"peerReadSequence":1,"clearedSequence":0,"lastSequence":5,"updateTime":1764115200}"#
         );
         assert_eq!(serde_json::from_str::<ConversationState>(&json).expect("parse"), c);
+    }
+}
+
+/// Most conversations one `markConversation` or `setConversationCustomData`
+/// names (Confab's; the seed names none).
+pub const MAX_CONVERSATIONS_PER_CALL: usize = 100;
+/// Most C2C peers one `setMessageRemindType` names (the seed: 30).
+pub const MAX_REMIND_USERS_PER_CALL: usize = 30;
+/// Longest `customData` of a conversation, in bytes (the seed: 256).
+pub const MAX_CONVERSATION_CUSTOM_DATA_BYTES: usize = 256;
+
+/// TIM's built-in conversation marks (`CONV_MARK_TYPE_*`): star, unread,
+/// fold, hide.
+pub const BUILT_IN_MARKS: [u64; 4] = [1, 2, 4, 8];
+
+/// Whether `mark` is a mark TIM allows: a built-in one, or a custom
+/// `2^n` with `32 <= n < 64`.
+pub fn valid_mark(mark: u64) -> bool {
+    BUILT_IN_MARKS.contains(&mark) || (mark.is_power_of_two() && mark.trailing_zeros() >= 32)
+}
+
+/// TIM `MSG_REMIND_*`: how a conversation's new messages reach the user.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RemindType {
+    /// `AcceptAndNotify`: received and notified (the default).
+    #[default]
+    AcceptAndNotify,
+    /// `AcceptNotNotify`: received, not notified, left out of the unread
+    /// total ("do not disturb").
+    AcceptNotNotify,
+    /// `Discard`: not delivered online or offline (no MESSAGE_RECEIVED);
+    /// history still has the messages.
+    Discard,
+}
+
+impl RemindType {
+    /// The `TIM.TYPES` value.
+    pub fn as_str(self) -> &'static str {
+        use crate::constants::types;
+        match self {
+            Self::AcceptAndNotify => types::MSG_REMIND_ACPT_AND_NOTE,
+            Self::AcceptNotNotify => types::MSG_REMIND_ACPT_NOT_NOTE,
+            Self::Discard => types::MSG_REMIND_DISCARD,
+        }
+    }
+}
+
+/// A user's own settings of one conversation (they reach every instance
+/// of the user through the inbox's `conversationSettingsUpdated`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationSettings {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+    /// When it was pinned (server ms; 0: not pinned). Pinned
+    /// conversations come first, the most recently pinned first.
+    pub pin_time: i64,
+    /// How its messages reach the user.
+    pub message_remind_type: RemindType,
+    /// The user's data for it (≤ 256 bytes).
+    pub custom_data: String,
+    /// Its marks, lowest first.
+    pub mark_list: Vec<u64>,
+}
+
+impl ConversationSettings {
+    /// The settings of a conversation nobody changed.
+    pub fn new(conversation_id: ConversationId) -> Self {
+        Self {
+            conversation_id,
+            pin_time: 0,
+            message_remind_type: RemindType::AcceptAndNotify,
+            custom_data: String::new(),
+            mark_list: Vec::new(),
+        }
+    }
+
+    /// Whether every setting is the default (nothing to keep).
+    pub fn is_default(&self) -> bool {
+        self.pin_time == 0
+            && self.message_remind_type == RemindType::AcceptAndNotify
+            && self.custom_data.is_empty()
+            && self.mark_list.is_empty()
+    }
+}
+
+macro_rules! operation {
+    ($req:ty, $name:literal, $resp:ty) => {
+        impl crate::ops::Operation for $req {
+            const NAME: &'static str = $name;
+            type Response = $resp;
+        }
+    };
+}
+
+/// Names of the conversation settings operations (part of
+/// [`crate::ops::ALL_OPERATIONS`]).
+pub const CONVERSATION_SETTINGS_OPERATIONS: &[&str] = &[
+    <PinConversation as crate::ops::Operation>::NAME,
+    <SetMessageRemindType as crate::ops::Operation>::NAME,
+    <MarkConversation as crate::ops::Operation>::NAME,
+    <SetConversationCustomData as crate::ops::Operation>::NAME,
+];
+
+/// `pinConversation`: pins (or unpins) one of the caller's conversations.
+/// Refused: an ID that is not `C2C<user>` or `GROUP<group>` (2503), a
+/// conversation the caller does not have (2500).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PinConversation {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+    /// Pin (true) or unpin.
+    pub is_pinned: bool,
+}
+operation!(PinConversation, "pinConversation", ConversationIdResponse);
+
+/// `{conversationID}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationIdResponse {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+}
+
+/// `setMessageRemindType`: for a group the caller is in (`groupID`; 10007
+/// when not a member) or for C2C peers (`userIDList`, 1 to 30; an
+/// unregistered one is a failure, 2501). Exactly one of the two (else
+/// 20001).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetMessageRemindType {
+    /// A group of the caller's.
+    #[serde(rename = "groupID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub group_id: Option<crate::ids::GroupId>,
+    /// C2C peers.
+    #[serde(rename = "userIDList", default, skip_serializing_if = "Vec::is_empty")]
+    pub user_id_list: Vec<crate::ids::UserId>,
+    /// The remind type.
+    pub message_remind_type: RemindType,
+}
+operation!(SetMessageRemindType, "setMessageRemindType", RemindTypeResponse);
+
+/// What `setMessageRemindType` changed: the C2C form's successes and
+/// failures (TIM's shape); the group form answers its `groupID`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RemindTypeResponse {
+    /// The group (group form).
+    #[serde(rename = "groupID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub group_id: Option<crate::ids::GroupId>,
+    /// Peers set (C2C form).
+    #[serde(rename = "successUserIDList", default)]
+    pub success_user_id_list: Vec<crate::relation::UserResult>,
+    /// Peers not set (C2C form).
+    #[serde(rename = "failureUserIDList", default)]
+    pub failure_user_id_list: Vec<crate::relation::UserFailure>,
+}
+
+/// `markConversation`: sets (or clears) a mark on 1 to 100 conversations
+/// (else 20001). `markType` is a built-in mark (1 star, 2 unread, 4 fold,
+/// 8 hide) or a custom `2^n` with `32 <= n < 64` (else 20001). A
+/// conversation ID that is malformed (2503) or not the caller's (2500) is a
+/// failure; the rest go on.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkConversation {
+    /// The conversations.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<ConversationId>,
+    /// The mark.
+    pub mark_type: u64,
+    /// Set (true) or clear.
+    pub enable_mark: bool,
+}
+operation!(MarkConversation, "markConversation", ConversationResultResponse);
+
+/// `setConversationCustomData`: sets (`""`: clears) the caller's data of 1
+/// to 100 conversations (else 20001), at most 256 bytes (else 20001).
+/// Failures as for `markConversation`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetConversationCustomData {
+    /// The conversations.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<ConversationId>,
+    /// The data.
+    pub custom_data: String,
+}
+operation!(SetConversationCustomData, "setConversationCustomData", ConversationResultResponse);
+
+/// One conversation a call did not change, and why.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationFailure {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+    /// 2503 malformed, 2500 not the caller's.
+    pub code: i32,
+    /// For people.
+    pub message: String,
+}
+
+/// `{successConversationIDList, failureConversationIDList}`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConversationResultResponse {
+    /// Changed.
+    #[serde(rename = "successConversationIDList", default)]
+    pub success_conversation_id_list: Vec<ConversationId>,
+    /// Not changed, and why.
+    #[serde(rename = "failureConversationIDList", default)]
+    pub failure_conversation_id_list: Vec<ConversationFailure>,
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn marks_follow_the_seed() {
+        for mark in [1, 2, 4, 8, 1 << 32, 1 << 63] {
+            assert!(valid_mark(mark), "{mark}");
+        }
+        for mark in [0, 3, 16, 1 << 31, (1 << 32) + 1] {
+            assert!(!valid_mark(mark), "{mark}");
+        }
+        let s = ConversationSettings::new("C2Cbob".into());
+        assert!(s.is_default());
+        assert_eq!(
+            serde_json::to_value(&s).expect("encode"),
+            serde_json::json!({"conversationID": "C2Cbob", "pinTime": 0,
+                "messageRemindType": "AcceptAndNotify", "customData": "", "markList": []})
+        );
     }
 }

@@ -112,6 +112,8 @@ pub enum ConversationKind {
 }
 
 /// A TIM conversation ID (`C2C…`, `GROUP…`, `@TIM#SYSTEM`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "string"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ConversationId(pub String);

@@ -110,6 +110,13 @@ pub enum InboxEvent {
         #[serde(rename = "userIDList")]
         user_id_list: Vec<crate::ids::UserId>,
     },
+    /// The owner changed their settings of a conversation (pin, remind
+    /// type, marks, custom data; any instance): all of them now.
+    #[serde(rename_all = "camelCase")]
+    ConversationSettingsUpdated {
+        /// The settings.
+        settings: crate::conversation::ConversationSettings,
+    },
     /// A friend was added to the owner's list or changed (remark, custom
     /// fields, profile as of the change): the whole friend now.
     #[serde(rename_all = "camelCase")]

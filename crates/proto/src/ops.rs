@@ -103,6 +103,10 @@ pub const ALL_OPERATIONS: &[&str] = &[
     crate::status::GetUserStatus::NAME,
     crate::status::SubscribeUserStatus::NAME,
     crate::status::UnsubscribeUserStatus::NAME,
+    crate::conversation::PinConversation::NAME,
+    crate::conversation::SetMessageRemindType::NAME,
+    crate::conversation::MarkConversation::NAME,
+    crate::conversation::SetConversationCustomData::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -348,6 +352,10 @@ pub struct GetConversationListResponse {
     pub conversations: Vec<ConversationState>,
     /// Inbox head when read: the state reflects every entry up to it.
     pub inbox_seq: u64,
+    /// The user's settings of conversations, where any differs from the
+    /// default (later changes come as `conversationSettingsUpdated`).
+    #[serde(default)]
+    pub settings: Vec<crate::conversation::ConversationSettings>,
 }
 operation!(GetConversationList, "getConversationList", GetConversationListResponse);
 
@@ -675,7 +683,8 @@ mod tests {
             include_str!("ops.rs"),
             include_str!("group.rs"),
             include_str!("relation.rs"),
-            include_str!("status.rs")
+            include_str!("status.rs"),
+            include_str!("conversation.rs")
         );
         let mut defined: Vec<&str> = source
             .lines()
@@ -861,8 +870,8 @@ mod tests {
             json!({"messages":[],"isCompleted":true}),
         );
         round_trip(
-            &GetConversationListResponse { conversations: vec![], inbox_seq: 0 },
-            json!({"conversations":[],"inboxSeq":0}),
+            &GetConversationListResponse { conversations: vec![], inbox_seq: 0, settings: vec![] },
+            json!({"conversations":[],"inboxSeq":0,"settings":[]}),
         );
         round_trip(
             &SetMessageReadResponse { conversation_id: "C2Cbob".into(), read_sequence: 3 },

@@ -683,6 +683,10 @@ impl Actor {
             Pending::Login => self.on_login(link, result).await,
             Pending::Bootstrap => {
                 let response: GetConversationListResponse = decode(link, result)?;
+                if let Err(e) = self.core.store.replace_conversation_settings(&response.settings) {
+                    self.core.report(e.into());
+                    return Err(End::Lost { logged_in: true, reason: "local store".into() });
+                }
                 match self.core.store.bootstrap(&response.conversations, response.inbox_seq) {
                     Ok(list) => {
                         self.cursor = response.inbox_seq;
@@ -1258,6 +1262,14 @@ impl Actor {
         if !merged.is_empty() {
             self.core.emit(Event::MessageStatusChanged(merged));
         }
+        // A conversation set to Discard announces nothing (its history
+        // still has the messages).
+        let received = match self.core.store.discarded_conversations() {
+            Ok(discarded) if !discarded.is_empty() => {
+                received.into_iter().filter(|m| !discarded.contains(&m.conversation_id)).collect()
+            }
+            _ => received,
+        };
         if !received.is_empty() {
             self.core.emit(Event::MessageReceived(received));
         }
@@ -1513,7 +1525,11 @@ mod tests {
                 ),
                 "getConversationList" => ServerFrame::ok(
                     request.id,
-                    &GetConversationListResponse { conversations: Vec::new(), inbox_seq: 0 },
+                    &GetConversationListResponse {
+                        conversations: Vec::new(),
+                        inbox_seq: 0,
+                        settings: Vec::new(),
+                    },
                 ),
                 "sync" => {
                     let sync: Sync = serde_json::from_value(request.data).expect("sync request");

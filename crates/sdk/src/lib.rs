@@ -25,6 +25,10 @@ mod tim;
 pub mod tls;
 pub mod transport;
 
+pub use confab_proto::conversation::{
+    ConversationFailure, ConversationIdResponse, ConversationResultResponse, ConversationSettings,
+    RemindType, RemindTypeResponse, SetMessageRemindType,
+};
 pub use confab_proto::message::{
     ConversationType, CustomPayload, FacePayload, LocationPayload, MessageControlInfo,
     MessageElement, Priority, TextPayload,
@@ -48,6 +52,7 @@ pub use model::{
     MessageStatus, ReadReceiptInfo, SendMessageOptions, SendResult,
 };
 pub use options::{Clock, ReconnectPolicy, SystemClock, TimOptions};
+pub use tim::conversation_settings::ConversationFilter;
 pub use tim::message_ops::{
     GetMessageListHoppingOptions, HoppingPage, MergerMessagePayload, TextAtPayload,
 };

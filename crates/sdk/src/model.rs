@@ -346,7 +346,7 @@ pub struct Conversation {
     /// `TIM.TYPES.MSG_REMIND_*`.
     pub message_remind_type: String,
     /// Marks.
-    pub mark_list: Vec<i64>,
+    pub mark_list: Vec<u64>,
     /// Custom data.
     pub custom_data: String,
     /// Conversation groups it belongs to.

@@ -81,7 +81,7 @@ fn decode_as<O: Operation>(data: serde_json::Value) -> Result<&'static str, Erro
 /// The decoding half of the gateway's dispatch table; a test below keeps it
 /// covering every operation.
 fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
-    use confab_proto::{group, relation, status};
+    use confab_proto::{conversation, group, relation, status};
     let data = frame.data;
     match frame.op.as_str() {
         Login::NAME => {
@@ -172,6 +172,14 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         status::GetUserStatus::NAME => decode_as::<status::GetUserStatus>(data),
         status::SubscribeUserStatus::NAME => decode_as::<status::SubscribeUserStatus>(data),
         status::UnsubscribeUserStatus::NAME => decode_as::<status::UnsubscribeUserStatus>(data),
+        conversation::PinConversation::NAME => decode_as::<conversation::PinConversation>(data),
+        conversation::SetMessageRemindType::NAME => {
+            decode_as::<conversation::SetMessageRemindType>(data)
+        }
+        conversation::MarkConversation::NAME => decode_as::<conversation::MarkConversation>(data),
+        conversation::SetConversationCustomData::NAME => {
+            decode_as::<conversation::SetConversationCustomData>(data)
+        }
         group::SetGroupMemberCustomField::NAME => {
             decode_as::<group::SetGroupMemberCustomField>(data)
         }

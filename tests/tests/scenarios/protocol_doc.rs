@@ -189,6 +189,18 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             &confab_proto::relation::MAX_FRIEND_GROUPS.to_string(),
         ),
         server_limit(
+            "`markConversation`, `setConversationCustomData` conversations per request",
+            &confab_proto::conversation::MAX_CONVERSATIONS_PER_CALL.to_string(),
+        ),
+        server_limit(
+            "`setMessageRemindType` C2C peers per request",
+            &confab_proto::conversation::MAX_REMIND_USERS_PER_CALL.to_string(),
+        ),
+        server_limit(
+            "conversation `customData`",
+            &format!("{} bytes", confab_proto::conversation::MAX_CONVERSATION_CUSTOM_DATA_BYTES),
+        ),
+        server_limit(
             "`getUserStatus` IDs per request",
             &confab_proto::status::MAX_STATUS_QUERY_IDS.to_string(),
         ),

@@ -10,14 +10,36 @@ use confab_proto::ErrorBody;
 use confab_sdk::{Conversation, ConversationListResult, DeleteConversationOptions};
 use serde::{Deserialize, Serialize};
 
-/// `tim.getConversationList` arguments.
+/// `tim.getConversationList` arguments: TIM's array form
+/// (`conversationIDList`) or its filter form (`type`, `markType`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GetConversationListArgs {
     /// Only these conversations; all when absent.
     #[serde(rename = "conversationIDList", default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub conversation_id_list: Option<Vec<String>>,
+    /// Only conversations of this type (`C2C`, `GROUP`).
+    #[serde(rename = "type", default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub conversation_type: Option<confab_sdk::ConversationType>,
+    /// Only conversations carrying this mark.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub mark_type: Option<u64>,
+}
+
+/// `tim.pinConversation` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PinConversationArgs {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: String,
+    /// Pin (true) or unpin.
+    pub is_pinned: bool,
 }
 
 /// Arguments naming one conversation (`tim.getConversationProfile`,
@@ -70,7 +92,45 @@ impl AppCore {
         &self,
         args: GetConversationListArgs,
     ) -> Result<ConversationListResult, ErrorBody> {
-        self.tim()?.get_conversation_list(args.conversation_id_list).await.map_err(from_tim)
+        let tim = self.tim()?;
+        if args.conversation_type.is_some() || args.mark_type.is_some() {
+            let filter = confab_sdk::ConversationFilter {
+                conversation_type: args.conversation_type,
+                mark_type: args.mark_type,
+            };
+            return tim.get_conversation_list_filtered(filter).await.map_err(from_tim);
+        }
+        tim.get_conversation_list(args.conversation_id_list).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn pin_conversation(
+        &self,
+        args: PinConversationArgs,
+    ) -> Result<confab_sdk::ConversationIdResponse, ErrorBody> {
+        self.tim()?.pin_conversation(&args.conversation_id, args.is_pinned).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn set_message_remind_type(
+        &self,
+        args: confab_sdk::SetMessageRemindType,
+    ) -> Result<confab_sdk::RemindTypeResponse, ErrorBody> {
+        self.tim()?.set_message_remind_type(args).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn mark_conversation(
+        &self,
+        args: confab_proto::conversation::MarkConversation,
+    ) -> Result<confab_sdk::ConversationResultResponse, ErrorBody> {
+        let ids = args.conversation_id_list.iter().map(|c| c.as_str().to_owned()).collect();
+        self.tim()?.mark_conversation(ids, args.mark_type, args.enable_mark).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn set_conversation_custom_data(
+        &self,
+        args: confab_proto::conversation::SetConversationCustomData,
+    ) -> Result<confab_sdk::ConversationResultResponse, ErrorBody> {
+        let ids = args.conversation_id_list.iter().map(|c| c.as_str().to_owned()).collect();
+        self.tim()?.set_conversation_custom_data(ids, args.custom_data).await.map_err(from_tim)
     }
 
     pub(crate) async fn get_conversation_profile(

@@ -23,6 +23,7 @@ use crate::native::{
     WriteStagedFileArgs,
 };
 use crate::state::AppState;
+use confab_proto::conversation::{MarkConversation, SetConversationCustomData};
 use confab_proto::group::{
     AddGroupMember, AddGroupMemberResponse, ChangeGroupOwner, CreateGroup, CreateGroupResponse,
     DecreaseGroupCounter, DeleteGroupAttributes, DeleteGroupMember, DeleteGroupMemberResponse,
@@ -45,13 +46,16 @@ use confab_proto::relation::{
 };
 use confab_proto::ErrorBody;
 use confab_sdk::{
+    ConversationIdResponse, ConversationResultResponse, RemindTypeResponse, SetMessageRemindType,
+};
+use confab_sdk::{
     ConversationListResult, FileSource, GetMessageListHoppingOptions, HoppingPage,
     MergerMessagePayload, Message, MessageListPage, Profile, ProfilePatch, SendResult,
 };
 use confab_sdk::{FriendApplicationList, StatusFailures, UserStatus, UserStatusResponse};
 use conversation::{
     ConversationArgs, ConversationProfileResult, DeleteConversationArgs, DeleteConversationResult,
-    GetConversationListArgs,
+    GetConversationListArgs, PinConversationArgs,
 };
 use desktop::SetUnreadBadgeArgs;
 use file::{DownloadFileArgs, DownloadFileResult};
@@ -230,6 +234,10 @@ command_set! {
     "tim.addToFriendGroup" => add_to_friend_group(AddToFriendGroup) -> FriendGroupChange;
     "tim.removeFromFriendGroup" => remove_from_friend_group(RemoveFromFriendGroup) -> FriendGroupChange;
     "tim.renameFriendGroup" => rename_friend_group(RenameFriendGroup) -> FriendGroup;
+    "tim.pinConversation" => pin_conversation(PinConversationArgs) -> ConversationIdResponse;
+    "tim.setMessageRemindType" => set_message_remind_type(SetMessageRemindType) -> RemindTypeResponse;
+    "tim.markConversation" => mark_conversation(MarkConversation) -> ConversationResultResponse;
+    "tim.setConversationCustomData" => set_conversation_custom_data(SetConversationCustomData) -> ConversationResultResponse;
     "tim.setSelfStatus" => set_self_status(SetSelfStatusArgs) -> UserStatus;
     "tim.getUserStatus" => get_user_status(UserIdListArgs) -> UserStatusResponse;
     "tim.subscribeUserStatus" => subscribe_user_status(UserIdListArgs) -> StatusFailures;

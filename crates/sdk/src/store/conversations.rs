@@ -58,14 +58,17 @@ impl Store {
         // profile joined in: the list is what a cold start waits for.
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS}, c.conversation_id, c.conv_type, c.unread_count,
-                    m.key IS NOT NULL, p.profile, g.profile
+                    m.key IS NOT NULL, p.profile, g.profile,
+                    s.pin_time, s.remind_type, s.custom_data, s.marks
              FROM conversations c
+             LEFT JOIN conversation_settings s ON s.conversation_id = c.conversation_id
              LEFT JOIN messages m ON m.key = c.last_message_key
              LEFT JOIN profiles p
                     ON c.conv_type = 'C2C' AND p.user_id = substr(c.conversation_id, 4)
              LEFT JOIN groups g
                     ON c.conv_type = 'GROUP' AND g.group_id = substr(c.conversation_id, 6)
-             WHERE c.visible = 1 ORDER BY c.update_time DESC, c.conversation_id"
+             WHERE c.visible = 1
+             ORDER BY COALESCE(s.pin_time, 0) DESC, c.update_time DESC, c.conversation_id"
         );
         let wanted: Option<std::collections::HashSet<&str>> =
             ids.map(|ids| ids.iter().map(String::as_str).collect());
@@ -103,6 +106,13 @@ impl Store {
             // once the group was left).
             let group: Option<String> = row.get(MESSAGE_COLUMN_COUNT + 5)?;
             conversation.group_profile = group.as_deref().map(serde_json::from_str).transpose()?;
+            if let Some(pin_time) = row.get::<_, Option<i64>>(MESSAGE_COLUMN_COUNT + 6)? {
+                conversation.is_pinned = pin_time > 0;
+                conversation.message_remind_type = row.get(MESSAGE_COLUMN_COUNT + 7)?;
+                conversation.custom_data = row.get(MESSAGE_COLUMN_COUNT + 8)?;
+                let marks: String = row.get(MESSAGE_COLUMN_COUNT + 9)?;
+                conversation.mark_list = serde_json::from_str(&marks)?;
+            }
             if conversation.unread_count > 0 {
                 if let Some(group_id) = conversation.conversation_id.strip_prefix(types::CONV_GROUP)
                 {
@@ -160,13 +170,21 @@ impl Store {
         Ok(out)
     }
 
-    /// Sum of unread counts over visible conversations (system excluded).
+    /// Sum of unread counts over visible conversations (system excluded),
+    /// leaving out muted ones (remind type not AcceptAndNotify); a
+    /// conversation marked unread (`CONV_MARK_TYPE_UNREAD`) with nothing
+    /// unread counts as one (checklist 420–424).
     pub(crate) fn total_unread(&self) -> Result<u64> {
         let total: i64 = self
             .lock()
             .prepare_cached(
-                "SELECT COALESCE(SUM(unread_count), 0) FROM conversations
-             WHERE visible = 1 AND conversation_id != ?1",
+                "SELECT COALESCE(SUM(CASE WHEN c.unread_count > 0 THEN c.unread_count
+                        WHEN EXISTS (SELECT 1 FROM json_each(s.marks) WHERE value = 2) THEN 1
+                        ELSE 0 END), 0)
+                 FROM conversations c
+                 LEFT JOIN conversation_settings s ON s.conversation_id = c.conversation_id
+                 WHERE c.visible = 1 AND c.conversation_id != ?1
+                   AND COALESCE(s.remind_type, 'AcceptAndNotify') = 'AcceptAndNotify'",
             )?
             .query_row(params![SYSTEM_CONVERSATION], |r| r.get(0))?;
         Ok(u64_sql(total))

@@ -44,8 +44,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_receiver_lists.sql"),
     include_str!("migrations/0009_blacklist.sql"),
     include_str!("migrations/0010_friends.sql"),
+    include_str!("migrations/0011_conversation_settings.sql"),
 ];
 
+mod conversation_settings;
 mod conversations;
 mod files;
 mod groups;

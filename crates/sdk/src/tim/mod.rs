@@ -39,6 +39,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 mod conversation;
+pub mod conversation_settings;
 mod file;
 mod group;
 mod group_values;

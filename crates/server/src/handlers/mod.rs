@@ -11,6 +11,7 @@
 //! awaited concurrently.
 
 pub(crate) mod conversation;
+pub(crate) mod conversation_settings;
 pub(crate) mod group;
 pub(crate) mod group_message;
 pub(crate) mod group_values;
@@ -106,6 +107,7 @@ pub(crate) fn registry() -> Result<Registry, RegistryError> {
     profile::register(&mut registry)?;
     relation::register(&mut registry)?;
     status::register(&mut registry)?;
+    conversation_settings::register(&mut registry)?;
     Ok(registry)
 }
 

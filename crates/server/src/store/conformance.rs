@@ -513,6 +513,40 @@ pub(crate) async fn friends_requests_and_groups_follow_the_rules_and_tell_each_s
     );
 }
 
+/// Conformance case (see the module docs): a user's conversation settings
+/// are kept per user, all 64 mark bits survive, and settings back at their
+/// defaults are forgotten.
+pub(crate) async fn conversation_settings_are_per_user_and_keep_every_mark_bit<F: StoreFactory>() {
+    use crate::services::conversation_settings::RemindTarget;
+    use confab_proto::conversation::RemindType;
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob"]).await;
+    f.store.send_message(text("bob", "alice", 1, "hi")).await.expect("a conversation");
+    let conv = ConversationId::from("C2Cbob");
+    f.store.pin_conversation(user("alice"), conv.clone(), true, 1_000).await.expect("pin");
+    let marks = f.store.mark_conversations(user("alice"), vec![conv.clone()], 1 << 63, true).await;
+    assert_eq!(marks.expect("mark").success_conversation_id_list, std::slice::from_ref(&conv));
+    let target = RemindTarget::Users(vec![user("bob")]);
+    f.store.set_remind_type(user("alice"), target, RemindType::Discard).await.expect("remind");
+    let all = f.store.conversation_settings(user("alice")).await.expect("read");
+    assert_eq!(all.len(), 1);
+    assert_eq!((all[0].pin_time, all[0].mark_list.clone()), (1_000, vec![1 << 63]));
+    assert_eq!(all[0].message_remind_type, RemindType::Discard);
+    assert!(f.store.conversation_settings(user("bob")).await.expect("read").is_empty(), "per user");
+    // Back to the defaults: nothing kept.
+    f.store.pin_conversation(user("alice"), conv.clone(), false, 2_000).await.expect("unpin");
+    f.store
+        .mark_conversations(user("alice"), vec![conv.clone()], 1 << 63, false)
+        .await
+        .expect("unmark");
+    let target = RemindTarget::Users(vec![user("bob")]);
+    f.store
+        .set_remind_type(user("alice"), target, RemindType::AcceptAndNotify)
+        .await
+        .expect("remind");
+    assert!(f.store.conversation_settings(user("alice")).await.expect("read").is_empty());
+}
+
 /// Conformance case (see the module docs).
 pub(crate) async fn accounts_and_profiles<F: StoreFactory>() {
     let f = open::<F>(8);
@@ -1088,6 +1122,7 @@ macro_rules! store_conformance_suite {
             groups_keep_members_heads_and_unread_counts,
             blacklists_keep_their_order_tell_the_owner_and_stop_messages_both_ways,
             friends_requests_and_groups_follow_the_rules_and_tell_each_side,
+            conversation_settings_are_per_user_and_keep_every_mark_bit,
         );
     };
     (@cases $factory:ty; $($case:ident),* $(,)?) => {

@@ -189,6 +189,13 @@ pub trait ConversationRead {
     /// The user's non-deleted conversations, newest activity first, and the
     /// inbox head they reflect, read in one transaction.
     fn conversation_list(&self, user: UserId) -> StoreFuture<(Vec<ConversationState>, u64)>;
+
+    /// The user's settings of conversations where any differs from the
+    /// default.
+    fn conversation_settings(
+        &self,
+        user: UserId,
+    ) -> StoreFuture<Vec<confab_proto::conversation::ConversationSettings>>;
 }
 
 /// A user's view of a conversation's history.

@@ -154,6 +154,22 @@ pub trait ConversationTx {
         conversation_id: &ConversationId,
         clear_history: bool,
     ) -> Result<(), StoreError>;
+
+    /// The owner's settings of a conversation (the defaults when none was
+    /// changed).
+    fn conversation_settings(
+        &mut self,
+        owner: &UserId,
+        conversation_id: &ConversationId,
+    ) -> Result<confab_proto::conversation::ConversationSettings, StoreError>;
+
+    /// Keeps the owner's settings of a conversation (all defaults: forgets
+    /// them).
+    fn save_conversation_settings(
+        &mut self,
+        owner: &UserId,
+        settings: &confab_proto::conversation::ConversationSettings,
+    ) -> Result<(), StoreError>;
 }
 
 /// Inboxes: each user's ordered log of personal events.

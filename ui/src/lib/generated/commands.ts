@@ -13,8 +13,10 @@ import type { CheckFriend } from "./CheckFriend";
 import type { CheckFriendResponse } from "./CheckFriendResponse";
 import type { ChooseServerArgs } from "./ChooseServerArgs";
 import type { ConversationArgs } from "./ConversationArgs";
+import type { ConversationIdResponse } from "./ConversationIdResponse";
 import type { ConversationListResult } from "./ConversationListResult";
 import type { ConversationProfileResult } from "./ConversationProfileResult";
+import type { ConversationResultResponse } from "./ConversationResultResponse";
 import type { CreateFriendGroup } from "./CreateFriendGroup";
 import type { CreateGroup } from "./CreateGroup";
 import type { CreateGroupResponse } from "./CreateGroupResponse";
@@ -71,6 +73,7 @@ import type { JoinGroupResponse } from "./JoinGroupResponse";
 import type { KeyListResponse } from "./KeyListResponse";
 import type { LocalFileUrl } from "./LocalFileUrl";
 import type { LocalMessagesArgs } from "./LocalMessagesArgs";
+import type { MarkConversation } from "./MarkConversation";
 import type { MarkGroupMemberList } from "./MarkGroupMemberList";
 import type { MarkGroupMemberListResponse } from "./MarkGroupMemberListResponse";
 import type { MaybePath } from "./MaybePath";
@@ -87,10 +90,12 @@ import type { OptionalUserIdListArgs } from "./OptionalUserIdListArgs";
 import type { PathArgs } from "./PathArgs";
 import type { PickFilesArgs } from "./PickFilesArgs";
 import type { PickFilesResult } from "./PickFilesResult";
+import type { PinConversationArgs } from "./PinConversationArgs";
 import type { Profile } from "./Profile";
 import type { ProfilePatch } from "./ProfilePatch";
 import type { QuitGroup } from "./QuitGroup";
 import type { RefuseFriendApplication } from "./RefuseFriendApplication";
+import type { RemindTypeResponse } from "./RemindTypeResponse";
 import type { RemoveFromFriendGroup } from "./RemoveFromFriendGroup";
 import type { RenameFriendGroup } from "./RenameFriendGroup";
 import type { ResendMessageArgs } from "./ResendMessageArgs";
@@ -98,12 +103,14 @@ import type { SaveFileAsArgs } from "./SaveFileAsArgs";
 import type { SearchGroupByID } from "./SearchGroupByID";
 import type { SendMessageArgs } from "./SendMessageArgs";
 import type { SendResult } from "./SendResult";
+import type { SetConversationCustomData } from "./SetConversationCustomData";
 import type { SetGroupAttributes } from "./SetGroupAttributes";
 import type { SetGroupCounters } from "./SetGroupCounters";
 import type { SetGroupMemberCustomField } from "./SetGroupMemberCustomField";
 import type { SetGroupMemberMuteTime } from "./SetGroupMemberMuteTime";
 import type { SetGroupMemberNameCard } from "./SetGroupMemberNameCard";
 import type { SetGroupMemberRole } from "./SetGroupMemberRole";
+import type { SetMessageRemindType } from "./SetMessageRemindType";
 import type { SetSelfStatusArgs } from "./SetSelfStatusArgs";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
 import type { StagedFile } from "./StagedFile";
@@ -213,6 +220,10 @@ export const COMMANDS = [
   "tim.addToFriendGroup",
   "tim.removeFromFriendGroup",
   "tim.renameFriendGroup",
+  "tim.pinConversation",
+  "tim.setMessageRemindType",
+  "tim.markConversation",
+  "tim.setConversationCustomData",
   "tim.setSelfStatus",
   "tim.getUserStatus",
   "tim.subscribeUserStatus",
@@ -318,6 +329,10 @@ export type CommandMap = {
   "tim.addToFriendGroup": { args: AddToFriendGroup; result: FriendGroupChange };
   "tim.removeFromFriendGroup": { args: RemoveFromFriendGroup; result: FriendGroupChange };
   "tim.renameFriendGroup": { args: RenameFriendGroup; result: FriendGroup };
+  "tim.pinConversation": { args: PinConversationArgs; result: ConversationIdResponse };
+  "tim.setMessageRemindType": { args: SetMessageRemindType; result: RemindTypeResponse };
+  "tim.markConversation": { args: MarkConversation; result: ConversationResultResponse };
+  "tim.setConversationCustomData": { args: SetConversationCustomData; result: ConversationResultResponse };
   "tim.setSelfStatus": { args: SetSelfStatusArgs; result: UserStatus };
   "tim.getUserStatus": { args: UserIdListArgs; result: UserStatusResponse };
   "tim.subscribeUserStatus": { args: UserIdListArgs; result: StatusFailures };

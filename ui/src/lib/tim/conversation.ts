@@ -1,7 +1,19 @@
 // The conversation methods of the facade (TIM's conversation API): the
-// list (all, by IDs, or filtered), one profile, deleting, read marks and
-// the unread total.
-import type { Conversation, ConversationListResult, ConversationProfileResult, ConversationType, Empty } from '$lib/types';
+// list (all, by IDs, or filtered), one profile, deleting, read marks, the
+// unread total, and my settings of conversations (pin, remind type, marks,
+// custom data; each reaches my other instances, and the change arrives as
+// CONVERSATION_LIST_UPDATED).
+import type {
+  Conversation,
+  ConversationIdResponse,
+  ConversationListResult,
+  ConversationProfileResult,
+  ConversationResultResponse,
+  ConversationType,
+  Empty,
+  RemindType,
+  RemindTypeResponse,
+} from '$lib/types';
 import type { ImResponse, TimCore } from './core';
 
 /** `deleteConversation` options: one conversation ID, or TIM's options object. */
@@ -52,9 +64,9 @@ export function conversationApi(core: TimCore) {
 
   return {
     /**
-     * All conversations; those of an ID list; or those that pass a filter
-     * `{type, markType, groupName}` (marks and conversation groups come
-     * later: until then those filters match nothing).
+     * All conversations (pinned first); those of an ID list; or those that
+     * pass a filter `{type, markType, groupName}` (conversation groups come
+     * later: until then that filter matches nothing).
      */
     async getConversationList(options?: ConversationListOptions): Promise<ImResponse<ConversationListResult>> {
       if (Array.isArray(options)) return core.tim('tim.getConversationList', { conversationIDList: options });
@@ -72,6 +84,30 @@ export function conversationApi(core: TimCore) {
 
     setMessageRead(options: { conversationID: string }): Promise<ImResponse<Empty>> {
       return core.tim('tim.setMessageRead', options);
+    },
+
+    /** Pins (or unpins) a conversation: pinned ones come first, the latest pinned first. 2500 / 2503 otherwise. */
+    pinConversation(options: { conversationID: string; isPinned: boolean }): Promise<ImResponse<ConversationIdResponse>> {
+      return core.tim('tim.pinConversation', options);
+    },
+
+    /**
+     * The remind type of a group of mine (`groupID`) or of C2C peers
+     * (`userIDList`, ≤ 30): AcceptAndNotify, AcceptNotNotify (muted: left
+     * out of the unread total) or Discard (no MESSAGE_RECEIVED).
+     */
+    setMessageRemindType(options: { groupID?: string; userIDList?: string[]; messageRemindType: RemindType }): Promise<ImResponse<RemindTypeResponse>> {
+      return core.tim('tim.setMessageRemindType', { userIDList: [], ...options });
+    },
+
+    /** Sets (or clears) a mark (1 star, 2 unread, 4 fold, 8 hide, or a custom 2^n, 32 ≤ n < 64) on 1 to 100 conversations. */
+    markConversation(options: { conversationIDList: string[]; markType: number; enableMark: boolean }): Promise<ImResponse<ConversationResultResponse>> {
+      return core.tim('tim.markConversation', options);
+    },
+
+    /** My data (≤ 256 bytes; '' clears it) on 1 to 100 conversations. */
+    setConversationCustomData(options: { conversationIDList: string[]; customData: string }): Promise<ImResponse<ConversationResultResponse>> {
+      return core.tim('tim.setConversationCustomData', options);
     },
 
     /** Synchronous (TIM semantics): filled when the session starts, then kept by TOTAL_UNREAD_MESSAGE_COUNT_UPDATED. */

@@ -101,6 +101,11 @@ export type {
   UpdateFriend,
   UserFailure,
   UserResult,
+  // Conversation settings (confab_proto::conversation).
+  ConversationIdResponse,
+  ConversationResultResponse,
+  RemindType,
+  RemindTypeResponse,
   // User status (confab_proto::status).
   StatusFailures,
   UserStatus,

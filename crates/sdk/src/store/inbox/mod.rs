@@ -367,6 +367,12 @@ impl Store {
                     super::relations::remove_from_blacklist(tx, user_id_list)?;
                 Ok(())
             }
+            InboxEvent::ConversationSettingsUpdated { settings } => {
+                if super::conversation_settings::apply_settings(tx, settings)? {
+                    changes.conversations.insert(settings.conversation_id.as_str().to_owned());
+                }
+                Ok(())
+            }
             InboxEvent::FriendUpdated { friend } => {
                 changes.relations.friends |= super::relations::upsert_friend(tx, friend)?;
                 changes.senders.clear(); // the friend's profile may be newer

@@ -4,10 +4,42 @@
 use super::writer::SqliteTx;
 use crate::store::tx::ConversationTx;
 use crate::store::{ConversationTouch, ReadMarks, StoreError};
-use confab_proto::conversation::ConversationState;
+use confab_proto::conversation::{ConversationSettings, ConversationState, RemindType};
 use confab_proto::message::ConversationType;
 use confab_proto::{ConversationId, UserId};
 use rusqlite::{params, Connection, OptionalExtension as _};
+
+/// The settings of a row of `conversation_settings`.
+fn settings_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationSettings> {
+    let remind: String = r.get(2)?;
+    let marks = r.get::<_, i64>(4)? as u64;
+    Ok(ConversationSettings {
+        conversation_id: ConversationId::from(r.get::<_, String>(0)?.as_str()),
+        pin_time: r.get(1)?,
+        message_remind_type: match remind.as_str() {
+            "AcceptNotNotify" => RemindType::AcceptNotNotify,
+            "Discard" => RemindType::Discard,
+            _ => RemindType::AcceptAndNotify,
+        },
+        custom_data: r.get(3)?,
+        mark_list: (0..64).map(|bit| 1u64 << bit).filter(|m| marks & m != 0).collect(),
+    })
+}
+
+const SETTINGS_COLUMNS: &str =
+    "conversation_id, pin_time, remind_type, custom_data, marks FROM conversation_settings";
+
+/// `owner`'s settings that differ from the defaults.
+pub(super) fn all_settings(
+    conn: &Connection,
+    owner: &UserId,
+) -> Result<Vec<ConversationSettings>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SETTINGS_COLUMNS} WHERE owner = ?1 ORDER BY conversation_id"
+    ))?;
+    let rows = stmt.query_map([owner.as_str()], settings_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
 
 impl ConversationTx for SqliteTx<'_> {
     fn touch_conversation(&mut self, touch: &ConversationTouch<'_>) -> Result<(), StoreError> {
@@ -103,6 +135,55 @@ impl ConversationTx for SqliteTx<'_> {
         self.conn
             .prepare_cached(sql)?
             .execute(params![owner.as_str(), conversation_id.as_str()])?;
+        Ok(())
+    }
+
+    fn conversation_settings(
+        &mut self,
+        owner: &UserId,
+        conversation_id: &ConversationId,
+    ) -> Result<ConversationSettings, StoreError> {
+        let found = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SETTINGS_COLUMNS} WHERE owner = ?1 AND conversation_id = ?2"
+            ))?
+            .query_row(params![owner.as_str(), conversation_id.as_str()], settings_from_row)
+            .optional()?;
+        Ok(found.unwrap_or_else(|| ConversationSettings::new(conversation_id.clone())))
+    }
+
+    fn save_conversation_settings(
+        &mut self,
+        owner: &UserId,
+        settings: &ConversationSettings,
+    ) -> Result<(), StoreError> {
+        if settings.is_default() {
+            self.conn
+                .prepare_cached(
+                    "DELETE FROM conversation_settings WHERE owner = ?1 AND conversation_id = ?2",
+                )?
+                .execute(params![owner.as_str(), settings.conversation_id.as_str()])?;
+            return Ok(());
+        }
+        let marks = settings.mark_list.iter().fold(0u64, |all, m| all | m) as i64;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO conversation_settings
+                     (owner, conversation_id, pin_time, remind_type, custom_data, marks)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (owner, conversation_id) DO UPDATE SET pin_time = excluded.pin_time,
+                     remind_type = excluded.remind_type, custom_data = excluded.custom_data,
+                     marks = excluded.marks",
+            )?
+            .execute(params![
+                owner.as_str(),
+                settings.conversation_id.as_str(),
+                settings.pin_time,
+                settings.message_remind_type.as_str(),
+                settings.custom_data,
+                marks
+            ])?;
         Ok(())
     }
 }

@@ -298,6 +298,13 @@ impl ConversationRead for SqliteStore {
             Ok((list, head))
         })
     }
+
+    fn conversation_settings(
+        &self,
+        user: UserId,
+    ) -> StoreFuture<Vec<confab_proto::conversation::ConversationSettings>> {
+        self.read(move |conn| conversation::all_settings(conn, &user))
+    }
 }
 
 impl MessageRead for SqliteStore {

@@ -1,0 +1,217 @@
+//! A user's conversation settings through the SDK against a real server:
+//! pin, remind type (C2C and group), marks and custom data reach every
+//! instance of the user (online, offline then back, a fresh store);
+//! muted conversations leave the unread total, Discard announces nothing
+//! while history keeps the messages; bad input gets its code.
+
+use confab_proto::code;
+use confab_proto::group::GroupType;
+use confab_sdk::{
+    Conversation, ConversationFilter, ConversationType, CreateMessageOptions, Event,
+    GetMessageListOptions, RemindType, SendMessageOptions, SetMessageRemindType, TextPayload,
+    TimError,
+};
+use confab_tests::{within, TestClient, TestServer};
+
+/// Waits until `client`'s stored conversation `id` satisfies `check`
+/// (CONVERSATION_LIST_UPDATED announced it).
+async fn wait_conversation(
+    client: &TestClient,
+    id: &str,
+    what: &str,
+    check: impl Fn(&Conversation) -> bool,
+) {
+    client
+        .events
+        .wait_for(&format!("{id} {what} at {}", client.user_id), |events| {
+            events.iter().rev().find_map(|e| match e {
+                Event::ConversationListUpdated(list) => {
+                    list.iter().find(|c| c.conversation_id == id).filter(|c| check(c)).map(|_| ())
+                }
+                _ => None,
+            })
+        })
+        .await;
+}
+
+/// Waits until `client`'s unread total is `want`.
+async fn wait_total(client: &TestClient, want: u64) {
+    client
+        .events
+        .wait_for(&format!("total unread {want} at {}", client.user_id), |_| {
+            (client.tim.get_total_unread_message_count() == want).then_some(())
+        })
+        .await;
+}
+
+/// Whether `m` is a text message saying `text`.
+fn is_text(m: &confab_sdk::Message, text: &str) -> bool {
+    m.payload["text"].as_str() == Some(text)
+}
+
+fn code_of<T>(result: Result<T, TimError>) -> i32 {
+    result.map_or_else(|e| e.code, |_| 0)
+}
+
+// checklist 394-398 (pinConversation), 408-417 (setMessageRemindType),
+// 420-424 (getTotalUnreadMessageCount), 432-436 (setConversationCustomData),
+// 438-444 (markConversation), 363-366 (getConversationList filters).
+#[tokio::test]
+async fn conversation_settings_reach_every_instance_and_change_what_is_announced() {
+    let server = TestServer::start_with(|c| c.max_instances_per_user = 3).await;
+    let alice = TestClient::login(&server, "alice").await;
+    let alice2 = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+    let group = within(
+        "create",
+        bob.tim.create_group(confab_tests::new_group(GroupType::Work, &["alice"])),
+    )
+    .await
+    .expect("group")
+    .group
+    .group_id
+    .0;
+    let group_conv = format!("GROUP{group}");
+    bob.send_text("alice", "one").await;
+    bob.send_text("alice", "two").await;
+    carol.send_text("alice", "hi").await;
+    wait_total(&alice2, 3).await;
+
+    // Pin: alice2 hears it, and the list puts it first.
+    within("pin", alice.tim.pin_conversation("C2Cbob", true)).await.expect("pin");
+    wait_conversation(&alice2, "C2Cbob", "pinned", |c| c.is_pinned).await;
+    let list = alice2.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    assert_eq!(list[0].conversation_id, "C2Cbob", "pinned first although carol wrote last");
+    assert_eq!(
+        code_of(alice.tim.pin_conversation("C2Cdave", true).await),
+        code::CONVERSATION_NOT_FOUND
+    );
+    assert_eq!(
+        code_of(alice.tim.pin_conversation("bogus", true).await),
+        code::INVALID_CONVERSATION_ID
+    );
+
+    // Do not disturb for bob: his two unread leave the total.
+    let muted = alice
+        .tim
+        .set_message_remind_type(SetMessageRemindType {
+            group_id: None,
+            user_id_list: vec!["bob".into(), "nobody".into()],
+            message_remind_type: RemindType::AcceptNotNotify,
+        })
+        .await
+        .expect("mute bob");
+    assert_eq!(muted.success_user_id_list.len(), 1);
+    assert_eq!(muted.failure_user_id_list[0].code, code::USER_OR_GROUP_NOT_FOUND);
+    wait_conversation(&alice2, "C2Cbob", "muted", |c| c.message_remind_type == "AcceptNotNotify")
+        .await;
+    wait_total(&alice2, 1).await;
+
+    // Discard the group: bob's message is not announced, but history has it.
+    let group_text = |text: &str| {
+        bob.tim
+            .create_text_message(CreateMessageOptions {
+                conversation_type: ConversationType::Group,
+                ..CreateMessageOptions::c2c(group.clone(), TextPayload { text: text.into() })
+            })
+            .expect("create")
+    };
+    let welcome = group_text("welcome");
+    within("send", bob.tim.send_message(&welcome, SendMessageOptions::default()))
+        .await
+        .expect("send");
+    wait_conversation(&alice, &group_conv, "listed", |_| true).await;
+    alice
+        .tim
+        .set_message_remind_type(SetMessageRemindType {
+            group_id: Some(group.as_str().into()),
+            user_id_list: Vec::new(),
+            message_remind_type: RemindType::Discard,
+        })
+        .await
+        .expect("discard the group");
+    wait_conversation(&alice, &group_conv, "discarded", |c| c.message_remind_type == "Discard")
+        .await;
+    let message = group_text("quiet please");
+    within("send", bob.tim.send_message(&message, SendMessageOptions::default()))
+        .await
+        .expect("send");
+    // carol's next message comes after it: once alice has it, she has had the chance to announce bob's.
+    carol.send_text("alice", "after").await;
+    alice
+        .events
+        .wait_for("carol's second", |events| {
+            confab_tests::received_in(events).iter().any(|m| is_text(m, "after")).then_some(())
+        })
+        .await;
+    let announced = confab_tests::received_in(&alice.events.all());
+    assert!(!announced.iter().any(|m| is_text(m, "quiet please")), "Discard announces nothing");
+    let page = alice
+        .tim
+        .get_message_list(GetMessageListOptions::newest(&group_conv))
+        .await
+        .expect("history");
+    assert!(page.message_list.iter().any(|m| is_text(m, "quiet please")));
+
+    // Marks: unread (2) on a read conversation counts one in the total; the
+    // filtered list returns exactly the marked ones.
+    within("read", alice.tim.set_message_read("C2Ccarol")).await.expect("read carol");
+    wait_total(&alice, 0).await;
+    let marked = alice
+        .tim
+        .mark_conversation(vec!["C2Ccarol".into(), "C2Cdave".into()], 2, true)
+        .await
+        .expect("mark");
+    assert_eq!(marked.success_conversation_id_list, ["C2Ccarol".into()]);
+    assert_eq!(marked.failure_conversation_id_list[0].code, code::CONVERSATION_NOT_FOUND);
+    wait_conversation(&alice2, "C2Ccarol", "marked unread", |c| c.mark_list == [2]).await;
+    wait_total(&alice2, 1).await;
+    let filtered = alice2
+        .tim
+        .get_conversation_list_filtered(ConversationFilter {
+            mark_type: Some(2),
+            ..Default::default()
+        })
+        .await
+        .expect("filtered");
+    let ids: Vec<_> =
+        filtered.conversation_list.iter().map(|c| c.conversation_id.as_str()).collect();
+    assert_eq!(ids, ["C2Ccarol"]);
+    assert_eq!(
+        code_of(alice.tim.mark_conversation(vec!["C2Ccarol".into()], 3, true).await),
+        code::MALFORMED_FRAME
+    );
+    alice
+        .tim
+        .mark_conversation(vec!["C2Ccarol".into()], 1 << 40, true)
+        .await
+        .expect("a custom mark");
+
+    // Custom data, while alice2 is away: she catches up when she returns.
+    alice2.transport.set_offline(true);
+    let too_long =
+        alice.tim.set_conversation_custom_data(vec!["C2Cbob".into()], "x".repeat(257)).await;
+    assert_eq!(code_of(too_long), code::MALFORMED_FRAME);
+    alice
+        .tim
+        .set_conversation_custom_data(vec!["C2Cbob".into(), group_conv.clone()], "draft:hi".into())
+        .await
+        .expect("custom data");
+    within("unpin", alice.tim.pin_conversation("C2Cbob", false)).await.expect("unpin");
+    alice2.transport.set_offline(false);
+    wait_conversation(&alice2, "C2Cbob", "unpinned with data", |c| {
+        !c.is_pinned && c.custom_data == "draft:hi"
+    })
+    .await;
+
+    // A fresh store learns every setting when it begins.
+    let alice3 = TestClient::login(&server, "alice").await;
+    let list = alice3.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    let find = |id: &str| list.iter().find(|c| c.conversation_id == id).expect(id).clone();
+    assert_eq!(find("C2Cbob").message_remind_type, "AcceptNotNotify");
+    assert_eq!(find("C2Cbob").custom_data, "draft:hi");
+    assert_eq!(find(&group_conv).message_remind_type, "Discard");
+    assert_eq!(find("C2Ccarol").mark_list, [2, 1 << 40]);
+    assert_eq!(alice3.tim.get_total_unread_message_count(), 1, "carol marked unread; bob muted");
+}
