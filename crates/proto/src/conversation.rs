@@ -166,6 +166,11 @@ pub const CONVERSATION_SETTINGS_OPERATIONS: &[&str] = &[
     <SetMessageRemindType as crate::ops::Operation>::NAME,
     <MarkConversation as crate::ops::Operation>::NAME,
     <SetConversationCustomData as crate::ops::Operation>::NAME,
+    <CreateConversationGroup as crate::ops::Operation>::NAME,
+    <DeleteConversationGroup as crate::ops::Operation>::NAME,
+    <RenameConversationGroup as crate::ops::Operation>::NAME,
+    <AddConversationsToGroup as crate::ops::Operation>::NAME,
+    <DeleteConversationsFromGroup as crate::ops::Operation>::NAME,
 ];
 
 /// `pinConversation`: pins (or unpins) one of the caller's conversations.
@@ -308,4 +313,104 @@ mod settings_tests {
                 "messageRemindType": "AcceptAndNotify", "customData": "", "markList": []})
         );
     }
+}
+
+/// Longest conversation group name, in bytes (the seed: 32).
+pub const MAX_CONVERSATION_GROUP_NAME_BYTES: usize = 32;
+/// Most conversation groups one user may have (Confab's; the seed names
+/// none). Past it `createConversationGroup` is refused with 90016.
+pub const MAX_CONVERSATION_GROUPS: usize = 50;
+
+/// One of a user's conversation groups (folders).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationGroup {
+    /// Its name (≤ 32 bytes), unique among the user's groups.
+    pub name: String,
+    /// Its conversations, in the order added.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<ConversationId>,
+}
+
+/// `createConversationGroup`: a new group (name 1 to 32 bytes, else
+/// 20001; 90017 when taken; 90016 past [`MAX_CONVERSATION_GROUPS`]) holding
+/// those of `conversationIDList` (1 to 100) the caller has (the others are
+/// failures, 2500 / 2503).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateConversationGroup {
+    /// The name.
+    pub group_name: String,
+    /// The conversations.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<ConversationId>,
+}
+operation!(CreateConversationGroup, "createConversationGroup", ConversationResultResponse);
+
+/// `deleteConversationGroup`: 90018 when there is none; its conversations
+/// stay.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteConversationGroup {
+    /// The name.
+    pub group_name: String,
+}
+operation!(DeleteConversationGroup, "deleteConversationGroup", ConversationGroupNameResponse);
+
+/// `renameConversationGroup`: 90018 when `oldName` is none, 90017 when
+/// `newName` is taken, 20001 for a name of 0 or over 32 bytes. The group
+/// keeps its place.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenameConversationGroup {
+    /// The name.
+    pub old_name: String,
+    /// The new name.
+    pub new_name: String,
+}
+operation!(RenameConversationGroup, "renameConversationGroup", ConversationGroupNameResponse);
+
+/// `addConversationsToGroup`: 90018 when the group is none; failures as
+/// for `createConversationGroup`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddConversationsToGroup {
+    /// The conversations.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<ConversationId>,
+    /// The group.
+    pub group_name: String,
+}
+operation!(AddConversationsToGroup, "addConversationsToGroup", ConversationResultResponse);
+
+/// `deleteConversationsFromGroup`: 90018 when the group is none; a
+/// conversation not in it is a failure (2500).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteConversationsFromGroup {
+    /// The conversations.
+    #[serde(rename = "conversationIDList")]
+    pub conversation_id_list: Vec<ConversationId>,
+    /// The group.
+    pub group_name: String,
+}
+operation!(
+    DeleteConversationsFromGroup,
+    "deleteConversationsFromGroup",
+    ConversationResultResponse
+);
+
+/// `{groupName}`: the group a call deleted or renamed (its name now).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationGroupNameResponse {
+    /// The name.
+    pub group_name: String,
 }

@@ -346,6 +346,13 @@ pub mod code {
     /// Confab: the caller has [`crate::relation::MAX_FRIEND_GROUPS`] friend
     /// groups already.
     pub const FRIEND_GROUP_LIMIT: i32 = 90013;
+    /// Confab: the caller has [`crate::conversation::MAX_CONVERSATION_GROUPS`]
+    /// conversation groups already.
+    pub const CONVERSATION_GROUP_LIMIT: i32 = 90016;
+    /// Confab: a conversation group of that name exists already.
+    pub const CONVERSATION_GROUP_EXISTS: i32 = 90017;
+    /// Confab: the caller has no conversation group of that name.
+    pub const CONVERSATION_GROUP_NOT_FOUND: i32 = 90018;
     /// Confab: `addFriend` of oneself.
     pub const CANNOT_ADD_SELF_AS_FRIEND: i32 = 90014;
     /// Confab: the caller's profile says `AdminForbid_Type_SendOut`: they

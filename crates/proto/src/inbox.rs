@@ -117,6 +117,27 @@ pub enum InboxEvent {
         /// The settings.
         settings: crate::conversation::ConversationSettings,
     },
+    /// A conversation group of the owner was made or its conversations
+    /// changed: the whole group now.
+    #[serde(rename_all = "camelCase")]
+    ConversationGroupUpdated {
+        /// The group.
+        group: crate::conversation::ConversationGroup,
+    },
+    /// A conversation group of the owner was deleted.
+    #[serde(rename_all = "camelCase")]
+    ConversationGroupDeleted {
+        /// Its name.
+        name: String,
+    },
+    /// A conversation group of the owner was renamed (it keeps its place).
+    #[serde(rename_all = "camelCase")]
+    ConversationGroupRenamed {
+        /// The name it had.
+        old_name: String,
+        /// The name it has.
+        new_name: String,
+    },
     /// A friend was added to the owner's list or changed (remark, custom
     /// fields, profile as of the change): the whole friend now.
     #[serde(rename_all = "camelCase")]

@@ -107,6 +107,11 @@ pub const ALL_OPERATIONS: &[&str] = &[
     crate::conversation::SetMessageRemindType::NAME,
     crate::conversation::MarkConversation::NAME,
     crate::conversation::SetConversationCustomData::NAME,
+    crate::conversation::CreateConversationGroup::NAME,
+    crate::conversation::DeleteConversationGroup::NAME,
+    crate::conversation::RenameConversationGroup::NAME,
+    crate::conversation::AddConversationsToGroup::NAME,
+    crate::conversation::DeleteConversationsFromGroup::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -356,6 +361,9 @@ pub struct GetConversationListResponse {
     /// default (later changes come as `conversationSettingsUpdated`).
     #[serde(default)]
     pub settings: Vec<crate::conversation::ConversationSettings>,
+    /// The user's conversation groups, in the order made.
+    #[serde(default)]
+    pub conversation_groups: Vec<crate::conversation::ConversationGroup>,
 }
 operation!(GetConversationList, "getConversationList", GetConversationListResponse);
 
@@ -870,8 +878,13 @@ mod tests {
             json!({"messages":[],"isCompleted":true}),
         );
         round_trip(
-            &GetConversationListResponse { conversations: vec![], inbox_seq: 0, settings: vec![] },
-            json!({"conversations":[],"inboxSeq":0,"settings":[]}),
+            &GetConversationListResponse {
+                conversations: vec![],
+                inbox_seq: 0,
+                settings: vec![],
+                conversation_groups: vec![],
+            },
+            json!({"conversations":[],"inboxSeq":0,"settings":[],"conversationGroups":[]}),
         );
         round_trip(
             &SetMessageReadResponse { conversation_id: "C2Cbob".into(), read_sequence: 3 },

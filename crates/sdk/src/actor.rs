@@ -683,7 +683,14 @@ impl Actor {
             Pending::Login => self.on_login(link, result).await,
             Pending::Bootstrap => {
                 let response: GetConversationListResponse = decode(link, result)?;
-                if let Err(e) = self.core.store.replace_conversation_settings(&response.settings) {
+                let replaced = self
+                    .core
+                    .store
+                    .replace_conversation_settings(&response.settings)
+                    .and_then(|()| {
+                        self.core.store.replace_conversation_groups(&response.conversation_groups)
+                    });
+                if let Err(e) = replaced {
                     self.core.report(e.into());
                     return Err(End::Lost { logged_in: true, reason: "local store".into() });
                 }
@@ -1252,6 +1259,8 @@ impl Actor {
             friends,
             friend_applications,
             friend_groups,
+            conversation_groups,
+            in_group,
             ..
         } = applied;
         for m in &merged {
@@ -1304,6 +1313,12 @@ impl Actor {
         }
         if let Some(list) = friend_groups {
             self.core.emit(Event::FriendGroupListUpdated(list));
+        }
+        if let Some(names) = conversation_groups {
+            self.core.emit(Event::ConversationGroupListUpdated(names));
+        }
+        for (group_name, conversation_list) in in_group {
+            self.core.emit(Event::ConversationInGroupUpdated { group_name, conversation_list });
         }
         if let Some(list) = friends {
             self.core.emit(Event::FriendListUpdated(list));
@@ -1529,6 +1544,7 @@ mod tests {
                         conversations: Vec::new(),
                         inbox_seq: 0,
                         settings: Vec::new(),
+                        conversation_groups: Vec::new(),
                     },
                 ),
                 "sync" => {

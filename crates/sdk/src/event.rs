@@ -116,6 +116,21 @@ pub enum Event {
     /// all (checklist 1078–1080).
     #[serde(rename = "onFriendGroupListUpdated")]
     FriendGroupListUpdated(Vec<confab_proto::relation::FriendGroup>),
+    /// `onConversationGroupListUpdated`: my conversation groups were made,
+    /// deleted or renamed; carries their names (checklist 446–463).
+    #[serde(rename = "onConversationGroupListUpdated")]
+    ConversationGroupListUpdated(Vec<String>),
+    /// `onConversationInGroupUpdated`: conversations were added to or taken
+    /// out of one of my conversation groups (checklist 465–473).
+    #[serde(rename = "onConversationInGroupUpdated")]
+    ConversationInGroupUpdated {
+        /// The group.
+        #[serde(rename = "groupName")]
+        group_name: String,
+        /// Its conversations now.
+        #[serde(rename = "conversationList")]
+        conversation_list: Vec<crate::model::Conversation>,
+    },
     /// `onUserStatusUpdated`: users I subscribed to changed status, or I
     /// set my custom status (here or on another instance); carries
     /// `[{userID, statusType, customStatus}]` (checklist 1066–1068).
@@ -268,6 +283,12 @@ pub enum EventName {
     /// `onUserStatusUpdated`.
     #[serde(rename = "onUserStatusUpdated")]
     UserStatusUpdated,
+    /// `onConversationGroupListUpdated`.
+    #[serde(rename = "onConversationGroupListUpdated")]
+    ConversationGroupListUpdated,
+    /// `onConversationInGroupUpdated`.
+    #[serde(rename = "onConversationInGroupUpdated")]
+    ConversationInGroupUpdated,
     /// `kickedOut`.
     #[serde(rename = "kickedOut")]
     KickedOut,
@@ -318,6 +339,8 @@ impl EventName {
             Self::FriendApplicationListUpdated => e::FRIEND_APPLICATION_LIST_UPDATED,
             Self::FriendGroupListUpdated => e::FRIEND_GROUP_LIST_UPDATED,
             Self::UserStatusUpdated => e::USER_STATUS_UPDATED,
+            Self::ConversationGroupListUpdated => e::CONVERSATION_GROUP_LIST_UPDATED,
+            Self::ConversationInGroupUpdated => e::CONVERSATION_IN_GROUP_UPDATED,
             Self::KickedOut => e::KICKED_OUT,
             Self::NetStateChange => e::NET_STATE_CHANGE,
             Self::Error => e::ERROR,
@@ -351,6 +374,8 @@ impl Event {
             Self::FriendApplicationListUpdated(_) => EventName::FriendApplicationListUpdated,
             Self::FriendGroupListUpdated(_) => EventName::FriendGroupListUpdated,
             Self::UserStatusUpdated(_) => EventName::UserStatusUpdated,
+            Self::ConversationGroupListUpdated(_) => EventName::ConversationGroupListUpdated,
+            Self::ConversationInGroupUpdated { .. } => EventName::ConversationInGroupUpdated,
             Self::KickedOut { .. } => EventName::KickedOut,
             Self::NetStateChange { .. } => EventName::NetStateChange,
             Self::Error { .. } => EventName::Error,

@@ -180,6 +180,21 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         conversation::SetConversationCustomData::NAME => {
             decode_as::<conversation::SetConversationCustomData>(data)
         }
+        conversation::CreateConversationGroup::NAME => {
+            decode_as::<conversation::CreateConversationGroup>(data)
+        }
+        conversation::DeleteConversationGroup::NAME => {
+            decode_as::<conversation::DeleteConversationGroup>(data)
+        }
+        conversation::RenameConversationGroup::NAME => {
+            decode_as::<conversation::RenameConversationGroup>(data)
+        }
+        conversation::AddConversationsToGroup::NAME => {
+            decode_as::<conversation::AddConversationsToGroup>(data)
+        }
+        conversation::DeleteConversationsFromGroup::NAME => {
+            decode_as::<conversation::DeleteConversationsFromGroup>(data)
+        }
         group::SetGroupMemberCustomField::NAME => {
             decode_as::<group::SetGroupMemberCustomField>(data)
         }

@@ -215,3 +215,166 @@ async fn conversation_settings_reach_every_instance_and_change_what_is_announced
     assert_eq!(find("C2Ccarol").mark_list, [2, 1 << 40]);
     assert_eq!(alice3.tim.get_total_unread_message_count(), 1, "carol marked unread; bob muted");
 }
+
+/// Waits until `client` has announced `CONVERSATION_GROUP_LIST_UPDATED`
+/// with exactly `names`.
+async fn wait_group_names(client: &TestClient, names: &[&str]) {
+    client
+        .events
+        .wait_for(&format!("conversation groups {names:?} at {}", client.user_id), |events| {
+            events.iter().rev().find_map(|e| match e {
+                Event::ConversationGroupListUpdated(list) => (list == names).then_some(()),
+                _ => None,
+            })
+        })
+        .await;
+}
+
+/// Waits until `client` has announced `CONVERSATION_IN_GROUP_UPDATED` for
+/// `group` holding exactly `ids`.
+async fn wait_in_group(client: &TestClient, group: &str, ids: &[&str]) {
+    client
+        .events
+        .wait_for(&format!("{group} holds {ids:?} at {}", client.user_id), |events| {
+            events.iter().rev().find_map(|e| match e {
+                Event::ConversationInGroupUpdated { group_name, conversation_list }
+                    if group_name == group =>
+                {
+                    let held: Vec<_> =
+                        conversation_list.iter().map(|c| c.conversation_id.as_str()).collect();
+                    (held == ids).then_some(())
+                }
+                _ => None,
+            })
+        })
+        .await;
+}
+
+/// The IDs of `client`'s conversations in the folder `name`, from the
+/// filtered list.
+async fn folder(client: &TestClient, name: &str) -> Vec<String> {
+    let filtered = client
+        .tim
+        .get_conversation_list_filtered(ConversationFilter {
+            group_name: Some(name.into()),
+            ..Default::default()
+        })
+        .await
+        .expect("filtered by group");
+    filtered.conversation_list.into_iter().map(|c| c.conversation_id).collect()
+}
+
+// checklist 446 (getConversationGroupList), 449-453 (createConversationGroup),
+// 455-458 (deleteConversationGroup), 460-463 (renameConversationGroup),
+// 465-468 (addConversationsToGroup), 470-473 (deleteConversationsFromGroup).
+#[tokio::test]
+async fn conversation_groups_are_kept_per_user_and_reach_every_instance() {
+    let server = TestServer::start_with(|c| c.max_instances_per_user = 3).await;
+    let alice = TestClient::login(&server, "alice").await;
+    let alice2 = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    let carol = TestClient::login(&server, "carol").await;
+    bob.send_text("alice", "work?").await;
+    carol.send_text("alice", "lunch?").await;
+    wait_total(&alice2, 2).await;
+
+    // Made with bob and one alice does not have: the group lists bob only.
+    let made = alice
+        .tim
+        .create_conversation_group("Work".into(), vec!["C2Cbob".into(), "C2Cdave".into()])
+        .await
+        .expect("create");
+    assert_eq!(made.success_conversation_id_list, ["C2Cbob".into()]);
+    assert_eq!(made.failure_conversation_id_list[0].code, code::CONVERSATION_NOT_FOUND);
+    wait_group_names(&alice, &["Work"]).await;
+    wait_group_names(&alice2, &["Work"]).await;
+    wait_conversation(&alice2, "C2Cbob", "in Work", |c| c.conversation_group_list == ["Work"])
+        .await;
+    assert_eq!(alice2.tim.get_conversation_group_list().await.expect("names"), ["Work"]);
+    assert_eq!(folder(&alice2, "Work").await, ["C2Cbob"]);
+
+    // Refusals: a taken name, a name over 32 bytes, an empty list, no such group.
+    let taken = alice.tim.create_conversation_group("Work".into(), vec!["C2Ccarol".into()]).await;
+    assert_eq!(code_of(taken), code::CONVERSATION_GROUP_EXISTS);
+    let long = alice.tim.create_conversation_group("w".repeat(33), vec!["C2Ccarol".into()]).await;
+    assert_eq!(code_of(long), code::MALFORMED_FRAME);
+    let empty = alice.tim.create_conversation_group("Empty".into(), Vec::new()).await;
+    assert_eq!(code_of(empty), code::MALFORMED_FRAME);
+    let missing = alice.tim.add_conversations_to_group(vec!["C2Ccarol".into()], "Nope".into());
+    assert_eq!(code_of(missing.await), code::CONVERSATION_GROUP_NOT_FOUND);
+    let missing = alice.tim.delete_conversation_group("Nope".into()).await;
+    assert_eq!(code_of(missing), code::CONVERSATION_GROUP_NOT_FOUND);
+
+    // Add carol: CONVERSATION_IN_GROUP_UPDATED, not a new list of names.
+    let added = alice
+        .tim
+        .add_conversations_to_group(vec!["C2Ccarol".into()], "Work".into())
+        .await
+        .expect("add");
+    assert_eq!(added.success_conversation_id_list, ["C2Ccarol".into()]);
+    wait_in_group(&alice2, "Work", &["C2Cbob", "C2Ccarol"]).await;
+    assert_eq!(folder(&alice2, "Work").await.len(), 2);
+
+    // A second group, renamed into a taken name (refused), then to a free one.
+    alice
+        .tim
+        .create_conversation_group("Later".into(), vec!["C2Ccarol".into()])
+        .await
+        .expect("2nd");
+    let clash = alice.tim.rename_conversation_group("Later".into(), "Work".into()).await;
+    assert_eq!(code_of(clash), code::CONVERSATION_GROUP_EXISTS);
+    let renamed = alice
+        .tim
+        .rename_conversation_group("Later".into(), "Friends".into())
+        .await
+        .expect("rename");
+    assert_eq!(renamed.group_name, "Friends");
+    wait_group_names(&alice2, &["Work", "Friends"]).await;
+    wait_conversation(&alice2, "C2Ccarol", "in both", |c| {
+        c.conversation_group_list == ["Work", "Friends"]
+    })
+    .await;
+
+    // Take bob out of Work while alice2 is away; delete Friends: she catches up.
+    alice2.transport.set_offline(true);
+    let removed = alice
+        .tim
+        .delete_conversations_from_group(vec!["C2Cbob".into()], "Work".into())
+        .await
+        .expect("remove");
+    assert_eq!(removed.success_conversation_id_list, ["C2Cbob".into()]);
+    let again = alice
+        .tim
+        .delete_conversations_from_group(vec!["C2Cbob".into()], "Work".into())
+        .await
+        .expect("remove again");
+    assert_eq!(again.failure_conversation_id_list[0].code, code::CONVERSATION_NOT_FOUND);
+    alice.tim.delete_conversation_group("Friends".into()).await.expect("delete");
+    alice2.transport.set_offline(false);
+    wait_group_names(&alice2, &["Work"]).await;
+    wait_in_group(&alice2, "Work", &["C2Ccarol"]).await;
+    assert_eq!(folder(&alice2, "Work").await, ["C2Ccarol"]);
+    let list = alice2.tim.get_conversation_list(None).await.expect("list").conversation_list;
+    let bob_conv = list.iter().find(|c| c.conversation_id == "C2Cbob").expect("bob stays");
+    assert!(bob_conv.conversation_group_list.is_empty());
+
+    // The limit: 50 groups in all.
+    for n in 1..50 {
+        alice
+            .tim
+            .create_conversation_group(format!("g{n}"), vec!["C2Cbob".into()])
+            .await
+            .expect("up to the limit");
+    }
+    let over = alice.tim.create_conversation_group("g50".into(), vec!["C2Cbob".into()]).await;
+    assert_eq!(code_of(over), code::CONVERSATION_GROUP_LIMIT);
+
+    // A fresh store learns the groups when it begins; bob's groups are his own.
+    let alice3 = TestClient::login(&server, "alice").await;
+    let names = alice3.tim.get_conversation_group_list().await.expect("names");
+    assert_eq!(names.len(), 50);
+    assert_eq!(names[0], "Work");
+    assert_eq!(folder(&alice3, "Work").await, ["C2Ccarol"]);
+    assert_eq!(folder(&alice3, "g7").await, ["C2Cbob"]);
+    assert!(bob.tim.get_conversation_group_list().await.expect("bob's").is_empty());
+}

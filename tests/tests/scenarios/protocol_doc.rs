@@ -201,6 +201,14 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             &format!("{} bytes", confab_proto::conversation::MAX_CONVERSATION_CUSTOM_DATA_BYTES),
         ),
         server_limit(
+            "conversation group name",
+            &format!("{} bytes", confab_proto::conversation::MAX_CONVERSATION_GROUP_NAME_BYTES),
+        ),
+        server_limit(
+            "conversation groups per user",
+            &confab_proto::conversation::MAX_CONVERSATION_GROUPS.to_string(),
+        ),
+        server_limit(
             "`getUserStatus` IDs per request",
             &confab_proto::status::MAX_STATUS_QUERY_IDS.to_string(),
         ),

@@ -11,7 +11,8 @@ use confab_sdk::{Conversation, ConversationListResult, DeleteConversationOptions
 use serde::{Deserialize, Serialize};
 
 /// `tim.getConversationList` arguments: TIM's array form
-/// (`conversationIDList`) or its filter form (`type`, `markType`).
+/// (`conversationIDList`) or its filter form (`type`, `markType`,
+/// `groupName`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,6 +29,10 @@ pub struct GetConversationListArgs {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub mark_type: Option<u64>,
+    /// Only conversations in this conversation group.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub group_name: Option<String>,
 }
 
 /// `tim.pinConversation` arguments.
@@ -93,10 +98,12 @@ impl AppCore {
         args: GetConversationListArgs,
     ) -> Result<ConversationListResult, ErrorBody> {
         let tim = self.tim()?;
-        if args.conversation_type.is_some() || args.mark_type.is_some() {
+        if args.conversation_type.is_some() || args.mark_type.is_some() || args.group_name.is_some()
+        {
             let filter = confab_sdk::ConversationFilter {
                 conversation_type: args.conversation_type,
                 mark_type: args.mark_type,
+                group_name: args.group_name,
             };
             return tim.get_conversation_list_filtered(filter).await.map_err(from_tim);
         }
@@ -131,6 +138,51 @@ impl AppCore {
     ) -> Result<confab_sdk::ConversationResultResponse, ErrorBody> {
         let ids = args.conversation_id_list.iter().map(|c| c.as_str().to_owned()).collect();
         self.tim()?.set_conversation_custom_data(ids, args.custom_data).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn get_conversation_group_list(
+        &self,
+        _: crate::commands::Empty,
+    ) -> Result<Vec<String>, ErrorBody> {
+        self.tim()?.get_conversation_group_list().await.map_err(from_tim)
+    }
+
+    pub(crate) async fn create_conversation_group(
+        &self,
+        args: confab_proto::conversation::CreateConversationGroup,
+    ) -> Result<confab_sdk::ConversationResultResponse, ErrorBody> {
+        let ids = args.conversation_id_list.iter().map(|c| c.as_str().to_owned()).collect();
+        self.tim()?.create_conversation_group(args.group_name, ids).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn delete_conversation_group(
+        &self,
+        args: confab_proto::conversation::DeleteConversationGroup,
+    ) -> Result<confab_proto::conversation::ConversationGroupNameResponse, ErrorBody> {
+        self.tim()?.delete_conversation_group(args.group_name).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn rename_conversation_group(
+        &self,
+        args: confab_proto::conversation::RenameConversationGroup,
+    ) -> Result<confab_proto::conversation::ConversationGroupNameResponse, ErrorBody> {
+        self.tim()?.rename_conversation_group(args.old_name, args.new_name).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn add_conversations_to_group(
+        &self,
+        args: confab_proto::conversation::AddConversationsToGroup,
+    ) -> Result<confab_sdk::ConversationResultResponse, ErrorBody> {
+        let ids = args.conversation_id_list.iter().map(|c| c.as_str().to_owned()).collect();
+        self.tim()?.add_conversations_to_group(ids, args.group_name).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn delete_conversations_from_group(
+        &self,
+        args: confab_proto::conversation::DeleteConversationsFromGroup,
+    ) -> Result<confab_sdk::ConversationResultResponse, ErrorBody> {
+        let ids = args.conversation_id_list.iter().map(|c| c.as_str().to_owned()).collect();
+        self.tim()?.delete_conversations_from_group(ids, args.group_name).await.map_err(from_tim)
     }
 
     pub(crate) async fn get_conversation_profile(

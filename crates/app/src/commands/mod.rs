@@ -23,7 +23,11 @@ use crate::native::{
     WriteStagedFileArgs,
 };
 use crate::state::AppState;
-use confab_proto::conversation::{MarkConversation, SetConversationCustomData};
+use confab_proto::conversation::{
+    AddConversationsToGroup, ConversationGroupNameResponse, CreateConversationGroup,
+    DeleteConversationGroup, DeleteConversationsFromGroup, MarkConversation,
+    RenameConversationGroup, SetConversationCustomData,
+};
 use confab_proto::group::{
     AddGroupMember, AddGroupMemberResponse, ChangeGroupOwner, CreateGroup, CreateGroupResponse,
     DecreaseGroupCounter, DeleteGroupAttributes, DeleteGroupMember, DeleteGroupMemberResponse,
@@ -238,6 +242,12 @@ command_set! {
     "tim.setMessageRemindType" => set_message_remind_type(SetMessageRemindType) -> RemindTypeResponse;
     "tim.markConversation" => mark_conversation(MarkConversation) -> ConversationResultResponse;
     "tim.setConversationCustomData" => set_conversation_custom_data(SetConversationCustomData) -> ConversationResultResponse;
+    "tim.getConversationGroupList" => get_conversation_group_list(Empty) -> Vec<String>;
+    "tim.createConversationGroup" => create_conversation_group(CreateConversationGroup) -> ConversationResultResponse;
+    "tim.deleteConversationGroup" => delete_conversation_group(DeleteConversationGroup) -> ConversationGroupNameResponse;
+    "tim.renameConversationGroup" => rename_conversation_group(RenameConversationGroup) -> ConversationGroupNameResponse;
+    "tim.addConversationsToGroup" => add_conversations_to_group(AddConversationsToGroup) -> ConversationResultResponse;
+    "tim.deleteConversationsFromGroup" => delete_conversations_from_group(DeleteConversationsFromGroup) -> ConversationResultResponse;
     "tim.setSelfStatus" => set_self_status(SetSelfStatusArgs) -> UserStatus;
     "tim.getUserStatus" => get_user_status(UserIdListArgs) -> UserStatusResponse;
     "tim.subscribeUserStatus" => subscribe_user_status(UserIdListArgs) -> StatusFailures;

@@ -72,6 +72,7 @@ impl Store {
         );
         let wanted: Option<std::collections::HashSet<&str>> =
             ids.map(|ids| ids.iter().map(String::as_str).collect());
+        let mut group_names = super::conversation_settings::group_names_by_conversation(conn)?;
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
@@ -106,6 +107,8 @@ impl Store {
             // once the group was left).
             let group: Option<String> = row.get(MESSAGE_COLUMN_COUNT + 5)?;
             conversation.group_profile = group.as_deref().map(serde_json::from_str).transpose()?;
+            conversation.conversation_group_list =
+                group_names.remove(&conversation.conversation_id).unwrap_or_default();
             if let Some(pin_time) = row.get::<_, Option<i64>>(MESSAGE_COLUMN_COUNT + 6)? {
                 conversation.is_pinned = pin_time > 0;
                 conversation.message_remind_type = row.get(MESSAGE_COLUMN_COUNT + 7)?;

@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_blacklist.sql"),
     include_str!("migrations/0010_friends.sql"),
     include_str!("migrations/0011_conversation_settings.sql"),
+    include_str!("migrations/0012_conversation_groups.sql"),
 ];
 
 mod conversation_settings;

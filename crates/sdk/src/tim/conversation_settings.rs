@@ -1,7 +1,7 @@
 //! My settings of conversations (server: `handlers/conversation_settings.rs`):
 //! `pinConversation`, `setMessageRemindType`, `markConversation`,
-//! `setConversationCustomData`, and the filtered form of
-//! `getConversationList`. The server tells every instance of mine, this one
+//! `setConversationCustomData`, the conversation groups (folders), and the
+//! filtered form of `getConversationList`. The server tells every instance of mine, this one
 //! too, through the inbox (`conversationSettingsUpdated`); the store keeps
 //! the settings and CONVERSATION_LIST_UPDATED announces the conversations
 //! they changed (and the unread total, which leaves muted ones out).
@@ -10,8 +10,10 @@ use super::Tim;
 use crate::model::{Conversation, ConversationListResult};
 use crate::TimError;
 use confab_proto::conversation::{
-    ConversationIdResponse, ConversationResultResponse, MarkConversation, PinConversation,
-    RemindTypeResponse, SetConversationCustomData, SetMessageRemindType,
+    AddConversationsToGroup, ConversationGroupNameResponse, ConversationIdResponse,
+    ConversationResultResponse, CreateConversationGroup, DeleteConversationGroup,
+    DeleteConversationsFromGroup, MarkConversation, PinConversation, RemindTypeResponse,
+    RenameConversationGroup, SetConversationCustomData, SetMessageRemindType,
 };
 use confab_proto::message::ConversationType;
 use confab_proto::ConversationId;
@@ -24,6 +26,8 @@ pub struct ConversationFilter {
     pub conversation_type: Option<ConversationType>,
     /// Only conversations carrying this mark.
     pub mark_type: Option<u64>,
+    /// Only conversations in this conversation group.
+    pub group_name: Option<String>,
 }
 
 impl ConversationFilter {
@@ -31,6 +35,10 @@ impl ConversationFilter {
     pub fn accepts(&self, conversation: &Conversation) -> bool {
         self.conversation_type.is_none_or(|t| conversation.conversation_type == t)
             && self.mark_type.is_none_or(|m| conversation.mark_list.contains(&m))
+            && self
+                .group_name
+                .as_ref()
+                .is_none_or(|g| conversation.conversation_group_list.contains(g))
     }
 }
 
@@ -108,6 +116,80 @@ impl Tim {
         let session = self.ready_session()?;
         let request =
             SetConversationCustomData { conversation_id_list: ids(conversation_ids), custom_data };
+        self.request(&session, &request).await
+    }
+}
+
+impl Tim {
+    /// TIM `getConversationGroupList`: my conversation group names, in the
+    /// order made (checklist 446).
+    #[expect(clippy::unused_async, reason = "asynchronous like TIM's; served from the local store")]
+    pub async fn get_conversation_group_list(&self) -> Result<Vec<String>, TimError> {
+        let session = self.ready_session()?;
+        Ok(session.core.store.conversation_groups()?.into_iter().map(|g| g.name).collect())
+    }
+
+    /// TIM `createConversationGroup`: a group (name ≤ 32 bytes) holding those
+    /// of the conversations I have; CONVERSATION_GROUP_LIST_UPDATED and
+    /// CONVERSATION_LIST_UPDATED follow (checklist 449–453). Errors: 90017
+    /// the name is taken, 90016 past 50 groups, 20001 a bad name or list.
+    pub async fn create_conversation_group(
+        &self,
+        group_name: String,
+        conversation_ids: Vec<String>,
+    ) -> Result<ConversationResultResponse, TimError> {
+        let session = self.ready_session()?;
+        let request =
+            CreateConversationGroup { group_name, conversation_id_list: ids(conversation_ids) };
+        self.request(&session, &request).await
+    }
+
+    /// TIM `deleteConversationGroup` (its conversations stay; 90018 when
+    /// there is none).
+    pub async fn delete_conversation_group(
+        &self,
+        group_name: String,
+    ) -> Result<ConversationGroupNameResponse, TimError> {
+        let session = self.ready_session()?;
+        self.request(&session, &DeleteConversationGroup { group_name }).await
+    }
+
+    /// TIM `renameConversationGroup` (90018 no such group, 90017 the new
+    /// name is taken).
+    pub async fn rename_conversation_group(
+        &self,
+        old_name: String,
+        new_name: String,
+    ) -> Result<ConversationGroupNameResponse, TimError> {
+        let session = self.ready_session()?;
+        self.request(&session, &RenameConversationGroup { old_name, new_name }).await
+    }
+
+    /// TIM `addConversationsToGroup`: CONVERSATION_IN_GROUP_UPDATED follows
+    /// (checklist 465–468).
+    pub async fn add_conversations_to_group(
+        &self,
+        conversation_ids: Vec<String>,
+        group_name: String,
+    ) -> Result<ConversationResultResponse, TimError> {
+        let session = self.ready_session()?;
+        let request =
+            AddConversationsToGroup { conversation_id_list: ids(conversation_ids), group_name };
+        self.request(&session, &request).await
+    }
+
+    /// TIM `deleteConversationsFromGroup`: CONVERSATION_IN_GROUP_UPDATED
+    /// follows; a conversation not in the group is a failure (2500).
+    pub async fn delete_conversations_from_group(
+        &self,
+        conversation_ids: Vec<String>,
+        group_name: String,
+    ) -> Result<ConversationResultResponse, TimError> {
+        let session = self.ready_session()?;
+        let request = DeleteConversationsFromGroup {
+            conversation_id_list: ids(conversation_ids),
+            group_name,
+        };
         self.request(&session, &request).await
     }
 }

@@ -47,16 +47,18 @@ pub(crate) fn get_conversation_list(
     let c2c = ctx.store.conversation_list(caller.user.clone());
     let groups = ctx.store.group_conversations(caller.user.clone());
     let settings = ctx.store.conversation_settings(caller.user.clone());
+    let conversation_groups = ctx.store.conversation_groups(caller.user.clone());
     async move {
         let (mut conversations, inbox_seq) = c2c.await.map_err(super::store_error)?;
         let settings = settings.await.map_err(super::store_error)?;
+        let conversation_groups = conversation_groups.await.map_err(super::store_error)?;
         conversations.extend(groups.await.map_err(super::store_error)?);
         conversations.sort_by(|a, b| {
             b.update_time
                 .cmp(&a.update_time)
                 .then_with(|| a.conversation_id.cmp(&b.conversation_id))
         });
-        Ok(GetConversationListResponse { conversations, inbox_seq, settings })
+        Ok(GetConversationListResponse { conversations, inbox_seq, settings, conversation_groups })
     }
     .boxed()
 }

@@ -10,14 +10,21 @@
 //! | setConversationCustomData | `customData` over 256 bytes | 20001 |
 //! | pinConversation | a malformed ID / a conversation the caller does not have | 2503 / 2500 |
 //! | setMessageRemindType (group) | the caller is not a member | 10007 |
+//! | conversation groups | a name empty or over 32 bytes; 0 or over 100 conversations | 20001 |
+//! | create / rename | the name is taken | 90017 `CONVERSATION_GROUP_EXISTS` |
+//! | create | the caller has 50 groups | 90016 `CONVERSATION_GROUP_LIMIT` |
+//! | delete / rename / add / remove | no such group | 90018 `CONVERSATION_GROUP_NOT_FOUND` |
 
 use super::{from_store, reject, Caller, Reply};
 use crate::server::ServerContext;
-use crate::services::conversation_settings::RemindTarget;
+use crate::services::conversation_settings::{GroupChange, RemindTarget};
 use confab_proto::conversation::{
-    valid_mark, ConversationIdResponse, ConversationResultResponse, MarkConversation,
-    PinConversation, RemindTypeResponse, SetConversationCustomData, SetMessageRemindType,
-    MAX_CONVERSATIONS_PER_CALL, MAX_CONVERSATION_CUSTOM_DATA_BYTES, MAX_REMIND_USERS_PER_CALL,
+    valid_mark, AddConversationsToGroup, ConversationGroupNameResponse, ConversationIdResponse,
+    ConversationResultResponse, CreateConversationGroup, DeleteConversationGroup,
+    DeleteConversationsFromGroup, MarkConversation, PinConversation, RemindTypeResponse,
+    RenameConversationGroup, SetConversationCustomData, SetMessageRemindType,
+    MAX_CONVERSATIONS_PER_CALL, MAX_CONVERSATION_CUSTOM_DATA_BYTES,
+    MAX_CONVERSATION_GROUP_NAME_BYTES, MAX_REMIND_USERS_PER_CALL,
 };
 use confab_proto::{code, ConversationId, ErrorBody};
 
@@ -130,12 +137,101 @@ pub(crate) fn set_conversation_custom_data(
     }
 }
 
+fn group_name(name: &str) -> Result<(), ErrorBody> {
+    if name.is_empty() || name.len() > MAX_CONVERSATION_GROUP_NAME_BYTES {
+        return Err(malformed(format!(
+            "a conversation group name is 1 to {MAX_CONVERSATION_GROUP_NAME_BYTES} bytes, not {}",
+            name.len()
+        )));
+    }
+    Ok(())
+}
+
+fn change_group(
+    ctx: &ServerContext,
+    caller: &Caller,
+    name: String,
+    list: Vec<ConversationId>,
+    make: fn(Vec<ConversationId>) -> GroupChange,
+) -> Reply<ConversationResultResponse> {
+    match group_name(&name).and_then(|()| conversation_list(list)) {
+        Ok(list) => from_store(
+            ctx.store.change_conversation_group(caller.user.clone(), name, make(list)),
+            |r| r,
+        ),
+        Err(e) => reject(e),
+    }
+}
+
+/// `createConversationGroup`.
+pub(crate) fn create_conversation_group(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: CreateConversationGroup,
+) -> Reply<ConversationResultResponse> {
+    change_group(ctx, caller, request.group_name, request.conversation_id_list, GroupChange::Create)
+}
+
+/// `addConversationsToGroup`.
+pub(crate) fn add_conversations_to_group(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: AddConversationsToGroup,
+) -> Reply<ConversationResultResponse> {
+    change_group(ctx, caller, request.group_name, request.conversation_id_list, GroupChange::Add)
+}
+
+/// `deleteConversationsFromGroup`.
+pub(crate) fn delete_conversations_from_group(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: DeleteConversationsFromGroup,
+) -> Reply<ConversationResultResponse> {
+    change_group(ctx, caller, request.group_name, request.conversation_id_list, GroupChange::Remove)
+}
+
+/// `deleteConversationGroup`.
+pub(crate) fn delete_conversation_group(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: DeleteConversationGroup,
+) -> Reply<ConversationGroupNameResponse> {
+    if let Err(e) = group_name(&request.group_name) {
+        return reject(e);
+    }
+    from_store(ctx.store.delete_conversation_group(caller.user.clone(), request.group_name), |r| r)
+}
+
+/// `renameConversationGroup`.
+pub(crate) fn rename_conversation_group(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: RenameConversationGroup,
+) -> Reply<ConversationGroupNameResponse> {
+    if let Err(e) = group_name(&request.old_name).and_then(|()| group_name(&request.new_name)) {
+        return reject(e);
+    }
+    from_store(
+        ctx.store.rename_conversation_group(
+            caller.user.clone(),
+            request.old_name,
+            request.new_name,
+        ),
+        |r| r,
+    )
+}
+
 /// Registers the conversation settings operations.
 pub(crate) fn register(registry: &mut super::Registry) -> Result<(), super::RegistryError> {
     registry.service::<PinConversation>(pin_conversation)?;
     registry.service::<SetMessageRemindType>(set_message_remind_type)?;
     registry.service::<MarkConversation>(mark_conversation)?;
     registry.service::<SetConversationCustomData>(set_conversation_custom_data)?;
+    registry.service::<CreateConversationGroup>(create_conversation_group)?;
+    registry.service::<DeleteConversationGroup>(delete_conversation_group)?;
+    registry.service::<RenameConversationGroup>(rename_conversation_group)?;
+    registry.service::<AddConversationsToGroup>(add_conversations_to_group)?;
+    registry.service::<DeleteConversationsFromGroup>(delete_conversations_from_group)?;
     Ok(())
 }
 

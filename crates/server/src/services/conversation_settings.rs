@@ -1,6 +1,10 @@
 //! A user's own settings of their conversations, inside the writer: pin,
-//! remind type, marks and custom data (the request checks are in
-//! `crate::handlers::conversation_settings`).
+//! remind type, marks, custom data and conversation groups (folders) (the
+//! request checks are in `crate::handlers::conversation_settings`).
+//!
+//! Conversation groups are told as `conversationGroupUpdated` (the whole
+//! group, when made or its conversations changed), `conversationGroupDeleted`
+//! and `conversationGroupRenamed`.
 //!
 //! Every change appends `conversationSettingsUpdated` with the
 //! conversation's whole settings to the owner's inbox, pushed to every
@@ -13,8 +17,9 @@
 use super::inbox;
 use crate::store::{Store, StoreError, StoreFuture, WriteTx};
 use confab_proto::conversation::{
-    ConversationFailure, ConversationIdResponse, ConversationResultResponse, ConversationSettings,
-    RemindType, RemindTypeResponse,
+    ConversationFailure, ConversationGroupNameResponse, ConversationIdResponse,
+    ConversationResultResponse, ConversationSettings, RemindType, RemindTypeResponse,
+    MAX_CONVERSATION_GROUPS,
 };
 use confab_proto::inbox::InboxEvent;
 use confab_proto::relation::{UserFailure, UserResult};
@@ -152,6 +157,131 @@ fn each(
     Ok(out)
 }
 
+fn group_exists(tx: &mut dyn WriteTx, owner: &UserId, name: &str) -> Result<(), StoreError> {
+    if tx.conversation_group(owner, name)?.is_none() {
+        return Err(StoreError::Refused(ErrorBody::new(
+            code::CONVERSATION_GROUP_NOT_FOUND,
+            format!("you have no conversation group {name:?}"),
+        )));
+    }
+    Ok(())
+}
+
+fn name_free(tx: &mut dyn WriteTx, owner: &UserId, name: &str) -> Result<(), StoreError> {
+    if tx.conversation_group(owner, name)?.is_some() {
+        return Err(StoreError::Refused(ErrorBody::new(
+            code::CONVERSATION_GROUP_EXISTS,
+            format!("you have a conversation group {name:?} already"),
+        )));
+    }
+    Ok(())
+}
+
+/// Tells the owner the group as it is now.
+fn tell_group(tx: &mut dyn WriteTx, owner: &UserId, name: &str) -> Result<(), StoreError> {
+    if let Some(group) = tx.conversation_group(owner, name)? {
+        inbox::append(tx, owner, InboxEvent::ConversationGroupUpdated { group }, None)?;
+    }
+    Ok(())
+}
+
+/// Puts `conversations` in (or takes them out of) the owner's group `name`.
+fn group_members(
+    tx: &mut dyn WriteTx,
+    owner: &UserId,
+    name: &str,
+    conversations: &[ConversationId],
+    member: bool,
+    created: bool,
+) -> Result<ConversationResultResponse, StoreError> {
+    let mut out = ConversationResultResponse::default();
+    let mut changed = created;
+    for conversation in conversations {
+        let refusal = if member { unavailable(tx, owner, conversation)? } else { None };
+        if let Some(e) = refusal {
+            out.failure_conversation_id_list.push(ConversationFailure {
+                conversation_id: conversation.clone(),
+                code: e.code,
+                message: e.message,
+            });
+            continue;
+        }
+        let did = tx.conversation_group_member(owner, name, conversation, member)?;
+        if !member && !did {
+            out.failure_conversation_id_list.push(ConversationFailure {
+                conversation_id: conversation.clone(),
+                code: code::CONVERSATION_NOT_FOUND,
+                message: format!("{conversation} is not in {name:?}"),
+            });
+            continue;
+        }
+        changed |= did;
+        out.success_conversation_id_list.push(conversation.clone());
+    }
+    if changed {
+        tell_group(tx, owner, name)?;
+    }
+    Ok(out)
+}
+
+fn create_group(
+    tx: &mut dyn WriteTx,
+    owner: &UserId,
+    name: &str,
+    conversations: &[ConversationId],
+) -> Result<ConversationResultResponse, StoreError> {
+    name_free(tx, owner, name)?;
+    if tx.conversation_group_count(owner)? >= MAX_CONVERSATION_GROUPS as u64 {
+        return Err(StoreError::Refused(ErrorBody::new(
+            code::CONVERSATION_GROUP_LIMIT,
+            format!("you have {MAX_CONVERSATION_GROUPS} conversation groups already"),
+        )));
+    }
+    tx.conversation_group_create(owner, name)?;
+    group_members(tx, owner, name, conversations, true, true)
+}
+
+fn delete_group(
+    tx: &mut dyn WriteTx,
+    owner: &UserId,
+    name: &str,
+) -> Result<ConversationGroupNameResponse, StoreError> {
+    group_exists(tx, owner, name)?;
+    tx.conversation_group_delete(owner, name)?;
+    inbox::append(tx, owner, InboxEvent::ConversationGroupDeleted { name: name.to_owned() }, None)?;
+    Ok(ConversationGroupNameResponse { group_name: name.to_owned() })
+}
+
+fn rename_group(
+    tx: &mut dyn WriteTx,
+    owner: &UserId,
+    old: &str,
+    new: &str,
+) -> Result<ConversationGroupNameResponse, StoreError> {
+    group_exists(tx, owner, old)?;
+    if old != new {
+        name_free(tx, owner, new)?;
+        tx.conversation_group_rename(owner, old, new)?;
+        let event = InboxEvent::ConversationGroupRenamed {
+            old_name: old.to_owned(),
+            new_name: new.to_owned(),
+        };
+        inbox::append(tx, owner, event, None)?;
+    }
+    Ok(ConversationGroupNameResponse { group_name: new.to_owned() })
+}
+
+/// A conversation group change.
+#[derive(Clone, Debug)]
+pub(crate) enum GroupChange {
+    /// `createConversationGroup`.
+    Create(Vec<ConversationId>),
+    /// `addConversationsToGroup`.
+    Add(Vec<ConversationId>),
+    /// `deleteConversationsFromGroup`.
+    Remove(Vec<ConversationId>),
+}
+
 /// What a `setMessageRemindType` targets.
 #[derive(Clone, Debug)]
 pub(crate) enum RemindTarget {
@@ -162,6 +292,47 @@ pub(crate) enum RemindTarget {
 }
 
 impl dyn Store {
+    /// `createConversationGroup`, `addConversationsToGroup`,
+    /// `deleteConversationsFromGroup` (names and lists checked by the
+    /// handler).
+    pub(crate) fn change_conversation_group(
+        &self,
+        owner: UserId,
+        name: String,
+        change: GroupChange,
+    ) -> StoreFuture<ConversationResultResponse> {
+        self.transact(move |tx| match &change {
+            GroupChange::Create(list) => create_group(tx, &owner, &name, list),
+            GroupChange::Add(list) => {
+                group_exists(tx, &owner, &name)?;
+                group_members(tx, &owner, &name, list, true, false)
+            }
+            GroupChange::Remove(list) => {
+                group_exists(tx, &owner, &name)?;
+                group_members(tx, &owner, &name, list, false, false)
+            }
+        })
+    }
+
+    /// `deleteConversationGroup`.
+    pub(crate) fn delete_conversation_group(
+        &self,
+        owner: UserId,
+        name: String,
+    ) -> StoreFuture<ConversationGroupNameResponse> {
+        self.transact(move |tx| delete_group(tx, &owner, &name))
+    }
+
+    /// `renameConversationGroup`.
+    pub(crate) fn rename_conversation_group(
+        &self,
+        owner: UserId,
+        old: String,
+        new: String,
+    ) -> StoreFuture<ConversationGroupNameResponse> {
+        self.transact(move |tx| rename_group(tx, &owner, &old, &new))
+    }
+
     /// `pinConversation`.
     pub(crate) fn pin_conversation(
         &self,

@@ -196,6 +196,12 @@ pub trait ConversationRead {
         &self,
         user: UserId,
     ) -> StoreFuture<Vec<confab_proto::conversation::ConversationSettings>>;
+
+    /// The user's conversation groups, in the order made.
+    fn conversation_groups(
+        &self,
+        user: UserId,
+    ) -> StoreFuture<Vec<confab_proto::conversation::ConversationGroup>>;
 }
 
 /// A user's view of a conversation's history.

@@ -170,6 +170,42 @@ pub trait ConversationTx {
         owner: &UserId,
         settings: &confab_proto::conversation::ConversationSettings,
     ) -> Result<(), StoreError>;
+
+    /// The owner's conversation group `name`, if it exists.
+    fn conversation_group(
+        &mut self,
+        owner: &UserId,
+        name: &str,
+    ) -> Result<Option<confab_proto::conversation::ConversationGroup>, StoreError>;
+
+    /// How many conversation groups the owner has.
+    fn conversation_group_count(&mut self, owner: &UserId) -> Result<u64, StoreError>;
+
+    /// Makes an empty conversation group; `false` when the name is taken.
+    fn conversation_group_create(&mut self, owner: &UserId, name: &str)
+        -> Result<bool, StoreError>;
+
+    /// Deletes a conversation group; `false` when none.
+    fn conversation_group_delete(&mut self, owner: &UserId, name: &str)
+        -> Result<bool, StoreError>;
+
+    /// Renames a conversation group (`new` must be free); it keeps its place.
+    fn conversation_group_rename(
+        &mut self,
+        owner: &UserId,
+        old: &str,
+        new: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Puts a conversation in a group (`true`) or takes it out (`false`);
+    /// whether that changed anything.
+    fn conversation_group_member(
+        &mut self,
+        owner: &UserId,
+        name: &str,
+        conversation_id: &ConversationId,
+        member: bool,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Inboxes: each user's ordered log of personal events.

@@ -33,7 +33,15 @@ key: string,
 /**
  * Its value now.
  */
-value: number, } } | { "name": "blacklistUpdated", "data": Array<string> } | { "name": "onFriendListUpdated", "data": Array<Friend> } | { "name": "onFriendApplicationListUpdated", "data": FriendApplicationList } | { "name": "onFriendGroupListUpdated", "data": Array<FriendGroup> } | { "name": "onUserStatusUpdated", "data": Array<UserStatus> } | { "name": "kickedOut", "data": { 
+value: number, } } | { "name": "blacklistUpdated", "data": Array<string> } | { "name": "onFriendListUpdated", "data": Array<Friend> } | { "name": "onFriendApplicationListUpdated", "data": FriendApplicationList } | { "name": "onFriendGroupListUpdated", "data": Array<FriendGroup> } | { "name": "onConversationGroupListUpdated", "data": Array<string> } | { "name": "onConversationInGroupUpdated", "data": { 
+/**
+ * The group.
+ */
+groupName: string, 
+/**
+ * Its conversations now.
+ */
+conversationList: Array<Conversation>, } } | { "name": "onUserStatusUpdated", "data": Array<UserStatus> } | { "name": "kickedOut", "data": { 
 /**
  * `TIM.TYPES.KICKED_OUT_*` value, e.g. `multipleAccount`.
  */

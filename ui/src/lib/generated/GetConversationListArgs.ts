@@ -3,7 +3,8 @@ import type { ConversationType } from "./ConversationType";
 
 /**
  * `tim.getConversationList` arguments: TIM's array form
- * (`conversationIDList`) or its filter form (`type`, `markType`).
+ * (`conversationIDList`) or its filter form (`type`, `markType`,
+ * `groupName`).
  */
 export type GetConversationListArgs = { 
 /**
@@ -17,4 +18,8 @@ type?: ConversationType,
 /**
  * Only conversations carrying this mark.
  */
-markType?: number, };
+markType?: number, 
+/**
+ * Only conversations in this conversation group.
+ */
+groupName?: string, };

@@ -1,6 +1,7 @@
 // Generated from the Rust types by crates/app (ts-rs). Do not edit:
 // regenerate with `UPDATE_TS=1 cargo test -p confab-app --test generated_ts`.
 import type { AcceptFriendApplication } from "./AcceptFriendApplication";
+import type { AddConversationsToGroup } from "./AddConversationsToGroup";
 import type { AddFriend } from "./AddFriend";
 import type { AddFriendResponse } from "./AddFriendResponse";
 import type { AddGroupMember } from "./AddGroupMember";
@@ -13,10 +14,12 @@ import type { CheckFriend } from "./CheckFriend";
 import type { CheckFriendResponse } from "./CheckFriendResponse";
 import type { ChooseServerArgs } from "./ChooseServerArgs";
 import type { ConversationArgs } from "./ConversationArgs";
+import type { ConversationGroupNameResponse } from "./ConversationGroupNameResponse";
 import type { ConversationIdResponse } from "./ConversationIdResponse";
 import type { ConversationListResult } from "./ConversationListResult";
 import type { ConversationProfileResult } from "./ConversationProfileResult";
 import type { ConversationResultResponse } from "./ConversationResultResponse";
+import type { CreateConversationGroup } from "./CreateConversationGroup";
 import type { CreateFriendGroup } from "./CreateFriendGroup";
 import type { CreateGroup } from "./CreateGroup";
 import type { CreateGroupResponse } from "./CreateGroupResponse";
@@ -24,7 +27,9 @@ import type { CreateMessageArgs } from "./CreateMessageArgs";
 import type { CredentialsArgs } from "./CredentialsArgs";
 import type { DecreaseGroupCounter } from "./DecreaseGroupCounter";
 import type { DeleteConversationArgs } from "./DeleteConversationArgs";
+import type { DeleteConversationGroup } from "./DeleteConversationGroup";
 import type { DeleteConversationResult } from "./DeleteConversationResult";
+import type { DeleteConversationsFromGroup } from "./DeleteConversationsFromGroup";
 import type { DeleteFriend } from "./DeleteFriend";
 import type { DeleteFriendApplication } from "./DeleteFriendApplication";
 import type { DeleteFriendGroup } from "./DeleteFriendGroup";
@@ -97,6 +102,7 @@ import type { QuitGroup } from "./QuitGroup";
 import type { RefuseFriendApplication } from "./RefuseFriendApplication";
 import type { RemindTypeResponse } from "./RemindTypeResponse";
 import type { RemoveFromFriendGroup } from "./RemoveFromFriendGroup";
+import type { RenameConversationGroup } from "./RenameConversationGroup";
 import type { RenameFriendGroup } from "./RenameFriendGroup";
 import type { ResendMessageArgs } from "./ResendMessageArgs";
 import type { SaveFileAsArgs } from "./SaveFileAsArgs";
@@ -224,6 +230,12 @@ export const COMMANDS = [
   "tim.setMessageRemindType",
   "tim.markConversation",
   "tim.setConversationCustomData",
+  "tim.getConversationGroupList",
+  "tim.createConversationGroup",
+  "tim.deleteConversationGroup",
+  "tim.renameConversationGroup",
+  "tim.addConversationsToGroup",
+  "tim.deleteConversationsFromGroup",
   "tim.setSelfStatus",
   "tim.getUserStatus",
   "tim.subscribeUserStatus",
@@ -333,6 +345,12 @@ export type CommandMap = {
   "tim.setMessageRemindType": { args: SetMessageRemindType; result: RemindTypeResponse };
   "tim.markConversation": { args: MarkConversation; result: ConversationResultResponse };
   "tim.setConversationCustomData": { args: SetConversationCustomData; result: ConversationResultResponse };
+  "tim.getConversationGroupList": { args: Empty; result: Array<string> };
+  "tim.createConversationGroup": { args: CreateConversationGroup; result: ConversationResultResponse };
+  "tim.deleteConversationGroup": { args: DeleteConversationGroup; result: ConversationGroupNameResponse };
+  "tim.renameConversationGroup": { args: RenameConversationGroup; result: ConversationGroupNameResponse };
+  "tim.addConversationsToGroup": { args: AddConversationsToGroup; result: ConversationResultResponse };
+  "tim.deleteConversationsFromGroup": { args: DeleteConversationsFromGroup; result: ConversationResultResponse };
   "tim.setSelfStatus": { args: SetSelfStatusArgs; result: UserStatus };
   "tim.getUserStatus": { args: UserIdListArgs; result: UserStatusResponse };
   "tim.subscribeUserStatus": { args: UserIdListArgs; result: StatusFailures };

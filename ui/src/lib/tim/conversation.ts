@@ -5,6 +5,7 @@
 // CONVERSATION_LIST_UPDATED).
 import type {
   Conversation,
+  ConversationGroupNameResponse,
   ConversationIdResponse,
   ConversationListResult,
   ConversationProfileResult,
@@ -65,8 +66,7 @@ export function conversationApi(core: TimCore) {
   return {
     /**
      * All conversations (pinned first); those of an ID list; or those that
-     * pass a filter `{type, markType, groupName}` (conversation groups come
-     * later: until then that filter matches nothing).
+     * pass a filter `{type, markType, groupName}`.
      */
     async getConversationList(options?: ConversationListOptions): Promise<ImResponse<ConversationListResult>> {
       if (Array.isArray(options)) return core.tim('tim.getConversationList', { conversationIDList: options });
@@ -103,6 +103,36 @@ export function conversationApi(core: TimCore) {
     /** Sets (or clears) a mark (1 star, 2 unread, 4 fold, 8 hide, or a custom 2^n, 32 ≤ n < 64) on 1 to 100 conversations. */
     markConversation(options: { conversationIDList: string[]; markType: number; enableMark: boolean }): Promise<ImResponse<ConversationResultResponse>> {
       return core.tim('tim.markConversation', options);
+    },
+
+    /** My conversation group (folder) names, in the order made. */
+    getConversationGroupList(): Promise<ImResponse<string[]>> {
+      return core.tim('tim.getConversationGroupList', {});
+    },
+
+    /** A new conversation group (name ≤ 32 bytes; 90017 taken, 90016 past 50) holding those conversations. */
+    createConversationGroup(options: { groupName: string; conversationIDList: string[] }): Promise<ImResponse<ConversationResultResponse>> {
+      return core.tim('tim.createConversationGroup', options);
+    },
+
+    /** Deletes a conversation group (its conversations stay); 90018 when none. */
+    deleteConversationGroup(options: { groupName: string }): Promise<ImResponse<ConversationGroupNameResponse>> {
+      return core.tim('tim.deleteConversationGroup', options);
+    },
+
+    /** Renames a conversation group in its place; 90018 when none, 90017 when the new name is taken. */
+    renameConversationGroup(options: { oldName: string; newName: string }): Promise<ImResponse<ConversationGroupNameResponse>> {
+      return core.tim('tim.renameConversationGroup', options);
+    },
+
+    /** Puts conversations in a group (CONVERSATION_IN_GROUP_UPDATED follows). */
+    addConversationsToGroup(options: { conversationIDList: string[]; groupName: string }): Promise<ImResponse<ConversationResultResponse>> {
+      return core.tim('tim.addConversationsToGroup', options);
+    },
+
+    /** Takes conversations out of a group (CONVERSATION_IN_GROUP_UPDATED follows). */
+    deleteConversationsFromGroup(options: { conversationIDList: string[]; groupName: string }): Promise<ImResponse<ConversationResultResponse>> {
+      return core.tim('tim.deleteConversationsFromGroup', options);
     },
 
     /** My data (≤ 256 bytes; '' clears it) on 1 to 100 conversations. */

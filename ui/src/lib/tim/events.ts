@@ -23,8 +23,6 @@ interface NotYetEmitted {
   [EVENT.MESSAGE_READ_RECEIPT_RECEIVED]: Array<{ conversationID: string; messageID: string; readCount: number; unreadCount: number }>;
   [EVENT.MESSAGE_EXTENSIONS_UPDATED]: { messageID: string; extensions: Array<{ key: string; value: string }> };
   [EVENT.MESSAGE_EXTENSIONS_DELETED]: { messageID: string; keyList: string[] };
-  [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: string[];
-  [EVENT.CONVERSATION_IN_GROUP_UPDATED]: { groupName: string; conversationList: Conversation[] };
   [EVENT.GROUP_SYSTEM_NOTICE_RECEIVED]: { message: Message; type: number };
   [EVENT.TOPIC_CREATED]: { groupID: string; topicID: string };
   [EVENT.TOPIC_DELETED]: { groupID: string; topicIDList: string[] };

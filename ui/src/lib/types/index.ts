@@ -102,6 +102,7 @@ export type {
   UserFailure,
   UserResult,
   // Conversation settings (confab_proto::conversation).
+  ConversationGroupNameResponse,
   ConversationIdResponse,
   ConversationResultResponse,
   RemindType,

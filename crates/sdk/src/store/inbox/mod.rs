@@ -64,6 +64,12 @@ pub(crate) struct Applied {
     /// My friend groups afterwards, when they changed
     /// (FRIEND_GROUP_LIST_UPDATED).
     pub(crate) friend_groups: Option<Vec<confab_proto::relation::FriendGroup>>,
+    /// My conversation group names afterwards, when they changed
+    /// (CONVERSATION_GROUP_LIST_UPDATED).
+    pub(crate) conversation_groups: Option<Vec<String>>,
+    /// Conversation groups whose conversations changed, with their
+    /// conversations now (CONVERSATION_IN_GROUP_UPDATED).
+    pub(crate) in_group: Vec<(String, Vec<Conversation>)>,
     /// The inbox cursor afterwards.
     pub(crate) cursor: u64,
     /// A group timeline moved but is still behind its head (more pages
@@ -103,6 +109,10 @@ pub(super) struct Changes {
     blacklist_changed: bool,
     /// Which friend lists changed.
     relations: super::relations::RelationChanges,
+    /// The conversation group names changed.
+    conversation_groups_changed: bool,
+    /// Conversation groups whose conversations changed.
+    in_group: BTreeSet<String>,
     /// What the messages applied since the last flush do to their
     /// conversations, by conversation ID.
     touches: std::collections::HashMap<String, message::Touch>,
@@ -145,6 +155,22 @@ impl Changes {
         };
         let friend_groups =
             if relations.groups { Some(super::relations::friend_groups_in(conn)?) } else { None };
+        let all_groups = if self.conversation_groups_changed || !self.in_group.is_empty() {
+            super::conversation_settings::groups_in(conn)?
+        } else {
+            Vec::new()
+        };
+        let conversation_groups = self
+            .conversation_groups_changed
+            .then(|| all_groups.iter().map(|g| g.name.clone()).collect());
+        let mut in_group = Vec::new();
+        for name in &self.in_group {
+            if let Some(group) = all_groups.iter().find(|g| &g.name == name) {
+                let ids: Vec<String> =
+                    group.conversation_id_list.iter().map(|c| c.as_str().to_owned()).collect();
+                in_group.push((name.clone(), store.conversations_in(conn, Some(&ids))?));
+            }
+        }
         Ok(Applied {
             received,
             merged,
@@ -160,6 +186,8 @@ impl Changes {
             friends,
             friend_applications,
             friend_groups,
+            conversation_groups,
+            in_group,
             cursor,
             groups_behind: false,
         })
@@ -370,6 +398,31 @@ impl Store {
             InboxEvent::ConversationSettingsUpdated { settings } => {
                 if super::conversation_settings::apply_settings(tx, settings)? {
                     changes.conversations.insert(settings.conversation_id.as_str().to_owned());
+                }
+                Ok(())
+            }
+            InboxEvent::ConversationGroupUpdated { group } => {
+                let change = super::conversation_settings::upsert_group(tx, group)?;
+                changes.conversation_groups_changed |= change.list;
+                if let Some(name) = change.members_of {
+                    changes.in_group.insert(name);
+                }
+                changes.conversations.extend(change.conversations);
+                Ok(())
+            }
+            InboxEvent::ConversationGroupDeleted { name } => {
+                if let Some(members) = super::conversation_settings::delete_group(tx, name)? {
+                    changes.conversation_groups_changed = true;
+                    changes.conversations.extend(members);
+                }
+                Ok(())
+            }
+            InboxEvent::ConversationGroupRenamed { old_name, new_name } => {
+                if let Some(members) =
+                    super::conversation_settings::rename_group(tx, old_name, new_name)?
+                {
+                    changes.conversation_groups_changed = true;
+                    changes.conversations.extend(members);
                 }
                 Ok(())
             }

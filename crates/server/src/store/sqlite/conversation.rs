@@ -4,7 +4,9 @@
 use super::writer::SqliteTx;
 use crate::store::tx::ConversationTx;
 use crate::store::{ConversationTouch, ReadMarks, StoreError};
-use confab_proto::conversation::{ConversationSettings, ConversationState, RemindType};
+use confab_proto::conversation::{
+    ConversationGroup, ConversationSettings, ConversationState, RemindType,
+};
 use confab_proto::message::ConversationType;
 use confab_proto::{ConversationId, UserId};
 use rusqlite::{params, Connection, OptionalExtension as _};
@@ -39,6 +41,32 @@ pub(super) fn all_settings(
     ))?;
     let rows = stmt.query_map([owner.as_str()], settings_from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// `owner`'s conversation groups in the order made, each with its
+/// conversations in the order added.
+pub(super) fn groups(
+    conn: &Connection,
+    owner: &UserId,
+) -> Result<Vec<ConversationGroup>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT name FROM conversation_groups WHERE owner = ?1 ORDER BY rowid")?;
+    let names = stmt.query_map([owner.as_str()], |r| r.get::<_, String>(0))?;
+    let mut out: Vec<ConversationGroup> = names
+        .map(|n| n.map(|name| ConversationGroup { name, conversation_id_list: Vec::new() }))
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, conversation_id FROM conversation_group_members WHERE owner = ?1 ORDER BY rowid",
+    )?;
+    let rows =
+        stmt.query_map([owner.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (name, conversation) = row?;
+        if let Some(group) = out.iter_mut().find(|g| g.name == name) {
+            group.conversation_id_list.push(ConversationId::from(conversation.as_str()));
+        }
+    }
+    Ok(out)
 }
 
 impl ConversationTx for SqliteTx<'_> {
@@ -185,6 +213,89 @@ impl ConversationTx for SqliteTx<'_> {
                 marks
             ])?;
         Ok(())
+    }
+
+    fn conversation_group(
+        &mut self,
+        owner: &UserId,
+        name: &str,
+    ) -> Result<Option<ConversationGroup>, StoreError> {
+        Ok(groups(self.conn, owner)?.into_iter().find(|g| g.name == name))
+    }
+
+    fn conversation_group_count(&mut self, owner: &UserId) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM conversation_groups WHERE owner = ?1")?
+            .query_row([owner.as_str()], |r| r.get(0))?)
+    }
+
+    fn conversation_group_create(
+        &mut self,
+        owner: &UserId,
+        name: &str,
+    ) -> Result<bool, StoreError> {
+        let inserted = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO conversation_groups (owner, name) VALUES (?1, ?2)",
+            )?
+            .execute(params![owner.as_str(), name])?;
+        Ok(inserted == 1)
+    }
+
+    fn conversation_group_delete(
+        &mut self,
+        owner: &UserId,
+        name: &str,
+    ) -> Result<bool, StoreError> {
+        self.conn
+            .prepare_cached(
+                "DELETE FROM conversation_group_members WHERE owner = ?1 AND name = ?2",
+            )?
+            .execute(params![owner.as_str(), name])?;
+        let deleted = self
+            .conn
+            .prepare_cached("DELETE FROM conversation_groups WHERE owner = ?1 AND name = ?2")?
+            .execute(params![owner.as_str(), name])?;
+        Ok(deleted == 1)
+    }
+
+    fn conversation_group_rename(
+        &mut self,
+        owner: &UserId,
+        old: &str,
+        new: &str,
+    ) -> Result<(), StoreError> {
+        // The members follow by the foreign key's ON UPDATE CASCADE.
+        self.conn
+            .prepare_cached(
+                "UPDATE conversation_groups SET name = ?3 WHERE owner = ?1 AND name = ?2",
+            )?
+            .execute(params![owner.as_str(), old, new])?;
+        Ok(())
+    }
+
+    fn conversation_group_member(
+        &mut self,
+        owner: &UserId,
+        name: &str,
+        conversation_id: &ConversationId,
+        member: bool,
+    ) -> Result<bool, StoreError> {
+        let sql = if member {
+            "INSERT OR IGNORE INTO conversation_group_members (owner, name, conversation_id)
+             VALUES (?1, ?2, ?3)"
+        } else {
+            "DELETE FROM conversation_group_members
+             WHERE owner = ?1 AND name = ?2 AND conversation_id = ?3"
+        };
+        let changed = self.conn.prepare_cached(sql)?.execute(params![
+            owner.as_str(),
+            name,
+            conversation_id.as_str()
+        ])?;
+        Ok(changed == 1)
     }
 }
 

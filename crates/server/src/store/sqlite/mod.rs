@@ -305,6 +305,13 @@ impl ConversationRead for SqliteStore {
     ) -> StoreFuture<Vec<confab_proto::conversation::ConversationSettings>> {
         self.read(move |conn| conversation::all_settings(conn, &user))
     }
+
+    fn conversation_groups(
+        &self,
+        user: UserId,
+    ) -> StoreFuture<Vec<confab_proto::conversation::ConversationGroup>> {
+        self.read_tx(move |conn| conversation::groups(conn, &user))
+    }
 }
 
 impl MessageRead for SqliteStore {

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_friends.sql"),
     include_str!("migrations/0014_custom_status.sql"),
     include_str!("migrations/0015_conversation_settings.sql"),
+    include_str!("migrations/0016_conversation_groups.sql"),
 ];
 
 /// The schema version this build creates.

@@ -125,7 +125,8 @@ async fn migration_5_finds_the_files_that_earlier_messages_name() {
     // (migrations 7, group timelines, and 6, session keys, undone first).
     let raw = Connection::open(&path).expect("raw open");
     raw.execute_batch(
-        "DROP TABLE conversation_settings; DROP TABLE custom_status; DROP TABLE friend_group_members; DROP TABLE friend_groups; DROP TABLE friend_requests;
+        "DROP TABLE conversation_group_members; DROP TABLE conversation_groups;
+         DROP TABLE conversation_settings; DROP TABLE custom_status; DROP TABLE friend_group_members; DROP TABLE friend_groups; DROP TABLE friend_requests;
          DROP TABLE friends; DROP TABLE blacklist; DROP TABLE group_counters; DROP TABLE group_attributes;
          DROP TABLE group_applications; DROP TABLE group_members; DROP TABLE groups;
          DROP TABLE timelines; DROP TABLE revoked_user_sigs; ALTER TABLE users DROP COLUMN session_generation;
@@ -168,6 +169,8 @@ async fn migration_8_keeps_earlier_message_ids_and_references() {
          DROP TABLE messages;
          ALTER TABLE old RENAME TO messages;
          CREATE INDEX messages_by_time ON messages (conv_key, time, sequence);
+         DROP TABLE conversation_group_members;
+         DROP TABLE conversation_groups;
          DROP TABLE conversation_settings;
          DROP TABLE custom_status;
          DROP TABLE friend_group_members;
