@@ -19,6 +19,7 @@ import { forwardCloudData, type ForwardedFrom } from './forwarded';
 import { plainText } from '$lib/text/markup';
 import type { ChatState } from './chat.svelte';
 import type { KeyValue } from './storage';
+import { foldersOf } from './folders.svelte';
 
 export type Panel = 'none' | 'settings' | 'profile' | 'newChat' | 'find';
 
@@ -141,6 +142,8 @@ export class AppModel {
       chat.markFirstUnread(this.conversations.active?.unreadCount ?? 0);
     }
     this.markReadIfVisible();
+    // Looked at: a conversation marked unread is not any more.
+    foldersOf(this).seen(this.conversations.active);
   }
 
   /** The open conversation is remembered per user, to reopen it after a reload or restart. */

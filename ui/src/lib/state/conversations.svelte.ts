@@ -14,7 +14,14 @@ export class Conversations {
   /** The peer's profile of a new chat (fetched when it was started), for its provisional row. */
   newPeer: Profile | null = $state.raw(null);
 
-  sorted: Conversation[] = $derived(sortConversations(this.list));
+  /**
+   * Where each pinned conversation stands among the pinned (lower first):
+   * the SDK's order when the list was read (most recently pinned first),
+   * and a conversation pinned since goes above them all.
+   */
+  pinRank: Record<string, number> = $state.raw({});
+
+  sorted: Conversation[] = $derived(sortConversations(this.list, this.pinRank));
   active: Conversation | null = $derived(this.list.find((c) => c.conversationID === this.activeID) ?? null);
   /**
    * The open chat while the server has no conversation for it yet (a new
@@ -72,6 +79,11 @@ export class Conversations {
       // Events that arrived meanwhile are newer than the snapshot.
       const seen = new Map(this.list.map((c) => [c.conversationID, c]));
       this.list = res.data.conversationList.map((c) => seen.get(c.conversationID) ?? c);
+      const rank: Record<string, number> = {};
+      res.data.conversationList.forEach((c, i) => {
+        if (c.isPinned) rank[c.conversationID] = i;
+      });
+      this.pinRank = rank;
       for (const c of seen.values()) if (!this.list.some((x) => x.conversationID === c.conversationID)) this.list = [...this.list, c];
       this.loaded = true;
       this.#setTotal(await this.#tim.syncTotalUnreadMessageCount());
@@ -84,7 +96,18 @@ export class Conversations {
   merge(updated: Conversation[]): void {
     if (!Array.isArray(updated) || updated.length === 0) return;
     const byID = new Map(this.list.map((c) => [c.conversationID, c]));
-    for (const c of updated) byID.set(c.conversationID, c);
+    let rank = this.pinRank;
+    for (const c of updated) {
+      const before = byID.get(c.conversationID);
+      if (c.isPinned && !before?.isPinned && !(c.conversationID in rank)) {
+        rank = { ...rank, [c.conversationID]: Math.min(0, ...Object.values(rank)) - 1 };
+      } else if (!c.isPinned && c.conversationID in rank) {
+        rank = { ...rank };
+        delete rank[c.conversationID];
+      }
+      byID.set(c.conversationID, c);
+    }
+    this.pinRank = rank;
     this.list = [...byID.values()];
   }
 
@@ -128,6 +151,7 @@ export class Conversations {
     this.newPeer = null;
     this.totalUnread = 0;
     this.query = '';
+    this.pinRank = {};
   }
 }
 

@@ -40,10 +40,18 @@ export function lastActivity(c: Conversation): number {
   return lastMessageOf(c)?.lastTime ?? 0;
 }
 
-/** Pinned first, then the most recent activity first. */
-export function sortConversations(list: readonly Conversation[]): Conversation[] {
+/**
+ * Pinned first, in pin order (`pinRank`: lower first, the most recently
+ * pinned lowest), then the most recent activity first.
+ */
+export function sortConversations(list: readonly Conversation[], pinRank: Readonly<Record<string, number>> = {}): Conversation[] {
   return [...list].sort((a, b) => {
     if (a.isPinned !== b.isPinned) return a.isPinned ? -1 : 1;
+    if (a.isPinned) {
+      const ra = pinRank[a.conversationID] ?? 0;
+      const rb = pinRank[b.conversationID] ?? 0;
+      if (ra !== rb) return ra - rb;
+    }
     return lastActivity(b) - lastActivity(a) || a.conversationID.localeCompare(b.conversationID);
   });
 }
