@@ -22,6 +22,7 @@ mod scenarios {
     mod message_ops;
     mod offline;
     mod protocol_doc;
+    mod read_clear_translate;
     mod relations;
     mod sdk_groups;
     mod sessions;

@@ -268,6 +268,113 @@ pub struct SetConversationCustomData {
 }
 operation!(SetConversationCustomData, "setConversationCustomData", ConversationResultResponse);
 
+/// TIM `READ_ALL_*`: which conversations `setAllMessageRead` reads.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadAllScope {
+    /// `readAllC2CMessage`: every one-to-one conversation.
+    #[serde(rename = "readAllC2CMessage")]
+    C2c,
+    /// `readAllGroupMessage`: every group conversation.
+    #[serde(rename = "readAllGroupMessage")]
+    Group,
+    /// `readAllMessage`: both (TIM's default).
+    #[default]
+    #[serde(rename = "readAllMessage")]
+    All,
+}
+
+impl ReadAllScope {
+    /// Whether the scope takes in one-to-one conversations.
+    pub fn c2c(self) -> bool {
+        matches!(self, Self::C2c | Self::All)
+    }
+
+    /// Whether the scope takes in group conversations.
+    pub fn groups(self) -> bool {
+        matches!(self, Self::Group | Self::All)
+    }
+}
+
+/// `setAllMessageRead`: marks every conversation of the caller in `scope`
+/// read, as `setMessageRead` would one by one (the peers of C2C
+/// conversations learn it; the caller's instances get `conversationRead`),
+/// in one transaction. Conversations already read are left alone.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetAllMessageRead {
+    /// Which conversations (default `readAllMessage`).
+    #[serde(default)]
+    pub scope: ReadAllScope,
+}
+operation!(SetAllMessageRead, "setAllMessageRead", SetAllMessageReadResponse);
+
+/// What `setAllMessageRead` read.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetAllMessageReadResponse {
+    /// Each conversation that was unread, and the sequence now read.
+    #[serde(rename = "readList", default)]
+    pub read_list: Vec<crate::ops::SetMessageReadResponse>,
+}
+
+/// `clearHistoryMessage`: clears the caller's history of a conversation
+/// without deleting the conversation: every message up to the newest is
+/// gone for the caller (history pulls never return it again), its unread
+/// count is 0 and it has no last message. Other people's history is
+/// untouched. The caller's instances get `conversationCleared`. Refused: a
+/// malformed ID (2503), a conversation the caller does not have (2500).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClearHistoryMessage {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+}
+operation!(ClearHistoryMessage, "clearHistoryMessage", ClearHistoryMessageResponse);
+
+/// What `clearHistoryMessage` cleared.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClearHistoryMessageResponse {
+    /// The conversation.
+    #[serde(rename = "conversationID")]
+    pub conversation_id: ConversationId,
+    /// Messages up to and including this sequence are cleared.
+    pub cleared_sequence: u64,
+}
+
+/// `translateText`: translates texts through the server's translation
+/// provider (a LibreTranslate-compatible endpoint named in its config).
+/// Refused: no text, more than 20 texts or more than 5,000 characters in all
+/// (20001); no provider configured, or the provider failed (2117).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranslateText {
+    /// The texts, in order.
+    pub source_text_list: Vec<String>,
+    /// Their language (`auto`: detect it).
+    pub source_language: String,
+    /// The language to translate to, e.g. `en`, `zh`.
+    pub target_language: String,
+}
+operation!(TranslateText, "translateText", TranslateTextResponse);
+
+/// `{translatedTextList}`: one per source text, in the same order.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranslateTextResponse {
+    /// The translations.
+    pub translated_text_list: Vec<String>,
+}
+
+/// Most texts one `translateText` takes (Confab's; the seed names none).
+pub const MAX_TRANSLATE_TEXTS: usize = 20;
+/// Most characters one `translateText` takes, all texts together
+/// (Confab's: what a LibreTranslate server accepts by default).
+pub const MAX_TRANSLATE_CHARS: usize = 5_000;
+
 /// One conversation a call did not change, and why.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

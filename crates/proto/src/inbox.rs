@@ -138,6 +138,17 @@ pub enum InboxEvent {
         /// The name it has.
         new_name: String,
     },
+    /// The owner cleared the history of a conversation (from any
+    /// instance): messages up to `clearedSequence` are gone for the owner,
+    /// the conversation stays with no unread messages.
+    #[serde(rename_all = "camelCase")]
+    ConversationCleared {
+        /// The conversation, from the owner's side.
+        #[serde(rename = "conversationID")]
+        conversation_id: ConversationId,
+        /// Messages up to and including this sequence are cleared.
+        cleared_sequence: u64,
+    },
     /// A friend was added to the owner's list or changed (remark, custom
     /// fields, profile as of the change): the whole friend now.
     #[serde(rename_all = "camelCase")]

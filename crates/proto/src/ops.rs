@@ -112,6 +112,9 @@ pub const ALL_OPERATIONS: &[&str] = &[
     crate::conversation::RenameConversationGroup::NAME,
     crate::conversation::AddConversationsToGroup::NAME,
     crate::conversation::DeleteConversationsFromGroup::NAME,
+    crate::conversation::SetAllMessageRead::NAME,
+    crate::conversation::ClearHistoryMessage::NAME,
+    crate::conversation::TranslateText::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.

@@ -27,7 +27,8 @@ pub mod transport;
 
 pub use confab_proto::conversation::{
     ConversationFailure, ConversationIdResponse, ConversationResultResponse, ConversationSettings,
-    RemindType, RemindTypeResponse, SetMessageRemindType,
+    ReadAllScope, RemindType, RemindTypeResponse, SetMessageRemindType, TranslateText,
+    TranslateTextResponse,
 };
 pub use confab_proto::message::{
     ConversationType, CustomPayload, FacePayload, LocationPayload, MessageControlInfo,

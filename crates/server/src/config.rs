@@ -247,6 +247,15 @@ pub struct Config {
     pub tls_cert_file: Option<PathBuf>,
     /// PEM private key of `tls_cert_file`.
     pub tls_key_file: Option<PathBuf>,
+    /// Base URL of a LibreTranslate-compatible server that `translateText`
+    /// calls (`POST <url>/translate`). Unset: `translateText` fails with
+    /// 2117.
+    pub translate_url: Option<String>,
+    /// The `api_key` sent to `translate_url`, if it wants one (from the file
+    /// or `CONFABD_TRANSLATE_API_KEY`; no flag).
+    pub translate_api_key: Option<String>,
+    /// Milliseconds a translation may take before it fails with 2117.
+    pub translate_timeout_ms: u64,
 }
 
 impl fmt::Debug for Config {
@@ -297,6 +306,9 @@ impl fmt::Debug for Config {
             .field("login_timeout_ms", &self.login_timeout_ms)
             .field("tls_cert_file", &self.tls_cert_file)
             .field("tls_key_file", &self.tls_key_file)
+            .field("translate_url", &self.translate_url)
+            .field("translate_api_key", &self.translate_api_key.as_ref().map(|_| "<redacted>"))
+            .field("translate_timeout_ms", &self.translate_timeout_ms)
             .finish()
     }
 }
@@ -349,6 +361,9 @@ impl Default for Config {
             login_timeout_ms: 10_000,
             tls_cert_file: None,
             tls_key_file: None,
+            translate_url: None,
+            translate_api_key: None,
+            translate_timeout_ms: 10_000,
         }
     }
 }
@@ -541,6 +556,16 @@ impl Config {
         }
         if self.login_timeout_ms == 0 {
             return invalid("login_timeout_ms must be at least 1".into());
+        }
+        if self.translate_timeout_ms == 0 {
+            return invalid("translate_timeout_ms must be at least 1".into());
+        }
+        if let Some(url) = &self.translate_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return invalid(format!(
+                    "translate_url must be an http:// or https:// URL, not {url:?}"
+                ));
+            }
         }
         match (&self.tls_cert_file, &self.tls_key_file) {
             (Some(_), None) => {
@@ -800,6 +825,16 @@ pub struct ConfigArgs {
     /// PEM private key of --tls-cert-file [default: none].
     #[arg(long, env = "CONFABD_TLS_KEY_FILE", value_name = "PATH", global = true)]
     pub tls_key_file: Option<PathBuf>,
+    /// Base URL of a LibreTranslate-compatible server for translateText [default: none, translateText fails with 2117].
+    #[arg(long, env = "CONFABD_TRANSLATE_URL", value_name = "URL", global = true)]
+    pub translate_url: Option<String>,
+    /// The translation server's API key, from `CONFABD_TRANSLATE_API_KEY`
+    /// only: it has no flag, since a command line shows in `ps`.
+    #[arg(skip = std::env::var("CONFABD_TRANSLATE_API_KEY").ok())]
+    pub translate_api_key: Option<String>,
+    /// Ms a translation may take before translateText fails with 2117 [default: 10000].
+    #[arg(long, env = "CONFABD_TRANSLATE_TIMEOUT_MS", value_name = "MS", global = true)]
+    pub translate_timeout_ms: Option<u64>,
 }
 
 impl ConfigArgs {
@@ -871,6 +906,9 @@ impl ConfigArgs {
             login_timeout_ms,
             tls_cert_file,
             tls_key_file,
+            translate_url,
+            translate_api_key,
+            translate_timeout_ms,
         } = self.clone();
         if let Some(v) = data_dir {
             config.data_dir = v;
@@ -1006,6 +1044,15 @@ impl ConfigArgs {
         }
         if tls_key_file.is_some() {
             config.tls_key_file = tls_key_file;
+        }
+        if translate_url.is_some() {
+            config.translate_url = translate_url;
+        }
+        if translate_api_key.is_some() {
+            config.translate_api_key = translate_api_key;
+        }
+        if let Some(v) = translate_timeout_ms {
+            config.translate_timeout_ms = v;
         }
     }
 }

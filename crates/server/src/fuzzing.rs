@@ -173,6 +173,11 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         status::SubscribeUserStatus::NAME => decode_as::<status::SubscribeUserStatus>(data),
         status::UnsubscribeUserStatus::NAME => decode_as::<status::UnsubscribeUserStatus>(data),
         conversation::PinConversation::NAME => decode_as::<conversation::PinConversation>(data),
+        conversation::SetAllMessageRead::NAME => decode_as::<conversation::SetAllMessageRead>(data),
+        conversation::ClearHistoryMessage::NAME => {
+            decode_as::<conversation::ClearHistoryMessage>(data)
+        }
+        conversation::TranslateText::NAME => decode_as::<conversation::TranslateText>(data),
         conversation::SetMessageRemindType::NAME => {
             decode_as::<conversation::SetMessageRemindType>(data)
         }

@@ -9,7 +9,8 @@
 //! Modules: [`clock`] (time seam), [`usersig`] (TLS-sig-api-v2),
 //! [`config`], [`moderation`] (the profanity filter), [`store`]
 //! (persistence: primitives per backend, SQLite first), [`sessions`] (live
-//! sessions and push delivery), [`fanout`] (the push seam); the send rate
+//! sessions and push delivery), [`fanout`] (the push seam), [`translate`]
+//! (the `translateText` provider client); the send rate
 //! limiter, the gateway, the sign-in checks the gateway and the file
 //! service share (`auth`), session keys (what retires a UserSig before it
 //! expires), HTTP routes, the accept loop (connection caps, timeouts, TLS),
@@ -40,6 +41,7 @@ mod services;
 mod session_keys;
 pub mod sessions;
 pub mod store;
+pub mod translate;
 pub mod usersig;
 
 pub use files::{FileInfo, FileKind, GcReport, FILES_PATH, UPLOADS_PATH, UPLOAD_OFFSET};

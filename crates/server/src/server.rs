@@ -60,6 +60,8 @@ pub(crate) struct ServerContext {
     pub operations: crate::handlers::Registry,
     /// Who is logged in and who follows whose status.
     pub presence: Arc<crate::presence::Presence>,
+    /// The translation provider of `translateText`, if one is configured.
+    pub translator: Option<Arc<crate::translate::Translator>>,
 }
 
 impl ServerContext {
@@ -136,6 +138,8 @@ pub async fn start(
     let broadcaster = crate::broadcast::Broadcaster::new(Arc::clone(&sessions));
     let presence =
         Arc::new(crate::presence::Presence::new(Arc::clone(&sessions), Arc::clone(&store)));
+    let translator =
+        crate::translate::Translator::from_config(&config).context("translation provider")?;
     let ctx = Arc::new(ServerContext {
         config,
         secret_key,
@@ -151,6 +155,7 @@ pub async fn start(
         login_throttle: LoginThrottle::default(),
         operations,
         presence,
+        translator,
     });
     let sweeper = tokio::spawn(files::sweep_expired_uploads(Arc::clone(&ctx)));
     let (stop, stopped) = watch::channel(false);

@@ -209,6 +209,18 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             &confab_proto::conversation::MAX_CONVERSATION_GROUPS.to_string(),
         ),
         server_limit(
+            "`translateText` texts per request",
+            &confab_proto::conversation::MAX_TRANSLATE_TEXTS.to_string(),
+        ),
+        server_limit(
+            "`translateText` characters per request",
+            &grouped(confab_proto::conversation::MAX_TRANSLATE_CHARS as u64),
+        ),
+        server_limit(
+            "translation timeout (`translate_timeout_ms`, default)",
+            &format!("{} ms", grouped(defaults.translate_timeout_ms)),
+        ),
+        server_limit(
             "`getUserStatus` IDs per request",
             &confab_proto::status::MAX_STATUS_QUERY_IDS.to_string(),
         ),

@@ -1,7 +1,9 @@
 //! The conversation commands (`tim.getConversationList`,
 //! `tim.getConversationProfile`, `tim.deleteConversation`,
-//! `tim.setMessageRead`, `tim.getTotalUnreadMessageCount`): their argument
-//! and result types and handlers, one SDK call each.
+//! `tim.setMessageRead`, `tim.setAllMessageRead`, `tim.clearHistoryMessage`,
+//! `tim.getTotalUnreadMessageCount`, `tim.translateText`, the conversation
+//! settings) and `tim.registerPlugin`: their argument and result types and
+//! handlers, one SDK call each.
 
 use crate::commands::Empty;
 use crate::core::AppCore;
@@ -81,6 +83,14 @@ pub struct DeleteConversationArgs {
 
 fn default_true() -> bool {
     true
+}
+
+/// `tim.registerPlugin` arguments: the plugin names (TIM's object keys).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterPluginArgs {
+    /// E.g. `tim-upload-plugin`.
+    pub plugins: Vec<String>,
 }
 
 /// `tim.deleteConversation` result.
@@ -211,6 +221,39 @@ impl AppCore {
         args: ConversationArgs,
     ) -> Result<Empty, ErrorBody> {
         self.tim()?.set_message_read(&args.conversation_id).await.map_err(from_tim)?;
+        Ok(Empty {})
+    }
+
+    pub(crate) async fn set_all_message_read(
+        &self,
+        args: confab_proto::conversation::SetAllMessageRead,
+    ) -> Result<Empty, ErrorBody> {
+        self.tim()?.set_all_message_read(Some(args.scope)).await.map_err(from_tim)?;
+        Ok(Empty {})
+    }
+
+    pub(crate) async fn clear_history_message(
+        &self,
+        args: ConversationArgs,
+    ) -> Result<Empty, ErrorBody> {
+        self.tim()?.clear_history_message(&args.conversation_id).await.map_err(from_tim)?;
+        Ok(Empty {})
+    }
+
+    pub(crate) async fn translate_text(
+        &self,
+        args: confab_proto::conversation::TranslateText,
+    ) -> Result<confab_proto::conversation::TranslateTextResponse, ErrorBody> {
+        self.tim()?.translate_text(args).await.map_err(from_tim)
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn register_plugin(
+        &self,
+        args: RegisterPluginArgs,
+    ) -> Result<Empty, ErrorBody> {
+        let names: Vec<&str> = args.plugins.iter().map(String::as_str).collect();
+        self.tim()?.register_plugin(&names).map_err(from_tim)?;
         Ok(Empty {})
     }
 

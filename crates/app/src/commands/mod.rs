@@ -26,7 +26,8 @@ use crate::state::AppState;
 use confab_proto::conversation::{
     AddConversationsToGroup, ConversationGroupNameResponse, CreateConversationGroup,
     DeleteConversationGroup, DeleteConversationsFromGroup, MarkConversation,
-    RenameConversationGroup, SetConversationCustomData,
+    RenameConversationGroup, SetAllMessageRead, SetConversationCustomData, TranslateText,
+    TranslateTextResponse,
 };
 use confab_proto::group::{
     AddGroupMember, AddGroupMemberResponse, ChangeGroupOwner, CreateGroup, CreateGroupResponse,
@@ -59,7 +60,7 @@ use confab_sdk::{
 use confab_sdk::{FriendApplicationList, StatusFailures, UserStatus, UserStatusResponse};
 use conversation::{
     ConversationArgs, ConversationProfileResult, DeleteConversationArgs, DeleteConversationResult,
-    GetConversationListArgs, PinConversationArgs,
+    GetConversationListArgs, PinConversationArgs, RegisterPluginArgs,
 };
 use desktop::SetUnreadBadgeArgs;
 use file::{DownloadFileArgs, DownloadFileResult};
@@ -170,6 +171,10 @@ command_set! {
     "tim.sendMessage" => send_message(SendMessageArgs) -> SendResult;
     "tim.resendMessage" => resend_message(ResendMessageArgs) -> SendResult;
     "tim.setMessageRead" => set_message_read(ConversationArgs) -> Empty;
+    "tim.setAllMessageRead" => set_all_message_read(SetAllMessageRead) -> Empty;
+    "tim.clearHistoryMessage" => clear_history_message(ConversationArgs) -> Empty;
+    "tim.translateText" => translate_text(TranslateText) -> TranslateTextResponse;
+    "tim.registerPlugin" => register_plugin(RegisterPluginArgs) -> Empty;
     "tim.getTotalUnreadMessageCount" => get_total_unread_message_count(Empty) -> u64;
     "tim.getMyProfile" => get_my_profile(Empty) -> Profile;
     "tim.getUserProfile" => get_user_profile(GetUserProfileArgs) -> Vec<Profile>;

@@ -201,6 +201,24 @@ impl Store {
 
     /// Removes conversations from the list; with `clear`, also their
     /// messages (except those still waiting in the outbox).
+    /// The highest message sequence known here of a conversation; `None`
+    /// when this store has no such conversation.
+    pub(crate) fn last_sequence(&self, conversation_id: &str) -> Result<Option<u64>> {
+        let conn = self.lock();
+        let last: Option<i64> = conn
+            .prepare_cached("SELECT last_sequence FROM conversations WHERE conversation_id = ?1")?
+            .query_row(params![conversation_id], |r| r.get(0))
+            .optional()?;
+        Ok(last.map(u64_sql))
+    }
+
+    /// Clears the history of a conversation up to `cleared`
+    /// (`clearHistoryMessage`); true when that changed it.
+    pub(crate) fn clear_history(&self, conversation_id: &str, cleared: u64) -> Result<bool> {
+        let conn = self.lock();
+        clear_history_in(&conn, &self.me, conversation_id, cleared)
+    }
+
     pub(crate) fn delete_conversations(&self, ids: &[String], clear: bool) -> Result<()> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
@@ -227,6 +245,62 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Clears this store's history of a conversation up to `cleared` (kept
+/// as its cleared point): those messages go (except ones still waiting to
+/// be sent), the last message becomes the newest one left, and the unread
+/// count what `me` received after the clear. True when the conversation is
+/// here and this changed it.
+pub(super) fn clear_history_in(
+    conn: &rusqlite::Connection,
+    me: &str,
+    conversation_id: &str,
+    cleared: u64,
+) -> Result<bool> {
+    let old: Option<i64> = conn
+        .prepare_cached("SELECT cleared_sequence FROM conversations WHERE conversation_id = ?1")?
+        .query_row(params![conversation_id], |r| r.get(0))
+        .optional()?;
+    let cleared = sql_u64(cleared);
+    if old.is_none_or(|old| old >= cleared) {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "DELETE FROM messages WHERE conversation_id = ?1 AND sequence <= ?2
+           AND key NOT IN (SELECT message_key FROM outbox)",
+    )?
+    .execute(params![conversation_id, cleared])?;
+    conn.prepare_cached(
+        "UPDATE conversations SET cleared_sequence = ?2,
+           last_message_key = (SELECT key FROM messages
+               WHERE conversation_id = ?1 AND excluded_last = 0
+               ORDER BY sequence DESC, key DESC LIMIT 1),
+           unread_count = (SELECT COUNT(*) FROM messages
+               WHERE conversation_id = ?1 AND sender != ?3 AND excluded_unread = 0
+                 AND sequence > MAX(?2, conversations.read_sequence)),
+           range_lo = CASE WHEN range_lo IS NULL OR range_lo <= ?2 + 1 THEN ?2 + 1
+                           ELSE range_lo END,
+           range_hi = CASE WHEN range_lo IS NULL OR range_hi < ?2 THEN ?2 ELSE range_hi END,
+           range_complete = CASE WHEN range_lo IS NULL OR range_lo <= ?2 + 1 THEN 1
+                                 ELSE range_complete END
+         WHERE conversation_id = ?1",
+    )?
+    .execute(params![conversation_id, cleared, me])?;
+    Ok(true)
+}
+
+/// The point up to which the conversation's history was cleared here (0:
+/// never, or no such conversation).
+pub(super) fn cleared_sequence_of(
+    conn: &rusqlite::Connection,
+    conversation_id: &str,
+) -> Result<u64> {
+    let cleared: Option<i64> = conn
+        .prepare_cached("SELECT cleared_sequence FROM conversations WHERE conversation_id = ?1")?
+        .query_row(params![conversation_id], |r| r.get(0))
+        .optional()?;
+    Ok(cleared.map_or(0, u64_sql))
 }
 
 /// Marks a conversation read up to `read_sequence` through `conn`: the

@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_friends.sql"),
     include_str!("migrations/0011_conversation_settings.sql"),
     include_str!("migrations/0012_conversation_groups.sql"),
+    include_str!("migrations/0013_cleared_history.sql"),
 ];
 
 mod conversation_settings;

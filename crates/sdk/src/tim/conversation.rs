@@ -1,13 +1,19 @@
 //! Conversations (server: `handlers/conversation.rs`):
 //! `getConversationList`, `getConversationProfile`, `deleteConversation`,
-//! `setMessageRead` and `getTotalUnreadMessageCount`. Lists are served
-//! from the local store; changes go to the server first.
+//! `setMessageRead`, `setAllMessageRead`, `clearHistoryMessage`,
+//! `getTotalUnreadMessageCount` and `translateText`. Lists are served from
+//! the local store; changes go to the server first.
 
 use super::profile::announce_profiles;
 use super::{chat_conversation, Tim};
 use crate::event::Event;
 use crate::model::{Conversation, ConversationListResult, DeleteConversationOptions};
 use crate::TimError;
+use confab_proto::constants::types;
+use confab_proto::conversation::{
+    ClearHistoryMessage, ReadAllScope, SetAllMessageRead, TranslateText, TranslateTextResponse,
+    MAX_TRANSLATE_CHARS, MAX_TRANSLATE_TEXTS,
+};
 use confab_proto::ops::{DeleteConversation, GetUserProfile, SetMessageRead};
 use confab_proto::ConversationKind;
 use confab_proto::{code, ConversationId};
@@ -30,6 +36,89 @@ impl Tim {
             core.refresh_total_unread();
         }
         Ok(())
+    }
+
+    /// TIM `setAllMessageRead`: marks every conversation in `scope` read
+    /// (all of them by default; checklist 400–406): their unread counts
+    /// become 0, the other scope's stay. The peers of C2C conversations
+    /// learn it as from `setMessageRead`; my other instances too.
+    pub async fn set_all_message_read(&self, scope: Option<ReadAllScope>) -> Result<(), TimError> {
+        let session = self.ready_session()?;
+        let request = SetAllMessageRead { scope: scope.unwrap_or_default() };
+        let response = self.request(&session, &request).await?;
+        let core = &session.core;
+        let mut changed = Vec::new();
+        for read in response.read_list {
+            let id = read.conversation_id.as_str();
+            if core.store.mark_read(id, read.read_sequence)? {
+                changed.push(id.to_owned());
+            }
+        }
+        if !changed.is_empty() {
+            core.emit(Event::ConversationListUpdated(core.store.conversations(Some(&changed))?));
+            core.refresh_total_unread();
+        }
+        Ok(())
+    }
+
+    /// TIM `clearHistoryMessage`: clears a conversation's history here and
+    /// on the server without deleting it (checklist 388–392): afterwards its
+    /// `unreadCount` is 0, it has no `lastMessage`, and `getMessageList`
+    /// returns nothing from before the clear, on every instance of mine.
+    /// The system conversation (`@TIM#SYSTEM`) is cleared on this instance
+    /// only: the server keeps no history of it. Errors: 2503 a malformed
+    /// ID, 2500 a conversation I do not have.
+    pub async fn clear_history_message(&self, conversation_id: &str) -> Result<(), TimError> {
+        let session = self.ready_session()?;
+        let core = &session.core;
+        let cleared = if conversation_id == types::CONV_SYSTEM {
+            core.store.last_sequence(conversation_id)?.ok_or_else(|| {
+                TimError::new(
+                    code::CONVERSATION_NOT_FOUND,
+                    format!("no conversation {conversation_id}"),
+                )
+            })?
+        } else {
+            chat_conversation(conversation_id)?;
+            let request = ClearHistoryMessage { conversation_id: conversation_id.into() };
+            self.request(&session, &request).await?.cleared_sequence
+        };
+        if core.store.clear_history(conversation_id, cleared)? {
+            if let Some(c) = core.store.conversation(conversation_id)? {
+                core.emit(Event::ConversationListUpdated(vec![c]));
+            }
+            core.refresh_total_unread();
+        }
+        Ok(())
+    }
+
+    /// TIM `translateText`: the texts translated by the server's provider,
+    /// one per text in the same order (checklist 245–248). Errors: 20001
+    /// no text, more than 20, more than 5,000 characters in all, or a
+    /// language that is not a code; 2117 when the server has no provider
+    /// or it failed.
+    pub async fn translate_text(
+        &self,
+        request: TranslateText,
+    ) -> Result<TranslateTextResponse, TimError> {
+        let session = self.ready_session()?;
+        let count = request.source_text_list.len();
+        if count == 0 || count > MAX_TRANSLATE_TEXTS {
+            return Err(TimError::new(
+                code::ERR_SVR_MSG_PKG_PARSE_FAILED,
+                format!("sourceTextList must hold 1 to {MAX_TRANSLATE_TEXTS} texts, not {count}"),
+            ));
+        }
+        let chars: usize = request.source_text_list.iter().map(|t| t.chars().count()).sum();
+        if chars > MAX_TRANSLATE_CHARS {
+            return Err(TimError::new(
+                code::ERR_SVR_MSG_PKG_PARSE_FAILED,
+                format!(
+                    "at most {MAX_TRANSLATE_CHARS} characters are translated at once, not {chars}"
+                ),
+            ));
+        }
+        self.request(&session, &request).await
     }
 
     /// TIM `getConversationList`: all conversations (most recent first) or

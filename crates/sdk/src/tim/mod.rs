@@ -130,6 +130,11 @@ fn chat_conversation(conversation_id: &str) -> Result<ConversationKind, TimError
     }
 }
 
+/// The plugin names `register_plugin` accepts: TIM's, whose work Confab
+/// does built in.
+pub const KNOWN_PLUGINS: &[&str] =
+    &["tim-upload-plugin", "tim-profanity-filter-plugin", "cos-js-sdk", "cos-wx-sdk"];
+
 /// The live instances of this process, by server, SDKAppID and data
 /// directory.
 ///
@@ -222,6 +227,26 @@ impl Tim {
     /// 3 errors, 4 nothing. Higher values count as 4.
     pub fn set_log_level(&self, level: u8) {
         self.inner.log_level.store(level.min(4), Ordering::Relaxed);
+    }
+
+    /// TIM `registerPlugin`: takes the names of TIM's plugins (checklist
+    /// 69–72). What they do is built in, so registering one changes
+    /// nothing and is accepted: `tim-upload-plugin` (and the older
+    /// `cos-js-sdk` / `cos-wx-sdk`): files are uploaded to the Confab
+    /// server; `tim-profanity-filter-plugin`: the server's profanity
+    /// filter moderates every message (80001). Any other name is refused
+    /// with 20001 naming the ones known, and nothing is registered.
+    pub fn register_plugin(&self, names: &[&str]) -> Result<(), TimError> {
+        if let Some(unknown) = names.iter().find(|n| !KNOWN_PLUGINS.contains(n)) {
+            return Err(TimError::new(
+                code::ERR_SVR_MSG_PKG_PARSE_FAILED,
+                format!(
+                    "unknown plugin {unknown:?}: Confab knows {} (built in)",
+                    KNOWN_PLUGINS.join(", ")
+                ),
+            ));
+        }
+        Ok(())
     }
 
     // ----- state ---------------------------------------------------------

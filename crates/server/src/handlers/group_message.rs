@@ -278,7 +278,13 @@ pub(crate) fn group_message_list(
             ));
         };
         store
-            .group_messages(group, record.user_id, record.join_sequence, before_sequence, count)
+            .group_messages(
+                group,
+                record.user_id.clone(),
+                record.history_from(),
+                before_sequence,
+                count,
+            )
             .await
             .map_err(super::store_error)
     }

@@ -1060,7 +1060,9 @@ fn send(tx: &mut dyn WriteTx, new: NewGroupMessage) -> Result<SendMessageRespons
     Ok(SendMessageResponse { message, duplicate: false })
 }
 
-fn set_read(
+/// Reads a group for `user` up to its newest message and tells the user's
+/// instances (`conversationRead`); nothing happens when it was read.
+pub(super) fn set_read(
     tx: &mut dyn WriteTx,
     user: &UserId,
     group: &GroupId,

@@ -155,6 +155,19 @@ pub trait ConversationTx {
         clear_history: bool,
     ) -> Result<(), StoreError>;
 
+    /// Clears the owner's history of a C2C conversation without deleting
+    /// it: its cleared point moves to its last sequence, its unread count
+    /// and last message go. The cleared point; `None` when the owner has
+    /// no such conversation.
+    fn clear_conversation(
+        &mut self,
+        owner: &UserId,
+        conversation_id: &ConversationId,
+    ) -> Result<Option<u64>, StoreError>;
+
+    /// The owner's C2C conversations (not deleted) with anything unread.
+    fn unread_conversations(&mut self, owner: &UserId) -> Result<Vec<ConversationId>, StoreError>;
+
     /// The owner's settings of a conversation (the defaults when none was
     /// changed).
     fn conversation_settings(
@@ -260,6 +273,9 @@ pub trait GroupTx {
 
     /// Every stored member's ID.
     fn member_ids(&mut self, group: &GroupId) -> Result<Vec<UserId>, StoreError>;
+
+    /// The groups `user` is a stored member of.
+    fn member_groups(&mut self, user: &UserId) -> Result<Vec<GroupId>, StoreError>;
 
     /// The group's message sequence and timeline heads, without moving them.
     fn group_heads(&mut self, group: &GroupId) -> Result<GroupHeads, StoreError>;

@@ -138,6 +138,17 @@ pub struct MemberRecord {
     pub read_sequence: u64,
     /// Member custom fields.
     pub custom: Vec<CustomField>,
+    /// The group's message sequence up to which the member cleared the
+    /// history (`clearHistoryMessage`; 0: never).
+    pub cleared_sequence: u64,
+}
+
+impl MemberRecord {
+    /// Where the member's view of the group's messages starts: after the
+    /// later of joining and clearing.
+    pub fn history_from(&self) -> u64 {
+        self.join_sequence.max(self.cleared_sequence)
+    }
 }
 
 impl MemberRecord {

@@ -100,6 +100,7 @@ import type { Profile } from "./Profile";
 import type { ProfilePatch } from "./ProfilePatch";
 import type { QuitGroup } from "./QuitGroup";
 import type { RefuseFriendApplication } from "./RefuseFriendApplication";
+import type { RegisterPluginArgs } from "./RegisterPluginArgs";
 import type { RemindTypeResponse } from "./RemindTypeResponse";
 import type { RemoveFromFriendGroup } from "./RemoveFromFriendGroup";
 import type { RenameConversationGroup } from "./RenameConversationGroup";
@@ -109,6 +110,7 @@ import type { SaveFileAsArgs } from "./SaveFileAsArgs";
 import type { SearchGroupByID } from "./SearchGroupByID";
 import type { SendMessageArgs } from "./SendMessageArgs";
 import type { SendResult } from "./SendResult";
+import type { SetAllMessageRead } from "./SetAllMessageRead";
 import type { SetConversationCustomData } from "./SetConversationCustomData";
 import type { SetGroupAttributes } from "./SetGroupAttributes";
 import type { SetGroupCounters } from "./SetGroupCounters";
@@ -121,6 +123,8 @@ import type { SetSelfStatusArgs } from "./SetSelfStatusArgs";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
 import type { StagedFile } from "./StagedFile";
 import type { StatusFailures } from "./StatusFailures";
+import type { TranslateText } from "./TranslateText";
+import type { TranslateTextResponse } from "./TranslateTextResponse";
 import type { UpdateFriend } from "./UpdateFriend";
 import type { UpdateGroupProfile } from "./UpdateGroupProfile";
 import type { UserIdListArgs } from "./UserIdListArgs";
@@ -158,6 +162,10 @@ export const COMMANDS = [
   "tim.sendMessage",
   "tim.resendMessage",
   "tim.setMessageRead",
+  "tim.setAllMessageRead",
+  "tim.clearHistoryMessage",
+  "tim.translateText",
+  "tim.registerPlugin",
   "tim.getTotalUnreadMessageCount",
   "tim.getMyProfile",
   "tim.getUserProfile",
@@ -273,6 +281,10 @@ export type CommandMap = {
   "tim.sendMessage": { args: SendMessageArgs; result: SendResult };
   "tim.resendMessage": { args: ResendMessageArgs; result: SendResult };
   "tim.setMessageRead": { args: ConversationArgs; result: Empty };
+  "tim.setAllMessageRead": { args: SetAllMessageRead; result: Empty };
+  "tim.clearHistoryMessage": { args: ConversationArgs; result: Empty };
+  "tim.translateText": { args: TranslateText; result: TranslateTextResponse };
+  "tim.registerPlugin": { args: RegisterPluginArgs; result: Empty };
   "tim.getTotalUnreadMessageCount": { args: Empty; result: number };
   "tim.getMyProfile": { args: Empty; result: Profile };
   "tim.getUserProfile": { args: GetUserProfileArgs; result: Array<Profile> };

@@ -1,6 +1,7 @@
 // The conversation methods of the facade (TIM's conversation API): the
-// list (all, by IDs, or filtered), one profile, deleting, read marks, the
-// unread total, and my settings of conversations (pin, remind type, marks,
+// list (all, by IDs, or filtered), one profile, deleting, read marks
+// (one conversation or all), clearing history, translation, the unread
+// total, and my settings of conversations (pin, remind type, marks,
 // custom data; each reaches my other instances, and the change arrives as
 // CONVERSATION_LIST_UPDATED).
 import type {
@@ -12,8 +13,10 @@ import type {
   ConversationResultResponse,
   ConversationType,
   Empty,
+  ReadAllScope,
   RemindType,
   RemindTypeResponse,
+  TranslateTextResponse,
 } from '$lib/types';
 import type { ImResponse, TimCore } from './core';
 
@@ -84,6 +87,33 @@ export function conversationApi(core: TimCore) {
 
     setMessageRead(options: { conversationID: string }): Promise<ImResponse<Empty>> {
       return core.tim('tim.setMessageRead', options);
+    },
+
+    /**
+     * Marks every conversation in `scope` read (`TIM.TYPES.READ_ALL_C2C_MSG`,
+     * `READ_ALL_GROUP_MSG`, or `READ_ALL_MSG`, the default); the other scope
+     * keeps its unread counts.
+     */
+    setAllMessageRead(options?: { scope?: ReadAllScope }): Promise<ImResponse<Empty>> {
+      return core.tim('tim.setAllMessageRead', { scope: options?.scope ?? 'readAllMessage' });
+    },
+
+    /**
+     * Clears a conversation's history (here, on the server and on my other
+     * instances) and keeps the conversation: no messages, no last message,
+     * 0 unread. 2500 / 2503 otherwise.
+     */
+    clearHistoryMessage(conversationID: string): Promise<ImResponse<Empty>> {
+      return core.tim('tim.clearHistoryMessage', { conversationID });
+    },
+
+    /**
+     * Translates texts through the server's provider: one translation per
+     * text, in order. 20001 over 20 texts or 5,000 characters; 2117 when
+     * the server has no provider or it failed.
+     */
+    translateText(options: { sourceTextList: string[]; sourceLanguage: string; targetLanguage: string }): Promise<ImResponse<TranslateTextResponse>> {
+      return core.tim('tim.translateText', options);
     },
 
     /** Pins (or unpins) a conversation: pinned ones come first, the latest pinned first. 2500 / 2503 otherwise. */

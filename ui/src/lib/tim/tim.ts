@@ -5,7 +5,8 @@ import type { Backend } from '$lib/backend';
 import { appApi, type AppApi } from './app';
 import { CONFAB_EVENT, EVENT, TYPES } from './constants';
 import { conversationApi, type ConversationApi } from './conversation';
-import { TimCore } from './core';
+import { TimCore, type ImResponse } from './core';
+import type { Empty } from '$lib/types';
 import type { TimEventName, TimHandler } from './events';
 import { fileApi, type FileApi } from './file';
 import { groupApi, type GroupApi } from './group';
@@ -51,6 +52,15 @@ export class Tim {
   /** The logged-in user (from the app state), or null. */
   get userID(): string | null {
     return this.#core.userID;
+  }
+
+  /**
+   * TIM's plugins, e.g. `{'tim-upload-plugin': TIMUploadPlugin}`: Confab
+   * does their work built in, so TIM's names are accepted and change
+   * nothing; any other name is refused with 20001.
+   */
+  registerPlugin(plugins: Record<string, unknown>): Promise<ImResponse<Empty>> {
+    return this.#core.tim('tim.registerPlugin', { plugins: Object.keys(plugins) });
   }
 
   /** Adds a handler of one event (`TIM.EVENT` values and Confab's). */

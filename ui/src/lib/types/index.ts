@@ -105,8 +105,10 @@ export type {
   ConversationGroupNameResponse,
   ConversationIdResponse,
   ConversationResultResponse,
+  ReadAllScope,
   RemindType,
   RemindTypeResponse,
+  TranslateTextResponse,
   // User status (confab_proto::status).
   StatusFailures,
   UserStatus,

@@ -4,7 +4,7 @@
 use super::Changes;
 use crate::model::message_from_wire;
 use crate::model::MessageStatus;
-use crate::store::conversations::ensure_conversation;
+use crate::store::conversations::{cleared_sequence_of, ensure_conversation};
 use crate::store::history::extend_range;
 use crate::store::message_ops::{key_of_id, refresh_state, Refreshed};
 use crate::store::profiles::remember_sender;
@@ -136,6 +136,15 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
             .optional()?;
+        // A group message the owner cleared (from another instance) whose
+        // timeline page trails the inbox's clear: not taken in again. (A
+        // C2C clear follows its messages in the one inbox.)
+        if existing.is_none()
+            && m.conversation_type == ConversationType::Group
+            && m.sequence <= cleared_sequence_of(tx, &conversation_id)?
+        {
+            return Ok(());
+        }
         // Set when the message is inserted here, already marked via_inbox.
         let mut inserted = None;
         let (key, kind) = match existing {

@@ -217,7 +217,8 @@ impl Store {
             tx.prepare_cached(
                 "UPDATE conversations SET visible = 1, unread_count = ?2, read_sequence = ?3,
                    peer_read_sequence = ?4, last_sequence = MAX(last_sequence, ?5),
-                   last_message_key = ?6, update_time = ?7
+                   last_message_key = ?6, update_time = ?7,
+                   cleared_sequence = MAX(cleared_sequence, ?8)
                  WHERE conversation_id = ?1",
             )?
             .execute(params![
@@ -227,7 +228,8 @@ impl Store {
                 sql_u64(state.peer_read_sequence),
                 sql_u64(state.last_sequence),
                 last_key,
-                state.update_time.saturating_mul(1000)
+                state.update_time.saturating_mul(1000),
+                sql_u64(state.cleared_sequence)
             ])?;
             if state.last_sequence <= state.cleared_sequence {
                 // Nothing visible: an empty, complete run at the top.
@@ -408,6 +410,13 @@ impl Store {
                     changes.in_group.insert(name);
                 }
                 changes.conversations.extend(change.conversations);
+                Ok(())
+            }
+            InboxEvent::ConversationCleared { conversation_id, cleared_sequence } => {
+                let id = conversation_id.as_str();
+                if super::conversations::clear_history_in(tx, &self.me, id, *cleared_sequence)? {
+                    changes.conversations.insert(id.to_owned());
+                }
                 Ok(())
             }
             InboxEvent::ConversationGroupDeleted { name } => {

@@ -166,6 +166,38 @@ impl ConversationTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn clear_conversation(
+        &mut self,
+        owner: &UserId,
+        conversation_id: &ConversationId,
+    ) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "UPDATE conversations
+                 SET cleared_sequence = last_sequence, unread_count = 0, last_message = NULL
+                 WHERE owner = ?1 AND conversation_id = ?2 AND deleted = 0
+                 RETURNING cleared_sequence",
+            )?
+            .query_row(params![owner.as_str(), conversation_id.as_str()], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn unread_conversations(&mut self, owner: &UserId) -> Result<Vec<ConversationId>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT conversation_id FROM conversations
+             WHERE owner = ?1 AND deleted = 0
+               AND (unread_count > 0 OR read_sequence < last_sequence)
+             ORDER BY conversation_id",
+        )?;
+        let rows = stmt.query_map([owner.as_str()], |r| r.get::<_, String>(0))?;
+        let mut ids = Vec::new();
+        for row in rows {
+            ids.push(ConversationId(row?));
+        }
+        Ok(ids)
+    }
+
     fn conversation_settings(
         &mut self,
         owner: &UserId,

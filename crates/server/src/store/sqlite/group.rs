@@ -25,7 +25,7 @@ const MESSAGE_HEAD_SQL: &str =
     "SELECT COALESCE(MAX(sequence), 0) FROM messages WHERE conv_key = ?1";
 
 const MEMBER_COLUMNS: &str = "user_id, role, join_time, join_sequence, join_timeline, name_card,
-     mute_until, read_sequence, custom";
+     mute_until, read_sequence, custom, cleared_sequence";
 
 fn role_name(role: MemberRole) -> Result<String, StoreError> {
     match serde_json::to_value(role)? {
@@ -49,6 +49,7 @@ fn member_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<(String, String
             mute_until: row.get(at + 6)?,
             read_sequence: row.get(at + 7)?,
             custom: Vec::new(),
+            cleared_sequence: row.get(at + 9)?,
         },
     ))
 }
@@ -150,13 +151,14 @@ impl GroupTx for SqliteTx<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO group_members (group_id, user_id, role, join_time, join_sequence,
-                     join_timeline, name_card, mute_until, read_sequence, custom)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                     join_timeline, name_card, mute_until, read_sequence, custom, cleared_sequence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT (group_id, user_id) DO UPDATE SET
                      role = excluded.role, join_time = excluded.join_time,
                      join_sequence = excluded.join_sequence, join_timeline = excluded.join_timeline,
                      name_card = excluded.name_card, mute_until = excluded.mute_until,
-                     read_sequence = excluded.read_sequence, custom = excluded.custom",
+                     read_sequence = excluded.read_sequence, custom = excluded.custom,
+                     cleared_sequence = excluded.cleared_sequence",
             )?
             .execute(params![
                 group.as_str(),
@@ -169,6 +171,7 @@ impl GroupTx for SqliteTx<'_> {
                 member.mute_until,
                 member.read_sequence,
                 serde_json::to_string(&member.custom)?,
+                member.cleared_sequence,
             ])?;
         Ok(())
     }
@@ -191,6 +194,18 @@ impl GroupTx for SqliteTx<'_> {
         let mut ids = Vec::new();
         for row in rows {
             ids.push(UserId::new(row?));
+        }
+        Ok(ids)
+    }
+
+    fn member_groups(&mut self, user: &UserId) -> Result<Vec<GroupId>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT group_id FROM group_members WHERE user_id = ?1 ORDER BY group_id",
+        )?;
+        let rows = stmt.query_map([user.as_str()], |r| r.get::<_, String>(0))?;
+        let mut ids = Vec::new();
+        for row in rows {
+            ids.push(GroupId::new(row?));
         }
         Ok(ids)
     }
@@ -467,7 +482,8 @@ pub(super) fn conversations(
     let mut list = Vec::new();
     for (profile, member) in memberships(conn, user)? {
         let key = group_key(profile.group_id.as_str());
-        let from = member.join_sequence.max(member.read_sequence);
+        let start = member.history_from();
+        let from = start.max(member.read_sequence);
         let unread: u64 = conn
             .prepare_cached(
                 "SELECT COUNT(*) FROM messages WHERE conv_key = ?1 AND sequence > ?2 AND sender <> ?3
@@ -483,7 +499,7 @@ pub(super) fn conversations(
                    OR EXISTS (SELECT 1 FROM json_each(message, '$.receiverList') WHERE value = ?3))
                  ORDER BY sequence DESC LIMIT 1",
             )?
-            .query_row(params![key, member.join_sequence, user.as_str()], |r| {
+            .query_row(params![key, start, user.as_str()], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?;
@@ -491,16 +507,16 @@ pub(super) fn conversations(
             Some((json, seq, time)) => {
                 (Some(serde_json::from_str::<WireMessage>(&json)?), seq, time)
             }
-            None => (None, member.join_sequence, member.join_time),
+            None => (None, start, member.join_time),
         };
         list.push(ConversationState {
             conversation_id: ConversationId::group(&profile.group_id),
             conversation_type: ConversationType::Group,
             last_message,
             unread_count: unread,
-            read_sequence: member.read_sequence.max(member.join_sequence),
+            read_sequence: member.read_sequence.max(start),
             peer_read_sequence: 0,
-            cleared_sequence: member.join_sequence,
+            cleared_sequence: start,
             last_sequence,
             update_time,
         });

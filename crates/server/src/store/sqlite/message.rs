@@ -176,7 +176,8 @@ pub(super) fn hopping(
         Some(ConversationKind::Group(group)) => {
             let joined: Option<u64> = conn
                 .prepare_cached(
-                    "SELECT join_sequence FROM group_members WHERE group_id = ?1 AND user_id = ?2",
+                    "SELECT MAX(join_sequence, cleared_sequence) FROM group_members
+                     WHERE group_id = ?1 AND user_id = ?2",
                 )?
                 .query_row(params![group, user.as_str()], |r| r.get(0))
                 .optional()?;
