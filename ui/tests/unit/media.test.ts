@@ -17,6 +17,7 @@ import {
   mergerAbstract,
   mergerTitle,
   messageActions,
+  canTranslate,
   REVOKE_WINDOW_SECONDS,
 } from '../../src/lib/state/media';
 import { FakeBackend, type FakeMedia } from '../../src/lib/backend/fake';
@@ -145,6 +146,10 @@ describe('action rules', () => {
     expect(messageActions(own({ time: NOW - 600 }), NOW)).toEqual(['copy', 'forward', 'edit', 'delete', 'select']);
     expect(messageActions(message({ type: 'TIMImageElem', payload: {} }), NOW)).toEqual(['forward', 'delete', 'select']);
     expect(messageActions(own({ status: 'fail' }), NOW)).toEqual(['resend', 'copy', 'delete', 'select']);
+    // Someone else's text can be translated (checklist 245-248); own texts and media cannot.
+    expect(messageActions(message({ payload: { text: 'hola' } }), NOW)).toEqual(['copy', 'translate', 'forward', 'delete', 'select']);
+    expect(canTranslate(message({ payload: { text: '  ' } }))).toBe(false);
+    expect(canTranslate(message({ payload: { text: 'hola' }, isRevoked: true }))).toBe(false);
   });
   it('merger title and abstract (up to 4 lines)', () => {
     const t = new I18n('en').t.bind(new I18n('en'));

@@ -113,3 +113,18 @@ export function groupInfoErrorKey(e: ImError): MessageKey {
       return errorKey(e);
   }
 }
+
+/**
+ * Human words for a failed translation: 2117 is the server's provider
+ * (none set up, or it failed), 20001 a text too long to translate.
+ */
+export function translateErrorKey(e: Pick<ImError, 'code'>): MessageKey {
+  switch (e.code) {
+    case 2117:
+      return 'translate.unavailable';
+    case 20001:
+      return 'translate.tooLong';
+    default:
+      return errorKey(e as ImError);
+  }
+}

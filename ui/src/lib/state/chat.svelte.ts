@@ -22,6 +22,9 @@ export interface ChatNotice {
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
+/** A translation shown under a message: under way, done, or failed (by code). */
+export type Translation = { state: 'busy' } | { state: 'done'; text: string } | { state: 'failed'; error: ImError };
+
 /** Merges messages into a time-ordered list, replacing by key (local → server ID safe). */
 export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
   if (incoming.length === 0) return existing as Message[];
@@ -75,6 +78,8 @@ export class ChatState {
   editingKey: string | null = $state(null);
   /** Text of own messages this client recalled (offered for re-editing). */
   recalledText: Map<string, string> = $state.raw(new Map());
+  /** Translations asked for (TIM's translateText), by message key: the text, or why it failed. */
+  translations: Map<string, Translation> = $state.raw(new Map());
   notice: ChatNotice | null = $state.raw(null);
   #retryers = new Map<string, () => Promise<void>>();
 
@@ -136,6 +141,23 @@ export class ChatState {
       }
       this.error = err;
       this.status = 'error';
+    }
+  }
+
+  /**
+   * The history was cleared (here or on another instance of mine): sent
+   * messages go, ones still on their way stay; then the store is asked
+   * again, so anything it still holds comes back.
+   */
+  async historyCleared(): Promise<void> {
+    this.messages = this.messages.filter((m) => m.status !== 'success');
+    this.#next = '';
+    this.isCompleted = true;
+    this.firstUnreadKey = null;
+    this.translations = new Map();
+    if (this.status !== 'idle') {
+      this.status = 'idle';
+      await this.loadInitial();
     }
   }
 
@@ -267,6 +289,36 @@ export class ChatState {
     }
   }
 
+  /**
+   * Translates someone's text into `targetLanguage` (the app's language)
+   * through the server's provider; the result (or the error, by code) is
+   * kept under the message. Asking again hides it.
+   */
+  async translate(message: Message, targetLanguage: string): Promise<void> {
+    const key = messageKey(message);
+    const set = (t: Translation | null) => {
+      const next = new Map(this.translations);
+      if (t) next.set(key, t);
+      else next.delete(key);
+      this.translations = next;
+    };
+    if (this.translations.get(key)?.state === 'done') {
+      set(null);
+      return;
+    }
+    set({ state: 'busy' });
+    try {
+      const res = await this.#tim.translateText({
+        sourceTextList: [String(message.payload.text ?? '')],
+        sourceLanguage: 'auto',
+        targetLanguage,
+      });
+      set({ state: 'done', text: res.data.translatedTextList[0] ?? '' });
+    } catch (e) {
+      set({ state: 'failed', error: toImError(e) });
+    }
+  }
+
   /** Changes an own text; on 2480 shows the latest version and a notice. */
   async edit(message: Message, text: string): Promise<boolean> {
     const body = text.trim();
@@ -388,6 +440,14 @@ export class Chats {
       const p = e.data;
       if (!p || typeof p.random !== 'number') return;
       this.#map.get(p.conversationID)?.files.setProgress(`o:${p.random}`, { loaded: p.loaded, total: p.total });
+    });
+    // A conversation whose history was cleared has no last message:
+    // an open chat with sent messages of it drops them.
+    tim.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => {
+      for (const c of e.data ?? []) {
+        const chat = c.lastMessage ? undefined : this.#map.get(c.conversationID);
+        if (chat && chat.messages.some((m) => m.status === 'success')) void chat.historyCleared();
+      }
     });
     tim.on(EVENT.MESSAGE_READ_BY_PEER, (e) =>
       this.#route(e.data, (c, l) => {

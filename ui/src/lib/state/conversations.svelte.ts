@@ -139,6 +139,21 @@ export class Conversations {
     if (this.activeID === conversationID) this.activeID = null;
   }
 
+  /** Clears a conversation's history for me (on every instance); it stays listed. */
+  async clearHistory(conversationID: string): Promise<void> {
+    await this.#tim.clearHistoryMessage(conversationID);
+  }
+
+  /** Marks every conversation read (TIM's READ_ALL_MSG) and takes the "unread" marks away. */
+  async readAll(): Promise<void> {
+    await this.#tim.setAllMessageRead({ scope: TYPES.READ_ALL_MSG });
+    const marked = this.list.filter((c) => c.markList.includes(TYPES.CONV_MARK_TYPE_UNREAD)).map((c) => c.conversationID);
+    // markConversation takes at most 100 conversations per call.
+    for (let i = 0; i < marked.length; i += 100) {
+      await this.#tim.markConversation({ conversationIDList: marked.slice(i, i + 100), markType: TYPES.CONV_MARK_TYPE_UNREAD, enableMark: false });
+    }
+  }
+
   nameOf(conversationID: string): string {
     const c = this.list.find((x) => x.conversationID === conversationID);
     return c ? conversationName(c) : peerOf(conversationID);

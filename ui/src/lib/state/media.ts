@@ -144,6 +144,11 @@ export function canCopy(m: Message): boolean {
   return !m.isRevoked && m.type === TYPES.MSG_TEXT;
 }
 
+/** Translate: someone else's text (TIM's translateText, shown under it). */
+export function canTranslate(m: Message): boolean {
+  return m.flow === 'in' && !m.isRevoked && m.type === TYPES.MSG_TEXT && String(m.payload.text ?? '').trim() !== '';
+}
+
 /** Forward (and merge-forward): sent, not revoked, not a group tip/notice. */
 export function canForward(m: Message): boolean {
   return (
@@ -161,6 +166,7 @@ export function messageActions(m: Message, nowSeconds: number): MessageAction[] 
   const out: MessageAction[] = [];
   if (m.status === 'fail') out.push('resend');
   if (canCopy(m)) out.push('copy');
+  if (canTranslate(m)) out.push('translate');
   if (canForward(m)) out.push('forward');
   if (canEdit(m)) out.push('edit');
   if (canRevoke(m, nowSeconds)) out.push('revoke');
@@ -168,7 +174,7 @@ export function messageActions(m: Message, nowSeconds: number): MessageAction[] 
   out.push('select');
   return out;
 }
-export type MessageAction = 'resend' | 'copy' | 'forward' | 'edit' | 'revoke' | 'delete' | 'select';
+export type MessageAction = 'resend' | 'copy' | 'translate' | 'forward' | 'edit' | 'revoke' | 'delete' | 'select';
 
 /** "Chat history of A and B" (C2C) / "Chat history of <group>" titles. */
 export function mergerTitle(names: string[], t: T): string {
