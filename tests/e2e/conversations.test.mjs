@@ -1,0 +1,156 @@
+// The conversation list's menu in the real desktop app (issue 15), under
+// Xvfb through tauri-driver + WebKitWebDriver, against a real confabd.
+// alice uses the app; bob and carol are the real confab CLI. A real
+// notification daemon (dunst) runs on the session bus and dbus-monitor
+// records every Notify call the app makes. alice pins carol, mutes bob
+// (his next message brings no desktop notification while carol's does),
+// marks carol unread and puts her in a folder whose tab counts her, all
+// from the menu opened with a right click.
+// Screenshots go to test-results/desktop/.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { cli, launchApp, quitApp, removeDir, resultsDir, signIn, startConfabd, stop, tempDir } from './harness.mjs';
+
+const PASSWORDS = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
+
+/** Clicks `selector`, looking it up again when it went stale. */
+async function click(browser, selector) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const element = await browser.$(selector);
+      await element.waitForDisplayed();
+      await element.click();
+      return;
+    } catch (e) {
+      if (attempt >= 4 || !/stale/i.test(String(e?.message ?? e))) throw e;
+    }
+  }
+}
+
+/**
+ * Opens a conversation's menu as a right click does: WebKitWebDriver's
+ * right click sends no `contextmenu` event, so the row gets the event a
+ * right click makes, at a point inside it.
+ */
+async function openMenu(browser, conversationID) {
+  const row = await browser.$(`[data-conversation="${conversationID}"]`);
+  await row.waitForDisplayed();
+  await browser.execute((el) => {
+    const b = el.getBoundingClientRect();
+    const at = { bubbles: true, cancelable: true, button: 2, clientX: b.left + 60, clientY: b.top + 20 };
+    el.dispatchEvent(new MouseEvent('contextmenu', at));
+  }, row);
+  await (await browser.$('[data-testid="conversation-menu"]')).waitForDisplayed();
+}
+
+/** The session bus's Notify calls, as dbus-monitor prints them (all of its output so far). */
+function recordNotifications() {
+  const monitor = spawn('dbus-monitor', ['--session', "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const record = { monitor, text: '' };
+  monitor.stdout.on('data', (d) => (record.text += d));
+  return record;
+}
+
+/** Resolves once `check()` holds (polled every 50 ms, up to 30 s). */
+async function until(check, what) {
+  const end = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('the conversation menu in the desktop app', { timeout: 600_000 }, () => {
+  let server;
+  let daemon;
+  let notifications;
+  const profiles = { bob: tempDir('bob'), carol: tempDir('carol'), aliceCli: tempDir('alice-cli') };
+  const aliceApp = tempDir('alice-app');
+  const dirs = [...Object.values(profiles), aliceApp];
+
+  before(async () => {
+    server = await startConfabd();
+    dirs.push(server.dataDir);
+    for (const [user, profile] of [
+      ['alice', profiles.aliceCli],
+      ['bob', profiles.bob],
+      ['carol', profiles.carol],
+    ]) {
+      await cli(profile, ['register', user, '--server', server.url], { env: { CONFAB_PASSWORD: PASSWORDS[user] } });
+    }
+    await cli(profiles.aliceCli, ['logout']);
+    await cli(profiles.bob, ['send', 'alice', 'hi from bob']);
+    await cli(profiles.carol, ['send', 'alice', 'hi from carol']);
+    daemon = spawn('dunst', [], { stdio: 'ignore' });
+    notifications = recordNotifications();
+  });
+
+  after(async () => {
+    await stop(notifications?.monitor);
+    await stop(daemon);
+    await server?.stop();
+    for (const dir of dirs) removeDir(dir);
+  });
+
+  it('pins carol, mutes bob (no notification for him), marks carol unread and files her in a folder', async () => {
+    const app = await launchApp({ CONFAB_DATA_DIR: aliceApp, CONFAB_SERVER_URL: server.url });
+    try {
+      const { browser } = app;
+      // The WebView's storage outlives the app's data directory: forget the
+      // chat an earlier test left open, so none is open (and every message
+      // may notify) until this test opens one.
+      await (await browser.$('input[name="userID"]')).waitForDisplayed();
+      await browser.execute(() => localStorage.removeItem('confab.openConversation.alice'));
+      await signIn(browser, 'alice', PASSWORDS.alice);
+      await (await browser.$('[data-testid="net-dot"][data-state="connected"]')).waitForExist();
+      await (await browser.$('[data-conversation="C2Cbob"]')).waitForDisplayed();
+
+      // Pin carol from her menu.
+      await openMenu(browser, 'C2Ccarol');
+      await click(browser, '[data-testid="conversation-menu"] [data-action="pin"]');
+      await (await browser.$('[data-conversation="C2Ccarol"][data-pinned="true"]')).waitForExist();
+
+      // Mute bob: his next message is not notified, carol's is.
+      await openMenu(browser, 'C2Cbob');
+      await browser.saveScreenshot(join(resultsDir(), 'conversations-menu.png'));
+      await click(browser, '[data-testid="conversation-menu"] [data-action="mute"]');
+      await (await browser.$('[data-conversation="C2Cbob"][data-muted="true"]')).waitForExist();
+      await cli(profiles.bob, ['send', 'alice', 'quiet one']);
+      await cli(profiles.carol, ['send', 'alice', 'loud one']);
+      await until(() => notifications.text.includes('"loud one"'), `carol’s notification in:\n${notifications.text}`);
+      assert.ok(!notifications.text.includes('"quiet one"'), `no notification for muted bob:\n${notifications.text}`);
+      await (await browser.$('[data-conversation="C2Cbob"] [data-testid="unread-badge"]')).waitForExist();
+
+      // Mark carol read, then unread: a dot instead of a count.
+      await openMenu(browser, 'C2Ccarol');
+      await click(browser, '[data-testid="conversation-menu"] [data-action="unread"]');
+      await (await browser.$('[data-conversation="C2Ccarol"] [data-testid="unread-badge"]')).waitForExist({ reverse: true });
+      await openMenu(browser, 'C2Ccarol');
+      await click(browser, '[data-testid="conversation-menu"] [data-action="unread"]');
+      await (await browser.$('[data-conversation="C2Ccarol"] [data-testid="marked-unread"]')).waitForExist();
+
+      // A folder "Friends" with carol: its tab counts her unread mark and shows only her.
+      await openMenu(browser, 'C2Ccarol');
+      await click(browser, '[data-testid="conversation-menu"] [data-action="folders"]');
+      const name = await browser.$('[data-testid="folder-dialog"] input[name="folderName"]');
+      await name.waitForDisplayed();
+      await name.setValue('Friends');
+      await click(browser, '[data-testid="folder-submit"]');
+      await (await browser.$('[data-testid="folder-dialog"] input[data-folder="Friends"]')).waitForExist();
+      await click(browser, '[data-testid="folder-done"]');
+      const tab = await browser.$('[data-testid="folder-tabs"] [data-folder="Friends"]');
+      await tab.waitForDisplayed();
+      assert.equal(await tab.getAttribute('aria-label'), 'Friends, 1 unread');
+      await tab.click();
+      await browser.waitUntil(async () => (await browser.$$('#conversation-items [role="option"]')).length === 1);
+      await (await browser.$('#conversation-items [data-conversation="C2Ccarol"]')).waitForExist();
+      await browser.saveScreenshot(join(resultsDir(), 'conversations-folder.png'));
+    } finally {
+      await quitApp(app);
+    }
+  });
+});
