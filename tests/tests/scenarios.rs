@@ -23,6 +23,7 @@ mod scenarios {
     mod offline;
     mod protocol_doc;
     mod read_clear_translate;
+    mod receipts;
     mod relations;
     mod sdk_groups;
     mod sessions;

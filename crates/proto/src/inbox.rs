@@ -138,6 +138,16 @@ pub enum InboxEvent {
         /// The name it has.
         new_name: String,
     },
+    /// Someone read a message of the owner's that asked for read receipts
+    /// (`sendMessageReadReceipt`): its read state now.
+    #[serde(rename_all = "camelCase")]
+    ReadReceipt {
+        /// The conversation, from the owner's side.
+        #[serde(rename = "conversationID")]
+        conversation_id: ConversationId,
+        /// The message's read state.
+        receipt: crate::receipt::ReadReceipt,
+    },
     /// The owner cleared the history of a conversation (from any
     /// instance): messages up to `clearedSequence` are gone for the owner,
     /// the conversation stays with no unread messages.

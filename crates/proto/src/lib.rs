@@ -25,6 +25,7 @@ pub mod inbox;
 pub mod message;
 pub mod ops;
 pub mod profile;
+pub mod receipt;
 pub mod relation;
 pub mod status;
 #[cfg(any(test, feature = "testing"))]

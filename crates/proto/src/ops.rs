@@ -115,6 +115,9 @@ pub const ALL_OPERATIONS: &[&str] = &[
     crate::conversation::SetAllMessageRead::NAME,
     crate::conversation::ClearHistoryMessage::NAME,
     crate::conversation::TranslateText::NAME,
+    crate::receipt::SendMessageReadReceipt::NAME,
+    crate::receipt::GetMessageReadReceiptList::NAME,
+    crate::receipt::GetGroupMessageReadMemberList::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -695,7 +698,8 @@ mod tests {
             include_str!("group.rs"),
             include_str!("relation.rs"),
             include_str!("status.rs"),
-            include_str!("conversation.rs")
+            include_str!("conversation.rs"),
+            include_str!("receipt.rs")
         );
         // An invocation starts a line; rustfmt may break its arguments over several.
         let mut defined: Vec<&str> = source

@@ -1254,7 +1254,7 @@ impl Actor {
             revoked,
             modified,
             groups,
-            group_values,
+            passed_events,
             blacklist,
             friends,
             friend_applications,
@@ -1305,7 +1305,7 @@ impl Actor {
         if let Some(groups) = groups {
             self.core.emit(Event::GroupListUpdated(groups));
         }
-        for event in group_values {
+        for event in passed_events {
             self.core.emit(event);
         }
         if let Some(list) = blacklist {

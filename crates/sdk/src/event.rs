@@ -61,6 +61,10 @@ pub enum Event {
     /// `onMessageReadByPeer`: the C2C peer read these messages of mine.
     #[serde(rename = "onMessageReadByPeer")]
     MessageReadByPeer(Vec<Message>),
+    /// `onMessageReadReceiptReceived`: someone read messages of mine that
+    /// asked for read receipts; their read state now (checklist 995–1000).
+    #[serde(rename = "onMessageReadReceiptReceived")]
+    MessageReadReceiptReceived(Vec<confab_proto::receipt::ReadReceipt>),
     /// `onConversationListUpdated`: these conversations changed. After a
     /// deletion it carries the complete remaining list instead.
     #[serde(rename = "onConversationListUpdated")]
@@ -250,6 +254,9 @@ pub enum EventName {
     /// `onMessageReadByPeer`.
     #[serde(rename = "onMessageReadByPeer")]
     MessageReadByPeer,
+    /// `onMessageReadReceiptReceived`.
+    #[serde(rename = "onMessageReadReceiptReceived")]
+    MessageReadReceiptReceived,
     /// `onConversationListUpdated`.
     #[serde(rename = "onConversationListUpdated")]
     ConversationListUpdated,
@@ -328,6 +335,7 @@ impl EventName {
             Self::SdkDestroy => e::SDK_DESTROY,
             Self::MessageReceived => e::MESSAGE_RECEIVED,
             Self::MessageReadByPeer => e::MESSAGE_READ_BY_PEER,
+            Self::MessageReadReceiptReceived => e::MESSAGE_READ_RECEIPT_RECEIVED,
             Self::ConversationListUpdated => e::CONVERSATION_LIST_UPDATED,
             Self::TotalUnreadMessageCountUpdated => e::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED,
             Self::ProfileUpdated => e::PROFILE_UPDATED,
@@ -363,6 +371,7 @@ impl Event {
             Self::SdkDestroy => EventName::SdkDestroy,
             Self::MessageReceived(_) => EventName::MessageReceived,
             Self::MessageReadByPeer(_) => EventName::MessageReadByPeer,
+            Self::MessageReadReceiptReceived(_) => EventName::MessageReadReceiptReceived,
             Self::ConversationListUpdated(_) => EventName::ConversationListUpdated,
             Self::TotalUnreadMessageCountUpdated(_) => EventName::TotalUnreadMessageCountUpdated,
             Self::ProfileUpdated(_) => EventName::ProfileUpdated,

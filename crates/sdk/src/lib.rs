@@ -36,6 +36,7 @@ pub use confab_proto::message::{
 };
 pub use confab_proto::ops::Platform;
 pub use confab_proto::profile::{CustomField, Profile, ProfilePatch};
+pub use confab_proto::receipt::{ReadMemberListResponse, ReadReceipt};
 pub use confab_proto::relation::{
     AddFriend, AddFriendResponse, AddType, ApplicationType, CheckFriendResponse, CheckType,
     CheckedRelation, DeleteType, Friend, FriendApplication, FriendGroup, FriendGroupChange,
@@ -57,6 +58,7 @@ pub use tim::conversation_settings::ConversationFilter;
 pub use tim::message_ops::{
     GetMessageListHoppingOptions, HoppingPage, MergerMessagePayload, TextAtPayload,
 };
+pub use tim::receipt::ReadMemberListOptions;
 pub use tim::Tim;
 pub use tls::{CustomCa, TlsConfig, TlsFailure};
 pub use transport::{SwitchableTransport, Transport, TransportError, WsTransport};

@@ -83,17 +83,31 @@ impl PartialEq<&str> for MessageStatus {
     }
 }
 
-/// `message.readReceiptInfo` (C2C form): the state of read receipts
-/// (`needReadReceipt` messages and `sendMessageReadReceipt`). The peer's
-/// `setMessageRead` sets the message's top-level `is_peer_read` instead;
-/// neither touches the other.
+/// `message.readReceiptInfo`: the state of read receipts
+/// (`needReadReceipt` messages and `sendMessageReadReceipt`), as last
+/// learnt (MESSAGE_READ_RECEIPT_RECEIVED, `getMessageReadReceiptList`).
+/// The peer's `setMessageRead` sets the message's top-level `is_peer_read`
+/// instead; neither touches the other.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct ReadReceiptInfo {
-    /// Whether the peer sent a read receipt for the message. Confab does
-    /// not serve read receipts yet, so this stays false.
+    /// C2C: the peer sent a read receipt for the message.
     pub is_peer_read: bool,
+    /// Group: members who read it.
+    pub read_count: u64,
+    /// Group: members who could read it and have not (0: all read it).
+    pub unread_count: u64,
+}
+
+impl From<&confab_proto::receipt::ReadReceipt> for ReadReceiptInfo {
+    fn from(r: &confab_proto::receipt::ReadReceipt) -> Self {
+        Self {
+            is_peer_read: r.is_peer_read,
+            read_count: r.read_count,
+            unread_count: r.unread_count,
+        }
+    }
 }
 
 /// A TIM `Message`.
@@ -657,7 +671,8 @@ pub(crate) mod tests {
                 "isRevoked": false, "priority": "Normal", "nick": "Alice", "avatar": "",
                 "isPeerRead": false, "nameCard": "", "atUserList": [], "cloudCustomData": "",
                 "isDeleted": false, "isModified": false, "needReadReceipt": false,
-                "readReceiptInfo": {"isPeerRead": false}, "isBroadcastMessage": false,
+                "readReceiptInfo": {"isPeerRead": false, "readCount": 0, "unreadCount": 0},
+                "isBroadcastMessage": false,
                 "sequence": 17, "random": 42, "version": 0
             })
         );

@@ -209,6 +209,14 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             &confab_proto::conversation::MAX_CONVERSATION_GROUPS.to_string(),
         ),
         server_limit(
+            "`sendMessageReadReceipt`, `getMessageReadReceiptList` messages per request",
+            &confab_proto::receipt::MAX_RECEIPT_MESSAGES.to_string(),
+        ),
+        server_limit(
+            "`getGroupMessageReadMemberList` `count` cap",
+            &confab_proto::receipt::MAX_READ_MEMBER_COUNT.to_string(),
+        ),
+        server_limit(
             "`translateText` texts per request",
             &confab_proto::conversation::MAX_TRANSLATE_TEXTS.to_string(),
         ),

@@ -32,7 +32,7 @@ describe('Tim facade', () => {
       priority: 'Normal',
       nick: 'Alice',
       isPeerRead: false,
-      readReceiptInfo: { isPeerRead: false },
+      readReceiptInfo: { isPeerRead: false, readCount: 0, unreadCount: 0 },
       sequence: 0,
     });
     const fields: (keyof Message)[] = [

@@ -273,3 +273,53 @@ impl AppCore {
         self.tim()?.get_message_list_hopping(args).await.map_err(from_tim)
     }
 }
+
+/// `tim.getGroupMessageReadMemberList` arguments (TIM's).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReadMemberListArgs {
+    /// A group message that asked for read receipts.
+    pub message: Message,
+    /// `""` first, then the previous page's.
+    #[serde(default)]
+    pub cursor: String,
+    /// 0: members who read it; 1: those who have not.
+    pub filter: u8,
+    /// Members per page, 1 to 100.
+    pub count: u32,
+}
+
+impl AppCore {
+    pub(crate) async fn send_message_read_receipt(
+        &self,
+        args: MessageListArgs,
+    ) -> Result<crate::commands::Empty, ErrorBody> {
+        self.tim()?.send_message_read_receipt(&args.message_list).await.map_err(from_tim)?;
+        Ok(crate::commands::Empty {})
+    }
+
+    pub(crate) async fn get_message_read_receipt_list(
+        &self,
+        args: MessageListArgs,
+    ) -> Result<MessageListArgs, ErrorBody> {
+        let message_list = self
+            .tim()?
+            .get_message_read_receipt_list(&args.message_list)
+            .await
+            .map_err(from_tim)?;
+        Ok(MessageListArgs { message_list })
+    }
+
+    pub(crate) async fn get_group_message_read_member_list(
+        &self,
+        args: ReadMemberListArgs,
+    ) -> Result<confab_proto::receipt::ReadMemberListResponse, ErrorBody> {
+        let options = confab_sdk::ReadMemberListOptions {
+            message: args.message,
+            cursor: args.cursor,
+            filter: args.filter,
+            count: args.count,
+        };
+        self.tim()?.get_group_message_read_member_list(options).await.map_err(from_tim)
+    }
+}

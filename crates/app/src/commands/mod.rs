@@ -42,6 +42,7 @@ use confab_proto::group::{
     SetGroupCounters, SetGroupMemberCustomField, SetGroupMemberMuteTime, SetGroupMemberNameCard,
     SetGroupMemberRole, UpdateGroupProfile,
 };
+use confab_proto::receipt::ReadMemberListResponse;
 use confab_proto::relation::{
     AcceptFriendApplication, AddFriend, AddFriendResponse, AddToFriendGroup, CheckFriend,
     CheckFriendResponse, CreateFriendGroup, DeleteFriend, DeleteFriendApplication,
@@ -66,7 +67,7 @@ use desktop::SetUnreadBadgeArgs;
 use file::{DownloadFileArgs, DownloadFileResult};
 use message::{
     CreateMessageArgs, FindMessageArgs, GetMessageListArgs, LocalMessagesArgs, MessageArgs,
-    MessageListArgs, MessageResult, ResendMessageArgs, SendMessageArgs,
+    MessageListArgs, MessageResult, ReadMemberListArgs, ResendMessageArgs, SendMessageArgs,
 };
 use profile::GetUserProfileArgs;
 use relation::{OptionalUserIdListArgs, SetSelfStatusArgs, UserIdListArgs};
@@ -191,6 +192,9 @@ command_set! {
     "tim.revokeMessage" => revoke_message(MessageArgs) -> MessageResult;
     "tim.modifyMessage" => modify_message(MessageArgs) -> MessageResult;
     "tim.deleteMessage" => delete_message(MessageListArgs) -> MessageListArgs;
+    "tim.sendMessageReadReceipt" => send_message_read_receipt(MessageListArgs) -> Empty;
+    "tim.getMessageReadReceiptList" => get_message_read_receipt_list(MessageListArgs) -> MessageListArgs;
+    "tim.getGroupMessageReadMemberList" => get_group_message_read_member_list(ReadMemberListArgs) -> ReadMemberListResponse;
     "tim.findMessage" => find_message(FindMessageArgs) -> Option<Message>;
     "tim.getLocalMessages" => get_local_messages(LocalMessagesArgs) -> Vec<Message>;
     "tim.getMessageListHopping" => get_message_list_hopping(GetMessageListHoppingOptions) -> HoppingPage;

@@ -15,10 +15,10 @@ pub(super) const MESSAGE_COLUMNS: &str =
     "m.key, m.id, m.conversation_id, m.conv_type, m.sender, m.receiver, \
      m.random, m.sequence, m.time, m.status, m.element, m.priority, m.cloud_custom_data, m.nick, \
      m.avatar, m.need_read_receipt, COALESCE(c.peer_read_sequence, 0), m.is_revoked, m.version, \
-     m.is_deleted, m.at_user_list, m.name_card";
+     m.is_deleted, m.at_user_list, m.name_card, m.read_receipt";
 
 /// Columns of `MESSAGE_COLUMNS`; queries that select more put theirs after.
-pub(super) const MESSAGE_COLUMN_COUNT: usize = 22;
+pub(super) const MESSAGE_COLUMN_COUNT: usize = 23;
 
 /// A message row before its JSON columns are parsed.
 pub(super) struct RawMessage {
@@ -43,6 +43,7 @@ pub(super) struct RawMessage {
     is_deleted: bool,
     at_user_list: String,
     name_card: String,
+    read_receipt: String,
 }
 
 impl RawMessage {
@@ -70,6 +71,7 @@ impl RawMessage {
             is_deleted: row.get(19)?,
             at_user_list: row.get(20)?,
             name_card: row.get(21)?,
+            read_receipt: row.get(22)?,
         })
     }
 
@@ -108,7 +110,11 @@ impl RawMessage {
             need_read_receipt: self.need_read_receipt,
             // Read receipts (`sendMessageReadReceipt`) fill this, not
             // `setMessageRead`, whose mark is the top-level `is_peer_read`.
-            read_receipt_info: ReadReceiptInfo::default(),
+            read_receipt_info: if self.read_receipt.is_empty() {
+                ReadReceiptInfo::default()
+            } else {
+                serde_json::from_str(&self.read_receipt)?
+            },
             is_broadcast_message: false,
             sequence: u64_sql(self.sequence),
             random: u64_sql(self.random),
@@ -117,7 +123,33 @@ impl RawMessage {
     }
 }
 
+/// Keeps a message's read receipt state (a message this store does not
+/// hold: nothing to keep).
+pub(super) fn set_read_receipt(
+    conn: &rusqlite::Connection,
+    receipt: &confab_proto::receipt::ReadReceipt,
+) -> Result<()> {
+    let info = ReadReceiptInfo::from(receipt);
+    conn.prepare_cached("UPDATE messages SET read_receipt = ?2 WHERE id = ?1")?
+        .execute(params![receipt.message_id, serde_json::to_string(&info)?])?;
+    Ok(())
+}
+
 impl Store {
+    /// Keeps the read receipt states of messages.
+    pub(crate) fn set_read_receipts(
+        &self,
+        receipts: &[confab_proto::receipt::ReadReceipt],
+    ) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        for r in receipts {
+            set_read_receipt(&tx, r)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// A message by server ID or local ID.
     pub(crate) fn find_message(&self, id: &str) -> Result<Option<Message>> {
         let conn = self.lock();

@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_conversation_settings.sql"),
     include_str!("migrations/0012_conversation_groups.sql"),
     include_str!("migrations/0013_cleared_history.sql"),
+    include_str!("migrations/0014_read_receipts.sql"),
 ];
 
 mod conversation_settings;

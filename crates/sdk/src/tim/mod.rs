@@ -13,11 +13,12 @@
 //! | `session.rs` | `login`, `logout`, `destroy`, `change_password`, `sign_out_everywhere` |
 //! | `message.rs` | `create_text_message` and the other plain factories, `send_message`, `resend_message`, `get_message_list`, `find_message` |
 //! | `message_ops.rs` | `revoke_message`, `modify_message`, `delete_message`, `get_message_list_hopping`, forward / merger / @ factories |
-//! | `conversation.rs` | `get_conversation_list`, `get_conversation_profile`, `delete_conversation`, `set_message_read`, `get_total_unread_message_count` |
+//! | `conversation.rs` | `get_conversation_list`, `get_conversation_profile`, `delete_conversation`, `set_message_read`, `set_all_message_read`, `clear_history_message`, `get_total_unread_message_count`, `translate_text` |
 //! | `profile.rs` | `get_my_profile`, `get_user_profile`, `update_my_profile` |
 //! | `group.rs` | `create_group`, `get_group_list`, `get_group_profile`, `dismiss_group`, `update_group_profile`, `join_group`, `quit_group`, `search_group_by_id`, `add_group_member`, `delete_group_member`, `get_group_member_list`, `get_group_member_profile`, `change_group_owner`, `set_group_member_role`, `set_group_member_mute_time`, `set_group_member_name_card` |
 //! | `group_values.rs` | `get_group_application_list`, `handle_group_application`, `get_group_online_member_count`, group attributes and counters, `set_group_member_custom_field`, `mark_group_member_list` |
 //! | `file.rs` | file message factories, uploads, downloads, `cancel_upload`, `download_merger_message` |
+//! | `receipt.rs` | `send_message_read_receipt`, `get_message_read_receipt_list`, `get_group_message_read_member_list` |
 //!
 //! This file keeps the handle itself: creation, events, state and the
 //! request plumbing every area uses.
@@ -46,6 +47,7 @@ mod group_values;
 mod message;
 pub(crate) mod message_ops;
 mod profile;
+pub(crate) mod receipt;
 mod relation;
 mod session;
 mod status;

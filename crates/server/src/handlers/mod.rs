@@ -18,6 +18,7 @@ pub(crate) mod group_values;
 pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
+pub(crate) mod receipt;
 pub(crate) mod registry;
 pub(crate) mod relation;
 pub(crate) mod session;
@@ -108,6 +109,7 @@ pub(crate) fn registry() -> Result<Registry, RegistryError> {
     relation::register(&mut registry)?;
     status::register(&mut registry)?;
     conversation_settings::register(&mut registry)?;
+    receipt::register(&mut registry)?;
     Ok(registry)
 }
 

@@ -23,5 +23,6 @@ pub(crate) mod inbox;
 pub(crate) mod message;
 pub(crate) mod message_ops;
 pub(crate) mod profile;
+pub(crate) mod receipt;
 pub(crate) mod relation;
 pub(crate) mod status;

@@ -223,6 +223,25 @@ pub trait MessageRead {
         user: UserId,
         request: GetMessageListHopping,
     ) -> StoreFuture<GetMessageListHoppingResponse>;
+
+    /// The read state of each listed message of `user`'s conversation that
+    /// asked for receipts, in the order asked (`getMessageReadReceiptList`;
+    /// a group needs `user` to be a member, else refused with 10007).
+    fn read_receipts(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+        message_ids: Vec<String>,
+    ) -> StoreFuture<Vec<confab_proto::receipt::ReadReceipt>>;
+
+    /// A page of a group message's readers or non-readers
+    /// (`getGroupMessageReadMemberList`; 10007 not a member, 10062 no
+    /// such message with receipts).
+    fn read_receipt_members(
+        &self,
+        user: UserId,
+        request: confab_proto::receipt::GetGroupMessageReadMemberList,
+    ) -> StoreFuture<confab_proto::receipt::ReadMemberListResponse>;
 }
 
 /// The file service's access checks and usage.

@@ -500,6 +500,28 @@ pub trait RelationTx {
     ) -> Result<bool, StoreError>;
 }
 
+/// Read receipts: who reported reading which message, and a message's
+/// read state.
+pub trait ReceiptTx {
+    /// Records that `reader` read the message; `false` when already
+    /// recorded.
+    fn insert_read_receipt(
+        &mut self,
+        row: MessageRow,
+        reader: &UserId,
+        time: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// The read state of a stored message that asked for receipts: the
+    /// peer read it (C2C), or how many members read it and how many who
+    /// could have not (group).
+    fn read_receipt_state(
+        &mut self,
+        row: MessageRow,
+        message: &WireMessage,
+    ) -> Result<confab_proto::receipt::ReadReceipt, StoreError>;
+}
+
 /// Everything a write can do inside the writer's transaction.
 pub trait WriteTx:
     AccountTx
@@ -511,6 +533,7 @@ pub trait WriteTx:
     + GroupTx
     + FileTx
     + RelationTx
+    + ReceiptTx
 {
     /// Queues a push for its audience, sent only once the batch committed
     /// (and dropped if this write is rejected or the batch fails).

@@ -7,13 +7,14 @@ import type { GroupProfile } from "./GroupProfile";
 import type { Message } from "./Message";
 import type { NetState } from "./NetState";
 import type { Profile } from "./Profile";
+import type { ReadReceipt } from "./ReadReceipt";
 import type { Rendition } from "./Rendition";
 import type { UserStatus } from "./UserStatus";
 
 /**
  * An SDK event. The serde form is `{"name": "<TIM.EVENT value>", "data": …}`.
  */
-export type Event = { "name": "sdkStateReady" } | { "name": "sdkStateNotReady" } | { "name": "sdkDestroy" } | { "name": "onMessageReceived", "data": Array<Message> } | { "name": "onMessageReadByPeer", "data": Array<Message> } | { "name": "onConversationListUpdated", "data": Array<Conversation> } | { "name": "onTotalUnreadMessageCountUpdated", "data": number } | { "name": "onProfileUpdated", "data": Array<Profile> } | { "name": "onGroupListUpdated", "data": Array<GroupProfile> } | { "name": "groupAttributesUpdated", "data": { 
+export type Event = { "name": "sdkStateReady" } | { "name": "sdkStateNotReady" } | { "name": "sdkDestroy" } | { "name": "onMessageReceived", "data": Array<Message> } | { "name": "onMessageReadByPeer", "data": Array<Message> } | { "name": "onMessageReadReceiptReceived", "data": Array<ReadReceipt> } | { "name": "onConversationListUpdated", "data": Array<Conversation> } | { "name": "onTotalUnreadMessageCountUpdated", "data": number } | { "name": "onProfileUpdated", "data": Array<Profile> } | { "name": "onGroupListUpdated", "data": Array<GroupProfile> } | { "name": "groupAttributesUpdated", "data": { 
 /**
  * The group.
  */

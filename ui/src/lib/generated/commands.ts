@@ -99,6 +99,8 @@ import type { PinConversationArgs } from "./PinConversationArgs";
 import type { Profile } from "./Profile";
 import type { ProfilePatch } from "./ProfilePatch";
 import type { QuitGroup } from "./QuitGroup";
+import type { ReadMemberListArgs } from "./ReadMemberListArgs";
+import type { ReadMemberListResponse } from "./ReadMemberListResponse";
 import type { RefuseFriendApplication } from "./RefuseFriendApplication";
 import type { RegisterPluginArgs } from "./RegisterPluginArgs";
 import type { RemindTypeResponse } from "./RemindTypeResponse";
@@ -182,6 +184,9 @@ export const COMMANDS = [
   "tim.revokeMessage",
   "tim.modifyMessage",
   "tim.deleteMessage",
+  "tim.sendMessageReadReceipt",
+  "tim.getMessageReadReceiptList",
+  "tim.getGroupMessageReadMemberList",
   "tim.findMessage",
   "tim.getLocalMessages",
   "tim.getMessageListHopping",
@@ -301,6 +306,9 @@ export type CommandMap = {
   "tim.revokeMessage": { args: MessageArgs; result: MessageResult };
   "tim.modifyMessage": { args: MessageArgs; result: MessageResult };
   "tim.deleteMessage": { args: MessageListArgs; result: MessageListArgs };
+  "tim.sendMessageReadReceipt": { args: MessageListArgs; result: Empty };
+  "tim.getMessageReadReceiptList": { args: MessageListArgs; result: MessageListArgs };
+  "tim.getGroupMessageReadMemberList": { args: ReadMemberListArgs; result: ReadMemberListResponse };
   "tim.findMessage": { args: FindMessageArgs; result: Message | null };
   "tim.getLocalMessages": { args: LocalMessagesArgs; result: Array<Message> };
   "tim.getMessageListHopping": { args: GetMessageListHoppingOptions; result: HoppingPage };

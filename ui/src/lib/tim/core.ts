@@ -16,6 +16,7 @@ import type {
   CreateMessageArgs,
   Message,
   Profile,
+  ReadReceipt,
 } from '$lib/types';
 import { CONFAB_EVENT, EVENT, TYPES } from './constants';
 import { buildMessage } from './message-builder';
@@ -237,6 +238,13 @@ export class TimCore {
       case EVENT.MESSAGE_MODIFIED:
       case CONFAB_EVENT.MESSAGE_STATUS_CHANGED:
         if (Array.isArray(e.data)) this.remember(e.data as Message[]);
+        break;
+      case EVENT.MESSAGE_READ_RECEIPT_RECEIVED:
+        // findMessage then returns the message with its new readReceiptInfo (checklist 1000).
+        for (const r of (e.data as ReadReceipt[] | undefined) ?? []) {
+          const m = this.messages.get(r.messageID);
+          if (m) m.readReceiptInfo = { isPeerRead: r.isPeerRead, readCount: r.readCount, unreadCount: r.unreadCount };
+        }
         break;
       case CONFAB_EVENT.APP_STATE:
       case EVENT.SDK_READY:

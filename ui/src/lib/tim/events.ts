@@ -20,7 +20,6 @@ export type TimObject = Record<string, unknown>;
 
 /** The data of TIM's events that no Confab component emits yet (TIM's shapes). */
 interface NotYetEmitted {
-  [EVENT.MESSAGE_READ_RECEIPT_RECEIVED]: Array<{ conversationID: string; messageID: string; readCount: number; unreadCount: number }>;
   [EVENT.MESSAGE_EXTENSIONS_UPDATED]: { messageID: string; extensions: Array<{ key: string; value: string }> };
   [EVENT.MESSAGE_EXTENSIONS_DELETED]: { messageID: string; keyList: string[] };
   [EVENT.GROUP_SYSTEM_NOTICE_RECEIVED]: { message: Message; type: number };

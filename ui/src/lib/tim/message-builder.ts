@@ -51,7 +51,7 @@ export function buildMessage(seed: MessageSeed): Message {
     isDeleted: false,
     isModified: false,
     needReadReceipt: false,
-    readReceiptInfo: { isPeerRead: false },
+    readReceiptInfo: { isPeerRead: false, readCount: 0, unreadCount: 0 },
     isBroadcastMessage: false,
     sequence: 0,
     version: 0,

@@ -106,6 +106,8 @@ export type {
   ConversationIdResponse,
   ConversationResultResponse,
   ReadAllScope,
+  ReadMemberListResponse,
+  ReadReceipt,
   RemindType,
   RemindTypeResponse,
   TranslateTextResponse,

@@ -52,8 +52,10 @@ pub(crate) struct Applied {
     pub(crate) groups: Option<Vec<GroupProfile>>,
     /// A group was joined: its timeline may already hold entries to fetch.
     pub(crate) joined: bool,
-    /// GROUP_ATTRIBUTES_UPDATED and GROUP_COUNTER_UPDATED to fire, in order.
-    pub(crate) group_values: Vec<Event>,
+    /// Events the changes carry as they are, to fire in order
+    /// (GROUP_ATTRIBUTES_UPDATED, GROUP_COUNTER_UPDATED,
+    /// MESSAGE_READ_RECEIPT_RECEIVED).
+    pub(crate) passed_events: Vec<Event>,
     /// My blacklist afterwards, when it changed (BLACKLIST_UPDATED).
     pub(crate) blacklist: Option<Vec<String>>,
     /// My friends afterwards, when they changed (FRIEND_LIST_UPDATED).
@@ -103,8 +105,9 @@ pub(super) struct Changes {
     groups_changed: bool,
     /// A group was joined.
     joined: bool,
-    /// Group attribute and counter changes, as their events.
-    group_values: Vec<Event>,
+    /// Changes announced as they came (group attributes and counters,
+    /// read receipts), as their events.
+    passed_events: Vec<Event>,
     /// My blacklist changed.
     blacklist_changed: bool,
     /// Which friend lists changed.
@@ -181,7 +184,7 @@ impl Changes {
             modified,
             groups,
             joined: self.joined,
-            group_values: self.group_values,
+            passed_events: self.passed_events,
             blacklist,
             friends,
             friend_applications,
@@ -374,14 +377,14 @@ impl Store {
                 self.apply_group_notice(tx, seq, notice, changes)
             }
             InboxEvent::GroupAttributesUpdated { group_id, group_attributes } => {
-                changes.group_values.push(Event::GroupAttributesUpdated {
+                changes.passed_events.push(Event::GroupAttributesUpdated {
                     group_id: group_id.0.clone(),
                     group_attributes: group_attributes.clone(),
                 });
                 Ok(())
             }
             InboxEvent::GroupCounterUpdated { group_id, key, value } => {
-                changes.group_values.push(Event::GroupCounterUpdated {
+                changes.passed_events.push(Event::GroupCounterUpdated {
                     group_id: group_id.0.clone(),
                     key: key.clone(),
                     value: *value,
@@ -410,6 +413,13 @@ impl Store {
                     changes.in_group.insert(name);
                 }
                 changes.conversations.extend(change.conversations);
+                Ok(())
+            }
+            InboxEvent::ReadReceipt { receipt, .. } => {
+                super::messages::set_read_receipt(tx, receipt)?;
+                changes
+                    .passed_events
+                    .push(Event::MessageReadReceiptReceived(vec![receipt.clone()]));
                 Ok(())
             }
             InboxEvent::ConversationCleared { conversation_id, cleared_sequence } => {

@@ -12,6 +12,7 @@ mod inbox;
 mod message;
 mod pool;
 mod profile;
+mod receipt;
 mod relation;
 mod schema;
 mod timeline;
@@ -331,6 +332,23 @@ impl MessageRead for SqliteStore {
         request: GetMessageListHopping,
     ) -> StoreFuture<GetMessageListHoppingResponse> {
         self.read_tx(move |tx| message::hopping(tx, &user, &request))
+    }
+
+    fn read_receipts(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+        message_ids: Vec<String>,
+    ) -> StoreFuture<Vec<confab_proto::receipt::ReadReceipt>> {
+        self.read_tx(move |tx| receipt::receipts(tx, &user, &conversation_id, &message_ids))
+    }
+
+    fn read_receipt_members(
+        &self,
+        user: UserId,
+        request: confab_proto::receipt::GetGroupMessageReadMemberList,
+    ) -> StoreFuture<confab_proto::receipt::ReadMemberListResponse> {
+        self.read_tx(move |tx| receipt::members(tx, &user, &request))
     }
 }
 

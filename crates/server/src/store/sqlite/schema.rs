@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_conversation_settings.sql"),
     include_str!("migrations/0016_conversation_groups.sql"),
     include_str!("migrations/0017_group_history_cleared.sql"),
+    include_str!("migrations/0018_read_receipts.sql"),
 ];
 
 /// The schema version this build creates.
