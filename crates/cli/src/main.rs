@@ -77,6 +77,10 @@ enum Command {
     Read {
         /// Conversation ID, e.g. C2Cbob.
         conversation_id: String,
+        /// Also send read receipts for the messages of its newest page
+        /// that asked for them (their senders see who read them).
+        #[arg(long)]
+        receipts: bool,
     },
     /// Delete conversations (and, by default, their history).
     DeleteConversation {
@@ -342,6 +346,9 @@ struct SendArgs {
     /// cloudCustomData stored with the message.
     #[arg(long, default_value = "")]
     cloud_custom_data: String,
+    /// Ask the receivers for read receipts (`confab read --receipts`).
+    #[arg(long)]
+    need_read_receipt: bool,
     /// Deliver only to instances online now.
     #[arg(long)]
     online_user_only: bool,
@@ -716,18 +723,21 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 let mut options = CreateMessageOptions::c2c(args.to, payload);
                 options.conversation_type = conversation_type(args.group);
                 options.cloud_custom_data = args.cloud_custom_data;
+                options.need_read_receipt = args.need_read_receipt;
                 tim.create_custom_message(options)?
             } else if !args.at.is_empty() {
                 let payload = TextAtPayload { text: args.text, at_user_list: args.at };
                 let mut options = CreateMessageOptions::c2c(args.to, payload);
                 options.conversation_type = ConversationType::Group;
                 options.cloud_custom_data = args.cloud_custom_data;
+                options.need_read_receipt = args.need_read_receipt;
                 tim.create_text_at_message(options)?
             } else {
                 let mut options =
                     CreateMessageOptions::c2c(args.to, TextPayload { text: args.text });
                 options.conversation_type = conversation_type(args.group);
                 options.cloud_custom_data = args.cloud_custom_data;
+                options.need_read_receipt = args.need_read_receipt;
                 tim.create_text_message(options)?
             };
             let control = (args.excluded_from_unread_count || args.excluded_from_last_message)
@@ -757,12 +767,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             close(tim);
             print(&result?)
         }
-        Command::Read { conversation_id } => {
+        Command::Read { conversation_id, receipts } => {
             let (tim, _) = connect(&profile).await?;
-            let result = tim.set_message_read(&conversation_id).await;
+            let result = read(&tim, &conversation_id, receipts).await;
             close(tim);
-            result?;
-            print(&serde_json::json!({ "conversationID": conversation_id }))
+            let receipted = result?;
+            print(&serde_json::json!({
+                "conversationID": conversation_id,
+                "receiptMessageIDList": receipted,
+            }))
         }
         Command::DeleteConversation { conversation_ids, keep_history } => {
             let (tim, _) = connect(&profile).await?;
@@ -905,6 +918,26 @@ async fn history(tim: &Tim, args: HistoryArgs) -> Result<serde_json::Value, TimE
     }
     let all: Vec<_> = pages.into_iter().rev().flatten().collect();
     Ok(serde_json::json!({ "messageList": all, "isCompleted": true }))
+}
+
+/// `read`: marks the conversation read and, with `receipts`, sends read
+/// receipts for the messages of others on its newest page that asked for
+/// them; the IDs receipted.
+async fn read(tim: &Tim, conversation_id: &str, receipts: bool) -> Result<Vec<String>, TimError> {
+    tim.set_message_read(conversation_id).await?;
+    if !receipts {
+        return Ok(Vec::new());
+    }
+    let page = tim.get_message_list(GetMessageListOptions::newest(conversation_id)).await?;
+    let due: Vec<_> = page
+        .message_list
+        .into_iter()
+        .filter(|m| m.need_read_receipt && m.flow == confab_sdk::MessageFlow::In)
+        .collect();
+    if !due.is_empty() {
+        tim.send_message_read_receipt(&due).await?;
+    }
+    Ok(due.into_iter().map(|m| m.id).collect())
 }
 
 /// `send --count N`: N numbered text messages, queued in batches so the

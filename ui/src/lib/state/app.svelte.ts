@@ -222,6 +222,8 @@ export class AppModel {
     const id = this.conversations.activeID;
     if (!id || !this.focus.focused || this.session.phase !== 'main') return;
     if (this.#latestShown !== id) return;
+    // Read receipts of what is on screen go with it (each message once).
+    void this.chats.peek(id)?.reportRead();
     const c = this.conversations.active;
     if (!c || c.unreadCount <= 0 || this.#reading.has(id)) return;
     this.#reading.add(id);

@@ -1,5 +1,5 @@
 import { SvelteSet } from 'svelte/reactivity';
-import type { ImError, Message } from '$lib/types';
+import type { ImError, Message, ReadReceipt } from '$lib/types';
 import { CONFAB_EVENT, EVENT, TYPES, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import { messageKey, peerOf } from './names';
@@ -81,6 +81,10 @@ export class ChatState {
   /** Translations asked for (TIM's translateText), by message key: the text, or why it failed. */
   translations: Map<string, Translation> = $state.raw(new Map());
   notice: ChatNotice | null = $state.raw(null);
+  /** Texts sent here ask for read receipts (a group kind that keeps them; set by the chat pane). */
+  needReadReceipt = false;
+  /** Messages of others whose read receipt this chat sent (or is sending). */
+  #receiptsSent = new Set<string>();
   #retryers = new Map<string, () => Promise<void>>();
 
   #next = '';
@@ -161,6 +165,58 @@ export class ChatState {
     }
   }
 
+  /**
+   * Reports reading the messages of others shown here that asked for read
+   * receipts and were not reported yet (at most 30 per call). A failure is
+   * logged: those messages are tried again next time.
+   */
+  async reportRead(): Promise<void> {
+    const due = this.messages.filter(
+      (m) => m.flow === 'in' && m.needReadReceipt && m.status === 'success' && !m.isRevoked && !this.#receiptsSent.has(m.ID),
+    );
+    for (let i = 0; i < due.length; i += MAX_SELECTION) {
+      const batch = due.slice(i, i + MAX_SELECTION);
+      for (const m of batch) this.#receiptsSent.add(m.ID);
+      try {
+        await this.#tim.sendMessageReadReceipt(batch);
+      } catch (e) {
+        for (const m of batch) this.#receiptsSent.delete(m.ID);
+        console.warn('sendMessageReadReceipt failed', toImError(e));
+      }
+    }
+  }
+
+  /** Asks the server how many have read my messages here that asked for receipts (30 per call). */
+  async refreshReceipts(): Promise<void> {
+    const mine = this.messages.filter((m) => m.flow === 'out' && m.needReadReceipt && m.status === 'success');
+    for (let i = 0; i < mine.length; i += MAX_SELECTION) {
+      try {
+        const res = await this.#tim.getMessageReadReceiptList(mine.slice(i, i + MAX_SELECTION));
+        this.applyReceipts(
+          res.data.messageList.map((m) => ({ messageID: m.ID, groupID: '', userID: '', ...m.readReceiptInfo })),
+        );
+      } catch (e) {
+        console.warn('getMessageReadReceiptList failed', toImError(e));
+      }
+    }
+  }
+
+  /** New read states of messages (MESSAGE_READ_RECEIPT_RECEIVED, or asked for). */
+  applyReceipts(list: ReadReceipt[]): void {
+    const byID = new Map(list.map((r) => [r.messageID, r]));
+    let changed = false;
+    const next = this.messages.map((m) => {
+      const r = byID.get(m.ID);
+      if (!r) return m;
+      // A new object each time: the facade's message cache may hold (and
+      // have updated) this very one, which the UI would not see change.
+      const info = { isPeerRead: r.isPeerRead, readCount: r.readCount, unreadCount: r.unreadCount };
+      changed = true;
+      return { ...m, readReceiptInfo: info };
+    });
+    if (changed) this.messages = next;
+  }
+
   /** Remembers where the unread messages start (for the divider). */
   markFirstUnread(unreadCount: number): void {
     if (unreadCount <= 0 || unreadCount > this.messages.length) {
@@ -198,7 +254,7 @@ export class ChatState {
   async send(text: string, atUserList: string[] = []): Promise<void> {
     const body = text.trim();
     if (!body) return;
-    const options = { to: this.peerID, conversationType: this.#conversationType() };
+    const options = { to: this.peerID, conversationType: this.#conversationType(), needReadReceipt: this.needReadReceipt };
     // A group text that @-mentions members goes as TIM's at-message.
     const message =
       atUserList.length > 0 && options.conversationType === TYPES.CONV_GROUP
@@ -440,6 +496,9 @@ export class Chats {
       const p = e.data;
       if (!p || typeof p.random !== 'number') return;
       this.#map.get(p.conversationID)?.files.setProgress(`o:${p.random}`, { loaded: p.loaded, total: p.total });
+    });
+    tim.on(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, (e) => {
+      for (const chat of this.#map.values()) chat.applyReceipts(e.data ?? []);
     });
     // A conversation whose history was cleared has no last message:
     // an open chat with sent messages of it drops them.
