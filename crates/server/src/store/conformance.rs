@@ -279,6 +279,70 @@ pub(crate) async fn reading_tells_the_reader_and_the_peer<F: StoreFactory>() {
 }
 
 /// Conformance case (see the module docs).
+pub(crate) async fn reading_everything_clearing_and_c2c_receipts<F: StoreFactory>() {
+    use confab_proto::conversation::ReadAllScope;
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob", "carol"]).await;
+    let mut asked = text("alice", "bob", 1, "read me");
+    asked.need_read_receipt = true;
+    let asked = f.store.send_message(asked).await.expect("send").message;
+    f.store.send_message(text("alice", "bob", 2, "2")).await.expect("send");
+    f.store.send_message(text("carol", "bob", 3, "hi")).await.expect("send");
+
+    // Reading every C2C conversation: both, each told to its peer.
+    let read = f.store.set_all_message_read(user("bob"), ReadAllScope::C2c).await.expect("read");
+    let ids: Vec<_> = read.iter().map(|r| r.conversation_id.as_str()).collect();
+    assert_eq!(ids, ["C2Calice", "C2Ccarol"]);
+    let (list, _) = f.store.conversation_list(user("bob")).await.expect("list");
+    assert!(list.iter().all(|c| c.unread_count == 0));
+    let again = f.store.set_all_message_read(user("bob"), ReadAllScope::All).await.expect("read");
+    assert!(again.is_empty(), "nothing left to read");
+
+    // A receipt: told to the sender once, and readable by both.
+    f.pushes.take();
+    let receipts = f
+        .store
+        .send_read_receipts(user("bob"), "C2Calice".into(), vec![asked.id.0.clone()], 5)
+        .await
+        .expect("receipt");
+    assert!(receipts[0].is_peer_read);
+    let told = f.pushes.take().into_iter().any(|d| {
+        d.user().map(UserId::as_str) == Some("alice")
+            && matches!(d.push.as_ref(), Push::Inbox(e) if matches!(e.event, InboxEvent::ReadReceipt { .. }))
+    });
+    assert!(told, "alice hears bob's receipt");
+    let twice = f
+        .store
+        .send_read_receipts(user("bob"), "C2Calice".into(), vec![asked.id.0.clone()], 6)
+        .await
+        .expect("again");
+    assert!(twice.is_empty());
+    let state = f
+        .store
+        .read_receipts(user("alice"), "C2Cbob".into(), vec![asked.id.0.clone()])
+        .await
+        .expect("state");
+    assert!(state[0].is_peer_read);
+
+    // Clearing keeps the conversation, empties it for bob only.
+    let cleared =
+        f.store.clear_history_message(user("bob"), "C2Calice".into()).await.expect("clear");
+    assert_eq!(cleared.cleared_sequence, 2);
+    let page = f.store.message_list(user("bob"), "C2Calice".into(), None, 20).await.expect("page");
+    assert!(page.messages.is_empty() && page.is_completed);
+    let (list, _) = f.store.conversation_list(user("bob")).await.expect("list");
+    let alice = list.iter().find(|c| c.conversation_id.as_str() == "C2Calice").expect("listed");
+    assert!(alice.last_message.is_none());
+    let theirs =
+        f.store.message_list(user("alice"), "C2Cbob".into(), None, 20).await.expect("page");
+    assert_eq!(theirs.messages.len(), 2);
+    assert!(matches!(
+        f.store.clear_history_message(user("bob"), "C2Cdave".into()).await,
+        Err(StoreError::ConversationNotFound(_))
+    ));
+}
+
+/// Conformance case (see the module docs).
 pub(crate) async fn online_only_messages_are_delivered_not_stored<F: StoreFactory>() {
     let f = open::<F>(8);
     users(&*f.store, &["alice", "bob"]).await;
@@ -1109,6 +1173,7 @@ macro_rules! store_conformance_suite {
             a_refused_write_does_not_disturb_its_batch,
             paging_and_cleared_history,
             reading_tells_the_reader_and_the_peer,
+            reading_everything_clearing_and_c2c_receipts,
             online_only_messages_are_delivered_not_stored,
             accounts_and_profiles,
             files_are_granted_by_upload_and_by_messages_and_never_by_naming_them,
