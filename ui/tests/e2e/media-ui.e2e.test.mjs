@@ -112,11 +112,11 @@ describe('media UI over the fake backend', { timeout: 180_000 }, () => {
     assert.deepEqual(items, ['Copy', 'Forward', 'Edit', 'Recall', 'Delete for me', 'Select']);
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
-    // A peer's message offers neither edit nor recall.
+    // A peer's message offers neither edit nor recall, and can be translated.
     await scrollList(-10_000);
     const theirs = bubbles().filter({ hasText: 'here are the files' });
     await theirs.click({ button: 'right' });
-    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Copy', 'Forward', 'Delete for me', 'Select']);
+    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Copy', 'Translate', 'Forward', 'Delete for me', 'Select']);
     await page.keyboard.press('Escape');
     await scrollList(10_000);
 
