@@ -10,6 +10,7 @@ mod scenarios {
     mod conversation_settings;
     mod devices;
     mod durability;
+    mod extensions;
     mod file_messages;
     mod file_service;
     mod friends;

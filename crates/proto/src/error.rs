@@ -220,6 +220,9 @@ pub mod code {
     pub const PROFANITY_FOUND: i32 = 3123;
     /// TIM `ERR_SVR_GROUP_INVALID_PARAMETERS`.
     pub const ERR_SVR_GROUP_INVALID_PARAMETERS: i32 = 10004;
+    /// TIM's message extension conflict: the key was written meanwhile
+    /// (reported per key inside a successful answer).
+    pub const MESSAGE_EXTENSION_CONFLICT: i32 = 23001;
     /// TIM's "no read receipt information for this group message" (the
     /// seed's 10062).
     pub const GROUP_MESSAGE_READ_RECEIPT_NOT_FOUND: i32 = 10062;

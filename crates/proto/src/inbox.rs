@@ -138,6 +138,32 @@ pub enum InboxEvent {
         /// The name it has.
         new_name: String,
     },
+    /// Extensions of a message in one of the owner's conversations were
+    /// added or changed (by anyone in it).
+    #[serde(rename_all = "camelCase")]
+    MessageExtensionsUpdated {
+        /// The conversation, from the owner's side.
+        #[serde(rename = "conversationID")]
+        conversation_id: ConversationId,
+        /// The message.
+        #[serde(rename = "messageID")]
+        message_id: String,
+        /// The extensions written, with their versions now.
+        extensions: Vec<crate::extension::MessageExtension>,
+    },
+    /// Extensions of a message in one of the owner's conversations were
+    /// deleted.
+    #[serde(rename_all = "camelCase")]
+    MessageExtensionsDeleted {
+        /// The conversation, from the owner's side.
+        #[serde(rename = "conversationID")]
+        conversation_id: ConversationId,
+        /// The message.
+        #[serde(rename = "messageID")]
+        message_id: String,
+        /// The keys deleted.
+        key_list: Vec<String>,
+    },
     /// Someone read a message of the owner's that asked for read receipts
     /// (`sendMessageReadReceipt`): its read state now.
     #[serde(rename_all = "camelCase")]

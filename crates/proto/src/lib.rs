@@ -17,6 +17,7 @@ pub mod account;
 pub mod constants;
 pub mod conversation;
 pub mod error;
+pub mod extension;
 pub mod files;
 pub mod frame;
 pub mod group;

@@ -392,6 +392,9 @@ pub struct OutgoingMessage {
     /// Asks receivers for read receipts.
     #[serde(default)]
     pub need_read_receipt: bool,
+    /// Makes the message extensible (TIM `isSupportExtension`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_support_extension: bool,
     /// @-mentioned userIDs (or `TIM.TYPES.MSG_AT_ALL`); group messages only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub at_user_list: Vec<String>,
@@ -452,6 +455,9 @@ pub struct WireMessage {
     pub avatar: String,
     /// Whether read receipts were asked for.
     pub need_read_receipt: bool,
+    /// Whether the message takes extensions (TIM `isSupportExtension`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_support_extension: bool,
     /// The sender's group name card when sent (TIM `nameCard`); group
     /// messages only, absent when empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]

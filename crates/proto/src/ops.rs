@@ -118,6 +118,9 @@ pub const ALL_OPERATIONS: &[&str] = &[
     crate::receipt::SendMessageReadReceipt::NAME,
     crate::receipt::GetMessageReadReceiptList::NAME,
     crate::receipt::GetGroupMessageReadMemberList::NAME,
+    crate::extension::SetMessageExtensions::NAME,
+    crate::extension::GetMessageExtensions::NAME,
+    crate::extension::DeleteMessageExtensions::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -303,6 +306,7 @@ impl SendMessage {
                 priority: Default::default(),
                 cloud_custom_data: String::new(),
                 need_read_receipt: false,
+                is_support_extension: false,
                 at_user_list: Vec::new(),
                 client_time: 0,
             },
@@ -699,7 +703,8 @@ mod tests {
             include_str!("relation.rs"),
             include_str!("status.rs"),
             include_str!("conversation.rs"),
-            include_str!("receipt.rs")
+            include_str!("receipt.rs"),
+            include_str!("extension.rs")
         );
         // An invocation starts a line; rustfmt may break its arguments over several.
         let mut defined: Vec<&str> = source

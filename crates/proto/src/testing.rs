@@ -40,6 +40,7 @@ impl Default for WireMessageSample {
             nick: "Alice".into(),
             avatar: String::new(),
             need_read_receipt: false,
+            is_support_extension: false,
             name_card: String::new(),
             at_user_list: Vec::new(),
             excluded_from_unread_count: false,

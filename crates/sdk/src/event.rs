@@ -61,6 +61,28 @@ pub enum Event {
     /// `onMessageReadByPeer`: the C2C peer read these messages of mine.
     #[serde(rename = "onMessageReadByPeer")]
     MessageReadByPeer(Vec<Message>),
+    /// `onMessageExtensionsUpdated`: extensions of a message were added or
+    /// changed, by anyone in its conversation, this instance included
+    /// (checklist 1002–1004).
+    #[serde(rename = "onMessageExtensionsUpdated")]
+    MessageExtensionsUpdated {
+        /// The message.
+        #[serde(rename = "messageID")]
+        message_id: String,
+        /// The extensions written (`{key, value}`, with Confab's `seq`).
+        extensions: Vec<confab_proto::extension::MessageExtension>,
+    },
+    /// `onMessageExtensionsDeleted`: extensions of a message were deleted
+    /// (checklist 1006–1008).
+    #[serde(rename = "onMessageExtensionsDeleted")]
+    MessageExtensionsDeleted {
+        /// The message.
+        #[serde(rename = "messageID")]
+        message_id: String,
+        /// The keys deleted.
+        #[serde(rename = "keyList")]
+        key_list: Vec<String>,
+    },
     /// `onMessageReadReceiptReceived`: someone read messages of mine that
     /// asked for read receipts; their read state now (checklist 995–1000).
     #[serde(rename = "onMessageReadReceiptReceived")]
@@ -257,6 +279,12 @@ pub enum EventName {
     /// `onMessageReadReceiptReceived`.
     #[serde(rename = "onMessageReadReceiptReceived")]
     MessageReadReceiptReceived,
+    /// `onMessageExtensionsUpdated`.
+    #[serde(rename = "onMessageExtensionsUpdated")]
+    MessageExtensionsUpdated,
+    /// `onMessageExtensionsDeleted`.
+    #[serde(rename = "onMessageExtensionsDeleted")]
+    MessageExtensionsDeleted,
     /// `onConversationListUpdated`.
     #[serde(rename = "onConversationListUpdated")]
     ConversationListUpdated,
@@ -336,6 +364,8 @@ impl EventName {
             Self::MessageReceived => e::MESSAGE_RECEIVED,
             Self::MessageReadByPeer => e::MESSAGE_READ_BY_PEER,
             Self::MessageReadReceiptReceived => e::MESSAGE_READ_RECEIPT_RECEIVED,
+            Self::MessageExtensionsUpdated => e::MESSAGE_EXTENSIONS_UPDATED,
+            Self::MessageExtensionsDeleted => e::MESSAGE_EXTENSIONS_DELETED,
             Self::ConversationListUpdated => e::CONVERSATION_LIST_UPDATED,
             Self::TotalUnreadMessageCountUpdated => e::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED,
             Self::ProfileUpdated => e::PROFILE_UPDATED,
@@ -372,6 +402,8 @@ impl Event {
             Self::MessageReceived(_) => EventName::MessageReceived,
             Self::MessageReadByPeer(_) => EventName::MessageReadByPeer,
             Self::MessageReadReceiptReceived(_) => EventName::MessageReadReceiptReceived,
+            Self::MessageExtensionsUpdated { .. } => EventName::MessageExtensionsUpdated,
+            Self::MessageExtensionsDeleted { .. } => EventName::MessageExtensionsDeleted,
             Self::ConversationListUpdated(_) => EventName::ConversationListUpdated,
             Self::TotalUnreadMessageCountUpdated(_) => EventName::TotalUnreadMessageCountUpdated,
             Self::ProfileUpdated(_) => EventName::ProfileUpdated,

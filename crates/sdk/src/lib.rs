@@ -30,6 +30,7 @@ pub use confab_proto::conversation::{
     ReadAllScope, RemindType, RemindTypeResponse, SetMessageRemindType, TranslateText,
     TranslateTextResponse,
 };
+pub use confab_proto::extension::{ExtensionResult, MessageExtension};
 pub use confab_proto::message::{
     ConversationType, CustomPayload, FacePayload, LocationPayload, MessageControlInfo,
     MessageElement, Priority, TextPayload,

@@ -173,6 +173,10 @@ pub struct Message {
     pub need_read_receipt: bool,
     /// Read receipt state (not set by `setMessageRead`).
     pub read_receipt_info: ReadReceiptInfo,
+    /// The message takes extensions (TIM `isSupportExtension`; the
+    /// message extension methods need it).
+    #[serde(default)]
+    pub is_support_extension: bool,
     /// Broadcast message.
     pub is_broadcast_message: bool,
     /// Per-conversation sequence (0 until sent, and for `onlineUserOnly`).
@@ -250,6 +254,7 @@ pub(crate) fn message_from_wire(m: &confab_proto::message::WireMessage, me: &str
         is_deleted: false,
         is_modified: m.version > 0,
         need_read_receipt: m.need_read_receipt,
+        is_support_extension: m.is_support_extension,
         read_receipt_info: ReadReceiptInfo::default(),
         is_broadcast_message: false,
         sequence: m.sequence,
@@ -419,6 +424,8 @@ pub struct CreateMessageOptions<P> {
     pub cloud_custom_data: String,
     /// Ask for read receipts.
     pub need_read_receipt: bool,
+    /// Make the message extensible (TIM `isSupportExtension`).
+    pub is_support_extension: bool,
     /// Makes a targeted group message (TIM `receiverList`): the members
     /// who alone receive it, at most 50; not with @-mentions, not in a
     /// Community or AVChatRoom. Empty: the whole group.
@@ -449,6 +456,7 @@ impl<P> CreateMessageOptions<P> {
             priority: Priority::Normal,
             cloud_custom_data: String::new(),
             need_read_receipt: false,
+            is_support_extension: false,
             receiver_list: Vec::new(),
             identity: None,
         }
@@ -651,6 +659,7 @@ pub(crate) mod tests {
             is_modified: false,
             need_read_receipt: false,
             read_receipt_info: ReadReceiptInfo::default(),
+            is_support_extension: false,
             is_broadcast_message: false,
             sequence: 17,
             random: 42,
@@ -672,6 +681,7 @@ pub(crate) mod tests {
                 "isPeerRead": false, "nameCard": "", "atUserList": [], "cloudCustomData": "",
                 "isDeleted": false, "isModified": false, "needReadReceipt": false,
                 "readReceiptInfo": {"isPeerRead": false, "readCount": 0, "unreadCount": 0},
+                "isSupportExtension": false,
                 "isBroadcastMessage": false,
                 "sequence": 17, "random": 42, "version": 0
             })

@@ -81,7 +81,7 @@ fn decode_as<O: Operation>(data: serde_json::Value) -> Result<&'static str, Erro
 /// The decoding half of the gateway's dispatch table; a test below keeps it
 /// covering every operation.
 fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
-    use confab_proto::{conversation, group, receipt, relation, status};
+    use confab_proto::{conversation, extension, group, receipt, relation, status};
     let data = frame.data;
     match frame.op.as_str() {
         Login::NAME => {
@@ -178,6 +178,11 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
             decode_as::<conversation::ClearHistoryMessage>(data)
         }
         conversation::TranslateText::NAME => decode_as::<conversation::TranslateText>(data),
+        extension::SetMessageExtensions::NAME => decode_as::<extension::SetMessageExtensions>(data),
+        extension::GetMessageExtensions::NAME => decode_as::<extension::GetMessageExtensions>(data),
+        extension::DeleteMessageExtensions::NAME => {
+            decode_as::<extension::DeleteMessageExtensions>(data)
+        }
         receipt::SendMessageReadReceipt::NAME => decode_as::<receipt::SendMessageReadReceipt>(data),
         receipt::GetMessageReadReceiptList::NAME => {
             decode_as::<receipt::GetMessageReadReceiptList>(data)

@@ -217,6 +217,25 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             &confab_proto::receipt::MAX_READ_MEMBER_COUNT.to_string(),
         ),
         server_limit(
+            "extension key",
+            &format!("1 to {} bytes", confab_proto::extension::MAX_EXTENSION_KEY_BYTES),
+        ),
+        server_limit(
+            "extension value",
+            &format!(
+                "{} bytes",
+                grouped(confab_proto::extension::MAX_EXTENSION_VALUE_BYTES as u64)
+            ),
+        ),
+        server_limit(
+            "extensions per `setMessageExtensions` / `deleteMessageExtensions`",
+            &confab_proto::extension::MAX_EXTENSIONS_PER_CALL.to_string(),
+        ),
+        server_limit(
+            "extensions per message",
+            &confab_proto::extension::MAX_EXTENSIONS_PER_MESSAGE.to_string(),
+        ),
+        server_limit(
             "`translateText` texts per request",
             &confab_proto::conversation::MAX_TRANSLATE_TEXTS.to_string(),
         ),
@@ -312,6 +331,7 @@ fn every_field_the_wire_types_carry_is_on_the_page() {
         priority: Priority::Normal,
         cloud_custom_data: String::new(),
         need_read_receipt: false,
+        is_support_extension: false,
         at_user_list: vec!["bob".into()],
         client_time: 1,
     };
@@ -336,6 +356,7 @@ fn every_field_the_wire_types_carry_is_on_the_page() {
         nick: String::new(),
         avatar: String::new(),
         need_read_receipt: false,
+        is_support_extension: false,
         at_user_list: vec!["bob".into()],
         name_card: "Al".into(),
         excluded_from_unread_count: false,

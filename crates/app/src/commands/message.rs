@@ -88,6 +88,10 @@ pub struct CreateMessageArgs<P> {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub need_read_receipt: Option<bool>,
+    /// Make the message extensible (TIM `isSupportExtension`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub is_support_extension: Option<bool>,
     /// A targeted group message's receivers (TIM `receiverList`).
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -113,6 +117,7 @@ impl<P> CreateMessageArgs<P> {
             priority: self.priority.unwrap_or_default(),
             cloud_custom_data: self.cloud_custom_data.unwrap_or_default(),
             need_read_receipt: self.need_read_receipt.unwrap_or_default(),
+            is_support_extension: self.is_support_extension.unwrap_or_default(),
             receiver_list: self.receiver_list.unwrap_or_default(),
             identity: self
                 .time
@@ -321,5 +326,63 @@ impl AppCore {
             count: args.count,
         };
         self.tim()?.get_group_message_read_member_list(options).await.map_err(from_tim)
+    }
+}
+
+/// `tim.setMessageExtensions` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetMessageExtensionsArgs {
+    /// An extensible, sent message.
+    pub message: Message,
+    /// `{key, value}` pairs (1 to 20).
+    pub extensions: Vec<confab_proto::extension::MessageExtension>,
+}
+
+/// `tim.deleteMessageExtensions` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteMessageExtensionsArgs {
+    /// An extensible, sent message.
+    pub message: Message,
+    /// The keys; absent: every extension.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub key_list: Option<Vec<String>>,
+}
+
+impl AppCore {
+    pub(crate) async fn set_message_extensions(
+        &self,
+        args: SetMessageExtensionsArgs,
+    ) -> Result<confab_proto::extension::ExtensionResultResponse, ErrorBody> {
+        let extensions = self
+            .tim()?
+            .set_message_extensions(&args.message, args.extensions)
+            .await
+            .map_err(from_tim)?;
+        Ok(confab_proto::extension::ExtensionResultResponse { extensions })
+    }
+
+    pub(crate) async fn get_message_extensions(
+        &self,
+        args: MessageArgs,
+    ) -> Result<confab_proto::extension::ExtensionListResponse, ErrorBody> {
+        let extensions =
+            self.tim()?.get_message_extensions(&args.message).await.map_err(from_tim)?;
+        Ok(confab_proto::extension::ExtensionListResponse { extensions })
+    }
+
+    pub(crate) async fn delete_message_extensions(
+        &self,
+        args: DeleteMessageExtensionsArgs,
+    ) -> Result<confab_proto::extension::ExtensionResultResponse, ErrorBody> {
+        let extensions = self
+            .tim()?
+            .delete_message_extensions(&args.message, args.key_list)
+            .await
+            .map_err(from_tim)?;
+        Ok(confab_proto::extension::ExtensionResultResponse { extensions })
     }
 }

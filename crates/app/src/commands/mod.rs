@@ -29,6 +29,7 @@ use confab_proto::conversation::{
     RenameConversationGroup, SetAllMessageRead, SetConversationCustomData, TranslateText,
     TranslateTextResponse,
 };
+use confab_proto::extension::{ExtensionListResponse, ExtensionResultResponse};
 use confab_proto::group::{
     AddGroupMember, AddGroupMemberResponse, ChangeGroupOwner, CreateGroup, CreateGroupResponse,
     DecreaseGroupCounter, DeleteGroupAttributes, DeleteGroupMember, DeleteGroupMemberResponse,
@@ -66,8 +67,9 @@ use conversation::{
 use desktop::SetUnreadBadgeArgs;
 use file::{DownloadFileArgs, DownloadFileResult};
 use message::{
-    CreateMessageArgs, FindMessageArgs, GetMessageListArgs, LocalMessagesArgs, MessageArgs,
-    MessageListArgs, MessageResult, ReadMemberListArgs, ResendMessageArgs, SendMessageArgs,
+    CreateMessageArgs, DeleteMessageExtensionsArgs, FindMessageArgs, GetMessageListArgs,
+    LocalMessagesArgs, MessageArgs, MessageListArgs, MessageResult, ReadMemberListArgs,
+    ResendMessageArgs, SendMessageArgs, SetMessageExtensionsArgs,
 };
 use profile::GetUserProfileArgs;
 use relation::{OptionalUserIdListArgs, SetSelfStatusArgs, UserIdListArgs};
@@ -195,6 +197,9 @@ command_set! {
     "tim.sendMessageReadReceipt" => send_message_read_receipt(MessageListArgs) -> Empty;
     "tim.getMessageReadReceiptList" => get_message_read_receipt_list(MessageListArgs) -> MessageListArgs;
     "tim.getGroupMessageReadMemberList" => get_group_message_read_member_list(ReadMemberListArgs) -> ReadMemberListResponse;
+    "tim.setMessageExtensions" => set_message_extensions(SetMessageExtensionsArgs) -> ExtensionResultResponse;
+    "tim.getMessageExtensions" => get_message_extensions(MessageArgs) -> ExtensionListResponse;
+    "tim.deleteMessageExtensions" => delete_message_extensions(DeleteMessageExtensionsArgs) -> ExtensionResultResponse;
     "tim.findMessage" => find_message(FindMessageArgs) -> Option<Message>;
     "tim.getLocalMessages" => get_local_messages(LocalMessagesArgs) -> Vec<Message>;
     "tim.getMessageListHopping" => get_message_list_hopping(GetMessageListHoppingOptions) -> HoppingPage;

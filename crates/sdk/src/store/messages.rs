@@ -15,10 +15,10 @@ pub(super) const MESSAGE_COLUMNS: &str =
     "m.key, m.id, m.conversation_id, m.conv_type, m.sender, m.receiver, \
      m.random, m.sequence, m.time, m.status, m.element, m.priority, m.cloud_custom_data, m.nick, \
      m.avatar, m.need_read_receipt, COALESCE(c.peer_read_sequence, 0), m.is_revoked, m.version, \
-     m.is_deleted, m.at_user_list, m.name_card, m.read_receipt";
+     m.is_deleted, m.at_user_list, m.name_card, m.read_receipt, m.is_support_extension";
 
 /// Columns of `MESSAGE_COLUMNS`; queries that select more put theirs after.
-pub(super) const MESSAGE_COLUMN_COUNT: usize = 23;
+pub(super) const MESSAGE_COLUMN_COUNT: usize = 24;
 
 /// A message row before its JSON columns are parsed.
 pub(super) struct RawMessage {
@@ -44,6 +44,7 @@ pub(super) struct RawMessage {
     at_user_list: String,
     name_card: String,
     read_receipt: String,
+    is_support_extension: bool,
 }
 
 impl RawMessage {
@@ -72,6 +73,7 @@ impl RawMessage {
             at_user_list: row.get(20)?,
             name_card: row.get(21)?,
             read_receipt: row.get(22)?,
+            is_support_extension: row.get(23)?,
         })
     }
 
@@ -115,6 +117,7 @@ impl RawMessage {
             } else {
                 serde_json::from_str(&self.read_receipt)?
             },
+            is_support_extension: self.is_support_extension,
             is_broadcast_message: false,
             sequence: u64_sql(self.sequence),
             random: u64_sql(self.random),
@@ -332,7 +335,7 @@ impl Store {
         tx.prepare_cached(
             "UPDATE messages SET id = ?2, sequence = ?3, time = ?4, status = 'success', nick = ?5,
                avatar = ?6, excluded_unread = ?7, excluded_last = ?8, element = ?9,
-               at_user_list = ?10, name_card = ?11
+               at_user_list = ?10, name_card = ?11, is_support_extension = ?12
              WHERE key = ?1",
         )?
         .execute(params![
@@ -347,7 +350,8 @@ impl Store {
             // The server's content: the profanity filter may have masked it.
             serde_json::to_string(&m.element)?,
             serde_json::to_string(&m.at_user_list)?,
-            m.name_card
+            m.name_card,
+            m.is_support_extension
         ])?;
         Ok(())
     }
@@ -388,9 +392,9 @@ impl Store {
                sequence,
                time, status, element, priority, cloud_custom_data, nick, avatar, need_read_receipt,
                excluded_unread, excluded_last, via_inbox, is_revoked, version, at_user_list,
-               name_card)
+               name_card, is_support_extension)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'success', ?9, ?10, ?11, ?12, ?13, ?14,
-                     ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                     ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
         )?
         .execute(params![
             m.id.as_str(),
@@ -414,7 +418,8 @@ impl Store {
             m.is_revoked,
             m.version,
             serde_json::to_string(&m.at_user_list)?,
-            m.name_card
+            m.name_card,
+            m.is_support_extension
         ])?;
         Ok(tx.last_insert_rowid())
     }
@@ -442,9 +447,10 @@ pub(super) fn insert_unsent(
     tx.prepare_cached(
         "INSERT INTO messages (id, local_id, conversation_id, conv_type, sender, receiver,
            random, sequence, time, status, element, priority, cloud_custom_data, nick, avatar,
-           need_read_receipt, excluded_unread, excluded_last, at_user_list, name_card)
+           need_read_receipt, excluded_unread, excluded_last, at_user_list, name_card,
+           is_support_extension)
          VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, 'unSend', ?8, ?9, ?10, ?11, ?12, ?13,
-                 ?14, ?15, ?16, ?17)",
+                 ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         message.id,
@@ -463,7 +469,8 @@ pub(super) fn insert_unsent(
         excluded_unread,
         excluded_last,
         serde_json::to_string(&message.at_user_list)?,
-        message.name_card
+        message.name_card,
+        message.is_support_extension
     ])?;
     Ok(tx.last_insert_rowid())
 }

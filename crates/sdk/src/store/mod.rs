@@ -48,10 +48,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_conversation_groups.sql"),
     include_str!("migrations/0013_cleared_history.sql"),
     include_str!("migrations/0014_read_receipts.sql"),
+    include_str!("migrations/0015_message_extensions.sql"),
 ];
 
 mod conversation_settings;
 mod conversations;
+mod extensions;
 mod files;
 mod groups;
 mod history;

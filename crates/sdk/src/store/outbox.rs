@@ -144,6 +144,7 @@ impl Store {
                         priority: m.priority,
                         cloud_custom_data: m.cloud_custom_data,
                         need_read_receipt: m.need_read_receipt,
+                        is_support_extension: m.is_support_extension,
                         at_user_list: m.at_user_list,
                         client_time: m.time.saturating_mul(1000),
                     },

@@ -97,6 +97,7 @@ impl Tim {
             priority: options.priority,
             cloud_custom_data: options.cloud_custom_data,
             need_read_receipt: options.need_read_receipt,
+            is_support_extension: options.is_support_extension,
             identity: options.identity,
         })?;
         self.inner

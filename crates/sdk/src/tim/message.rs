@@ -110,6 +110,7 @@ impl Tim {
             is_deleted: false,
             is_modified: false,
             need_read_receipt: options.need_read_receipt,
+            is_support_extension: options.is_support_extension,
             read_receipt_info: ReadReceiptInfo::default(),
             is_broadcast_message: false,
             sequence: 0,
@@ -447,6 +448,7 @@ fn outgoing(message: &Message, element: MessageElement) -> OutgoingMessage {
         priority: message.priority,
         cloud_custom_data: message.cloud_custom_data.clone(),
         need_read_receipt: message.need_read_receipt,
+        is_support_extension: message.is_support_extension,
         at_user_list: message.at_user_list.clone(),
         client_time: message.time.saturating_mul(1000),
     }

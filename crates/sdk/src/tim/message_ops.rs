@@ -418,6 +418,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            is_support_extension,
             receiver_list,
             identity,
             ..
@@ -429,6 +430,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            is_support_extension,
             receiver_list,
             identity,
         })
@@ -454,6 +456,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            is_support_extension,
             receiver_list,
             identity,
         } = options;
@@ -499,6 +502,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            is_support_extension,
             receiver_list,
             identity,
         })
@@ -524,6 +528,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            is_support_extension,
             receiver_list,
             identity,
         } = options;
@@ -534,6 +539,7 @@ impl Tim {
             priority,
             cloud_custom_data,
             need_read_receipt,
+            is_support_extension,
             receiver_list,
             identity,
         })?;

@@ -18,6 +18,7 @@
 //! | `group.rs` | `create_group`, `get_group_list`, `get_group_profile`, `dismiss_group`, `update_group_profile`, `join_group`, `quit_group`, `search_group_by_id`, `add_group_member`, `delete_group_member`, `get_group_member_list`, `get_group_member_profile`, `change_group_owner`, `set_group_member_role`, `set_group_member_mute_time`, `set_group_member_name_card` |
 //! | `group_values.rs` | `get_group_application_list`, `handle_group_application`, `get_group_online_member_count`, group attributes and counters, `set_group_member_custom_field`, `mark_group_member_list` |
 //! | `file.rs` | file message factories, uploads, downloads, `cancel_upload`, `download_merger_message` |
+//! | `extension.rs` | `set_message_extensions`, `get_message_extensions`, `delete_message_extensions` |
 //! | `receipt.rs` | `send_message_read_receipt`, `get_message_read_receipt_list`, `get_group_message_read_member_list` |
 //!
 //! This file keeps the handle itself: creation, events, state and the
@@ -41,6 +42,7 @@ use tokio::task::JoinHandle;
 
 mod conversation;
 pub mod conversation_settings;
+mod extension;
 mod file;
 mod group;
 mod group_values;

@@ -146,6 +146,7 @@ pub(crate) fn send_group_message(
         nick: String::new(),
         avatar: String::new(),
         need_read_receipt: outgoing.need_read_receipt,
+        is_support_extension: outgoing.is_support_extension,
         name_card: String::new(),
         at_user_list: outgoing.at_user_list,
         receiver_list: dedup(outgoing.receiver_list),

@@ -132,6 +132,7 @@ pub(crate) fn send_message(
         priority: message.priority,
         cloud_custom_data: message.cloud_custom_data,
         need_read_receipt: message.need_read_receipt,
+        is_support_extension: message.is_support_extension,
         at_user_list: message.at_user_list,
         control,
         online_user_only: request.online_user_only,

@@ -12,6 +12,7 @@
 
 pub(crate) mod conversation;
 pub(crate) mod conversation_settings;
+pub(crate) mod extension;
 pub(crate) mod group;
 pub(crate) mod group_message;
 pub(crate) mod group_values;
@@ -110,6 +111,7 @@ pub(crate) fn registry() -> Result<Registry, RegistryError> {
     status::register(&mut registry)?;
     conversation_settings::register(&mut registry)?;
     receipt::register(&mut registry)?;
+    extension::register(&mut registry)?;
     Ok(registry)
 }
 

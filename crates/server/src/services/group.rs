@@ -138,6 +138,7 @@ fn tip_message(
         nick: String::new(),
         avatar: String::new(),
         need_read_receipt: false,
+        is_support_extension: false,
         name_card: String::new(),
         at_user_list: Vec::new(),
         excluded_from_unread_count: true,

@@ -40,6 +40,8 @@ pub struct NewMessage {
     pub cloud_custom_data: String,
     /// Read receipts asked for.
     pub need_read_receipt: bool,
+    /// The message takes extensions (TIM `isSupportExtension`).
+    pub is_support_extension: bool,
     /// @-mentioned users (group messages; the handler refuses them on C2C).
     pub at_user_list: Vec<String>,
     /// Unread and last-message control.
@@ -121,6 +123,7 @@ fn send(tx: &mut dyn WriteTx, new: NewMessage) -> Result<SendMessageResponse, St
         nick,
         avatar,
         need_read_receipt: new.need_read_receipt,
+        is_support_extension: new.is_support_extension,
         // Group name cards come with groups; a C2C sender has none.
         name_card: String::new(),
         at_user_list: new.at_user_list,

@@ -15,6 +15,7 @@
 pub(crate) mod account;
 pub(crate) mod conversation;
 pub(crate) mod conversation_settings;
+pub(crate) mod extension;
 pub(crate) mod files;
 pub(crate) mod group;
 pub(crate) mod group_kinds;

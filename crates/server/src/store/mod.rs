@@ -26,7 +26,7 @@ pub use read::{
     AccountRead, ConversationRead, FileRead, FriendRelation, GroupRead, InboxRead, MessageRead,
     ProfileRead, RelationRead, TimelineRead,
 };
-pub use tx::{FriendFields, FriendRequestRecord, ReceiptTx, WriteTx};
+pub use tx::{ExtensionTx, FriendFields, FriendRequestRecord, ReceiptTx, WriteTx};
 pub use types::{
     c2c_key, group_key, ConversationTouch, EventRecord, FileAccess, FileUsage, GroupHeads,
     MemberRecord, MessageRow, ReadMarks, SessionStanding, StoredFile,

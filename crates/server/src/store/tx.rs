@@ -21,6 +21,7 @@ use super::types::{
 };
 use super::StoreError;
 use crate::fanout::Delivery;
+use confab_proto::extension::MessageExtension;
 use confab_proto::group::{GroupAttributes, GroupCounters, GroupProfile};
 use confab_proto::message::WireMessage;
 use confab_proto::profile::Profile;
@@ -522,6 +523,26 @@ pub trait ReceiptTx {
     ) -> Result<confab_proto::receipt::ReadReceipt, StoreError>;
 }
 
+/// Message extensions: each message's keys with their values and
+/// versions.
+pub trait ExtensionTx {
+    /// The message's extensions, by key.
+    fn extensions_of(&mut self, row: MessageRow) -> Result<Vec<MessageExtension>, StoreError>;
+
+    /// Takes the message's next extension version (1, 2, … never reused).
+    fn next_extension_seq(&mut self, row: MessageRow) -> Result<u64, StoreError>;
+
+    /// Adds or replaces one extension (with its version).
+    fn save_extension(
+        &mut self,
+        row: MessageRow,
+        extension: &MessageExtension,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes one extension; `false` when the message has no such key.
+    fn delete_extension(&mut self, row: MessageRow, key: &str) -> Result<bool, StoreError>;
+}
+
 /// Everything a write can do inside the writer's transaction.
 pub trait WriteTx:
     AccountTx
@@ -534,6 +555,7 @@ pub trait WriteTx:
     + FileTx
     + RelationTx
     + ReceiptTx
+    + ExtensionTx
 {
     /// Queues a push for its audience, sent only once the batch committed
     /// (and dropped if this write is rejected or the batch fails).

@@ -31,6 +31,10 @@ cloudCustomData?: string,
  */
 needReadReceipt?: boolean, 
 /**
+ * Make the message extensible (TIM `isSupportExtension`).
+ */
+isSupportExtension?: boolean, 
+/**
  * A targeted group message's receivers (TIM `receiverList`).
  */
 receiverList?: Array<string>, 

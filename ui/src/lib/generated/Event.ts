@@ -5,6 +5,7 @@ import type { FriendApplicationList } from "./FriendApplicationList";
 import type { FriendGroup } from "./FriendGroup";
 import type { GroupProfile } from "./GroupProfile";
 import type { Message } from "./Message";
+import type { MessageExtension } from "./MessageExtension";
 import type { NetState } from "./NetState";
 import type { Profile } from "./Profile";
 import type { ReadReceipt } from "./ReadReceipt";
@@ -14,7 +15,23 @@ import type { UserStatus } from "./UserStatus";
 /**
  * An SDK event. The serde form is `{"name": "<TIM.EVENT value>", "data": …}`.
  */
-export type Event = { "name": "sdkStateReady" } | { "name": "sdkStateNotReady" } | { "name": "sdkDestroy" } | { "name": "onMessageReceived", "data": Array<Message> } | { "name": "onMessageReadByPeer", "data": Array<Message> } | { "name": "onMessageReadReceiptReceived", "data": Array<ReadReceipt> } | { "name": "onConversationListUpdated", "data": Array<Conversation> } | { "name": "onTotalUnreadMessageCountUpdated", "data": number } | { "name": "onProfileUpdated", "data": Array<Profile> } | { "name": "onGroupListUpdated", "data": Array<GroupProfile> } | { "name": "groupAttributesUpdated", "data": { 
+export type Event = { "name": "sdkStateReady" } | { "name": "sdkStateNotReady" } | { "name": "sdkDestroy" } | { "name": "onMessageReceived", "data": Array<Message> } | { "name": "onMessageReadByPeer", "data": Array<Message> } | { "name": "onMessageExtensionsUpdated", "data": { 
+/**
+ * The message.
+ */
+messageID: string, 
+/**
+ * The extensions written (`{key, value}`, with Confab's `seq`).
+ */
+extensions: Array<MessageExtension>, } } | { "name": "onMessageExtensionsDeleted", "data": { 
+/**
+ * The message.
+ */
+messageID: string, 
+/**
+ * The keys deleted.
+ */
+keyList: Array<string>, } } | { "name": "onMessageReadReceiptReceived", "data": Array<ReadReceipt> } | { "name": "onConversationListUpdated", "data": Array<Conversation> } | { "name": "onTotalUnreadMessageCountUpdated", "data": number } | { "name": "onProfileUpdated", "data": Array<Profile> } | { "name": "onGroupListUpdated", "data": Array<GroupProfile> } | { "name": "groupAttributesUpdated", "data": { 
 /**
  * The group.
  */

@@ -109,6 +109,11 @@ needReadReceipt: boolean,
  */
 readReceiptInfo: ReadReceiptInfo, 
 /**
+ * The message takes extensions (TIM `isSupportExtension`; the
+ * message extension methods need it).
+ */
+isSupportExtension: boolean, 
+/**
  * Broadcast message.
  */
 isBroadcastMessage: boolean, 

@@ -36,10 +36,13 @@ import type { DeleteFriendGroup } from "./DeleteFriendGroup";
 import type { DeleteGroupAttributes } from "./DeleteGroupAttributes";
 import type { DeleteGroupMember } from "./DeleteGroupMember";
 import type { DeleteGroupMemberResponse } from "./DeleteGroupMemberResponse";
+import type { DeleteMessageExtensionsArgs } from "./DeleteMessageExtensionsArgs";
 import type { DismissGroup } from "./DismissGroup";
 import type { DownloadFileArgs } from "./DownloadFileArgs";
 import type { DownloadFileResult } from "./DownloadFileResult";
 import type { Empty } from "./Empty";
+import type { ExtensionListResponse } from "./ExtensionListResponse";
+import type { ExtensionResultResponse } from "./ExtensionResultResponse";
 import type { FileSource } from "./FileSource";
 import type { FindMessageArgs } from "./FindMessageArgs";
 import type { Friend } from "./Friend";
@@ -120,6 +123,7 @@ import type { SetGroupMemberCustomField } from "./SetGroupMemberCustomField";
 import type { SetGroupMemberMuteTime } from "./SetGroupMemberMuteTime";
 import type { SetGroupMemberNameCard } from "./SetGroupMemberNameCard";
 import type { SetGroupMemberRole } from "./SetGroupMemberRole";
+import type { SetMessageExtensionsArgs } from "./SetMessageExtensionsArgs";
 import type { SetMessageRemindType } from "./SetMessageRemindType";
 import type { SetSelfStatusArgs } from "./SetSelfStatusArgs";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
@@ -187,6 +191,9 @@ export const COMMANDS = [
   "tim.sendMessageReadReceipt",
   "tim.getMessageReadReceiptList",
   "tim.getGroupMessageReadMemberList",
+  "tim.setMessageExtensions",
+  "tim.getMessageExtensions",
+  "tim.deleteMessageExtensions",
   "tim.findMessage",
   "tim.getLocalMessages",
   "tim.getMessageListHopping",
@@ -309,6 +316,9 @@ export type CommandMap = {
   "tim.sendMessageReadReceipt": { args: MessageListArgs; result: Empty };
   "tim.getMessageReadReceiptList": { args: MessageListArgs; result: MessageListArgs };
   "tim.getGroupMessageReadMemberList": { args: ReadMemberListArgs; result: ReadMemberListResponse };
+  "tim.setMessageExtensions": { args: SetMessageExtensionsArgs; result: ExtensionResultResponse };
+  "tim.getMessageExtensions": { args: MessageArgs; result: ExtensionListResponse };
+  "tim.deleteMessageExtensions": { args: DeleteMessageExtensionsArgs; result: ExtensionResultResponse };
   "tim.findMessage": { args: FindMessageArgs; result: Message | null };
   "tim.getLocalMessages": { args: LocalMessagesArgs; result: Array<Message> };
   "tim.getMessageListHopping": { args: GetMessageListHoppingOptions; result: HoppingPage };

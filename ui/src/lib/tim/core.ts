@@ -98,6 +98,7 @@ export class TimCore {
       avatar: this.myProfile?.avatar ?? '',
       cloudCustomData: options.cloudCustomData ?? '',
       needReadReceipt: options.needReadReceipt ?? false,
+      isSupportExtension: options.isSupportExtension ?? false,
       // A targeted group message (TIM `receiverList`) carries its receivers.
       ...(options.receiverList?.length ? { receiverList: options.receiverList } : {}),
     });

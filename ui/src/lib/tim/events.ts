@@ -20,8 +20,6 @@ export type TimObject = Record<string, unknown>;
 
 /** The data of TIM's events that no Confab component emits yet (TIM's shapes). */
 interface NotYetEmitted {
-  [EVENT.MESSAGE_EXTENSIONS_UPDATED]: { messageID: string; extensions: Array<{ key: string; value: string }> };
-  [EVENT.MESSAGE_EXTENSIONS_DELETED]: { messageID: string; keyList: string[] };
   [EVENT.GROUP_SYSTEM_NOTICE_RECEIVED]: { message: Message; type: number };
   [EVENT.TOPIC_CREATED]: { groupID: string; topicID: string };
   [EVENT.TOPIC_DELETED]: { groupID: string; topicIDList: string[] };

@@ -51,6 +51,7 @@ export function buildMessage(seed: MessageSeed): Message {
     isDeleted: false,
     isModified: false,
     needReadReceipt: false,
+    isSupportExtension: false,
     readReceiptInfo: { isPeerRead: false, readCount: 0, unreadCount: 0 },
     isBroadcastMessage: false,
     sequence: 0,

@@ -15,6 +15,8 @@ import type {
   MessageListPage,
   MessageResult,
   MergerMessagePayload,
+  ExtensionListResponse,
+  ExtensionResultResponse,
   ReadMemberListResponse,
   SendOptions,
   SendResult,
@@ -200,6 +202,25 @@ export function messageApi(core: TimCore) {
     /** A page of a group message's readers (filter 0) or non-readers (filter 1); pass `cursor` on. 10062: no receipts. */
     getGroupMessageReadMemberList(options: { message: Message; cursor?: string; filter: 0 | 1; count: number }): Promise<ImResponse<ReadMemberListResponse>> {
       return core.tim('tim.getGroupMessageReadMemberList', { cursor: '', ...options });
+    },
+
+    /**
+     * Adds or replaces `{key, value}` pairs on an extensible, sent message (≤ 20, key ≤ 100 bytes,
+     * value ≤ 1 KB). Each result's `code` is 0, or 23001 when someone wrote the key meanwhile (its
+     * current value comes back; write again to replace it).
+     */
+    setMessageExtensions(message: Message, extensions: Array<{ key: string; value: string }>): Promise<ImResponse<ExtensionResultResponse>> {
+      return core.tim('tim.setMessageExtensions', { message, extensions: extensions.map((e) => ({ ...e, seq: 0 })) });
+    },
+
+    /** Every extension of an extensible, sent message. */
+    getMessageExtensions(message: Message): Promise<ImResponse<ExtensionListResponse>> {
+      return core.tim('tim.getMessageExtensions', { message });
+    },
+
+    /** Deletes the listed keys, or every extension when `keyList` is absent. */
+    deleteMessageExtensions(message: Message, keyList?: string[]): Promise<ImResponse<ExtensionResultResponse>> {
+      return core.tim('tim.deleteMessageExtensions', keyList ? { message, keyList } : { message });
     },
 
     /** Fills `payload.messageList` (and the related fields) of the given merger message in place. */

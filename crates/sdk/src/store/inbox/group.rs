@@ -76,6 +76,7 @@ pub(crate) fn notice_message(me: &str, inbox_seq: u64, notice: &GroupSystemNotic
         nick: String::new(),
         avatar: String::new(),
         need_read_receipt: false,
+        is_support_extension: false,
         name_card: String::new(),
         at_user_list: Vec::new(),
         excluded_from_unread_count: true,

@@ -415,6 +415,22 @@ impl Store {
                 changes.conversations.extend(change.conversations);
                 Ok(())
             }
+            InboxEvent::MessageExtensionsUpdated { message_id, extensions, .. } => {
+                super::extensions::save_in(tx, message_id, extensions)?;
+                changes.passed_events.push(Event::MessageExtensionsUpdated {
+                    message_id: message_id.clone(),
+                    extensions: extensions.clone(),
+                });
+                Ok(())
+            }
+            InboxEvent::MessageExtensionsDeleted { message_id, key_list, .. } => {
+                super::extensions::forget_in(tx, message_id, key_list)?;
+                changes.passed_events.push(Event::MessageExtensionsDeleted {
+                    message_id: message_id.clone(),
+                    key_list: key_list.clone(),
+                });
+                Ok(())
+            }
             InboxEvent::ReadReceipt { receipt, .. } => {
                 super::messages::set_read_receipt(tx, receipt)?;
                 changes

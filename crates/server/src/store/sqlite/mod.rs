@@ -6,6 +6,7 @@
 
 mod account;
 mod conversation;
+mod extension;
 mod files;
 mod group;
 mod inbox;
