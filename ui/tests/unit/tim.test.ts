@@ -38,7 +38,7 @@ describe('Tim facade', () => {
     const fields: (keyof Message)[] = [
       'ID', 'type', 'payload', 'conversationID', 'conversationType', 'to', 'from', 'flow', 'time', 'status',
       'isRevoked', 'priority', 'nick', 'avatar', 'isPeerRead', 'nameCard', 'atUserList', 'cloudCustomData',
-      'isDeleted', 'isModified', 'needReadReceipt', 'readReceiptInfo', 'isBroadcastMessage', 'sequence', 'random',
+      'isDeleted', 'isModified', 'needReadReceipt', 'readReceiptInfo', 'isSupportExtension', 'isBroadcastMessage', 'sequence', 'random',
       'version',
     ];
     expect(Object.keys(m).sort()).toEqual([...fields].sort());
