@@ -5,7 +5,9 @@
 // records every Notify call the app makes. alice pins carol, mutes bob
 // (his next message brings no desktop notification while carol's does),
 // marks carol unread and puts her in a folder whose tab counts her, all
-// from the menu opened with a right click.
+// from the menu opened with a right click. In a group bob made, alice's
+// text is read by bob and carol ("Read by all", "Read by" lists them), and
+// a reaction of alice's and one of bob's (from the CLI) count 2.
 // Screenshots go to test-results/desktop/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -149,6 +151,54 @@ describe('the conversation menu in the desktop app', { timeout: 600_000 }, () =>
       await browser.waitUntil(async () => (await browser.$$('#conversation-items [role="option"]')).length === 1);
       await (await browser.$('#conversation-items [data-conversation="C2Ccarol"]')).waitForExist();
       await browser.saveScreenshot(join(resultsDir(), 'conversations-folder.png'));
+    } finally {
+      await quitApp(app);
+    }
+  });
+
+  it('a group text: bob and carol read it ("Read by all", and "Read by" lists them); alice and bob react', async () => {
+    const made = JSON.parse(
+      await cli(profiles.bob, ['group', 'create', '--name', 'Standup', '--member', 'alice', '--member', 'carol']),
+    );
+    const groupID = made.group.groupID;
+    await cli(profiles.bob, ['send', groupID, 'morning', '--group']);
+    const app = await launchApp({ CONFAB_DATA_DIR: aliceApp, CONFAB_SERVER_URL: server.url });
+    try {
+      const { browser } = app;
+      await (await browser.$(`[data-conversation="GROUP${groupID}"]`)).waitForDisplayed({ timeout: 30_000 });
+      await click(browser, `[data-conversation="GROUP${groupID}"]`);
+      const composer = await browser.$('[data-testid="composer"]');
+      await composer.waitForDisplayed();
+      await composer.setValue('standup at ten');
+      await browser.keys('Enter');
+      const mine = '[data-testid="message"][data-status="sent"]';
+      await (await browser.$(mine)).waitForDisplayed();
+
+      // Read receipts: bob, then carol.
+      await cli(profiles.bob, ['read', `GROUP${groupID}`, '--receipts']);
+      await cli(profiles.carol, ['read', `GROUP${groupID}`, '--receipts']);
+      await (await browser.$('[data-testid="read-by"][data-read="2"][data-unread="0"]')).waitForDisplayed();
+      await click(browser, '[data-testid="read-by"]');
+      await (await browser.$('[data-testid="read-by-list"] li[data-user="carol"]')).waitForDisplayed();
+      const readers = await browser.$$('[data-testid="read-by-list"] li');
+      assert.equal(readers.length, 2);
+      await browser.saveScreenshot(join(resultsDir(), 'conversations-read-by.png'));
+      await browser.keys('Escape');
+
+      // Reactions: alice from the message's menu, bob from the CLI.
+      await browser.execute((selector) => {
+        const el = document.querySelector(selector);
+        const b = el.getBoundingClientRect();
+        el.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true, button: 2, clientX: b.right - 40, clientY: b.top + 10 }));
+      }, mine);
+      await click(browser, '[role="menu"] [data-action="react"]');
+      await click(browser, '[data-testid="quick-reactions"] [data-emoji="🎉"]');
+      await (await browser.$('.reaction[data-emoji="🎉"][data-count="1"]')).waitForDisplayed();
+      const history = JSON.parse(await cli(profiles.bob, ['history', `GROUP${groupID}`]));
+      const sent = (history.messageList ?? history).find((m) => m.payload?.text === 'standup at ten');
+      await cli(profiles.bob, ['react', `GROUP${groupID}`, sent.ID, '🎉']);
+      await (await browser.$('.reaction[data-emoji="🎉"][data-count="2"]')).waitForDisplayed();
+      await browser.saveScreenshot(join(resultsDir(), 'conversations-reactions.png'));
     } finally {
       await quitApp(app);
     }

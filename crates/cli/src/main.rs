@@ -82,6 +82,19 @@ enum Command {
         #[arg(long)]
         receipts: bool,
     },
+    /// React to a message with an emoji (a message extension
+    /// `r:<emoji>:<you>`), or take the reaction back; prints the outcome.
+    React {
+        /// Conversation ID, e.g. C2Cbob.
+        conversation_id: String,
+        /// The message's ID.
+        message_id: String,
+        /// The emoji.
+        emoji: String,
+        /// Take the reaction back.
+        #[arg(long)]
+        undo: bool,
+    },
     /// Delete conversations (and, by default, their history).
     DeleteConversation {
         /// Conversation IDs.
@@ -777,6 +790,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 "receiptMessageIDList": receipted,
             }))
         }
+        Command::React { conversation_id, message_id, emoji, undo } => {
+            let (tim, _) = connect(&profile).await?;
+            let result = react(&tim, &conversation_id, &message_id, &emoji, undo).await;
+            close(tim);
+            print(&result?)
+        }
         Command::DeleteConversation { conversation_ids, keep_history } => {
             let (tim, _) = connect(&profile).await?;
             let options = DeleteConversationOptions {
@@ -918,6 +937,39 @@ async fn history(tim: &Tim, args: HistoryArgs) -> Result<serde_json::Value, TimE
     }
     let all: Vec<_> = pages.into_iter().rev().flatten().collect();
     Ok(serde_json::json!({ "messageList": all, "isCompleted": true }))
+}
+
+/// `react`: the message (from the local store, else the conversation's
+/// newest page), then my reaction key set or deleted.
+async fn react(
+    tim: &Tim,
+    conversation_id: &str,
+    message_id: &str,
+    emoji: &str,
+    undo: bool,
+) -> Result<Vec<confab_sdk::ExtensionResult>, TimError> {
+    let message = match tim.find_message(message_id) {
+        Some(m) => m,
+        None => tim
+            .get_message_list(GetMessageListOptions::newest(conversation_id))
+            .await?
+            .message_list
+            .into_iter()
+            .find(|m| m.id == message_id)
+            .ok_or_else(|| {
+                TimError::new(
+                    confab_proto::code::ERR_SVR_MSG_NOT_FOUND,
+                    format!("no message {message_id} in {conversation_id}"),
+                )
+            })?,
+    };
+    let key = format!("r:{emoji}:{}", tim.user_id().unwrap_or_default());
+    if undo {
+        tim.delete_message_extensions(&message, Some(vec![key])).await
+    } else {
+        let extension = confab_sdk::MessageExtension { key, value: "1".into(), seq: 0 };
+        tim.set_message_extensions(&message, vec![extension]).await
+    }
 }
 
 /// `read`: marks the conversation read and, with `receipts`, sends read

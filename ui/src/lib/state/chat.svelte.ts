@@ -4,6 +4,7 @@ import { CONFAB_EVENT, EVENT, TYPES, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import { messageKey, peerOf } from './names';
 import { canEdit, canRevoke, MAX_SELECTION } from './media';
+import { reactionKey, withExtensions, withoutKeys, type Reactions } from './reactions';
 import { FileSender } from './file-sender.svelte';
 import { Selection } from './selection.svelte';
 import type { MessageKey } from '$lib/i18n/messages';
@@ -83,6 +84,13 @@ export class ChatState {
   notice: ChatNotice | null = $state.raw(null);
   /** Texts sent here ask for read receipts (a group kind that keeps them; set by the chat pane). */
   needReadReceipt = false;
+  /** Texts sent here take extensions (reactions; not in an AVChatRoom; set by the chat pane). */
+  extensible = true;
+  /** Reactions by message ID (from message extensions). */
+  reactions: Map<string, Reactions> = $state.raw(new Map());
+  /** The message whose quick reactions are open. */
+  reactingTo: string | null = $state(null);
+  #reactionsLoaded = new Set<string>();
   /** Messages of others whose read receipt this chat sent (or is sending). */
   #receiptsSent = new Set<string>();
   #retryers = new Map<string, () => Promise<void>>();
@@ -201,6 +209,58 @@ export class ChatState {
     }
   }
 
+  /**
+   * Reads the reactions of extensible messages (the newest 30 of `list`,
+   * by default those shown) that were not read yet; later changes arrive
+   * as the extension events.
+   */
+  async loadReactions(list: Message[] = this.messages): Promise<void> {
+    const due = list
+      .filter((m) => m.isSupportExtension && m.status === 'success' && !m.isRevoked && !this.#reactionsLoaded.has(m.ID))
+      .slice(-MAX_SELECTION);
+    for (const m of due) this.#reactionsLoaded.add(m.ID);
+    await Promise.all(
+      due.map(async (m) => {
+        try {
+          const res = await this.#tim.getMessageExtensions(m);
+          if (res.data.extensions.length) this.applyExtensions(m.ID, res.data.extensions.map((x) => x.key), []);
+        } catch (e) {
+          this.#reactionsLoaded.delete(m.ID);
+          console.warn('getMessageExtensions failed', toImError(e));
+        }
+      }),
+    );
+  }
+
+  /** Extensions of a message of this chat were set (`set`) or deleted (`deleted`). */
+  applyExtensions(messageID: string, set: string[], deleted: string[]): void {
+    if (!this.messages.some((m) => m.ID === messageID)) return;
+    const next = new Map(this.reactions);
+    let r = next.get(messageID);
+    if (set.length) r = withExtensions(r, set.map((key) => ({ key })));
+    if (deleted.length) r = withoutKeys(r, deleted);
+    if (r && r.size) next.set(messageID, r);
+    else next.delete(messageID);
+    this.reactions = next;
+  }
+
+  /** Adds my `emoji` reaction to a message, or takes it back; the change arrives as the extension events. */
+  async toggleReaction(message: Message, emoji: string, me: string): Promise<void> {
+    this.reactingTo = null;
+    const key = reactionKey(emoji, me);
+    const mine = this.reactions.get(message.ID)?.get(emoji)?.includes(me) ?? false;
+    try {
+      const res = mine
+        ? await this.#tim.deleteMessageExtensions(message, [key])
+        : await this.#tim.setMessageExtensions(message, [{ key, value: '1' }]);
+      // 23001: my own key changed meanwhile (another of my devices); the event brings it.
+      const failed = res.data.extensions.find((x) => x.code !== 0 && x.code !== 23001);
+      if (failed) this.notice = { key: errorNoticeKey(failed.code), code: failed.code };
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
   /** New read states of messages (MESSAGE_READ_RECEIPT_RECEIVED, or asked for). */
   applyReceipts(list: ReadReceipt[]): void {
     const byID = new Map(list.map((r) => [r.messageID, r]));
@@ -237,6 +297,7 @@ export class ChatState {
         nextReqMessageID: this.#next,
       });
       this.messages = mergeMessages(this.messages, res.data.messageList);
+      void this.loadReactions(res.data.messageList);
       this.#next = res.data.nextReqMessageID;
       this.isCompleted = res.data.isCompleted || !res.data.nextReqMessageID;
     } catch (e) {
@@ -254,7 +315,12 @@ export class ChatState {
   async send(text: string, atUserList: string[] = []): Promise<void> {
     const body = text.trim();
     if (!body) return;
-    const options = { to: this.peerID, conversationType: this.#conversationType(), needReadReceipt: this.needReadReceipt };
+    const options = {
+      to: this.peerID,
+      conversationType: this.#conversationType(),
+      needReadReceipt: this.needReadReceipt,
+      isSupportExtension: this.extensible,
+    };
     // A group text that @-mentions members goes as TIM's at-message.
     const message =
       atUserList.length > 0 && options.conversationType === TYPES.CONV_GROUP
@@ -496,6 +562,13 @@ export class Chats {
       const p = e.data;
       if (!p || typeof p.random !== 'number') return;
       this.#map.get(p.conversationID)?.files.setProgress(`o:${p.random}`, { loaded: p.loaded, total: p.total });
+    });
+    tim.on(EVENT.MESSAGE_EXTENSIONS_UPDATED, (e) => {
+      const keys = e.data.extensions.map((x) => x.key);
+      for (const chat of this.#map.values()) chat.applyExtensions(e.data.messageID, keys, []);
+    });
+    tim.on(EVENT.MESSAGE_EXTENSIONS_DELETED, (e) => {
+      for (const chat of this.#map.values()) chat.applyExtensions(e.data.messageID, [], e.data.keyList);
     });
     tim.on(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, (e) => {
       for (const chat of this.#map.values()) chat.applyReceipts(e.data ?? []);

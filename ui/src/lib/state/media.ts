@@ -149,6 +149,11 @@ export function canTranslate(m: Message): boolean {
   return m.flow === 'in' && !m.isRevoked && m.type === TYPES.MSG_TEXT && String(m.payload.text ?? '').trim() !== '';
 }
 
+/** React: a sent, unrevoked message that takes extensions. */
+export function canReact(m: Message): boolean {
+  return m.isSupportExtension === true && m.status === 'success' && !m.isRevoked;
+}
+
 /** Forward (and merge-forward): sent, not revoked, not a group tip/notice. */
 export function canForward(m: Message): boolean {
   return (
@@ -167,6 +172,7 @@ export function messageActions(m: Message, nowSeconds: number): MessageAction[] 
   if (m.status === 'fail') out.push('resend');
   if (canCopy(m)) out.push('copy');
   if (canTranslate(m)) out.push('translate');
+  if (canReact(m)) out.push('react');
   if (canForward(m)) out.push('forward');
   if (canEdit(m)) out.push('edit');
   if (canRevoke(m, nowSeconds)) out.push('revoke');
@@ -174,7 +180,7 @@ export function messageActions(m: Message, nowSeconds: number): MessageAction[] 
   out.push('select');
   return out;
 }
-export type MessageAction = 'resend' | 'copy' | 'translate' | 'forward' | 'edit' | 'revoke' | 'delete' | 'select';
+export type MessageAction = 'resend' | 'copy' | 'translate' | 'react' | 'forward' | 'edit' | 'revoke' | 'delete' | 'select';
 
 /** "Chat history of A and B" (C2C) / "Chat history of <group>" titles. */
 export function mergerTitle(names: string[], t: T): string {
