@@ -817,3 +817,50 @@ pub fn pushed_entries(
         _ => Vec::new(),
     }
 }
+
+/// The code of a call's error, 0 when it succeeded.
+pub fn code_of<T>(result: Result<T, confab_sdk::TimError>) -> i32 {
+    result.map_or_else(|e| e.code, |_| 0)
+}
+
+impl TestClient {
+    /// Waits until this client announced (CONVERSATION_LIST_UPDATED) its
+    /// conversation `id` in a state satisfying `check` (`what` names it).
+    pub async fn wait_conversation(
+        &self,
+        id: &str,
+        what: &str,
+        check: impl Fn(&confab_sdk::Conversation) -> bool,
+    ) {
+        self.events
+            .wait_for(&format!("{id} {what} at {}", self.user_id), |events| {
+                events.iter().rev().find_map(|e| match e {
+                    Event::ConversationListUpdated(list) => list
+                        .iter()
+                        .find(|c| c.conversation_id == id)
+                        .filter(|c| check(c))
+                        .map(|_| ()),
+                    _ => None,
+                })
+            })
+            .await;
+    }
+
+    /// Waits until this client's unread total is `want`.
+    pub async fn wait_total_unread(&self, want: u64) {
+        self.events
+            .wait_for(&format!("total unread {want} at {}", self.user_id), |_| {
+                (self.tim.get_total_unread_message_count() == want).then_some(())
+            })
+            .await;
+    }
+
+    /// The copy of `sent` this client received (MESSAGE_RECEIVED).
+    pub async fn wait_received(&self, sent: &Message) -> Message {
+        self.events
+            .wait_for(&format!("{} at {}", sent.id, self.user_id), |events| {
+                received_in(events).into_iter().find(|m| m.id == sent.id)
+            })
+            .await
+    }
+}

@@ -7,50 +7,14 @@
 use confab_proto::code;
 use confab_proto::group::GroupType;
 use confab_sdk::{
-    Conversation, ConversationFilter, ConversationType, CreateMessageOptions, Event,
-    GetMessageListOptions, RemindType, SendMessageOptions, SetMessageRemindType, TextPayload,
-    TimError,
+    ConversationFilter, ConversationType, CreateMessageOptions, Event, GetMessageListOptions,
+    RemindType, SendMessageOptions, SetMessageRemindType, TextPayload,
 };
-use confab_tests::{within, TestClient, TestServer};
-
-/// Waits until `client`'s stored conversation `id` satisfies `check`
-/// (CONVERSATION_LIST_UPDATED announced it).
-async fn wait_conversation(
-    client: &TestClient,
-    id: &str,
-    what: &str,
-    check: impl Fn(&Conversation) -> bool,
-) {
-    client
-        .events
-        .wait_for(&format!("{id} {what} at {}", client.user_id), |events| {
-            events.iter().rev().find_map(|e| match e {
-                Event::ConversationListUpdated(list) => {
-                    list.iter().find(|c| c.conversation_id == id).filter(|c| check(c)).map(|_| ())
-                }
-                _ => None,
-            })
-        })
-        .await;
-}
-
-/// Waits until `client`'s unread total is `want`.
-async fn wait_total(client: &TestClient, want: u64) {
-    client
-        .events
-        .wait_for(&format!("total unread {want} at {}", client.user_id), |_| {
-            (client.tim.get_total_unread_message_count() == want).then_some(())
-        })
-        .await;
-}
+use confab_tests::{code_of, within, TestClient, TestServer};
 
 /// Whether `m` is a text message saying `text`.
 fn is_text(m: &confab_sdk::Message, text: &str) -> bool {
     m.payload["text"].as_str() == Some(text)
-}
-
-fn code_of<T>(result: Result<T, TimError>) -> i32 {
-    result.map_or_else(|e| e.code, |_| 0)
 }
 
 // checklist 394-398 (pinConversation), 408-417 (setMessageRemindType),
@@ -76,11 +40,11 @@ async fn conversation_settings_reach_every_instance_and_change_what_is_announced
     bob.send_text("alice", "one").await;
     bob.send_text("alice", "two").await;
     carol.send_text("alice", "hi").await;
-    wait_total(&alice2, 3).await;
+    alice2.wait_total_unread(3).await;
 
     // Pin: alice2 hears it, and the list puts it first.
     within("pin", alice.tim.pin_conversation("C2Cbob", true)).await.expect("pin");
-    wait_conversation(&alice2, "C2Cbob", "pinned", |c| c.is_pinned).await;
+    alice2.wait_conversation("C2Cbob", "pinned", |c| c.is_pinned).await;
     let list = alice2.tim.get_conversation_list(None).await.expect("list").conversation_list;
     assert_eq!(list[0].conversation_id, "C2Cbob", "pinned first although carol wrote last");
     assert_eq!(
@@ -104,9 +68,10 @@ async fn conversation_settings_reach_every_instance_and_change_what_is_announced
         .expect("mute bob");
     assert_eq!(muted.success_user_id_list.len(), 1);
     assert_eq!(muted.failure_user_id_list[0].code, code::USER_OR_GROUP_NOT_FOUND);
-    wait_conversation(&alice2, "C2Cbob", "muted", |c| c.message_remind_type == "AcceptNotNotify")
+    alice2
+        .wait_conversation("C2Cbob", "muted", |c| c.message_remind_type == "AcceptNotNotify")
         .await;
-    wait_total(&alice2, 1).await;
+    alice2.wait_total_unread(1).await;
 
     // Discard the group: bob's message is not announced, but history has it.
     let group_text = |text: &str| {
@@ -121,7 +86,7 @@ async fn conversation_settings_reach_every_instance_and_change_what_is_announced
     within("send", bob.tim.send_message(&welcome, SendMessageOptions::default()))
         .await
         .expect("send");
-    wait_conversation(&alice, &group_conv, "listed", |_| true).await;
+    alice.wait_conversation(&group_conv, "listed", |_| true).await;
     alice
         .tim
         .set_message_remind_type(SetMessageRemindType {
@@ -131,8 +96,7 @@ async fn conversation_settings_reach_every_instance_and_change_what_is_announced
         })
         .await
         .expect("discard the group");
-    wait_conversation(&alice, &group_conv, "discarded", |c| c.message_remind_type == "Discard")
-        .await;
+    alice.wait_conversation(&group_conv, "discarded", |c| c.message_remind_type == "Discard").await;
     let message = group_text("quiet please");
     within("send", bob.tim.send_message(&message, SendMessageOptions::default()))
         .await
@@ -157,7 +121,7 @@ async fn conversation_settings_reach_every_instance_and_change_what_is_announced
     // Marks: unread (2) on a read conversation counts one in the total; the
     // filtered list returns exactly the marked ones.
     within("read", alice.tim.set_message_read("C2Ccarol")).await.expect("read carol");
-    wait_total(&alice, 0).await;
+    alice.wait_total_unread(0).await;
     let marked = alice
         .tim
         .mark_conversation(vec!["C2Ccarol".into(), "C2Cdave".into()], 2, true)
@@ -165,8 +129,8 @@ async fn conversation_settings_reach_every_instance_and_change_what_is_announced
         .expect("mark");
     assert_eq!(marked.success_conversation_id_list, ["C2Ccarol".into()]);
     assert_eq!(marked.failure_conversation_id_list[0].code, code::CONVERSATION_NOT_FOUND);
-    wait_conversation(&alice2, "C2Ccarol", "marked unread", |c| c.mark_list == [2]).await;
-    wait_total(&alice2, 1).await;
+    alice2.wait_conversation("C2Ccarol", "marked unread", |c| c.mark_list == [2]).await;
+    alice2.wait_total_unread(1).await;
     let filtered = alice2
         .tim
         .get_conversation_list_filtered(ConversationFilter {
@@ -200,10 +164,11 @@ async fn conversation_settings_reach_every_instance_and_change_what_is_announced
         .expect("custom data");
     within("unpin", alice.tim.pin_conversation("C2Cbob", false)).await.expect("unpin");
     alice2.transport.set_offline(false);
-    wait_conversation(&alice2, "C2Cbob", "unpinned with data", |c| {
-        !c.is_pinned && c.custom_data == "draft:hi"
-    })
-    .await;
+    alice2
+        .wait_conversation("C2Cbob", "unpinned with data", |c| {
+            !c.is_pinned && c.custom_data == "draft:hi"
+        })
+        .await;
 
     // A fresh store learns every setting when it begins.
     let alice3 = TestClient::login(&server, "alice").await;
@@ -276,7 +241,7 @@ async fn conversation_groups_are_kept_per_user_and_reach_every_instance() {
     let carol = TestClient::login(&server, "carol").await;
     bob.send_text("alice", "work?").await;
     carol.send_text("alice", "lunch?").await;
-    wait_total(&alice2, 2).await;
+    alice2.wait_total_unread(2).await;
 
     // Made with bob and one alice does not have: the group lists bob only.
     let made = alice
@@ -288,8 +253,7 @@ async fn conversation_groups_are_kept_per_user_and_reach_every_instance() {
     assert_eq!(made.failure_conversation_id_list[0].code, code::CONVERSATION_NOT_FOUND);
     wait_group_names(&alice, &["Work"]).await;
     wait_group_names(&alice2, &["Work"]).await;
-    wait_conversation(&alice2, "C2Cbob", "in Work", |c| c.conversation_group_list == ["Work"])
-        .await;
+    alice2.wait_conversation("C2Cbob", "in Work", |c| c.conversation_group_list == ["Work"]).await;
     assert_eq!(alice2.tim.get_conversation_group_list().await.expect("names"), ["Work"]);
     assert_eq!(folder(&alice2, "Work").await, ["C2Cbob"]);
 
@@ -330,10 +294,11 @@ async fn conversation_groups_are_kept_per_user_and_reach_every_instance() {
         .expect("rename");
     assert_eq!(renamed.group_name, "Friends");
     wait_group_names(&alice2, &["Work", "Friends"]).await;
-    wait_conversation(&alice2, "C2Ccarol", "in both", |c| {
-        c.conversation_group_list == ["Work", "Friends"]
-    })
-    .await;
+    alice2
+        .wait_conversation("C2Ccarol", "in both", |c| {
+            c.conversation_group_list == ["Work", "Friends"]
+        })
+        .await;
 
     // Take bob out of Work while alice2 is away; delete Friends: she catches up.
     alice2.transport.set_offline(true);

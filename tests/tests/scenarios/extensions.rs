@@ -9,13 +9,9 @@ use confab_proto::code;
 use confab_proto::group::GroupType;
 use confab_sdk::{
     ConversationType, CreateMessageOptions, Event, Message, MessageExtension, SendMessageOptions,
-    TextPayload, TimError,
+    TextPayload,
 };
-use confab_tests::{within, TestClient, TestServer};
-
-fn code_of<T>(result: Result<T, TimError>) -> i32 {
-    result.map_or_else(|e| e.code, |_| 0)
-}
+use confab_tests::{code_of, within, TestClient, TestServer};
 
 fn ext(key: &str, value: &str) -> MessageExtension {
     MessageExtension { key: key.into(), value: value.into(), seq: 0 }
@@ -33,16 +29,6 @@ async fn send(client: &TestClient, to: &str, group: bool, text: &str, extensible
         .await
         .expect("send")
         .message
-}
-
-/// The copy of `sent` that `client` received.
-async fn received(client: &TestClient, sent: &Message) -> Message {
-    client
-        .events
-        .wait_for(&format!("{} at {}", sent.id, client.user_id), |events| {
-            confab_tests::received_in(events).into_iter().find(|m| m.id == sent.id)
-        })
-        .await
 }
 
 /// Waits until `client` heard MESSAGE_EXTENSIONS_UPDATED for `id` setting
@@ -92,7 +78,7 @@ async fn extensions_reach_both_sides_and_a_concurrent_write_of_one_key_has_one_w
     let alice = TestClient::login(&server, "alice").await;
     let bob = TestClient::login(&server, "bob").await;
     let sent = send(&alice, "bob", false, "lunch?", true).await;
-    let at_bob = received(&bob, &sent).await;
+    let at_bob = bob.wait_received(&sent).await;
     assert!(at_bob.is_support_extension);
 
     // Alice reacts: both sides (alice's own instance too) hear it.
@@ -180,7 +166,7 @@ async fn group_members_hear_extensions_and_outsiders_are_refused() {
     .group_id
     .0;
     let sent = send(&alice, &group, true, "vote: friday?", true).await;
-    let at_bob = received(&bob, &sent).await;
+    let at_bob = bob.wait_received(&sent).await;
     bob.tim.set_message_extensions(&at_bob, vec![ext("r:🎉:bob", "1")]).await.expect("react");
     wait_updated(&carol, &sent.id, "r:🎉:bob", "1").await;
     wait_updated(&alice, &sent.id, "r:🎉:bob", "1").await;

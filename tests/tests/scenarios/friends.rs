@@ -8,9 +8,9 @@ use confab_proto::code;
 use confab_proto::relation::{AddFriend, AddType, ApplicationType, Relation, ADD_FRIEND_PENDING};
 use confab_sdk::{
     CheckType, CustomField, DeleteType, Event, Friend, FriendApplicationList, FriendGroup,
-    ProfilePatch, ResponseAction, SendMessageOptions, TimError, UpdateFriend,
+    ProfilePatch, ResponseAction, SendMessageOptions, UpdateFriend,
 };
-use confab_tests::{within, TestClient, TestServer};
+use confab_tests::{code_of, within, TestClient, TestServer};
 
 /// Waits until the latest event `pick` finds at `client` satisfies `check`.
 async fn wait_latest<T>(
@@ -78,13 +78,6 @@ fn ask(to: &str) -> AddFriend {
         remark: format!("my {to}"),
         group_name: "Work".into(),
         ..AddFriend::default()
-    }
-}
-
-fn code_of<T>(result: Result<T, TimError>) -> i32 {
-    match result {
-        Ok(_) => 0,
-        Err(e) => e.code,
     }
 }
 

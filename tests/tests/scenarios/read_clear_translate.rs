@@ -13,49 +13,15 @@ use confab_proto::code;
 use confab_proto::group::GroupType;
 use confab_sdk::{
     Conversation, ConversationType, CreateMessageOptions, Event, ReadAllScope, SendMessageOptions,
-    TextPayload, TimError, TranslateText,
+    TextPayload, TranslateText,
 };
-use confab_tests::{text_of, within, TestClient, TestServer};
+use confab_tests::{code_of, text_of, within, TestClient, TestServer};
 use serde_json::{json, Value};
-
-/// Waits until `client` has announced conversation `id` satisfying `check`.
-async fn wait_conversation(
-    client: &TestClient,
-    id: &str,
-    what: &str,
-    check: impl Fn(&Conversation) -> bool,
-) {
-    client
-        .events
-        .wait_for(&format!("{id} {what} at {}", client.user_id), |events| {
-            events.iter().rev().find_map(|e| match e {
-                Event::ConversationListUpdated(list) => {
-                    list.iter().find(|c| c.conversation_id == id).filter(|c| check(c)).map(|_| ())
-                }
-                _ => None,
-            })
-        })
-        .await;
-}
-
-/// Waits until `client`'s unread total is `want`.
-async fn wait_total(client: &TestClient, want: u64) {
-    client
-        .events
-        .wait_for(&format!("total unread {want} at {}", client.user_id), |_| {
-            (client.tim.get_total_unread_message_count() == want).then_some(())
-        })
-        .await;
-}
 
 /// The stored conversation `id` of `client`.
 async fn conversation(client: &TestClient, id: &str) -> Conversation {
     let list = client.tim.get_conversation_list(Some(vec![id.into()])).await.expect("list");
     list.conversation_list.into_iter().next().unwrap_or_else(|| panic!("{id} listed"))
-}
-
-fn code_of<T>(result: Result<T, TimError>) -> i32 {
-    result.map_or_else(|e| e.code, |_| 0)
 }
 
 /// The texts of a conversation's whole history at `client` (group tips
@@ -106,16 +72,16 @@ async fn set_all_message_read_reads_its_scope_on_every_instance() {
     bob.send_text("alice", "one").await;
     bob.send_text("alice", "two").await;
     carol.send_text("alice", "hi").await;
-    wait_total(&alice2, 4).await;
+    alice2.wait_total_unread(4).await;
 
     // C2C only: both one-to-one conversations are read, the group is not.
     within("read C2C", alice.tim.set_all_message_read(Some(ReadAllScope::C2c)))
         .await
         .expect("read all C2C");
-    wait_total(&alice, 1).await;
-    wait_conversation(&alice2, "C2Cbob", "read", |c| c.unread_count == 0).await;
-    wait_conversation(&alice2, "C2Ccarol", "read", |c| c.unread_count == 0).await;
-    wait_total(&alice2, 1).await;
+    alice.wait_total_unread(1).await;
+    alice2.wait_conversation("C2Cbob", "read", |c| c.unread_count == 0).await;
+    alice2.wait_conversation("C2Ccarol", "read", |c| c.unread_count == 0).await;
+    alice2.wait_total_unread(1).await;
     assert_eq!(conversation(&alice2, &group_conv).await.unread_count, 1, "the group is untouched");
     // The peers learn it as from setMessageRead.
     bob.events
@@ -126,15 +92,15 @@ async fn set_all_message_read_reads_its_scope_on_every_instance() {
 
     // The default scope takes in the group too; nothing unread is no error.
     within("read all", alice.tim.set_all_message_read(None)).await.expect("read all");
-    wait_conversation(&alice2, &group_conv, "read", |c| c.unread_count == 0).await;
-    wait_total(&alice2, 0).await;
+    alice2.wait_conversation(&group_conv, "read", |c| c.unread_count == 0).await;
+    alice2.wait_total_unread(0).await;
     within("again", alice.tim.set_all_message_read(Some(ReadAllScope::Group)))
         .await
         .expect("nothing to read is fine");
 
     // New messages count again as usual.
     carol.send_text("alice", "still there?").await;
-    wait_total(&alice2, 1).await;
+    alice2.wait_total_unread(1).await;
 }
 
 // checklist 388-392 (clearHistoryMessage), 300-311 (what history returns).
@@ -151,21 +117,20 @@ async fn clear_history_keeps_the_conversation_and_reaches_every_instance() {
     bob.send_text("alice", "three").await;
     post_in(&bob, &group, "g1").await;
     post_in(&alice, &group, "g2").await;
-    wait_conversation(&alice2, &group_conv, "has g2", |c| last_text(c) == Some("g2")).await;
-    wait_total(&alice2, 3).await;
+    alice2.wait_conversation(&group_conv, "has g2", |c| last_text(c) == Some("g2")).await;
+    alice2.wait_total_unread(3).await;
 
     // C2C: gone for alice on both instances, the conversation stays.
     within("clear", alice.tim.clear_history_message("C2Cbob")).await.expect("clear C2C");
     let cleared = conversation(&alice, "C2Cbob").await;
     assert_eq!((cleared.unread_count, cleared.last_message.is_none()), (0, true));
     assert!(texts(&alice, "C2Cbob").await.is_empty());
-    wait_conversation(&alice2, "C2Cbob", "cleared", |c| {
-        c.last_message.is_none() && c.unread_count == 0
-    })
-    .await;
+    alice2
+        .wait_conversation("C2Cbob", "cleared", |c| c.last_message.is_none() && c.unread_count == 0)
+        .await;
     assert!(texts(&alice2, "C2Cbob").await.is_empty(), "the other instance dropped its copies");
     assert_eq!(texts(&bob, "C2Calice").await, ["one", "two", "three"], "bob keeps his");
-    wait_total(&alice2, 1).await;
+    alice2.wait_total_unread(1).await;
 
     // Group, while alice2 is away: she drops hers when she returns.
     alice2.transport.set_offline(true);
@@ -175,9 +140,9 @@ async fn clear_history_keeps_the_conversation_and_reaches_every_instance() {
     post_in(&bob, &group, "g3").await;
     bob.send_text("alice", "four").await;
     alice2.transport.set_offline(false);
-    wait_conversation(&alice2, "C2Cbob", "has four", |c| last_text(c) == Some("four")).await;
-    wait_conversation(&alice2, &group_conv, "has g3", |c| last_text(c) == Some("g3")).await;
-    wait_total(&alice2, 2).await;
+    alice2.wait_conversation("C2Cbob", "has four", |c| last_text(c) == Some("four")).await;
+    alice2.wait_conversation(&group_conv, "has g3", |c| last_text(c) == Some("g3")).await;
+    alice2.wait_total_unread(2).await;
     assert_eq!(texts(&alice2, &group_conv).await, ["g3"]);
     assert_eq!(texts(&alice2, "C2Cbob").await, ["four"]);
     assert_eq!(texts(&bob, &group_conv).await, ["g1", "g2", "g3"], "bob keeps the group's");

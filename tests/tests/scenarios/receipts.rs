@@ -10,13 +10,9 @@ use confab_proto::code;
 use confab_proto::group::GroupType;
 use confab_sdk::{
     ConversationType, CreateMessageOptions, Event, Message, ReadMemberListOptions, ReadReceipt,
-    SendMessageOptions, TextPayload, TimError,
+    SendMessageOptions, TextPayload,
 };
-use confab_tests::{within, TestClient, TestServer};
-
-fn code_of<T>(result: Result<T, TimError>) -> i32 {
-    result.map_or_else(|e| e.code, |_| 0)
-}
+use confab_tests::{code_of, within, TestClient, TestServer};
 
 /// Sends a text (to a user, or to a group with `group`), asking for read
 /// receipts when `receipts`.
@@ -54,16 +50,6 @@ async fn wait_receipt(
         .await
 }
 
-/// The copy of `sent` that `client` received.
-async fn received(client: &TestClient, sent: &Message) -> Message {
-    client
-        .events
-        .wait_for(&format!("{} at {}", sent.id, client.user_id), |events| {
-            confab_tests::received_in(events).into_iter().find(|m| m.id == sent.id)
-        })
-        .await
-}
-
 // checklist 91 (needReadReceipt), 325-331 (sendMessageReadReceipt), 333-339
 // (getMessageReadReceiptList), 995-1000 (MESSAGE_READ_RECEIPT_RECEIVED).
 #[tokio::test]
@@ -74,8 +60,8 @@ async fn a_c2c_receipt_reaches_the_sender_and_changes_no_unread_count() {
     let carol = TestClient::login(&server, "carol").await;
     let asked = send(&alice, "bob", false, "did you read this?", true).await;
     let plain = send(&alice, "bob", false, "no receipt wanted", false).await;
-    let at_bob = received(&bob, &asked).await;
-    let plain_at_bob = received(&bob, &plain).await;
+    let at_bob = bob.wait_received(&asked).await;
+    let plain_at_bob = bob.wait_received(&plain).await;
     assert!(at_bob.need_read_receipt);
     let unread_before = bob.tim.get_total_unread_message_count();
 
@@ -109,7 +95,7 @@ async fn a_c2c_receipt_reaches_the_sender_and_changes_no_unread_count() {
         events.iter().filter(|e| matches!(e, Event::MessageReadReceiptReceived(_))).count()
     };
     let from_carol = send(&carol, "bob", false, "hi bob", true).await;
-    let from_carol = received(&bob, &from_carol).await;
+    let from_carol = bob.wait_received(&from_carol).await;
     bob.tim.send_message_read_receipt(std::slice::from_ref(&from_carol)).await.expect("carol's");
     wait_receipt(&carol, &from_carol.id, "carol's", |r| r.is_peer_read).await;
     assert_eq!(told(&alice.events.all()), 1, "alice was told once");
@@ -167,11 +153,11 @@ async fn group_receipts_count_the_members_who_could_read_and_list_them() {
         .await
         .expect("add erin");
 
-    let at_bob = received(&bob, &asked).await;
+    let at_bob = bob.wait_received(&asked).await;
     bob.tim.send_message_read_receipt(&[at_bob]).await.expect("bob read");
     let one = wait_receipt(&alice, &asked.id, "bob", |r| r.read_count == 1).await;
     assert_eq!((one.group_id.as_str(), one.unread_count), (group.as_str(), 2));
-    let at_carol = received(&carol, &asked).await;
+    let at_carol = carol.wait_received(&asked).await;
     carol.tim.send_message_read_receipt(&[at_carol]).await.expect("carol read");
     let two = wait_receipt(&alice, &asked.id, "carol", |r| r.read_count == 2).await;
     assert_eq!(two.unread_count, 1, "only dave has not read it");
@@ -182,7 +168,7 @@ async fn group_receipts_count_the_members_who_could_read_and_list_them() {
     );
 
     // Anyone in the group reads the counts.
-    let at_dave = received(&dave, &asked).await;
+    let at_dave = dave.wait_received(&asked).await;
     let counts =
         dave.tim.get_message_read_receipt_list(std::slice::from_ref(&at_dave)).await.expect("list");
     assert_eq!(counts[0].read_receipt_info.read_count, 2);
