@@ -205,6 +205,8 @@ describe('sending files', () => {
     expect(b.callsOf('tim.createImageMessage')[0]).toEqual({
       to: 'bob',
       conversationType: 'C2C',
+      // Files take reactions too (message extensions).
+      isSupportExtension: true,
       payload: { file: '/staged/1/a.png' },
       time: image.time,
       random: image.random,

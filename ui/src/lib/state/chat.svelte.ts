@@ -116,6 +116,9 @@ export class ChatState {
       get messages() {
         return chat.messages;
       },
+      get extensible() {
+        return chat.extensible;
+      },
       pending,
       upsert: (list) => this.upsert(list),
       remove: (key) => {

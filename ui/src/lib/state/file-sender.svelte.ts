@@ -26,6 +26,8 @@ export interface FileChat {
   readonly conversationID: string;
   readonly peerID: string;
   readonly conversationType: Message['conversationType'];
+  /** Messages sent here take extensions (reactions). */
+  readonly extensible: boolean;
   readonly messages: Message[];
   readonly pending: SvelteSet<string>;
   upsert(list: Message[]): void;
@@ -119,7 +121,7 @@ export class FileSender {
     try {
       const path = 'file' in job.src ? await this.#tim.stageFile(job.src.file) : job.src.path;
       const payload = job.kind === 'video' ? await this.#videoPayload(job.src, path, pkey) : { file: path };
-      const options = { to: chat.peerID, conversationType: chat.conversationType, payload };
+      const options = { to: chat.peerID, conversationType: chat.conversationType, isSupportExtension: chat.extensible, payload };
       message =
         job.kind === 'image'
           ? await this.#tim.createImageMessage(options)
