@@ -7,27 +7,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, launchApp, quitApp, removeDir, resultsDir, signIn, startConfabd, tempDir } from './harness.mjs';
+import { cli, click, launchApp, quitApp, removeDir, resultsDir, signIn, startConfabd, tempDir } from './harness.mjs';
 
 const PASSWORDS = { alice: 'alice-secret-1', bob: 'bob-secret-12' };
-
-/**
- * Clicks the element `selector` names, looking it up again when
- * WebKitWebDriver reports it stale (the UI re-rendered it between the
- * lookup and the click, so the click did not happen).
- */
-async function click(browser, selector) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const element = await browser.$(selector);
-      await element.waitForDisplayed();
-      await element.click();
-      return;
-    } catch (e) {
-      if (attempt >= 4 || !/stale/i.test(String(e?.message ?? e))) throw e;
-    }
-  }
-}
 
 /** The message bubble that shows `text`. */
 const messageWith = (browser, text) => browser.$(`//*[@data-testid="message"][contains(., ${JSON.stringify(text)})]`);

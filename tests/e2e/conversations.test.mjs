@@ -13,23 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { cli, launchApp, quitApp, removeDir, resultsDir, signIn, startConfabd, stop, tempDir } from './harness.mjs';
+import { cli, click, launchApp, quitApp, removeDir, resultsDir, signIn, startConfabd, stop, tempDir, waitForSelector } from './harness.mjs';
 
 const PASSWORDS = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
-
-/** Clicks `selector`, looking it up again when it went stale. */
-async function click(browser, selector) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const element = await browser.$(selector);
-      await element.waitForDisplayed();
-      await element.click();
-      return;
-    } catch (e) {
-      if (attempt >= 4 || !/stale/i.test(String(e?.message ?? e))) throw e;
-    }
-  }
-}
 
 /**
  * Opens a conversation's menu as a right click does: WebKitWebDriver's
@@ -37,14 +23,15 @@ async function click(browser, selector) {
  * right click makes, at a point inside it.
  */
 async function openMenu(browser, conversationID) {
-  const row = await browser.$(`[data-conversation="${conversationID}"]`);
-  await row.waitForDisplayed();
-  await browser.execute((el) => {
+  const row = `[data-conversation="${conversationID}"]`;
+  await waitForSelector(browser, row);
+  await browser.execute((selector) => {
+    const el = document.querySelector(selector);
     const b = el.getBoundingClientRect();
     const at = { bubbles: true, cancelable: true, button: 2, clientX: b.left + 60, clientY: b.top + 20 };
     el.dispatchEvent(new MouseEvent('contextmenu', at));
   }, row);
-  await (await browser.$('[data-testid="conversation-menu"]')).waitForDisplayed();
+  await waitForSelector(browser, '[data-testid="conversation-menu"]');
 }
 
 /** The session bus's Notify calls, as dbus-monitor prints them (all of its output so far). */
@@ -105,35 +92,35 @@ describe('the conversation menu in the desktop app', { timeout: 600_000 }, () =>
       // The WebView's storage outlives the app's data directory: forget the
       // chat an earlier test left open, so none is open (and every message
       // may notify) until this test opens one.
-      await (await browser.$('input[name="userID"]')).waitForDisplayed();
+      await waitForSelector(browser, 'input[name="userID"]');
       await browser.execute(() => localStorage.removeItem('confab.openConversation.alice'));
       await signIn(browser, 'alice', PASSWORDS.alice);
-      await (await browser.$('[data-testid="net-dot"][data-state="connected"]')).waitForExist();
-      await (await browser.$('[data-conversation="C2Cbob"]')).waitForDisplayed();
+      await waitForSelector(browser, '[data-testid="net-dot"][data-state="connected"]');
+      await waitForSelector(browser, '[data-conversation="C2Cbob"]');
 
       // Pin carol from her menu.
       await openMenu(browser, 'C2Ccarol');
       await click(browser, '[data-testid="conversation-menu"] [data-action="pin"]');
-      await (await browser.$('[data-conversation="C2Ccarol"][data-pinned="true"]')).waitForExist();
+      await waitForSelector(browser, '[data-conversation="C2Ccarol"][data-pinned="true"]');
 
       // Mute bob: his next message is not notified, carol's is.
       await openMenu(browser, 'C2Cbob');
       await browser.saveScreenshot(join(resultsDir(), 'conversations-menu.png'));
       await click(browser, '[data-testid="conversation-menu"] [data-action="mute"]');
-      await (await browser.$('[data-conversation="C2Cbob"][data-muted="true"]')).waitForExist();
+      await waitForSelector(browser, '[data-conversation="C2Cbob"][data-muted="true"]');
       await cli(profiles.bob, ['send', 'alice', 'quiet one']);
       await cli(profiles.carol, ['send', 'alice', 'loud one']);
       await until(() => notifications.text.includes('"loud one"'), `carol’s notification in:\n${notifications.text}`);
       assert.ok(!notifications.text.includes('"quiet one"'), `no notification for muted bob:\n${notifications.text}`);
-      await (await browser.$('[data-conversation="C2Cbob"] [data-testid="unread-badge"]')).waitForExist();
+      await waitForSelector(browser, '[data-conversation="C2Cbob"] [data-testid="unread-badge"]');
 
       // Mark carol read, then unread: a dot instead of a count.
       await openMenu(browser, 'C2Ccarol');
       await click(browser, '[data-testid="conversation-menu"] [data-action="unread"]');
-      await (await browser.$('[data-conversation="C2Ccarol"] [data-testid="unread-badge"]')).waitForExist({ reverse: true });
+      await waitForSelector(browser, '[data-conversation="C2Ccarol"] [data-testid="unread-badge"]', { gone: true });
       await openMenu(browser, 'C2Ccarol');
       await click(browser, '[data-testid="conversation-menu"] [data-action="unread"]');
-      await (await browser.$('[data-conversation="C2Ccarol"] [data-testid="marked-unread"]')).waitForExist();
+      await waitForSelector(browser, '[data-conversation="C2Ccarol"] [data-testid="marked-unread"]');
 
       // A folder "Friends" with carol: its tab counts her unread mark and shows only her.
       await openMenu(browser, 'C2Ccarol');
@@ -142,14 +129,14 @@ describe('the conversation menu in the desktop app', { timeout: 600_000 }, () =>
       await name.waitForDisplayed();
       await name.setValue('Friends');
       await click(browser, '[data-testid="folder-submit"]');
-      await (await browser.$('[data-testid="folder-dialog"] input[data-folder="Friends"]')).waitForExist();
+      await waitForSelector(browser, '[data-testid="folder-dialog"] input[data-folder="Friends"]');
       await click(browser, '[data-testid="folder-done"]');
-      const tab = await browser.$('[data-testid="folder-tabs"] [data-folder="Friends"]');
-      await tab.waitForDisplayed();
-      assert.equal(await tab.getAttribute('aria-label'), 'Friends, 1 unread');
-      await tab.click();
-      await browser.waitUntil(async () => (await browser.$$('#conversation-items [role="option"]')).length === 1);
-      await (await browser.$('#conversation-items [data-conversation="C2Ccarol"]')).waitForExist();
+      const tab = '[data-testid="folder-tabs"] [data-folder="Friends"]';
+      await waitForSelector(browser, tab);
+      assert.equal(await browser.execute((s) => document.querySelector(s).getAttribute('aria-label'), tab), 'Friends, 1 unread');
+      await click(browser, tab);
+      await browser.waitUntil(async () => (await browser.execute(() => document.querySelectorAll('#conversation-items [role="option"]').length)) === 1);
+      await waitForSelector(browser, '#conversation-items [data-conversation="C2Ccarol"]');
       await browser.saveScreenshot(join(resultsDir(), 'conversations-folder.png'));
     } finally {
       await quitApp(app);
@@ -165,21 +152,21 @@ describe('the conversation menu in the desktop app', { timeout: 600_000 }, () =>
     const app = await launchApp({ CONFAB_DATA_DIR: aliceApp, CONFAB_SERVER_URL: server.url });
     try {
       const { browser } = app;
-      await (await browser.$(`[data-conversation="GROUP${groupID}"]`)).waitForDisplayed({ timeout: 30_000 });
+      await waitForSelector(browser, `[data-conversation="GROUP${groupID}"]`);
       await click(browser, `[data-conversation="GROUP${groupID}"]`);
       const composer = await browser.$('[data-testid="composer"]');
       await composer.waitForDisplayed();
       await composer.setValue('standup at ten');
       await browser.keys('Enter');
       const mine = '[data-testid="message"][data-status="sent"]';
-      await (await browser.$(mine)).waitForDisplayed();
+      await waitForSelector(browser, mine);
 
       // Read receipts: bob, then carol.
       await cli(profiles.bob, ['read', `GROUP${groupID}`, '--receipts']);
       await cli(profiles.carol, ['read', `GROUP${groupID}`, '--receipts']);
-      await (await browser.$('[data-testid="read-by"][data-read="2"][data-unread="0"]')).waitForDisplayed();
+      await waitForSelector(browser, '[data-testid="read-by"][data-read="2"][data-unread="0"]');
       await click(browser, '[data-testid="read-by"]');
-      await (await browser.$('[data-testid="read-by-list"] li[data-user="carol"]')).waitForDisplayed();
+      await waitForSelector(browser, '[data-testid="read-by-list"] li[data-user="carol"]');
       const readers = await browser.$$('[data-testid="read-by-list"] li');
       assert.equal(readers.length, 2);
       await browser.saveScreenshot(join(resultsDir(), 'conversations-read-by.png'));
@@ -193,11 +180,11 @@ describe('the conversation menu in the desktop app', { timeout: 600_000 }, () =>
       }, mine);
       await click(browser, '[role="menu"] [data-action="react"]');
       await click(browser, '[data-testid="quick-reactions"] [data-emoji="🎉"]');
-      await (await browser.$('.reaction[data-emoji="🎉"][data-count="1"]')).waitForDisplayed();
+      await waitForSelector(browser, '.reaction[data-emoji="🎉"][data-count="1"]');
       const history = JSON.parse(await cli(profiles.bob, ['history', `GROUP${groupID}`]));
       const sent = (history.messageList ?? history).find((m) => m.payload?.text === 'standup at ten');
       await cli(profiles.bob, ['react', `GROUP${groupID}`, sent.ID, '🎉']);
-      await (await browser.$('.reaction[data-emoji="🎉"][data-count="2"]')).waitForDisplayed();
+      await waitForSelector(browser, '.reaction[data-emoji="🎉"][data-count="2"]');
       await browser.saveScreenshot(join(resultsDir(), 'conversations-reactions.png'));
     } finally {
       await quitApp(app);

@@ -175,3 +175,33 @@ export async function signIn(browser, userID, password, { register = false } = {
   await (await browser.$('input[name="password"]')).setValue(password);
   await (await browser.$('form button[type="submit"]')).click();
 }
+
+/**
+ * Clicks the element `selector` names, looking it up again when
+ * WebKitWebDriver reports it stale (the UI re-rendered it between the
+ * lookup and the click, so the click did not happen).
+ */
+export async function click(browser, selector) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const element = await browser.$(selector);
+      await element.waitForDisplayed();
+      await element.click();
+      return;
+    } catch (e) {
+      if (attempt >= 4 || !/stale/i.test(String(e?.message ?? e))) throw e;
+    }
+  }
+}
+
+/**
+ * Resolves once `selector` matches an element of the page (with `gone`:
+ * matches none), asked of the page itself, so no element handle can go
+ * stale while the UI re-renders.
+ */
+export async function waitForSelector(browser, selector, { gone = false, timeout = 30_000 } = {}) {
+  await browser.waitUntil(async () => (await browser.execute((s) => document.querySelector(s) !== null, selector)) !== gone, {
+    timeout,
+    timeoutMsg: `${selector} ${gone ? 'is still there' : 'never appeared'} after ${timeout} ms`,
+  });
+}
