@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { cli, click, launchApp, quitApp, removeDir, resultsDir, signIn, startConfabd, stop, tempDir, waitForSelector } from './harness.mjs';
+import { cli, click, launchApp, quitApp, registerUsers, removeDir, resultsDir, signIn, startConfabd, stop, tempDir, waitForSelector } from './harness.mjs';
 
 const PASSWORDS = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
 
@@ -64,14 +64,11 @@ describe('the conversation menu in the desktop app', { timeout: 600_000 }, () =>
   before(async () => {
     server = await startConfabd();
     dirs.push(server.dataDir);
-    for (const [user, profile] of [
+    await registerUsers(server, [
       ['alice', profiles.aliceCli],
       ['bob', profiles.bob],
       ['carol', profiles.carol],
-    ]) {
-      await cli(profile, ['register', user, '--server', server.url], { env: { CONFAB_PASSWORD: PASSWORDS[user] } });
-    }
-    await cli(profiles.aliceCli, ['logout']);
+    ], PASSWORDS);
     await cli(profiles.bob, ['send', 'alice', 'hi from bob']);
     await cli(profiles.carol, ['send', 'alice', 'hi from carol']);
     daemon = spawn('dunst', [], { stdio: 'ignore' });

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, launchApp, listen, quitApp, removeDir, resultsDir, signIn, startConfabd, tempDir } from './harness.mjs';
+import { cli, launchApp, listen, quitApp, registerUsers, removeDir, resultsDir, signIn, startConfabd, tempDir } from './harness.mjs';
 
 const PASSWORDS = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
 const GROUP = 'desk-team';
@@ -43,14 +43,11 @@ describe('groups in the desktop app', { timeout: 600_000 }, () => {
   before(async () => {
     server = await startConfabd();
     dirs.push(server.dataDir);
-    for (const [user, profile] of [
+    await registerUsers(server, [
       ['alice', profiles.aliceCli],
       ['bob', profiles.bob],
       ['carol', profiles.carol],
-    ]) {
-      await cli(profile, ['register', user, '--server', server.url], { env: { CONFAB_PASSWORD: PASSWORDS[user] } });
-    }
-    await cli(profiles.aliceCli, ['logout']);
+    ], PASSWORDS);
   });
 
   after(async () => {

@@ -205,3 +205,16 @@ export async function waitForSelector(browser, selector, { gone = false, timeout
     timeoutMsg: `${selector} ${gone ? 'is still there' : 'never appeared'} after ${timeout} ms`,
   });
 }
+
+/**
+ * Registers each `[userID, profile]` on `server` through the CLI with its
+ * password from `passwords`; the app's user (`appUser`, registered from a
+ * CLI profile of its own) is logged out again, so the app signs in alone.
+ */
+export async function registerUsers(server, accounts, passwords, appUser = 'alice') {
+  for (const [user, profile] of accounts) {
+    await cli(profile, ['register', user, '--server', server.url], { env: { CONFAB_PASSWORD: passwords[user] } });
+  }
+  const app = accounts.find(([user]) => user === appUser);
+  if (app) await cli(app[1], ['logout']);
+}

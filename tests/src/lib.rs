@@ -864,3 +864,23 @@ impl TestClient {
             .await
     }
 }
+
+/// Options of a text `text` to `to`: a user, or with `group` a group.
+pub fn text_options(to: &str, group: bool, text: &str) -> CreateMessageOptions<TextPayload> {
+    let mut options = CreateMessageOptions::c2c(to.to_owned(), TextPayload { text: text.into() });
+    if group {
+        options.conversation_type = confab_sdk::ConversationType::Group;
+    }
+    options
+}
+
+impl TestClient {
+    /// Creates and sends a text made with `options`; the message as sent.
+    pub async fn send_with(&self, options: CreateMessageOptions<TextPayload>) -> Message {
+        let message = self.tim.create_text_message(options).expect("create text message");
+        within("send", self.tim.send_message(&message, SendMessageOptions::default()))
+            .await
+            .expect("send")
+            .message
+    }
+}

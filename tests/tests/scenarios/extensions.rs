@@ -7,28 +7,18 @@
 
 use confab_proto::code;
 use confab_proto::group::GroupType;
-use confab_sdk::{
-    ConversationType, CreateMessageOptions, Event, Message, MessageExtension, SendMessageOptions,
-    TextPayload,
-};
+use confab_sdk::{Event, Message, MessageExtension};
 use confab_tests::{code_of, within, TestClient, TestServer};
 
 fn ext(key: &str, value: &str) -> MessageExtension {
     MessageExtension { key: key.into(), value: value.into(), seq: 0 }
 }
 
-/// Sends an extensible text (to a group with `group`).
+/// Sends a text (to a group with `group`), extensible when `extensible`.
 async fn send(client: &TestClient, to: &str, group: bool, text: &str, extensible: bool) -> Message {
-    let mut options = CreateMessageOptions::c2c(to.to_owned(), TextPayload { text: text.into() });
+    let mut options = confab_tests::text_options(to, group, text);
     options.is_support_extension = extensible;
-    if group {
-        options.conversation_type = ConversationType::Group;
-    }
-    let message = client.tim.create_text_message(options).expect("create");
-    within("send", client.tim.send_message(&message, SendMessageOptions::default()))
-        .await
-        .expect("send")
-        .message
+    client.send_with(options).await
 }
 
 /// Waits until `client` heard MESSAGE_EXTENSIONS_UPDATED for `id` setting

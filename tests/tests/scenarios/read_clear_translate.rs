@@ -11,10 +11,7 @@ use axum::routing::post;
 use axum::Json;
 use confab_proto::code;
 use confab_proto::group::GroupType;
-use confab_sdk::{
-    Conversation, ConversationType, CreateMessageOptions, Event, ReadAllScope, SendMessageOptions,
-    TextPayload, TranslateText,
-};
+use confab_sdk::{Conversation, Event, ReadAllScope, TranslateText};
 use confab_tests::{code_of, text_of, within, TestClient, TestServer};
 use serde_json::{json, Value};
 
@@ -46,16 +43,7 @@ async fn work_group(bob: &TestClient) -> String {
 }
 
 async fn post_in(client: &TestClient, group: &str, text: &str) {
-    let message = client
-        .tim
-        .create_text_message(CreateMessageOptions {
-            conversation_type: ConversationType::Group,
-            ..CreateMessageOptions::c2c(group.to_owned(), TextPayload { text: text.into() })
-        })
-        .expect("create");
-    within("post", client.tim.send_message(&message, SendMessageOptions::default()))
-        .await
-        .expect("post");
+    client.send_with(confab_tests::text_options(group, true, text)).await;
 }
 
 // checklist 400-406 (setAllMessageRead), 1168-1172 (what sets unread to 0).

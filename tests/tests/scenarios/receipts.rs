@@ -8,25 +8,15 @@
 
 use confab_proto::code;
 use confab_proto::group::GroupType;
-use confab_sdk::{
-    ConversationType, CreateMessageOptions, Event, Message, ReadMemberListOptions, ReadReceipt,
-    SendMessageOptions, TextPayload,
-};
+use confab_sdk::{Event, Message, ReadMemberListOptions, ReadReceipt};
 use confab_tests::{code_of, within, TestClient, TestServer};
 
-/// Sends a text (to a user, or to a group with `group`), asking for read
-/// receipts when `receipts`.
+/// Sends a text (to a group with `group`), asking for read receipts when
+/// `receipts`.
 async fn send(client: &TestClient, to: &str, group: bool, text: &str, receipts: bool) -> Message {
-    let mut options = CreateMessageOptions::c2c(to.to_owned(), TextPayload { text: text.into() });
+    let mut options = confab_tests::text_options(to, group, text);
     options.need_read_receipt = receipts;
-    if group {
-        options.conversation_type = ConversationType::Group;
-    }
-    let message = client.tim.create_text_message(options).expect("create");
-    within("send", client.tim.send_message(&message, SendMessageOptions::default()))
-        .await
-        .expect("send")
-        .message
+    client.send_with(options).await
 }
 
 /// Waits until `client` heard MESSAGE_READ_RECEIPT_RECEIVED for `id` with
