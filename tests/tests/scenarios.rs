@@ -31,4 +31,5 @@ mod scenarios {
     mod status;
     mod tim_fidelity;
     mod tls;
+    mod topics;
 }

@@ -111,7 +111,8 @@ enum Command {
     },
     /// Update your profile.
     SetProfile(SetProfileArgs),
-    /// Groups: create, join, quit, dismiss, list, members, add, remove.
+    /// Groups: create, join, quit, dismiss, list, members, add, remove, and
+    /// a community's topics (topics, topic-create).
     #[command(subcommand)]
     Group(GroupCommand),
     /// Friends: add, list, requests, accept, refuse, delete, check.
@@ -215,6 +216,26 @@ enum GroupCommand {
         /// A member to add at once (repeatable).
         #[arg(long = "member", value_name = "USERID")]
         members: Vec<String>,
+        /// A Community with topics (`isSupportTopic`).
+        #[arg(long)]
+        topics: bool,
+    },
+    /// A community's topics (`getTopicList`).
+    Topics {
+        /// The community's groupID.
+        group_id: String,
+    },
+    /// Make a topic in a community (owner and admins) and print its ID;
+    /// send to it with `confab send --group <topicID> …`.
+    TopicCreate {
+        /// The community's groupID.
+        group_id: String,
+        /// The topic's name.
+        #[arg(long)]
+        name: String,
+        /// The topic's notification.
+        #[arg(long, default_value = "")]
+        notification: String,
     },
     /// Join a group (or ask to, when it needs approval).
     Join {
@@ -1010,8 +1031,24 @@ async fn group(tim: &Tim, command: GroupCommand) -> Result<serde_json::Value, Fa
     let group_id = |id: String| confab_proto::GroupId::new(id);
     let users = |ids: Vec<String>| ids.into_iter().map(UserId::new).collect();
     Ok(match command {
-        GroupCommand::Create { name, group_type, group_id, join_option, members } => {
-            let mut options = json!({ "name": name, "type": group_type });
+        GroupCommand::Topics { group_id: id } => to_value(
+            tim.get_topic_list(confab_sdk::GetTopicList {
+                group_id: group_id(id),
+                topic_id_list: None,
+            })
+            .await?,
+        ),
+        GroupCommand::TopicCreate { group_id: id, name, notification } => {
+            let options = confab_sdk::CreateTopicInCommunity {
+                group_id: group_id(id),
+                topic_name: name,
+                notification,
+                ..Default::default()
+            };
+            to_value(tim.create_topic_in_community(options).await?)
+        }
+        GroupCommand::Create { name, group_type, group_id, join_option, members, topics } => {
+            let mut options = json!({ "name": name, "type": group_type, "isSupportTopic": topics });
             if let Some(id) = group_id {
                 options["groupID"] = json!(id);
             }

@@ -93,6 +93,10 @@ pub enum InboxEvent {
         group: GroupProfile,
         /// The owner's first cursor on the group's timeline.
         after: u64,
+        /// For a community with topics: its topics then, each with the
+        /// owner's first cursor on the topic's timeline.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        topics: Vec<crate::topic::JoinedTopic>,
     },
     /// The owner put users on their blacklist (those already on it are
     /// not named).
@@ -282,6 +286,37 @@ pub enum InboxEvent {
         /// Its value now.
         value: i64,
     },
+    /// A topic was made in a community (on the community's timeline;
+    /// `TOPIC_CREATED`): members follow its timeline from its start.
+    #[serde(rename_all = "camelCase")]
+    TopicCreated {
+        /// The community.
+        #[serde(rename = "groupID")]
+        group_id: GroupId,
+        /// The topic.
+        topic: crate::topic::TopicProfile,
+    },
+    /// Topics of a community were deleted (on the community's timeline;
+    /// `TOPIC_DELETED`): members stop following them.
+    #[serde(rename_all = "camelCase")]
+    TopicDeleted {
+        /// The community.
+        #[serde(rename = "groupID")]
+        group_id: GroupId,
+        /// The topics.
+        #[serde(rename = "topicIDList")]
+        topic_id_list: Vec<String>,
+    },
+    /// A topic's profile changed (on the community's timeline;
+    /// `TOPIC_UPDATED`): the whole profile now.
+    #[serde(rename_all = "camelCase")]
+    TopicUpdated {
+        /// The community.
+        #[serde(rename = "groupID")]
+        group_id: GroupId,
+        /// The topic.
+        topic: crate::topic::TopicProfile,
+    },
     /// A timeline entry the reader may not see (a targeted group message,
     /// or its revoke or modification, for a member not among its
     /// receivers): it keeps the timeline gap-free for that reader and
@@ -369,7 +404,11 @@ mod tests {
             InboxEvent::Message { message: crate::message::tests::sample() },
             InboxEvent::MessageRevoked { message: crate::message::tests::sample() },
             InboxEvent::MessageModified { message: crate::message::tests::sample() },
-            InboxEvent::GroupJoined { group: GroupProfile::default(), after: 3 },
+            InboxEvent::GroupJoined {
+                group: GroupProfile::default(),
+                after: 3,
+                topics: Vec::new(),
+            },
             InboxEvent::GroupLeft { group_id: GroupId::new("g"), reason: LeftReason::Kicked },
             InboxEvent::GroupSystemNotice { notice: GroupSystemNotice::default() },
             InboxEvent::BlacklistAdded { user_id_list: vec![crate::UserId::new("bob")] },
@@ -377,6 +416,18 @@ mod tests {
             InboxEvent::FriendDeleted { user_id_list: vec![crate::UserId::new("bob")] },
             InboxEvent::FriendApplicationsRead,
             InboxEvent::FriendGroupRenamed { old_name: "a".into(), new_name: "b".into() },
+            InboxEvent::TopicCreated {
+                group_id: GroupId::new("@TGS#_c"),
+                topic: crate::topic::TopicProfile::default(),
+            },
+            InboxEvent::TopicDeleted {
+                group_id: GroupId::new("@TGS#_c"),
+                topic_id_list: vec!["@TGS#_c@TOPIC#_t".into()],
+            },
+            InboxEvent::TopicUpdated {
+                group_id: GroupId::new("@TGS#_c"),
+                topic: crate::topic::TopicProfile::default(),
+            },
         ] {
             let entry = InboxEntry { seq: 1, event };
             let json = serde_json::to_string(&entry).expect("serialize");
@@ -409,6 +460,7 @@ mod tests {
             r#"{"kind":"groupLeft","groupID":"g","reason":"quit"}"#
         );
         let joined = serde_json::to_value(InboxEvent::GroupJoined {
+            topics: Vec::new(),
             group: GroupProfile::default(),
             after: 4,
         })

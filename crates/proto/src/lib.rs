@@ -31,6 +31,7 @@ pub mod relation;
 pub mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod topic;
 
 pub use error::{code, ErrorBody};
 pub use ids::{ConversationId, ConversationKind, GroupId, MessageId, UserId};

@@ -121,6 +121,10 @@ pub const ALL_OPERATIONS: &[&str] = &[
     crate::extension::SetMessageExtensions::NAME,
     crate::extension::GetMessageExtensions::NAME,
     crate::extension::DeleteMessageExtensions::NAME,
+    crate::topic::CreateTopicInCommunity::NAME,
+    crate::topic::DeleteTopicFromCommunity::NAME,
+    crate::topic::UpdateTopicProfile::NAME,
+    crate::topic::GetTopicList::NAME,
 ];
 
 /// `login`: must be the first frame of a connection.
@@ -704,7 +708,8 @@ mod tests {
             include_str!("status.rs"),
             include_str!("conversation.rs"),
             include_str!("receipt.rs"),
-            include_str!("extension.rs")
+            include_str!("extension.rs"),
+            include_str!("topic.rs")
         );
         // An invocation starts a line; rustfmt may break its arguments over several.
         let mut defined: Vec<&str> = source

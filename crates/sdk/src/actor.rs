@@ -45,6 +45,7 @@ use confab_proto::relation::{
     BlacklistResponse, FriendApplicationListResponse, FriendGroupListResponse, FriendListResponse,
     GetBlacklist, GetFriendApplicationList, GetFriendGroupList, GetFriendList,
 };
+use confab_proto::topic::{GetTopicList, TopicListResponse};
 use confab_proto::{code, UserId, PROTOCOL_VERSION};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::value::RawValue;
@@ -88,6 +89,12 @@ enum Pending {
     },
     /// `getGroupList`, to drop groups the server refused cursors of.
     ReconcileGroups,
+    /// `getTopicList` of a community whose topics this store does not
+    /// know yet (`rest`: the others to ask about after it).
+    ReconcileTopics {
+        group: String,
+        rest: Vec<String>,
+    },
     /// One whole relation list read by a store that has not read them yet
     /// (a fresh store's bootstrap, or a store from before the friend
     /// lists); `groups`: the group list is to be fetched after them.
@@ -740,7 +747,37 @@ impl Actor {
                         return Err(End::Lost { logged_in: true, reason: "local store".into() });
                     }
                 }
-                self.send_sync(link).await
+                let unknown = self.core.store.communities_without_topic_list().map_err(|e| {
+                    self.core.report(e.into());
+                    End::Lost { logged_in: true, reason: "local store".into() }
+                })?;
+                self.reconcile_topics(link, unknown).await
+            }
+            Pending::ReconcileTopics { group, rest } => {
+                match result {
+                    Ok(value) => {
+                        let response: TopicListResponse = decode(link, Ok(value))?;
+                        let stored = self.core.store.store_topics(
+                            &group,
+                            &response.success_topic_list,
+                            true,
+                            true,
+                        );
+                        if let Err(e) = stored {
+                            self.core.report(e.into());
+                            return Err(End::Lost {
+                                logged_in: true,
+                                reason: "local store".into(),
+                            });
+                        }
+                    }
+                    // Over the rate, or the community is gone: the next
+                    // connection asks again.
+                    Err(e) => {
+                        self.log(tracing::Level::INFO, format_args!("topics of {group}: {e}"))
+                    }
+                }
+                self.reconcile_topics(link, rest).await
             }
             Pending::Send(key) => {
                 link.in_flight.remove(&key);
@@ -760,6 +797,25 @@ impl Actor {
                 }
             }
         }
+    }
+
+    /// Asks for the topics of the first community in `groups` (then the
+    /// others, one after another: `getTopicList` is rate-limited), then
+    /// syncs.
+    async fn reconcile_topics(
+        &mut self,
+        link: &mut Link,
+        mut groups: Vec<String>,
+    ) -> Result<(), End> {
+        if groups.is_empty() {
+            return self.send_sync(link).await;
+        }
+        let group = groups.remove(0);
+        let request = GetTopicList {
+            group_id: confab_proto::GroupId::new(group.clone()),
+            topic_id_list: None,
+        };
+        self.send_op(link, &request, Pending::ReconcileTopics { group, rest: groups }).await
     }
 
     /// A `sync` answer (or its refusal): applies it, and asks again while
@@ -1041,6 +1097,8 @@ impl Actor {
         match self.core.store.apply_timeline_pages(pages) {
             Ok(applied) => {
                 let behind = applied.groups_behind;
+                // A topic made: its timeline is followed from its start.
+                self.joined_since_sync |= applied.joined;
                 self.emit_applied(applied);
                 Ok(behind)
             }
@@ -1115,7 +1173,12 @@ impl Actor {
                 let head = entry.seq;
                 let page = TimelinePage { group_id, entries: vec![entry], head };
                 self.apply_timelines(std::slice::from_ref(&page))?;
-                Ok(())
+                if self.joined_since_sync {
+                    // A topic made: fetch what its timeline holds already.
+                    self.send_sync(link).await
+                } else {
+                    Ok(())
+                }
             }
             Some(_) => {
                 link.held_timeline.push((group_id, entry));
@@ -1244,6 +1307,27 @@ impl Actor {
         }
     }
 
+    /// TOPIC_UPDATED for each topic whose conversation or profile changed.
+    fn emit_topics(&self, conversations: &[crate::model::Conversation], profiles: &[String]) {
+        let mut topics = match self.core.store.topics_of_conversations(conversations) {
+            Ok(topics) => topics,
+            Err(e) => return self.core.report(e.into()),
+        };
+        for id in profiles {
+            if topics.iter().any(|(_, t)| &t.topic_id == id) {
+                continue;
+            }
+            match self.core.store.topic(id) {
+                Ok(Some(found)) => topics.push(found),
+                Ok(None) => {}
+                Err(e) => return self.core.report(e.into()),
+            }
+        }
+        for (group_id, topic) in topics {
+            self.core.emit(Event::TopicUpdated { group_id, topic: Box::new(topic) });
+        }
+    }
+
     fn emit_applied(&mut self, applied: Applied) {
         let Applied {
             received,
@@ -1255,6 +1339,7 @@ impl Actor {
             modified,
             groups,
             passed_events,
+            topics_updated,
             blacklist,
             friends,
             friend_applications,
@@ -1273,10 +1358,19 @@ impl Actor {
         }
         // A conversation set to Discard announces nothing (its history
         // still has the messages).
+        // A topic's own setting is ignored while its community is set to
+        // Discard (checklist 421).
         let received = match self.core.store.discarded_conversations() {
-            Ok(discarded) if !discarded.is_empty() => {
-                received.into_iter().filter(|m| !discarded.contains(&m.conversation_id)).collect()
-            }
+            Ok(discarded) if !discarded.is_empty() => received
+                .into_iter()
+                .filter(|m| {
+                    let community = confab_proto::topic::community_of(&m.to)
+                        .filter(|_| crate::store::topics::is_topic_conversation(&m.conversation_id))
+                        .map(|g| format!("{}{g}", confab_proto::constants::types::CONV_GROUP));
+                    !discarded.contains(&m.conversation_id)
+                        && !community.is_some_and(|c| discarded.contains(&c))
+                })
+                .collect(),
             _ => received,
         };
         if !received.is_empty() {
@@ -1295,6 +1389,11 @@ impl Actor {
         if !modified.is_empty() {
             self.core.emit(Event::MessageModified(modified));
         }
+        // A topic's conversation shows as its Topic (TOPIC_UPDATED), not in
+        // the conversation list.
+        let (topic_conversations, conversations): (Vec<_>, Vec<_>) = conversations
+            .into_iter()
+            .partition(|c| crate::store::topics::is_topic_conversation(&c.conversation_id));
         if !conversations.is_empty() {
             self.core.emit(Event::ConversationListUpdated(conversations));
         }
@@ -1308,6 +1407,7 @@ impl Actor {
         for event in passed_events {
             self.core.emit(event);
         }
+        self.emit_topics(&topic_conversations, &topics_updated);
         if let Some(list) = blacklist {
             self.core.emit(Event::BlacklistUpdated(list));
         }

@@ -113,6 +113,38 @@ pub enum Event {
         #[serde(rename = "groupAttributes")]
         group_attributes: std::collections::BTreeMap<String, String>,
     },
+    /// `onTopicCreated`: a topic was made in a community I am in
+    /// (checklist 929, 1050).
+    #[serde(rename = "onTopicCreated")]
+    TopicCreated {
+        /// The community.
+        #[serde(rename = "groupID")]
+        group_id: String,
+        /// The topic.
+        #[serde(rename = "topicID")]
+        topic_id: String,
+    },
+    /// `onTopicDeleted`: topics of a community I am in were deleted
+    /// (checklist 935, 1054).
+    #[serde(rename = "onTopicDeleted")]
+    TopicDeleted {
+        /// The community.
+        #[serde(rename = "groupID")]
+        group_id: String,
+        /// The topics.
+        #[serde(rename = "topicIDList")]
+        topic_id_list: Vec<String>,
+    },
+    /// `onTopicUpdated`: a topic's profile, or my unread count, last
+    /// message or @ info in it, changed (checklist 941, 1058).
+    #[serde(rename = "onTopicUpdated")]
+    TopicUpdated {
+        /// The community.
+        #[serde(rename = "groupID")]
+        group_id: String,
+        /// The topic now.
+        topic: Box<crate::model::Topic>,
+    },
     /// `onGroupCounterUpdated`: one group counter changed (checklist 810).
     #[serde(rename = "onGroupCounterUpdated")]
     GroupCounterUpdated {
@@ -303,6 +335,15 @@ pub enum EventName {
     /// `onGroupCounterUpdated`.
     #[serde(rename = "onGroupCounterUpdated")]
     GroupCounterUpdated,
+    /// `onTopicCreated`.
+    #[serde(rename = "onTopicCreated")]
+    TopicCreated,
+    /// `onTopicDeleted`.
+    #[serde(rename = "onTopicDeleted")]
+    TopicDeleted,
+    /// `onTopicUpdated`.
+    #[serde(rename = "onTopicUpdated")]
+    TopicUpdated,
     /// `blacklistUpdated`.
     #[serde(rename = "blacklistUpdated")]
     BlacklistUpdated,
@@ -372,6 +413,9 @@ impl EventName {
             Self::GroupListUpdated => e::GROUP_LIST_UPDATED,
             Self::GroupAttributesUpdated => e::GROUP_ATTRIBUTES_UPDATED,
             Self::GroupCounterUpdated => e::GROUP_COUNTER_UPDATED,
+            Self::TopicCreated => e::TOPIC_CREATED,
+            Self::TopicDeleted => e::TOPIC_DELETED,
+            Self::TopicUpdated => e::TOPIC_UPDATED,
             Self::BlacklistUpdated => e::BLACKLIST_UPDATED,
             Self::FriendListUpdated => e::FRIEND_LIST_UPDATED,
             Self::FriendApplicationListUpdated => e::FRIEND_APPLICATION_LIST_UPDATED,
@@ -410,6 +454,9 @@ impl Event {
             Self::GroupListUpdated(_) => EventName::GroupListUpdated,
             Self::GroupAttributesUpdated { .. } => EventName::GroupAttributesUpdated,
             Self::GroupCounterUpdated { .. } => EventName::GroupCounterUpdated,
+            Self::TopicCreated { .. } => EventName::TopicCreated,
+            Self::TopicDeleted { .. } => EventName::TopicDeleted,
+            Self::TopicUpdated { .. } => EventName::TopicUpdated,
             Self::BlacklistUpdated(_) => EventName::BlacklistUpdated,
             Self::FriendListUpdated(_) => EventName::FriendListUpdated,
             Self::FriendApplicationListUpdated(_) => EventName::FriendApplicationListUpdated,

@@ -45,6 +45,10 @@ pub use confab_proto::relation::{
     UserFailure, UserResult,
 };
 pub use confab_proto::status::{StatusFailures, UserStatus, UserStatusResponse};
+pub use confab_proto::topic::{
+    CreateTopicInCommunity, DeleteTopicFromCommunity, DeleteTopicResponse, GetTopicList,
+    TopicFailure, TopicIdOnly, TopicIdResponse, TopicProfile, UpdateTopicProfile,
+};
 pub use error::TimError;
 pub use event::{Event, EventName, ListenerId, NetState};
 pub use files::{is_safe_to_open, FileSource, Rendition, MAX_FILE_SIZE};
@@ -52,7 +56,7 @@ pub use model::{
     message_for_show, Conversation, ConversationListResult, CreateMessageOptions,
     DeleteConversationOptions, FriendApplicationList, GetMessageListOptions, IntoElement,
     LastMessage, LoginResult, Message, MessageFlow, MessageIdentity, MessageListPage,
-    MessageStatus, ReadReceiptInfo, SendMessageOptions, SendResult,
+    MessageStatus, ReadReceiptInfo, SendMessageOptions, SendResult, Topic, TopicSelfInfo,
 };
 pub use options::{Clock, ReconnectPolicy, SystemClock, TimOptions};
 pub use tim::conversation_settings::ConversationFilter;
@@ -60,6 +64,7 @@ pub use tim::message_ops::{
     GetMessageListHoppingOptions, HoppingPage, MergerMessagePayload, TextAtPayload,
 };
 pub use tim::receipt::ReadMemberListOptions;
+pub use tim::topic::{TopicList, UpdatedTopic};
 pub use tim::Tim;
 pub use tls::{CustomCa, TlsConfig, TlsFailure};
 pub use transport::{SwitchableTransport, Transport, TransportError, WsTransport};

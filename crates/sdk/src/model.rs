@@ -409,6 +409,87 @@ impl Conversation {
     }
 }
 
+/// My own standing in a topic (`Topic.selfInfo`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicSelfInfo {
+    /// Muted in this topic until, seconds (0: not muted here).
+    pub mute_until: i64,
+    /// Highest message sequence of the topic I have read.
+    pub read_sequence: u64,
+    /// My remind type of the topic (`TIM.TYPES.MSG_REMIND_*`; ignored
+    /// while the community is set to Discard).
+    pub message_remind_type: String,
+}
+
+/// A TIM `Topic`: the topic's profile with my unread count, last message
+/// and @ info in it (from this store's copy of its conversation,
+/// `GROUP<topicID>`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Topic {
+    /// The topic ID.
+    #[serde(rename = "topicID")]
+    pub topic_id: String,
+    /// Name.
+    pub topic_name: String,
+    /// Avatar URL.
+    pub avatar: String,
+    /// Introduction.
+    pub introduction: String,
+    /// Notification.
+    pub notification: String,
+    /// My unread messages in it.
+    pub unread_count: u64,
+    /// Everyone but the community's owner and admins is muted.
+    pub mute_all_members: bool,
+    /// The app's own data.
+    pub custom_data: String,
+    /// @-mentions of me that I have not read.
+    #[cfg_attr(feature = "ts", ts(type = "Array<Record<string, any>>"))]
+    pub group_at_info_list: Vec<serde_json::Value>,
+    /// The newest message as TIM's summary object, or null.
+    #[cfg_attr(feature = "ts", ts(as = "Option<LastMessage>"))]
+    pub last_message: Option<serde_json::Value>,
+    /// My standing in it.
+    pub self_info: TopicSelfInfo,
+}
+
+impl Topic {
+    /// The topic as the server keeps it, with what this store's copy of
+    /// its conversation says (none yet: nothing unread).
+    pub fn of(
+        profile: &confab_proto::topic::TopicProfile,
+        conversation: Option<&Conversation>,
+    ) -> Self {
+        let server = profile.self_info.clone().unwrap_or_default();
+        Self {
+            topic_id: profile.topic_id.clone(),
+            topic_name: profile.topic_name.clone(),
+            avatar: profile.avatar.clone(),
+            introduction: profile.introduction.clone(),
+            notification: profile.notification.clone(),
+            unread_count: conversation.map_or(0, |c| c.unread_count),
+            mute_all_members: profile.mute_all_members,
+            custom_data: profile.custom_data.clone(),
+            group_at_info_list: conversation
+                .map(|c| c.group_at_info_list.clone())
+                .unwrap_or_default(),
+            last_message: conversation.and_then(|c| c.last_message.clone()),
+            self_info: TopicSelfInfo {
+                mute_until: server.mute_until,
+                read_sequence: server.read_sequence,
+                message_remind_type: conversation.map_or_else(
+                    || types::MSG_REMIND_ACPT_AND_NOTE.to_owned(),
+                    |c| c.message_remind_type.clone(),
+                ),
+            },
+        }
+    }
+}
+
 /// Options of `create_text_message` / `create_custom_message`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateMessageOptions<P> {

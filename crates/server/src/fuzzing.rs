@@ -81,7 +81,7 @@ fn decode_as<O: Operation>(data: serde_json::Value) -> Result<&'static str, Erro
 /// The decoding half of the gateway's dispatch table; a test below keeps it
 /// covering every operation.
 fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
-    use confab_proto::{conversation, extension, group, receipt, relation, status};
+    use confab_proto::{conversation, extension, group, receipt, relation, status, topic};
     let data = frame.data;
     match frame.op.as_str() {
         Login::NAME => {
@@ -183,6 +183,10 @@ fn decode_operation(frame: RequestFrame) -> Result<&'static str, ErrorBody> {
         extension::DeleteMessageExtensions::NAME => {
             decode_as::<extension::DeleteMessageExtensions>(data)
         }
+        topic::CreateTopicInCommunity::NAME => decode_as::<topic::CreateTopicInCommunity>(data),
+        topic::DeleteTopicFromCommunity::NAME => decode_as::<topic::DeleteTopicFromCommunity>(data),
+        topic::UpdateTopicProfile::NAME => decode_as::<topic::UpdateTopicProfile>(data),
+        topic::GetTopicList::NAME => decode_as::<topic::GetTopicList>(data),
         receipt::SendMessageReadReceipt::NAME => decode_as::<receipt::SendMessageReadReceipt>(data),
         receipt::GetMessageReadReceiptList::NAME => {
             decode_as::<receipt::GetMessageReadReceiptList>(data)

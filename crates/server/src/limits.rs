@@ -143,9 +143,50 @@ impl GroupSendRate {
     }
 }
 
+/// A per-user limit on how often one operation may be called (its calls
+/// per second, in a bucket of one second's calls).
+#[derive(Debug)]
+pub(crate) struct CallRate {
+    buckets: Buckets<UserId>,
+    operation: &'static str,
+}
+
+impl CallRate {
+    /// `operation` at most `per_sec` times a second per user (0: no limit).
+    pub fn new(operation: &'static str, per_sec: u32) -> Self {
+        Self { buckets: Buckets::new(per_sec, per_sec), operation }
+    }
+
+    /// Takes one call of `user`'s allowance, or refuses with 2996.
+    pub fn check(&self, user: &UserId, now_ms: i64) -> Result<(), ErrorBody> {
+        self.buckets.take(user, now_ms, 0, false).map_err(|wait_ms| {
+            ErrorBody::new(
+                code::OVER_FREQUENCY_LIMIT,
+                format!(
+                    "{} is called at most {} times a second; retry in {wait_ms} ms",
+                    self.operation, self.buckets.per_ms
+                ),
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // checklist 951: getTopicList, 10 calls a second by default.
+    #[test]
+    fn call_rates_refuse_beyond_their_calls_per_second() {
+        let rate = CallRate::new("getTopicList", 10);
+        let alice = UserId::new("alice");
+        for _ in 0..10 {
+            rate.check(&alice, 1_000).expect("within the rate");
+        }
+        assert_eq!(rate.check(&alice, 1_000).unwrap_err().code, code::OVER_FREQUENCY_LIMIT);
+        rate.check(&UserId::new("bob"), 1_000).expect("bob has his own");
+        rate.check(&alice, 1_100).expect("a tenth of a second gives one call back");
+    }
 
     fn limiter(rate: u32, burst: u32) -> SendRate {
         SendRate::from_config(&Config {

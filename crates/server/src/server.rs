@@ -52,6 +52,8 @@ pub(crate) struct ServerContext {
     pub send_rate: crate::limits::SendRate,
     /// Per-group send rate, by message priority.
     pub group_send_rate: crate::limits::GroupSendRate,
+    /// Per-user rate of `getTopicList` (checklist 951).
+    pub topic_list_rate: crate::limits::CallRate,
     /// Password hashing: bounded concurrency, reused memory.
     pub passwords: PasswordService,
     /// Password login back-off per account and per address.
@@ -150,6 +152,10 @@ pub async fn start(
         moderation: Arc::new(moderation),
         send_rate,
         group_send_rate,
+        topic_list_rate: crate::limits::CallRate::new(
+            "getTopicList",
+            confab_proto::topic::TOPIC_LIST_RATE_PER_SEC,
+        ),
         files,
         passwords: PasswordService::new(),
         login_throttle: LoginThrottle::default(),

@@ -760,7 +760,7 @@ mod tests {
         };
         Push::Inbox(confab_proto::inbox::InboxEntry {
             seq: 1,
-            event: InboxEvent::GroupJoined { group: profile, after: 0 },
+            event: InboxEvent::GroupJoined { group: profile, after: 0, topics: Vec::new() },
         })
     }
 

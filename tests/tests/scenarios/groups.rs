@@ -109,7 +109,7 @@ async fn work_groups_are_joined_by_invitation_never_dismissed_and_left_ownerless
     let joined = bob
         .wait_push(|p| match p {
             Push::Inbox(e) => match &e.event {
-                InboxEvent::GroupJoined { group, after } => Some((group.clone(), *after)),
+                InboxEvent::GroupJoined { group, after, .. } => Some((group.clone(), *after)),
                 _ => None,
             },
             _ => None,
@@ -554,7 +554,9 @@ async fn a_group_message_reaches_online_members_once_and_offline_members_through
         .entries
         .iter()
         .find_map(|e| match &e.event {
-            InboxEvent::GroupJoined { group, after } if group.group_id == gid("w") => Some(*after),
+            InboxEvent::GroupJoined { group, after, .. } if group.group_id == gid("w") => {
+                Some(*after)
+            }
             _ => None,
         })
         .expect("groupJoined in carol's inbox");

@@ -267,6 +267,23 @@ fn the_numbers_at_a_glance_are_the_codes_numbers() {
             "custom status",
             &format!("{} bytes", confab_proto::status::MAX_CUSTOM_STATUS_BYTES),
         ),
+        server_limit(
+            "topics per community",
+            &confab_proto::topic::MAX_TOPICS_PER_COMMUNITY.to_string(),
+        ),
+        server_limit(
+            "`topicName`",
+            &format!("1 to {} bytes", confab_proto::topic::MAX_TOPIC_NAME_BYTES),
+        ),
+        server_limit(
+            "topic `customData`",
+            &format!("{} bytes", grouped(confab_proto::topic::MAX_TOPIC_CUSTOM_DATA_BYTES as u64)),
+        ),
+        server_limit("topic ID", &format!("{} bytes", confab_proto::topic::MAX_TOPIC_ID_BYTES)),
+        server_limit(
+            "`getTopicList` calls per user per second",
+            &confab_proto::topic::TOPIC_LIST_RATE_PER_SEC.to_string(),
+        ),
     ]
     .into_iter()
     .collect();

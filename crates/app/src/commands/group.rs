@@ -1,5 +1,6 @@
 //! The group commands (`tim.createGroup` … `tim.markGroupMemberList`, the
-//! 29 group methods of TIM): one SDK call each. Their argument and result
+//! 29 group methods of TIM, and the 5 community and topic methods,
+//! `tim.getJoinedCommunityList` … `tim.getTopicList`): one SDK call each. Their argument and result
 //! types are the wire types of [`confab_proto::group`] (TIM's field
 //! names); where the SDK returns a bare group, group ID or list, the
 //! handler wraps it as TIM's `imResponse.data` (`{group}`, `{groupID}`,
@@ -39,6 +40,43 @@ impl AppCore {
     ) -> Result<GetGroupListResponse, ErrorBody> {
         let group_list = self.tim()?.get_group_list(args).await.map_err(from_tim)?;
         Ok(GetGroupListResponse { group_list })
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn get_joined_community_list(
+        &self,
+        _args: Empty,
+    ) -> Result<GetGroupListResponse, ErrorBody> {
+        let group_list = self.tim()?.get_joined_community_list().map_err(from_tim)?;
+        Ok(GetGroupListResponse { group_list })
+    }
+
+    pub(crate) async fn create_topic_in_community(
+        &self,
+        args: confab_sdk::CreateTopicInCommunity,
+    ) -> Result<confab_sdk::TopicIdResponse, ErrorBody> {
+        self.tim()?.create_topic_in_community(args).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn delete_topic_from_community(
+        &self,
+        args: confab_sdk::DeleteTopicFromCommunity,
+    ) -> Result<confab_sdk::DeleteTopicResponse, ErrorBody> {
+        self.tim()?.delete_topic_from_community(args).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn update_topic_profile(
+        &self,
+        args: confab_sdk::UpdateTopicProfile,
+    ) -> Result<confab_sdk::UpdatedTopic, ErrorBody> {
+        self.tim()?.update_topic_profile(args).await.map_err(from_tim)
+    }
+
+    pub(crate) async fn get_topic_list(
+        &self,
+        args: confab_sdk::GetTopicList,
+    ) -> Result<confab_sdk::TopicList, ErrorBody> {
+        self.tim()?.get_topic_list(args).await.map_err(from_tim)
     }
 
     pub(crate) async fn get_group_profile(

@@ -59,6 +59,10 @@ use confab_sdk::{
     ConversationListResult, FileSource, GetMessageListHoppingOptions, HoppingPage,
     MergerMessagePayload, Message, MessageListPage, Profile, ProfilePatch, SendResult,
 };
+use confab_sdk::{
+    CreateTopicInCommunity, DeleteTopicFromCommunity, DeleteTopicResponse, GetTopicList,
+    TopicIdResponse, TopicList, UpdateTopicProfile, UpdatedTopic,
+};
 use confab_sdk::{FriendApplicationList, StatusFailures, UserStatus, UserStatusResponse};
 use conversation::{
     ConversationArgs, ConversationProfileResult, DeleteConversationArgs, DeleteConversationResult,
@@ -232,6 +236,11 @@ command_set! {
     "tim.getGroupCounters" => get_group_counters(GetGroupCounters) -> GroupCountersResponse;
     "tim.setGroupMemberCustomField" => set_group_member_custom_field(SetGroupMemberCustomField) -> GroupMemberResponse;
     "tim.markGroupMemberList" => mark_group_member_list(MarkGroupMemberList) -> MarkGroupMemberListResponse;
+    "tim.getJoinedCommunityList" => get_joined_community_list(Empty) -> GetGroupListResponse;
+    "tim.createTopicInCommunity" => create_topic_in_community(CreateTopicInCommunity) -> TopicIdResponse;
+    "tim.deleteTopicFromCommunity" => delete_topic_from_community(DeleteTopicFromCommunity) -> DeleteTopicResponse;
+    "tim.updateTopicProfile" => update_topic_profile(UpdateTopicProfile) -> UpdatedTopic;
+    "tim.getTopicList" => get_topic_list(GetTopicList) -> TopicList;
     "tim.getBlacklist" => get_blacklist(Empty) -> Vec<String>;
     "tim.addToBlacklist" => add_to_blacklist(UserIdListArgs) -> Vec<String>;
     "tim.removeFromBlacklist" => remove_from_blacklist(UserIdListArgs) -> Vec<String>;

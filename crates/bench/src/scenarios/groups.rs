@@ -316,7 +316,7 @@ async fn sync_cursors(reader: &mut Lean) -> anyhow::Result<(u64, Vec<TimelineCur
         let answer: SyncResponse =
             reader.call(&Sync { after, limit: 0, groups: Vec::new() }).await?;
         for entry in &answer.entries {
-            if let InboxEvent::GroupJoined { group, after } = &entry.event {
+            if let InboxEvent::GroupJoined { group, after, .. } = &entry.event {
                 cursors.push(TimelineCursor { group_id: group.group_id.0.clone(), after: *after });
             }
         }

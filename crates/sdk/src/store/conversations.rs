@@ -81,6 +81,10 @@ impl Store {
             if wanted.as_ref().is_some_and(|w| !w.contains(id.as_str())) {
                 continue;
             }
+            // Topics are listed inside their community (`getTopicList`).
+            if wanted.is_none() && super::topics::is_topic_conversation(&id) {
+                continue;
+            }
             let conv_type: String = row.get(MESSAGE_COLUMN_COUNT + 1)?;
             let unread: i64 = row.get(MESSAGE_COLUMN_COUNT + 2)?;
             let last_message = if row.get::<_, bool>(MESSAGE_COLUMN_COUNT + 3)? {
@@ -187,6 +191,7 @@ impl Store {
                  FROM conversations c
                  LEFT JOIN conversation_settings s ON s.conversation_id = c.conversation_id
                  WHERE c.visible = 1 AND c.conversation_id != ?1
+                   AND instr(c.conversation_id, '@TOPIC#') = 0
                    AND COALESCE(s.remind_type, 'AcceptAndNotify') = 'AcceptAndNotify'",
             )?
             .query_row(params![SYSTEM_CONVERSATION], |r| r.get(0))?;

@@ -150,6 +150,7 @@ pub(super) fn put_group(
 
 /// Drops a group and its timeline cursor; true when it was stored.
 pub(super) fn remove_group(conn: &rusqlite::Connection, group_id: &str) -> Result<bool> {
+    super::topics::remove_community_topics(conn, group_id)?;
     conn.prepare_cached("DELETE FROM group_cursors WHERE group_id = ?1")?
         .execute(params![group_id])?;
     let removed = conn

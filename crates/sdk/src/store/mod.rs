@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_cleared_history.sql"),
     include_str!("migrations/0014_read_receipts.sql"),
     include_str!("migrations/0015_message_extensions.sql"),
+    include_str!("migrations/0016_topics.sql"),
 ];
 
 mod conversation_settings;
@@ -65,6 +66,7 @@ mod outbox;
 mod profiles;
 pub(crate) mod relations;
 mod sync_state;
+pub(crate) mod topics;
 
 pub(crate) use inbox::Applied;
 pub(crate) use outbox::Acknowledged;

@@ -53,6 +53,7 @@ pub(crate) mod receipt;
 mod relation;
 mod session;
 mod status;
+pub mod topic;
 
 /// Largest `random` (below 2^53).
 const RANDOM_MASK: u64 = (1 << 53) - 1;

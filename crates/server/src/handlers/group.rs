@@ -128,12 +128,14 @@ fn check_texts(
 }
 
 /// A group ID a creator may choose: printable, no spaces, at most 48
-/// bytes; a Community's starts with `@TGS#_` (checklist 695).
+/// bytes, never holding `@TOPIC#` (which marks topic IDs); a Community's
+/// starts with `@TGS#_` (checklist 695).
 fn check_group_id(id: &GroupId, kind: GroupType) -> Result<(), ErrorBody> {
     let s = id.as_str();
     let wellformed = !s.is_empty()
         && s.len() <= MAX_GROUP_ID_BYTES
         && s.chars().all(|c| c.is_ascii_graphic())
+        && !confab_proto::topic::is_topic_id(s)
         && (kind != GroupType::Community || s.starts_with("@TGS#_"));
     if wellformed {
         Ok(())
@@ -859,6 +861,8 @@ mod tests {
         // A Community's ID starts with @TGS#_.
         assert!(check_group_id(&GroupId::new("c1"), GroupType::Community).is_err());
         assert!(check_group_id(&GroupId::new("@TGS#_c1"), GroupType::Community).is_ok());
+        // The topic mark is kept for topic IDs (checklist 1141).
+        assert!(check_group_id(&GroupId::new("@TGS#_c1@TOPIC#_t"), GroupType::Community).is_err());
         let made = make_group_id(GroupType::Community, 1);
         assert!(made.as_str().starts_with("@TGS#_"));
         assert!(make_group_id(GroupType::AvChatRoom, 1).as_str().starts_with("@TGS#a"));

@@ -125,7 +125,10 @@ pub(crate) fn send_group_message(
     // The group's own rate is charged only for its members (known from the
     // online index, the sender being online), so outsiders cannot use it up;
     // everyone else is refused by the membership check below.
-    if ctx.sessions.online_member(&caller.user, &outgoing.to) {
+    let host_id = confab_proto::topic::community_of(&outgoing.to)
+        .filter(|_| confab_proto::topic::is_topic_id(&outgoing.to))
+        .map_or_else(|| outgoing.to.clone(), |g| g.0);
+    if ctx.sessions.online_member(&caller.user, &host_id) {
         let now = ctx.clock.now_ms();
         if let Err(e) = ctx.group_send_rate.check(&outgoing.to, outgoing.priority, now) {
             return reject(e);
@@ -157,7 +160,28 @@ pub(crate) fn send_group_message(
         version: 0,
     };
     let group_id = GroupId::new(outgoing.to);
-    let group = ctx.store.group(group_id.clone());
+    // A topic's kind and members are its community's.
+    let topic = confab_proto::topic::is_topic_id(group_id.as_str());
+    let host = if topic {
+        match confab_proto::topic::community_of(group_id.as_str()) {
+            Some(community) => community,
+            None => {
+                return reject(refuse(
+                    code::ILLEGAL_TOPIC_ID,
+                    format!("{group_id} is not of the form <communityID>@TOPIC#<part>"),
+                ))
+            }
+        }
+    } else {
+        group_id.clone()
+    };
+    if topic && message.online_user_only {
+        return reject(refuse(
+            code::ERR_SVR_GROUP_INVALID_PARAMETERS,
+            "onlineUserOnly messages are not sent to topics",
+        ));
+    }
+    let group = ctx.store.group(host);
     let member = ctx.store.member(group_id.clone(), caller.user.clone());
     let store = Arc::clone(&ctx.store);
     let sessions = Arc::clone(&ctx.sessions);
@@ -269,7 +293,7 @@ pub(crate) fn group_message_list(
     before_sequence: Option<u64>,
     count: u32,
 ) -> Reply<GetMessageListResponse> {
-    let member = ctx.store.member(group.clone(), caller.user.clone());
+    let member = crate::services::topic::member_of(&ctx.store, group.clone(), caller.user.clone());
     let store = Arc::clone(&ctx.store);
     async move {
         let Some(record) = member.await.map_err(super::store_error)? else {
@@ -305,18 +329,31 @@ pub(crate) fn with_group_pages(
     inbox: crate::store::StoreFuture<SyncResponse>,
 ) -> Reply<SyncResponse> {
     let memberships = ctx.store.memberships(caller.user.clone());
+    let any_topic = cursors.iter().any(|c| confab_proto::topic::is_topic_id(&c.group_id));
+    let topic_records = any_topic.then(|| ctx.store.topic_members_of(caller.user.clone()));
     let store = Arc::clone(&ctx.store);
     let max_bytes = ctx.config.max_sync_reply_bytes;
     let caller = caller.clone();
     async move {
         let memberships = memberships.await.map_err(super::store_error)?;
+        let topic_records = match topic_records {
+            Some(read) => read.await.map_err(super::store_error)?,
+            None => Vec::new(),
+        };
         let mut asks = Vec::with_capacity(cursors.len());
         for cursor in cursors {
+            // A topic's cursor: the caller must be in its community; their
+            // part of it starts at their topic join point.
+            let topic = confab_proto::topic::is_topic_id(&cursor.group_id);
+            let host = match confab_proto::topic::community_of(&cursor.group_id) {
+                Some(community) if topic => community.0,
+                _ => cursor.group_id.clone(),
+            };
             let Some((_, record)) =
-                memberships.iter().find(|(profile, _)| profile.group_id.0 == cursor.group_id)
+                memberships.iter().find(|(profile, _)| profile.group_id.0 == host)
             else {
                 let exists = store
-                    .group(GroupId::new(cursor.group_id.clone()))
+                    .group(GroupId::new(host.clone()))
                     .await
                     .map_err(super::store_error)?
                     .is_some();
@@ -325,9 +362,17 @@ pub(crate) fn with_group_pages(
                 } else {
                     (code::ERR_SVR_GROUP_NOT_FOUND, "there is no")
                 };
-                return Err(refuse(code, format!("{why} group {}", cursor.group_id)));
+                return Err(refuse(code, format!("{why} group {host}")));
             };
-            let after = cursor.after.max(record.join_timeline);
+            let join_timeline = if topic {
+                topic_records
+                    .iter()
+                    .find(|(id, _)| *id == cursor.group_id)
+                    .map_or(0, |(_, r)| r.join_timeline)
+            } else {
+                record.join_timeline
+            };
+            let after = cursor.after.max(join_timeline);
             asks.push((cursor.group_id, after));
         }
         // One budget for all the groups (else an account in many busy

@@ -25,6 +25,7 @@ pub(crate) mod relation;
 pub(crate) mod session;
 pub(crate) mod status;
 pub(crate) mod sync;
+pub(crate) mod topic;
 
 use crate::fanout::SessionId;
 use crate::store::{StoreError, StoreFuture};
@@ -112,6 +113,7 @@ pub(crate) fn registry() -> Result<Registry, RegistryError> {
     conversation_settings::register(&mut registry)?;
     receipt::register(&mut registry)?;
     extension::register(&mut registry)?;
+    topic::register(&mut registry)?;
     Ok(registry)
 }
 

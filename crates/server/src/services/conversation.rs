@@ -65,6 +65,19 @@ fn set_all_read(
             }
             read.push(super::group::set_read(tx, user, &group)?);
         }
+        // The topics of the communities with topics the user is in.
+        for group in tx.member_groups(user)? {
+            for topic in tx.topics_of(&group)? {
+                let id = GroupId::new(topic.topic_id);
+                let mine = tx.load_topic_member(id.as_str(), user)?;
+                if mine.read_sequence.max(mine.join_sequence)
+                    >= tx.group_heads(&id)?.message_sequence
+                {
+                    continue;
+                }
+                read.push(super::group::set_read(tx, user, &id)?);
+            }
+        }
     }
     Ok(read)
 }
@@ -91,6 +104,12 @@ fn clear_history(
     conversation_id: ConversationId,
 ) -> Result<ClearHistoryMessageResponse, StoreError> {
     let cleared = match conversation_id.kind() {
+        Some(ConversationKind::Group(group)) if confab_proto::topic::is_topic_id(&group) => {
+            return Err(super::group::refused(
+                confab_proto::code::ERR_SVR_GROUP_INVALID_PARAMETERS,
+                "a topic's history is not cleared (checklist 391)",
+            ));
+        }
         Some(ConversationKind::Group(group)) => clear_group(tx, user, &GroupId::new(group))?,
         _ => tx.clear_conversation(user, &conversation_id)?,
     };

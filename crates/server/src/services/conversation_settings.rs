@@ -35,7 +35,7 @@ fn unavailable(
     let has = match conversation.kind() {
         Some(ConversationKind::C2c(_)) => tx.read_marks(owner, conversation)?.is_some(),
         Some(ConversationKind::Group(group)) => {
-            tx.load_member(&GroupId::new(group), owner)?.is_some()
+            super::topic::member_record(tx, &GroupId::new(group), owner)?.is_some()
         }
         Some(ConversationKind::System) | None => {
             return Ok(Some(ErrorBody::new(

@@ -39,14 +39,19 @@ fn load(
         Some(ConversationKind::C2c(peer)) => (c2c_key(user, &peer), None),
         Some(ConversationKind::Group(group)) => {
             let group = GroupId::new(group);
-            let Some(profile) = tx.load_group(&group)? else { return Err(not_found()) };
+            let host = if confab_proto::topic::is_topic_id(group.as_str()) {
+                confab_proto::topic::community_of(group.as_str()).unwrap_or_else(|| group.clone())
+            } else {
+                group.clone()
+            };
+            let Some(profile) = tx.load_group(&host)? else { return Err(not_found()) };
             if profile.group_type == GroupType::AvChatRoom {
                 return Err(refused(
                     code::INVALID_OPERATION,
                     "AVChatRoom messages have no extensions".into(),
                 ));
             }
-            if tx.load_member(&group, user)?.is_none() {
+            if super::topic::member_record(tx, &group, user)?.is_none() {
                 return Err(super::group::not_member(&group));
             }
             (group_key(group.as_str()), Some(group))
@@ -89,7 +94,10 @@ fn tell(
             let event = event(ConversationId::group(group));
             let seq = tx.append_timeline(group.as_str(), EventRecord::Event(&event))?;
             let entry = TimelineEntry { seq, event };
-            for delivery in super::group::timeline_deliveries(group, entry, None) {
+            let audience = confab_proto::topic::community_of(group.as_str())
+                .filter(|_| confab_proto::topic::is_topic_id(group.as_str()))
+                .unwrap_or_else(|| group.clone());
+            for delivery in super::group::timeline_deliveries_to(&audience, group, entry, None) {
                 tx.publish(delivery);
             }
         }

@@ -18,7 +18,8 @@ use confab_proto::constants::types;
 use confab_proto::frame::Push;
 use confab_proto::group::{
     notice, CreateGroup, CustomField, GroupProfile, GroupSelfInfo, GroupSystemNotice,
-    GroupTipPayload, JoinOption, JoinStatus, LeftReason, MemberRole, TipMember, UpdateGroupProfile,
+    GroupTipPayload, GroupType, JoinOption, JoinStatus, LeftReason, MemberRole, TipMember,
+    UpdateGroupProfile,
 };
 use confab_proto::inbox::{InboxEvent, TimelineEntry};
 use confab_proto::message::{ConversationType, MessageElement, WireMessage};
@@ -99,7 +100,7 @@ fn tip(
     let keeps = rules(group.group_type).keeps_history;
     let row = if keeps { Some(tx.next_message_row()?) } else { None };
     let mut message = tip_message(group, actor, payload, row);
-    store_on_timeline(tx, &group.group_id, &mut message, row, None)
+    store_on_timeline(tx, &group.group_id, &group.group_id, &mut message, row, None)
 }
 
 /// The pushes of a tip of an AVChatRoom (kept in memory, never stored):
@@ -150,11 +151,14 @@ fn tip_message(
 }
 
 /// Stores `message` (at `row`, when the group keeps history) with the
-/// group's next sequence, appends it to the timeline and pushes it to the
-/// online members but `skip`; without a row, only pushes it (sequence 0).
+/// next sequence of `group` (a group or a topic), appends it to that
+/// timeline and pushes it to the online members of `audience` (the group,
+/// or the topic's community) but `skip`; without a row, only pushes it
+/// (sequence 0).
 fn store_on_timeline(
     tx: &mut dyn WriteTx,
     group: &GroupId,
+    audience: &GroupId,
     message: &mut WireMessage,
     row: Option<crate::store::MessageRow>,
     skip: Option<SessionId>,
@@ -169,7 +173,7 @@ fn store_on_timeline(
         None => 0,
     };
     let entry = TimelineEntry { seq, event: InboxEvent::Message { message: message.clone() } };
-    for delivery in timeline_deliveries(group, entry, skip) {
+    for delivery in timeline_deliveries_to(audience, group, entry, skip) {
         tx.publish(delivery);
     }
     Ok(())
@@ -184,7 +188,20 @@ pub(crate) fn timeline_deliveries(
     entry: TimelineEntry,
     skip: Option<SessionId>,
 ) -> Vec<Delivery> {
-    let push = |entry| Arc::new(Push::Timeline { group_id: group.clone(), entry });
+    timeline_deliveries_to(group, group, entry, skip)
+}
+
+/// [`timeline_deliveries`] of an entry of the timeline `timeline` (a group
+/// or a topic) to the members of `audience` (the group, or the topic's
+/// community).
+pub(crate) fn timeline_deliveries_to(
+    audience: &GroupId,
+    timeline: &GroupId,
+    entry: TimelineEntry,
+    skip: Option<SessionId>,
+) -> Vec<Delivery> {
+    let group = audience;
+    let push = |entry| Arc::new(Push::Timeline { group_id: timeline.clone(), entry });
     let targeted = entry.event.message().filter(|m| !m.receiver_list.is_empty()).map(|m| {
         let mut users: Vec<UserId> = vec![m.from.clone()];
         users.extend(m.receiver_list.iter().map(|r| UserId::new(r.clone())));
@@ -231,9 +248,10 @@ fn tell_joined(
     group: &GroupProfile,
     record: &MemberRecord,
 ) -> Result<(), StoreError> {
+    let topics = super::topic::join_topics(tx, group, &record.user_id)?;
     let mut group = group.clone();
     group.self_info = Some(self_info(record));
-    let event = InboxEvent::GroupJoined { group, after: record.join_timeline };
+    let event = InboxEvent::GroupJoined { group, after: record.join_timeline, topics };
     inbox::append(tx, &record.user_id, event, None)?;
     Ok(())
 }
@@ -244,6 +262,7 @@ fn tell_left(
     group: &GroupId,
     reason: LeftReason,
 ) -> Result<(), StoreError> {
+    tx.delete_topic_members(group, user)?;
     inbox::append(tx, user, InboxEvent::GroupLeft { group_id: group.clone(), reason }, None)?;
     Ok(())
 }
@@ -406,6 +425,9 @@ fn dismiss(tx: &mut dyn WriteTx, actor: &Actor, id: &GroupId) -> Result<GroupPro
         return Err(refused(code::ERR_SVR_GROUP_PERMISSION_DENY, "only the owner may dismiss"));
     }
     let members = tx.member_ids(id)?;
+    for topic in tx.topics_of(id)? {
+        tx.delete_topic(&topic.topic_id)?;
+    }
     tx.delete_group(id)?;
     for user in &members {
         tell_left(tx, user, id, LeftReason::Dismissed)?;
@@ -861,6 +883,8 @@ fn set_role(
     Ok((profile, target))
 }
 
+/// `setGroupMemberMuteTime`; with a topic ID as `id`, the member is muted
+/// in that topic only (checklist 869; the community's roles decide).
 fn set_mute(
     tx: &mut dyn WriteTx,
     actor: &Actor,
@@ -868,7 +892,13 @@ fn set_mute(
     user: &UserId,
     seconds: u64,
 ) -> Result<MemberChange, StoreError> {
-    let mut profile = load(tx, id)?;
+    let in_topic = confab_proto::topic::is_topic_id(id.as_str());
+    let group_id = if in_topic {
+        super::topic::place(tx, id, &actor.user)?.group.group_id
+    } else {
+        id.clone()
+    };
+    let mut profile = load(tx, &group_id)?;
     if !rules(profile.group_type).members_mutable {
         return Err(refused(
             code::ERR_SVR_GROUP_PERMISSION_DENY,
@@ -878,8 +908,8 @@ fn set_mute(
     if *user == actor.user {
         return Err(refused(code::CANNOT_MUTE_SELF, "members cannot mute themselves"));
     }
-    let role = membership(tx, id, &actor.user)?.role;
-    let Some(mut target) = tx.load_member(id, user)? else {
+    let role = membership(tx, &group_id, &actor.user)?.role;
+    let Some(mut target) = tx.load_member(&group_id, user)? else {
         return Err(refused(code::MEMBER_NOT_IN_GROUP, format!("{user} is not a member")));
     };
     // The owner mutes admins and members; an admin mutes members only.
@@ -896,7 +926,13 @@ fn set_mute(
     }
     let seconds = i64::try_from(seconds).unwrap_or(i64::MAX / 2);
     target.mute_until = if seconds == 0 { 0 } else { actor.now.saturating_add(seconds) };
-    tx.save_member(id, &target)?;
+    if in_topic {
+        let mut mine = tx.load_topic_member(id.as_str(), user)?;
+        mine.mute_until = target.mute_until;
+        tx.save_topic_member(id.as_str(), user, &mine)?;
+    } else {
+        tx.save_member(&group_id, &target)?;
+    }
     complete(tx, &mut profile)?;
     let payload = GroupTipPayload {
         member_list: vec![TipMember {
@@ -906,7 +942,16 @@ fn set_mute(
         }],
         ..tip_payload(actor, types::GRP_TIP_MBR_PROFILE_UPDATED, std::slice::from_ref(user))
     };
-    tip(tx, &profile, actor, payload)?;
+    if in_topic {
+        // The tip goes on the topic's timeline, addressed to the topic.
+        let mut on = profile.clone();
+        on.group_id = id.clone();
+        let row = tx.next_message_row()?;
+        let mut message = tip_message(&on, actor, payload, Some(row));
+        store_on_timeline(tx, id, &group_id, &mut message, Some(row), None)?;
+    } else {
+        tip(tx, &profile, actor, payload)?;
+    }
     complete(tx, &mut profile)?;
     Ok((profile, target))
 }
@@ -1022,21 +1067,41 @@ fn send(tx: &mut dyn WriteTx, new: NewGroupMessage) -> Result<SendMessageRespons
             return Ok(SendMessageResponse { message: original, duplicate: true });
         }
     }
-    let group = GroupId::new(message.to.clone());
-    let profile = load(tx, &group)?;
-    let record = membership(tx, &group, &message.from)?;
-    if record.mute_until > message.time {
+    let place = super::topic::place(tx, &GroupId::new(message.to.clone()), &message.from)?;
+    let (profile, record) = (&place.group, &place.record);
+    if place.topic.is_none()
+        && profile.is_support_topic
+        && profile.group_type == GroupType::Community
+    {
         return Err(refused(
-            code::ERR_SVR_GROUP_SHUTUP_DENY,
-            format!("muted in this group until {}", record.mute_until),
+            code::MESSAGE_SEND_GROUP_WITH_TOPIC_FAIL,
+            "a community with topics takes messages in its topics",
         ));
     }
-    if profile.mute_all_members && !record.role.is_manager() {
+    if profile.group_type == GroupType::Community
+        && message.at_user_list.iter().any(|u| u == types::MSG_AT_ALL)
+    {
+        return Err(refused(
+            code::ERR_SVR_GROUP_INVALID_PARAMETERS,
+            "communities and topics have no @ALL",
+        ));
+    }
+    let muted_until = record.mute_until.max(place.topic_mute_until);
+    if muted_until > message.time {
+        return Err(refused(
+            code::ERR_SVR_GROUP_SHUTUP_DENY,
+            format!("muted here until {muted_until}"),
+        ));
+    }
+    let everyone_muted =
+        profile.mute_all_members || place.topic.as_ref().is_some_and(|t| t.mute_all_members);
+    if everyone_muted && !record.role.is_manager() {
         return Err(refused(
             code::ERR_SVR_GROUP_SHUTUP_DENY,
             "everyone but the owner and admins is muted",
         ));
     }
+    let group = profile.group_id.clone();
     for receiver in &message.receiver_list {
         if tx.load_member(&group, &UserId::new(receiver.clone()))?.is_none() {
             return Err(refused(
@@ -1054,9 +1119,10 @@ fn send(tx: &mut dyn WriteTx, new: NewGroupMessage) -> Result<SendMessageRespons
         tx.load_profile(&message.from)?.map(|p| (p.nick, p.avatar)).unwrap_or_default();
     message.nick = nick;
     message.avatar = avatar;
-    message.name_card = record.name_card;
+    message.name_card = record.name_card.clone();
     let row = tx.next_message_row()?;
-    store_on_timeline(tx, &group, &mut message, Some(row), new.origin)?;
+    let timeline = place.timeline();
+    store_on_timeline(tx, &timeline, &group, &mut message, Some(row), new.origin)?;
     tx.name_files_in_message(row, &file_ids)?;
     Ok(SendMessageResponse { message, duplicate: false })
 }
@@ -1068,20 +1134,36 @@ pub(super) fn set_read(
     user: &UserId,
     group: &GroupId,
 ) -> Result<SetMessageReadResponse, StoreError> {
-    let mut record = tx.load_member(group, user)?.ok_or_else(|| not_member(group))?;
     let conversation_id = ConversationId::group(group);
     let head = tx.group_heads(group)?.message_sequence;
-    if record.read_sequence >= head {
-        return Ok(SetMessageReadResponse { conversation_id, read_sequence: record.read_sequence });
-    }
-    record.read_sequence = head;
-    tx.save_member(group, &record)?;
-    let read = InboxEvent::ConversationRead {
-        conversation_id: conversation_id.clone(),
-        read_sequence: head,
+    let read_sequence = if confab_proto::topic::is_topic_id(group.as_str()) {
+        let place = super::topic::place(tx, group, user)?;
+        let mut mine = tx.load_topic_member(group.as_str(), user)?;
+        if place.record.read_sequence >= head {
+            return Ok(SetMessageReadResponse {
+                conversation_id,
+                read_sequence: place.record.read_sequence,
+            });
+        }
+        mine.read_sequence = head;
+        tx.save_topic_member(group.as_str(), user, &mine)?;
+        head
+    } else {
+        let mut record = tx.load_member(group, user)?.ok_or_else(|| not_member(group))?;
+        if record.read_sequence >= head {
+            return Ok(SetMessageReadResponse {
+                conversation_id,
+                read_sequence: record.read_sequence,
+            });
+        }
+        record.read_sequence = head;
+        tx.save_member(group, &record)?;
+        head
     };
+    let read =
+        InboxEvent::ConversationRead { conversation_id: conversation_id.clone(), read_sequence };
     inbox::append(tx, user, read, None)?;
-    Ok(SetMessageReadResponse { conversation_id, read_sequence: head })
+    Ok(SetMessageReadResponse { conversation_id, read_sequence })
 }
 
 impl dyn Store {

@@ -31,7 +31,14 @@ enum Place {
     C2c,
     /// A group the caller is a member of; `manager`: the caller is its
     /// owner or an admin.
-    Group { group: GroupId, manager: bool },
+    Group {
+        /// The group or topic whose timeline the message is on.
+        group: GroupId,
+        /// Who hears of changes: the group, or the topic's community.
+        audience: GroupId,
+        /// The caller is the group's (community's) owner or an admin.
+        manager: bool,
+    },
 }
 
 /// The stored message `message_id` of `user`'s conversation
@@ -47,8 +54,16 @@ fn load(
         Some(ConversationKind::C2c(peer)) => (c2c_key(user, &peer), Place::C2c),
         Some(ConversationKind::Group(group)) => {
             let group = GroupId::new(group);
-            let Some(member) = tx.load_member(&group, user)? else { return Ok(None) };
-            let place = Place::Group { manager: member.role.is_manager(), group: group.clone() };
+            let found = match super::topic::place(tx, &group, user) {
+                Ok(found) => found,
+                Err(StoreError::Refused(_)) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            let place = Place::Group {
+                manager: found.record.role.is_manager(),
+                audience: found.group.group_id.clone(),
+                group: group.clone(),
+            };
             (group_key(group.as_str()), place)
         }
         _ => return Ok(None),
@@ -76,11 +91,11 @@ fn tell(
             inbox::append(tx, &to, event(message.clone()), None)?;
             inbox::append(tx, &message.from, event(message.clone()), None)?;
         }
-        Place::Group { group, .. } => {
+        Place::Group { group, audience, .. } => {
             let event = event(message.clone());
             let seq = tx.append_timeline(group.as_str(), EventRecord::Event(&event))?;
             let entry = TimelineEntry { seq, event };
-            for delivery in super::group::timeline_deliveries(group, entry, None) {
+            for delivery in super::group::timeline_deliveries_to(audience, group, entry, None) {
                 tx.publish(delivery);
             }
         }

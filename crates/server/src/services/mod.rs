@@ -27,3 +27,4 @@ pub(crate) mod profile;
 pub(crate) mod receipt;
 pub(crate) mod relation;
 pub(crate) mod status;
+pub(crate) mod topic;

@@ -27,6 +27,12 @@ fn conversation_key(
     match conversation_id.kind() {
         Some(ConversationKind::C2c(peer)) => Ok(c2c_key(user, &peer)),
         Some(ConversationKind::Group(group)) => {
+            if confab_proto::topic::is_topic_id(&group) {
+                return Err(refused(
+                    code::GROUP_MESSAGE_READ_RECEIPT_NOT_FOUND,
+                    "topics have no read receipts".to_owned(),
+                ));
+            }
             let group = GroupId::new(group);
             let Some(profile) = tx.load_group(&group)? else {
                 return Err(refused(code::CANNOT_FIND_GROUP, format!("no group {group}")));

@@ -1165,6 +1165,110 @@ pub(crate) async fn groups_keep_members_heads_and_unread_counts<F: StoreFactory>
     assert_eq!(f.store.memberships(user("carol")).await.expect("read").len(), 1);
 }
 
+/// Conformance case (see the module docs).
+pub(crate) async fn topics_keep_their_own_timeline_and_member_standing<F: StoreFactory>() {
+    use crate::services::group::Actor;
+    use confab_proto::group::{CreateGroup, GroupType, NewGroupMember};
+    use confab_proto::topic::CreateTopicInCommunity;
+    use confab_proto::GroupId;
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob", "carol"]).await;
+    let actor = |who: &str| Actor { user: user(who), now: 100 };
+    let c = GroupId::new("@TGS#_c");
+    let request = CreateGroup {
+        name: "c".into(),
+        group_type: GroupType::Community,
+        is_support_topic: true,
+        member_list: vec![NewGroupMember {
+            user_id: user("bob"),
+            role: None,
+            member_custom_field: vec![],
+        }],
+        ..Default::default()
+    };
+    f.store.create_group(actor("alice"), c.clone(), request).await.expect("create");
+    let make = |name: &str| CreateTopicInCommunity {
+        group_id: c.clone(),
+        topic_name: name.into(),
+        ..Default::default()
+    };
+    let t1 = f.store.create_topic(actor("alice"), make("one"), "@TGS#_c@TOPIC#_1".into());
+    let t1 = t1.await.expect("topic");
+    let t2 = f.store.create_topic(actor("alice"), make("two"), "@TGS#_c@TOPIC#_2".into());
+    let t2 = t2.await.expect("topic");
+    // The same ID again is refused before anything is written.
+    let again = f.store.create_topic(actor("alice"), make("x"), t1.clone()).await;
+    assert!(
+        matches!(again, Err(StoreError::Refused(e)) if e.code == confab_proto::code::ERR_SVR_GROUP_GROUPID_IN_USED)
+    );
+    let listed: Vec<String> =
+        f.store.topics(c.clone()).await.expect("topics").into_iter().map(|t| t.topic_id).collect();
+    assert_eq!(listed, [t1.clone(), t2.clone()], "in the order made");
+    f.pushes.take();
+    // A topic message: the topic's own sequence, on its own timeline,
+    // pushed to the community's members.
+    let wire = confab_proto::message::WireMessage {
+        receiver_list: Vec::new(),
+        id: confab_proto::MessageId::client_made(&user("alice"), 0, 9),
+        conversation_type: confab_proto::message::ConversationType::Group,
+        from: user("alice"),
+        to: t1.clone(),
+        sequence: 0,
+        time: 101,
+        random: 9,
+        element: text("alice", "x", 9, "in one").element,
+        priority: Priority::Normal,
+        cloud_custom_data: String::new(),
+        nick: String::new(),
+        avatar: String::new(),
+        need_read_receipt: false,
+        is_support_extension: false,
+        name_card: String::new(),
+        at_user_list: vec![],
+        excluded_from_unread_count: false,
+        excluded_from_last_message: false,
+        online_user_only: false,
+        is_revoked: false,
+        version: 0,
+    };
+    let new = crate::services::group::NewGroupMessage { message: wire, origin: None };
+    let sent = f.store.send_group_message(new).await.expect("send");
+    assert_eq!(sent.message.sequence, 1);
+    let pushes = f.pushes.take();
+    assert_eq!(pushes.len(), 1);
+    assert_eq!(pushes[0].audience, Audience::Group(c.0.clone()));
+    let one = f.store.timeline_page(t1.clone(), 0, 10, 1 << 20).await.expect("timeline");
+    assert_eq!((one.entries.len(), one.head), (1, 1));
+    let two = f.store.timeline_page(t2.clone(), 0, 10, 1 << 20).await.expect("timeline");
+    assert_eq!(two.head, 0, "the other topic's timeline is its own");
+    let (owner, topic) = f.store.topic(t1.clone()).await.expect("read").expect("topic");
+    assert_eq!((owner, topic.next_message_seq), (c.clone(), 2));
+    // Reading is per member and per topic.
+    f.store.set_group_read(user("bob"), GroupId::new(t1.clone())).await.expect("read");
+    assert_eq!(f.store.topic_member(t1.clone(), user("bob")).await.expect("read").read_sequence, 1);
+    assert_eq!(f.store.topic_member(t2.clone(), user("bob")).await.expect("read").read_sequence, 0);
+    // A later joiner starts where each topic stands.
+    let added = f.store.add_group_members(actor("alice"), c.clone(), vec![user("carol")]);
+    added.await.expect("add");
+    let carol = f.store.topic_members_of(user("carol")).await.expect("read");
+    let start =
+        |id: &str| carol.iter().find(|(t, _)| t == id).map(|(_, r)| r.clone()).expect("record");
+    assert_eq!((start(&t1).join_sequence, start(&t1).join_timeline), (1, 1));
+    assert_eq!(start(&t2).join_timeline, 0);
+    // Deleting a topic forgets it and its records; its timeline stays.
+    let deleted = f.store.delete_topics(actor("alice"), c.clone(), Some(vec![t1.clone()])).await;
+    assert_eq!(deleted.expect("delete").success_topic_list.len(), 1);
+    assert!(f.store.topic(t1.clone()).await.expect("read").is_none());
+    assert!(f
+        .store
+        .topic_members_of(user("carol"))
+        .await
+        .expect("read")
+        .iter()
+        .all(|(t, _)| *t != t1));
+    assert_eq!(f.store.timeline_page(t1, 0, 10, 1 << 20).await.expect("timeline").head, 1);
+}
+
 /// Expands to one `#[tokio::test]` per conformance case, each run against
 /// the stores the given [`StoreFactory`] opens.
 macro_rules! store_conformance_suite {
@@ -1190,6 +1294,7 @@ macro_rules! store_conformance_suite {
             blacklists_keep_their_order_tell_the_owner_and_stop_messages_both_ways,
             friends_requests_and_groups_follow_the_rules_and_tell_each_side,
             conversation_settings_are_per_user_and_keep_every_mark_bit,
+            topics_keep_their_own_timeline_and_member_standing,
         );
     };
     (@cases $factory:ty; $($case:ident),* $(,)?) => {

@@ -24,12 +24,12 @@ pub use error::StoreError;
 pub use job::{Ran, WriteJob};
 pub use read::{
     AccountRead, ConversationRead, FileRead, FriendRelation, GroupRead, InboxRead, MessageRead,
-    ProfileRead, RelationRead, TimelineRead,
+    ProfileRead, RelationRead, TimelineRead, TopicRead,
 };
-pub use tx::{ExtensionTx, FriendFields, FriendRequestRecord, ReceiptTx, WriteTx};
+pub use tx::{ExtensionTx, FriendFields, FriendRequestRecord, ReceiptTx, TopicTx, WriteTx};
 pub use types::{
     c2c_key, group_key, ConversationTouch, EventRecord, FileAccess, FileUsage, GroupHeads,
-    MemberRecord, MessageRow, ReadMarks, SessionStanding, StoredFile,
+    MemberRecord, MessageRow, ReadMarks, SessionStanding, StoredFile, TopicMemberRecord,
 };
 
 use crate::config::{Config, StoreBackend};
@@ -55,6 +55,7 @@ pub trait Store:
     + MessageRead
     + FileRead
     + RelationRead
+    + TopicRead
     + Send
     + Sync
     + 'static

@@ -2,7 +2,7 @@
 //! beside the writer, and see committed data only (each in one consistent
 //! snapshot). [`super::Store`] is all of them plus the writer.
 
-use super::{FileAccess, FileUsage, MemberRecord, SessionStanding, StoreFuture};
+use super::{FileAccess, FileUsage, MemberRecord, SessionStanding, StoreFuture, TopicMemberRecord};
 use confab_proto::conversation::ConversationState;
 use confab_proto::group::{
     GroupApplication, GroupAttributes, GroupCounters, GroupMember, GroupProfile,
@@ -12,6 +12,7 @@ use confab_proto::ops::{
     GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, SyncResponse,
 };
 use confab_proto::profile::Profile;
+use confab_proto::topic::TopicProfile;
 use confab_proto::{ConversationId, GroupId, UserId};
 
 /// Accounts: existence, passwords and session standings.
@@ -182,6 +183,22 @@ pub trait GroupRead {
         before_sequence: Option<u64>,
         count: u32,
     ) -> StoreFuture<GetMessageListResponse>;
+}
+
+/// Community topics.
+pub trait TopicRead {
+    /// The topics of a group, in the order made, with their
+    /// `next_message_seq` computed.
+    fn topics(&self, group: GroupId) -> StoreFuture<Vec<TopicProfile>>;
+
+    /// A topic (`next_message_seq` computed) and its community.
+    fn topic(&self, topic_id: String) -> StoreFuture<Option<(GroupId, TopicProfile)>>;
+
+    /// `user`'s record in a topic (the defaults when none is stored).
+    fn topic_member(&self, topic_id: String, user: UserId) -> StoreFuture<TopicMemberRecord>;
+
+    /// `user`'s stored records in topics, by topic ID.
+    fn topic_members_of(&self, user: UserId) -> StoreFuture<Vec<(String, TopicMemberRecord)>>;
 }
 
 /// Conversation lists.

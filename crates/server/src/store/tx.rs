@@ -18,6 +18,7 @@
 
 use super::types::{
     ConversationTouch, EventRecord, GroupHeads, MemberRecord, MessageRow, ReadMarks, StoredFile,
+    TopicMemberRecord,
 };
 use super::StoreError;
 use crate::fanout::Delivery;
@@ -25,6 +26,7 @@ use confab_proto::extension::MessageExtension;
 use confab_proto::group::{GroupAttributes, GroupCounters, GroupProfile};
 use confab_proto::message::WireMessage;
 use confab_proto::profile::Profile;
+use confab_proto::topic::TopicProfile;
 use confab_proto::{ConversationId, GroupId, UserId};
 
 /// Accounts: existence, password hashes, session generations, revoked
@@ -543,6 +545,53 @@ pub trait ExtensionTx {
     fn delete_extension(&mut self, row: MessageRow, key: &str) -> Result<bool, StoreError>;
 }
 
+/// Community topics: one profile per topic and what is personal to a
+/// member in it. A topic's messages and timeline are a group's (keyed by
+/// the topic ID).
+pub trait TopicTx {
+    /// Stores a new topic of `group` unless its ID is taken; `true` when
+    /// stored.
+    fn insert_topic(
+        &mut self,
+        group: &GroupId,
+        topic: &TopicProfile,
+        now_secs: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// A topic's stored profile (`next_message_seq` as saved) and its
+    /// community.
+    fn load_topic(&mut self, topic_id: &str)
+        -> Result<Option<(GroupId, TopicProfile)>, StoreError>;
+
+    /// Replaces a topic's stored profile.
+    fn save_topic(&mut self, topic: &TopicProfile) -> Result<(), StoreError>;
+
+    /// Forgets a topic and its members' records (its timeline and messages
+    /// stay).
+    fn delete_topic(&mut self, topic_id: &str) -> Result<(), StoreError>;
+
+    /// The topics of a group, in the order made.
+    fn topics_of(&mut self, group: &GroupId) -> Result<Vec<TopicProfile>, StoreError>;
+
+    /// `user`'s record in a topic (the defaults when none is stored).
+    fn load_topic_member(
+        &mut self,
+        topic_id: &str,
+        user: &UserId,
+    ) -> Result<TopicMemberRecord, StoreError>;
+
+    /// Stores `user`'s record in a topic.
+    fn save_topic_member(
+        &mut self,
+        topic_id: &str,
+        user: &UserId,
+        record: &TopicMemberRecord,
+    ) -> Result<(), StoreError>;
+
+    /// Forgets `user`'s records in every topic of `group`.
+    fn delete_topic_members(&mut self, group: &GroupId, user: &UserId) -> Result<(), StoreError>;
+}
+
 /// Everything a write can do inside the writer's transaction.
 pub trait WriteTx:
     AccountTx
@@ -556,6 +605,7 @@ pub trait WriteTx:
     + RelationTx
     + ReceiptTx
     + ExtensionTx
+    + TopicTx
 {
     /// Queues a push for its audience, sent only once the batch committed
     /// (and dropped if this write is rejected or the batch fails).

@@ -167,6 +167,23 @@ impl MemberRecord {
     }
 }
 
+/// What is personal to a member in one topic of a community they are a
+/// member of (no stored record: the defaults, a member since before the
+/// topic was made).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TopicMemberRecord {
+    /// The topic's message sequence when they joined the community (they
+    /// see later ones).
+    pub join_sequence: u64,
+    /// The topic's timeline head when they joined the community (their
+    /// first cursor).
+    pub join_timeline: u64,
+    /// Highest topic message sequence read.
+    pub read_sequence: u64,
+    /// Muted in this topic until, seconds (0: not muted here).
+    pub mute_until: i64,
+}
+
 /// Where a group's two counters stand: its message sequence (messages and
 /// tips) and its timeline (every event).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -10,6 +10,7 @@ import type { NetState } from "./NetState";
 import type { Profile } from "./Profile";
 import type { ReadReceipt } from "./ReadReceipt";
 import type { Rendition } from "./Rendition";
+import type { Topic } from "./Topic";
 import type { UserStatus } from "./UserStatus";
 
 /**
@@ -39,7 +40,31 @@ groupID: string,
 /**
  * Every attribute now, key → value.
  */
-groupAttributes: { [key in string]: string }, } } | { "name": "onGroupCounterUpdated", "data": { 
+groupAttributes: { [key in string]: string }, } } | { "name": "onTopicCreated", "data": { 
+/**
+ * The community.
+ */
+groupID: string, 
+/**
+ * The topic.
+ */
+topicID: string, } } | { "name": "onTopicDeleted", "data": { 
+/**
+ * The community.
+ */
+groupID: string, 
+/**
+ * The topics.
+ */
+topicIDList: Array<string>, } } | { "name": "onTopicUpdated", "data": { 
+/**
+ * The community.
+ */
+groupID: string, 
+/**
+ * The topic now.
+ */
+topic: Topic, } } | { "name": "onGroupCounterUpdated", "data": { 
 /**
  * The group.
  */

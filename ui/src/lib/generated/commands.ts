@@ -24,6 +24,7 @@ import type { CreateFriendGroup } from "./CreateFriendGroup";
 import type { CreateGroup } from "./CreateGroup";
 import type { CreateGroupResponse } from "./CreateGroupResponse";
 import type { CreateMessageArgs } from "./CreateMessageArgs";
+import type { CreateTopicInCommunity } from "./CreateTopicInCommunity";
 import type { CredentialsArgs } from "./CredentialsArgs";
 import type { DecreaseGroupCounter } from "./DecreaseGroupCounter";
 import type { DeleteConversationArgs } from "./DeleteConversationArgs";
@@ -37,6 +38,8 @@ import type { DeleteGroupAttributes } from "./DeleteGroupAttributes";
 import type { DeleteGroupMember } from "./DeleteGroupMember";
 import type { DeleteGroupMemberResponse } from "./DeleteGroupMemberResponse";
 import type { DeleteMessageExtensionsArgs } from "./DeleteMessageExtensionsArgs";
+import type { DeleteTopicFromCommunity } from "./DeleteTopicFromCommunity";
+import type { DeleteTopicResponse } from "./DeleteTopicResponse";
 import type { DismissGroup } from "./DismissGroup";
 import type { DownloadFileArgs } from "./DownloadFileArgs";
 import type { DownloadFileResult } from "./DownloadFileResult";
@@ -65,6 +68,7 @@ import type { GetGroupOnlineMemberCount } from "./GetGroupOnlineMemberCount";
 import type { GetGroupProfile } from "./GetGroupProfile";
 import type { GetMessageListArgs } from "./GetMessageListArgs";
 import type { GetMessageListHoppingOptions } from "./GetMessageListHoppingOptions";
+import type { GetTopicList } from "./GetTopicList";
 import type { GetUserProfileArgs } from "./GetUserProfileArgs";
 import type { GroupAttributesResponse } from "./GroupAttributesResponse";
 import type { GroupCounterResponse } from "./GroupCounterResponse";
@@ -129,10 +133,14 @@ import type { SetSelfStatusArgs } from "./SetSelfStatusArgs";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
 import type { StagedFile } from "./StagedFile";
 import type { StatusFailures } from "./StatusFailures";
+import type { TopicIdResponse } from "./TopicIdResponse";
+import type { TopicList } from "./TopicList";
 import type { TranslateText } from "./TranslateText";
 import type { TranslateTextResponse } from "./TranslateTextResponse";
 import type { UpdateFriend } from "./UpdateFriend";
 import type { UpdateGroupProfile } from "./UpdateGroupProfile";
+import type { UpdateTopicProfile } from "./UpdateTopicProfile";
+import type { UpdatedTopic } from "./UpdatedTopic";
 import type { UserIdListArgs } from "./UserIdListArgs";
 import type { UserResult } from "./UserResult";
 import type { UserSigLoginArgs } from "./UserSigLoginArgs";
@@ -226,6 +234,11 @@ export const COMMANDS = [
   "tim.getGroupCounters",
   "tim.setGroupMemberCustomField",
   "tim.markGroupMemberList",
+  "tim.getJoinedCommunityList",
+  "tim.createTopicInCommunity",
+  "tim.deleteTopicFromCommunity",
+  "tim.updateTopicProfile",
+  "tim.getTopicList",
   "tim.getBlacklist",
   "tim.addToBlacklist",
   "tim.removeFromBlacklist",
@@ -351,6 +364,11 @@ export type CommandMap = {
   "tim.getGroupCounters": { args: GetGroupCounters; result: GroupCountersResponse };
   "tim.setGroupMemberCustomField": { args: SetGroupMemberCustomField; result: GroupMemberResponse };
   "tim.markGroupMemberList": { args: MarkGroupMemberList; result: MarkGroupMemberListResponse };
+  "tim.getJoinedCommunityList": { args: Empty; result: GetGroupListResponse };
+  "tim.createTopicInCommunity": { args: CreateTopicInCommunity; result: TopicIdResponse };
+  "tim.deleteTopicFromCommunity": { args: DeleteTopicFromCommunity; result: DeleteTopicResponse };
+  "tim.updateTopicProfile": { args: UpdateTopicProfile; result: UpdatedTopic };
+  "tim.getTopicList": { args: GetTopicList; result: TopicList };
   "tim.getBlacklist": { args: Empty; result: Array<string> };
   "tim.addToBlacklist": { args: UserIdListArgs; result: Array<string> };
   "tim.removeFromBlacklist": { args: UserIdListArgs; result: Array<string> };

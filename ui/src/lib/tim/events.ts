@@ -3,7 +3,7 @@
 // backend's bridge event (GROUP_LIST_UPDATED, GROUP_ATTRIBUTES_UPDATED and
 // GROUP_COUNTER_UPDATED among the SDK's, typed by the generated `Event`);
 // TIM's events Confab does not emit yet (group system notices,
-// topics, extensions, …) are typed here with TIM's data shapes,
+// …) are typed here with TIM's data shapes,
 // so `on(TIM.EVENT.X, …)` type-checks for every one of TIM's 31 events.
 import type { AppEvent, Conversation, Message } from '$lib/types';
 import type { BRIDGE_EVENT, BridgeEventData } from '$lib/backend/backend';
@@ -21,9 +21,6 @@ export type TimObject = Record<string, unknown>;
 /** The data of TIM's events that no Confab component emits yet (TIM's shapes). */
 interface NotYetEmitted {
   [EVENT.GROUP_SYSTEM_NOTICE_RECEIVED]: { message: Message; type: number };
-  [EVENT.TOPIC_CREATED]: { groupID: string; topicID: string };
-  [EVENT.TOPIC_DELETED]: { groupID: string; topicIDList: string[] };
-  [EVENT.TOPIC_UPDATED]: { groupID: string; topic: TimObject };
   [EVENT.SDK_RELOAD]: undefined;
 }
 

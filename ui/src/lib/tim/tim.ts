@@ -1,5 +1,5 @@
 // `Tim`: a TIM-compatible facade over the Backend, composed of one file
-// per area (session, message, conversation, profile, file, group, relation, status) plus `tim.app`
+// per area (session, message, conversation, profile, file, group, relation, status, topic) plus `tim.app`
 // (the app's own commands), all typed by the generated CommandMap.
 import type { Backend } from '$lib/backend';
 import { appApi, type AppApi } from './app';
@@ -15,6 +15,7 @@ import { profileApi, type ProfileApi } from './profile';
 import { relationApi, type RelationApi } from './relation';
 import { sessionApi, type SessionApi } from './session';
 import { statusApi, type StatusApi } from './status';
+import { topicApi, type TopicApi } from './topic';
 
 /** `new Tim` options (TIM's `TIM.create` options). */
 export interface TimOptions {
@@ -23,7 +24,7 @@ export interface TimOptions {
 }
 
 /** The area methods `Tim` is composed of (declaration merging: the constructor installs them). */
-export interface Tim extends SessionApi, MessageApi, ConversationApi, ProfileApi, FileApi, GroupApi, RelationApi, StatusApi {}
+export interface Tim extends SessionApi, MessageApi, ConversationApi, ProfileApi, FileApi, GroupApi, RelationApi, StatusApi, TopicApi {}
 
 /**
  * A TIM-compatible facade over the Backend: TIM's method names, events,
@@ -42,7 +43,7 @@ export class Tim {
     const core = new TimCore(backend);
     this.#core = core;
     this.app = appApi(core);
-    const areas = [sessionApi(core, options.SDKAppID), messageApi(core), conversationApi(core), profileApi(core), fileApi(core), groupApi(core), relationApi(core), statusApi(core)];
+    const areas = [sessionApi(core, options.SDKAppID), messageApi(core), conversationApi(core), profileApi(core), fileApi(core), groupApi(core), relationApi(core), statusApi(core), topicApi(core)];
     for (const area of areas) {
       // Descriptors, so getters (`nativeFiles`) stay getters.
       Object.defineProperties(this, Object.getOwnPropertyDescriptors(area));

@@ -119,6 +119,19 @@ export type {
   StatusFailures,
   UserStatus,
   UserStatusResponse,
+  // Communities and topics (confab_proto::topic, the SDK's Topic).
+  CreateTopicInCommunity,
+  DeleteTopicFromCommunity,
+  DeleteTopicResponse,
+  GetTopicList,
+  Topic,
+  TopicFailure,
+  TopicIdOnly,
+  TopicIdResponse,
+  TopicList,
+  TopicSelfInfo,
+  UpdatedTopic,
+  UpdateTopicProfile,
 } from '../generated';
 export { COMMANDS } from '../generated';
 

@@ -56,6 +56,8 @@ pub(crate) struct Applied {
     /// (GROUP_ATTRIBUTES_UPDATED, GROUP_COUNTER_UPDATED,
     /// MESSAGE_READ_RECEIPT_RECEIVED).
     pub(crate) passed_events: Vec<Event>,
+    /// Topics whose profile changed (TOPIC_UPDATED).
+    pub(crate) topics_updated: Vec<String>,
     /// My blacklist afterwards, when it changed (BLACKLIST_UPDATED).
     pub(crate) blacklist: Option<Vec<String>>,
     /// My friends afterwards, when they changed (FRIEND_LIST_UPDATED).
@@ -108,6 +110,8 @@ pub(super) struct Changes {
     /// Changes announced as they came (group attributes and counters,
     /// read receipts), as their events.
     passed_events: Vec<Event>,
+    /// Topics whose profile changed.
+    topics_updated: BTreeSet<String>,
     /// My blacklist changed.
     blacklist_changed: bool,
     /// Which friend lists changed.
@@ -185,6 +189,7 @@ impl Changes {
             groups,
             joined: self.joined,
             passed_events: self.passed_events,
+            topics_updated: self.topics_updated.into_iter().collect(),
             blacklist,
             friends,
             friend_applications,
@@ -367,8 +372,36 @@ impl Store {
                 self.apply_peer_read(tx, conversation_id.as_str(), *read_sequence, changes)
             }
             InboxEvent::ProfileUpdated { profile } => profile::apply_profile(tx, profile, changes),
-            InboxEvent::GroupJoined { group, after } => {
-                Self::apply_group_joined(tx, group, *after, changes)
+            InboxEvent::GroupJoined { group, after, topics } => {
+                Self::apply_group_joined(tx, group, *after, changes)?;
+                super::topics::join_topics(tx, group, topics)
+            }
+            InboxEvent::TopicCreated { group_id, topic } => {
+                // Followed from its start: the account is in the community.
+                if super::groups::group_in(tx, group_id.as_str())?.is_some() {
+                    super::topics::put_topic(tx, group_id.as_str(), topic, Some(0))?;
+                    changes.joined = true;
+                }
+                changes.passed_events.push(Event::TopicCreated {
+                    group_id: group_id.0.clone(),
+                    topic_id: topic.topic_id.clone(),
+                });
+                Ok(())
+            }
+            InboxEvent::TopicDeleted { group_id, topic_id_list } => {
+                super::topics::remove_topics(tx, topic_id_list)?;
+                changes.passed_events.push(Event::TopicDeleted {
+                    group_id: group_id.0.clone(),
+                    topic_id_list: topic_id_list.clone(),
+                });
+                Ok(())
+            }
+            InboxEvent::TopicUpdated { group_id, topic } => {
+                if super::topics::topic_in(tx, &topic.topic_id)?.is_some() {
+                    super::topics::put_topic(tx, group_id.as_str(), topic, None)?;
+                }
+                changes.topics_updated.insert(topic.topic_id.clone());
+                Ok(())
             }
             InboxEvent::GroupLeft { group_id, .. } => {
                 Self::apply_group_left(tx, group_id.0.as_str(), changes)

@@ -21,7 +21,7 @@ use confab_proto::{ConversationId, GroupId, UserId};
 use rusqlite::{params, Connection, OptionalExtension as _, Row};
 use std::collections::{HashMap, HashSet};
 
-const MESSAGE_HEAD_SQL: &str =
+pub(super) const MESSAGE_HEAD_SQL: &str =
     "SELECT COALESCE(MAX(sequence), 0) FROM messages WHERE conv_key = ?1";
 
 const MEMBER_COLUMNS: &str = "user_id, role, join_time, join_sequence, join_timeline, name_card,

@@ -17,6 +17,7 @@ mod receipt;
 mod relation;
 mod schema;
 mod timeline;
+mod topic;
 mod writer;
 
 pub use schema::SCHEMA_VERSION;
@@ -24,7 +25,7 @@ pub use schema::SCHEMA_VERSION;
 use super::{
     AccountRead, ConversationRead, FileAccess, FileRead, FileUsage, GroupRead, InboxRead,
     MemberRecord, MessageRead, ProfileRead, RelationRead, SessionStanding, Store, StoreError,
-    StoreFuture, TimelineRead, WriteJob,
+    StoreFuture, TimelineRead, TopicMemberRecord, TopicRead, WriteJob,
 };
 use crate::fanout::Fanout;
 use confab_proto::conversation::ConversationState;
@@ -36,6 +37,7 @@ use confab_proto::ops::{
     GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, SyncResponse,
 };
 use confab_proto::profile::Profile;
+use confab_proto::topic::TopicProfile;
 use confab_proto::GroupId;
 use confab_proto::{ConversationId, UserId};
 use pool::ReadPool;
@@ -244,6 +246,24 @@ impl TimelineRead for SqliteStore {
         max_bytes: usize,
     ) -> StoreFuture<Vec<TimelinePage>> {
         self.read_tx(move |tx| timeline::pages(tx, cursors, limit, max_bytes))
+    }
+}
+
+impl TopicRead for SqliteStore {
+    fn topics(&self, group: GroupId) -> StoreFuture<Vec<TopicProfile>> {
+        self.read_tx(move |tx| topic::topics(tx, &group))
+    }
+
+    fn topic(&self, topic_id: String) -> StoreFuture<Option<(GroupId, TopicProfile)>> {
+        self.read_tx(move |tx| topic::topic(tx, &topic_id))
+    }
+
+    fn topic_member(&self, topic_id: String, user: UserId) -> StoreFuture<TopicMemberRecord> {
+        self.read(move |conn| topic::member(conn, &topic_id, &user))
+    }
+
+    fn topic_members_of(&self, user: UserId) -> StoreFuture<Vec<(String, TopicMemberRecord)>> {
+        self.read(move |conn| topic::members_of(conn, &user))
     }
 }
 

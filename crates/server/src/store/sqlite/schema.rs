@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_group_history_cleared.sql"),
     include_str!("migrations/0018_read_receipts.sql"),
     include_str!("migrations/0019_message_extensions.sql"),
+    include_str!("migrations/0020_topics.sql"),
 ];
 
 /// The schema version this build creates.
