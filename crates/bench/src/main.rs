@@ -38,6 +38,7 @@ const ALL: &[&str] = &[
     "group-avchatroom",
     "group-catchup",
     "group-catchup-sdk",
+    "community-catchup-sdk",
     "friends-sync",
 ];
 
@@ -47,6 +48,7 @@ struct Args {
     /// Scenarios to run (comma-separated): latency, throughput, history,
     /// connections, cold-start, local-page, durability, upload, logins,
     /// group-work, group-avchatroom, group-catchup, group-catchup-sdk,
+    /// community-catchup-sdk,
     /// friends-sync; or `all`.
     #[arg(long, default_value = "all", value_delimiter = ',')]
     scenarios: Vec<String>,
@@ -144,6 +146,16 @@ struct Args {
     /// Group senders: requests in flight per sender.
     #[arg(long, default_value_t = 64)]
     group_window: u64,
+    /// Community catch-up: members of the community.
+    #[arg(long, default_value_t = 2000)]
+    community_members: usize,
+    /// Community catch-up: topics in the community.
+    #[arg(long, default_value_t = 50)]
+    community_topics: usize,
+    /// Community catch-up: messages written to each topic while the member
+    /// was offline.
+    #[arg(long, default_value_t = 100)]
+    community_messages: usize,
     /// Group catch-up: groups the reconnecting user is in.
     #[arg(long, default_value_t = 500)]
     catchup_groups: usize,
@@ -186,6 +198,9 @@ impl Args {
         self.room_messages = 10;
         self.room_processes = 2;
         self.catchup_groups = 5;
+        self.community_members = 20;
+        self.community_topics = 3;
+        self.community_messages = 5;
         self.catchup_messages = 10;
         self.friends = 30;
         self.friends_renamed = 3;
@@ -425,12 +440,15 @@ async fn run_scenario(
             }
             params = serde_json::to_value(&p)?;
         }
-        "group-catchup" | "group-catchup-sdk" => {
+        "group-catchup" | "group-catchup-sdk" | "community-catchup-sdk" => {
+            let community = name == "community-catchup-sdk";
             let p = groups::CatchupParams {
-                groups: args.catchup_groups,
-                messages: args.catchup_messages,
+                groups: if community { 1 } else { args.catchup_groups },
+                messages: if community { args.community_messages } else { args.catchup_messages },
                 window: args.group_window as usize,
-                sdk: name == "group-catchup-sdk",
+                sdk: name != "group-catchup",
+                topics: if community { args.community_topics } else { 0 },
+                members: if community { args.community_members } else { 1 },
             };
             for run in 0..args.runs {
                 runs.push(

@@ -427,7 +427,13 @@ async fn meeting_groups_are_free_to_join_and_communities_have_custom_roles() {
         .await
         .expect("page");
     assert_eq!(page.member_list.len(), 1);
-    assert_eq!(page.offset, MemberListOffset::Text("1".into()));
+    // A cursor: the last member's join time and userID (issue 16), so a
+    // join elsewhere in the list does not shift the next page.
+    let first = page.member_list[0].clone();
+    assert_eq!(
+        page.offset,
+        MemberListOffset::Text(format!("{}.{}", first.join_time, first.user_id))
+    );
     let rest = bob
         .call(&GetGroupMemberList {
             group_id: gid("@TGS#_c1"),
@@ -437,6 +443,8 @@ async fn meeting_groups_are_free_to_join_and_communities_have_custom_roles() {
         })
         .await
         .expect("rest");
+    assert_eq!(rest.member_list.len(), 1);
+    assert_ne!(rest.member_list[0].user_id, first.user_id);
     assert_eq!(rest.offset, MemberListOffset::Text("0".into()), "all pulled");
     // A generated ID follows the kind's mark.
     let generated = alice

@@ -223,6 +223,39 @@ async fn topics_are_channels_with_their_own_history_and_unread_counts() {
     assert_eq!(named(&list, &general).unread_count, 0);
     assert_eq!(named(&list, &random).unread_count, 1);
 
+    // checklist 419-422: a topic's remind type is its own, set with the
+    // topic ID as groupID and synced to my other instances.
+    bob.tim
+        .set_message_remind_type(confab_sdk::SetMessageRemindType {
+            group_id: Some(GroupId::new(random.clone())),
+            user_id_list: Vec::new(),
+            message_remind_type: confab_sdk::RemindType::AcceptNotNotify,
+        })
+        .await
+        .expect("mute a topic");
+    let muted = wait_topic(&bob2, &random, |t| {
+        t.self_info.message_remind_type == types::MSG_REMIND_ACPT_NOT_NOTE
+    })
+    .await;
+    assert_eq!(muted.unread_count, 1);
+    let list = topics(&bob2, &group).await;
+    assert_eq!(
+        named(&list, &general).self_info.message_remind_type,
+        types::MSG_REMIND_ACPT_AND_NOTE
+    );
+    // A stranger cannot set a topic's remind type.
+    let carol = TestClient::login(&server, "carol").await;
+    let refused = carol
+        .tim
+        .set_message_remind_type(confab_sdk::SetMessageRemindType {
+            group_id: Some(GroupId::new(random.clone())),
+            user_id_list: Vec::new(),
+            message_remind_type: confab_sdk::RemindType::AcceptNotNotify,
+        })
+        .await
+        .expect_err("carol is not in the community");
+    assert_eq!(refused.code, code::ERR_SVR_GROUP_PERMISSION_DENY);
+
     // History per topic.
     let history = bob.history(&format!("GROUP{random}")).await;
     assert_eq!(history.iter().map(text_of).collect::<Vec<_>>(), ["hello random"]);

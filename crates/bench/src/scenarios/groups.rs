@@ -14,6 +14,10 @@
 //! - `group-catchup-sdk`: the same with the real SDK as that user: it
 //!   follows the groups, its process ends, and a new process opens its
 //!   store, logs in and receives every message (stored in its SQLite).
+//! - `community-catchup-sdk`: the same in one Community of `members`
+//!   members with `topics` topics (issue 16): the SDK follows every topic,
+//!   goes away, `messages` are written to each topic, and a new process
+//!   catches up on every topic.
 
 use crate::lean::Lean;
 use crate::process::{Confabd, Usage};
@@ -305,6 +309,80 @@ pub struct CatchupParams {
     pub window: usize,
     /// The catching-up client is the SDK (else a lean protocol client).
     pub sdk: bool,
+    /// Topics of the one Community the user is in (0: `groups` Work
+    /// groups; else the SDK catches up on these topics).
+    pub topics: usize,
+    /// Members of that Community, the user included.
+    pub members: usize,
+}
+
+/// Makes `count` accounts (each logs in once), a few dozen at a time.
+async fn make_users(server: &Confabd, users: &[String]) -> anyhow::Result<()> {
+    for chunk in users.chunks(64) {
+        let logins = chunk.iter().map(|u| Lean::login(server.addr, None, u));
+        for login in futures_util::future::join_all(logins).await {
+            login?.0.close().await?;
+        }
+    }
+    Ok(())
+}
+
+/// A Community with topics, `user` and `others` in it, with `topics`
+/// topics; the topic IDs (where the messages go).
+async fn community_with_topics(
+    writer: &mut Lean,
+    server: &Confabd,
+    run: usize,
+    user: &str,
+    params: &CatchupParams,
+) -> anyhow::Result<Vec<String>> {
+    use confab_proto::group::AddGroupMember;
+    use confab_proto::topic::{CreateTopicInCommunity, TopicIdResponse};
+    let others: Vec<String> =
+        (0..params.members.saturating_sub(2)).map(|i| format!("cm{run}-{i}")).collect();
+    make_users(server, &others).await?;
+    let group = confab_proto::GroupId::new(format!("@TGS#_bench{run}"));
+    writer
+        .call(&CreateGroup {
+            name: "bench".into(),
+            group_type: GroupType::Community,
+            is_support_topic: true,
+            group_id: Some(group.clone()),
+            member_list: vec![NewGroupMember {
+                user_id: user.into(),
+                role: None,
+                member_custom_field: Vec::new(),
+            }],
+            ..CreateGroup::default()
+        })
+        .await
+        .context("create the community")?;
+    let mut member_count = 2;
+    for chunk in others.chunks(500) {
+        let add = AddGroupMember {
+            group_id: group.clone(),
+            user_id_list: chunk.iter().map(|u| u.as_str().into()).collect(),
+        };
+        let added: confab_proto::group::AddGroupMemberResponse =
+            writer.call(&add).await.context("add members")?;
+        member_count = added.group.member_count;
+    }
+    if member_count as usize != params.members.max(2) {
+        bail!("the community has {member_count} members of {}", params.members);
+    }
+    let mut topics = Vec::with_capacity(params.topics);
+    for t in 0..params.topics {
+        let made: TopicIdResponse = writer
+            .call(&CreateTopicInCommunity {
+                group_id: group.clone(),
+                topic_name: format!("topic {t}"),
+                ..Default::default()
+            })
+            .await
+            .context("create a topic")?;
+        topics.push(made.topic_id);
+    }
+    Ok(topics)
 }
 
 /// Syncs a lean client's inbox to its head: its inbox cursor and the first
@@ -338,8 +416,12 @@ pub async fn catchup(
     let user = format!("cu{run}");
     let (mut reader, _) = Lean::login(server.addr, None, &user).await?;
     let (mut writer, _) = Lean::login(server.addr, None, &format!("cw{run}")).await?;
-    let groups: Vec<String> = (0..params.groups).map(|g| format!("bench_cu{run}_{g}")).collect();
-    for group in &groups {
+    let groups: Vec<String> = if params.topics > 0 {
+        community_with_topics(&mut writer, &server, run, &user, params).await?
+    } else {
+        (0..params.groups).map(|g| format!("bench_cu{run}_{g}")).collect()
+    };
+    for group in groups.iter().filter(|_| params.topics == 0) {
         writer
             .call(&CreateGroup {
                 name: "bench".into(),
@@ -366,7 +448,7 @@ pub async fn catchup(
             role: Role::Sdk {
                 dir: sdk_dir.clone(),
                 groups: params.groups,
-                expect: (params.groups * params.messages) as u64,
+                expect: (groups.len() * params.messages) as u64,
                 catch_up,
             },
         };
@@ -388,14 +470,14 @@ pub async fn catchup(
             role: Role::Catchup { inbox_after: after, cursors },
         }
     };
-    // The writer fills every group while the reader is away.
-    let total = params.groups * params.messages;
+    // The writer fills every group (or topic) while the reader is away.
+    let total = groups.len() * params.messages;
     let (mut sent, mut done) = (0usize, 0usize);
     while done < total {
         let mut fed = false;
         while sent < total && sent - done < params.window.max(1) {
             let mut request = super::text_send(
-                &groups[sent % params.groups],
+                &groups[sent % groups.len()],
                 super::random_id(),
                 format!("catch-up {sent}"),
             );
@@ -425,13 +507,12 @@ pub async fn catchup(
         bail!("caught up {} entries of {total}", outcome.catchup_entries);
     }
     let mut figures = RunFigures::default();
-    figures.add_bar(
-        "time until every group is caught up",
-        outcome.catchup_secs * 1000.0,
-        "ms",
-        Goal::AtMost,
-        1000.0,
-    );
+    let what = if params.topics > 0 {
+        "time until every topic is caught up"
+    } else {
+        "time until every group is caught up"
+    };
+    figures.add_bar(what, outcome.catchup_secs * 1000.0, "ms", Goal::AtMost, 1000.0);
     if params.sdk {
         figures.add(
             "of which opening the store + login",

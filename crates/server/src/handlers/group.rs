@@ -157,6 +157,13 @@ fn make_group_id(kind: GroupType, now_ms: i64) -> GroupId {
     GroupId::new(format!("@TGS#{mark}{now_ms:x}{n:x}"))
 }
 
+/// A Community member cursor, `<joinTime>.<userID>` (the last member of
+/// the page before); anything else starts from the first member.
+fn parse_member_cursor(cursor: &str) -> Option<(i64, UserId)> {
+    let (time, user) = cursor.split_once('.')?;
+    Some((time.parse().ok()?, UserId::new(user)))
+}
+
 fn actor(ctx: &ServerContext, caller: &Caller) -> Actor {
     Actor { user: caller.user.clone(), now: ctx.clock.now_secs() }
 }
@@ -555,6 +562,30 @@ pub(crate) fn get_group_member_list(
         {
             return Err(not_member(&request.group_id));
         }
+        let community = profile.group_type == GroupType::Community;
+        if community {
+            // A Community pages by cursor: the last member's join time and
+            // userID, so joins and leaves elsewhere do not shift a page.
+            let after = match &request.offset {
+                MemberListOffset::Text(cursor) => parse_member_cursor(cursor),
+                MemberListOffset::Number(_) => None,
+            };
+            let mut page = store
+                .members_after(request.group_id, after, count + 1)
+                .await
+                .map_err(super::store_error)?;
+            let more = page.len() > count as usize;
+            page.truncate(count as usize);
+            // "0": all pulled, as for the numeric offset.
+            let next = match page.last() {
+                Some(last) if more => format!("{}.{}", last.join_time, last.user_id),
+                _ => "0".to_owned(),
+            };
+            return Ok(GetGroupMemberListResponse {
+                member_list: page,
+                offset: MemberListOffset::Text(next),
+            });
+        }
         let mut page = store
             .members_page(request.group_id, offset, count + 1)
             .await
@@ -562,8 +593,7 @@ pub(crate) fn get_group_member_list(
         let more = page.len() > count as usize;
         page.truncate(count as usize);
         let next = if more { offset + u64::from(count) } else { 0 };
-        let community = profile.group_type == GroupType::Community;
-        let offset = if community || text_offset {
+        let offset = if text_offset {
             MemberListOffset::Text(next.to_string())
         } else {
             MemberListOffset::Number(next)

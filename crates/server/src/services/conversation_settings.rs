@@ -100,7 +100,9 @@ fn remind_group(
     group: &GroupId,
     remind: RemindType,
 ) -> Result<RemindTypeResponse, StoreError> {
-    if tx.load_member(group, owner)?.is_none() {
+    // A topic's remind type is its own (checklist 421); its members are
+    // the community's.
+    if super::topic::member_record(tx, group, owner)?.is_none() {
         return Err(StoreError::Refused(ErrorBody::new(
             code::ERR_SVR_GROUP_PERMISSION_DENY,
             format!("you are not a member of {group}"),

@@ -161,6 +161,17 @@ pub trait GroupRead {
         count: u32,
     ) -> StoreFuture<Vec<GroupMember>>;
 
+    /// Members by join time (then userID) after the member `(join_time,
+    /// userID)` (`None`: from the first), at most `count`, with nick and
+    /// avatar: a page that joins and leaves elsewhere in the list do not
+    /// shift.
+    fn members_after(
+        &self,
+        group: GroupId,
+        after: Option<(i64, UserId)>,
+        count: u32,
+    ) -> StoreFuture<Vec<GroupMember>>;
+
     /// The given users that are members, in the order asked, each once.
     fn members_of(&self, group: GroupId, users: Vec<UserId>) -> StoreFuture<Vec<GroupMember>>;
 

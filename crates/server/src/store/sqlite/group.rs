@@ -455,6 +455,29 @@ pub(super) fn members_page(
     with_profiles(conn, records)
 }
 
+/// Members after `(join_time, userID)` in join order (see
+/// `GroupRead::members_after`).
+pub(super) fn members_after(
+    conn: &Connection,
+    group: &GroupId,
+    after: Option<&(i64, UserId)>,
+    count: u32,
+) -> Result<Vec<GroupMember>, StoreError> {
+    let (time, user) = after.map_or((i64::MIN, ""), |(t, u)| (*t, u.as_str()));
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM group_members WHERE group_id = ?1
+           AND (join_time > ?2 OR (join_time = ?2 AND user_id > ?3))
+         ORDER BY join_time, user_id LIMIT ?4"
+    ))?;
+    let rows =
+        stmt.query_map(params![group.as_str(), time, user, count], |r| member_from_row(r, 0))?;
+    let mut records = Vec::new();
+    for row in rows {
+        records.push(finish_member(row?)?);
+    }
+    with_profiles(conn, records)
+}
+
 /// The given users that are members, in the order asked, each once.
 pub(super) fn members_of(
     conn: &Connection,

@@ -292,6 +292,15 @@ impl GroupRead for SqliteStore {
         self.read_tx(move |tx| group::members_page(tx, &id, offset, count))
     }
 
+    fn members_after(
+        &self,
+        id: GroupId,
+        after: Option<(i64, UserId)>,
+        count: u32,
+    ) -> StoreFuture<Vec<GroupMember>> {
+        self.read_tx(move |tx| group::members_after(tx, &id, after.as_ref(), count))
+    }
+
     fn members_of(&self, id: GroupId, users: Vec<UserId>) -> StoreFuture<Vec<GroupMember>> {
         self.read_tx(move |tx| group::members_of(tx, &id, &users))
     }
