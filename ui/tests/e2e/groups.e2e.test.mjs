@@ -92,7 +92,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await dialog.locator('input[name="group-name"]').fill('Team');
     // Work is the default kind; every kind says what it is.
     assert.equal(await dialog.locator('input[data-kind="work"]').isChecked(), true);
-    assert.equal(await dialog.locator('.kind').count(), 5);
+    assert.equal(await dialog.locator('.kind').count(), 6);
     const members = dialog.locator('input[name="group-members"]');
     await members.fill('bob');
     await members.press('Enter');
@@ -239,7 +239,7 @@ describe('Group chat in the UI against a real server', { timeout: 300_000 }, () 
     await page.getByTestId('new-group').click();
     const dialog = page.getByRole('dialog', { name: '新建群聊' });
     await dialog.waitFor();
-    assert.equal(await dialog.locator('.kind').count(), 5);
+    assert.equal(await dialog.locator('.kind').count(), 6);
     await sizeShots(page, 'groups-create-dialog-dark-zh');
     await axe(page, 'create dialog, dark, zh');
     await page.keyboard.press('Escape');

@@ -23,6 +23,20 @@ import { foldersOf } from './folders.svelte';
 
 export type Panel = 'none' | 'settings' | 'profile' | 'newChat' | 'find';
 
+/**
+ * The topics of communities (outside the conversation list): the communities
+ * view tells which topic conversation it shows and how each is to remind.
+ */
+export interface TopicView {
+  /**
+   * While the view is shown (null when not): the topic conversation the chat
+   * pane shows instead of the list's open one (null: none), with its unread count.
+   */
+  shown(): { conversationID: string | null; unreadCount: number } | null;
+  /** A topic conversation's remind type (`TIM.TYPES.MSG_REMIND_*`); null when it is no topic's. */
+  remindType(conversationID: string): string | null;
+}
+
 export interface AppModelOptions {
   storage: KeyValue;
   focus?: WindowFocus;
@@ -62,6 +76,7 @@ export class AppModel {
   #backend: Backend;
   /** The conversation whose latest message its list shows on screen (reported by the list). */
   #latestShown: string | null = null;
+  #topics: TopicView | null = null;
 
   constructor(backend: Backend, options: AppModelOptions) {
     this.tim = new Tim(backend);
@@ -135,15 +150,31 @@ export class AppModel {
     if (!conversationID) return;
     // The header shows the peer's current name and signature.
     if (conversationID.startsWith(this.tim.TYPES.CONV_C2C)) this.profiles.refresh(peerOf(conversationID));
-    const chat = this.chats.get(conversationID);
-    if (chat.status === 'idle' || chat.status === 'error') {
-      void chat.loadInitial(this.conversations.active?.unreadCount ?? 0);
-    } else {
-      chat.markFirstUnread(this.conversations.active?.unreadCount ?? 0);
-    }
+    this.loadChat(conversationID, this.conversations.active?.unreadCount ?? 0);
     this.markReadIfVisible();
     // Looked at: a conversation marked unread is not any more.
     foldersOf(this).seen(this.conversations.active);
+  }
+
+  /** A chat about to show: its history at once (the first time), the unread divider above its `unreadCount` newest. */
+  loadChat(conversationID: string, unreadCount: number): void {
+    const chat = this.chats.get(conversationID);
+    if (chat.status === 'idle' || chat.status === 'error') {
+      void chat.loadInitial(unreadCount);
+    } else {
+      chat.markFirstUnread(unreadCount);
+    }
+  }
+
+  /** The communities view registers here (one per app): its open topic is then the one read and not notified. */
+  useTopics(view: TopicView): void {
+    this.#topics = view;
+  }
+
+  /** The conversation the chat pane shows: the open topic's while the communities view shows one, else the list's. */
+  get visibleConversationID(): string | null {
+    const topic = this.#topics?.shown();
+    return topic ? topic.conversationID : this.conversations.activeID;
   }
 
   /** The open conversation is remembered per user, to reopen it after a reload or restart. */
@@ -219,13 +250,14 @@ export class AppModel {
    * in a focused, visible window (never while the reader is scrolled up).
    */
   markReadIfVisible(): void {
-    const id = this.conversations.activeID;
+    const topic = this.#topics?.shown() ?? null;
+    const id = topic ? topic.conversationID : this.conversations.activeID;
     if (!id || !this.focus.focused || this.session.phase !== 'main') return;
     if (this.#latestShown !== id) return;
     // Read receipts of what is on screen go with it (each message once).
     void this.chats.peek(id)?.reportRead();
-    const c = this.conversations.active;
-    if (!c || c.unreadCount <= 0 || this.#reading.has(id)) return;
+    const unread = topic ? topic.unreadCount : (this.conversations.active?.unreadCount ?? 0);
+    if (unread <= 0 || this.#reading.has(id)) return;
     this.#reading.add(id);
     this.tim
       .setMessageRead({ conversationID: id })
@@ -312,10 +344,12 @@ export class AppModel {
     if (!Array.isArray(list)) return;
     for (const m of list) {
       if (m.flow !== 'in') continue;
-      const visible = this.focus.focused && this.conversations.activeID === m.conversationID;
+      const visible = this.focus.focused && this.visibleConversationID === m.conversationID;
       if (visible) continue;
       const conv = this.conversations.list.find((c) => c.conversationID === m.conversationID);
       if (conv && conv.messageRemindType !== this.tim.TYPES.MSG_REMIND_ACPT_AND_NOTE) continue;
+      const topicRemind = this.#topics?.remindType(m.conversationID) ?? null;
+      if (topicRemind !== null && topicRemind !== this.tim.TYPES.MSG_REMIND_ACPT_AND_NOTE) continue;
       const text = messageText(m);
       const body = text !== null ? plainText(text) : this.previewOf(m);
       void this.tim.app

@@ -24,13 +24,20 @@ export function isSystemLine(m: Pick<Message, 'type'>): boolean {
   return m.type === TYPES.MSG_GRP_TIP || m.type === TYPES.MSG_GRP_SYS_NOTICE;
 }
 
-/** The group kinds a person can create, in the order the dialog offers them. */
-export const GROUP_KINDS: { type: GroupType; key: 'work' | 'public' | 'meeting' | 'avchatroom' | 'community' }[] = [
+/** A kind of group the create dialog offers. */
+export type GroupKindKey = 'work' | 'public' | 'meeting' | 'avchatroom' | 'community' | 'communityTopics';
+
+/**
+ * The group kinds a person can create, in the order the dialog offers them;
+ * `topics`: a Community made with `isSupportTopic` (its messages go into topics).
+ */
+export const GROUP_KINDS: { type: GroupType; key: GroupKindKey; topics?: boolean }[] = [
   { type: TYPES.GRP_WORK as GroupType, key: 'work' },
   { type: TYPES.GRP_PUBLIC as GroupType, key: 'public' },
   { type: TYPES.GRP_MEETING as GroupType, key: 'meeting' },
   { type: TYPES.GRP_AVCHATROOM as GroupType, key: 'avchatroom' },
   { type: TYPES.GRP_COMMUNITY as GroupType, key: 'community' },
+  { type: TYPES.GRP_COMMUNITY as GroupType, key: 'communityTopics', topics: true },
 ];
 
 /** The message key of a group kind's name (`groups.kind.work`, …). */

@@ -8,8 +8,9 @@ import { EVENT, TYPES, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import type { AppModel } from './app.svelte';
 import { perApp } from './per-app';
-import { memberName, parseUserIDs } from './group-text';
-import { peerOf } from './names';
+import { memberName, parseUserIDs, type GroupKindKey } from './group-text';
+import { memberGroupOf, peerOf } from './names';
+import { communitiesOf } from './communities.svelte';
 
 export type GroupDialog = 'create' | 'join' | null;
 
@@ -20,12 +21,16 @@ export interface NewGroup {
   groupID: string;
   members: string[];
   joinOption: JoinOption;
+  /** A Community with topics (`isSupportTopic`). */
+  topics?: boolean;
 }
 
 /** The members of groups, the group dialogs. */
 export class Groups {
   /** The open group dialog. */
   dialog: GroupDialog = $state(null);
+  /** The kind the create dialog starts with. */
+  createKind: GroupKindKey = $state('work');
   busy = $state(false);
   error: ImError | null = $state.raw(null);
   /** The join dialog's found group, and what joining it gave. */
@@ -46,7 +51,7 @@ export class Groups {
     tim.on(EVENT.MESSAGE_RECEIVED, (e) => {
       if (!Array.isArray(e.data)) return;
       for (const m of e.data) {
-        const id = peerOf(m.conversationID);
+        const id = memberGroupOf(peerOf(m.conversationID));
         if (m.type === TYPES.MSG_GRP_TIP && this.#members.has(id)) void this.loadMembers(id, true);
       }
     });
@@ -62,13 +67,14 @@ export class Groups {
     return this.#app.tim;
   }
 
-  /** The loaded members of a group (undefined until loaded). */
+  /** The loaded members of a group (undefined until loaded); a topic's are its community's. */
   members(groupID: string): GroupMember[] | undefined {
-    return this.#members.get(groupID);
+    return this.#members.get(memberGroupOf(groupID));
   }
 
-  /** Loads every member of a group (pages of 100); `force` reads them again. */
-  loadMembers(groupID: string, force = false): Promise<void> {
+  /** Loads every member of a group (pages of 100); `force` reads them again. A topic's are its community's. */
+  loadMembers(topicOrGroupID: string, force = false): Promise<void> {
+    const groupID = memberGroupOf(topicOrGroupID);
     const running = this.#loading.get(groupID);
     if (running) return running;
     if (!force && this.#members.has(groupID)) return Promise.resolve();
@@ -80,7 +86,8 @@ export class Groups {
           const res = await this.#tim.getGroupMemberList({ groupID, count: 100, offset });
           all.push(...res.data.memberList);
           offset = res.data.offset;
-          if (!offset || res.data.memberList.length === 0) break;
+          // The end: 0, or "0" for a Community (its offsets are strings).
+          if (!offset || offset === '0' || res.data.memberList.length === 0) break;
         }
         for (const m of this.#members.get(groupID) ?? []) {
           if (!all.some((x) => x.userID === m.userID)) this.#former.set(`${groupID}\n${m.userID}`, memberName(m));
@@ -121,7 +128,8 @@ export class Groups {
   }
 
   /** A user's name in a group (name card > nick > user ID), "You" for me. */
-  nameOf(groupID: string, userID: string): string {
+  nameOf(topicOrGroupID: string, userID: string): string {
+    const groupID = memberGroupOf(topicOrGroupID);
     if (userID && userID === this.#app.session.userID) return this.#app.i18n.t('groups.you');
     const m = this.#members.get(groupID)?.find((x) => x.userID === userID);
     return m ? memberName(m) : (this.#former.get(`${groupID}\n${userID}`) ?? userID);
@@ -130,10 +138,12 @@ export class Groups {
   /** My role in a group, when its members are loaded. */
   myRole(groupID: string): string | null {
     const me = this.#app.session.userID;
-    return this.#members.get(groupID)?.find((x) => x.userID === me)?.role ?? null;
+    return this.#members.get(memberGroupOf(groupID))?.find((x) => x.userID === me)?.role ?? null;
   }
 
-  open(dialog: GroupDialog): void {
+  /** Opens a dialog; the create dialog starts with `kind` picked. */
+  open(dialog: GroupDialog, kind: GroupKindKey = 'work'): void {
+    this.createKind = kind;
     this.error = null;
     this.found = null;
     this.joinStatus = null;
@@ -160,10 +170,16 @@ export class Groups {
         ...(g.type === TYPES.GRP_PUBLIC || g.type === TYPES.GRP_COMMUNITY ? { joinOption: g.joinOption } : {}),
         // AVChatRooms take no initial members.
         ...(g.type !== TYPES.GRP_AVCHATROOM && members.length ? { memberList: members.map((userID) => ({ userID })) } : {}),
+        ...(g.topics && g.type === TYPES.GRP_COMMUNITY ? { isSupportTopic: true } : {}),
       });
       this.#profiles.set(res.data.group.groupID, res.data.group);
       this.close();
-      this.#app.openConversation(`${TYPES.CONV_GROUP}${res.data.group.groupID}`);
+      if (res.data.group.isSupportTopic) {
+        // Its messages go into topics (the community itself takes none, 2115): its view opens.
+        communitiesOf(this.#app).created(res.data.group);
+      } else {
+        this.#app.openConversation(`${TYPES.CONV_GROUP}${res.data.group.groupID}`);
+      }
       void this.#app.conversations.load();
       return true;
     } catch (e) {

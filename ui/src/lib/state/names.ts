@@ -32,6 +32,23 @@ export function isGroupConversation(conversationID: string): boolean {
   return conversationID.startsWith(TYPES.CONV_GROUP);
 }
 
+/** TIM's mark inside a topic ID (`<communityID>@TOPIC#<part>`). */
+export const TOPIC_MARK = '@TOPIC#';
+
+/** The community of a topic ID (`<communityID>@TOPIC#<part>` → `<communityID>`); null for any other ID. */
+export function communityOfTopic(groupID: string): string | null {
+  const at = groupID.indexOf(TOPIC_MARK);
+  return at > 0 ? groupID.slice(0, at) : null;
+}
+
+/**
+ * The group whose members speak in a group conversation's peer ID: a
+ * topic's community, else the group itself.
+ */
+export function memberGroupOf(groupID: string): string {
+  return communityOfTopic(groupID) ?? groupID;
+}
+
 export function lastMessageOf(c: Conversation): LastMessage | null {
   return c.lastMessage ?? null;
 }
