@@ -41,6 +41,7 @@ fn every_scenario_runs_at_smoke_size() {
             "group-avchatroom",
             "group-catchup",
             "group-catchup-sdk",
+            "community-catchup-sdk",
             "friends-sync"
         ]
     );

@@ -256,6 +256,27 @@ async fn topics_are_channels_with_their_own_history_and_unread_counts() {
         .expect_err("carol is not in the community");
     assert_eq!(refused.code, code::ERR_SVR_GROUP_PERMISSION_DENY);
 
+    // An @ of bob in general is his @ info there (checklist 947-950:
+    // groupAtInfoList), and only there.
+    let at = alice
+        .tim
+        .create_text_at_message(CreateMessageOptions {
+            conversation_type: ConversationType::Group,
+            ..CreateMessageOptions::c2c(
+                general.clone(),
+                confab_sdk::TextAtPayload {
+                    text: "@bob pick a book".into(),
+                    at_user_list: vec!["bob".into()],
+                },
+            )
+        })
+        .expect("an @ message");
+    alice.tim.send_message(&at, SendMessageOptions::default()).await.expect("send the @");
+    let mentioned = wait_topic(&bob2, &general, |t| !t.group_at_info_list.is_empty()).await;
+    assert_eq!(mentioned.unread_count, 1);
+    let list = topics(&bob2, &group).await;
+    assert!(named(&list, &random).group_at_info_list.is_empty());
+
     // History per topic.
     let history = bob.history(&format!("GROUP{random}")).await;
     assert_eq!(history.iter().map(text_of).collect::<Vec<_>>(), ["hello random"]);
