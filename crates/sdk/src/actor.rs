@@ -169,6 +169,10 @@ pub(crate) struct Actor {
     commands: mpsc::UnboundedReceiver<Command>,
     login_reply: Option<oneshot::Sender<Result<LoginResult, TimError>>>,
     waiters: HashMap<i64, Vec<oneshot::Sender<Result<Message, TimError>>>>,
+    /// Why sends that nobody waited for yet were refused, by store key: a
+    /// caller whose wait is registered after the refusal (the two race)
+    /// gets the server's code, not a generic one. Taken by that caller.
+    refusals: HashMap<i64, TimError>,
     cursor: u64,
     /// A group was joined since the last sync with group cursors: its
     /// timeline may hold entries already.
@@ -209,6 +213,7 @@ impl Actor {
             commands,
             login_reply: Some(login_reply),
             waiters: HashMap::new(),
+            refusals: HashMap::new(),
             cursor: 0,
             joined_since_sync: false,
         }
@@ -343,7 +348,9 @@ impl Actor {
                 deliver(reply, Ok(m));
             }
             Ok(Some(m)) if m.status == MessageStatus::Fail => {
-                let error = TimError::new(code::MESSAGE_SEND_FAIL, "the message was rejected");
+                let error = self.refusals.remove(&key).unwrap_or_else(|| {
+                    TimError::new(code::MESSAGE_SEND_FAIL, "the message was rejected")
+                });
                 deliver(reply, Err(error));
             }
             Ok(Some(_)) => self.waiters.entry(key).or_default().push(reply),
@@ -361,8 +368,20 @@ impl Actor {
     }
 
     fn resolve_waiters(&mut self, key: i64, result: &Result<Message, TimError>) {
-        for waiter in self.waiters.remove(&key).unwrap_or_default() {
-            deliver(waiter, result.clone());
+        match (self.waiters.remove(&key), result) {
+            (Some(waiters), _) => {
+                for waiter in waiters {
+                    deliver(waiter, result.clone());
+                }
+            }
+            // Nobody waits yet: the caller's wait may still be on its way.
+            (None, Err(error)) => {
+                if self.refusals.len() >= MAX_KEPT_REFUSALS {
+                    self.refusals.clear();
+                }
+                self.refusals.insert(key, error.clone());
+            }
+            (None, Ok(_)) => {}
         }
     }
 
@@ -1556,6 +1575,10 @@ impl Actor {
         self.resolve_waiters(key, &outcome);
     }
 }
+
+/// Refusals kept for callers not waiting yet ([`Actor::refusals`]); more
+/// are forgotten at once (their callers then hear the generic 2100).
+const MAX_KEPT_REFUSALS: usize = 256;
 
 /// Answers a caller that may have stopped waiting (a dropped future is
 /// not an error: the work it asked for stands).

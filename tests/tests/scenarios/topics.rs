@@ -598,4 +598,32 @@ async fn joiners_and_offline_members_catch_up_per_topic() {
     assert_eq!(named(&list, &random).unread_count, 0, "read on another device");
     let history = fresh.history(&format!("GROUP{random}")).await;
     assert_eq!(history.len(), 5);
+
+    // checklist 421: with the community set to Discard, a topic's own
+    // setting is ignored: no MESSAGE_RECEIVED, the history keeps it. (The
+    // C2C text after it comes later on the same connection.)
+    carol
+        .tim
+        .set_message_remind_type(confab_sdk::SetMessageRemindType {
+            group_id: Some(group.clone()),
+            user_id_list: Vec::new(),
+            message_remind_type: confab_sdk::RemindType::Discard,
+        })
+        .await
+        .expect("discard the community");
+    carol.events.clear();
+    send_topic_text(&alice, &general, "discarded").await;
+    alice.send_text("carol", "after the discarded one").await;
+    carol
+        .events
+        .wait_for("the C2C text", |events| {
+            received_in(events)
+                .iter()
+                .any(|m| text_of(m) == "after the discarded one")
+                .then_some(())
+        })
+        .await;
+    assert!(received_in(&carol.events.all()).iter().all(|m| text_of(m) != "discarded"));
+    let history = carol.history(&format!("GROUP{general}")).await;
+    assert_eq!(history.last().map(text_of).as_deref(), Some("discarded"));
 }
