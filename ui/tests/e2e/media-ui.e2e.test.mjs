@@ -109,14 +109,14 @@ describe('media UI over the fake backend', { timeout: 180_000 }, () => {
     const menu = page.getByRole('menu', { name: 'Message actions' });
     await menu.waitFor();
     const items = await menu.getByRole('menuitem').allTextContents();
-    assert.deepEqual(items, ['Copy', 'Forward', 'Edit', 'Recall', 'Delete for me', 'Select']);
+    assert.deepEqual(items, ['Reply', 'Copy', 'Forward', 'Edit', 'Recall', 'Delete for me', 'Select']);
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
     // A peer's message offers neither edit nor recall, and can be translated.
     await scrollList(-10_000);
     const theirs = bubbles().filter({ hasText: 'here are the files' });
     await theirs.click({ button: 'right' });
-    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Copy', 'Translate', 'Forward', 'Delete for me', 'Select']);
+    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Reply', 'Copy', 'Translate', 'Forward', 'Delete for me', 'Select']);
     await page.keyboard.press('Escape');
     await scrollList(10_000);
 

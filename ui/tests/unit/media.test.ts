@@ -142,12 +142,13 @@ describe('action rules', () => {
     expect(canEdit(own({ status: 'unSend' }))).toBe(false);
   });
   it('the toolbar lists what applies', () => {
-    expect(messageActions(own(), NOW)).toEqual(['copy', 'forward', 'edit', 'revoke', 'delete', 'select']);
-    expect(messageActions(own({ time: NOW - 600 }), NOW)).toEqual(['copy', 'forward', 'edit', 'delete', 'select']);
-    expect(messageActions(message({ type: 'TIMImageElem', payload: {} }), NOW)).toEqual(['forward', 'delete', 'select']);
+    expect(messageActions(own(), NOW)).toEqual(['reply', 'copy', 'forward', 'edit', 'revoke', 'delete', 'select']);
+    expect(messageActions(own({ time: NOW - 600 }), NOW)).toEqual(['reply', 'copy', 'forward', 'edit', 'delete', 'select']);
+    expect(messageActions(message({ type: 'TIMImageElem', payload: {} }), NOW)).toEqual(['reply', 'forward', 'delete', 'select']);
+    // A failed send is not replied to (it has no place in the history yet).
     expect(messageActions(own({ status: 'fail' }), NOW)).toEqual(['resend', 'copy', 'delete', 'select']);
     // Someone else's text can be translated (checklist 245-248); own texts and media cannot.
-    expect(messageActions(message({ payload: { text: 'hola' } }), NOW)).toEqual(['copy', 'translate', 'forward', 'delete', 'select']);
+    expect(messageActions(message({ payload: { text: 'hola' } }), NOW)).toEqual(['reply', 'copy', 'translate', 'forward', 'delete', 'select']);
     expect(canTranslate(message({ payload: { text: '  ' } }))).toBe(false);
     expect(canTranslate(message({ payload: { text: 'hola' }, isRevoked: true }))).toBe(false);
   });

@@ -350,6 +350,14 @@ describe('Chat', () => {
     const more = mergeMessages(list, [message({ time: 100, sequence: 24, ID: 'n24' })]);
     expect(more.at(-1)?.ID).toBe('n24');
   });
+
+  it('mergeMessages takes a message given twice in one batch once (the later copy)', () => {
+    const a = message({ time: 100, sequence: 1, ID: 'a' });
+    const b = message({ time: 101, sequence: 2, ID: 'b' });
+    const list = mergeMessages([b], [a, { ...a, isModified: true }]);
+    expect(list.map((m) => m.ID)).toEqual(['a', 'b']);
+    expect(list[0].isModified).toBe(true);
+  });
 });
 
 describe('Drafts, profile, settings, new chat', () => {

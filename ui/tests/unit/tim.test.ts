@@ -45,6 +45,16 @@ describe('Tim facade', () => {
     expect(tim.findMessage(m.ID)).toBe(m);
   });
 
+  it('createCustomMessage builds TIM’s custom element synchronously; sendMessage passes onlineUserOnly', async () => {
+    const b = loggedInBackend();
+    b.handle('tim.sendMessage', (a) => ({ message: { ...(a.message as Message), status: 'success' } }));
+    const tim = await signedIn(b);
+    const m = tim.createCustomMessage({ to: 'bob', conversationType: 'C2C', payload: { data: '{"x":1}' } });
+    expect(m).toMatchObject({ type: 'TIMCustomElem', payload: { data: '{"x":1}', description: '', extension: '' }, to: 'bob', conversationID: 'C2Cbob', status: 'unSend' });
+    await tim.sendMessage(m, { onlineUserOnly: true });
+    expect(b.callsOf('tim.sendMessage')[0]).toEqual({ message: m, options: { onlineUserOnly: true } });
+  });
+
   it('is composed of its areas: every method is there, and getters stay live', () => {
     const b = new FakeBackend();
     const tim = new Tim(b);

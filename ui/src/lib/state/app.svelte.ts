@@ -20,6 +20,7 @@ import { plainText } from '$lib/text/markup';
 import type { ChatState } from './chat.svelte';
 import type { KeyValue } from './storage';
 import { foldersOf } from './folders.svelte';
+import { isTypingMessage } from './typing.svelte';
 
 export type Panel = 'none' | 'settings' | 'profile' | 'newChat' | 'find';
 
@@ -343,7 +344,8 @@ export class AppModel {
   #notify(list: Message[]): void {
     if (!Array.isArray(list)) return;
     for (const m of list) {
-      if (m.flow !== 'in') continue;
+      // Typing messages are signalling: the chat header shows them, nothing notifies.
+      if (m.flow !== 'in' || isTypingMessage(m)) continue;
       const visible = this.focus.focused && this.visibleConversationID === m.conversationID;
       if (visible) continue;
       const conv = this.conversations.list.find((c) => c.conversationID === m.conversationID);

@@ -6,6 +6,8 @@ import { messageKey, peerOf } from './names';
 import { canEdit, canRevoke, MAX_SELECTION } from './media';
 import { reactionKey, withExtensions, withoutKeys, type Reactions } from './reactions';
 import { FileSender } from './file-sender.svelte';
+import { withReply, type MessageReply } from './reply';
+import { isTypingMessage, PeerTyping, TypingSender } from './typing.svelte';
 import { Selection } from './selection.svelte';
 import type { MessageKey } from '$lib/i18n/messages';
 import { errorKey } from '$lib/i18n/errors';
@@ -36,7 +38,9 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
   for (const m of incoming) {
     const k = messageKey(m);
     const i = index.get(k);
-    if (i !== undefined) out[i] = m;
+    // A key met again (also twice in `incoming`): the later copy wins in place.
+    if (i !== undefined && i < out.length) out[i] = m;
+    else if (i !== undefined) added[i - out.length] = m;
     else {
       index.set(k, out.length + added.length);
       added.push(m);
@@ -90,6 +94,14 @@ export class ChatState {
   reactions: Map<string, Reactions> = $state.raw(new Map());
   /** The message whose quick reactions are open. */
   reactingTo: string | null = $state(null);
+  /** The message the composer's next text replies to (the reply bar). */
+  replyingTo: MessageReply | null = $state.raw(null);
+  /** The message to bring into view and highlight briefly (a new object per jump). */
+  highlight: { key: string } | null = $state.raw(null);
+  /** A jump to a quoted message is loading history. */
+  locating = $state(false);
+  /** My typing state, sent to the peer (one-to-one chats only). */
+  readonly typing: TypingSender;
   #reactionsLoaded = new Set<string>();
   /** Messages of others whose read receipt this chat sent (or is sending). */
   #receiptsSent = new Set<string>();
@@ -104,6 +116,7 @@ export class ChatState {
     this.conversationID = conversationID;
     this.peerID = peerOf(conversationID);
     this.#pending = pending;
+    this.typing = new TypingSender(tim, conversationID);
     this.selection = new Selection(() => {
       this.notice = { key: 'select.max', params: { count: MAX_SELECTION } };
     });
@@ -138,7 +151,7 @@ export class ChatState {
     this.status = 'loading';
     try {
       const res = await this.#tim.getMessageList({ conversationID: this.conversationID });
-      this.messages = mergeMessages(res.data.messageList, this.messages);
+      this.messages = mergeMessages(shown(res.data.messageList), this.messages);
       this.#next = res.data.nextReqMessageID;
       this.isCompleted = res.data.isCompleted || !res.data.nextReqMessageID;
       this.status = 'ready';
@@ -299,7 +312,7 @@ export class ChatState {
         conversationID: this.conversationID,
         nextReqMessageID: this.#next,
       });
-      this.messages = mergeMessages(this.messages, res.data.messageList);
+      this.messages = mergeMessages(this.messages, shown(res.data.messageList));
       void this.loadReactions(res.data.messageList);
       this.#next = res.data.nextReqMessageID;
       this.isCompleted = res.data.isCompleted || !res.data.nextReqMessageID;
@@ -314,15 +327,80 @@ export class ChatState {
     this.messages = mergeMessages(this.messages, list);
   }
 
-  /** Creates, shows at once (sending), sends; failures stay with Retry. */
+  /**
+   * Brings the message `messageID` (a reply's quote) into view and
+   * highlights it: at once when loaded; else the history from it down to
+   * what is loaded is read with getMessageListHopping (at most
+   * MAX_HOPS pages), so the list stays whole. A message that is gone
+   * (recalled, deleted, never here) gets a notice instead.
+   */
+  async jumpTo(messageID: string): Promise<void> {
+    const loaded = this.messages.find((m) => m.ID === messageID);
+    if (loaded) {
+      if (loaded.isRevoked) this.notice = { key: 'reply.gone' };
+      else this.highlight = { key: messageKey(loaded) };
+      return;
+    }
+    if (this.locating) return;
+    this.locating = true;
+    try {
+      const found = await this.#tim.fetchMessage(messageID);
+      if (!found || found.conversationID !== this.conversationID || found.isDeleted || found.isRevoked || !found.sequence) {
+        this.notice = { key: 'reply.gone' };
+        return;
+      }
+      const known = new Set(this.messages.map((m) => m.ID));
+      const hop = async (sequence: number, direction: 0 | 1) =>
+        (await this.#tim.getMessageListHopping({ conversationID: this.conversationID, sequence, direction, count: HOP_COUNT })).data;
+      // The quoted message and those just above it, then down to the loaded ones.
+      const above = await hop(found.sequence, 0);
+      const pages = [...above.messageList];
+      let joined = known.size === 0;
+      let sequence = found.sequence;
+      for (let i = 0; i < MAX_HOPS && !joined; i++) {
+        const page = await hop(sequence, 1);
+        pages.push(...page.messageList);
+        joined = page.isCompleted || page.messageList.some((m) => known.has(m.ID));
+        if (typeof page.nextMessageSeq !== 'number' || page.nextMessageSeq <= sequence) break;
+        sequence = page.nextMessageSeq;
+      }
+      const target = pages.find((m) => m.ID === messageID);
+      if (!target || target.isRevoked || target.isDeleted) {
+        this.notice = { key: 'reply.gone' };
+        return;
+      }
+      this.messages = mergeMessages(this.messages, shown(pages));
+      // Whole from the quoted page down: older pages continue above it.
+      if (joined) {
+        const oldest = above.messageList[0];
+        this.isCompleted = above.isCompleted || !oldest;
+        this.#next = above.isCompleted || !oldest ? '' : oldest.ID;
+      }
+      void this.loadReactions(pages);
+      this.highlight = { key: messageKey(target) };
+    } catch (e) {
+      this.#fail(e);
+    } finally {
+      this.locating = false;
+    }
+  }
+
+  /**
+   * Creates, shows at once (sending), sends; failures stay with Retry.
+   * A reply (the reply bar) goes with its `messageReply` in cloudCustomData.
+   */
   async send(text: string, atUserList: string[] = []): Promise<void> {
     const body = text.trim();
     if (!body) return;
+    this.typing.stop();
+    const reply = this.replyingTo;
+    this.replyingTo = null;
     const options = {
       to: this.peerID,
       conversationType: this.#conversationType(),
       needReadReceipt: this.needReadReceipt,
       isSupportExtension: this.extensible,
+      ...(reply ? { cloudCustomData: withReply('', reply) } : {}),
     };
     // A group text that @-mentions members goes as TIM's at-message.
     const message =
@@ -539,6 +617,16 @@ export class ChatState {
   }
 }
 
+/** Messages a list shows: typing messages are signalling, never shown. */
+function shown(list: Message[]): Message[] {
+  return list.some(isTypingMessage) ? list.filter((m) => !isTypingMessage(m)) : list;
+}
+
+/** getMessageListHopping page size (TIM's most). */
+const HOP_COUNT = 15;
+/** A jump reads at most this many pages to join the quoted message to the loaded ones. */
+const MAX_HOPS = 40;
+
 /** CONVERSATION_UN_RECORDED_TYPE: the SDK's answer to a history request of `@TIM#SYSTEM`. */
 const SYSTEM_HISTORY_REFUSED = 2502;
 
@@ -547,12 +635,16 @@ export class Chats {
   /** Keys of own messages still on their way (the "queued" count). */
   pending = new SvelteSet<string>();
   pendingCount = $derived(this.pending.size);
+  /** Which peers are typing to me (their typing messages never reach a chat). */
+  readonly typing = new PeerTyping();
   #map = new Map<string, ChatState>();
   #tim: Tim;
 
   constructor(tim: Tim) {
     this.#tim = tim;
-    tim.on(EVENT.MESSAGE_RECEIVED, (e) => this.#route(e.data, (c, l) => c.upsert(l)));
+    tim.on(EVENT.MESSAGE_RECEIVED, (e) => {
+      if (Array.isArray(e.data)) this.#route(this.typing.receive(e.data), (c, l) => c.upsert(l));
+    });
     tim.on(CONFAB_EVENT.MESSAGE_STATUS_CHANGED, (e) =>
       this.#route(e.data, (c, l) => {
         c.upsert(l);
@@ -623,6 +715,7 @@ export class Chats {
   reset(): void {
     this.#map.clear();
     this.pending.clear();
+    this.typing.reset();
   }
 }
 

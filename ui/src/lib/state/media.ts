@@ -161,6 +161,17 @@ export function canForward(m: Message): boolean {
   );
 }
 
+/** Reply (quote): a sent, unrevoked message of a chat (not a group tip or notice, not the system conversation). */
+export function canReply(m: Message): boolean {
+  return (
+    m.status === 'success' &&
+    !m.isRevoked &&
+    m.type !== TYPES.MSG_GRP_TIP &&
+    m.type !== TYPES.MSG_GRP_SYS_NOTICE &&
+    m.conversationType !== TYPES.CONV_SYSTEM
+  );
+}
+
 /** Delete for me: anything not still sending. */
 export function canDelete(m: Message): boolean {
   return m.status !== 'unSend';
@@ -170,6 +181,7 @@ export function canDelete(m: Message): boolean {
 export function messageActions(m: Message, nowSeconds: number): MessageAction[] {
   const out: MessageAction[] = [];
   if (m.status === 'fail') out.push('resend');
+  if (canReply(m)) out.push('reply');
   if (canCopy(m)) out.push('copy');
   if (canTranslate(m)) out.push('translate');
   if (canReact(m)) out.push('react');
@@ -180,7 +192,7 @@ export function messageActions(m: Message, nowSeconds: number): MessageAction[] 
   out.push('select');
   return out;
 }
-export type MessageAction = 'resend' | 'copy' | 'translate' | 'react' | 'forward' | 'edit' | 'revoke' | 'delete' | 'select';
+export type MessageAction = 'resend' | 'reply' | 'copy' | 'translate' | 'react' | 'forward' | 'edit' | 'revoke' | 'delete' | 'select';
 
 /** "Chat history of A and B" (C2C) / "Chat history of <group>" titles. */
 export function mergerTitle(names: string[], t: T): string {

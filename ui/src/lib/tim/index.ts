@@ -5,6 +5,7 @@ export type { TimEvent, TimEventName, TimHandler, EventDataMap, UploadProgress, 
 export type {
   TextMessageOptions,
   TextAtMessageOptions,
+  CustomMessageOptions,
   ForwardMessageOptions,
   MergerMessageOptions,
   SendMessageOptions,

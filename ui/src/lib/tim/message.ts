@@ -28,6 +28,8 @@ import type { ImResponse, TimCore } from './core';
 export type TextMessageOptions = CreateMessageArgs<{ text: string }>;
 /** `createTextAtMessage` options: the text and whom it @-mentions. */
 export type TextAtMessageOptions = CreateMessageArgs<{ text: string; atUserList?: string[] }>;
+/** `createCustomMessage` options: TIM's custom payload (`description` and `extension` default to ''). */
+export type CustomMessageOptions = CreateMessageArgs<{ data: string; description?: string; extension?: string }>;
 /** `createForwardMessage` options: the message to forward as the payload. */
 export type ForwardMessageOptions = CreateMessageArgs<Message>;
 /** `createMergerMessage` options. */
@@ -109,6 +111,12 @@ export function messageApi(core: TimCore) {
       const message = core.ownMessage({ type: TYPES.MSG_TEXT, payload: { text: options.payload.text } }, options);
       message.atUserList = [...(options.payload.atUserList ?? [])];
       return message;
+    },
+
+    /** Builds a custom message (TIM's `createCustomMessage`) locally; synchronous, like TIM. */
+    createCustomMessage(options: CustomMessageOptions): Message {
+      const { data, description = '', extension = '' } = options.payload;
+      return core.ownMessage({ type: TYPES.MSG_CUSTOM, payload: { data, description, extension } }, options);
     },
 
     /**
