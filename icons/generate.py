@@ -8,7 +8,15 @@ import struct
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SIZES = {"32x32.png": 32, "128x128.png": 128, "128x128@2x.png": 256, "icon.png": 512}
+SIZES = {
+    "16x16.png": 16,
+    "32x32.png": 32,
+    "48x48.png": 48,
+    "64x64.png": 64,
+    "128x128.png": 128,
+    "256x256.png": 256,
+    "icon.png": 512,
+}
 SAMPLES = 4  # supersampling per axis
 
 

@@ -26,3 +26,8 @@ npm --prefix ui run test:e2e
 command -v tauri-driver >/dev/null 2>&1 || cargo install --locked tauri-driver --version '^2'
 confab_npm_ci .
 tests/e2e/run.sh
+
+# The app as people install it: the .deb (and .rpm) built offline from the
+# stripped `dist` profile, installed with dpkg, launched under Xvfb on its
+# embedded server with a CLI peer, removed again.
+tests/package/run.sh

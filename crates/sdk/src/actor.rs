@@ -1081,10 +1081,12 @@ impl Actor {
         }
         link.phase = Phase::Live;
         self.core.set_synced();
+        // Connected before READY: a caller woken by SDK_READY may send an
+        // onlineUserOnly message at once, which needs the connection.
+        self.core.set_net_state(NetState::Connected);
         if self.core.become_ready() {
             self.core.emit(Event::SdkReady);
         }
-        self.core.set_net_state(NetState::Connected);
         self.flush_outbox(link).await
     }
 
