@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Manager as _};
+use tauri::{AppHandle, Emitter as _, Manager as _};
 use tauri_plugin_clipboard_manager::ClipboardExt as _;
 use tauri_plugin_dialog::DialogExt as _;
 use tauri_plugin_opener::OpenerExt as _;
@@ -61,8 +61,10 @@ impl DesktopHooks for Desktop {
     fn notify(&self, notification: &NotifyArgs) -> Result<(), HookError> {
         let app = self.app.clone();
         let (title, body) = (notification.title.clone(), notification.body.clone());
-        let shown =
-            tauri::async_runtime::spawn_blocking(move || show_notification(&app, &title, &body));
+        let conversation_id = notification.conversation_id.clone();
+        let shown = tauri::async_runtime::spawn_blocking(move || {
+            show_notification(&app, &title, &body, &conversation_id);
+        });
         // A poisoned list is still a list of handles.
         let mut pending =
             self.notifications.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -146,9 +148,10 @@ impl DesktopHooks for Desktop {
     }
 }
 
-/// Shows a notification and, when it is clicked, the main window. Runs on
+/// Shows a notification and, when it is clicked, the main window with its
+/// conversation (`confab.notificationClicked` tells the UI which). Runs on
 /// a blocking thread; failures are logged.
-fn show_notification(app: &AppHandle, title: &str, body: &str) {
+fn show_notification(app: &AppHandle, title: &str, body: &str, conversation_id: &str) {
     let shown = notify_rust::Notification::new()
         .appname(APP_NAME)
         .summary(title)
@@ -163,10 +166,20 @@ fn show_notification(app: &AppHandle, title: &str, body: &str) {
             handle.wait_for_action(|action| {
                 if action == "default" {
                     show_main_window(app);
+                    if !conversation_id.is_empty() {
+                        let clicked = confab_app::AppEvent::App(
+                            confab_app::AppOwnEvent::NotificationClicked {
+                                conversation_id: conversation_id.to_owned(),
+                            },
+                        );
+                        if let Err(e) = app.emit(crate::EVENT, &clicked) {
+                            tracing::warn!(error = %e, "telling the webview of a click");
+                        }
+                    }
                 }
             });
             #[cfg(not(all(unix, not(target_os = "macos"))))]
-            drop((handle, app));
+            drop((handle, app, conversation_id));
         }
         Err(e) => tracing::warn!(error = %e, "desktop notification failed"),
     }

@@ -21,7 +21,7 @@ use tauri::{Emitter as _, Manager as _};
 use tokio::sync::broadcast;
 
 /// The webview event carrying every app event (`{name, data}`).
-const EVENT: &str = "confab://event";
+pub(crate) const EVENT: &str = "confab://event";
 
 /// The app's one IPC command: runs a command of the command set.
 #[tauri::command]

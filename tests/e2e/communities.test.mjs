@@ -7,12 +7,13 @@
 // into it (bob reads it), mutes random from its menu: bob's next message
 // there brings no desktop notification while one in general (with general
 // not on screen) does — a real notification daemon (dunst) runs on the
-// session bus and dbus-monitor records every Notify call.
+// session bus and dbus-monitor records every Notify call — and clicking
+// that notification (dunst's default action) opens general.
 // Screenshots go to test-results/desktop/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cli, click, launchApp, quitApp, registerUsers, removeDir, resultsDir, signIn, startConfabd, stop, tempDir, waitForSelector } from './harness.mjs';
 
 const PASSWORDS = { alice: 'alice-secret-1', bob: 'bob-secret-12' };
@@ -137,10 +138,14 @@ describe('communities and topics in the desktop app', { timeout: 600_000 }, () =
       await cli(profiles.bob, ['send', topics.general, 'loud one', '--group']);
       await until(() => notifications.text.includes('"loud one"'), `general's notification in:\n${notifications.text}`);
       assert.ok(!notifications.text.includes('"quiet one"'), `no notification for muted random:\n${notifications.text}`);
-      // Back in the view: general counts the loud one; random, still the
-      // open topic, is read on sight and stays muted.
-      await click(browser, '[data-testid="communities-button"]');
-      await waitForSelector(browser, pill('general', 1));
+      // Clicking it (dunst's default action) opens general in the communities view.
+      execFileSync('dunstctl', ['action', '0']);
+      await waitForSelector(browser, '[data-testid="communities-button"][aria-current="page"]');
+      await browser.waitUntil(async () =>
+        (await browser.execute(() => document.querySelector('[data-testid="chat-title"]')?.textContent.trim())) === '# general',
+      );
+      await waitForSelector(browser, '[data-topic-name="general"] [data-testid="topic-unread"]', { gone: true });
+      // random stays muted.
       await waitForSelector(browser, '[data-topic-name="random"][data-muted="true"]');
       await browser.saveScreenshot(join(resultsDir(), 'communities-muted.png'));
     } finally {

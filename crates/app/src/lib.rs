@@ -35,4 +35,6 @@ pub use commands::{NotifyArgs, COMMANDS};
 pub use confab_proto::ErrorBody;
 /// What kind of client a shell is ([`AppOptions::platform`]).
 pub use confab_sdk::Platform;
-pub use state::{AppEvent, AppOwnEvent, AppState, Mode, APP_STATE_EVENT};
+pub use state::{
+    AppEvent, AppOwnEvent, AppState, Mode, APP_STATE_EVENT, NOTIFICATION_CLICKED_EVENT,
+};

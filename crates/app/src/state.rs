@@ -59,6 +59,14 @@ pub enum AppOwnEvent {
     /// net state, server choice).
     #[serde(rename = "confab.appState")]
     AppState(AppState),
+    /// `confab.notificationClicked`: the user clicked a desktop
+    /// notification of this conversation (the window is shown already).
+    #[serde(rename = "confab.notificationClicked")]
+    NotificationClicked {
+        /// The conversation the notification was about.
+        #[serde(rename = "conversationID")]
+        conversation_id: String,
+    },
 }
 
 /// Everything on the event channel: `{name, data}` with the SDK's TIM event
@@ -79,12 +87,16 @@ impl AppEvent {
         match self {
             Self::Sdk(event) => event.name().as_str(),
             Self::App(AppOwnEvent::AppState(_)) => APP_STATE_EVENT,
+            Self::App(AppOwnEvent::NotificationClicked { .. }) => NOTIFICATION_CLICKED_EVENT,
         }
     }
 }
 
 /// Name of the app state event.
 pub const APP_STATE_EVENT: &str = "confab.appState";
+
+/// Name of the notification-clicked event.
+pub const NOTIFICATION_CLICKED_EVENT: &str = "confab.notificationClicked";
 
 /// The system locale from `LC_ALL`, `LC_MESSAGES` or `LANG` as a BCP 47
 /// tag (`zh_CN.UTF-8` → `zh-CN`); `en-US` when unset or `C`/`POSIX`.

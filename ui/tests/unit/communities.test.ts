@@ -378,3 +378,20 @@ describe('topic IDs and words', () => {
     expect(new I18n('en').t('rail.communitiesWithCount', { count: 1 })).toBe('Communities, 1 unread message');
   });
 });
+
+describe('A clicked desktop notification opens its conversation', () => {
+  it('a topic opens in the communities view; a chat opens in the chats and leaves the view', async () => {
+    const { app, b, c } = await started();
+    c.show(false);
+    b.emit('confab.notificationClicked', { conversationID: `GROUP${RANDOM}` });
+    await flush();
+    expect(c.open).toBe(true);
+    expect(c.topicID).toBe(RANDOM);
+    expect(app.visibleConversationID).toBe(`GROUP${RANDOM}`);
+    b.emit('confab.notificationClicked', { conversationID: 'C2Cbob' });
+    await flush();
+    expect(c.open).toBe(false);
+    expect(app.conversations.activeID).toBe('C2Cbob');
+    expect(app.visibleConversationID).toBe('C2Cbob');
+  });
+});

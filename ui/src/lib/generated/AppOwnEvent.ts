@@ -4,4 +4,8 @@ import type { AppState } from "./AppState";
 /**
  * An event of the app itself (not of the SDK).
  */
-export type AppOwnEvent = { "name": "confab.appState", "data": AppState };
+export type AppOwnEvent = { "name": "confab.appState", "data": AppState } | { "name": "confab.notificationClicked", "data": { 
+/**
+ * The conversation the notification was about.
+ */
+conversationID: string, } };

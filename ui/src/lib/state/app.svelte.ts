@@ -1,7 +1,7 @@
 import { createContext } from 'svelte';
 import type { Backend } from '$lib/backend';
 import type { Conversation, ImError, Message, Profile } from '$lib/types';
-import { ERROR_CODE, EVENT, Tim } from '$lib/tim';
+import { CONFAB_EVENT, ERROR_CODE, EVENT, Tim } from '$lib/tim';
 import { I18n } from '$lib/i18n/i18n.svelte';
 import { toImError } from '$lib/backend';
 import { Session } from './session.svelte';
@@ -20,6 +20,7 @@ import { plainText } from '$lib/text/markup';
 import type { ChatState } from './chat.svelte';
 import type { KeyValue } from './storage';
 import { foldersOf } from './folders.svelte';
+import { friendsOf } from './friends.svelte';
 import { isTypingMessage } from './typing.svelte';
 
 export type Panel = 'none' | 'settings' | 'profile' | 'newChat' | 'find';
@@ -36,6 +37,10 @@ export interface TopicView {
   shown(): { conversationID: string | null; unreadCount: number } | null;
   /** A topic conversation's remind type (`TIM.TYPES.MSG_REMIND_*`); null when it is no topic's. */
   remindType(conversationID: string): string | null;
+  /** Opens a known topic's chat in the view; false when `conversationID` is no known topic's. */
+  openTopic(conversationID: string): boolean;
+  /** Leaves the view (a chat of the conversation list is to show). */
+  hide(): void;
 }
 
 export interface AppModelOptions {
@@ -102,6 +107,7 @@ export class AppModel {
       this.#wantPeers(e.data);
     });
     this.tim.on(EVENT.MESSAGE_RECEIVED, (e) => this.#notify(e.data));
+    this.tim.on(CONFAB_EVENT.NOTIFICATION_CLICKED, (e) => this.openFromNotification(e.data.conversationID));
     this.focus.onChange(() => this.markReadIfVisible());
   }
 
@@ -165,6 +171,16 @@ export class AppModel {
     } else {
       chat.markFirstUnread(unreadCount);
     }
+  }
+
+  /** A clicked notification's conversation, in whichever view shows it (a topic in the communities view, else the chats). */
+  openFromNotification(conversationID: string): void {
+    if (this.session.phase !== 'main' || !conversationID) return;
+    this.panel = 'none';
+    if (this.#topics?.openTopic(conversationID)) return;
+    this.#topics?.hide();
+    friendsOf(this).show(false);
+    this.openConversation(conversationID);
   }
 
   /** The communities view registers here (one per app): its open topic is then the one read and not notified. */

@@ -157,6 +157,15 @@ export class Communities {
         const t = this.topicOf(conversationID.slice(TYPES.CONV_GROUP.length));
         return t ? t.selfInfo.messageRemindType : null;
       },
+      openTopic: (conversationID) => {
+        if (!conversationID.startsWith(TYPES.CONV_GROUP)) return false;
+        const topicID = conversationID.slice(TYPES.CONV_GROUP.length);
+        const community = this.communityOf(topicID);
+        if (!community) return false;
+        this.openTopic(community.groupID, topicID);
+        return true;
+      },
+      hide: () => this.show(false),
     });
   }
 

@@ -152,6 +152,8 @@ export const CONFAB_EVENT = {
   MESSAGE_STATUS_CHANGED: 'onMessageStatusChanged',
   /** App: AppState changed. */
   APP_STATE: 'confab.appState',
+  /** App (desktop): a notification of `conversationID` was clicked; the window is shown. */
+  NOTIFICATION_CLICKED: 'confab.notificationClicked',
   /** Web backend: bridge link up/down. */
   BRIDGE: 'confab.bridge',
   /** App: bytes uploaded so far for an outgoing file message `{ID, random, conversationID, loaded, total}`. */
