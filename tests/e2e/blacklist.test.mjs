@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, click, launchApp, quitApp, registerUsers, removeDir, resultsDir, signIn, startConfabd, tempDir } from './harness.mjs';
+import { cli, click, launchApp, quitApp, registerUsers, removeDir, resultsDir, signIn, startConfabd, tempDir, waitForSelector } from './harness.mjs';
 
 const PASSWORDS = { alice: 'alice-secret-1', bob: 'bob-secret-12' };
 
@@ -53,7 +53,7 @@ describe('the blacklist in the desktop app', { timeout: 600_000 }, () => {
       await assert.rejects(cli(profiles.bob, ['send', 'alice', 'are you there?']), /20007/);
 
       await click(browser, '[data-testid="unblock-button"]');
-      await (await browser.$('[data-testid="blocked-bar"]')).waitForExist({ reverse: true });
+      await waitForSelector(browser, '[data-testid="blocked-bar"]', { gone: true });
       await cli(profiles.bob, ['send', 'alice', 'back again']);
       await (await messageWith(browser, 'back again')).waitForDisplayed({ timeout: 20_000 });
       assert.equal(await (await messageWith(browser, 'are you there?')).isExisting(), false, 'the refused message never arrives');

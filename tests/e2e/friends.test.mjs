@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, click, launchApp, quitApp, registerUsers, removeDir, resultsDir, signIn, startConfabd, tempDir } from './harness.mjs';
+import { cli, click, launchApp, quitApp, registerUsers, removeDir, resultsDir, signIn, startConfabd, tempDir, waitForSelector } from './harness.mjs';
 
 const PASSWORDS = { alice: 'alice-secret-1', bob: 'bob-secret-12' };
 
@@ -74,7 +74,7 @@ describe('friends in the desktop app', { timeout: 600_000 }, () => {
       // his message is refused.
       await click(browser, '[data-testid="friend-block"]');
       await click(browser, '[role="alertdialog"] [data-testid="confirm-block"]');
-      await (await browser.$('[data-testid="friend-row"][data-user="bob"]')).waitForExist({ reverse: true, timeout: 20_000 });
+      await waitForSelector(browser, '[data-testid="friend-row"][data-user="bob"]', { gone: true });
       const after = JSON.parse(await cli(profiles.bob, ['friend', 'list']));
       assert.deepEqual(after.friendList, []);
       await assert.rejects(cli(profiles.bob, ['send', 'alice', 'are you there?']), /20007/);
