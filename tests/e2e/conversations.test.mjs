@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { cli, click, launchApp, quitApp, registerUsers, removeDir, resultsDir, signIn, startConfabd, stop, tempDir, waitForSelector } from './harness.mjs';
+import { cli, click, launchApp, quitApp, recordNotifications, registerUsers, removeDir, resultsDir, signIn, startConfabd, stop, tempDir, until, waitForSelector } from './harness.mjs';
 
 const PASSWORDS = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol-secret-1' };
 
@@ -32,25 +32,6 @@ async function openMenu(browser, conversationID) {
     el.dispatchEvent(new MouseEvent('contextmenu', at));
   }, row);
   await waitForSelector(browser, '[data-testid="conversation-menu"]');
-}
-
-/** The session bus's Notify calls, as dbus-monitor prints them (all of its output so far). */
-function recordNotifications() {
-  const monitor = spawn('dbus-monitor', ['--session', "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const record = { monitor, text: '' };
-  monitor.stdout.on('data', (d) => (record.text += d));
-  return record;
-}
-
-/** Resolves once `check()` holds (polled every 50 ms, up to 30 s). */
-async function until(check, what) {
-  const end = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('the conversation menu in the desktop app', { timeout: 600_000 }, () => {

@@ -218,3 +218,22 @@ export async function registerUsers(server, accounts, passwords, appUser = 'alic
   const app = accounts.find(([user]) => user === appUser);
   if (app) await cli(app[1], ['logout']);
 }
+
+/** The session bus's Notify calls, as dbus-monitor prints them (all of its output so far). */
+export function recordNotifications() {
+  const monitor = spawn('dbus-monitor', ['--session', "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const record = { monitor, text: '' };
+  monitor.stdout.on('data', (d) => (record.text += d));
+  return record;
+}
+
+/** Resolves once `check()` holds (polled every 50 ms, up to 30 s). */
+export async function until(check, what) {
+  const end = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
