@@ -5,6 +5,7 @@ mod scenarios {
     mod accounts;
     mod api;
     mod auth;
+    mod avatars;
     mod bad_input;
     mod chat;
     mod conversation_settings;
@@ -27,6 +28,7 @@ mod scenarios {
     mod receipts;
     mod relations;
     mod sdk_groups;
+    mod search;
     mod sessions;
     mod status;
     mod tim_fidelity;

@@ -9,6 +9,8 @@
 //! - [`commands`] holds the command table and, one file per area, the
 //!   commands' argument/result DTOs and handlers.
 //! - [`state`] holds [`AppState`] and the event union.
+//! - [`export`] writes a conversation as HTML or JSON, and backs up or
+//!   restores the local store.
 //! - [`DesktopHooks`] is what a shell implements natively (notifications,
 //!   unread badge).
 //! - With the `ts` feature, [`typescript`] generates the TypeScript types of
@@ -20,6 +22,7 @@ pub mod commands;
 mod core;
 pub mod embedded;
 mod error;
+pub mod export;
 pub mod local_files;
 pub mod loopback;
 pub mod native;

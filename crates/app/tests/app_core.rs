@@ -715,3 +715,133 @@ async fn the_member_and_value_group_commands_take_tim_arguments() {
         call(&alice, "tim.changeGroupOwner", json!({"groupID": g, "newOwnerID": "bob"})).await;
     assert_eq!(owner["group"]["ownerID"], "bob");
 }
+
+#[tokio::test]
+async fn a_conversation_exports_as_html_and_json_and_the_store_backs_up_and_restores() {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let alice = open(dir.path());
+    registered(&alice, &server.http_url(), "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    bob.send_text("alice", "hello <script>alert(1)</script>").await;
+    bob.send_text("alice", "第二行\nline two").await;
+    let mut events = alice.events();
+    call(
+        &alice,
+        "tim.sendMessage",
+        json!({"message": text_message("alice", "bob", "bye & see you", 7)}),
+    )
+    .await;
+    wait_event(&mut events, "alice's conversation list", |e| match e {
+        AppEvent::Sdk(Event::ConversationListUpdated(list)) => {
+            list.iter().any(|c| c.conversation_id == "C2Cbob").then_some(())
+        }
+        _ => None,
+    })
+    .await;
+
+    // HTML: every message, escaped, with Chinese labels when asked.
+    let html = call(
+        &alice,
+        "app.exportConversation",
+        json!({"conversationID": "C2Cbob", "format": "html", "title": "Bob <B>", "language": "zh"}),
+    )
+    .await;
+    assert_eq!(html["messageCount"], 3);
+    assert!(html["fileName"].as_str().expect("name").starts_with("Bob-B-"), "{html}");
+    let page = std::fs::read_to_string(html["path"].as_str().expect("path")).expect("read");
+    assert!(page.contains("hello &lt;script&gt;alert(1)&lt;/script&gt;"), "escaped");
+    assert!(!page.contains("<script>"), "no markup from messages");
+    assert!(page.contains("第二行<br>line two"));
+    assert!(page.contains("bye &amp; see you"));
+    assert!(page.contains("<title>Bob &lt;B&gt;</title>"));
+    assert!(page.contains("导出于") && page.contains("3 条消息"));
+    // Named by its content in the download cache, like every cached file.
+    let name = std::path::Path::new(html["path"].as_str().expect("path"))
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("name")
+        .to_owned();
+    assert_eq!(name.len(), 64 + ".html".len(), "{name}");
+
+    // JSON: TIM Message objects, oldest first.
+    let exported = call(
+        &alice,
+        "app.exportConversation",
+        json!({"conversationID": "C2Cbob", "format": "json"}),
+    )
+    .await;
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(exported["path"].as_str().expect("path")).expect("read"),
+    )
+    .expect("JSON");
+    let texts: Vec<&str> = doc["messageList"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|m| m["payload"]["text"].as_str())
+        .collect();
+    assert_eq!(texts, ["hello <script>alert(1)</script>", "第二行\nline two", "bye & see you"]);
+    assert_eq!(doc["conversationID"], "C2Cbob");
+    assert_eq!(
+        call_err(
+            &alice,
+            "app.exportConversation",
+            json!({"conversationID": "bob", "format": "json"})
+        )
+        .await,
+        code::INVALID_CONVERSATION_ID
+    );
+
+    // Back up; a new installation signs in (its fresh store has the
+    // conversation but not its old messages, so the local search finds
+    // nothing), restores the backup (the search finds them), and the
+    // session goes on: a message sent after the restore arrives.
+    let backup = call(&alice, "app.backupLocalStore", json!({})).await;
+    let backup_path = backup["path"].as_str().expect("path").to_owned();
+    assert!(backup["fileName"].as_str().expect("name").starts_with("confab-backup-alice-"));
+    let search = json!({"keywordList": ["hello"]});
+    assert_eq!(call(&alice, "tim.searchLocalMessages", search.clone()).await["totalCount"], 1);
+    drop(alice);
+    let new_dir = tempfile::tempdir().expect("temp dir");
+    let alice = open(new_dir.path());
+    call(&alice, "app.chooseServer", json!({"mode": "remote", "url": server.http_url()})).await;
+    let mut events = alice.events();
+    state_of(&alice, "app.login", json!({"userID": "alice", "password": "alice-secret"})).await;
+    wait_event(&mut events, "ready", |e| matches!(e, AppEvent::Sdk(Event::SdkReady)).then_some(()))
+        .await;
+    assert_eq!(call(&alice, "tim.searchLocalMessages", search.clone()).await["totalCount"], 0);
+    // The desktop host lets a chosen file be read: the copy the user picked.
+    let chosen = new_dir.path().join("my-backup.sqlite");
+    std::fs::copy(&backup_path, &chosen).expect("copy");
+    call(&alice, "app.restoreLocalStore", json!({"path": chosen.to_string_lossy()})).await;
+    wait_event(&mut events, "ready again", |e| {
+        matches!(e, AppEvent::Sdk(Event::SdkReady)).then_some(())
+    })
+    .await;
+    assert_eq!(call(&alice, "tim.searchLocalMessages", search).await["totalCount"], 1);
+    bob.send_text("alice", "after the restore").await;
+    wait_event(&mut events, "a message after the restore", |e| match e {
+        AppEvent::Sdk(Event::MessageReceived(list)) => {
+            list.iter().any(|m| m.payload["text"] == "after the restore").then_some(())
+        }
+        _ => None,
+    })
+    .await;
+
+    // Not a backup, or another account's: refused, nothing changes.
+    let junk = dir.path().join("junk.sqlite");
+    std::fs::write(&junk, "not a database").expect("write");
+    assert_eq!(
+        call_err(&alice, "app.restoreLocalStore", json!({"path": junk.to_string_lossy()})).await,
+        code::INVALID_OPERATION
+    );
+    let carol_dir = tempfile::tempdir().expect("temp dir");
+    let carol = open(carol_dir.path());
+    registered(&carol, &server.http_url(), "carol").await;
+    assert_eq!(
+        call_err(&carol, "app.restoreLocalStore", json!({"path": chosen.to_string_lossy()})).await,
+        code::INVALID_OPERATION
+    );
+    assert_eq!(call(&alice, "tim.getTotalUnreadMessageCount", json!({})).await, json!(3));
+}

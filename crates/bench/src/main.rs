@@ -19,7 +19,7 @@ use process::Confabd;
 use report::{aggregate, Report, RunFigures};
 use scenarios::{
     cold_start, connections, durability, friends, groups, history, latency, local_page, logins,
-    throughput, upload,
+    search, throughput, upload,
 };
 use std::path::PathBuf;
 
@@ -31,6 +31,7 @@ const ALL: &[&str] = &[
     "connections",
     "cold-start",
     "local-page",
+    "search-local",
     "durability",
     "upload",
     "logins",
@@ -46,7 +47,8 @@ const ALL: &[&str] = &[
 #[command(name = "confab-bench", about = "Measure confabd and the Confab SDK")]
 struct Args {
     /// Scenarios to run (comma-separated): latency, throughput, history,
-    /// connections, cold-start, local-page, durability, upload, logins,
+    /// connections, cold-start, local-page, search-local, durability,
+    /// upload, logins,
     /// group-work, group-avchatroom, group-catchup, group-catchup-sdk,
     /// community-catchup-sdk,
     /// friends-sync; or `all`.
@@ -104,6 +106,15 @@ struct Args {
     /// Local page: pages per run.
     #[arg(long, default_value_t = 1000)]
     local_pages: usize,
+    /// Local search: conversations in the searched store.
+    #[arg(long, default_value_t = 1000)]
+    search_conversations: usize,
+    /// Local search: messages in the searched store.
+    #[arg(long, default_value_t = 1_000_000)]
+    search_messages: usize,
+    /// Local search: times each query runs per run.
+    #[arg(long, default_value_t = 20)]
+    search_repeats: usize,
     /// Durability: messages attempted per run (kill -9 after half are acknowledged).
     #[arg(long, default_value_t = 5000)]
     durability_messages: usize,
@@ -186,6 +197,9 @@ impl Args {
         self.cold_conversations = 20;
         self.cold_messages = 400;
         self.local_pages = 20;
+        self.search_conversations = 20;
+        self.search_messages = 2000;
+        self.search_repeats = 2;
         self.durability_messages = 200;
         self.upload_bytes = 3 * 1024 * 1024;
         self.logins = 20;
@@ -386,6 +400,31 @@ async fn run_scenario(
                 }
                 params = serde_json::json!({ "store": store, "pages": p.pages });
             }
+        }
+        "search-local" => {
+            let p = search::Params {
+                conversations: args.search_conversations,
+                messages: args.search_messages,
+                repeats: args.search_repeats,
+            };
+            let store_dir = work.join(format!("search-store-{}", p.messages));
+            let mut fill_rate = None;
+            if !store_dir.exists() {
+                eprintln!(
+                    "   filling the local store: {} conversations, {} messages",
+                    p.conversations, p.messages
+                );
+                let filler = p.clone();
+                let target = store_dir.clone();
+                fill_rate = Some(
+                    tokio::task::spawn_blocking(move || search::populate(&target, &filler))
+                        .await??,
+                );
+            }
+            for _ in 0..args.runs {
+                runs.push(search::run(&store_dir, &p, fill_rate.take()).await?);
+            }
+            params = serde_json::to_value(&p)?;
         }
         "durability" => {
             let p = durability::Params { messages: args.durability_messages };

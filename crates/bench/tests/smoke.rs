@@ -34,6 +34,7 @@ fn every_scenario_runs_at_smoke_size() {
             "connections",
             "cold-start",
             "local-page",
+            "search-local",
             "durability",
             "upload",
             "logins",
@@ -51,7 +52,7 @@ fn every_scenario_runs_at_smoke_size() {
         assert!(figures.iter().all(|f| f["value"].as_f64().is_some_and(f64::is_finite)));
     }
     // Durability is also a correctness check: nothing acknowledged is lost.
-    let durability = &report["reports"][6]["figures"];
+    let durability = &report["reports"][7]["figures"];
     let found = durability
         .as_array()
         .expect("figures")

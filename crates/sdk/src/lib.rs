@@ -64,6 +64,9 @@ pub use tim::message_ops::{
     GetMessageListHoppingOptions, HoppingPage, MergerMessagePayload, TextAtPayload,
 };
 pub use tim::receipt::ReadMemberListOptions;
+pub use tim::search::{
+    KeywordMatchType, SearchLocalMessagesOptions, SearchResult, SearchResultItem,
+};
 pub use tim::topic::{TopicList, UpdatedTopic};
 pub use tim::Tim;
 pub use tls::{CustomCa, TlsConfig, TlsFailure};

@@ -1,7 +1,8 @@
 //! The file message commands: creating image, audio, video and file
 //! messages by local path (`tim.create*Message`, under the host's path
-//! policy), `tim.cancelUpload`, and `app.downloadFile` (the SDK's cached
-//! download plus the URL the webview loads it from).
+//! policy), `tim.cancelUpload`, `app.downloadFile` (the SDK's cached
+//! download plus the URL the webview loads it from), and avatars in the
+//! file service (`tim.uploadAvatar`, `app.downloadAvatar`).
 
 use crate::commands::message::{CreateMessageArgs, MessageArgs};
 use crate::commands::Empty;
@@ -33,6 +34,22 @@ pub struct DownloadFileResult {
     pub path: String,
     /// A URL the webview can load (the loopback file server in the desktop
     /// app, `/local/…` in the web host).
+    pub url: String,
+}
+
+/// `tim.uploadAvatar` result.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvatarUrl {
+    /// The avatar's URL in the file service, for `updateMyProfile`.
+    pub url: String,
+}
+
+/// `app.downloadAvatar` arguments.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DownloadAvatarArgs {
+    /// An avatar URL of this server (`…/files/<id>`).
     pub url: String,
 }
 
@@ -112,6 +129,31 @@ impl AppCore {
     ) -> Result<DownloadFileResult, ErrorBody> {
         let rendition = args.rendition.unwrap_or_default();
         let path = self.tim()?.download_file(&args.message, rendition).await.map_err(from_tim)?;
+        let url = self.hooks().file_url(&path);
+        Ok(DownloadFileResult { path: path.to_string_lossy().into_owned(), url })
+    }
+
+    /// Makes my avatar from a picture (under the host's path policy for
+    /// sending) and uploads it.
+    pub(crate) async fn upload_avatar(
+        &self,
+        args: crate::native::PathArgs,
+    ) -> Result<AvatarUrl, ErrorBody> {
+        let path = std::path::PathBuf::from(&args.path);
+        if !self.hooks().path_allowed(&path, PathPurpose::Send) {
+            return Err(crate::error::path_not_allowed(&path));
+        }
+        let url = self.tim()?.upload_avatar(&path).await.map_err(from_tim)?;
+        Ok(AvatarUrl { url })
+    }
+
+    /// Fetches an avatar of this server into the cache; the URL the
+    /// webview loads it from.
+    pub(crate) async fn download_avatar(
+        &self,
+        args: DownloadAvatarArgs,
+    ) -> Result<DownloadFileResult, ErrorBody> {
+        let path = self.tim()?.download_avatar(&args.url).await.map_err(from_tim)?;
         let url = self.hooks().file_url(&path);
         Ok(DownloadFileResult { path: path.to_string_lossy().into_owned(), url })
     }

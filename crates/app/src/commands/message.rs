@@ -2,8 +2,8 @@
 //! `tim.resendMessage`, `tim.createForwardMessage`,
 //! `tim.createMergerMessage`, `tim.downloadMergerMessage`,
 //! `tim.revokeMessage`, `tim.modifyMessage`, `tim.deleteMessage`,
-//! `tim.findMessage`, `tim.getLocalMessages`, `tim.getMessageListHopping`): their argument and
-//! result types (TIM's option objects) and handlers, one SDK call each.
+//! `tim.findMessage`, `tim.getLocalMessages`, `tim.getMessageListHopping`,
+//! `tim.searchLocalMessages`): their argument and result types (TIM's option objects) and handlers, one SDK call each.
 
 use crate::core::AppCore;
 use crate::error::from_tim;
@@ -276,6 +276,14 @@ impl AppCore {
         args: GetMessageListHoppingOptions,
     ) -> Result<HoppingPage, ErrorBody> {
         self.tim()?.get_message_list_hopping(args).await.map_err(from_tim)
+    }
+
+    #[expect(clippy::unused_async, reason = "every command handler is async")]
+    pub(crate) async fn search_local_messages(
+        &self,
+        args: confab_sdk::SearchLocalMessagesOptions,
+    ) -> Result<confab_sdk::SearchResult, ErrorBody> {
+        self.tim()?.search_local_messages(args).map_err(from_tim)
     }
 }
 

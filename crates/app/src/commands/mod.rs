@@ -18,6 +18,7 @@
 
 use crate::core::AppCore;
 use crate::error::invalid_args;
+use crate::export::{ExportConversationArgs, ExportedFile};
 use crate::native::{
     LocalFileUrl, MaybePath, PathArgs, PickFilesArgs, PickFilesResult, SaveFileAsArgs, StagedFile,
     WriteStagedFileArgs,
@@ -64,12 +65,13 @@ use confab_sdk::{
     TopicIdResponse, TopicList, UpdateTopicProfile, UpdatedTopic,
 };
 use confab_sdk::{FriendApplicationList, StatusFailures, UserStatus, UserStatusResponse};
+use confab_sdk::{SearchLocalMessagesOptions, SearchResult};
 use conversation::{
     ConversationArgs, ConversationProfileResult, DeleteConversationArgs, DeleteConversationResult,
     GetConversationListArgs, PinConversationArgs, RegisterPluginArgs,
 };
 use desktop::SetUnreadBadgeArgs;
-use file::{DownloadFileArgs, DownloadFileResult};
+use file::{AvatarUrl, DownloadAvatarArgs, DownloadFileArgs, DownloadFileResult};
 use message::{
     CreateMessageArgs, DeleteMessageExtensionsArgs, FindMessageArgs, GetMessageListArgs,
     LocalMessagesArgs, MessageArgs, MessageListArgs, MessageResult, ReadMemberListArgs,
@@ -192,6 +194,11 @@ command_set! {
     "tim.createFileMessage" => create_file_message(CreateMessageArgs<FileSource>) -> Message;
     "tim.cancelUpload" => cancel_upload(MessageArgs) -> Empty;
     "app.downloadFile" => download_file(DownloadFileArgs) -> DownloadFileResult;
+    "tim.uploadAvatar" => upload_avatar(PathArgs) -> AvatarUrl;
+    "app.exportConversation" => export_conversation(ExportConversationArgs) -> ExportedFile;
+    "app.backupLocalStore" => backup_local_store(Empty) -> ExportedFile;
+    "app.restoreLocalStore" => restore_local_store(PathArgs) -> Empty;
+    "app.downloadAvatar" => download_avatar(DownloadAvatarArgs) -> DownloadFileResult;
     "tim.createForwardMessage" => create_forward_message(CreateMessageArgs<Message>) -> Message;
     "tim.createMergerMessage" => create_merger_message(CreateMessageArgs<MergerMessagePayload>) -> Message;
     "tim.downloadMergerMessage" => download_merger_message(MessageArgs) -> Message;
@@ -207,6 +214,7 @@ command_set! {
     "tim.findMessage" => find_message(FindMessageArgs) -> Option<Message>;
     "tim.getLocalMessages" => get_local_messages(LocalMessagesArgs) -> Vec<Message>;
     "tim.getMessageListHopping" => get_message_list_hopping(GetMessageListHoppingOptions) -> HoppingPage;
+    "tim.searchLocalMessages" => search_local_messages(SearchLocalMessagesOptions) -> SearchResult;
     "tim.createGroup" => create_group(CreateGroup) -> CreateGroupResponse;
     "tim.getGroupList" => get_group_list(GetGroupList) -> GetGroupListResponse;
     "tim.getGroupProfile" => get_group_profile(GetGroupProfile) -> GroupResponse;

@@ -12,6 +12,7 @@ pub mod history;
 pub mod latency;
 pub mod local_page;
 pub mod logins;
+pub mod search;
 pub mod throughput;
 pub mod upload;
 

@@ -112,10 +112,31 @@ pub(crate) async fn download(
     message: &Message,
     rendition: Rendition,
 ) -> Result<PathBuf, TimError> {
-    let ctx = &service.ctx;
     let target = target(message, rendition)?;
+    into_cache(service, &target, Some((&message.id, rendition))).await
+}
+
+/// Fetches the image with file ID `uuid` (an avatar, which names no
+/// message) into the cache, or finds it there; its path.
+pub(crate) async fn download_image(service: &FileService, uuid: &str) -> Result<PathBuf, TimError> {
+    if !is_file_id(uuid) {
+        return Err(TimError::new(code::MESSAGE_FILE_URL_IS_EMPTY, "the file ID is malformed"));
+    }
+    let target = Target { uuid: uuid.to_owned(), size: 0, kind: CacheKind::Image };
+    into_cache(service, &target, None).await
+}
+
+/// Fetches `target` into the cache (or finds it there), reporting progress
+/// as `onFileDownloadProgress` of `progress` (a message ID and rendition)
+/// when given; its path.
+async fn into_cache(
+    service: &FileService,
+    target: &Target,
+    progress: Option<(&str, Rendition)>,
+) -> Result<PathBuf, TimError> {
+    let ctx = &service.ctx;
     let dir = &ctx.cache_dir;
-    if let Some(path) = cached(dir, &target) {
+    if let Some(path) = cached(dir, target) {
         return Ok(path);
     }
     let lock = {
@@ -123,7 +144,7 @@ pub(crate) async fn download(
         Arc::clone(locks.entry(target.uuid.clone()).or_default())
     };
     let _guard = lock.lock().await;
-    if let Some(path) = cached(dir, &target) {
+    if let Some(path) = cached(dir, target) {
         return Ok(path);
     }
     confab_private_fs::create_dir_all(dir)
@@ -131,7 +152,7 @@ pub(crate) async fn download(
     let part = dir.join(format!("{}.part", target.uuid));
     let mut attempt = 0;
     let content_type = loop {
-        match fetch(service, message, rendition, &target, &part).await {
+        match fetch(service, progress, target, &part).await {
             Ok(content_type) => break content_type,
             Err(Failure::Final(e)) => return Err(e),
             Err(Failure::Retry(why)) => {
@@ -184,8 +205,7 @@ fn sha256_of(path: &Path) -> std::io::Result<String> {
 /// response's content type.
 async fn fetch(
     service: &FileService,
-    message: &Message,
-    rendition: Rendition,
+    progress: Option<(&str, Rendition)>,
     target: &Target,
     part: &Path,
 ) -> Result<String, Failure> {
@@ -236,12 +256,14 @@ async fn fetch(
     let mut loaded = start;
     let mut reported = 0u64;
     let emit = |loaded: u64| {
-        ctx.core.emit(Event::FileDownloadProgress {
-            id: message.id.clone(),
-            rendition,
-            loaded,
-            total,
-        });
+        if let Some((id, rendition)) = progress {
+            ctx.core.emit(Event::FileDownloadProgress {
+                id: id.to_owned(),
+                rendition,
+                loaded,
+                total,
+            });
+        }
     };
     let mut body = response.bytes_stream();
     while let Some(chunk) = body.next().await {

@@ -13,12 +13,15 @@
 //!   `<data_dir>/<sdkAppID>/<userID>.files/`.
 //! - [`cache`]: the cache's file names (file ID and an allow-listed
 //!   extension from the server-sniffed type).
+//! - [`avatar`]: my avatar made from a picture and uploaded, and avatars
+//!   of this server fetched into the cache.
 //!
 //! Invariant: a file message whose upload is not finished is stored
 //! (status `unSend`, or `fail` once cancelled) with a row in `uploads` and
 //! no row in the outbox; finishing the upload fills the payload's URLs and
 //! moves it to the outbox in one transaction.
 
+pub(crate) mod avatar;
 pub(crate) mod cache;
 pub use cache::is_safe_to_open;
 pub(crate) mod download;

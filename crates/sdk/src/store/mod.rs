@@ -24,6 +24,8 @@
 //! | `profiles.rs` | last known profiles |
 //! | `groups.rs` | the group list (groups joined, with `selfInfo`) and following their timelines |
 //! | `files.rs`, `merger.rs` | upload jobs of file messages, merger bodies |
+//! | `search.rs` | the full-text index of messages and its queries |
+//! | `backup.rs` | backups of the whole store and restoring one |
 //!
 //! The connection sits behind a `std` mutex; every method is one short
 //! critical section and never awaits.
@@ -50,8 +52,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_read_receipts.sql"),
     include_str!("migrations/0015_message_extensions.sql"),
     include_str!("migrations/0016_topics.sql"),
+    include_str!("migrations/0017_message_search.sql"),
 ];
 
+pub(crate) mod backup;
 mod conversation_settings;
 mod conversations;
 mod extensions;
@@ -65,6 +69,7 @@ mod messages;
 mod outbox;
 mod profiles;
 pub(crate) mod relations;
+pub(crate) mod search;
 mod sync_state;
 pub(crate) mod topics;
 
@@ -165,6 +170,8 @@ impl Store {
         // a cached statement whenever a parameter it looked at changes (it
         // did for most lookups: a third of the SDK's CPU per message).
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        // The search index's triggers call it (and migration 0017 does).
+        search::register(&conn)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let applied = usize::try_from(version).unwrap_or(0);
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {

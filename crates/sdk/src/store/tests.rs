@@ -547,3 +547,77 @@ fn a_batch_leaves_its_conversations_as_the_same_entries_one_by_one_do() {
         assert_eq!(page(&batch), page(&single), "{conversation}");
     }
 }
+
+fn text_wire(from: &str, sequence: u64, text: &str) -> WireMessage {
+    WireMessageSample::new(from, "alice")
+        .id(format!("s{sequence}"))
+        .sequence(sequence)
+        .time(1_700_000_000 + i64::try_from(sequence).expect("small"))
+        .random(100 + sequence)
+        .text(text)
+        .build()
+}
+
+fn found(store: &Store, keyword: &str) -> Vec<String> {
+    let expression = search::match_expression(&[keyword.to_owned()], true).expect("a word");
+    store
+        .search_conversations(&expression)
+        .expect("search")
+        .into_iter()
+        .map(|h| format!("{}:{}:{}", h.conversation_id, h.count, h.newest.id))
+        .collect()
+}
+
+#[test]
+fn the_search_index_follows_inserts_edits_deletes_and_a_migration_backfill() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("alice.sqlite");
+    let store = Store::open(&path, "alice").expect("open");
+    store.bootstrap(&[], 0).expect("bootstrap");
+    store
+        .apply_entries(&[
+            entry(1, text_wire("bob", 1, "Meeting at noon")),
+            entry(2, text_wire("bob", 2, "大家你好吗")),
+            entry(3, text_wire("carol", 3, "meetings, again")),
+        ])
+        .expect("apply");
+    assert_eq!(found(&store, "MEET"), ["C2Ccarol:1:s3", "C2Cbob:1:s1"]);
+    assert_eq!(found(&store, "你好"), ["C2Cbob:1:s2"]);
+    assert_eq!(found(&store, "你"), ["C2Cbob:1:s2"]);
+    assert_eq!(found(&store, "好吗"), ["C2Cbob:1:s2"]);
+    assert!(found(&store, "你们").is_empty());
+    assert!(found(&store, "noonday").is_empty());
+
+    // An edited text is found by its new words only.
+    store
+        .lock()
+        .execute(
+            "UPDATE messages SET element = ?1 WHERE id = 's1'",
+            params![serde_json::to_string(&MessageElement::Text(TextPayload {
+                text: "lunch at one".into()
+            }))
+            .expect("json")],
+        )
+        .expect("edit");
+    assert_eq!(found(&store, "meet"), ["C2Ccarol:1:s3"]);
+    assert_eq!(found(&store, "lunch"), ["C2Cbob:1:s1"]);
+
+    // Deleted rows leave the index.
+    store.lock().execute("DELETE FROM messages WHERE id = 's3'", []).expect("delete");
+    assert!(found(&store, "meet").is_empty());
+
+    // A store from before the index (version 16) is indexed by the migration.
+    {
+        let conn = store.lock();
+        conn.execute_batch(
+            "DROP TRIGGER message_search_insert; DROP TRIGGER message_search_update;
+             DROP TRIGGER message_search_delete; DROP TABLE message_search;
+             PRAGMA user_version = 16;",
+        )
+        .expect("undo 0017");
+    }
+    drop(store);
+    let store = Store::open(&path, "alice").expect("reopen and migrate");
+    assert_eq!(found(&store, "lunch"), ["C2Cbob:1:s1"]);
+    assert_eq!(found(&store, "大家"), ["C2Cbob:1:s2"]);
+}

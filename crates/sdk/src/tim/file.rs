@@ -245,6 +245,26 @@ impl Tim {
             .await
     }
 
+    /// Makes my avatar from the picture at `path` (its centre square,
+    /// at most 256 px) and uploads it to the file service; resolves its
+    /// URL, for `update_my_profile({avatar})` (Confab extension: TIM has
+    /// the app host avatars). While a file is someone's avatar every user
+    /// may download it. Errors: 2251 unreadable or empty, 2253 over 20 MB,
+    /// 2252 not a picture, the file service's code, 2800 offline.
+    pub async fn upload_avatar(&self, path: &std::path::Path) -> Result<String, TimError> {
+        let session = self.ready_session()?;
+        files::avatar::upload(&session.files, path).instrument(session.core.span.clone()).await
+    }
+
+    /// Fetches an avatar URL of this server (`…/files/<id>`) into the local
+    /// cache (verified against its file ID) and returns the path; a cached
+    /// one returns at once. 2403 for a URL that is not this server's
+    /// file, 90009 when it is nobody's avatar (Confab extension).
+    pub async fn download_avatar(&self, url: &str) -> Result<PathBuf, TimError> {
+        let session = self.session().ok_or_else(TimError::not_ready)?;
+        files::avatar::download(&session.files, url).instrument(session.core.span.clone()).await
+    }
+
     // ----- merger bodies in the file service ----------------------------
 
     /// Refuses (80002) a merger message whose envelope (title, summary

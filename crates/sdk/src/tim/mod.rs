@@ -20,6 +20,7 @@
 //! | `file.rs` | file message factories, uploads, downloads, `cancel_upload`, `download_merger_message` |
 //! | `extension.rs` | `set_message_extensions`, `get_message_extensions`, `delete_message_extensions` |
 //! | `receipt.rs` | `send_message_read_receipt`, `get_message_read_receipt_list`, `get_group_message_read_member_list` |
+//! | `search.rs` | `search_local_messages` (Confab extension) |
 //!
 //! This file keeps the handle itself: creation, events, state and the
 //! request plumbing every area uses.
@@ -51,6 +52,7 @@ pub(crate) mod message_ops;
 mod profile;
 pub(crate) mod receipt;
 mod relation;
+pub mod search;
 mod session;
 mod status;
 pub mod topic;
@@ -277,6 +279,12 @@ impl Tim {
     /// The logged-in user.
     pub fn user_id(&self) -> Option<String> {
         self.session().map(|s| s.core.user_id.clone())
+    }
+
+    /// The logged-in user's file cache directory (where `download_file`
+    /// puts files, `<data_dir>/<sdkAppID>/<userID>.files`).
+    pub fn file_cache_dir(&self) -> Option<PathBuf> {
+        self.session().map(|s| s.files.ctx.cache_dir.clone())
     }
 
     // ----- plumbing ------------------------------------------------------

@@ -1,7 +1,8 @@
 //! The session lifecycle (server: `handlers/session.rs` and the gateway's
 //! login): `login`, `logout`, `destroy`, and the Confab extensions for the
 //! account's sign-in (TIM has no such methods): `change_password` and
-//! `sign_out_everywhere`.
+//! `sign_out_everywhere`; and for the local store: `backup_local_store`
+//! and `restore_local_store`.
 //!
 //! The extensions are the server's to decide; the SDK checks the new
 //! password's rules early for a fast error. After a password change the
@@ -102,6 +103,70 @@ impl Tim {
             }
         }
         outcome
+    }
+
+    /// Writes a consistent copy of this account's whole local store
+    /// (messages, conversations, search index, sync state) to `target`, a
+    /// file that must not exist yet (Confab extension). Works offline.
+    pub async fn backup_local_store(&self, target: &std::path::Path) -> Result<(), TimError> {
+        let session = self.session().ok_or_else(TimError::not_ready)?;
+        let target = target.to_path_buf();
+        let app = self.inner.options.sdk_app_id;
+        tokio::task::spawn_blocking(move || session.core.store.backup_to(&target, app))
+            .await
+            .map_err(|e| TimError::internal(format!("backup: {e}")))??;
+        Ok(())
+    }
+
+    /// Replaces this account's local store with a backup made by
+    /// [`Tim::backup_local_store`] (Confab extension). The session stops
+    /// (SDK_NOT_READY, without logging out at the server), the backup is
+    /// copied in (this installation keeps its instance ID), and the same
+    /// login starts again: SDK_READY follows, and a sync brings what
+    /// happened since the backup. 2905 when the file is not a backup of
+    /// this account (or is from a newer version); nothing changes then.
+    pub async fn restore_local_store(&self, backup: &std::path::Path) -> Result<(), TimError> {
+        let lifecycle = self.inner.lifecycle.lock().await;
+        let session = self.session().ok_or_else(TimError::not_ready)?;
+        let user = session.core.user_id.clone();
+        let user_sig = session.core.user_sig();
+        let options = &self.inner.options;
+        let (app, path) =
+            (options.sdk_app_id, Store::path_for(&options.data_dir, options.sdk_app_id, &user));
+        let refused = |e: crate::store::backup::BackupError| match e {
+            crate::store::backup::BackupError::Refused(why) => {
+                TimError::new(code::INVALID_OPERATION, why.to_string())
+            }
+            crate::store::backup::BackupError::Store(e) => TimError::from(e),
+        };
+        let checked = backup.to_path_buf();
+        let (owner, check) = (user.clone(), checked.clone());
+        tokio::task::spawn_blocking(move || {
+            crate::store::backup::check_backup(&check, &owner, app)
+        })
+        .await
+        .map_err(|e| TimError::internal(format!("restore: {e}")))?
+        .map_err(refused)?;
+        // Stop this session without a logout at the server: the same
+        // login goes on over the restored store.
+        if let Some(current) = self.slot().take() {
+            current.abort();
+            current.core.terminate();
+            current.core.set_net_state(NetState::Disconnected);
+            self.inner.hub.emit(Event::SdkNotReady);
+        }
+        drop(session);
+        let owner = user.clone();
+        let restored = tokio::task::spawn_blocking(move || {
+            crate::store::backup::restore_into(&path, &checked, &owner)
+        })
+        .await
+        .map_err(|e| TimError::internal(format!("restore: {e}")))?
+        .map_err(refused);
+        drop(lifecycle);
+        // Log in again either way: a failed restore left the store as it was.
+        self.login(&user, &user_sig).await?;
+        restored
     }
 
     /// Logs out (TIM `logout`): tells the server, stops the session, clears

@@ -1,8 +1,8 @@
 //! The file service's rules over its records: who is granted a file (the
 //! uploader at upload, the receiver of every committed message naming it,
-//! and with a merger body everything it names, transitively), that nobody
-//! names a file they may not download, and which files garbage collection
-//! forgets.
+//! and with a merger body everything it names, transitively; everyone, for
+//! a file that is someone's avatar), that nobody names a file they may not
+//! download, and which files garbage collection forgets.
 
 use crate::store::{Store, StoreError, StoreFuture, StoredFile, WriteTx};
 use confab_proto::UserId;
@@ -35,6 +35,24 @@ pub(crate) fn grant(tx: &mut dyn WriteTx, id: &str, user: &UserId) -> Result<(),
         pending.extend(tx.file_refs(&id)?);
     }
     Ok(())
+}
+
+/// Records which file of this server `user`'s new avatar URL names: a
+/// `…/files/<id>` URL with a file ID names that file, which `user` must
+/// hold a grant for (else [`StoreError::FileAccessDenied`], before
+/// anything is written); any other URL names none. While a file is
+/// someone's avatar every user may download it and it is kept.
+pub(crate) fn set_avatar(
+    tx: &mut dyn WriteTx,
+    user: &UserId,
+    avatar_url: &str,
+) -> Result<(), StoreError> {
+    let named =
+        confab_proto::message::file_id_of_url(avatar_url).filter(|id| crate::files::is_file_id(id));
+    if let Some(id) = named {
+        check_sender(tx, user, &[id])?;
+    }
+    tx.set_avatar_file(user, named)
 }
 
 /// Records a stored content (unless known) with the files it names

@@ -18,6 +18,9 @@ fn update(
 ) -> Result<Profile, StoreError> {
     let mut profile =
         tx.load_profile(user)?.ok_or_else(|| StoreError::UserNotFound(user.clone()))?;
+    if let Some(avatar) = &patch.avatar {
+        super::files::set_avatar(tx, user, avatar)?;
+    }
     apply_patch(&mut profile, patch);
     profile.last_updated_number = now_secs;
     tx.save_profile(&profile)?;

@@ -718,6 +718,46 @@ pub(crate) async fn files_are_granted_by_upload_and_by_messages_and_never_by_nam
 }
 
 /// Conformance case (see the module docs).
+pub(crate) async fn an_avatar_file_is_open_to_everyone_while_it_is_an_avatar<F: StoreFactory>() {
+    use crate::store::FileAccess;
+    let f = open::<F>(64);
+    users(&*f.store, &["alice", "bob"]).await;
+    let face = "a".repeat(64);
+    let theirs = "b".repeat(64);
+    f.store.record_file(stored_file(&face), user("alice"), Vec::new()).await.expect("face");
+    f.store.record_file(stored_file(&theirs), user("bob"), Vec::new()).await.expect("bob's");
+    let avatar = |url: String| ProfilePatch { avatar: Some(url), ..ProfilePatch::default() };
+    let access = |who: &'static str, id: &String| f.store.file_access(user(who), id.clone());
+
+    // Nobody makes a file they cannot download their avatar.
+    let refused =
+        f.store.update_profile(user("alice"), avatar(format!("http://h/files/{theirs}")), 10).await;
+    assert!(matches!(refused, Err(StoreError::FileAccessDenied(x)) if x == theirs));
+    assert_eq!(access("alice", &theirs).await.expect("read"), FileAccess::Denied);
+    let profiles = f.store.profiles(vec![user("alice")]).await.expect("profile");
+    assert_eq!(profiles[0].avatar, "", "the refused avatar left nothing behind");
+
+    // Alice's own upload: everyone may see it while it is her avatar, and
+    // garbage collection keeps it (not bob's unnamed file).
+    f.store
+        .update_profile(user("alice"), avatar(format!("https://h/files/{face}/me.png")), 11)
+        .await
+        .expect("avatar");
+    assert!(matches!(access("bob", &face).await.expect("read"), FileAccess::Granted(_)));
+    let removed = f.store.collect_unnamed_files(i64::MAX).await.expect("collect");
+    assert_eq!(removed.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), [theirs.clone()]);
+
+    // Another avatar (a URL elsewhere) ends it.
+    f.store
+        .update_profile(user("alice"), avatar("https://example.invalid/me.png".into()), 12)
+        .await
+        .expect("outside avatar");
+    assert_eq!(access("bob", &face).await.expect("read"), FileAccess::Denied);
+    let removed = f.store.collect_unnamed_files(i64::MAX).await.expect("collect");
+    assert_eq!(removed.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), [face.clone()]);
+}
+
+/// Conformance case (see the module docs).
 pub(crate) async fn a_merger_body_grants_the_files_it_names<F: StoreFactory>() {
     use crate::store::FileAccess;
     let f = open::<F>(64);
@@ -1284,6 +1324,7 @@ macro_rules! store_conformance_suite {
             accounts_and_profiles,
             files_are_granted_by_upload_and_by_messages_and_never_by_naming_them,
             a_merger_body_grants_the_files_it_names,
+            an_avatar_file_is_open_to_everyone_while_it_is_an_avatar,
             only_the_sender_changes_the_payload_either_side_changes_cloud_custom_data,
             sync_pages_are_capped_in_bytes_and_cover_the_inbox_exactly_once,
             garbage_collection_forgets_unnamed_files_past_the_grace_period_only,

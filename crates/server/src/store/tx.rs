@@ -354,6 +354,9 @@ pub trait FileTx {
 
     /// Forgets the file with its grants, uploaders and references.
     fn forget_file(&mut self, id: &str) -> Result<(), StoreError>;
+
+    /// Records the file of this server `user`'s avatar names (`None`: none).
+    fn set_avatar_file(&mut self, user: &UserId, id: Option<&str>) -> Result<(), StoreError>;
 }
 
 /// The owner's fields for one friend, as stored (the friend's profile and

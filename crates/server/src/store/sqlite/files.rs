@@ -1,7 +1,8 @@
 //! The file service's records: the `files` table (one row per stored
 //! content), `file_grants` (who may download what), `file_uploaders` (whose
 //! quota a content counts against), `file_refs` (what a merger body names)
-//! and `message_files` (which stored messages name it). The rules (who is
+//! `message_files` (which stored messages name it) and `avatar_files`
+//! (which file each user's avatar names). The rules (who is
 //! granted what, what garbage collection keeps) are the file service's, in
 //! `crate::services::files`.
 
@@ -99,6 +100,7 @@ impl FileTx for SqliteTx<'_> {
     fn file_gc_roots(&mut self, cutoff_secs: i64) -> Result<Vec<String>, StoreError> {
         let mut roots = self.conn.prepare_cached(
             "SELECT file_id FROM message_files
+             UNION SELECT file_id FROM avatar_files
              UNION SELECT id FROM files WHERE last_upload_at >= ?1",
         )?;
         let ids = roots.query_map([cutoff_secs], |r| r.get::<_, String>(0))?;
@@ -118,12 +120,39 @@ impl FileTx for SqliteTx<'_> {
             "DELETE FROM file_grants WHERE file_id = ?1",
             "DELETE FROM file_refs WHERE file_id = ?1 OR ref_id = ?1",
             "DELETE FROM file_uploaders WHERE file_id = ?1",
+            "DELETE FROM avatar_files WHERE file_id = ?1",
             "DELETE FROM files WHERE id = ?1",
         ] {
             self.conn.prepare_cached(sql)?.execute([id])?;
         }
         Ok(())
     }
+
+    fn set_avatar_file(&mut self, user: &UserId, id: Option<&str>) -> Result<(), StoreError> {
+        match id {
+            Some(id) => self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO avatar_files (user_id, file_id) VALUES (?1, ?2)
+                     ON CONFLICT (user_id) DO UPDATE SET file_id = excluded.file_id",
+                )?
+                .execute(params![user.as_str(), id])?,
+            None => self
+                .conn
+                .prepare_cached("DELETE FROM avatar_files WHERE user_id = ?1")?
+                .execute(params![user.as_str()])?,
+        };
+        Ok(())
+    }
+}
+
+/// Whether the file `id` is someone's avatar (which every user may see).
+fn is_avatar(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM avatar_files WHERE file_id = ?1 LIMIT 1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// Whether `user` may download `id`, and the file's record if so.
@@ -134,7 +163,9 @@ pub(super) fn access(conn: &Connection, user: &UserId, id: &str) -> Result<FileA
         .optional()?;
     Ok(match file {
         None => FileAccess::Unknown,
-        Some(file) if has_grant(conn, id, user)? => FileAccess::Granted(file),
+        Some(file) if has_grant(conn, id, user)? || is_avatar(conn, id)? => {
+            FileAccess::Granted(file)
+        }
         Some(_) => FileAccess::Denied,
     })
 }

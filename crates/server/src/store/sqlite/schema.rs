@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0018_read_receipts.sql"),
     include_str!("migrations/0019_message_extensions.sql"),
     include_str!("migrations/0020_topics.sql"),
+    include_str!("migrations/0021_avatar_files.sql"),
 ];
 
 /// The schema version this build creates.

@@ -125,7 +125,7 @@ async fn migration_5_finds_the_files_that_earlier_messages_name() {
     // (migrations 7, group timelines, and 6, session keys, undone first).
     let raw = Connection::open(&path).expect("raw open");
     raw.execute_batch(
-        "DROP TABLE topic_members; DROP TABLE topics;
+        "DROP TABLE avatar_files; DROP TABLE topic_members; DROP TABLE topics;
          DROP TABLE message_extension_heads; DROP TABLE message_extensions; DROP TABLE read_receipts; DROP TABLE conversation_group_members; DROP TABLE conversation_groups;
          DROP TABLE conversation_settings; DROP TABLE custom_status; DROP TABLE friend_group_members; DROP TABLE friend_groups; DROP TABLE friend_requests;
          DROP TABLE friends; DROP TABLE blacklist; DROP TABLE group_counters; DROP TABLE group_attributes;
@@ -167,6 +167,7 @@ async fn migration_8_keeps_earlier_message_ids_and_references() {
              UNIQUE (sender, random), UNIQUE (conv_key, sequence));
          INSERT INTO old SELECT id, conv_key, sequence, sender, random, time,
              json_set(message, '$.ID', id || '-' || time || '-' || random) FROM messages;
+         DROP TABLE avatar_files;
          DROP TABLE topic_members;
          DROP TABLE topics;
          DROP TABLE message_extension_heads;
