@@ -260,10 +260,10 @@ async fn html_page(
         };
         let sender = if message.nick.is_empty() { &message.from } else { &message.nick };
         let side = if message.from == me { "out" } else { "in" };
-        let _ = write!(
+        let _ = writeln!(
             rows,
             "<div class=\"msg {side}\"><div class=\"meta\"><b>{}</b> <time>{}</time></div>\
-             <div class=\"body\">{}</div></div>\n",
+             <div class=\"body\">{}</div></div>",
             escape(sender),
             utc_minute(message.time),
             body_html(message, labels, image.as_deref()),

@@ -408,7 +408,7 @@ async fn run_scenario(
                 repeats: args.search_repeats,
             };
             let store_dir = work.join(format!("search-store-{}", p.messages));
-            let mut fill_rate = None;
+            let mut fill_rate = 0.0;
             if !store_dir.exists() {
                 eprintln!(
                     "   filling the local store: {} conversations, {} messages",
@@ -416,13 +416,11 @@ async fn run_scenario(
                 );
                 let filler = p.clone();
                 let target = store_dir.clone();
-                fill_rate = Some(
-                    tokio::task::spawn_blocking(move || search::populate(&target, &filler))
-                        .await??,
-                );
+                fill_rate = tokio::task::spawn_blocking(move || search::populate(&target, &filler))
+                    .await??;
             }
             for _ in 0..args.runs {
-                runs.push(search::run(&store_dir, &p, fill_rate.take()).await?);
+                runs.push(search::run(&store_dir, &p, fill_rate).await?);
             }
             params = serde_json::to_value(&p)?;
         }

@@ -12,34 +12,47 @@
 //! token. English words match by prefix ("meet" finds "meeting").
 //!
 //! Triggers on `messages` keep the index (migration 0017): they call the
-//! SQL function `confab_search_text(element)` ([`register`]), which picks
-//! the searchable text of an element: a text's text, a file's name, a
+//! SQL functions `confab_search_text(element)` ([`register`]), which picks
+//! the searchable text of an element (a text's text, a file's name, a
 //! custom message's description, a location's description, a merged
-//! forward's title and abstracts. Revoked and deleted messages stay in the
-//! index and are left out by the query.
+//! forward's title and abstracts), and `confab_search_conv(id)`, one token
+//! naming the conversation, so a search inside one conversation is an
+//! indexed AND rather than a filter over every hit. Beside the index
+//! (never read from `messages`) each row keeps its conversation and `ord`,
+//! `time << 24 | key & 0xFFFFFF`: newest first, and one value per row.
+//! Revoked and deleted messages leave the index.
 
 use super::{Result, Store};
 use crate::model::Message;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::params;
+use std::collections::HashMap;
 
-/// The SQL function the index triggers call.
-const TEXT_FUNCTION: &str = "confab_search_text";
-
-/// Registers [`TEXT_FUNCTION`] on a connection (before migrations: 0017
-/// fills the index through it).
+/// Registers the SQL functions the index triggers call on a connection
+/// (before migrations: 0017 fills the index through them).
 pub(super) fn register(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        TEXT_FUNCTION,
-        1,
-        FunctionFlags::SQLITE_UTF8
-            | FunctionFlags::SQLITE_DETERMINISTIC
-            | FunctionFlags::SQLITE_INNOCUOUS,
-        |ctx| {
-            let element: Option<String> = ctx.get(0)?;
-            Ok(element.as_deref().and_then(searchable_text).map(|t| index_text(&t)))
-        },
-    )
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function("confab_search_text", 1, flags, |ctx| {
+        let element: Option<String> = ctx.get(0)?;
+        Ok(element.as_deref().and_then(searchable_text).map(|t| index_text(&t)))
+    })?;
+    conn.create_scalar_function("confab_search_conv", 1, flags, |ctx| {
+        let id: String = ctx.get(0)?;
+        Ok(conversation_token(&id))
+    })
+}
+
+/// The one token naming a conversation in the `conv` column: `h` and
+/// the ID's bytes in hex (any ID, one word for the tokenizer).
+fn conversation_token(conversation_id: &str) -> String {
+    let mut token = String::with_capacity(1 + conversation_id.len() * 2);
+    token.push('h');
+    for b in conversation_id.bytes() {
+        token.push_str(&format!("{b:02x}"));
+    }
+    token
 }
 
 /// The searchable text of a stored element (`{"type", "payload"}` JSON),
@@ -161,7 +174,7 @@ pub(crate) fn match_expression(keywords: &[String], all: bool) -> Option<String>
     if phrases.is_empty() {
         return None;
     }
-    Some(phrases.join(if all { " AND " } else { " OR " }))
+    Some(format!("{{words}} : ({})", phrases.join(if all { " AND " } else { " OR " })))
 }
 
 /// Matches in one conversation.
@@ -180,37 +193,51 @@ pub(crate) struct HitPage {
     pub(crate) total: u64,
     /// This page, newest first.
     pub(crate) messages: Vec<Message>,
-    /// Where the next page starts (`"<time>.<key>"`), `None` at the end.
+    /// Where the next page starts (`"<time>.<key bits>"`), `None` at the end.
     pub(crate) next: Option<String>,
 }
 
-/// The joins and filters every search shares: `?1` is the `MATCH`
-/// expression; revoked and deleted messages are never found.
-const HITS: &str = "FROM message_search s JOIN messages m ON m.key = s.rowid
-     WHERE message_search MATCH ?1 AND m.is_revoked = 0 AND m.is_deleted = 0";
+/// The bits of `ord` below the time.
+const ORD_SHIFT: u32 = 24;
 
 impl Store {
     /// Every conversation with matches, newest match first.
     pub(crate) fn search_conversations(&self, expression: &str) -> Result<Vec<ConversationHits>> {
         let conn = self.lock();
-        // Per conversation: its match count and its newest match (by time,
-        // then by key: the later stored of one second).
-        let sql = format!(
-            "SELECT conversation_id, n, key FROM (
-               SELECT m.conversation_id, m.key, m.time,
-                 count(*) OVER (PARTITION BY m.conversation_id) AS n,
-                 row_number() OVER (PARTITION BY m.conversation_id
-                                    ORDER BY m.time DESC, m.key DESC) AS r
-               {HITS})
-             WHERE r = 1 ORDER BY time DESC, key DESC"
-        );
-        let groups = conn
-            .prepare_cached(&sql)?
-            .query_map(params![expression], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = Vec::with_capacity(groups.len());
+        // One pass over the hits (in rowid order, reading only what is kept
+        // beside the index): per conversation its count and its greatest
+        // `ord`, the newest match. Aggregated here rather than by a GROUP BY,
+        // which would sort every hit.
+        let mut by_conversation: HashMap<String, (i64, i64, i64)> = HashMap::new();
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT rowid, ord, conversation_id FROM message_search
+                 WHERE message_search MATCH ?1",
+            )?;
+            let mut rows = stmt.query(params![expression])?;
+            while let Some(row) = rows.next()? {
+                let (key, ord): (i64, i64) = (row.get(0)?, row.get(1)?);
+                let conversation = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+                match by_conversation.get_mut(conversation) {
+                    Some((count, best, best_key)) => {
+                        *count += 1;
+                        if ord > *best {
+                            (*best, *best_key) = (ord, key);
+                        }
+                    }
+                    None => {
+                        by_conversation.insert(conversation.to_owned(), (1, ord, key));
+                    }
+                }
+            }
+        }
+        let mut groups: Vec<(String, i64, i64, i64)> = by_conversation
+            .into_iter()
+            .map(|(id, (count, ord, key))| (id, count, ord, key))
+            .collect();
+        groups.sort_by_key(|g| std::cmp::Reverse(g.2));
+        let groups = groups.into_iter().map(|(id, count, _, key)| (id, count, key));
+        let mut out = Vec::new();
         for (conversation_id, count, key) in groups {
             if let Some(newest) = self.message_by_key_in(&conn, key)? {
                 out.push(ConversationHits {
@@ -229,29 +256,29 @@ impl Store {
         &self,
         expression: &str,
         conversation_id: &str,
-        cursor: Option<(i64, i64)>,
+        cursor: Option<i64>,
         count: usize,
     ) -> Result<HitPage> {
         let conn = self.lock();
+        let expression =
+            format!("({expression}) AND {{conv}} : {}", conversation_token(conversation_id));
         let total: i64 = conn
-            .prepare_cached(&format!("SELECT count(*) {HITS} AND m.conversation_id = ?2"))?
-            .query_row(params![expression, conversation_id], |r| r.get(0))?;
-        let (time, key) = cursor.unwrap_or((i64::MAX, i64::MAX));
+            .prepare_cached("SELECT count(*) FROM message_search WHERE message_search MATCH ?1")?
+            .query_row(params![expression], |r| r.get(0))?;
         let limit = i64::try_from(count).unwrap_or(i64::MAX).saturating_add(1);
         let rows = conn
-            .prepare_cached(&format!(
-                "SELECT m.key, m.time {HITS} AND m.conversation_id = ?2
-                   AND (m.time, m.key) < (?3, ?4)
-                 ORDER BY m.time DESC, m.key DESC LIMIT ?5"
-            ))?
-            .query_map(params![expression, conversation_id, time, key, limit], |r| {
+            .prepare_cached(
+                "SELECT rowid, ord FROM message_search WHERE message_search MATCH ?1 AND ord < ?2
+                 ORDER BY ord DESC LIMIT ?3",
+            )?
+            .query_map(params![expression, cursor.unwrap_or(i64::MAX), limit], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let next = (rows.len() > count)
             .then(|| count.checked_sub(1).and_then(|last| rows.get(last)))
             .flatten()
-            .map(|(key, time)| format!("{time}.{key}"));
+            .map(|(_, ord)| format!("{}.{}", ord >> ORD_SHIFT, ord & ((1 << ORD_SHIFT) - 1)));
         let mut messages = Vec::with_capacity(count.min(rows.len()));
         for (key, _) in rows.into_iter().take(count) {
             messages.extend(self.message_by_key_in(&conn, key)?);
@@ -260,10 +287,15 @@ impl Store {
     }
 }
 
-/// Parses a cursor made by [`Store::search_in_conversation`].
-pub(crate) fn parse_cursor(cursor: &str) -> Option<(i64, i64)> {
-    let (time, key) = cursor.split_once('.')?;
-    Some((time.parse().ok()?, key.parse().ok()?))
+/// Parses a cursor made by [`Store::search_in_conversation`]
+/// (`"<time>.<key bits>"`) into the `ord` it stands for.
+pub(crate) fn parse_cursor(cursor: &str) -> Option<i64> {
+    let (time, low) = cursor.split_once('.')?;
+    let (time, low): (i64, i64) = (time.parse().ok()?, low.parse().ok()?);
+    if !(0..1 << (63 - ORD_SHIFT)).contains(&time) || !(0..1 << ORD_SHIFT).contains(&low) {
+        return None;
+    }
+    Some(time << ORD_SHIFT | low)
 }
 
 #[cfg(test)]
@@ -285,16 +317,29 @@ mod tests {
 
     #[test]
     fn keywords_become_prefix_phrases() {
-        assert_eq!(match_expression(&["meet".into()], true).unwrap(), "\"meet\" *");
-        assert_eq!(match_expression(&["你好".into()], true).unwrap(), "\"你好\" *");
-        assert_eq!(match_expression(&["你好吗".into()], true).unwrap(), "\"你好 好吗\" *");
+        assert_eq!(match_expression(&["meet".into()], true).unwrap(), "{words} : (\"meet\" *)");
+        assert_eq!(match_expression(&["你好".into()], true).unwrap(), "{words} : (\"你好\" *)");
+        assert_eq!(
+            match_expression(&["你好吗".into()], true).unwrap(),
+            "{words} : (\"你好 好吗\" *)"
+        );
         // A run inside the keyword keeps its last character: the text has it too.
         assert_eq!(
             match_expression(&["你好abc".into(), "x".into()], false).unwrap(),
-            "\"你好 好 abc\" * OR \"x\" *"
+            "{words} : (\"你好 好 abc\" * OR \"x\" *)"
         );
-        assert_eq!(match_expression(&["a\"b".into()], true).unwrap(), "\"a\"\"b\" *");
+        assert_eq!(match_expression(&["a\"b".into()], true).unwrap(), "{words} : (\"a\"\"b\" *)");
         assert_eq!(match_expression(&["!!".into(), "。".into()], true), None);
+    }
+
+    #[test]
+    fn cursors_round_trip_and_bad_ones_are_refused() {
+        let ord = 1_764_115_200_i64 << ORD_SHIFT | 77;
+        assert_eq!(parse_cursor(&format!("{}.{}", 1_764_115_200, 77)), Some(ord));
+        for bad in ["", "1", "a.b", "-1.2", "1.16777216", "99999999999999999.1"] {
+            assert_eq!(parse_cursor(bad), None, "{bad}");
+        }
+        assert_eq!(conversation_token("C2C@b"), "h43324340 62".replace(' ', ""));
     }
 
     #[test]

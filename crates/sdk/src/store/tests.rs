@@ -612,6 +612,7 @@ fn the_search_index_follows_inserts_edits_deletes_and_a_migration_backfill() {
         conn.execute_batch(
             "DROP TRIGGER message_search_insert; DROP TRIGGER message_search_update;
              DROP TRIGGER message_search_delete; DROP TABLE message_search;
+             DROP TABLE IF EXISTS message_search_content;
              PRAGMA user_version = 16;",
         )
         .expect("undo 0017");

@@ -745,7 +745,7 @@ pub(crate) async fn an_avatar_file_is_open_to_everyone_while_it_is_an_avatar<F: 
         .expect("avatar");
     assert!(matches!(access("bob", &face).await.expect("read"), FileAccess::Granted(_)));
     let removed = f.store.collect_unnamed_files(i64::MAX).await.expect("collect");
-    assert_eq!(removed.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), [theirs.clone()]);
+    assert_eq!(removed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [theirs.as_str()]);
 
     // Another avatar (a URL elsewhere) ends it.
     f.store
@@ -754,7 +754,7 @@ pub(crate) async fn an_avatar_file_is_open_to_everyone_while_it_is_an_avatar<F: 
         .expect("outside avatar");
     assert_eq!(access("bob", &face).await.expect("read"), FileAccess::Denied);
     let removed = f.store.collect_unnamed_files(i64::MAX).await.expect("collect");
-    assert_eq!(removed.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), [face.clone()]);
+    assert_eq!(removed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [face.as_str()]);
 }
 
 /// Conformance case (see the module docs).
