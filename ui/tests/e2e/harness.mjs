@@ -135,7 +135,8 @@ export async function auditAxe(page, screen, lines) {
 }
 
 /**
- * Saves a screenshot of the page at 1100×720 and 720×480 as
+ * Saves a screenshot of the page at 1100×720, 720×480, 1280×800 and
+ * 1920×1080 as
  * `<name>-<w>x<h>.png` when SCREENSHOTS names a directory, then restores
  * its size.
  */
@@ -143,9 +144,12 @@ export async function sizeShots(page, name, dir = process.env.SCREENSHOTS) {
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   const before = page.viewportSize();
+  // The sizes UI-DESIGN.md looks at every screen in.
   for (const [w, h] of [
     [1100, 720],
     [720, 480],
+    [1280, 800],
+    [1920, 1080],
   ]) {
     await page.setViewportSize({ width: w, height: h });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

@@ -8,6 +8,7 @@ import type { AddGroupMember } from "./AddGroupMember";
 import type { AddGroupMemberResponse } from "./AddGroupMemberResponse";
 import type { AddToFriendGroup } from "./AddToFriendGroup";
 import type { AppState } from "./AppState";
+import type { AvatarUrl } from "./AvatarUrl";
 import type { ChangeGroupOwner } from "./ChangeGroupOwner";
 import type { ChangePasswordArgs } from "./ChangePasswordArgs";
 import type { CheckFriend } from "./CheckFriend";
@@ -41,9 +42,12 @@ import type { DeleteMessageExtensionsArgs } from "./DeleteMessageExtensionsArgs"
 import type { DeleteTopicFromCommunity } from "./DeleteTopicFromCommunity";
 import type { DeleteTopicResponse } from "./DeleteTopicResponse";
 import type { DismissGroup } from "./DismissGroup";
+import type { DownloadAvatarArgs } from "./DownloadAvatarArgs";
 import type { DownloadFileArgs } from "./DownloadFileArgs";
 import type { DownloadFileResult } from "./DownloadFileResult";
 import type { Empty } from "./Empty";
+import type { ExportConversationArgs } from "./ExportConversationArgs";
+import type { ExportedFile } from "./ExportedFile";
 import type { ExtensionListResponse } from "./ExtensionListResponse";
 import type { ExtensionResultResponse } from "./ExtensionResultResponse";
 import type { FileSource } from "./FileSource";
@@ -117,6 +121,8 @@ import type { RenameFriendGroup } from "./RenameFriendGroup";
 import type { ResendMessageArgs } from "./ResendMessageArgs";
 import type { SaveFileAsArgs } from "./SaveFileAsArgs";
 import type { SearchGroupByID } from "./SearchGroupByID";
+import type { SearchLocalMessagesOptions } from "./SearchLocalMessagesOptions";
+import type { SearchResult } from "./SearchResult";
 import type { SendMessageArgs } from "./SendMessageArgs";
 import type { SendResult } from "./SendResult";
 import type { SetAllMessageRead } from "./SetAllMessageRead";
@@ -190,6 +196,11 @@ export const COMMANDS = [
   "tim.createFileMessage",
   "tim.cancelUpload",
   "app.downloadFile",
+  "tim.uploadAvatar",
+  "app.exportConversation",
+  "app.backupLocalStore",
+  "app.restoreLocalStore",
+  "app.downloadAvatar",
   "tim.createForwardMessage",
   "tim.createMergerMessage",
   "tim.downloadMergerMessage",
@@ -205,6 +216,7 @@ export const COMMANDS = [
   "tim.findMessage",
   "tim.getLocalMessages",
   "tim.getMessageListHopping",
+  "tim.searchLocalMessages",
   "tim.createGroup",
   "tim.getGroupList",
   "tim.getGroupProfile",
@@ -320,6 +332,11 @@ export type CommandMap = {
   "tim.createFileMessage": { args: CreateMessageArgs<FileSource>; result: Message };
   "tim.cancelUpload": { args: MessageArgs; result: Empty };
   "app.downloadFile": { args: DownloadFileArgs; result: DownloadFileResult };
+  "tim.uploadAvatar": { args: PathArgs; result: AvatarUrl };
+  "app.exportConversation": { args: ExportConversationArgs; result: ExportedFile };
+  "app.backupLocalStore": { args: Empty; result: ExportedFile };
+  "app.restoreLocalStore": { args: PathArgs; result: Empty };
+  "app.downloadAvatar": { args: DownloadAvatarArgs; result: DownloadFileResult };
   "tim.createForwardMessage": { args: CreateMessageArgs<Message>; result: Message };
   "tim.createMergerMessage": { args: CreateMessageArgs<MergerMessagePayload>; result: Message };
   "tim.downloadMergerMessage": { args: MessageArgs; result: Message };
@@ -335,6 +352,7 @@ export type CommandMap = {
   "tim.findMessage": { args: FindMessageArgs; result: Message | null };
   "tim.getLocalMessages": { args: LocalMessagesArgs; result: Array<Message> };
   "tim.getMessageListHopping": { args: GetMessageListHoppingOptions; result: HoppingPage };
+  "tim.searchLocalMessages": { args: SearchLocalMessagesOptions; result: SearchResult };
   "tim.createGroup": { args: CreateGroup; result: CreateGroupResponse };
   "tim.getGroupList": { args: GetGroupList; result: GetGroupListResponse };
   "tim.getGroupProfile": { args: GetGroupProfile; result: GroupResponse };

@@ -176,6 +176,24 @@ export class AppModel {
   /** A clicked notification's conversation, in whichever view shows it (a topic in the communities view, else the chats). */
   openFromNotification(conversationID: string): void {
     if (this.session.phase !== 'main' || !conversationID) return;
+    this.#showConversation(conversationID);
+  }
+
+  /**
+   * A found message in its conversation, in whichever view shows it (as
+   * openFromNotification): once the conversation's newest page is in, the
+   * history around the message is read and the message highlighted
+   * (`ChatState.jumpTo`; a message gone meanwhile gets its notice).
+   */
+  async openAtMessage(conversationID: string, messageID: string): Promise<void> {
+    if (this.session.phase !== 'main' || !conversationID) return;
+    this.#showConversation(conversationID);
+    const chat = this.chats.get(conversationID);
+    await chat.loaded();
+    await chat.jumpTo(messageID);
+  }
+
+  #showConversation(conversationID: string): void {
     this.panel = 'none';
     if (this.#topics?.openTopic(conversationID)) return;
     this.#topics?.hide();

@@ -108,6 +108,8 @@ export class ChatState {
   #retryers = new Map<string, () => Promise<void>>();
 
   #next = '';
+  /** The newest page being read (loadInitial). */
+  #initial: Promise<void> | null = null;
   #tim: Tim;
   #pending: SvelteSet<string>;
 
@@ -144,9 +146,22 @@ export class ChatState {
     });
   }
 
-  /** The newest page from the local store (then the server). */
-  async loadInitial(unreadCount = 0): Promise<void> {
-    if (this.status === 'loading') return;
+  /** The newest page from the local store (then the server); while one is loading, that one. */
+  loadInitial(unreadCount = 0): Promise<void> {
+    if (this.status === 'loading' && this.#initial) return this.#initial;
+    const work = this.#loadInitial(unreadCount).finally(() => {
+      if (this.#initial === work) this.#initial = null;
+    });
+    this.#initial = work;
+    return work;
+  }
+
+  /** Resolves once the newest page asked for (if any) has come or failed. */
+  async loaded(): Promise<void> {
+    await this.#initial;
+  }
+
+  async #loadInitial(unreadCount: number): Promise<void> {
     const first = this.status === 'idle';
     this.status = 'loading';
     try {
@@ -710,6 +725,15 @@ export class Chats {
 
   peek(conversationID: string): ChatState | undefined {
     return this.#map.get(conversationID);
+  }
+
+  /**
+   * The local store was replaced (a restore from a backup): every chat read
+   * so far reads its history again (the sent messages shown go, ones still
+   * on their way stay); chats not read yet read it when shown.
+   */
+  async storeReplaced(): Promise<void> {
+    await Promise.all([...this.#map.values()].map((chat) => chat.historyCleared()));
   }
 
   reset(): void {

@@ -13,6 +13,7 @@ export type {
   HoppingResult,
 } from './message';
 export type { FileMessageOptions, FileInput } from './file';
+export type { SearchLocalMessagesOptions, SearchResult, SearchResultItem } from '$lib/types';
 export type { LoginOptions, LoginResult } from './session';
 export type { CreateGroupOptions, GroupMemberListOptions, HandleGroupApplicationOptions } from './group';
 export type { DeleteConversationOptions, ConversationFilter, ConversationListOptions } from './conversation';

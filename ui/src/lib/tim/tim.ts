@@ -1,5 +1,5 @@
 // `Tim`: a TIM-compatible facade over the Backend, composed of one file
-// per area (session, message, conversation, profile, file, group, relation, status, topic) plus `tim.app`
+// per area (session, message, conversation, profile, file, group, relation, status, topic, search) plus `tim.app`
 // (the app's own commands), all typed by the generated CommandMap.
 import type { Backend } from '$lib/backend';
 import { appApi, type AppApi } from './app';
@@ -13,6 +13,7 @@ import { groupApi, type GroupApi } from './group';
 import { messageApi, type MessageApi } from './message';
 import { profileApi, type ProfileApi } from './profile';
 import { relationApi, type RelationApi } from './relation';
+import { searchApi, type SearchApi } from './search';
 import { sessionApi, type SessionApi } from './session';
 import { statusApi, type StatusApi } from './status';
 import { topicApi, type TopicApi } from './topic';
@@ -24,7 +25,7 @@ export interface TimOptions {
 }
 
 /** The area methods `Tim` is composed of (declaration merging: the constructor installs them). */
-export interface Tim extends SessionApi, MessageApi, ConversationApi, ProfileApi, FileApi, GroupApi, RelationApi, StatusApi, TopicApi {}
+export interface Tim extends SessionApi, MessageApi, ConversationApi, ProfileApi, FileApi, GroupApi, RelationApi, StatusApi, TopicApi, SearchApi {}
 
 /**
  * A TIM-compatible facade over the Backend: TIM's method names, events,
@@ -43,7 +44,7 @@ export class Tim {
     const core = new TimCore(backend);
     this.#core = core;
     this.app = appApi(core);
-    const areas = [sessionApi(core, options.SDKAppID), messageApi(core), conversationApi(core), profileApi(core), fileApi(core), groupApi(core), relationApi(core), statusApi(core), topicApi(core)];
+    const areas = [sessionApi(core, options.SDKAppID), messageApi(core), conversationApi(core), profileApi(core), fileApi(core), groupApi(core), relationApi(core), statusApi(core), topicApi(core), searchApi(core)];
     for (const area of areas) {
       // Descriptors, so getters (`nativeFiles`) stay getters.
       Object.defineProperties(this, Object.getOwnPropertyDescriptors(area));

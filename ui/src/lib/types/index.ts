@@ -18,6 +18,17 @@ export type {
   DeleteConversationArgs,
   DeleteConversationResult,
   DownloadFileResult,
+  // Export and backup of the local store (Confab extension).
+  ExportConversationArgs,
+  ExportFormat,
+  ExportedFile,
+  // Local message search (Confab extension) and avatars.
+  SearchLocalMessagesOptions,
+  SearchResult,
+  SearchResultItem,
+  KeywordMatchType,
+  AvatarUrl,
+  DownloadAvatarArgs,
   Empty,
   ExtensionListResponse,
   ExtensionResult,
