@@ -9,6 +9,7 @@ import type { SvelteSet } from 'svelte/reactivity';
 import { messageKey } from './names';
 import { baseName, kindOfFile, MESSAGE_TYPE_OF_KIND, type FileKind } from './media';
 import { blobToBase64, videoCover } from './videoCover';
+import { hostPathOf } from './pick-files';
 
 type FileMessagePayload = FileMessageOptions['payload'];
 
@@ -119,7 +120,7 @@ export class FileSender {
     const pkey = messageKey(job.placeholder);
     let message: Message;
     try {
-      const path = 'file' in job.src ? await this.#tim.stageFile(job.src.file) : job.src.path;
+      const path = await hostPathOf(this.#tim, job.src);
       const payload = job.kind === 'video' ? await this.#videoPayload(job.src, path, pkey) : { file: path };
       const options = { to: chat.peerID, conversationType: chat.conversationType, isSupportExtension: chat.extensible, payload };
       message =

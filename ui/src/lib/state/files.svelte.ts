@@ -2,6 +2,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { ImError, Message } from '$lib/types';
 import { CONFAB_EVENT, type Rendition, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
+import { AvatarImages } from './avatars.svelte';
 
 /** One downloaded (or downloading) file of a message. */
 export interface MediaEntry {
@@ -13,14 +14,20 @@ export interface MediaEntry {
   error?: ImError;
 }
 
-/** `app.downloadFile` results cached per message and rendition, with download progress. */
+/** `app.downloadFile` results cached per message and rendition, with download progress; and the avatar pictures. */
 export class MediaFiles {
   readonly entries = new SvelteMap<string, MediaEntry>();
+  /** The pictures of avatars in the server's file service (`app.downloadAvatar`), once per session each. */
+  readonly avatars: AvatarImages;
   #inflight = new Map<string, Promise<MediaEntry>>();
   #tim: Tim;
 
   constructor(tim: Tim) {
     this.#tim = tim;
+    this.avatars = new AvatarImages(
+      (url) => tim.app.downloadAvatar(url),
+      () => tim.userID !== null,
+    );
     tim.on(CONFAB_EVENT.DOWNLOAD_PROGRESS, (e) => {
       const p = e.data;
       if (!p) return;
@@ -72,5 +79,6 @@ export class MediaFiles {
   reset(): void {
     this.entries.clear();
     this.#inflight.clear();
+    this.avatars.reset();
   }
 }
