@@ -152,9 +152,54 @@ pub fn secure_user_content(headers: &mut HeaderMap, path: &Path) {
     }
 }
 
+/// Names the download of a user file that is an attachment (not shown
+/// inline): `Content-Disposition: attachment; filename="…"; filename*=…`
+/// with `name` made one plain component, its ASCII fallback and its UTF-8
+/// form percent-encoded, so no byte of it can end or split the header.
+/// Inline types keep their headers.
+pub fn name_attachment(headers: &mut HeaderMap, path: &Path, name: &str) {
+    if content_type_of(path).1 {
+        return;
+    }
+    let name = confab_proto::files::safe_file_name(name);
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let mut encoded = String::with_capacity(name.len() * 3);
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let value = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attachments_are_named_safely_and_inline_files_not_at_all() {
+        let mut headers = HeaderMap::new();
+        let page = Path::new("/c/1/a.files/ab.html");
+        secure_user_content(&mut headers, page);
+        name_attachment(&mut headers, page, "聊天 \"x\"\r\nSet-Cookie: a.html");
+        let value = headers[header::CONTENT_DISPOSITION].to_str().expect("ascii");
+        assert!(value.starts_with("attachment; filename=\""), "{value}");
+        assert!(!value.contains('\r') && !value.contains('\n'), "{value}");
+        assert!(value.contains("filename*=UTF-8''%E8%81%8A%E5%A4%A9"), "{value}");
+        let mut image = HeaderMap::new();
+        let png = Path::new("/c/1/a.files/ab.png");
+        secure_user_content(&mut image, png);
+        name_attachment(&mut image, png, "x.png");
+        assert!(image.get(header::CONTENT_DISPOSITION).is_none(), "images stay inline");
+    }
 
     #[test]
     fn hosts_of_the_own_port_only() {

@@ -460,18 +460,32 @@ async fn content_guard(
     next.run(request).await
 }
 
-/// `GET /local/<sdkAppID>/<user>.files/<sha256>.<ext>`: a file of the
-/// download cache (nothing else of the SDK directory), as user content.
+/// `?name=` of a download from the cache.
+#[derive(Debug, Default, Deserialize)]
+struct LocalQuery {
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// `GET /local/<sdkAppID>/<user>.files/<sha256>.<ext>[?name=…]`: a file of
+/// the download cache (nothing else of the SDK directory), as user
+/// content; `name` names the download of an attachment (an export, a
+/// backup): the browser ignores `<a download>` across origins.
 async fn local_file(
     State(shared): State<Arc<Shared>>,
     UrlPath(path): UrlPath<String>,
+    Query(query): Query<LocalQuery>,
     request: Request,
 ) -> Response {
     let sdk = shared.host.core.data_dir().join(SDK_DIR);
     let Some(file) = loopback::cache_file(&sdk, &path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    confab_app::local_files::serve_user_file(file, request).await
+    let mut response = confab_app::local_files::serve_user_file(file.clone(), request).await;
+    if let Some(name) = query.name.filter(|n| !n.is_empty()) {
+        loopback::name_attachment(response.headers_mut(), &file, &name);
+    }
+    response
 }
 
 async fn upgrade(State(shared): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {

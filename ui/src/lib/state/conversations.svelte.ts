@@ -73,11 +73,15 @@ export class Conversations {
     if (changed) this.list = next;
   }
 
-  async load(): Promise<void> {
+  /**
+   * Reads the list. Conversations that events brought meanwhile are kept,
+   * unless `replace` (the local store was replaced: what it has is the list).
+   */
+  async load(replace = false): Promise<void> {
     try {
       const res = await this.#tim.getConversationList();
       // Events that arrived meanwhile are newer than the snapshot.
-      const seen = new Map(this.list.map((c) => [c.conversationID, c]));
+      const seen = new Map(replace ? [] : this.list.map((c) => [c.conversationID, c]));
       this.list = res.data.conversationList.map((c) => seen.get(c.conversationID) ?? c);
       const rank: Record<string, number> = {};
       res.data.conversationList.forEach((c, i) => {

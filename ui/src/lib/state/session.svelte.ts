@@ -49,6 +49,11 @@ export class Session {
 
   #tim: Tim;
   #hooks: SessionHooks;
+  /**
+   * A restore of the local store is running: its brief stop of the session
+   * (loggedIn false, then true again for the same user) is no sign-out.
+   */
+  #restoring = false;
 
   constructor(tim: Tim, hooks: SessionHooks = {}) {
     this.#tim = tim;
@@ -73,6 +78,9 @@ export class Session {
   // the host may report loggedIn before the user ID, and per-user data
   // (drafts, the open chat) needs the ID.
   #set(next: AppState): void {
+    if (this.#restoring && !next.loggedIn && this.state?.loggedIn && next.userID === this.state.userID) {
+      next = { ...next, loggedIn: true };
+    }
     const was = this.userID;
     this.state = next;
     const now = this.userID;
@@ -140,6 +148,23 @@ export class Session {
 
   logout(): Promise<boolean> {
     return this.#run(async () => this.#set(await this.#tim.app.logout()));
+  }
+
+  /**
+   * Replaces the local store with the backup at `path` (a host path). The
+   * SDK stops the session and logs the same user in again: meanwhile the
+   * app stays signed in (no sign-in page; the signed-out hook does not
+   * run); the app state is read again at the end. Rejects with the command's error
+   * (2905: not a backup of this account).
+   */
+  async restoreLocalStore(path: string): Promise<void> {
+    this.#restoring = true;
+    try {
+      await this.#tim.app.restoreLocalStore(path);
+    } finally {
+      this.#restoring = false;
+      await this.#refresh();
+    }
   }
 
   /** Changes the password (other devices are signed out); the error, if any, for the form. */

@@ -9,6 +9,8 @@ import type {
   CredentialsArgs,
   DownloadFileResult,
   Empty,
+  ExportConversationArgs,
+  ExportedFile,
   LocalFileUrl,
   MaybePath,
   Message,
@@ -51,6 +53,8 @@ export function appApi(core: TimCore) {
     /** Fetches a message's file into the local cache: `{path, url}` (url loadable by the webview). */
     downloadFile: (message: Message, rendition?: Rendition): Promise<DownloadFileResult> =>
       core.call('app.downloadFile', rendition ? { message, rendition } : { message }),
+    /** Fetches an avatar of this server's file service (`…/files/<id>`) into the local cache: `{path, url}`; 2403 any other URL, 90009 nobody's avatar. */
+    downloadAvatar: (url: string): Promise<DownloadFileResult> => core.call('app.downloadAvatar', { url }),
     openFile: (path: string): Promise<Empty> => core.call('app.openFile', { path }),
     revealFile: (path: string): Promise<Empty> => core.call('app.revealFile', { path }),
     saveFileAs: (path: string, fileName: string): Promise<MaybePath> => core.call('app.saveFileAs', { path, fileName }),
@@ -62,6 +66,20 @@ export function appApi(core: TimCore) {
     localFileUrl: (path: string): Promise<LocalFileUrl> => core.call('app.localFileUrl', { path }),
     /** Writes a small file the webview made (a video cover, ≤ 2 MB) to the host's staging dir → its path. */
     writeStagedFile: (name: string, base64: string): Promise<StagedFile> => core.call('app.writeStagedFile', { name, base64 }),
+    /**
+     * Confab: the whole history of a conversation (local, then from the server what was never
+     * fetched: may take seconds) as one file in the download cache, an HTML page to read
+     * (pictures embedded) or JSON of TIM Message objects. 2503 no such conversation, 2800 offline.
+     */
+    exportConversation: (args: ExportConversationArgs): Promise<ExportedFile> => core.call('app.exportConversation', args),
+    /** Confab: a consistent copy of this account's whole local store, in the download cache. */
+    backupLocalStore: (): Promise<ExportedFile> => core.call('app.backupLocalStore', {}),
+    /**
+     * Confab: replaces the local store with a backup of this account (a path the host lets commands
+     * read: the picker's, or a staged file); 2905 when it is not one. The session stops
+     * (SDK_NOT_READY) and the same user logs in again (SDK_READY follows).
+     */
+    restoreLocalStore: (path: string): Promise<Empty> => core.call('app.restoreLocalStore', { path }),
   };
 }
 
