@@ -1,7 +1,7 @@
 // Real processes for the desktop E2E tests: confabd, the confab CLI,
 // tauri-driver (which starts WebKitWebDriver, which starts the app), and
 // memory readings from /proc. Nothing is faked.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { connect } from 'node:net';
@@ -179,7 +179,9 @@ export async function signIn(browser, userID, password, { register = false } = {
 /**
  * Clicks the element `selector` names, looking it up again when
  * WebKitWebDriver reports it stale (the UI re-rendered it between the
- * lookup and the click, so the click did not happen).
+ * lookup and the click, so the click did not happen) or the click
+ * intercepted (something was still moving over it: a menu or dialog
+ * sliding in); neither click happened, so trying again is safe.
  */
 export async function click(browser, selector) {
   for (let attempt = 0; ; attempt++) {
@@ -189,7 +191,8 @@ export async function click(browser, selector) {
       await element.click();
       return;
     } catch (e) {
-      if (attempt >= 4 || !/stale/i.test(String(e?.message ?? e))) throw e;
+      if (attempt >= 4 || !/stale|intercepted/i.test(String(e?.message ?? e))) throw new Error(`clicking ${selector}: ${e?.message ?? e}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
 }
@@ -235,5 +238,46 @@ export async function until(check, what) {
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const xdotool = (...args) => execFileSync('xdotool', args.map(String), { encoding: 'utf8' }).trim();
+const appWindows = () => xdotool('search', '--onlyvisible', '--pid', appPids()[0]).split('\n').filter(Boolean);
+
+/**
+ * Completes the native GTK file chooser (open or save) that `open()`
+ * brings up: waits for the app's new top-level window, types `path` into
+ * its location field (`ctrl+L`, then the whole path) and presses Return,
+ * again until the chooser has closed (a chooser still opening can drop
+ * keys). Needs xdotool.
+ */
+export async function completeFileChooser(open, path) {
+  const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+  const before = appWindows();
+  await open();
+  let dialog;
+  const deadline = Date.now() + 20_000;
+  while (!dialog) {
+    dialog = appWindows().find((id) => !before.includes(id));
+    if (!dialog) {
+      if (Date.now() > deadline) throw new Error('no file chooser appeared');
+      await pause(100);
+    }
+  }
+  for (let attempt = 0; appWindows().includes(dialog); attempt++) {
+    if (attempt === 8) throw new Error('the file chooser did not take the path');
+    await pause(250 * (attempt + 1));
+    try {
+      xdotool('windowfocus', '--sync', dialog);
+      xdotool('key', 'ctrl+l');
+      await pause(150);
+      xdotool('key', 'ctrl+a');
+      xdotool('type', '--delay', 5, path);
+      await pause(150);
+      xdotool('key', 'Return');
+    } catch {
+      // The chooser closed between the check and the keys.
+    }
+    await pause(500);
   }
 }

@@ -12,6 +12,7 @@ import {
   ROOT,
   appPids,
   cli,
+  completeFileChooser,
   launchApp,
   listen,
   quitApp,
@@ -421,38 +422,8 @@ describe('files into the desktop app', { timeout: 600_000 }, () => {
   it('the native file picker, completed with xdotool, sends the chosen file', async () => {
     const { browser } = app;
     const path = makeFile(files, 'picked.bin', 12_345);
-    const before = xdotool('search', '--onlyvisible', '--pid', appPids()[0]).split('\n').filter(Boolean);
-    await (await browser.$('[data-testid="pick-file"]')).click();
     // The GTK chooser is a new top-level window of the app.
-    let dialog;
-    const deadline = Date.now() + 20_000;
-    while (!dialog) {
-      const now = xdotool('search', '--onlyvisible', '--pid', appPids()[0]).split('\n').filter(Boolean);
-      dialog = now.find((id) => !before.includes(id));
-      if (!dialog) {
-        if (Date.now() > deadline) throw new Error('no file chooser appeared');
-        await pause(100);
-      }
-    }
-    // Type the path into the chooser's location entry and press Return;
-    // a chooser still opening can drop keys, so repeat until it closes.
-    const open = () => xdotool('search', '--onlyvisible', '--pid', appPids()[0]).split('\n').includes(dialog);
-    for (let attempt = 0; open(); attempt++) {
-      if (attempt === 8) throw new Error('the file chooser did not take the path');
-      await pause(250 * (attempt + 1));
-      try {
-        xdotool('windowfocus', '--sync', dialog);
-        xdotool('key', 'ctrl+l');
-        await pause(150);
-        xdotool('key', 'ctrl+a');
-        xdotool('type', '--delay', 5, path);
-        await pause(150);
-        xdotool('key', 'Return');
-      } catch {
-        // The chooser closed between the check and the keys.
-      }
-      await pause(500);
-    }
+    await completeFileChooser(async () => (await browser.$('[data-testid="pick-file"]')).click(), path);
     await (await fileCard(browser, 'picked.bin')).waitForDisplayed({ timeout: 30_000 });
     await waitSent(browser, 'picked.bin');
     await bobListens.waitFor(receivedFile('picked.bin'), 60_000);
