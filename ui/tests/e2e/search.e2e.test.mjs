@@ -267,6 +267,15 @@ describe('Searching messages in the UI against a real server', { timeout: 300_00
     }
   });
 
+  it('the results follow new messages: one that arrives while they are shown is found without typing', async () => {
+    await searchFor('quokka');
+    assert.equal(await searchRows().count(), 0);
+    await cli(bob, 'send', 'alice', 'a quokka smiled at me');
+    await searchRow('C2Cbob').filter({ hasText: 'a quokka smiled at me' }).waitFor();
+    assert.deepEqual(await searchRow('C2Cbob').locator('mark').allTextContents(), ['quokka']);
+    await field().fill('');
+  });
+
   it('no critical or serious axe findings, no page errors', () => {
     assert.deepEqual(axeLines, []);
     assert.deepEqual(errors, []);

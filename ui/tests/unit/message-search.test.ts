@@ -161,6 +161,32 @@ describe('MessageSearch', () => {
     expect(search.status).toBe('ready');
   });
 
+  it('searches again, quietly and once, when messages change while results are shown', async () => {
+    const { tim, pending } = pendingSearches();
+    const search = new MessageSearch(tim);
+    search.refresh();
+    await vi.advanceTimersByTimeAsync(SEARCH_DELAY_MS);
+    expect(pending).toHaveLength(0);
+    search.set('meet');
+    await vi.advanceTimersByTimeAsync(SEARCH_DELAY_MS);
+    const first = message({ payload: { text: 'meeting at noon' } });
+    pending[0].resolve(overviewOf(['C2Cbob', 1, first]));
+    await tick();
+    // Three changes in a row: one search, the old results shown meanwhile.
+    search.refresh();
+    search.refresh();
+    search.refresh();
+    expect(search.status).toBe('ready');
+    await vi.advanceTimersByTimeAsync(SEARCH_DELAY_MS);
+    expect(pending.map((p) => p.args.keywordList)).toEqual([['meet'], ['meet']]);
+    expect(search.overview?.totalCount).toBe(1);
+    const second = message({ payload: { text: 'meet again' } });
+    pending[1].resolve(overviewOf(['C2Cbob', 2, second]));
+    await tick();
+    expect(search.overview?.totalCount).toBe(2);
+    expect(search.status).toBe('ready');
+  });
+
   it('shows only the latest query’s answer, whichever order the answers come in', async () => {
     const { tim, pending } = pendingSearches();
     const search = new MessageSearch(tim);

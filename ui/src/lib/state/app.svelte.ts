@@ -190,7 +190,7 @@ export class AppModel {
     this.#showConversation(conversationID);
     const chat = this.chats.get(conversationID);
     await chat.loaded();
-    await chat.jumpTo(messageID);
+    await chat.jumpTo(messageID, 'search.gone');
   }
 
   #showConversation(conversationID: string): void {

@@ -347,12 +347,13 @@ export class ChatState {
    * highlights it: at once when loaded; else the history from it down to
    * what is loaded is read with getMessageListHopping (at most
    * MAX_HOPS pages), so the list stays whole. A message that is gone
-   * (recalled, deleted, never here) gets a notice instead.
+   * (recalled, deleted, never here) gets a notice instead: `gone`, the
+   * quote's wording unless the caller names its own (a search result's).
    */
-  async jumpTo(messageID: string): Promise<void> {
+  async jumpTo(messageID: string, gone: MessageKey = 'reply.gone'): Promise<void> {
     const loaded = this.messages.find((m) => m.ID === messageID);
     if (loaded) {
-      if (loaded.isRevoked) this.notice = { key: 'reply.gone' };
+      if (loaded.isRevoked) this.notice = { key: gone };
       else this.highlight = { key: messageKey(loaded) };
       return;
     }
@@ -361,7 +362,7 @@ export class ChatState {
     try {
       const found = await this.#tim.fetchMessage(messageID);
       if (!found || found.conversationID !== this.conversationID || found.isDeleted || found.isRevoked || !found.sequence) {
-        this.notice = { key: 'reply.gone' };
+        this.notice = { key: gone };
         return;
       }
       const known = new Set(this.messages.map((m) => m.ID));
@@ -381,7 +382,7 @@ export class ChatState {
       }
       const target = pages.find((m) => m.ID === messageID);
       if (!target || target.isRevoked || target.isDeleted) {
-        this.notice = { key: 'reply.gone' };
+        this.notice = { key: gone };
         return;
       }
       this.messages = mergeMessages(this.messages, shown(pages));

@@ -10,7 +10,7 @@
 // mutated. One `MessageSearch` per search field (the list's through
 // `messageSearchOf(app)`, the dialog makes its own).
 import type { ImError, Message } from '$lib/types';
-import { TYPES, type SearchResultItem, type Tim } from '$lib/tim';
+import { EVENT, TYPES, type SearchResultItem, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import type { MessageKey } from '$lib/i18n/messages';
 import { plainText } from '$lib/text/markup';
@@ -144,6 +144,22 @@ export class MessageSearch {
     void this.#run(seq, keywords);
   }
 
+  /**
+   * Messages arrived, were recalled or edited: while an overview is
+   * shown, its keywords are searched again after the delay, quietly (the
+   * results stay until the new answer replaces them). Several changes in
+   * a row make one search.
+   */
+  refresh(): void {
+    if (this.#wanted.length === 0 || this.#timer !== null || this.status === 'loading') return;
+    const seq = ++this.#seq;
+    const keywords = this.#wanted;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#run(seq, keywords);
+    }, this.#delay);
+  }
+
   async #run(seq: number, keywords: string[]): Promise<void> {
     try {
       const res = await this.#tim.searchLocalMessages({ keywordList: keywords });
@@ -240,7 +256,14 @@ export class MessageSearch {
 }
 
 /** The search of the conversation list's field (one per app). */
-export const messageSearchOf = perApp((app) => new MessageSearch(app.tim));
+export const messageSearchOf = perApp((app) => {
+  const search = new MessageSearch(app.tim);
+  // What is found changes with the messages: the shown results follow.
+  for (const event of [EVENT.MESSAGE_RECEIVED, EVENT.MESSAGE_REVOKED, EVENT.MESSAGE_MODIFIED]) {
+    app.tim.on(event, () => search.refresh());
+  }
+  return search;
+});
 
 /** A part of a shown text: a keyword found (`hit`) or the text between. */
 export interface TextPart {
