@@ -119,12 +119,21 @@ describe('communities and topics in the desktop app', { timeout: 600_000 }, () =
       await cli(profiles.bob, ['send', topics.general, 'loud one', '--group']);
       await until(() => notifications.text.includes('"loud one"'), `general's notification in:\n${notifications.text}`);
       assert.ok(!notifications.text.includes('"quiet one"'), `no notification for muted random:\n${notifications.text}`);
-      // Clicking it (dunst's default action) opens general in the communities view.
-      execFileSync('dunstctl', ['action', '0']);
+      // Clicking it (dunst's default action) opens general in the communities
+      // view. dunst may not show the notification yet when the Notify call
+      // is seen (its action then does nothing): click again until it opens.
+      const generalOpen = async () =>
+        (await browser.execute(() => document.querySelector('[data-testid="chat-title"]')?.textContent.trim())) === '# general';
+      for (let attempt = 0; ; attempt++) {
+        execFileSync('dunstctl', ['action', '0']);
+        try {
+          await browser.waitUntil(generalOpen, { timeout: 5_000 });
+          break;
+        } catch (e) {
+          if (attempt >= 5) throw e;
+        }
+      }
       await waitForSelector(browser, '[data-testid="communities-button"][aria-current="page"]');
-      await browser.waitUntil(async () =>
-        (await browser.execute(() => document.querySelector('[data-testid="chat-title"]')?.textContent.trim())) === '# general',
-      );
       await waitForSelector(browser, '[data-topic-name="general"] .topic[aria-current="page"]');
       // (Whether it is read at once depends on the window having the focus,
       // which Xvfb without a window manager gives or not.) random stays muted.
