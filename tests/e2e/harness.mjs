@@ -246,7 +246,7 @@ const appWindows = () => xdotool('search', '--onlyvisible', '--pid', appPids()[0
 
 /**
  * Completes the native GTK file chooser (open or save) that `open()`
- * brings up: waits for the app's new top-level window, types `path` into
+ * brings up: waits for the app's new dialog-sized top-level window, types `path` into
  * its location field (`ctrl+L`, then the whole path) and presses Return,
  * again until the chooser has closed (a chooser still opening can drop
  * keys). Needs xdotool.
@@ -257,8 +257,19 @@ export async function completeFileChooser(open, path) {
   await open();
   let dialog;
   const deadline = Date.now() + 20_000;
+  // A window as big as a dialog: a tooltip (the button's title, shown
+  // under the pointer after the click) is a new top-level window too.
+  const dialogSized = (id) => {
+    try {
+      const g = xdotool('getwindowgeometry', '--shell', id);
+      const size = (key) => Number(g.match(new RegExp(`${key}=(\\d+)`))?.[1] ?? 0);
+      return size('WIDTH') >= 300 && size('HEIGHT') >= 200;
+    } catch {
+      return false;
+    }
+  };
   while (!dialog) {
-    dialog = appWindows().find((id) => !before.includes(id));
+    dialog = appWindows().find((id) => !before.includes(id) && dialogSized(id));
     if (!dialog) {
       if (Date.now() > deadline) throw new Error('no file chooser appeared');
       await pause(100);
