@@ -118,22 +118,15 @@ pub(crate) fn restore_into(
     {
         let copy = rusqlite::backup::Backup::new(&source, &mut live)?;
         // Every page in one step (-1): one write transaction, all or
-        // nothing. A busy database is waited for a little.
-        let mut waits = 0;
-        loop {
-            match copy.step(-1)? {
-                rusqlite::backup::StepResult::Done => break,
-                rusqlite::backup::StepResult::More => {}
-                _ if waits < 100 => {
-                    waits += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                _ => {
-                    return Err(StoreError::Io(std::io::Error::other(
-                        "the local store stayed busy: restore not done",
-                    ))
-                    .into())
-                }
+        // nothing. A busy store was waited for already (the connection's
+        // busy timeout, which the backup step honours).
+        match copy.step(-1)? {
+            rusqlite::backup::StepResult::Done => {}
+            _ => {
+                return Err(StoreError::Io(std::io::Error::other(
+                    "the local store stayed busy: restore not done",
+                ))
+                .into())
             }
         }
     }
