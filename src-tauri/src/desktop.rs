@@ -62,8 +62,9 @@ impl DesktopHooks for Desktop {
         let app = self.app.clone();
         let (title, body) = (notification.title.clone(), notification.body.clone());
         let conversation_id = notification.conversation_id.clone();
+        let account_id = notification.account_id.clone();
         let shown = tauri::async_runtime::spawn_blocking(move || {
-            show_notification(&app, &title, &body, &conversation_id);
+            show_notification(&app, &title, &body, &conversation_id, account_id);
         });
         // A poisoned list is still a list of handles.
         let mut pending =
@@ -149,9 +150,15 @@ impl DesktopHooks for Desktop {
 }
 
 /// Shows a notification and, when it is clicked, the main window with its
-/// conversation (`confab.notificationClicked` tells the UI which). Runs on
-/// a blocking thread; failures are logged.
-fn show_notification(app: &AppHandle, title: &str, body: &str, conversation_id: &str) {
+/// conversation (`confab.notificationClicked` tells the UI which, and of
+/// which account). Runs on a blocking thread; failures are logged.
+fn show_notification(
+    app: &AppHandle,
+    title: &str,
+    body: &str,
+    conversation_id: &str,
+    account_id: Option<String>,
+) {
     let shown = notify_rust::Notification::new()
         .appname(APP_NAME)
         .summary(title)
@@ -170,6 +177,7 @@ fn show_notification(app: &AppHandle, title: &str, body: &str, conversation_id: 
                         let clicked = confab_app::AppEvent::App(
                             confab_app::AppOwnEvent::NotificationClicked {
                                 conversation_id: conversation_id.to_owned(),
+                                account_id: account_id.clone(),
                             },
                         );
                         if let Err(e) = app.emit(crate::EVENT, &clicked) {
@@ -179,7 +187,7 @@ fn show_notification(app: &AppHandle, title: &str, body: &str, conversation_id: 
                 }
             });
             #[cfg(not(all(unix, not(target_os = "macos"))))]
-            drop((handle, app, conversation_id));
+            drop((handle, app, conversation_id, account_id));
         }
         Err(e) => tracing::warn!(error = %e, "desktop notification failed"),
     }

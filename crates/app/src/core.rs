@@ -1,15 +1,16 @@
 //! [`AppCore`]: one app instance over the SDK. It owns the settings, the
-//! embedded server (local mode), the SDK instance ([`Tim`]) for the chosen
-//! server, and the task that forwards the SDK's events to the app's event
-//! channel; the shells only carry [`AppCore::call`] and
+//! embedded server (local mode), one SDK instance ([`Tim`]) per signed-in
+//! account — the active one's, and the others' in the background
+//! ([`crate::accounts`]) — and the tasks that forward their events to the
+//! app's event channel; the shells only carry [`AppCore::call`] and
 //! [`AppCore::events`]. The command handlers are `impl AppCore` blocks in
 //! [`crate::commands`]' area files, over the state kept here.
 //!
 //! Invariants: app-level transitions (choose server, register, log in,
 //! resume, log out, shut down) are serialized by one async lock; the
 //! settings on disk are updated before a transition's result is returned;
-//! every task is owned (the event forwarder is aborted when its client is
-//! replaced or the core dropped); no lock is held across an await.
+//! every task is owned (an event forwarder is aborted when its client is
+//! dropped or the core is); no lock is held across an await.
 
 use crate::commands::{self, NotifyArgs};
 use crate::embedded::EmbeddedServer;
@@ -20,7 +21,9 @@ use crate::state::{system_locale, AppEvent, AppOwnEvent, AppState, Mode};
 use confab_proto::files::FileKind;
 use confab_proto::{code, ErrorBody};
 use confab_sdk::{CustomCa, Event, NetState, Platform, Tim, TimError, TimOptions, TlsConfig};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -190,7 +193,7 @@ impl std::fmt::Debug for AppCore {
 }
 
 pub(crate) struct Inner {
-    data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     hooks: Arc<dyn DesktopHooks>,
     locale: String,
     /// Sent at every login of the SDK instance.
@@ -201,7 +204,13 @@ pub(crate) struct Inner {
     /// `ca_file`): one configuration for the SDK instance, the account
     /// calls and the health check.
     pub(crate) tls: Mutex<TlsConfig>,
-    client: Mutex<Option<Arc<Client>>>,
+    /// The active account's SDK instance (or the one a sign-in uses).
+    pub(crate) client: Mutex<Option<Arc<Client>>>,
+    /// The other signed-in accounts' SDK instances, by account key (those
+    /// of `settings.accounts` that were logged in since the start).
+    pub(crate) background: Mutex<HashMap<String, Arc<Client>>>,
+    /// Numbers the clients (their forwarders tell whose events they carry).
+    next_client: AtomicU64,
     server: Mutex<Option<EmbeddedServer>>,
     /// Serializes app-level transitions (guards no data).
     pub(crate) lifecycle: tokio::sync::Mutex<()>,
@@ -209,11 +218,17 @@ pub(crate) struct Inner {
 
 /// The SDK instance for one server and SDKAppID, and the task forwarding
 /// its events (aborted when the client is dropped).
-struct Client {
-    tim: Tim,
+pub(crate) struct Client {
+    /// Unique within the core.
+    pub(crate) serial: u64,
+    pub(crate) tim: Tim,
     ws_url: String,
     sdk_app_id: u64,
     tls: TlsConfig,
+    /// Where its local stores are (one directory per server).
+    store_dir: PathBuf,
+    /// Its user: one instance per account ([`TimOptions::instance`]).
+    user_id: String,
     forwarder: JoinHandle<()>,
 }
 
@@ -301,6 +316,7 @@ impl AppCore {
         }
         let path = Settings::path_in(&data_dir);
         let mut settings = Settings::load(&path)?;
+        crate::accounts::migrate_store_layout(&data_dir, &mut settings);
         if let Some(url) = options.remote_server {
             let url = normalize_url(&url).map_err(OpenError::ServerUrl)?;
             if settings.session.as_ref().is_some_and(|s| s.server_url != url) {
@@ -323,6 +339,8 @@ impl AppCore {
                 settings: Mutex::new(settings),
                 tls: Mutex::new(tls),
                 client: Mutex::new(None),
+                background: Mutex::new(HashMap::new()),
+                next_client: AtomicU64::new(1),
                 server: Mutex::new(None),
                 lifecycle: tokio::sync::Mutex::new(()),
             }),
@@ -366,6 +384,8 @@ impl AppCore {
         let _lifecycle = self.inner.lifecycle.lock().await;
         let client = lock(&self.inner.client).take();
         drop(client);
+        let background = std::mem::take(&mut *lock(&self.inner.background));
+        drop(background);
         let server = lock(&self.inner.server).take();
         match server {
             Some(server) => server.shutdown().await,
@@ -398,7 +418,10 @@ impl Inner {
         };
         let insecure_transport =
             server_url.as_deref().is_some_and(confab_sdk::tls::is_plain_remote_url);
+        let accounts = self.account_summaries(&settings, tim.as_ref());
         AppState {
+            account_id: settings.active_account().map(|a| a.id()),
+            accounts,
             mode: settings.mode,
             server_url,
             user_id: settings.session.map(|s| s.user_id),
@@ -423,7 +446,7 @@ impl Inner {
         lock(&self.tls).clone()
     }
 
-    fn emit(&self, event: AppEvent) {
+    pub(crate) fn emit(&self, event: AppEvent) {
         if self.events.send(event).is_err() {
             tracing::trace!("no event subscribers");
         }
@@ -490,17 +513,33 @@ impl Inner {
         }
     }
 
-    /// The SDK instance for this server, SDKAppID and trusted CA, replacing
-    /// (and destroying) one for another server.
-    pub(crate) async fn client_for(self: &Arc<Self>, http_url: &str, sdk_app_id: u64) -> Tim {
+    /// The active SDK instance of `user_id` for this server, SDKAppID and
+    /// trusted CA (its stores in the chosen server's directory), replacing
+    /// (and destroying) one for another server or user.
+    pub(crate) async fn client_for(
+        self: &Arc<Self>,
+        http_url: &str,
+        sdk_app_id: u64,
+        user_id: &str,
+    ) -> Tim {
         let ws_url = ws_url_of(http_url);
         let tls = self.tls();
+        let store_dir = {
+            let settings = lock(&self.settings);
+            crate::accounts::store_dir(
+                &self.data_dir,
+                settings.mode,
+                settings.remote_url.as_deref(),
+            )
+        };
         let previous = {
             let client = lock(&self.client);
             match client.as_ref() {
                 Some(c)
                     if c.ws_url == ws_url
                         && c.sdk_app_id == sdk_app_id
+                        && c.store_dir == store_dir
+                        && c.user_id == user_id
                         && c.tls.custom_ca() == tls.custom_ca() =>
                 {
                     return c.tim.clone();
@@ -513,14 +552,50 @@ impl Inner {
                 tracing::warn!(code = e.code, message = %e.message, "destroying the old SDK");
             }
         }
-        let mut options = TimOptions::new(sdk_app_id, ws_url.clone(), self.data_dir.join(SDK_DIR));
+        let client = self.new_client(http_url, sdk_app_id, tls, store_dir, user_id);
+        let tim = client.tim.clone();
+        *lock(&self.client) = Some(client);
+        tim
+    }
+
+    /// A new SDK instance of `user_id` and its event forwarder.
+    pub(crate) fn new_client(
+        self: &Arc<Self>,
+        http_url: &str,
+        sdk_app_id: u64,
+        tls: TlsConfig,
+        store_dir: PathBuf,
+        user_id: &str,
+    ) -> Arc<Client> {
+        let ws_url = ws_url_of(http_url);
+        let mut options = TimOptions::new(sdk_app_id, ws_url.clone(), store_dir.clone());
         options.tls = tls.clone();
         options.platform = self.platform;
+        // Several accounts of one server share its directory: one
+        // instance each (their stores are files of their own).
+        options.instance = Some(user_id.to_owned());
         let tim = Tim::create(options);
-        let forwarder = tokio::spawn(forward_events(Arc::downgrade(self), tim.subscribe()));
-        let client = Client { tim: tim.clone(), ws_url, sdk_app_id, tls, forwarder };
-        *lock(&self.client) = Some(Arc::new(client));
-        tim
+        let serial = self.next_client.fetch_add(1, Ordering::Relaxed);
+        let forwarder = tokio::spawn(forward_events(Arc::downgrade(self), serial, tim.subscribe()));
+        let user_id = user_id.to_owned();
+        Arc::new(Client { serial, tim, ws_url, sdk_app_id, tls, store_dir, user_id, forwarder })
+    }
+
+    /// Routes an event of the client `serial`: the active one's to the UI,
+    /// a background account's to [`Inner::on_background_event`]; a
+    /// client no longer kept (replaced meanwhile) is not heard.
+    async fn on_client_event(self: &Arc<Self>, serial: u64, event: Event) {
+        if lock(&self.client).as_ref().is_some_and(|c| c.serial == serial) {
+            self.on_sdk_event(event);
+            return;
+        }
+        let background = lock(&self.background)
+            .iter()
+            .find(|(_, c)| c.serial == serial)
+            .map(|(id, c)| (id.clone(), c.tim.clone()));
+        if let Some((account_id, tim)) = background {
+            self.on_background_event(&account_id, &tim, event).await;
+        }
     }
 
     /// Reacts to an SDK event after forwarding it: a kick-out forgets the
@@ -560,13 +635,13 @@ impl Inner {
     }
 }
 
-/// Forwards one SDK instance's events to the app's channel until the
+/// Forwards the events of the SDK instance `serial` to the app until the
 /// instance or the app is gone.
-async fn forward_events(inner: Weak<Inner>, mut events: broadcast::Receiver<Event>) {
+async fn forward_events(inner: Weak<Inner>, serial: u64, mut events: broadcast::Receiver<Event>) {
     loop {
         match events.recv().await {
             Ok(event) => match inner.upgrade() {
-                Some(inner) => inner.on_sdk_event(event),
+                Some(inner) => inner.on_client_event(serial, event).await,
                 None => break,
             },
             Err(broadcast::error::RecvError::Lagged(missed)) => {

@@ -3,8 +3,9 @@
 //! `docs/app-commands.md` defined once over the SDK.
 //!
 //! - [`AppCore`] owns one app instance: settings ([`settings`]), the
-//!   embedded server of local mode ([`embedded`]), the SDK instance and the
-//!   forwarding of its events. [`AppCore::call`] runs a command by name with
+//!   embedded server of local mode ([`embedded`]), one SDK instance per
+//!   signed-in account (the active one and the others in the background,
+//!   `accounts.rs`) and the forwarding of their events. [`AppCore::call`] runs a command by name with
 //!   JSON arguments; [`AppCore::events`] streams [`AppEvent`]s.
 //! - [`commands`] holds the command table and, one file per area, the
 //!   commands' argument/result DTOs and handlers.
@@ -18,6 +19,7 @@
 //!
 //! The shells hold no domain logic: they carry calls and events.
 
+mod accounts;
 pub mod commands;
 mod core;
 pub mod embedded;
@@ -39,5 +41,6 @@ pub use confab_proto::ErrorBody;
 /// What kind of client a shell is ([`AppOptions::platform`]).
 pub use confab_sdk::Platform;
 pub use state::{
-    AppEvent, AppOwnEvent, AppState, Mode, APP_STATE_EVENT, NOTIFICATION_CLICKED_EVENT,
+    AccountSummary, AppEvent, AppOwnEvent, AppState, Mode, ACCOUNT_MESSAGES_EVENT, APP_STATE_EVENT,
+    NOTIFICATION_CLICKED_EVENT,
 };

@@ -72,11 +72,20 @@ fn is_cache_file_name(name: &str) -> bool {
 
 /// The download-cache file that `relative` (a decoded URL path below the
 /// SDK directory, `/`-separated) names, or `None` when it names anything
-/// else: exactly `<sdkAppID digits>/<name>.files/<cache file name>`, no
-/// `.`/`..`, no empty or hidden parts, no backslashes.
+/// else: exactly `[<server dir>/]<sdkAppID digits>/<name>.files/<cache
+/// file name>` (a remote server's stores have their own directory,
+/// `remote-<16 hex>`), no `.`/`..`, no empty or hidden parts, no
+/// backslashes.
 pub fn cache_file(sdk_dir: &Path, relative: &str) -> Option<PathBuf> {
     let parts: Vec<&str> = relative.trim_start_matches('/').split('/').collect();
-    let [app, user, file] = parts.as_slice() else { return None };
+    let (server, rest) = match parts.as_slice() {
+        [server, rest @ ..] if rest.len() == 3 => (Some(*server), rest),
+        rest => (None, rest),
+    };
+    let [app, user, file] = rest else { return None };
+    if server.is_some_and(|s| !crate::accounts::is_server_dir_name(s)) {
+        return None;
+    }
     let plain = |part: &str| {
         !part.is_empty()
             && !part.starts_with('.')
@@ -91,7 +100,11 @@ pub fn cache_file(sdk_dir: &Path, relative: &str) -> Option<PathBuf> {
         && !user_dir.is_empty()
         && plain(file)
         && is_cache_file_name(file);
-    ok.then(|| sdk_dir.join(app).join(user).join(file))
+    let base = match server {
+        Some(server) => sdk_dir.join(server),
+        None => sdk_dir.to_owned(),
+    };
+    ok.then(|| base.join(app).join(user).join(file))
 }
 
 /// Whether `path` (absolute) is a download-cache file inside `sdk_dir`
@@ -226,7 +239,15 @@ mod tests {
         let hash = "ab".repeat(32);
         let ok = format!("1400/al%20ice.files/{hash}.png");
         assert_eq!(cache_file(sdk, &ok), Some(sdk.join(&ok)));
+        // A remote server's own directory.
+        let remote = format!("remote-0123456789abcdef/{ok}");
+        assert_eq!(cache_file(sdk, &remote), Some(sdk.join(&remote)));
         for bad in [
+            format!("remote-0123/{ok}"),
+            format!("remote-0123456789ABCDEF/{ok}"),
+            format!("../{ok}"),
+            format!("x/{ok}"),
+            format!("remote-0123456789abcdef/x/{ok}"),
             "1400/alice.sqlite".to_owned(),
             "1400/alice.sqlite-wal".to_owned(),
             "../settings.json".to_owned(),

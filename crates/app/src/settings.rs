@@ -1,6 +1,7 @@
 //! The app's settings, persisted as JSON in `<app data dir>/settings.json`:
-//! the chosen server mode and URL, the embedded server's port, and the
-//! saved session (what `app.resume` logs in with).
+//! the chosen server mode and URL, the embedded server's port, the saved
+//! session of the active account (what `app.resume` logs in with) and the
+//! other signed-in accounts ([`SavedAccount`]).
 //!
 //! Writes are atomic (a temporary file renamed over the old one) and the
 //! file is private to the user (mode 0600: it holds a UserSig). A settings
@@ -28,8 +29,34 @@ pub struct Settings {
     /// The port the embedded server last listened on; reused so that the
     /// server URL stays the same across restarts.
     pub local_port: Option<u16>,
-    /// The logged-in account, forgotten on logout.
+    /// The active account's session, forgotten on logout.
     pub session: Option<SavedSession>,
+    /// The other signed-in accounts (in the background), in the order
+    /// the rail shows them.
+    pub accounts: Vec<SavedAccount>,
+    /// How the SDK stores are laid out: 0 before stores were kept apart
+    /// per server, [`STORE_LAYOUT`] since (see `crate::accounts`).
+    pub store_layout: u32,
+}
+
+/// The current [`Settings::store_layout`]: a remote server's stores live
+/// in a directory of their own.
+pub const STORE_LAYOUT: u32 = 1;
+
+/// A signed-in account that is not the active one: its server and session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedAccount {
+    /// Its server's mode.
+    pub mode: Mode,
+    /// The remote server's HTTP base URL (remote mode).
+    #[serde(default)]
+    pub remote_url: Option<String>,
+    /// The CA file trusted for that server (remote mode).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Its session.
+    pub session: SavedSession,
 }
 
 /// A session that `app.resume` can log in with, offline included.
@@ -132,6 +159,18 @@ mod tests {
                 sdk_app_id: 1_400_000_000,
                 server_url: "http://127.0.0.1:9".into(),
             }),
+            accounts: vec![SavedAccount {
+                mode: Mode::Local,
+                remote_url: None,
+                ca_file: None,
+                session: SavedSession {
+                    user_id: "bob".into(),
+                    user_sig: "sig2".into(),
+                    sdk_app_id: 1_400_000_000,
+                    server_url: "http://127.0.0.1:7788".into(),
+                },
+            }],
+            store_layout: STORE_LAYOUT,
         };
         settings.save(&path).expect("save");
         assert_eq!(Settings::load(&path).expect("load"), settings);
@@ -140,7 +179,14 @@ mod tests {
         assert_eq!(json["session"]["userID"], "alice");
         assert_eq!(json["session"]["sdkAppID"], 1_400_000_000);
         assert_eq!(json["caFile"], "/etc/confab/ca.pem");
+        assert_eq!(json["accounts"][0]["session"]["userID"], "bob");
         assert!(!format!("{settings:?}").contains("sig\""));
+        assert!(!format!("{settings:?}").contains("sig2"));
+        // A file of an older version (one account) reads as it was.
+        let old = r#"{"mode":"local","session":{"userID":"a","userSig":"s","sdkAppID":1,"serverUrl":"u"}}"#;
+        std::fs::write(&path, old).expect("write old");
+        let read = Settings::load(&path).expect("old settings");
+        assert!(read.accounts.is_empty() && read.store_layout == 0 && read.session.is_some());
         std::fs::write(&path, b"{not json").expect("write garbage");
         assert_eq!(Settings::load(&path).expect("garbage is default"), Settings::default());
         assert!(path.with_extension("json.broken").exists());

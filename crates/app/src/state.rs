@@ -1,10 +1,10 @@
 //! What the app tells the UI about itself: [`AppState`] (server mode,
-//! account, connection, locale) and the event union [`AppEvent`] carried by
+//! accounts, connection, locale) and the event union [`AppEvent`] carried by
 //! both shells: the SDK's TIM events exactly as the SDK serializes them,
 //! plus the app's own [`AppOwnEvent`]s.
 
 use confab_proto::ErrorBody;
-use confab_sdk::{Event, NetState};
+use confab_sdk::{Event, Message, NetState};
 use serde::{Deserialize, Serialize};
 
 /// Where the server is: inside the app, or a `confabd` elsewhere.
@@ -48,11 +48,40 @@ pub struct AppState {
     pub net_error: Option<ErrorBody>,
     /// The system locale as a BCP 47 tag, e.g. `en-US` or `zh-CN`.
     pub locale: String,
+    /// The active account's key; null when none is signed in.
+    #[serde(rename = "accountID")]
+    pub account_id: Option<String>,
+    /// Every signed-in account, the active one first, then the others in
+    /// the order the rail shows them.
+    pub accounts: Vec<AccountSummary>,
+}
+
+/// One signed-in account (`AppState.accounts`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSummary {
+    /// The account's key: opaque, stable while it stays signed in.
+    #[serde(rename = "accountID")]
+    pub account_id: String,
+    /// Its user.
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    /// The server's HTTP base URL.
+    pub server_url: String,
+    /// `local` (the embedded server) or `remote`.
+    pub mode: Mode,
+    /// The account the UI shows and the `tim.*` commands act for.
+    pub active: bool,
+    /// Its SDK is logged in (possibly offline).
+    pub logged_in: bool,
+    /// Its total unread messages.
+    pub unread_count: u64,
 }
 
 /// An event of the app itself (not of the SDK).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "name", content = "data")]
 pub enum AppOwnEvent {
     /// `confab.appState`: the app state changed (login, logout, kicked out,
@@ -66,6 +95,24 @@ pub enum AppOwnEvent {
         /// The conversation the notification was about.
         #[serde(rename = "conversationID")]
         conversation_id: String,
+        /// The account it was for; absent when the notification named none.
+        #[serde(rename = "accountID", default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        account_id: Option<String>,
+    },
+    /// `confab.accountMessages`: a signed-in account that is not the
+    /// active one received messages that want a notification (from
+    /// others, in conversations not muted).
+    #[serde(rename = "confab.accountMessages")]
+    AccountMessages {
+        /// The account.
+        #[serde(rename = "accountID")]
+        account_id: String,
+        /// Its user.
+        #[serde(rename = "userID")]
+        user_id: String,
+        /// The messages.
+        messages: Vec<Message>,
     },
 }
 
@@ -88,6 +135,7 @@ impl AppEvent {
             Self::Sdk(event) => event.name().as_str(),
             Self::App(AppOwnEvent::AppState(_)) => APP_STATE_EVENT,
             Self::App(AppOwnEvent::NotificationClicked { .. }) => NOTIFICATION_CLICKED_EVENT,
+            Self::App(AppOwnEvent::AccountMessages { .. }) => ACCOUNT_MESSAGES_EVENT,
         }
     }
 }
@@ -97,6 +145,9 @@ pub const APP_STATE_EVENT: &str = "confab.appState";
 
 /// Name of the notification-clicked event.
 pub const NOTIFICATION_CLICKED_EVENT: &str = "confab.notificationClicked";
+
+/// Name of the event of a background account's messages.
+pub const ACCOUNT_MESSAGES_EVENT: &str = "confab.accountMessages";
 
 /// The system locale from `LC_ALL`, `LC_MESSAGES` or `LANG` as a BCP 47
 /// tag (`zh_CN.UTF-8` → `zh-CN`); `en-US` when unset or `C`/`POSIX`.
@@ -137,6 +188,8 @@ mod tests {
             net_state: NetState::Disconnected,
             net_error: None,
             locale: "en-US".into(),
+            account_id: None,
+            accounts: Vec::new(),
         };
         let event = AppEvent::App(AppOwnEvent::AppState(state.clone()));
         let value = serde_json::to_value(&event).expect("serialize");
@@ -145,7 +198,8 @@ mod tests {
             json!({"name": "confab.appState", "data": {
                 "mode": "local", "serverUrl": "http://127.0.0.1:7788", "userID": null,
                 "loggedIn": false, "caFile": null, "insecureTransport": false,
-                "netState": "disconnected", "netError": null, "locale": "en-US"
+                "netState": "disconnected", "netError": null, "locale": "en-US",
+                "accountID": null, "accounts": []
             }})
         );
         assert_eq!(event.name(), APP_STATE_EVENT);

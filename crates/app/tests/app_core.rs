@@ -845,3 +845,217 @@ async fn a_conversation_exports_as_html_and_json_and_the_store_backs_up_and_rest
     );
     assert_eq!(call(&alice, "tim.getTotalUnreadMessageCount", json!({})).await, json!(3));
 }
+
+/// The summary of `user`'s account in a state.
+fn account<'a>(state: &'a AppState, user: &str, server: &str) -> &'a confab_app::AccountSummary {
+    state
+        .accounts
+        .iter()
+        .find(|a| a.user_id == user && a.server_url == server)
+        .unwrap_or_else(|| panic!("no account {user} on {server} in {:?}", state.accounts))
+}
+
+/// Waits for `confab.accountMessages` and returns (accountID, userID, texts).
+async fn account_messages(
+    events: &mut broadcast::Receiver<AppEvent>,
+    what: &str,
+) -> (String, String, Vec<String>) {
+    wait_event(events, what, |e| match e {
+        AppEvent::App(AppOwnEvent::AccountMessages { account_id, user_id, messages }) => Some((
+            account_id.clone(),
+            user_id.clone(),
+            messages
+                .iter()
+                .map(|m| serde_json::to_value(&m.payload).expect("payload")["text"].to_string())
+                .collect(),
+        )),
+        _ => None,
+    })
+    .await
+}
+
+/// Issue 17, several accounts: alice and bob on the embedded server and
+/// carol and another "alice" on a remote one, all signed in at once, each
+/// with its own store. The active account answers the `tim.*` commands;
+/// the others stay connected, count their unread messages for the rail and
+/// announce what wants a notification (not what is muted); switching needs
+/// no restart; everything survives a restart; signing out or being kicked
+/// out of one leaves the others signed in.
+#[tokio::test]
+async fn several_accounts_on_two_servers_stay_signed_in_and_switch() {
+    let remote = TestServer::start().await;
+    let remote_url = remote.http_url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = open(dir.path());
+    assert_eq!(call_err(&app, "app.addAccount", json!({})).await, code::INVALID_OPERATION);
+
+    // alice on the embedded server.
+    call(&app, "app.chooseServer", json!({"mode": "local"})).await;
+    let state =
+        state_of(&app, "app.register", json!({"userID": "alice", "password": "alice-secret"}))
+            .await;
+    let local_url = state.server_url.clone().expect("local URL");
+    assert_eq!(state.account_id.as_deref(), Some("local|alice"));
+    assert_eq!(state.accounts.len(), 1);
+
+    // Add carol on the remote server: alice stays signed in meanwhile.
+    let state = state_of(&app, "app.addAccount", json!({})).await;
+    assert!(!state.logged_in && state.user_id.is_none() && state.account_id.is_none());
+    assert_eq!(state.accounts.len(), 1);
+    assert!(!account(&state, "alice", &local_url).active);
+    assert!(account(&state, "alice", &local_url).logged_in, "in the background");
+    let state = registered(&app, &remote_url, "carol").await;
+    assert_eq!(state.user_id.as_deref(), Some("carol"));
+    assert!(account(&state, "carol", &remote_url).active);
+    assert!(!account(&state, "alice", &local_url).active);
+
+    // And bob, on the embedded server again (still running for alice).
+    state_of(&app, "app.addAccount", json!({})).await;
+    call(&app, "app.chooseServer", json!({"mode": "local"})).await;
+    let state =
+        state_of(&app, "app.register", json!({"userID": "bob", "password": "bob-secret-1"})).await;
+    assert_eq!(
+        state.accounts.iter().map(|a| a.user_id.as_str()).collect::<Vec<_>>(),
+        ["bob", "alice", "carol"]
+    );
+    assert!(state.accounts.iter().all(|a| a.logged_in));
+
+    // bob writes to alice: her background account counts it and asks for
+    // a notification, naming itself.
+    let mut events = app.events();
+    call(&app, "tim.sendMessage", json!({"message": text_message("bob", "alice", "hi alice", 1)}))
+        .await;
+    let (id, user, texts) = account_messages(&mut events, "alice's background message").await;
+    assert_eq!((id.as_str(), user.as_str()), ("local|alice", "alice"));
+    assert_eq!(texts, ["\"hi alice\""]);
+    let state = wait_event(&mut events, "alice's unread count", |e| match e {
+        AppEvent::App(AppOwnEvent::AppState(s))
+            if account(s, "alice", &local_url).unread_count == 1 =>
+        {
+            Some(s.clone())
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(state.account_id.as_deref(), Some("local|bob"), "bob stays active");
+
+    // A remote peer writes to carol in the background.
+    let erin = TestClient::login(&remote, "erin").await;
+    erin.send_text("carol", "hi carol").await;
+    let (id, _, texts) = account_messages(&mut events, "carol's background message").await;
+    assert_eq!(id, format!("{remote_url}|carol"));
+    assert_eq!(texts, ["\"hi carol\""]);
+
+    // Switching: SDK_NOT_READY, the new state, SDK_READY; then the
+    // commands are alice's, from her own store.
+    let mut events = app.events();
+    let state = state_of(&app, "app.switchAccount", json!({"accountID": "local|alice"})).await;
+    assert_eq!(state.user_id.as_deref(), Some("alice"));
+    assert!(state.logged_in);
+    assert_eq!(state.accounts[0].user_id, "alice", "the active one first");
+    let order: Vec<&str> = state.accounts.iter().map(|a| a.user_id.as_str()).collect();
+    assert_eq!(order, ["alice", "bob", "carol"], "bob takes alice's place in the rail");
+    let mut seen = Vec::new();
+    while seen.last().map(String::as_str) != Some("ready") {
+        let next = wait_event(&mut events, "switch events", |e| match e {
+            AppEvent::Sdk(Event::SdkNotReady) => Some("notReady".to_owned()),
+            AppEvent::Sdk(Event::SdkReady) => Some("ready".to_owned()),
+            AppEvent::App(AppOwnEvent::AppState(s)) => s.user_id.clone(),
+            _ => None,
+        })
+        .await;
+        seen.push(next);
+    }
+    assert_eq!(seen, ["notReady", "alice", "ready"]);
+    let me = call(&app, "tim.getMyProfile", json!({})).await;
+    assert_eq!(me["userID"], "alice");
+    let list = call(&app, "tim.getConversationList", json!({})).await;
+    assert_eq!(list["conversationList"][0]["conversationID"], "C2Cbob");
+    assert_eq!(list["conversationList"][0]["unreadCount"], 1);
+    call(&app, "tim.setMessageRead", json!({"conversationID": "C2Cbob"})).await;
+
+    // alice mutes bob: bob's next message counts for nothing and asks for
+    // no notification; carol's still does.
+    let mut events = app.events();
+    call(
+        &app,
+        "tim.setMessageRemindType",
+        json!({"userIDList": ["bob"], "messageRemindType": "AcceptNotNotify"}),
+    )
+    .await;
+    wait_event(&mut events, "bob muted in alice's store", |e| match e {
+        AppEvent::Sdk(Event::ConversationListUpdated(list)) => list
+            .iter()
+            .any(|c| c.conversation_id == "C2Cbob" && c.message_remind_type == "AcceptNotNotify")
+            .then_some(()),
+        _ => None,
+    })
+    .await;
+    state_of(&app, "app.switchAccount", json!({"accountID": "local|bob"})).await;
+    let mut events = app.events();
+    call(&app, "tim.sendMessage", json!({"message": text_message("bob", "alice", "muted", 2)}))
+        .await;
+    erin.send_text("carol", "second").await;
+    let (id, _, texts) = account_messages(&mut events, "the next notification").await;
+    assert_eq!(id, format!("{remote_url}|carol"), "alice's muted message asked for none");
+    assert_eq!(texts, ["\"second\""]);
+    let state = state_of(&app, "app.getState", json!({})).await;
+    assert_eq!(account(&state, "alice", &local_url).unread_count, 0);
+    assert_eq!(account(&state, "carol", &remote_url).unread_count, 2);
+
+    // The same user ID on the remote server is another account, with its
+    // own store: none of the embedded server's alice's conversations.
+    state_of(&app, "app.addAccount", json!({})).await;
+    let state = registered(&app, &remote_url, "alice").await;
+    assert_eq!(state.accounts.len(), 4);
+    assert_eq!(state.account_id, Some(format!("{remote_url}|alice")));
+    let list = call(&app, "tim.getConversationList", json!({})).await;
+    assert_eq!(list["conversationList"], json!([]), "its own store");
+
+    // Signing in again as an account signed in already switches to it.
+    state_of(&app, "app.addAccount", json!({})).await;
+    call(&app, "app.chooseServer", json!({"mode": "local"})).await;
+    let state =
+        state_of(&app, "app.login", json!({"userID": "bob", "password": "bob-secret-1"})).await;
+    assert_eq!(state.account_id.as_deref(), Some("local|bob"));
+    assert_eq!(state.accounts.len(), 4, "no second bob");
+    assert_eq!(call_err(&app, "app.switchAccount", json!({"accountID": "nobody"})).await, {
+        code::INVALID_OPERATION
+    });
+
+    // A restart: every account comes back; the rail's order too.
+    let before: Vec<String> = state.accounts.iter().map(|a| a.account_id.clone()).collect();
+    app.shutdown().await.expect("shutdown");
+    drop(app);
+    let app = open(dir.path());
+    let state = state_of(&app, "app.getState", json!({})).await;
+    assert_eq!(state.account_id.as_deref(), Some("local|bob"));
+    assert!(state.accounts.iter().all(|a| !a.logged_in));
+    let state = state_of(&app, "app.resume", json!({})).await;
+    assert!(state.accounts.iter().all(|a| a.logged_in), "{:?}", state.accounts);
+    let after: Vec<String> = state.accounts.iter().map(|a| a.account_id.clone()).collect();
+    assert_eq!(after, before);
+    assert_eq!(account(&state, "carol", &remote_url).unread_count, 2, "from carol's store");
+
+    // carol signs in on another device: only her account here is signed out.
+    let mut events = app.events();
+    let _carol_elsewhere = TestClient::login(&remote, "carol").await;
+    let state = wait_event(&mut events, "carol signed out here", |e| match e {
+        AppEvent::App(AppOwnEvent::AppState(s)) if s.accounts.len() == 3 => Some(s.clone()),
+        _ => None,
+    })
+    .await;
+    assert!(state.accounts.iter().all(|a| a.user_id != "carol"));
+    assert_eq!(state.account_id.as_deref(), Some("local|bob"));
+
+    // Logging bob out shows the next account (the embedded server's alice).
+    let state = state_of(&app, "app.logout", json!({})).await;
+    assert_eq!(state.account_id.as_deref(), Some("local|alice"));
+    assert!(state.logged_in);
+    assert_eq!(state.accounts.len(), 2);
+    let me = call(&app, "tim.getMyProfile", json!({})).await;
+    assert_eq!(me["userID"], "alice");
+    let settings = std::fs::read_to_string(dir.path().join("settings.json")).expect("settings");
+    assert!(!settings.contains("\"bob\""), "bob's session is forgotten: {settings}");
+    app.shutdown().await.expect("shutdown");
+}

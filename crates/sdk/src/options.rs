@@ -44,6 +44,11 @@ pub struct TimOptions {
     pub request_timeout: Duration,
     /// Wall clock used for local timestamps (default [`SystemClock`]).
     pub clock: Arc<dyn Clock>,
+    /// Names this instance among others of the same server, SDKAppID and
+    /// data directory: a native app with several accounts signed in at
+    /// once has one instance per account (`None`, the default, is TIM's one
+    /// instance per SDKAppID, see [`crate::Tim::create`]).
+    pub instance: Option<String>,
 }
 
 impl TimOptions {
@@ -65,6 +70,7 @@ impl TimOptions {
             reconnect: ReconnectPolicy::default(),
             request_timeout: Duration::from_secs(15),
             clock: Arc::new(SystemClock),
+            instance: None,
         }
     }
 }
@@ -79,6 +85,7 @@ impl std::fmt::Debug for TimOptions {
             .field("tls", &self.tls)
             .field("reconnect", &self.reconnect)
             .field("request_timeout", &self.request_timeout)
+            .field("instance", &self.instance)
             .finish_non_exhaustive()
     }
 }

@@ -21,6 +21,11 @@ pub struct NotifyArgs {
     /// The conversation to open when the notification is clicked.
     #[serde(rename = "conversationID", default)]
     pub conversation_id: String,
+    /// The account the notification is for (clicking it switches to
+    /// it); absent: the active account.
+    #[serde(rename = "accountID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub account_id: Option<String>,
 }
 
 /// `app.setUnreadBadge` arguments.

@@ -16,6 +16,7 @@
 //! the `ts` feature, the TypeScript command map. The types the commands
 //! carry (Message, Conversation, Profile, …) are the SDK's.
 
+use crate::accounts::SwitchAccountArgs;
 use crate::core::AppCore;
 use crate::error::invalid_args;
 use crate::export::{ExportConversationArgs, ExportedFile};
@@ -162,6 +163,8 @@ command_set! {
     "app.logout" => logout(Empty) -> AppState;
     "app.changePassword" => change_password(ChangePasswordArgs) -> Empty;
     "app.signOutEverywhere" => sign_out_everywhere(Empty) -> AppState;
+    "app.addAccount" => add_account(Empty) -> AppState;
+    "app.switchAccount" => switch_account(SwitchAccountArgs) -> AppState;
     "app.notify" => notify(NotifyArgs) -> Empty;
     "app.setUnreadBadge" => set_unread_badge(SetUnreadBadgeArgs) -> Empty;
     "app.pickFiles" => pick_files(PickFilesArgs) -> PickFilesResult;

@@ -2,14 +2,15 @@
 //! `app.register`, `app.login`, `app.resume`, `app.logout`,
 //! `app.changePassword`, `app.signOutEverywhere`, and TIM's own
 //! `tim.login` / `tim.logout` with a UserSig): their argument types
-//! and handlers. Every transition but `app.getState` and
+//! and handlers. They act on the active account; signing out of it shows
+//! the next signed-in account, if any (see [`crate::accounts`]). Every transition but `app.getState` and
 //! `app.changePassword` takes the core's lifecycle lock, so at most one
 //! runs at a time; each saves the settings before it answers.
 
+use crate::accounts::account_id;
 use crate::commands::Empty;
 use crate::core::{
-    ca_file_arg, check_health, is_transient, lock, login_until_ready, normalize_url, tls_for,
-    AppCore,
+    ca_file_arg, check_health, lock, login_until_ready, normalize_url, tls_for, AppCore,
 };
 use crate::error::{self, from_tim};
 use crate::settings::SavedSession;
@@ -133,7 +134,7 @@ impl AppCore {
                 s.session = None;
             }
         })?;
-        if args.mode == Mode::Remote {
+        if args.mode == Mode::Remote && !inner.background_uses_embedded() {
             inner.stop_embedded().await;
         }
         Ok(inner.state_changed())
@@ -172,10 +173,26 @@ impl AppCore {
     }
 
     /// Logs the SDK in with `session` until it is ready, then saves it.
-    /// The caller holds the lifecycle lock.
+    /// An account signed in in the background already is switched to (with
+    /// this fresh UserSig). The caller holds the lifecycle lock.
     async fn start_session(&self, session: SavedSession) -> Result<AppState, ErrorBody> {
         let inner = &self.inner;
-        let tim = inner.client_for(&session.server_url, session.sdk_app_id).await;
+        let id = {
+            let settings = lock(&inner.settings);
+            settings
+                .mode
+                .map(|mode| account_id(mode, settings.remote_url.as_deref(), &session.user_id))
+        };
+        if let Some(id) = id.filter(|id| inner.in_background(id)) {
+            inner.update_settings(|s| {
+                if let Some(a) = s.accounts.iter_mut().find(|a| a.id() == id) {
+                    a.session.user_sig.clone_from(&session.user_sig);
+                }
+            })?;
+            inner.make_active(&id).await?;
+            return Ok(inner.state_changed());
+        }
+        let tim = inner.client_for(&session.server_url, session.sdk_app_id, &session.user_id).await;
         login_until_ready(&tim, &session).await.map_err(from_tim)?;
         inner.update_settings(|s| s.session = Some(session))?;
         Ok(inner.state_changed())
@@ -205,30 +222,16 @@ impl AppCore {
         self.start_session(session).await
     }
 
+    /// Logs the saved sessions in: the active account's until it is ready
+    /// (its failure is the command's), then the other accounts'.
     pub(crate) async fn resume(&self, _: Empty) -> Result<AppState, ErrorBody> {
         let inner = &self.inner;
         let _lifecycle = inner.lifecycle.lock().await;
-        let Some(mut session) = lock(&inner.settings).session.clone() else {
-            return Ok(inner.state());
-        };
-        let url = inner.server_url().await?;
-        if session.server_url != url {
-            // Local mode on another port than last time: same server.
-            session.server_url = url;
-            let saved = session.clone();
-            inner.update_settings(|s| s.session = Some(saved))?;
-        }
-        let tim = inner.client_for(&session.server_url, session.sdk_app_id).await;
-        match login_until_ready(&tim, &session).await {
-            Ok(_) => Ok(inner.state_changed()),
-            Err(e) if is_transient(e.code) => Err(from_tim(e)),
-            Err(e) => {
-                tracing::info!(code = e.code, "the saved session was refused; forgetting it");
-                inner.update_settings(|s| s.session = None)?;
-                inner.state_changed();
-                Err(from_tim(e))
-            }
-        }
+        let has_session = lock(&inner.settings).session.is_some();
+        let active = if has_session { inner.resume_active().await.map(drop) } else { Ok(()) };
+        inner.resume_background().await;
+        active?;
+        Ok(inner.state_changed())
     }
 
     pub(crate) async fn logout(&self, _: Empty) -> Result<AppState, ErrorBody> {
@@ -236,6 +239,7 @@ impl AppCore {
         let _lifecycle = inner.lifecycle.lock().await;
         inner.logout_sdk().await;
         inner.update_settings(|s| s.session = None)?;
+        inner.activate_next().await;
         Ok(inner.state_changed())
     }
 
@@ -268,6 +272,7 @@ impl AppCore {
         let tim = self.tim()?;
         tim.sign_out_everywhere().await.map_err(from_tim)?;
         inner.update_settings(|s| s.session = None)?;
+        inner.activate_next().await;
         Ok(inner.state_changed())
     }
 }

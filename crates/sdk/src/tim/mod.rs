@@ -142,8 +142,8 @@ fn chat_conversation(conversation_id: &str) -> Result<ConversationKind, TimError
 pub const KNOWN_PLUGINS: &[&str] =
     &["tim-upload-plugin", "tim-profanity-filter-plugin", "cos-js-sdk", "cos-wx-sdk"];
 
-/// The live instances of this process, by server, SDKAppID and data
-/// directory.
+/// The live instances of this process, by server, SDKAppID, data
+/// directory and instance name.
 ///
 /// TIM's `TIM.create` returns the same instance for the same SDKAppID
 /// within one page. An SDKAppID names an app on one server, so the server
@@ -151,26 +151,32 @@ pub const KNOWN_PLUGINS: &[&str] =
 /// instances (the scenario tests run alice, bob and carol side by side),
 /// each on its own data directory, so the directory stands for TIM's page
 /// (two instances on one directory would share an account's store and
-/// cursor, which must never happen anyway). Entries are weak: dropping
-/// every handle, or `destroy`, frees the slot.
+/// cursor, which must never happen anyway). A native app with several
+/// accounts signed in on one server names an instance per account
+/// ([`TimOptions::instance`]). Entries are weak: dropping every handle, or
+/// `destroy`, frees the slot.
 static INSTANCES: Mutex<Vec<(InstanceKey, Weak<TimInner>)>> = Mutex::new(Vec::new());
 
-/// Server URL, SDKAppID and data directory of an instance.
-type InstanceKey = (String, u64, PathBuf);
+/// Server URL, SDKAppID, data directory and name of an instance.
+type InstanceKey = (String, u64, PathBuf, Option<String>);
 
 impl Tim {
     /// Creates an instance (TIM `TIM.create`). Nothing connects until
-    /// [`Tim::login`]. While an instance for the same server, SDKAppID and
-    /// data directory lives (not destroyed, some handle kept), returns that
-    /// instance and ignores the other options, as TIM does for the same
-    /// SDKAppID.
+    /// [`Tim::login`]. While an instance for the same server, SDKAppID,
+    /// data directory and [`TimOptions::instance`] name lives (not
+    /// destroyed, some handle kept), returns that instance and ignores the
+    /// other options, as TIM does for the same SDKAppID.
     pub fn create(options: TimOptions) -> Tim {
         let mut instances = INSTANCES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         instances.retain(|(_, weak)| {
             weak.upgrade().is_some_and(|inner| !inner.destroyed.load(Ordering::SeqCst))
         });
-        let key: InstanceKey =
-            (options.server_url.clone(), options.sdk_app_id, options.data_dir.clone());
+        let key: InstanceKey = (
+            options.server_url.clone(),
+            options.sdk_app_id,
+            options.data_dir.clone(),
+            options.instance.clone(),
+        );
         if let Some(inner) =
             instances.iter().find(|(k, _)| *k == key).and_then(|(_, weak)| weak.upgrade())
         {
@@ -328,6 +334,10 @@ mod tests {
             options(server, 1_400_000_002, dir.path()),
             options("ws://elsewhere.invalid/ws", 1_400_000_001, dir.path()),
             options(server, 1_400_000_001, other_dir.path()),
+            TimOptions {
+                instance: Some("bob".into()),
+                ..options(server, 1_400_000_001, dir.path())
+            },
         ] {
             assert!(!Arc::ptr_eq(&first.inner, &Tim::create(different).inner));
         }

@@ -15,4 +15,9 @@ body: string,
 /**
  * The conversation to open when the notification is clicked.
  */
-conversationID: string, };
+conversationID: string, 
+/**
+ * The account the notification is for (clicking it switches to
+ * it); absent: the active account.
+ */
+accountID?: string, };

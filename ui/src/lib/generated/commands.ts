@@ -139,6 +139,7 @@ import type { SetSelfStatusArgs } from "./SetSelfStatusArgs";
 import type { SetUnreadBadgeArgs } from "./SetUnreadBadgeArgs";
 import type { StagedFile } from "./StagedFile";
 import type { StatusFailures } from "./StatusFailures";
+import type { SwitchAccountArgs } from "./SwitchAccountArgs";
 import type { TopicIdResponse } from "./TopicIdResponse";
 import type { TopicList } from "./TopicList";
 import type { TranslateText } from "./TranslateText";
@@ -164,6 +165,8 @@ export const COMMANDS = [
   "app.logout",
   "app.changePassword",
   "app.signOutEverywhere",
+  "app.addAccount",
+  "app.switchAccount",
   "app.notify",
   "app.setUnreadBadge",
   "app.pickFiles",
@@ -300,6 +303,8 @@ export type CommandMap = {
   "app.logout": { args: Empty; result: AppState };
   "app.changePassword": { args: ChangePasswordArgs; result: Empty };
   "app.signOutEverywhere": { args: Empty; result: AppState };
+  "app.addAccount": { args: Empty; result: AppState };
+  "app.switchAccount": { args: SwitchAccountArgs; result: AppState };
   "app.notify": { args: NotifyArgs; result: Empty };
   "app.setUnreadBadge": { args: SetUnreadBadgeArgs; result: Empty };
   "app.pickFiles": { args: PickFilesArgs; result: PickFilesResult };

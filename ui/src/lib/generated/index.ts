@@ -1,6 +1,7 @@
 // Generated from the Rust types by crates/app (ts-rs). Do not edit:
 // regenerate with `UPDATE_TS=1 cargo test -p confab-app --test generated_ts`.
 export type * from "./AcceptFriendApplication";
+export type * from "./AccountSummary";
 export type * from "./AddConversationsToGroup";
 export type * from "./AddFriend";
 export type * from "./AddFriendResponse";
@@ -189,6 +190,7 @@ export type * from "./SetSelfStatusArgs";
 export type * from "./SetUnreadBadgeArgs";
 export type * from "./StagedFile";
 export type * from "./StatusFailures";
+export type * from "./SwitchAccountArgs";
 export type * from "./Topic";
 export type * from "./TopicFailure";
 export type * from "./TopicIdOnly";
