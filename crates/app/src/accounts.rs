@@ -106,8 +106,10 @@ pub(crate) fn migrate_store_layout(data_dir: &Path, settings: &mut Settings) {
         }
         settings.store_layout = STORE_LAYOUT;
     }
+    settings.normalize_order();
     if settings.session.is_none() && !settings.accounts.is_empty() {
-        let first = settings.accounts.remove(0);
+        let first = settings.first_in_order().unwrap_or(0);
+        let first = settings.accounts.remove(first);
         settings.activate(first);
     }
     let fresh = Settings { store_layout: STORE_LAYOUT, ..Settings::default() };
@@ -141,6 +143,53 @@ impl Settings {
             ca_file: self.ca_file.clone().filter(|_| remote),
             session,
         })
+    }
+
+    /// The active account signed out (or its session was refused): its
+    /// session and its place in the order go.
+    pub(crate) fn forget_active(&mut self) {
+        if let Some(id) = self.active_account().map(|a| a.id()) {
+            self.account_order.retain(|o| *o != id);
+        }
+        self.session = None;
+    }
+
+    /// The active account's session was just saved: a new account takes
+    /// the last place in the order.
+    pub(crate) fn signed_in(&mut self) {
+        if let Some(id) = self.active_account().map(|a| a.id()) {
+            if !self.account_order.contains(&id) {
+                self.account_order.push(id);
+            }
+        }
+    }
+
+    /// The order holds exactly the signed-in accounts (settings of an older
+    /// version: in the order they are listed).
+    fn normalize_order(&mut self) {
+        let ids: Vec<String> = self
+            .active_account()
+            .into_iter()
+            .chain(self.accounts.iter().cloned())
+            .map(|a| a.id())
+            .collect();
+        self.account_order.retain(|o| ids.contains(o));
+        for id in ids {
+            if !self.account_order.contains(&id) {
+                self.account_order.push(id);
+            }
+        }
+    }
+
+    /// Where `id` is in the order (the unknown last).
+    fn position(&self, id: &str) -> usize {
+        self.account_order.iter().position(|o| o == id).unwrap_or(usize::MAX)
+    }
+
+    /// The index in `accounts` of the background account that signed in
+    /// first.
+    fn first_in_order(&self) -> Option<usize> {
+        (0..self.accounts.len()).min_by_key(|&i| self.position(&self.accounts[i].id()))
     }
 
     /// Makes `account` the active one (its server is the chosen server).
@@ -194,8 +243,8 @@ async fn notifiable(tim: &Tim, messages: Vec<Message>) -> Vec<Message> {
 }
 
 impl Inner {
-    /// Every signed-in account: the active one first, then the others in
-    /// the settings' order.
+    /// Every signed-in account (the active one too) in the order they
+    /// signed in.
     pub(crate) fn account_summaries(
         &self,
         settings: &Settings,
@@ -209,6 +258,7 @@ impl Inner {
         for account in &settings.accounts {
             list.push(summary(account, background.get(&account.id()).map(|c| &c.tim), false));
         }
+        list.sort_by_key(|a| settings.position(&a.account_id));
         list
     }
 
@@ -264,7 +314,11 @@ impl Inner {
     fn forget_account(&self, account_id: &str) {
         let removed = lock(&self.background).remove(account_id);
         drop(removed);
-        if let Err(e) = self.update_settings(|s| s.accounts.retain(|a| a.id() != account_id)) {
+        let forgotten = self.update_settings(|s| {
+            s.accounts.retain(|a| a.id() != account_id);
+            s.account_order.retain(|o| o != account_id);
+        });
+        if let Err(e) = forgotten {
             tracing::warn!(code = e.code, message = %e.message, "forgetting an account");
         }
     }
@@ -339,8 +393,8 @@ impl Inner {
     }
 
     /// Makes the signed-in account `account_id` the active one: the active
-    /// account (if any) takes its place in the background, or the signed-out
-    /// instance of a sign-in page goes. The UI hears `SDK_NOT_READY`, the
+    /// account (if any) goes to the background, or the signed-out instance
+    /// of a sign-in page goes. The UI hears `SDK_NOT_READY`, the
     /// new state, and `SDK_READY` when the account is ready. 2905 for an account that is not signed in. The caller holds
     /// the lifecycle lock.
     pub(crate) async fn make_active(self: &Arc<Self>, account_id: &str) -> Result<(), ErrorBody> {
@@ -359,14 +413,8 @@ impl Inner {
             lock(&self.background).insert(current.id(), client);
         }
         self.update_settings(|s| {
-            if let Some(i) = s.accounts.iter().position(|a| a.id() == account_id) {
-                match current {
-                    Some(current) => s.accounts[i] = current,
-                    None => {
-                        s.accounts.remove(i);
-                    }
-                }
-            }
+            s.accounts.retain(|a| a.id() != account_id);
+            s.accounts.extend(current);
             s.activate(target.clone());
         })?;
         *lock(&self.tls) = tls_for(target.ca_file.as_deref());
@@ -413,17 +461,21 @@ impl Inner {
             Err(e) if is_transient(e.code) => Err(from_tim(e)),
             Err(e) => {
                 tracing::info!(code = e.code, "the saved session was refused; forgetting it");
-                self.update_settings(|s| s.session = None)?;
+                self.update_settings(Settings::forget_active)?;
                 self.state_changed();
                 Err(from_tim(e))
             }
         }
     }
 
-    /// After the active account signed out: the first other signed-in
-    /// account becomes the active one (none: the sign-in page).
+    /// After the active account signed out: the other signed-in account
+    /// that signed in first becomes the active one (none: the sign-in
+    /// page).
     pub(crate) async fn activate_next(self: &Arc<Self>) {
-        let next = lock(&self.settings).accounts.first().map(SavedAccount::id);
+        let next = {
+            let settings = lock(&self.settings);
+            settings.first_in_order().map(|i| settings.accounts[i].id())
+        };
         if let Some(next) = next {
             if let Err(e) = self.make_active(&next).await {
                 tracing::warn!(code = e.code, message = %e.message, "switching after a sign-out");
@@ -563,7 +615,7 @@ mod tests {
     }
 
     #[test]
-    fn a_sign_in_page_left_with_other_accounts_opens_on_the_first() {
+    fn a_sign_in_page_left_with_other_accounts_opens_on_the_first_signed_in() {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings {
             mode: Some(Mode::Local),
@@ -582,16 +634,19 @@ mod tests {
                     session: session("carol", "http://127.0.0.1:1"),
                 },
             ],
+            // carol signed in first; "gone" is no account any more.
+            account_order: vec!["gone".into(), "local|carol".into()],
             ..Settings::default()
         };
         migrate_store_layout(dir.path(), &mut settings);
-        assert_eq!(settings.mode, Some(Mode::Remote));
-        assert_eq!(settings.remote_url.as_deref(), Some("https://b.example"));
-        assert_eq!(settings.session.as_ref().map(|s| s.user_id.as_str()), Some("bob"));
+        assert_eq!(settings.mode, Some(Mode::Local));
+        assert_eq!(settings.session.as_ref().map(|s| s.user_id.as_str()), Some("carol"));
         assert_eq!(settings.accounts.len(), 1);
-        assert_eq!(
-            settings.active_account().map(|a| a.id()).as_deref(),
-            Some("https://b.example|bob")
-        );
+        assert_eq!(settings.active_account().map(|a| a.id()).as_deref(), Some("local|carol"));
+        assert_eq!(settings.account_order, ["local|carol", "https://b.example|bob"]);
+        // Signing carol out forgets her place; bob comes next.
+        settings.forget_active();
+        assert_eq!(settings.account_order, ["https://b.example|bob"]);
+        assert_eq!(settings.first_in_order(), Some(0));
     }
 }

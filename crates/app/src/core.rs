@@ -320,7 +320,7 @@ impl AppCore {
         if let Some(url) = options.remote_server {
             let url = normalize_url(&url).map_err(OpenError::ServerUrl)?;
             if settings.session.as_ref().is_some_and(|s| s.server_url != url) {
-                settings.session = None;
+                settings.forget_active();
             }
             settings.mode = Some(Mode::Remote);
             settings.remote_url = Some(url);
@@ -625,7 +625,7 @@ impl Inner {
         let kicked = matches!(event, Event::KickedOut { .. });
         self.emit(AppEvent::Sdk(event));
         if kicked {
-            if let Err(e) = self.update_settings(|s| s.session = None) {
+            if let Err(e) = self.update_settings(Settings::forget_active) {
                 tracing::warn!(code = e.code, message = %e.message, "forgetting the session");
             }
         }

@@ -31,9 +31,11 @@ pub struct Settings {
     pub local_port: Option<u16>,
     /// The active account's session, forgotten on logout.
     pub session: Option<SavedSession>,
-    /// The other signed-in accounts (in the background), in the order
-    /// the rail shows them.
+    /// The other signed-in accounts (in the background).
     pub accounts: Vec<SavedAccount>,
+    /// The signed-in accounts' keys (the active one's too) in the order
+    /// they signed in: the order `AppState.accounts` lists them in.
+    pub account_order: Vec<String>,
     /// How the SDK stores are laid out: 0 before stores were kept apart
     /// per server, [`STORE_LAYOUT`] since (see `crate::accounts`).
     pub store_layout: u32,
@@ -170,6 +172,7 @@ mod tests {
                     server_url: "http://127.0.0.1:7788".into(),
                 },
             }],
+            account_order: vec!["local|bob".into(), "remote|alice".into()],
             store_layout: STORE_LAYOUT,
         };
         settings.save(&path).expect("save");

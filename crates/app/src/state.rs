@@ -51,8 +51,8 @@ pub struct AppState {
     /// The active account's key; null when none is signed in.
     #[serde(rename = "accountID")]
     pub account_id: Option<String>,
-    /// Every signed-in account, the active one first, then the others in
-    /// the order the rail shows them.
+    /// Every signed-in account, the active one included, in the order
+    /// they signed in.
     pub accounts: Vec<AccountSummary>,
 }
 

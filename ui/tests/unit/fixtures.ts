@@ -1,9 +1,13 @@
 import { FakeBackend } from '../../src/lib/backend/fake';
 import { buildMessage } from '../../src/lib/tim/message-builder';
-import type { AppState, Conversation, Message, Profile } from '../../src/lib/types';
+import type { AccountSummary, AppState, Conversation, Message, Profile } from '../../src/lib/types';
 
+/**
+ * An app state; unless given, a signed-in user's `accountID` is
+ * `acct-<userID>` and `accounts` lists that one account (active).
+ */
 export function appState(over: Partial<AppState> = {}): AppState {
-  return {
+  const s: AppState = {
     mode: 'remote',
     serverUrl: 'http://127.0.0.1:7788',
     userID: 'alice',
@@ -13,6 +17,27 @@ export function appState(over: Partial<AppState> = {}): AppState {
     netState: 'connected',
     netError: null,
     locale: 'en-US',
+    accountID: null,
+    accounts: [],
+    ...over,
+  };
+  if (!('accountID' in over) && s.loggedIn && s.userID) s.accountID = `acct-${s.userID}`;
+  if (!('accounts' in over) && s.accountID && s.userID && s.serverUrl && s.mode) {
+    s.accounts = [account(s.userID, { accountID: s.accountID, serverUrl: s.serverUrl, mode: s.mode, active: true })];
+  }
+  return s;
+}
+
+/** A signed-in account as `AppState.accounts` lists it (in the background unless `active`). */
+export function account(userID: string, over: Partial<AccountSummary> = {}): AccountSummary {
+  return {
+    accountID: `acct-${userID}`,
+    userID,
+    serverUrl: 'http://127.0.0.1:7788',
+    mode: 'remote',
+    active: false,
+    loggedIn: true,
+    unreadCount: 0,
     ...over,
   };
 }

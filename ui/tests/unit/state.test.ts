@@ -389,7 +389,8 @@ describe('Drafts, profile, settings, new chat', () => {
     expect(await app.session.login('alice', 'pw')).toBe(true);
     await flush();
     app.drafts.set('C2Cbob', 'kept');
-    expect(storage.getItem('confab.drafts.alice')).toBe(JSON.stringify({ C2Cbob: 'kept' }));
+    // Kept per account: the user ID on its server.
+    expect(storage.getItem('confab.drafts.alice@127.0.0.1:7788')).toBe(JSON.stringify({ C2Cbob: 'kept' }));
   });
 
   it('reopens the last open chat of the same user after a restart', async () => {

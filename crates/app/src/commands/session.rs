@@ -13,7 +13,7 @@ use crate::core::{
     ca_file_arg, check_health, lock, login_until_ready, normalize_url, tls_for, AppCore,
 };
 use crate::error::{self, from_tim};
-use crate::settings::SavedSession;
+use crate::settings::{SavedSession, Settings};
 use crate::state::{AppState, Mode};
 use confab_proto::ErrorBody;
 use serde::{Deserialize, Serialize};
@@ -131,7 +131,7 @@ impl AppCore {
                 s.ca_file = ca_file;
             }
             if s.session.as_ref().is_some_and(|session| session.server_url != url) {
-                s.session = None;
+                s.forget_active();
             }
         })?;
         if args.mode == Mode::Remote && !inner.background_uses_embedded() {
@@ -194,7 +194,10 @@ impl AppCore {
         }
         let tim = inner.client_for(&session.server_url, session.sdk_app_id, &session.user_id).await;
         login_until_ready(&tim, &session).await.map_err(from_tim)?;
-        inner.update_settings(|s| s.session = Some(session))?;
+        inner.update_settings(|s| {
+            s.session = Some(session);
+            s.signed_in();
+        })?;
         Ok(inner.state_changed())
     }
 
@@ -238,7 +241,7 @@ impl AppCore {
         let inner = &self.inner;
         let _lifecycle = inner.lifecycle.lock().await;
         inner.logout_sdk().await;
-        inner.update_settings(|s| s.session = None)?;
+        inner.update_settings(Settings::forget_active)?;
         inner.activate_next().await;
         Ok(inner.state_changed())
     }
@@ -271,7 +274,7 @@ impl AppCore {
         let _lifecycle = inner.lifecycle.lock().await;
         let tim = self.tim()?;
         tim.sign_out_everywhere().await.map_err(from_tim)?;
-        inner.update_settings(|s| s.session = None)?;
+        inner.update_settings(Settings::forget_active)?;
         inner.activate_next().await;
         Ok(inner.state_changed())
     }

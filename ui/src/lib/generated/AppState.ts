@@ -54,7 +54,7 @@ locale: string,
  */
 accountID: string | null, 
 /**
- * Every signed-in account, the active one first, then the others in
- * the order the rail shows them.
+ * Every signed-in account, the active one included, in the order
+ * they signed in.
  */
 accounts: Array<AccountSummary>, };

@@ -1,13 +1,13 @@
 import { createContext } from 'svelte';
 import type { Backend } from '$lib/backend';
-import type { Conversation, ImError, Message, Profile } from '$lib/types';
+import type { AccountSummary, Conversation, ImError, Message, NotifyArgs, Profile } from '$lib/types';
 import { CONFAB_EVENT, ERROR_CODE, EVENT, Tim } from '$lib/tim';
 import { I18n } from '$lib/i18n/i18n.svelte';
 import { toImError } from '$lib/backend';
-import { Session } from './session.svelte';
+import { Session, accountLabel } from './session.svelte';
 import { Conversations } from './conversations.svelte';
 import { Chats } from './chat.svelte';
-import { Drafts } from './drafts.svelte';
+import { Drafts, draftsKey } from './drafts.svelte';
 import { MyProfile } from './profile.svelte';
 import { Profiles } from './profiles.svelte';
 import { Settings } from './settings.svelte';
@@ -18,10 +18,11 @@ import { bodyPreview, canForward, mergerAbstract, mergerTitle } from './media';
 import { forwardCloudData, type ForwardedFrom } from './forwarded';
 import { plainText } from '$lib/text/markup';
 import type { ChatState } from './chat.svelte';
-import type { KeyValue } from './storage';
+import { moveKey, type KeyValue } from './storage';
 import { foldersOf } from './folders.svelte';
 import { friendsOf } from './friends.svelte';
 import { isTypingMessage } from './typing.svelte';
+import { closeGroupInfo } from './group-panel.svelte';
 
 export type Panel = 'none' | 'settings' | 'profile' | 'newChat' | 'find';
 
@@ -52,7 +53,8 @@ export interface AppModelOptions {
 /**
  * Everything the views share, wired together: the facade, session,
  * conversations, chats, drafts, profile, settings, i18n, window focus; plus
- * the cross-cutting rules (mark read when visible, notify when not).
+ * the cross-cutting rules (mark read when visible, notify when not, for the
+ * shown account and for those signed in in the background).
  */
 export class AppModel {
   readonly tim: Tim;
@@ -101,14 +103,21 @@ export class AppModel {
     this.session = new Session(this.tim, {
       signedIn: () => this.#signedIn(),
       signedOut: () => this.#signedOut(),
+      stateChanged: () => this.conversations.setElsewhere(this.session.otherUnread),
     });
     this.tim.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => {
       this.markReadIfVisible();
       this.#wantPeers(e.data);
     });
     this.tim.on(EVENT.MESSAGE_RECEIVED, (e) => this.#notify(e.data));
-    this.tim.on(CONFAB_EVENT.NOTIFICATION_CLICKED, (e) => this.openFromNotification(e.data.conversationID));
+    this.tim.on(CONFAB_EVENT.ACCOUNT_MESSAGES, (e) => this.#notifyFor(e.data.accountID, e.data.userID, e.data.messages));
+    this.tim.on(CONFAB_EVENT.NOTIFICATION_CLICKED, (e) => void this.notificationClicked(e.data.conversationID, e.data.accountID));
     this.focus.onChange(() => this.markReadIfVisible());
+  }
+
+  /** The unread messages of every signed-in account: the shown one's and those in the background (the window title). */
+  get unreadEverywhere(): number {
+    return this.conversations.totalUnread + this.session.otherUnread;
   }
 
   async start(): Promise<void> {
@@ -119,9 +128,15 @@ export class AppModel {
 
   #signedIn(): void {
     const userID = this.session.userID;
-    this.drafts.useUser(userID);
+    const name = this.session.storageName;
+    // Kept by user ID before accounts were told apart by server: theirs now.
+    if (userID && name) {
+      moveKey(this.#storage, draftsKey(userID), draftsKey(name));
+      moveKey(this.#storage, openKey(userID), openKey(name));
+    }
+    this.drafts.useUser(name);
     void this.conversations.load().then(() => {
-      this.#reopenLast(userID);
+      this.#reopenLast(name);
       this.markReadIfVisible();
       this.#wantPeers(this.conversations.list);
     });
@@ -145,6 +160,7 @@ export class AppModel {
     this.forwarding = null;
     this.drafts.useUser(null);
     this.panel = 'none';
+    closeGroupInfo();
   }
 
   /**
@@ -171,6 +187,18 @@ export class AppModel {
     } else {
       chat.markFirstUnread(unreadCount);
     }
+  }
+
+  /**
+   * A notification was clicked: one for an account not shown switches to
+   * it first (`accountID`; absent: the shown one), then its conversation
+   * opens once that account is signed in (openFromNotification).
+   */
+  async notificationClicked(conversationID: string, accountID?: string): Promise<void> {
+    if (accountID && accountID !== this.session.accountID) {
+      if (!(await this.session.switchAccount(accountID))) return;
+    }
+    this.openFromNotification(conversationID);
   }
 
   /** A clicked notification's conversation, in whichever view shows it (a topic in the communities view, else the chats). */
@@ -212,24 +240,24 @@ export class AppModel {
     return topic ? topic.conversationID : this.conversations.activeID;
   }
 
-  /** The open conversation is remembered per user, to reopen it after a reload or restart. */
+  /** The open conversation is remembered per account, to reopen it after a reload or restart. */
   #rememberOpen(conversationID: string | null): void {
-    const userID = this.session.userID;
-    if (!userID) return;
+    const name = this.session.storageName;
+    if (!name) return;
     try {
-      if (conversationID) this.#storage.setItem(openKey(userID), conversationID);
-      else this.#storage.removeItem(openKey(userID));
+      if (conversationID) this.#storage.setItem(openKey(name), conversationID);
+      else this.#storage.removeItem(openKey(name));
     } catch (e) {
       console.warn('remembering the open chat failed', e);
     }
   }
 
-  /** Reopens the chat that was open when this user last used the app (unless one is open by now). */
-  #reopenLast(userID: string | null): void {
-    if (!userID || this.session.userID !== userID || this.conversations.activeID) return;
+  /** Reopens the chat that was open when this account was last shown (unless one is open by now). */
+  #reopenLast(name: string | null): void {
+    if (!name || this.session.storageName !== name || this.conversations.activeID) return;
     let id: string | null = null;
     try {
-      id = this.#storage.getItem(openKey(userID));
+      id = this.#storage.getItem(openKey(name));
     } catch {
       return;
     }
@@ -386,18 +414,66 @@ export class AppModel {
       if (conv && conv.messageRemindType !== this.tim.TYPES.MSG_REMIND_ACPT_AND_NOTE) continue;
       const topicRemind = this.#topics?.remindType(m.conversationID) ?? null;
       if (topicRemind !== null && topicRemind !== this.tim.TYPES.MSG_REMIND_ACPT_AND_NOTE) continue;
-      const text = messageText(m);
-      const body = text !== null ? plainText(text) : this.previewOf(m);
-      void this.tim.app
-        .notify({ title: this.senderName(m), body, conversationID: m.conversationID })
-        .catch((e) => console.warn('notification failed', toImError(e)));
+      // With one account signed in, the notification need not say whose it is.
+      const active = this.session.accounts.length > 1 ? this.session.accounts.find((a) => a.active) : undefined;
+      this.#deliver(m, this.senderName(m), active ? this.#named(active) : null);
     }
+  }
+
+  /**
+   * Messages an account in the background received (the core kept those
+   * that want a notification): each one but typing signals becomes a
+   * notification that names the account; clicking it switches to it.
+   */
+  #notifyFor(accountID: string, userID: string, list: Message[]): void {
+    if (!Array.isArray(list)) return;
+    const known = this.session.accounts.find((a) => a.accountID === accountID);
+    // An account the state does not list yet is still named, by its user ID.
+    const account = known ? this.#named(known) : { accountID, label: userID };
+    for (const m of list) {
+      if (isTypingMessage(m)) continue;
+      this.#deliver(m, m.nameCard || m.nick || m.from, account);
+    }
+  }
+
+  /** A signed-in account as a notification names it. */
+  #named(account: AccountSummary): NamedAccount {
+    return { accountID: account.accountID, label: accountLabel(account, this.session.accounts) };
+  }
+
+  /** The text a notification of `m` shows: a text message's words, else its preview. */
+  #notificationBody(m: Message): string {
+    const text = messageText(m);
+    return text !== null ? plainText(text) : this.previewOf(m);
+  }
+
+  /**
+   * Asks for a desktop notification of `m`, titled by its sender; `account`
+   * (null: none named) is put in the title and carried, so that a click
+   * opens it there.
+   */
+  #deliver(m: Message, sender: string, account: NamedAccount | null): void {
+    const args: NotifyArgs = account
+      ? {
+          title: this.i18n.t('notify.forAccount', { sender, account: account.label }),
+          body: this.#notificationBody(m),
+          conversationID: m.conversationID,
+          accountID: account.accountID,
+        }
+      : { title: sender, body: this.#notificationBody(m), conversationID: m.conversationID };
+    void this.tim.app.notify(args).catch((e) => console.warn('notification failed', toImError(e)));
   }
 }
 
 export type ForwardMode = 'single' | 'oneByOne' | 'merged';
 
-/** Storage key of a user's open conversation. */
-const openKey = (userID: string) => `confab.openConversation.${userID}`;
+/** The account a notification is for: its key, and how its title names it. */
+interface NamedAccount {
+  accountID: string;
+  label: string;
+}
+
+/** Storage key of an account's open conversation (by its storage name, `accountStorageName`). */
+const openKey = (name: string) => `confab.openConversation.${name}`;
 
 export const [getApp, setApp] = createContext<AppModel>();

@@ -17,6 +17,8 @@ export class Blacklist {
   /** The last call's failure. */
   error: ImError | null = $state.raw(null);
   #loaded = false;
+  /** Counts sign-outs: a list read for an earlier session (another account) is dropped. */
+  #session = 0;
   #app: AppModel;
 
   constructor(app: AppModel) {
@@ -28,6 +30,7 @@ export class Blacklist {
       }
     });
     app.tim.on(EVENT.SDK_NOT_READY, () => {
+      this.#session++;
       this.list = [];
       this.#loaded = false;
       this.error = null;
@@ -42,11 +45,14 @@ export class Blacklist {
   /** Reads the list (once, unless `force`). */
   async load(force = false): Promise<void> {
     if (this.#loaded && !force) return;
+    const session = this.#session;
     try {
-      this.list = (await this.#app.tim.getBlacklist()).data;
+      const list = (await this.#app.tim.getBlacklist()).data;
+      if (session !== this.#session) return;
+      this.list = list;
       this.#loaded = true;
     } catch (e) {
-      this.error = toImError(e);
+      if (session === this.#session) this.error = toImError(e);
     }
   }
 

@@ -36,6 +36,10 @@ export class Conversations {
   filtered: Conversation[] = $derived(filterConversations(this.shown, this.query));
 
   #tim: Tim;
+  /** The unread messages of the signed-in accounts in the background (the desktop badge adds them). */
+  #elsewhere = 0;
+  /** Counts resets: a list read for an earlier session is dropped when it arrives. */
+  #session = 0;
 
   constructor(tim: Tim) {
     this.#tim = tim;
@@ -78,8 +82,11 @@ export class Conversations {
    * unless `replace` (the local store was replaced: what it has is the list).
    */
   async load(replace = false): Promise<void> {
+    const session = this.#session;
     try {
       const res = await this.#tim.getConversationList();
+      // Signed out or switched to another account meanwhile: not this session's list.
+      if (session !== this.#session) return;
       // Events that arrived meanwhile are newer than the snapshot.
       const seen = new Map(replace ? [] : this.list.map((c) => [c.conversationID, c]));
       this.list = res.data.conversationList.map((c) => seen.get(c.conversationID) ?? c);
@@ -90,10 +97,11 @@ export class Conversations {
       this.pinRank = rank;
       for (const c of seen.values()) if (!this.list.some((x) => x.conversationID === c.conversationID)) this.list = [...this.list, c];
       this.loaded = true;
-      this.#setTotal(await this.#tim.syncTotalUnreadMessageCount());
+      const total = await this.#tim.syncTotalUnreadMessageCount();
+      if (session === this.#session) this.#setTotal(total);
     } catch (e) {
       console.warn('getConversationList failed', toImError(e));
-      this.loaded = true;
+      if (session === this.#session) this.loaded = true;
     }
   }
 
@@ -118,7 +126,22 @@ export class Conversations {
   #setTotal(count: number): void {
     if (typeof count !== 'number') return;
     this.totalUnread = count;
-    this.#tim.app.setUnreadBadge(count).catch((e) => console.warn('setUnreadBadge failed', e));
+    this.#badge();
+  }
+
+  /**
+   * The signed-in accounts in the background have `count` unread messages:
+   * the desktop badge counts them too (the list and the rail do not).
+   */
+  setElsewhere(count: number): void {
+    if (count === this.#elsewhere) return;
+    this.#elsewhere = count;
+    this.#badge();
+  }
+
+  /** The desktop badge: every signed-in account's unread messages. */
+  #badge(): void {
+    this.#tim.app.setUnreadBadge(this.totalUnread + this.#elsewhere).catch((e) => console.warn('setUnreadBadge failed', e));
   }
 
   /** Opens a conversation; `peer` is the profile of a new chat's peer (for its provisional row). */
@@ -164,6 +187,7 @@ export class Conversations {
   }
 
   reset(): void {
+    this.#session++;
     this.list = [];
     this.loaded = false;
     this.activeID = null;

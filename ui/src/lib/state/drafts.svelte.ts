@@ -1,7 +1,7 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { KeyValue } from './storage';
 
-/** Unsent text per conversation, kept across restarts (per user). */
+/** Unsent text per conversation, kept across restarts (per account). */
 export class Drafts {
   #map = new SvelteMap<string, string>();
   #storage: KeyValue;
@@ -11,10 +11,10 @@ export class Drafts {
     this.#storage = storage;
   }
 
-  /** Loads the drafts of a user (null: none, e.g. signed out). */
-  useUser(userID: string | null): void {
+  /** Loads the drafts of an account (its storage name, `accountStorageName`; null: none, e.g. signed out). */
+  useUser(name: string | null): void {
     this.#map.clear();
-    this.#key = userID ? `confab.drafts.${userID}` : null;
+    this.#key = name ? draftsKey(name) : null;
     if (!this.#key) return;
     try {
       const saved = JSON.parse(this.#storage.getItem(this.#key) ?? '{}') as Record<string, string>;
@@ -39,3 +39,6 @@ export class Drafts {
     this.#storage.setItem(this.#key, JSON.stringify(Object.fromEntries(this.#map)));
   }
 }
+
+/** Storage key of an account's drafts (by its storage name). */
+export const draftsKey = (name: string) => `confab.drafts.${name}`;

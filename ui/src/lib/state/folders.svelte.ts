@@ -54,6 +54,8 @@ export class Folders {
   /** The last call's failure (shown in the open dialog, or the list's banner). */
   error: ImError | null = $state.raw(null);
   #app: AppModel;
+  /** Counts resets: folders read for an earlier session (another account) are dropped. */
+  #session = 0;
 
   constructor(app: AppModel) {
     this.#app = app;
@@ -68,8 +70,11 @@ export class Folders {
   }
 
   async load(): Promise<void> {
+    const session = this.#session;
     try {
       const res = await this.#app.tim.getConversationGroupList();
+      // Signed out or switched to another account meanwhile: not this session's folders.
+      if (session !== this.#session) return;
       this.names = res.data;
     } catch (e) {
       console.warn('getConversationGroupList failed', toImError(e));
@@ -77,6 +82,7 @@ export class Folders {
   }
 
   reset(): void {
+    this.#session++;
     this.names = [];
     this.active = null;
     this.dialog = null;

@@ -90,6 +90,8 @@ export class Friends {
   error: ImError | null = $state.raw(null);
   #app: AppModel;
   #loading: Promise<void> | null = null;
+  /** Counts resets: lists read for an earlier session (another account) are dropped. */
+  #session = 0;
 
   constructor(app: AppModel) {
     this.#app = app;
@@ -134,24 +136,31 @@ export class Friends {
   /** Reads the three lists (once, unless `force`). */
   load(force = false): Promise<void> {
     if (this.loaded && !force) return Promise.resolve();
-    this.#loading ??= this.#load().finally(() => (this.#loading = null));
+    if (!this.#loading) {
+      const loading = this.#load().finally(() => {
+        if (this.#loading === loading) this.#loading = null;
+      });
+      this.#loading = loading;
+    }
     return this.#loading;
   }
 
   async #load(): Promise<void> {
     const tim = this.#app.tim;
+    const session = this.#session;
     try {
       const [friends, groups, applications] = await Promise.all([
         tim.getFriendList(),
         tim.getFriendGroupList(),
         tim.getFriendApplicationList(),
       ]);
+      if (session !== this.#session) return;
       this.list = friends.data;
       this.groups = groups.data;
       this.#takeApplications(applications.data);
       this.loaded = true;
     } catch (e) {
-      this.error = toImError(e);
+      if (session === this.#session) this.error = toImError(e);
     }
   }
 
@@ -274,6 +283,9 @@ export class Friends {
   }
 
   reset(): void {
+    // A read still on its way is of the session that ended.
+    this.#session++;
+    this.#loading = null;
     this.open = false;
     this.query = '';
     this.selected = null;

@@ -42,6 +42,8 @@ export class Groups {
   /** Names of members seen before (`groupID\nuserID`), so that tips about those who left still name them. */
   #former = new SvelteMap<string, string>();
   #loading = new Map<string, Promise<void>>();
+  /** Counts resets: what is read for an earlier session (another account) is dropped. */
+  #session = 0;
   #app: AppModel;
 
   constructor(app: AppModel) {
@@ -78,6 +80,7 @@ export class Groups {
     const running = this.#loading.get(groupID);
     if (running) return running;
     if (!force && this.#members.has(groupID)) return Promise.resolve();
+    const session = this.#session;
     const work = (async () => {
       try {
         const all: GroupMember[] = [];
@@ -89,6 +92,7 @@ export class Groups {
           // The end: 0, or "0" for a Community (its offsets are strings).
           if (!offset || offset === '0' || res.data.memberList.length === 0) break;
         }
+        if (session !== this.#session) return;
         for (const m of this.#members.get(groupID) ?? []) {
           if (!all.some((x) => x.userID === m.userID)) this.#former.set(`${groupID}\n${m.userID}`, memberName(m));
         }
@@ -96,7 +100,8 @@ export class Groups {
       } catch (e) {
         console.warn('getGroupMemberList failed', toImError(e));
       } finally {
-        this.#loading.delete(groupID);
+        // After a reset the entry (if any) is a newer session's read.
+        if (session === this.#session) this.#loading.delete(groupID);
       }
     })();
     this.#loading.set(groupID, work);
@@ -119,9 +124,10 @@ export class Groups {
 
   /** Reads a group's profile (for a chat header whose conversation has none yet). */
   async loadProfile(groupID: string): Promise<void> {
+    const session = this.#session;
     try {
       const res = await this.#tim.getGroupProfile({ groupID });
-      this.#profiles.set(groupID, res.data.group);
+      if (session === this.#session) this.#profiles.set(groupID, res.data.group);
     } catch (e) {
       console.warn('getGroupProfile failed', toImError(e));
     }
@@ -235,6 +241,8 @@ export class Groups {
   }
 
   reset(): void {
+    this.#session++;
+    this.#loading.clear();
     this.#members.clear();
     this.#profiles.clear();
     this.#former.clear();

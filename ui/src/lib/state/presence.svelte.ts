@@ -31,6 +31,8 @@ export class Presence {
   #watched: string[] = [];
   #pending = new Set<string>();
   #flushing: Promise<void> | null = null;
+  /** Counts sign-outs: statuses asked for in an earlier session (another account) are dropped. */
+  #session = 0;
 
   constructor(app: AppModel) {
     this.#app = app;
@@ -45,6 +47,7 @@ export class Presence {
       }
     });
     app.tim.on(EVENT.SDK_NOT_READY, () => {
+      this.#session++;
       this.statuses.clear();
       this.#watched = [];
       this.#pending.clear();
@@ -88,12 +91,14 @@ export class Presence {
   async #flush(): Promise<void> {
     const ids = [...this.#pending].filter((id) => this.#watched.includes(id));
     this.#pending.clear();
+    const session = this.#session;
     try {
       for (let i = 0; i < ids.length; i += SUBSCRIBE_BATCH) {
         await this.#app.tim.subscribeUserStatus({ userIDList: ids.slice(i, i + SUBSCRIBE_BATCH) });
       }
       for (let i = 0; i < ids.length; i += QUERY_BATCH) {
         const answer = await this.#app.tim.getUserStatus({ userIDList: ids.slice(i, i + QUERY_BATCH) });
+        if (session !== this.#session) return;
         for (const status of answer.data.successUserList) this.statuses.set(status.userID, status);
       }
     } catch (e) {

@@ -18,6 +18,8 @@ export class MyProfile {
   avatarDone: 'changed' | 'removed' | null = $state(null);
   avatarError: ImError | null = $state.raw(null);
   #tim: Tim;
+  /** Counts resets: a profile read for an earlier session (another account) is dropped. */
+  #session = 0;
 
   constructor(tim: Tim) {
     this.#tim = tim;
@@ -28,8 +30,11 @@ export class MyProfile {
   }
 
   async load(): Promise<void> {
+    const session = this.#session;
     try {
-      this.profile = (await this.#tim.getMyProfile()).data;
+      const profile = (await this.#tim.getMyProfile()).data;
+      // Signed out or switched to another account meanwhile: not this session's profile.
+      if (session === this.#session) this.profile = profile;
     } catch (e) {
       console.warn('getMyProfile failed', toImError(e));
     }
@@ -97,6 +102,7 @@ export class MyProfile {
   }
 
   reset(): void {
+    this.#session++;
     this.profile = null;
     this.error = null;
     this.saved = false;

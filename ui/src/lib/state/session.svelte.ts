@@ -1,17 +1,62 @@
-import type { AppMode, AppState, ImError, NetState } from '$lib/types';
+import type { AccountSummary, AppMode, AppState, ImError, NetState } from '$lib/types';
 import { CONFAB_EVENT, EVENT, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 
 export type Phase = 'starting' | 'chooseMode' | 'login' | 'main';
 
+/** What the app does when the shown session changes. */
 export interface SessionHooks {
+  /** An account is signed in and shown (after a sign-in, a resume, a switch to it). */
   signedIn?: () => void;
+  /** The shown account is no longer shown (a sign-out, a kick, a switch away from it). */
   signedOut?: () => void;
+  /** The app state changed (after the hooks above, when they run). */
+  stateChanged?: () => void;
+}
+
+/** The most accounts signed in at once (the app refuses one more with 2905). */
+export const MAX_ACCOUNTS = 8;
+
+/** The signed-in accounts' unread messages, the active one's left out. */
+export function backgroundUnread(accounts: readonly AccountSummary[]): number {
+  return accounts.reduce((sum, a) => (a.active ? sum : sum + Math.max(0, a.unreadCount)), 0);
+}
+
+/** A server URL's `host:port` (the URL itself when it is none). */
+export function serverHost(serverUrl: string): string {
+  try {
+    return new URL(serverUrl).host || serverUrl;
+  } catch {
+    return serverUrl;
+  }
+}
+
+/**
+ * How an account is named where several are signed in: its user ID, or
+ * `userID (host:port)` when another signed-in account has the same user ID
+ * (on another server).
+ */
+export function accountLabel(account: Pick<AccountSummary, 'accountID' | 'userID' | 'serverUrl'>, accounts: readonly AccountSummary[]): string {
+  const twin = accounts.some((a) => a.accountID !== account.accountID && a.userID === account.userID);
+  return twin ? `${account.userID} (${serverHost(account.serverUrl)})` : account.userID;
+}
+
+/**
+ * The name an account's own entries in local storage (drafts, the open
+ * chat) are kept under: its user ID on the embedded server (whose port may
+ * change), `userID@host:port` on a remote one, so that two accounts of one
+ * user ID on two servers keep theirs apart.
+ */
+export function accountStorageName(s: Pick<AppState, 'userID' | 'mode' | 'serverUrl'>): string | null {
+  if (!s.userID) return null;
+  return s.mode === 'remote' && s.serverUrl ? `${s.userID}@${serverHost(s.serverUrl)}` : s.userID;
 }
 
 /**
  * Mode choice, sign-in, the remembered session, logout (here or on every
- * device), password changes, connection state and being kicked out.
+ * device), password changes, connection state and being kicked out; the
+ * signed-in accounts (several at once, on one or several servers), adding
+ * one and switching between them.
  */
 export class Session {
   state: AppState | null = $state.raw(null);
@@ -26,6 +71,8 @@ export class Session {
   kicked: { type: string; userID: string } | null = $state.raw(null);
   /** The person asked to pick another server from the login screen. */
   changingMode = $state(false);
+  /** The account shown when "Add account" was pressed (where "Back" returns). */
+  #returnTo: string | null = $state(null);
   busy = $state(false);
   error: ImError | null = $state.raw(null);
 
@@ -39,6 +86,26 @@ export class Session {
           : 'login',
   );
   userID: string | null = $derived(this.state?.loggedIn ? this.state.userID : null);
+  /** The shown account's key while signed in (null: none, or a host that does not report it). */
+  accountID: string | null = $derived(this.state?.loggedIn ? (this.state.accountID ?? null) : null);
+  /** What the shown account's entries in local storage are kept under (`accountStorageName`); null when signed out. */
+  storageName: string | null = $derived(this.state?.loggedIn ? accountStorageName(this.state) : null);
+  /** Every signed-in account, the active one included, in sign-in order. */
+  accounts: AccountSummary[] = $derived(this.state?.accounts ?? []);
+  /** The signed-in accounts not shown (in the background): the rail offers a switch to each. */
+  others: AccountSummary[] = $derived(this.accounts.filter((a) => !a.active));
+  /** The unread messages of the accounts in the background (the window title and the desktop badge add them). */
+  otherUnread: number = $derived(backgroundUnread(this.accounts));
+  /**
+   * The sign-in page shows while other accounts stay signed in (an account
+   * being added, or the shown one signed out or kicked): it offers a way
+   * back to one of them.
+   */
+  addingAccount: boolean = $derived((this.phase === 'login' || this.phase === 'chooseMode') && this.others.length > 0);
+  /** The account "Back" returns to: the one shown when "Add account" was pressed, else the first other one. */
+  backTo: AccountSummary | null = $derived(
+    this.others.find((a) => a.accountID === this.#returnTo) ?? this.others[0] ?? null,
+  );
   netState: NetState = $derived(this.state?.netState ?? 'connecting');
   /** Why the app cannot connect when retrying alone will not help (a refused certificate). */
   netError: ImError | null = $derived(this.state?.netError ?? null);
@@ -74,19 +141,23 @@ export class Session {
     });
   }
 
-  // The hooks follow the signed-in user, not just `loggedIn`: during a login
-  // the host may report loggedIn before the user ID, and per-user data
-  // (drafts, the open chat) needs the ID.
+  // The hooks follow the signed-in account, not just `loggedIn`: during a
+  // login the host may report loggedIn before the user ID, and per-user data
+  // (drafts, the open chat) needs the ID; two accounts may share a user ID
+  // (on two servers), so a switch between them is a sign-out and a sign-in.
   #set(next: AppState): void {
     if (this.#restoring && !next.loggedIn && this.state?.loggedIn && next.userID === this.state.userID) {
       next = { ...next, loggedIn: true };
     }
-    const was = this.userID;
+    const was = { userID: this.userID, accountID: this.accountID };
     this.state = next;
-    const now = this.userID;
-    if (now === was) return;
-    if (was) this.#hooks.signedOut?.();
-    if (now) this.#hooks.signedIn?.();
+    const now = { userID: this.userID, accountID: this.accountID };
+    if (now.userID !== null) this.#returnTo = null;
+    if (!sameAccount(was, now)) {
+      if (was.userID) this.#hooks.signedOut?.();
+      if (now.userID) this.#hooks.signedIn?.();
+    }
+    this.#hooks.stateChanged?.();
   }
 
   async #refresh(): Promise<void> {
@@ -124,6 +195,8 @@ export class Session {
         netState: 'disconnected',
         netError: null,
         locale: 'en',
+        accountID: null,
+        accounts: [],
       };
     }
   }
@@ -148,6 +221,44 @@ export class Session {
 
   logout(): Promise<boolean> {
     return this.#run(async () => this.#set(await this.#tim.app.logout()));
+  }
+
+  /**
+   * Keeps the shown account signed in, in the background, and shows the
+   * sign-in page for another one (on this server or, through "Change
+   * server", another); `backTo` is where "Back" returns.
+   */
+  addAccount(): Promise<boolean> {
+    const from = this.accountID;
+    return this.#run(async () => {
+      const s = await this.#tim.app.addAccount();
+      this.#returnTo = from;
+      this.kicked = null;
+      this.changingMode = false;
+      this.#set(s);
+    });
+  }
+
+  /**
+   * Shows another signed-in account (the shown one, if any, goes to the
+   * background). When that fails (2905: it is signed in no more), the
+   * state is read again, so that the accounts offered are the real ones.
+   */
+  async switchAccount(accountID: string): Promise<boolean> {
+    const ok = await this.#run(async () => {
+      const s = await this.#tim.app.switchAccount({ accountID });
+      this.kicked = null;
+      this.changingMode = false;
+      this.#set(s);
+    });
+    if (!ok) await this.#refresh();
+    return ok;
+  }
+
+  /** Leaves the sign-in page for the account it was opened from (`backTo`) without signing anyone in. */
+  back(): Promise<boolean> {
+    const to = this.backTo;
+    return to ? this.switchAccount(to.accountID) : Promise.resolve(false);
   }
 
   /**
@@ -209,4 +320,11 @@ export class Session {
       this.busy = false;
     }
   }
+}
+
+/** Whether two sign-in states are the same session: the same user, and not two known, different accounts. */
+function sameAccount(a: { userID: string | null; accountID: string | null }, b: { userID: string | null; accountID: string | null }): boolean {
+  if (a.userID !== b.userID) return false;
+  // An account key reported late (null, then the key) is the same session.
+  return a.accountID === null || b.accountID === null || a.accountID === b.accountID;
 }

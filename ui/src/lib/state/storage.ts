@@ -27,6 +27,22 @@ export function browserStorage(): KeyValue {
   return new MemoryStorage();
 }
 
+/**
+ * Moves what `from` holds to `to` unless `to` holds something already (a
+ * key renamed; the old one is removed). Storage that fails is left as it is.
+ */
+export function moveKey(s: KeyValue, from: string, to: string): void {
+  if (from === to) return;
+  try {
+    const value = s.getItem(from);
+    if (value === null || s.getItem(to) !== null) return;
+    s.setItem(to, value);
+    s.removeItem(from);
+  } catch (e) {
+    console.warn('moving a stored entry failed', e);
+  }
+}
+
 export function readJson<T>(s: KeyValue, key: string, fallback: T): T {
   try {
     const raw = s.getItem(key);

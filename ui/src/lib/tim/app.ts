@@ -19,6 +19,7 @@ import type {
   PickKind,
   Rendition,
   StagedFile,
+  SwitchAccountArgs,
 } from '$lib/types';
 import type { TimCore } from './core';
 
@@ -29,7 +30,9 @@ type StateCommand =
   | 'app.login'
   | 'app.resume'
   | 'app.logout'
-  | 'app.signOutEverywhere';
+  | 'app.signOutEverywhere'
+  | 'app.addAccount'
+  | 'app.switchAccount';
 
 /** The app commands over `core`. */
 export function appApi(core: TimCore) {
@@ -48,6 +51,19 @@ export function appApi(core: TimCore) {
     changePassword: (args: ChangePasswordArgs): Promise<Empty> => core.call('app.changePassword', args),
     /** Confab: signs the account out here and on every other device. */
     signOutEverywhere: () => withState('app.signOutEverywhere', {}),
+    /**
+     * Confab: keeps the active account signed in, in the background, and
+     * opens an empty slot: the state returned is signed out (the sign-in
+     * page), and the next chooseServer / login / register act on the new
+     * slot. 2905 when nobody is signed in or 8 accounts are already.
+     */
+    addAccount: () => withState('app.addAccount', {}),
+    /**
+     * Confab: makes a signed-in account the active one (the one shown, the
+     * one every `tim.*` method acts for); the active one, if any, goes to the
+     * background. 2905 for an account not signed in.
+     */
+    switchAccount: (args: SwitchAccountArgs) => withState('app.switchAccount', args),
     notify: (args: NotifyArgs): Promise<Empty> => core.call('app.notify', args),
     setUnreadBadge: (count: number): Promise<Empty> => core.call('app.setUnreadBadge', { count }),
     /** Fetches a message's file into the local cache: `{path, url}` (url loadable by the webview). */

@@ -152,8 +152,14 @@ export const CONFAB_EVENT = {
   MESSAGE_STATUS_CHANGED: 'onMessageStatusChanged',
   /** App: AppState changed. */
   APP_STATE: 'confab.appState',
-  /** App (desktop): a notification of `conversationID` was clicked; the window is shown. */
+  /** App (desktop): a notification of `conversationID` (of `accountID`, when it names one) was clicked; the window is shown. */
   NOTIFICATION_CLICKED: 'confab.notificationClicked',
+  /**
+   * App: messages a signed-in account in the background received that want
+   * a notification `{accountID, userID, messages}` (the core checked: from
+   * others, in conversations not muted).
+   */
+  ACCOUNT_MESSAGES: 'confab.accountMessages',
   /** Web backend: bridge link up/down. */
   BRIDGE: 'confab.bridge',
   /** App: bytes uploaded so far for an outgoing file message `{ID, random, conversationID, loaded, total}`. */

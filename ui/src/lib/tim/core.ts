@@ -3,8 +3,9 @@
 // (the messages of the local store and those seen since, the logged-in
 // user, the own profile, the unread total), the work a created message
 // still needs before it can be sent, and upload progress callbacks.
-// A session that ends (logout, kick, another user) empties every cache;
-// one that starts fills them before the call that started it resolves.
+// A session that ends (logout, kick, another user or another signed-in
+// account made active) empties every cache; one that starts fills them
+// before the call that started it resolves.
 import type { Backend } from '$lib/backend';
 import { toImError } from '$lib/backend';
 import type {
@@ -53,12 +54,18 @@ export class TimCore {
   /** `onProgress` of file messages being sent, by `random`. */
   readonly progress = new Map<number, (percent: number) => void>();
   #preparations = new WeakMap<Message, Preparation>();
+  /** The session (`#session()`) whose caches are filled. */
   #warmed: string | null = null;
-  #warming: { userID: string; done: Promise<void> } | null = null;
+  #warming: { session: string; done: Promise<void> } | null = null;
   /** The unread total from the last TOTAL_UNREAD_MESSAGE_COUNT_UPDATED (or sync). */
   totalUnread = 0;
   /** The logged-in user, from the last AppState. */
   userID: string | null = null;
+  /**
+   * The active account (`AppState.accountID`) while logged in, from the last
+   * AppState: two accounts may share a user ID (on different servers).
+   */
+  accountID: string | null = null;
   /** The own profile, once fetched or updated (cleared when the user changes). */
   myProfile: Profile | null = null;
   #handlers = new Map<string, Set<AnyHandler>>();
@@ -111,12 +118,24 @@ export class TimCore {
     for (const m of list) this.messages.set(m.ID, m);
   }
 
-  /** Follows an AppState: the logged-in user; a logout or another user empties every cache. */
+  /**
+   * Follows an AppState: the logged-in user and account; a logout, another
+   * user or another account empties every cache.
+   */
   setAppState(s: AppState | null | undefined): void {
     if (!s) return;
     const userID = s.loggedIn ? s.userID : null;
-    if (userID !== this.userID) this.clear();
+    const accountID = s.loggedIn ? (s.accountID ?? null) : null;
+    // An account reported late (null, then its key) is the same session.
+    const otherAccount = accountID !== null && this.accountID !== null && accountID !== this.accountID;
+    if (userID !== this.userID || otherAccount) this.clear();
     this.userID = userID;
+    this.accountID = accountID;
+  }
+
+  /** The session the caches are of: the account and its user; null when logged out. */
+  #session(): string | null {
+    return this.userID === null ? null : `${this.accountID ?? ''}\u0000${this.userID}`;
   }
 
   /**
@@ -151,23 +170,24 @@ export class TimCore {
    * after a reload and before any event.
    */
   warm(): Promise<void> {
-    const userID = this.userID;
-    if (!userID || this.#warmed === userID) return Promise.resolve();
-    if (this.#warming?.userID === userID) return this.#warming.done;
+    const session = this.#session();
+    if (!session || this.#warmed === session) return Promise.resolve();
+    if (this.#warming?.session === session) return this.#warming.done;
     const done = (async () => {
       const [total, local] = await Promise.all([
         this.call('tim.getTotalUnreadMessageCount', {}),
         this.call('tim.getLocalMessages', { count: LOCAL_MESSAGES_HELD }),
       ]);
-      if (this.userID !== userID) return;
+      // Another account (even of the same user ID) is active by now: not its data.
+      if (this.#session() !== session) return;
       this.totalUnread = total;
       // Newest first; what the facade saw meanwhile is newer still.
       for (const m of [...local].reverse()) if (!this.messages.has(m.ID)) this.messages.set(m.ID, m);
-      this.#warmed = userID;
+      this.#warmed = session;
     })().finally(() => {
       if (this.#warming?.done === done) this.#warming = null;
     });
-    this.#warming = { userID, done };
+    this.#warming = { session, done };
     return done;
   }
 

@@ -1,6 +1,7 @@
 // The ONE place the UI imports the boundary types from: the ts-rs output
 // in ../generated/ (never edited by hand).
 export type {
+  AccountSummary,
   AppEvent,
   AppState,
   ChangePasswordArgs,
@@ -61,6 +62,7 @@ export type {
   SendOptions,
   SendResult,
   StagedFile,
+  SwitchAccountArgs,
   // Groups (the wire types of confab_proto::group).
   AddGroupMemberResponse,
   CreateGroup,
