@@ -244,6 +244,19 @@ describe('Several accounts signed in at once, on two servers', { timeout: 360_00
     await shows('alice');
   });
 
+  it('after the switches, the search of the list finds the shown account’s messages only', async () => {
+    // The main view was made anew at each switch: the search must still answer.
+    const field = page.locator('.list .search input');
+    await field.fill('background');
+    await page.locator('[data-testid="message-search-results"][data-status="ready"]').waitFor();
+    const found = await page.getByTestId('message-search-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-conversation')));
+    assert.deepEqual(found, ['C2Cbob']);
+    await field.fill('carol');
+    await page.locator('[data-testid="message-search-results"][data-status="ready"]').waitFor();
+    assert.equal(await page.getByTestId('message-search-row').count(), 0, 'nothing of carol’s store');
+    await field.fill('');
+  });
+
   it('with three other accounts the rail still fits a 720×480 window; its accounts’ list scrolls', async () => {
     await addAndSignIn('erin');
     await switchTo('alice').click();

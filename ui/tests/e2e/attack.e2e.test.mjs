@@ -82,6 +82,8 @@ describe('the web host against other pages', { timeout: 180_000 }, () => {
   let alice;
   let cache;
   let appDir;
+  /** The stores' directory below the SDK directory, as the `/local/` URLs name it. */
+  let appPath;
   const dirs = [];
 
   before(async () => {
@@ -102,9 +104,12 @@ describe('the web host against other pages', { timeout: 180_000 }, () => {
     await page.getByRole('listbox', { name: 'Chats' }).waitFor();
     // What a contact's video cover declared `html` left in the cache: the
     // file service took it for a GIF; its script would report to the attacker.
+    // A remote server's stores are in a directory of their own: sdk/remote-<hex>/<SDKAppID>.
     const sdk = join(web.dataDir, 'sdk');
-    const app = readdirSync(sdk).find((d) => /^\d+$/.test(d));
-    appDir = join(sdk, app);
+    const serverDir = readdirSync(sdk).find((d) => /^remote-[0-9a-f]{16}$/.test(d));
+    const app = readdirSync(join(sdk, serverDir)).find((d) => /^\d+$/.test(d));
+    appPath = `${serverDir}/${app}`;
+    appDir = join(sdk, serverDir, app);
     cache = join(appDir, 'alice.files');
     mkdirSync(cache, { recursive: true });
     const planted =
@@ -148,7 +153,7 @@ describe('the web host against other pages', { timeout: 180_000 }, () => {
     const results = await page.evaluate(attack, {
       bridge: `ws://rebind.test:${port}/bridge`,
       stage: `${rebound}/stage?name=x`,
-      reads: [`${rebound}/local/${appDir.split('/').pop()}/${store}`, `${rebound}/local/${appDir.split('/').pop()}/alice.files/${HASH}.gif`, `${rebound}/`],
+      reads: [`${rebound}/local/${appPath}/${store}`, `${rebound}/local/${appPath}/alice.files/${HASH}.gif`, `${rebound}/`],
     });
     assert.equal(results.bridge, 'refused', JSON.stringify(results));
     assert.match(results.stage, /^HTTP 403/, JSON.stringify(results));
@@ -160,7 +165,7 @@ describe('the web host against other pages', { timeout: 180_000 }, () => {
   it('another loopback origin cannot open the bridge, read files, stage, or run a planted page', async () => {
     const page = await alice.context.newPage();
     await page.goto(`${attacker.origin}/`);
-    const app = appDir.split('/').pop();
+    const app = appPath;
     const planted = `${web.filesOrigin}/local/${app}/alice.files/${HASH}`;
     const results = await page.evaluate(attack, {
       bridge: `ws://127.0.0.1:${new URL(web.base).port}/bridge`,

@@ -6,7 +6,7 @@ import type { ImError } from '$lib/types';
 import { EVENT } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import type { AppModel } from './app.svelte';
-import { perApp } from './per-app';
+import { perApp } from './per-app.svelte';
 
 /** The users I blocked, and the calls that change them. */
 export class Blacklist {

@@ -18,7 +18,7 @@ import type { GroupProfile, ImError, Topic } from '$lib/types';
 import { EVENT, TYPES } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import type { AppModel } from './app.svelte';
-import { perApp } from './per-app';
+import { perApp } from './per-app.svelte';
 
 /** How many communities' topics are read at sign-in (under the 10 calls a second of getTopicList). */
 export const PREFETCH = 8;

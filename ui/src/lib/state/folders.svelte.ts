@@ -7,7 +7,7 @@ import type { Conversation, ImError } from '$lib/types';
 import { EVENT } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import type { AppModel } from './app.svelte';
-import { perApp } from './per-app';
+import { perApp } from './per-app.svelte';
 import { peerOf } from './names';
 
 /** Whether a conversation is muted (any remind type but AcceptAndNotify). */

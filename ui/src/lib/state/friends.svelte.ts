@@ -9,7 +9,7 @@ import type { Friend, FriendApplication, FriendApplicationList, FriendGroup, ImE
 import { EVENT } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import type { AppModel } from './app.svelte';
-import { perApp } from './per-app';
+import { perApp } from './per-app.svelte';
 
 /** The name a friend goes by: my remark, else their nick, else their userID. */
 export function friendName(f: Pick<Friend, 'userID' | 'remark'> & { profile?: { nick?: string } | null }): string {

@@ -7,7 +7,7 @@ import type { GroupMember, GroupProfile, GroupType, ImError, JoinOption, JoinSta
 import { EVENT, TYPES, type Tim } from '$lib/tim';
 import { toImError } from '$lib/backend';
 import type { AppModel } from './app.svelte';
-import { perApp } from './per-app';
+import { perApp } from './per-app.svelte';
 import { memberName, parseUserIDs, type GroupKindKey } from './group-text';
 import { memberGroupOf, peerOf } from './names';
 import { communitiesOf } from './communities.svelte';

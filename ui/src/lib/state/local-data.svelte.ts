@@ -13,7 +13,7 @@ import { dataErrorKey, type DataOperation } from '$lib/i18n/data-errors';
 import { toImError, UNSUPPORTED } from '$lib/backend';
 import { EVENT } from '$lib/tim';
 import type { AppModel } from './app.svelte';
-import { perApp } from './per-app';
+import { perApp } from './per-app.svelte';
 import { hostPathOf, type ChosenFile } from './pick-files';
 
 /** A result line: what was done, or what went wrong (with its code). */

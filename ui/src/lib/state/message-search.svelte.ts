@@ -19,7 +19,7 @@ import { communitiesOf } from './communities.svelte';
 import { groupsOf } from './groups.svelte';
 import { bodyPreview } from './media';
 import { communityOfTopic, conversationName, isGroupConversation, peerOf } from './names';
-import { perApp } from './per-app';
+import { perApp } from './per-app.svelte';
 
 /** The SDK takes at most this many keywords. */
 export const MAX_KEYWORDS = 5;

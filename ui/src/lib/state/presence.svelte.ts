@@ -11,7 +11,7 @@ import type { UserStatus } from '$lib/types';
 import type { MessageKey } from '$lib/i18n/messages';
 import { EVENT } from '$lib/tim';
 import type { AppModel } from './app.svelte';
-import { perApp } from './per-app';
+import { perApp } from './per-app.svelte';
 
 /** TIM's statusType values. */
 export const STATUS = { UNKNOWN: 0, ONLINE: 1, OFFLINE: 2, UNLOGINED: 3 } as const;

@@ -75,6 +75,12 @@ export class Session {
   #returnTo: string | null = $state(null);
   busy = $state(false);
   error: ImError | null = $state.raw(null);
+  /**
+   * Counts the changes of the shown account (a sign-in, a sign-out, a
+   * switch): the main view is made anew for each. A key reported late
+   * (the same sign-in) does not count.
+   */
+  generation = $state(0);
 
   phase: Phase = $derived(
     this.state === null
@@ -154,6 +160,7 @@ export class Session {
     const now = { userID: this.userID, accountID: this.accountID };
     if (now.userID !== null) this.#returnTo = null;
     if (!sameAccount(was, now)) {
+      this.generation++;
       if (was.userID) this.#hooks.signedOut?.();
       if (now.userID) this.#hooks.signedIn?.();
     }
