@@ -14,8 +14,11 @@ const PASSWORDS = { alice: 'alice-secret-1', bob: 'bob-secret-12', carol: 'carol
 const GROUP = 'desk-team';
 const CONVERSATION = `GROUP${GROUP}`;
 
-/** An element's textContent (WebKitWebDriver's getText skips ellipsized text). */
-const textOf = (browser, element) => browser.execute((el) => el.textContent, element);
+/**
+ * The textContent of the element `selector` names now (null when there is
+ * none; WebKitWebDriver's getText skips ellipsized text).
+ */
+const textAt = (browser, selector) => browser.execute((s) => document.querySelector(s)?.textContent ?? null, selector);
 
 /** The message bubble that shows `text` (exact attribute match, see desktop.test.mjs). */
 const messageWith = (browser, text) => browser.$(`//*[@data-testid="message"][contains(., ${JSON.stringify(text)})]`);
@@ -77,10 +80,9 @@ describe('groups in the desktop app', { timeout: 600_000 }, () => {
       });
       await (await browser.$('input[name="group-id"]')).setValue(GROUP);
       await (await browser.$('button[type="submit"][form="create-group"]')).click();
-      const title = await browser.$('[data-testid="chat-title"]');
-      await browser.waitUntil(async () => (await textOf(browser, title)) === 'Desk team', { timeoutMsg: 'the new group opens' });
-      const count = await browser.$('[data-testid="chat-member-count"]');
-      await browser.waitUntil(async () => /3/.test(await textOf(browser, count)), { timeoutMsg: '3 members' });
+      // Looked up in the page at each try: the chat may open a moment after the click.
+      await browser.waitUntil(async () => (await textAt(browser, '[data-testid="chat-title"]')) === 'Desk team', { timeoutMsg: 'the new group opens' });
+      await browser.waitUntil(async () => /3/.test((await textAt(browser, '[data-testid="chat-member-count"]')) ?? ''), { timeoutMsg: '3 members' });
 
       // bob and carol are in it: their group lists say so (GROUP_LIST_UPDATED;
       // no other CLI command runs on a listening profile, which would share

@@ -117,6 +117,22 @@ describe('switching accounts', () => {
     expect(calls).toEqual(['in', 'out', 'in', 'out', 'in']);
   });
 
+  it('the main view is made anew for a switch only, not for a sign-in reported in two steps', async () => {
+    const b = multiBackend(twinAlices(1), { 'alice-1': twinAlices(1), 'alice-2': twinAlices(2) });
+    const session = new Session(new Tim(b));
+    // The host may say loggedIn before it names the user and the account.
+    b.emit('confab.appState', appState({ userID: null, accountID: null, accounts: [] }));
+    expect(session.phase).toBe('main');
+    b.emit('confab.appState', twinAlices(1));
+    expect(session.generation).toBe(0);
+    expect(await session.switchAccount('alice-2')).toBe(true);
+    expect(session.generation).toBe(1);
+    // A sign-out leaves the main view: the next sign-in makes it anyway.
+    b.emit('confab.appState', { ...twinAlices(2), loggedIn: false, userID: null, accountID: null });
+    b.emit('confab.appState', twinAlices(1));
+    expect(session.generation).toBe(1);
+  });
+
   it('an account key reported late is the same session', async () => {
     const b = loggedInBackend(appState({ accountID: null, accounts: [] }));
     const calls: string[] = [];

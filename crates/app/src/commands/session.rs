@@ -3,9 +3,10 @@
 //! `app.changePassword`, `app.signOutEverywhere`, and TIM's own
 //! `tim.login` / `tim.logout` with a UserSig): their argument types
 //! and handlers. They act on the active account; signing out of it shows
-//! the next signed-in account, if any (see [`crate::accounts`]). Every transition but `app.getState` and
-//! `app.changePassword` takes the core's lifecycle lock, so at most one
-//! runs at a time; each saves the settings before it answers.
+//! the next signed-in account, if any (see [`crate::accounts`]). Every
+//! transition but `app.getState` and `app.changePassword` takes the core's
+//! lifecycle lock, so at most one runs at a time; each saves the settings
+//! before it answers.
 
 use crate::accounts::account_id;
 use crate::commands::Empty;

@@ -76,9 +76,10 @@ export class Session {
   busy = $state(false);
   error: ImError | null = $state.raw(null);
   /**
-   * Counts the changes of the shown account (a sign-in, a sign-out, a
-   * switch): the main view is made anew for each. A key reported late
-   * (the same sign-in) does not count.
+   * Counts the switches from one shown account straight to another: the
+   * main view is made anew for each. A sign-out leaves the main view
+   * anyway, and a sign-in whose user or key is reported late (the host
+   * may say loggedIn first) is the same view: neither counts.
    */
   generation = $state(0);
 
@@ -160,7 +161,7 @@ export class Session {
     const now = { userID: this.userID, accountID: this.accountID };
     if (now.userID !== null) this.#returnTo = null;
     if (!sameAccount(was, now)) {
-      this.generation++;
+      if (was.userID && now.userID) this.generation++;
       if (was.userID) this.#hooks.signedOut?.();
       if (now.userID) this.#hooks.signedIn?.();
     }
