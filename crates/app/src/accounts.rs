@@ -8,7 +8,8 @@
 //! settings' `accounts` with an SDK instance of its own in the core's
 //! `background` map: it stays connected, its messages arrive and are
 //! stored, and the app hears only what the rail and the notifications need
-//! (its unread total, `confab.accountMessages`, being kicked out).
+//! (its unread total, `confab.accountMessages`, and being kicked out:
+//! `confab.accountSignedOut`).
 //!
 //! Each account has its own local store: the SDK keeps one file per
 //! SDKAppID and user inside its data directory, and each remote server
@@ -283,10 +284,25 @@ impl Inner {
                     tracing::warn!(code = e.code, message = %e.message, "storing a renewed UserSig");
                 }
             }
-            Event::KickedOut { .. } => {
-                tracing::info!(account = account_id, "a background account was signed out");
+            Event::KickedOut { kick_type } => {
+                tracing::info!(
+                    account = account_id,
+                    kick_type,
+                    "a background account was signed out"
+                );
+                let user_id = lock(&self.settings)
+                    .accounts
+                    .iter()
+                    .find(|a| a.id() == account_id)
+                    .map(|a| a.session.user_id.clone())
+                    .unwrap_or_default();
                 self.forget_account(account_id);
                 self.state_changed();
+                self.emit(AppEvent::App(AppOwnEvent::AccountSignedOut {
+                    account_id: account_id.to_owned(),
+                    user_id,
+                    kick_type,
+                }));
             }
             Event::MessageReceived(messages) => {
                 let messages = notifiable(tim, messages).await;

@@ -41,6 +41,6 @@ pub use confab_proto::ErrorBody;
 /// What kind of client a shell is ([`AppOptions::platform`]).
 pub use confab_sdk::Platform;
 pub use state::{
-    AccountSummary, AppEvent, AppOwnEvent, AppState, Mode, ACCOUNT_MESSAGES_EVENT, APP_STATE_EVENT,
-    NOTIFICATION_CLICKED_EVENT,
+    AccountSummary, AppEvent, AppOwnEvent, AppState, Mode, ACCOUNT_MESSAGES_EVENT,
+    ACCOUNT_SIGNED_OUT_EVENT, APP_STATE_EVENT, NOTIFICATION_CLICKED_EVENT,
 };

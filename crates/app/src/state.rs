@@ -114,6 +114,22 @@ pub enum AppOwnEvent {
         /// The messages.
         messages: Vec<Message>,
     },
+    /// `confab.accountSignedOut`: a signed-in account that is not the
+    /// active one was kicked out by the server and is signed out here (it
+    /// left `AppState.accounts`).
+    #[serde(rename = "confab.accountSignedOut")]
+    AccountSignedOut {
+        /// The account's key.
+        #[serde(rename = "accountID")]
+        account_id: String,
+        /// Its user.
+        #[serde(rename = "userID")]
+        user_id: String,
+        /// Why: `TIM.TYPES.KICKED_OUT_*` (`multipleAccount`,
+        /// `multipleDevice`, `userSigExpired`, …).
+        #[serde(rename = "type")]
+        kick_type: String,
+    },
 }
 
 /// Everything on the event channel: `{name, data}` with the SDK's TIM event
@@ -136,6 +152,7 @@ impl AppEvent {
             Self::App(AppOwnEvent::AppState(_)) => APP_STATE_EVENT,
             Self::App(AppOwnEvent::NotificationClicked { .. }) => NOTIFICATION_CLICKED_EVENT,
             Self::App(AppOwnEvent::AccountMessages { .. }) => ACCOUNT_MESSAGES_EVENT,
+            Self::App(AppOwnEvent::AccountSignedOut { .. }) => ACCOUNT_SIGNED_OUT_EVENT,
         }
     }
 }
@@ -148,6 +165,9 @@ pub const NOTIFICATION_CLICKED_EVENT: &str = "confab.notificationClicked";
 
 /// Name of the event of a background account's messages.
 pub const ACCOUNT_MESSAGES_EVENT: &str = "confab.accountMessages";
+
+/// Name of the event of a background account signed out by the server.
+pub const ACCOUNT_SIGNED_OUT_EVENT: &str = "confab.accountSignedOut";
 
 /// The system locale from `LC_ALL`, `LC_MESSAGES` or `LANG` as a BCP 47
 /// tag (`zh_CN.UTF-8` → `zh-CN`); `en-US` when unset or `C`/`POSIX`.

@@ -1048,6 +1048,17 @@ async fn several_accounts_on_two_servers_stay_signed_in_and_switch() {
     .await;
     assert!(state.accounts.iter().all(|a| a.user_id != "carol"));
     assert_eq!(state.account_id.as_deref(), Some("local|bob"));
+    let (id, user, kick) = wait_event(&mut events, "why carol was signed out", |e| match e {
+        AppEvent::App(AppOwnEvent::AccountSignedOut { account_id, user_id, kick_type }) => {
+            Some((account_id.clone(), user_id.clone(), kick_type.clone()))
+        }
+        _ => None,
+    })
+    .await;
+    assert_eq!(
+        (id, user.as_str(), kick.as_str()),
+        (format!("{remote_url}|carol"), "carol", "multipleAccount")
+    );
 
     // Logging bob out shows the account that signed in first (alice).
     let state = state_of(&app, "app.logout", json!({})).await;

@@ -334,6 +334,18 @@ describe('notifications of several accounts', () => {
     ]);
   });
 
+  it('a background account the server signed out is told, with why (no conversation to open)', async () => {
+    const b = multiBackend(aliceAndCarol(), {});
+    const app = await started(b);
+    b.emit('confab.accountSignedOut', { accountID: 'acct-carol', userID: 'carol', type: 'multipleDevice' });
+    const [args] = b.callsOf('app.notify');
+    expect(args).toMatchObject({ title: 'carol was signed out', conversationID: '' });
+    expect(String(args.body)).toMatch(/another device/);
+    app.settings.setLanguage('zh-CN');
+    b.emit('confab.accountSignedOut', { accountID: 'acct-carol', userID: 'carol', type: 'userSigExpired' });
+    expect(b.callsOf('app.notify').at(-1)?.title).toBe('carol 已被登出');
+  });
+
   it('clicking one of another account switches to it, then opens the conversation', async () => {
     const b = multiBackend(aliceAndCarol(), { 'acct-alice': aliceAndCarol(), 'acct-carol': carolActive() }, { 'acct-carol': ['dave'] });
     const app = await started(b);

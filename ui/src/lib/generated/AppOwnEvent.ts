@@ -25,4 +25,17 @@ userID: string,
 /**
  * The messages.
  */
-messages: Array<Message>, } };
+messages: Array<Message>, } } | { "name": "confab.accountSignedOut", "data": { 
+/**
+ * The account's key.
+ */
+accountID: string, 
+/**
+ * Its user.
+ */
+userID: string, 
+/**
+ * Why: `TIM.TYPES.KICKED_OUT_*` (`multipleAccount`,
+ * `multipleDevice`, `userSigExpired`, …).
+ */
+type: string, } };

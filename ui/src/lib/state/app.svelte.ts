@@ -23,6 +23,7 @@ import { foldersOf } from './folders.svelte';
 import { friendsOf } from './friends.svelte';
 import { isTypingMessage } from './typing.svelte';
 import { closeGroupInfo } from './group-panel.svelte';
+import { kickedReasonKey } from '$lib/i18n/kicks';
 
 export type Panel = 'none' | 'settings' | 'profile' | 'newChat' | 'find';
 
@@ -111,6 +112,7 @@ export class AppModel {
     });
     this.tim.on(EVENT.MESSAGE_RECEIVED, (e) => this.#notify(e.data));
     this.tim.on(CONFAB_EVENT.ACCOUNT_MESSAGES, (e) => this.#notifyFor(e.data.accountID, e.data.userID, e.data.messages));
+    this.tim.on(CONFAB_EVENT.ACCOUNT_SIGNED_OUT, (e) => this.#signedOutElsewhere(e.data.userID, e.data.type));
     this.tim.on(CONFAB_EVENT.NOTIFICATION_CLICKED, (e) => void this.notificationClicked(e.data.conversationID, e.data.accountID));
     this.focus.onChange(() => this.markReadIfVisible());
   }
@@ -434,6 +436,19 @@ export class AppModel {
       if (isTypingMessage(m)) continue;
       this.#deliver(m, m.nameCard || m.nick || m.from, account);
     }
+  }
+
+  /**
+   * An account in the background was signed out by the server (it left the
+   * rail): a desktop notification says which and why.
+   */
+  #signedOutElsewhere(userID: string, type: string): void {
+    const args: NotifyArgs = {
+      title: this.i18n.t('accounts.signedOut', { account: userID }),
+      body: this.i18n.t(kickedReasonKey(type)),
+      conversationID: '',
+    };
+    void this.tim.app.notify(args).catch((e) => console.warn('notification failed', toImError(e)));
   }
 
   /** A signed-in account as a notification names it. */

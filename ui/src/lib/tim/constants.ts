@@ -160,6 +160,12 @@ export const CONFAB_EVENT = {
    * others, in conversations not muted).
    */
   ACCOUNT_MESSAGES: 'confab.accountMessages',
+  /**
+   * App: a signed-in account in the background was signed out by the server
+   * `{accountID, userID, type}` (`type`: a `KICKED_OUT_*` value); it left
+   * `AppState.accounts`.
+   */
+  ACCOUNT_SIGNED_OUT: 'confab.accountSignedOut',
   /** Web backend: bridge link up/down. */
   BRIDGE: 'confab.bridge',
   /** App: bytes uploaded so far for an outgoing file message `{ID, random, conversationID, loaded, total}`. */
