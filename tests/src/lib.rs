@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
 
+pub mod cluster;
 pub mod files;
 pub mod tls;
 
@@ -699,8 +700,38 @@ pub const TEST_KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8
 impl ConfabdProcess {
     /// Starts `confabd` on `data_dir` and waits until it prints its address.
     pub async fn start(data_dir: &Path) -> Self {
+        Self::start_with_env(data_dir, &[]).await
+    }
+
+    /// Starts `confabd` as node `node` of a cluster: the database at
+    /// `database_url`, NATS at `nats_url`, stored files in `files_dir`.
+    pub async fn start_node(
+        data_dir: &Path,
+        node: &str,
+        database_url: &str,
+        nats_url: &str,
+        files_dir: &Path,
+    ) -> Self {
+        let files_dir = files_dir.display().to_string();
+        Self::start_with_env(
+            data_dir,
+            &[
+                ("CONFABD_STORE", "postgres"),
+                ("CONFABD_DATABASE_URL", database_url),
+                ("CONFABD_NATS_URL", nats_url),
+                ("CONFABD_NODE_NAME", node),
+                ("CONFABD_FILES_DIR", &files_dir),
+            ],
+        )
+        .await
+    }
+
+    /// Starts `confabd` on `data_dir` with these environment variables
+    /// added, and waits until it prints its address.
+    pub async fn start_with_env(data_dir: &Path, env: &[(&str, &str)]) -> Self {
         use tokio::io::AsyncBufReadExt;
         let mut child = tokio::process::Command::new(confabd_binary())
+            .envs(env.iter().copied())
             .env("CONFABD_DATA_DIR", data_dir)
             .env("CONFABD_LISTEN", "127.0.0.1:0")
             .env("CONFABD_SECRET_KEY", TEST_KEY)

@@ -399,6 +399,11 @@ pub mod code {
     pub const USERSIG_NOT_RENEWABLE: i32 = 90030;
     /// Confab: an internal server failure (storage); the request may be retried.
     pub const INTERNAL: i32 = 90500;
+    /// Confab: the server's database cannot be reached (a clustered
+    /// server's PostgreSQL is restarting or down); nothing of the request
+    /// was stored. Retry shortly; other requests fail the same way until the
+    /// database is back.
+    pub const STORE_UNAVAILABLE: i32 = 90501;
 }
 
 #[cfg(test)]

@@ -65,16 +65,17 @@ pub enum Registration {
     Closed,
 }
 
-/// Which database the server keeps its state in. Only the embedded SQLite
-/// store exists; any other name is refused when the configuration is read
-/// (by the flag, the environment variable or the TOML file) with the list
-/// of the names that exist.
+/// Which database the server keeps its state in. Any other name is refused
+/// when the configuration is read (by the flag, the environment variable or
+/// the TOML file) with the list of the names that exist.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum StoreBackend {
-    /// The embedded SQLite database `data_dir/confab.db`.
+    /// The embedded SQLite database `data_dir/confab.db`: one node.
     #[default]
     Sqlite,
+    /// A PostgreSQL database (`database_url`) that several nodes share.
+    Postgres,
 }
 
 /// What the profanity filter does with a text that contains a listed word.
@@ -112,8 +113,25 @@ pub enum DevicePolicy {
 pub struct Config {
     /// Directory holding the database and the generated secret key.
     pub data_dir: PathBuf,
-    /// The database backend (`sqlite`, the only one for now).
+    /// The database backend: `sqlite` (one node) or `postgres`.
     pub store: StoreBackend,
+    /// The PostgreSQL database (`store = "postgres"`), as a libpq URL
+    /// (`postgres://confab:…@db.internal/confab`) or key=value string.
+    /// From the file or `CONFABD_DATABASE_URL` only: it may hold a
+    /// password, and a command line shows in `ps`.
+    pub database_url: Option<String>,
+    /// The NATS server(s) nodes of a cluster exchange pushes and presence
+    /// through (`nats://127.0.0.1:4222`, comma-separated for several).
+    /// Unset: this node is alone.
+    pub nats_url: Option<String>,
+    /// This node's name in a cluster: unique per node, in logs and in
+    /// what nodes tell each other. Needed with `nats_url`.
+    pub node_name: Option<String>,
+    /// Where stored files live [default: `data_dir/files`]. The nodes of a
+    /// cluster share one directory (a mount every node has); contents are
+    /// named by their SHA-256, so nodes never write different bytes to one
+    /// name. Unfinished uploads stay with the node they started on.
+    pub files_dir: Option<PathBuf>,
     /// Address the HTTP/WebSocket listener binds.
     pub listen: SocketAddr,
     /// The SDKAppID UserSigs must be issued for.
@@ -263,6 +281,13 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
             .field("store", &self.store)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(crate::store::postgres::redact),
+            )
+            .field("nats_url", &self.nats_url)
+            .field("node_name", &self.node_name)
+            .field("files_dir", &self.files_dir)
             .field("listen", &self.listen)
             .field("sdk_app_id", &self.sdk_app_id)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
@@ -318,6 +343,10 @@ impl Default for Config {
         Self {
             data_dir: default_data_dir(),
             store: StoreBackend::Sqlite,
+            database_url: None,
+            nats_url: None,
+            node_name: None,
+            files_dir: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 7788)),
             sdk_app_id: 1_400_000_000,
             secret_key: None,
@@ -491,6 +520,64 @@ pub fn check_secret_key(key: &str) -> Result<(), WeakSecretKey> {
 }
 
 impl Config {
+    /// Whether this node is one of several (`nats_url` is set).
+    pub fn clustered(&self) -> bool {
+        self.nats_url.is_some()
+    }
+
+    /// Checks the store and cluster settings: a cluster needs PostgreSQL
+    /// (SQLite is one node's file) and a node name; PostgreSQL needs a URL.
+    fn validate_cluster(&self) -> Result<(), ConfigError> {
+        let invalid = |m: &str| Err(ConfigError::Invalid(m.to_owned()));
+        match self.store {
+            StoreBackend::Sqlite if self.clustered() => {
+                return invalid(
+                    "nats_url makes this node one of a cluster, which needs store = \"postgres\": \
+                     an SQLite database is one node's file",
+                );
+            }
+            StoreBackend::Sqlite if self.database_url.is_some() => {
+                return invalid("database_url is for store = \"postgres\"; this node uses SQLite");
+            }
+            StoreBackend::Postgres
+                if self.database_url.as_deref().is_none_or(|u| u.trim().is_empty()) =>
+            {
+                return invalid(
+                    "store = \"postgres\" needs database_url (CONFABD_DATABASE_URL or the config file)",
+                );
+            }
+            _ => {}
+        }
+        if self.nats_url.as_deref().is_some_and(|u| u.trim().is_empty()) {
+            return invalid("nats_url is empty");
+        }
+        match self.node_name.as_deref() {
+            None if self.clustered() => {
+                return invalid("a cluster node needs node_name (--node-name), unique per node")
+            }
+            Some(name) if !valid_node_name(name) => {
+                return invalid("node_name must be 1 to 64 ASCII letters, digits, '-' or '_'")
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Where stored files live: `files_dir`, or `data_dir/files`.
+    pub fn files_root(&self) -> PathBuf {
+        self.files_dir.clone().unwrap_or_else(|| self.data_dir.join("files"))
+    }
+
+    /// Where this node keeps unfinished uploads: `tmp/` under the files
+    /// root (the same file system, so a finished upload is renamed into
+    /// place), in a directory of the node's own in a cluster.
+    pub fn uploads_dir(&self) -> PathBuf {
+        match &self.node_name {
+            Some(node) => self.files_root().join("tmp").join(node),
+            None => self.files_root().join("tmp"),
+        }
+    }
+
     /// Path of the SQLite database.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join(DATABASE_FILE)
@@ -504,6 +591,7 @@ impl Config {
     /// Checks that the values can be served.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let invalid = |m: String| Err(ConfigError::Invalid(m));
+        self.validate_cluster()?;
         if self.max_instances_per_user == 0 {
             return invalid("max_instances_per_user must be at least 1".into());
         }
@@ -673,9 +761,22 @@ pub struct ConfigArgs {
     /// Data directory (database, secret key) [default: $XDG_DATA_HOME/confab or ~/.local/share/confab].
     #[arg(long, env = "CONFABD_DATA_DIR", value_name = "DIR", global = true)]
     pub data_dir: Option<PathBuf>,
-    /// Database backend; `sqlite` is the only one [default: sqlite].
+    /// Database backend: `sqlite` (one node) or `postgres` (needs CONFABD_DATABASE_URL) [default: sqlite].
     #[arg(long, env = "CONFABD_STORE", value_enum, global = true)]
     pub store: Option<StoreBackend>,
+    /// The PostgreSQL URL, from `CONFABD_DATABASE_URL` only: it has no
+    /// flag, since it may hold a password and a command line shows in `ps`.
+    #[arg(skip = std::env::var("CONFABD_DATABASE_URL").ok())]
+    pub database_url: Option<String>,
+    /// NATS server(s) of a cluster, comma-separated (needs --store postgres and --node-name) [default: none, one node].
+    #[arg(long, env = "CONFABD_NATS_URL", value_name = "URL", global = true)]
+    pub nats_url: Option<String>,
+    /// This node's name in a cluster, unique per node [default: none].
+    #[arg(long, env = "CONFABD_NODE_NAME", value_name = "NAME", global = true)]
+    pub node_name: Option<String>,
+    /// Directory of stored files, shared by the nodes of a cluster [default: DATA_DIR/files].
+    #[arg(long, env = "CONFABD_FILES_DIR", value_name = "DIR", global = true)]
+    pub files_dir: Option<PathBuf>,
     /// Address to listen on [default: 127.0.0.1:7788].
     #[arg(long, env = "CONFABD_LISTEN", value_name = "ADDR", global = true)]
     pub listen: Option<SocketAddr>,
@@ -837,6 +938,12 @@ pub struct ConfigArgs {
     pub translate_timeout_ms: Option<u64>,
 }
 
+/// Whether `name` can name a node (it is part of NATS subjects).
+fn valid_node_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 impl ConfigArgs {
     /// Builds the configuration: defaults, then the TOML file, then these
     /// values (flags and environment), then validates it.
@@ -863,6 +970,10 @@ impl ConfigArgs {
             config: _,
             data_dir,
             store,
+            database_url,
+            nats_url,
+            node_name,
+            files_dir,
             listen,
             sdk_app_id,
             secret_key,
@@ -915,6 +1026,18 @@ impl ConfigArgs {
         }
         if let Some(v) = store {
             config.store = v;
+        }
+        if database_url.is_some() {
+            config.database_url = database_url;
+        }
+        if nats_url.is_some() {
+            config.nats_url = nats_url;
+        }
+        if node_name.is_some() {
+            config.node_name = node_name;
+        }
+        if files_dir.is_some() {
+            config.files_dir = files_dir;
         }
         if let Some(v) = listen {
             config.listen = v;
@@ -1225,7 +1348,7 @@ mod tests {
     }
 
     #[test]
-    fn the_store_backend_is_sqlite_and_other_names_are_refused() {
+    fn store_backends_are_sqlite_or_postgres_and_other_names_are_refused() {
         use clap::Parser as _;
         #[derive(clap::Parser)]
         struct Cli {
@@ -1235,20 +1358,64 @@ mod tests {
         assert_eq!(Config::default().store, StoreBackend::Sqlite);
         let cli = Cli::try_parse_from(["confabd", "--store", "sqlite"]).expect("parse");
         assert_eq!(cli.config.store, Some(StoreBackend::Sqlite));
-        let refused =
-            Cli::try_parse_from(["confabd", "--store", "postgres"]).err().expect("refused");
+        let cli = Cli::try_parse_from(["confabd", "--store", "postgres"]).expect("parse");
+        assert_eq!(cli.config.store, Some(StoreBackend::Postgres));
+        let refused = Cli::try_parse_from(["confabd", "--store", "mysql"]).err().expect("refused");
         let why = refused.to_string();
-        assert!(why.contains("postgres") && why.contains("sqlite"), "{why}");
+        assert!(
+            why.contains("mysql") && why.contains("sqlite") && why.contains("postgres"),
+            "{why}"
+        );
 
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("confabd.toml");
         std::fs::write(&file, "store = \"sqlite\"\n").expect("write");
         let args = ConfigArgs { config: Some(file.clone()), ..Default::default() };
         assert_eq!(args.load().expect("load").store, StoreBackend::Sqlite);
-        std::fs::write(&file, "store = \"postgres\"\n").expect("write");
+        std::fs::write(
+            &file,
+            "store = \"postgres\"\ndatabase_url = \"postgres://confab:pw@db/confab\"\n\
+             nats_url = \"nats://127.0.0.1:4222\"\nnode_name = \"node-1\"\n",
+        )
+        .expect("write");
+        let config = args.load().expect("load");
+        assert_eq!(config.store, StoreBackend::Postgres);
+        assert!(config.clustered());
+        assert!(!format!("{config:?}").contains("pw"), "the password is not logged");
+        std::fs::write(&file, "store = \"mysql\"\n").expect("write");
         let refused = args.load().expect_err("refused");
         assert!(matches!(refused, ConfigError::Parse { .. }), "{refused}");
-        assert!(refused.to_string().contains("postgres"), "{refused}");
+        assert!(refused.to_string().contains("mysql"), "{refused}");
+    }
+
+    #[test]
+    fn a_cluster_needs_postgres_a_database_url_and_a_node_name() {
+        let refused = |config: Config| match config.validate() {
+            Err(ConfigError::Invalid(why)) => why,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        let nats = Some("nats://127.0.0.1:4222".to_owned());
+        let url = Some("postgres://confab@db/confab".to_owned());
+        let name = Some("node-1".to_owned());
+        // Clustered on SQLite: refused, saying why.
+        let why = refused(Config {
+            nats_url: nats.clone(),
+            node_name: name.clone(),
+            ..Config::default()
+        });
+        assert!(why.contains("postgres") && why.contains("SQLite"), "{why}");
+        let postgres = Config { store: StoreBackend::Postgres, ..Config::default() };
+        assert!(refused(postgres.clone()).contains("database_url"));
+        let one_node = Config { database_url: url.clone(), ..postgres.clone() };
+        one_node.validate().expect("PostgreSQL without NATS is one node");
+        let unnamed = Config { nats_url: nats.clone(), ..one_node.clone() };
+        assert!(refused(unnamed).contains("node_name"));
+        let bad_name =
+            Config { nats_url: nats.clone(), node_name: Some("a.b".into()), ..one_node.clone() };
+        assert!(refused(bad_name).contains("node_name"));
+        Config { nats_url: nats, node_name: name, ..one_node }.validate().expect("a cluster node");
+        let stray = Config { database_url: url, ..Config::default() };
+        assert!(refused(stray).contains("database_url"));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! user's sessions (what the user's inbox got), or a group's online members
 //! (what the group's timeline got, pushed from memory, never written per
 //! member). In one process the fan-out is the session registry; several
-//! server nodes would put a message broker behind this trait.
+//! server nodes put a message broker behind this trait
+//! ([`crate::cluster::ClusterFanout`]).
 
 use confab_proto::frame::Push;
 use confab_proto::UserId;
@@ -23,7 +24,8 @@ impl fmt::Display for SessionId {
 }
 
 /// Who a push is for.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Audience {
     /// Every live session of one user.
     User(UserId),

@@ -22,6 +22,7 @@
 mod auth;
 pub mod broadcast;
 pub mod clock;
+pub mod cluster;
 pub mod config;
 pub mod fanout;
 mod files;

@@ -119,13 +119,33 @@ pub async fn start(
     };
     let sessions = Arc::new(SessionRegistry::new(SessionPolicy::from_config(&config)));
     let database_path = config.database_path();
+    let database = match config.store {
+        crate::config::StoreBackend::Sqlite => database_path.display().to_string(),
+        crate::config::StoreBackend::Postgres => {
+            config.database_url.as_deref().map(crate::store::postgres::redact).unwrap_or_default()
+        }
+    };
+    // A cluster node's pushes also go to the other nodes (NATS).
+    let (cluster, fanout) = match (&config.nats_url, &config.node_name) {
+        (Some(url), Some(node)) => {
+            let (cluster, fanout) = crate::cluster::Cluster::connect(
+                url,
+                node,
+                config.sdk_app_id,
+                Arc::clone(&sessions),
+            )
+            .await
+            .context("connecting to NATS")?;
+            (Some(cluster), fanout as Arc<dyn crate::fanout::Fanout>)
+        }
+        _ => (None, Arc::clone(&sessions) as Arc<dyn crate::fanout::Fanout>),
+    };
     let store = {
         let config = config.clone();
-        let fanout = Arc::clone(&sessions) as Arc<dyn crate::fanout::Fanout>;
         tokio::task::spawn_blocking(move || crate::store::open(&config, fanout))
             .await
             .context("store open task")?
-            .with_context(|| format!("opening {}", database_path.display()))?
+            .with_context(|| format!("opening {database}"))?
     };
     let files = {
         let config = config.clone();
@@ -178,7 +198,8 @@ pub async fn start(
     tracing::info!(
         addr = %local_addr,
         tls = ctx.config.tls_enabled(),
-        db = %database_path.display(),
+        db = %database,
+        node = ctx.config.node_name.as_deref().unwrap_or("-"),
         "confabd serving"
     );
     Ok(ServerHandle {
@@ -191,6 +212,7 @@ pub async fn start(
         gc_passes: gc_passes_seen,
         all_gone,
         database_path,
+        cluster,
     })
 }
 
@@ -208,6 +230,8 @@ pub struct ServerHandle {
     gc_passes: watch::Receiver<u64>,
     all_gone: mpsc::Receiver<()>,
     database_path: PathBuf,
+    /// The link to the other nodes of a cluster.
+    cluster: Option<crate::cluster::Cluster>,
 }
 
 impl ServerHandle {
@@ -250,7 +274,7 @@ impl ServerHandle {
         &self.ctx.config.data_dir
     }
 
-    /// The SQLite database file.
+    /// The SQLite database file (of `store = "sqlite"`).
     pub fn database_path(&self) -> &Path {
         &self.database_path
     }
@@ -294,6 +318,9 @@ impl ServerHandle {
             anyhow::bail!("a connection sent on the liveness channel");
         }
         self.ctx.store.close().await.context("closing the store")?;
+        if let Some(cluster) = self.cluster.take() {
+            cluster.close().await;
+        }
         tracing::info!(addr = %self.local_addr, "confabd stopped");
         Ok(())
     }

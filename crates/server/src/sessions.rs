@@ -486,6 +486,22 @@ impl SessionRegistry {
         kicked
     }
 
+    /// Closes every live session so that each reconnects and catches up
+    /// from the store (a node that may have missed other nodes' pushes);
+    /// returns how many were closed.
+    pub fn resync_all(&self) -> usize {
+        let mut users = self.lock();
+        let mut closed = 0;
+        for (user, sessions) in users.drain() {
+            for session in sessions {
+                session.close.send_replace(Some(CloseReason::Overflow));
+                closed += 1;
+            }
+            self.index().forget_user(&user);
+        }
+        closed
+    }
+
     /// Number of live sessions of a user.
     pub fn session_count(&self, user: &UserId) -> usize {
         self.lock().get(user).map_or(0, Vec::len)

@@ -99,7 +99,7 @@ impl KindRules for FileKind {
 
 /// The file service's state: where files live and the unfinished uploads.
 pub(crate) struct FileService {
-    /// `<data_dir>/files`.
+    /// `files_dir`, by default `<data_dir>/files`.
     root: PathBuf,
     /// Unfinished uploads.
     uploads: Uploads,
@@ -111,12 +111,13 @@ pub(crate) struct FileService {
 }
 
 impl FileService {
-    /// Opens the storage under `data_dir/files`, creating it and dropping
-    /// expired uploads. Blocking file I/O.
+    /// Opens the storage under the files root (`files_dir`, by default
+    /// `data_dir/files`), creating it and dropping expired uploads of this
+    /// node. Blocking file I/O.
     pub fn open(config: &crate::config::Config, now_ms: i64) -> std::io::Result<Self> {
-        let root = config.data_dir.join("files");
+        let root = config.files_root();
         let expire_ms = config.upload_expire_secs.saturating_mul(1000);
-        let uploads = Uploads::open(root.join("tmp"), expire_ms, now_ms)?;
+        let uploads = Uploads::open(config.uploads_dir(), expire_ms, now_ms)?;
         Ok(Self {
             root,
             uploads,

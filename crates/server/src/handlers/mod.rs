@@ -173,6 +173,13 @@ pub(crate) fn store_error(error: StoreError) -> ErrorBody {
         StoreError::Closed => {
             ErrorBody::new(code::INTERNAL, "the server is shutting down; retry after reconnecting")
         }
+        StoreError::Unavailable(why) => {
+            tracing::warn!(error = %why, "the database is unavailable");
+            ErrorBody::new(
+                code::STORE_UNAVAILABLE,
+                "the database is unavailable; nothing was stored; retry shortly",
+            )
+        }
         other => {
             tracing::error!(error = %other, "store failure");
             ErrorBody::new(code::INTERNAL, "internal storage error; the request may be retried")

@@ -26,6 +26,10 @@ pub enum StoreError {
     /// The database failed (the backend's own error, as text).
     #[error("database error: {0}")]
     Backend(String),
+    /// The database cannot be reached (a PostgreSQL server that is down or
+    /// restarting); nothing of the operation was stored.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     /// A stored record could not be decoded.
     #[error("corrupt stored record: {0}")]
     Corrupt(String),

@@ -62,6 +62,8 @@ impl<T: Send + 'static> WriteJob for TypedJob<T> {
     fn finish(self: Box<Self>, commit: Result<(), &StoreError>) {
         let result = match (self.outcome, commit) {
             (Some(Err(e)), _) if e.is_rejection() => Err(e),
+            // Nothing was stored because the database is away: say so.
+            (_, Err(StoreError::Unavailable(why))) => Err(StoreError::Unavailable(why.clone())),
             (Some(Ok(value)), Ok(())) => Ok(value),
             (Some(Err(e)), Ok(())) => Err(e),
             (Some(_), Err(e)) => Err(StoreError::CommitFailed(e.to_string())),

@@ -8,13 +8,17 @@
 //! their transaction committed (group commit), so an acknowledged write is
 //! durable (`transact` on `dyn Store`). Reads run concurrently on their own
 //! connections and see committed data only. The embedded SQLite backend is
-//! [`sqlite::SqliteStore`]; one conformance suite (`conformance`, tests
+//! [`sqlite::SqliteStore`], the clustered PostgreSQL one
+//! [`postgres::PgStore`]; one conformance suite (`conformance`, tests
 //! only) states the contract every backend passes.
 
 #[cfg(test)]
 pub(crate) mod conformance;
+mod counters;
 mod error;
 mod job;
+mod pool;
+pub mod postgres;
 pub mod read;
 pub mod sqlite;
 pub mod tx;
@@ -84,15 +88,23 @@ impl dyn Store {
     }
 }
 
-/// Opens the store the configuration names, under its data directory,
-/// handing committed pushes to `fanout`. This blocks on I/O; in async code
-/// call it through `spawn_blocking`.
+/// Opens the store the configuration names (SQLite under its data
+/// directory, or the PostgreSQL database at its URL), handing committed
+/// pushes to `fanout`. This blocks on I/O; in async code call it through
+/// `spawn_blocking`.
 pub fn open(config: &Config, fanout: Arc<dyn Fanout>) -> Result<Arc<dyn Store>, StoreError> {
     match config.store {
         StoreBackend::Sqlite => {
             let store =
                 sqlite::SqliteStore::open(&config.database_path(), config.max_batch, fanout)?;
             Ok(Arc::new(store))
+        }
+        StoreBackend::Postgres => {
+            let url = config.database_url.as_deref().ok_or_else(|| StoreError::Open {
+                path: "PostgreSQL".into(),
+                reason: "store = \"postgres\" needs database_url".into(),
+            })?;
+            Ok(Arc::new(postgres::PgStore::open(url, config.max_batch, fanout)?))
         }
     }
 }

@@ -6,7 +6,8 @@
 //! Nothing here decides who may do what.
 
 use super::inbox::log_head;
-use super::writer::{CounterKey, SqliteTx};
+use super::writer::SqliteTx;
+use crate::store::counters::CounterKey;
 use crate::store::tx::GroupTx;
 use crate::store::{group_key, GroupHeads, MemberRecord, StoreError};
 use confab_proto::conversation::ConversationState;

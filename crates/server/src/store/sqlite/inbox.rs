@@ -3,7 +3,8 @@
 //! change, so every inbox is gap-free. The byte-capped reading of a log is
 //! shared with group timelines.
 
-use super::writer::{CounterKey, SqliteTx};
+use super::writer::SqliteTx;
+use crate::store::counters::CounterKey;
 use crate::store::tx::InboxTx;
 use crate::store::{EventRecord, StoreError};
 use confab_proto::inbox::{InboxEntry, InboxEvent};

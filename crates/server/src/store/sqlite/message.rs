@@ -4,7 +4,8 @@
 //! sequence (`getMessageList`) and from a sequence or a time, paged by
 //! sequence (`getMessageListHopping`).
 
-use super::writer::{CounterKey, SqliteTx};
+use super::writer::SqliteTx;
+use crate::store::counters::CounterKey;
 use crate::store::tx::MessageTx;
 use crate::store::{c2c_key, MessageRow, StoreError};
 use confab_proto::message::WireMessage;

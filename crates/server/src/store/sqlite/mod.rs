@@ -11,7 +11,6 @@ mod files;
 mod group;
 mod inbox;
 mod message;
-mod pool;
 mod profile;
 mod receipt;
 mod relation;
@@ -28,6 +27,7 @@ use super::{
     StoreFuture, TimelineRead, TopicMemberRecord, TopicRead, WriteJob,
 };
 use crate::fanout::Fanout;
+use crate::store::pool::ReadPool;
 use confab_proto::conversation::ConversationState;
 use confab_proto::group::{
     GroupApplication, GroupAttributes, GroupCounters, GroupMember, GroupProfile,
@@ -40,12 +40,14 @@ use confab_proto::profile::Profile;
 use confab_proto::topic::TopicProfile;
 use confab_proto::GroupId;
 use confab_proto::{ConversationId, UserId};
-use pool::ReadPool;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use writer::Command;
+
+/// Read connections kept open.
+const READ_CONNECTIONS: usize = 4;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
@@ -63,7 +65,7 @@ struct Inner {
     commands: mpsc::UnboundedSender<Command>,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
     checkpointer: Mutex<Option<(std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>)>>,
-    readers: ReadPool,
+    readers: ReadPool<Connection>,
 }
 
 impl SqliteStore {
@@ -89,8 +91,8 @@ impl SqliteStore {
         let mut writer = Connection::open(path)?;
         schema::configure_writer(&writer)?;
         schema::migrate(&mut writer)?;
-        let mut readers = Vec::with_capacity(pool::READ_CONNECTIONS);
-        for _ in 0..pool::READ_CONNECTIONS {
+        let mut readers = Vec::with_capacity(READ_CONNECTIONS);
+        for _ in 0..READ_CONNECTIONS {
             readers.push(schema::open_reader(path)?);
         }
         let checkpoint_conn = Connection::open(path)?;

@@ -4,7 +4,8 @@
 //! clients with one cursor per group (see `docs/protocol.md`).
 
 use super::inbox::{capped_log, log_head, record_columns, SYNC_FRAME_OVERHEAD};
-use super::writer::{CounterKey, SqliteTx};
+use super::writer::SqliteTx;
+use crate::store::counters::CounterKey;
 use crate::store::tx::TimelineTx;
 use crate::store::{EventRecord, StoreError};
 use confab_proto::inbox::{TimelineEntry, TimelinePage};

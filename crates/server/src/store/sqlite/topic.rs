@@ -4,7 +4,8 @@
 //! here decides who may do what.
 
 use super::inbox::log_head;
-use super::writer::{CounterKey, SqliteTx};
+use super::writer::SqliteTx;
+use crate::store::counters::CounterKey;
 use crate::store::tx::TopicTx;
 use crate::store::{group_key, StoreError, TopicMemberRecord};
 use confab_proto::topic::TopicProfile;

@@ -1,30 +1,27 @@
-//! The read pool: a few read-only connections, each lent to one blocking
-//! task at a time, so reads run beside the writer and each other.
+//! The read pool every backend uses: a few read connections (of the
+//! backend's own type `C`), each lent to one blocking task at a time, so
+//! reads run beside the writer and each other.
 
 use super::StoreError;
-use rusqlite::Connection;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
-/// Read connections kept open.
-pub(super) const READ_CONNECTIONS: usize = 4;
-
 /// Read connections handed out one per blocking task.
-pub(super) struct ReadPool {
-    connections: Arc<Mutex<Vec<Connection>>>,
+pub(crate) struct ReadPool<C> {
+    connections: Arc<Mutex<Vec<C>>>,
     permits: Arc<Semaphore>,
     size: u32,
 }
 
 /// Returns a connection to the pool (then frees its permit) even when the
 /// read panics or its caller stops waiting.
-struct Lease {
-    connection: Option<Connection>,
-    pool: Arc<Mutex<Vec<Connection>>>,
+struct Lease<C> {
+    connection: Option<C>,
+    pool: Arc<Mutex<Vec<C>>>,
     _permit: tokio::sync::OwnedSemaphorePermit,
 }
 
-impl Drop for Lease {
+impl<C> Drop for Lease<C> {
     fn drop(&mut self) {
         if let Some(conn) = self.connection.take() {
             self.pool.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
@@ -32,9 +29,9 @@ impl Drop for Lease {
     }
 }
 
-impl ReadPool {
+impl<C: Send + 'static> ReadPool<C> {
     /// A pool of these connections.
-    pub(super) fn new(connections: Vec<Connection>) -> Self {
+    pub(crate) fn new(connections: Vec<C>) -> Self {
         let size = connections.len();
         Self {
             connections: Arc::new(Mutex::new(connections)),
@@ -44,10 +41,10 @@ impl ReadPool {
     }
 
     /// Runs `work` on a pooled connection in a blocking task.
-    pub(super) async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&mut C) -> Result<T, StoreError> + Send + 'static,
     {
         let permit =
             Arc::clone(&self.permits).acquire_owned().await.map_err(|_| StoreError::Closed)?;
@@ -68,7 +65,7 @@ impl ReadPool {
     }
 
     /// Waits for running reads, then closes every connection.
-    pub(super) async fn close(&self) {
+    pub(crate) async fn close(&self) {
         if let Ok(all) = self.permits.acquire_many(self.size).await {
             all.forget();
         }
