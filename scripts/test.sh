@@ -4,9 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Headless desktop and browser tests: Xvfb, a session bus, a notification
-# daemon, WebKitWebDriver for tauri-driver, and Chromium for the UI tests.
-CONFAB_APT_EXTRA=(xvfb xauth dbus dunst webkit2gtk-driver chromium xdotool python3-gi gir1.2-gtk-3.0)
+# daemon, WebKitWebDriver for tauri-driver, and Chromium for the UI tests;
+# PostgreSQL and nats-server for the clustered store and nodes.
+CONFAB_APT_EXTRA=(xvfb xauth dbus dunst webkit2gtk-driver chromium xdotool python3-gi gir1.2-gtk-3.0
+    postgresql nats-server)
 source scripts/setup.sh
+# PostgreSQL and NATS on private ports under a temporary directory,
+# stopped when this script exits (CONFAB_TEST_* for the tests).
+source scripts/services.sh
+confab_services_start
 # The desktop app embeds ui/dist: build the UI before any cargo build.
 confab_build_ui
 

@@ -163,3 +163,350 @@ async fn alice_bob_and_carol_chat_across_three_nodes() {
     }
     assert!(received_from(&carol, "C2Calice").is_empty());
 }
+
+/// A UserSig the process nodes accept (they run on the real clock).
+fn process_user_sig(user: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    confab_server::usersig::gen_user_sig(
+        1_400_000_000,
+        confab_tests::TEST_KEY,
+        user,
+        86_400,
+        i64::try_from(now).expect("seconds fit"),
+    )
+}
+
+/// `user` logged in through `url` (a balancer), with a fresh local store.
+async fn client_at(url: &str, user: &str) -> TestClient {
+    let dir = std::sync::Arc::new(tempfile::tempdir().expect("client dir"));
+    let options = confab_sdk::TimOptions::new(1_400_000_000, url.to_owned(), dir.path());
+    let client = TestClient::create_with_options(options, user, Some(dir), false);
+    client.login_and_wait(&process_user_sig(user)).await;
+    client
+}
+
+#[tokio::test]
+async fn nodes_killed_with_sigkill_mid_load_lose_and_duplicate_nothing() {
+    use confab_tests::cluster::Balancer;
+    use confab_tests::ConfabdProcess;
+    confab_tests::init_logging();
+    let db = TestDatabase::new();
+    let files = tempfile::tempdir().expect("files dir");
+    let data = tempfile::tempdir().expect("node dirs");
+    let nats = confab_tests::cluster::shared_nats_url();
+    let mut nodes = Vec::new();
+    for i in 1..=3 {
+        let node = format!("node-{i}");
+        let dir = data.path().join(&node);
+        nodes.push(Some(
+            ConfabdProcess::start_node(&dir, &node, &db.url, &nats, files.path()).await,
+        ));
+    }
+    let balancer =
+        Balancer::start(nodes.iter().flatten().map(|n| n.addr).collect::<Vec<_>>()).await;
+    // Turn by turn: bob lands on node 1, alice on node 2.
+    let bob = client_at(&balancer.ws_url(), "bob").await;
+    let alice = client_at(&balancer.ws_url(), "alice").await;
+
+    // alice sends 300 messages one after another; node 2 (hers) dies
+    // after 100 are acknowledged, node 1 (bob's) after 200.
+    let expected: Vec<String> = (0..300).map(|i| format!("load {i:03}")).collect();
+    let (acked, mut acks) = tokio::sync::mpsc::unbounded_channel();
+    let sender = {
+        let tim = alice.tim.clone();
+        let texts = expected.clone();
+        tokio::spawn(async move {
+            for text in texts {
+                let m = tim
+                    .create_text_message(CreateMessageOptions::c2c(
+                        "bob".into(),
+                        TextPayload { text },
+                    ))
+                    .expect("create");
+                let sent = tim.send_message(&m, SendMessageOptions::default()).await;
+                let sent = sent.expect("every send is acknowledged in the end");
+                if acked.send(sent.message.id).is_err() {
+                    return;
+                }
+            }
+        })
+    };
+    let mut acknowledged = Vec::new();
+    for (kill_after, node) in [(100, 1), (200, 0)] {
+        within("acknowledgements", async {
+            while acknowledged.len() < kill_after {
+                acknowledged.push(acks.recv().await.expect("sender runs"));
+            }
+        })
+        .await;
+        nodes[node].take().expect("node runs").kill9().await;
+    }
+    within("the sender finishes", sender).await.expect("sender task");
+    while let Ok(id) = acks.try_recv() {
+        acknowledged.push(id);
+    }
+    assert_eq!(acknowledged.len(), 300, "every send was acknowledged");
+    assert!(alice.transport.connect_count() >= 2, "alice's node died under her");
+    assert!(bob.transport.connect_count() >= 2, "bob's node died under him");
+
+    // bob got every message exactly once, in order, through two dead nodes.
+    let received = wait_received_from(&bob, "C2Calice", 300).await;
+    assert_exactly_once_in_order(&received, &expected);
+    assert_eq!(
+        received.iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
+        acknowledged,
+        "what was acknowledged is what arrived"
+    );
+    bob.wait_total_unread(300).await;
+    assert_exactly_once_in_order(&full_history(&bob.tim, "C2Calice").await, &expected);
+    assert_exactly_once_in_order(&full_history(&alice.tim, "C2Cbob").await, &expected);
+    // A new instance on the last node reads the same from the database.
+    let fresh = client_at(&balancer.ws_url(), "bob").await;
+    assert_exactly_once_in_order(&full_history(&fresh.tim, "C2Calice").await, &expected);
+    assert_eq!(db.count("SELECT COUNT(*) FROM messages"), 300);
+}
+
+/// alice sends `texts` one after another in a task; each acknowledged ID
+/// comes out of the receiver.
+fn send_all(
+    alice: &TestClient,
+    to: &str,
+    texts: Vec<String>,
+) -> (tokio::task::JoinHandle<()>, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let (acked, acks) = tokio::sync::mpsc::unbounded_channel();
+    let tim = alice.tim.clone();
+    let to = to.to_owned();
+    let task = tokio::spawn(async move {
+        for text in texts {
+            let m = tim
+                .create_text_message(CreateMessageOptions::c2c(to.clone(), TextPayload { text }))
+                .expect("create");
+            let sent = tim.send_message(&m, SendMessageOptions::default()).await;
+            let sent = sent.expect("every send is acknowledged in the end");
+            if acked.send(sent.message.id).is_err() {
+                return;
+            }
+        }
+    });
+    (task, acks)
+}
+
+/// Takes acknowledgements until `n` were seen in all.
+async fn acknowledged_until(
+    acks: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+    seen: &mut Vec<String>,
+    n: usize,
+) {
+    within("acknowledgements", async {
+        while seen.len() < n {
+            seen.push(acks.recv().await.expect("sender runs"));
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn nats_restarted_mid_load_loses_and_duplicates_nothing() {
+    use confab_tests::cluster::PrivateNats;
+    let nats = PrivateNats::start();
+    let db = TestDatabase::new();
+    let files = tempfile::tempdir().expect("files dir");
+    let nodes = start_nodes(2, &db.url, &nats.url(), files.path()).await;
+    let alice = TestClient::login(&nodes[0], "alice").await;
+    let bob = TestClient::login(&nodes[1], "bob").await;
+    let bob_connects = bob.transport.connect_count();
+
+    let expected: Vec<String> = (0..200).map(|i| format!("through NATS {i:03}")).collect();
+    let (sender, mut acks) = send_all(&alice, "bob", expected.clone());
+    let mut acknowledged = Vec::new();
+    acknowledged_until(&mut acks, &mut acknowledged, 60).await;
+    // NATS dies: sends go on (the store does not need it), pushes stop.
+    nats.stop();
+    acknowledged_until(&mut acks, &mut acknowledged, 120).await;
+    nats.start_again();
+    within("the sender finishes", sender).await.expect("sender task");
+    while let Ok(id) = acks.try_recv() {
+        acknowledged.push(id);
+    }
+    assert_eq!(acknowledged.len(), 200);
+
+    // Node 2 found its NATS link back and had bob catch up from the store.
+    let received = wait_received_from(&bob, "C2Calice", 200).await;
+    assert_exactly_once_in_order(&received, &expected);
+    assert!(bob.transport.connect_count() > bob_connects, "bob was told to resync");
+    assert_exactly_once_in_order(&full_history(&bob.tim, "C2Calice").await, &expected);
+    // And pushes flow again across nodes.
+    alice.send_text("bob", "after the restart").await;
+    let got = wait_received_from(&bob, "C2Calice", 201).await;
+    assert_eq!(text_of(&got[200]), "after the restart");
+}
+
+#[tokio::test]
+async fn postgres_restarted_fails_requests_clearly_and_loses_nothing() {
+    use confab_tests::cluster::PrivatePostgres;
+    let pg = PrivatePostgres::start();
+    let db = TestDatabase::on(&pg.url());
+    let files = tempfile::tempdir().expect("files dir");
+    let nats = confab_tests::cluster::shared_nats_url();
+    let nodes = start_nodes(2, &db.url, &nats, files.path()).await;
+    let alice = TestClient::login(&nodes[0], "alice").await;
+    let bob = TestClient::login(&nodes[1], "bob").await;
+    let mut expected = Vec::new();
+    for i in 0..20 {
+        let text = format!("before {i}");
+        alice.send_text("bob", &text).await;
+        expected.push(text);
+    }
+    wait_received_from(&bob, "C2Calice", 20).await;
+
+    pg.stop();
+    // A request that needs the database fails with the clear code.
+    let refused = bob.tim.get_user_profile(vec!["alice".to_owned()]).await;
+    assert_eq!(
+        confab_tests::code_of(refused),
+        confab_proto::code::STORE_UNAVAILABLE,
+        "a read while PostgreSQL is down"
+    );
+    // A message written now waits (queued, unsent) until the database is back.
+    let pending = alice.text("bob", "written while the database was down");
+    let sending = {
+        let tim = alice.tim.clone();
+        let m = pending.clone();
+        tokio::spawn(async move { tim.send_message(&m, SendMessageOptions::default()).await })
+    };
+    alice
+        .events
+        .wait_for("alice's link drops while the database is away", |events| {
+            events
+                .iter()
+                .any(|e| {
+                    matches!(e, Event::NetStateChange { state: confab_sdk::NetState::Connecting })
+                })
+                .then_some(())
+        })
+        .await;
+    let kept = alice
+        .events
+        .wait_for("the message waits, unsent, on alice's device", |_| {
+            alice.tim.find_message(&pending.id).filter(|m| m.status == "unSend")
+        })
+        .await;
+    assert_eq!(text_of(&kept), "written while the database was down");
+
+    pg.start_again();
+    let sent = within("the queued send completes", sending).await.expect("task").expect("sent");
+    assert_eq!(sent.message.status, "success");
+    expected.push("written while the database was down".to_owned());
+    for i in 0..5 {
+        let text = format!("after {i}");
+        alice.send_text("bob", &text).await;
+        expected.push(text);
+    }
+    let received = wait_received_from(&bob, "C2Calice", expected.len()).await;
+    assert_exactly_once_in_order(&received, &expected);
+    assert_exactly_once_in_order(&full_history(&bob.tim, "C2Calice").await, &expected);
+    assert_eq!(db.count("SELECT COUNT(*) FROM messages"), 26, "nothing lost, nothing twice");
+    // Reads work again.
+    let profiles = bob.tim.get_user_profile(vec!["alice".to_owned()]).await.expect("profile");
+    assert_eq!(profiles.len(), 1);
+}
+
+/// The latest status `client` heard of `user` (USER_STATUS_UPDATED).
+async fn wait_status(client: &TestClient, user: &str, status_type: u8) {
+    client
+        .events
+        .wait_for(&format!("{user}'s status {status_type}"), |events| {
+            events
+                .iter()
+                .rev()
+                .find_map(|e| match e {
+                    Event::UserStatusUpdated(list) => {
+                        list.iter().find(|s| s.user_id.as_str() == user).map(|s| s.status_type)
+                    }
+                    _ => None,
+                })
+                .filter(|t| *t == status_type)
+                .map(|_| ())
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn status_instance_limits_and_live_rooms_span_nodes() {
+    use confab_proto::group::{GetGroupOnlineMemberCount, JoinGroup};
+    use confab_proto::status::{USER_STATUS_ONLINE, USER_STATUS_UNLOGINED};
+    let db = TestDatabase::new();
+    let files = tempfile::tempdir().expect("files dir");
+    let nats = confab_tests::cluster::shared_nats_url();
+    let nodes = start_nodes(2, &db.url, &nats, files.path()).await;
+    // bob exists (a first login registers him), then leaves.
+    let first = TestClient::login(&nodes[1], "bob").await;
+    first.tim.logout().await.expect("bob logs out");
+    drop(first);
+
+    // alice on node 1 follows bob; bob comes online on node 2.
+    let alice = TestClient::login(&nodes[0], "alice").await;
+    alice.tim.subscribe_user_status(vec!["bob".into()]).await.expect("subscribe");
+    let bob = TestClient::login(&nodes[1], "bob").await;
+    wait_status(&alice, "bob", USER_STATUS_ONLINE).await;
+    let status = alice.tim.get_user_status(vec!["bob".into()]).await.expect("getUserStatus");
+    assert_eq!(status.success_user_list[0].status_type, USER_STATUS_ONLINE);
+
+    // A second web page of bob's, on node 1: TIM's one-web-page rule kicks
+    // the one on node 2.
+    let bob_again = TestClient::login(&nodes[0], "bob").await;
+    bob.events
+        .wait_for("bob's first page is kicked", |events| {
+            events.iter().find_map(|e| match e {
+                Event::KickedOut { kick_type } => Some(kick_type.clone()),
+                _ => None,
+            })
+        })
+        .await;
+    assert_eq!(
+        bob.events.count(
+            |e| matches!(e, Event::KickedOut { kick_type } if kick_type == "multipleAccount")
+        ),
+        1
+    );
+    // bob logs out of the second page too: alice hears he is gone.
+    bob_again.tim.logout().await.expect("logout");
+    wait_status(&alice, "bob", USER_STATUS_UNLOGINED).await;
+
+    // A live room (AVChatRoom) with members on both nodes: the count and
+    // the messages (stored nowhere) span the nodes.
+    let carol = TestClient::login(&nodes[1], "carol").await;
+    let room = carol
+        .tim
+        .create_group(CreateGroup {
+            name: "live".into(),
+            group_type: GroupType::AvChatRoom,
+            ..CreateGroup::default()
+        })
+        .await
+        .expect("create room")
+        .group
+        .group_id;
+    for client in [&carol, &alice] {
+        client
+            .tim
+            .join_group(JoinGroup { group_id: room.clone(), apply_message: String::new() })
+            .await
+            .expect("join the room");
+    }
+    let count = alice
+        .tim
+        .get_group_online_member_count(GetGroupOnlineMemberCount { group_id: room.clone() })
+        .await
+        .expect("online count");
+    assert_eq!(count.member_count, 2, "carol on node 2 and alice on node 1");
+    let sent = send_group_text(&carol, room.as_str(), "live from node 2").await;
+    let got = wait_received_from(&alice, &format!("GROUP{room}"), 1).await;
+    assert_eq!(got.last().expect("a message").id, sent.id);
+    let sent = send_group_text(&alice, room.as_str(), "and back from node 1").await;
+    let got = wait_received_from(&carol, &format!("GROUP{room}"), 1).await;
+    assert_eq!(got.last().expect("a message").id, sent.id);
+}

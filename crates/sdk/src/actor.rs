@@ -807,6 +807,18 @@ impl Actor {
                         self.log(tracing::Level::DEBUG, format_args!("send deferred: {e}"));
                         link.sent_position = 0;
                     }
+                    // The server cannot reach its database (a cluster's
+                    // PostgreSQL restarting): nothing was stored. The message
+                    // stays queued and the connection is dropped, so the
+                    // reconnect backoff paces the retries, as when offline.
+                    Err(e) if e.code == code::STORE_UNAVAILABLE => {
+                        self.log(tracing::Level::WARN, format_args!("send deferred: {e}"));
+                        link.sent_position = 0;
+                        return Err(End::Lost {
+                            logged_in: true,
+                            reason: "the server's database is unavailable".into(),
+                        });
+                    }
                     result => self.on_send_result(key, result),
                 }
                 if link.phase == Phase::Live {
@@ -903,7 +915,7 @@ impl Actor {
                 Ok(r) => r,
                 Err(e) => return Err(err_lost(format!("bad login response: {e}"))),
             },
-            Err(error) if error.code == code::INTERNAL => {
+            Err(error) if error.code == code::INTERNAL || error.code == code::STORE_UNAVAILABLE => {
                 return Err(err_lost(format!("login failed: {error}")));
             }
             Err(error)

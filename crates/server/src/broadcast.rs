@@ -46,12 +46,26 @@ pub struct Broadcaster {
     /// Pending entries and the session that sent each, by group. A group
     /// is here exactly while its drain task runs.
     outboxes: Mutex<HashMap<GroupId, Vec<(TimelineEntry, SessionId)>>>,
+    /// The other nodes of a cluster, which get every entry sent here.
+    cluster: std::sync::OnceLock<Arc<crate::cluster::ClusterView>>,
 }
 
 impl Broadcaster {
     /// A broadcaster delivering through `sessions`.
     pub fn new(sessions: Arc<SessionRegistry>) -> Arc<Self> {
-        Arc::new(Self { sessions, outboxes: Mutex::new(HashMap::new()) })
+        Arc::new(Self {
+            sessions,
+            outboxes: Mutex::new(HashMap::new()),
+            cluster: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// Makes this broadcaster one node's of a cluster: entries sent here
+    /// also go to the members on the other nodes.
+    pub fn set_cluster(&self, view: Arc<crate::cluster::ClusterView>) {
+        if self.cluster.set(view).is_err() {
+            tracing::warn!("the broadcaster was already part of a cluster");
+        }
     }
 
     fn outboxes(&self) -> MutexGuard<'_, HashMap<GroupId, Vec<(TimelineEntry, SessionId)>>> {
@@ -59,10 +73,16 @@ impl Broadcaster {
         self.outboxes.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Queues `entry` (sent by session `origin`) for the online members of
-    /// `group`, and starts the group's drain task if none runs. Must be
-    /// called within a Tokio runtime.
+    /// Queues `entry` (sent by session `origin`; `SessionId(0)`: by
+    /// another node) for the online members of `group`, and starts the
+    /// group's drain task if none runs. In a cluster, an entry sent here
+    /// also goes to the other nodes. Must be called within a Tokio runtime.
     pub fn send(self: &Arc<Self>, group: &GroupId, entry: TimelineEntry, origin: SessionId) {
+        if origin != SessionId(0) {
+            if let Some(cluster) = self.cluster.get() {
+                cluster.room_broadcast(group, &entry);
+            }
+        }
         let start = {
             let mut outboxes = self.outboxes();
             match outboxes.get_mut(group) {

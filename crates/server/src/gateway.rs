@@ -229,10 +229,10 @@ pub(crate) async fn serve(
         return;
     }
     let Some(login) = login(&mut socket, &ctx, &mut shutdown).await else { return };
-    let LoggedIn { caller, link, sig, instance_id } = login;
+    let LoggedIn { caller, link, sig, instance_id, platform } = login;
     let user = caller.user.clone();
     let id = link.id;
-    ctx.presence.session_started(&user, &instance_id).await;
+    ctx.presence.session_started(&user, &instance_id, platform).await;
     let session = Session { ctx: Arc::clone(&ctx), caller, pending: FuturesUnordered::new(), sig };
     let logged_out = session.run(socket, link, &mut shutdown).await;
     ctx.sessions.unregister(&user, id);
@@ -247,6 +247,8 @@ struct LoggedIn {
     sig: SessionSig,
     /// The instance it is.
     instance_id: String,
+    /// The instance's platform.
+    platform: confab_proto::ops::Platform,
 }
 
 /// Waits for the `login` frame and performs it; `None` when the connection
@@ -345,7 +347,13 @@ async fn login(
     }
     tracing::info!(%user, instance = %request.instance_id, platform = %request.platform,
         session = %link.id, "logged in");
-    Some(LoggedIn { caller, link, sig, instance_id: request.instance_id })
+    Some(LoggedIn {
+        caller,
+        link,
+        sig,
+        instance_id: request.instance_id,
+        platform: request.platform,
+    })
 }
 
 /// Tells the session registry the user's groups, so group pushes reach

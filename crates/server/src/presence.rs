@@ -13,10 +13,12 @@
 //! announce out of order). A custom status (`setSelfStatus`) is stored, and
 //! announced to the subscribers and the user's own sessions.
 
+use crate::cluster::ClusterView;
 use crate::fanout::{Delivery, Fanout as _};
 use crate::sessions::SessionRegistry;
 use crate::store::Store;
 use confab_proto::frame::Push;
+use confab_proto::ops::Platform;
 use confab_proto::status::{
     UserStatus, MAX_STATUS_SUBSCRIPTIONS, STATUS_RATE_CALLS, STATUS_RATE_WINDOW_MS,
     USER_STATUS_OFFLINE, USER_STATUS_ONLINE, USER_STATUS_UNLOGINED,
@@ -32,6 +34,8 @@ pub struct Presence {
     roster: Roster,
     sessions: Arc<SessionRegistry>,
     store: Arc<dyn Store>,
+    /// The other nodes of a cluster.
+    cluster: Option<Arc<ClusterView>>,
 }
 
 /// The in-memory part of presence: logins, announcements, subscriptions,
@@ -62,31 +66,53 @@ impl Roster {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// `user`'s status type now.
-    pub fn status_type(&self, sessions: &SessionRegistry, user: &UserId) -> u8 {
+    /// `user`'s status type now (`cluster`: counting other nodes too).
+    pub fn status_type(
+        &self,
+        sessions: &SessionRegistry,
+        cluster: Option<&ClusterView>,
+        user: &UserId,
+    ) -> u8 {
         let state = self.lock();
-        status_of(&state, sessions, user)
+        status_of(&state, sessions, cluster, user)
     }
 
-    /// Notes an instance logged in (or out) and returns the new status and
-    /// who follows `user` when the status changed since it was announced.
+    /// Instances logged in here and not logged out, for the other nodes.
+    pub fn logged_in(&self) -> Vec<(UserId, String)> {
+        self.lock()
+            .logged_in
+            .iter()
+            .flat_map(|(user, set)| set.iter().map(move |i| (user.clone(), i.clone())))
+            .collect()
+    }
+
+    /// Notes an instance logged in (or out; `None`: neither, something
+    /// changed on another node) and returns the new status and who follows
+    /// `user` when the status changed since it was announced.
     pub(crate) fn note(
         &self,
         sessions: &SessionRegistry,
+        cluster: Option<&ClusterView>,
         user: &UserId,
-        instance: &str,
+        instance: Option<&str>,
         logged_in: bool,
     ) -> Option<(u8, Vec<UserId>)> {
         let mut state = self.lock();
-        if logged_in {
-            state.logged_in.entry(user.clone()).or_default().insert(instance.to_owned());
-        } else if let Some(set) = state.logged_in.get_mut(user) {
-            set.remove(instance);
-            if set.is_empty() {
-                state.logged_in.remove(user);
+        match instance {
+            Some(instance) if logged_in => {
+                state.logged_in.entry(user.clone()).or_default().insert(instance.to_owned());
             }
+            Some(instance) => {
+                if let Some(set) = state.logged_in.get_mut(user) {
+                    set.remove(instance);
+                    if set.is_empty() {
+                        state.logged_in.remove(user);
+                    }
+                }
+            }
+            None => {}
         }
-        let now = status_of(&state, sessions, user);
+        let now = status_of(&state, sessions, cluster, user);
         let before = state.announced.get(user).copied().unwrap_or(USER_STATUS_UNLOGINED);
         if now == before {
             return None;
@@ -171,10 +197,17 @@ impl Roster {
     }
 }
 
-fn status_of(state: &State, sessions: &SessionRegistry, user: &UserId) -> u8 {
-    if sessions.session_count(user) > 0 {
+fn status_of(
+    state: &State,
+    sessions: &SessionRegistry,
+    cluster: Option<&ClusterView>,
+    user: &UserId,
+) -> u8 {
+    let (remote_online, remote_logged_in) =
+        cluster.map_or((false, false), |c| c.remote_status(user));
+    if sessions.session_count(user) > 0 || remote_online {
         USER_STATUS_ONLINE
-    } else if state.logged_in.contains_key(user) {
+    } else if state.logged_in.contains_key(user) || remote_logged_in {
         USER_STATUS_OFFLINE
     } else {
         USER_STATUS_UNLOGINED
@@ -191,9 +224,14 @@ fn unwatch(watchers: &mut HashMap<UserId, HashSet<UserId>>, target: &UserId, who
 }
 
 impl Presence {
-    /// Presence over `sessions`, with custom statuses in `store`.
-    pub fn new(sessions: Arc<SessionRegistry>, store: Arc<dyn Store>) -> Self {
-        Self { roster: Roster::default(), sessions, store }
+    /// Presence over `sessions`, with custom statuses in `store` (and, in a
+    /// cluster, the other nodes' sessions in `cluster`).
+    pub fn new(
+        sessions: Arc<SessionRegistry>,
+        store: Arc<dyn Store>,
+        cluster: Option<Arc<ClusterView>>,
+    ) -> Self {
+        Self { roster: Roster::default(), sessions, store, cluster }
     }
 
     /// The logins, subscriptions and call rates.
@@ -203,7 +241,7 @@ impl Presence {
 
     /// `user`'s status type now.
     pub fn status_type(&self, user: &UserId) -> u8 {
-        self.roster.status_type(&self.sessions, user)
+        self.roster.status_type(&self.sessions, self.cluster.as_deref(), user)
     }
 
     /// Pushes `user`'s status to `to`.
@@ -225,10 +263,28 @@ impl Presence {
         );
     }
 
-    /// A session of `user`'s `instance` logged in: the user's subscribers
-    /// hear when the user came online.
-    pub async fn session_started(&self, user: &UserId, instance: &str) {
-        if let Some((status, watchers)) = self.roster.note(&self.sessions, user, instance, true) {
+    /// A session of `user`'s `instance` on `platform` logged in: the
+    /// user's subscribers (and the other nodes) hear when the user came
+    /// online.
+    pub async fn session_started(&self, user: &UserId, instance: &str, platform: Platform) {
+        if let Some(cluster) = &self.cluster {
+            cluster.login(user, instance, platform);
+        }
+        let cluster = self.cluster.as_deref();
+        if let Some((status, watchers)) =
+            self.roster.note(&self.sessions, cluster, user, Some(instance), true)
+        {
+            self.tell(user, status, watchers).await;
+        }
+    }
+
+    /// Something about `user` changed on another node: this node's
+    /// subscribers hear when the user's status changed.
+    pub async fn remote_changed(&self, user: &UserId) {
+        let cluster = self.cluster.as_deref();
+        if let Some((status, watchers)) =
+            self.roster.note(&self.sessions, cluster, user, None, true)
+        {
             self.tell(user, status, watchers).await;
         }
     }
@@ -237,9 +293,13 @@ impl Presence {
     /// or a kick, not a lost connection): the user's subscribers hear when
     /// the user went offline or logged out.
     pub async fn session_ended(&self, user: &UserId, instance: &str, logged_out: bool) {
+        if let Some(cluster) = &self.cluster {
+            cluster.ended(user, instance, logged_out, self.sessions.session_count(user) == 0);
+        }
         // A lost connection leaves the instance logged in; only the session
         // count changed.
-        let noted = self.roster.note(&self.sessions, user, instance, !logged_out);
+        let cluster = self.cluster.as_deref();
+        let noted = self.roster.note(&self.sessions, cluster, user, Some(instance), !logged_out);
         if let Some((status, watchers)) = noted {
             self.tell(user, status, watchers).await;
         }
@@ -267,23 +327,27 @@ mod tests {
         let sessions = SessionRegistry::new(SessionPolicy::default());
         let presence = Roster::default();
         let alice = UserId::new("alice");
-        assert_eq!(presence.status_type(&sessions, &alice), USER_STATUS_UNLOGINED);
+        assert_eq!(presence.status_type(&sessions, None, &alice), USER_STATUS_UNLOGINED);
         presence.subscribe(&UserId::new("bob"), std::slice::from_ref(&alice));
         let link = sessions.register(&alice, "i1", Platform::Desktop);
         assert_eq!(
-            presence.note(&sessions, &alice, "i1", true),
+            presence.note(&sessions, None, &alice, Some("i1"), true),
             Some((USER_STATUS_ONLINE, vec![UserId::new("bob")]))
         );
-        assert_eq!(presence.note(&sessions, &alice, "i1", true), None, "no change, no news");
+        assert_eq!(
+            presence.note(&sessions, None, &alice, Some("i1"), true),
+            None,
+            "no change, no news"
+        );
         sessions.unregister(&alice, link.id);
         // A lost connection: offline, the instance still logged in.
         assert_eq!(
-            presence.note(&sessions, &alice, "i1", true).map(|n| n.0),
+            presence.note(&sessions, None, &alice, Some("i1"), true).map(|n| n.0),
             Some(USER_STATUS_OFFLINE)
         );
         // Its logout: not logged in.
         assert_eq!(
-            presence.note(&sessions, &alice, "i1", false).map(|n| n.0),
+            presence.note(&sessions, None, &alice, Some("i1"), false).map(|n| n.0),
             Some(USER_STATUS_UNLOGINED)
         );
     }

@@ -158,8 +158,20 @@ pub async fn start(
     let send_rate = crate::limits::SendRate::from_config(&config);
     let group_send_rate = crate::limits::GroupSendRate::from_config(&config);
     let broadcaster = crate::broadcast::Broadcaster::new(Arc::clone(&sessions));
+    let view = cluster.as_ref().map(crate::cluster::Cluster::view);
+    if let Some(view) = &view {
+        sessions.set_cluster(Arc::clone(view));
+        broadcaster.set_cluster(Arc::clone(view));
+    }
     let presence =
-        Arc::new(crate::presence::Presence::new(Arc::clone(&sessions), Arc::clone(&store)));
+        Arc::new(crate::presence::Presence::new(Arc::clone(&sessions), Arc::clone(&store), view));
+    let mut cluster = cluster;
+    if let Some(cluster) = cluster.as_mut() {
+        cluster
+            .serve(Arc::clone(&sessions), Arc::clone(&presence), Arc::clone(&broadcaster))
+            .await
+            .context("following the other nodes")?;
+    }
     let translator =
         crate::translate::Translator::from_config(&config).context("translation provider")?;
     let ctx = Arc::new(ServerContext {

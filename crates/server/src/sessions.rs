@@ -205,6 +205,11 @@ impl GroupIndex {
     }
 }
 
+/// This process's live sessions (user, instance, platform) and each
+/// online user's AVChatRoom (user, group), as [`SessionRegistry::snapshot`]
+/// gives them.
+pub type Snapshot = (Vec<(UserId, String, Platform)>, Vec<(UserId, String)>);
+
 /// All live sessions of this process.
 pub struct SessionRegistry {
     users: Mutex<HashMap<UserId, Vec<Entry>>>,
@@ -212,6 +217,8 @@ pub struct SessionRegistry {
     index: Mutex<GroupIndex>,
     next_id: AtomicU64,
     policy: SessionPolicy,
+    /// The other nodes of a cluster (set once, after the link is made).
+    cluster: std::sync::OnceLock<std::sync::Arc<crate::cluster::ClusterView>>,
 }
 
 impl SessionRegistry {
@@ -223,6 +230,79 @@ impl SessionRegistry {
             index: Mutex::new(GroupIndex::default()),
             next_id: AtomicU64::new(1),
             policy,
+            cluster: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Makes this registry one node's of a cluster: AVChatRoom joins and
+    /// leaves are told to the other nodes, and online counts include
+    /// their members.
+    pub fn set_cluster(&self, view: std::sync::Arc<crate::cluster::ClusterView>) {
+        if self.cluster.set(view).is_err() {
+            tracing::warn!("the session registry was already part of a cluster");
+        }
+    }
+
+    /// Every live session and every user's AVChatRoom, for the other nodes
+    /// of a cluster.
+    pub fn snapshot(&self) -> Snapshot {
+        let users = self.lock();
+        let sessions = users
+            .iter()
+            .flat_map(|(user, list)| {
+                list.iter().map(move |s| (user.clone(), s.instance_id.clone(), s.platform))
+            })
+            .collect();
+        let rooms = self.index().rooms.iter().map(|(u, g)| (u.clone(), g.clone())).collect();
+        (sessions, rooms)
+    }
+
+    /// A session of `user`'s `instance` on `platform` logged in on another
+    /// node, where `user` now has `remote_web` web sessions (the new one
+    /// included): closes what it displaces here, as [`Self::register`]
+    /// would (the same instance is replaced; terminals by the device
+    /// policy; the oldest web sessions beyond the web limit).
+    pub fn remote_login(
+        &self,
+        user: &UserId,
+        instance_id: &str,
+        platform: Platform,
+        remote_web: usize,
+    ) {
+        let policy = self.policy;
+        let by = SessionId(0);
+        let mut users = self.lock();
+        let Some(sessions) = users.get_mut(user) else { return };
+        sessions.retain(|old| {
+            if old.instance_id == instance_id {
+                old.close.send_replace(Some(CloseReason::Replaced));
+                false
+            } else {
+                true
+            }
+        });
+        if platform.is_terminal() {
+            sessions.retain(|old| {
+                let displaced =
+                    old.platform.is_terminal() && policy.displaces(platform, old.platform);
+                if displaced {
+                    old.kick(user, by, types::KICKED_OUT_MULT_DEVICE);
+                }
+                !displaced
+            });
+        } else {
+            let mut web = sessions.iter().filter(|s| !s.platform.is_terminal()).count();
+            while web > 0 && web + remote_web > policy.max_web_instances {
+                let Some(oldest) = sessions.iter().position(|s| !s.platform.is_terminal()) else {
+                    break;
+                };
+                sessions.remove(oldest).kick(user, by, types::KICKED_OUT_MULT_ACCOUNT);
+                web -= 1;
+            }
+        }
+        if sessions.is_empty() {
+            users.remove(user);
+            self.index().forget_user(user);
         }
     }
 
@@ -271,6 +351,9 @@ impl SessionRegistry {
         }
         index.add(user, group);
         index.rooms.insert(user.clone(), group.to_owned());
+        if let Some(cluster) = self.cluster.get() {
+            cluster.room_joined(user, group);
+        }
         (previous, true)
     }
 
@@ -281,6 +364,9 @@ impl SessionRegistry {
             return false;
         }
         index.remove(user, group);
+        if let Some(cluster) = self.cluster.get() {
+            cluster.room_left(user, group);
+        }
         true
     }
 
@@ -297,13 +383,37 @@ impl SessionRegistry {
 
     /// How many online members a group has (an AVChatRoom's joiners),
     /// without listing them.
+    /// In a cluster, an AVChatRoom's joiners on every node.
     pub fn online_member_count(&self, group: &str) -> usize {
-        self.index().members.get(group).map_or(0, HashSet::len)
+        match self.cluster.get() {
+            Some(cluster) => {
+                let mut members = cluster.remote_room_members(group);
+                if let Some(local) = self.index().members.get(group) {
+                    members.extend(local.iter().cloned());
+                }
+                members.len()
+            }
+            None => self.index().members.get(group).map_or(0, HashSet::len),
+        }
     }
 
-    /// The online members of a group (an AVChatRoom's joiners).
+    /// The online members of a group (an AVChatRoom's joiners; in a
+    /// cluster, on every node).
     pub fn online_members(&self, group: &str) -> Vec<UserId> {
-        self.index().members.get(group).map(|m| m.iter().cloned().collect()).unwrap_or_default()
+        let mut members: Vec<UserId> = self
+            .index()
+            .members
+            .get(group)
+            .map(|m| m.iter().cloned().collect())
+            .unwrap_or_default();
+        if let Some(cluster) = self.cluster.get() {
+            for user in cluster.remote_room_members(group) {
+                if !members.contains(&user) {
+                    members.push(user);
+                }
+            }
+        }
+        members
     }
 
     /// Adds (`enable`) or removes `mark` on the joiners of the AVChatRoom
@@ -750,6 +860,39 @@ mod tests {
         assert_eq!(*a3.close.borrow(), Some(CloseReason::Replaced));
         assert_eq!((kicked(&a2), kicked(&a3_again)), (None, None));
         assert_eq!(registry.session_count(&alice), 3);
+    }
+
+    // The same rules across the nodes of a cluster: a login on another node
+    // replaces this node's session of the same instance, kicks the terminals
+    // the device policy says, and the oldest web pages here while the web
+    // pages of every node exceed the limit.
+    #[test]
+    fn a_login_on_another_node_kicks_here_what_it_displaces() {
+        let registry = registry(2, DevicePolicy::Single);
+        let alice = UserId::new("alice");
+        let desktop = registry.register(&alice, "d1", Platform::Desktop);
+        let w1 = registry.register(&alice, "w1", Platform::Web);
+        let w2 = registry.register(&alice, "w2", Platform::Web);
+        // The same instance reconnected to another node.
+        registry.remote_login(&alice, "w2", Platform::Web, 1);
+        assert_eq!(*w2.close.borrow(), Some(CloseReason::Replaced));
+        assert_eq!((kicked(&w1), kicked(&desktop)), (None, None), "2 web pages in all");
+        // A third web page elsewhere: this node's oldest goes.
+        let w3 = registry.register(&alice, "w3", Platform::Web);
+        registry.remote_login(&alice, "w9", Platform::Web, 2);
+        assert_eq!(kicked(&w1), Some(types::KICKED_OUT_MULT_ACCOUNT));
+        assert_eq!(kicked(&w3), Some(types::KICKED_OUT_MULT_ACCOUNT), "4 > 2: both local go");
+        // A terminal elsewhere kicks this node's terminal, not its web pages.
+        registry.remote_login(&alice, "c1", Platform::Cli, 2);
+        assert_eq!(kicked(&desktop), Some(types::KICKED_OUT_MULT_DEVICE));
+        assert_eq!(registry.session_count(&alice), 0);
+        // Another user, or a user with no session here: nothing happens.
+        let bob = registry.register(&UserId::new("bob"), "d1", Platform::Desktop);
+        registry.remote_login(&UserId::new("carol"), "d1", Platform::Desktop, 0);
+        assert_eq!(kicked(&bob), None);
+        let (live, rooms) = registry.snapshot();
+        assert_eq!(live, vec![(UserId::new("bob"), "d1".to_owned(), Platform::Desktop)]);
+        assert!(rooms.is_empty());
     }
 
     #[test]
