@@ -75,7 +75,18 @@ async fn serve(config: confab_server::config::Config) -> anyhow::Result<()> {
     let server = confab_server::start(config, listener, Arc::new(SystemClock)).await?;
     println!("confabd listening on {} (WebSocket {})", server.http_url(), server.ws_url());
     println!("data dir: {}", server.data_dir().display());
-    println!("database: {}", server.database_path().display());
+    match server.config().store {
+        confab_server::config::StoreBackend::Sqlite => {
+            println!("database: {}", server.database_path().display());
+        }
+        confab_server::config::StoreBackend::Postgres => {
+            let url = server.config().database_url.as_deref().unwrap_or_default();
+            println!("database: PostgreSQL {}", confab_server::store::postgres::redact(url));
+        }
+    }
+    if let Some(node) = &server.config().node_name {
+        println!("node: {node}");
+    }
     println!("sdkAppID: {}", server.sdk_app_id());
     wait_for_signal().await?;
     println!("confabd shutting down");

@@ -157,8 +157,16 @@ impl PgStore {
     }
 }
 
-/// A database URL without its password, for messages and logs.
+/// A database URL (`postgres://user:password@host/db` or a key=value
+/// string) without its password, for messages and logs.
 pub fn redact(url: &str) -> String {
+    if !url.contains("://") {
+        return url
+            .split_whitespace()
+            .map(|kv| if kv.starts_with("password=") { "password=***" } else { kv })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];

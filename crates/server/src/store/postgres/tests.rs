@@ -150,6 +150,7 @@ fn a_url_is_shown_without_its_password() {
     );
     assert_eq!(redact("postgres://confab@db/confab"), "postgres://confab@db/confab");
     assert_eq!(redact("host=/tmp port=5432"), "host=/tmp port=5432");
+    assert_eq!(redact("host=db password=s3cret user=confab"), "host=db password=*** user=confab");
 }
 
 #[test]
