@@ -370,6 +370,16 @@ async fn postgres_restarted_fails_requests_clearly_and_loses_nothing() {
         confab_proto::code::STORE_UNAVAILABLE,
         "a read while PostgreSQL is down"
     );
+    // So does a password login over HTTP: 503 with the same code.
+    let login = reqwest::Client::new()
+        .post(format!("{}/api/login", nodes[0].http_url()))
+        .json(&serde_json::json!({ "userID": "alice", "password": "correct horse battery" }))
+        .send()
+        .await
+        .expect("POST /api/login");
+    assert_eq!(login.status().as_u16(), 503);
+    let body: serde_json::Value = login.json().await.expect("an error body");
+    assert_eq!(body["code"], confab_proto::code::STORE_UNAVAILABLE);
     // A message written now waits (queued, unsent) until the database is back.
     let pending = alice.text("bob", "written while the database was down");
     let sending = {

@@ -108,6 +108,22 @@ pub(crate) fn internal(what: &str, e: impl std::fmt::Display) -> Response {
     error(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, format!("{what}; try again"))
 }
 
+/// A store failure: 503 with 90501 when the database cannot be reached
+/// (nothing was stored; retry shortly), else [`internal`].
+pub(crate) fn store_failure(what: &str, e: crate::store::StoreError) -> Response {
+    match e {
+        crate::store::StoreError::Unavailable(why) => {
+            tracing::warn!(error = %why, "{what}: the database is unavailable");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                code::STORE_UNAVAILABLE,
+                format!("{what}: the database is unavailable; retry shortly"),
+            )
+        }
+        other => internal(what, other),
+    }
+}
+
 /// Refuses what a web page could send: a request with an `Origin` header
 /// (403, 90023) or a body not declared as JSON (415, 20001).
 fn native_client_only(headers: &HeaderMap) -> Result<(), Box<Response>> {
@@ -183,7 +199,7 @@ async fn register(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     match ctx.store.user_exists(user_id.clone()).await {
         Ok(false) => {}
         Ok(true) => return exists(&user_id),
-        Err(e) => return internal("cannot read accounts", e),
+        Err(e) => return store_failure("cannot read accounts", e),
     }
     let hash = match ctx.passwords.acquire().await.hash(password).await {
         Ok(hash) => hash,
@@ -195,6 +211,7 @@ async fn register(State(state): State<AppState>, headers: HeaderMap, body: Bytes
             grant(ctx, user_id).await
         }
         Err(StoreError::AccountExists(_)) => exists(&user_id),
+        Err(e @ StoreError::Unavailable(_)) => store_failure("cannot register", e),
         Err(e) => {
             let body = handlers::store_error(e);
             error(StatusCode::INTERNAL_SERVER_ERROR, body.code, body.message)
@@ -255,7 +272,7 @@ async fn login(
     } else {
         match ctx.store.password_hash(user_id.clone()).await {
             Ok(stored) => stored,
-            Err(e) => return internal("cannot read accounts", e),
+            Err(e) => return store_failure("cannot read accounts", e),
         }
     };
     let permit = ctx.passwords.acquire().await;

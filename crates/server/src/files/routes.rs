@@ -9,7 +9,7 @@ use super::storage::{self, Refused};
 use super::uploads::{self, Lookup, Upload};
 use super::{quota, KindRules as _, BODY_IDLE_TIMEOUT, DOWNLOAD_CHUNK_BYTES, MAX_FILE_NAME_BYTES};
 use crate::auth;
-use crate::http::{error, internal, AppState};
+use crate::http::{error, internal, store_failure, AppState};
 use crate::server::ServerContext;
 use crate::store::FileAccess;
 use axum::body::{Body, Bytes};
@@ -435,7 +435,7 @@ async fn serve(ctx: &ServerContext, id: &str, headers: &HeaderMap) -> Response {
         // The same answer whether the file exists or not: a hash nobody
         // shared with you must not tell you that content is stored here.
         Ok(FileAccess::Denied | FileAccess::Unknown) => return denied(StatusCode::NOT_FOUND),
-        Err(e) => return internal("cannot read file records", e),
+        Err(e) => return store_failure("cannot read file records", e),
     };
     let path = ctx.files.path_of(id);
     let mut file = match tokio::fs::File::open(&path).await {
