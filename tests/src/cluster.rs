@@ -296,6 +296,18 @@ pub async fn start_nodes(
     nats_url: &str,
     files_dir: &Path,
 ) -> Vec<TestServer> {
+    // Clients here send in bulk; the send rate has its own tests.
+    start_nodes_with(n, database_url, nats_url, files_dir, |c| c.send_rate_per_sec = 0).await
+}
+
+/// [`start_nodes`] with every node's configuration changed by `adjust`.
+pub async fn start_nodes_with(
+    n: usize,
+    database_url: &str,
+    nats_url: &str,
+    files_dir: &Path,
+    adjust: impl Fn(&mut confab_server::config::Config),
+) -> Vec<TestServer> {
     let mut nodes = Vec::with_capacity(n);
     for i in 1..=n {
         let node = TestServer::start_with(|c| {
@@ -304,8 +316,7 @@ pub async fn start_nodes(
             c.nats_url = Some(nats_url.to_owned());
             c.node_name = Some(format!("node-{i}"));
             c.files_dir = Some(files_dir.to_owned());
-            // Clients here send in bulk; the send rate has its own tests.
-            c.send_rate_per_sec = 0;
+            adjust(c);
         })
         .await;
         nodes.push(node);

@@ -520,3 +520,54 @@ async fn status_instance_limits_and_live_rooms_span_nodes() {
     let got = wait_received_from(&carol, &format!("GROUP{room}"), 1).await;
     assert_eq!(got.last().expect("a message").id, sent.id);
 }
+
+#[tokio::test]
+async fn a_users_send_rate_is_shared_by_the_nodes_they_are_on() {
+    // A burst of 4 and 1 message a second (the server clock does not move
+    // here, so nothing refills): alice's web page on node 1 and her desktop
+    // on node 2 have 2 sends each, 4 in all, as one instance alone would.
+    let db = TestDatabase::new();
+    let files = tempfile::tempdir().expect("files dir");
+    let nats = confab_tests::cluster::shared_nats_url();
+    let nodes = confab_tests::cluster::start_nodes_with(2, &db.url, &nats, files.path(), |c| {
+        c.send_rate_per_sec = 1;
+        c.send_burst = 4;
+    })
+    .await;
+    let _bob = TestClient::login(&nodes[1], "bob").await;
+    let carol = TestClient::login(&nodes[0], "carol").await;
+    let web = TestClient::login(&nodes[0], "alice").await;
+    carol.tim.subscribe_user_status(vec!["alice".into()]).await.expect("subscribe");
+    let dir = std::sync::Arc::new(tempfile::tempdir().expect("client dir"));
+    let mut options =
+        confab_sdk::TimOptions::new(nodes[1].sdk_app_id(), nodes[1].ws_url(), dir.path());
+    options.platform = confab_sdk::Platform::Desktop;
+    let desktop = TestClient::create_with_options(options, "alice", Some(dir), false);
+    desktop.login_and_wait(&nodes[1].user_sig("alice")).await;
+    // Node 2 tells node 1 of the desktop's login, then of its custom
+    // status (in that order): once carol on node 1 hears the status, node 1
+    // knows alice is on both nodes. This is also a custom status crossing.
+    desktop.tim.set_self_status("on the desktop".into()).await.expect("setSelfStatus");
+    carol
+        .events
+        .wait_for("alice's custom status reaches node 1", |events| {
+            events
+                .iter()
+                .any(|e| match e {
+                    Event::UserStatusUpdated(list) => list.iter().any(|s| {
+                        s.user_id.as_str() == "alice" && s.custom_status == "on the desktop"
+                    }),
+                    _ => false,
+                })
+                .then_some(())
+        })
+        .await;
+    let mut codes = Vec::new();
+    for client in [&web, &desktop, &web, &desktop, &web, &desktop] {
+        let m = client.text("bob", "rate");
+        let sent = client.tim.send_message(&m, SendMessageOptions::default()).await;
+        codes.push(sent.map(|_| 0).unwrap_or_else(|e| e.code));
+    }
+    let over = confab_proto::code::OVER_FREQUENCY_LIMIT;
+    assert_eq!(codes, vec![0, 0, 0, 0, over, over], "4 sends in all across both nodes");
+}

@@ -18,8 +18,8 @@ use clap::Parser;
 use process::Confabd;
 use report::{aggregate, Report, RunFigures};
 use scenarios::{
-    cold_start, connections, durability, friends, groups, history, latency, local_page, logins,
-    search, throughput, upload,
+    cluster, cold_start, connections, durability, friends, groups, history, latency, local_page,
+    logins, search, throughput, upload,
 };
 use std::path::PathBuf;
 
@@ -41,7 +41,12 @@ const ALL: &[&str] = &[
     "group-catchup-sdk",
     "community-catchup-sdk",
     "friends-sync",
+    "cluster-c2c",
+    "cluster-group",
 ];
+
+/// The scenarios that need PostgreSQL (and NATS for more than one node).
+const CLUSTER: &[&str] = &["cluster-c2c", "cluster-group"];
 
 #[derive(Parser, Debug)]
 #[command(name = "confab-bench", about = "Measure confabd and the Confab SDK")]
@@ -51,7 +56,10 @@ struct Args {
     /// upload, logins,
     /// group-work, group-avchatroom, group-catchup, group-catchup-sdk,
     /// community-catchup-sdk,
-    /// friends-sync; or `all`.
+    /// friends-sync,
+    /// cluster-c2c, cluster-group (several nodes on PostgreSQL and NATS:
+    /// need --postgres-url and --nats-url; `all` skips them without);
+    /// or `all`.
     #[arg(long, default_value = "all", value_delimiter = ',')]
     scenarios: Vec<String>,
     /// Runs per scenario; figures are medians over the runs.
@@ -182,6 +190,46 @@ struct Args {
     /// Friends sync: new friends while it is away.
     #[arg(long, default_value_t = 10)]
     friends_added: usize,
+    /// Cluster scenarios: the PostgreSQL server, a libpq key=value string
+    /// or URL (a superuser: each setup creates a database of its own and
+    /// drops it afterwards).
+    #[arg(long, env = "CONFAB_TEST_POSTGRES_URL", hide_env_values = true)]
+    postgres_url: Option<String>,
+    /// Cluster scenarios: the NATS server the nodes share (`nats://HOST:PORT`).
+    #[arg(long, env = "CONFAB_TEST_NATS_URL", hide_env_values = true)]
+    nats_url: Option<String>,
+    /// Cluster scenarios: node counts on PostgreSQL (1: one node, no NATS).
+    #[arg(long, default_value = "1,2,3", value_delimiter = ',')]
+    cluster_nodes: Vec<usize>,
+    /// Cluster scenarios: leave out the SQLite single-node baseline.
+    #[arg(long)]
+    cluster_skip_sqlite: bool,
+    /// Cluster C2C: sender/receiver pairs (sender on node p, receiver on
+    /// node p+1).
+    #[arg(long, default_value_t = 20)]
+    cluster_pairs: usize,
+    /// Cluster C2C: messages in all, per setup.
+    #[arg(long, default_value_t = 20_000)]
+    cluster_messages: usize,
+    /// Cluster C2C: requests in flight per sender.
+    #[arg(long, default_value_t = 128)]
+    cluster_window: usize,
+    /// Cluster C2C latency: offered messages per second (node 1 → node 2).
+    #[arg(long, default_value_t = 500)]
+    cluster_latency_rate: u32,
+    /// Cluster C2C latency: seconds of measured load (after 1 s of warm-up).
+    #[arg(long, default_value_t = 3)]
+    cluster_latency_seconds: u32,
+    /// Cluster group: members of the Work group, spread round-robin over
+    /// the nodes (senders included).
+    #[arg(long, default_value_t = 200)]
+    cluster_group_members: usize,
+    /// Cluster group: members that send, each on the next node.
+    #[arg(long, default_value_t = 2)]
+    cluster_group_senders: usize,
+    /// Cluster group: messages each sender sends (`--group-window` in flight).
+    #[arg(long, default_value_t = 1000)]
+    cluster_group_messages: u64,
 }
 
 impl Args {
@@ -219,6 +267,34 @@ impl Args {
         self.friends = 30;
         self.friends_renamed = 3;
         self.friends_added = 2;
+        self.cluster_nodes = vec![1, 2];
+        self.cluster_pairs = 3;
+        self.cluster_messages = 60;
+        self.cluster_window = 8;
+        self.cluster_latency_rate = 40;
+        self.cluster_latency_seconds = 1;
+        self.cluster_group_members = 6;
+        self.cluster_group_messages = 20;
+    }
+
+    /// The cluster scenarios' services, when given.
+    fn services(&self) -> Option<cluster::Services> {
+        let postgres_url = self.postgres_url.clone().filter(|u| !u.trim().is_empty())?;
+        let nats_url = self.nats_url.clone().filter(|u| !u.trim().is_empty());
+        Some(cluster::Services { postgres_url, nats_url })
+    }
+
+    /// What the cluster scenarios lack to run, if anything.
+    fn cluster_missing(&self) -> Option<&'static str> {
+        let services = self.services();
+        if services.is_none() {
+            return Some("--postgres-url (or CONFAB_TEST_POSTGRES_URL)");
+        }
+        let several = self.cluster_nodes.iter().any(|&n| n > 1);
+        if several && services.and_then(|s| s.nats_url).is_none() {
+            return Some("--nats-url (or CONFAB_TEST_NATS_URL)");
+        }
+        None
     }
 }
 
@@ -246,13 +322,22 @@ async fn main() -> anyhow::Result<()> {
     if args.smoke {
         args.shrink_for_smoke();
     }
-    let wanted: Vec<&str> = if args.scenarios.iter().any(|s| s == "all") {
-        ALL.to_vec()
-    } else {
-        args.scenarios.iter().map(String::as_str).collect()
-    };
+    let everything = args.scenarios.iter().any(|s| s == "all");
+    let mut wanted: Vec<&str> =
+        if everything { ALL.to_vec() } else { args.scenarios.iter().map(String::as_str).collect() };
     if let Some(unknown) = wanted.iter().find(|s| !ALL.contains(s)) {
-        anyhow::bail!("unknown scenario {unknown:?}; known: {}", ALL.join(", "));
+        anyhow::bail!("unknown scenario {unknown:?}; known: {}, all", ALL.join(", "));
+    }
+    if let Some(missing) = args.cluster_missing() {
+        if everything {
+            eprintln!("note: skipping {} (no {missing})", CLUSTER.join(", "));
+            wanted.retain(|s| !CLUSTER.contains(s));
+        } else if let Some(cluster) = wanted.iter().find(|s| CLUSTER.contains(s)) {
+            anyhow::bail!(
+                "scenario {cluster} runs nodes on PostgreSQL and NATS: give {missing} \
+                 (`source /tmp/svc.env` or scripts/services.sh set both)"
+            );
+        }
     }
     // Thousands of sockets on both sides: lift the descriptor limit (the
     // server inherits it).
@@ -503,6 +588,39 @@ async fn run_scenario(
             };
             for run in 0..args.runs {
                 runs.push(friends::run(binary, &dir.join(format!("server{run}")), &p, run).await?);
+            }
+            params = serde_json::to_value(&p)?;
+        }
+        "cluster-c2c" => {
+            let p = cluster::C2cParams {
+                nodes: args.cluster_nodes.clone(),
+                sqlite: !args.cluster_skip_sqlite,
+                pairs: args.cluster_pairs,
+                messages: args.cluster_messages,
+                window: args.cluster_window,
+                rate: args.cluster_latency_rate,
+                seconds: args.cluster_latency_seconds,
+            };
+            let services = args.services();
+            for run in 0..args.runs {
+                let run_dir = dir.join(format!("run{run}"));
+                runs.push(cluster::c2c(binary, &run_dir, services.as_ref(), &p, run).await?);
+            }
+            params = serde_json::to_value(&p)?;
+        }
+        "cluster-group" => {
+            let p = cluster::GroupParams {
+                nodes: args.cluster_nodes.clone(),
+                sqlite: !args.cluster_skip_sqlite,
+                members: args.cluster_group_members,
+                senders: args.cluster_group_senders,
+                messages_per_sender: args.cluster_group_messages,
+                window: args.group_window,
+            };
+            let services = args.services();
+            for run in 0..args.runs {
+                let run_dir = dir.join(format!("run{run}"));
+                runs.push(cluster::group(binary, &run_dir, services.as_ref(), &p, run).await?);
             }
             params = serde_json::to_value(&p)?;
         }

@@ -1,5 +1,17 @@
 //! A tiny run of every scenario, so the benchmark cannot rot. It checks
 //! that each scenario runs and reports its figures, never how fast.
+//!
+//! The cluster scenarios need the PostgreSQL and NATS servers that
+//! `./scripts/test.sh` starts (`CONFAB_TEST_POSTGRES_URL`,
+//! `CONFAB_TEST_NATS_URL`, which the bench reads too); without them the
+//! bench skips those two and so does this test's expectation.
+
+/// Whether the environment names the cluster scenarios' services.
+fn cluster_services() -> bool {
+    ["CONFAB_TEST_POSTGRES_URL", "CONFAB_TEST_NATS_URL"]
+        .iter()
+        .all(|name| std::env::var(name).is_ok_and(|v| !v.trim().is_empty()))
+}
 
 #[test]
 fn every_scenario_runs_at_smoke_size() {
@@ -25,27 +37,34 @@ fn every_scenario_runs_at_smoke_size() {
         .iter()
         .map(|r| r["scenario"].as_str().expect("scenario name"))
         .collect();
-    assert_eq!(
-        scenarios,
-        [
-            "latency",
-            "throughput",
-            "history",
-            "connections",
-            "cold-start",
-            "local-page",
-            "search-local",
-            "durability",
-            "upload",
-            "logins",
-            "group-work",
-            "group-avchatroom",
-            "group-catchup",
-            "group-catchup-sdk",
-            "community-catchup-sdk",
-            "friends-sync"
-        ]
-    );
+    let mut expected = vec![
+        "latency",
+        "throughput",
+        "history",
+        "connections",
+        "cold-start",
+        "local-page",
+        "search-local",
+        "durability",
+        "upload",
+        "logins",
+        "group-work",
+        "group-avchatroom",
+        "group-catchup",
+        "group-catchup-sdk",
+        "community-catchup-sdk",
+        "friends-sync",
+    ];
+    let cluster = cluster_services();
+    if cluster {
+        expected.extend(["cluster-c2c", "cluster-group"]);
+    } else {
+        eprintln!(
+            "note: CONFAB_TEST_POSTGRES_URL / CONFAB_TEST_NATS_URL not set: \
+             the cluster scenarios were skipped (./scripts/test.sh sets them)"
+        );
+    }
+    assert_eq!(scenarios, expected);
     for r in report["reports"].as_array().expect("reports") {
         let figures = r["figures"].as_array().expect("figures");
         assert!(!figures.is_empty(), "{} reports figures", r["scenario"]);
@@ -60,4 +79,16 @@ fn every_scenario_runs_at_smoke_size() {
         .find(|f| f["name"] == "acknowledged found after restart")
         .expect("durability figure");
     assert_eq!(found["value"], 100.0);
+    // Every message crossed from node to node and arrived.
+    if cluster {
+        let c2c = &report["reports"][16];
+        assert_eq!(c2c["scenario"], "cluster-c2c");
+        let delivered = c2c["figures"]
+            .as_array()
+            .expect("figures")
+            .iter()
+            .find(|f| f["name"] == "PG 2 nodes: msgs/s delivered")
+            .expect("the two-node figure");
+        assert!(delivered["value"].as_f64().is_some_and(|v| v > 0.0));
+    }
 }

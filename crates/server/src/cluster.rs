@@ -13,7 +13,8 @@
 //! reconnect. Nothing the store committed is lost; only pushes are.
 //!
 //! Nodes also tell each other of their sessions (`confab.<SDKAppID>.nodes`:
-//! logins, ends, AVChatRoom joins, a full state on request, heartbeats), so
+//! logins, ends, custom statuses, AVChatRoom joins, a full state on
+//! request, heartbeats), so
 //! that a login on one node kicks what it displaces on the others (TIM's
 //! instance rules), a user's status counts every node's sessions, and an
 //! AVChatRoom's online count every node's members; and they pass on room
@@ -272,7 +273,14 @@ impl Cluster {
         if let Err(e) = self.client.flush().await {
             tracing::debug!(error = %e, "flushing the cluster link at close failed");
         }
-        for task in self.tasks {
+        // Dropping stops the tasks.
+    }
+}
+
+impl Drop for Cluster {
+    /// Stops the link's tasks (a server dropped without a shutdown too).
+    fn drop(&mut self) {
+        for task in &self.tasks {
             task.abort();
         }
     }
@@ -335,6 +343,9 @@ enum NodeEvent {
     /// connection; `gone`: the user has no session left here (and so is in
     /// no AVChatRoom here).
     Ended { user: UserId, instance: String, logged_out: bool, gone: bool },
+    /// `user` set a custom status (stored; each node tells its own
+    /// subscribers).
+    StatusSet { user: UserId },
     /// `user` joined the AVChatRoom `group` here (leaving any other).
     RoomJoined { user: UserId, group: String },
     /// `user` left the AVChatRoom `group` here.
@@ -451,6 +462,11 @@ impl ClusterView {
         });
     }
 
+    /// `user` set a custom status here.
+    pub fn status_set(&self, user: &UserId) {
+        self.publish(&NodeEvent::StatusSet { user: user.clone() });
+    }
+
     /// `user` joined the AVChatRoom `group` here.
     pub fn room_joined(&self, user: &UserId, group: &str) {
         self.publish(&NodeEvent::RoomJoined { user: user.clone(), group: group.to_owned() });
@@ -480,6 +496,11 @@ impl ClusterView {
         let online = nodes.values().any(|n| n.sessions.get(user).is_some_and(|s| !s.is_empty()));
         let logged_in = nodes.values().any(|n| n.logged_in.contains_key(user));
         (online, logged_in)
+    }
+
+    /// How many other nodes `user` has sessions on.
+    pub fn remote_nodes_of(&self, user: &UserId) -> usize {
+        self.lock().values().filter(|n| n.sessions.get(user).is_some_and(|s| !s.is_empty())).count()
     }
 
     /// Web sessions of `user` on other nodes.
@@ -521,6 +542,7 @@ impl ClusterView {
         let NodeMessage { node, event } = message;
         let mut changed: Vec<UserId> = Vec::new();
         let mut reply_state = false;
+        let mut status_set = None;
         {
             let mut nodes = self.lock();
             let view = nodes.entry(node.clone()).or_insert_with(NodeView::new);
@@ -556,6 +578,7 @@ impl ClusterView {
                     }
                     changed.push(user);
                 }
+                NodeEvent::StatusSet { user } => status_set = Some(user),
                 NodeEvent::RoomJoined { user, group } => {
                     view.rooms.insert(user, group);
                 }
@@ -588,6 +611,9 @@ impl ClusterView {
         }
         if reply_state {
             self.publish(&self.snapshot(sessions, presence));
+        }
+        if let Some(user) = status_set {
+            presence.custom_status_told(&user).await;
         }
         for user in changed {
             presence.remote_changed(&user).await;

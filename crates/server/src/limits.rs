@@ -10,6 +10,11 @@
 //! information and are dropped when the table grows, so its size follows the
 //! number of users sending right now, not of all users.
 //!
+//! In a cluster a user's allowance is shared by the nodes the user has
+//! sessions on: each of `n` such nodes refills at `1/n` of the rate and
+//! holds `1/n` of the burst, so the user's sends across the cluster stay
+//! within the configured rate. A group's allowance is counted per node.
+//!
 //! A group's bucket holds one second's allowance. Over the group's rate,
 //! TIM's server delivers higher priorities first; here lower priorities are
 //! refused first: `Lowest` needs more than half the bucket left, `Low` more
@@ -56,28 +61,45 @@ impl<K: Hash + Eq + Clone> Buckets<K> {
         }
     }
 
-    fn level_at(&self, bucket: Bucket, now_ms: i64) -> u64 {
+    fn level_at(&self, bucket: Bucket, now_ms: i64, share: u64) -> u64 {
         let elapsed = u64::try_from(now_ms.saturating_sub(bucket.at_ms)).unwrap_or(0);
-        bucket.level.saturating_add(elapsed.saturating_mul(self.per_ms)).min(self.capacity)
+        let (per_ms, capacity) = self.shared(share);
+        bucket.level.saturating_add(elapsed.saturating_mul(per_ms)).min(capacity)
+    }
+
+    /// The refill and size of one of `share` buckets that split the
+    /// allowance (at least one send each).
+    fn shared(&self, share: u64) -> (u64, u64) {
+        let share = share.max(1);
+        ((self.per_ms / share).max(1), (self.capacity / share).max(UNIT))
     }
 
     /// Takes one send from `key`'s bucket when more than `reserve` is left
     /// beyond it (with `always`, takes what is left, down to nothing, and
-    /// never refuses); else the milliseconds until it would be taken.
-    fn take(&self, key: &K, now_ms: i64, reserve: u64, always: bool) -> Result<(), u64> {
+    /// never refuses); else the milliseconds until it would be taken. The
+    /// bucket is one of `share` that split the allowance (1: all of it).
+    fn take(
+        &self,
+        key: &K,
+        now_ms: i64,
+        reserve: u64,
+        always: bool,
+        share: u64,
+    ) -> Result<(), u64> {
         if self.per_ms == 0 {
             return Ok(());
         }
         let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if buckets.len() > PRUNE_ABOVE && !buckets.contains_key(key) {
-            buckets.retain(|_, b| self.level_at(*b, now_ms) < self.capacity);
+            buckets.retain(|_, b| self.level_at(*b, now_ms, 1) < self.capacity);
         }
-        let full = Bucket { level: self.capacity, at_ms: now_ms };
+        let (per_ms, capacity) = self.shared(share);
+        let full = Bucket { level: capacity, at_ms: now_ms };
         let bucket = buckets.entry(key.clone()).or_insert(full);
-        let level = self.level_at(*bucket, now_ms);
+        let level = self.level_at(*bucket, now_ms, share);
         let needed = UNIT.saturating_add(reserve);
         if level < needed && !always {
-            return Err((needed - level).div_ceil(self.per_ms));
+            return Err((needed - level).div_ceil(per_ms));
         }
         *bucket = Bucket { level: level.saturating_sub(UNIT), at_ms: now_ms.max(bucket.at_ms) };
         Ok(())
@@ -95,9 +117,12 @@ impl SendRate {
     }
 
     /// Takes one send of `user`'s allowance at `now_ms`, or refuses with
-    /// 2996 when there is none left.
-    pub fn check(&self, user: &UserId, now_ms: i64) -> Result<(), ErrorBody> {
-        self.0.take(user, now_ms, 0, false).map_err(|wait_ms| {
+    /// 2996 when there is none left. `nodes`: how many nodes of a cluster
+    /// the user has sessions on (this one included; 1 alone), which split
+    /// the allowance.
+    pub fn check(&self, user: &UserId, now_ms: i64, nodes: usize) -> Result<(), ErrorBody> {
+        let share = u64::try_from(nodes).unwrap_or(u64::MAX);
+        self.0.take(user, now_ms, 0, false, share).map_err(|wait_ms| {
             ErrorBody::new(
                 code::OVER_FREQUENCY_LIMIT,
                 format!(
@@ -131,7 +156,7 @@ impl GroupSendRate {
             Priority::Low => (capacity / 4, false),
             Priority::Lowest => (capacity / 2, false),
         };
-        self.0.take(&group.to_owned(), now_ms, reserve, always).map_err(|wait_ms| {
+        self.0.take(&group.to_owned(), now_ms, reserve, always, 1).map_err(|wait_ms| {
             ErrorBody::new(
                 code::OVER_FREQUENCY_LIMIT,
                 format!(
@@ -159,7 +184,7 @@ impl CallRate {
 
     /// Takes one call of `user`'s allowance, or refuses with 2996.
     pub fn check(&self, user: &UserId, now_ms: i64) -> Result<(), ErrorBody> {
-        self.buckets.take(user, now_ms, 0, false).map_err(|wait_ms| {
+        self.buckets.take(user, now_ms, 0, false, 1).map_err(|wait_ms| {
             ErrorBody::new(
                 code::OVER_FREQUENCY_LIMIT,
                 format!(
@@ -201,23 +226,38 @@ mod tests {
         let rate = limiter(2, 3);
         let alice = UserId::new("alice");
         for _ in 0..3 {
-            rate.check(&alice, 0).expect("within the burst");
+            rate.check(&alice, 0, 1).expect("within the burst");
         }
-        let refused = rate.check(&alice, 0).expect_err("over the burst");
+        let refused = rate.check(&alice, 0, 1).expect_err("over the burst");
         assert_eq!(refused.code, code::OVER_FREQUENCY_LIMIT);
         // Another user has their own bucket.
-        rate.check(&UserId::new("bob"), 0).expect("bob's own allowance");
+        rate.check(&UserId::new("bob"), 0, 1).expect("bob's own allowance");
         // Two per second: one more after 500 ms, not before.
-        assert!(rate.check(&alice, 499).is_err());
-        rate.check(&alice, 500).expect("refilled one");
-        assert!(rate.check(&alice, 500).is_err());
+        assert!(rate.check(&alice, 499, 1).is_err());
+        rate.check(&alice, 500, 1).expect("refilled one");
+        assert!(rate.check(&alice, 500, 1).is_err());
         // A long pause refills to the burst, not beyond.
         for _ in 0..3 {
-            rate.check(&alice, 1_000_000).expect("full again");
+            rate.check(&alice, 1_000_000, 1).expect("full again");
         }
-        assert!(rate.check(&alice, 1_000_000).is_err());
+        assert!(rate.check(&alice, 1_000_000, 1).is_err());
         // A clock moving backwards refills nothing.
-        assert!(rate.check(&alice, 0).is_err());
+        assert!(rate.check(&alice, 0, 1).is_err());
+    }
+
+    // In a cluster, a user with sessions on two nodes has half the burst and
+    // half the rate on each, so both together stay within the allowance.
+    #[test]
+    fn nodes_a_user_is_on_split_the_allowance() {
+        let rate = limiter(2, 4);
+        let alice = UserId::new("alice");
+        for _ in 0..2 {
+            rate.check(&alice, 0, 2).expect("half the burst");
+        }
+        assert!(rate.check(&alice, 0, 2).is_err(), "the other half is the other node's");
+        // One send per second on this node: not after 500 ms, after 1,000.
+        assert!(rate.check(&alice, 500, 2).is_err());
+        rate.check(&alice, 1_000, 2).expect("half the rate");
     }
 
     #[test]
@@ -262,14 +302,14 @@ mod tests {
     fn zero_rate_means_no_limit_and_full_buckets_are_pruned() {
         let open = limiter(0, 0);
         for _ in 0..10_000 {
-            open.check(&UserId::new("alice"), 0).expect("no limit");
+            open.check(&UserId::new("alice"), 0, 1).expect("no limit");
         }
         let rate = limiter(1, 1);
         for i in 0..(PRUNE_ABOVE + 10) {
-            rate.check(&UserId::new(format!("u{i}")), 0).expect("first send");
+            rate.check(&UserId::new(format!("u{i}")), 0, 1).expect("first send");
         }
         // An hour later every bucket is full again and pruned on growth.
-        rate.check(&UserId::new("late"), 3_600_000).expect("send");
+        rate.check(&UserId::new("late"), 3_600_000, 1).expect("send");
         assert!(rate.0.buckets.lock().expect("lock").len() <= 2);
     }
 }

@@ -308,6 +308,16 @@ impl Presence {
     /// `user` set their custom status: their subscribers and their own
     /// sessions hear it; the status type now.
     pub async fn custom_status_set(&self, user: &UserId) -> u8 {
+        if let Some(cluster) = &self.cluster {
+            cluster.status_set(user);
+        }
+        self.custom_status_told(user).await
+    }
+
+    /// `user`'s custom status changed (here or on another node): this
+    /// node's subscribers and the user's sessions here hear it; the status
+    /// type now.
+    pub async fn custom_status_told(&self, user: &UserId) -> u8 {
         let status = self.status_type(user);
         let mut to = self.roster.watchers(user);
         to.push(user.clone());

@@ -612,6 +612,13 @@ impl SessionRegistry {
         closed
     }
 
+    /// How many nodes `user` has live sessions on: this one (when the user
+    /// has a session here) and the other nodes of a cluster.
+    pub fn nodes_of(&self, user: &UserId) -> usize {
+        let here = usize::from(self.session_count(user) > 0);
+        here + self.cluster.get().map_or(0, |cluster| cluster.remote_nodes_of(user))
+    }
+
     /// Number of live sessions of a user.
     pub fn session_count(&self, user: &UserId) -> usize {
         self.lock().get(user).map_or(0, Vec::len)

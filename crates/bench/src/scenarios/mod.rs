@@ -3,6 +3,7 @@
 //! aggregates. Adding a scenario is one more module here and one more arm
 //! in `main`.
 
+pub mod cluster;
 pub mod cold_start;
 pub mod connections;
 pub mod durability;

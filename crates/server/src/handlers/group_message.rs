@@ -119,7 +119,9 @@ pub(crate) fn send_group_message(
             return reject(e);
         }
     }
-    if let Err(e) = ctx.send_rate.check(&caller.user, ctx.clock.now_ms()) {
+    if let Err(e) =
+        ctx.send_rate.check(&caller.user, ctx.clock.now_ms(), ctx.sessions.nodes_of(&caller.user))
+    {
         return reject(e);
     }
     // The group's own rate is charged only for its members (known from the

@@ -118,7 +118,9 @@ pub(crate) fn send_message(
             return reject(e);
         }
     }
-    if let Err(e) = ctx.send_rate.check(&caller.user, ctx.clock.now_ms()) {
+    if let Err(e) =
+        ctx.send_rate.check(&caller.user, ctx.clock.now_ms(), ctx.sessions.nodes_of(&caller.user))
+    {
         return reject(e);
     }
     let new = NewMessage {
