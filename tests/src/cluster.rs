@@ -13,7 +13,10 @@
 //!   sends each new connection to the next node that accepts it, so a
 //!   client whose node died reconnects to another.
 
-use crate::TestServer;
+use crate::{received_in, within, TestClient, TestServer};
+use confab_sdk::{
+    ConversationType, CreateMessageOptions, Event, Message, SendMessageOptions, TextPayload,
+};
 use confab_server::config::StoreBackend;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -369,4 +372,52 @@ impl Drop for Balancer {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// Sends a text to a group and returns the sent message.
+pub async fn send_group_text(client: &TestClient, group_id: &str, text: &str) -> Message {
+    let message = client
+        .tim
+        .create_text_message(CreateMessageOptions {
+            conversation_type: ConversationType::Group,
+            ..CreateMessageOptions::c2c(group_id.to_owned(), TextPayload { text: text.to_owned() })
+        })
+        .expect("create a group text");
+    within("group send", client.tim.send_message(&message, SendMessageOptions::default()))
+        .await
+        .expect("group send succeeds")
+        .message
+}
+
+/// Waits until `client` received `n` messages of `conversation` as pushes;
+/// those messages.
+pub async fn wait_received_from(client: &TestClient, conversation: &str, n: usize) -> Vec<Message> {
+    client
+        .events
+        .wait_for(&format!("{n} messages of {conversation} at {}", client.user_id), |events| {
+            let got: Vec<Message> = received_in(events)
+                .into_iter()
+                .filter(|m| m.conversation_id == conversation)
+                .collect();
+            (got.len() >= n).then_some(got)
+        })
+        .await
+}
+
+/// Waits until `client` announced `group` in its group list.
+pub async fn wait_group_listed(client: &TestClient, group: &str) {
+    client
+        .events
+        .wait_for(&format!("group {group} in {}'s list", client.user_id), |events| {
+            events
+                .iter()
+                .any(|e| match e {
+                    Event::GroupListUpdated(list) => {
+                        list.iter().any(|g| g.group_id.as_str() == group)
+                    }
+                    _ => false,
+                })
+                .then_some(())
+        })
+        .await;
 }

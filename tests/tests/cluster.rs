@@ -118,18 +118,7 @@ async fn alice_bob_and_carol_chat_across_three_nodes() {
         .group_id;
     let conversation = format!("GROUP{group}");
     for client in [&alice, &bob] {
-        client
-            .events
-            .wait_for("the new group in the list", |events| {
-                events
-                    .iter()
-                    .any(|e| match e {
-                        Event::GroupListUpdated(list) => list.iter().any(|g| g.group_id == group),
-                        _ => false,
-                    })
-                    .then_some(())
-            })
-            .await;
+        confab_tests::cluster::wait_group_listed(client, group.as_str()).await;
     }
     let mut expected = Vec::new();
     for (i, sender) in [&alice, &bob, &carol, &alice, &carol, &bob].into_iter().enumerate() {

@@ -10,11 +10,11 @@
 //! new messages take the next sequences and reach the other node.
 
 use confab_proto::group::{CreateGroup, GetGroupList, GroupType};
-use confab_sdk::{
-    Conversation, ConversationType, CreateMessageOptions, Event, Message, SendMessageOptions,
-    TextPayload,
+use confab_sdk::{Conversation, Message};
+use confab_tests::cluster::{
+    send_group_text, shared_nats_url, start_nodes, wait_group_listed, wait_received_from,
+    TestDatabase,
 };
-use confab_tests::cluster::{shared_nats_url, start_nodes, TestDatabase};
 use confab_tests::{full_history, received_in, within, TestClient, TestServer};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -57,53 +57,6 @@ fn assert_exactly_once_in_order(messages: &[Seen], expected: &[String], whose: &
 /// Every message of a conversation as `client` shows it, paging to the start.
 async fn history(client: &TestClient, conversation: &str) -> Vec<Seen> {
     seen(&full_history(&client.tim, conversation).await)
-}
-
-/// Sends a text to a group.
-async fn send_group_text(client: &TestClient, group_id: &str, text: &str) -> Message {
-    let message = client
-        .tim
-        .create_text_message(CreateMessageOptions {
-            conversation_type: ConversationType::Group,
-            ..CreateMessageOptions::c2c(group_id.to_owned(), TextPayload { text: text.to_owned() })
-        })
-        .expect("create a group text");
-    within("group send", client.tim.send_message(&message, SendMessageOptions::default()))
-        .await
-        .expect("group send succeeds")
-        .message
-}
-
-/// Waits until `client` received `n` messages of `conversation` as pushes.
-async fn wait_received_from(client: &TestClient, conversation: &str, n: usize) -> Vec<Message> {
-    client
-        .events
-        .wait_for(&format!("{n} messages of {conversation} at {}", client.user_id), |events| {
-            let got: Vec<Message> = received_in(events)
-                .into_iter()
-                .filter(|m| m.conversation_id == conversation)
-                .collect();
-            (got.len() >= n).then_some(got)
-        })
-        .await
-}
-
-/// Waits until `client` announced `group` in its group list.
-async fn wait_group_listed(client: &TestClient, group: &str) {
-    client
-        .events
-        .wait_for(&format!("group {group} in {}'s list", client.user_id), |events| {
-            events
-                .iter()
-                .any(|e| match e {
-                    Event::GroupListUpdated(list) => {
-                        list.iter().any(|g| g.group_id.as_str() == group)
-                    }
-                    _ => false,
-                })
-                .then_some(())
-        })
-        .await;
 }
 
 /// The sequence of a conversation's last message (0: none).

@@ -269,37 +269,9 @@ impl SessionRegistry {
         platform: Platform,
         remote_web: usize,
     ) {
-        let policy = self.policy;
-        let by = SessionId(0);
         let mut users = self.lock();
         let Some(sessions) = users.get_mut(user) else { return };
-        sessions.retain(|old| {
-            if old.instance_id == instance_id {
-                old.close.send_replace(Some(CloseReason::Replaced));
-                false
-            } else {
-                true
-            }
-        });
-        if platform.is_terminal() {
-            sessions.retain(|old| {
-                let displaced =
-                    old.platform.is_terminal() && policy.displaces(platform, old.platform);
-                if displaced {
-                    old.kick(user, by, types::KICKED_OUT_MULT_DEVICE);
-                }
-                !displaced
-            });
-        } else {
-            let mut web = sessions.iter().filter(|s| !s.platform.is_terminal()).count();
-            while web > 0 && web + remote_web > policy.max_web_instances {
-                let Some(oldest) = sessions.iter().position(|s| !s.platform.is_terminal()) else {
-                    break;
-                };
-                sessions.remove(oldest).kick(user, by, types::KICKED_OUT_MULT_ACCOUNT);
-                web -= 1;
-            }
-        }
+        displace(self.policy, sessions, user, SessionId(0), instance_id, platform, remote_web);
         if sessions.is_empty() {
             users.remove(user);
             self.index().forget_user(user);
@@ -523,37 +495,10 @@ impl SessionRegistry {
         let id = SessionId(self.next_id.fetch_add(1, Ordering::Relaxed));
         let (outbound, outbound_rx) = mpsc::channel(OUTBOUND_CAPACITY);
         let (close, close_rx) = watch::channel(None);
-        let policy = self.policy;
         let mut users = self.lock();
         let sessions = users.entry(user.clone()).or_default();
-        sessions.retain(|old| {
-            if old.instance_id == instance_id {
-                old.close.send_replace(Some(CloseReason::Replaced));
-                false
-            } else {
-                true
-            }
-        });
-        if platform.is_terminal() {
-            sessions.retain(|old| {
-                let displaced =
-                    old.platform.is_terminal() && policy.displaces(platform, old.platform);
-                if displaced {
-                    old.kick(user, id, types::KICKED_OUT_MULT_DEVICE);
-                }
-                !displaced
-            });
-        } else {
-            let mut web = sessions.iter().filter(|s| !s.platform.is_terminal()).count();
-            while web >= policy.max_web_instances {
-                // Sessions are kept in login order: the first web one is the oldest.
-                let Some(oldest) = sessions.iter().position(|s| !s.platform.is_terminal()) else {
-                    break;
-                };
-                sessions.remove(oldest).kick(user, id, types::KICKED_OUT_MULT_ACCOUNT);
-                web -= 1;
-            }
-        }
+        // The new session is the one web page beyond this node's.
+        displace(self.policy, sessions, user, id, instance_id, platform, 1);
         sessions.push(Entry { id, instance_id: instance_id.to_owned(), platform, outbound, close });
         SessionLink { id, outbound: outbound_rx, close: close_rx }
     }
@@ -622,6 +567,51 @@ impl SessionRegistry {
     /// Number of live sessions of a user.
     pub fn session_count(&self, user: &UserId) -> usize {
         self.lock().get(user).map_or(0, Vec::len)
+    }
+}
+
+/// Closes the sessions of `user` a new login of `instance_id` on
+/// `platform` (session `by`; `SessionId(0)`: on another node) displaces:
+/// a session of the same instance is replaced; a terminal kicks the
+/// terminals `policy` does not let it share the account with
+/// (`multipleDevice`); a web page kicks the oldest web pages while this
+/// node's plus `web_elsewhere` (the new page, and in a cluster the other
+/// nodes' pages) exceed the web limit (`multipleAccount`).
+fn displace(
+    policy: SessionPolicy,
+    sessions: &mut Vec<Entry>,
+    user: &UserId,
+    by: SessionId,
+    instance_id: &str,
+    platform: Platform,
+    web_elsewhere: usize,
+) {
+    sessions.retain(|old| {
+        if old.instance_id == instance_id {
+            old.close.send_replace(Some(CloseReason::Replaced));
+            false
+        } else {
+            true
+        }
+    });
+    if platform.is_terminal() {
+        sessions.retain(|old| {
+            let displaced = old.platform.is_terminal() && policy.displaces(platform, old.platform);
+            if displaced {
+                old.kick(user, by, types::KICKED_OUT_MULT_DEVICE);
+            }
+            !displaced
+        });
+    } else {
+        let mut web = sessions.iter().filter(|s| !s.platform.is_terminal()).count();
+        while web + web_elsewhere > policy.max_web_instances {
+            // Sessions are kept in login order: the first web one is the oldest.
+            let Some(oldest) = sessions.iter().position(|s| !s.platform.is_terminal()) else {
+                break;
+            };
+            sessions.remove(oldest).kick(user, by, types::KICKED_OUT_MULT_ACCOUNT);
+            web -= 1;
+        }
     }
 }
 

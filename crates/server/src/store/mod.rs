@@ -17,6 +17,7 @@ pub(crate) mod conformance;
 mod counters;
 mod error;
 mod job;
+mod log;
 mod pool;
 pub mod postgres;
 pub mod read;

@@ -281,3 +281,260 @@ pub trait FileRead {
     /// (for the upload quota and the disk budget).
     fn file_usage(&self, user: UserId) -> StoreFuture<FileUsage>;
 }
+
+/// Implements every read trait for a backend's store type `$store` by
+/// delegating to its area modules' functions of the same names
+/// (`account::exists(c, …)`, `message::page(c, …)`, …, resolved where the
+/// macro is used) through its `read` (one statement) and `read_tx` (one
+/// snapshot) methods, whose closures get the backend's connection. Both
+/// backends use it, so the mapping from trait method to area function is
+/// written once.
+macro_rules! delegate_reads {
+    ($store:ty) => {
+        impl $crate::store::AccountRead for $store {
+            fn user_exists(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<bool> {
+                self.read(move |c| account::exists(c, &user))
+            }
+
+            fn custom_statuses(&self, users: Vec<confab_proto::UserId>) -> $crate::store::StoreFuture<Vec<(confab_proto::UserId, Option<String>)>> {
+                self.read(move |c| account::custom_statuses(c, &users))
+            }
+
+            fn password_hash(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<Option<String>> {
+                self.read(move |c| account::password_hash(c, &user))
+            }
+
+            fn session_standing(
+                &self,
+                user: confab_proto::UserId,
+                serial: Option<String>,
+            ) -> $crate::store::StoreFuture<$crate::store::SessionStanding> {
+                self.read(move |c| account::session_standing(c, &user, serial.as_deref()))
+            }
+        }
+
+        impl $crate::store::ProfileRead for $store {
+            fn profiles(&self, users: Vec<confab_proto::UserId>) -> $crate::store::StoreFuture<Vec<confab_proto::profile::Profile>> {
+                self.read(move |c| profile::load_many(c, &users))
+            }
+        }
+
+        impl $crate::store::RelationRead for $store {
+            fn blacklist(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<Vec<confab_proto::UserId>> {
+                self.read(move |c| relation::blacklist(c, &user))
+            }
+
+            fn friends(
+                &self,
+                user: confab_proto::UserId,
+                only: Option<Vec<confab_proto::UserId>>,
+            ) -> $crate::store::StoreFuture<Vec<confab_proto::relation::Friend>> {
+                self.read_tx(move |c| relation::friends(c, &user, only.as_deref()))
+            }
+
+            fn friend_relations(
+                &self,
+                user: confab_proto::UserId,
+                others: Vec<confab_proto::UserId>,
+            ) -> $crate::store::StoreFuture<Vec<$crate::store::FriendRelation>> {
+                self.read_tx(move |c| relation::relations(c, &user, &others))
+            }
+
+            fn friend_requests(
+                &self,
+                user: confab_proto::UserId,
+            ) -> $crate::store::StoreFuture<confab_proto::relation::FriendApplicationListResponse> {
+                self.read(move |c| relation::requests(c, &user))
+            }
+
+            fn friend_groups(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<Vec<confab_proto::relation::FriendGroup>> {
+                self.read_tx(move |c| relation::friend_groups(c, &user))
+            }
+        }
+
+        impl $crate::store::InboxRead for $store {
+            fn inbox_head(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<u64> {
+                self.read(move |c| inbox::head(c, &user))
+            }
+
+            fn sync(
+                &self,
+                user: confab_proto::UserId,
+                after: u64,
+                limit: u32,
+                max_bytes: usize,
+            ) -> $crate::store::StoreFuture<confab_proto::ops::SyncResponse> {
+                self.read_tx(move |c| {
+                    let head = inbox::head(c, &user)?;
+                    let entries = inbox::entries_after(c, &user, after, limit, max_bytes)?;
+                    Ok(confab_proto::ops::SyncResponse { entries, head, groups: Vec::new() })
+                })
+            }
+        }
+
+        impl $crate::store::TimelineRead for $store {
+            fn timeline_page(
+                &self,
+                group_id: String,
+                after: u64,
+                limit: u32,
+                max_bytes: usize,
+            ) -> $crate::store::StoreFuture<confab_proto::inbox::TimelinePage> {
+                self.read_tx(move |c| timeline::page(c, group_id, after, limit, max_bytes))
+            }
+
+            fn timeline_pages(
+                &self,
+                cursors: Vec<(String, u64)>,
+                limit: u32,
+                max_bytes: usize,
+            ) -> $crate::store::StoreFuture<Vec<confab_proto::inbox::TimelinePage>> {
+                self.read_tx(move |c| timeline::pages(c, cursors, limit, max_bytes))
+            }
+        }
+
+        impl $crate::store::TopicRead for $store {
+            fn topics(&self, group: confab_proto::GroupId) -> $crate::store::StoreFuture<Vec<confab_proto::topic::TopicProfile>> {
+                self.read_tx(move |c| topic::topics(c, &group))
+            }
+
+            fn topic(&self, topic_id: String) -> $crate::store::StoreFuture<Option<(confab_proto::GroupId, confab_proto::topic::TopicProfile)>> {
+                self.read_tx(move |c| topic::topic(c, &topic_id))
+            }
+
+            fn topic_member(&self, topic_id: String, user: confab_proto::UserId) -> $crate::store::StoreFuture<$crate::store::TopicMemberRecord> {
+                self.read(move |c| topic::member(c, &topic_id, &user))
+            }
+
+            fn topic_members_of(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<Vec<(String, $crate::store::TopicMemberRecord)>> {
+                self.read(move |c| topic::members_of(c, &user))
+            }
+        }
+
+        impl $crate::store::GroupRead for $store {
+            fn group(&self, id: confab_proto::GroupId) -> $crate::store::StoreFuture<Option<confab_proto::group::GroupProfile>> {
+                self.read_tx(move |c| group::group(c, &id))
+            }
+
+            fn member(&self, id: confab_proto::GroupId, user: confab_proto::UserId) -> $crate::store::StoreFuture<Option<$crate::store::MemberRecord>> {
+                self.read(move |c| group::member(c, &id, &user))
+            }
+
+            fn memberships(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<Vec<(confab_proto::group::GroupProfile, $crate::store::MemberRecord)>> {
+                self.read_tx(move |c| group::memberships(c, &user))
+            }
+
+            fn group_values(&self, id: confab_proto::GroupId) -> $crate::store::StoreFuture<(confab_proto::group::GroupAttributes, confab_proto::group::GroupCounters)> {
+                self.read_tx(move |c| Ok((group::attributes(c, &id)?, group::counters(c, &id)?)))
+            }
+
+            fn group_applications(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<Vec<confab_proto::group::GroupApplication>> {
+                self.read_tx(move |c| group::applications(c, &user))
+            }
+
+            fn members_page(&self, id: confab_proto::GroupId, offset: u64, count: u32) -> $crate::store::StoreFuture<Vec<confab_proto::group::GroupMember>> {
+                self.read_tx(move |c| group::members_page(c, &id, offset, count))
+            }
+
+            fn members_after(
+                &self,
+                id: confab_proto::GroupId,
+                after: Option<(i64, confab_proto::UserId)>,
+                count: u32,
+            ) -> $crate::store::StoreFuture<Vec<confab_proto::group::GroupMember>> {
+                self.read_tx(move |c| group::members_after(c, &id, after.as_ref(), count))
+            }
+
+            fn members_of(&self, id: confab_proto::GroupId, users: Vec<confab_proto::UserId>) -> $crate::store::StoreFuture<Vec<confab_proto::group::GroupMember>> {
+                self.read_tx(move |c| group::members_of(c, &id, &users))
+            }
+
+            fn group_conversations(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<Vec<confab_proto::conversation::ConversationState>> {
+                self.read_tx(move |c| group::conversations(c, &user))
+            }
+
+            fn group_messages(
+                &self,
+                id: confab_proto::GroupId,
+                reader: confab_proto::UserId,
+                after: u64,
+                before_sequence: Option<u64>,
+                count: u32,
+            ) -> $crate::store::StoreFuture<confab_proto::ops::GetMessageListResponse> {
+                self.read_tx(move |c| group::messages(c, &id, &reader, after, before_sequence, count))
+            }
+        }
+
+        impl $crate::store::ConversationRead for $store {
+            fn conversation_list(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<(Vec<confab_proto::conversation::ConversationState>, u64)> {
+                self.read_tx(move |c| {
+                    let list = conversation::list(c, &user)?;
+                    let head = inbox::head(c, &user)?;
+                    Ok((list, head))
+                })
+            }
+
+            fn conversation_settings(
+                &self,
+                user: confab_proto::UserId,
+            ) -> $crate::store::StoreFuture<Vec<confab_proto::conversation::ConversationSettings>> {
+                self.read(move |c| conversation::all_settings(c, &user))
+            }
+
+            fn conversation_groups(
+                &self,
+                user: confab_proto::UserId,
+            ) -> $crate::store::StoreFuture<Vec<confab_proto::conversation::ConversationGroup>> {
+                self.read_tx(move |c| conversation::groups(c, &user))
+            }
+        }
+
+        impl $crate::store::MessageRead for $store {
+            fn message_list(
+                &self,
+                user: confab_proto::UserId,
+                conversation_id: confab_proto::ConversationId,
+                before_sequence: Option<u64>,
+                count: u32,
+            ) -> $crate::store::StoreFuture<confab_proto::ops::GetMessageListResponse> {
+                self.read_tx(move |c| message::page(c, &user, &conversation_id, before_sequence, count))
+            }
+
+            fn message_hopping(
+                &self,
+                user: confab_proto::UserId,
+                request: confab_proto::ops::GetMessageListHopping,
+            ) -> $crate::store::StoreFuture<confab_proto::ops::GetMessageListHoppingResponse> {
+                self.read_tx(move |c| message::hopping(c, &user, &request))
+            }
+
+            fn read_receipts(
+                &self,
+                user: confab_proto::UserId,
+                conversation_id: confab_proto::ConversationId,
+                message_ids: Vec<String>,
+            ) -> $crate::store::StoreFuture<Vec<confab_proto::receipt::ReadReceipt>> {
+                self.read_tx(move |c| receipt::receipts(c, &user, &conversation_id, &message_ids))
+            }
+
+            fn read_receipt_members(
+                &self,
+                user: confab_proto::UserId,
+                request: confab_proto::receipt::GetGroupMessageReadMemberList,
+            ) -> $crate::store::StoreFuture<confab_proto::receipt::ReadMemberListResponse> {
+                self.read_tx(move |c| receipt::members(c, &user, &request))
+            }
+        }
+
+        impl $crate::store::FileRead for $store {
+            fn file_access(&self, user: confab_proto::UserId, id: String) -> $crate::store::StoreFuture<$crate::store::FileAccess> {
+                self.read(move |c| files::access(c, &user, &id))
+            }
+
+            fn file_usage(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<$crate::store::FileUsage> {
+                self.read_tx(move |c| files::usage(c, &user))
+            }
+        }
+    };
+}
+pub(crate) use delegate_reads;

@@ -4,10 +4,11 @@
 //! writer's counters. Read by clients with one cursor per group (see
 //! `docs/protocol.md`).
 
-use super::inbox::{capped_log, log_head, record_columns, SYNC_FRAME_OVERHEAD};
+use super::inbox::{capped_log, log_head};
 use super::writer::PgTx;
 use super::{to_i64, Cx};
 use crate::store::counters::CounterKey;
+use crate::store::log::{record_columns, SYNC_FRAME_OVERHEAD};
 use crate::store::tx::TimelineTx;
 use crate::store::{EventRecord, StoreError};
 use confab_proto::inbox::{TimelineEntry, TimelinePage};

@@ -5,6 +5,7 @@
 
 use super::writer::SqliteTx;
 use crate::store::counters::CounterKey;
+use crate::store::log::{record_columns, CappedPage, SYNC_FRAME_OVERHEAD};
 use crate::store::tx::InboxTx;
 use crate::store::{EventRecord, StoreError};
 use confab_proto::inbox::{InboxEntry, InboxEvent};
@@ -32,33 +33,6 @@ impl InboxTx for SqliteTx<'_> {
     }
 }
 
-/// The `message_row` and `event` columns of a record (exactly one is set).
-pub(super) fn record_columns(
-    record: EventRecord<'_>,
-) -> Result<(Option<i64>, Option<String>), StoreError> {
-    Ok(match record {
-        EventRecord::Message(row) => (Some(row.0), None),
-        EventRecord::Event(event) => (None, Some(serde_json::to_string(event)?)),
-    })
-}
-
-/// Bytes a `sync` response frame spends besides its entries (`{"t":"ok",
-/// "id":…,"data":{"entries":[…],"head":…}}` with 20-digit numbers), rounded up.
-pub(super) const SYNC_FRAME_OVERHEAD: usize = 128;
-
-/// Encoded length of an entry `{"seq":N,"event":E}` whose event encodes to
-/// `event_len` bytes.
-fn entry_len(seq: u64, event_len: usize) -> usize {
-    // `{"seq":` + digits + `,"event":` + event + `}`
-    17 + seq.to_string().len() + event_len
-}
-
-/// Encoded length of a `message` event (`{"kind":"message","message":M}`)
-/// whose message encodes to `message_len` bytes.
-fn message_event_len(message_len: usize) -> usize {
-    29 + message_len
-}
-
 /// Head of a log: the newest sequence (0 when empty) of the rows `sql`
 /// selects by key.
 pub(super) fn log_head(conn: &Connection, sql: &str, key: &str) -> Result<u64, StoreError> {
@@ -82,30 +56,13 @@ pub(super) fn capped_log(
     let after = i64::try_from(after).unwrap_or(i64::MAX);
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params![key, after, limit])?;
-    let mut entries = Vec::new();
-    let mut used = overhead;
+    let mut page = CappedPage::new(max_bytes, overhead);
     while let Some(row) = rows.next()? {
-        let seq: u64 = row.get(0)?;
-        let (event, len) =
-            match (row.get::<_, Option<String>>(1)?, row.get::<_, Option<String>>(2)?) {
-                (Some(event), _) => (serde_json::from_str(&event)?, entry_len(seq, event.len())),
-                (None, Some(message)) => (
-                    InboxEvent::Message { message: serde_json::from_str(&message)? },
-                    entry_len(seq, message_event_len(message.len())),
-                ),
-                (None, None) => {
-                    return Err(StoreError::Corrupt(format!("log entry {seq} of {key} is empty")))
-                }
-            };
-        // One comma between entries.
-        let cost = len + usize::from(!entries.is_empty());
-        if !entries.is_empty() && used + cost > max_bytes {
+        if !page.push(key, row.get(0)?, row.get(1)?, row.get(2)?)? {
             break;
         }
-        used += cost;
-        entries.push((seq, event));
     }
-    Ok((entries, used))
+    Ok(page.finish())
 }
 
 /// Inbox entries with `seq > after`, ascending, at most `limit`, and no
@@ -129,31 +86,4 @@ pub(super) fn entries_after(
         SYNC_FRAME_OVERHEAD,
     )?;
     Ok(entries.into_iter().map(|(seq, event)| InboxEntry { seq, event }).collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn entry_lengths_are_the_encoded_lengths() {
-        let mut message = confab_proto::testing::WireMessageSample::new("alice", "bob")
-            .id("1-2-3")
-            .sequence(1)
-            .time(2)
-            .random(3)
-            .text("héllo \"quoted\" ✓\n")
-            .nick("")
-            .build();
-        message.cloud_custom_data = "{\"r\":\"👍\"}".into();
-        let stored = serde_json::to_string(&message).expect("encode");
-        let entry = InboxEntry { seq: 12_345, event: InboxEvent::Message { message } };
-        let wire = serde_json::to_string(&entry).expect("encode");
-        assert_eq!(entry_len(12_345, message_event_len(stored.len())), wire.len());
-        let event =
-            InboxEvent::ConversationRead { conversation_id: "C2Cbob".into(), read_sequence: 4 };
-        let stored = serde_json::to_string(&event).expect("encode");
-        let wire = serde_json::to_string(&InboxEntry { seq: 7, event }).expect("encode");
-        assert_eq!(entry_len(7, stored.len()), wire.len());
-    }
 }
