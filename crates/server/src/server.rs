@@ -128,12 +128,14 @@ pub async fn start(
     // A cluster node's pushes also go to the other nodes (NATS).
     let (cluster, fanout) = match (&config.nats_url, &config.node_name) {
         (Some(url), Some(node)) => {
-            let (cluster, fanout) = crate::cluster::Cluster::connect(
+            // Boxed: a NATS connection's future is large, and `start` is
+            // awaited inside other futures (the app's embedded server).
+            let (cluster, fanout) = Box::pin(crate::cluster::Cluster::connect(
                 url,
                 node,
                 config.sdk_app_id,
                 Arc::clone(&sessions),
-            )
+            ))
             .await
             .context("connecting to NATS")?;
             (Some(cluster), fanout as Arc<dyn crate::fanout::Fanout>)
@@ -167,10 +169,13 @@ pub async fn start(
         Arc::new(crate::presence::Presence::new(Arc::clone(&sessions), Arc::clone(&store), view));
     let mut cluster = cluster;
     if let Some(cluster) = cluster.as_mut() {
-        cluster
-            .serve(Arc::clone(&sessions), Arc::clone(&presence), Arc::clone(&broadcaster))
-            .await
-            .context("following the other nodes")?;
+        Box::pin(cluster.serve(
+            Arc::clone(&sessions),
+            Arc::clone(&presence),
+            Arc::clone(&broadcaster),
+        ))
+        .await
+        .context("following the other nodes")?;
     }
     let translator =
         crate::translate::Translator::from_config(&config).context("translation provider")?;
@@ -331,7 +336,7 @@ impl ServerHandle {
         }
         self.ctx.store.close().await.context("closing the store")?;
         if let Some(cluster) = self.cluster.take() {
-            cluster.close().await;
+            Box::pin(cluster.close()).await;
         }
         tracing::info!(addr = %self.local_addr, "confabd stopped");
         Ok(())
