@@ -11,7 +11,7 @@ use confab_proto::conversation::{
 };
 use confab_proto::message::ConversationType;
 use confab_proto::{ConversationId, UserId};
-use postgres::Row;
+use tokio_postgres::Row;
 
 /// The settings of a row of `conversation_settings`.
 fn settings_from_row(r: &Row) -> Result<ConversationSettings, StoreError> {
@@ -78,7 +78,7 @@ pub(super) fn groups(
 
 impl ConversationTx for PgTx<'_> {
     fn touch_conversation(&mut self, touch: &ConversationTouch<'_>) -> Result<(), StoreError> {
-        self.cx.execute(
+        self.cx.write(
             "INSERT INTO conversations
                  (owner, conversation_id, conversation_type, conv_key, last_message,
                   unread_count, last_sequence, update_time, deleted)
@@ -89,14 +89,14 @@ impl ConversationTx for PgTx<'_> {
                  last_sequence = GREATEST(conversations.last_sequence, excluded.last_sequence),
                  update_time = excluded.update_time,
                  deleted = 0",
-            &[
-                &touch.owner.as_str(),
-                &touch.conversation_id.as_str(),
-                &super::db_key(touch.conv_key),
-                &touch.last_message.map(|row| row.0),
-                &to_i64(touch.unread_increment)?,
-                &to_i64(touch.sequence)?,
-                &touch.time,
+            vec![
+                Box::new(touch.owner.as_str().to_owned()),
+                Box::new(touch.conversation_id.as_str().to_owned()),
+                Box::new(super::db_key(touch.conv_key)),
+                Box::new(touch.last_message.map(|row| row.0)),
+                Box::new(to_i64(touch.unread_increment)?),
+                Box::new(to_i64(touch.sequence)?),
+                Box::new(touch.time),
             ],
         )?;
         Ok(())

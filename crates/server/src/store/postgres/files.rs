@@ -11,7 +11,7 @@ use super::{to_i64, to_u64, Cx};
 use crate::store::tx::FileTx;
 use crate::store::{FileAccess, FileUsage, MessageRow, StoreError, StoredFile};
 use confab_proto::UserId;
-use postgres::Row;
+use tokio_postgres::Row;
 
 /// Whether `user` holds a grant on the file `id`.
 fn has_grant(cx: &mut Cx<'_>, id: &str, user: &UserId) -> Result<bool, StoreError> {

@@ -21,8 +21,8 @@ use confab_proto::message::{ConversationType, WireMessage};
 use confab_proto::ops::GetMessageListResponse;
 use confab_proto::profile::Profile;
 use confab_proto::{ConversationId, GroupId, UserId};
-use postgres::Row;
 use std::collections::{HashMap, HashSet};
+use tokio_postgres::Row;
 
 /// The head of a conversation's messages (the newest sequence, 0 when
 /// none) by its key.

@@ -25,9 +25,14 @@ impl InboxTx for PgTx<'_> {
             .counters
             .next(CounterKey::Inbox(owner.as_str().to_owned()), || head(cx, owner))?;
         let (message_row, event) = record_columns(record)?;
-        cx.execute(
+        cx.write(
             "INSERT INTO inbox (owner, seq, message_row, event) VALUES ($1, $2, $3, $4)",
-            &[&owner.as_str(), &super::to_i64(seq)?, &message_row, &event],
+            vec![
+                Box::new(owner.as_str().to_owned()),
+                Box::new(super::to_i64(seq)?),
+                Box::new(message_row),
+                Box::new(event),
+            ],
         )?;
         Ok(seq)
     }

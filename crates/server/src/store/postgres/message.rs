@@ -15,7 +15,7 @@ use confab_proto::ops::{
     GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse,
 };
 use confab_proto::{ConversationId, ConversationKind, UserId};
-use postgres::Row;
+use tokio_postgres::Row;
 
 impl MessageTx for PgTx<'_> {
     fn message_row(&mut self, message_id: &str) -> Result<Option<MessageRow>, StoreError> {
@@ -52,18 +52,18 @@ impl MessageTx for PgTx<'_> {
         conv_key: &str,
         message: &WireMessage,
     ) -> Result<(), StoreError> {
-        self.cx.execute(
+        self.cx.write(
             "INSERT INTO messages (id, message_id, conv_key, sequence, sender, random, time, message)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[
-                &row.0,
-                &message.id.as_str(),
-                &super::db_key(conv_key),
-                &to_i64(message.sequence)?,
-                &message.from.as_str(),
-                &to_i64(message.random)?,
-                &message.time,
-                &serde_json::to_string(message)?,
+            vec![
+                Box::new(row.0),
+                Box::new(message.id.as_str().to_owned()),
+                Box::new(super::db_key(conv_key)),
+                Box::new(to_i64(message.sequence)?),
+                Box::new(message.from.as_str().to_owned()),
+                Box::new(to_i64(message.random)?),
+                Box::new(message.time),
+                Box::new(serde_json::to_string(message)?),
             ],
         )?;
         Ok(())

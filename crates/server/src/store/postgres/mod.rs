@@ -8,8 +8,12 @@
 //! Every node's writer takes the cluster's write lock (a transaction-scoped
 //! advisory lock) at the start of each batch, so batches of all nodes apply
 //! one after another and sequences stay gap-free without a rule knowing
-//! there are several nodes. The synchronous `postgres` client is used on
-//! threads, like SQLite's connections, so the rule code stays synchronous.
+//! there are several nodes. Connections are used from threads, like
+//! SQLite's, so the rule code stays synchronous; each drives its
+//! asynchronous client (tokio-postgres) with a small runtime of its own,
+//! which lets the writes of a batch that need no answer (messages, inbox
+//! and timeline entries, conversation rows) go out pipelined with the next
+//! statement or the commit instead of one round trip each ([`Cx::write`]).
 
 mod account;
 mod conversation;
@@ -32,11 +36,11 @@ use super::{Store, StoreError, StoreFuture, WriteJob};
 use crate::fanout::Fanout;
 use crate::store::pool::ReadPool;
 use confab_proto::UserId;
-use postgres::types::ToSql;
-use postgres::{Client, NoTls, Row, Statement};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, NoTls, Row, Statement};
 use writer::Command;
 
 /// Read connections each node keeps open.
@@ -199,10 +203,10 @@ impl Store for PgStore {
     }
 }
 
-impl From<postgres::Error> for StoreError {
+impl From<tokio_postgres::Error> for StoreError {
     /// The server's own message (with its SQLSTATE) for errors it reported;
     /// a broken or refused connection is [`StoreError::Unavailable`].
-    fn from(e: postgres::Error) -> Self {
+    fn from(e: tokio_postgres::Error) -> Self {
         if let Some(db) = e.as_db_error() {
             let code = db.code();
             // Class 57 (operator intervention: shutting down, restarting) and
@@ -226,44 +230,67 @@ impl From<postgres::Error> for StoreError {
 /// A parameter of a statement.
 pub(super) type Param<'a> = &'a (dyn ToSql + Sync);
 
-/// One connection and the statements prepared on it.
+/// A parameter a deferred write owns until it is sent.
+pub(super) type Owned = Box<dyn ToSql + Sync + Send>;
+
+/// One connection, the runtime that drives it, and the statements prepared
+/// on it. The client is asynchronous (tokio-postgres) and driven here by a
+/// small runtime of the connection's own, so the writer and readers stay
+/// plain threads and the rule code synchronous, while statements can be
+/// pipelined: sent together, answered together (see [`Cx::write`]).
 pub(super) struct PgConn {
     /// Always `Some` until dropped.
-    client: Option<Client>,
+    parts: Option<(tokio::runtime::Runtime, Client)>,
     statements: HashMap<String, Statement>,
+    /// Writes not sent yet (see [`Cx::write`]).
+    pending: Vec<(Statement, Vec<Owned>)>,
 }
 
 impl PgConn {
     /// Connects to the database at `url` (a libpq URL or key=value string).
     /// Blocks: call it on a thread that is not running async tasks.
     pub(super) fn connect(url: &str) -> Result<Self, StoreError> {
-        let client = Client::connect(url, NoTls)?;
-        Ok(Self { client: Some(client), statements: HashMap::new() })
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Task(format!("cannot start a database runtime: {e}")))?;
+        let (client, connection) = runtime.block_on(tokio_postgres::connect(url, NoTls))?;
+        runtime.spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "a database connection ended");
+            }
+        });
+        Ok(Self { parts: Some((runtime, client)), statements: HashMap::new(), pending: Vec::new() })
     }
 
     /// Whether the connection broke (the server restarted or went away).
     pub(super) fn is_closed(&self) -> bool {
-        self.client.as_ref().is_none_or(Client::is_closed)
+        self.parts.as_ref().is_none_or(|(_, client)| client.is_closed())
     }
 
     /// The connection as the area files use it.
     pub(super) fn cx(&mut self) -> Result<Cx<'_>, StoreError> {
-        match self.client.as_mut() {
-            Some(client) => Ok(Cx { client, statements: &mut self.statements }),
+        match self.parts.as_ref() {
+            Some((runtime, client)) => Ok(Cx {
+                runtime,
+                client,
+                statements: &mut self.statements,
+                pending: &mut self.pending,
+            }),
             None => Err(StoreError::Closed),
         }
     }
 }
 
 impl Drop for PgConn {
-    /// A `postgres::Client` owns a small runtime, which may not be dropped
-    /// on a thread that runs async tasks (a store dropped in async code), so
-    /// it is dropped on a thread of its own.
+    /// The connection's runtime may not be dropped on a thread that runs
+    /// async tasks (a store dropped in async code), so it is dropped on a
+    /// thread of its own.
     fn drop(&mut self) {
-        if let Some(client) = self.client.take() {
+        if let Some(parts) = self.parts.take() {
             let dropped = std::thread::Builder::new()
                 .name("confab-pg-close".into())
-                .spawn(move || drop(client));
+                .spawn(move || drop(parts));
             if let Err(e) = dropped {
                 tracing::warn!(error = %e, "cannot start a thread to close a connection");
             }
@@ -274,9 +301,17 @@ impl Drop for PgConn {
 /// What the area files run their SQL on: a connection (in the writer's
 /// open transaction, or a read's) with its cache of prepared statements.
 /// Parameters are `$1`, `$2`, …; every integer column is BIGINT (`i64`).
+///
+/// Writes whose answer nobody needs go through [`Cx::write`]: they wait
+/// and are sent, pipelined, together with the next statement that needs an
+/// answer (or the commit), so a batch's inserts cost one round trip, not
+/// one each. Every statement runs in the order it was issued; a deferred
+/// write that fails fails the statement it was sent with.
 pub(super) struct Cx<'a> {
-    client: &'a mut Client,
+    runtime: &'a tokio::runtime::Runtime,
+    client: &'a Client,
     statements: &'a mut HashMap<String, Statement>,
+    pending: &'a mut Vec<(Statement, Vec<Owned>)>,
 }
 
 impl Cx<'_> {
@@ -285,15 +320,52 @@ impl Cx<'_> {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.client.prepare(sql)?;
+        self.flush()?;
+        let statement = self.runtime.block_on(self.client.prepare(sql))?;
         self.statements.insert(sql.to_owned(), statement.clone());
         Ok(statement)
+    }
+
+    /// Runs `then` after the waiting writes, all sent at once; its answer.
+    fn pipelined<'c, T, F>(&mut self, then: F) -> Result<T, StoreError>
+    where
+        F: std::future::Future<Output = Result<T, tokio_postgres::Error>> + 'c,
+    {
+        let pending = std::mem::take(self.pending);
+        let client = self.client;
+        let writes = pending.iter().map(|(statement, params)| {
+            client.execute_raw(statement, params.iter().map(|p| &**p as Param<'_>))
+        });
+        let (written, answer) = self.runtime.block_on(async {
+            futures_util::future::join(futures_util::future::join_all(writes), then).await
+        });
+        for result in written {
+            result?;
+        }
+        Ok(answer?)
+    }
+
+    /// Sends the waiting writes.
+    pub(super) fn flush(&mut self) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        self.pipelined(async { Ok(()) })
+    }
+
+    /// Queues a write whose answer (the rows it changed) is not needed; it
+    /// goes out with the next statement that needs one.
+    pub(super) fn write(&mut self, sql: &str, params: Vec<Owned>) -> Result<(), StoreError> {
+        let statement = self.statement(sql)?;
+        self.pending.push((statement, params));
+        Ok(())
     }
 
     /// Runs a statement; the number of rows it changed.
     pub(super) fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
         let statement = self.statement(sql)?;
-        Ok(self.client.execute(&statement, params)?)
+        let client = self.client;
+        self.pipelined(client.execute(&statement, params))
     }
 
     /// Every row a query returns.
@@ -303,13 +375,15 @@ impl Cx<'_> {
         params: &[Param<'_>],
     ) -> Result<Vec<Row>, StoreError> {
         let statement = self.statement(sql)?;
-        Ok(self.client.query(&statement, params)?)
+        let client = self.client;
+        self.pipelined(client.query(&statement, params))
     }
 
     /// The one row a query returns (an error when there is none).
     pub(super) fn query_one(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Row, StoreError> {
         let statement = self.statement(sql)?;
-        Ok(self.client.query_one(&statement, params)?)
+        let client = self.client;
+        self.pipelined(client.query_one(&statement, params))
     }
 
     /// The row a query returns, if any (an error when there are several).
@@ -319,12 +393,35 @@ impl Cx<'_> {
         params: &[Param<'_>],
     ) -> Result<Option<Row>, StoreError> {
         let statement = self.statement(sql)?;
-        Ok(self.client.query_opt(&statement, params)?)
+        let client = self.client;
+        self.pipelined(client.query_opt(&statement, params))
     }
 
-    /// Runs SQL text without parameters (several statements allowed).
+    /// Runs SQL text without parameters (several statements allowed),
+    /// after the waiting writes (a `COMMIT` sends them first).
     pub(super) fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        Ok(self.client.batch_execute(sql)?)
+        let client = self.client;
+        self.pipelined(client.batch_execute(sql))
+    }
+
+    /// Forgets the waiting writes (their transaction is rolled back).
+    pub(super) fn discard(&mut self) {
+        self.pending.clear();
+    }
+
+    /// Whether the connection broke.
+    pub(super) fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    /// A shorter-lived handle on the same connection.
+    pub(super) fn reborrow(&mut self) -> Cx<'_> {
+        Cx {
+            runtime: self.runtime,
+            client: self.client,
+            statements: &mut *self.statements,
+            pending: &mut *self.pending,
+        }
     }
 }
 

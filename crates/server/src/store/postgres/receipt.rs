@@ -173,7 +173,7 @@ pub(super) fn members(
         )?
     };
     let mut ids: Vec<String> =
-        rows.iter().map(|r| r.try_get(0)).collect::<Result<_, postgres::Error>>()?;
+        rows.iter().map(|r| r.try_get(0)).collect::<Result<_, tokio_postgres::Error>>()?;
     let is_completed = ids.len() <= request.count as usize;
     ids.truncate(request.count as usize);
     let cursor = if is_completed { String::new() } else { ids.last().cloned().unwrap_or_default() };

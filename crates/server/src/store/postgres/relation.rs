@@ -30,7 +30,7 @@ pub(super) fn friends(
     only: Option<&[UserId]>,
 ) -> Result<Vec<Friend>, StoreError> {
     let groups = groups_by_friend(cx, owner)?;
-    let row = |r: &postgres::Row| -> Result<_, StoreError> {
+    let row = |r: &tokio_postgres::Row| -> Result<_, StoreError> {
         Ok((
             r.try_get::<_, String>(0)?,
             r.try_get::<_, String>(1)?,

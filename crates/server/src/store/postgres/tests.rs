@@ -163,3 +163,22 @@ fn conversation_keys_are_stored_without_nul_and_read_back_unchanged() {
     // Different keys stay different.
     assert_ne!(db_key("a\u{0}b"), db_key("a\\0b"));
 }
+
+#[tokio::test]
+async fn a_pipelined_write_that_fails_fails_its_batch_and_stores_nothing() {
+    use crate::store::{EventRecord, MessageRow};
+    let schema = Schema::new();
+    let store = open_on(&schema, 8, Arc::new(Recorder::default()));
+    users(&*store, &["alice", "bob"]).await;
+    // An inbox entry naming a message that does not exist: the insert is
+    // sent with the commit and refused there (foreign key).
+    let failed = store
+        .transact(|tx| tx.append_inbox(&user("alice"), EventRecord::Message(MessageRow(999_999))))
+        .await;
+    assert!(matches!(failed, Err(StoreError::CommitFailed(_))), "{failed:?}");
+    assert_eq!(store.inbox_head(user("alice")).await.expect("head"), 0, "nothing stored");
+    // The writer goes on, and its counters did not keep the lost sequence.
+    store.send_message(text("bob", "alice", 1, "after")).await.expect("send");
+    assert_eq!(store.inbox_head(user("alice")).await.expect("head"), 1);
+    store.close().await.expect("close");
+}

@@ -29,9 +29,14 @@ impl TimelineTx for PgTx<'_> {
             .counters
             .next(CounterKey::Timeline(group_id.to_owned()), || log_head(cx, HEAD_SQL, group_id))?;
         let (message_row, event) = record_columns(record)?;
-        cx.execute(
+        cx.write(
             "INSERT INTO timelines (group_id, seq, message_row, event) VALUES ($1, $2, $3, $4)",
-            &[&group_id, &to_i64(seq)?, &message_row, &event],
+            vec![
+                Box::new(group_id.to_owned()),
+                Box::new(to_i64(seq)?),
+                Box::new(message_row),
+                Box::new(event),
+            ],
         )?;
         Ok(seq)
     }

@@ -12,7 +12,7 @@ use crate::store::tx::TopicTx;
 use crate::store::{StoreError, TopicMemberRecord};
 use confab_proto::topic::TopicProfile;
 use confab_proto::{GroupId, UserId};
-use postgres::Row;
+use tokio_postgres::Row;
 
 const MEMBER_SQL: &str = "SELECT join_sequence, join_timeline, read_sequence, mute_until
      FROM topic_members WHERE topic_id = $1 AND user_id = $2";

@@ -172,8 +172,9 @@ fn run_batch(writer: &mut Writer, state: &mut WriterState, jobs: Vec<Box<dyn Wri
             Ok(()) => Ok(()),
             // The connection broke (PostgreSQL restarted or went away): the
             // transaction is gone with it, nothing of the batch was stored.
-            Err(e) if cx.client.is_closed() => Err(unavailable(e)),
+            Err(e) if cx.is_closed() => Err(unavailable(e)),
             Err(e) => {
+                cx.discard();
                 if let Err(rollback) = cx.batch("ROLLBACK") {
                     tracing::warn!(error = %rollback, "rolling back a failed batch failed");
                 }
@@ -203,5 +204,5 @@ fn run_batch(writer: &mut Writer, state: &mut WriterState, jobs: Vec<Box<dyn Wri
 
 /// A second handle on the same connection for one job's [`PgTx`].
 fn conn_cx<'a>(cx: &'a mut Cx<'_>) -> Cx<'a> {
-    Cx { client: &mut *cx.client, statements: &mut *cx.statements }
+    cx.reborrow()
 }
