@@ -281,10 +281,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
             .field("store", &self.store)
-            .field(
-                "database_url",
-                &self.database_url.as_deref().map(crate::store::postgres::redact),
-            )
+            .field("database_url", &self.database_url.as_deref().map(redact_database_url))
             .field("nats_url", &self.nats_url)
             .field("node_name", &self.node_name)
             .field("files_dir", &self.files_dir)
@@ -936,6 +933,28 @@ pub struct ConfigArgs {
     /// Ms a translation may take before translateText fails with 2117 [default: 10000].
     #[arg(long, env = "CONFABD_TRANSLATE_TIMEOUT_MS", value_name = "MS", global = true)]
     pub translate_timeout_ms: Option<u64>,
+}
+
+/// A database URL (`postgres://user:password@host/db` or a key=value
+/// string) without its password, for messages and logs.
+pub fn redact_database_url(url: &str) -> String {
+    if !url.contains("://") {
+        return url
+            .split_whitespace()
+            .map(|kv| if kv.starts_with("password=") { "password=***" } else { kv })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// Whether `name` can name a node (it is part of NATS subjects).

@@ -81,7 +81,7 @@ async fn serve(config: confab_server::config::Config) -> anyhow::Result<()> {
         }
         confab_server::config::StoreBackend::Postgres => {
             let url = server.config().database_url.as_deref().unwrap_or_default();
-            println!("database: PostgreSQL {}", confab_server::store::postgres::redact(url));
+            println!("database: PostgreSQL {}", confab_server::config::redact_database_url(url));
         }
     }
     if let Some(node) = &server.config().node_name {

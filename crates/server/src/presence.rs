@@ -78,6 +78,7 @@ impl Roster {
     }
 
     /// Instances logged in here and not logged out, for the other nodes.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
     pub fn logged_in(&self) -> Vec<(UserId, String)> {
         self.lock()
             .logged_in

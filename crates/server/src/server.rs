@@ -30,6 +30,52 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
+/// The link to the other nodes of a cluster.
+#[cfg(feature = "cluster")]
+type Link = crate::cluster::Cluster;
+/// A build without the cluster feature has no link.
+#[cfg(not(feature = "cluster"))]
+type Link = std::convert::Infallible;
+
+/// Connects to the other nodes when the configuration makes this node one
+/// of a cluster; the link and the fan-out the store hands its pushes to.
+#[cfg(feature = "cluster")]
+async fn connect_cluster(
+    config: &Config,
+    sessions: &Arc<SessionRegistry>,
+) -> anyhow::Result<(Option<Link>, Arc<dyn crate::fanout::Fanout>)> {
+    match (&config.nats_url, &config.node_name) {
+        (Some(url), Some(node)) => {
+            // Boxed: a NATS connection's future is large, and `start` is
+            // awaited inside other futures (the app's embedded server).
+            let (cluster, fanout) = Box::pin(crate::cluster::Cluster::connect(
+                url,
+                node,
+                config.sdk_app_id,
+                Arc::clone(sessions),
+            ))
+            .await
+            .context("connecting to NATS")?;
+            Ok((Some(cluster), fanout))
+        }
+        _ => Ok((None, Arc::clone(sessions) as Arc<dyn crate::fanout::Fanout>)),
+    }
+}
+
+/// Without the cluster feature a node is alone; a configuration that asks
+/// for a cluster is refused. (Async to match the clustered build's.)
+#[cfg(not(feature = "cluster"))]
+#[allow(clippy::unused_async)]
+async fn connect_cluster(
+    config: &Config,
+    sessions: &Arc<SessionRegistry>,
+) -> anyhow::Result<(Option<Link>, Arc<dyn crate::fanout::Fanout>)> {
+    if config.clustered() {
+        anyhow::bail!("this confabd was built without cluster support (the `cluster` feature)");
+    }
+    Ok((None, Arc::clone(sessions) as Arc<dyn crate::fanout::Fanout>))
+}
+
 /// What the gateway, the services and the HTTP handlers share.
 pub(crate) struct ServerContext {
     /// The configuration served.
@@ -121,27 +167,14 @@ pub async fn start(
     let database_path = config.database_path();
     let database = match config.store {
         crate::config::StoreBackend::Sqlite => database_path.display().to_string(),
-        crate::config::StoreBackend::Postgres => {
-            config.database_url.as_deref().map(crate::store::postgres::redact).unwrap_or_default()
-        }
+        crate::config::StoreBackend::Postgres => config
+            .database_url
+            .as_deref()
+            .map(crate::config::redact_database_url)
+            .unwrap_or_default(),
     };
     // A cluster node's pushes also go to the other nodes (NATS).
-    let (cluster, fanout) = match (&config.nats_url, &config.node_name) {
-        (Some(url), Some(node)) => {
-            // Boxed: a NATS connection's future is large, and `start` is
-            // awaited inside other futures (the app's embedded server).
-            let (cluster, fanout) = Box::pin(crate::cluster::Cluster::connect(
-                url,
-                node,
-                config.sdk_app_id,
-                Arc::clone(&sessions),
-            ))
-            .await
-            .context("connecting to NATS")?;
-            (Some(cluster), fanout as Arc<dyn crate::fanout::Fanout>)
-        }
-        _ => (None, Arc::clone(&sessions) as Arc<dyn crate::fanout::Fanout>),
-    };
+    let (cluster, fanout) = connect_cluster(&config, &sessions).await?;
     let store = {
         let config = config.clone();
         tokio::task::spawn_blocking(move || crate::store::open(&config, fanout))
@@ -160,14 +193,19 @@ pub async fn start(
     let send_rate = crate::limits::SendRate::from_config(&config);
     let group_send_rate = crate::limits::GroupSendRate::from_config(&config);
     let broadcaster = crate::broadcast::Broadcaster::new(Arc::clone(&sessions));
+    #[cfg(feature = "cluster")]
     let view = cluster.as_ref().map(crate::cluster::Cluster::view);
+    #[cfg(not(feature = "cluster"))]
+    let view: Option<Arc<crate::cluster::ClusterView>> = None;
     if let Some(view) = &view {
         sessions.set_cluster(Arc::clone(view));
         broadcaster.set_cluster(Arc::clone(view));
     }
     let presence =
         Arc::new(crate::presence::Presence::new(Arc::clone(&sessions), Arc::clone(&store), view));
+    #[cfg(feature = "cluster")]
     let mut cluster = cluster;
+    #[cfg(feature = "cluster")]
     if let Some(cluster) = cluster.as_mut() {
         Box::pin(cluster.serve(
             Arc::clone(&sessions),
@@ -248,7 +286,8 @@ pub struct ServerHandle {
     all_gone: mpsc::Receiver<()>,
     database_path: PathBuf,
     /// The link to the other nodes of a cluster.
-    cluster: Option<crate::cluster::Cluster>,
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
+    cluster: Option<Link>,
 }
 
 impl ServerHandle {
@@ -335,6 +374,7 @@ impl ServerHandle {
             anyhow::bail!("a connection sent on the liveness channel");
         }
         self.ctx.store.close().await.context("closing the store")?;
+        #[cfg(feature = "cluster")]
         if let Some(cluster) = self.cluster.take() {
             Box::pin(cluster.close()).await;
         }

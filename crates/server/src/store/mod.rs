@@ -19,6 +19,7 @@ mod error;
 mod job;
 mod log;
 mod pool;
+#[cfg(feature = "cluster")]
 pub mod postgres;
 pub mod read;
 pub mod sqlite;
@@ -100,6 +101,7 @@ pub fn open(config: &Config, fanout: Arc<dyn Fanout>) -> Result<Arc<dyn Store>, 
                 sqlite::SqliteStore::open(&config.database_path(), config.max_batch, fanout)?;
             Ok(Arc::new(store))
         }
+        #[cfg(feature = "cluster")]
         StoreBackend::Postgres => {
             let url = config.database_url.as_deref().ok_or_else(|| StoreError::Open {
                 path: "PostgreSQL".into(),
@@ -107,5 +109,10 @@ pub fn open(config: &Config, fanout: Arc<dyn Fanout>) -> Result<Arc<dyn Store>, 
             })?;
             Ok(Arc::new(postgres::PgStore::open(url, config.max_batch, fanout)?))
         }
+        #[cfg(not(feature = "cluster"))]
+        StoreBackend::Postgres => Err(StoreError::Open {
+            path: "PostgreSQL".into(),
+            reason: "this build has no PostgreSQL store (the `cluster` feature)".into(),
+        }),
     }
 }

@@ -65,8 +65,10 @@ impl PgStore {
     /// thread. This blocks on I/O; in async code call it through
     /// `spawn_blocking`.
     pub fn open(url: &str, max_batch: usize, fanout: Arc<dyn Fanout>) -> Result<Self, StoreError> {
-        let open_err =
-            |e: StoreError| StoreError::Open { path: redact(url), reason: e.to_string() };
+        let open_err = |e: StoreError| StoreError::Open {
+            path: crate::config::redact_database_url(url),
+            reason: e.to_string(),
+        };
         let mut writer = PgConn::connect(url).map_err(open_err)?;
         schema::migrate(&mut writer).map_err(|e| match e {
             StoreError::SchemaTooNew { .. } => e,
@@ -87,7 +89,7 @@ impl PgStore {
             .name("confab-pg-writer".into())
             .spawn(move || writer::writer_main(state, receiver))
             .map_err(|e| StoreError::Open {
-                path: redact(url),
+                path: crate::config::redact_database_url(url),
                 reason: format!("cannot start the writer thread: {e}"),
             })?;
         Ok(Self {
@@ -144,28 +146,6 @@ impl PgStore {
                 }
             }
         })
-    }
-}
-
-/// A database URL (`postgres://user:password@host/db` or a key=value
-/// string) without its password, for messages and logs.
-pub fn redact(url: &str) -> String {
-    if !url.contains("://") {
-        return url
-            .split_whitespace()
-            .map(|kv| if kv.starts_with("password=") { "password=***" } else { kv })
-            .collect::<Vec<_>>()
-            .join(" ");
-    }
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
     }
 }
 

@@ -144,6 +144,7 @@ async fn writers_of_several_nodes_keep_every_inbox_gap_free() {
 
 #[test]
 fn a_url_is_shown_without_its_password() {
+    use crate::config::redact_database_url as redact;
     assert_eq!(
         redact("postgres://confab:s3cret@db:5432/confab"),
         "postgres://confab:***@db:5432/confab"
