@@ -35,6 +35,7 @@ use tokio::sync::Notify;
 
 pub mod cluster;
 pub mod files;
+pub mod rest;
 pub mod tls;
 
 /// How long any wait in a scenario may take before the test fails.

@@ -27,6 +27,7 @@ mod scenarios {
     mod read_clear_translate;
     mod receipts;
     mod relations;
+    mod rest_accounts;
     mod sdk_groups;
     mod search;
     mod sessions;

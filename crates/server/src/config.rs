@@ -21,6 +21,9 @@ use std::path::{Path, PathBuf};
 /// Prefix every custom profile field key must have.
 pub const CUSTOM_FIELD_PREFIX: &str = "Tag_Profile_Custom_";
 
+/// The REST API's administrator unless `admin_identifiers` says otherwise.
+pub const DEFAULT_ADMIN: &str = "administrator";
+
 /// Name of the file, inside the data directory, holding the generated secret key.
 pub const SECRET_KEY_FILE: &str = "secret.key";
 
@@ -87,6 +90,18 @@ pub enum ModerationMode {
     Block,
     /// Store and deliver it with every character of each match replaced by `*`.
     Mask,
+}
+
+/// What a before-callback's failure (no answer in time, an HTTP error, a
+/// body that is not TIM's answer) does to the request it was asked about.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum CallbackFailure {
+    /// Let the request through unchanged (TIM's behaviour).
+    #[default]
+    Allow,
+    /// Refuse it with 20006 (`ERR_SVR_MSG_PUSH_DENY`).
+    Refuse,
 }
 
 /// Which terminals of one account (instances of every platform but `web`)
@@ -274,6 +289,22 @@ pub struct Config {
     pub translate_api_key: Option<String>,
     /// Milliseconds a translation may take before it fails with 2117.
     pub translate_timeout_ms: u64,
+    /// The userIDs whose UserSigs authenticate REST API requests.
+    pub admin_identifiers: Vec<String>,
+    /// Where TIM's third-party callbacks (webhooks) are posted; unset: none.
+    pub callback_url: Option<String>,
+    /// Which callbacks are posted (`CallbackCommand` names, e.g.
+    /// `C2C.CallbackAfterSendMsg`); empty: every one confabd makes.
+    pub callback_commands: Vec<String>,
+    /// The token callbacks are signed with (`Sign` = SHA-256 of token and
+    /// `RequestTime`); from the file or `CONFABD_CALLBACK_TOKEN`, no flag.
+    pub callback_token: Option<String>,
+    /// Milliseconds a callback may take before it counts as failed.
+    pub callback_timeout_ms: u64,
+    /// What a failed before-callback does to its request.
+    pub callback_on_failure: CallbackFailure,
+    /// How many times a failed after-callback is tried again.
+    pub callback_retries: u32,
 }
 
 impl fmt::Debug for Config {
@@ -331,6 +362,13 @@ impl fmt::Debug for Config {
             .field("translate_url", &self.translate_url)
             .field("translate_api_key", &self.translate_api_key.as_ref().map(|_| "<redacted>"))
             .field("translate_timeout_ms", &self.translate_timeout_ms)
+            .field("admin_identifiers", &self.admin_identifiers)
+            .field("callback_url", &self.callback_url)
+            .field("callback_commands", &self.callback_commands)
+            .field("callback_token", &self.callback_token.as_ref().map(|_| "<redacted>"))
+            .field("callback_timeout_ms", &self.callback_timeout_ms)
+            .field("callback_on_failure", &self.callback_on_failure)
+            .field("callback_retries", &self.callback_retries)
             .finish()
     }
 }
@@ -390,6 +428,13 @@ impl Default for Config {
             translate_url: None,
             translate_api_key: None,
             translate_timeout_ms: 10_000,
+            admin_identifiers: vec![DEFAULT_ADMIN.to_owned()],
+            callback_url: None,
+            callback_commands: Vec::new(),
+            callback_token: None,
+            callback_timeout_ms: 2_000,
+            callback_on_failure: CallbackFailure::Allow,
+            callback_retries: 3,
         }
     }
 }
@@ -644,6 +689,21 @@ impl Config {
         }
         if self.translate_timeout_ms == 0 {
             return invalid("translate_timeout_ms must be at least 1".into());
+        }
+        if self.callback_timeout_ms == 0 {
+            return invalid("callback_timeout_ms must be at least 1".into());
+        }
+        if let Some(url) = &self.callback_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return invalid(format!(
+                    "callback_url must be an http:// or https:// URL, not {url:?}"
+                ));
+            }
+        }
+        for admin in &self.admin_identifiers {
+            if confab_proto::account::validate_user_id(admin).is_err() {
+                return invalid(format!("admin_identifiers: {admin:?} is not a valid userID"));
+            }
         }
         if let Some(url) = &self.translate_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -933,6 +993,40 @@ pub struct ConfigArgs {
     /// Ms a translation may take before translateText fails with 2117 [default: 10000].
     #[arg(long, env = "CONFABD_TRANSLATE_TIMEOUT_MS", value_name = "MS", global = true)]
     pub translate_timeout_ms: Option<u64>,
+    /// UserIDs whose UserSigs authenticate REST API requests (repeat or comma-separate) [default: administrator].
+    #[arg(
+        long = "admin-identifier",
+        env = "CONFABD_ADMIN_IDENTIFIERS",
+        value_delimiter = ',',
+        value_name = "USER_ID",
+        global = true
+    )]
+    pub admin_identifiers: Option<Vec<String>>,
+    /// URL the third-party callbacks (webhooks) are posted to [default: none].
+    #[arg(long, env = "CONFABD_CALLBACK_URL", value_name = "URL", global = true)]
+    pub callback_url: Option<String>,
+    /// Callbacks to post, by CallbackCommand (repeat or comma-separate) [default: all].
+    #[arg(
+        long = "callback-command",
+        env = "CONFABD_CALLBACK_COMMANDS",
+        value_delimiter = ',',
+        value_name = "COMMAND",
+        global = true
+    )]
+    pub callback_commands: Option<Vec<String>>,
+    /// The callbacks' signing token, from `CONFABD_CALLBACK_TOKEN` only: it
+    /// has no flag, since a command line shows in `ps`.
+    #[arg(skip = std::env::var("CONFABD_CALLBACK_TOKEN").ok())]
+    pub callback_token: Option<String>,
+    /// Ms a callback may take before it counts as failed [default: 2000].
+    #[arg(long, env = "CONFABD_CALLBACK_TIMEOUT_MS", value_name = "MS", global = true)]
+    pub callback_timeout_ms: Option<u64>,
+    /// What a failed before-callback does to its request [default: allow].
+    #[arg(long, env = "CONFABD_CALLBACK_ON_FAILURE", value_name = "POLICY", global = true)]
+    pub callback_on_failure: Option<CallbackFailure>,
+    /// Times a failed after-callback is tried again [default: 3].
+    #[arg(long, env = "CONFABD_CALLBACK_RETRIES", value_name = "N", global = true)]
+    pub callback_retries: Option<u32>,
 }
 
 /// A database URL (`postgres://user:password@host/db` or a key=value
@@ -1039,6 +1133,13 @@ impl ConfigArgs {
             translate_url,
             translate_api_key,
             translate_timeout_ms,
+            admin_identifiers,
+            callback_url,
+            callback_commands,
+            callback_token,
+            callback_timeout_ms,
+            callback_on_failure,
+            callback_retries,
         } = self.clone();
         if let Some(v) = data_dir {
             config.data_dir = v;
@@ -1189,6 +1290,27 @@ impl ConfigArgs {
         }
         if translate_url.is_some() {
             config.translate_url = translate_url;
+        }
+        if let Some(v) = admin_identifiers {
+            config.admin_identifiers = v.into_iter().filter(|k| !k.is_empty()).collect();
+        }
+        if callback_url.is_some() {
+            config.callback_url = callback_url;
+        }
+        if let Some(v) = callback_commands {
+            config.callback_commands = v.into_iter().filter(|k| !k.is_empty()).collect();
+        }
+        if callback_token.is_some() {
+            config.callback_token = callback_token;
+        }
+        if let Some(v) = callback_timeout_ms {
+            config.callback_timeout_ms = v;
+        }
+        if let Some(v) = callback_on_failure {
+            config.callback_on_failure = v;
+        }
+        if let Some(v) = callback_retries {
+            config.callback_retries = v;
         }
         if translate_api_key.is_some() {
             config.translate_api_key = translate_api_key;

@@ -56,7 +56,10 @@ pub(crate) struct AppState {
 
 /// The server's routes.
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
+    let router = Router::new();
+    #[cfg(feature = "rest")]
+    let router = router.merge(crate::rest::routes());
+    router
         .route(WS_PATH, get(upgrade))
         .route(account::REGISTER_PATH, post(register))
         .route(account::LOGIN_PATH, post(login))

@@ -37,6 +37,8 @@ mod login_throttle;
 pub mod moderation;
 mod passwords;
 mod presence;
+#[cfg(feature = "rest")]
+pub mod rest;
 mod server;
 mod services;
 mod session_keys;

@@ -110,6 +110,9 @@ pub(crate) struct ServerContext {
     pub presence: Arc<crate::presence::Presence>,
     /// The translation provider of `translateText`, if one is configured.
     pub translator: Option<Arc<crate::translate::Translator>>,
+    /// The REST API's commands and OpenAPI document.
+    #[cfg(feature = "rest")]
+    pub rest: crate::rest::Commands,
 }
 
 impl ServerContext {
@@ -237,6 +240,8 @@ pub async fn start(
         operations,
         presence,
         translator,
+        #[cfg(feature = "rest")]
+        rest: crate::rest::Commands::build(),
     });
     let sweeper = tokio::spawn(files::sweep_expired_uploads(Arc::clone(&ctx)));
     let (stop, stopped) = watch::channel(false);

@@ -515,6 +515,14 @@ impl SessionRegistry {
         }
     }
 
+    /// The platform of each of `user`'s live sessions on this node.
+    pub fn platforms(&self, user: &UserId) -> Vec<String> {
+        self.lock()
+            .get(user)
+            .map(|sessions| sessions.iter().map(|s| s.platform.as_str().to_owned()).collect())
+            .unwrap_or_default()
+    }
+
     /// Kicks every session of `user` except `keep` (signing out of all
     /// devices, a password change); returns how many were kicked.
     pub fn kick_all(
