@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
 
+pub mod callbacks;
 pub mod cluster;
 pub mod files;
 pub mod rest;

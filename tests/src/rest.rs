@@ -5,6 +5,7 @@ use crate::{within, TestServer};
 use serde_json::Value;
 
 /// The REST API of one server, called as one administrator.
+#[derive(Clone)]
 pub struct RestClient {
     http: reqwest::Client,
     base: String,

@@ -35,4 +35,5 @@ mod scenarios {
     mod tim_fidelity;
     mod tls;
     mod topics;
+    mod webhooks;
 }

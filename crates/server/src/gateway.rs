@@ -233,10 +233,14 @@ pub(crate) async fn serve(
     let user = caller.user.clone();
     let id = link.id;
     ctx.presence.session_started(&user, &instance_id, platform).await;
+    let opt_platform = crate::webhook::opt_platform(platform);
+    crate::webhook::state_changed(&ctx, &user, opt_platform, "Login");
     let session = Session { ctx: Arc::clone(&ctx), caller, pending: FuturesUnordered::new(), sig };
     let logged_out = session.run(socket, link, &mut shutdown).await;
     ctx.sessions.unregister(&user, id);
     ctx.presence.session_ended(&user, &instance_id, logged_out).await;
+    let action = if logged_out { "Logout" } else { "Disconnect" };
+    crate::webhook::state_changed(&ctx, &user, opt_platform, action);
     tracing::debug!(%user, session = %id, "session ended");
 }
 
@@ -318,7 +322,12 @@ async fn login(
         fail_login(socket, Some(id), error).await;
         return None;
     }
-    let caller = Caller { user: user.clone(), session: link.id, sends: Default::default() };
+    let caller = Caller {
+        user: user.clone(),
+        session: link.id,
+        sends: Default::default(),
+        platform: crate::webhook::opt_platform(request.platform),
+    };
     if let Err(e) = load_groups(ctx, &user).await {
         ctx.sessions.unregister(&user, link.id);
         fail_login(socket, Some(id), handlers::store_error(e)).await;

@@ -46,6 +46,7 @@ pub mod sessions;
 pub mod store;
 pub mod translate;
 pub mod usersig;
+pub mod webhook;
 
 pub use files::{FileInfo, FileKind, GcReport, FILES_PATH, UPLOADS_PATH, UPLOAD_OFFSET};
 pub use http::HEALTH_PATH;

@@ -110,6 +110,8 @@ pub(crate) struct ServerContext {
     pub presence: Arc<crate::presence::Presence>,
     /// The translation provider of `translateText`, if one is configured.
     pub translator: Option<Arc<crate::translate::Translator>>,
+    /// The third-party callbacks, when `callback_url` is set.
+    pub webhooks: Option<Arc<crate::webhook::Webhooks>>,
     /// The REST API's commands and OpenAPI document.
     #[cfg(feature = "rest")]
     pub rest: crate::rest::Commands,
@@ -220,6 +222,8 @@ pub async fn start(
     }
     let translator =
         crate::translate::Translator::from_config(&config).context("translation provider")?;
+    let webhooks = crate::webhook::Webhooks::start(&config)
+        .map_err(|why| anyhow::anyhow!("third-party callbacks: {why}"))?;
     let ctx = Arc::new(ServerContext {
         config,
         secret_key,
@@ -240,6 +244,7 @@ pub async fn start(
         operations,
         presence,
         translator,
+        webhooks,
         #[cfg(feature = "rest")]
         rest: crate::rest::Commands::build(),
     });

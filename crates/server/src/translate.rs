@@ -66,6 +66,27 @@ struct Refusal {
     error: String,
 }
 
+/// An HTTP client for an outside service (a translation provider, a
+/// callback receiver): rustls with the platform's roots, and `timeout` for
+/// each whole request.
+pub(crate) fn https_client(timeout: Duration) -> Result<reqwest::Client, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    let native = rustls_native_certs::load_native_certs();
+    let (added, ignored) = roots.add_parsable_certificates(native.certs);
+    tracing::debug!(added, ignored, "root certificates for an outside service");
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS configuration: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .timeout(timeout)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 impl Translator {
     /// The provider of `config`; `None` when `translate_url` is unset.
     ///
@@ -73,21 +94,8 @@ impl Translator {
     /// The HTTP client cannot be built (its TLS configuration).
     pub fn from_config(config: &Config) -> Result<Option<Arc<Self>>, TranslateError> {
         let Some(url) = &config.translate_url else { return Ok(None) };
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut roots = rustls::RootCertStore::empty();
-        let native = rustls_native_certs::load_native_certs();
-        let (added, ignored) = roots.add_parsable_certificates(native.certs);
-        tracing::debug!(added, ignored, "root certificates for the translation provider");
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| TranslateError::Unreachable(format!("TLS configuration: {e}")))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let client = reqwest::Client::builder()
-            .use_preconfigured_tls(tls)
-            .timeout(Duration::from_millis(config.translate_timeout_ms))
-            .build()
-            .map_err(|e| TranslateError::Unreachable(e.to_string()))?;
+        let client = https_client(Duration::from_millis(config.translate_timeout_ms))
+            .map_err(TranslateError::Unreachable)?;
         Ok(Some(Arc::new(Self {
             client,
             endpoint: format!("{}/translate", url.trim_end_matches('/')),

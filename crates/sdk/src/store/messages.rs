@@ -296,7 +296,8 @@ impl Store {
     }
 
     /// Whether the server stored other content than this client made for
-    /// message `key`: the profanity filter masked its text, say. Only the
+    /// message `key`: the profanity filter masked its text, or the
+    /// application's callback rewrote it or its cloudCustomData. Only the
     /// element types whose content the client makes alone are compared
     /// (text, custom, face, location); the server completes file and
     /// merger elements (URLs, the stored merger body) as a matter of course.
@@ -306,11 +307,11 @@ impl Store {
         key: i64,
         m: &WireMessage,
     ) -> Result<bool> {
-        let made: Option<String> = tx
-            .prepare_cached("SELECT element FROM messages WHERE key = ?1")?
-            .query_row(params![key], |r| r.get(0))
+        let made: Option<(String, String)> = tx
+            .prepare_cached("SELECT element, cloud_custom_data FROM messages WHERE key = ?1")?
+            .query_row(params![key], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let Some(made) = made else { return Ok(false) };
+        let Some((made, data)) = made else { return Ok(false) };
         let made: MessageElement = serde_json::from_str(&made)?;
         let client_made = |e: &MessageElement| {
             matches!(
@@ -321,7 +322,9 @@ impl Store {
                     | MessageElement::Location(_)
             )
         };
-        Ok(client_made(&made) && made != m.element)
+        // An application's callback may rewrite the content and its
+        // cloudCustomData (checklist 984).
+        Ok(client_made(&made) && (made != m.element || data != m.cloud_custom_data))
     }
 
     /// Takes over the server's fields (ID, sequence, time, content...) of
@@ -335,7 +338,8 @@ impl Store {
         tx.prepare_cached(
             "UPDATE messages SET id = ?2, sequence = ?3, time = ?4, status = 'success', nick = ?5,
                avatar = ?6, excluded_unread = ?7, excluded_last = ?8, element = ?9,
-               at_user_list = ?10, name_card = ?11, is_support_extension = ?12
+               at_user_list = ?10, name_card = ?11, is_support_extension = ?12,
+               cloud_custom_data = ?13
              WHERE key = ?1",
         )?
         .execute(params![
@@ -351,7 +355,8 @@ impl Store {
             serde_json::to_string(&m.element)?,
             serde_json::to_string(&m.at_user_list)?,
             m.name_card,
-            m.is_support_extension
+            m.is_support_extension,
+            m.cloud_custom_data
         ])?;
         Ok(())
     }

@@ -207,9 +207,52 @@ pub(crate) fn create_group(
         .group_id
         .clone()
         .unwrap_or_else(|| make_group_id(request.group_type, ctx.clock.now_ms()));
-    from_store(ctx.store.create_group(actor(ctx, caller), id, request), |created| {
+    let members: Vec<UserId> = request.member_list.iter().map(|m| m.user_id.clone()).collect();
+    let reply = from_store(ctx.store.create_group(actor(ctx, caller), id, request), |created| {
         CreateGroupResponse { group: created.group, over_limit_user_id_list: created.over_limit }
+    });
+    let Some(hooks) = crate::webhook::for_caller(ctx, caller) else { return reply };
+    let (me, platform, now) = (caller.user.clone(), caller.platform, ctx.clock.now_ms());
+    crate::webhook::observed(reply, move |created: &CreateGroupResponse| {
+        let group = &created.group;
+        let body = serde_json::json!({
+            "GroupId": group.group_id.as_str(),
+            "Type": group.group_type.as_str(),
+            "Name": group.name,
+            "Operator_Account": me.as_str(),
+            "Owner_Account": group.owner_id,
+        });
+        let command = crate::webhook::GROUP_CREATED;
+        crate::webhook::group_event(&hooks, now, platform, command, body, "MemberList", &members);
     })
+}
+
+/// Queues `Group.CallbackAfterNewMemberJoin` or
+/// `Group.CallbackAfterMemberExit` about `members` of `group`.
+fn membership_callback(
+    hooks: &crate::webhook::Webhooks,
+    caller: (&UserId, &'static str, i64),
+    group: &confab_proto::group::GroupProfile,
+    joined: bool,
+    how: &str,
+    members: &[UserId],
+) {
+    if members.is_empty() {
+        return;
+    }
+    let (operator, platform, now) = caller;
+    let (command, kind_field, list) = if joined {
+        (crate::webhook::MEMBER_JOINED, "JoinType", "NewMemberList")
+    } else {
+        (crate::webhook::MEMBER_EXITED, "ExitType", "ExitMemberList")
+    };
+    let body = serde_json::json!({
+        "GroupId": group.group_id.as_str(),
+        "Type": group.group_type.as_str(),
+        "Operator_Account": operator.as_str(),
+        kind_field: how,
+    });
+    crate::webhook::group_event(hooks, now, platform, command, body, list, members);
 }
 
 /// `getGroupList`: the caller's stored memberships (AVChatRooms have none).
@@ -260,10 +303,23 @@ pub(crate) fn dismiss_group(
 ) -> Reply<GroupIdResponse> {
     let sessions = std::sync::Arc::clone(&ctx.sessions);
     let dismissed = ctx.store.dismiss_group(actor(ctx, caller), request.group_id.clone());
+    let hooks = crate::webhook::for_caller(ctx, caller);
+    let (me, platform, now) = (caller.user.clone(), caller.platform, ctx.clock.now_ms());
     async move {
         let profile = dismissed.await.map_err(super::store_error)?;
         if service::joined_in_memory(&profile) {
             sessions.close_room(profile.group_id.as_str());
+        }
+        if let Some(hooks) = hooks {
+            let body = serde_json::json!({
+                "GroupId": profile.group_id.as_str(),
+                "Type": profile.group_type.as_str(),
+                "Name": profile.name,
+                "Owner_Account": profile.owner_id,
+                "Operator_Account": me.as_str(),
+            });
+            let command = crate::webhook::GROUP_DESTROYED;
+            crate::webhook::group_event(&hooks, now, platform, command, body, "MemberList", &[]);
         }
         Ok(GroupIdResponse { group_id: request.group_id })
     }
@@ -311,6 +367,8 @@ pub(crate) fn join_group(
     let join_tips = ctx.config.av_chat_room_join_tips;
     let sessions = std::sync::Arc::clone(&ctx.sessions);
     let actor = actor(ctx, caller);
+    let hooks = crate::webhook::for_caller(ctx, caller);
+    let (platform, now) = (caller.platform, ctx.clock.now_ms());
     async move {
         let Some(profile) = group.await.map_err(super::store_error)? else {
             return Err(not_found(&request.group_id));
@@ -343,10 +401,17 @@ pub(crate) fn join_group(
             let group = with_room(&sessions, profile);
             return Ok(JoinGroupResponse { status: JoinStatus::JoinedSuccess, group: Some(group) });
         }
+        let joiner = actor.user.clone();
         let (status, group) = store
             .join_group(actor, request.group_id, request.apply_message)
             .await
             .map_err(super::store_error)?;
+        if let (Some(hooks), Some(joined)) = (&hooks, &group) {
+            if status == JoinStatus::JoinedSuccess {
+                let caller = (&joiner, platform, now);
+                membership_callback(hooks, caller, joined, true, "Apply", &[joiner.clone()]);
+            }
+        }
         Ok(JoinGroupResponse { status, group })
     }
     .boxed()
@@ -389,6 +454,8 @@ pub(crate) fn quit_group(
     let join_tips = ctx.config.av_chat_room_join_tips;
     let sessions = std::sync::Arc::clone(&ctx.sessions);
     let actor = actor(ctx, caller);
+    let hooks = crate::webhook::for_caller(ctx, caller);
+    let (platform, now) = (caller.platform, ctx.clock.now_ms());
     async move {
         let Some(profile) = group.await.map_err(super::store_error)? else {
             return Err(not_found(&request.group_id));
@@ -402,7 +469,12 @@ pub(crate) fn quit_group(
                 tell_room(&sessions, &profile, &actor, types::GRP_TIP_MBR_QUIT, quitter);
             }
         } else {
+            let quitter = actor.user.clone();
             store.quit_group(actor, request.group_id.clone()).await.map_err(super::store_error)?;
+            if let Some(hooks) = &hooks {
+                let caller = (&quitter, platform, now);
+                membership_callback(hooks, caller, &profile, false, "Quit", &[quitter.clone()]);
+            }
         }
         Ok(GroupIdResponse { group_id: request.group_id })
     }
@@ -442,7 +514,7 @@ pub(crate) fn add_group_member(
     if request.user_id_list.is_empty() || request.user_id_list.len() > MAX_MEMBER_LIST {
         return reject(invalid(format!("userIDList holds 1 to {MAX_MEMBER_LIST} users")));
     }
-    from_store(
+    let reply = from_store(
         ctx.store.add_group_members(actor(ctx, caller), request.group_id, request.user_id_list),
         |added| AddGroupMemberResponse {
             success_user_id_list: added.success,
@@ -451,7 +523,14 @@ pub(crate) fn add_group_member(
             over_limit_user_id_list: Vec::new(),
             group: added.group,
         },
-    )
+    );
+    let Some(hooks) = crate::webhook::for_caller(ctx, caller) else { return reply };
+    let (me, platform, now) = (caller.user.clone(), caller.platform, ctx.clock.now_ms());
+    crate::webhook::observed(reply, move |added: &AddGroupMemberResponse| {
+        let caller = (&me, platform, now);
+        let members = &added.success_user_id_list;
+        membership_callback(&hooks, caller, &added.group, true, "Invited", members);
+    })
 }
 
 /// `deleteGroupMember`: an AVChatRoom's joiners are removed from memory by
@@ -469,6 +548,8 @@ pub(crate) fn delete_group_member(
     let store = std::sync::Arc::clone(&ctx.store);
     let sessions = std::sync::Arc::clone(&ctx.sessions);
     let actor = actor(ctx, caller);
+    let hooks = crate::webhook::for_caller(ctx, caller);
+    let (platform, now) = (caller.platform, ctx.clock.now_ms());
     async move {
         let Some(profile) = group.await.map_err(super::store_error)? else {
             return Err(not_found(&request.group_id));
@@ -506,10 +587,15 @@ pub(crate) fn delete_group_member(
                 user_id_list: removed,
             });
         }
+        let operator = actor.user.clone();
         let (group, user_id_list) = store
             .delete_group_members(actor, request.group_id, request.user_id_list, request.reason)
             .await
             .map_err(super::store_error)?;
+        if let Some(hooks) = &hooks {
+            let caller = (&operator, platform, now);
+            membership_callback(hooks, caller, &group, false, "Kicked", &user_id_list);
+        }
         Ok(DeleteGroupMemberResponse { group, user_id_list })
     }
     .boxed()

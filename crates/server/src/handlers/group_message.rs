@@ -161,6 +161,8 @@ pub(crate) fn send_group_message(
         is_revoked: false,
         version: 0,
     };
+    // What the sender of a message the callback dropped is answered.
+    let dropped = message.clone();
     let group_id = GroupId::new(outgoing.to);
     // A topic's kind and members are its community's.
     let topic = confab_proto::topic::is_topic_id(group_id.as_str());
@@ -188,6 +190,7 @@ pub(crate) fn send_group_message(
     let store = Arc::clone(&ctx.store);
     let sessions = Arc::clone(&ctx.sessions);
     let broadcaster = Arc::clone(&ctx.broadcaster);
+    let hooks = crate::webhook::for_caller(ctx, caller);
     let mut turn = caller.sends.next();
     let caller = caller.clone();
     async move {
@@ -204,12 +207,30 @@ pub(crate) fn send_group_message(
                 "this kind of group takes no targeted messages (receiverList)",
             ));
         }
+        let group_type = profile.group_type.as_str();
+        // The application's before-callback, outside the writer; the
+        // session's sends still go out in order (the turn).
+        let message = match &hooks {
+            Some(hooks) => {
+                match crate::webhook::group_before(hooks, caller.platform, group_type, message)
+                    .await?
+                {
+                    Some(message) => message,
+                    None => return Ok(SendMessageResponse { message: dropped, duplicate: false }),
+                }
+            }
+            None => message,
+        };
         if kind.keeps_history && !message.online_user_only {
             turn.wait().await;
             let sent =
                 store.send_group_message(NewGroupMessage { message, origin: Some(caller.session) });
             drop(turn);
-            return sent.await.map_err(super::store_error);
+            let response = sent.await.map_err(super::store_error)?;
+            if let Some(hooks) = hooks.as_ref().filter(|_| !response.duplicate) {
+                crate::webhook::group_after(hooks, caller.platform, group_type, &response.message);
+            }
+            return Ok(response);
         }
         // Broadcast only: an AVChatRoom's message, or onlineUserOnly.
         let mut message = message;
@@ -275,6 +296,9 @@ pub(crate) fn send_group_message(
                 &*sessions,
                 timeline_deliveries(&group_id, entry, Some(caller.session)),
             );
+        }
+        if let Some(hooks) = &hooks {
+            crate::webhook::group_after(hooks, caller.platform, group_type, &message);
         }
         Ok(SendMessageResponse { message, duplicate: false })
     }

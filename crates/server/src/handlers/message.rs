@@ -142,6 +142,9 @@ pub(crate) fn send_message(
         time: ctx.clock.now_secs(),
         origin: Some(caller.session),
     };
+    if let Some(hooks) = crate::webhook::for_caller(ctx, caller) {
+        return crate::webhook::c2c_send(ctx, caller, hooks, new);
+    }
     from_store(ctx.store.send_message(new), |r| r)
 }
 

@@ -48,6 +48,8 @@ pub(crate) struct Caller {
     pub session: SessionId,
     /// The order of the session's group sends.
     pub sends: SendOrder,
+    /// TIM's `OptPlatform` of the caller (`Web`, `RESTAPI`, …), for callbacks.
+    pub platform: &'static str,
 }
 
 /// Keeps one session's group messages in the order the session sent them.

@@ -25,14 +25,14 @@ use crate::server::ServerContext;
 use crate::services::relation::{BlacklistChange, GroupMembers};
 use confab_proto::relation::{
     AcceptFriendApplication, AddFriend, AddFriendResponse, AddToBlacklist, AddToFriendGroup,
-    ApplicationType, BlacklistResponse, CheckFriend, CheckFriendResponse, CheckType,
+    AddType, ApplicationType, BlacklistResponse, CheckFriend, CheckFriendResponse, CheckType,
     CheckedRelation, CreateFriendGroup, DeleteFriend, DeleteFriendApplication, DeleteFriendGroup,
     Empty, Friend, FriendApplicationListResponse, FriendGroup, FriendGroupChange,
     FriendGroupListResponse, FriendListResponse, FriendProfileResponse, FriendResultResponse,
     GetBlacklist, GetFriendApplicationList, GetFriendGroupList, GetFriendList, GetFriendProfile,
     RefuseFriendApplication, Relation, RemoveFromBlacklist, RemoveFromFriendGroup,
-    RenameFriendGroup, SetFriendApplicationRead, UpdateFriend, UserFailure, UserResult,
-    ADD_SOURCE_PREFIX, FRIEND_CUSTOM_FIELD_PREFIX, MAX_ADD_SOURCE_KEYWORD_BYTES,
+    RenameFriendGroup, ResponseAction, SetFriendApplicationRead, UpdateFriend, UserFailure,
+    UserResult, ADD_SOURCE_PREFIX, FRIEND_CUSTOM_FIELD_PREFIX, MAX_ADD_SOURCE_KEYWORD_BYTES,
     MAX_BLACKLIST_IDS_PER_CALL, MAX_CHECK_FRIEND_IDS, MAX_DELETE_FRIEND_IDS,
     MAX_FRIEND_GROUP_NAME_BYTES, MAX_FRIEND_IDS_PER_CALL, MAX_FRIEND_REMARK_BYTES,
     MAX_FRIEND_WORDING_BYTES,
@@ -201,7 +201,21 @@ pub(crate) fn add_friend(
     if let Err(e) = checked_add(&caller.user, &request) {
         return reject(e);
     }
-    from_store(ctx.store.add_friend(caller.user.clone(), request, ctx.clock.now_secs()), |r| r)
+    let both = request.add_type == AddType::Both;
+    let reply =
+        from_store(ctx.store.add_friend(caller.user.clone(), request, ctx.clock.now_secs()), |r| r);
+    let Some(hooks) = crate::webhook::for_caller(ctx, caller) else { return reply };
+    let (me, platform, now) = (caller.user.clone(), caller.platform, ctx.clock.now_ms());
+    crate::webhook::observed(reply, move |added: &AddFriendResponse| {
+        if added.code != 0 {
+            return; // a request now waits for them
+        }
+        let mut pairs = vec![(me.clone(), added.user_id.clone())];
+        if both {
+            pairs.push((added.user_id.clone(), me.clone()));
+        }
+        crate::webhook::friends_added(&hooks, now, platform, &pairs, &me, "friend_add");
+    })
 }
 
 /// `deleteFriend`.
@@ -210,13 +224,21 @@ pub(crate) fn delete_friend(
     caller: &Caller,
     request: DeleteFriend,
 ) -> Reply<FriendResultResponse> {
-    match id_list(request.user_id_list, 1, MAX_DELETE_FRIEND_IDS) {
-        Ok(users) => from_store(
-            ctx.store.delete_friends(caller.user.clone(), users, request.delete_type),
-            |r| r,
-        ),
-        Err(e) => reject(e),
-    }
+    let users = match id_list(request.user_id_list, 1, MAX_DELETE_FRIEND_IDS) {
+        Ok(users) => users,
+        Err(e) => return reject(e),
+    };
+    let reply = from_store(
+        ctx.store.delete_friends(caller.user.clone(), users, request.delete_type),
+        |r| r,
+    );
+    let Some(hooks) = crate::webhook::for_caller(ctx, caller) else { return reply };
+    let (me, platform, now) = (caller.user.clone(), caller.platform, ctx.clock.now_ms());
+    crate::webhook::observed(reply, move |done: &FriendResultResponse| {
+        let peers: Vec<UserId> =
+            done.success_user_id_list.iter().map(|r| r.user_id.clone()).collect();
+        crate::webhook::friends_deleted(&hooks, now, platform, &me, &peers);
+    })
 }
 
 /// `checkFriend`.
@@ -319,7 +341,9 @@ pub(crate) fn accept_friend_application(
     if let Err(e) = at_most("remark", &request.remark, MAX_FRIEND_REMARK_BYTES) {
         return reject(e);
     }
-    from_store(
+    let both = request.action == ResponseAction::AgreeAndAdd;
+    let requester = request.user_id.clone();
+    let reply = from_store(
         ctx.store.accept_friend_request(
             caller.user.clone(),
             request.user_id,
@@ -328,7 +352,17 @@ pub(crate) fn accept_friend_application(
             ctx.clock.now_secs(),
         ),
         |r| r,
-    )
+    );
+    let Some(hooks) = crate::webhook::for_caller(ctx, caller) else { return reply };
+    let (me, platform, now) = (caller.user.clone(), caller.platform, ctx.clock.now_ms());
+    crate::webhook::observed(reply, move |_: &UserResult| {
+        // The requester gains me; with AgreeAndAdd I gain them too.
+        let mut pairs = vec![(requester.clone(), me.clone())];
+        if both {
+            pairs.push((me.clone(), requester.clone()));
+        }
+        crate::webhook::friends_added(&hooks, now, platform, &pairs, &requester, "friend_response");
+    })
 }
 
 /// `refuseFriendApplication`.

@@ -27,8 +27,10 @@
 //! An unknown `<service>/<command>` is `404` with code 60009.
 
 pub(crate) mod account;
-pub(crate) mod msg_body;
 pub(crate) mod openapi;
+
+/// TIM's `MsgBody`, shared with the callbacks.
+pub(crate) use crate::webhook::msg_body;
 
 use crate::auth;
 use crate::fanout::SessionId;
@@ -126,12 +128,12 @@ pub(crate) const REST_SESSION: SessionId = SessionId(u64::MAX);
 
 /// A caller acting as `user` for a REST request.
 pub(crate) fn as_user(user: UserId) -> Caller {
-    Caller { user, session: REST_SESSION, sends: SendOrder::default() }
-}
-
-/// Whether `caller` is a REST request rather than a session.
-pub(crate) fn is_rest(caller: &Caller) -> bool {
-    caller.session == REST_SESSION
+    Caller {
+        user,
+        session: REST_SESSION,
+        sends: SendOrder::default(),
+        platform: crate::webhook::REST_PLATFORM,
+    }
 }
 
 /// Decodes and runs one command.

@@ -1,4 +1,4 @@
-//! TIM's REST `MsgBody`: a list of `{MsgType, MsgContent}` with TIM's
+//! TIM's `MsgBody` (of the REST API and the callbacks): a list of `{MsgType, MsgContent}` with TIM's
 //! REST field names (`Text`, `Data`/`Desc`/`Ext`, `Index`, …), and its
 //! mapping to the one element of a Confab message.
 //!
@@ -8,11 +8,10 @@
 //! file elements name uploaded files). History answers carry the stored
 //! element; the file kinds are given with the SDK's field names.
 
-use super::RestError;
 use confab_proto::message::{
     CustomPayload, FacePayload, LocationPayload, MessageElement, TextPayload,
 };
-use schemars::JsonSchema;
+use confab_proto::ErrorBody;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -20,7 +19,8 @@ use serde_json::{json, Value};
 pub(crate) const INVALID_MSG_BODY: i32 = 90005;
 
 /// One element of a `MsgBody`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "rest", derive(schemars::JsonSchema))]
 pub(crate) struct MsgBodyElem {
     /// `TIMTextElem`, `TIMCustomElem`, `TIMFaceElem` or `TIMLocationElem`
     /// (answers may carry the file kinds too).
@@ -35,7 +35,7 @@ fn field<'a>(content: &'a Value, name: &str) -> Option<&'a Value> {
     content.get(name)
 }
 
-fn text_field(content: &Value, name: &str) -> Result<String, RestError> {
+fn text_field(content: &Value, name: &str) -> Result<String, ErrorBody> {
     match field(content, name) {
         None | Some(Value::Null) => Ok(String::new()),
         Some(Value::String(text)) => Ok(text.clone()),
@@ -43,19 +43,19 @@ fn text_field(content: &Value, name: &str) -> Result<String, RestError> {
     }
 }
 
-fn number_field(content: &Value, name: &str) -> Result<f64, RestError> {
+fn number_field(content: &Value, name: &str) -> Result<f64, ErrorBody> {
     field(content, name)
         .and_then(Value::as_f64)
         .ok_or_else(|| invalid(format!("MsgContent.{name} must be a number")))
 }
 
-fn invalid(info: String) -> RestError {
-    RestError::new(INVALID_MSG_BODY, info)
+fn invalid(info: String) -> ErrorBody {
+    ErrorBody::new(INVALID_MSG_BODY, info)
 }
 
 /// The element a REST `MsgBody` sends; 90005 unless it is one element of a
 /// kind a backend can send.
-pub(crate) fn to_element(body: &[MsgBodyElem]) -> Result<MessageElement, RestError> {
+pub(crate) fn to_element(body: &[MsgBodyElem]) -> Result<MessageElement, ErrorBody> {
     let [elem] = body else {
         return Err(invalid(format!(
             "MsgBody must hold exactly one element (Confab messages hold one), not {}",
