@@ -103,13 +103,19 @@ async fn a_batch_reaches_every_account_and_lists_the_others() {
             "openim/batchsendmsg",
             json!({
                 "From_Account": "bob",
-                "To_Account": ["alice", "nobody", "carol", "alice"],
+                "To_Account": ["alice", "nobody", "carol", "alice", "has space"],
                 "MsgRandom": 5,
                 "MsgBody": text_body("news"),
             }),
         )
         .await;
-    assert_eq!(answer["ErrorList"], json!([{"To_Account": "nobody", "ErrorCode": 90012}]));
+    assert_eq!(
+        answer["ErrorList"],
+        json!([
+            {"To_Account": "nobody", "ErrorCode": 90012},
+            {"To_Account": "has space", "ErrorCode": 90012},
+        ])
+    );
     let on_alice = alice.events.wait_received(1).await.remove(0);
     assert_eq!(answer["MsgKey"], on_alice.id.as_str());
     assert_eq!(text_of(&on_alice), "news");
@@ -298,6 +304,8 @@ async fn bad_sends_get_tims_codes() {
     rest.fails("openim/sendmsg", send(json!({"To_Account": ""})), 90012).await;
     rest.fails("openim/sendmsg", send(json!({"From_Account": "ghost"})), 90012).await;
     rest.fails("openim/sendmsg", send(json!({"MsgBody": []})), 90005).await;
+    rest.fails("openim/sendmsg", send(json!({"MsgBody": "hi"})), 90005).await;
+    rest.fails("openim/sendmsg", send(json!({"MsgBody": [{"Text": "hi"}]})), 90005).await;
     let image = json!([{"MsgType": "TIMImageElem", "MsgContent": {}}]);
     rest.fails("openim/sendmsg", send(json!({"MsgBody": image})), 90005).await;
     let two = json!([text_body("a")[0], text_body("b")[0]]);

@@ -13,7 +13,7 @@
 //! | command | limit | codes |
 //! |---|---|---|
 //! | `sendmsg` | one receiver | 90012 `From_Account`/`To_Account` is not an account; 90005 `MsgBody` cannot be sent; 90026 `MsgLifeTime` outside 0..=604800; 70402 another bad field; the handler's own codes as they are (20007 blacklist, 80001 filtered word, 80002 over 12 KB, 90008 to oneself, 2996 over the send rate, 20001 `MsgRandom` 0, …) |
-//! | `batchsendmsg` | 500 receivers | 90011 over 500; the whole request as `sendmsg`; a receiver that failed is in `ErrorList` with its code (90012 not an account) |
+//! | `batchsendmsg` | 500 receivers | 90011 over 500; the whole request as `sendmsg`; a receiver that failed is in `ErrorList` with its code (90012 not an account, or no valid userID); the others got it |
 //! | `admin_msgwithdraw` | one message | 90012; 90054 `MsgKey` is not a message from `From_Account` to `To_Account` (nor the reverse); 2110 `From_Account` did not send it |
 //! | `modify_c2c_msg` | one message | 90012; 90054; 90005; the modify handler's codes (10007 the receiver changes the content, 2480 modified meanwhile, 20026 revoked, 2905 a file message's content) |
 //! | `importmsg` | one message | 90012; 90005; 70402 `SyncFromOldSystem` not 1 or 2, `MsgTimeStamp` not in 1..=now; the send checks' codes (90008, 20001, 80002, 80001, 20007) |
@@ -48,7 +48,7 @@
 //!   what it deleted for itself; `MsgFlagBits` is 1 for a revoked message,
 //!   else 0. Page with `LastMsgKey` (the window may stay as it was).
 
-use super::msg_body::{from_element, to_element, MsgBodyElem};
+use super::msg_body::{from_element, to_element, MsgBodyElem, INVALID_MSG_BODY};
 use super::{as_user, store_error, Admin, Command, RestError};
 use crate::handlers::message::{send_c2c, Metering};
 use crate::handlers::message_ops::{modify_message, recall_message_as_admin};
@@ -56,11 +56,14 @@ use crate::server::ServerContext;
 use crate::services::message::NewMessage;
 use crate::store::c2c_key;
 use crate::store::read::TimeWindow;
-use confab_proto::message::{ConversationType, MessageControlInfo, OutgoingMessage, WireMessage};
+use confab_proto::message::{
+    ConversationType, MessageControlInfo, MessageElement, OutgoingMessage, WireMessage,
+};
 use confab_proto::ops::{ModifyMessage, RevokeMessage, SendMessage};
-use confab_proto::{ConversationId, UserId};
+use confab_proto::{code, ConversationId, UserId};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::sync::Arc;
 
 /// Most receivers of one batch send.
@@ -108,7 +111,8 @@ pub(crate) struct MessageOptions {
     msg_random: u32,
     /// The content: one element.
     #[serde(rename = "MsgBody")]
-    msg_body: Vec<MsgBodyElem>,
+    #[schemars(with = "Vec<MsgBodyElem>")]
+    msg_body: Value,
     /// Opaque data kept with the message.
     #[serde(rename = "CloudCustomData", default)]
     cloud_custom_data: Option<String>,
@@ -209,7 +213,8 @@ pub(crate) struct ModifyC2cMsg {
     msg_key: String,
     /// The new content: one element.
     #[serde(rename = "MsgBody")]
-    msg_body: Vec<MsgBodyElem>,
+    #[schemars(with = "Vec<MsgBodyElem>")]
+    msg_body: Value,
     /// The new opaque data; absent: kept as it is.
     #[serde(rename = "CloudCustomData", default)]
     cloud_custom_data: Option<String>,
@@ -236,7 +241,8 @@ pub(crate) struct ImportMsg {
     msg_time_stamp: i64,
     /// The content: one element.
     #[serde(rename = "MsgBody")]
-    msg_body: Vec<MsgBodyElem>,
+    #[schemars(with = "Vec<MsgBodyElem>")]
+    msg_body: Value,
     /// Opaque data kept with the message.
     #[serde(rename = "CloudCustomData", default)]
     cloud_custom_data: Option<String>,
@@ -378,6 +384,18 @@ async fn account(ctx: &ServerContext, id: &str, field: &str) -> Result<UserId, R
     Ok(user)
 }
 
+/// The one element a request's `MsgBody` sends; 90005 for any other body,
+/// a value that is no list of `{MsgType, MsgContent}` included.
+fn body_element(body: &Value) -> Result<MessageElement, RestError> {
+    let elements = Vec::<MsgBodyElem>::deserialize(body).map_err(|e| {
+        RestError::new(
+            INVALID_MSG_BODY,
+            format!("MsgBody is no list of {{MsgType, MsgContent}}: {e}"),
+        )
+    })?;
+    to_element(&elements)
+}
+
 /// The unread and last-message control of `SendMsgControl`.
 fn control(flags: &[String]) -> Result<Option<MessageControlInfo>, RestError> {
     let mut control = MessageControlInfo::default();
@@ -443,7 +461,7 @@ async fn outgoing(
         "ignored: the server numbers messages itself and has no callbacks"
     );
     let control = control(&options.send_msg_control)?;
-    let element = to_element(&options.msg_body)?;
+    let element = body_element(&options.msg_body)?;
     let from = match options.from_account {
         Some(id) => account(ctx, &id, "From_Account").await?,
         None => admin.id.clone(),
@@ -503,21 +521,37 @@ async fn batch_send(
     let nodes = ctx.sessions.nodes_of(&caller.user);
     ctx.send_rate.check(&caller.user, ctx.clock.now_ms(), nodes)?;
     let mut seen = std::collections::HashSet::new();
+    let receivers: Vec<String> =
+        receivers.into_iter().filter(|id| seen.insert(id.clone())).collect();
+    // Every send is queued before any is awaited, so the writer stores the
+    // batch in a few commits rather than one per receiver.
+    let mut pending = Vec::with_capacity(receivers.len());
+    for (index, id) in receivers.iter().enumerate() {
+        let sent = match crate::auth::check_user_id(id) {
+            Ok(()) => {
+                let to = UserId::new(id.clone());
+                send_c2c(&ctx, &caller, outgoing.to(&to, index), Metering::Prepaid)
+            }
+            Err(e) => crate::handlers::reject(e),
+        };
+        pending.push(sent);
+    }
+    let results = futures_util::future::join_all(pending).await;
     let mut msg_key = String::new();
     let mut error_list = Vec::new();
-    for (index, id) in receivers.into_iter().filter(|id| seen.insert(id.clone())).enumerate() {
-        let sent = match account(&ctx, &id, "To_Account").await {
-            Ok(to) => send_c2c(&ctx, &caller, outgoing.to(&to, index), Metering::Prepaid)
-                .await
-                .map_err(RestError::from),
-            Err(e) => Err(e),
-        };
+    for (id, sent) in receivers.into_iter().zip(results) {
         match sent {
             Ok(sent) if msg_key.is_empty() && !sent.message.online_user_only => {
                 msg_key = sent.message.id.to_string();
             }
             Ok(_) => {}
-            Err(e) => error_list.push(ReceiverError { to_account: id, error_code: e.code }),
+            Err(e) => {
+                // No such account, or no valid userID: TIM's code for both.
+                let not_found = e.code == code::USER_OR_GROUP_NOT_FOUND
+                    || crate::auth::check_user_id(&id).is_err();
+                let error_code = if not_found { ACCOUNT_NOT_FOUND } else { e.code };
+                error_list.push(ReceiverError { to_account: id, error_code });
+            }
         }
     }
     Ok(BatchSendMsgResponse { msg_key, error_list })
@@ -567,7 +601,7 @@ async fn modify(
     _admin: Admin,
     request: ModifyC2cMsg,
 ) -> Result<Empty, RestError> {
-    let element = to_element(&request.msg_body)?;
+    let element = body_element(&request.msg_body)?;
     let from = account(&ctx, &request.from_account, "From_Account").await?;
     let to = account(&ctx, &request.to_account, "To_Account").await?;
     let message = c2c_message(&ctx, &from, &to, &request.msg_key).await?;
@@ -597,7 +631,7 @@ async fn import(
             request.msg_time_stamp
         )));
     }
-    let element = to_element(&request.msg_body)?;
+    let element = body_element(&request.msg_body)?;
     let from = account(&ctx, &request.from_account, "From_Account").await?;
     let to = account(&ctx, &request.to_account, "To_Account").await?;
     let mut checked = SendMessage {
@@ -753,6 +787,23 @@ mod tests {
         .expect("decodes");
         assert_eq!(batch.to_account, ["a", "b"]);
         assert_eq!(batch.message.from_account.as_deref(), Some("bob"));
+    }
+
+    #[test]
+    fn the_openapi_document_has_tims_field_names() {
+        let commands = crate::rest::Commands::build();
+        let schemas = &commands.document()["components"]["schemas"];
+        let send = &schemas["SendMsg"];
+        let required = send["required"].as_array().expect("required fields");
+        for field in ["To_Account", "MsgRandom", "MsgBody"] {
+            assert!(required.contains(&json!(field)), "{field} in {send}");
+        }
+        assert_eq!(send["properties"]["MsgBody"]["type"], "array", "{send}");
+        assert!(send["properties"]["From_Account"].is_object(), "{send}");
+        let roam = &schemas["AdminGetRoamMsgResponse"]["properties"];
+        for field in ["Complete", "MsgCnt", "LastMsgTime", "LastMsgKey", "MsgList"] {
+            assert!(roam[field].is_object(), "{field} in {roam}");
+        }
     }
 
     #[test]
