@@ -103,6 +103,27 @@ pub(crate) fn send_message(
     if request.message.conversation_type == ConversationType::Group {
         return super::group_message::send_group_message(ctx, caller, request);
     }
+    send_c2c(ctx, caller, request, Metering::PerMessage)
+}
+
+/// How a C2C send uses its sender's send rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Metering {
+    /// The send takes one send of the allowance (every session send).
+    PerMessage,
+    /// The caller took the allowance for it already: a REST batch takes
+    /// one for the whole batch, as TIM meters its calls, not its receivers.
+    Prepaid,
+}
+
+/// The C2C part of `sendMessage`, checked in the module's order; the rate
+/// as `metering` says.
+pub(crate) fn send_c2c(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: SendMessage,
+    metering: Metering,
+) -> Reply<SendMessageResponse> {
     let to = match validate_send(&caller.user, &request) {
         Ok(to) => to,
         Err(e) => return reject(e),
@@ -118,10 +139,11 @@ pub(crate) fn send_message(
             return reject(e);
         }
     }
-    if let Err(e) =
-        ctx.send_rate.check(&caller.user, ctx.clock.now_ms(), ctx.sessions.nodes_of(&caller.user))
-    {
-        return reject(e);
+    if metering == Metering::PerMessage {
+        let nodes = ctx.sessions.nodes_of(&caller.user);
+        if let Err(e) = ctx.send_rate.check(&caller.user, ctx.clock.now_ms(), nodes) {
+            return reject(e);
+        }
     }
     let new = NewMessage {
         from: caller.user.clone(),

@@ -7,7 +7,7 @@
 //! | all | malformed conversation ID; not C2C or GROUP | 2503 `INVALID_CONVERSATION_ID` |
 //! | hopping | a group the caller is not a stored member of (an AVChatRoom keeps no history) | 10007 `ERR_SVR_GROUP_PERMISSION_DENY` |
 //! | revoke, modify | message not in the caller's conversation (in a group: the caller is not a member), never stored (`onlineUserOnly`, AVChatRoom) | 20026 |
-//! | revoke | the caller is not the sender (nor, in a group, its owner or an admin), or the revoke window (`revoke_window_secs`) has passed | 2110 `MESSAGE_REVOKE_FAIL` |
+//! | revoke | the caller is not the sender (nor, in a group, its owner or an admin), or the revoke window (`revoke_window_secs`) has passed (an administrator's REST recall has none) | 2110 `MESSAGE_REVOKE_FAIL` |
 //! | modify | body over 12 KB | 80002 `ERR_SVR_COMM_BODY_SIZE_LIMIT` |
 //! | modify | text with a filtered word (block mode) | 80001 `ERR_SVR_COMM_SENSITIVE_TEXT` |
 //! | modify | the message is revoked | 20026 |
@@ -50,11 +50,31 @@ fn check_c2c(id: &ConversationId) -> Result<(), ErrorBody> {
     }
 }
 
-/// `revokeMessage`.
+/// `revokeMessage`: within the revoke window.
 pub(crate) fn revoke_message(
     ctx: &ServerContext,
     caller: &Caller,
     request: RevokeMessage,
+) -> Reply<RevokeMessageResponse> {
+    revoke(ctx, caller, request, Some(ctx.config.revoke_window_secs))
+}
+
+/// An administrator's recall (TIM's REST `admin_msgwithdraw`), as the
+/// sender, at any age: every other rule of [`revoke_message`] holds.
+pub(crate) fn recall_message_as_admin(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: RevokeMessage,
+) -> Reply<RevokeMessageResponse> {
+    revoke(ctx, caller, request, None)
+}
+
+/// A revoke within `window_secs` of the message's time (`None`: any age).
+fn revoke(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: RevokeMessage,
+    window_secs: Option<i64>,
 ) -> Reply<RevokeMessageResponse> {
     if let Err(e) = check_chat(&request.conversation_id) {
         return reject(e);
@@ -65,7 +85,7 @@ pub(crate) fn revoke_message(
             request.conversation_id,
             request.message_id,
             ctx.clock.now_secs(),
-            ctx.config.revoke_window_secs,
+            window_secs,
         ),
         |message| RevokeMessageResponse { message },
     )

@@ -27,6 +27,7 @@
 //! An unknown `<service>/<command>` is `404` with code 60009.
 
 pub(crate) mod account;
+pub(crate) mod message;
 pub(crate) mod openapi;
 
 /// TIM's `MsgBody`, shared with the callbacks.
@@ -214,7 +215,7 @@ impl Commands {
     /// two areas define one command.
     pub(crate) fn build() -> Self {
         let mut by_path = HashMap::new();
-        let all = account::commands().into_iter();
+        let all = account::commands().into_iter().chain(message::commands());
         for command in all {
             let key = format!("{}/{}", command.service, command.command);
             let twice = by_path.insert(key.clone(), command);

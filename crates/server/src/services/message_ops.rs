@@ -110,7 +110,7 @@ fn revoke(
     conversation_id: &ConversationId,
     message_id: &str,
     now_secs: i64,
-    window_secs: i64,
+    window_secs: Option<i64>,
 ) -> Result<WireMessage, StoreError> {
     let Some((row, mut message, place)) = load(tx, user, conversation_id, message_id)? else {
         return Err(not_found(message_id));
@@ -126,11 +126,13 @@ fn revoke(
     if message.is_revoked {
         return Ok(message);
     }
-    if now_secs.saturating_sub(message.time) > window_secs {
-        return Err(StoreError::Refused(ErrorBody::new(
-            code::MESSAGE_REVOKE_FAIL,
-            format!("the message is older than the revoke window of {window_secs} s"),
-        )));
+    if let Some(window_secs) = window_secs {
+        if now_secs.saturating_sub(message.time) > window_secs {
+            return Err(StoreError::Refused(ErrorBody::new(
+                code::MESSAGE_REVOKE_FAIL,
+                format!("the message is older than the revoke window of {window_secs} s"),
+            )));
+        }
     }
     message.is_revoked = true;
     tx.update_message(row, &message)?;
@@ -223,17 +225,18 @@ fn hide(
 
 impl dyn Store {
     /// Revokes a stored C2C message `user` sent, if its time lies at most
-    /// `window_secs` before `now_secs`; appends `messageRevoked` to both
-    /// inboxes. A revoked message is returned as is. Refusals: 20026 for a
-    /// message not in the conversation, 2110 for someone else's message or
-    /// one past the window.
+    /// `window_secs` before `now_secs` (`None`: at any age, an
+    /// administrator's recall); appends `messageRevoked` to both inboxes.
+    /// A revoked message is returned as is. Refusals: 20026 for a message
+    /// not in the conversation, 2110 for someone else's message or one past
+    /// the window.
     pub(crate) fn revoke_message(
         &self,
         user: UserId,
         conversation_id: ConversationId,
         message_id: String,
         now_secs: i64,
-        window_secs: i64,
+        window_secs: Option<i64>,
     ) -> StoreFuture<WireMessage> {
         self.transact(move |tx| {
             revoke(tx, &user, &conversation_id, &message_id, now_secs, window_secs)

@@ -1309,6 +1309,50 @@ pub(crate) async fn topics_keep_their_own_timeline_and_member_standing<F: StoreF
     assert_eq!(f.store.timeline_page(t1, 0, 10, 1 << 20).await.expect("timeline").head, 1);
 }
 
+/// Conformance case (see the module docs).
+pub(crate) async fn time_windows_read_newest_first_by_time_and_revokes_may_have_no_window<
+    F: StoreFactory,
+>() {
+    use confab_proto::code;
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob"]).await;
+    // Sequences 1..=3 at times 100, 200, 300; then one imported at 150.
+    for (random, time) in [(1, 100), (2, 200), (3, 300), (4, 150)] {
+        let message =
+            NewMessage { time, client_time: time as u64, ..text("alice", "bob", random, "m") };
+        f.store.send_message(message).await.expect("send");
+    }
+    let read = |min_time, max_time, after, count| {
+        let window = crate::store::read::TimeWindow { min_time, max_time, after, count };
+        f.store.message_window(user("bob"), "C2Calice".into(), window)
+    };
+    let times = |messages: Vec<confab_proto::message::WireMessage>| {
+        messages.iter().map(|m| (m.time, m.sequence)).collect::<Vec<_>>()
+    };
+    let all = read(0, i64::MAX, None, 10).await.expect("window");
+    assert_eq!(times(all), [(300, 3), (200, 2), (150, 4), (100, 1)]);
+    let inside = read(150, 200, None, 10).await.expect("window");
+    assert_eq!(times(inside), [(200, 2), (150, 4)]);
+    let first = read(0, 300, None, 2).await.expect("window");
+    assert_eq!(times(first), [(300, 3), (200, 2)]);
+    let next = read(0, 300, Some((200, 2)), 2).await.expect("window");
+    assert_eq!(times(next), [(150, 4), (100, 1)]);
+    assert!(read(0, 300, Some((100, 1)), 2).await.expect("window").is_empty());
+    let none = f.store.message_window(
+        user("bob"),
+        "C2Ccarol".into(),
+        crate::store::read::TimeWindow { min_time: 0, max_time: 300, after: None, count: 5 },
+    );
+    assert!(none.await.expect("window").is_empty());
+
+    // The oldest is past a window of 10 s; without a window it goes.
+    let id = "alice-100-1".to_owned();
+    let late = f.store.revoke_message(user("alice"), "C2Cbob".into(), id.clone(), 400, Some(10));
+    refused_with(late.await, code::MESSAGE_REVOKE_FAIL);
+    let recalled = f.store.revoke_message(user("alice"), "C2Cbob".into(), id, 400, None);
+    assert!(recalled.await.expect("no window").is_revoked);
+}
+
 /// Expands to one `#[tokio::test]` per conformance case, each run against
 /// the stores the given [`StoreFactory`] opens.
 macro_rules! store_conformance_suite {
@@ -1336,6 +1380,7 @@ macro_rules! store_conformance_suite {
             friends_requests_and_groups_follow_the_rules_and_tell_each_side,
             conversation_settings_are_per_user_and_keep_every_mark_bit,
             topics_keep_their_own_timeline_and_member_standing,
+            time_windows_read_newest_first_by_time_and_revokes_may_have_no_window,
         );
     };
     (@cases $factory:ty; $($case:ident),* $(,)?) => {

@@ -8,6 +8,7 @@ use confab_proto::group::{
     GroupApplication, GroupAttributes, GroupCounters, GroupMember, GroupProfile,
 };
 use confab_proto::inbox::TimelinePage;
+use confab_proto::message::WireMessage;
 use confab_proto::ops::{
     GetMessageListHopping, GetMessageListHoppingResponse, GetMessageListResponse, SyncResponse,
 };
@@ -232,6 +233,21 @@ pub trait ConversationRead {
     ) -> StoreFuture<Vec<confab_proto::conversation::ConversationGroup>>;
 }
 
+/// A window of a C2C history by message time, read newest first
+/// ([`MessageRead::message_window`], TIM's `admin_getroammsg`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeWindow {
+    /// The earliest message time, seconds, included.
+    pub min_time: i64,
+    /// The latest message time, seconds, included.
+    pub max_time: i64,
+    /// Only messages after this `(time, sequence)` in the newest-first
+    /// order (the last message of the page before), when given.
+    pub after: Option<(i64, u64)>,
+    /// The most messages to read.
+    pub count: u32,
+}
+
 /// A user's view of a conversation's history.
 pub trait MessageRead {
     /// The user's view of a conversation's history: up to `count` messages
@@ -251,6 +267,16 @@ pub trait MessageRead {
         user: UserId,
         request: GetMessageListHopping,
     ) -> StoreFuture<GetMessageListHoppingResponse>;
+
+    /// `user`'s view of a C2C conversation's messages whose time lies in
+    /// the window, newest first by time and then sequence (so an imported
+    /// message sits where its time puts it), at most `window.count`.
+    fn message_window(
+        &self,
+        user: UserId,
+        conversation_id: ConversationId,
+        window: TimeWindow,
+    ) -> StoreFuture<Vec<WireMessage>>;
 
     /// The read state of each listed message of `user`'s conversation that
     /// asked for receipts, in the order asked (`getMessageReadReceiptList`;
@@ -506,6 +532,15 @@ macro_rules! delegate_reads {
                 request: confab_proto::ops::GetMessageListHopping,
             ) -> $crate::store::StoreFuture<confab_proto::ops::GetMessageListHoppingResponse> {
                 self.read_tx(move |c| message::hopping(c, &user, &request))
+            }
+
+            fn message_window(
+                &self,
+                user: confab_proto::UserId,
+                conversation_id: confab_proto::ConversationId,
+                window: $crate::store::read::TimeWindow,
+            ) -> $crate::store::StoreFuture<Vec<confab_proto::message::WireMessage>> {
+                self.read_tx(move |c| message::window(c, &user, &conversation_id, &window))
             }
 
             fn read_receipts(

@@ -8,6 +8,7 @@ use super::c2c_key;
 use super::writer::PgTx;
 use super::{to_i64, to_u64, Cx};
 use crate::store::counters::CounterKey;
+use crate::store::read::TimeWindow;
 use crate::store::tx::MessageTx;
 use crate::store::{MessageRow, StoreError};
 use confab_proto::message::WireMessage;
@@ -157,6 +158,48 @@ pub(super) fn newest_first_page(
     messages.truncate(count as usize);
     messages.reverse();
     Ok(GetMessageListResponse { messages, is_completed })
+}
+
+/// `user`'s view of a C2C conversation within a time window, newest first
+/// by time and then sequence (see [`crate::store::MessageRead::message_window`]).
+pub(super) fn window(
+    cx: &mut Cx<'_>,
+    user: &UserId,
+    conversation_id: &ConversationId,
+    window: &TimeWindow,
+) -> Result<Vec<WireMessage>, StoreError> {
+    let Some(ConversationKind::C2c(peer)) = conversation_id.kind() else {
+        return Ok(Vec::new());
+    };
+    let key = c2c_key(user, &peer);
+    let cleared = to_i64(cleared_sequence(cx, user, conversation_id)?)?;
+    // Without a cursor, everything up to the window's end.
+    let (before_time, before_sequence) = window
+        .after
+        .map_or((window.max_time, i64::MAX), |(t, s)| (t, i64::try_from(s).unwrap_or(i64::MAX)));
+    let rows = cx.query(
+        "SELECT message FROM messages m
+         WHERE conv_key = $1 AND sequence > $2 AND time >= $3 AND time <= $4
+           AND (time < $5 OR (time = $5 AND sequence < $6))
+           AND NOT EXISTS (SELECT 1 FROM hidden_messages h
+                           WHERE h.owner = $7 AND h.message_id = m.id)
+         ORDER BY time DESC, sequence DESC LIMIT $8",
+        &[
+            &key,
+            &cleared,
+            &window.min_time,
+            &window.max_time,
+            &before_time,
+            &before_sequence,
+            &user.as_str(),
+            &i64::from(window.count),
+        ],
+    )?;
+    let mut messages = Vec::new();
+    for row in rows {
+        messages.push(serde_json::from_str::<WireMessage>(&row.try_get::<_, String>(0)?)?);
+    }
+    Ok(messages)
 }
 
 /// A page of `user`'s view of a conversation from a sequence or a time,

@@ -6,6 +6,7 @@
 
 use super::writer::SqliteTx;
 use crate::store::counters::CounterKey;
+use crate::store::read::TimeWindow;
 use crate::store::tx::MessageTx;
 use crate::store::{c2c_key, MessageRow, StoreError};
 use confab_proto::message::WireMessage;
@@ -158,6 +159,51 @@ pub(super) fn newest_first_page(
     messages.truncate(count as usize);
     messages.reverse();
     Ok(GetMessageListResponse { messages, is_completed })
+}
+
+/// `user`'s view of a C2C conversation within a time window, newest first
+/// by time and then sequence (see [`crate::store::MessageRead::message_window`]).
+pub(super) fn window(
+    conn: &Connection,
+    user: &UserId,
+    conversation_id: &ConversationId,
+    window: &TimeWindow,
+) -> Result<Vec<WireMessage>, StoreError> {
+    let Some(ConversationKind::C2c(peer)) = conversation_id.kind() else {
+        return Ok(Vec::new());
+    };
+    let key = c2c_key(user, &peer);
+    let cleared = cleared_sequence(conn, user, conversation_id)?;
+    // Without a cursor, everything up to the window's end.
+    let (before_time, before_sequence) = window
+        .after
+        .map_or((window.max_time, i64::MAX), |(t, s)| (t, i64::try_from(s).unwrap_or(i64::MAX)));
+    let mut stmt = conn.prepare_cached(
+        "SELECT message FROM messages m
+         WHERE conv_key = ?1 AND sequence > ?2 AND time >= ?3 AND time <= ?4
+           AND (time < ?5 OR (time = ?5 AND sequence < ?6))
+           AND NOT EXISTS (SELECT 1 FROM hidden_messages h
+                           WHERE h.owner = ?7 AND h.message_id = m.id)
+         ORDER BY time DESC, sequence DESC LIMIT ?8",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            key,
+            cleared,
+            window.min_time,
+            window.max_time,
+            before_time,
+            before_sequence,
+            user.as_str(),
+            window.count
+        ],
+        |r| r.get::<_, String>(0),
+    )?;
+    let mut messages = Vec::new();
+    for row in rows {
+        messages.push(serde_json::from_str::<WireMessage>(&row?)?);
+    }
+    Ok(messages)
 }
 
 pub(super) fn hopping(

@@ -198,7 +198,7 @@ async fn migration_8_keeps_earlier_message_ids_and_references() {
     let again = reopen(&path);
     let old_id = "1-1700000000-1";
     let revoked = again
-        .revoke_message(user("alice"), "C2Cbob".into(), old_id.into(), 1_700_000_001, 120)
+        .revoke_message(user("alice"), "C2Cbob".into(), old_id.into(), 1_700_000_001, Some(120))
         .await
         .expect("an earlier message is found by its earlier ID");
     assert_eq!(revoked.id.as_str(), old_id);
