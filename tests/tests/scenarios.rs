@@ -28,6 +28,7 @@ mod scenarios {
     mod receipts;
     mod relations;
     mod rest_accounts;
+    mod rest_relations;
     mod sdk_groups;
     mod search;
     mod sessions;

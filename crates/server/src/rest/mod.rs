@@ -29,6 +29,8 @@
 pub(crate) mod account;
 pub(crate) mod msg_body;
 pub(crate) mod openapi;
+pub(crate) mod profile;
+pub(crate) mod relation;
 
 use crate::auth;
 use crate::fanout::SessionId;
@@ -212,7 +214,8 @@ impl Commands {
     /// two areas define one command.
     pub(crate) fn build() -> Self {
         let mut by_path = HashMap::new();
-        let all = account::commands().into_iter();
+        let all =
+            account::commands().into_iter().chain(profile::commands()).chain(relation::commands());
         for command in all {
             let key = format!("{}/{}", command.service, command.command);
             let twice = by_path.insert(key.clone(), command);
