@@ -5,6 +5,7 @@
 
 use confab_proto::code;
 use confab_sdk::{Event, Friend, SendMessageOptions};
+use confab_server::clock::Clock as _;
 use confab_tests::rest::RestClient;
 use confab_tests::{within, TestClient, TestServer};
 use serde_json::{json, Value};
@@ -212,6 +213,7 @@ async fn friends_are_added_checked_listed_and_deleted_over_rest() {
     }
 
     // A forced two-way add: both instances see the friendship.
+    let added_at = server.clock.now_secs();
     let answer = rest
         .ok(
             "sns/friend_add",
@@ -336,6 +338,7 @@ async fn friends_are_added_checked_listed_and_deleted_over_rest() {
     assert_eq!(tags["Tag_SNS_IM_Group"], json!(["Work"]));
     assert_eq!(tags["Tag_SNS_IM_AddSource"], "AddSource_Type_Admin");
     assert_eq!(tags["Tag_SNS_IM_AddWording"], "welcome");
+    assert_eq!(tags["Tag_SNS_IM_AddTime"], added_at);
     assert_eq!(items[1]["To_Account"], "dave");
     let sequence = answer["StandardSequence"].clone();
     assert!(sequence.as_u64().is_some_and(|s| s > 0), "{answer}");
@@ -410,6 +413,7 @@ async fn a_rest_blacklist_refuses_messages_and_requests_as_a_clients_does() {
     .await;
     wait_friends(&bob, &["alice"]).await;
 
+    let blocked_at = server.clock.now_secs();
     let answer = rest
         .ok(
             "sns/black_list_add",
@@ -441,6 +445,7 @@ async fn a_rest_blacklist_refuses_messages_and_requests_as_a_clients_does() {
     let get = |start: u64| json!({"From_Account": "alice", "StartIndex": start, "MaxLimited": 1, "LastSequence": 0});
     let first = rest.ok("sns/black_list_get", get(0)).await;
     assert_eq!(first["BlackListItem"][0]["To_Account"], "bob", "{first}");
+    assert_eq!(first["BlackListItem"][0]["AddBlackTimeStamp"], blocked_at, "{first}");
     assert_eq!(first["BlackListItem"].as_array().map(Vec::len), Some(1));
     assert_eq!(first["StartIndex"], 1);
     assert!(first["CurruentSequence"].as_u64().is_some_and(|s| s > 0), "{first}");

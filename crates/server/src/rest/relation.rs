@@ -33,8 +33,7 @@
 //! whenever its friends or blacklist change (and on other changes too,
 //! which only costs a reader a refetch). `friend_get` leaves out the
 //! standard (custom) tags when the request's sequence is the current one.
-//! Not given yet: `Tag_SNS_IM_AddTime` and `AddBlackTimeStamp` (0), which
-//! the store keeps but does not read back.
+//! `Tag_SNS_IM_AddTime` and `AddBlackTimeStamp` are server seconds.
 //!
 //! A request body of the wrong shape (a string where a list belongs, an
 //! unknown `AddType`) is refused by the envelope with 70402.
@@ -88,6 +87,7 @@ mod tags {
     pub const GROUP: &str = "Tag_SNS_IM_Group";
     pub const ADD_SOURCE: &str = "Tag_SNS_IM_AddSource";
     pub const ADD_WORDING: &str = "Tag_SNS_IM_AddWording";
+    pub const ADD_TIME: &str = "Tag_SNS_IM_AddTime";
 }
 
 /// `Add_Type_*`.
@@ -312,7 +312,7 @@ pub(crate) struct FriendGet {
 #[derive(Debug, Serialize, JsonSchema)]
 pub(crate) struct ValueItem {
     /// `Tag_SNS_IM_Remark`, `_Group` (a list of names), `_AddSource`,
-    /// `_AddWording`, or a `Tag_SNS_Custom_*`.
+    /// `_AddWording`, `_AddTime` (server seconds), or a `Tag_SNS_Custom_*`.
     #[serde(rename = "Tag")]
     tag: String,
     /// Its value.
@@ -390,7 +390,7 @@ pub(crate) struct BlackListItem {
     /// The account.
     #[serde(rename = "To_Account")]
     to_account: String,
-    /// When it was blacklisted (0: Confab does not report it yet).
+    /// When it was blacklisted (server seconds).
     #[serde(rename = "AddBlackTimeStamp")]
     add_black_time_stamp: i64,
 }
@@ -636,7 +636,7 @@ async fn sequence(ctx: &ServerContext, user: &UserId) -> Result<u64, RestError> 
 }
 
 /// A friend's fields, standard and custom as asked.
-fn value_items(friend: Friend, standard: bool, custom: bool) -> Vec<ValueItem> {
+fn value_items(friend: Friend, added_at: i64, standard: bool, custom: bool) -> Vec<ValueItem> {
     let mut items = Vec::new();
     let mut add = |tag: &str, value: Value| items.push(ValueItem { tag: tag.to_owned(), value });
     if standard {
@@ -644,6 +644,7 @@ fn value_items(friend: Friend, standard: bool, custom: bool) -> Vec<ValueItem> {
         add(tags::REMARK, friend.remark.into());
         add(tags::ADD_SOURCE, friend.source.into());
         add(tags::ADD_WORDING, friend.wording.into());
+        add(tags::ADD_TIME, added_at.into());
     }
     if custom {
         for field in friend.friend_custom_field {
@@ -660,7 +661,11 @@ async fn friend_get(
 ) -> Result<FriendGetResponse, RestError> {
     let from = from_account(&ctx, &request.from_account).await?;
     let seq = sequence(&ctx, &from).await?;
-    let friends = ctx.store.friends(from, None).await.map_err(store_error)?;
+    let friends = ctx.store.friends(from.clone(), None).await.map_err(store_error)?;
+    // Read apart from the list: a friend added in between has no time yet
+    // and shows 0 until the next read.
+    let added_at: HashMap<UserId, i64> =
+        ctx.store.relation_times(from).await.map_err(store_error)?.friends.into_iter().collect();
     let total = friends.len();
     let start = usize::try_from(request.start_index).unwrap_or(usize::MAX).min(total);
     let end = start.saturating_add(FRIEND_PAGE).min(total);
@@ -670,9 +675,12 @@ async fn friend_get(
         .into_iter()
         .skip(start)
         .take(end - start)
-        .map(|friend| UserDataItem {
-            to_account: friend.user_id.to_string(),
-            value_item: value_items(friend, standard, custom),
+        .map(|friend| {
+            let at = added_at.get(&friend.user_id).copied().unwrap_or(0);
+            UserDataItem {
+                to_account: friend.user_id.to_string(),
+                value_item: value_items(friend, at, standard, custom),
+            }
         })
         .collect();
     let complete = end == total;
@@ -764,14 +772,14 @@ async fn black_list_get(
         return Err(invalid("MaxLimited must be at least 1"));
     }
     let seq = sequence(&ctx, &from).await?;
-    let list = ctx.store.blacklist(from).await.map_err(store_error)?;
+    let list = ctx.store.relation_times(from).await.map_err(store_error)?.blacklist;
     let total = list.len();
     let start = usize::try_from(request.start_index).unwrap_or(usize::MAX).min(total);
     let size = usize::try_from(request.max_limited).unwrap_or(usize::MAX);
     let end = start.saturating_add(size).min(total);
     let black_list_item = list[start..end]
         .iter()
-        .map(|user| BlackListItem { to_account: user.to_string(), add_black_time_stamp: 0 })
+        .map(|(user, at)| BlackListItem { to_account: user.to_string(), add_black_time_stamp: *at })
         .collect();
     Ok(BlackListGetResponse {
         black_list_item,

@@ -566,7 +566,10 @@ impl dyn Store {
     /// An administrator's `addFriend` for `me` (REST `sns/friend_add` with
     /// `ForceAddFlags` 1): added at once, whatever the target's
     /// `allowType` (validated by the handler as a client's add is).
-    #[cfg(feature = "rest")]
+    #[cfg_attr(
+        not(feature = "rest"),
+        allow(dead_code, reason = "only REST and the store's tests add so")
+    )]
     pub(crate) fn add_friend_without_consent(
         &self,
         me: UserId,
