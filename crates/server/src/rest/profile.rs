@@ -3,17 +3,17 @@
 //!
 //! | command | limit | codes |
 //! |---|---|---|
-//! | `portrait_set` | one account | 40003 `From_Account` does not exist; 40001 no item or a malformed request; 40009 an unknown tag (or a `Tag_Profile_Custom_*` the server is not configured with); 40610 a value of the wrong JSON type; 40605 a standard value out of its set or range; 40601 a string over 500 bytes |
-//! | `portrait_get` | 100 accounts | 40001 no account, more than 100, or an empty `TagList`; 40009 an unknown tag; per account `ResultCode` 40003 (also in `Fail_Account`) |
+//! | `portrait_set` | one account | 40006 the database failed (retry); 40003 `From_Account` does not exist; 40001 no item or a malformed request; 40009 an unknown tag (or a `Tag_Profile_Custom_*` the server is not configured with); 40610 a value of the wrong JSON type; 40605 a standard value out of its set or range; 40601 a string over 500 bytes |
+//! | `portrait_get` | 100 accounts | 40006 the database failed (retry); 40001 no account, more than 100, or an empty `TagList`; 40009 an unknown tag; per account `ResultCode` 40003 (also in `Fail_Account`) |
 //!
-//! The tags: `Tag_Profile_IM_Nick`, `_Gender` (`Gender_Type_Unknown` /
-//! `_Male` / `_Female`), `_BirthDay` (integer), `_Location`,
-//! `_SelfSignature`, `_AllowType` (`AllowType_Type_NeedConfirm` /
-//! `_AllowAny` / `_DenyAny`), `_Language` (integer), `_Image` (the avatar
-//! URL), `_MsgSettings` (0 or 1), `_AdminForbidType`
-//! (`AdminForbid_Type_None` / `_SendOut`), `_Level`, `_Role` (integers from
-//! 0 to 2³²−1), and each configured `Tag_Profile_Custom_*` (a string of at
-//! most 500 bytes or a number; `""` removes it).
+//! The tags: `Tag_Profile_IM_Nick`, `_Location`, `_SelfSignature`,
+//! `_Image` (the avatar URL) (strings of at most 500 bytes); `_Gender`
+//! (`Gender_Type_Unknown` / `_Male` / `_Female`), `_AllowType`
+//! (`AllowType_Type_NeedConfirm` / `_AllowAny` / `_DenyAny`),
+//! `_AdminForbidType` (`AdminForbid_Type_None` / `_SendOut`); `_BirthDay`,
+//! `_Language`, `_Level`, `_Role` (integers from 0 to 2³²−1),
+//! `_MsgSettings` (0 or 1); and each configured `Tag_Profile_Custom_*` (a
+//! string of at most 500 bytes or a number; `""` removes it).
 //!
 //! `portrait_set` is the user's own `updateMyProfile` (the same checks and
 //! the same write), so the user's instances and everyone who has the user
@@ -24,13 +24,13 @@
 //! A request body of the wrong shape (a list where a string belongs, a
 //! missing required field) is refused by the envelope with 70402.
 
-use super::{as_user, store_error, Admin, Command, RestError};
+use super::{as_user, Admin, Command, RestError};
 use crate::handlers;
 use crate::server::ServerContext;
 use confab_proto::constants::types;
 use confab_proto::ops::UpdateMyProfile;
 use confab_proto::profile::{CustomField, Profile, ProfilePatch};
-use confab_proto::UserId;
+use confab_proto::{code, UserId};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -43,6 +43,9 @@ pub(crate) mod codes {
     pub const INVALID: i32 = 40001;
     /// The account does not exist.
     pub const ACCOUNT_NOT_FOUND: i32 = 40003;
+    /// An internal error (the database failed or is unavailable); the
+    /// request may be retried.
+    pub const INTERNAL: i32 = 40006;
     /// No such profile tag.
     pub const NO_SUCH_TAG: i32 = 40009;
     /// A value is longer than 500 bytes.
@@ -51,6 +54,11 @@ pub(crate) mod codes {
     pub const BAD_STANDARD_VALUE: i32 = 40605;
     /// A value has the wrong type.
     pub const WRONG_VALUE_TYPE: i32 = 40610;
+}
+
+/// A failed read of the store, as this service's internal error.
+fn read_failed(e: crate::store::StoreError) -> RestError {
+    RestError::new(codes::INTERNAL, handlers::store_error(e).message)
 }
 
 /// Most accounts one `portrait_get` names.
@@ -303,7 +311,7 @@ async fn existing(ctx: &ServerContext, user: &str) -> Result<UserId, RestError> 
         return Err(missing());
     }
     let id = UserId::new(user.to_owned());
-    if !ctx.store.user_exists(id.clone()).await.map_err(store_error)? {
+    if !ctx.store.user_exists(id.clone()).await.map_err(read_failed)? {
         return Err(missing());
     }
     Ok(id)
@@ -317,10 +325,13 @@ async fn portrait_set(
     let user = existing(&ctx, &request.from_account).await?;
     let patch = patch_of(&request.profile_item, &ctx.config.profile_custom_fields)?;
     // The checks above are stricter than the handler's; a refusal here is a
-    // rule they do not know of.
+    // rule they do not know of, or the database.
     handlers::profile::update_my_profile(&ctx, &as_user(user), UpdateMyProfile { patch })
         .await
-        .map_err(|e| error(codes::INVALID, e.message))?;
+        .map_err(|e| match e.code {
+            code::INTERNAL | code::STORE_UNAVAILABLE => error(codes::INTERNAL, e.message),
+            _ => error(codes::INVALID, e.message),
+        })?;
     Ok(Empty {})
 }
 
@@ -371,7 +382,7 @@ async fn portrait_get(
         .filter(|a| crate::auth::check_user_id(a).is_ok())
         .map(|a| UserId::new((*a).clone()))
         .collect();
-    let profiles = ctx.store.profiles(valid).await.map_err(store_error)?;
+    let profiles = ctx.store.profiles(valid).await.map_err(read_failed)?;
     let by_user: HashMap<&str, &Profile> =
         profiles.iter().map(|p| (p.user_id.as_str(), p)).collect();
     let mut response =

@@ -20,7 +20,9 @@
 //! | `black_list_get` | `MaxLimited` a page | — |
 //!
 //! Accounts with a non-zero `ResultCode` are also in `Fail_Account`
-//! (left out when there is none), 30539 included.
+//! (left out when there is none), 30539 included. A database failure is
+//! 30006: for the whole request, or for the one `friend_add` item it hit
+//! (the items before it are done).
 //!
 //! `ForceAddFlags` 1 is an administrator's add: added at once (both ways
 //! with `Add_Type_Both`), whatever the peer's `AllowType` and
@@ -38,7 +40,7 @@
 //! A request body of the wrong shape (a string where a list belongs, an
 //! unknown `AddType`) is refused by the envelope with 70402.
 
-use super::{as_user, store_error, Admin, Command, RestError};
+use super::{as_user, Admin, Command, RestError};
 use crate::handlers;
 use crate::server::ServerContext;
 use confab_proto::relation::{
@@ -59,7 +61,8 @@ pub(crate) mod codes {
     pub const INVALID: i32 = 30001;
     /// The account does not exist.
     pub const ACCOUNT_NOT_FOUND: i32 = 30003;
-    /// An internal error.
+    /// An internal error (the database failed or is unavailable); the
+    /// request may be retried.
     pub const INTERNAL: i32 = 30006;
     /// `From_Account` may not send friend requests.
     pub const SENDING_FORBIDDEN: i32 = 30009;
@@ -71,6 +74,11 @@ pub(crate) mod codes {
     pub const WAITING_FOR_APPROVAL: i32 = 30539;
     /// Not a friend (`friend_delete`).
     pub const NOT_A_FRIEND: i32 = 31704;
+}
+
+/// A failed read of the store, as this service's internal error.
+fn read_failed(e: crate::store::StoreError) -> RestError {
+    RestError::new(codes::INTERNAL, handlers::store_error(e).message)
 }
 
 /// Most items one `friend_add` takes.
@@ -446,7 +454,7 @@ async fn exists(ctx: &ServerContext, user: &str) -> Result<bool, RestError> {
     if crate::auth::check_user_id(user).is_err() {
         return Ok(false);
     }
-    ctx.store.user_exists(UserId::new(user.to_owned())).await.map_err(store_error)
+    ctx.store.user_exists(UserId::new(user.to_owned())).await.map_err(read_failed)
 }
 
 /// `From_Account` when it is an account (else 30003).
@@ -478,13 +486,14 @@ async fn add_refusal(
         code::USER_OR_GROUP_NOT_FOUND => codes::ACCOUNT_NOT_FOUND,
         code::FRIEND_REQUEST_FORBIDDEN => codes::SENDING_FORBIDDEN,
         code::ERR_SVR_MSG_IN_PEER_BLACKLIST => {
-            let mine = ctx.store.blacklist(from.clone()).await.map_err(store_error)?;
+            let mine = ctx.store.blacklist(from.clone()).await.map_err(read_failed)?;
             if mine.contains(to) {
                 codes::PEER_IN_MY_BLACKLIST
             } else {
                 codes::IN_PEER_BLACKLIST
             }
         }
+        code::INTERNAL | code::STORE_UNAVAILABLE => codes::INTERNAL,
         other => other,
     };
     Ok(RestError::new(code, e.message))
@@ -632,7 +641,7 @@ async fn friend_check(
 
 /// `From_Account`'s sequence for its relation chain: the head of its inbox.
 async fn sequence(ctx: &ServerContext, user: &UserId) -> Result<u64, RestError> {
-    ctx.store.inbox_head(user.clone()).await.map_err(store_error)
+    ctx.store.inbox_head(user.clone()).await.map_err(read_failed)
 }
 
 /// A friend's fields, standard and custom as asked.
@@ -661,11 +670,11 @@ async fn friend_get(
 ) -> Result<FriendGetResponse, RestError> {
     let from = from_account(&ctx, &request.from_account).await?;
     let seq = sequence(&ctx, &from).await?;
-    let friends = ctx.store.friends(from.clone(), None).await.map_err(store_error)?;
+    let friends = ctx.store.friends(from.clone(), None).await.map_err(read_failed)?;
     // Read apart from the list: a friend added in between has no time yet
     // and shows 0 until the next read.
     let added_at: HashMap<UserId, i64> =
-        ctx.store.relation_times(from).await.map_err(store_error)?.friends.into_iter().collect();
+        ctx.store.relation_times(from).await.map_err(read_failed)?.friends.into_iter().collect();
     let total = friends.len();
     let start = usize::try_from(request.start_index).unwrap_or(usize::MAX).min(total);
     let end = start.saturating_add(FRIEND_PAGE).min(total);
@@ -772,7 +781,7 @@ async fn black_list_get(
         return Err(invalid("MaxLimited must be at least 1"));
     }
     let seq = sequence(&ctx, &from).await?;
-    let list = ctx.store.relation_times(from).await.map_err(store_error)?.blacklist;
+    let list = ctx.store.relation_times(from).await.map_err(read_failed)?.blacklist;
     let total = list.len();
     let start = usize::try_from(request.start_index).unwrap_or(usize::MAX).min(total);
     let size = usize::try_from(request.max_limited).unwrap_or(usize::MAX);
