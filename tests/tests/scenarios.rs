@@ -29,6 +29,7 @@ mod scenarios {
     mod relations;
     mod rest_accounts;
     mod rest_messages;
+    mod rest_relations;
     mod sdk_groups;
     mod search;
     mod sessions;

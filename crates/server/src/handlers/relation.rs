@@ -218,6 +218,24 @@ pub(crate) fn add_friend(
     })
 }
 
+/// An administrator's `addFriend` for `caller` (REST `sns/friend_add`
+/// with `ForceAddFlags` 1): the checks of a client's add, then added at
+/// once whatever the target's `allowType`.
+#[cfg(feature = "rest")]
+pub(crate) fn add_friend_without_consent(
+    ctx: &ServerContext,
+    caller: &Caller,
+    request: AddFriend,
+) -> Reply<AddFriendResponse> {
+    if let Err(e) = checked_add(&caller.user, &request) {
+        return reject(e);
+    }
+    from_store(
+        ctx.store.add_friend_without_consent(caller.user.clone(), request, ctx.clock.now_secs()),
+        |r| r,
+    )
+}
+
 /// `deleteFriend`.
 pub(crate) fn delete_friend(
     ctx: &ServerContext,

@@ -29,6 +29,8 @@
 pub(crate) mod account;
 pub(crate) mod message;
 pub(crate) mod openapi;
+pub(crate) mod profile;
+pub(crate) mod relation;
 
 /// TIM's `MsgBody`, shared with the callbacks.
 pub(crate) use crate::webhook::msg_body;
@@ -215,7 +217,11 @@ impl Commands {
     /// two areas define one command.
     pub(crate) fn build() -> Self {
         let mut by_path = HashMap::new();
-        let all = account::commands().into_iter().chain(message::commands());
+        let all = account::commands()
+            .into_iter()
+            .chain(message::commands())
+            .chain(profile::commands())
+            .chain(relation::commands());
         for command in all {
             let key = format!("{}/{}", command.service, command.command);
             let twice = by_path.insert(key.clone(), command);

@@ -9,7 +9,9 @@
 //!
 //! The rules:
 //! - `addFriend` follows the target's `allowType`; a two-way add gives the
-//!   target the caller too. Adding ends any request between the two.
+//!   target the caller too. Adding ends any request between the two. An
+//!   administrator's add (REST `ForceAddFlags` 1) waives the target's
+//!   `allowType` and the caller's `adminForbidType`, nothing else.
 //! - Accepting a request gives the requester the caller (with the remark and
 //!   group the requester asked for); AgreeAndAdd gives the caller the
 //!   requester too.
@@ -206,10 +208,15 @@ fn room_for_friend(tx: &mut dyn WriteTx, owner: &UserId, code: i32) -> Result<()
     Ok(())
 }
 
+/// `addFriend`; with `waived`, an administrator's add that needs nobody's
+/// consent: the target's `allowType` and the caller's `adminForbidType`
+/// are not asked (a blacklist, an existing friendship and full lists still
+/// refuse).
 fn add_friend(
     tx: &mut dyn WriteTx,
     me: &UserId,
     request: &AddFriend,
+    waived: bool,
     now_secs: i64,
 ) -> Result<AddFriendResponse, StoreError> {
     let to = &request.to;
@@ -224,10 +231,10 @@ fn add_friend(
     if tx.friend_of(me, to)?.is_some() {
         return Err(refused(code::ALREADY_MY_FRIEND, format!("{to} is your friend already")));
     }
-    if mine.admin_forbid_type == types::FORBID_TYPE_SEND_OUT {
+    if !waived && mine.admin_forbid_type == types::FORBID_TYPE_SEND_OUT {
         return Err(refused(code::FRIEND_REQUEST_FORBIDDEN, "you may not send friend requests"));
     }
-    if theirs.allow_type == types::ALLOW_TYPE_DENY_ANY {
+    if !waived && theirs.allow_type == types::ALLOW_TYPE_DENY_ANY {
         return Err(refused(
             code::ERR_SVR_FRIENDSHIP_ALLOW_TYPE_DENY_ANY,
             format!("{to} takes no friend requests"),
@@ -246,7 +253,7 @@ fn add_friend(
     room_for_friend(tx, me, code::ERR_SVR_FRIENDSHIP_COUNT_LIMIT)?;
     let both = request.add_type == AddType::Both;
     let they_have_me = tx.friend_of(to, me)?.is_some();
-    if theirs.allow_type == types::ALLOW_TYPE_ALLOW_ANY {
+    if waived || theirs.allow_type == types::ALLOW_TYPE_ALLOW_ANY {
         if both && !they_have_me {
             room_for_friend(tx, to, code::ERR_SVR_FRIENDSHIP_PEER_COUNT_LIMIT)?;
         }
@@ -553,7 +560,23 @@ impl dyn Store {
         request: AddFriend,
         now_secs: i64,
     ) -> StoreFuture<AddFriendResponse> {
-        self.transact(move |tx| add_friend(tx, &me, &request, now_secs))
+        self.transact(move |tx| add_friend(tx, &me, &request, false, now_secs))
+    }
+
+    /// An administrator's `addFriend` for `me` (REST `sns/friend_add` with
+    /// `ForceAddFlags` 1): added at once, whatever the target's
+    /// `allowType` (validated by the handler as a client's add is).
+    #[cfg_attr(
+        not(feature = "rest"),
+        allow(dead_code, reason = "only REST and the store's tests add so")
+    )]
+    pub(crate) fn add_friend_without_consent(
+        &self,
+        me: UserId,
+        request: AddFriend,
+        now_secs: i64,
+    ) -> StoreFuture<AddFriendResponse> {
+        self.transact(move |tx| add_friend(tx, &me, &request, true, now_secs))
     }
 
     /// `acceptFriendApplication`.

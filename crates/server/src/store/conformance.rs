@@ -394,6 +394,80 @@ pub(crate) async fn blacklists_keep_their_order_tell_the_owner_and_stop_messages
     f.store.send_message(text("carol", "alice", 2, "hi")).await.expect("carol is not blocked");
 }
 
+/// Conformance case (see the module docs): an administrator's add waives
+/// the peer's `allowType` and nothing else, and the lists keep when each
+/// entry began (the REST API's `Tag_SNS_IM_AddTime`, `AddBlackTimeStamp`).
+pub(crate) async fn an_administrators_add_needs_no_consent_and_entries_keep_their_times<
+    F: StoreFactory,
+>() {
+    use crate::services::relation::BlacklistChange::Add;
+    use confab_proto::code;
+    use confab_proto::constants::types;
+    use confab_proto::relation::{AddFriend, AddType, ADD_FRIEND_PENDING};
+    let f = open::<F>(8);
+    users(&*f.store, &["alice", "bob", "carol", "dave", "erin"]).await;
+    let add = |to: &str| AddFriend {
+        to: user(to),
+        source: "AddSource_Type_Admin".into(),
+        ..AddFriend::default()
+    };
+    let deny = ProfilePatch {
+        allow_type: Some(types::ALLOW_TYPE_DENY_ANY.into()),
+        admin_forbid_type: Some(types::FORBID_TYPE_SEND_OUT.into()),
+        ..ProfilePatch::default()
+    };
+    f.store.update_profile(user("erin"), deny.clone(), 2).await.expect("erin denies");
+    f.store.update_profile(user("dave"), deny, 2).await.expect("dave may not ask");
+    // bob needs to confirm (the default): a plain add waits, a waived one
+    // adds both ways at once and ends the request.
+    let asked = f.store.add_friend(user("alice"), add("bob"), 10).await.expect("ask");
+    assert_eq!(asked.code, ADD_FRIEND_PENDING);
+    let added = f.store.add_friend_without_consent(user("alice"), add("bob"), 11).await;
+    assert_eq!(added.expect("forced").code, 0);
+    assert!(f
+        .store
+        .friend_requests(user("bob"))
+        .await
+        .expect("requests")
+        .friend_application_list
+        .is_empty());
+    refused_with(
+        f.store.add_friend(user("alice"), add("erin"), 12).await,
+        code::ERR_SVR_FRIENDSHIP_ALLOW_TYPE_DENY_ANY,
+    );
+    refused_with(
+        f.store.add_friend(user("dave"), add("carol"), 12).await,
+        code::FRIEND_REQUEST_FORBIDDEN,
+    );
+    let single = AddFriend { add_type: AddType::Single, ..add("erin") };
+    f.store.add_friend_without_consent(user("alice"), single, 13).await.expect("forced");
+    f.store.add_friend_without_consent(user("dave"), add("carol"), 14).await.expect("forced");
+    // What still refuses: an existing friendship and a blacklist.
+    refused_with(
+        f.store.add_friend_without_consent(user("alice"), add("bob"), 15).await,
+        code::ALREADY_MY_FRIEND,
+    );
+    f.store.change_blacklist(user("carol"), vec![user("alice")], Add, 16).await.expect("block");
+    refused_with(
+        f.store.add_friend_without_consent(user("alice"), add("carol"), 17).await,
+        code::ERR_SVR_MSG_IN_PEER_BLACKLIST,
+    );
+    // A changed friend keeps its time.
+    f.store
+        .update_friend(user("alice"), user("bob"), Some("B".into()), Vec::new(), 18)
+        .await
+        .expect("remark");
+    let times = f.store.relation_times(user("alice")).await.expect("alice's");
+    assert_eq!(times.friends, [(user("bob"), 11), (user("erin"), 13)]);
+    assert!(times.blacklist.is_empty());
+    let times = f.store.relation_times(user("bob")).await.expect("bob's");
+    assert_eq!(times.friends, [(user("alice"), 11)]);
+    assert!(f.store.relation_times(user("erin")).await.expect("erin's").friends.is_empty());
+    let times = f.store.relation_times(user("carol")).await.expect("carol's");
+    assert_eq!(times.blacklist, [(user("alice"), 16)]);
+    assert_eq!(times.friends, [(user("dave"), 14)], "dave's add was two-way");
+}
+
 fn refused_with<T: std::fmt::Debug>(result: Result<T, StoreError>, want: i32) {
     match result {
         Err(StoreError::Refused(e)) => assert_eq!(e.code, want, "{}", e.message),
@@ -1378,6 +1452,7 @@ macro_rules! store_conformance_suite {
             groups_keep_members_heads_and_unread_counts,
             blacklists_keep_their_order_tell_the_owner_and_stop_messages_both_ways,
             friends_requests_and_groups_follow_the_rules_and_tell_each_side,
+            an_administrators_add_needs_no_consent_and_entries_keep_their_times,
             conversation_settings_are_per_user_and_keep_every_mark_bit,
             topics_keep_their_own_timeline_and_member_standing,
             time_windows_read_newest_first_by_time_and_revokes_may_have_no_window,

@@ -30,7 +30,7 @@ pub use error::StoreError;
 pub use job::{Ran, WriteJob};
 pub use read::{
     AccountRead, ConversationRead, FileRead, FriendRelation, GroupRead, InboxRead, MessageRead,
-    ProfileRead, RelationRead, TimelineRead, TopicRead,
+    ProfileRead, RelationRead, RelationTimes, TimelineRead, TopicRead,
 };
 pub use tx::{ExtensionTx, FriendFields, FriendRequestRecord, ReceiptTx, TopicTx, WriteTx};
 pub use types::{

@@ -69,6 +69,20 @@ pub trait RelationRead {
 
     /// The user's friend groups, in the order made.
     fn friend_groups(&self, user: UserId) -> StoreFuture<Vec<confab_proto::relation::FriendGroup>>;
+
+    /// When the user added each friend and blacklisted each user.
+    fn relation_times(&self, user: UserId) -> StoreFuture<RelationTimes>;
+}
+
+/// When each entry of a user's lists began (server seconds): the REST
+/// API's `Tag_SNS_IM_AddTime` and `AddBlackTimeStamp`. Changing a
+/// friend's fields keeps the time; deleting and adding again renews it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RelationTimes {
+    /// Each friend with when it was added, in the order added.
+    pub friends: Vec<(UserId, i64)>,
+    /// Each blacklisted user with when, oldest entry first.
+    pub blacklist: Vec<(UserId, i64)>,
 }
 
 /// What [`RelationRead::friend_relations`] finds for one user.
@@ -375,6 +389,10 @@ macro_rules! delegate_reads {
 
             fn friend_groups(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<Vec<confab_proto::relation::FriendGroup>> {
                 self.read_tx(move |c| relation::friend_groups(c, &user))
+            }
+
+            fn relation_times(&self, user: confab_proto::UserId) -> $crate::store::StoreFuture<$crate::store::RelationTimes> {
+                self.read_tx(move |c| relation::times(c, &user))
             }
         }
 

@@ -5,7 +5,7 @@
 
 use super::writer::PgTx;
 use super::Cx;
-use crate::store::read::FriendRelation;
+use crate::store::read::{FriendRelation, RelationTimes};
 use crate::store::tx::{FriendFields, FriendRequestRecord, RelationTx};
 use crate::store::StoreError;
 use confab_proto::profile::{CustomField, Profile};
@@ -20,6 +20,19 @@ pub(super) fn blacklist(cx: &mut Cx<'_>, owner: &UserId) -> Result<Vec<UserId>, 
     let rows = cx
         .query("SELECT blocked FROM blacklist WHERE owner = $1 ORDER BY ord", &[&owner.as_str()])?;
     rows.iter().map(|r| Ok(UserId::new(r.try_get::<_, String>(0)?))).collect()
+}
+
+/// When `owner` added each friend and blacklisted each user.
+pub(super) fn times(cx: &mut Cx<'_>, owner: &UserId) -> Result<RelationTimes, StoreError> {
+    let mut pairs = |sql: &str| -> Result<Vec<(UserId, i64)>, StoreError> {
+        let rows = cx.query(sql, &[&owner.as_str()])?;
+        rows.iter()
+            .map(|r| Ok((UserId::new(r.try_get::<_, String>(0)?), r.try_get::<_, i64>(1)?)))
+            .collect()
+    };
+    let friends = pairs("SELECT friend, added_at FROM friends WHERE owner = $1 ORDER BY ord")?;
+    let blacklist = pairs("SELECT blocked, added_at FROM blacklist WHERE owner = $1 ORDER BY ord")?;
+    Ok(RelationTimes { friends, blacklist })
 }
 
 /// `owner`'s friends in the order added, or just `only` (those of them

@@ -4,7 +4,7 @@
 //! rowid.
 
 use super::writer::SqliteTx;
-use crate::store::read::FriendRelation;
+use crate::store::read::{FriendRelation, RelationTimes};
 use crate::store::tx::{FriendFields, FriendRequestRecord, RelationTx};
 use crate::store::StoreError;
 use confab_proto::profile::{CustomField, Profile};
@@ -21,6 +21,23 @@ pub(super) fn blacklist(conn: &Connection, owner: &UserId) -> Result<Vec<UserId>
         conn.prepare_cached("SELECT blocked FROM blacklist WHERE owner = ?1 ORDER BY rowid")?;
     let rows = stmt.query_map([owner.as_str()], |r| r.get::<_, String>(0))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.into_iter().map(UserId::new).collect())
+}
+
+/// When `owner` added each friend and blacklisted each user.
+pub(super) fn times(conn: &Connection, owner: &UserId) -> Result<RelationTimes, StoreError> {
+    let pairs = |sql: &str| -> Result<Vec<(UserId, i64)>, StoreError> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([owner.as_str()], |r| {
+            Ok((UserId::new(r.get::<_, String>(0)?), r.get::<_, i64>(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    };
+    Ok(RelationTimes {
+        friends: pairs("SELECT friend, added_at FROM friends WHERE owner = ?1 ORDER BY rowid")?,
+        blacklist: pairs(
+            "SELECT blocked, added_at FROM blacklist WHERE owner = ?1 ORDER BY rowid",
+        )?,
+    })
 }
 
 /// `owner`'s friends in the order added, or just `only` (those of them
