@@ -73,7 +73,8 @@ async fn a_bot_answers_messages_through_rest_and_callbacks_alone() {
         if call.command == "C2C.CallbackAfterSendMsg" && call.body["To_Account"] == "bot" {
             let rest = bot_rest.get().expect("REST client set").clone();
             let (to, text) = (call.body["From_Account"].clone(), text_in(call));
-            let random = call.body["MsgRandom"].as_u64().unwrap_or(1);
+            // TIM's REST MsgRandom is 32 bits; the SDK's randoms are wider.
+            let random = (call.body["MsgRandom"].as_u64().unwrap_or(1) % u64::from(u32::MAX)) + 1;
             tokio::spawn(async move {
                 rest.ok(
                     "openim/sendmsg",
