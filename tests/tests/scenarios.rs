@@ -28,6 +28,7 @@ mod scenarios {
     mod receipts;
     mod relations;
     mod rest_accounts;
+    mod rest_groups;
     mod sdk_groups;
     mod search;
     mod sessions;

@@ -27,6 +27,7 @@
 //! An unknown `<service>/<command>` is `404` with code 60009.
 
 pub(crate) mod account;
+pub(crate) mod group;
 pub(crate) mod msg_body;
 pub(crate) mod openapi;
 
@@ -212,7 +213,7 @@ impl Commands {
     /// two areas define one command.
     pub(crate) fn build() -> Self {
         let mut by_path = HashMap::new();
-        let all = account::commands().into_iter();
+        let all = account::commands().into_iter().chain(group::commands());
         for command in all {
             let key = format!("{}/{}", command.service, command.command);
             let twice = by_path.insert(key.clone(), command);
