@@ -5,6 +5,8 @@
 //! the owner done it from a client.
 
 use confab_proto::constants::types;
+use confab_proto::group::JoinGroup;
+use confab_proto::GroupId;
 use confab_sdk::{Event, GetMessageListOptions, Message};
 use confab_tests::rest::RestClient;
 use confab_tests::{received_in, within, TestClient, TestServer};
@@ -254,6 +256,29 @@ async fn the_app_dismisses_work_groups_and_owns_what_it_creates() {
         rest.ok("group_open_http_svc/get_group_info", json!({"GroupIdList": ["live"]})).await;
     assert_eq!(info["GroupInfo"][0]["Type"], "AVChatRoom");
     assert_eq!(info["GroupInfo"][0]["MemberNum"], 0);
+    // The app's message is broadcast to the room's joiners, never stored.
+    let join = JoinGroup { group_id: GroupId::new("live"), apply_message: String::new() };
+    within("join", alice.tim.join_group(join)).await.expect("alice joins the room");
+    let info =
+        rest.ok("group_open_http_svc/get_group_info", json!({"GroupIdList": ["live"]})).await;
+    assert_eq!(info["GroupInfo"][0]["MemberNum"], 1);
+    let sent = rest
+        .ok(
+            "group_open_http_svc/send_group_msg",
+            json!({"GroupId": "live", "MsgBody": text_body("on air")}),
+        )
+        .await;
+    assert_eq!(sent["MsgSeq"], 0);
+    let got = wait_message(&alice, "on air", |m| text_of(m) == "on air").await;
+    assert_eq!(got.conversation_id, "GROUPlive");
+    // A joiner's own send, through her client's rules.
+    rest.ok(
+        "group_open_http_svc/send_group_msg",
+        json!({"GroupId": "live", "From_Account": "alice", "Random": 3,
+               "MsgBody": text_body("hi all")}),
+    )
+    .await;
+    wait_message(&alice, "hi all", |m| text_of(m) == "hi all").await;
     rest.fails(
         "group_open_http_svc/add_group_member",
         json!({"GroupId": "live", "MemberList": [{"Member_Account": "alice"}]}),
@@ -450,6 +475,12 @@ async fn members_and_history_are_imported_without_tips() {
     rest.fails(
         "group_open_http_svc/import_group_member",
         json!({"GroupId": "old", "MemberList": [{"Member_Account": "bob", "Role": "Owner"}]}),
+        10004,
+    )
+    .await;
+    rest.fails(
+        "group_open_http_svc/import_group_member",
+        json!({"GroupId": "old", "MemberList": [{"Member_Account": "bob", "JoinTime": now + 60}]}),
         10004,
     )
     .await;

@@ -20,10 +20,10 @@
 //! | `delete_group_member` | 100 | 10010; 10007 no owner |
 //! | `send_group_msg` | `To_Account` 50 | 10010; 10007 `From_Account` not a member (the administrator, `From_Account` omitted, always may); 10017 the sender is muted; 10004 a bad `MsgPriority`, `To_Account`; 90005 a `MsgBody` that cannot be sent; 80002 over 12 KB |
 //! | `send_group_system_notification` | `ToMembers_Account` 500 | 10010; 10004 `Content` empty; 10007 AVChatRoom |
-//! | `import_group_member` | 500 | 10010; 10004 a bad `Role`; 2661 AVChatRoom; per member `Result` 0 / 1 / 2 as for `add_group_member` |
+//! | `import_group_member` | 500 | 10010; 10004 a bad `Role`, a `JoinTime` in the future; 2661 AVChatRoom; per member `Result` 0 / 1 / 2 as for `add_group_member` |
 //! | `import_group_msg` | 20 | 10010; 10007 AVChatRoom; per message `Result` 0 imported, 10004 unknown sender or `SendTime` in the future, 90005 bad `MsgBody` |
 //! | `modify_group_member_info` | one | 10010; 10004 nothing to change, a bad `Role`; 2623 not a member; 2682 roles in Work and AVChatRoom; 2684 the owner's role; 10007 mute in Work, name card in AVChatRoom |
-//! | `forbid_send_msg` | 500 | 10010; 2623 one of them is not a member (nothing is changed); 2685 the owner; 10007 Work |
+//! | `forbid_send_msg` | 500 | 10010; 2623 one of them is not a member (nothing is changed; an AVChatRoom's joiners are no stored members); 2685 the owner; 10007 Work |
 //! | `get_group_info` | 50 | per group `ErrorCode` 10010 unknown |
 //!
 //! Every command: 10004 for a `GroupId` that is empty or a list over its
@@ -955,9 +955,16 @@ async fn import_group_member(
 ) -> Result<MemberResults, RestError> {
     let id = group_id(&request.group_id)?;
     check_count(&request.member_list, MAX_MEMBERS, "MemberList")?;
+    let now = ctx.clock.now_secs();
     let mut members = Vec::new();
     for item in &request.member_list {
         let role = member_role(item.role.as_deref())?;
+        if item.join_time.is_some_and(|t| t <= 0 || t > now) {
+            return Err(invalid(format!(
+                "{}'s JoinTime must be a time of the past, in seconds",
+                item.member_account
+            )));
+        }
         if crate::auth::check_user_id(&item.member_account).is_err() {
             continue;
         }
@@ -968,7 +975,6 @@ async fn import_group_member(
             unread: item.unread_msg_num,
         });
     }
-    let now = ctx.clock.now_secs();
     let outcomes = ctx.store.import_group_members(now, id, members).await.map_err(store_error)?;
     let member_list = request
         .member_list
