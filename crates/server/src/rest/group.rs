@@ -1221,6 +1221,20 @@ mod tests {
     }
 
     #[test]
+    fn the_schema_lists_the_names_a_field_takes() {
+        let schema = schemars::schema_for!(CreateGroupRequest).to_value();
+        let kinds = &schema["properties"]["Type"]["enum"];
+        assert_eq!(kinds[0], "Public", "{schema}");
+        for name in kinds.as_array().expect("kinds") {
+            assert!(group_type(name.as_str().expect("a name")).is_ok(), "{name}");
+        }
+        let options = &schema["properties"]["ApplyJoinOption"]["enum"];
+        for name in options.as_array().expect("options") {
+            assert!(join_option(name.as_str().expect("a name")).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
     fn bad_lists_and_ids_are_10004() {
         assert_eq!(group_id("").map_err(|e| e.code), Err(10004));
         assert_eq!(check_count::<u8>(&[], 3, "x").map_err(|e| e.code), Err(10004));
