@@ -27,7 +27,8 @@
 //! | `get_group_info` | 50 | per group `ErrorCode` 10010 unknown |
 //!
 //! Every command: 10004 for a `GroupId` that is empty or a list over its
-//! limit, 10002 when the store fails, 70402 for a body that does not decode
+//! limit, 10002 when the store fails (an unavailable database keeps the
+//! handlers' retry code), 70402 for a body that does not decode
 //! (a field of the wrong JSON type).
 //!
 //! Where Confab differs: `Silence` is accepted and changes nothing (a
@@ -521,16 +522,14 @@ fn invalid(info: impl Into<String>) -> RestError {
     RestError::new(code::ERR_SVR_GROUP_INVALID_PARAMETERS, info)
 }
 
-/// A store failure as the group service's error: a refusal keeps its
-/// code; anything else is 10002 (the request may be retried).
+/// A store failure as the group service's error: as a handler's, with
+/// 10002 for an internal failure (the request may be retried).
 fn store_error(e: crate::store::StoreError) -> RestError {
-    match e {
-        crate::store::StoreError::Refused(body) => body.into(),
-        other => {
-            tracing::warn!(error = %other, "a REST group command failed in the store");
-            RestError::new(GROUP_INTERNAL, "internal error; retry")
-        }
+    let body = handlers::store_error(e);
+    if body.code == code::INTERNAL {
+        return RestError::new(GROUP_INTERNAL, body.message);
     }
+    body.into()
 }
 
 /// The group ID a command names; 10004 when empty.
