@@ -27,6 +27,7 @@
 //! An unknown `<service>/<command>` is `404` with code 60009.
 
 pub(crate) mod account;
+pub(crate) mod group;
 pub(crate) mod message;
 pub(crate) mod openapi;
 pub(crate) mod profile;
@@ -221,7 +222,8 @@ impl Commands {
             .into_iter()
             .chain(message::commands())
             .chain(profile::commands())
-            .chain(relation::commands());
+            .chain(relation::commands())
+            .chain(group::commands());
         for command in all {
             let key = format!("{}/{}", command.service, command.command);
             let twice = by_path.insert(key.clone(), command);

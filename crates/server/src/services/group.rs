@@ -59,13 +59,13 @@ pub(super) fn load(tx: &mut dyn WriteTx, group: &GroupId) -> Result<GroupProfile
 }
 
 /// The group with its computed counts (`member_count` of stored members).
-fn snapshot(tx: &mut dyn WriteTx, group: &GroupId) -> Result<GroupProfile, StoreError> {
+pub(super) fn snapshot(tx: &mut dyn WriteTx, group: &GroupId) -> Result<GroupProfile, StoreError> {
     let mut profile = load(tx, group)?;
     complete(tx, &mut profile)?;
     Ok(profile)
 }
 
-fn complete(tx: &mut dyn WriteTx, profile: &mut GroupProfile) -> Result<(), StoreError> {
+pub(super) fn complete(tx: &mut dyn WriteTx, profile: &mut GroupProfile) -> Result<(), StoreError> {
     profile.member_count = tx.member_count(&profile.group_id)?;
     profile.next_message_seq = tx.group_heads(&profile.group_id)?.message_sequence + 1;
     Ok(())
@@ -155,7 +155,7 @@ fn tip_message(
 /// timeline and pushes it to the online members of `audience` (the group,
 /// or the topic's community) but `skip`; without a row, only pushes it
 /// (sequence 0).
-fn store_on_timeline(
+pub(super) fn store_on_timeline(
     tx: &mut dyn WriteTx,
     group: &GroupId,
     audience: &GroupId,
@@ -243,7 +243,7 @@ fn tip_payload(actor: &Actor, operation_type: i64, users: &[UserId]) -> GroupTip
 
 /// Tells `user` they are a member now (the registry starts pushing the
 /// group's timeline to their sessions when this push passes).
-fn tell_joined(
+pub(super) fn tell_joined(
     tx: &mut dyn WriteTx,
     group: &GroupProfile,
     record: &MemberRecord,
@@ -256,7 +256,7 @@ fn tell_joined(
     Ok(())
 }
 
-fn tell_left(
+pub(super) fn tell_left(
     tx: &mut dyn WriteTx,
     user: &UserId,
     group: &GroupId,
@@ -267,7 +267,7 @@ fn tell_left(
     Ok(())
 }
 
-fn tell_notice(
+pub(super) fn tell_notice(
     tx: &mut dyn WriteTx,
     user: &UserId,
     operation_type: i64,
@@ -287,7 +287,7 @@ fn tell_notice(
 }
 
 /// A new member's record, joining now.
-fn new_record(
+pub(super) fn new_record(
     tx: &mut dyn WriteTx,
     group: &GroupId,
     user: &UserId,
@@ -424,13 +424,25 @@ fn dismiss(tx: &mut dyn WriteTx, actor: &Actor, id: &GroupId) -> Result<GroupPro
     if profile.owner_id != actor.user.0 {
         return Err(refused(code::ERR_SVR_GROUP_PERMISSION_DENY, "only the owner may dismiss"));
     }
-    let members = tx.member_ids(id)?;
-    for topic in tx.topics_of(id)? {
+    dismiss_now(tx, actor, profile)
+}
+
+/// Deletes the group (`profile`, as [`snapshot`] reads it) with its topics;
+/// every member leaves and gets the `DISMISSED` notice. The caller checked
+/// who may.
+pub(super) fn dismiss_now(
+    tx: &mut dyn WriteTx,
+    actor: &Actor,
+    profile: GroupProfile,
+) -> Result<GroupProfile, StoreError> {
+    let id = profile.group_id.clone();
+    let members = tx.member_ids(&id)?;
+    for topic in tx.topics_of(&id)? {
         tx.delete_topic(&topic.topic_id)?;
     }
-    tx.delete_group(id)?;
+    tx.delete_group(&id)?;
     for user in &members {
-        tell_left(tx, user, id, LeftReason::Dismissed)?;
+        tell_left(tx, user, &id, LeftReason::Dismissed)?;
         tell_notice(tx, user, notice::DISMISSED, &profile, actor, "")?;
     }
     Ok(profile)

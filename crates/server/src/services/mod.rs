@@ -18,6 +18,8 @@ pub(crate) mod conversation_settings;
 pub(crate) mod extension;
 pub(crate) mod files;
 pub(crate) mod group;
+#[cfg(feature = "rest")]
+pub(crate) mod group_admin;
 pub(crate) mod group_kinds;
 pub(crate) mod group_values;
 pub(crate) mod inbox;
