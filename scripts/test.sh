@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Headless desktop and browser tests: Xvfb, a session bus, a notification
 # daemon, WebKitWebDriver for tauri-driver, and Chromium for the UI tests;
-# PostgreSQL and nats-server for the clustered store and nodes.
+# PostgreSQL and nats-server for the clustered store and nodes; a Python
+# virtualenv for schemathesis (the REST API against its OpenAPI document).
 CONFAB_APT_EXTRA=(xvfb xauth dbus dunst webkit2gtk-driver chromium xdotool python3-gi gir1.2-gtk-3.0
-    postgresql nats-server)
+    postgresql nats-server python3-venv)
 source scripts/setup.sh
 # PostgreSQL and NATS on private ports under a temporary directory,
 # stopped when this script exits (CONFAB_TEST_* for the tests).
@@ -21,6 +22,8 @@ cargo build --workspace --all-targets --locked
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
 cargo nextest run --workspace --locked --no-fail-fast
+# The REST API fuzzed against its own OpenAPI document (schemathesis).
+tests/rest/run.sh
 
 # The UI: type check, unit tests, then the browser end-to-end tests (real
 # confabd, confab-web and confab CLI binaries from the build above).

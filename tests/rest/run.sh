@@ -20,7 +20,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-export CONFABD_DATA_DIR="$work/data" CONFABD_LISTEN=127.0.0.1:0 CONFABD_LOG=warn
+export CONFABD_DATA_DIR="$work/data" CONFABD_LISTEN=127.0.0.1:0 CONFABD_LOG="warn,confab_server::rest=debug"
 "$confabd" >"$work/out" 2>"$work/err" &
 pid=$!
 for _ in $(seq 1 300); do
@@ -37,6 +37,14 @@ echo "schemathesis $version against $url"
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing \
     --seed 1
+# The fuzzed requests must have reached the commands, not stopped at the
+# admin's authentication.
+served=$(grep -c 'REST command' "$work/err" || true)
+echo "confabd served $served authenticated REST commands"
+if [ "$served" -lt 1000 ]; then
+    echo "too few requests passed authentication: check the [parameters] of schemathesis.toml" >&2
+    exit 1
+fi
 if grep -q 'panicked' "$work/err"; then
     echo "confabd panicked during the run:" >&2
     cat "$work/err" >&2
