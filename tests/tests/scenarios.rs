@@ -28,6 +28,7 @@ mod scenarios {
     mod receipts;
     mod relations;
     mod rest_accounts;
+    mod rest_admin_cli;
     mod rest_groups;
     mod rest_messages;
     mod rest_relations;

@@ -27,6 +27,7 @@
 //! An unknown `<service>/<command>` is `404` with code 60009.
 
 pub(crate) mod account;
+pub mod admin;
 pub(crate) mod group;
 pub(crate) mod message;
 pub(crate) mod openapi;
