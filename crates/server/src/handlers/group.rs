@@ -409,7 +409,14 @@ pub(crate) fn join_group(
         if let (Some(hooks), Some(joined)) = (&hooks, &group) {
             if status == JoinStatus::JoinedSuccess {
                 let caller = (&joiner, platform, now);
-                membership_callback(hooks, caller, joined, true, "Apply", &[joiner.clone()]);
+                membership_callback(
+                    hooks,
+                    caller,
+                    joined,
+                    true,
+                    "Apply",
+                    std::slice::from_ref(&joiner),
+                );
             }
         }
         Ok(JoinGroupResponse { status, group })
@@ -473,7 +480,14 @@ pub(crate) fn quit_group(
             store.quit_group(actor, request.group_id.clone()).await.map_err(super::store_error)?;
             if let Some(hooks) = &hooks {
                 let caller = (&quitter, platform, now);
-                membership_callback(hooks, caller, &profile, false, "Quit", &[quitter.clone()]);
+                membership_callback(
+                    hooks,
+                    caller,
+                    &profile,
+                    false,
+                    "Quit",
+                    std::slice::from_ref(&quitter),
+                );
             }
         }
         Ok(GroupIdResponse { group_id: request.group_id })

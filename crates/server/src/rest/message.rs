@@ -28,8 +28,9 @@
 //!   (TIM's meaning); any other allowed value stores the message for good
 //!   (Confab keeps history; it has no offline expiry).
 //! - `MsgSeq` and `ForbidCallbackControl` are accepted and ignored (the
-//!   server numbers each conversation itself; it has no callbacks);
-//!   `SendMsgControl` `WithMuteNotifications` is ignored too.
+//!   server numbers each conversation itself; a REST send never fires
+//!   callbacks, see `crate::webhook`); `SendMsgControl`
+//!   `WithMuteNotifications` is ignored too.
 //! - A message's `MsgKey` is its Confab message ID (`<from>-<time>-<random>`),
 //!   which the SDK shows as `ID`. `MsgRandom` makes it, so a second send
 //!   (or import) from one account with one `MsgRandom` in one second (for an

@@ -110,7 +110,7 @@ pub(crate) enum Verdict {
     /// Send this content instead.
     Rewrite {
         /// The new body (one sendable element).
-        element: confab_proto::message::MessageElement,
+        element: Box<confab_proto::message::MessageElement>,
         /// The new `CloudCustomData`, when the answer has one.
         cloud_custom_data: Option<String>,
     },
@@ -271,7 +271,7 @@ fn verdict(answer: &Value) -> Result<Verdict, String> {
             let element = msg_body::to_element(&body).map_err(|e| e.message)?;
             let cloud_custom_data =
                 answer.get("CloudCustomData").and_then(Value::as_str).map(str::to_owned);
-            Ok(Verdict::Rewrite { element, cloud_custom_data })
+            Ok(Verdict::Rewrite { element: Box::new(element), cloud_custom_data })
         }
         1 => Ok(Verdict::Refuse(ErrorBody::new(
             code::ERR_SVR_MSG_PUSH_DENY,
@@ -392,7 +392,7 @@ pub(crate) fn c2c_send(
             match hooks.before(C2C_BEFORE_SEND, platform, body).await {
                 Verdict::Allow => {}
                 Verdict::Rewrite { element, cloud_custom_data } => {
-                    new.element = element;
+                    new.element = *element;
                     if let Some(data) = cloud_custom_data {
                         new.cloud_custom_data = data;
                     }
@@ -494,7 +494,7 @@ pub(crate) async fn group_before(
     match hooks.before(GROUP_BEFORE_SEND, platform, group_body(&message, group_type)).await {
         Verdict::Allow => Ok(Some(message)),
         Verdict::Rewrite { element, cloud_custom_data } => {
-            message.element = element;
+            message.element = *element;
             if let Some(data) = cloud_custom_data {
                 message.cloud_custom_data = data;
             }
@@ -602,6 +602,19 @@ pub(crate) fn group_event(
     hooks.after(command, platform, body);
 }
 
+/// Runs `then` on a reply's success, before the caller gets it.
+pub(crate) fn observed<T: Send + 'static>(
+    reply: Reply<T>,
+    then: impl FnOnce(&T) + Send + 'static,
+) -> Reply<T> {
+    async move {
+        let response = reply.await?;
+        then(&response);
+        Ok(response)
+    }
+    .boxed()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -626,7 +639,7 @@ mod tests {
                 &json!({"ErrorCode": 0, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "ok"}}], "CloudCustomData": "c"})
             ),
             Ok(Verdict::Rewrite {
-                element: MessageElement::Text(TextPayload { text: "ok".into() }),
+                element: Box::new(MessageElement::Text(TextPayload { text: "ok".into() })),
                 cloud_custom_data: Some("c".into())
             })
         );
@@ -643,17 +656,4 @@ mod tests {
         )
         .is_err());
     }
-}
-
-/// Runs `then` on a reply's success, before the caller gets it.
-pub(crate) fn observed<T: Send + 'static>(
-    reply: Reply<T>,
-    then: impl FnOnce(&T) + Send + 'static,
-) -> Reply<T> {
-    async move {
-        let response = reply.await?;
-        then(&response);
-        Ok(response)
-    }
-    .boxed()
 }
