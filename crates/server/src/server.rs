@@ -222,7 +222,7 @@ pub async fn start(
     }
     let translator =
         crate::translate::Translator::from_config(&config).context("translation provider")?;
-    let webhooks = crate::webhook::Webhooks::start(&config)
+    let webhooks = crate::webhook::Webhooks::start(&config, Arc::clone(&clock))
         .map_err(|why| anyhow::anyhow!("third-party callbacks: {why}"))?;
     let ctx = Arc::new(ServerContext {
         config,

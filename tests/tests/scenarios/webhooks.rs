@@ -70,7 +70,8 @@ async fn a_bot_answers_messages_through_rest_and_callbacks_alone() {
     let rest: Arc<OnceLock<RestClient>> = Arc::new(OnceLock::new());
     let bot_rest = Arc::clone(&rest);
     let receiver = CallbackReceiver::start(move |call| {
-        if call.command == "C2C.CallbackAfterSendMsg" && call.body["To_Account"] == "bot" {
+        let text = call.body["MsgBody"][0]["MsgType"] == "TIMTextElem";
+        if call.command == "C2C.CallbackAfterSendMsg" && call.body["To_Account"] == "bot" && text {
             let rest = bot_rest.get().expect("REST client set").clone();
             let (to, text) = (call.body["From_Account"].clone(), text_in(call));
             // TIM's REST MsgRandom is 32 bits; the SDK's randoms are wider.

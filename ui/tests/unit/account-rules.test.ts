@@ -25,5 +25,9 @@ describe('sign-up rules match the server', () => {
     expect(errorKey({ code: 90006, message: 'userID may contain only …' })).toBe('error.invalidUserID');
     expect(errorKey({ code: 90007, message: 'password is shorter than 8 characters' })).toBe('error.invalidPassword');
     expect(errorKey({ code: 90004, message: '' })).toBe('error.registrationClosed');
+    // The application's before-send callback: TIM's 20006 or its own 120001–130000.
+    expect(errorKey({ code: 20006, message: 'not here' })).toBe('error.refusedByApp');
+    for (const code of [120001, 125000, 130000]) expect(errorKey({ code, message: '' })).toBe('error.refusedByApp');
+    for (const code of [120000, 130001]) expect(errorKey({ code, message: '' })).toBe('error.generic');
   });
 });

@@ -28,8 +28,11 @@ describe('kick reasons on the sign-in page', () => {
     for (const kind of kinds) expect(zh.t(kickedReasonKey(kind))).not.toBe(en.t(kickedReasonKey(kind)));
   });
 
-  it('an unknown or REST API kick gets the general words', () => {
-    expect(kickedReasonKey(TYPES.KICKED_OUT_REST_API)).toBe('kicked.other');
+  // checklist 1093: KICKED_OUT_REST_API ('REST_API_Kick'), the REST API's kick.
+  it('a REST API kick names the administrator; an unknown kick gets the general words', () => {
+    expect(kickedReasonKey(TYPES.KICKED_OUT_REST_API)).toBe('kicked.byAdmin');
+    expect(en.t(kickedReasonKey(TYPES.KICKED_OUT_REST_API))).toMatch(/administrator/);
+    expect(zh.t(kickedReasonKey(TYPES.KICKED_OUT_REST_API))).toMatch(/管理员/);
     expect(kickedReasonKey('')).toBe('kicked.other');
   });
 });

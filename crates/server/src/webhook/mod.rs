@@ -42,6 +42,7 @@
 
 pub(crate) mod msg_body;
 
+use crate::clock::Clock;
 use crate::config::{CallbackFailure, Config};
 use crate::handlers::{Caller, Reply};
 use crate::server::ServerContext;
@@ -135,16 +136,21 @@ pub(crate) struct Webhooks {
     token: Option<String>,
     on_failure: CallbackFailure,
     sdk_app_id: u64,
+    clock: Arc<dyn Clock>,
     queue: mpsc::Sender<Queued>,
 }
 
 impl Webhooks {
     /// The callbacks of `config`, with their posting tasks started; `None`
-    /// when `callback_url` is unset. Must run inside the Tokio runtime.
+    /// when `callback_url` is unset. `RequestTime` is `clock`'s. Must run
+    /// inside the Tokio runtime.
     ///
     /// # Errors
     /// The HTTP client cannot be built, or a listed callback is unknown.
-    pub(crate) fn start(config: &Config) -> Result<Option<Arc<Self>>, String> {
+    pub(crate) fn start(
+        config: &Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Option<Arc<Self>>, String> {
         let Some(url) = &config.callback_url else { return Ok(None) };
         if let Some(unknown) = config.callback_commands.iter().find(|c| !ALL.contains(&c.as_str()))
         {
@@ -163,6 +169,7 @@ impl Webhooks {
             token: config.callback_token.clone(),
             on_failure: config.callback_on_failure,
             sdk_app_id: config.sdk_app_id,
+            clock,
             queue,
         });
         tokio::spawn(post_queued(Arc::downgrade(&hooks), queued, config.callback_retries));
@@ -193,9 +200,7 @@ impl Webhooks {
         if let Value::Object(map) = &mut body {
             map.insert("CallbackCommand".into(), command.into());
         }
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let now = self.clock.now_secs();
         let response = self
             .client
             .post(self.url_for(command, platform, now))

@@ -29,6 +29,10 @@ export function errorKey(e: ImError): MessageKey {
       return 'error.tooFast';
     case 20007:
       return 'error.blocked';
+    // The server's application refused the message in its before-send
+    // callback (docs/rest-api.md): TIM's code, or one of its own.
+    case 20006:
+      return 'error.refusedByApp';
     case 2742:
       return 'error.blockSelf';
     case 2250:
@@ -64,7 +68,7 @@ export function errorKey(e: ImError): MessageKey {
     case 90104:
       return 'error.tlsCaFile';
     default:
-      return 'error.generic';
+      return e.code >= 120001 && e.code <= 130000 ? 'error.refusedByApp' : 'error.generic';
   }
 }
 

@@ -6,7 +6,8 @@ import type { MessageKey } from './messages';
  * the type alone: `multipleAccount` reaches a web page beyond the server's
  * web page limit, `multipleDevice` a terminal (the desktop app, the CLI)
  * displaced by another terminal, `userSigExpired` a session whose sign-in
- * ended. Anything else gets the general words.
+ * ended, `REST_API_Kick` one an administrator signed out (the REST
+ * API's kick, `confabd admin kick`). Anything else gets the general words.
  */
 export function kickedReasonKey(type: string): MessageKey {
   switch (type) {
@@ -16,6 +17,8 @@ export function kickedReasonKey(type: string): MessageKey {
       return 'kicked.multipleDevice';
     case TYPES.KICKED_OUT_USERSIG_EXPIRED:
       return 'kicked.userSigExpired';
+    case TYPES.KICKED_OUT_REST_API:
+      return 'kicked.byAdmin';
     default:
       return 'kicked.other';
   }

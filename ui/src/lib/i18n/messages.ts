@@ -215,6 +215,7 @@ export const en = {
   'kicked.multipleDevice': 'Your account signed in on another device (another desktop app or the command line), so this one was signed out. Signing in here again signs that device out.',
   'kicked.userSigExpired': 'Your sign-in ended: it expired, the password was changed, or you signed out of all devices. Sign in again to keep chatting.',
   'kicked.other': 'The server ended this session. Sign in again to keep chatting.',
+  'kicked.byAdmin': 'An administrator of this server signed you out. Sign in again to keep chatting.',
 
   'settings.title': 'Settings',
   'settings.theme': 'Theme',
@@ -363,6 +364,7 @@ export const en = {
   'profile.photo.error.generic': 'Couldn’t update your photo. Try again.',
 
   'error.generic': 'Something went wrong. Try again.',
+  'error.refusedByApp': 'This server’s rules did not let this message through.',
   'error.network': 'Can’t reach the server. Check the address and that it is running.',
   'error.auth': 'Wrong user ID or password.',
   'error.exists': 'That user ID is taken. Pick another or sign in.',
@@ -985,6 +987,7 @@ export const zhCN: Record<MessageKey, Entry> = {
   'kicked.multipleDevice': '你的账号在另一台设备（另一个桌面应用或命令行）上登录，此设备已登出。在这里重新登录会使那台设备登出。',
   'kicked.userSigExpired': '登录已失效：已过期、密码已修改，或已在所有设备上退出。请重新登录后继续聊天。',
   'kicked.other': '服务器结束了此会话，请重新登录后继续聊天。',
+  'kicked.byAdmin': '服务器管理员已将你下线，请重新登录后继续聊天。',
 
   'settings.title': '设置',
   'settings.theme': '主题',
@@ -1133,6 +1136,7 @@ export const zhCN: Record<MessageKey, Entry> = {
   'profile.photo.error.generic': '头像更新失败，请重试。',
 
   'error.generic': '出了点问题，请重试。',
+  'error.refusedByApp': '此消息未通过服务器的规则，未能发送。',
   'error.network': '无法连接服务器。请检查地址并确认服务器正在运行。',
   'error.auth': '用户 ID 或密码错误。',
   'error.exists': '该用户 ID 已被占用。请换一个或直接登录。',
