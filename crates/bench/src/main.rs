@@ -19,7 +19,7 @@ use process::Confabd;
 use report::{aggregate, Report, RunFigures};
 use scenarios::{
     cluster, cold_start, connections, durability, friends, groups, history, latency, local_page,
-    logins, search, throughput, upload,
+    logins, rest, search, throughput, upload,
 };
 use std::path::PathBuf;
 
@@ -41,6 +41,7 @@ const ALL: &[&str] = &[
     "group-catchup-sdk",
     "community-catchup-sdk",
     "friends-sync",
+    "rest",
     "cluster-c2c",
     "cluster-group",
 ];
@@ -56,7 +57,7 @@ struct Args {
     /// upload, logins,
     /// group-work, group-avchatroom, group-catchup, group-catchup-sdk,
     /// community-catchup-sdk,
-    /// friends-sync,
+    /// friends-sync, rest (the REST API and callbacks),
     /// cluster-c2c, cluster-group (several nodes on PostgreSQL and NATS:
     /// need --postgres-url and --nats-url; `all` skips them without);
     /// or `all`.
@@ -230,6 +231,18 @@ struct Args {
     /// Cluster group: messages each sender sends (`--group-window` in flight).
     #[arg(long, default_value_t = 1000)]
     cluster_group_messages: u64,
+    /// REST: `openim/sendmsg` calls in all.
+    #[arg(long, default_value_t = 20_000)]
+    rest_calls: usize,
+    /// REST: callers at once.
+    #[arg(long, default_value_t = 16)]
+    rest_concurrency: usize,
+    /// REST: lean clients' offered messages per second, with and without callbacks.
+    #[arg(long, default_value_t = 500)]
+    rest_latency_rate: u32,
+    /// REST: seconds of measured lean load.
+    #[arg(long, default_value_t = 5)]
+    rest_latency_seconds: u32,
 }
 
 impl Args {
@@ -275,6 +288,10 @@ impl Args {
         self.cluster_latency_seconds = 1;
         self.cluster_group_members = 6;
         self.cluster_group_messages = 20;
+        self.rest_calls = 40;
+        self.rest_concurrency = 2;
+        self.rest_latency_rate = 40;
+        self.rest_latency_seconds = 1;
     }
 
     /// The cluster scenarios' services, when given.
@@ -621,6 +638,18 @@ async fn run_scenario(
             for run in 0..args.runs {
                 let run_dir = dir.join(format!("run{run}"));
                 runs.push(cluster::group(binary, &run_dir, services.as_ref(), &p, run).await?);
+            }
+            params = serde_json::to_value(&p)?;
+        }
+        "rest" => {
+            let p = rest::Params {
+                calls: args.rest_calls,
+                concurrency: args.rest_concurrency,
+                rate: args.rest_latency_rate,
+                seconds: args.rest_latency_seconds,
+            };
+            for run in 0..args.runs {
+                runs.push(rest::run(binary, &dir, &p, &run.to_string()).await?);
             }
             params = serde_json::to_value(&p)?;
         }

@@ -54,6 +54,7 @@ fn every_scenario_runs_at_smoke_size() {
         "group-catchup-sdk",
         "community-catchup-sdk",
         "friends-sync",
+        "rest",
     ];
     let cluster = cluster_services();
     if cluster {
@@ -81,7 +82,7 @@ fn every_scenario_runs_at_smoke_size() {
     assert_eq!(found["value"], 100.0);
     // Every message crossed from node to node and arrived.
     if cluster {
-        let c2c = &report["reports"][16];
+        let c2c = &report["reports"][17];
         assert_eq!(c2c["scenario"], "cluster-c2c");
         let delivered = c2c["figures"]
             .as_array()

@@ -115,7 +115,11 @@ pub async fn run(
 }
 
 /// Send-to-push latencies between two lean clients at the offered rate.
-async fn lean_run(server: &Confabd, params: &Params, tag: &str) -> anyhow::Result<Vec<Duration>> {
+pub async fn lean_run(
+    server: &Confabd,
+    params: &Params,
+    tag: &str,
+) -> anyhow::Result<Vec<Duration>> {
     use confab_proto::frame::{Push, ServerFrame};
     use confab_proto::inbox::InboxEvent;
     let bob_id = format!("lean-bob{tag}");

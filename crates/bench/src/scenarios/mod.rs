@@ -13,6 +13,7 @@ pub mod history;
 pub mod latency;
 pub mod local_page;
 pub mod logins;
+pub mod rest;
 pub mod search;
 pub mod throughput;
 pub mod upload;

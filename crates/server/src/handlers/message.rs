@@ -113,6 +113,7 @@ pub(crate) enum Metering {
     PerMessage,
     /// The caller took the allowance for it already: a REST batch takes
     /// one for the whole batch, as TIM meters its calls, not its receivers.
+    #[cfg(feature = "rest")]
     Prepaid,
 }
 

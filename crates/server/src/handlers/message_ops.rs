@@ -61,6 +61,7 @@ pub(crate) fn revoke_message(
 
 /// An administrator's recall (TIM's REST `admin_msgwithdraw`), as the
 /// sender, at any age: every other rule of [`revoke_message`] holds.
+#[cfg(feature = "rest")]
 pub(crate) fn recall_message_as_admin(
     ctx: &ServerContext,
     caller: &Caller,
