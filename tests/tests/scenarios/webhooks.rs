@@ -157,7 +157,8 @@ async fn before_callbacks_refuse_rewrite_drop_and_fail_as_configured() {
     let refused = send(&alice, "bob", "blocked").await.expect_err("refused");
     assert_eq!((refused.code, refused.message.as_str()), (code::ERR_SVR_MSG_PUSH_DENY, "not here"));
     assert_eq!(code_of(send(&alice, "bob", "custom").await), 120_005);
-    // A rewrite reaches the receiver, and the sender hears MESSAGE_MODIFIED.
+    // A rewrite reaches the receiver, and the sender hears MESSAGE_MODIFIED
+    // (checklist 984; the seed's 收到消息被第三方回调修改的通知).
     let sent = send(&alice, "bob", "rewrite").await.expect("sent");
     assert_eq!(text_of(&sent), "rewritten");
     assert_eq!(sent.cloud_custom_data, "by the backend");
