@@ -240,6 +240,40 @@ impl EventLog {
         .await
     }
 
+    /// Waits for a MESSAGE_REVOKED carrying message `id`; that message.
+    pub async fn wait_revoked(&self, id: &str) -> Message {
+        self.wait_for(&format!("MESSAGE_REVOKED for {id}"), |events| {
+            events.iter().find_map(|e| match e {
+                Event::MessageRevoked(list) => list.iter().find(|m| m.id == id).cloned(),
+                _ => None,
+            })
+        })
+        .await
+    }
+
+    /// Waits until the latest BLACKLIST_UPDATED list equals `want`.
+    pub async fn wait_blacklist(&self, want: &[&str]) {
+        self.wait_for(&format!("BLACKLIST_UPDATED {want:?}"), |events| {
+            let latest = events.iter().rev().find_map(|e| match e {
+                Event::BlacklistUpdated(list) => Some(list),
+                _ => None,
+            })?;
+            (latest == want).then_some(())
+        })
+        .await;
+    }
+
+    /// Waits for KICKED_OUT; its `TIM.TYPES.KICKED_OUT_*` type.
+    pub async fn wait_kicked(&self) -> String {
+        self.wait_for("KICKED_OUT", |events| {
+            events.iter().find_map(|e| match e {
+                Event::KickedOut { kick_type } => Some(kick_type.clone()),
+                _ => None,
+            })
+        })
+        .await
+    }
+
     /// Counts events matching `pred`.
     pub fn count(&self, pred: impl Fn(&Event) -> bool) -> usize {
         self.events.lock().expect("event log lock").iter().filter(|e| pred(e)).count()

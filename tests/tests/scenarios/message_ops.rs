@@ -13,17 +13,6 @@ use confab_sdk::{
 use confab_server::config::ModerationMode;
 use confab_tests::{text_of, within, EventLog, ManualSdkClock, TestClient, TestServer};
 
-/// Waits for a MESSAGE_REVOKED carrying `id`.
-async fn wait_revoked(log: &EventLog, id: &str) -> Message {
-    log.wait_for(&format!("MESSAGE_REVOKED for {id}"), |events| {
-        events.iter().find_map(|e| match e {
-            Event::MessageRevoked(list) => list.iter().find(|m| m.id == id).cloned(),
-            _ => None,
-        })
-    })
-    .await
-}
-
 fn count_revoked(log: &EventLog) -> usize {
     log.count(|e| matches!(e, Event::MessageRevoked(_)))
 }
@@ -48,10 +37,10 @@ async fn revoke_reaches_the_peer_and_other_instances_and_stays_in_history() {
     let revoked = within("revoke", alice.tim.revoke_message(&sent)).await.expect("revoke");
     assert!(revoked.is_revoked);
     assert_eq!(revoked.id, sent.id);
-    let on_bob = wait_revoked(&bob.events, &sent.id).await;
+    let on_bob = bob.events.wait_revoked(&sent.id).await;
     assert!(on_bob.is_revoked);
     assert_eq!(on_bob.flow, "in");
-    let on_phone = wait_revoked(&alice_phone.events, &sent.id).await;
+    let on_phone = alice_phone.events.wait_revoked(&sent.id).await;
     assert!(on_phone.is_revoked);
     assert_eq!(count_revoked(&alice.events), 0, "the revoking instance learns from its response");
 
@@ -99,7 +88,7 @@ async fn a_revoke_while_the_peer_is_offline_arrives_when_it_reconnects() {
     within("revoke", alice.tim.revoke_message(&sent)).await.expect("revoke");
     assert_eq!(count_revoked(&bob.events), 0);
     bob.transport.set_offline(false);
-    let on_bob = wait_revoked(&bob.events, &sent.id).await;
+    let on_bob = bob.events.wait_revoked(&sent.id).await;
     assert!(on_bob.is_revoked);
     assert!(bob.history("C2Calice").await[0].is_revoked);
 }
@@ -122,7 +111,7 @@ async fn revoke_after_the_window_fails_with_2110() {
     bob.events.wait_received(2).await;
     let history = bob.history("C2Calice").await;
     assert!(!history[0].is_revoked);
-    wait_revoked(&bob.events, &in_time.id).await;
+    bob.events.wait_revoked(&in_time.id).await;
 }
 
 #[tokio::test]

@@ -6,20 +6,6 @@ use confab_proto::code;
 use confab_sdk::{Event, SendMessageOptions};
 use confab_tests::{within, TestClient, TestServer};
 
-/// The latest BLACKLIST_UPDATED list once it equals `want`.
-async fn wait_blacklist(client: &TestClient, want: &[&str]) {
-    client
-        .events
-        .wait_for(&format!("BLACKLIST_UPDATED {want:?} at {}", client.user_id), |events| {
-            let latest = events.iter().rev().find_map(|e| match e {
-                Event::BlacklistUpdated(list) => Some(list),
-                _ => None,
-            })?;
-            (latest == want).then_some(())
-        })
-        .await;
-}
-
 /// How many BLACKLIST_UPDATED events `client` fired.
 fn blacklist_events(client: &TestClient) -> usize {
     client.events.count(|e| matches!(e, Event::BlacklistUpdated(_)))
@@ -47,8 +33,8 @@ async fn a_blacklist_refuses_messages_both_ways_and_follows_every_instance() {
     // checklist 510: the answer is the whole list; 511: the event fires.
     let list = alice.tim.add_to_blacklist(vec!["bob".into()]).await.expect("block bob");
     assert_eq!(list, ["bob"]);
-    wait_blacklist(&alice, &["bob"]).await;
-    wait_blacklist(&alice2, &["bob"]).await;
+    alice.events.wait_blacklist(&["bob"]).await;
+    alice2.events.wait_blacklist(&["bob"]).await;
     assert_eq!(alice2.tim.get_blacklist().await.expect("list"), ["bob"]);
 
     // checklist 508: neither side can message the other (20007).
@@ -77,11 +63,11 @@ async fn a_blacklist_refuses_messages_both_ways_and_follows_every_instance() {
         .await
         .expect("block carol");
     assert_eq!(list, ["bob", "carol"]);
-    wait_blacklist(&alice2, &["bob", "carol"]).await;
+    alice2.events.wait_blacklist(&["bob", "carol"]).await;
 
     // A fresh store learns the list when it begins.
     let alice3 = TestClient::login(&server, "alice").await;
-    wait_blacklist(&alice3, &["bob", "carol"]).await;
+    alice3.events.wait_blacklist(&["bob", "carol"]).await;
     assert_eq!(alice3.tim.get_blacklist().await.expect("list"), ["bob", "carol"]);
 
     // An instance that was offline catches up through its inbox.
@@ -89,12 +75,12 @@ async fn a_blacklist_refuses_messages_both_ways_and_follows_every_instance() {
     let list = alice.tim.remove_from_blacklist(vec!["carol".into()]).await.expect("unblock");
     assert_eq!(list, ["bob"]);
     alice2.transport.set_offline(false);
-    wait_blacklist(&alice2, &["bob"]).await;
+    alice2.events.wait_blacklist(&["bob"]).await;
 
     // checklist 518: once unblocked, messages go again.
     let list = alice.tim.remove_from_blacklist(vec!["bob".into()]).await.expect("unblock bob");
     assert!(list.is_empty());
-    wait_blacklist(&alice3, &[]).await;
+    alice3.events.wait_blacklist(&[]).await;
     assert_eq!(send_code(&bob, "alice", "friends again?").await, 0);
     assert_eq!(send_code(&alice, "bob", "maybe").await, 0);
 

@@ -2,7 +2,6 @@
 //! sees them: TIM's URL parameters, `{ActionStatus, ErrorCode, ErrorInfo}`,
 //! the admin's UserSig, and what each command does to users' instances.
 
-use confab_sdk::Event;
 use confab_tests::rest::RestClient;
 use confab_tests::{within, TestClient, TestServer};
 use serde_json::json;
@@ -54,15 +53,7 @@ async fn accounts_are_imported_checked_kicked_and_deleted_over_rest() {
 
     // A kick signs every instance out with TIM's REST reason.
     rest.ok("im_open_login_svc/kick", json!({"UserID": "alice"})).await;
-    let kick = alice
-        .events
-        .wait_for("kicked", |events| {
-            events.iter().find_map(|e| match e {
-                Event::KickedOut { kick_type } => Some(kick_type.clone()),
-                _ => None,
-            })
-        })
-        .await;
+    let kick = alice.events.wait_kicked().await;
     assert_eq!(kick, "REST_API_Kick");
     rest.fails("im_open_login_svc/kick", json!({"UserID": "nobody"}), 70107).await;
 

@@ -1,7 +1,6 @@
 //! `confabd admin …` against a real confabd process: an operator imports
 //! users from a CSV file, sends them a message and kicks one, without curl.
 
-use confab_sdk::Event;
 use confab_tests::{confabd_binary, text_of, within, ConfabdProcess, TestClient, TEST_KEY};
 use std::path::Path;
 use std::process::Output;
@@ -77,15 +76,7 @@ async fn an_operator_imports_messages_and_kicks_users_from_the_command_line() {
 
     let kicked = confabd(&data, &["admin", "--url", &url, "kick", "alice"]).await;
     assert!(kicked.status.success(), "{}", stderr(&kicked));
-    let kind = alice
-        .events
-        .wait_for("kicked", |events| {
-            events.iter().find_map(|e| match e {
-                Event::KickedOut { kick_type } => Some(kick_type.clone()),
-                _ => None,
-            })
-        })
-        .await;
+    let kind = alice.events.wait_kicked().await;
     assert_eq!(kind, "REST_API_Kick");
     let unknown = confabd(&data, &["admin", "--url", &url, "kick", "nobody"]).await;
     assert!(!unknown.status.success());

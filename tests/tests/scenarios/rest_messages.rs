@@ -4,9 +4,9 @@
 //! as the sender, imports old history and reads it back; and every bad
 //! request gets TIM's code.
 
-use confab_sdk::{Event, Message, MessageFlow};
+use confab_sdk::MessageFlow;
 use confab_tests::rest::RestClient;
-use confab_tests::{text_of, within, EventLog, TestClient, TestServer, START_MS};
+use confab_tests::{text_of, within, TestClient, TestServer, START_MS};
 use serde_json::{json, Value};
 
 /// Now on the test server's clock (it only moves when a test moves it).
@@ -15,17 +15,6 @@ const NOW: i64 = START_MS / 1000;
 /// A `MsgBody` of one text.
 fn text_body(text: &str) -> Value {
     json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}])
-}
-
-/// Waits for a MESSAGE_REVOKED carrying `id`.
-async fn wait_revoked(log: &EventLog, id: &str) -> Message {
-    log.wait_for(&format!("MESSAGE_REVOKED for {id}"), |events| {
-        events.iter().find_map(|e| match e {
-            Event::MessageRevoked(list) => list.iter().find(|m| m.id == id).cloned(),
-            _ => None,
-        })
-    })
-    .await
 }
 
 #[tokio::test]
@@ -187,8 +176,8 @@ async fn a_backend_edits_and_recalls_as_the_sender_at_any_age() {
     // Alice did not send it.
     rest.fails("openim/admin_msgwithdraw", withdraw("alice", "bob", &sent.id), 2110).await;
     rest.ok("openim/admin_msgwithdraw", withdraw("bob", "alice", &sent.id)).await;
-    assert!(wait_revoked(&alice.events, &sent.id).await.is_revoked);
-    assert!(wait_revoked(&bob.events, &sent.id).await.is_revoked);
+    assert!(alice.events.wait_revoked(&sent.id).await.is_revoked);
+    assert!(bob.events.wait_revoked(&sent.id).await.is_revoked);
     assert!(alice.history("C2Cbob").await[0].is_revoked);
 }
 

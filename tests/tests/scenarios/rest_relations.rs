@@ -29,20 +29,6 @@ async fn wait_friends(client: &TestClient, want: &[&str]) {
         .await;
 }
 
-/// Waits until the latest BLACKLIST_UPDATED at `client` is `want`.
-async fn wait_blacklist(client: &TestClient, want: &[&str]) {
-    client
-        .events
-        .wait_for(&format!("blacklist {want:?} at {}", client.user_id), |events| {
-            let latest = events.iter().rev().find_map(|e| match e {
-                Event::BlacklistUpdated(list) => Some(list),
-                _ => None,
-            })?;
-            (latest == want).then_some(())
-        })
-        .await;
-}
-
 /// Waits for a PROFILE_UPDATED at `client` showing `user` with `nick`.
 async fn wait_profile_nick(client: &TestClient, user: &str, nick: &str) {
     client
@@ -428,7 +414,7 @@ async fn a_rest_blacklist_refuses_messages_and_requests_as_a_clients_does() {
         .collect();
     assert_eq!(codes, [&json!(0), &json!(30003), &json!(30001), &json!(0)], "{answer}");
     assert_eq!(answer["Fail_Account"], json!(["nobody", "alice"]));
-    wait_blacklist(&alice, &["bob", "carol"]).await;
+    alice.events.wait_blacklist(&["bob", "carol"]).await;
     // A blacklist ends the friendship both ways, as a client's does.
     wait_friends(&alice, &[]).await;
     wait_friends(&bob, &[]).await;
@@ -467,7 +453,7 @@ async fn a_rest_blacklist_refuses_messages_and_requests_as_a_clients_does() {
         .await;
     assert_eq!(answer["ResultItem"][0]["ResultCode"], 0, "{answer}");
     assert_eq!(answer["ResultItem"][1]["ResultCode"], 30003, "{answer}");
-    wait_blacklist(&alice, &["carol"]).await;
+    alice.events.wait_blacklist(&["carol"]).await;
     assert_eq!(send_code(&bob, "alice", "friends again?").await, 0);
     let answer = rest
         .ok(

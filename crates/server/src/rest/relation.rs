@@ -44,8 +44,8 @@ use super::{as_user, Admin, Command, RestError};
 use crate::handlers;
 use crate::server::ServerContext;
 use confab_proto::relation::{
-    AddFriend, AddToBlacklist, AddType, CheckFriend, CheckType, DeleteFriend, DeleteType, Friend,
-    Relation, RemoveFromBlacklist, ADD_FRIEND_PENDING, MAX_DELETE_FRIEND_IDS,
+    AddFriend, AddToBlacklist, AddType, BlacklistResponse, CheckFriend, CheckType, DeleteFriend,
+    DeleteType, Friend, Relation, RemoveFromBlacklist, ADD_FRIEND_PENDING, MAX_DELETE_FRIEND_IDS,
 };
 use confab_proto::{code, ErrorBody, UserId};
 use schemars::JsonSchema;
@@ -703,32 +703,35 @@ async fn friend_get(
     })
 }
 
-async fn black_list_add(
-    ctx: Arc<ServerContext>,
-    _admin: Admin,
-    request: BlackListChange,
-) -> Result<ResultItems, RestError> {
-    let from = from_account(&ctx, &request.from_account).await?;
+/// A blacklist change: `From_Account` and the named accounts, each
+/// checked (an unknown one is 30003; with `refuse_self`, `From_Account`
+/// itself is 30001); `change` gets the others, and every named account gets
+/// its result, in order.
+async fn change_blacklist<F, Fut>(
+    ctx: &ServerContext,
+    request: &BlackListChange,
+    refuse_self: bool,
+    change: F,
+) -> Result<ResultItems, RestError>
+where
+    F: FnOnce(UserId, Vec<UserId>) -> Fut,
+    Fut: std::future::Future<Output = Result<BlacklistResponse, ErrorBody>>,
+{
+    let from = from_account(ctx, &request.from_account).await?;
     let named = accounts(&request.to_account, MAX_ACCOUNTS, "To_Account")?;
     let mut refused: HashMap<String, RestError> = HashMap::new();
     let mut users = Vec::new();
     for id in &named {
-        if *id == request.from_account {
+        if refuse_self && *id == request.from_account {
             refused.insert(id.clone(), invalid("an account cannot blacklist itself"));
-        } else if !exists(&ctx, id).await? {
+        } else if !exists(ctx, id).await? {
             refused.insert(id.clone(), not_found(id));
         } else {
             users.push(UserId::new(id.clone()));
         }
     }
     if !users.is_empty() {
-        handlers::relation::add_to_blacklist(
-            &ctx,
-            &as_user(from),
-            AddToBlacklist { user_id_list: users },
-        )
-        .await
-        .map_err(|e| RestError::new(codes::INTERNAL, e.message))?;
+        change(from, users).await.map_err(|e| RestError::new(codes::INTERNAL, e.message))?;
     }
     let mut out = ResultItems::new();
     for id in named {
@@ -738,37 +741,28 @@ async fn black_list_add(
     Ok(out)
 }
 
+async fn black_list_add(
+    ctx: Arc<ServerContext>,
+    _admin: Admin,
+    request: BlackListChange,
+) -> Result<ResultItems, RestError> {
+    change_blacklist(&ctx, &request, true, |from, users| {
+        let add = AddToBlacklist { user_id_list: users };
+        handlers::relation::add_to_blacklist(&ctx, &as_user(from), add)
+    })
+    .await
+}
+
 async fn black_list_delete(
     ctx: Arc<ServerContext>,
     _admin: Admin,
     request: BlackListChange,
 ) -> Result<ResultItems, RestError> {
-    let from = from_account(&ctx, &request.from_account).await?;
-    let named = accounts(&request.to_account, MAX_ACCOUNTS, "To_Account")?;
-    let mut missing = HashSet::new();
-    let mut users = Vec::new();
-    for id in &named {
-        if exists(&ctx, id).await? {
-            users.push(UserId::new(id.clone()));
-        } else {
-            missing.insert(id.clone());
-        }
-    }
-    if !users.is_empty() {
-        handlers::relation::remove_from_blacklist(
-            &ctx,
-            &as_user(from),
-            RemoveFromBlacklist { user_id_list: users },
-        )
-        .await
-        .map_err(|e| RestError::new(codes::INTERNAL, e.message))?;
-    }
-    let mut out = ResultItems::new();
-    for id in named {
-        let outcome = if missing.contains(&id) { Err(not_found(&id)) } else { Ok(()) };
-        out.push(id, outcome);
-    }
-    Ok(out)
+    change_blacklist(&ctx, &request, false, |from, users| {
+        let remove = RemoveFromBlacklist { user_id_list: users };
+        handlers::relation::remove_from_blacklist(&ctx, &as_user(from), remove)
+    })
+    .await
 }
 
 async fn black_list_get(
