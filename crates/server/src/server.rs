@@ -187,6 +187,16 @@ pub async fn start(
             .context("store open task")?
             .with_context(|| format!("opening {database}"))?
     };
+    // The REST API's administrators are accounts (what they send comes
+    // from them): made once here, not checked on every request.
+    #[cfg(feature = "rest")]
+    for admin in &config.admin_identifiers {
+        let admin = confab_proto::UserId::new(admin.clone());
+        store
+            .ensure_user(admin.clone(), clock.now_secs())
+            .await
+            .with_context(|| format!("creating the administrator account {admin}"))?;
+    }
     let files = {
         let config = config.clone();
         let now_ms = clock.now_ms();

@@ -96,7 +96,7 @@ async fn a_bot_answers_messages_through_rest_and_callbacks_alone() {
         c.callback_token = Some("backend token".into());
     })
     .await;
-    let _ = rest.set(RestClient::new(&server));
+    assert!(rest.set(RestClient::new(&server)).is_ok(), "the bot's REST client is set once");
     rest.get()
         .expect("set")
         .ok("im_open_login_svc/account_import", json!({"UserID": "bot", "Nick": "Echo"}))

@@ -72,7 +72,9 @@ async fn receiver() -> anyhow::Result<(String, Arc<AtomicU64>, tokio::task::Join
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/callback", listener.local_addr()?);
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
+        if let Err(e) = axum::serve(listener, app).await {
+            eprintln!("the callback receiver stopped: {e}");
+        }
     });
     Ok((url, count, task))
 }

@@ -321,6 +321,9 @@ async fn post_queued(
                             error = why,
                             "an after-callback failed; retrying"
                         );
+                        // Backoff toward an outside receiver is real
+                        // time (the network's), not the server clock's: a
+                        // test's manual clock must not hold retries back.
                         tokio::time::sleep(wait).await;
                         wait = wait.saturating_mul(2);
                     }
